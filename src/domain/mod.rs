@@ -1,0 +1,11 @@
+//! Pure domain: money, the UK financial calendar, the entities Outturn tracks and the report maths.
+//! Nothing here touches the database, the terminal or the clock.
+
+pub mod calendar;
+pub mod model;
+pub mod money;
+pub mod profile;
+pub mod report;
+
+pub use calendar::{FinancialYear, Period};
+pub use money::Money;

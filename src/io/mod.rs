@@ -1,0 +1,5 @@
+//! Input and output at the edges: CSV import and export, tables for the terminal, demo data.
+//! Nothing here decides a figure: it reads, validates and formats.
+
+pub mod demo;
+pub mod table;

@@ -1,0 +1,12 @@
+//! Outturn: capital programme monitoring for UK councils.
+//!
+//! Layers, data flowing one way:
+//! - [`domain`]: pure types and maths (money, financial years, the monitoring report);
+//! - [`store`]: the only module that touches SQLite;
+//! - [`io`]: CSV import and export, demo data;
+//! - [`cli`] and [`tui`]: the two faces over the above.
+
+pub mod cli;
+pub mod domain;
+pub mod io;
+pub mod store;

@@ -1,0 +1,24 @@
+//! The `outturn` binary: parse the command line, run a subcommand, or open the TUI.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use outturn::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(command) => cli::run(&cli, command),
+        None => {
+            eprintln!("outturn: the TUI is not available yet; see `outturn --help`");
+            Ok(ExitCode::from(2))
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("outturn: {err:#}");
+            ExitCode::from(cli::exit_code_for(&err))
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Closed periods and row versions: the two guards every write passes through.
+//!
+//! Closing `2017-18 P7` locks everything dated on or before 31 October 2017 (actuals, forecasts as
+//! at a period ending then, budget changes effective then, contracts starting then, allocations for
+//! years that have begun by then). Every write path calls [`ensure_open`] with the record's date.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Result, StoreError, audit, current_user, now_stamp};
+use crate::domain::{FinancialYear, Period, calendar::uk_date};
+
+/// The last locked date, if any period is closed.
+pub fn locked_through(conn: &Connection) -> Result<Option<NaiveDate>> {
+    let s: Option<String> =
+        conn.query_row("SELECT max(through_date) FROM closed_period", [], |r| {
+            r.get(0)
+        })?;
+    Ok(s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
+}
+
+/// The closed period whose end is the lock date, for messages ("2017-18 P7").
+fn lock_label(conn: &Connection) -> Result<String> {
+    let row: Option<(i32, u8)> = conn
+        .query_row(
+            "SELECT fy, period FROM closed_period ORDER BY through_date DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        Some((fy, p)) => format!(
+            "{} P{p}",
+            FinancialYear::new(fy)
+                .map(|f| f.label())
+                .unwrap_or_default()
+        ),
+        None => String::new(),
+    })
+}
+
+/// The error for a write dated in a closed period.
+pub fn closed_error(conn: &Connection, what: &str, date: NaiveDate) -> StoreError {
+    let label = lock_label(conn).unwrap_or_default();
+    StoreError::Closed(format!(
+        "{what} dated {} falls in a closed period (closed through {label}): reopen it with \
+         `outturn period reopen` and a reason, or date the entry in an open period",
+        uk_date(date)
+    ))
+}
+
+/// Refuses a write of something dated `date` when that date is in a closed period.
+pub fn ensure_open(conn: &Connection, what: &str, date: NaiveDate) -> Result<()> {
+    match locked_through(conn)? {
+        Some(lock) if date <= lock => Err(closed_error(conn, what, date)),
+        _ => Ok(()),
+    }
+}
+
+/// A closed period as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClosedPeriod {
+    pub fy: FinancialYear,
+    pub period: Period,
+    pub through: NaiveDate,
+    pub who: String,
+    pub at: String,
+}
+
+/// Closes `fy` `period` (and with it everything dated before its end).
+pub fn close_period(conn: &Connection, fy: FinancialYear, period: Period) -> Result<()> {
+    let through = fy.period_end(period);
+    if let Some(lock) = locked_through(conn)?
+        && lock >= through
+    {
+        return Err(StoreError::Refused(format!(
+            "{} {} is already closed (closed through {})",
+            fy.label(),
+            period.label(),
+            uk_date(lock)
+        )));
+    }
+    let row = ClosedPeriod {
+        fy,
+        period,
+        through,
+        who: current_user(),
+        at: now_stamp(),
+    };
+    conn.execute(
+        "INSERT INTO closed_period(fy, period, through_date, who, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            fy.start_year(),
+            period.number(),
+            through.format("%Y-%m-%d").to_string(),
+            row.who,
+            row.at
+        ],
+    )?;
+    audit::record(conn, "close", "period", None, None::<&()>, Some(&row))?;
+    Ok(())
+}
+
+/// Reopens `fy` `period` and every later closed period, with a reason for the audit log.
+pub fn reopen_period(
+    conn: &Connection,
+    fy: FinancialYear,
+    period: Period,
+    reason: &str,
+) -> Result<usize> {
+    if reason.trim().is_empty() {
+        return Err(StoreError::invalid(
+            "--reason",
+            "reopening a closed period needs a reason for the audit log",
+        ));
+    }
+    let from = fy.period_end(period).format("%Y-%m-%d").to_string();
+    let before = list_closed(conn)?;
+    let n = conn.execute(
+        "DELETE FROM closed_period WHERE through_date >= ?1",
+        params![from],
+    )?;
+    if n == 0 {
+        return Err(StoreError::Refused(format!(
+            "{} {} is not closed",
+            fy.label(),
+            period.label()
+        )));
+    }
+    #[derive(Serialize)]
+    struct Reopen<'a> {
+        fy: FinancialYear,
+        period: Period,
+        reason: &'a str,
+        closed_before: Vec<ClosedPeriod>,
+    }
+    audit::record(
+        conn,
+        "reopen",
+        "period",
+        None,
+        None::<&()>,
+        Some(&Reopen {
+            fy,
+            period,
+            reason,
+            closed_before: before,
+        }),
+    )?;
+    Ok(n)
+}
+
+/// Closed periods, oldest first.
+pub fn list_closed(conn: &Connection) -> Result<Vec<ClosedPeriod>> {
+    let mut st = conn.prepare(
+        "SELECT fy, period, through_date, who, at FROM closed_period ORDER BY through_date",
+    )?;
+    let rows = st.query_map([], |r| {
+        let fy: i32 = r.get(0)?;
+        let p: u8 = r.get(1)?;
+        let through: String = r.get(2)?;
+        Ok((
+            fy,
+            p,
+            through,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (fy, p, through, who, at) = row?;
+        let (Ok(fy), Ok(period), Ok(through)) = (
+            FinancialYear::new(fy),
+            Period::new(p),
+            NaiveDate::parse_from_str(&through, "%Y-%m-%d"),
+        ) else {
+            continue;
+        };
+        out.push(ClosedPeriod {
+            fy,
+            period,
+            through,
+            who,
+            at,
+        });
+    }
+    Ok(out)
+}
+
+/// Bumps `version` of `table` row `id` if it is still `expected`; otherwise says who changed it.
+pub fn bump_version(conn: &Connection, table: &str, id: i64, expected: i64) -> Result<()> {
+    let sql = format!("UPDATE {table} SET version = version + 1 WHERE id = ?1 AND version = ?2");
+    let n = conn.execute(&sql, params![id, expected])?;
+    if n == 1 {
+        return Ok(());
+    }
+    let exists: Option<i64> = conn
+        .query_row(
+            &format!("SELECT version FROM {table} WHERE id = ?1"),
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(_) = exists else {
+        return Err(StoreError::Conflict(format!(
+            "this {table} (id {id}) was deleted by someone else since you opened it"
+        )));
+    };
+    let by = audit::last_change(conn, table, id)?
+        .map(|e| format!(" by {} at {}", e.who, e.at))
+        .unwrap_or_default();
+    Err(StoreError::Conflict(format!(
+        "this {table} (id {id}) was changed{by} since you opened it: reload it and make your change again"
+    )))
+}

@@ -1,0 +1,304 @@
+//! The store: the only module that imports rusqlite. It owns opening the database (WAL, foreign keys,
+//! busy timeout, owner-only file mode), the versioned migrations, and plain query functions over a
+//! `&Connection` that return domain types. Every write path runs in one transaction and records an
+//! audit event in that same transaction.
+
+pub mod audit;
+pub mod entities;
+pub mod figures;
+pub mod locks;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+pub use rusqlite::Connection as Db;
+
+/// Migration steps: entry `i` upgrades a database from `user_version` i to i + 1.
+const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql")];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// What can go wrong in the store, each with a message a finance officer can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite itself failed (locked, disk full, corrupt).
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A value given by the user is wrong: names the field and the value.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The option or column ("--amount", "phase").
+        field: String,
+        /// What is wrong, quoting the value.
+        message: String,
+    },
+    /// A referenced record does not exist.
+    #[error("{field}: no {what} '{value}'{hint}")]
+    NotFound {
+        /// The option or column.
+        field: String,
+        /// What kind of record ("phase").
+        what: &'static str,
+        /// The reference as given.
+        value: String,
+        /// Extra help, starting with "; " when present.
+        hint: String,
+    },
+    /// The record was changed by someone else since it was read.
+    #[error("{0}")]
+    Conflict(String),
+    /// The change touches a closed period.
+    #[error("{0}")]
+    Closed(String),
+    /// The database refuses the operation (already holds data, newer schema, ...).
+    #[error("{0}")]
+    Refused(String),
+    /// A record could not be written to the audit log.
+    #[error("audit record: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl StoreError {
+    /// A user-input error (exit status 2 on the command line) rather than a system failure.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, StoreError::Sqlite(_) | StoreError::Json(_))
+    }
+
+    /// Shorthand for [`StoreError::Invalid`].
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        StoreError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Result of store operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Where the database lives when neither `--db` nor `OUTTURN_DB` says: the user's data directory
+/// (`~/.local/share/outturn/outturn.db` on Linux).
+pub fn default_path() -> PathBuf {
+    directories::ProjectDirs::from("uk", "Outturn", "outturn")
+        .map(|d| d.data_dir().join("outturn.db"))
+        .unwrap_or_else(|| PathBuf::from("outturn.db"))
+}
+
+/// Opens (creating if needed) the database at `path` and brings its schema up to date.
+/// A database written by a newer Outturn is refused, untouched.
+pub fn open(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+        && !dir.exists()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Refused(format!("cannot create folder {}: {e}", dir.display()))
+        })?;
+    }
+    let existed = path.exists();
+    if !existed {
+        create_owner_only(path)?;
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+    )?;
+    configure(&conn)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Opens an existing database without creating it.
+pub fn open_existing(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        return Err(StoreError::Refused(format!(
+            "no database at {}: create one with `outturn init` (or `outturn init --demo`)",
+            path.display()
+        )));
+    }
+    open(path)
+}
+
+/// An in-memory database with the current schema (tests, previews).
+pub fn open_in_memory() -> Result<Connection> {
+    let conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+#[cfg(unix)]
+fn create_owner_only(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(|_| ())
+        .map_err(|e| StoreError::Refused(format!("cannot create {}: {e}", path.display())))
+}
+
+#[cfg(not(unix))]
+fn create_owner_only(path: &Path) -> Result<()> {
+    std::fs::File::create(path)
+        .map(|_| ())
+        .map_err(|e| StoreError::Refused(format!("cannot create {}: {e}", path.display())))
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(30))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // WAL: readers never block the writer; a writer waits (busy timeout) rather than fails.
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+/// The schema version recorded in the database.
+pub fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Applies each pending migration step in its own transaction.
+pub fn migrate(conn: &Connection) -> Result<()> {
+    let current = schema_version(conn)?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::Refused(format!(
+            "this database has schema version {current}, newer than this Outturn understands \
+             ({SCHEMA_VERSION}): upgrade Outturn; the database was not changed"
+        )));
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Starts a write transaction that takes the write lock at once (so it waits on the busy timeout
+/// instead of failing half-way).
+pub fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+}
+
+/// True when the database holds any programme, framework or actual.
+pub fn holds_data(conn: &Connection) -> Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT (SELECT count(*) FROM programme) + (SELECT count(*) FROM framework) \
+         + (SELECT count(*) FROM actual) + (SELECT count(*) FROM decision)",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+/// The operating-system user, as recorded in the audit log.
+pub fn current_user() -> String {
+    ["OUTTURN_USER", "USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// Now, as stored in the audit log and batches: UTC, RFC 3339 to the second.
+pub fn now_stamp() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema_of(conn: &Connection) -> Vec<(String, String)> {
+        let mut st = conn
+            .prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn migrations_validate_and_are_idempotent() {
+        let conn = open_in_memory().unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
+        let before = schema_of(&conn);
+        migrate(&conn).unwrap();
+        assert_eq!(schema_of(&conn), before);
+        let fk: Vec<(String,)> = conn
+            .prepare("PRAGMA foreign_key_check")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?,)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(fk.is_empty());
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+    }
+
+    #[test]
+    fn upgraded_database_has_the_schema_of_a_fresh_one() {
+        // Apply the steps one by one on a blank database, as an upgrade would.
+        let conn = Connection::open_in_memory().unwrap();
+        configure(&conn).unwrap();
+        migrate(&conn).unwrap();
+        let fresh = open_in_memory().unwrap();
+        assert_eq!(schema_of(&conn), schema_of(&fresh));
+    }
+
+    #[test]
+    fn newer_database_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        {
+            let conn = open(&path).unwrap();
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
+        }
+        let err = open(&path).unwrap_err().to_string();
+        assert!(err.contains("newer than this Outturn"), "{err}");
+        let conn = Connection::open(&path).unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION + 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_database_is_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        open(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn check_constraints_refuse_bad_rows() {
+        let conn = open_in_memory().unwrap();
+        assert!(
+            conn.execute(
+                "INSERT INTO programme(code, name, status) VALUES ('X', 'X', 'bogus')",
+                []
+            )
+            .is_err()
+        );
+        assert!(
+            conn.execute(
+                "INSERT INTO phase(programme_id, code, name) VALUES (999, 'P', 'P')",
+                []
+            )
+            .is_err(),
+            "foreign keys are on"
+        );
+    }
+}
