@@ -2,4 +2,5 @@
 //! Nothing here decides a figure: it reads, validates and formats.
 
 pub mod demo;
+pub mod report;
 pub mod table;
