@@ -132,15 +132,25 @@ pub fn list(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEvent>> 
 
 /// The last event about a record, for "changed by X at T" messages.
 pub fn last_change(conn: &Connection, entity: &str, id: i64) -> Result<Option<AuditEvent>> {
-    let mut f = list(
-        conn,
-        &AuditFilter {
-            entity: Some(entity.to_string()),
-            ..Default::default()
-        },
-    )?;
-    f.retain(|e| e.entity_id == Some(id));
-    Ok(f.into_iter().next())
+    Ok(conn
+        .query_row(
+            "SELECT id, at, who, action, entity, entity_id, before, after FROM audit
+             WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT 1",
+            params![entity, id],
+            |r| {
+                Ok(AuditEvent {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    who: r.get(2)?,
+                    action: r.get(3)?,
+                    entity: r.get(4)?,
+                    entity_id: r.get(5)?,
+                    before: r.get(6)?,
+                    after: r.get(7)?,
+                })
+            },
+        )
+        .optional()?)
 }
 
 /// Verifies the hash chain; returns one line per broken link.

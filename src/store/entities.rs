@@ -1276,6 +1276,15 @@ pub fn exercise_extension(
         params![option_id, decision_id],
     )?;
     let after = get_contract(conn, contract_id)?;
+    locks::ensure_profile_open(
+        conn,
+        &format!(
+            "exercising this option changes contract {}'s profile for the month",
+            before.reference
+        ),
+        &contract_profile(conn, &before)?,
+        &contract_profile(conn, &after)?,
+    )?;
     audit::record(
         conn,
         "exercise",
@@ -1314,6 +1323,15 @@ pub fn set_contract_value(
         params![id, value.pence()],
     )?;
     let after = get_contract(conn, id)?;
+    locks::ensure_profile_open(
+        conn,
+        &format!(
+            "the new value changes contract {}'s profile for the month",
+            before.reference
+        ),
+        &contract_profile(conn, &before)?,
+        &contract_profile(conn, &after)?,
+    )?;
     audit::record(
         conn,
         "edit",

@@ -4,12 +4,15 @@
 //! at a period ending then, budget changes effective then, contracts starting then, allocations for
 //! years that have begun by then). Every write path calls [`ensure_open`] with the record's date.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Result, StoreError, audit, current_user, now_stamp};
-use crate::domain::{FinancialYear, Period, calendar::uk_date};
+use crate::domain::profile::Month;
+use crate::domain::{FinancialYear, Money, Period, calendar::uk_date};
 
 /// The last locked date, if any period is closed.
 pub fn locked_through(conn: &Connection) -> Result<Option<NaiveDate>> {
@@ -56,6 +59,40 @@ pub fn ensure_open(conn: &Connection, what: &str, date: NaiveDate) -> Result<()>
         Some(lock) if date <= lock => Err(closed_error(conn, what, date)),
         _ => Ok(()),
     }
+}
+
+/// Refuses a change to a monthly profile (a contract's) that alters what it puts into a month
+/// that lies in a closed period: closed reports count those months.
+pub fn ensure_profile_open(
+    conn: &Connection,
+    what: &str,
+    before: &[(Month, Money)],
+    after: &[(Month, Money)],
+) -> Result<()> {
+    let Some(lock) = locked_through(conn)? else {
+        return Ok(());
+    };
+    let in_closed = |p: &[(Month, Money)]| -> BTreeMap<Month, Money> {
+        let mut m = BTreeMap::new();
+        for (month, amount) in p.iter().filter(|(m, _)| m.first_day() <= lock) {
+            *m.entry(*month).or_insert(Money::ZERO) += *amount;
+        }
+        m.retain(|_, v| !v.is_zero());
+        m
+    };
+    let (b, a) = (in_closed(before), in_closed(after));
+    if b == a {
+        return Ok(());
+    }
+    let first = b
+        .keys()
+        .chain(a.keys())
+        .filter(|m| b.get(m) != a.get(m))
+        .min()
+        .copied()
+        .map(|m| m.first_day())
+        .unwrap_or(lock);
+    Err(closed_error(conn, what, first))
 }
 
 /// A closed period as listed.

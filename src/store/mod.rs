@@ -4,6 +4,9 @@
 //! audit event in that same transaction.
 
 pub mod audit;
+pub mod backup;
+pub mod check;
+pub mod edit;
 pub mod entities;
 pub mod figures;
 pub mod locks;
@@ -131,7 +134,7 @@ pub fn open_in_memory() -> Result<Connection> {
 }
 
 #[cfg(unix)]
-fn create_owner_only(path: &Path) -> Result<()> {
+pub(crate) fn create_owner_only(path: &Path) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     std::fs::OpenOptions::new()
         .write(true)
@@ -143,7 +146,7 @@ fn create_owner_only(path: &Path) -> Result<()> {
 }
 
 #[cfg(not(unix))]
-fn create_owner_only(path: &Path) -> Result<()> {
+pub(crate) fn create_owner_only(path: &Path) -> Result<()> {
     std::fs::File::create(path)
         .map(|_| ())
         .map_err(|e| StoreError::Refused(format!("cannot create {}: {e}", path.display())))

@@ -1,0 +1,368 @@
+//! Backing up and restoring the whole database with SQLite's online backup API.
+//!
+//! A backup copies a consistent snapshot of the live database (one read transaction: in WAL mode
+//! writers carry on meanwhile) into a new owner-only (0600) file, written beside the destination
+//! under a temporary name and renamed into place, so a half-written backup never carries the
+//! final name.
+//!
+//! A restore first checks the backup (SQLite integrity, schema version not newer than this
+//! Outturn, audit chain unbroken), then refuses to replace a database that anyone has open. The
+//! test: open the target with a zero busy timeout in exclusive locking mode and take an exclusive
+//! lock. In WAL mode every open connection keeps a shared lock on the database file for as long as
+//! it is open (not only while it reads), so the exclusive lock fails while any other process
+//! (the TUI, a command, the `sqlite3` shell) has the file open. The lock is then held while the
+//! old write-ahead log is folded in and removed and the checked copy is renamed over the target.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+use super::{Result, SCHEMA_VERSION, StoreError, audit, create_owner_only, holds_data};
+
+/// The sibling file SQLite keeps beside `path` (`-wal`, `-shm`, `-journal`).
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// A temporary name beside `dest` (same folder, so the final rename is atomic).
+fn temp_beside(dest: &Path) -> PathBuf {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "outturn.db".into());
+    dest.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}
+
+fn refused(msg: String) -> StoreError {
+    StoreError::Refused(msg)
+}
+
+fn io_err(what: &str, path: &Path, e: std::io::Error) -> StoreError {
+    refused(format!("cannot {what} {}: {e}", path.display()))
+}
+
+/// Removes `path` and its SQLite side files, ignoring ones that are not there.
+fn remove_with_sidecars(path: &Path) {
+    for p in [
+        path.to_path_buf(),
+        sidecar(path, "-journal"),
+        sidecar(path, "-wal"),
+        sidecar(path, "-shm"),
+    ] {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Copies every page of `from` into the (new, empty) database file at `to`, as one snapshot, and
+/// leaves `to` as a single self-contained file (rollback journal mode, nothing beside it).
+fn copy_into_new_file(from: &Connection, to: &Path) -> Result<()> {
+    remove_with_sidecars(to);
+    create_owner_only(to)?;
+    let result = (|| -> Result<()> {
+        let mut dst = Connection::open(to)?;
+        {
+            let b = Backup::new(from, &mut dst)?;
+            let mut waits = 0;
+            loop {
+                // -1: every page in one step, so the copy is one consistent snapshot.
+                match b.step(-1)? {
+                    StepResult::Done => break,
+                    StepResult::More => {}
+                    StepResult::Busy | StepResult::Locked => {
+                        waits += 1;
+                        if waits > 300 {
+                            return Err(refused(
+                                "the database stayed locked for 30 seconds: try again".into(),
+                            ));
+                        }
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                    _ => {
+                        return Err(refused("the backup stopped unexpectedly: try again".into()));
+                    }
+                }
+            }
+        }
+        let _mode: String = dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        let ok: String = dst.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if ok != "ok" {
+            return Err(refused(format!("the copy failed its check: {ok}")));
+        }
+        drop(dst);
+        std::fs::File::open(to)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| io_err("flush", to, e))?;
+        Ok(())
+    })();
+    if result.is_err() {
+        remove_with_sidecars(to);
+    }
+    result
+}
+
+/// Writes a backup of the database open on `conn` to `dest` (0600). Refuses to replace an
+/// existing file unless `force`. Safe while others read and write the database.
+pub fn backup(conn: &Connection, dest: &Path, force: bool) -> Result<()> {
+    if dest.exists() && !force {
+        return Err(refused(format!(
+            "{} already exists: choose another file name, or add --force to replace it",
+            dest.display()
+        )));
+    }
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(refused(format!(
+            "{} is not a folder: create it first or choose another place for the backup",
+            dir.display()
+        )));
+    }
+    let tmp = temp_beside(dest);
+    copy_into_new_file(conn, &tmp)?;
+    std::fs::rename(&tmp, dest).map_err(|e| {
+        remove_with_sidecars(&tmp);
+        io_err("write", dest, e)
+    })?;
+    Ok(())
+}
+
+/// What a checked backup holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSummary {
+    /// Its schema version.
+    pub schema_version: i64,
+    /// The number of audit events in it.
+    pub audit_events: i64,
+}
+
+/// Opens a backup read-only and checks it: SQLite integrity, a schema this Outturn understands,
+/// an unbroken audit chain.
+pub fn check_backup(path: &Path) -> Result<(Connection, BackupSummary)> {
+    if !path.is_file() {
+        return Err(refused(format!(
+            "no backup file at {}: give the path of a file made by `outturn backup`",
+            path.display()
+        )));
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    let not_outturn = |why: String| {
+        refused(format!(
+            "{} is not a usable Outturn backup ({why}): nothing was restored",
+            path.display()
+        ))
+    };
+    let integrity: Vec<String> = match conn.prepare("PRAGMA integrity_check") {
+        Ok(mut st) => st
+            .query_map([], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| not_outturn(e.to_string()))?,
+        Err(e) => return Err(not_outturn(e.to_string())),
+    };
+    if integrity != ["ok"] {
+        return Err(not_outturn(format!(
+            "integrity check: {}",
+            integrity.join("; ")
+        )));
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(refused(format!(
+            "{} has schema version {version}, newer than this Outturn understands ({SCHEMA_VERSION}): \
+             restore it with a newer Outturn; nothing was restored",
+            path.display()
+        )));
+    }
+    let has_audit: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'audit'",
+        [],
+        |r| r.get(0),
+    )?;
+    if version < 1 || !has_audit {
+        return Err(not_outturn("it has no Outturn tables".into()));
+    }
+    let broken = audit::verify_chain(&conn)?;
+    if !broken.is_empty() {
+        return Err(not_outturn(format!(
+            "its audit log was altered: {}",
+            broken.join("; ")
+        )));
+    }
+    let audit_events: i64 = conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?;
+    Ok((
+        conn,
+        BackupSummary {
+            schema_version: version,
+            audit_events,
+        },
+    ))
+}
+
+/// Takes the target database for ourselves: an exclusive lock with no waiting. Fails with a
+/// message when anyone else has the file open. The returned connection holds the lock until it is
+/// dropped, with the write-ahead log folded in and removed.
+fn lock_target(target: &Path) -> Result<Connection> {
+    let in_use = || {
+        refused(format!(
+            "{} is in use (Outturn or another program has it open): close it there and run \
+             the restore again; nothing was restored",
+            target.display()
+        ))
+    };
+    let conn = Connection::open_with_flags(
+        target,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::ZERO)?;
+    let busy = |e: &rusqlite::Error| {
+        matches!(
+            e.sqlite_error_code(),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        )
+    };
+    let take = || -> rusqlite::Result<()> {
+        let _mode: String = conn.query_row("PRAGMA locking_mode = EXCLUSIVE", [], |r| r.get(0))?;
+        conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")?;
+        // Leaving WAL mode needs every other connection gone; it checkpoints and deletes the -wal.
+        let _mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        Ok(())
+    };
+    match take() {
+        Ok(()) => Ok(conn),
+        Err(e) if busy(&e) => Err(in_use()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// True when another connection has the database at `path` open.
+pub fn in_use(path: &Path) -> Result<bool> {
+    if !path.exists() {
+        return Ok(false);
+    }
+    match lock_target(path) {
+        Ok(conn) => {
+            // Put it back in WAL mode as Outturn keeps it.
+            let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            Ok(false)
+        }
+        Err(StoreError::Refused(_)) => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
+/// Replaces the database at `target` with the backup at `from`, after checking the backup.
+/// Refused when the target is in use, or holds data and `force` is not given.
+pub fn restore(from: &Path, target: &Path, force: bool) -> Result<BackupSummary> {
+    let (src, summary) = check_backup(from)?;
+    let guard = if target.exists() {
+        let guard = lock_target(target)?;
+        if !force && guard_holds_data(&guard)? {
+            return Err(refused(format!(
+                "{} already holds data: add --force to replace it with the backup \
+                 (back it up first with `outturn backup`)",
+                target.display()
+            )));
+        }
+        Some(guard)
+    } else {
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| io_err("create folder", dir, e))?;
+        }
+        None
+    };
+    let tmp = temp_beside(target);
+    copy_into_new_file(&src, &tmp)?;
+    drop(src);
+    let _ = std::fs::remove_file(sidecar(target, "-wal"));
+    let _ = std::fs::remove_file(sidecar(target, "-shm"));
+    let renamed = std::fs::rename(&tmp, target);
+    drop(guard);
+    renamed.map_err(|e| {
+        remove_with_sidecars(&tmp);
+        io_err("replace", target, e)
+    })?;
+    Ok(summary)
+}
+
+fn guard_holds_data(conn: &Connection) -> Result<bool> {
+    let has_tables: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'programme'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_tables {
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        return Ok(pages > 0);
+    }
+    holds_data(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{open, write_tx};
+
+    fn demo(path: &Path) -> Connection {
+        let mut conn = open(path).unwrap();
+        let tx = write_tx(&mut conn).unwrap();
+        crate::io::demo::load_all(&tx).unwrap();
+        tx.commit().unwrap();
+        conn
+    }
+
+    #[test]
+    fn another_open_connection_counts_as_in_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("live.db");
+        let other = demo(&path);
+        // `other` is idle (no transaction), yet holds the file open in WAL mode.
+        assert!(in_use(&path).unwrap());
+        drop(other);
+        assert!(!in_use(&path).unwrap());
+        // The probe leaves the database usable in WAL mode.
+        let conn = open(&path).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn backup_is_owner_only_and_restores() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let live = dir.path().join("live.db");
+        let conn = demo(&live);
+        let file = dir.path().join("b.db");
+        backup(&conn, &file, false).unwrap();
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let err = backup(&conn, &file, false).unwrap_err().to_string();
+        assert!(err.contains("--force"), "{err}");
+        let events: i64 = conn
+            .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+            .unwrap();
+        let target = dir.path().join("restored.db");
+        let s = restore(&file, &target, false).unwrap();
+        assert_eq!(s.audit_events, events);
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // The live database is open here, so restoring over it is refused.
+        let err = restore(&file, &live, true).unwrap_err().to_string();
+        assert!(err.contains("is in use"), "{err}");
+        drop(conn);
+        let err = restore(&file, &live, false).unwrap_err().to_string();
+        assert!(err.contains("already holds data"), "{err}");
+        restore(&file, &live, true).unwrap();
+        let conn = open(&live).unwrap();
+        assert!(crate::store::check::run(&conn).unwrap().is_clean());
+    }
+}
