@@ -64,6 +64,29 @@ pub enum Command {
     /// Forecast outturns: add, list.
     #[command(subcommand)]
     Forecast(ForecastCmd),
+    /// The audit log: who changed what, and when (newest first).
+    Audit(crate::cli_rely::AuditArgs),
+    /// Closed periods: close, reopen (with a reason), list.
+    #[command(subcommand)]
+    Period(crate::cli_rely::PeriodCmd),
+    /// Check the database: SQLite integrity, foreign keys, the budget rules, the audit chain.
+    Check,
+    /// Back the database up to FILE (safe while it is in use); the file is readable by you only.
+    Backup {
+        /// The backup file to write.
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database with a backup, after checking the backup; refused while in use.
+    Restore {
+        /// The backup file to restore from.
+        file: PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
     /// Per programme, phase and FY: approved budget, pending approval, committed, actual, headroom.
     Summary {
         /// Only this financial year (2017-18).
@@ -393,6 +416,8 @@ pub enum ActualCmd {
     },
     /// Delete an actual.
     Delete { id: i64 },
+    /// Change an actual's amount, date, supplier, description or reference.
+    Edit(crate::cli_rely::ActualEditArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -485,7 +510,7 @@ pub fn db_path(cli: &Cli) -> PathBuf {
     cli.db.clone().unwrap_or_else(store::default_path)
 }
 
-fn open(cli: &Cli) -> anyhow::Result<Connection> {
+pub(crate) fn open(cli: &Cli) -> anyhow::Result<Connection> {
     Ok(store::open_existing(&db_path(cli))?)
 }
 
@@ -529,7 +554,7 @@ fn phase_arg(
 }
 
 /// Runs one write in a transaction: all of it or none of it.
-fn write<T>(
+pub(crate) fn write<T>(
     conn: &mut Connection,
     f: impl FnOnce(&Connection) -> store::Result<T>,
 ) -> anyhow::Result<T> {
@@ -539,7 +564,7 @@ fn write<T>(
     Ok(out)
 }
 
-fn print_table(
+pub(crate) fn print_table(
     t: &Table,
     format: Format,
     json: impl FnOnce() -> serde_json::Result<String>,
@@ -589,6 +614,11 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Contract(c) => contract(cli, c),
         Command::Actual(c) => actual(cli, c),
         Command::Forecast(c) => forecast(cli, c),
+        Command::Audit(a) => crate::cli_rely::audit_cmd(cli, a),
+        Command::Period(c) => crate::cli_rely::period_cmd(cli, c),
+        Command::Check => crate::cli_rely::check_cmd(cli),
+        Command::Backup { file, force } => crate::cli_rely::backup_cmd(cli, file, *force),
+        Command::Restore { file, force } => crate::cli_rely::restore_cmd(cli, file, *force),
         Command::Summary { fy, programme } => summary(cli, fy.as_deref(), programme.as_deref()),
     }
 }
@@ -1279,6 +1309,10 @@ fn actual(cli: &Cli, c: &ActualCmd) -> anyhow::Result<ExitCode> {
         ActualCmd::Delete { id } => {
             write(&mut conn, |tx| e::delete_actual(tx, *id, None))?;
             println!("Deleted actual {id}.");
+        }
+        ActualCmd::Edit(a) => {
+            drop(conn);
+            return crate::cli_rely::actual_edit_cmd(cli, a);
         }
     }
     Ok(ExitCode::SUCCESS)

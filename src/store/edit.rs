@@ -180,14 +180,14 @@ mod tests {
     #[test]
     fn edit_moves_date_and_refiles_period() {
         let (conn, phase) = setup();
-        let id = actual(&conn, phase, "2017-10-15", 100_00);
+        let id = actual(&conn, phase, "2017-10-15", 10_000);
         let a = edit_actual(
             &conn,
             id,
             None,
             &ActualEdit {
                 date: Some(NaiveDate::from_ymd_opt(2018, 1, 3).unwrap()),
-                amount: Some(Money::from_pence(250_00)),
+                amount: Some(Money::from_pence(25_000)),
                 ..Default::default()
             },
         )
@@ -195,7 +195,7 @@ mod tests {
         // 3 January 2018 is in FY 2017-18, period 10 (April = P1, January = P10).
         assert_eq!(a.fy.label(), "2017-18");
         assert_eq!(a.period.label(), "P10");
-        assert_eq!(a.amount, Money::from_pence(250_00));
+        assert_eq!(a.amount, Money::from_pence(25_000));
         assert_eq!(a.supplier, "Acme");
         assert_eq!(a.version, 2);
         let ev = audit::last_change(&conn, "actual", id).unwrap().unwrap();
@@ -206,7 +206,7 @@ mod tests {
     #[test]
     fn stale_edit_is_refused_with_who_and_when() {
         let (conn, phase) = setup();
-        let id = actual(&conn, phase, "2017-10-15", 100_00);
+        let id = actual(&conn, phase, "2017-10-15", 10_000);
         let read = get_actual(&conn, id).unwrap().version;
         let amount = |p| ActualEdit {
             amount: Some(Money::from_pence(p)),
@@ -224,8 +224,8 @@ mod tests {
     #[test]
     fn closed_period_refuses_old_and_new_dates() {
         let (conn, phase) = setup();
-        let inside = actual(&conn, phase, "2017-10-15", 100_00);
-        let outside = actual(&conn, phase, "2017-11-15", 100_00);
+        let inside = actual(&conn, phase, "2017-10-15", 10_000);
+        let outside = actual(&conn, phase, "2017-11-15", 10_000);
         locks::close_period(
             &conn,
             FinancialYear::new(2017).unwrap(),

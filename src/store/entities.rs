@@ -1278,10 +1278,7 @@ pub fn exercise_extension(
     let after = get_contract(conn, contract_id)?;
     locks::ensure_profile_open(
         conn,
-        &format!(
-            "exercising this option changes contract {}'s profile for the month",
-            before.reference
-        ),
+        &format!("exercising this option of contract {}", before.reference),
         &contract_profile(conn, &before)?,
         &contract_profile(conn, &after)?,
     )?;
@@ -1325,10 +1322,7 @@ pub fn set_contract_value(
     let after = get_contract(conn, id)?;
     locks::ensure_profile_open(
         conn,
-        &format!(
-            "the new value changes contract {}'s profile for the month",
-            before.reference
-        ),
+        &format!("the new value of contract {}", before.reference),
         &contract_profile(conn, &before)?,
         &contract_profile(conn, &after)?,
     )?;

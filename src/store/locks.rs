@@ -92,7 +92,12 @@ pub fn ensure_profile_open(
         .copied()
         .map(|m| m.first_day())
         .unwrap_or(lock);
-    Err(closed_error(conn, what, first))
+    let label = lock_label(conn).unwrap_or_default();
+    Err(StoreError::Closed(format!(
+        "{what} would change what it puts into {}, which is in a closed period (closed through \
+         {label}): reopen it with `outturn period reopen` and a reason first",
+        first.format("%B %Y")
+    )))
 }
 
 /// A closed period as listed.
