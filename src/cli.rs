@@ -236,6 +236,7 @@ pub enum AllocationCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 pub enum ChangeCmd {
     /// Propose or record a budget change.
     Add {
@@ -316,6 +317,7 @@ pub enum FrameworkCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 pub enum ContractCmd {
     /// Add a contract.
     Add {

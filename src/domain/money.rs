@@ -431,7 +431,7 @@ fn parse_number(num: &str, mult: Multiplier) -> Result<u128, NumError> {
     let pow = 10u128.pow(places);
     let units = digits_value(&int_digits) * pow + digits_value(frac_digits);
     let scaled = units * mult.factor() * 100;
-    if scaled % pow != 0 {
+    if !scaled.is_multiple_of(pow) {
         return Err(NumError::TooPrecise);
     }
     let pence = scaled / pow;
@@ -468,7 +468,7 @@ fn group_thousands(n: u128) -> String {
     let len = digits.len();
     let mut out = String::with_capacity(len + len / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (len - i) % 3 == 0 {
+        if i > 0 && (len - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
