@@ -269,9 +269,12 @@ fn closed_periods(conn: &Connection) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// One check: the findings it makes.
+type Check = fn(&Connection) -> Result<Vec<String>>;
+
 /// Runs every check. Reads only.
 pub fn run(conn: &Connection) -> Result<CheckReport> {
-    let checks: [fn(&Connection) -> Result<Vec<String>>; 8] = [
+    let checks: [Check; 8] = [
         integrity,
         foreign_keys,
         allocation_profiles,
