@@ -106,10 +106,24 @@ pub fn change_summary(e: &audit::AuditEvent, max: usize) -> String {
         s.as_deref()
             .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
     };
-    let compact = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
+    fn compact(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::String(s) => s.clone(),
+            // Plain fields first (id, amount, reason), nested lists and records after.
+            serde_json::Value::Object(o) => {
+                let (plain, nested): (Vec<_>, Vec<_>) = o
+                    .iter()
+                    .partition(|(_, v)| !(v.is_object() || v.is_array()));
+                plain
+                    .into_iter()
+                    .chain(nested)
+                    .map(|(k, v)| format!("{k}: {}", compact(v)))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+            other => other.to_string(),
+        }
+    }
     let text = match (parse(&e.before), parse(&e.after)) {
         (Some(serde_json::Value::Object(b)), Some(serde_json::Value::Object(a))) => {
             let mut parts = Vec::new();

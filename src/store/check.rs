@@ -52,7 +52,7 @@ fn integrity(conn: &Connection) -> Result<Vec<String>> {
     Ok(lines
         .into_iter()
         .filter(|l| l != "ok")
-        .map(|l| format!("integrity: {l}"))
+        .map(|l| format!("integrity: {}", l.replace('\n', " ")))
         .collect())
 }
 
@@ -274,22 +274,29 @@ type Check = fn(&Connection) -> Result<Vec<String>>;
 
 /// Runs every check. Reads only.
 pub fn run(conn: &Connection) -> Result<CheckReport> {
-    let checks: [Check; 8] = [
-        integrity,
-        foreign_keys,
-        allocation_profiles,
-        actuals,
-        budgets_not_overdrawn,
-        contract_profiles,
-        closed_periods,
-        audit::verify_chain,
+    let checks: [(&str, Check); 8] = [
+        ("integrity", integrity),
+        ("foreign key", foreign_keys),
+        ("allocations", allocation_profiles),
+        ("actuals", actuals),
+        ("budget", budgets_not_overdrawn),
+        ("contracts", contract_profiles),
+        ("closed periods", closed_periods),
+        ("audit", audit::verify_chain),
     ];
     let mut report = CheckReport {
         checks: checks.len(),
         findings: Vec::new(),
     };
-    for check in checks {
-        report.findings.extend(check(conn)?);
+    for (name, check) in checks {
+        match check(conn) {
+            Ok(found) => report.findings.extend(found),
+            // A damaged file can stop a check part-way: that is a finding, not the end of the run.
+            Err(e) => report.findings.push(format!(
+                "{name}: could not be checked: {}",
+                e.to_string().replace('\n', " ")
+            )),
+        }
     }
     Ok(report)
 }

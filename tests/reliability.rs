@@ -1,0 +1,1205 @@
+//! Trustworthy books (issue 6), end to end on the real binary: the audit trail, closed periods,
+//! writers side by side, SIGKILL at random moments, `outturn check` on corrupted databases,
+//! backup and restore, and hostile input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use outturn::domain::calendar::{parse_date, parse_month, uk_date};
+use outturn::domain::{FinancialYear, Money, Period};
+use proptest::prelude::*;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_outturn"));
+    c.env_remove("OUTTURN_DB")
+        .env("OUTTURN_USER", "test-officer");
+    c
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    run_as(db, "test-officer", args)
+}
+
+fn run_as(db: &Path, who: &str, args: &[&str]) -> Output {
+    bin()
+        .env("OUTTURN_USER", who)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run outturn")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let o = run(db, args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+fn demo_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    ok(&db, &["init", "--demo"]);
+    (dir, db)
+}
+
+fn sql<T: rusqlite::types::FromSql>(db: &Path, q: &str) -> T {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(q, [], |r| r.get(0)).unwrap()
+}
+
+/// Every row of every table, as text, to prove a refused command changed nothing.
+fn snapshot(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = String::new();
+    for table in tables {
+        let mut st = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+        let n = st.column_count();
+        let rows = st
+            .query_map([], |r| {
+                let mut line = String::new();
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    line.push_str(&format!("{v:?}|"));
+                }
+                Ok(line)
+            })
+            .unwrap();
+        for r in rows {
+            out.push_str(&format!("{table}:{}\n", r.unwrap()));
+        }
+    }
+    out
+}
+
+/// The monitoring report CSV, as the report code builds it.
+fn report_csv(db: &Path, fy: &str, period: &str) -> String {
+    let conn = outturn::store::open_existing(db).unwrap();
+    let r = outturn::store::figures::report(
+        &conn,
+        FinancialYear::parse(fy).unwrap(),
+        Period::parse(period).unwrap(),
+        None,
+    )
+    .unwrap();
+    outturn::io::report::csv_string(&r)
+}
+
+fn audit_count(db: &Path) -> i64 {
+    sql(db, "SELECT count(*) FROM audit")
+}
+
+fn check_is_clean(db: &Path) {
+    let o = run(db, &["check"]);
+    assert!(
+        o.status.success() && stdout(&o) == "ok: 8 checks passed\n",
+        "check: {}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Audit trail
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn every_write_adds_one_audit_event_and_the_log_cannot_be_rewritten() {
+    let (_d, db) = demo_db();
+    let base = audit_count(&db);
+    // Each command below is one write, so one event each, in the order run.
+    let writes: &[(&[&str], &str, &str)] = &[
+        (
+            &[
+                "actual",
+                "add",
+                "--date",
+                "2018-03-10",
+                "--phase",
+                "PH2",
+                "--amount",
+                "100",
+            ],
+            "add",
+            "actual",
+        ),
+        (
+            &["actual", "edit", "11", "--amount", "150"],
+            "edit",
+            "actual",
+        ),
+        (&["actual", "delete", "11"], "delete", "actual"),
+        (
+            &[
+                "forecast", "add", "--phase", "PH2", "--fy", "2017-18", "--period", "P11",
+                "--amount", "2.9m",
+            ],
+            "add",
+            "forecast",
+        ),
+        (
+            &[
+                "change",
+                "add",
+                "--kind",
+                "addition",
+                "--phase",
+                "PH2",
+                "--fy",
+                "2017-18",
+                "--amount",
+                "10k",
+                "--effective",
+                "2018-03-01",
+            ],
+            "add",
+            "budget_change",
+        ),
+        (&["change", "approve", "2"], "approved", "budget_change"),
+        (
+            &[
+                "allocation",
+                "profile",
+                "3",
+                "--profile",
+                "2018-19=6m,2019-20=5m",
+            ],
+            "reprofile",
+            "allocation",
+        ),
+        (
+            &["contract", "vary", "WIR-MS-2022-001", "--value", "1400000"],
+            "edit",
+            "contract",
+        ),
+        (
+            &["contract", "exercise", "WIR-MS-2022-001"],
+            "exercise",
+            "contract",
+        ),
+        (&["period", "close", "2017-18", "P6"], "close", "period"),
+        (
+            &[
+                "period",
+                "reopen",
+                "2017-18",
+                "P6",
+                "--reason",
+                "late invoice",
+            ],
+            "reopen",
+            "period",
+        ),
+    ];
+    for (i, (args, action, entity)) in writes.iter().enumerate() {
+        ok(&db, args);
+        assert_eq!(audit_count(&db), base + i as i64 + 1, "{args:?}");
+        let json = ok(&db, &["audit", "--limit", "1", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v[0]["action"], *action, "{args:?}");
+        assert_eq!(v[0]["entity"], *entity, "{args:?}");
+        assert_eq!(v[0]["who"], "test-officer");
+    }
+    // The edit records the before and after: £100.00 -> £150.00.
+    let json = ok(&db, &["audit", "--entity", "actual", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let edit = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "edit")
+        .unwrap();
+    assert_eq!(edit["before"]["amount"], "100.00");
+    assert_eq!(edit["after"]["amount"], "150.00");
+    // The reopen carries its reason.
+    let reopen = ok(&db, &["audit", "--entity", "period", "--limit", "1"]);
+    assert!(reopen.contains("late invoice"), "{reopen}");
+    // The filters: only contract events; none in the future; a limit.
+    let csv = ok(&db, &["audit", "--entity", "contract", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Id,When,Who,Action,Entity,Record,Before,After")
+    );
+    let rows: Vec<&str> = lines.collect();
+    // The demo adds one contract; then vary and exercise.
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert!(rows.iter().all(|r| r.contains(",contract,")), "{csv}");
+    let future = ok(&db, &["audit", "--since", "2999-01-01", "--format", "csv"]);
+    assert_eq!(future.lines().count(), 1, "{future}");
+    let since_today = ok(&db, &["audit", "--since", "2000-01-01", "--format", "json"]);
+    let n = serde_json::from_str::<serde_json::Value>(&since_today)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len() as i64;
+    assert_eq!(n, audit_count(&db));
+    let bad = run(&db, &["audit", "--entity", "invoice"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--entity: 'invoice'"));
+
+    // A refused write adds no event.
+    let before = audit_count(&db);
+    let o = run(&db, &["actual", "edit", "999", "--amount", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(audit_count(&db), before);
+
+    // The sqlite3 shell cannot rewrite the log; dropping the triggers is caught by check.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let e = conn
+        .execute("UPDATE audit SET who = 'mallory' WHERE id = 2", [])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("append-only"), "{e}");
+    assert!(conn.execute("DELETE FROM audit WHERE id = 2", []).is_err());
+    check_is_clean(&db);
+    conn.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit SET after = '{}' WHERE id = 2;")
+        .unwrap();
+    drop(conn);
+    let o = run(&db, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "audit: event 2 was altered after it was written\n"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Closed periods
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn closed_period_refuses_every_dated_write_and_its_report_stays_byte_identical() {
+    let (_d, db) = demo_db();
+    // Set up before closing: a proposed change effective in P9 and a contract from June 2017.
+    ok(
+        &db,
+        &[
+            "change",
+            "add",
+            "--kind",
+            "addition",
+            "--phase",
+            "PH2",
+            "--fy",
+            "2017-18",
+            "--amount",
+            "10k",
+            "--effective",
+            "2017-12-01",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "contract",
+            "add",
+            "--reference",
+            "WOL-C1",
+            "--supplier",
+            "Acme",
+            "--phase",
+            "PH2",
+            "--value",
+            "120000",
+            "--start",
+            "2017-06-01",
+            "--term",
+            "12",
+            "--extension",
+            "6",
+        ],
+    );
+    let reports_before = [
+        report_csv(&db, "2017-18", "P7"),
+        report_csv(&db, "2017-18", "P10"),
+    ];
+    let out = ok(&db, &["period", "close", "2017-18", "P10"]);
+    assert_eq!(
+        out,
+        "Closed 2017-18 P10: everything dated on or before 31/01/2018 is locked.\n"
+    );
+    let list = ok(&db, &["period", "list", "--format", "csv"]);
+    assert!(
+        list.starts_with(
+            "FY,Period,Locked through,Closed by,Closed at\n2017-18,P10,2018-01-31,test-officer,"
+        ),
+        "{list}"
+    );
+    let frozen = snapshot(&db);
+    // Actuals 2 (15/12/2017) and 3 (31/01/2018) lie in the closed period; 4 (15/02/2018) does not.
+    let refused: &[&[&str]] = &[
+        &[
+            "actual",
+            "add",
+            "--date",
+            "15/01/2018",
+            "--phase",
+            "PH2",
+            "--amount",
+            "1",
+        ],
+        &["actual", "delete", "3"],
+        &["actual", "edit", "2", "--amount", "1"],
+        &["actual", "edit", "2", "--date", "2018-02-10"],
+        &["actual", "edit", "4", "--date", "2018-01-10"],
+        &[
+            "forecast", "add", "--phase", "PH2", "--fy", "2017-18", "--period", "P10", "--amount",
+            "1m",
+        ],
+        &[
+            "change",
+            "add",
+            "--kind",
+            "addition",
+            "--phase",
+            "PH2",
+            "--fy",
+            "2017-18",
+            "--amount",
+            "1",
+            "--effective",
+            "2018-01-31",
+            "--status",
+            "approved",
+        ],
+        &["change", "approve", "2"],
+        &["change", "reject", "2"],
+        &[
+            "allocation",
+            "add",
+            "--phase",
+            "PH2",
+            "--fy",
+            "2017-18",
+            "--amount",
+            "1",
+        ],
+        &[
+            "allocation",
+            "add",
+            "--phase",
+            "FUT",
+            "--fy",
+            "2017-18",
+            "--to-fy",
+            "2018-19",
+            "--amount",
+            "2",
+        ],
+        &["allocation", "profile", "1", "--profile", "2017-18=3m"],
+        &[
+            "contract",
+            "add",
+            "--reference",
+            "WOL-C2",
+            "--supplier",
+            "Acme",
+            "--phase",
+            "PH2",
+            "--value",
+            "1",
+            "--start",
+            "2018-01-01",
+            "--term",
+            "1",
+        ],
+        &["contract", "vary", "WOL-C1", "--value", "130000"],
+    ];
+    for args in refused {
+        let o = run(&db, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?} was not refused");
+        let e = stderr(&o);
+        assert!(
+            e.contains("closed period (closed through 2017-18 P10)"),
+            "{args:?}: {e}"
+        );
+        assert_eq!(e.lines().count(), 1, "{e}");
+    }
+    assert_eq!(snapshot(&db), frozen, "a refused write changed something");
+
+    // Writes dated after the closed period still go through and leave its reports alone:
+    // an actual in P11, a forecast as at P11, and the zero-value extension of WOL-C1.
+    ok(
+        &db,
+        &[
+            "actual",
+            "add",
+            "--date",
+            "2018-02-10",
+            "--phase",
+            "PH2",
+            "--amount",
+            "5000",
+        ],
+    );
+    ok(&db, &["actual", "edit", "4", "--amount", "148975.21"]);
+    ok(
+        &db,
+        &[
+            "forecast", "add", "--phase", "PH2", "--fy", "2017-18", "--period", "P11", "--amount",
+            "2.8m",
+        ],
+    );
+    ok(&db, &["contract", "exercise", "WOL-C1"]);
+    assert_eq!(
+        [
+            report_csv(&db, "2017-18", "P7"),
+            report_csv(&db, "2017-18", "P10")
+        ],
+        reports_before
+    );
+    assert_ne!(report_csv(&db, "2017-18", "P11"), "");
+
+    // Reopening needs a reason, and then the refused delete goes through.
+    let o = run(&db, &["period", "reopen", "2017-18", "P10"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(
+        &db,
+        &["period", "reopen", "2017-18", "P10", "--reason", " "],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--reason"), "{}", stderr(&o));
+    ok(
+        &db,
+        &[
+            "period",
+            "reopen",
+            "2017-18",
+            "P10",
+            "--reason",
+            "duplicate invoice found",
+        ],
+    );
+    ok(&db, &["actual", "delete", "3"]);
+    assert_ne!(report_csv(&db, "2017-18", "P10"), reports_before[1]);
+    check_is_clean(&db);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Concurrent use
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn writers_side_by_side_lose_nothing() {
+    let (_d, db) = demo_db();
+    let (n0, sum0, audit0): (i64, i64, i64) = (
+        sql(&db, "SELECT count(*) FROM actual"),
+        sql(&db, "SELECT sum(amount_pence) FROM actual"),
+        audit_count(&db),
+    );
+    const WRITERS: i64 = 4;
+    const EACH: i64 = 50;
+    let reader_db = db.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader_stop = stop.clone();
+    // A reader checks the database while the writers write: it never fails or waits out.
+    let reader = std::thread::spawn(move || {
+        let mut runs = 0;
+        while !reader_stop.load(std::sync::atomic::Ordering::Relaxed) {
+            let o = run(&reader_db, &["check"]);
+            assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+            runs += 1;
+        }
+        runs
+    });
+    let writers: Vec<_> = (1..=WRITERS)
+        .map(|w| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                for i in 0..EACH {
+                    // Writer w adds £w.ii, i.e. 100w + i pence, with reference W<w>-<i>.
+                    let o = run_as(
+                        &db,
+                        &format!("writer-{w}"),
+                        &[
+                            "actual",
+                            "add",
+                            "--date",
+                            "2018-03-15",
+                            "--phase",
+                            "PH2",
+                            "--amount",
+                            &format!("{w}.{i:02}"),
+                            "--reference",
+                            &format!("W{w}-{i}"),
+                        ],
+                    );
+                    assert!(o.status.success(), "writer {w} #{i}: {}", stderr(&o));
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let reads = reader.join().unwrap();
+    assert!(reads >= 1);
+    // 4 x 50 = 200 rows; total = 50 x 100 x (1+2+3+4) + 4 x (0+1+...+49) = 50,000 + 4,900
+    // = 54,900 pence = £549.00.
+    let n: i64 = sql(&db, "SELECT count(*) FROM actual");
+    let sum: i64 = sql(&db, "SELECT sum(amount_pence) FROM actual");
+    assert_eq!(n - n0, 200);
+    assert_eq!(sum - sum0, 54_900);
+    let distinct: i64 = sql(
+        &db,
+        "SELECT count(DISTINCT reference) FROM actual WHERE reference GLOB 'W[1-4]-*'",
+    );
+    assert_eq!(distinct, 200);
+    assert_eq!(audit_count(&db) - audit0, 200);
+    for w in 1..=WRITERS {
+        let by: i64 = sql(
+            &db,
+            &format!("SELECT count(*) FROM audit WHERE who = 'writer-{w}'"),
+        );
+        assert_eq!(by, EACH);
+    }
+    check_is_clean(&db);
+}
+
+#[test]
+fn stale_edit_is_refused_naming_who_changed_it_and_when() {
+    let (_d, db) = demo_db();
+    // Bob reads actual 4 (version 1).
+    let json = ok(&db, &["actual", "list", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let read = v.as_array().unwrap().iter().find(|a| a["id"] == 4).unwrap()["version"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(read, 1);
+    // Alice changes it meanwhile.
+    let o = run_as(&db, "alice", &["actual", "edit", "4", "--amount", "150000"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let at: String = sql(&db, "SELECT at FROM audit ORDER BY id DESC LIMIT 1");
+    // Bob's save is refused with who and when; Alice's figure stands.
+    let o = run_as(
+        &db,
+        "bob",
+        &[
+            "actual",
+            "edit",
+            "4",
+            "--amount",
+            "1",
+            "--expected-version",
+            &read.to_string(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!("was changed by alice at {at} since you opened it")),
+        "{e}"
+    );
+    let amount: i64 = sql(&db, "SELECT amount_pence FROM actual WHERE id = 4");
+    assert_eq!(amount, 15_000_000);
+    // With the version he now reads (2), his edit goes through.
+    let o = run_as(
+        &db,
+        "bob",
+        &[
+            "actual",
+            "edit",
+            "4",
+            "--amount",
+            "1",
+            "--expected-version",
+            "2",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Crash safety
+// ---------------------------------------------------------------------------------------------
+
+/// A tiny deterministic generator for kill delays (the seed is printed on failure).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+/// What a database holds, for all-or-nothing comparisons.
+type State = Vec<i64>;
+
+/// A bulk write to kill: how to prepare a folder, the command to run on it, and how to read the
+/// state that must afterwards be exactly `before` or exactly `after`.
+struct CrashCase {
+    name: &'static str,
+    prepare: fn(&Path) -> PathBuf,
+    args: fn(&Path) -> Vec<String>,
+    state: fn(&Path) -> State,
+}
+
+fn counts(db: &Path) -> State {
+    if !db.exists() || std::fs::metadata(db).map(|m| m.len()).unwrap_or(0) == 0 {
+        return vec![0, 0, 0, 0];
+    }
+    let conn = outturn::store::open_existing(db).unwrap();
+    let q = |s: &str| -> i64 { conn.query_row(s, [], |r| r.get(0)).unwrap() };
+    vec![
+        q("SELECT count(*) FROM programme"),
+        q("SELECT count(*) FROM actual"),
+        q("SELECT coalesce(sum(amount_pence), 0) FROM actual"),
+        q("SELECT count(*) FROM audit"),
+    ]
+}
+
+/// Runs `case` to completion once (to learn its duration and final state), then `iterations`
+/// times killed with SIGKILL after a random delay; every time, `outturn check` passes and the
+/// state is all or nothing. Returns (nothing, whole) counts.
+fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> (u32, u32) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = (case.prepare)(dir.path());
+    let before = (case.state)(&db);
+    let t = Instant::now();
+    let o = bin()
+        .args((case.args)(dir.path()))
+        .output()
+        .expect("run outturn");
+    let took = t.elapsed();
+    assert!(o.status.success(), "{}: {}", case.name, stderr(&o));
+    let after = (case.state)(&db);
+    assert_ne!(before, after, "{}: the batch changed nothing", case.name);
+    // Delays from 0 to twice the undisturbed run (at most 200 ms), so kills land before, during
+    // and after the write; the first is immediate and the last lets it finish.
+    let span = (took.as_millis() as u64 * 2).clamp(5, 200);
+    let mut rng = Rng(seed);
+    let (mut none, mut whole) = (0, 0);
+    for i in 0..iterations {
+        let dir = tempfile::tempdir().unwrap();
+        let db = (case.prepare)(dir.path());
+        let delay = match i {
+            0 => 0,
+            i if i + 1 == iterations => span * 3,
+            _ => rng.below(span + 1),
+        };
+        let mut child = bin()
+            .args((case.args)(dir.path()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn outturn");
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL; an error means it had already finished.
+        let _ = child.wait();
+        if db.exists() {
+            check_is_clean(&db);
+        }
+        let state = (case.state)(&db);
+        if state == before {
+            none += 1;
+        } else if state == after {
+            whole += 1;
+        } else {
+            panic!(
+                "{} (seed {seed}, kill after {delay} ms): half-written: {state:?}, \
+                 expected {before:?} or {after:?}",
+                case.name
+            );
+        }
+    }
+    assert!(
+        none >= 1 && whole >= 1,
+        "{}: {none} none, {whole} whole",
+        case.name
+    );
+    eprintln!(
+        "{}: {iterations} kills within {span} ms: {none} left nothing, {whole} the whole batch",
+        case.name
+    );
+    (none, whole)
+}
+
+fn db_arg(dir: &Path) -> Vec<String> {
+    vec!["--db".into(), dir.join("x.db").display().to_string()]
+}
+
+#[test]
+fn killed_bulk_writes_leave_all_or_nothing() {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64 | 1)
+        .unwrap_or(0x9E37_79B9_7F4A_7C15);
+    let cases = [
+        // The whole demo (2 programmes, 10 actuals, 32 audit events) in one transaction.
+        CrashCase {
+            name: "init --demo",
+            prepare: |dir| dir.join("x.db"),
+            args: |dir| {
+                let mut a = db_arg(dir);
+                a.extend(["init".into(), "--demo".into()]);
+                a
+            },
+            state: counts,
+        },
+        // Restoring a backup over a database: the target is the old one or the backup, whole.
+        CrashCase {
+            name: "restore --force",
+            prepare: |dir| {
+                let db = dir.join("x.db");
+                ok(&db, &["init", "--demo"]);
+                ok(&db, &["backup", dir.join("b.db").to_str().unwrap()]);
+                ok(
+                    &db,
+                    &[
+                        "actual",
+                        "add",
+                        "--date",
+                        "2018-03-01",
+                        "--phase",
+                        "PH2",
+                        "--amount",
+                        "7.77",
+                    ],
+                );
+                db
+            },
+            args: |dir| {
+                let mut a = db_arg(dir);
+                a.extend([
+                    "restore".into(),
+                    dir.join("b.db").display().to_string(),
+                    "--force".into(),
+                ]);
+                a
+            },
+            state: counts,
+        },
+        // When `outturn import actuals FILE` lands, add it here: prepare a demo database and a
+        // CSV of a few thousand rows; args `import actuals FILE`; state: counts.
+    ];
+    for case in &cases {
+        kill_at_random_moments(case, 20, seed);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. outturn check
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn check_names_each_kind_of_corruption_in_one_line() {
+    let (dir, template) = demo_db();
+    check_is_clean(&template);
+    // (what is done behind Outturn's back, the lines check must print)
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "UPDATE allocation_profile SET amount_pence = amount_pence + 1 WHERE allocation_id = 1",
+            // Phase 2: £3,000,000.00 plus one penny in its only year.
+            &["allocation 1: its profile adds up to £3,000,000.01, not its amount £3,000,000.00"],
+        ),
+        (
+            "INSERT INTO allocation_profile(allocation_id, fy, amount_pence) VALUES (1, 2030, 0)",
+            &["allocation 1: its profile has a share in 2030-31, outside its years 2017-18 to 2017-18"],
+        ),
+        (
+            "PRAGMA foreign_keys = OFF; UPDATE actual SET phase_id = 999 WHERE id = 1",
+            &[
+                "foreign key: actual row 1 refers to a phase that does not exist",
+                "actual 1: is on phase id 999, which does not exist",
+            ],
+        ),
+        (
+            // Actual 1 is dated 30/11/2017: 2017-18 P8.
+            "UPDATE actual SET period = 9 WHERE id = 1",
+            &["actual 1: dated 2017-11-30 is filed under 2017-18 P9, but that date is in 2017-18 P8"],
+        ),
+        (
+            // £4,000,000.00 out of Phase 2's £3,000,000.00 in 2017-18 leaves -£1,000,000.00.
+            "INSERT INTO budget_change(kind, amount_pence, from_phase_id, from_fy, effective_date, status)
+             VALUES ('reduction', 400000000, 2, 2017, '2017-12-01', 'approved')",
+            &["budget: approved changes move more out of WOL-DTP/PH2 in 2017-18 than it has: its approved budget there is -£1,000,000.00"],
+        ),
+        (
+            "INSERT INTO contract_profile(contract_id, month, amount_pence) VALUES (1, '2022-09', 100)",
+            &["contract WIR-MS-2022-001: its monthly profile adds up to £1.00, not its value £1,378,513.09"],
+        ),
+        (
+            "INSERT INTO closed_period(fy, period, through_date, who, at) VALUES (2017, 7, '2017-10-15', 'x', 'y')",
+            &["closed period 2017-18 P7: locked through 2017-10-15, which is not the end of that period"],
+        ),
+        (
+            "DROP TRIGGER audit_no_update; UPDATE audit SET who = 'mallory' WHERE id = 3",
+            &["audit: event 3 was altered after it was written"],
+        ),
+        (
+            "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 3",
+            &[
+                "audit: event 3 is missing (next is 4)",
+                "audit: event 4 does not follow the event before it",
+            ],
+        ),
+    ];
+    for (i, (corruption, expected)) in cases.iter().enumerate() {
+        let db = dir.path().join(format!("case{i}.db"));
+        std::fs::copy(&template, &db).unwrap();
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(corruption).unwrap();
+        drop(conn);
+        let o = run(&db, &["check"]);
+        assert_eq!(o.status.code(), Some(1), "{corruption}");
+        let want: String = expected.iter().map(|l| format!("{l}\n")).collect();
+        assert_eq!(stdout(&o), want, "{corruption}");
+    }
+
+    // A damaged page: overwrite the root page of an index with garbage.
+    let db = dir.path().join("pages.db");
+    std::fs::copy(&template, &db).unwrap();
+    let (root, page_size): (i64, i64) = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        (
+            conn.query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'actual_dup'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap(),
+            conn.query_row("PRAGMA page_size", [], |r| r.get(0))
+                .unwrap(),
+        )
+    };
+    let mut bytes = std::fs::read(&db).unwrap();
+    let start = ((root - 1) * page_size) as usize;
+    bytes[start..start + page_size as usize].fill(0xA5);
+    std::fs::write(&db, bytes).unwrap();
+    let o = run(&db, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        !out.is_empty() && out.lines().all(|l| l.starts_with("integrity: ")),
+        "{out}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Backup and restore
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn backup_while_in_use_and_restore_only_what_checks_out() {
+    let (dir, db) = demo_db();
+    let backup = dir.path().join("monday.db");
+    let b = backup.to_str().unwrap();
+
+    // Back up while another process writes: the backup is a consistent snapshot.
+    let writer_db = db.clone();
+    let writer = std::thread::spawn(move || {
+        for i in 0..15 {
+            ok(
+                &writer_db,
+                &[
+                    "actual",
+                    "add",
+                    "--date",
+                    "2018-03-02",
+                    "--phase",
+                    "ICT",
+                    "--amount",
+                    &format!("{}", i + 1),
+                ],
+            );
+        }
+    });
+    // A reader holds the database open throughout (as the TUI would).
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    let _: i64 = holder
+        .query_row("SELECT count(*) FROM actual", [], |r| r.get(0))
+        .unwrap();
+    let out = ok(&db, &["backup", b]);
+    assert!(out.starts_with("Backed up "), "{out}");
+    writer.join().unwrap();
+    #[cfg(unix)]
+    assert_eq!(mode(&backup), 0o600);
+    check_is_clean(&backup);
+    let o = run(&db, &["backup", b]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    let snapshot_actuals: i64 = sql(&backup, "SELECT count(*) FROM actual");
+    // The demo's 10 actuals plus however many of the 15 had committed.
+    assert!((10..=25).contains(&snapshot_actuals), "{snapshot_actuals}");
+    let snap_sum: i64 = sql(&backup, "SELECT sum(amount_pence) FROM actual");
+    // The demo's actuals total £2,995,592.87; the k writes that made it into the snapshot add
+    // £1 + ... + £k = k(k+1)/2 pounds (they commit in order).
+    let demo_sum = 299_559_287;
+    let k = snapshot_actuals - 10;
+    assert_eq!(snap_sum - demo_sum, k * (k + 1) / 2 * 100);
+    let ok_force = run(&db, &["backup", b, "--force"]);
+    assert!(ok_force.status.success(), "{}", stderr(&ok_force));
+
+    // Restore over the live database is refused while the holder has it open.
+    let o = run(&db, &["restore", b, "--force"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is in use"), "{}", stderr(&o));
+    drop(holder);
+    // It holds data: --force is needed.
+    let o = run(&db, &["restore", b]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already holds data"), "{}", stderr(&o));
+    ok(
+        &db,
+        &[
+            "actual",
+            "add",
+            "--date",
+            "2018-03-03",
+            "--phase",
+            "ICT",
+            "--amount",
+            "999",
+        ],
+    );
+    let backup_state = snapshot(&backup);
+    let out = ok(&db, &["restore", b, "--force"]);
+    assert!(out.starts_with("Restored "), "{out}");
+    assert_eq!(snapshot(&db), backup_state);
+    #[cfg(unix)]
+    assert_eq!(mode(&db), 0o600);
+    check_is_clean(&db);
+
+    // A restore into a new place makes an owner-only file.
+    let fresh = dir.path().join("new/place.db");
+    ok(&fresh, &["restore", b]);
+    #[cfg(unix)]
+    assert_eq!(mode(&fresh), 0o600);
+
+    // Backups that do not check out are refused, and the target is left alone.
+    let before = snapshot(&db);
+    let garbage = dir.path().join("garbage.db");
+    std::fs::write(
+        &garbage,
+        b"this is not a database, just some bytes".repeat(200),
+    )
+    .unwrap();
+    let tampered = dir.path().join("tampered.db");
+    std::fs::copy(&backup, &tampered).unwrap();
+    rusqlite::Connection::open(&tampered)
+        .unwrap()
+        .execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 5;")
+        .unwrap();
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(&backup, &newer).unwrap();
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    for (file, why) in [
+        (&garbage, "not a usable Outturn backup"),
+        (&tampered, "its audit log was altered"),
+        (&newer, "newer than this Outturn understands"),
+        (&dir.path().join("missing.db"), "no backup file"),
+    ] {
+        let o = run(&db, &["restore", file.to_str().unwrap(), "--force"]);
+        assert_eq!(o.status.code(), Some(2), "{}", file.display());
+        assert!(stderr(&o).contains(why), "{}", stderr(&o));
+    }
+    assert_eq!(snapshot(&db), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Hostile input
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn text_that_looks_like_sql_or_a_formula_is_stored_and_exported_as_text() {
+    let (_d, db) = demo_db();
+    let supplier = "'); DROP TABLE actual;--";
+    let description = "=1+1";
+    let reference = "@SUM(A1:A9)";
+    let o = run_as(
+        &db,
+        "=HYPERLINK(\"http://x\")",
+        &[
+            "actual",
+            "add",
+            "--date",
+            "2018-03-05",
+            "--phase",
+            "PH2",
+            "--amount",
+            "-12.50",
+            "--supplier",
+            supplier,
+            "--description",
+            description,
+            "--reference",
+            reference,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The table survived and the row holds the text exactly.
+    // The demo holds 10 actuals; this is the 11th.
+    let n: i64 = sql(&db, "SELECT count(*) FROM actual");
+    assert_eq!(n, 11);
+    let json = ok(&db, &["actual", "list", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let row = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["supplier"] == supplier)
+        .unwrap();
+    assert_eq!(row["description"], description);
+    assert_eq!(row["reference"], reference);
+    assert_eq!(row["amount"], "-12.50");
+    // CSV: formula-like text gets a leading quote; the negative amount stays a number.
+    let csv = ok(&db, &["actual", "list", "--format", "csv"]);
+    let line = csv.lines().find(|l| l.contains("DROP TABLE")).unwrap();
+    assert_eq!(
+        line,
+        "11,2018-03-05,2017-18,P12,WOL-DTP,PH2,,'); DROP TABLE actual;--,'=1+1,'@SUM(A1:A9),-12.50"
+    );
+    let table = ok(&db, &["actual", "list"]);
+    assert!(table.contains(" =1+1 "), "{table}");
+    // The audit CSV escapes the formula-like user name too.
+    let audit = ok(&db, &["audit", "--limit", "1", "--format", "csv"]);
+    assert!(
+        audit.contains(",\"'=HYPERLINK(\"\"http://x\"\")\",add,actual,11,"),
+        "{audit}"
+    );
+    // A phase named like a formula comes out of the report CSV as text.
+    ok(
+        &db,
+        &[
+            "phase",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--code",
+            "EVIL",
+            "--name",
+            "+cmd|' /C calc'!A0",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "allocation",
+            "add",
+            "--phase",
+            "EVIL",
+            "--fy",
+            "2017-18",
+            "--amount",
+            "1",
+        ],
+    );
+    let report = report_csv(&db, "2017-18", "P12");
+    assert!(
+        report.contains("\nWOL-DTP,EVIL,'+cmd|' /C calc'!A0,2017-18,P12,1.00,"),
+        "{report}"
+    );
+}
+
+/// Strings that look nearly like each kind of input, plus anything at all.
+fn near(alphabet: &'static str) -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => proptest::string::string_regex(alphabet).unwrap(),
+        1 => any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// Money: never panics; whatever parses prints and parses back to the same pence.
+    #[test]
+    fn money_parser_survives_anything(s in near("[-£0-9,.()kKmMbn ]{0,24}")) {
+        if let Ok(m) = Money::parse(&s) {
+            prop_assert!(m.abs() <= outturn::domain::money::MAX_ABS);
+            prop_assert_eq!(Money::parse(&m.plain()).ok(), Some(m));
+            prop_assert_eq!(Money::parse(&m.full()).ok(), Some(m));
+            prop_assert_eq!(Money::parse(&m.bracketed()).ok(), Some(m));
+        }
+    }
+
+    /// Money: every amount within the limit round-trips through each printed form.
+    #[test]
+    fn every_amount_round_trips(p in -100_000_000_000_000i64..=100_000_000_000_000i64) {
+        let m = Money::from_pence(p);
+        prop_assert_eq!(Money::parse(&m.plain()).ok(), Some(m));
+        prop_assert_eq!(Money::parse(&m.full()).ok(), Some(m));
+        prop_assert_eq!(Money::parse(&m.bracketed()).ok(), Some(m));
+        prop_assert_eq!(m.pence(), p);
+    }
+
+    /// Dates: never panics; whatever parses is a real date that prints and parses back.
+    #[test]
+    fn date_parser_survives_anything(s in near("[0-9/ -]{0,14}")) {
+        if let Ok(d) = parse_date(&s) {
+            prop_assert_eq!(parse_date(&d.format("%Y-%m-%d").to_string()).ok(), Some(d));
+            prop_assert_eq!(parse_date(&uk_date(d)).ok(), Some(d));
+            // Only the two spellings: the year is written out in full in the input.
+            let year = d.format("%Y").to_string();
+            prop_assert!(s.contains(&year), "{} from {:?}", d, s);
+        }
+    }
+
+    /// Dates: every day from 1900 to 2999 round-trips in both spellings.
+    #[test]
+    fn every_date_round_trips(days in 0i64..401_766) {
+        let d = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days);
+        prop_assert_eq!(parse_date(&uk_date(d)).ok(), Some(d));
+        prop_assert_eq!(parse_date(&d.format("%Y-%m-%d").to_string()).ok(), Some(d));
+    }
+
+    /// Financial years, periods and months: never panic; what parses prints and parses back.
+    #[test]
+    fn year_and_period_parsers_survive_anything(
+        y in near("(FY|fy|Fy)? ?[0-9]{0,5}[-/]?[0-9]{0,5}"),
+        p in near("[Pp]?[0-9+-]{0,4}"),
+        m in near("[0-9+-]{0,8}"),
+    ) {
+        if let Ok(fy) = FinancialYear::parse(&y) {
+            prop_assert_eq!(FinancialYear::parse(&fy.label()).ok(), Some(fy));
+            prop_assert!(y.contains(&fy.start_year().to_string()));
+        }
+        if let Ok(period) = Period::parse(&p) {
+            prop_assert_eq!(Period::parse(&period.label()).ok(), Some(period));
+            prop_assert!((1..=12).contains(&period.number()));
+        }
+        if let Ok((fy, period)) = parse_month(&m) {
+            let first = fy.period_start(period);
+            prop_assert_eq!(m.trim(), first.format("%Y-%m").to_string());
+        }
+    }
+
+    /// Every financial year and period round-trips through its label.
+    #[test]
+    fn every_year_and_period_round_trips(y in 1900i32..=2998, n in 1u8..=12) {
+        let fy = FinancialYear::new(y).unwrap();
+        prop_assert_eq!(FinancialYear::parse(&fy.label()).ok(), Some(fy));
+        let p = Period::new(n).unwrap();
+        prop_assert_eq!(Period::parse(&p.label()).ok(), Some(p));
+    }
+}
