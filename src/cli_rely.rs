@@ -338,10 +338,13 @@ pub struct ActualEditArgs {
     /// A new date (26/08/2022 or 2022-08-26).
     #[arg(long)]
     pub date: Option<String>,
+    /// A new supplier.
     #[arg(long)]
     pub supplier: Option<String>,
+    /// A new description.
     #[arg(long)]
     pub description: Option<String>,
+    /// A new ledger reference.
     #[arg(long)]
     pub reference: Option<String>,
     /// Refuse the edit if the actual is no longer at this version (from `actual list --format json`):

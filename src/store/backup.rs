@@ -107,6 +107,18 @@ fn copy_into_new_file(from: &Connection, to: &Path) -> Result<()> {
 /// Writes a backup of the database open on `conn` to `dest` (0600). Refuses to replace an
 /// existing file unless `force`. Safe while others read and write the database.
 pub fn backup(conn: &Connection, dest: &Path, force: bool) -> Result<()> {
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(live) = conn.path().filter(|p| !p.is_empty())
+        && same(Path::new(live), dest)
+    {
+        return Err(refused(format!(
+            "{} is the database itself: write the backup to another file",
+            dest.display()
+        )));
+    }
     if dest.exists() && !force {
         return Err(refused(format!(
             "{} already exists: choose another file name, or add --force to replace it",
@@ -347,6 +359,8 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         let err = backup(&conn, &file, false).unwrap_err().to_string();
         assert!(err.contains("--force"), "{err}");
+        let err = backup(&conn, &live, true).unwrap_err().to_string();
+        assert!(err.contains("the database itself"), "{err}");
         let events: i64 = conn
             .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
             .unwrap();
