@@ -245,11 +245,20 @@ pub fn bump_version(conn: &Connection, table: &str, id: i64, expected: i64) -> R
             |r| r.get(0),
         )
         .optional()?;
-    let Some(_) = exists else {
+    let Some(current) = exists else {
         return Err(StoreError::Conflict(format!(
             "this {table} (id {id}) was deleted by someone else since you opened it"
         )));
     };
+    if current < expected {
+        return Err(StoreError::invalid(
+            "--expected-version",
+            format!(
+                "this {table} (id {id}) is at version {current}, never at version {expected}: \
+                 read the version from the list again"
+            ),
+        ));
+    }
     let by = audit::last_change(conn, table, id)?
         .map(|e| format!(" by {} at {}", e.who, e.at))
         .unwrap_or_default();
