@@ -7,6 +7,7 @@ pub mod audit;
 pub mod entities;
 pub mod figures;
 pub mod locks;
+pub mod settings;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
