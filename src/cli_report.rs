@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::store::Db as Connection;
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use rusqlite::Connection;
 
 use crate::cli::{Cli, UserError, db_path, field};
 use crate::domain::calendar::{parse_month, uk_date};

@@ -11,3 +11,4 @@ pub mod cli_report;
 pub mod domain;
 pub mod io;
 pub mod store;
+pub mod synth;
