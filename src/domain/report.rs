@@ -173,7 +173,8 @@ pub fn percent_text(p: Option<Decimal>) -> String {
 /// The RAG rule: Red when the variance is over +red % of the revised budget or actual to date +
 /// commitments exceed the revised budget; Amber for any overspend or an underspend beyond amber %;
 /// Green otherwise. Compared exactly (variance x 100 against pct x revised), before rounding, so
-/// on a zero revised budget any overspend is over +red % (Red) and any underspend beyond amber %.
+/// on a zero revised budget any overspend is over +red % (Red); with no budget there is nothing to
+/// slip, so an underspend against zero (net credits) is not slippage.
 pub fn rag(
     revised: Money,
     actual_to_date: Money,
@@ -186,7 +187,7 @@ pub fn rag(
     if v > t.red_overspend_pct * r || actual_to_date + commitments > revised {
         return Rag::Red;
     }
-    let slipping = v < -(t.amber_underspend_pct * r);
+    let slipping = !revised.is_zero() && v < -(t.amber_underspend_pct * r);
     if variance > Money::ZERO || slipping {
         return Rag::Amber;
     }
@@ -468,6 +469,8 @@ mod tests {
         // (0.01 x 100 = 1) is over 5 % of zero: red. A zero forecast on a zero budget is green.
         assert_eq!(rag(z, z, z, m("0.01"), &t), Rag::Red);
         assert_eq!(rag(z, z, z, z, &t), Rag::Green);
+        // Net credits on a zero budget are not slippage.
+        assert_eq!(rag(z, m("-12.50"), z, m("-12.50"), &t), Rag::Green);
         let strict = RagThresholds {
             red_overspend_pct: Decimal::new(1, 0),
             amber_underspend_pct: Decimal::new(2, 0),

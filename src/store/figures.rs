@@ -222,9 +222,7 @@ mod tests {
     type Total = (i64, i64, i64, i64, i64, i64);
 
     /// The trigger-kept totals, and the same sums worked out from the actuals themselves.
-    fn totals(
-        conn: &Connection,
-    ) -> (Vec<Total>, Vec<Total>) {
+    fn totals(conn: &Connection) -> (Vec<Total>, Vec<Total>) {
         let q = |sql: &str| {
             let mut st = conn.prepare(sql).unwrap();
             st.query_map([], |r| {
