@@ -1221,7 +1221,7 @@ fn bad_years_periods_months_and_settings_exit_2_with_a_clear_message() {
         ),
         (
             &["report", "--month", "2017-13"],
-            "--month: '2017-13' is not a month: use YYYY-MM",
+            "--month: '2017-13' is not a month",
         ),
         (
             &["report", "--month", "2017-10", "--rag-red", "120"],
