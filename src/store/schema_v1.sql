@@ -180,8 +180,6 @@ CREATE TABLE actual_total (
     n            INTEGER NOT NULL CHECK (n > 0),
     PRIMARY KEY (fy, phase_id, period, contract_id)
 ) WITHOUT ROWID;
-CREATE INDEX actual_total_contract ON actual_total(contract_id, fy, period, amount_pence)
-    WHERE contract_id <> 0;
 
 CREATE TRIGGER actual_total_insert AFTER INSERT ON actual
 BEGIN
