@@ -87,6 +87,11 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The monthly monitoring report for a financial year as at a period, on screen or as CSV.
+    Report(crate::cli_report::ReportArgs),
+    /// Settings kept in the database: the RAG thresholds (set, get, list).
+    #[command(subcommand)]
+    Config(crate::cli_report::ConfigCmd),
     /// Per programme, phase and FY: approved budget, pending approval, committed, actual, headroom.
     Summary {
         /// Only this financial year (2017-18).
@@ -622,6 +627,8 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Backup { file, force } => crate::cli_rely::backup_cmd(cli, file, *force),
         Command::Restore { file, force } => crate::cli_rely::restore_cmd(cli, file, *force),
         Command::Summary { fy, programme } => summary(cli, fy.as_deref(), programme.as_deref()),
+        Command::Report(a) => crate::cli_report::report(cli, a),
+        Command::Config(c) => crate::cli_report::config(cli, c),
     }
 }
 

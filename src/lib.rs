@@ -8,6 +8,8 @@
 
 pub mod cli;
 pub mod cli_rely;
+pub mod cli_report;
 pub mod domain;
 pub mod io;
 pub mod store;
+pub mod synth;

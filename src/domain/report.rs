@@ -170,9 +170,11 @@ pub fn percent_text(p: Option<Decimal>) -> String {
     }
 }
 
-/// The RAG rule: Red when the variance is over +red % or actual to date + commitments exceed the
-/// revised budget; Amber for any overspend or an underspend beyond amber %; Green otherwise.
-/// Compared exactly, before rounding.
+/// The RAG rule: Red when the variance is over +red % of the revised budget or actual to date +
+/// commitments exceed the revised budget; Amber for any overspend or an underspend beyond amber %;
+/// Green otherwise. Compared exactly (variance x 100 against pct x revised), before rounding, so
+/// on a zero revised budget any overspend is over +red % (Red); with no budget there is nothing to
+/// slip, so an underspend against zero (net credits) is not slippage.
 pub fn rag(
     revised: Money,
     actual_to_date: Money,
@@ -180,17 +182,40 @@ pub fn rag(
     variance: Money,
     t: &RagThresholds,
 ) -> Rag {
-    let r = revised.decimal();
+    let r = revised.decimal().abs();
     let v = variance.decimal() * Decimal::ONE_HUNDRED;
-    let over_red = !revised.is_zero() && v > t.red_overspend_pct * r.abs();
-    if over_red || actual_to_date + commitments > revised {
+    if v > t.red_overspend_pct * r || actual_to_date + commitments > revised {
         return Rag::Red;
     }
-    let slipping = !revised.is_zero() && v < -(t.amber_underspend_pct * r.abs());
+    let slipping = !revised.is_zero() && v < -(t.amber_underspend_pct * r);
     if variance > Money::ZERO || slipping {
         return Rag::Amber;
     }
     Rag::Green
+}
+
+/// A RAG threshold that cannot be read: the message quotes the value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a percentage from 0 to 100: write it as a plain number, e.g. 5 or 7.5")]
+pub struct ThresholdError(pub String);
+
+/// Reads a RAG threshold percentage: a plain decimal from 0 to 100 (`5`, `7.5`, `10%`), at most
+/// two decimal places. Returned normalised (`5.0` reads as `5`).
+pub fn parse_threshold_pct(s: &str) -> Result<Decimal, ThresholdError> {
+    let err = || ThresholdError(s.to_string());
+    let t = s.trim();
+    let t = t.strip_suffix('%').unwrap_or(t).trim_end();
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(err());
+    }
+    let d: Decimal = t.parse().map_err(|_| err())?;
+    if d.scale() > 2 && d.normalize().scale() > 2 {
+        return Err(err());
+    }
+    if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
+        return Err(err());
+    }
+    Ok(d.normalize())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -440,12 +465,33 @@ mod tests {
         assert_eq!(rag(m("100"), m("10"), z, m("0"), &t), Rag::Green);
         // Zero revised budget with spend: red (spend over budget).
         assert_eq!(rag(z, m("1"), z, m("1"), &t), Rag::Red);
+        // Zero revised budget, nothing spent or committed, a forecast of 0.01: the variance
+        // (0.01 x 100 = 1) is over 5 % of zero: red. A zero forecast on a zero budget is green.
+        assert_eq!(rag(z, z, z, m("0.01"), &t), Rag::Red);
+        assert_eq!(rag(z, z, z, z, &t), Rag::Green);
+        // Net credits on a zero budget are not slippage.
+        assert_eq!(rag(z, m("-12.50"), z, m("-12.50"), &t), Rag::Green);
         let strict = RagThresholds {
             red_overspend_pct: Decimal::new(1, 0),
             amber_underspend_pct: Decimal::new(2, 0),
         };
         assert_eq!(rag(m("100"), m("10"), z, m("2"), &strict), Rag::Red);
         assert_eq!(rag(m("100"), m("10"), z, m("-3"), &strict), Rag::Amber);
+    }
+
+    #[test]
+    fn thresholds_read_plain_percentages_only() {
+        assert_eq!(parse_threshold_pct("5").unwrap(), Decimal::new(5, 0));
+        assert_eq!(parse_threshold_pct(" 7.5% ").unwrap(), Decimal::new(75, 1));
+        assert_eq!(parse_threshold_pct("10.00").unwrap().to_string(), "10");
+        assert_eq!(parse_threshold_pct("0").unwrap(), Decimal::ZERO);
+        assert_eq!(parse_threshold_pct("100").unwrap(), Decimal::ONE_HUNDRED);
+        for bad in [
+            "", "-1", "100.01", "101", "five", "1e1", "5.123", "1,5", "+5",
+        ] {
+            let e = parse_threshold_pct(bad).unwrap_err();
+            assert!(e.to_string().contains(&format!("'{bad}'")), "{e}");
+        }
     }
 
     #[test]

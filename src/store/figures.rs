@@ -10,6 +10,7 @@ use crate::domain::profile::profiled_to_end_of;
 use crate::domain::report::{ContractFigures, PhaseFigures, RagThresholds, Report, build};
 use crate::domain::{FinancialYear, Money, Period};
 
+/// Runs a `SELECT key, sum` query into a map (keys repeated across rows are added up).
 fn sums_by_phase(
     conn: &Connection,
     sql: &str,
@@ -77,12 +78,13 @@ pub fn phase_figures(
     let approved_changes = changes("approved", true)?;
     let proposed_changes = changes("proposed", false)?;
 
-    // Actuals: one pass over the covering index (fy, phase_id, period, amount_pence).
+    // Actuals: from the running totals per (fy, phase, period, contract) that the schema's
+    // triggers keep, a few rows per phase whatever the number of actuals.
     let mut actual_in_period: HashMap<i64, i64> = HashMap::new();
     let mut actual_to_date: HashMap<i64, i64> = HashMap::new();
     {
         let mut st = conn.prepare_cached(
-            "SELECT phase_id, period, sum(amount_pence) FROM actual
+            "SELECT phase_id, period, sum(amount_pence) FROM actual_total
              WHERE fy = ?1 AND period <= ?2 GROUP BY phase_id, period",
         )?;
         let rows = st.query_map(params![f, period.number()], |r| {
@@ -115,15 +117,20 @@ pub fn phase_figures(
         }
     }
 
-    // Contracts: profile to the end of F less paid to the end of P.
+    // Contracts: profile to the end of F less paid to the end of P (every year up to P of F:
+    // a date is on or before the end of P exactly when its (fy, period) is).
     let mut contracts: HashMap<i64, Vec<ContractFigures>> = HashMap::new();
     {
-        let mut paid_st = conn.prepare_cached(
-            "SELECT coalesce(sum(amount_pence), 0) FROM actual WHERE contract_id = ?1 AND date <= ?2",
+        let paid_by_contract = sums_by_phase(
+            conn,
+            "SELECT contract_id, sum(amount_pence) FROM actual_total
+             WHERE contract_id <> 0 AND (fy < ?1 OR (fy = ?1 AND period <= ?2))
+             GROUP BY contract_id",
+            params![f, period.number()],
         )?;
         for c in entities::list_contracts(conn, programme_id, None)? {
             let profile = entities::contract_profile(conn, &c)?;
-            let paid: i64 = paid_st.query_row(params![c.id, end], |r| r.get(0))?;
+            let paid = paid_by_contract.get(&c.id).copied().unwrap_or(0);
             contracts
                 .entry(c.phase_id)
                 .or_default()
@@ -204,4 +211,82 @@ pub fn years_with_figures(conn: &Connection) -> Result<Vec<FinancialYear>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::open_in_memory;
+
+    /// (fy, phase, period, contract or 0, sum of pence, count of actuals).
+    type Total = (i64, i64, i64, i64, i64, i64);
+
+    /// The trigger-kept totals, and the same sums worked out from the actuals themselves.
+    fn totals(conn: &Connection) -> (Vec<Total>, Vec<Total>) {
+        let q = |sql: &str| {
+            let mut st = conn.prepare(sql).unwrap();
+            st.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap()
+        };
+        (
+            q("SELECT fy, phase_id, period, contract_id, amount_pence, n FROM actual_total ORDER BY 1, 2, 3, 4"),
+            q("SELECT fy, phase_id, period, coalesce(contract_id, 0), sum(amount_pence), count(*) FROM actual
+               GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"),
+        )
+    }
+
+    #[test]
+    fn running_totals_follow_every_insert_update_and_delete() {
+        let conn = open_in_memory().unwrap();
+        conn.execute_batch(
+            "INSERT INTO programme(id, code, name) VALUES (1, 'P', 'P');
+             INSERT INTO phase(id, programme_id, code, name) VALUES (1, 1, 'A', 'A'), (2, 1, 'B', 'B');
+             INSERT INTO contract(id, reference, title, supplier, phase_id, value_pence, original_value_pence, start_date, term_months)
+               VALUES (7, 'C', 'C', 'S', 1, 100000, 100000, '2017-04-01', 12);
+             INSERT INTO actual(id, phase_id, contract_id, date, fy, period, amount_pence) VALUES
+               (1, 1, 7,    '2017-04-10', 2017, 1, 1000),
+               (2, 1, 7,    '2017-04-20', 2017, 1, 250),
+               (3, 1, NULL, '2017-04-20', 2017, 1, -50),
+               (4, 2, NULL, '2018-01-05', 2017, 10, 999);",
+        )
+        .unwrap();
+        let (kept, worked) = totals(&conn);
+        // Phase 1 contract 7 in P1: 1000 + 250 = 1250 over 2 actuals; phase 1 no contract: -50.
+        assert_eq!(kept[0], (2017, 1, 1, 0, -50, 1));
+        assert_eq!(kept[1], (2017, 1, 1, 7, 1250, 2));
+        assert_eq!(kept, worked);
+        // Move actual 2 to phase 2, period 2, no contract, and change its amount.
+        conn.execute(
+            "UPDATE actual SET phase_id = 2, contract_id = NULL, period = 2, date = '2017-05-01', amount_pence = 300 WHERE id = 2",
+            [],
+        )
+        .unwrap();
+        let (kept, worked) = totals(&conn);
+        assert_eq!(kept[1], (2017, 1, 1, 7, 1000, 1));
+        assert_eq!(kept, worked);
+        // Deleting the last actual of a total removes the total; a zero sum of two actuals stays.
+        conn.execute("DELETE FROM actual WHERE id = 3", []).unwrap();
+        conn.execute(
+            "INSERT INTO actual(phase_id, date, fy, period, amount_pence) VALUES (2, '2018-01-09', 2017, 10, -999)",
+            [],
+        )
+        .unwrap();
+        let (kept, worked) = totals(&conn);
+        assert!(!kept.iter().any(|t| t.1 == 1 && t.3 == 0));
+        assert!(kept.contains(&(2017, 2, 10, 0, 0, 2)));
+        assert_eq!(kept, worked);
+        conn.execute("DELETE FROM actual", []).unwrap();
+        assert_eq!(totals(&conn).0, vec![]);
+    }
 }

@@ -10,6 +10,7 @@ pub mod edit;
 pub mod entities;
 pub mod figures;
 pub mod locks;
+pub mod settings;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,0 +1,374 @@
+//! `outturn report` (the monthly monitoring report on screen or as CSV) and `outturn config`
+//! (the RAG thresholds it uses). Thin over `store::figures`, `domain::report` and `io::report`:
+//! this module reads the options, picks the output and writes files safely; it computes nothing.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::store::Db as Connection;
+use anyhow::Context;
+use clap::{Args, Subcommand};
+
+use crate::cli::{Cli, UserError, db_path, field};
+use crate::domain::calendar::{parse_month, uk_date};
+use crate::domain::report::{RagThresholds, build, parse_threshold_pct};
+use crate::domain::{FinancialYear, Period};
+use crate::io::report::{MoneyStyle, report_table, write_csv};
+use crate::io::table::{Cell, Table};
+use crate::store::{self, StoreError, entities, figures, settings};
+
+/// Options of `outturn report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The financial year: 2017-18 (also 2017/18, FY2017-18).
+    #[arg(long)]
+    pub fy: Option<String>,
+    /// The period the report is as at: 7 or P7 (P1 = April .. P12 = March), or a month 2017-10.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// The calendar month the report is as at, giving year and period together: 2017-10 is
+    /// 2017-18 P7.
+    #[arg(long)]
+    pub month: Option<String>,
+    /// Only this programme (code).
+    #[arg(long)]
+    pub programme: Option<String>,
+    /// Write the CSV to FILE (replaced whole, never half-written), or `-` for standard output.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Red above this variance, in percent of the revised budget, for this report only
+    /// (default: `config get rag.red_overspend_pct`, 5).
+    #[arg(long, value_name = "PCT")]
+    pub rag_red: Option<String>,
+    /// Amber beyond this underspend, in percent of the revised budget, for this report only
+    /// (default: `config get rag.amber_underspend_pct`, 10).
+    #[arg(long, value_name = "PCT")]
+    pub rag_amber: Option<String>,
+}
+
+/// `outturn config`: settings kept in the database.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Set a setting: rag.red_overspend_pct or rag.amber_underspend_pct (percent, 0 to 100).
+    Set {
+        /// rag.red_overspend_pct or rag.amber_underspend_pct.
+        key: String,
+        /// A percentage from 0 to 100, e.g. 5 or 7.5.
+        value: String,
+    },
+    /// Print one setting's value.
+    Get {
+        /// rag.red_overspend_pct or rag.amber_underspend_pct.
+        key: String,
+    },
+    /// List every setting with its value and meaning.
+    List,
+}
+
+fn user(msg: impl Into<String>) -> anyhow::Error {
+    UserError(msg.into()).into()
+}
+
+/// True for `2017-10`-shaped input (a month rather than a period number).
+fn looks_like_month(s: &str) -> bool {
+    let b = s.trim().as_bytes();
+    b.len() > 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+}
+
+/// Works out the (FY, period) of a report from `--fy`, `--period` and `--month`. `--period` takes
+/// a period number or a month; `--month` gives both. Any two that disagree, or a missing year or
+/// period, is an error saying what to give.
+pub fn resolve_when(
+    fy: Option<&str>,
+    period: Option<&str>,
+    month: Option<&str>,
+) -> anyhow::Result<(FinancialYear, Period)> {
+    let from_fy = fy
+        .map(|s| field("--fy", FinancialYear::parse(s)))
+        .transpose()?;
+    let mut from_period: Option<(Option<FinancialYear>, Period)> = None;
+    if let Some(p) = period {
+        from_period = Some(if looks_like_month(p) {
+            let (y, p) = field("--period", parse_month(p))?;
+            (Some(y), p)
+        } else {
+            (None, field("--period", Period::parse(p))?)
+        });
+    }
+    let from_month = month
+        .map(|s| field("--month", parse_month(s)))
+        .transpose()?;
+
+    let mut year: Option<(FinancialYear, &str)> = from_fy.map(|y| (y, "--fy"));
+    let mut per: Option<(Period, &str)> = None;
+    let mut agree_year = |y: FinancialYear, from: &'static str| -> anyhow::Result<()> {
+        match year {
+            Some((have, by)) if have != y => Err(user(format!(
+                "{from} gives the financial year {} but {by} gives {}: give one of them, or make them agree",
+                y.label(),
+                have.label()
+            ))),
+            _ => {
+                year = Some((y, from));
+                Ok(())
+            }
+        }
+    };
+    if let Some((y, _)) = from_period
+        && let Some(y) = y
+    {
+        agree_year(y, "--period")?;
+    }
+    if let Some((y, _)) = from_month {
+        agree_year(y, "--month")?;
+    }
+    if let Some((_, p)) = from_period {
+        per = Some((p, "--period"));
+    }
+    if let Some((_, p)) = from_month {
+        if let Some((have, by)) = per
+            && have != p
+        {
+            return Err(user(format!(
+                "--month gives period {} ({}) but {by} gives {}: give one of them, or make them agree",
+                p.label(),
+                p.month_name(),
+                have.label()
+            )));
+        }
+        per = Some((p, "--month"));
+    }
+    let Some((fy, _)) = year else {
+        return Err(user(
+            "--fy is missing: give the financial year, e.g. --fy 2017-18 (or the month, e.g. --month 2017-10)",
+        ));
+    };
+    let Some((p, _)) = per else {
+        return Err(user(
+            "--period is missing: give the period, e.g. --period 7 for P7 (October) or --month 2017-10",
+        ));
+    };
+    Ok((fy, p))
+}
+
+fn open(cli: &Cli) -> anyhow::Result<Connection> {
+    Ok(store::open_existing(&db_path(cli))?)
+}
+
+fn threshold_arg(name: &str, s: &str) -> anyhow::Result<rust_decimal::Decimal> {
+    field(name, parse_threshold_pct(s))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place, so
+/// the file is either the old one or the whole new one, never half-written.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(user(format!(
+            "--csv: the folder {} does not exist: create it or give another path",
+            dir.display()
+        )));
+    }
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+        .with_context(|| format!("--csv: cannot write in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("--csv: writing {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("--csv: cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// `outturn report`.
+pub fn report(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let (fy, period) = resolve_when(a.fy.as_deref(), a.period.as_deref(), a.month.as_deref())?;
+    let red = a
+        .rag_red
+        .as_deref()
+        .map(|s| threshold_arg("--rag-red", s))
+        .transpose()?;
+    let amber = a
+        .rag_amber
+        .as_deref()
+        .map(|s| threshold_arg("--rag-amber", s))
+        .transpose()?;
+    let conn = open(cli)?;
+    let programme_id = a
+        .programme
+        .as_deref()
+        .map(|code| {
+            entities::programme_id(&conn, code).map_err(|e| match e {
+                StoreError::NotFound {
+                    what, value, hint, ..
+                } => StoreError::NotFound {
+                    field: "--programme".into(),
+                    what,
+                    value,
+                    hint,
+                },
+                other => other,
+            })
+        })
+        .transpose()?;
+    let stored = figures::rag_thresholds(&conn)?;
+    let thresholds = RagThresholds {
+        red_overspend_pct: red.unwrap_or(stored.red_overspend_pct),
+        amber_underspend_pct: amber.unwrap_or(stored.amber_underspend_pct),
+    };
+    let phases = figures::phase_figures(&conn, fy, period, programme_id)?;
+    let report = build(fy, period, &phases, thresholds);
+    drop(conn);
+
+    match a.csv.as_deref() {
+        Some(p) if p.as_os_str() == "-" => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            write_csv(&report, &mut out)?;
+            out.flush()?;
+        }
+        Some(path) => {
+            let mut buf = Vec::new();
+            write_csv(&report, &mut buf)?;
+            write_file_atomically(path, &buf)?;
+            let phases = report
+                .rows
+                .iter()
+                .filter(|r| r.kind == crate::domain::report::RowKind::Phase)
+                .count();
+            println!(
+                "Wrote the {} {} report ({phases} phase rows, {} rows in all) to {}.",
+                fy.label(),
+                period.label(),
+                report.rows.len(),
+                path.display()
+            );
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            writeln!(
+                out,
+                "Capital monitoring {} as at {} ({}), year to date {} to {}. RAG: Red over +{} % variance or spend + commitments over budget; Amber any overspend or underspend beyond {} %.",
+                fy.label(),
+                period.label(),
+                period.month_name(),
+                uk_date(fy.start()),
+                uk_date(fy.period_end(period)),
+                thresholds.red_overspend_pct,
+                thresholds.amber_underspend_pct
+            )?;
+            report_table(&report, MoneyStyle::Screen).write_text(&mut out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `outturn config`.
+pub fn config(cli: &Cli, c: &ConfigCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(cli)?;
+    match c {
+        ConfigCmd::Set { key, value } => {
+            let tx = store::write_tx(&mut conn)?;
+            let stored = settings::set(&tx, key, value)?;
+            tx.commit()?;
+            println!("{} = {stored}", key.trim());
+        }
+        ConfigCmd::Get { key } => {
+            let s = settings::get(&conn, key)?;
+            println!("{}", s.value);
+        }
+        ConfigCmd::List => {
+            let mut t = Table::new(&["Key", "Value", "Set", "Meaning"]);
+            for s in settings::list(&conn)? {
+                t.push(vec![
+                    s.key.into(),
+                    Cell::Num(s.value),
+                    if s.is_default { "default" } else { "set" }.into(),
+                    s.description.into(),
+                ]);
+            }
+            t.write_text(&mut std::io::stdout().lock())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn when(
+        fy: Option<&str>,
+        p: Option<&str>,
+        m: Option<&str>,
+    ) -> Result<(String, String), String> {
+        resolve_when(fy, p, m)
+            .map(|(y, p)| (y.label(), p.label()))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn year_and_period_from_any_consistent_spelling() {
+        let ok = Ok(("2017-18".to_string(), "P7".to_string()));
+        assert_eq!(when(Some("2017-18"), Some("7"), None), ok);
+        assert_eq!(when(Some("FY2017/18"), Some("P7"), None), ok);
+        assert_eq!(when(None, None, Some("2017-10")), ok);
+        assert_eq!(when(None, Some("2017-10"), None), ok);
+        assert_eq!(when(Some("2017-18"), Some("7"), Some("2017-10")), ok);
+        // January 2018 is P10 of 2017-18, not of 2018-19.
+        assert_eq!(
+            when(None, None, Some("2018-01")),
+            Ok(("2017-18".to_string(), "P10".to_string()))
+        );
+    }
+
+    #[test]
+    fn missing_impossible_or_disagreeing_is_an_error_naming_the_option() {
+        let e = when(Some("2017-18"), Some("13"), None).unwrap_err();
+        assert!(e.starts_with("--period: '13' is not a period"), "{e}");
+        let e = when(Some("2017-19"), Some("7"), None).unwrap_err();
+        assert!(
+            e.starts_with("--fy: '2017-19' is not a financial year"),
+            "{e}"
+        );
+        let e = when(None, Some("7"), None).unwrap_err();
+        assert!(e.starts_with("--fy is missing"), "{e}");
+        let e = when(Some("2017-18"), None, None).unwrap_err();
+        assert!(e.starts_with("--period is missing"), "{e}");
+        let e = when(Some("2018-19"), None, Some("2017-10")).unwrap_err();
+        assert!(
+            e.contains("--month gives the financial year 2017-18 but --fy gives 2018-19"),
+            "{e}"
+        );
+        let e = when(Some("2017-18"), Some("8"), Some("2017-10")).unwrap_err();
+        assert!(
+            e.contains("--month gives period P7 (October) but --period gives P8"),
+            "{e}"
+        );
+        let e = when(None, None, Some("2017-13")).unwrap_err();
+        assert!(e.starts_with("--month: '2017-13' is not a month"), "{e}");
+        for e in [
+            resolve_when(Some("2017-18"), Some("0"), None).unwrap_err(),
+            resolve_when(None, None, None).unwrap_err(),
+        ] {
+            assert!(e.downcast_ref::<UserError>().is_some(), "{e}");
+        }
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_file_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        std::fs::write(&path, "old").unwrap();
+        write_file_atomically(&path, b"new,csv\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new,csv\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let e = write_file_atomically(&dir.path().join("nope/r.csv"), b"x").unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+    }
+}

@@ -1,0 +1,155 @@
+//! Settings kept in the database (`setting` table): today the two RAG thresholds of the monitoring
+//! report. Each change is validated and audited in the caller's transaction. The report reads
+//! them through [`super::figures::rag_thresholds`]; this module does not compute anything.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Result, StoreError, audit};
+use crate::domain::report::{RagThresholds, parse_threshold_pct};
+
+/// Red when the variance is over this percentage of the revised budget.
+pub const RAG_RED: &str = "rag.red_overspend_pct";
+/// Amber when the underspend is beyond this percentage of the revised budget.
+pub const RAG_AMBER: &str = "rag.amber_underspend_pct";
+
+/// Every setting Outturn knows, with what it means.
+pub const KNOWN: [(&str, &str); 2] = [
+    (
+        RAG_RED,
+        "Red when the variance is over +this % of the revised budget (percent, 0 to 100)",
+    ),
+    (
+        RAG_AMBER,
+        "Amber when the underspend is beyond this % of the revised budget (percent, 0 to 100)",
+    ),
+];
+
+/// One setting: its value, and whether that is the built-in default (not stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Setting {
+    pub key: String,
+    pub value: String,
+    pub is_default: bool,
+    pub description: String,
+}
+
+fn known(key: &str) -> Result<&'static (&'static str, &'static str)> {
+    KNOWN.iter().find(|(k, _)| *k == key.trim()).ok_or_else(|| {
+        StoreError::invalid(
+            "key",
+            format!(
+                "'{key}' is not a setting: the settings are {}",
+                KNOWN.map(|(k, _)| k).join(", ")
+            ),
+        )
+    })
+}
+
+fn default_value(key: &str) -> String {
+    let d = RagThresholds::default();
+    if key == RAG_RED {
+        d.red_overspend_pct.to_string()
+    } else {
+        d.amber_underspend_pct.to_string()
+    }
+}
+
+fn stored(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// One setting's value (the default when it was never set). An unknown key is an error that
+/// lists the known ones.
+pub fn get(conn: &Connection, key: &str) -> Result<Setting> {
+    let (k, description) = known(key)?;
+    let value = stored(conn, k)?;
+    Ok(Setting {
+        key: k.to_string(),
+        is_default: value.is_none(),
+        value: value.unwrap_or_else(|| default_value(k)),
+        description: description.to_string(),
+    })
+}
+
+/// Every known setting, in the order of [`KNOWN`].
+pub fn list(conn: &Connection) -> Result<Vec<Setting>> {
+    KNOWN.iter().map(|(k, _)| get(conn, k)).collect()
+}
+
+/// Sets a setting after checking the value (a percentage from 0 to 100), recording the change in
+/// the audit log. Call inside a write transaction. Returns the value as stored (`5.0` -> `5`).
+pub fn set(conn: &Connection, key: &str, value: &str) -> Result<String> {
+    let (k, _) = known(key)?;
+    let v = parse_threshold_pct(value)
+        .map_err(|e| StoreError::invalid(*k, e.to_string()))?
+        .to_string();
+    let before = get(conn, k)?;
+    conn.execute(
+        "INSERT INTO setting(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![k, v],
+    )?;
+    let after = get(conn, k)?;
+    audit::record(conn, "set", "setting", None, Some(&before), Some(&after))?;
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{figures::rag_thresholds, open_in_memory};
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn thresholds_are_set_validated_and_audited() {
+        let conn = open_in_memory().unwrap();
+        assert_eq!(get(&conn, RAG_RED).unwrap().value, "5");
+        assert!(get(&conn, RAG_RED).unwrap().is_default);
+        assert_eq!(set(&conn, RAG_RED, "7.50").unwrap(), "7.5");
+        assert_eq!(set(&conn, RAG_AMBER, "15").unwrap(), "15");
+        let t = rag_thresholds(&conn).unwrap();
+        assert_eq!(t.red_overspend_pct, Decimal::new(75, 1));
+        assert_eq!(t.amber_underspend_pct, Decimal::new(15, 0));
+        let all = list(&conn).unwrap();
+        assert_eq!(all.len(), 2);
+        assert!(all.iter().all(|s| !s.is_default));
+        let events: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audit WHERE entity = 'setting' AND action = 'set'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(events, 2);
+        let after: String = conn
+            .query_row(
+                "SELECT after FROM audit WHERE entity = 'setting' ORDER BY id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(after.contains("\"value\":\"7.5\""), "{after}");
+    }
+
+    #[test]
+    fn bad_keys_and_values_are_refused_naming_them() {
+        let conn = open_in_memory().unwrap();
+        let e = set(&conn, "rag.red", "5").unwrap_err();
+        assert!(e.is_user_error());
+        assert!(e.to_string().contains("'rag.red' is not a setting"), "{e}");
+        assert!(e.to_string().contains(RAG_AMBER), "{e}");
+        let e = set(&conn, RAG_AMBER, "101").unwrap_err().to_string();
+        assert!(e.starts_with("rag.amber_underspend_pct: '101'"), "{e}");
+        assert!(set(&conn, RAG_AMBER, "-3").is_err());
+        // Nothing was stored or audited by the refused attempts.
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM setting", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}
