@@ -64,6 +64,8 @@ pub enum Command {
     /// Forecast outturns: add, list.
     #[command(subcommand)]
     Forecast(ForecastCmd),
+    /// Open the TUI on a fresh demo database in a temporary folder (your own database is untouched).
+    Demo,
     /// Per programme, phase and FY: approved budget, pending approval, committed, actual, headroom.
     Summary {
         /// Only this financial year (2017-18).
@@ -589,6 +591,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Contract(c) => contract(cli, c),
         Command::Actual(c) => actual(cli, c),
         Command::Forecast(c) => forecast(cli, c),
+        Command::Demo => crate::cli_tui::demo(),
         Command::Summary { fy, programme } => summary(cli, fy.as_deref(), programme.as_deref()),
     }
 }

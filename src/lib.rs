@@ -7,6 +7,8 @@
 //! - [`cli`] and [`tui`]: the two faces over the above.
 
 pub mod cli;
+pub mod cli_tui;
 pub mod domain;
 pub mod io;
 pub mod store;
+pub mod tui;

@@ -2,11 +2,14 @@
 //! through a million rows costs the same at the end as at the start. Used by the TUI; it never
 //! loads more than one page.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, ToSql};
 
 use super::Result;
 use super::entities::{ACTUAL_SELECT, ActualFilter, actual_row};
+use crate::domain::Money;
 use crate::domain::model::Actual;
 
 /// Which page of actuals (in date, id order) to read.
@@ -23,6 +26,8 @@ pub enum PageRequest {
         /// Its id.
         id: i64,
     },
+    /// The rows from this absolute position (slow for large offsets: used only for jumps).
+    Offset(u64),
     /// The rows before this (date, id).
     Before {
         /// The date of the row to end before.
@@ -107,17 +112,24 @@ pub fn actuals_page(
             let n = params.len();
             cond.push_str(&format!(" AND (a.date, a.id) {op} (?{}, ?{n})", n - 1));
         }
-        PageRequest::First | PageRequest::Last => {}
+        PageRequest::First | PageRequest::Last | PageRequest::Offset(_) => {}
     }
     params.push(Box::new(limit as i64));
+    let offset = match req {
+        PageRequest::Offset(n) => {
+            params.push(Box::new(n as i64));
+            format!(" OFFSET ?{}", params.len())
+        }
+        _ => String::new(),
+    };
     let order = if descending {
         "a.date DESC, a.id DESC"
     } else {
         "a.date, a.id"
     };
     let sql = format!(
-        "{ACTUAL_SELECT} WHERE {cond} ORDER BY {order} LIMIT ?{}",
-        params.len()
+        "{ACTUAL_SELECT} WHERE {cond} ORDER BY {order} LIMIT ?{}{offset}",
+        params.len() - usize::from(!offset.is_empty())
     );
     let mut st = conn.prepare_cached(&sql)?;
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
@@ -129,10 +141,24 @@ pub fn actuals_page(
     Ok(out)
 }
 
+/// What has been paid against each contract (every actual linked to it), by contract id.
+pub fn paid_by_contract(conn: &Connection) -> Result<HashMap<i64, Money>> {
+    let mut st = conn.prepare_cached(
+        "SELECT contract_id, sum(amount_pence) FROM actual WHERE contract_id IS NOT NULL GROUP BY contract_id",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let (id, pence) = r?;
+        out.insert(id, Money::from_pence(pence));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{FinancialYear, Money, Period};
+    use crate::domain::{FinancialYear, Period};
     use crate::store::entities::{NewActual, NewPhase, NewProgramme, add_phase, add_programme};
     use crate::store::{entities, open_in_memory};
 
@@ -219,6 +245,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(amounts(&before), vec![6, 7]);
+        let jump = actuals_page(&conn, &f, PageRequest::Offset(6), 2).unwrap();
+        assert_eq!(amounts(&jump), vec![7, 8]);
     }
 
     #[test]

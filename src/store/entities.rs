@@ -1430,7 +1430,7 @@ pub fn get_actual(conn: &Connection, id: i64) -> Result<Actual> {
 }
 
 /// Which actuals to list.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActualFilter {
     pub programme_id: Option<i64>,
     pub phase_id: Option<i64>,
