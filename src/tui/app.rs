@@ -56,6 +56,8 @@ pub struct Figures {
     pub programmes: Vec<Programme>,
     pub report: Report,
     pub by_year: Vec<YearBar>,
+    /// False when `years` and `by_year` were not reloaded (kept from before).
+    pub chart: bool,
     pub alerts: Vec<Alert>,
 }
 
@@ -304,12 +306,17 @@ pub enum Effect {
     LoadFigures {
         fy: Option<FinancialYear>,
         period: Option<Period>,
+        /// Also the years with figures and the chart (every year's report): at start and after
+        /// a change, not on every change of year.
+        chart: bool,
     },
     LoadTree,
     LoadPhase {
         phase_id: i64,
         fy: FinancialYear,
         period: Period,
+        /// The phase's report row when the figures for the year are already loaded.
+        row: Option<Box<ReportRow>>,
     },
     LoadDecisions,
     LoadBudget {
@@ -520,6 +527,7 @@ impl App {
             Action::Start => vec![Effect::LoadFigures {
                 fy: None,
                 period: None,
+                chart: true,
             }],
             Action::Resize(w, h) => {
                 self.size = (w, h);
@@ -941,6 +949,7 @@ impl App {
                     vec![Effect::LoadFigures {
                         fy: Some(fy),
                         period: Some(period),
+                        chart: self.figures.is_none(),
                     }]
                 }
             }
@@ -951,6 +960,7 @@ impl App {
                         phase_id: p.phase.id,
                         fy,
                         period,
+                        row: None,
                     });
                 }
                 out
@@ -985,6 +995,7 @@ impl App {
         let mut out = vec![Effect::LoadFigures {
             fy: self.fy,
             period: self.period,
+            chart: self.figures.is_none(),
         }];
         if !matches!(self.screen, Screen::Dashboard | Screen::Report) {
             out.extend(self.load_screen());
@@ -1000,6 +1011,7 @@ impl App {
             out.push(Effect::LoadFigures {
                 fy: self.fy,
                 period: self.period,
+                chart: true,
             });
         }
         if self.screen == Screen::Actuals {
@@ -1161,6 +1173,23 @@ impl App {
                 phase_id: p.id,
                 fy,
                 period,
+                row: self
+                    .figures
+                    .as_ref()
+                    .filter(|f| f.fy == fy && f.period == period)
+                    .map(|f| {
+                        f.report
+                            .rows
+                            .iter()
+                            .find(|r| {
+                                r.kind == crate::domain::report::RowKind::Phase
+                                    && r.programme_code == p.programme_code
+                                    && r.phase_code == p.code
+                            })
+                            .cloned()
+                    })
+                    .map(|r| r.map(Box::new))
+                    .unwrap_or(None),
             }],
             _ => {
                 self.status = Some(Status {
@@ -1255,7 +1284,14 @@ impl App {
 
     fn loaded(&mut self, l: Loaded) -> Vec<Effect> {
         match l {
-            Loaded::Figures(f) => {
+            Loaded::Figures(mut f) => {
+                if !f.chart
+                    && let Some(old) = self.figures.take()
+                {
+                    f.years = old.years;
+                    f.by_year = old.by_year;
+                    f.chart = true;
+                }
                 let first = self.fy.is_none();
                 self.fy = Some(f.fy);
                 self.period = Some(f.period);

@@ -16,7 +16,7 @@ use super::app::{
 };
 use crate::domain::model::ChangeStatus;
 use crate::domain::profile::profiled_to_end_of;
-use crate::domain::report::RowKind;
+use crate::domain::report::{ReportRow, RowKind};
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::browse::{self, PageRequest};
 use crate::store::entities::{self as e, ActualFilter};
@@ -56,14 +56,15 @@ pub fn run(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Action {
     let r = match effect {
-        Effect::LoadFigures { fy, period } => load_figures(conn, today, fy, period)
+        Effect::LoadFigures { fy, period, chart } => load_figures(conn, today, fy, period, chart)
             .map(|f| Action::Loaded(Loaded::Figures(Box::new(f)))),
         Effect::LoadTree => load_tree(conn).map(|t| Action::Loaded(Loaded::Tree(t))),
         Effect::LoadPhase {
             phase_id,
             fy,
             period,
-        } => load_phase(conn, phase_id, fy, period)
+            row,
+        } => load_phase(conn, phase_id, fy, period, row.map(|r| *r))
             .map(|p| Action::Loaded(Loaded::Phase(Box::new(p)))),
         Effect::LoadDecisions => load_register(conn).map(|r| Action::Loaded(Loaded::Decisions(r))),
         Effect::LoadBudget { fy } => (|| {
@@ -189,13 +190,18 @@ fn load_figures(
     today: NaiveDate,
     fy: Option<FinancialYear>,
     period: Option<Period>,
+    chart: bool,
 ) -> store::Result<Figures> {
-    let years = figures::years_with_figures(conn)?;
+    let years = if chart || fy.is_none() {
+        figures::years_with_figures(conn)?
+    } else {
+        Vec::new()
+    };
     let fy = fy.unwrap_or_else(|| default_year(today, &years));
     let period = period.unwrap_or_else(|| period_for(today, fy));
     let report = figures::report(conn, fy, period, None)?;
     let mut by_year = Vec::new();
-    for y in &years {
+    for y in years.iter().filter(|_| chart) {
         let at = period_for(today, *y);
         let r = if *y == fy && at == period {
             report.clone()
@@ -230,6 +236,7 @@ fn load_figures(
         programmes: e::list_programmes(conn)?,
         report,
         by_year,
+        chart,
         alerts,
     })
 }
@@ -246,13 +253,16 @@ fn load_phase(
     phase_id: i64,
     fy: FinancialYear,
     period: Period,
+    known_row: Option<ReportRow>,
 ) -> store::Result<PhaseDetail> {
     let phase = e::get_phase(conn, phase_id)?;
-    let report = figures::report(conn, fy, period, Some(phase.programme_id))?;
-    let row = report
-        .rows
-        .into_iter()
-        .find(|r| r.kind == RowKind::Phase && r.phase_code == phase.code);
+    let row = match known_row {
+        Some(r) => Some(r),
+        None => figures::report(conn, fy, period, Some(phase.programme_id))?
+            .rows
+            .into_iter()
+            .find(|r| r.kind == RowKind::Phase && r.phase_code == phase.code),
+    };
     let allocations = e::list_allocations(conn, Some(phase.programme_id), Some(fy))?
         .into_iter()
         .filter(|a| a.phase_code == phase.code)
