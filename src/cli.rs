@@ -92,6 +92,8 @@ pub enum Command {
     /// Settings kept in the database: the RAG thresholds (set, get, list).
     #[command(subcommand)]
     Config(crate::cli_report::ConfigCmd),
+    /// Open the TUI on a fresh demo database in a temporary folder (your own database is untouched).
+    Demo,
     /// Per programme, phase and FY: approved budget, pending approval, committed, actual, headroom.
     Summary {
         /// Only this financial year (2017-18).
@@ -626,6 +628,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Check => crate::cli_rely::check_cmd(cli),
         Command::Backup { file, force } => crate::cli_rely::backup_cmd(cli, file, *force),
         Command::Restore { file, force } => crate::cli_rely::restore_cmd(cli, file, *force),
+        Command::Demo => crate::cli_tui::demo(),
         Command::Summary { fy, programme } => summary(cli, fy.as_deref(), programme.as_deref()),
         Command::Report(a) => crate::cli_report::report(cli, a),
         Command::Config(c) => crate::cli_report::config(cli, c),

@@ -9,7 +9,9 @@
 pub mod cli;
 pub mod cli_rely;
 pub mod cli_report;
+pub mod cli_tui;
 pub mod domain;
 pub mod io;
 pub mod store;
 pub mod synth;
+pub mod tui;

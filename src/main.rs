@@ -9,10 +9,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(command) => cli::run(&cli, command),
-        None => {
-            eprintln!("outturn: the TUI is not available yet; see `outturn --help`");
-            Ok(ExitCode::from(2))
-        }
+        None => outturn::cli_tui::open(&cli),
     };
     match result {
         Ok(code) => code,

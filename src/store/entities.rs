@@ -1408,11 +1408,11 @@ pub fn add_actual(conn: &Connection, a: &NewActual) -> Result<i64> {
     Ok(id)
 }
 
-const ACTUAL_SELECT: &str = "SELECT a.id, pr.code, ph.code, c.reference, a.date, a.fy, a.period, a.supplier, a.description, a.reference, a.amount_pence, a.batch_id, a.version
+pub(crate) const ACTUAL_SELECT: &str = "SELECT a.id, pr.code, ph.code, c.reference, a.date, a.fy, a.period, a.supplier, a.description, a.reference, a.amount_pence, a.batch_id, a.version
     FROM actual a JOIN phase ph ON ph.id = a.phase_id JOIN programme pr ON pr.id = ph.programme_id
     LEFT JOIN contract c ON c.id = a.contract_id";
 
-fn actual_row(r: &Row) -> rusqlite::Result<Actual> {
+pub(crate) fn actual_row(r: &Row) -> rusqlite::Result<Actual> {
     Ok(Actual {
         id: r.get(0)?,
         programme_code: r.get(1)?,
@@ -1442,7 +1442,7 @@ pub fn get_actual(conn: &Connection, id: i64) -> Result<Actual> {
 }
 
 /// Which actuals to list.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActualFilter {
     pub programme_id: Option<i64>,
     pub phase_id: Option<i64>,

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod browse;
 pub mod check;
 pub mod edit;
 pub mod entities;

@@ -166,6 +166,8 @@ CREATE INDEX actual_fy_phase ON actual(fy, phase_id, period, amount_pence);
 CREATE INDEX actual_contract ON actual(contract_id, date, amount_pence) WHERE contract_id IS NOT NULL;
 CREATE INDEX actual_batch ON actual(batch_id) WHERE batch_id IS NOT NULL;
 CREATE INDEX actual_dup ON actual(reference, date);
+-- Browsing actuals in date order (the TUI pages through them by key, never by loading them all).
+CREATE INDEX actual_date ON actual(date);
 
 -- Running totals of actuals per (fy, phase, period, contract; contract_id 0 = none), kept by the
 -- triggers below on every insert, update and delete of `actual`, whatever the write path (entry,

@@ -1,0 +1,60 @@
+//! Opening the TUI from the command line: `outturn` (no subcommand) on the database, and
+//! `outturn demo` on a fresh demo database in a temporary folder (never over a real one).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+
+use crate::cli::{Cli, UserError, db_path};
+use crate::domain::calendar::parse_date;
+use crate::store;
+
+/// "Today" for the TUI: `OUTTURN_TODAY` (ISO or UK date) when set, to see the dashboard as of a
+/// date; otherwise the local date.
+pub fn today() -> anyhow::Result<NaiveDate> {
+    match std::env::var("OUTTURN_TODAY") {
+        Ok(s) if !s.trim().is_empty() => {
+            Ok(parse_date(&s).map_err(|e| UserError(format!("OUTTURN_TODAY: {e}")))?)
+        }
+        _ => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+fn here() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// `outturn`: the TUI on the database from --db / OUTTURN_DB / the default location.
+pub fn open(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let path = db_path(cli);
+    if !path.exists() {
+        return Err(UserError(format!(
+            "no database at {}: create one with `outturn init` (or `outturn init --demo` for the demo \
+             programmes), or try `outturn demo` to explore without creating anything",
+            path.display()
+        ))
+        .into());
+    }
+    let conn =
+        store::open_existing(&path).with_context(|| format!("opening {}", path.display()))?;
+    crate::tui::run(conn, today()?, here())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `outturn demo`: the TUI on a fresh demo database in a temporary folder, removed on exit.
+pub fn demo() -> anyhow::Result<ExitCode> {
+    let dir = tempfile::Builder::new()
+        .prefix("outturn-demo-")
+        .tempdir()
+        .context("creating a temporary folder for the demo")?;
+    let path = dir.path().join("demo.db");
+    let mut conn = store::open(&path)?;
+    let tx = store::write_tx(&mut conn)?;
+    crate::io::demo::load_all(&tx)?;
+    tx.commit()?;
+    crate::tui::run(conn, today()?, here())?;
+    drop(dir);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,293 @@
+//! Browsing actuals a page at a time, by key (date, id) rather than by offset, so that scrolling
+//! through a million rows costs the same at the end as at the start. Used by the TUI; it never
+//! loads more than one page.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, ToSql};
+
+use super::Result;
+use super::entities::{ACTUAL_SELECT, ActualFilter, actual_row};
+use crate::domain::Money;
+use crate::domain::model::Actual;
+
+/// Which page of actuals (in date, id order) to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageRequest {
+    /// The first rows.
+    First,
+    /// The last rows.
+    Last,
+    /// The rows after this (date, id), skipping `skip` of them first.
+    After {
+        /// The date of the row to start after.
+        date: NaiveDate,
+        /// Its id.
+        id: i64,
+    },
+    /// The rows from this absolute position (slow for large offsets: used only for jumps).
+    Offset(u64),
+    /// The rows before this (date, id).
+    Before {
+        /// The date of the row to end before.
+        date: NaiveDate,
+        /// Its id.
+        id: i64,
+    },
+}
+
+/// The WHERE clause (on `actual a`) for a filter, and its parameters.
+fn filter_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
+    let mut conds: Vec<String> = vec!["1 = 1".into()];
+    let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut push = |cond: &str, v: Box<dyn ToSql>, conds: &mut Vec<String>| {
+        params.push(v);
+        conds.push(cond.replace('?', &format!("?{}", params.len())));
+    };
+    if let Some(p) = f.programme_id {
+        push(
+            "a.phase_id IN (SELECT id FROM phase WHERE programme_id = ?)",
+            Box::new(p),
+            &mut conds,
+        );
+    }
+    if let Some(p) = f.phase_id {
+        push("a.phase_id = ?", Box::new(p), &mut conds);
+        if let Some(fy) = f.fy {
+            // With a phase, the (fy, phase_id) index narrows best.
+            push("a.fy = ?", Box::new(fy.start_year()), &mut conds);
+        }
+    }
+    if let Some(fy) = f.fy {
+        // Bounding the date lets SQLite seek on the date index instead of scanning to the year.
+        let (start, end) = match f.period {
+            Some(p) => (fy.period_start(p), fy.period_end(p)),
+            None => (fy.start(), fy.end()),
+        };
+        push("a.date >= ?", Box::new(iso(start)), &mut conds);
+        push("a.date <= ?", Box::new(iso(end)), &mut conds);
+    }
+    if let Some(s) = f.supplier.as_ref().filter(|s| !s.is_empty()) {
+        push(
+            "a.supplier LIKE '%' || ? || '%'",
+            Box::new(s.clone()),
+            &mut conds,
+        );
+    }
+    if let Some(t) = f.text.as_ref().filter(|s| !s.is_empty()) {
+        params.push(Box::new(t.clone()));
+        let n = params.len();
+        conds.push(format!(
+            "(a.description LIKE '%' || ?{n} || '%' OR a.reference LIKE '%' || ?{n} || '%')"
+        ));
+    }
+    (conds.join(" AND "), params)
+}
+
+fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// How many actuals match the filter.
+pub fn count_actuals(conn: &Connection, f: &ActualFilter) -> Result<u64> {
+    let (cond, params) = filter_sql(f);
+    let sql = format!("SELECT count(*) FROM actual a WHERE {cond}");
+    let mut st = conn.prepare_cached(&sql)?;
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let n: i64 = st.query_row(refs.as_slice(), |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
+/// One page of at most `limit` actuals matching the filter, in date then id order.
+pub fn actuals_page(
+    conn: &Connection,
+    f: &ActualFilter,
+    req: PageRequest,
+    limit: u64,
+) -> Result<Vec<Actual>> {
+    let (mut cond, mut params) = filter_sql(f);
+    let descending = matches!(req, PageRequest::Last | PageRequest::Before { .. });
+    match req {
+        PageRequest::After { date, id } | PageRequest::Before { date, id } => {
+            let op = if descending { "<" } else { ">" };
+            params.push(Box::new(iso(date)));
+            params.push(Box::new(id));
+            let n = params.len();
+            cond.push_str(&format!(" AND (a.date, a.id) {op} (?{}, ?{n})", n - 1));
+        }
+        PageRequest::First | PageRequest::Last | PageRequest::Offset(_) => {}
+    }
+    params.push(Box::new(limit as i64));
+    let offset = match req {
+        PageRequest::Offset(n) => {
+            params.push(Box::new(n as i64));
+            format!(" OFFSET ?{}", params.len())
+        }
+        _ => String::new(),
+    };
+    let order = if descending {
+        "a.date DESC, a.id DESC"
+    } else {
+        "a.date, a.id"
+    };
+    let sql = format!(
+        "{ACTUAL_SELECT} WHERE {cond} ORDER BY {order} LIMIT ?{}{offset}",
+        params.len() - usize::from(!offset.is_empty())
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let rows = st.query_map(refs.as_slice(), actual_row)?;
+    let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    if descending {
+        out.reverse();
+    }
+    Ok(out)
+}
+
+/// What has been paid against each contract (every actual linked to it), by contract id.
+pub fn paid_by_contract(conn: &Connection) -> Result<HashMap<i64, Money>> {
+    let mut st = conn.prepare_cached(
+        "SELECT contract_id, sum(amount_pence) FROM actual WHERE contract_id IS NOT NULL GROUP BY contract_id",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let (id, pence) = r?;
+        out.insert(id, Money::from_pence(pence));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{FinancialYear, Period};
+    use crate::store::entities::{NewActual, NewPhase, NewProgramme, add_phase, add_programme};
+    use crate::store::{entities, open_in_memory};
+
+    /// Ten actuals, one a month from April 2022: £1, £2, ... £10 on the 15th.
+    fn ten() -> (Connection, i64) {
+        let conn = open_in_memory().unwrap();
+        let prog = add_programme(
+            &conn,
+            &NewProgramme {
+                code: "P".into(),
+                name: "P".into(),
+                organisation: String::new(),
+                status: crate::domain::model::DeliveryStatus::Active,
+            },
+        )
+        .unwrap();
+        let phase = add_phase(
+            &conn,
+            &NewPhase {
+                programme_id: prog,
+                code: "A".into(),
+                name: "A".into(),
+                status: crate::domain::model::DeliveryStatus::Active,
+                officer: None,
+            },
+        )
+        .unwrap();
+        for i in 0..10u32 {
+            let date = NaiveDate::from_ymd_opt(2022, 4, 15)
+                .unwrap()
+                .checked_add_months(chrono::Months::new(i))
+                .unwrap();
+            entities::insert_actual_row(
+                &conn,
+                &NewActual {
+                    phase_id: phase,
+                    contract_id: None,
+                    date,
+                    supplier: if i % 2 == 0 { "Acme" } else { "Other" }.into(),
+                    description: format!("line {}", i + 1),
+                    reference: format!("R{}", i + 1),
+                    amount: Money::from_pence(100 * (i as i64 + 1)),
+                },
+                None,
+            )
+            .unwrap();
+        }
+        (conn, phase)
+    }
+
+    fn amounts(rows: &[Actual]) -> Vec<i64> {
+        rows.iter().map(|a| a.amount.pence() / 100).collect()
+    }
+
+    #[test]
+    fn pages_forward_and_back_by_key() {
+        let (conn, _) = ten();
+        let f = ActualFilter::default();
+        assert_eq!(count_actuals(&conn, &f).unwrap(), 10);
+        let first = actuals_page(&conn, &f, PageRequest::First, 4).unwrap();
+        assert_eq!(amounts(&first), vec![1, 2, 3, 4]);
+        let last = first.last().unwrap();
+        let next = actuals_page(
+            &conn,
+            &f,
+            PageRequest::After {
+                date: last.date,
+                id: last.id,
+            },
+            4,
+        )
+        .unwrap();
+        assert_eq!(amounts(&next), vec![5, 6, 7, 8]);
+        let end = actuals_page(&conn, &f, PageRequest::Last, 3).unwrap();
+        assert_eq!(amounts(&end), vec![8, 9, 10]);
+        let before = actuals_page(
+            &conn,
+            &f,
+            PageRequest::Before {
+                date: end[0].date,
+                id: end[0].id,
+            },
+            2,
+        )
+        .unwrap();
+        assert_eq!(amounts(&before), vec![6, 7]);
+        let jump = actuals_page(&conn, &f, PageRequest::Offset(6), 2).unwrap();
+        assert_eq!(amounts(&jump), vec![7, 8]);
+    }
+
+    #[test]
+    fn filters_by_year_period_supplier_and_text() {
+        let (conn, phase) = ten();
+        let fy = FinancialYear::new(2022).unwrap();
+        // April 2022 .. January 2023 are all in 2022-23; P5 is August: the 5th line (£5).
+        let f = ActualFilter {
+            fy: Some(fy),
+            period: Some(Period::new(5).unwrap()),
+            ..Default::default()
+        };
+        assert_eq!(count_actuals(&conn, &f).unwrap(), 1);
+        assert_eq!(
+            amounts(&actuals_page(&conn, &f, PageRequest::First, 10).unwrap()),
+            vec![5]
+        );
+        // Acme is on the odd lines: 1, 3, 5, 7, 9.
+        let f = ActualFilter {
+            supplier: Some("acme".into()),
+            phase_id: Some(phase),
+            ..Default::default()
+        };
+        assert_eq!(
+            amounts(&actuals_page(&conn, &f, PageRequest::First, 10).unwrap()),
+            vec![1, 3, 5, 7, 9]
+        );
+        // "line 1" matches line 1 and line 10.
+        let f = ActualFilter {
+            text: Some("line 1".into()),
+            ..Default::default()
+        };
+        assert_eq!(count_actuals(&conn, &f).unwrap(), 2);
+        let f = ActualFilter {
+            fy: Some(FinancialYear::new(2021).unwrap()),
+            ..Default::default()
+        };
+        assert_eq!(count_actuals(&conn, &f).unwrap(), 0);
+    }
+}

@@ -1,0 +1,668 @@
+//! Runs the effects `App::update` asks for (loads, writes, exports) against the database and
+//! turns each outcome into an action. Every write is one transaction; a failure becomes an
+//! [`Action::Failed`] (or [`Action::FormRejected`] for a form), never a panic or a half-write.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use super::alerts::{AlertInput, alerts};
+use super::app::{
+    Action, BudgetData, ContractRow, Effect, Figures, Loaded, PAGE, PhaseDetail, Register, StartAt,
+    Tree, UndoStep, WriteOp, YearBar,
+};
+use crate::domain::model::ChangeStatus;
+use crate::domain::profile::profiled_to_end_of;
+use crate::domain::report::{ReportRow, RowKind};
+use crate::domain::{FinancialYear, Money, Period};
+use crate::store::browse::{self, PageRequest};
+use crate::store::entities::{self as e, ActualFilter};
+use crate::store::{self, StoreError, audit, figures};
+
+/// The period shown for a year as of `today`: today's in the current year, else P12.
+pub fn period_for(today: NaiveDate, fy: FinancialYear) -> Period {
+    if FinancialYear::containing(today) == fy {
+        Period::of_date(today)
+    } else {
+        Period::new(12).unwrap_or(Period::of_date(today))
+    }
+}
+
+/// The FY to open on: the current one when it has figures, else the latest with figures.
+pub fn default_year(today: NaiveDate, years: &[FinancialYear]) -> FinancialYear {
+    let current = FinancialYear::containing(today);
+    if years.is_empty() || years.contains(&current) {
+        current
+    } else {
+        years.last().copied().unwrap_or(current)
+    }
+}
+
+fn failed(title: &str, err: impl std::fmt::Display) -> Action {
+    Action::Failed {
+        title: title.to_string(),
+        lines: vec![err.to_string()],
+    }
+}
+
+/// Runs one effect.
+pub fn run(
+    conn: &mut Connection,
+    today: NaiveDate,
+    effect: Effect,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Action {
+    let r = match effect {
+        Effect::LoadFigures { fy, period, chart } => load_figures(conn, today, fy, period, chart)
+            .map(|f| Action::Loaded(Loaded::Figures(Box::new(f)))),
+        Effect::LoadTree => load_tree(conn).map(|t| Action::Loaded(Loaded::Tree(t))),
+        Effect::LoadPhase {
+            phase_id,
+            fy,
+            period,
+            row,
+        } => load_phase(conn, phase_id, fy, period, row.map(|r| *r))
+            .map(|p| Action::Loaded(Loaded::Phase(Box::new(p)))),
+        Effect::LoadDecisions => load_register(conn).map(|r| Action::Loaded(Loaded::Decisions(r))),
+        Effect::LoadBudget { fy } => (|| {
+            Ok(BudgetData {
+                fy,
+                allocations: e::list_allocations(conn, None, Some(fy))?,
+                changes: e::list_changes(conn, None, Some(fy))?,
+            })
+        })()
+        .map(|b| Action::Loaded(Loaded::Budget(b))),
+        Effect::LoadContracts => load_contracts(conn).map(|c| Action::Loaded(Loaded::Contracts(c))),
+        Effect::LoadAudit => audit::list(
+            conn,
+            &audit::AuditFilter {
+                limit: Some(2000),
+                ..Default::default()
+            },
+        )
+        .map(|a| Action::Loaded(Loaded::Audit(a))),
+        Effect::LoadActuals {
+            filter,
+            request,
+            start,
+            count,
+        } => load_actuals(conn, filter, request, start, count),
+        Effect::ApplyFilter {
+            fy,
+            period,
+            phase,
+            supplier,
+            text,
+        } => {
+            let phase_id = if phase.trim().is_empty() {
+                None
+            } else {
+                match resolve_phase(conn, &phase) {
+                    Ok(id) => Some(id),
+                    Err(err) => {
+                        return Action::FormRejected {
+                            field: 2,
+                            message: err.to_string(),
+                        };
+                    }
+                }
+            };
+            let filter = ActualFilter {
+                fy,
+                period,
+                phase_id,
+                supplier: Some(supplier.trim().to_string()).filter(|s| !s.is_empty()),
+                text: Some(text.trim().to_string()).filter(|s| !s.is_empty()),
+                programme_id: None,
+            };
+            load_actuals(conn, filter, PageRequest::First, StartAt::At(0), true)
+        }
+        Effect::Export { path, fy, period } => {
+            return match export(conn, &path, fy, period) {
+                Ok(rows) => Action::Exported {
+                    path: absolute(&path),
+                    rows,
+                },
+                Err(err) => Action::FormRejected {
+                    field: 0,
+                    message: format!("{err:#}"),
+                },
+            };
+        }
+        Effect::Import { path } => {
+            progress(0, 0);
+            return Action::Failed {
+                title: "Import".into(),
+                lines: vec![format!(
+                    "Importing {} from the TUI is not in this build yet: use `outturn actual add` for now",
+                    path.display()
+                )],
+            };
+        }
+        Effect::Write { op, undoing } => return write(conn, op, undoing),
+    };
+    r.unwrap_or_else(|err| failed("Could not load", err))
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Writes the report CSV to a temporary file beside `path`, then renames it over `path`: a failed
+/// export never leaves a half-written file.
+pub fn export(
+    conn: &Connection,
+    path: &Path,
+    fy: FinancialYear,
+    period: Period,
+) -> anyhow::Result<usize> {
+    use anyhow::Context;
+    let report = figures::report(conn, fy, period, None)?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    crate::io::report::write_csv(&report, tmp.as_file_mut())
+        .with_context(|| format!("writing {}", path.display()))?;
+    tmp.as_file_mut().flush()?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(report.rows.len())
+}
+
+/// Reads `PROG/PHASE` or `PHASE`.
+pub fn resolve_phase(conn: &Connection, text: &str) -> store::Result<i64> {
+    let (prog, code) = match text.split_once('/') {
+        Some((p, c)) => (Some(p.trim()), c.trim()),
+        None => (None, text.trim()),
+    };
+    Ok(e::phase_ref(conn, prog, code)?.id)
+}
+
+fn load_figures(
+    conn: &Connection,
+    today: NaiveDate,
+    fy: Option<FinancialYear>,
+    period: Option<Period>,
+    chart: bool,
+) -> store::Result<Figures> {
+    let years = if chart || fy.is_none() {
+        figures::years_with_figures(conn)?
+    } else {
+        Vec::new()
+    };
+    let fy = fy.unwrap_or_else(|| default_year(today, &years));
+    let period = period.unwrap_or_else(|| period_for(today, fy));
+    let report = figures::report(conn, fy, period, None)?;
+    let mut by_year = Vec::new();
+    for y in years.iter().filter(|_| chart) {
+        let at = period_for(today, *y);
+        let r = if *y == fy && at == period {
+            report.clone()
+        } else {
+            figures::report(conn, *y, at, None)?
+        };
+        if let Some(g) = r.rows.iter().find(|r| r.kind == RowKind::GrandTotal) {
+            by_year.push(YearBar {
+                fy: *y,
+                revised: g.revised,
+                actual: g.actual_to_date,
+                forecast: g.forecast,
+            });
+        }
+    }
+    let phases = e::list_phases(conn, None)?;
+    let allocations = e::list_allocations(conn, None, None)?;
+    let contracts = e::list_contracts(conn, None, None)?;
+    let frameworks = e::list_frameworks(conn)?;
+    let alerts = alerts(&AlertInput {
+        today,
+        report: &report,
+        phases: &phases,
+        allocations: &allocations,
+        contracts: &contracts,
+        frameworks: &frameworks,
+    });
+    Ok(Figures {
+        fy,
+        period,
+        years,
+        programmes: e::list_programmes(conn)?,
+        report,
+        by_year,
+        chart,
+        alerts,
+    })
+}
+
+fn load_tree(conn: &Connection) -> store::Result<Tree> {
+    Ok(Tree {
+        programmes: e::list_programmes(conn)?,
+        phases: e::list_phases(conn, None)?,
+    })
+}
+
+fn load_phase(
+    conn: &Connection,
+    phase_id: i64,
+    fy: FinancialYear,
+    period: Period,
+    known_row: Option<ReportRow>,
+) -> store::Result<PhaseDetail> {
+    let phase = e::get_phase(conn, phase_id)?;
+    let row = match known_row {
+        Some(r) => Some(r),
+        None => figures::report(conn, fy, period, Some(phase.programme_id))?
+            .rows
+            .into_iter()
+            .find(|r| r.kind == RowKind::Phase && r.phase_code == phase.code),
+    };
+    let allocations = e::list_allocations(conn, Some(phase.programme_id), Some(fy))?
+        .into_iter()
+        .filter(|a| a.phase_code == phase.code)
+        .collect();
+    let changes = e::list_changes(conn, Some(phase.programme_id), Some(fy))?
+        .into_iter()
+        .filter(|c| {
+            c.from.as_ref().is_some_and(|s| s.phase_id == phase_id)
+                || c.to.as_ref().is_some_and(|s| s.phase_id == phase_id)
+        })
+        .collect();
+    let contracts = e::list_contracts(conn, None, Some(phase_id))?;
+    let filter = ActualFilter {
+        phase_id: Some(phase_id),
+        fy: Some(fy),
+        ..Default::default()
+    };
+    let actual_count = browse::count_actuals(conn, &filter)?;
+    let actuals = browse::actuals_page(conn, &filter, PageRequest::First, 100)?;
+    Ok(PhaseDetail {
+        phase,
+        fy,
+        period,
+        row,
+        allocations,
+        changes,
+        contracts,
+        actuals,
+        actual_count,
+    })
+}
+
+fn load_register(conn: &Connection) -> store::Result<Register> {
+    let decisions = e::list_decisions(conn)?;
+    let allocations = e::list_allocations(conn, None, None)?;
+    let changes = e::list_changes(conn, None, None)?;
+    let contracts = e::list_contracts(conn, None, None)?;
+    let approved = decisions
+        .iter()
+        .map(|d| {
+            let r = Some(d.reference.as_str());
+            let mut lines = Vec::new();
+            for a in allocations
+                .iter()
+                .filter(|a| a.decision_reference.as_deref() == r)
+            {
+                let years = if a.first_fy == a.last_fy {
+                    a.first_fy.label()
+                } else {
+                    format!("{} to {}", a.first_fy.label(), a.last_fy.label())
+                };
+                lines.push(format!(
+                    "Allocation {}/{} {} {} ({})",
+                    a.programme_code,
+                    a.phase_code,
+                    years,
+                    a.amount.full(),
+                    a.status
+                ));
+            }
+            for c in changes
+                .iter()
+                .filter(|c| c.decision_reference.as_deref() == r)
+            {
+                lines.push(format!(
+                    "Budget change {} {} {} ({})",
+                    c.id,
+                    c.kind,
+                    c.amount.full(),
+                    c.status
+                ));
+            }
+            for c in &contracts {
+                if c.award_decision_reference.as_deref() == r {
+                    lines.push(format!(
+                        "Contract {} with {}: {}",
+                        c.reference,
+                        c.supplier,
+                        c.value.full()
+                    ));
+                }
+                for x in c
+                    .extensions
+                    .iter()
+                    .filter(|x| x.decision_reference.as_deref() == r)
+                {
+                    lines.push(format!(
+                        "Extension of {} by {} months",
+                        c.reference, x.months
+                    ));
+                }
+            }
+            lines
+        })
+        .collect();
+    Ok(Register {
+        decisions,
+        approved,
+    })
+}
+
+fn load_contracts(conn: &Connection) -> store::Result<Vec<ContractRow>> {
+    let frameworks: HashMap<String, Option<NaiveDate>> = e::list_frameworks(conn)?
+        .into_iter()
+        .map(|f| (f.name.clone(), f.end()))
+        .collect();
+    let paid = browse::paid_by_contract(conn)?;
+    let mut out = Vec::new();
+    for c in e::list_contracts(conn, None, None)? {
+        let profile = e::contract_profile(conn, &c)?;
+        let total: Money = profile.iter().map(|(_, m)| *m).sum();
+        let last_fy = profile
+            .last()
+            .map(|(m, _)| m.fy())
+            .unwrap_or_else(|| FinancialYear::containing(c.start));
+        debug_assert_eq!(profiled_to_end_of(&profile, last_fy), total);
+        let paid = paid.get(&c.id).copied().unwrap_or(Money::ZERO);
+        let outstanding = total - paid;
+        out.push(ContractRow {
+            framework_end: c
+                .framework
+                .as_ref()
+                .and_then(|f| frameworks.get(f).copied().flatten()),
+            outstanding: if outstanding.is_negative() {
+                Money::ZERO
+            } else {
+                outstanding
+            },
+            paid,
+            contract: c,
+        });
+    }
+    Ok(out)
+}
+
+fn load_actuals(
+    conn: &Connection,
+    filter: ActualFilter,
+    request: PageRequest,
+    start: StartAt,
+    count: bool,
+) -> store::Result<Action> {
+    let total = if count {
+        Some(browse::count_actuals(conn, &filter)?)
+    } else {
+        None
+    };
+    let rows = browse::actuals_page(conn, &filter, request, PAGE)?;
+    let start = match start {
+        StartAt::At(n) => n,
+        StartAt::EndingBefore(n) => n.saturating_sub(rows.len() as u64),
+        StartAt::End => match total {
+            Some(t) => t.saturating_sub(rows.len() as u64),
+            None => browse::count_actuals(conn, &filter)?.saturating_sub(rows.len() as u64),
+        },
+    };
+    Ok(Action::Loaded(Loaded::Actuals {
+        filter,
+        total,
+        start,
+        rows,
+    }))
+}
+
+fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
+    let result = (|| -> store::Result<(String, Option<UndoStep>)> {
+        let tx = store::write_tx(conn)?;
+        let out = apply(&tx, &op)?;
+        tx.commit()?;
+        Ok(out)
+    })();
+    match result {
+        Ok((message, undo)) => Action::Wrote {
+            message: if undoing {
+                format!("Undone: {message}")
+            } else {
+                message
+            },
+            undo: if undoing { None } else { undo },
+        },
+        Err(err) => match (&op, &err) {
+            (WriteOp::AddActual { .. }, _)
+            | (WriteOp::AddAllocation { .. }, _)
+            | (WriteOp::AddChange { .. }, _)
+                if err.is_user_error() =>
+            {
+                Action::FormRejected {
+                    field: form_field_for(&op, &err),
+                    message: err.to_string(),
+                }
+            }
+            _ => Action::Failed {
+                title: "Nothing was changed".into(),
+                lines: vec![describe(&err)],
+            },
+        },
+    }
+}
+
+/// A store error in words a finance officer can act on.
+fn describe(err: &StoreError) -> String {
+    let s = err.to_string();
+    if s.contains("database is locked") || s.contains("busy") {
+        "the database is locked by another Outturn or program: try again when it has finished"
+            .into()
+    } else if s.contains("full") {
+        format!("{s}: free some disk space and try again")
+    } else {
+        s
+    }
+}
+
+/// The form field a store error is about (by the CLI option it names).
+fn form_field_for(op: &WriteOp, err: &StoreError) -> usize {
+    let field = match err {
+        StoreError::Invalid { field, .. } | StoreError::NotFound { field, .. } => field.as_str(),
+        _ => "",
+    };
+    match op {
+        WriteOp::AddActual { .. } => match field {
+            "contract" | "--contract" => 2,
+            "--amount" => 6,
+            "date" => 0,
+            _ => 1,
+        },
+        WriteOp::AddAllocation { .. } => match field {
+            "--amount" => 3,
+            "decision" | "--decision" => 5,
+            "--fy" | "--to-fy" => 1,
+            _ => 0,
+        },
+        WriteOp::AddChange { .. } => match field {
+            "--amount" => 3,
+            "--to-phase" => 1,
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoStep>)> {
+    match op {
+        WriteOp::DecideChange {
+            id,
+            version,
+            status,
+        } => {
+            e::decide_change(conn, *id, Some(*version), *status, None)?;
+            let verb = if *status == ChangeStatus::Approved {
+                "Approved"
+            } else {
+                "Rejected"
+            };
+            Ok((format!("{verb} change {id}"), None))
+        }
+        WriteOp::Exercise {
+            option_id,
+            version,
+            contract,
+        } => {
+            e::exercise_extension(conn, *option_id, Some(*version), None)?;
+            Ok((
+                format!("Exercised the extension option of {contract}"),
+                None,
+            ))
+        }
+        WriteOp::AddActual {
+            phase,
+            contract,
+            date,
+            supplier,
+            description,
+            reference,
+            amount,
+        } => {
+            let phase_id = resolve_phase(conn, phase)?;
+            let contract_id = match contract {
+                Some(r) => Some(e::contract_ref(conn, r)?.0),
+                None => None,
+            };
+            let id = e::add_actual(
+                conn,
+                &e::NewActual {
+                    phase_id,
+                    contract_id,
+                    date: *date,
+                    supplier: supplier.clone(),
+                    description: description.clone(),
+                    reference: reference.clone(),
+                    amount: *amount,
+                },
+            )?;
+            Ok((
+                format!("Added actual {reference} of {}", amount.bracketed()),
+                Some(UndoStep {
+                    what: format!("adding actual {reference}"),
+                    op: WriteOp::RemoveActual { id },
+                }),
+            ))
+        }
+        WriteOp::RemoveActual { id } => {
+            let a = e::get_actual(conn, *id)?;
+            e::delete_actual(conn, *id, None)?;
+            Ok((format!("removed actual {} again", a.reference), None))
+        }
+        WriteOp::DeleteActual(a) => {
+            e::delete_actual(conn, a.id, Some(a.version))?;
+            let phase = format!("{}/{}", a.programme_code, a.phase_code);
+            Ok((
+                format!("Deleted actual {} of {}", a.reference, a.amount.bracketed()),
+                Some(UndoStep {
+                    what: format!("deleting actual {}", a.reference),
+                    op: WriteOp::AddActual {
+                        phase,
+                        contract: a.contract_reference.clone(),
+                        date: a.date,
+                        supplier: a.supplier.clone(),
+                        description: a.description.clone(),
+                        reference: a.reference.clone(),
+                        amount: a.amount,
+                    },
+                }),
+            ))
+        }
+        WriteOp::AddAllocation {
+            phase,
+            first_fy,
+            last_fy,
+            amount,
+            status,
+            decision,
+        } => {
+            let phase_id = resolve_phase(conn, phase)?;
+            let decision_id = match decision {
+                Some(d) => Some(e::decision_id(conn, d)?),
+                None => None,
+            };
+            let id = e::add_allocation(
+                conn,
+                &e::NewAllocation {
+                    phase_id,
+                    first_fy: *first_fy,
+                    last_fy: *last_fy,
+                    amount: *amount,
+                    status: *status,
+                    decision_id,
+                    profile: None,
+                    note: String::new(),
+                },
+            )?;
+            Ok((
+                format!(
+                    "Added allocation {id}: {} for {phase} ({status})",
+                    amount.full()
+                ),
+                None,
+            ))
+        }
+        WriteOp::AddChange {
+            kind,
+            from_phase,
+            to_phase,
+            from_fy,
+            to_fy,
+            amount,
+            effective,
+            reason,
+        } => {
+            let from = resolve_phase(conn, from_phase)?;
+            let to = resolve_phase(conn, to_phase).map_err(|err| match err {
+                StoreError::NotFound {
+                    what, value, hint, ..
+                } => StoreError::NotFound {
+                    field: "--to-phase".into(),
+                    what,
+                    value,
+                    hint,
+                },
+                other => other,
+            })?;
+            let id = e::add_change(
+                conn,
+                &e::NewChange {
+                    kind: *kind,
+                    amount: *amount,
+                    from: Some((from, *from_fy)),
+                    to: Some((to, *to_fy)),
+                    effective: *effective,
+                    status: ChangeStatus::Proposed,
+                    decision_id: None,
+                    reason: reason.clone(),
+                },
+            )?;
+            Ok((
+                format!(
+                    "Proposed {kind} {id} of {}: approve it with a",
+                    amount.full()
+                ),
+                None,
+            ))
+        }
+    }
+}

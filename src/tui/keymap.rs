@@ -1,0 +1,609 @@
+//! The one table of key bindings. Key handling, the `?` help and the footer are all generated from
+//! [`BINDINGS`], so the keys a person reads about are the keys that work. This module owns the
+//! table and turning a key press into an [`Action`]; it changes no state.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::app::{Action, App, Mode};
+
+/// The screens, in tab order (number keys 1 to 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Screen {
+    Dashboard,
+    Programmes,
+    Decisions,
+    Budget,
+    Contracts,
+    Actuals,
+    Report,
+    Audit,
+}
+
+impl Screen {
+    /// Every screen in tab order.
+    pub const ALL: [Screen; 8] = [
+        Screen::Dashboard,
+        Screen::Programmes,
+        Screen::Decisions,
+        Screen::Budget,
+        Screen::Contracts,
+        Screen::Actuals,
+        Screen::Report,
+        Screen::Audit,
+    ];
+
+    /// The tab title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Dashboard => "Dashboard",
+            Screen::Programmes => "Programmes",
+            Screen::Decisions => "Decisions",
+            Screen::Budget => "Budget",
+            Screen::Contracts => "Contracts",
+            Screen::Actuals => "Actuals",
+            Screen::Report => "Report",
+            Screen::Audit => "Audit",
+        }
+    }
+
+    /// The short tab title for narrow terminals.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Screen::Dashboard => "Dash",
+            Screen::Programmes => "Phases",
+            Screen::Decisions => "Decisions",
+            Screen::Budget => "Budget",
+            Screen::Contracts => "Contracts",
+            Screen::Actuals => "Actuals",
+            Screen::Report => "Report",
+            Screen::Audit => "Audit",
+        }
+    }
+
+    /// Position in the tab order, from 0.
+    pub fn index(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    /// The next screen (wrapping).
+    pub fn next(self) -> Screen {
+        Screen::ALL[(self.index() + 1) % Screen::ALL.len()]
+    }
+
+    /// The previous screen (wrapping).
+    pub fn prev(self) -> Screen {
+        Screen::ALL[(self.index() + Screen::ALL.len() - 1) % Screen::ALL.len()]
+    }
+}
+
+/// What a bound key asks for. State changes happen only in `App::update`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Help,
+    NextScreen,
+    PrevScreen,
+    Show(Screen),
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    PrevYear,
+    NextYear,
+    PrevPeriod,
+    NextPeriod,
+    Filter,
+    Export,
+    Approve,
+    Reject,
+    Exercise,
+    Add,
+    Reprofile,
+    Vire,
+    Delete,
+    Undo,
+    Import,
+    // In a form or popup.
+    NextField,
+    PrevField,
+    Submit,
+    Cancel,
+    Erase,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// On every screen (no popup open).
+    Everywhere,
+    /// On these screens only.
+    On(&'static [Screen]),
+    /// In a form (typing goes into the field).
+    Form,
+    /// In a popup (help, message, confirmation, import errors).
+    Popup,
+}
+
+/// One key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// Ctrl held (Shift is ignored for characters: `G` and `?` arrive with it on some terminals).
+    pub ctrl: bool,
+}
+
+const fn k(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+/// One binding: its keys, what they do, the help text, where they apply, and whether the footer
+/// shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// The keys (the first is the one shown first).
+    pub keys: &'static [Key],
+    /// What they ask for.
+    pub command: Command,
+    /// What the help and footer say.
+    pub help: &'static str,
+    /// Where the binding applies.
+    pub scope: Scope,
+    /// Shown in the footer.
+    pub footer: bool,
+}
+
+const fn b(
+    keys: &'static [Key],
+    command: Command,
+    help: &'static str,
+    scope: Scope,
+    footer: bool,
+) -> Binding {
+    Binding {
+        keys,
+        command,
+        help,
+        scope,
+        footer,
+    }
+}
+
+use Screen as S;
+
+const LISTS: &[Screen] = &[
+    S::Dashboard,
+    S::Programmes,
+    S::Decisions,
+    S::Budget,
+    S::Contracts,
+    S::Actuals,
+    S::Report,
+    S::Audit,
+];
+
+/// Every binding. Screen-specific bindings come before global ones with the same key.
+pub static BINDINGS: &[Binding] = &[
+    // Forms.
+    b(
+        &[code(KeyCode::Enter)],
+        Command::Submit,
+        "save / confirm",
+        Scope::Form,
+        true,
+    ),
+    b(
+        &[code(KeyCode::Esc)],
+        Command::Cancel,
+        "cancel (nothing is saved)",
+        Scope::Form,
+        true,
+    ),
+    b(
+        &[code(KeyCode::Tab), code(KeyCode::Down)],
+        Command::NextField,
+        "next field",
+        Scope::Form,
+        true,
+    ),
+    b(
+        &[code(KeyCode::BackTab), code(KeyCode::Up)],
+        Command::PrevField,
+        "previous field",
+        Scope::Form,
+        false,
+    ),
+    b(
+        &[code(KeyCode::Backspace)],
+        Command::Erase,
+        "erase a character",
+        Scope::Form,
+        false,
+    ),
+    // Popups.
+    b(
+        &[k('y'), code(KeyCode::Enter)],
+        Command::Submit,
+        "yes / confirm",
+        Scope::Popup,
+        true,
+    ),
+    b(
+        &[code(KeyCode::Esc), k('n'), k('q'), k('?')],
+        Command::Cancel,
+        "close / no",
+        Scope::Popup,
+        true,
+    ),
+    b(
+        &[code(KeyCode::Up), k('k')],
+        Command::Up,
+        "scroll up / down",
+        Scope::Popup,
+        true,
+    ),
+    b(
+        &[code(KeyCode::Down), k('j')],
+        Command::Down,
+        "scroll down",
+        Scope::Popup,
+        false,
+    ),
+    // Screen actions.
+    b(
+        &[code(KeyCode::Enter)],
+        Command::Open,
+        "open the phase",
+        Scope::On(&[S::Programmes]),
+        true,
+    ),
+    b(
+        &[code(KeyCode::Esc)],
+        Command::Back,
+        "back to the tree",
+        Scope::On(&[S::Programmes]),
+        true,
+    ),
+    b(
+        &[k('x')],
+        Command::Export,
+        "export the CSV",
+        Scope::On(&[S::Report]),
+        true,
+    ),
+    b(
+        &[code(KeyCode::Left), k('h')],
+        Command::Left,
+        "scroll columns left",
+        Scope::On(&[S::Report]),
+        true,
+    ),
+    b(
+        &[code(KeyCode::Right), k('l')],
+        Command::Right,
+        "scroll columns right",
+        Scope::On(&[S::Report]),
+        false,
+    ),
+    b(
+        &[k('/')],
+        Command::Filter,
+        "filter (year, period, phase, supplier, text)",
+        Scope::On(&[S::Actuals]),
+        true,
+    ),
+    b(
+        &[k('n')],
+        Command::Add,
+        "add",
+        Scope::On(&[S::Actuals, S::Budget]),
+        true,
+    ),
+    b(
+        &[k('d')],
+        Command::Delete,
+        "delete the actual",
+        Scope::On(&[S::Actuals]),
+        true,
+    ),
+    b(
+        &[k('i')],
+        Command::Import,
+        "import a ledger CSV",
+        Scope::On(&[S::Actuals]),
+        true,
+    ),
+    b(
+        &[k('a')],
+        Command::Approve,
+        "approve the proposed change",
+        Scope::On(&[S::Budget]),
+        true,
+    ),
+    b(
+        &[k('r')],
+        Command::Reject,
+        "reject the proposed change",
+        Scope::On(&[S::Budget]),
+        true,
+    ),
+    b(
+        &[k('p')],
+        Command::Reprofile,
+        "reprofile between years",
+        Scope::On(&[S::Budget]),
+        true,
+    ),
+    b(
+        &[k('v')],
+        Command::Vire,
+        "vire between phases",
+        Scope::On(&[S::Budget]),
+        true,
+    ),
+    b(
+        &[k('e')],
+        Command::Exercise,
+        "exercise an extension option",
+        Scope::On(&[S::Contracts]),
+        true,
+    ),
+    // Everywhere.
+    b(
+        &[code(KeyCode::Up), k('k')],
+        Command::Up,
+        "move up",
+        Scope::On(LISTS),
+        true,
+    ),
+    b(
+        &[code(KeyCode::Down), k('j')],
+        Command::Down,
+        "move down",
+        Scope::On(LISTS),
+        false,
+    ),
+    b(
+        &[code(KeyCode::PageUp), ctrl('u')],
+        Command::PageUp,
+        "page up",
+        Scope::On(LISTS),
+        false,
+    ),
+    b(
+        &[code(KeyCode::PageDown), ctrl('d')],
+        Command::PageDown,
+        "page down",
+        Scope::On(LISTS),
+        false,
+    ),
+    b(
+        &[code(KeyCode::Home), k('g')],
+        Command::Top,
+        "first row",
+        Scope::On(LISTS),
+        false,
+    ),
+    b(
+        &[code(KeyCode::End), k('G')],
+        Command::Bottom,
+        "last row",
+        Scope::On(LISTS),
+        false,
+    ),
+    b(
+        &[k('['), k(']')],
+        Command::PrevYear,
+        "previous / next financial year",
+        Scope::Everywhere,
+        true,
+    ),
+    b(
+        &[k('<'), k('>')],
+        Command::PrevPeriod,
+        "previous / next period",
+        Scope::Everywhere,
+        true,
+    ),
+    b(
+        &[code(KeyCode::Tab), code(KeyCode::BackTab)],
+        Command::NextScreen,
+        "next / previous screen (or 1-8)",
+        Scope::Everywhere,
+        true,
+    ),
+    b(
+        &[k('u')],
+        Command::Undo,
+        "undo your last change (where safe)",
+        Scope::Everywhere,
+        false,
+    ),
+    b(
+        &[k('?')],
+        Command::Help,
+        "help: every key",
+        Scope::Everywhere,
+        true,
+    ),
+    b(
+        &[k('q'), ctrl('c')],
+        Command::Quit,
+        "quit",
+        Scope::Everywhere,
+        true,
+    ),
+];
+
+/// Keys whose second entry means the opposite command (shown as one binding).
+fn paired(command: Command, index: usize) -> Command {
+    match (command, index) {
+        (Command::PrevYear, 1) => Command::NextYear,
+        (Command::PrevPeriod, 1) => Command::NextPeriod,
+        (Command::NextScreen, 1) => Command::PrevScreen,
+        (c, _) => c,
+    }
+}
+
+/// The context a key press arrives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// A screen with nothing over it.
+    Screen(Screen),
+    /// A form is open.
+    Form,
+    /// A popup is open.
+    Popup,
+}
+
+fn applies(scope: Scope, ctx: Context) -> bool {
+    match (scope, ctx) {
+        (Scope::Everywhere, Context::Screen(_)) => true,
+        (Scope::On(list), Context::Screen(s)) => list.contains(&s),
+        (Scope::Form, Context::Form) => true,
+        (Scope::Popup, Context::Popup) => true,
+        _ => false,
+    }
+}
+
+fn matches(key: &Key, ev: &KeyEvent) -> bool {
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    match (key.code, ev.code) {
+        (KeyCode::Char(a), KeyCode::Char(b)) => a == b && key.ctrl == ctrl,
+        (a, b) => a == b && key.ctrl == ctrl,
+    }
+}
+
+/// The command a key asks for in a context.
+pub fn command_for(ctx: Context, ev: &KeyEvent) -> Option<Command> {
+    for binding in BINDINGS.iter().filter(|b| applies(b.scope, ctx)) {
+        if let Some(i) = binding.keys.iter().position(|k| matches(k, ev)) {
+            return Some(paired(binding.command, i));
+        }
+    }
+    if let Context::Screen(_) = ctx
+        && let KeyCode::Char(c @ '1'..='8') = ev.code
+    {
+        let n = c as usize - '1' as usize;
+        return Some(Command::Show(Screen::ALL[n]));
+    }
+    None
+}
+
+/// The action for a key press in the app's current state (typing in a form becomes input).
+pub fn action_for_key(app: &App, ev: &KeyEvent) -> Option<Action> {
+    if ev.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctx = app.context();
+    if let Some(c) = command_for(ctx, ev) {
+        return Some(Action::Command(c));
+    }
+    if let (Context::Form, KeyCode::Char(c)) = (ctx, ev.code)
+        && !ev.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(app.mode, Mode::Form(_))
+    {
+        return Some(Action::Input(c));
+    }
+    None
+}
+
+/// How a key is written in the help and footer.
+pub fn key_label(key: &Key) -> String {
+    let base = match key.code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "S-Tab".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::Backspace => "Bksp".into(),
+        other => format!("{other:?}"),
+    };
+    if key.ctrl { format!("^{base}") } else { base }
+}
+
+/// All of a binding's keys, `↑/k`.
+pub fn keys_label(b: &Binding) -> String {
+    b.keys.iter().map(key_label).collect::<Vec<_>>().join("/")
+}
+
+/// The footer for a context: the first key of each footer binding and a short help.
+pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for b in BINDINGS
+        .iter()
+        .filter(|b| b.footer && applies(b.scope, ctx))
+    {
+        // Up and Down share one footer entry.
+        let keys = match b.command {
+            Command::Up => "↑↓".to_string(),
+            Command::PrevYear | Command::PrevPeriod => keys_label(b).replace('/', ""),
+            _ => key_label(&b.keys[0]),
+        };
+        let help = match b.command {
+            Command::Up => "move",
+            Command::PrevYear => "year",
+            Command::PrevPeriod => "period",
+            Command::NextScreen => "screen",
+            Command::Help => "help",
+            _ => b.help,
+        };
+        out.push((keys, help));
+    }
+    out
+}
+
+/// The help text: every binding, grouped by where it applies.
+pub fn help_lines() -> Vec<(String, String, String)> {
+    BINDINGS
+        .iter()
+        .map(|b| {
+            let scope = match b.scope {
+                Scope::Everywhere => "everywhere".to_string(),
+                Scope::On(list) if list.len() == Screen::ALL.len() => "every screen".to_string(),
+                Scope::On(list) => list
+                    .iter()
+                    .map(|s| s.title())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Scope::Form => "in a form".to_string(),
+                Scope::Popup => "in a popup".to_string(),
+            };
+            (keys_label(b), b.help.to_string(), scope)
+        })
+        .chain(std::iter::once((
+            "1-8".to_string(),
+            "go to a screen".to_string(),
+            "everywhere".to_string(),
+        )))
+        .collect()
+}

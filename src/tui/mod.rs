@@ -1,0 +1,75 @@
+//! The terminal interface. Data flows one way: key -> [`keymap`] -> [`app::Action`] ->
+//! [`app::App::update`] (the only place state changes) -> [`app::Effect`]s run by [`effects`]
+//! against the database -> result actions -> update. [`ui`] draws from the state alone.
+//! The terminal is restored on exit and on a panic (ratatui's hook).
+
+pub mod alerts;
+pub mod app;
+pub mod effects;
+pub mod keymap;
+pub mod ui;
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use crossterm::event::{self, Event};
+use rusqlite::Connection;
+
+use app::{Action, App};
+use ui::Theme;
+
+/// Applies an action and runs every effect it leads to, feeding results back, until none remain.
+/// The loop, the tests and the benchmark all drive the app through this.
+pub fn handle(app: &mut App, conn: &mut Connection, action: Action) {
+    let mut queue = VecDeque::from([action]);
+    while let Some(a) = queue.pop_front() {
+        for effect in app.update(a) {
+            let today = app.today;
+            queue.push_back(effects::run(conn, today, effect, &mut |_, _| {}));
+        }
+    }
+}
+
+/// The theme for this terminal: no colour when `NO_COLOR` is set (to anything non-empty).
+pub fn theme_from_env() -> Theme {
+    Theme {
+        colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Runs the TUI on an open database until the officer quits.
+pub fn run(mut conn: Connection, today: NaiveDate, export_dir: PathBuf) -> anyhow::Result<()> {
+    let theme = theme_from_env();
+    // Installs a panic hook that restores the terminal before the panic message prints.
+    let mut terminal = ratatui::try_init()?;
+    let result = (|| -> anyhow::Result<()> {
+        let mut app = App::new(today, export_dir);
+        let size = terminal.size()?;
+        handle(&mut app, &mut conn, Action::Resize(size.width, size.height));
+        handle(&mut app, &mut conn, Action::Start);
+        loop {
+            terminal.draw(|f| ui::draw(f, &app, today, theme))?;
+            if app.quit {
+                return Ok(());
+            }
+            if !event::poll(Duration::from_millis(500))? {
+                continue;
+            }
+            match event::read()? {
+                Event::Key(key) => {
+                    if let Some(action) = keymap::action_for_key(&app, &key) {
+                        handle(&mut app, &mut conn, action);
+                    } else if app.size.0 < ui::MIN_WIDTH || app.size.1 < ui::MIN_HEIGHT {
+                        // Too small to draw: q still quits (handled above); nothing else to do.
+                    }
+                }
+                Event::Resize(w, h) => handle(&mut app, &mut conn, Action::Resize(w, h)),
+                _ => {}
+            }
+        }
+    })();
+    ratatui::try_restore()?;
+    result
+}

@@ -1,0 +1,260 @@
+//! The dashboard: one card per programme for the selected FY, budget against actual and forecast
+//! by FY, and the alerts.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Wrap};
+
+use super::{Theme, money_fit};
+use crate::domain::Money;
+use crate::domain::report::{Rag, ReportRow, RowKind, percent_text};
+use crate::tui::app::{App, Figures};
+
+const CARD_WIDTH: u16 = 38;
+const CARD_HEIGHT: u16 = 8;
+
+/// Draws the dashboard.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
+    let Some(f) = &app.figures else {
+        frame.render_widget(Paragraph::new(" Loading the figures…"), area);
+        return;
+    };
+    let columns = (area.width / CARD_WIDTH).clamp(1, 4);
+    let card_rows = if area.height >= 34 { 2 } else { 1 };
+    let [cards, bottom] = Layout::vertical([
+        Constraint::Length(CARD_HEIGHT * card_rows),
+        Constraint::Min(4),
+    ])
+    .areas(area);
+    draw_cards(frame, cards, f, app.card_scroll, columns, card_rows, t);
+    let [chart, alerts] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    draw_chart(frame, chart, f, t);
+    draw_alerts(frame, alerts, f, t);
+}
+
+fn draw_cards(
+    frame: &mut Frame,
+    area: Rect,
+    f: &Figures,
+    scroll: usize,
+    columns: u16,
+    rows: u16,
+    t: Theme,
+) {
+    let per_page = (columns * rows) as usize;
+    let first = scroll.min(f.programmes.len().saturating_sub(1));
+    let shown: Vec<_> = f.programmes.iter().skip(first).take(per_page).collect();
+    let row_areas =
+        Layout::vertical(vec![Constraint::Length(CARD_HEIGHT); rows as usize]).split(area);
+    for (i, p) in shown.iter().enumerate() {
+        let r = i / columns as usize;
+        let c = i % columns as usize;
+        let Some(row_area) = row_areas.get(r) else {
+            break;
+        };
+        let cols = Layout::horizontal(vec![Constraint::Ratio(1, columns as u32); columns as usize])
+            .split(*row_area);
+        let total = f
+            .report
+            .rows
+            .iter()
+            .find(|r| r.kind == RowKind::ProgrammeTotal && r.programme_code == p.code);
+        let more = if i + 1 == shown.len() && first + shown.len() < f.programmes.len() {
+            format!(" +{} more (↓) ", f.programmes.len() - first - shown.len())
+        } else {
+            String::new()
+        };
+        draw_card(frame, cols[c], &p.code, &p.name, total, f, &more, t);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_card(
+    frame: &mut Frame,
+    area: Rect,
+    code: &str,
+    name: &str,
+    total: Option<&ReportRow>,
+    f: &Figures,
+    more: &str,
+    t: Theme,
+) {
+    let title_w = (area.width as usize).saturating_sub(12);
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(Span::styled(
+            format!(" {} ", truncate(&format!("{code} {name}"), title_w)),
+            t.heading(),
+        )));
+    if let Some(r) = total {
+        block = block.title(
+            Line::from(Span::styled(format!(" {} ", r.rag.label()), t.rag(r.rag))).right_aligned(),
+        );
+    }
+    if !more.is_empty() {
+        block = block.title_bottom(Line::from(more.to_string()).right_aligned());
+    }
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let label_w = 17usize;
+    let money_w = inner_w.saturating_sub(label_w + 1);
+    let mut lines = Vec::new();
+    match total {
+        None => lines.push(Line::from(format!("No figures in {}", f.fy.label()))),
+        Some(r) => {
+            let row = |label: &str, m: Money, style: Option<Style>| {
+                let mut s = money_fit(m, money_w, t);
+                if let Some(st) = style {
+                    s = s.style(st);
+                }
+                Line::from(vec![Span::raw(format!("{label:<label_w$}")), s])
+            };
+            let over = r.actual_to_date + r.commitments > r.revised;
+            lines.push(row("Revised budget", r.revised, None));
+            lines.push(row(
+                "Actual to date",
+                r.actual_to_date,
+                over.then(|| t.red()),
+            ));
+            lines.push(row("Commitments", r.commitments, None));
+            lines.push(row("Headroom", r.headroom, None));
+            lines.push(row("Forecast outturn", r.forecast, None));
+            let mut v = vec![
+                Span::raw(format!("{:<label_w$}", "Variance")),
+                money_fit(r.variance, money_w.saturating_sub(9), t),
+            ];
+            let pct = percent_text(r.variance_pct);
+            if !pct.is_empty() {
+                v.push(Span::raw(format!(" {pct}%")));
+            }
+            if r.variance.is_negative() {
+                v[1] = v[1].clone().style(t.red());
+            } else if r.rag != Rag::Green && !r.variance.is_zero() {
+                v[1] = v[1].clone().style(t.rag(r.rag));
+            }
+            lines.push(Line::from(v));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn truncate(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(w.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// Whole pounds for a bar's height (negative as zero); the exact figure is in the report.
+fn bar_height(m: Money) -> u64 {
+    (m.pence().max(0) / 100) as u64
+}
+
+fn draw_chart(frame: &mut Frame, area: Rect, f: &Figures, t: Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Budget, actual, forecast by FY ");
+    if f.by_year.is_empty() {
+        frame.render_widget(Paragraph::new("No figures yet").block(block), area);
+        return;
+    }
+    let inner = area.width.saturating_sub(2);
+    // Each year: three bars of `w` and a gap of one.
+    let n = f.by_year.len() as u16;
+    let w = if inner >= n * 10 {
+        3
+    } else if inner >= n * 7 {
+        2
+    } else {
+        1
+    };
+    let fit = (inner / (3 * w + 1)).max(1) as usize;
+    let start = f
+        .by_year
+        .iter()
+        .position(|y| y.fy == f.fy)
+        .map(|i| (i + 1).saturating_sub(fit))
+        .unwrap_or(0)
+        .min(f.by_year.len().saturating_sub(fit));
+    let style = |c: Color| {
+        if t.colour {
+            Style::default().fg(c)
+        } else {
+            Style::default()
+        }
+    };
+    let groups: Vec<BarGroup> = f
+        .by_year
+        .iter()
+        .skip(start)
+        .take(fit)
+        .map(|y| {
+            let full = y.fy.label();
+            let text = if w >= 2 { &full[2..] } else { &full[2..4] };
+            let label = if y.fy == f.fy {
+                Line::styled(text.to_string(), t.heading().patch(t.selected()))
+            } else {
+                Line::from(text.to_string())
+            };
+            BarGroup::default().label(label).bars(&[
+                Bar::default()
+                    .value(bar_height(y.revised))
+                    .text_value(String::new())
+                    .style(style(Color::Blue)),
+                Bar::default()
+                    .value(bar_height(y.actual))
+                    .text_value(String::new())
+                    .style(style(Color::Green)),
+                Bar::default()
+                    .value(bar_height(y.forecast))
+                    .text_value(String::new())
+                    .style(style(Color::Magenta)),
+            ])
+        })
+        .collect();
+    let [legend, bars] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(block.inner(area));
+    frame.render_widget(block, area);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("▮ budget ", style(Color::Blue)),
+            Span::styled("▮ actual ", style(Color::Green)),
+            Span::styled("▮ forecast", style(Color::Magenta)),
+        ])),
+        legend,
+    );
+    let mut chart = BarChart::default().bar_width(w).bar_gap(0).group_gap(1);
+    for g in groups {
+        chart = chart.data(g);
+    }
+    frame.render_widget(chart, bars);
+}
+
+fn draw_alerts(frame: &mut Frame, area: Rect, f: &Figures, t: Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" Alerts ({}) ", f.alerts.len()));
+    let lines: Vec<Line> = if f.alerts.is_empty() {
+        vec![Line::from("Nothing needs attention.")]
+    } else {
+        f.alerts
+            .iter()
+            .map(|a| {
+                let (mark, style) = match a.level {
+                    Rag::Red => ("! ", t.red()),
+                    _ => ("• ", t.amber()),
+                };
+                Line::from(vec![Span::styled(mark, style), Span::raw(a.text.clone())])
+            })
+            .collect()
+    };
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
+        area,
+    );
+}

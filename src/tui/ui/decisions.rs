@@ -1,0 +1,89 @@
+//! The decision register: each decision, and what it approved.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
+
+use super::Theme;
+use super::lists::table;
+use crate::domain::calendar::uk_date;
+use crate::tui::app::App;
+
+/// Draws the register.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
+    let Some(reg) = &app.register else {
+        frame.render_widget(Paragraph::new(" Loading…"), area);
+        return;
+    };
+    let [list, detail] =
+        Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    let rows = reg
+        .decisions
+        .iter()
+        .map(|d| {
+            vec![
+                Cell::from(uk_date(d.date)),
+                Cell::from(d.body.clone()),
+                Cell::from(d.reference.clone()),
+                Cell::from(d.outcome.clone()),
+            ]
+        })
+        .collect();
+    table(
+        frame,
+        list,
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" Decisions ({}) ", reg.decisions.len())),
+        &["Date", "Body", "Reference", "Outcome"],
+        &[
+            Constraint::Length(10),
+            Constraint::Min(16),
+            Constraint::Length(22),
+            Constraint::Min(10),
+        ],
+        rows,
+        Some(app.decision_cursor),
+        t,
+    );
+    let Some(d) = reg.decisions.get(app.decision_cursor) else {
+        frame.render_widget(
+            Paragraph::new("No decisions recorded.").block(Block::default().borders(Borders::ALL)),
+            detail,
+        );
+        return;
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{} ", d.body), t.heading()),
+            Span::raw(format!(
+                "{}{}; key decision: {}; subject to call-in: {}",
+                uk_date(d.date),
+                d.item
+                    .as_ref()
+                    .map(|i| format!(", {i}"))
+                    .unwrap_or_default(),
+                if d.key_decision { "yes" } else { "no" },
+                if d.call_in { "yes" } else { "no" }
+            )),
+        ]),
+        Line::from(d.summary.clone()),
+        Line::styled("Approved:", t.heading()),
+    ];
+    let approved = reg.approved.get(app.decision_cursor);
+    match approved {
+        Some(list) if !list.is_empty() => {
+            lines.extend(list.iter().map(|l| Line::from(format!("  {l}"))));
+        }
+        _ => lines.push(Line::styled("  nothing recorded against it", t.dim())),
+    }
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {} ", d.reference)),
+        ),
+        detail,
+    );
+}

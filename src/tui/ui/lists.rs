@@ -1,0 +1,332 @@
+//! The list screens: the programme and phase tree with its drill-down, the actuals (a window of a
+//! possibly huge list), and the audit history. Also the shared table helper.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+
+use super::{Theme, money, money_fit, window_start};
+use crate::domain::calendar::uk_date;
+use crate::tui::app::{App, TreeRow};
+
+/// Draws a table of `rows` (already cells) with a header, the `cursor` row highlighted and the
+/// window scrolled to keep it visible.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn table<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'a>,
+    headers: &[&'a str],
+    widths: &[Constraint],
+    rows: Vec<Vec<Cell<'a>>>,
+    cursor: Option<usize>,
+    t: Theme,
+) {
+    let h = area.height.saturating_sub(3) as usize;
+    let start = window_start(cursor.unwrap_or(0), rows.len(), h);
+    let body = rows
+        .into_iter()
+        .enumerate()
+        .skip(start)
+        .take(h)
+        .map(|(i, cells)| {
+            let r = Row::new(cells);
+            if Some(i) == cursor {
+                r.style(t.selected())
+            } else {
+                r
+            }
+        });
+    let header = Row::new(headers.iter().map(|h| Cell::from(*h).style(t.heading())));
+    frame.render_widget(
+        Table::new(body, widths.to_vec())
+            .header(header)
+            .column_spacing(1)
+            .block(block),
+        area,
+    );
+}
+
+/// A right-aligned money cell.
+pub(super) fn money_cell(m: crate::domain::Money, width: usize, t: Theme) -> Cell<'static> {
+    let s = money_fit(m, width, t);
+    let style = s.style;
+    Cell::from(Line::from(Span::styled(s.content.into_owned(), style)).right_aligned())
+}
+
+/// The programmes and phases tree, and the phase drilled into.
+pub fn programmes(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
+    let Some(tree) = &app.tree else {
+        frame.render_widget(Paragraph::new(" Loading…"), area);
+        return;
+    };
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(area);
+    let rows = tree.rows();
+    let h = left.height.saturating_sub(2) as usize;
+    let start = window_start(app.tree_cursor, rows.len(), h);
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(h)
+        .map(|(i, r)| {
+            let (text, style) = match r {
+                TreeRow::Programme(p) => (format!("{} {}", p.code, p.name), t.heading()),
+                TreeRow::Phase(p) => (
+                    format!("  {} {} ({})", p.code, p.name, p.status),
+                    Style::default(),
+                ),
+            };
+            let style = if i == app.tree_cursor {
+                style.patch(t.selected())
+            } else {
+                style
+            };
+            Line::styled(text, style)
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Programmes and phases (Enter opens) "),
+        ),
+        left,
+    );
+    let block = Block::default().borders(Borders::ALL);
+    let Some(d) = &app.phase else {
+        frame.render_widget(
+            Paragraph::new("Choose a phase and press Enter to see its allocations, changes, contracts and actuals for the selected year.")
+                .wrap(Wrap { trim: true })
+                .block(block.title(" Phase ")),
+            right,
+        );
+        return;
+    };
+    let w = right.width.saturating_sub(22) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let fig = |label: &str, m: crate::domain::Money| {
+        Line::from(vec![Span::raw(format!("{label:<20}")), money_fit(m, w, t)])
+    };
+    match &d.row {
+        Some(r) => {
+            lines.push(fig("Revised budget", r.revised));
+            lines.push(fig("Pending approval", r.pending));
+            lines.push(fig("Actual to date", r.actual_to_date));
+            lines.push(fig("Commitments", r.commitments));
+            lines.push(fig("Forecast outturn", r.forecast));
+            lines.push(Line::from(vec![
+                Span::raw(format!("{:<20}", "Variance / RAG")),
+                money_fit(r.variance, w.saturating_sub(8), t),
+                Span::raw("  "),
+                Span::styled(r.rag.label(), t.rag(r.rag)),
+            ]));
+        }
+        None => lines.push(Line::from(format!("No figures in {}", d.fy.label()))),
+    }
+    lines.push(Line::styled("Allocations", t.heading()));
+    if d.allocations.is_empty() {
+        lines.push(Line::styled("  none in this year", t.dim()));
+    }
+    for a in &d.allocations {
+        let share = a
+            .profile
+            .iter()
+            .find(|p| p.fy == d.fy)
+            .map(|p| p.amount)
+            .unwrap_or(a.amount);
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            money(share, t),
+            Span::raw(format!(
+                " {} of {} ({}{})",
+                d.fy.label(),
+                a.amount.short(),
+                a.status,
+                if a.profile_assumed {
+                    ", assumed split"
+                } else {
+                    ""
+                }
+            )),
+        ]));
+    }
+    lines.push(Line::styled("Budget changes", t.heading()));
+    if d.changes.is_empty() {
+        lines.push(Line::styled("  none in this year", t.dim()));
+    }
+    for c in &d.changes {
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {} {} ", c.id, c.kind)),
+            money(c.amount, t),
+            Span::raw(format!(" {} {}", c.status, uk_date(c.effective))),
+        ]));
+    }
+    lines.push(Line::styled("Contracts", t.heading()));
+    if d.contracts.is_empty() {
+        lines.push(Line::styled("  none", t.dim()));
+    }
+    for c in &d.contracts {
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {} {} ", c.reference, c.supplier)),
+            money(c.value, t),
+        ]));
+    }
+    lines.push(Line::styled(
+        format!("Actuals in {}: {}", d.fy.label(), d.actual_count),
+        t.heading(),
+    ));
+    for a in &d.actuals {
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {} {} ", uk_date(a.date), a.reference)),
+            money(a.amount, t),
+        ]));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(block.title(format!(
+            " {}/{} {}: {} as at {} (Esc closes) ",
+            d.phase.programme_code,
+            d.phase.code,
+            d.phase.name,
+            d.fy.label(),
+            d.period.label()
+        ))),
+        right,
+    );
+}
+
+/// The actuals list: only the rows in view are in memory.
+pub fn actuals(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
+    let v = &app.actuals;
+    let position = if v.total == 0 {
+        "no rows".to_string()
+    } else {
+        format!("row {} of {}", v.cursor + 1, v.total)
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" Actuals: {} (/ filters) ", v.filter_label))
+        .title(Line::from(format!(" {position} ")).right_aligned());
+    if !v.loaded {
+        frame.render_widget(Paragraph::new("Loading…").block(block), area);
+        return;
+    }
+    let wide = area.width >= 120;
+    let h = app.list_rows() as u64;
+    let mut rows = Vec::new();
+    for i in v.top..(v.top + h).min(v.total) {
+        let Some(a) = v.get(i) else {
+            rows.push(Row::new(vec![Cell::from("…")]).style(if i == v.cursor {
+                t.selected()
+            } else {
+                Style::default()
+            }));
+            continue;
+        };
+        let mut cells = vec![
+            Cell::from(uk_date(a.date)),
+            Cell::from(a.period.label()),
+            Cell::from(format!("{}/{}", a.programme_code, a.phase_code)),
+            Cell::from(a.supplier.clone()),
+            Cell::from(a.reference.clone()),
+        ];
+        if wide {
+            cells.push(Cell::from(a.description.clone()));
+        }
+        cells.push(money_cell(a.amount, 16, t));
+        let r = Row::new(cells);
+        rows.push(if i == v.cursor {
+            r.style(t.selected())
+        } else {
+            r
+        });
+    }
+    let mut headers = vec!["Date", "Per", "Phase", "Supplier", "Reference"];
+    let mut widths = vec![
+        Constraint::Length(10),
+        Constraint::Length(3),
+        Constraint::Length(14),
+        Constraint::Min(12),
+        Constraint::Length(14),
+    ];
+    if wide {
+        headers.push("Description");
+        widths.push(Constraint::Min(20));
+    }
+    headers.push("Amount");
+    widths.push(Constraint::Length(16));
+    let header = Row::new(
+        headers
+            .into_iter()
+            .map(|h| Cell::from(h).style(t.heading())),
+    );
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .column_spacing(1)
+            .block(block),
+        area,
+    );
+}
+
+/// The audit history, newest first, with the selected event's before and after.
+pub fn audit(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
+    let Some(events) = &app.audit else {
+        frame.render_widget(Paragraph::new(" Loading…"), area);
+        return;
+    };
+    let [list, detail] =
+        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
+    let rows = events
+        .iter()
+        .map(|e| {
+            vec![
+                Cell::from(e.at.replace('T', " ").trim_end_matches('Z').to_string()),
+                Cell::from(e.who.clone()),
+                Cell::from(e.action.clone()),
+                Cell::from(e.entity.clone()),
+                Cell::from(e.entity_id.map(|i| i.to_string()).unwrap_or_default()),
+            ]
+        })
+        .collect();
+    table(
+        frame,
+        list,
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" Audit: {} changes, newest first ", events.len())),
+        &["When (UTC)", "Who", "Action", "Record", "Id"],
+        &[
+            Constraint::Length(19),
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(16),
+            Constraint::Min(4),
+        ],
+        rows,
+        Some(app.audit_cursor),
+        t,
+    );
+    let text = match events.get(app.audit_cursor) {
+        Some(e) => vec![
+            Line::from(vec![
+                Span::styled("Before: ", t.heading()),
+                Span::raw(e.before.clone().unwrap_or_else(|| "(none)".into())),
+            ]),
+            Line::from(vec![
+                Span::styled("After:  ", t.heading()),
+                Span::raw(e.after.clone().unwrap_or_else(|| "(none)".into())),
+            ]),
+        ],
+        None => vec![Line::from("No changes recorded yet.")],
+    };
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(" Change ")),
+        detail,
+    );
+}

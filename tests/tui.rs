@@ -1,0 +1,529 @@
+//! The TUI without a terminal: every screen rendered on the demo data at 80x24 and 140x40 with
+//! "today" fixed at 26/08/2022 (insta snapshots), colour that carries meaning checked cell by cell,
+//! and key handling checked as key -> action -> state.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use outturn::domain::{FinancialYear, Period};
+use outturn::store;
+use outturn::tui::app::{Action, App, Mode};
+use outturn::tui::handle;
+use outturn::tui::keymap::{self, Command, Screen};
+use outturn::tui::ui::{self, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rusqlite::Connection;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2022, 8, 26).unwrap()
+}
+
+fn demo_db() -> Connection {
+    let mut conn = store::open_in_memory().unwrap();
+    let tx = store::write_tx(&mut conn).unwrap();
+    outturn::io::demo::load_all(&tx).unwrap();
+    tx.commit().unwrap();
+    // The audit log records the real clock and user; fix them so the Audit screen is stable.
+    // (Test database only: lift the append-only trigger to rewrite the stamps.)
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; UPDATE audit SET at = '2022-08-26T09:00:00Z', who = 'officer'",
+    )
+    .unwrap();
+    conn
+}
+
+fn demo_app(w: u16, h: u16) -> (App, Connection) {
+    let mut conn = demo_db();
+    let mut app = App::new(today(), PathBuf::from("/tmp/exports"));
+    handle(&mut app, &mut conn, Action::Resize(w, h));
+    handle(&mut app, &mut conn, Action::Start);
+    (app, conn)
+}
+
+fn render(app: &App, w: u16, h: u16, colour: bool) -> Terminal<TestBackend> {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| ui::draw(f, app, today(), Theme { colour }))
+        .unwrap();
+    term
+}
+
+fn key(app: &mut App, conn: &mut Connection, code: KeyCode) {
+    let ev = KeyEvent::new(code, KeyModifiers::NONE);
+    if let Some(a) = keymap::action_for_key(app, &ev) {
+        handle(app, conn, a);
+    }
+}
+
+fn show(app: &mut App, conn: &mut Connection, s: Screen) {
+    handle(app, conn, Action::Command(Command::Show(s)));
+}
+
+fn text_of(term: &Terminal<TestBackend>) -> String {
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Every screen at both sizes, and the phase drill-down.
+#[test]
+fn snapshots_of_every_screen() {
+    for (w, h) in [(80u16, 24u16), (140, 40)] {
+        let (mut app, mut conn) = demo_app(w, h);
+        for s in Screen::ALL {
+            show(&mut app, &mut conn, s);
+            let term = render(&app, w, h, true);
+            insta::assert_snapshot!(
+                format!("{}_{w}x{h}", s.title().to_lowercase()),
+                term.backend()
+            );
+        }
+        // Programmes: move to the first phase (row 2) and open it.
+        show(&mut app, &mut conn, Screen::Programmes);
+        key(&mut app, &mut conn, KeyCode::Down);
+        key(&mut app, &mut conn, KeyCode::Enter);
+        let term = render(&app, w, h, true);
+        insta::assert_snapshot!(format!("phase_{w}x{h}"), term.backend());
+    }
+}
+
+#[test]
+fn snapshots_of_popups_and_a_small_terminal() {
+    let (mut app, mut conn) = demo_app(80, 24);
+    key(&mut app, &mut conn, KeyCode::Char('?'));
+    insta::assert_snapshot!("help_80x24", render(&app, 80, 24, false).backend());
+    key(&mut app, &mut conn, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Normal);
+
+    // A form keeps what was typed and says what is wrong.
+    show(&mut app, &mut conn, Screen::Actuals);
+    key(&mut app, &mut conn, KeyCode::Char('n'));
+    // Date (kept), phase, contract (empty), supplier, description, reference, amount.
+    for text in ["", "DT1", "", "Acme Ltd", "Licences", "INV-9", "12.345"] {
+        for c in text.chars() {
+            key(&mut app, &mut conn, KeyCode::Char(c));
+        }
+        key(&mut app, &mut conn, KeyCode::Tab);
+    }
+    key(&mut app, &mut conn, KeyCode::Enter);
+    match &app.mode {
+        Mode::Form(f) => {
+            assert_eq!(f.focus, 6, "the amount is the field in error");
+            assert_eq!(f.fields[6].value, "12.345", "what was typed is kept");
+            assert!(f.fields[6].error.as_deref().unwrap().contains("12.345"));
+        }
+        other => panic!("the form should stay open: {other:?}"),
+    }
+    insta::assert_snapshot!("form_error_80x24", render(&app, 80, 24, false).backend());
+
+    let (app, _conn) = demo_app(60, 20);
+    insta::assert_snapshot!("too_small_60x20", render(&app, 60, 20, true).backend());
+    // Tiny terminals never panic.
+    for (w, h) in [(1, 1), (0, 0), (79, 24), (80, 23)] {
+        let t = render(&app, w, h, true);
+        if w > 40 {
+            assert!(text_of(&t).contains("at least 80 x 24"), "{w}x{h}");
+        }
+    }
+}
+
+/// Adds one actual by hand through the store (outside the TUI), in one transaction.
+fn add_actual(
+    conn: &mut Connection,
+    phase: (&str, &str),
+    date: (i32, u32, u32),
+    pounds: i64,
+    reference: &str,
+) {
+    use outturn::store::entities as e;
+    let tx = store::write_tx(conn).unwrap();
+    let phase_id = e::phase_ref(&tx, Some(phase.0), phase.1).unwrap().id;
+    e::add_actual(
+        &tx,
+        &e::NewActual {
+            phase_id,
+            contract_id: None,
+            date: NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap(),
+            supplier: "Example Supplies Ltd".into(),
+            description: "test line".into(),
+            reference: reference.into(),
+            amount: outturn::domain::Money::from_pence(pounds * 100),
+        },
+    )
+    .unwrap();
+    tx.commit().unwrap();
+}
+
+fn fg_of(term: &Terminal<TestBackend>, needle: &str) -> Vec<ratatui::style::Color> {
+    let buf = term.backend().buffer();
+    let mut out = Vec::new();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(col) = line.find(needle) {
+            let x = line[..col].chars().count() as u16;
+            out.push(buf[(x, y)].fg);
+        }
+    }
+    out
+}
+
+/// Over budget is red (and still readable without colour).
+#[test]
+fn red_rag_is_red_and_readable_without_colour() {
+    let (mut app, mut conn) = demo_app(140, 40);
+    // DT1 in 2022-23: revised £804,132.63, commitments £804,132.63 (the contract's 7 months in
+    // the year, nothing paid by P5). £100,000 paid on 01/08/2022 (P5, no contract) makes actual +
+    // commitments £904,132.63 > £804,132.63: Red.
+    add_actual(
+        &mut conn,
+        ("WIR-SCP", "DT1"),
+        (2022, 8, 1),
+        100_000,
+        "EXTRA-1",
+    );
+    handle(&mut app, &mut conn, Action::Command(Command::NextPeriod));
+    handle(&mut app, &mut conn, Action::Command(Command::PrevPeriod));
+    let f = app.figures.as_ref().unwrap();
+    assert_eq!(f.period, Period::new(5).unwrap());
+    let text = render(&app, 140, 40, true);
+    assert_eq!(
+        fg_of(&text, " Red "),
+        vec![ratatui::style::Color::Red],
+        "the card's RAG"
+    );
+    let f = app.figures.as_ref().unwrap();
+    assert_eq!(
+        f.alerts[0].text,
+        "Digital transformation phase 1: spent and committed £904,132.63 against a revised budget of £804,132.63 in 2022-23"
+    );
+    show(&mut app, &mut conn, Screen::Report);
+    // Scroll to the RAG column (the last).
+    for _ in 0..20 {
+        key(&mut app, &mut conn, KeyCode::Right);
+    }
+    let term = render(&app, 140, 40, true);
+    let reds = fg_of(&term, "Red");
+    assert_eq!(reds.len(), 3, "phase, programme total, grand total rows");
+    assert!(reds.iter().all(|c| *c == ratatui::style::Color::Red));
+    let plain = render(&app, 140, 40, false);
+    assert!(
+        fg_of(&plain, "Red")
+            .iter()
+            .all(|c| *c == ratatui::style::Color::Reset)
+    );
+}
+
+#[test]
+fn keys_move_between_screens_and_years() {
+    let (mut app, mut conn) = demo_app(80, 24);
+    // Today 26/08/2022 is in 2022-23, which has figures: open on it, as at P5 (August).
+    assert_eq!(app.fy, Some(FinancialYear::new(2022).unwrap()));
+    assert_eq!(app.period, Period::new(5).ok());
+    key(&mut app, &mut conn, KeyCode::Tab);
+    assert_eq!(app.screen, Screen::Programmes);
+    key(&mut app, &mut conn, KeyCode::BackTab);
+    assert_eq!(app.screen, Screen::Dashboard);
+    key(&mut app, &mut conn, KeyCode::Char('7'));
+    assert_eq!(app.screen, Screen::Report);
+    // ] moves to 2023-24, a past-or-future year shown as at P12, everywhere.
+    key(&mut app, &mut conn, KeyCode::Char(']'));
+    assert_eq!(app.fy, Some(FinancialYear::new(2023).unwrap()));
+    assert_eq!(app.period, Period::new(12).ok());
+    let f = app.figures.as_ref().unwrap();
+    assert_eq!(f.fy.label(), "2023-24");
+    // 2023-24 DT1: the 2023-24 share £574,380.46 approved; the £250k addition is proposed (pending).
+    let dt1 = &f.report.rows[0];
+    assert_eq!(dt1.revised.plain(), "574380.46");
+    assert_eq!(dt1.pending.plain(), "250000.00");
+    assert_eq!(app.actuals.filter.fy, app.fy);
+    key(&mut app, &mut conn, KeyCode::Char('['));
+    key(&mut app, &mut conn, KeyCode::Char('<'));
+    assert_eq!(app.period, Period::new(4).ok());
+    key(&mut app, &mut conn, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn opens_on_the_latest_year_with_figures_when_today_has_none() {
+    let mut conn = demo_db();
+    // 2025-26 has no figures; the latest year with any is 2023-24.
+    let mut app = App::new(
+        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+        PathBuf::from("."),
+    );
+    handle(&mut app, &mut conn, Action::Start);
+    assert_eq!(app.fy, Some(FinancialYear::new(2023).unwrap()));
+    assert_eq!(app.period, Period::new(12).ok());
+}
+
+#[test]
+fn filter_actuals_by_supplier_and_year() {
+    let (mut app, mut conn) = demo_app(80, 24);
+    show(&mut app, &mut conn, Screen::Actuals);
+    // 2022-23 holds two Microsoft invoices (31/10/2022, 31/01/2023); 28/04/2023 is 2023-24.
+    assert_eq!(app.actuals.total, 2);
+    key(&mut app, &mut conn, KeyCode::Char('/'));
+    // Clear the year, skip period and phase, type the supplier.
+    for _ in 0..7 {
+        key(&mut app, &mut conn, KeyCode::Backspace);
+    }
+    for _ in 0..3 {
+        key(&mut app, &mut conn, KeyCode::Tab);
+    }
+    for c in "micro".chars() {
+        key(&mut app, &mut conn, KeyCode::Char(c));
+    }
+    key(&mut app, &mut conn, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.actuals.total, 3, "all years: three Microsoft invoices");
+    assert_eq!(app.actuals.filter_label, "all years, supplier ~ micro");
+    // A phase that does not exist is refused in the form, which stays open with the text.
+    key(&mut app, &mut conn, KeyCode::Char('/'));
+    key(&mut app, &mut conn, KeyCode::Tab);
+    key(&mut app, &mut conn, KeyCode::Tab);
+    for c in "NOPE".chars() {
+        key(&mut app, &mut conn, KeyCode::Char(c));
+    }
+    key(&mut app, &mut conn, KeyCode::Enter);
+    match &app.mode {
+        Mode::Form(f) => {
+            assert_eq!(f.fields[2].value, "NOPE");
+            assert!(f.fields[2].error.as_deref().unwrap().contains("NOPE"));
+        }
+        other => panic!("form should stay open: {other:?}"),
+    }
+}
+
+#[test]
+fn scrolls_a_long_list_a_page_at_a_time() {
+    let (mut app, mut conn) = demo_app(80, 24);
+    // 1,000 actuals in 2022-23, one per reference L0000..L0999, dated by day from 01/04/2022
+    // (so date order is reference order); plus the two Microsoft invoices (31/10/2022, 31/01/2023).
+    {
+        use outturn::store::entities as e;
+        let tx = store::write_tx(&mut conn).unwrap();
+        let phase_id = e::phase_ref(&tx, Some("WIR-SCP"), "DT1").unwrap().id;
+        for i in 0..1000u64 {
+            let date = NaiveDate::from_ymd_opt(2022, 4, 1).unwrap() + chrono::Days::new(i % 300);
+            e::insert_actual_row(
+                &tx,
+                &e::NewActual {
+                    phase_id,
+                    contract_id: None,
+                    date,
+                    supplier: "Bulk".into(),
+                    description: String::new(),
+                    reference: format!("L{i:04}"),
+                    amount: outturn::domain::Money::from_pence(100),
+                },
+                None,
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    show(&mut app, &mut conn, Screen::Actuals);
+    assert_eq!(app.actuals.total, 1002);
+    assert!(app.actuals.rows.len() <= outturn::tui::app::PAGE as usize);
+    key(&mut app, &mut conn, KeyCode::End);
+    assert_eq!(app.actuals.cursor, 1001);
+    // The last by date: 31/01/2023 is after every bulk date (the latest is 25/01/2023).
+    assert_eq!(app.actuals.get(1001).unwrap().reference, "MS-INV-0002");
+    // Page up many times, then walk down one by one: every row is there, in order.
+    // 17 rows a page at 80x24: 40 pages up from 1001 is row 321.
+    for _ in 0..40 {
+        key(&mut app, &mut conn, KeyCode::PageUp);
+    }
+    assert_eq!(app.actuals.cursor, 1001 - 40 * 17);
+    let mut seen = Vec::new();
+    for _ in 0..600 {
+        let a = app
+            .actuals
+            .get(app.actuals.cursor)
+            .expect("cursor row is loaded");
+        seen.push((a.date, a.id));
+        key(&mut app, &mut conn, KeyCode::Down);
+    }
+    for (i, w) in seen.windows(2).enumerate() {
+        assert!(w[0] < w[1], "strictly in date, id order at {i}: {w:?}");
+    }
+    key(&mut app, &mut conn, KeyCode::Home);
+    assert_eq!(app.actuals.cursor, 0);
+    assert_eq!(app.actuals.get(0).unwrap().reference, "L0000");
+    let term = render(&app, 80, 24, true);
+    assert!(text_of(&term).contains("row 1 of 1002"));
+}
+
+#[test]
+fn add_then_undo_and_delete_then_undo() {
+    let (mut app, mut conn) = demo_app(80, 24);
+    show(&mut app, &mut conn, Screen::Actuals);
+    assert_eq!(app.actuals.total, 2);
+    key(&mut app, &mut conn, KeyCode::Char('n'));
+    for text in [
+        "",
+        "WIR-SCP/DT1",
+        "",
+        "Acme Ltd",
+        "Licences",
+        "INV-9",
+        "£1,250.50",
+    ] {
+        for c in text.chars() {
+            key(&mut app, &mut conn, KeyCode::Char(c));
+        }
+        key(&mut app, &mut conn, KeyCode::Tab);
+    }
+    key(&mut app, &mut conn, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.actuals.total, 3);
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "Added actual INV-9 of £1,250.50"
+    );
+    // The dashboard now has £1,250.50 actual to date for DT1 (dated 26/08/2022, P5).
+    let f = app.figures.as_ref().unwrap();
+    assert_eq!(f.report.rows[0].actual_to_date.plain(), "1250.50");
+    key(&mut app, &mut conn, KeyCode::Char('u'));
+    assert_eq!(app.actuals.total, 2);
+    assert!(app.status.as_ref().unwrap().text.starts_with("Undone"));
+    // Delete the first row (asks first; n keeps it).
+    key(&mut app, &mut conn, KeyCode::Char('d'));
+    key(&mut app, &mut conn, KeyCode::Char('n'));
+    assert_eq!(app.actuals.total, 2);
+    key(&mut app, &mut conn, KeyCode::Char('d'));
+    key(&mut app, &mut conn, KeyCode::Char('y'));
+    assert_eq!(app.actuals.total, 1);
+    key(&mut app, &mut conn, KeyCode::Char('u'));
+    assert_eq!(app.actuals.total, 2);
+    assert_eq!(app.actuals.get(0).unwrap().reference, "MS-INV-0001");
+    // Nothing left to undo.
+    key(&mut app, &mut conn, KeyCode::Char('u'));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Nothing to undo")
+    );
+}
+
+#[test]
+fn approve_a_proposed_change_and_exercise_an_extension() {
+    let (mut app, mut conn) = demo_app(80, 24);
+    key(&mut app, &mut conn, KeyCode::Char(']'));
+    show(&mut app, &mut conn, Screen::Budget);
+    let b = app.budget.as_ref().unwrap();
+    assert_eq!(b.changes.len(), 1);
+    key(&mut app, &mut conn, KeyCode::Char('a'));
+    assert!(matches!(app.mode, Mode::Confirm { .. }));
+    key(&mut app, &mut conn, KeyCode::Char('y'));
+    let b = app.budget.as_ref().unwrap();
+    assert_eq!(b.changes[0].status.to_string(), "approved");
+    // 2023-24 revised budget: £574,380.46 + £250,000.00 = £824,380.46 (effective 01/07/2023 <= P12).
+    assert_eq!(
+        app.figures.as_ref().unwrap().report.rows[0].revised.plain(),
+        "824380.46"
+    );
+    key(&mut app, &mut conn, KeyCode::Char('a'));
+    assert!(app.status.as_ref().unwrap().error, "already approved");
+
+    show(&mut app, &mut conn, Screen::Contracts);
+    key(&mut app, &mut conn, KeyCode::Char('e'));
+    key(&mut app, &mut conn, KeyCode::Char('y'));
+    let c = &app.contracts.as_ref().unwrap()[0];
+    assert!(c.contract.extensions[0].exercised);
+    assert!(app.status.as_ref().unwrap().text.contains("Exercised"));
+}
+
+#[test]
+fn export_writes_the_same_bytes_as_the_report_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = demo_db();
+    let mut app = App::new(today(), dir.path().to_path_buf());
+    handle(&mut app, &mut conn, Action::Resize(80, 24));
+    handle(&mut app, &mut conn, Action::Start);
+    key(&mut app, &mut conn, KeyCode::Char('7'));
+    key(&mut app, &mut conn, KeyCode::Char('x'));
+    key(&mut app, &mut conn, KeyCode::Enter);
+    let path = dir.path().join("outturn-2022-23-P5.csv");
+    let written = std::fs::read_to_string(&path).unwrap();
+    let report = store::figures::report(
+        &conn,
+        FinancialYear::new(2022).unwrap(),
+        Period::new(5).unwrap(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(written, outturn::io::report::csv_string(&report));
+    assert!(written.starts_with("Programme,Phase,Phase name,Financial year,Period,"));
+    let status = &app.status.as_ref().unwrap().text;
+    assert_eq!(status, &format!("Wrote 3 rows to {}", path.display()));
+    // A folder that does not exist: the form stays open and says so; nothing is written.
+    key(&mut app, &mut conn, KeyCode::Char('x'));
+    for _ in 0..200 {
+        key(&mut app, &mut conn, KeyCode::Backspace);
+    }
+    for c in "/no/such/folder/x.csv".chars() {
+        key(&mut app, &mut conn, KeyCode::Char(c));
+    }
+    key(&mut app, &mut conn, KeyCode::Enter);
+    match &app.mode {
+        Mode::Form(f) => assert!(
+            f.fields[0]
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("/no/such/folder")
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn spend_against_a_projected_allocation_is_an_alert() {
+    let (mut app, mut conn) = demo_app(80, 24);
+    // Future phases has only the projected £11.0m; a payment in 2018-19 is spend against it.
+    add_actual(&mut conn, ("WOL-DTP", "FUT"), (2018, 6, 1), 5_000, "FUT-1");
+    for _ in 0..4 {
+        key(&mut app, &mut conn, KeyCode::Char('['));
+    }
+    assert_eq!(app.fy, Some(FinancialYear::new(2018).unwrap()));
+    let f = app.figures.as_ref().unwrap();
+    let texts: Vec<&str> = f.alerts.iter().map(|a| a.text.as_str()).collect();
+    assert!(
+        texts.contains(&"Future phases: spend against a projected allocation (£5,000.00 spent and committed, none of it approved)"),
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn help_and_footer_come_from_the_keymap() {
+    let help = keymap::help_lines();
+    for b in keymap::BINDINGS {
+        assert!(
+            help.iter()
+                .any(|(k, h, _)| *k == keymap::keys_label(b) && h == b.help)
+        );
+    }
+    let footer = keymap::footer(keymap::Context::Screen(Screen::Report));
+    assert!(
+        footer
+            .iter()
+            .any(|(k, h)| k == "x" && *h == "export the CSV")
+    );
+    let footer = keymap::footer(keymap::Context::Screen(Screen::Dashboard));
+    assert!(
+        !footer.iter().any(|(k, _)| k == "x"),
+        "x is only on the Report screen"
+    );
+}
