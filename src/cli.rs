@@ -64,6 +64,11 @@ pub enum Command {
     /// Forecast outturns: add, list.
     #[command(subcommand)]
     Forecast(ForecastCmd),
+    /// Import actuals or budgets from CSV extracts; list and undo import batches.
+    #[command(subcommand)]
+    Import(crate::cli_import::ImportCmd),
+    /// Write synthetic actuals.csv and budgets.csv (for trying the import, or benchmarks).
+    Gen(crate::cli_import::GenArgs),
     /// Per programme, phase and FY: approved budget, pending approval, committed, actual, headroom.
     Summary {
         /// Only this financial year (2017-18).
@@ -589,6 +594,8 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Contract(c) => contract(cli, c),
         Command::Actual(c) => actual(cli, c),
         Command::Forecast(c) => forecast(cli, c),
+        Command::Import(c) => crate::cli_import::import(cli, c),
+        Command::Gen(a) => crate::cli_import::gen_files(cli, a),
         Command::Summary { fy, programme } => summary(cli, fy.as_deref(), programme.as_deref()),
     }
 }

@@ -7,6 +7,7 @@
 //! - [`cli`] and [`tui`]: the two faces over the above.
 
 pub mod cli;
+pub mod cli_import;
 pub mod domain;
 pub mod io;
 pub mod store;

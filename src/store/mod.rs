@@ -4,6 +4,7 @@
 //! audit event in that same transaction.
 
 pub mod audit;
+pub mod batches;
 pub mod entities;
 pub mod figures;
 pub mod locks;

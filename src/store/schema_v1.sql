@@ -52,9 +52,11 @@ CREATE TABLE allocation (
     decision_id     INTEGER REFERENCES decision(id),
     profile_assumed INTEGER NOT NULL DEFAULT 0 CHECK (profile_assumed IN (0, 1)),
     note            TEXT NOT NULL DEFAULT '',
-    version         INTEGER NOT NULL DEFAULT 1
+    version         INTEGER NOT NULL DEFAULT 1,
+    batch_id        INTEGER REFERENCES import_batch(id)
 );
 CREATE INDEX allocation_phase ON allocation(phase_id);
+CREATE INDEX allocation_batch ON allocation(batch_id) WHERE batch_id IS NOT NULL;
 
 CREATE TABLE allocation_profile (
     allocation_id INTEGER NOT NULL REFERENCES allocation(id) ON DELETE CASCADE,
