@@ -232,6 +232,11 @@ struct Scan {
     /// The line of the first byte that is not UTF-8, if any.
     not_utf8_at: Option<u64>,
     bom: bool,
+    /// The file's last byte is a line feed (so every row ends with one).
+    ends_with_lf: bool,
+    /// Line ends seen: carriage returns and line feeds.
+    has_cr: bool,
+    has_lf: bool,
 }
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ImportError + '_ {
@@ -252,6 +257,7 @@ fn scan(path: &Path) -> Result<Scan, ImportError> {
     let mut not_utf8_at = None;
     let mut bom = false;
     let mut first = true;
+    let (mut has_cr, mut has_lf, mut last) = (false, false, None);
     loop {
         let n = f.read(&mut buf).map_err(io_err(path))?;
         if n == 0 {
@@ -264,6 +270,9 @@ fn scan(path: &Path) -> Result<Scan, ImportError> {
             bom = chunk.starts_with(b"\xEF\xBB\xBF");
             first = false;
         }
+        has_cr = has_cr || chunk.contains(&b'\r');
+        has_lf = has_lf || chunk.contains(&b'\n');
+        last = chunk.last().copied();
         if not_utf8_at.is_none() {
             pending.extend_from_slice(chunk);
             match std::str::from_utf8(&pending) {
@@ -296,6 +305,9 @@ fn scan(path: &Path) -> Result<Scan, ImportError> {
         len,
         not_utf8_at,
         bom,
+        ends_with_lf: last == Some(b'\n'),
+        has_cr,
+        has_lf,
     })
 }
 
@@ -430,18 +442,36 @@ fn open_csv(
         file.read_exact(&mut bom).map_err(io_err(path))?;
         count.set(3);
     }
+    if scan.has_cr && !scan.has_lf {
+        return Err(ImportError::Encoding {
+            message: format!(
+                "{}: its lines end with a carriage return alone (old Macintosh CSV): save it as \
+                 \"CSV UTF-8\" or \"CSV (Comma delimited)\" and import it again",
+                path.display()
+            ),
+        });
+    }
     let counting = Counting {
         inner: file,
         count: Rc::clone(&count),
     };
-    let source: Box<dyn Read> = if encoding == UTF_8 {
-        Box::new(counting)
+    // Rows end at a line feed (a carriage return before it is trimmed with the cell), and the
+    // last row gets one if the file lacks it, so that every row's first line can be worked out
+    // from where it ends (see `row_line`).
+    let tail: &'static [u8] = if scan.ends_with_lf || scan.len == 0 {
+        b""
     } else {
-        Box::new(Decoding::new(counting, encoding))
+        b"\n"
+    };
+    let source: Box<dyn Read> = if encoding == UTF_8 {
+        Box::new(counting.chain(tail))
+    } else {
+        Box::new(Decoding::new(counting, encoding).chain(tail))
     };
     let reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 16)
         .from_reader(source);
     Ok((reader, count))
@@ -624,12 +654,16 @@ fn empty_message(column: &str, what: &str) -> String {
 
 /// Checks the row's shape: blank rows are skipped (`None`), rows with the wrong number of fields
 /// are a problem (`Some(false)`).
-fn row_shape(record: &csv::ByteRecord, width: usize, problems: &mut Problems) -> Option<bool> {
+fn row_shape(
+    record: &csv::ByteRecord,
+    line: u64,
+    width: usize,
+    problems: &mut Problems,
+) -> Option<bool> {
     if record.iter().all(|f| f.trim_ascii().is_empty()) {
         return None;
     }
     if record.len() != width {
-        let line = line_of(record);
         problems.add(line, "", || {
             format!(
                 "has {} fields where the header has {width}: a value containing a comma must be in \
@@ -642,8 +676,13 @@ fn row_shape(record: &csv::ByteRecord, width: usize, problems: &mut Problems) ->
     Some(true)
 }
 
-fn line_of(record: &csv::ByteRecord) -> u64 {
-    record.position().map(|p| p.line()).unwrap_or(0)
+/// The physical line (header = 1) on which the row just read starts: the reader has consumed
+/// the row's closing line feed, so it is the reader's line less that one and less the line
+/// feeds inside quoted cells. (The position csv records for the row's start would count blank
+/// lines before it as part of the row.)
+fn row_line(reader: &CsvReader, record: &csv::ByteRecord) -> u64 {
+    let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+    reader.position().line().saturating_sub(1 + inside).max(1)
 }
 
 /// The closed-period guard, read once per import.
@@ -1071,10 +1110,10 @@ pub fn import_actuals(
             if n % PROGRESS_EVERY == 0 {
                 progress(read_count.get(), scan.len);
             }
-            if row_shape(&record, width, &mut problems) != Some(true) {
+            let line = row_line(&reader, &record);
+            if row_shape(&record, line, width, &mut problems) != Some(true) {
                 continue;
             }
-            let line = line_of(&record);
             let cells = Cells {
                 record: &record,
                 idx: &idx,
@@ -1466,7 +1505,8 @@ pub fn import_budgets(
         if n % PROGRESS_EVERY == 0 {
             progress(read_count.get(), scan.len);
         }
-        if row_shape(&record, width, &mut problems) != Some(true) {
+        let line = row_line(&reader, &record);
+        if row_shape(&record, line, width, &mut problems) != Some(true) {
             continue;
         }
         let cells = Cells {
@@ -1475,7 +1515,7 @@ pub fn import_budgets(
         };
         let parsed = parse_budget(
             &cells,
-            line_of(&record),
+            line,
             &tx,
             &mut lookups,
             &lock,
