@@ -724,8 +724,33 @@ fn hundred_thousand_lines_round_trip_to_the_report() {
         ));
     }
     std::fs::write(&path, text).unwrap();
+    let schema = |conn: &Connection| -> Vec<(String, String)> {
+        let mut st = conn
+            .prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let schema_before = schema(&conn);
     let o = actuals(&mut conn, &path, &ActualsOptions::default()).unwrap();
     assert_eq!(o.rows, 100_000);
+    // A file this size loads with the indexes rebuilt afterwards: they are all back, as they were,
+    // and foreign keys are enforced again.
+    assert_eq!(schema(&conn), schema_before);
+    let fk: i64 = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT sum(amount_pence) FROM actual WHERE fy = 2022 AND phase_id = 1",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("actual_fy_phase"), "{plan}");
     assert_eq!(o.total.pence(), expected.values().sum::<i64>());
     assert_eq!(expected.len(), 3, "2021-22, 2022-23 and 2023-24");
     for (year, pence) in &expected {

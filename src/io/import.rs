@@ -37,6 +37,12 @@ pub const MAX_LISTED: usize = 50;
 /// Cache for SQLite during an import, in KiB (negative `cache_size` is KiB): 64 MiB.
 const IMPORT_CACHE_KIB: i64 = 65_536;
 
+/// A generous guess at the bytes in one ledger line, to estimate a file's rows from its size.
+const BYTES_PER_ROW_ESTIMATE: u64 = 120;
+
+/// Below this many (estimated) rows an import maintains the indexes row by row.
+const BULK_MIN_ROWS: u64 = 20_000;
+
 /// How often (in records) the progress callback is called.
 const PROGRESS_EVERY: u64 = 4_096;
 
@@ -145,7 +151,7 @@ pub enum ImportError {
     )]
     AlreadyImported {
         /// The earlier batch.
-        batch: Batch,
+        batch: Box<Batch>,
     },
     /// Rows that match actuals already held (same reference, date, phase and amount).
     #[error("{} already in the ledger: nothing was imported; leave them out of the file, or import with --skip-duplicates", count_text(problems.len() + more, "row is"))]
@@ -811,18 +817,27 @@ fn record_batch(
     Ok(())
 }
 
-/// Runs `f` with a bigger SQLite page cache, restoring the old size afterwards.
-fn with_big_cache<T>(
+/// Runs a bulk load `f` with a bigger SQLite page cache and without SQLite's row-by-row foreign
+/// key checks, restoring both afterwards. The load resolves every phase, contract and batch id
+/// it writes inside its own write transaction, so the references hold by construction.
+fn with_bulk_settings<T>(
     conn: &mut Connection,
     f: impl FnOnce(&mut Connection) -> Result<T, ImportError>,
 ) -> Result<T, ImportError> {
-    let old: i64 = conn
+    let cache: i64 = conn
         .query_row("PRAGMA cache_size", [], |r| r.get(0))
+        .map_err(StoreError::from)?;
+    let foreign_keys: i64 = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
         .map_err(StoreError::from)?;
     conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)
         .map_err(StoreError::from)?;
+    conn.pragma_update(None, "foreign_keys", 0)
+        .map_err(StoreError::from)?;
     let out = f(conn);
-    conn.pragma_update(None, "cache_size", old)
+    conn.pragma_update(None, "foreign_keys", foreign_keys)
+        .map_err(StoreError::from)?;
+    conn.pragma_update(None, "cache_size", cache)
         .map_err(StoreError::from)?;
     out
 }
@@ -836,7 +851,9 @@ fn file_name_of(path: &Path) -> String {
 /// Refuses a file whose bytes were imported before (and not undone).
 fn refuse_reimport(conn: &Connection, sha256: &str) -> Result<(), ImportError> {
     match batches::active_batch_with_sha(conn, sha256)? {
-        Some(batch) => Err(ImportError::AlreadyImported { batch }),
+        Some(batch) => Err(ImportError::AlreadyImported {
+            batch: Box::new(batch),
+        }),
         None => Ok(()),
     }
 }
@@ -894,10 +911,13 @@ const A_AMOUNT: usize = 5;
 const A_PROGRAMME: usize = 6;
 const A_CONTRACT: usize = 7;
 
+/// A phase id, or the column to blame and the message.
+type PhaseLookup = Result<i64, (&'static str, String)>;
+
 /// Phase and contract references resolved through the store once each, then from memory.
 struct ActualLookups {
-    /// programme code ("" when none given) -> phase code -> phase id or (column, message).
-    phases: HashMap<String, HashMap<String, Result<i64, (&'static str, String)>>>,
+    /// programme code ("" when none given) -> phase code -> phase id or problem.
+    phases: HashMap<String, HashMap<String, PhaseLookup>>,
     /// contract reference -> (contract id, its phase id) or message.
     contracts: HashMap<String, Result<(i64, i64), String>>,
     /// phase id -> `programme/phase`.
@@ -929,7 +949,7 @@ impl ActualLookups {
         conn: &Connection,
         programme: &str,
         code: &str,
-    ) -> Result<Result<i64, (&'static str, String)>, StoreError> {
+    ) -> Result<PhaseLookup, StoreError> {
         if let Some(r) = self.phases.get(programme).and_then(|m| m.get(code)) {
             return Ok(r.clone());
         }
@@ -1080,12 +1100,22 @@ pub fn import_actuals(
     let (mut reader, read_count) = open_csv(path, &scan, encoding)?;
     let (idx, width) = read_header(&mut reader, path, ACTUAL_COLUMNS, &opts.map)?;
     let file_name = file_name_of(path);
-    with_big_cache(conn, |conn| {
+    with_bulk_settings(conn, |conn| {
         let tx = store::write_tx(conn)?;
         refuse_reimport(&tx, &scan.sha256)?;
         let lock = Lock::read(&tx)?;
         let mut lookups = ActualLookups::new(&tx)?;
         let held_through = batches::last_actual_id(&tx)?;
+        // A file with more rows than the ledger holds loads faster into the bare table with
+        // the indexes built afterwards (same SQL, same transaction).
+        let estimated_rows = scan.len / BYTES_PER_ROW_ESTIMATE;
+        let dropped = if estimated_rows >= BULK_MIN_ROWS
+            && estimated_rows as i64 >= batches::actual_count(&tx)?
+        {
+            batches::drop_actual_indexes(&tx)?
+        } else {
+            Vec::new()
+        };
         let batch_id = batches::insert_batch(&tx, BatchKind::Actuals, &file_name, &scan.sha256)?;
         let mut problems = Problems::default();
         let mut tally: Tally<i64> = Tally::new();
@@ -1107,7 +1137,7 @@ pub fn import_actuals(
             .map_err(csv_err(path))?
         {
             n += 1;
-            if n % PROGRESS_EVERY == 0 {
+            if n.is_multiple_of(PROGRESS_EVERY) {
                 progress(read_count.get(), scan.len);
             }
             let line = row_line(&reader, &record);
@@ -1154,6 +1184,7 @@ pub fn import_actuals(
                 message: format!("{file_name} has no rows under its header: nothing was imported"),
             });
         }
+        batches::recreate_indexes(&tx, &dropped)?;
         let mut skipped = 0u64;
         if held_through > 0 {
             let dups = batches::duplicates_of_batch(&tx, batch_id, held_through)?;
@@ -1502,7 +1533,7 @@ pub fn import_budgets(
         .map_err(csv_err(path))?
     {
         n += 1;
-        if n % PROGRESS_EVERY == 0 {
+        if n.is_multiple_of(PROGRESS_EVERY) {
             progress(read_count.get(), scan.len);
         }
         let line = row_line(&reader, &record);

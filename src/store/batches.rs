@@ -277,3 +277,33 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
     )?;
     Ok(after)
 }
+
+/// How many actuals are held.
+pub fn actual_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM actual", [], |r| r.get(0))?)
+}
+
+/// Drops the indexes of `actual` inside the caller's transaction, returning the exact SQL that
+/// created them so [`recreate_indexes`] can build them again once a large batch is in: SQLite
+/// builds an index from sorted rows far faster than it maintains one row by row. If the
+/// transaction rolls back, the indexes were never gone.
+pub fn drop_actual_indexes(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'actual' AND sql IS NOT NULL ORDER BY name",
+    )?;
+    let indexes = st
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (name, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// Recreates indexes dropped by [`drop_actual_indexes`], with the same SQL.
+pub fn recreate_indexes(conn: &Connection, sql: &[String]) -> Result<()> {
+    for s in sql {
+        conn.execute_batch(s)?;
+    }
+    Ok(())
+}
