@@ -94,6 +94,11 @@ pub enum Command {
     Config(crate::cli_report::ConfigCmd),
     /// Open the TUI on a fresh demo database in a temporary folder (your own database is untouched).
     Demo,
+    /// Import actuals or budgets from CSV extracts; list and undo import batches.
+    #[command(subcommand)]
+    Import(crate::cli_import::ImportCmd),
+    /// Write synthetic actuals.csv and budgets.csv (for trying the import, or benchmarks).
+    Gen(crate::cli_import::GenArgs),
     /// Per programme, phase and FY: approved budget, pending approval, committed, actual, headroom.
     Summary {
         /// Only this financial year (2017-18).
@@ -629,6 +634,8 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Backup { file, force } => crate::cli_rely::backup_cmd(cli, file, *force),
         Command::Restore { file, force } => crate::cli_rely::restore_cmd(cli, file, *force),
         Command::Demo => crate::cli_tui::demo(),
+        Command::Import(c) => crate::cli_import::import(cli, c),
+        Command::Gen(a) => crate::cli_import::gen_files(cli, a),
         Command::Summary { fy, programme } => summary(cli, fy.as_deref(), programme.as_deref()),
         Command::Report(a) => crate::cli_report::report(cli, a),
         Command::Config(c) => crate::cli_report::config(cli, c),

@@ -7,6 +7,7 @@
 //! - [`cli`] and [`tui`]: the two faces over the above.
 
 pub mod cli;
+pub mod cli_import;
 pub mod cli_rely;
 pub mod cli_report;
 pub mod cli_tui;

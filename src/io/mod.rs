@@ -2,5 +2,7 @@
 //! Nothing here decides a figure: it reads, validates and formats.
 
 pub mod demo;
+pub mod import;
 pub mod report;
+pub mod synthetic;
 pub mod table;

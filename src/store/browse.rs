@@ -53,11 +53,8 @@ fn filter_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
         );
     }
     if let Some(p) = f.phase_id {
+        // With the year's date range below, the (phase_id, date) index narrows best.
         push("a.phase_id = ?", Box::new(p), &mut conds);
-        if let Some(fy) = f.fy {
-            // With a phase, the (fy, phase_id) index narrows best.
-            push("a.fy = ?", Box::new(fy.start_year()), &mut conds);
-        }
     }
     if let Some(fy) = f.fy {
         // Bounding the date lets SQLite seek on the date index instead of scanning to the year.

@@ -13,7 +13,10 @@ use crate::domain::profile::{Month, even_fy_profile};
 use crate::domain::{FinancialYear, Money, Period};
 
 fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    use chrono::Datelike;
+    // Same text as `d.format("%Y-%m-%d")` for years 0..=9999, without the format parser (this
+    // runs once per row of a bulk import).
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 fn date_col(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod batches;
 pub mod browse;
 pub mod check;
 pub mod edit;

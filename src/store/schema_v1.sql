@@ -52,9 +52,11 @@ CREATE TABLE allocation (
     decision_id     INTEGER REFERENCES decision(id),
     profile_assumed INTEGER NOT NULL DEFAULT 0 CHECK (profile_assumed IN (0, 1)),
     note            TEXT NOT NULL DEFAULT '',
-    version         INTEGER NOT NULL DEFAULT 1
+    version         INTEGER NOT NULL DEFAULT 1,
+    batch_id        INTEGER REFERENCES import_batch(id)
 );
 CREATE INDEX allocation_phase ON allocation(phase_id);
+CREATE INDEX allocation_batch ON allocation(batch_id) WHERE batch_id IS NOT NULL;
 
 CREATE TABLE allocation_profile (
     allocation_id INTEGER NOT NULL REFERENCES allocation(id) ON DELETE CASCADE,
@@ -147,7 +149,7 @@ CREATE TABLE import_batch (
 CREATE INDEX import_batch_sha ON import_batch(sha256);
 
 -- A payment or invoice line. fy and period are derived from the date on insert and kept for
--- indexed aggregation (the report sums over the covering index actual_fy_phase).
+-- aggregation (the report reads the running totals in actual_total, kept by triggers below).
 CREATE TABLE actual (
     id           INTEGER PRIMARY KEY,
     phase_id     INTEGER NOT NULL REFERENCES phase(id),
@@ -162,9 +164,9 @@ CREATE TABLE actual (
     batch_id     INTEGER REFERENCES import_batch(id),
     version      INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX actual_fy_phase ON actual(fy, phase_id, period, amount_pence);
+-- A phase's actuals in date order (drill-down, filters); a year is a date range.
+CREATE INDEX actual_phase_date ON actual(phase_id, date);
 CREATE INDEX actual_contract ON actual(contract_id, date, amount_pence) WHERE contract_id IS NOT NULL;
-CREATE INDEX actual_batch ON actual(batch_id) WHERE batch_id IS NOT NULL;
 CREATE INDEX actual_dup ON actual(reference, date);
 -- Browsing actuals in date order (the TUI pages through them by key, never by loading them all).
 CREATE INDEX actual_date ON actual(date);

@@ -1,0 +1,157 @@
+//! Benchmark of `outturn import actuals`: generates the synthetic extracts (1,000,000 actual lines
+//! over 200 phases by default), then for each run imports them into a fresh database file and
+//! times the import (validated, indexed, committed). If `sqlite3` is on the PATH, it also times
+//! sqlite3's own `.import` of the same file into a bare table, for comparison. Prints medians,
+//! rows/s and this process's peak resident memory.
+//!
+//! ```text
+//! cargo run --release --example bench_import [-- --actuals 1000000 --phases 200 --runs 3]
+//! ```
+//!
+//! Not run in CI. For the peak memory of the command line itself:
+//! `/usr/bin/time -f %M target/release/outturn import actuals DIR/actuals.csv`.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use outturn::io::import::{self, ActualsOptions, BudgetsOptions};
+use outturn::io::synthetic::{self, GenOptions};
+use outturn::store;
+
+fn arg(args: &[String], name: &str, default: u64) -> u64 {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Peak resident set size of this process in KiB (Linux), if known.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn ours(dir: &Path, run: u64, programmes: &[synthetic::GenProgramme]) -> anyhow::Result<Duration> {
+    let db = dir.join(format!("bench-{run}.db"));
+    let mut conn = store::open(&db)?;
+    {
+        let tx = store::write_tx(&mut conn)?;
+        synthetic::create_programmes(&tx, programmes)?;
+        tx.commit()?;
+    }
+    let budgets = BudgetsOptions {
+        create_missing: true,
+        ..Default::default()
+    };
+    import::import_budgets(
+        &mut conn,
+        &dir.join("budgets.csv"),
+        &budgets,
+        &mut |_, _| {},
+    )
+    .map_err(|e| anyhow::anyhow!("budgets import: {}", e.lines().join("; ")))?;
+    let started = Instant::now();
+    let outcome = import::import_actuals(
+        &mut conn,
+        &dir.join("actuals.csv"),
+        &ActualsOptions::default(),
+        &mut |_, _| {},
+    )
+    .map_err(|e| anyhow::anyhow!("actuals import: {}", e.lines().join("; ")))?;
+    let took = started.elapsed();
+    drop(conn);
+    let _ = std::fs::remove_file(&db);
+    let _ = std::fs::remove_file(dir.join(format!("bench-{run}.db-wal")));
+    let _ = std::fs::remove_file(dir.join(format!("bench-{run}.db-shm")));
+    println!(
+        "  run {run}: {} rows in {:.2} s",
+        outcome.rows,
+        took.as_secs_f64()
+    );
+    Ok(took)
+}
+
+fn sqlite3(dir: &Path, run: u64) -> Option<Duration> {
+    let db = dir.join(format!("sqlite3-{run}.db"));
+    let started = Instant::now();
+    let status = Command::new("sqlite3")
+        .arg(&db)
+        .arg(".mode csv")
+        .arg(format!(".import {} t", dir.join("actuals.csv").display()))
+        .status()
+        .ok()?;
+    let took = started.elapsed();
+    let _ = std::fs::remove_file(&db);
+    status.success().then(|| {
+        println!("  run {run}: {:.2} s", took.as_secs_f64());
+        took
+    })
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let opts = GenOptions {
+        actuals: arg(&args, "--actuals", 1_000_000),
+        phases: arg(&args, "--phases", 200) as u32,
+        seed: arg(&args, "--seed", 1),
+    };
+    let runs = arg(&args, "--runs", 3).max(1);
+    let dir = tempfile::tempdir()?;
+    let started = Instant::now();
+    let summary = synthetic::generate(dir.path(), opts)?;
+    let size = std::fs::metadata(dir.path().join("actuals.csv"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    println!(
+        "Generated {} actual lines ({:.1} MB) over {} phases in {:.2} s.",
+        summary.actual_rows,
+        size as f64 / 1e6,
+        opts.phases,
+        started.elapsed().as_secs_f64()
+    );
+
+    println!("outturn import actuals:");
+    let times = (0..runs)
+        .map(|r| ours(dir.path(), r, &summary.programmes))
+        .collect::<anyhow::Result<Vec<Duration>>>()?;
+    let ours_median = median(times);
+    println!("sqlite3 .import into a bare table:");
+    let theirs: Vec<Duration> = (0..runs).filter_map(|r| sqlite3(dir.path(), r)).collect();
+
+    let rate = summary.actual_rows as f64 / ours_median.as_secs_f64();
+    println!(
+        "\nmedian of {runs}: outturn {:.2} s ({:.0} rows/s)",
+        ours_median.as_secs_f64(),
+        rate
+    );
+    if !theirs.is_empty() {
+        let theirs_median = median(theirs);
+        println!(
+            "median of {runs}: sqlite3 .import {:.2} s; outturn takes {:.2}x as long (target: at most 2x)",
+            theirs_median.as_secs_f64(),
+            ours_median.as_secs_f64() / theirs_median.as_secs_f64()
+        );
+    } else {
+        println!("sqlite3 not found: install it (apt-get install -y sqlite3) to compare");
+    }
+    if let Some(kib) = peak_rss_kib() {
+        println!(
+            "peak resident memory of this process: {:.0} MB (target: under 200 MB)",
+            kib as f64 / 1024.0
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,335 @@
+//! `outturn import …` and `outturn gen`: thin commands over `io::import` and `io::synthetic`.
+//! A failed import prints every listed problem on standard error and exits with status 2, having
+//! written nothing. A progress bar is drawn on standard error only when it is a terminal.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::{Cli, FormatArg, UserError, db_path};
+use crate::io::import::{
+    self, ActualsOptions, BudgetsOptions, ImportError, ImportOutcome, parse_map,
+};
+use crate::io::synthetic::{self, GenOptions};
+use crate::io::table::{Cell, Format, Table};
+use crate::store;
+
+/// `outturn import …`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Import ledger actuals from a CSV extract: every row is checked first; one bad row and
+    /// nothing is written.
+    Actuals {
+        /// The CSV file (columns Date, Phase, Supplier, Description, Reference, Amount, and
+        /// optionally Programme and Contract).
+        file: PathBuf,
+        /// Rename the file's columns: "Trans Date=Date,Net=Amount".
+        #[arg(long)]
+        map: Option<String>,
+        /// Check the file and show what would be imported, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Leave out rows already in the ledger (same reference, date, phase and amount)
+        /// instead of refusing the file.
+        #[arg(long)]
+        skip_duplicates: bool,
+        /// windows-1252 or utf-8 (default: detected).
+        #[arg(long)]
+        encoding: Option<String>,
+    },
+    /// Import budget lines (one allocation per row for one financial year).
+    Budgets {
+        /// The CSV file (columns Programme, Phase, Financial year, Amount, and optionally
+        /// Phase name, Status, Decision).
+        file: PathBuf,
+        /// Create phases that do not exist yet (programmes must exist).
+        #[arg(long)]
+        create_missing: bool,
+        /// Check the file and show what would be imported, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// windows-1252 or utf-8 (default: detected).
+        #[arg(long)]
+        encoding: Option<String>,
+    },
+    /// List import batches.
+    List(FormatArg),
+    /// Undo an import batch: removes its rows in one transaction (recorded in the audit log).
+    Undo {
+        /// The batch id (see `outturn import list`).
+        batch: i64,
+    },
+}
+
+/// `outturn gen`: synthetic extracts for trying the import or benchmarking it.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Number of actual lines to write to DIR/actuals.csv.
+    #[arg(long)]
+    pub actuals: u64,
+    /// Number of phases (20 a programme, programmes GEN01, GEN02, ...).
+    #[arg(long)]
+    pub phases: u32,
+    /// The folder to write actuals.csv and budgets.csv into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Seed: the same seed writes the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also create the programmes the files name in the database (--db), so that
+    /// `import budgets --create-missing` can create their phases.
+    #[arg(long)]
+    pub create_programmes: bool,
+}
+
+fn open(cli: &Cli) -> anyhow::Result<rusqlite::Connection> {
+    Ok(store::open_existing(&db_path(cli))?)
+}
+
+/// A count with thousands separators: 1,000,000.
+fn count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Prints an import failure, every line, and gives its exit status.
+fn failed(err: &ImportError) -> ExitCode {
+    for line in err.lines() {
+        eprintln!("{line}");
+    }
+    ExitCode::from(if err.is_user_error() { 2 } else { 1 })
+}
+
+/// A progress bar over the file's bytes when standard error is a terminal and the file is big
+/// enough to wait for; hidden otherwise.
+fn progress_bar(file: &std::path::Path) -> ProgressBar {
+    let big = std::fs::metadata(file)
+        .map(|m| m.len() > 1 << 20)
+        .unwrap_or(false);
+    if !big || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} checking {bar:40} {bytes}/{total_bytes} ({eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn run_import(
+    file: &std::path::Path,
+    f: impl FnOnce(&mut dyn FnMut(u64, u64)) -> Result<ImportOutcome, ImportError>,
+) -> Result<ImportOutcome, ImportError> {
+    let bar = progress_bar(file);
+    let result = f(&mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    result
+}
+
+fn print_outcome(o: &ImportOutcome, what: &str) {
+    if o.encoding_detected {
+        println!(
+            "Read {} as Windows-1252 (it is not valid UTF-8, as Excel on Windows saves it); \
+             force another reading with --encoding.",
+            o.file_name
+        );
+    }
+    match o.batch_id {
+        Some(id) => println!(
+            "Imported {} {what} from {} as batch {id}: total {}.",
+            count(o.rows),
+            o.file_name,
+            o.total.full()
+        ),
+        None => println!(
+            "Dry run: {} {what} from {} would be imported, total {}; nothing was written.",
+            count(o.rows),
+            o.file_name,
+            o.total.full()
+        ),
+    }
+    if o.skipped_duplicates > 0 {
+        println!(
+            "Left out {} rows already in the ledger (--skip-duplicates).",
+            count(o.skipped_duplicates)
+        );
+    }
+    if o.created_phases > 0 {
+        println!(
+            "{} {} phases.",
+            if o.batch_id.is_some() {
+                "Created"
+            } else {
+                "Would create"
+            },
+            count(o.created_phases)
+        );
+    }
+    let mut t = Table::new(&["FY", "Phase", "Rows", "Total"]);
+    for (fy, phase, rows, total) in &o.by_fy_phase {
+        t.push(vec![
+            fy.label().into(),
+            phase.as_str().into(),
+            Cell::Num(count(*rows)),
+            Cell::Num(total.bracketed()),
+        ]);
+    }
+    t.push(vec![
+        "Total".into(),
+        "".into(),
+        Cell::Num(count(o.rows)),
+        Cell::Num(o.total.bracketed()),
+    ]);
+    let _ = t.write_text(&mut std::io::stdout().lock());
+}
+
+/// Runs `outturn import …`.
+pub fn import(cli: &Cli, c: &ImportCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(cli)?;
+    match c {
+        ImportCmd::Actuals {
+            file,
+            map,
+            dry_run,
+            skip_duplicates,
+            encoding,
+        } => {
+            let map = match map.as_deref().map(parse_map).transpose() {
+                Ok(m) => m.unwrap_or_default(),
+                Err(err) => return Ok(failed(&err)),
+            };
+            let opts = ActualsOptions {
+                map,
+                dry_run: *dry_run,
+                skip_duplicates: *skip_duplicates,
+                encoding: encoding.clone(),
+            };
+            match run_import(file, |p| import::import_actuals(&mut conn, file, &opts, p)) {
+                Ok(o) => print_outcome(&o, "rows"),
+                Err(err) => return Ok(failed(&err)),
+            }
+        }
+        ImportCmd::Budgets {
+            file,
+            create_missing,
+            dry_run,
+            encoding,
+        } => {
+            let opts = BudgetsOptions {
+                create_missing: *create_missing,
+                dry_run: *dry_run,
+                encoding: encoding.clone(),
+            };
+            match run_import(file, |p| import::import_budgets(&mut conn, file, &opts, p)) {
+                Ok(o) => print_outcome(&o, "budget lines"),
+                Err(err) => return Ok(failed(&err)),
+            }
+        }
+        ImportCmd::List(f) => {
+            let items = import::list_batches(&conn)?;
+            let mut t = Table::new(&[
+                "Batch", "Kind", "File", "Rows", "Total", "Who", "At", "Undone", "SHA-256",
+            ]);
+            for b in &items {
+                let (rows, total, sha) = match f.format {
+                    Format::Table => (
+                        count(b.rows),
+                        b.total.bracketed(),
+                        b.sha256.chars().take(12).collect(),
+                    ),
+                    _ => (b.rows.to_string(), b.total.plain(), b.sha256.clone()),
+                };
+                t.push(vec![
+                    Cell::Num(b.id.to_string()),
+                    b.kind.as_str().into(),
+                    b.file_name.as_str().into(),
+                    Cell::Num(rows),
+                    Cell::Num(total),
+                    b.who.as_str().into(),
+                    b.at.as_str().into(),
+                    b.undone_at.clone().unwrap_or_default().into(),
+                    sha.into(),
+                ]);
+            }
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            match f.format {
+                Format::Table => t.write_text(&mut out)?,
+                Format::Csv => t.write_csv(&mut out)?,
+                Format::Json => {
+                    use std::io::Write;
+                    writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?
+                }
+            }
+        }
+        ImportCmd::Undo { batch } => match import::undo_batch(&mut conn, *batch) {
+            Ok(b) => println!(
+                "Undid batch {} ({}, {}): removed {} rows, total {}.",
+                b.id,
+                b.kind,
+                b.file_name,
+                count(b.rows),
+                b.total.full()
+            ),
+            Err(err) => return Ok(failed(&err)),
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `outturn gen`.
+pub fn gen_files(cli: &Cli, a: &GenArgs) -> anyhow::Result<ExitCode> {
+    if a.phases == 0 {
+        return Err(UserError("--phases: '0': generate at least one phase".into()).into());
+    }
+    let opts = GenOptions {
+        actuals: a.actuals,
+        phases: a.phases,
+        seed: a.seed,
+    };
+    let summary = synthetic::generate(&a.out, opts)?;
+    let dir = a.out.display();
+    println!(
+        "Wrote {dir}/actuals.csv ({} rows, total {}) and {dir}/budgets.csv ({} rows, total {}).",
+        count(summary.actual_rows),
+        summary.actual_total.full(),
+        count(summary.budget_rows),
+        summary.budget_total.full()
+    );
+    let codes: Vec<&str> = summary.programmes.iter().map(|p| p.code.as_str()).collect();
+    if a.create_programmes {
+        let mut conn = open(cli)?;
+        let tx = store::write_tx(&mut conn)?;
+        let n = synthetic::create_programmes(&tx, &summary.programmes)?;
+        tx.commit()?;
+        println!(
+            "Created {n} programmes in {} ({} already there).",
+            db_path(cli).display(),
+            summary.programmes.len() - n
+        );
+    } else {
+        println!(
+            "The files name programmes {}: create them with --create-programmes (or `outturn programme add`).",
+            codes.join(", ")
+        );
+    }
+    println!(
+        "Then: outturn import budgets {dir}/budgets.csv --create-missing && outturn import actuals {dir}/actuals.csv"
+    );
+    Ok(ExitCode::SUCCESS)
+}

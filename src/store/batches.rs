@@ -1,0 +1,350 @@
+//! Import batches: the record of each ledger or budget file loaded (file name, SHA-256, rows,
+//! total, who, when), the duplicate check of a batch's actuals against the ledger already held,
+//! and undoing a batch in one transaction. Parsing the files is `io::import`'s job, not this
+//! module's; this module only reads and writes the tables.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::{Result, StoreError, audit, current_user, locks, now_stamp};
+use crate::domain::calendar::uk_date;
+use crate::domain::{FinancialYear, Money};
+
+/// What a batch loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchKind {
+    /// Ledger lines into `actual`.
+    Actuals,
+    /// Budget lines into `allocation`.
+    Budgets,
+}
+
+impl BatchKind {
+    /// The word stored in `import_batch.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BatchKind::Actuals => "actuals",
+            BatchKind::Budgets => "budgets",
+        }
+    }
+}
+
+/// One imported file, as listed by `outturn import list`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Batch {
+    pub id: i64,
+    /// `actuals` or `budgets`.
+    pub kind: String,
+    pub file_name: String,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+    pub rows: u64,
+    pub total: Money,
+    pub who: String,
+    /// When it was imported (UTC, RFC 3339).
+    pub at: String,
+    /// When it was undone, if it was.
+    pub undone_at: Option<String>,
+}
+
+const BATCH_SELECT: &str =
+    "SELECT id, kind, file_name, sha256, rows, total_pence, who, at, undone_at FROM import_batch";
+
+fn batch_row(r: &Row) -> rusqlite::Result<Batch> {
+    Ok(Batch {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        file_name: r.get(2)?,
+        sha256: r.get(3)?,
+        rows: r.get::<_, i64>(4)?.max(0) as u64,
+        total: Money::from_pence(r.get(5)?),
+        who: r.get(6)?,
+        at: r.get(7)?,
+        undone_at: r.get(8)?,
+    })
+}
+
+/// Records a new batch with no rows yet (see [`finish_batch`]); returns its id.
+pub fn insert_batch(
+    conn: &Connection,
+    kind: BatchKind,
+    file_name: &str,
+    sha256: &str,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO import_batch(kind, file_name, sha256, rows, total_pence, who, at)
+         VALUES (?1, ?2, ?3, 0, 0, ?4, ?5)",
+        params![
+            kind.as_str(),
+            file_name,
+            sha256,
+            current_user(),
+            now_stamp()
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Sets the row count and total of a batch once its rows are in.
+pub fn finish_batch(conn: &Connection, id: i64, rows: u64, total: Money) -> Result<()> {
+    conn.execute(
+        "UPDATE import_batch SET rows = ?2, total_pence = ?3 WHERE id = ?1",
+        params![id, rows as i64, total.pence()],
+    )?;
+    Ok(())
+}
+
+/// One batch by id.
+pub fn get_batch(conn: &Connection, id: i64) -> Result<Batch> {
+    conn.query_row(&format!("{BATCH_SELECT} WHERE id = ?1"), [id], batch_row)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
+            field: "batch".into(),
+            what: "import batch",
+            value: id.to_string(),
+            hint: "; list them with `outturn import list`".into(),
+        })
+}
+
+/// The earliest batch (not undone) of a file with this SHA-256, if the file was imported before.
+pub fn active_batch_with_sha(conn: &Connection, sha256: &str) -> Result<Option<Batch>> {
+    Ok(conn
+        .query_row(
+            &format!("{BATCH_SELECT} WHERE sha256 = ?1 AND undone_at IS NULL ORDER BY id LIMIT 1"),
+            [sha256],
+            batch_row,
+        )
+        .optional()?)
+}
+
+/// Every batch, oldest first.
+pub fn list_batches(conn: &Connection) -> Result<Vec<Batch>> {
+    let mut st = conn.prepare(&format!("{BATCH_SELECT} ORDER BY id"))?;
+    let rows = st.query_map([], batch_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks an allocation as loaded by a budgets batch (so undoing the batch removes it).
+pub fn set_allocation_batch(conn: &Connection, allocation_id: i64, batch_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE allocation SET batch_id = ?2 WHERE id = ?1",
+        params![allocation_id, batch_id],
+    )?;
+    Ok(())
+}
+
+/// The largest actual id so far (0 when there are none): rows of a batch inserted afterwards have
+/// larger ids.
+pub fn last_actual_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT coalesce(max(id), 0) FROM actual", [], |r| r.get(0))?)
+}
+
+/// A row of a new batch that matches an actual already held (same reference, date, phase and
+/// amount).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateActual {
+    /// The new row.
+    pub new_id: i64,
+    /// The earliest matching actual held before the batch.
+    pub existing_id: i64,
+    pub reference: String,
+    pub date: NaiveDate,
+    pub phase_id: i64,
+    pub amount: Money,
+}
+
+/// The rows of batch `batch_id` that duplicate an actual with id up to `held_through` (the last
+/// id before the batch), in one query over the `(reference, date)` index.
+pub fn duplicates_of_batch(
+    conn: &Connection,
+    batch_id: i64,
+    held_through: i64,
+) -> Result<Vec<DuplicateActual>> {
+    let mut st = conn.prepare(
+        "SELECT n.id, min(o.id), n.reference, n.date, n.phase_id, n.amount_pence
+         FROM actual n JOIN actual o ON o.reference = n.reference AND o.date = n.date
+              AND o.phase_id = n.phase_id AND o.amount_pence = n.amount_pence AND o.id <= ?2
+         WHERE n.id > ?2 AND n.batch_id = ?1 GROUP BY n.id ORDER BY n.id",
+    )?;
+    let rows = st.query_map(params![batch_id, held_through], |r| {
+        let date: String = r.get(3)?;
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            date,
+            r.get::<_, i64>(4)?,
+            r.get::<_, i64>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (new_id, existing_id, reference, date, phase_id, pence) = row?;
+        let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|e| {
+            StoreError::Refused(format!(
+                "actual {new_id} has an unreadable date '{date}': {e}"
+            ))
+        })?;
+        out.push(DuplicateActual {
+            new_id,
+            existing_id,
+            reference,
+            date,
+            phase_id,
+            amount: Money::from_pence(pence),
+        });
+    }
+    Ok(out)
+}
+
+/// Deletes actuals by id (the duplicates skipped from a batch still being written).
+pub fn delete_actual_rows(conn: &Connection, ids: &[i64]) -> Result<()> {
+    let mut st = conn.prepare_cached("DELETE FROM actual WHERE id = ?1")?;
+    for id in ids {
+        st.execute([id])?;
+    }
+    Ok(())
+}
+
+/// What an undo removed, for the audit log.
+#[derive(Debug, Serialize)]
+struct Undone<'a> {
+    batch: &'a Batch,
+    actuals_removed: usize,
+    allocations_removed: usize,
+}
+
+/// Undoes a batch inside the caller's transaction: removes its actuals or allocations, marks it
+/// undone and records one audit event. Refused when it is already undone or when any of its rows
+/// lies in a closed period.
+pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
+    let before = get_batch(conn, id)?;
+    if let Some(at) = &before.undone_at {
+        return Err(StoreError::Refused(format!(
+            "batch {id} ({}) was already undone at {at}: nothing was changed",
+            before.file_name
+        )));
+    }
+    if let Some(lock) = locks::locked_through(conn)? {
+        let (locked, first): (i64, Option<String>) = if before.kind == BatchKind::Actuals.as_str() {
+            conn.query_row(
+                "SELECT count(*), min(date) FROM actual WHERE batch_id = ?1 AND date <= ?2",
+                params![id, lock.format("%Y-%m-%d").to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+        } else {
+            conn.query_row(
+                "SELECT count(*), min(first_fy) FROM allocation WHERE batch_id = ?1 AND first_fy <= ?2",
+                params![id, FinancialYear::containing(lock).start_year()],
+                |r| Ok((r.get(0)?, r.get::<_, Option<i32>>(1)?.map(|y| y.to_string()))),
+            )?
+        };
+        if locked > 0 {
+            let what = if before.kind == BatchKind::Actuals.as_str() {
+                format!("{locked} of its actuals are dated")
+            } else {
+                format!("{locked} of its allocations are for years")
+            };
+            let first = first.unwrap_or_default();
+            return Err(StoreError::Closed(format!(
+                "batch {id} ({}) cannot be undone: {what} in a closed period (closed through {}; \
+                 earliest {first}): reopen the period with `outturn period reopen` and a reason first",
+                before.file_name,
+                uk_date(lock)
+            )));
+        }
+    }
+    let actuals_removed = conn.execute("DELETE FROM actual WHERE batch_id = ?1", [id])?;
+    let allocations_removed = conn.execute("DELETE FROM allocation WHERE batch_id = ?1", [id])?;
+    conn.execute(
+        "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
+        params![id, now_stamp()],
+    )?;
+    let after = get_batch(conn, id)?;
+    audit::record(
+        conn,
+        "undo",
+        "import_batch",
+        Some(id),
+        Some(&before),
+        Some(&Undone {
+            batch: &after,
+            actuals_removed,
+            allocations_removed,
+        }),
+    )?;
+    Ok(after)
+}
+
+/// How many actuals are held.
+pub fn actual_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM actual", [], |r| r.get(0))?)
+}
+
+/// Drops the indexes of `actual` inside the caller's transaction, returning the exact SQL that
+/// created them so [`recreate_indexes`] can build them again once a large batch is in: SQLite
+/// builds an index from sorted rows far faster than it maintains one row by row. If the
+/// transaction rolls back, the indexes were never gone.
+pub fn drop_actual_indexes(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'actual' AND sql IS NOT NULL ORDER BY name",
+    )?;
+    let indexes = st
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (name, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// Recreates indexes dropped by [`drop_actual_indexes`], with the same SQL.
+pub fn recreate_indexes(conn: &Connection, sql: &[String]) -> Result<()> {
+    for s in sql {
+        conn.execute_batch(s)?;
+    }
+    Ok(())
+}
+
+/// Suspends the trigger that keeps `actual_total` as rows are inserted (inside the caller's
+/// transaction), returning its SQL. For a large load, [`resume_actual_totals`] then adds the batch's
+/// totals in one grouped pass, far faster than one upsert per row. A rollback restores the trigger.
+pub fn suspend_actual_totals(conn: &Connection) -> Result<Option<String>> {
+    let sql: Option<String> = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'actual_total_insert'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if sql.is_some() {
+        conn.execute_batch("DROP TRIGGER actual_total_insert")?;
+    }
+    Ok(sql)
+}
+
+/// Running totals of a load, keyed by (FY start year, phase id, period, contract id or 0), as
+/// (pence, rows).
+pub type ActualTotals = std::collections::HashMap<(i32, i64, u8, i64), (i64, i64)>;
+
+/// Adds a load's running totals to `actual_total` and restores the insert trigger suspended by
+/// [`suspend_actual_totals`].
+pub fn resume_actual_totals(
+    conn: &Connection,
+    trigger_sql: &str,
+    totals: &ActualTotals,
+) -> Result<()> {
+    let mut st = conn.prepare(
+        "INSERT INTO actual_total(fy, phase_id, period, contract_id, amount_pence, n)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (fy, phase_id, period, contract_id)
+         DO UPDATE SET amount_pence = amount_pence + excluded.amount_pence, n = n + excluded.n",
+    )?;
+    for (&(fy, phase, period, contract), &(pence, n)) in totals {
+        st.execute(params![fy, phase, period, contract, pence, n])?;
+    }
+    conn.execute_batch(trigger_sql)?;
+    Ok(())
+}
