@@ -398,7 +398,14 @@ pub enum Action {
         field: usize,
         message: String,
     },
-    /// Import progress.
+    /// An import finished: every row of `file` was written as batch `batch_id`.
+    Imported {
+        file: String,
+        rows: u64,
+        total: Money,
+        batch_id: Option<i64>,
+    },
+    /// Import progress: bytes read of the file's size.
     Progress {
         done: u64,
         total: u64,
@@ -574,6 +581,25 @@ impl App {
                     self.fail("Refused", vec![message]);
                 }
                 vec![]
+            }
+            Action::Imported {
+                file,
+                rows,
+                total,
+                batch_id,
+            } => {
+                self.mode = Mode::Normal;
+                let undo = batch_id
+                    .map(|b| format!(" (batch {b}; `outturn import undo {b}` removes it)"))
+                    .unwrap_or_default();
+                self.status = Some(Status {
+                    text: format!(
+                        "Imported {rows} rows totalling {} from {file}{undo}",
+                        total.full()
+                    ),
+                    error: false,
+                });
+                self.reload_after_write()
             }
             Action::Progress { done, total } => {
                 if let Mode::Progress {

@@ -132,19 +132,27 @@ pub fn run(
                 },
             };
         }
-        Effect::Import { path } => {
-            progress(0, 0);
-            return Action::Failed {
-                title: "Import".into(),
-                lines: vec![format!(
-                    "Importing {} from the TUI is not in this build yet: use `outturn actual add` for now",
-                    path.display()
-                )],
-            };
-        }
+        Effect::Import { path } => return import(conn, &path, progress),
         Effect::Write { op, undoing } => return write(conn, op, undoing),
     };
     r.unwrap_or_else(|err| failed("Could not load", err))
+}
+
+/// Imports a ledger CSV (all rows or none), reporting progress as (bytes read, file size).
+fn import(conn: &mut Connection, path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Action {
+    let opts = crate::io::import::ActualsOptions::default();
+    match crate::io::import::import_actuals(conn, path, &opts, progress) {
+        Ok(o) => Action::Imported {
+            file: o.file_name,
+            rows: o.rows,
+            total: o.total,
+            batch_id: o.batch_id,
+        },
+        Err(err) => Action::Failed {
+            title: format!("Nothing was imported from {}", path.display()),
+            lines: err.lines(),
+        },
+    }
 }
 
 fn absolute(path: &Path) -> PathBuf {
