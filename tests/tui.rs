@@ -527,3 +527,265 @@ fn help_and_footer_come_from_the_keymap() {
         "x is only on the Report screen"
     );
 }
+
+/// Types `text` into the focused field of the open form.
+fn type_text(app: &mut App, conn: &mut Connection, text: &str) {
+    for c in text.chars() {
+        key(app, conn, KeyCode::Char(c));
+    }
+}
+
+/// Every actual's reference and amount, in ledger order (straight from the database).
+fn ledger(conn: &Connection) -> Vec<(String, i64)> {
+    let mut st = conn
+        .prepare("SELECT reference, amount_pence FROM actual ORDER BY date, id")
+        .unwrap();
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn import_a_ledger_csv_from_the_actuals_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("ledger-2022-08.csv");
+    std::fs::write(
+        &good,
+        "Date,Programme,Phase,Supplier,Description,Reference,Amount\n\
+         01/08/2022,WIR-SCP,DT1,Acme Ltd,Laptops,IMP-1,\"£1,200.00\"\n\
+         15/08/2022,WIR-SCP,DT1,Acme Ltd,Credit note,IMP-2,(200.50)\n",
+    )
+    .unwrap();
+    let (mut app, mut conn) = demo_app(80, 24);
+    show(&mut app, &mut conn, Screen::Actuals);
+    // 2022-23 holds the two Microsoft invoices before the import.
+    assert_eq!(app.actuals.total, 2);
+    key(&mut app, &mut conn, KeyCode::Char('i'));
+    type_text(&mut app, &mut conn, &good.display().to_string());
+    key(&mut app, &mut conn, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal);
+    // £1,200.00 - £200.50 = £999.50 over two rows.
+    let status = &app.status.as_ref().unwrap().text;
+    assert!(
+        status.starts_with("Imported 2 rows totalling £999.50 from ledger-2022-08.csv"),
+        "{status}"
+    );
+    // The list is reloaded: 2 + 2 rows in 2022-23, the August rows first by date.
+    assert_eq!(app.actuals.total, 4);
+    let refs: Vec<&str> = app
+        .actuals
+        .rows
+        .iter()
+        .map(|a| a.reference.as_str())
+        .collect();
+    assert_eq!(refs, ["IMP-1", "IMP-2", "MS-INV-0001", "MS-INV-0002"]);
+    // DT1 in 2022-23 as at P5 now has £999.50 actual to date.
+    let f = app.figures.as_ref().unwrap();
+    assert_eq!(f.report.rows[0].actual_to_date.plain(), "999.50");
+
+    // A bad amount on line 3: a popup names it, and nothing is written.
+    let before = ledger(&conn);
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "Date,Programme,Phase,Supplier,Description,Reference,Amount\n\
+         02/08/2022,WIR-SCP,DT1,Acme Ltd,Laptops,BAD-1,100.00\n\
+         03/08/2022,WIR-SCP,DT1,Acme Ltd,Laptops,BAD-2,12.345\n",
+    )
+    .unwrap();
+    key(&mut app, &mut conn, KeyCode::Char('i'));
+    type_text(&mut app, &mut conn, &bad.display().to_string());
+    key(&mut app, &mut conn, KeyCode::Enter);
+    match &app.mode {
+        Mode::Message {
+            title,
+            lines,
+            error,
+            ..
+        } => {
+            assert!(error);
+            assert!(title.starts_with("Nothing was imported"), "{title}");
+            assert!(lines[0].starts_with("line 3, column Amount:"), "{lines:?}");
+            assert!(lines[0].contains("12.345"), "{lines:?}");
+            assert!(lines.last().unwrap().contains("1 problem"), "{lines:?}");
+        }
+        other => panic!("an error popup: {other:?}"),
+    }
+    let term = render(&app, 80, 24, false);
+    assert!(text_of(&term).contains("line 3, column Amount"));
+    assert_eq!(ledger(&conn), before, "nothing written");
+    key(&mut app, &mut conn, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.actuals.total, 4);
+}
+
+/// The import gauge is redrawn from the import's progress (bytes read of the file's size).
+#[test]
+fn import_progress_redraws_the_gauge() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.csv");
+    let csv = "Date,Programme,Phase,Supplier,Description,Reference,Amount\n\
+               01/08/2022,WIR-SCP,DT1,Acme Ltd,Laptops,P-1,10.00\n";
+    std::fs::write(&path, csv).unwrap();
+    let (mut app, mut conn) = demo_app(80, 24);
+    show(&mut app, &mut conn, Screen::Actuals);
+    key(&mut app, &mut conn, KeyCode::Char('i'));
+    type_text(&mut app, &mut conn, &path.display().to_string());
+    let mut seen = Vec::new();
+    let submit = Action::Command(Command::Submit);
+    outturn::tui::handle_with(&mut app, &mut conn, submit, &mut |app| {
+        if let Mode::Progress { done, total, .. } = &app.mode {
+            let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+            term.draw(|f| ui::draw(f, app, today(), Theme { colour: false }))
+                .unwrap();
+            seen.push((*done, *total, text_of(&term).contains("Importing")));
+        }
+    });
+    // The file is 58 + 51 = 109 bytes (header line, one row, each with its newline).
+    let size = csv.len() as u64;
+    assert_eq!(size, 109);
+    assert!(!seen.is_empty());
+    assert!(
+        seen.iter()
+            .all(|(d, t, drawn)| *d <= *t && *t == size && *drawn),
+        "{seen:?}"
+    );
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+/// Clears the focused form field and types `text`.
+fn retype(app: &mut App, conn: &mut Connection, text: &str) {
+    for _ in 0..60 {
+        key(app, conn, KeyCode::Backspace);
+    }
+    type_text(app, conn, text);
+}
+
+#[test]
+fn edit_an_actual_undo_it_and_meet_a_stale_version() {
+    let (mut app, mut conn) = demo_app(80, 24);
+    show(&mut app, &mut conn, Screen::Actuals);
+    let first = app.actuals.get(0).unwrap().clone();
+    assert_eq!(first.reference, "MS-INV-0001");
+    let (old_amount, old_date) = (first.amount, first.date);
+    // Enter opens the edit form, filled in with the row as read.
+    key(&mut app, &mut conn, KeyCode::Enter);
+    match &app.mode {
+        Mode::Form(f) => {
+            let values: Vec<&str> = f.fields.iter().map(|f| f.value.as_str()).collect();
+            assert_eq!(values[0], outturn::domain::calendar::uk_date(old_date));
+            assert_eq!(values[1], first.supplier);
+            assert_eq!(values[3], "MS-INV-0001");
+            assert_eq!(values[4], old_amount.full());
+        }
+        other => panic!("the edit form: {other:?}"),
+    }
+    // The same inline validation as adding: a third decimal place is refused on the amount.
+    for _ in 0..4 {
+        key(&mut app, &mut conn, KeyCode::Tab);
+    }
+    retype(&mut app, &mut conn, "1.005");
+    key(&mut app, &mut conn, KeyCode::Enter);
+    match &app.mode {
+        Mode::Form(f) => {
+            assert_eq!(f.focus, 4);
+            assert!(f.fields[4].error.as_deref().unwrap().contains("1.005"));
+        }
+        other => panic!("the form stays open: {other:?}"),
+    }
+    retype(&mut app, &mut conn, "£5,000.25");
+    key(&mut app, &mut conn, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal);
+    let saved = app.actuals.get(0).unwrap().clone();
+    assert_eq!(saved.id, first.id);
+    assert_eq!(saved.amount.plain(), "5000.25");
+    assert_eq!(saved.version, first.version + 1);
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Saved actual MS-INV-0001: £5,000.25"),
+        "{:?}",
+        app.status
+    );
+    // u puts the values back, as a further edit of the version just saved.
+    key(&mut app, &mut conn, KeyCode::Char('u'));
+    let back = app.actuals.get(0).unwrap().clone();
+    assert_eq!(back.amount, old_amount);
+    assert_eq!(back.date, old_date);
+    assert_eq!(back.version, first.version + 2);
+    assert!(app.status.as_ref().unwrap().text.starts_with("Undone"));
+
+    // Someone else edits the row after the form is opened: saving is refused, naming who and
+    // when, and the row keeps their change.
+    key(&mut app, &mut conn, KeyCode::Char('e'));
+    {
+        let tx = store::write_tx(&mut conn).unwrap();
+        store::edit::edit_actual(
+            &tx,
+            first.id,
+            None,
+            &store::edit::ActualEdit {
+                amount: Some(outturn::domain::Money::from_pence(777)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    for _ in 0..4 {
+        key(&mut app, &mut conn, KeyCode::Tab);
+    }
+    retype(&mut app, &mut conn, "1.00");
+    key(&mut app, &mut conn, KeyCode::Enter);
+    match &app.mode {
+        Mode::Message { lines, error, .. } => {
+            assert!(error);
+            let who = store::current_user();
+            assert!(
+                lines[0].contains(&format!("changed by {who} at ")),
+                "{lines:?}"
+            );
+        }
+        other => panic!("a conflict message: {other:?}"),
+    }
+    let amount: i64 = conn
+        .query_row(
+            "SELECT amount_pence FROM actual WHERE id = ?1",
+            [first.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(amount, 777, "the other edit stands");
+    // The list is reloaded under the message: it shows their £7.77.
+    assert_eq!(app.actuals.get(0).unwrap().amount.plain(), "7.77");
+}
+
+/// Contracts: paid counts only invoices dated up to the TUI's today; later ones are outstanding.
+#[test]
+fn contract_paid_is_paid_to_today() {
+    let paid_on = |day: NaiveDate| {
+        let mut conn = demo_db();
+        let mut app = App::new(day, PathBuf::from("."));
+        handle(&mut app, &mut conn, Action::Resize(80, 24));
+        handle(&mut app, &mut conn, Action::Start);
+        show(&mut app, &mut conn, Screen::Contracts);
+        let r = &app.contracts.as_ref().unwrap()[0];
+        assert_eq!(r.contract.reference, "WIR-MS-2022-001");
+        (r.paid.full(), r.outstanding.full())
+    };
+    // 26/08/2022: the first invoice is dated 31/10/2022, so nothing is paid yet and the whole
+    // £1,378,513.09 is outstanding.
+    assert_eq!(
+        paid_on(today()),
+        ("£0.00".to_string(), "£1,378,513.09".to_string())
+    );
+    // 01/02/2023: MS-INV-0001 £229,752.18 + MS-INV-0002 £344,628.27 = £574,380.45 paid
+    // (MS-INV-0003, 28/04/2023, is not); outstanding £1,378,513.09 - £574,380.45 = £804,132.64.
+    assert_eq!(
+        paid_on(NaiveDate::from_ymd_opt(2023, 2, 1).unwrap()),
+        ("£574,380.45".to_string(), "£804,132.64".to_string())
+    );
+}

@@ -142,12 +142,20 @@ pub fn actuals_page(
     Ok(out)
 }
 
-/// What has been paid against each contract (every actual linked to it), by contract id.
-pub fn paid_by_contract(conn: &Connection) -> Result<HashMap<i64, Money>> {
+/// What has been paid against each contract, by contract id: every actual linked to it dated on
+/// or before `through` (every actual when `None`).
+pub fn paid_by_contract(
+    conn: &Connection,
+    through: Option<NaiveDate>,
+) -> Result<HashMap<i64, Money>> {
     let mut st = conn.prepare_cached(
-        "SELECT contract_id, sum(amount_pence) FROM actual WHERE contract_id IS NOT NULL GROUP BY contract_id",
+        "SELECT contract_id, sum(amount_pence) FROM actual
+         WHERE contract_id IS NOT NULL AND (?1 IS NULL OR date <= ?1) GROUP BY contract_id",
     )?;
-    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+    let through = through.map(|d| d.format("%Y-%m-%d").to_string());
+    let rows = st.query_map([through], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })?;
     let mut out = HashMap::new();
     for r in rows {
         let (id, pence) = r?;

@@ -15,6 +15,7 @@ use crate::domain::report::{Rag, Report, ReportRow};
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::audit::AuditEvent;
 use crate::store::browse::PageRequest;
+use crate::store::edit::ActualEdit;
 use crate::store::entities::ActualFilter;
 
 /// Rows fetched per page of actuals (at least twice the tallest list).
@@ -124,7 +125,7 @@ pub struct BudgetData {
 #[derive(Debug, Clone)]
 pub struct ContractRow {
     pub contract: Contract,
-    /// Every actual against the contract.
+    /// The actuals against the contract dated up to the TUI's today.
     pub paid: Money,
     /// Profile (with exercised extensions) less paid, floored at zero.
     pub outstanding: Money,
@@ -198,6 +199,11 @@ pub enum FormKind {
     Export,
     Import,
     AddActual,
+    /// Editing actual `id` as read at `version`.
+    EditActual {
+        id: i64,
+        version: i64,
+    },
     AddAllocation,
     Reprofile,
     Vire,
@@ -267,6 +273,12 @@ pub enum WriteOp {
         amount: Money,
     },
     DeleteActual(Box<Actual>),
+    /// Change actual `id`, as read at `version` (a newer version is a conflict).
+    EditActual {
+        id: i64,
+        version: i64,
+        edit: ActualEdit,
+    },
     AddAllocation {
         phase: String,
         first_fy: FinancialYear,
@@ -398,7 +410,14 @@ pub enum Action {
         field: usize,
         message: String,
     },
-    /// Import progress.
+    /// An import finished: every row of `file` was written as batch `batch_id`.
+    Imported {
+        file: String,
+        rows: u64,
+        total: Money,
+        batch_id: Option<i64>,
+    },
+    /// Import progress: bytes read of the file's size.
     Progress {
         done: u64,
         total: u64,
@@ -575,6 +594,25 @@ impl App {
                 }
                 vec![]
             }
+            Action::Imported {
+                file,
+                rows,
+                total,
+                batch_id,
+            } => {
+                self.mode = Mode::Normal;
+                let undo = batch_id
+                    .map(|b| format!(" (batch {b}; `outturn import undo {b}` removes it)"))
+                    .unwrap_or_default();
+                self.status = Some(Status {
+                    text: format!(
+                        "Imported {rows} rows totalling {} from {file}{undo}",
+                        total.full()
+                    ),
+                    error: false,
+                });
+                self.reload_after_write()
+            }
             Action::Progress { done, total } => {
                 if let Mode::Progress {
                     done: d, total: t, ..
@@ -587,7 +625,12 @@ impl App {
             }
             Action::Failed { title, lines } => {
                 self.fail(&title, lines);
-                vec![]
+                if self.screen == Screen::Actuals && self.actuals.loaded {
+                    // Show the rows as they are now (after a conflict, the other person's change).
+                    vec![self.actuals_window()]
+                } else {
+                    vec![]
+                }
             }
         }
     }
@@ -786,6 +829,13 @@ impl App {
             }
             Command::Approve | Command::Reject => self.decide(c == Command::Approve),
             Command::Exercise => self.exercise(),
+            Command::Edit => {
+                let Some(a) = self.actuals.get(self.actuals.cursor) else {
+                    return vec![];
+                };
+                self.mode = Mode::Form(edit_actual_form(a));
+                vec![]
+            }
             Command::Delete => {
                 let Some(a) = self.actuals.get(self.actuals.cursor).cloned() else {
                     return vec![];
@@ -812,7 +862,7 @@ impl App {
                 }],
                 None => {
                     self.status = Some(Status {
-                        text: "Nothing to undo: only adding or deleting an actual in this session can be undone here".into(),
+                        text: "Nothing to undo: only adding, editing or deleting an actual in this session can be undone here".into(),
                         error: false,
                     });
                     vec![]
@@ -1017,18 +1067,23 @@ impl App {
         if self.screen == Screen::Actuals {
             // Keep the place: reload the window at the cursor.
             out.retain(|e| !matches!(e, Effect::LoadActuals { .. }));
-            out.push(Effect::LoadActuals {
-                filter: self.actuals.filter.clone(),
-                request: if self.actuals.top == 0 {
-                    PageRequest::First
-                } else {
-                    PageRequest::Offset(self.actuals.top)
-                },
-                start: StartAt::At(self.actuals.top),
-                count: true,
-            });
+            out.push(self.actuals_window());
         }
         out
+    }
+
+    /// Reloads the actuals window where it is (recounting the total).
+    fn actuals_window(&self) -> Effect {
+        Effect::LoadActuals {
+            filter: self.actuals.filter.clone(),
+            request: if self.actuals.top == 0 {
+                PageRequest::First
+            } else {
+                PageRequest::Offset(self.actuals.top)
+            },
+            start: StartAt::At(self.actuals.top),
+            count: true,
+        }
     }
 
     fn change_year(&mut self, next: bool) -> Vec<Effect> {
@@ -1410,6 +1465,42 @@ pub fn filter_label(f: &ActualFilter, phase: &str) -> String {
     parts.join(", ")
 }
 
+/// The edit form for an actual, filled in with its values as read (phase and contract are shown
+/// in the title: they are not edited here).
+pub fn edit_actual_form(a: &Actual) -> Form {
+    let contract = a
+        .contract_reference
+        .as_deref()
+        .map(|c| format!(", contract {c}"))
+        .unwrap_or_default();
+    Form {
+        kind: FormKind::EditActual {
+            id: a.id,
+            version: a.version,
+        },
+        title: format!(
+            "Edit actual {} ({}/{}{contract})",
+            a.reference, a.programme_code, a.phase_code
+        ),
+        fields: vec![
+            Field::new(
+                "Date",
+                crate::domain::calendar::uk_date(a.date),
+                "26/08/2022",
+            ),
+            Field::new("Supplier", a.supplier.clone(), "Microsoft Limited"),
+            Field::new("Description", a.description.clone(), "Call-off services"),
+            Field::new("Reference", a.reference.clone(), "INV-0004"),
+            Field::new(
+                "Amount",
+                a.amount.full(),
+                "£12,500.00 or (12.50) for a credit",
+            ),
+        ],
+        focus: 0,
+    }
+}
+
 /// Validates a form with the same parsers as the command line; the error names the field.
 pub fn form_effect(form: &Form, app: &App) -> Result<Effect, (usize, String)> {
     use crate::domain::calendar::parse_date;
@@ -1474,6 +1565,26 @@ pub fn form_effect(form: &Form, app: &App) -> Result<Effect, (usize, String)> {
                     description: v(4),
                     reference: v(5),
                     amount,
+                },
+                undoing: false,
+            })
+        }
+        FormKind::EditActual { id, version } => {
+            // The same checks as adding: a real date, a supplier, an exact amount.
+            let date = date(0)?;
+            let supplier = required(1)?;
+            let amount = money(4)?;
+            Ok(Effect::Write {
+                op: WriteOp::EditActual {
+                    id,
+                    version,
+                    edit: ActualEdit {
+                        amount: Some(amount),
+                        date: Some(date),
+                        supplier: Some(supplier),
+                        description: Some(v(2)),
+                        reference: Some(v(3)),
+                    },
                 },
                 undoing: false,
             })

@@ -75,7 +75,9 @@ pub fn run(
             })
         })()
         .map(|b| Action::Loaded(Loaded::Budget(b))),
-        Effect::LoadContracts => load_contracts(conn).map(|c| Action::Loaded(Loaded::Contracts(c))),
+        Effect::LoadContracts => {
+            load_contracts(conn, today).map(|c| Action::Loaded(Loaded::Contracts(c)))
+        }
         Effect::LoadAudit => audit::list(
             conn,
             &audit::AuditFilter {
@@ -132,19 +134,27 @@ pub fn run(
                 },
             };
         }
-        Effect::Import { path } => {
-            progress(0, 0);
-            return Action::Failed {
-                title: "Import".into(),
-                lines: vec![format!(
-                    "Importing {} from the TUI is not in this build yet: use `outturn actual add` for now",
-                    path.display()
-                )],
-            };
-        }
+        Effect::Import { path } => return import(conn, &path, progress),
         Effect::Write { op, undoing } => return write(conn, op, undoing),
     };
     r.unwrap_or_else(|err| failed("Could not load", err))
+}
+
+/// Imports a ledger CSV (all rows or none), reporting progress as (bytes read, file size).
+fn import(conn: &mut Connection, path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Action {
+    let opts = crate::io::import::ActualsOptions::default();
+    match crate::io::import::import_actuals(conn, path, &opts, progress) {
+        Ok(o) => Action::Imported {
+            file: o.file_name,
+            rows: o.rows,
+            total: o.total,
+            batch_id: o.batch_id,
+        },
+        Err(err) => Action::Failed {
+            title: format!("Nothing was imported from {}", path.display()),
+            lines: err.lines(),
+        },
+    }
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -364,12 +374,14 @@ fn load_register(conn: &Connection) -> store::Result<Register> {
     })
 }
 
-fn load_contracts(conn: &Connection) -> store::Result<Vec<ContractRow>> {
+/// Every contract with what was paid against it up to `today` (an invoice dated later is not
+/// paid yet, so it still counts as outstanding).
+fn load_contracts(conn: &Connection, today: NaiveDate) -> store::Result<Vec<ContractRow>> {
     let frameworks: HashMap<String, Option<NaiveDate>> = e::list_frameworks(conn)?
         .into_iter()
         .map(|f| (f.name.clone(), f.end()))
         .collect();
-    let paid = browse::paid_by_contract(conn)?;
+    let paid = browse::paid_by_contract(conn, Some(today))?;
     let mut out = Vec::new();
     for c in e::list_contracts(conn, None, None)? {
         let profile = e::contract_profile(conn, &c)?;
@@ -444,7 +456,15 @@ fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
             undo: if undoing { None } else { undo },
         },
         Err(err) => match (&op, &err) {
+            (WriteOp::EditActual { .. }, StoreError::Conflict(_)) => Action::Failed {
+                title: "Not saved: someone else changed this actual".into(),
+                lines: vec![
+                    describe(&err),
+                    "Your changes were not saved: the list now shows the actual as they saved it; press e to edit it again.".into(),
+                ],
+            },
             (WriteOp::AddActual { .. }, _)
+            | (WriteOp::EditActual { .. }, _)
             | (WriteOp::AddAllocation { .. }, _)
             | (WriteOp::AddChange { .. }, _)
                 if err.is_user_error() =>
@@ -479,6 +499,7 @@ fn describe(err: &StoreError) -> String {
 fn form_field_for(op: &WriteOp, err: &StoreError) -> usize {
     let field = match err {
         StoreError::Invalid { field, .. } | StoreError::NotFound { field, .. } => field.as_str(),
+        StoreError::Closed(_) => "date",
         _ => "",
     };
     match op {
@@ -487,6 +508,13 @@ fn form_field_for(op: &WriteOp, err: &StoreError) -> usize {
             "--amount" => 6,
             "date" => 0,
             _ => 1,
+        },
+        WriteOp::EditActual { .. } => match field {
+            "--amount" => 4,
+            "--supplier" => 1,
+            "--description" => 2,
+            "--reference" => 3,
+            _ => 0,
         },
         WriteOp::AddAllocation { .. } => match field {
             "--amount" => 3,
@@ -583,6 +611,33 @@ fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoS
                         description: a.description.clone(),
                         reference: a.reference.clone(),
                         amount: a.amount,
+                    },
+                }),
+            ))
+        }
+        WriteOp::EditActual { id, version, edit } => {
+            let before = e::get_actual(conn, *id)?;
+            let after = crate::store::edit::edit_actual(conn, *id, Some(*version), edit)?;
+            Ok((
+                format!(
+                    "Saved actual {}: {} dated {}",
+                    after.reference,
+                    after.amount.bracketed(),
+                    crate::domain::calendar::uk_date(after.date)
+                ),
+                Some(UndoStep {
+                    what: format!("editing actual {}", after.reference),
+                    // Back to the values as read, from the version just saved.
+                    op: WriteOp::EditActual {
+                        id: *id,
+                        version: after.version,
+                        edit: crate::store::edit::ActualEdit {
+                            amount: Some(before.amount),
+                            date: Some(before.date),
+                            supplier: Some(before.supplier),
+                            description: Some(before.description),
+                            reference: Some(before.reference),
+                        },
                     },
                 }),
             ))

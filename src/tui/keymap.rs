@@ -107,6 +107,7 @@ pub enum Command {
     Reprofile,
     Vire,
     Delete,
+    Edit,
     Undo,
     Import,
     // In a form or popup.
@@ -317,6 +318,13 @@ pub static BINDINGS: &[Binding] = &[
         Command::Add,
         "add",
         Scope::On(&[S::Actuals, S::Budget]),
+        true,
+    ),
+    b(
+        &[k('e'), code(KeyCode::Enter)],
+        Command::Edit,
+        "edit the actual",
+        Scope::On(&[S::Actuals]),
         true,
     ),
     b(

@@ -11,7 +11,7 @@ pub mod ui;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use crossterm::event::{self, Event};
@@ -23,11 +23,35 @@ use ui::Theme;
 /// Applies an action and runs every effect it leads to, feeding results back, until none remain.
 /// The loop, the tests and the benchmark all drive the app through this.
 pub fn handle(app: &mut App, conn: &mut Connection, action: Action) {
+    handle_with(app, conn, action, &mut |_| {});
+}
+
+/// How often a long effect (an import) redraws its progress.
+const PROGRESS_REDRAW: Duration = Duration::from_millis(100);
+
+/// [`handle`], calling `redraw` with the app as progress arrives from a long effect (at most
+/// every 100 ms), so the gauge moves while the import runs on this thread.
+pub fn handle_with(
+    app: &mut App,
+    conn: &mut Connection,
+    action: Action,
+    redraw: &mut dyn FnMut(&App),
+) {
     let mut queue = VecDeque::from([action]);
     while let Some(a) = queue.pop_front() {
-        for effect in app.update(a) {
+        let effects = app.update(a);
+        for effect in effects {
             let today = app.today;
-            queue.push_back(effects::run(conn, today, effect, &mut |_, _| {}));
+            let mut last: Option<Instant> = None;
+            let mut progress = |done: u64, total: u64| {
+                app.update(Action::Progress { done, total });
+                if last.is_none_or(|t| t.elapsed() >= PROGRESS_REDRAW) {
+                    redraw(app);
+                    last = Some(Instant::now());
+                }
+            };
+            let result = effects::run(conn, today, effect, &mut progress);
+            queue.push_back(result);
         }
     }
 }
@@ -60,7 +84,10 @@ pub fn run(mut conn: Connection, today: NaiveDate, export_dir: PathBuf) -> anyho
             match event::read()? {
                 Event::Key(key) => {
                     if let Some(action) = keymap::action_for_key(&app, &key) {
-                        handle(&mut app, &mut conn, action);
+                        handle_with(&mut app, &mut conn, action, &mut |app| {
+                            // A failed redraw only loses a frame of the gauge.
+                            let _ = terminal.draw(|f| ui::draw(f, app, today, theme));
+                        });
                     } else if app.size.0 < ui::MIN_WIDTH || app.size.1 < ui::MIN_HEIGHT {
                         // Too small to draw: q still quits (handled above); nothing else to do.
                     }

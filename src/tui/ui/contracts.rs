@@ -66,7 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Theme
             "Reference",
             "Supplier",
             "Value",
-            "Paid",
+            "Paid to today",
             "Outstanding",
             "Framework ends",
         ],
@@ -106,7 +106,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Theme
             )),
         ]),
         Line::from(vec![
-            Span::styled("Paid to date ", t.heading()),
+            Span::styled("Paid to today ", t.heading()),
             money(r.paid, t),
             Span::styled("  outstanding commitment ", t.heading()),
             money(r.outstanding, t),

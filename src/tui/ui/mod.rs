@@ -324,7 +324,11 @@ fn draw_popup(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
                             .title(format!(" {label} ")),
                     )
                     .percent(pct)
-                    .label(format!("{done} of {total} lines")),
+                    .label(format!(
+                        "{} of {} KiB read",
+                        done.div_ceil(1024),
+                        total.div_ceil(1024)
+                    )),
                 r,
             );
         }
