@@ -653,6 +653,29 @@ struct CrashCase {
     prepare: fn(&Path) -> PathBuf,
     args: fn(&Path) -> Vec<String>,
     state: fn(&Path) -> State,
+    /// The span of kill delays in ms, from the undisturbed run's duration.
+    span: fn(Duration) -> u64,
+}
+
+/// Delays from 0 to twice the undisturbed run (at most 200 ms), so kills land before, during
+/// and after a short write.
+fn short_span(took: Duration) -> u64 {
+    (took.as_millis() as u64 * 2).clamp(5, 200)
+}
+
+/// How the kills of one case came out.
+#[derive(Debug, Default, Clone)]
+struct Outcomes {
+    /// The kill delays (ms) that left nothing.
+    none_delays: Vec<u64>,
+    /// The database held none of the write.
+    none: u32,
+    /// The database held all of it.
+    whole: u32,
+    /// Of `none`, how many kills landed while the process was still running (mid-write).
+    mid_none: u32,
+    /// Of `whole`, how many kills landed while the process was still running (after its commit).
+    mid_whole: u32,
 }
 
 fn counts(db: &Path) -> State {
@@ -671,8 +694,8 @@ fn counts(db: &Path) -> State {
 
 /// Runs `case` to completion once (to learn its duration and final state), then `iterations`
 /// times killed with SIGKILL after a random delay; every time, `outturn check` passes and the
-/// state is all or nothing. Returns (nothing, whole) counts.
-fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> (u32, u32) {
+/// state is all or nothing.
+fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> Outcomes {
     let dir = tempfile::tempdir().unwrap();
     let db = (case.prepare)(dir.path());
     let before = (case.state)(&db);
@@ -685,11 +708,10 @@ fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> (u32,
     assert!(o.status.success(), "{}: {}", case.name, stderr(&o));
     let after = (case.state)(&db);
     assert_ne!(before, after, "{}: the batch changed nothing", case.name);
-    // Delays from 0 to twice the undisturbed run (at most 200 ms), so kills land before, during
-    // and after the write; the first is immediate and the last lets it finish.
-    let span = (took.as_millis() as u64 * 2).clamp(5, 200);
+    // The first kill is immediate and the last lets it finish.
+    let span = (case.span)(took);
     let mut rng = Rng(seed);
-    let (mut none, mut whole) = (0, 0);
+    let mut out = Outcomes::default();
     for i in 0..iterations {
         let dir = tempfile::tempdir().unwrap();
         let db = (case.prepare)(dir.path());
@@ -705,6 +727,7 @@ fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> (u32,
             .spawn()
             .expect("spawn outturn");
         std::thread::sleep(Duration::from_millis(delay));
+        let running = matches!(child.try_wait(), Ok(None));
         let _ = child.kill(); // SIGKILL; an error means it had already finished.
         let _ = child.wait();
         if db.exists() {
@@ -712,9 +735,12 @@ fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> (u32,
         }
         let state = (case.state)(&db);
         if state == before {
-            none += 1;
+            out.none += 1;
+            out.none_delays.push(delay);
+            out.mid_none += u32::from(running);
         } else if state == after {
-            whole += 1;
+            out.whole += 1;
+            out.mid_whole += u32::from(running);
         } else {
             panic!(
                 "{} (seed {seed}, kill after {delay} ms): half-written: {state:?}, \
@@ -724,15 +750,23 @@ fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> (u32,
         }
     }
     assert!(
-        none >= 1 && whole >= 1,
-        "{}: {none} none, {whole} whole",
-        case.name
+        out.none >= 1 && out.whole >= 1,
+        "{}: {} none, {} whole",
+        case.name,
+        out.none,
+        out.whole
     );
     eprintln!(
-        "{}: {iterations} kills within {span} ms: {none} left nothing, {whole} the whole batch",
-        case.name
+        "{}: {iterations} kills within {span} ms (undisturbed run {} ms): {} left nothing \
+         ({} of them mid-run), {} the whole batch ({} of them mid-run)",
+        case.name,
+        took.as_millis(),
+        out.none,
+        out.mid_none,
+        out.whole,
+        out.mid_whole
     );
-    (none, whole)
+    out
 }
 
 fn db_arg(dir: &Path) -> Vec<String> {
@@ -756,6 +790,7 @@ fn killed_bulk_writes_leave_all_or_nothing() {
                 a
             },
             state: counts,
+            span: short_span,
         },
         // Restoring a backup over a database: the target is the old one or the backup, whole.
         CrashCase {
@@ -789,13 +824,186 @@ fn killed_bulk_writes_leave_all_or_nothing() {
                 a
             },
             state: counts,
+            span: short_span,
         },
-        // When `outturn import actuals FILE` lands, add it here: prepare a demo database and a
-        // CSV of a few thousand rows; args `import actuals FILE`; state: counts.
     ];
     for case in &cases {
         kill_at_random_moments(case, 20, seed);
     }
+}
+
+/// Rows in the crash test's ledger file: 30,000 generated lines make a file of about 2.6 MB,
+/// above the 2.4 MB (20,000 rows at 120 bytes) from which an import takes the bulk path.
+const CRASH_ROWS: &str = "30000";
+
+/// A demo database with the generated programme and phases, and the generated ledger file,
+/// made once: `before.db` (file not imported), `after.db` (imported as batch 2), `actuals.csv`.
+fn import_template() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("rely-import-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("before.db");
+        ok(&db, &["init", "--demo"]);
+        let gen_dir = dir.join("gen");
+        let g = gen_dir.to_str().unwrap();
+        ok(
+            &db,
+            &[
+                "gen",
+                "--actuals",
+                CRASH_ROWS,
+                "--phases",
+                "4",
+                "--out",
+                g,
+                "--create-programmes",
+            ],
+        );
+        let budgets = gen_dir.join("budgets.csv");
+        ok(
+            &db,
+            &[
+                "import",
+                "budgets",
+                budgets.to_str().unwrap(),
+                "--create-missing",
+            ],
+        );
+        std::fs::rename(gen_dir.join("actuals.csv"), dir.join("actuals.csv")).unwrap();
+        let size = std::fs::metadata(dir.join("actuals.csv")).unwrap().len();
+        assert!(
+            size >= 2_400_000,
+            "the file must take the bulk path: {size} bytes"
+        );
+        std::fs::copy(&db, dir.join("after.db")).unwrap();
+        let csv = dir.join("actuals.csv");
+        let out = ok(
+            &dir.join("after.db"),
+            &["import", "actuals", csv.to_str().unwrap()],
+        );
+        assert!(out.starts_with("Imported 30,000 rows"), "{out}");
+        dir
+    })
+}
+
+/// The indexes and triggers on `actual`, as SQL, in name order.
+fn actual_schema(conn: &rusqlite::Connection) -> Vec<String> {
+    conn.prepare(
+        "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master
+         WHERE tbl_name = 'actual' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name",
+    )
+    .unwrap()
+    .query_map([], |r| r.get(0))
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// For imports and undos: the counts, the batches (and how many are undone), the running totals;
+/// and the schema on `actual` must be a fresh database's whatever happened.
+fn import_state(db: &Path) -> State {
+    let conn = outturn::store::open_existing(db).unwrap();
+    let fresh = outturn::store::open_in_memory().unwrap();
+    assert_eq!(
+        actual_schema(&conn),
+        actual_schema(&fresh),
+        "{}",
+        db.display()
+    );
+    assert_eq!(actual_schema(&fresh).len(), 7, "4 indexes and 3 triggers");
+    let q = |s: &str| -> i64 { conn.query_row(s, [], |r| r.get(0)).unwrap() };
+    vec![
+        q("SELECT count(*) FROM actual"),
+        q("SELECT coalesce(sum(amount_pence), 0) FROM actual"),
+        q("SELECT count(*) FROM import_batch"),
+        q("SELECT count(*) FROM import_batch WHERE undone_at IS NOT NULL"),
+        q("SELECT count(*) FROM audit"),
+        q("SELECT coalesce(sum(amount_pence), 0) FROM actual_total"),
+    ]
+}
+
+fn copy_template(name: &str, dir: &Path) -> PathBuf {
+    let db = dir.join("x.db");
+    std::fs::copy(import_template().join(name), &db).unwrap();
+    db
+}
+
+/// Delays across the whole undisturbed run and a little beyond, so most kills land mid-import.
+fn long_span(took: Duration) -> u64 {
+    took.as_millis() as u64 * 6 / 5
+}
+
+#[test]
+fn killed_imports_and_undos_leave_all_or_nothing() {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64 | 1)
+        .unwrap_or(0x9E37_79B9_7F4A_7C15);
+    let cases = [
+        // 30,000 rows on the bulk path: indexes dropped and rebuilt, the totals trigger
+        // suspended and the totals added in one pass, all in one transaction.
+        CrashCase {
+            name: "import actuals",
+            prepare: |dir| copy_template("before.db", dir),
+            args: |dir| {
+                let mut a = db_arg(dir);
+                let csv = import_template().join("actuals.csv");
+                a.extend(["import".into(), "actuals".into(), csv.display().to_string()]);
+                a
+            },
+            state: import_state,
+            span: long_span,
+        },
+        // Undoing that batch: 30,000 deletes, each through the totals trigger.
+        CrashCase {
+            name: "import undo",
+            prepare: |dir| copy_template("after.db", dir),
+            args: |dir| {
+                let mut a = db_arg(dir);
+                a.extend(["import".into(), "undo".into(), "2".into()]);
+                a
+            },
+            state: import_state,
+            span: long_span,
+        },
+    ];
+    // How long the import runs before its write transaction: a file of the same size whose
+    // header is wrong is read whole (SHA-256, encoding) and refused before the transaction.
+    let bad_header = import_template().join("bad-header.csv");
+    let text = std::fs::read_to_string(import_template().join("actuals.csv")).unwrap();
+    std::fs::write(&bad_header, text.replacen("Date", "Datum", 1)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = copy_template("before.db", dir.path());
+    let t = Instant::now();
+    let o = run(&db, &["import", "actuals", bad_header.to_str().unwrap()]);
+    let before_tx = t.elapsed().as_millis() as u64;
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+
+    let import = kill_at_random_moments(&cases[0], 20, seed);
+    let in_tx = import
+        .none_delays
+        .iter()
+        .filter(|&&d| d > before_tx * 3 / 2)
+        .count();
+    eprintln!(
+        "import actuals: the file is read in {before_tx} ms before the transaction; \
+         {in_tx} kills that left nothing landed after 1.5 times that, inside the bulk transaction \
+         (delays of those that left nothing: {:?})",
+        import.none_delays
+    );
+    assert!(
+        in_tx >= 3,
+        "too few kills landed inside the import's transaction: {import:?} (seed {seed})"
+    );
+    let undo = kill_at_random_moments(&cases[1], 12, seed ^ 0x5555);
+    assert!(
+        undo.mid_none >= 1,
+        "no kill landed mid-undo: {undo:?} (seed {seed})"
+    );
+    let _ = std::fs::remove_dir_all(import_template());
 }
 
 // ---------------------------------------------------------------------------------------------
