@@ -1445,3 +1445,264 @@ proptest! {
         prop_assert_eq!(Period::parse(&p.label()).ok(), Some(p));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 8. Fuzzing the CSV import of actuals
+// ---------------------------------------------------------------------------------------------
+
+/// Cells that are nearly right, right, or hostile, for every column of a ledger line.
+fn fuzz_cell() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        // Dates: good, impossible (31/02/2018), American, ISO, two-digit years.
+        proptest::sample::select(vec![
+            "30/11/2017",
+            "31/02/2018",
+            "29/02/2020",
+            "29/02/2019",
+            "2017-12-01",
+            "12/31/2017",
+            "01/04/18",
+            "1/4/2018",
+            "00/00/0000",
+            "31/12/9999",
+            "2022-08-26",
+        ])
+        .prop_map(|s| s.as_bytes().to_vec()),
+        // Programme, phase and contract codes the demo has, and some it has not.
+        proptest::sample::select(vec![
+            "WOL-DTP",
+            "WIR-SCP",
+            "PH1",
+            "PH2",
+            "ICT",
+            "FUT",
+            "DT1",
+            "NOPE",
+            "WIR-MS-2022-001",
+            "C-999",
+            "",
+        ])
+        .prop_map(|s| s.as_bytes().to_vec()),
+        // Amounts: good, bracketed, foreign, too precise, huge, scientific.
+        proptest::sample::select(vec![
+            "100.00",
+            "£1,234.56",
+            "(5.00)",
+            "-0.01",
+            "0",
+            "1.234,56",
+            "12.345",
+            "1e5",
+            "99999999999999999999",
+            "92233720368547758.07",
+            "-92233720368547758.08",
+            "£9,999,999,999,999.99",
+            "\u{a3}3.0m",
+            " 7 ",
+        ])
+        .prop_map(|s| s.as_bytes().to_vec()),
+        // Text with quotes, commas, line breaks and a raw Windows-1252 pound sign (0xA3).
+        proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b'"', b',', b'\r', b'\n', 0xA3, b' ', b'=', b'1']),
+            0..12,
+        ),
+        // A long field.
+        (1usize..6000).prop_map(|n| vec![b'x'; n]),
+        // Anything at all.
+        proptest::collection::vec(any::<u8>(), 0..16),
+    ]
+}
+
+/// A ledger file: a header (usually right) and lines of cells, then random bytes dropped in
+/// (quotes, commas, CR, LF, 0xA3); or bytes with no shape at all.
+fn fuzz_file() -> impl Strategy<Value = Vec<u8>> {
+    let header = prop_oneof![
+        4 => Just("Date,Programme,Phase,Contract,Supplier,Description,Reference,Amount".to_string()),
+        1 => Just("Date,Phase,Supplier,Description,Reference,Amount".to_string()),
+        1 => near("[A-Za-z, \"]{0,40}"),
+    ];
+    let good_line = (
+        proptest::sample::select(vec!["30/11/2017", "01/12/2017", "15/03/2018", "2017-10-02"]),
+        proptest::sample::select(vec!["PH1", "PH2", "ICT"]),
+        0u32..100_000,
+    )
+        .prop_map(|(d, ph, p)| {
+            format!(
+                "{d},WOL-DTP,{ph},,Supplier,Item,REF-{p},{}.{:02}",
+                p / 100,
+                p % 100
+            )
+            .into_bytes()
+        });
+    let cells_line =
+        proptest::collection::vec(fuzz_cell(), 0..10).prop_map(|cells| cells.join(&b","[..]));
+    let line = prop_oneof![12 => good_line, 1 => cells_line];
+    let shaped = (
+        any::<bool>(),
+        header,
+        proptest::collection::vec(line, 0..12),
+        any::<bool>(),
+        prop_oneof![
+            2 => Just(Vec::new()),
+            1 => proptest::collection::vec(
+                (
+                    any::<prop::sample::Index>(),
+                    proptest::sample::select(vec![b'"', b',', b'\r', b'\n', 0xA3, 0]),
+                ),
+                1..4,
+            ),
+        ],
+    )
+        .prop_map(|(bom, header, lines, crlf, inserts)| {
+            let mut out = Vec::new();
+            if bom {
+                out.extend_from_slice(b"\xEF\xBB\xBF");
+            }
+            out.extend_from_slice(header.as_bytes());
+            for l in lines {
+                out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+                out.extend_from_slice(&l);
+            }
+            for (at, byte) in inserts {
+                let at = at.index(out.len() + 1);
+                out.insert(at, byte);
+            }
+            out
+        });
+    prop_oneof![
+        5 => shaped,
+        1 => proptest::collection::vec(any::<u8>(), 0..400),
+    ]
+}
+
+/// What an import may change, to compare before and after.
+fn ledger_state(conn: &rusqlite::Connection) -> Vec<i64> {
+    let q = |s: &str| -> i64 { conn.query_row(s, [], |r| r.get(0)).unwrap() };
+    vec![
+        q("SELECT count(*) FROM actual"),
+        q("SELECT coalesce(sum(amount_pence), 0) FROM actual"),
+        q("SELECT count(*) FROM import_batch"),
+        q("SELECT count(*) FROM audit"),
+        q("SELECT coalesce(sum(amount_pence), 0) FROM actual_total"),
+        q("SELECT count(*) FROM actual_total"),
+        q("SELECT count(*) FROM sqlite_master"),
+    ]
+}
+
+thread_local! {
+    /// The demo database, loaded once; each case starts from a copy of it.
+    static DEMO: rusqlite::Connection = {
+        let mut conn = outturn::store::open_in_memory().unwrap();
+        let tx = outturn::store::write_tx(&mut conn).unwrap();
+        outturn::io::demo::load_all(&tx).unwrap();
+        tx.commit().unwrap();
+        conn
+    };
+    static FUZZ_DIR: tempfile::TempDir = tempfile::tempdir().unwrap();
+}
+
+fn demo_copy() -> rusqlite::Connection {
+    let mut conn = outturn::store::open_in_memory().unwrap();
+    DEMO.with(|demo| {
+        rusqlite::backup::Backup::new(demo, &mut conn)
+            .unwrap()
+            .run_to_completion(1_000, Duration::ZERO, None)
+            .unwrap()
+    });
+    conn
+}
+
+/// Fuzz cases run by [`import_of_any_file_is_all_or_nothing`].
+const FUZZ_CASES: u32 = 3_000;
+
+/// Importing any file never panics: it either succeeds with the batch wholly present (its
+/// rows, total, batch record and one audit event, and `check` clean) or fails with the
+/// database exactly as it was.
+#[test]
+fn import_of_any_file_is_all_or_nothing() {
+    let strategy = (
+        fuzz_file(),
+        proptest::bool::weighted(0.1),
+        any::<bool>(),
+        prop_oneof![
+            6 => Just(None),
+            1 => proptest::sample::select(vec![Some("utf-8"), Some("windows-1252"), Some("latin9")]),
+        ],
+    );
+    // (imported, dry runs, refused)
+    let tally = std::cell::Cell::new((0u32, 0u32, 0u32));
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(FUZZ_CASES)
+    });
+    let result = runner.run(&strategy, |(bytes, dry_run, skip_duplicates, encoding)| {
+        let mut conn = demo_copy();
+        let path = FUZZ_DIR.with(|d| d.path().join("ledger.csv"));
+        std::fs::write(&path, &bytes).unwrap();
+        let before = ledger_state(&conn);
+        let schema = actual_schema(&conn);
+        let opts = outturn::io::import::ActualsOptions {
+            map: Vec::new(),
+            dry_run,
+            skip_duplicates,
+            encoding: encoding.map(str::to_string),
+        };
+        let result = outturn::io::import::import_actuals(&mut conn, &path, &opts, &mut |_, _| {});
+        let after = ledger_state(&conn);
+        prop_assert_eq!(actual_schema(&conn), schema);
+        let (mut imported, mut dry, mut refused) = tally.get();
+        match result {
+            Ok(o) if o.dry_run => {
+                dry += 1;
+                prop_assert_eq!(after, before);
+            }
+            Ok(o) => {
+                imported += 1;
+                let batch = o.batch_id.unwrap();
+                let q = |s: &str| -> i64 { conn.query_row(s, [batch], |r| r.get(0)).unwrap() };
+                // Count and sum grow by exactly the batch; one batch record and one audit event.
+                prop_assert!(o.rows > 0);
+                prop_assert_eq!(after[0], before[0] + o.rows as i64);
+                prop_assert_eq!(after[1], before[1] + o.total.pence());
+                prop_assert_eq!(after[2], before[2] + 1);
+                prop_assert_eq!(after[3], before[3] + 1);
+                prop_assert_eq!(after[4], before[4] + o.total.pence());
+                prop_assert_eq!(after[6], before[6]);
+                prop_assert_eq!(
+                    q("SELECT count(*) FROM actual WHERE batch_id = ?1"),
+                    o.rows as i64
+                );
+                prop_assert_eq!(
+                    q("SELECT coalesce(sum(amount_pence), 0) FROM actual WHERE batch_id = ?1"),
+                    o.total.pence()
+                );
+                prop_assert_eq!(
+                    q("SELECT rows FROM import_batch WHERE id = ?1"),
+                    o.rows as i64
+                );
+                prop_assert_eq!(
+                    q("SELECT total_pence FROM import_batch WHERE id = ?1"),
+                    o.total.pence()
+                );
+                let report = outturn::store::check::run(&conn).unwrap();
+                prop_assert!(report.is_clean(), "{:?}", report.findings);
+            }
+            Err(_) => {
+                refused += 1;
+                prop_assert_eq!(after, before);
+            }
+        }
+        tally.set((imported, dry, refused));
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    let (imported, dry, refused) = tally.get();
+    eprintln!(
+        "import fuzz: {FUZZ_CASES} files: {imported} imported, {dry} dry runs, {refused} refused"
+    );
+    // The generator must reach both outcomes often, or the test proves little.
+    assert!(imported >= FUZZ_CASES / 20, "{imported} imported");
+    assert!(refused >= FUZZ_CASES / 4, "{refused} refused");
+}
