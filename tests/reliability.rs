@@ -108,7 +108,7 @@ fn audit_count(db: &Path) -> i64 {
 fn check_is_clean(db: &Path) {
     let o = run(db, &["check"]);
     assert!(
-        o.status.success() && stdout(&o) == "ok: 8 checks passed\n",
+        o.status.success() && stdout(&o) == "ok: 10 checks passed\n",
         "check: {}{}",
         stdout(&o),
         stderr(&o)
@@ -653,6 +653,29 @@ struct CrashCase {
     prepare: fn(&Path) -> PathBuf,
     args: fn(&Path) -> Vec<String>,
     state: fn(&Path) -> State,
+    /// The span of kill delays in ms, from the undisturbed run's duration.
+    span: fn(Duration) -> u64,
+}
+
+/// Delays from 0 to twice the undisturbed run (at most 200 ms), so kills land before, during
+/// and after a short write.
+fn short_span(took: Duration) -> u64 {
+    (took.as_millis() as u64 * 2).clamp(5, 200)
+}
+
+/// How the kills of one case came out.
+#[derive(Debug, Default, Clone)]
+struct Outcomes {
+    /// The kill delays (ms) that left nothing.
+    none_delays: Vec<u64>,
+    /// The database held none of the write.
+    none: u32,
+    /// The database held all of it.
+    whole: u32,
+    /// Of `none`, how many kills landed while the process was still running (mid-write).
+    mid_none: u32,
+    /// Of `whole`, how many kills landed while the process was still running (after its commit).
+    mid_whole: u32,
 }
 
 fn counts(db: &Path) -> State {
@@ -671,8 +694,8 @@ fn counts(db: &Path) -> State {
 
 /// Runs `case` to completion once (to learn its duration and final state), then `iterations`
 /// times killed with SIGKILL after a random delay; every time, `outturn check` passes and the
-/// state is all or nothing. Returns (nothing, whole) counts.
-fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> (u32, u32) {
+/// state is all or nothing.
+fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> Outcomes {
     let dir = tempfile::tempdir().unwrap();
     let db = (case.prepare)(dir.path());
     let before = (case.state)(&db);
@@ -685,11 +708,10 @@ fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> (u32,
     assert!(o.status.success(), "{}: {}", case.name, stderr(&o));
     let after = (case.state)(&db);
     assert_ne!(before, after, "{}: the batch changed nothing", case.name);
-    // Delays from 0 to twice the undisturbed run (at most 200 ms), so kills land before, during
-    // and after the write; the first is immediate and the last lets it finish.
-    let span = (took.as_millis() as u64 * 2).clamp(5, 200);
+    // The first kill is immediate and the last lets it finish.
+    let span = (case.span)(took);
     let mut rng = Rng(seed);
-    let (mut none, mut whole) = (0, 0);
+    let mut out = Outcomes::default();
     for i in 0..iterations {
         let dir = tempfile::tempdir().unwrap();
         let db = (case.prepare)(dir.path());
@@ -705,6 +727,7 @@ fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> (u32,
             .spawn()
             .expect("spawn outturn");
         std::thread::sleep(Duration::from_millis(delay));
+        let running = matches!(child.try_wait(), Ok(None));
         let _ = child.kill(); // SIGKILL; an error means it had already finished.
         let _ = child.wait();
         if db.exists() {
@@ -712,9 +735,12 @@ fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> (u32,
         }
         let state = (case.state)(&db);
         if state == before {
-            none += 1;
+            out.none += 1;
+            out.none_delays.push(delay);
+            out.mid_none += u32::from(running);
         } else if state == after {
-            whole += 1;
+            out.whole += 1;
+            out.mid_whole += u32::from(running);
         } else {
             panic!(
                 "{} (seed {seed}, kill after {delay} ms): half-written: {state:?}, \
@@ -724,15 +750,23 @@ fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> (u32,
         }
     }
     assert!(
-        none >= 1 && whole >= 1,
-        "{}: {none} none, {whole} whole",
-        case.name
+        out.none >= 1 && out.whole >= 1,
+        "{}: {} none, {} whole",
+        case.name,
+        out.none,
+        out.whole
     );
     eprintln!(
-        "{}: {iterations} kills within {span} ms: {none} left nothing, {whole} the whole batch",
-        case.name
+        "{}: {iterations} kills within {span} ms (undisturbed run {} ms): {} left nothing \
+         ({} of them mid-run), {} the whole batch ({} of them mid-run)",
+        case.name,
+        took.as_millis(),
+        out.none,
+        out.mid_none,
+        out.whole,
+        out.mid_whole
     );
-    (none, whole)
+    out
 }
 
 fn db_arg(dir: &Path) -> Vec<String> {
@@ -756,6 +790,7 @@ fn killed_bulk_writes_leave_all_or_nothing() {
                 a
             },
             state: counts,
+            span: short_span,
         },
         // Restoring a backup over a database: the target is the old one or the backup, whole.
         CrashCase {
@@ -789,13 +824,186 @@ fn killed_bulk_writes_leave_all_or_nothing() {
                 a
             },
             state: counts,
+            span: short_span,
         },
-        // When `outturn import actuals FILE` lands, add it here: prepare a demo database and a
-        // CSV of a few thousand rows; args `import actuals FILE`; state: counts.
     ];
     for case in &cases {
         kill_at_random_moments(case, 20, seed);
     }
+}
+
+/// Rows in the crash test's ledger file: 30,000 generated lines make a file of about 2.6 MB,
+/// above the 2.4 MB (20,000 rows at 120 bytes) from which an import takes the bulk path.
+const CRASH_ROWS: &str = "30000";
+
+/// A demo database with the generated programme and phases, and the generated ledger file,
+/// made once: `before.db` (file not imported), `after.db` (imported as batch 2), `actuals.csv`.
+fn import_template() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("rely-import-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("before.db");
+        ok(&db, &["init", "--demo"]);
+        let gen_dir = dir.join("gen");
+        let g = gen_dir.to_str().unwrap();
+        ok(
+            &db,
+            &[
+                "gen",
+                "--actuals",
+                CRASH_ROWS,
+                "--phases",
+                "4",
+                "--out",
+                g,
+                "--create-programmes",
+            ],
+        );
+        let budgets = gen_dir.join("budgets.csv");
+        ok(
+            &db,
+            &[
+                "import",
+                "budgets",
+                budgets.to_str().unwrap(),
+                "--create-missing",
+            ],
+        );
+        std::fs::rename(gen_dir.join("actuals.csv"), dir.join("actuals.csv")).unwrap();
+        let size = std::fs::metadata(dir.join("actuals.csv")).unwrap().len();
+        assert!(
+            size >= 2_400_000,
+            "the file must take the bulk path: {size} bytes"
+        );
+        std::fs::copy(&db, dir.join("after.db")).unwrap();
+        let csv = dir.join("actuals.csv");
+        let out = ok(
+            &dir.join("after.db"),
+            &["import", "actuals", csv.to_str().unwrap()],
+        );
+        assert!(out.starts_with("Imported 30,000 rows"), "{out}");
+        dir
+    })
+}
+
+/// The indexes and triggers on `actual`, as SQL, in name order.
+fn actual_schema(conn: &rusqlite::Connection) -> Vec<String> {
+    conn.prepare(
+        "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master
+         WHERE tbl_name = 'actual' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name",
+    )
+    .unwrap()
+    .query_map([], |r| r.get(0))
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// For imports and undos: the counts, the batches (and how many are undone), the running totals;
+/// and the schema on `actual` must be a fresh database's whatever happened.
+fn import_state(db: &Path) -> State {
+    let conn = outturn::store::open_existing(db).unwrap();
+    let fresh = outturn::store::open_in_memory().unwrap();
+    assert_eq!(
+        actual_schema(&conn),
+        actual_schema(&fresh),
+        "{}",
+        db.display()
+    );
+    assert_eq!(actual_schema(&fresh).len(), 7, "4 indexes and 3 triggers");
+    let q = |s: &str| -> i64 { conn.query_row(s, [], |r| r.get(0)).unwrap() };
+    vec![
+        q("SELECT count(*) FROM actual"),
+        q("SELECT coalesce(sum(amount_pence), 0) FROM actual"),
+        q("SELECT count(*) FROM import_batch"),
+        q("SELECT count(*) FROM import_batch WHERE undone_at IS NOT NULL"),
+        q("SELECT count(*) FROM audit"),
+        q("SELECT coalesce(sum(amount_pence), 0) FROM actual_total"),
+    ]
+}
+
+fn copy_template(name: &str, dir: &Path) -> PathBuf {
+    let db = dir.join("x.db");
+    std::fs::copy(import_template().join(name), &db).unwrap();
+    db
+}
+
+/// Delays across the whole undisturbed run and a little beyond, so most kills land mid-import.
+fn long_span(took: Duration) -> u64 {
+    took.as_millis() as u64 * 6 / 5
+}
+
+#[test]
+fn killed_imports_and_undos_leave_all_or_nothing() {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64 | 1)
+        .unwrap_or(0x9E37_79B9_7F4A_7C15);
+    let cases = [
+        // 30,000 rows on the bulk path: indexes dropped and rebuilt, the totals trigger
+        // suspended and the totals added in one pass, all in one transaction.
+        CrashCase {
+            name: "import actuals",
+            prepare: |dir| copy_template("before.db", dir),
+            args: |dir| {
+                let mut a = db_arg(dir);
+                let csv = import_template().join("actuals.csv");
+                a.extend(["import".into(), "actuals".into(), csv.display().to_string()]);
+                a
+            },
+            state: import_state,
+            span: long_span,
+        },
+        // Undoing that batch: 30,000 deletes, each through the totals trigger.
+        CrashCase {
+            name: "import undo",
+            prepare: |dir| copy_template("after.db", dir),
+            args: |dir| {
+                let mut a = db_arg(dir);
+                a.extend(["import".into(), "undo".into(), "2".into()]);
+                a
+            },
+            state: import_state,
+            span: long_span,
+        },
+    ];
+    // How long the import runs before its write transaction: a file of the same size whose
+    // header is wrong is read whole (SHA-256, encoding) and refused before the transaction.
+    let bad_header = import_template().join("bad-header.csv");
+    let text = std::fs::read_to_string(import_template().join("actuals.csv")).unwrap();
+    std::fs::write(&bad_header, text.replacen("Date", "Datum", 1)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = copy_template("before.db", dir.path());
+    let t = Instant::now();
+    let o = run(&db, &["import", "actuals", bad_header.to_str().unwrap()]);
+    let before_tx = t.elapsed().as_millis() as u64;
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+
+    let import = kill_at_random_moments(&cases[0], 20, seed);
+    let in_tx = import
+        .none_delays
+        .iter()
+        .filter(|&&d| d > before_tx * 3 / 2)
+        .count();
+    eprintln!(
+        "import actuals: the file is read in {before_tx} ms before the transaction; \
+         {in_tx} kills that left nothing landed after 1.5 times that, inside the bulk transaction \
+         (delays of those that left nothing: {:?})",
+        import.none_delays
+    );
+    assert!(
+        in_tx >= 3,
+        "too few kills landed inside the import's transaction: {import:?} (seed {seed})"
+    );
+    let undo = kill_at_random_moments(&cases[1], 12, seed ^ 0x5555);
+    assert!(
+        undo.mid_none >= 1,
+        "no kill landed mid-undo: {undo:?} (seed {seed})"
+    );
+    let _ = std::fs::remove_dir_all(import_template());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -853,6 +1061,40 @@ fn check_names_each_kind_of_corruption_in_one_line() {
                 "audit: event 3 is missing (next is 4)",
                 "audit: event 4 does not follow the event before it",
             ],
+        ),
+        (
+            // Actual 1 (£212,400.00, 2017-18 P8, phase 3, no contract) is its total's only actual.
+            "UPDATE actual_total SET amount_pence = amount_pence + 1 WHERE fy = 2017 AND phase_id = 3 AND period = 8",
+            &["actual totals: 2017-18 P8 phase id 3 (no contract) holds £212,400.01 over 1 actual, but its actuals add up to £212,400.00 over 1 actual"],
+        ),
+        (
+            "UPDATE actual_total SET n = 3 WHERE fy = 2017 AND phase_id = 3 AND period = 8",
+            &["actual totals: 2017-18 P8 phase id 3 (no contract) holds £212,400.00 over 3 actuals, but its actuals add up to £212,400.00 over 1 actual"],
+        ),
+        (
+            // A stale total: nothing is filed under 2019-20.
+            "INSERT INTO actual_total(fy, phase_id, period, contract_id, amount_pence, n) VALUES (2019, 2, 1, 0, 500, 2)",
+            &["actual totals: 2019-20 P1 phase id 2 (no contract) holds £5.00 over 2 actuals, but there are no actuals there"],
+        ),
+        (
+            // Actual 8: £229,752.18 on contract 1 in 2022-23 P7.
+            "DELETE FROM actual_total WHERE fy = 2022 AND period = 7",
+            &["actual totals: 2022-23 P7 phase id 5 (contract id 1) has no running total, but its actuals add up to £229,752.18 over 1 actual"],
+        ),
+        (
+            "DROP TRIGGER actual_total_insert",
+            &["schema: the trigger actual_total_insert on actual is missing: restore a backup taken before it went"],
+        ),
+        (
+            "DROP INDEX actual_dup; DROP INDEX actual_date",
+            &[
+                "schema: the index actual_date on actual is missing: restore a backup taken before it went",
+                "schema: the index actual_dup on actual is missing: restore a backup taken before it went",
+            ],
+        ),
+        (
+            "DROP INDEX actual_dup; CREATE INDEX actual_dup ON actual(reference)",
+            &["schema: the index actual_dup on actual differs from Outturn's definition: restore a backup"],
         ),
     ];
     for (i, (corruption, expected)) in cases.iter().enumerate() {
@@ -1202,4 +1444,265 @@ proptest! {
         let p = Period::new(n).unwrap();
         prop_assert_eq!(Period::parse(&p.label()).ok(), Some(p));
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Fuzzing the CSV import of actuals
+// ---------------------------------------------------------------------------------------------
+
+/// Cells that are nearly right, right, or hostile, for every column of a ledger line.
+fn fuzz_cell() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        // Dates: good, impossible (31/02/2018), American, ISO, two-digit years.
+        proptest::sample::select(vec![
+            "30/11/2017",
+            "31/02/2018",
+            "29/02/2020",
+            "29/02/2019",
+            "2017-12-01",
+            "12/31/2017",
+            "01/04/18",
+            "1/4/2018",
+            "00/00/0000",
+            "31/12/9999",
+            "2022-08-26",
+        ])
+        .prop_map(|s| s.as_bytes().to_vec()),
+        // Programme, phase and contract codes the demo has, and some it has not.
+        proptest::sample::select(vec![
+            "WOL-DTP",
+            "WIR-SCP",
+            "PH1",
+            "PH2",
+            "ICT",
+            "FUT",
+            "DT1",
+            "NOPE",
+            "WIR-MS-2022-001",
+            "C-999",
+            "",
+        ])
+        .prop_map(|s| s.as_bytes().to_vec()),
+        // Amounts: good, bracketed, foreign, too precise, huge, scientific.
+        proptest::sample::select(vec![
+            "100.00",
+            "£1,234.56",
+            "(5.00)",
+            "-0.01",
+            "0",
+            "1.234,56",
+            "12.345",
+            "1e5",
+            "99999999999999999999",
+            "92233720368547758.07",
+            "-92233720368547758.08",
+            "£9,999,999,999,999.99",
+            "\u{a3}3.0m",
+            " 7 ",
+        ])
+        .prop_map(|s| s.as_bytes().to_vec()),
+        // Text with quotes, commas, line breaks and a raw Windows-1252 pound sign (0xA3).
+        proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b'"', b',', b'\r', b'\n', 0xA3, b' ', b'=', b'1']),
+            0..12,
+        ),
+        // A long field.
+        (1usize..6000).prop_map(|n| vec![b'x'; n]),
+        // Anything at all.
+        proptest::collection::vec(any::<u8>(), 0..16),
+    ]
+}
+
+/// A ledger file: a header (usually right) and lines of cells, then random bytes dropped in
+/// (quotes, commas, CR, LF, 0xA3); or bytes with no shape at all.
+fn fuzz_file() -> impl Strategy<Value = Vec<u8>> {
+    let header = prop_oneof![
+        4 => Just("Date,Programme,Phase,Contract,Supplier,Description,Reference,Amount".to_string()),
+        1 => Just("Date,Phase,Supplier,Description,Reference,Amount".to_string()),
+        1 => near("[A-Za-z, \"]{0,40}"),
+    ];
+    let good_line = (
+        proptest::sample::select(vec!["30/11/2017", "01/12/2017", "15/03/2018", "2017-10-02"]),
+        proptest::sample::select(vec!["PH1", "PH2", "ICT"]),
+        0u32..100_000,
+    )
+        .prop_map(|(d, ph, p)| {
+            format!(
+                "{d},WOL-DTP,{ph},,Supplier,Item,REF-{p},{}.{:02}",
+                p / 100,
+                p % 100
+            )
+            .into_bytes()
+        });
+    let cells_line =
+        proptest::collection::vec(fuzz_cell(), 0..10).prop_map(|cells| cells.join(&b","[..]));
+    let line = prop_oneof![12 => good_line, 1 => cells_line];
+    let shaped = (
+        any::<bool>(),
+        header,
+        proptest::collection::vec(line, 0..12),
+        any::<bool>(),
+        prop_oneof![
+            2 => Just(Vec::new()),
+            1 => proptest::collection::vec(
+                (
+                    any::<prop::sample::Index>(),
+                    proptest::sample::select(vec![b'"', b',', b'\r', b'\n', 0xA3, 0]),
+                ),
+                1..4,
+            ),
+        ],
+    )
+        .prop_map(|(bom, header, lines, crlf, inserts)| {
+            let mut out = Vec::new();
+            if bom {
+                out.extend_from_slice(b"\xEF\xBB\xBF");
+            }
+            out.extend_from_slice(header.as_bytes());
+            for l in lines {
+                out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+                out.extend_from_slice(&l);
+            }
+            for (at, byte) in inserts {
+                let at = at.index(out.len() + 1);
+                out.insert(at, byte);
+            }
+            out
+        });
+    prop_oneof![
+        5 => shaped,
+        1 => proptest::collection::vec(any::<u8>(), 0..400),
+    ]
+}
+
+/// What an import may change, to compare before and after.
+fn ledger_state(conn: &rusqlite::Connection) -> Vec<i64> {
+    let q = |s: &str| -> i64 { conn.query_row(s, [], |r| r.get(0)).unwrap() };
+    vec![
+        q("SELECT count(*) FROM actual"),
+        q("SELECT coalesce(sum(amount_pence), 0) FROM actual"),
+        q("SELECT count(*) FROM import_batch"),
+        q("SELECT count(*) FROM audit"),
+        q("SELECT coalesce(sum(amount_pence), 0) FROM actual_total"),
+        q("SELECT count(*) FROM actual_total"),
+        q("SELECT count(*) FROM sqlite_master"),
+    ]
+}
+
+thread_local! {
+    /// The demo database, loaded once; each case starts from a copy of it.
+    static DEMO: rusqlite::Connection = {
+        let mut conn = outturn::store::open_in_memory().unwrap();
+        let tx = outturn::store::write_tx(&mut conn).unwrap();
+        outturn::io::demo::load_all(&tx).unwrap();
+        tx.commit().unwrap();
+        conn
+    };
+    static FUZZ_DIR: tempfile::TempDir = tempfile::tempdir().unwrap();
+}
+
+fn demo_copy() -> rusqlite::Connection {
+    let mut conn = outturn::store::open_in_memory().unwrap();
+    DEMO.with(|demo| {
+        rusqlite::backup::Backup::new(demo, &mut conn)
+            .unwrap()
+            .run_to_completion(1_000, Duration::ZERO, None)
+            .unwrap()
+    });
+    conn
+}
+
+/// Fuzz cases run by [`import_of_any_file_is_all_or_nothing`].
+const FUZZ_CASES: u32 = 3_000;
+
+/// Importing any file never panics: it either succeeds with the batch wholly present (its
+/// rows, total, batch record and one audit event, and `check` clean) or fails with the
+/// database exactly as it was.
+#[test]
+fn import_of_any_file_is_all_or_nothing() {
+    let strategy = (
+        fuzz_file(),
+        proptest::bool::weighted(0.1),
+        any::<bool>(),
+        prop_oneof![
+            6 => Just(None),
+            1 => proptest::sample::select(vec![Some("utf-8"), Some("windows-1252"), Some("latin9")]),
+        ],
+    );
+    // (imported, dry runs, refused)
+    let tally = std::cell::Cell::new((0u32, 0u32, 0u32));
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(FUZZ_CASES)
+    });
+    let result = runner.run(&strategy, |(bytes, dry_run, skip_duplicates, encoding)| {
+        let mut conn = demo_copy();
+        let path = FUZZ_DIR.with(|d| d.path().join("ledger.csv"));
+        std::fs::write(&path, &bytes).unwrap();
+        let before = ledger_state(&conn);
+        let schema = actual_schema(&conn);
+        let opts = outturn::io::import::ActualsOptions {
+            map: Vec::new(),
+            dry_run,
+            skip_duplicates,
+            encoding: encoding.map(str::to_string),
+        };
+        let result = outturn::io::import::import_actuals(&mut conn, &path, &opts, &mut |_, _| {});
+        let after = ledger_state(&conn);
+        prop_assert_eq!(actual_schema(&conn), schema);
+        let (mut imported, mut dry, mut refused) = tally.get();
+        match result {
+            Ok(o) if o.dry_run => {
+                dry += 1;
+                prop_assert_eq!(after, before);
+            }
+            Ok(o) => {
+                imported += 1;
+                let batch = o.batch_id.unwrap();
+                let q = |s: &str| -> i64 { conn.query_row(s, [batch], |r| r.get(0)).unwrap() };
+                // Count and sum grow by exactly the batch; one batch record and one audit event.
+                prop_assert!(o.rows > 0);
+                prop_assert_eq!(after[0], before[0] + o.rows as i64);
+                prop_assert_eq!(after[1], before[1] + o.total.pence());
+                prop_assert_eq!(after[2], before[2] + 1);
+                prop_assert_eq!(after[3], before[3] + 1);
+                prop_assert_eq!(after[4], before[4] + o.total.pence());
+                prop_assert_eq!(after[6], before[6]);
+                prop_assert_eq!(
+                    q("SELECT count(*) FROM actual WHERE batch_id = ?1"),
+                    o.rows as i64
+                );
+                prop_assert_eq!(
+                    q("SELECT coalesce(sum(amount_pence), 0) FROM actual WHERE batch_id = ?1"),
+                    o.total.pence()
+                );
+                prop_assert_eq!(
+                    q("SELECT rows FROM import_batch WHERE id = ?1"),
+                    o.rows as i64
+                );
+                prop_assert_eq!(
+                    q("SELECT total_pence FROM import_batch WHERE id = ?1"),
+                    o.total.pence()
+                );
+                let report = outturn::store::check::run(&conn).unwrap();
+                prop_assert!(report.is_clean(), "{:?}", report.findings);
+            }
+            Err(_) => {
+                refused += 1;
+                prop_assert_eq!(after, before);
+            }
+        }
+        tally.set((imported, dry, refused));
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    let (imported, dry, refused) = tally.get();
+    eprintln!(
+        "import fuzz: {FUZZ_CASES} files: {imported} imported, {dry} dry runs, {refused} refused"
+    );
+    // The generator must reach both outcomes often, or the test proves little.
+    assert!(imported >= FUZZ_CASES / 20, "{imported} imported");
+    assert!(refused >= FUZZ_CASES / 4, "{refused} refused");
 }

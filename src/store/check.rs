@@ -1,6 +1,8 @@
 //! `outturn check`: SQLite's own integrity and foreign-key checks plus the domain invariants that
 //! the write paths keep (profiles add up, actuals sit in the right period, no year moved below
-//! zero, the audit chain unbroken). Reads only; each finding is one line a person can act on.
+//! zero, the audit chain unbroken, the running totals in `actual_total` equal to the actuals, and
+//! every index and trigger on `actual` in place). Reads only; each finding is one line a person
+//! can act on.
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -269,12 +271,122 @@ fn closed_periods(conn: &Connection) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// How many differing running totals are listed before the rest are only counted.
+const MAX_TOTAL_LINES: usize = 20;
+
+/// `actual_total` holds exactly the grouped sums of `actual`: every (year, phase, period,
+/// contract) key, with the same amount and count, and no total left for actuals that are gone.
+fn actual_totals(conn: &Connection) -> Result<Vec<String>> {
+    let found = rows(
+        conn,
+        "SELECT fy, phase_id, period, contract_id, sum(t_amount), sum(t_n), sum(a_amount), sum(a_n)
+         FROM (SELECT fy, phase_id, period, contract_id, amount_pence AS t_amount, n AS t_n,
+                      0 AS a_amount, 0 AS a_n FROM actual_total
+               UNION ALL
+               SELECT fy, phase_id, period, coalesce(contract_id, 0), 0, 0, sum(amount_pence), count(*)
+               FROM actual GROUP BY fy, phase_id, period, coalesce(contract_id, 0))
+         GROUP BY fy, phase_id, period, contract_id
+         HAVING sum(t_amount) <> sum(a_amount) OR sum(t_n) <> sum(a_n)
+         ORDER BY fy, phase_id, period, contract_id",
+        |r| {
+            Ok([
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, i64>(7)?,
+            ])
+        },
+    )?;
+    let mut out: Vec<String> = found
+        .iter()
+        .take(MAX_TOTAL_LINES)
+        .map(|&[fy, phase, period, contract, held, held_n, sum, n]| {
+            let contract = match contract {
+                0 => "no contract".to_string(),
+                c => format!("contract id {c}"),
+            };
+            let key = format!("{} P{period} phase id {phase} ({contract})", fy_label(fy));
+            let actuals = |n: i64| match n {
+                1 => "1 actual".to_string(),
+                n => format!("{n} actuals"),
+            };
+            if held_n == 0 {
+                format!(
+                    "actual totals: {key} has no running total, but its actuals add up to {} over {}",
+                    pounds(sum),
+                    actuals(n)
+                )
+            } else if n == 0 {
+                format!(
+                    "actual totals: {key} holds {} over {}, but there are no actuals there",
+                    pounds(held),
+                    actuals(held_n)
+                )
+            } else {
+                format!(
+                    "actual totals: {key} holds {} over {}, but its actuals add up to {} over {}",
+                    pounds(held),
+                    actuals(held_n),
+                    pounds(sum),
+                    actuals(n)
+                )
+            }
+        })
+        .collect();
+    if found.len() > MAX_TOTAL_LINES {
+        out.push(format!(
+            "actual totals: {} more totals differ from their actuals",
+            found.len() - MAX_TOTAL_LINES
+        ));
+    }
+    Ok(out)
+}
+
+/// The indexes and triggers on `actual` that a fresh database has (bulk imports drop and rebuild
+/// them inside their transaction, so a crash must never leave one missing or changed).
+fn actual_schema(conn: &Connection) -> Result<Vec<String>> {
+    const OBJECTS: &str = "SELECT type, name, sql FROM sqlite_master
+         WHERE tbl_name = 'actual' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name";
+    let fresh = super::open_in_memory()?;
+    let want = rows(&fresh, OBJECTS, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let have = rows(conn, OBJECTS, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for (kind, name, sql) in &want {
+        match have.iter().find(|(k, n, _)| k == kind && n == name) {
+            None => out.push(format!(
+                "schema: the {kind} {name} on actual is missing: restore a backup taken before it went"
+            )),
+            Some((_, _, s)) if s != sql => out.push(format!(
+                "schema: the {kind} {name} on actual differs from Outturn's definition: restore a backup"
+            )),
+            Some(_) => {}
+        }
+    }
+    Ok(out)
+}
+
 /// One check: the findings it makes.
 type Check = fn(&Connection) -> Result<Vec<String>>;
 
 /// Runs every check. Reads only.
 pub fn run(conn: &Connection) -> Result<CheckReport> {
-    let checks: [(&str, Check); 8] = [
+    let checks: [(&str, Check); 10] = [
         ("integrity", integrity),
         ("foreign key", foreign_keys),
         ("allocations", allocation_profiles),
@@ -283,6 +395,8 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
         ("contracts", contract_profiles),
         ("closed periods", closed_periods),
         ("audit", audit::verify_chain),
+        ("actual totals", actual_totals),
+        ("schema", actual_schema),
     ];
     let mut report = CheckReport {
         checks: checks.len(),
@@ -314,6 +428,39 @@ mod tests {
         tx.commit().unwrap();
         let r = run(&conn).unwrap();
         assert_eq!(r.findings, Vec::<String>::new());
-        assert_eq!(r.checks, 8);
+        assert_eq!(r.checks, 10);
+    }
+
+    #[test]
+    fn many_wrong_totals_are_listed_up_to_a_limit_then_counted() {
+        let mut conn = open_in_memory().unwrap();
+        let tx = crate::store::write_tx(&mut conn).unwrap();
+        crate::io::demo::load_all(&tx).unwrap();
+        tx.commit().unwrap();
+        // 25 stale totals in 2030-31, phase 2, no contract: 20 listed and "5 more".
+        for p in 1..=12 {
+            for phase in [2, 3] {
+                conn.execute(
+                    "INSERT INTO actual_total VALUES (2030, ?1, ?2, 0, 100, 1)",
+                    [phase, p],
+                )
+                .unwrap();
+            }
+        }
+        conn.execute(
+            "INSERT INTO actual_total VALUES (2031, 2, 1, 0, 100, 1)",
+            [],
+        )
+        .unwrap();
+        let r = run(&conn).unwrap();
+        assert_eq!(r.findings.len(), MAX_TOTAL_LINES + 1, "{:?}", r.findings);
+        assert_eq!(
+            r.findings[0],
+            "actual totals: 2030-31 P1 phase id 2 (no contract) holds £1.00 over 1 actual, but there are no actuals there"
+        );
+        assert_eq!(
+            r.findings[MAX_TOTAL_LINES],
+            "actual totals: 5 more totals differ from their actuals"
+        );
     }
 }
