@@ -195,11 +195,7 @@ fn budgets_not_overdrawn(conn: &Connection) -> Result<Vec<String>> {
     for (phase, fy, name) in sides {
         // Same arithmetic as entities::approved_budget, over raw years so a bad year still shows.
         let have: i64 = conn.query_row(
-            "SELECT
-               coalesce((SELECT sum(p.amount_pence) FROM allocation_profile p JOIN allocation a ON a.id = p.allocation_id
-                         WHERE a.phase_id = ?1 AND p.fy = ?2 AND a.status = 'approved'), 0)
-             + coalesce((SELECT sum(amount_pence) FROM budget_change WHERE status = 'approved' AND to_phase_id = ?1 AND to_fy = ?2), 0)
-             - coalesce((SELECT sum(amount_pence) FROM budget_change WHERE status = 'approved' AND from_phase_id = ?1 AND from_fy = ?2), 0)",
+            crate::store::entities::APPROVED_BUDGET_SQL,
             [phase, fy],
             |r| r.get(0),
         )?;

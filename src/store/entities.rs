@@ -717,14 +717,17 @@ pub struct NewChange {
     pub reason: String,
 }
 
-/// The budget a phase has in a year from approved allocations and approved changes (any date).
-pub fn approved_budget(conn: &Connection, phase_id: i64, fy: FinancialYear) -> Result<Money> {
-    let pence: i64 = conn.query_row(
-        "SELECT
+/// Pence of approved allocations plus approved changes for phase ?1 in FY ?2 (any date).
+pub(crate) const APPROVED_BUDGET_SQL: &str = "SELECT
            coalesce((SELECT sum(p.amount_pence) FROM allocation_profile p JOIN allocation a ON a.id = p.allocation_id
                      WHERE a.phase_id = ?1 AND p.fy = ?2 AND a.status = 'approved'), 0)
          + coalesce((SELECT sum(amount_pence) FROM budget_change WHERE status = 'approved' AND to_phase_id = ?1 AND to_fy = ?2), 0)
-         - coalesce((SELECT sum(amount_pence) FROM budget_change WHERE status = 'approved' AND from_phase_id = ?1 AND from_fy = ?2), 0)",
+         - coalesce((SELECT sum(amount_pence) FROM budget_change WHERE status = 'approved' AND from_phase_id = ?1 AND from_fy = ?2), 0)";
+
+/// The budget a phase has in a year from approved allocations and approved changes (any date).
+pub fn approved_budget(conn: &Connection, phase_id: i64, fy: FinancialYear) -> Result<Money> {
+    let pence: i64 = conn.query_row(
+        APPROVED_BUDGET_SQL,
         params![phase_id, fy.start_year()],
         |r| r.get(0),
     )?;
