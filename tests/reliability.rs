@@ -913,7 +913,7 @@ fn import_state(db: &Path) -> State {
         "{}",
         db.display()
     );
-    assert_eq!(actual_schema(&fresh).len(), 7, "4 indexes and 3 triggers");
+    assert_eq!(actual_schema(&fresh).len(), 6, "3 indexes and 3 triggers");
     let q = |s: &str| -> i64 { conn.query_row(s, [], |r| r.get(0)).unwrap() };
     vec![
         q("SELECT count(*) FROM actual"),
@@ -1086,15 +1086,15 @@ fn check_names_each_kind_of_corruption_in_one_line() {
             &["schema: the trigger actual_total_insert on actual is missing: restore a backup taken before it went"],
         ),
         (
-            "DROP INDEX actual_dup; DROP INDEX actual_date",
+            "DROP INDEX actual_phase_date; DROP INDEX actual_date",
             &[
                 "schema: the index actual_date on actual is missing: restore a backup taken before it went",
-                "schema: the index actual_dup on actual is missing: restore a backup taken before it went",
+                "schema: the index actual_phase_date on actual is missing: restore a backup taken before it went",
             ],
         ),
         (
-            "DROP INDEX actual_dup; CREATE INDEX actual_dup ON actual(reference)",
-            &["schema: the index actual_dup on actual differs from Outturn's definition: restore a backup"],
+            "DROP INDEX actual_date; CREATE INDEX actual_date ON actual(reference)",
+            &["schema: the index actual_date on actual differs from Outturn's definition: restore a backup"],
         ),
     ];
     for (i, (corruption, expected)) in cases.iter().enumerate() {
@@ -1116,7 +1116,7 @@ fn check_names_each_kind_of_corruption_in_one_line() {
         let conn = rusqlite::Connection::open(&db).unwrap();
         (
             conn.query_row(
-                "SELECT rootpage FROM sqlite_master WHERE name = 'actual_dup'",
+                "SELECT rootpage FROM sqlite_master WHERE name = 'actual_date'",
                 [],
                 |r| r.get(0),
             )

@@ -156,7 +156,7 @@ pub struct DuplicateActual {
 }
 
 /// The rows of batch `batch_id` that duplicate an actual with id up to `held_through` (the last
-/// id before the batch), in one query over the `(reference, date)` index.
+/// id before the batch), in one query over the `(phase_id, date)` index.
 pub fn duplicates_of_batch(
     conn: &Connection,
     batch_id: i64,

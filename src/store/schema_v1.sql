@@ -164,10 +164,10 @@ CREATE TABLE actual (
     batch_id     INTEGER REFERENCES import_batch(id),
     version      INTEGER NOT NULL DEFAULT 1
 );
--- A phase's actuals in date order (drill-down, filters); a year is a date range.
+-- A phase's actuals in date order (drill-down, filters, duplicate detection on import); a year
+-- is a date range.
 CREATE INDEX actual_phase_date ON actual(phase_id, date);
 CREATE INDEX actual_contract ON actual(contract_id, date, amount_pence) WHERE contract_id IS NOT NULL;
-CREATE INDEX actual_dup ON actual(reference, date);
 -- Browsing actuals in date order (the TUI pages through them by key, never by loading them all).
 CREATE INDEX actual_date ON actual(date);
 
