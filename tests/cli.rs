@@ -515,3 +515,23 @@ fn reprofile_moves_budget_between_years() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("£2,600,000.00"), "{}", stderr(&o));
 }
+
+#[test]
+fn the_interface_without_a_terminal_says_so() {
+    let (_d, db) = demo_db();
+    for args in [vec![], vec!["demo"]] {
+        let o = bin()
+            .arg("--db")
+            .arg(&db)
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains("the interface needs a terminal"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -65,6 +65,13 @@ pub fn theme_from_env() -> Theme {
 
 /// Runs the TUI on an open database until the officer quits.
 pub fn run(mut conn: Connection, today: NaiveDate, export_dir: PathBuf) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(crate::cli::UserError(
+            "the interface needs a terminal: run `outturn` in one, or use the subcommands in scripts (see `outturn --help`)".into(),
+        )
+        .into());
+    }
     let theme = theme_from_env();
     // Installs a panic hook that restores the terminal before the panic message prints.
     let mut terminal = ratatui::try_init()?;
