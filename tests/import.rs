@@ -876,3 +876,25 @@ fn lines_are_physical_with_blank_lines_lf_and_no_final_line_end() {
     );
     assert_eq!(snapshot(&conn), before);
 }
+
+#[test]
+fn a_quote_left_open_to_the_end_names_the_line_it_starts_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("open-quote.csv");
+    // Line 1 header, line 2 opens a quote that never closes: the rest of the file is one cell.
+    std::fs::write(
+        &path,
+        "Date,Phase,Supplier,Description,Reference,Amount\n\"26/08/2022,ICT,S,D,R1,1.00\n",
+    )
+    .unwrap();
+    let mut conn = setup();
+    let before = snapshot(&conn);
+    let err = actuals(&mut conn, &path, &ActualsOptions::default()).unwrap_err();
+    let ImportError::Rows { problems, .. } = &err else {
+        panic!("{err}");
+    };
+    assert_eq!(problems.len(), 1, "{err}");
+    assert_eq!(problems[0].line, 2, "{err}");
+    assert!(problems[0].message.contains("double quotes"), "{err}");
+    assert_eq!(snapshot(&conn), before);
+}

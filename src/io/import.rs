@@ -686,9 +686,18 @@ fn row_shape(
 /// the row's closing line feed, so it is the reader's line less that one and less the line
 /// feeds inside quoted cells. (The position csv records for the row's start would count blank
 /// lines before it as part of the row.)
-fn row_line(reader: &CsvReader, record: &csv::ByteRecord) -> u64 {
+/// The physical line a record starts on (header = 1). `previous` is the line of the record before
+/// it: lines only increase, which also keeps a quote left open to the end of the file (whose
+/// record ends without a line end) on its own line rather than the one before.
+fn row_line(reader: &CsvReader, record: &csv::ByteRecord, previous: &mut u64) -> u64 {
     let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
-    reader.position().line().saturating_sub(1 + inside).max(1)
+    let line = reader
+        .position()
+        .line()
+        .saturating_sub(1 + inside)
+        .max(*previous + 1);
+    *previous = line;
+    line
 }
 
 /// The closed-period guard, read once per import.
@@ -1137,6 +1146,7 @@ pub fn import_actuals(
             amount: Money::ZERO,
         };
         let mut record = csv::ByteRecord::new();
+        let mut previous_line = 1u64; // the header
         let mut totals: batches::ActualTotals = std::collections::HashMap::new();
         let mut n = 0u64;
         while reader
@@ -1147,7 +1157,7 @@ pub fn import_actuals(
             if n.is_multiple_of(PROGRESS_EVERY) {
                 progress(read_count.get(), scan.len);
             }
-            let line = row_line(&reader, &record);
+            let line = row_line(&reader, &record, &mut previous_line);
             if row_shape(&record, line, width, &mut problems) != Some(true) {
                 continue;
             }
@@ -1548,6 +1558,7 @@ pub fn import_budgets(
     let mut new_phases = BTreeMap::new();
     let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
+    let mut previous_line = 1u64; // the header
     let mut n = 0u64;
     while reader
         .read_byte_record(&mut record)
@@ -1557,7 +1568,7 @@ pub fn import_budgets(
         if n.is_multiple_of(PROGRESS_EVERY) {
             progress(read_count.get(), scan.len);
         }
-        let line = row_line(&reader, &record);
+        let line = row_line(&reader, &record, &mut previous_line);
         if row_shape(&record, line, width, &mut problems) != Some(true) {
             continue;
         }
