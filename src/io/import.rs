@@ -682,13 +682,11 @@ fn row_shape(
     Some(true)
 }
 
-/// The physical line (header = 1) on which the row just read starts: the reader has consumed
-/// the row's closing line feed, so it is the reader's line less that one and less the line
-/// feeds inside quoted cells. (The position csv records for the row's start would count blank
-/// lines before it as part of the row.)
-/// The physical line a record starts on (header = 1). `previous` is the line of the record before
-/// it: lines only increase, which also keeps a quote left open to the end of the file (whose
-/// record ends without a line end) on its own line rather than the one before.
+/// The physical line (header = 1) on which the row just read starts: the reader has consumed the
+/// row's closing line feed, so it is the reader's line less that one and less the line feeds
+/// inside quoted cells. (The position csv records for the row's start would count blank lines
+/// before it as part of the row.) `previous` is the line of the row before: lines only increase,
+/// which keeps a quote left open to the end of the file (no closing line feed) on its own line.
 fn row_line(reader: &CsvReader, record: &csv::ByteRecord, previous: &mut u64) -> u64 {
     let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
     let line = reader
@@ -698,6 +696,63 @@ fn row_line(reader: &CsvReader, record: &csv::ByteRecord, previous: &mut u64) ->
         .max(*previous + 1);
     *previous = line;
     line
+}
+
+/// The data rows of a file, one at a time: reports progress, names each row's physical line,
+/// skips blank rows and records rows of the wrong width as problems. Actuals and budgets share it.
+struct Rows<'a> {
+    reader: CsvReader,
+    read_count: Rc<Cell<u64>>,
+    total: u64,
+    path: &'a Path,
+    width: usize,
+    record: csv::ByteRecord,
+    previous_line: u64,
+    n: u64,
+}
+
+impl<'a> Rows<'a> {
+    fn new(
+        reader: CsvReader,
+        read_count: Rc<Cell<u64>>,
+        scan: &Scan,
+        path: &'a Path,
+        width: usize,
+    ) -> Self {
+        Rows {
+            reader,
+            read_count,
+            total: scan.len,
+            path,
+            width,
+            record: csv::ByteRecord::new(),
+            previous_line: 1, // the header
+            n: 0,
+        }
+    }
+
+    /// The line of the next row with the header's width (now in `self.record`), or None at the end.
+    fn next(
+        &mut self,
+        problems: &mut Problems,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Option<u64>, ImportError> {
+        while self
+            .reader
+            .read_byte_record(&mut self.record)
+            .map_err(csv_err(self.path))?
+        {
+            self.n += 1;
+            if self.n.is_multiple_of(PROGRESS_EVERY) {
+                progress(self.read_count.get(), self.total);
+            }
+            let line = row_line(&self.reader, &self.record, &mut self.previous_line);
+            if row_shape(&self.record, line, self.width, problems) == Some(true) {
+                return Ok(Some(line));
+            }
+        }
+        Ok(None)
+    }
 }
 
 /// The closed-period guard, read once per import.
@@ -1108,6 +1163,7 @@ pub fn import_actuals(
     let (encoding, detected) = choose_encoding(&scan, opts.encoding.as_deref())?;
     let (mut reader, read_count) = open_csv(path, &scan, encoding)?;
     let (idx, width) = read_header(&mut reader, path, ACTUAL_COLUMNS, &opts.map)?;
+    let mut file_rows = Rows::new(reader, read_count, &scan, path, width);
     let file_name = file_name_of(path);
     with_bulk_settings(conn, |conn| {
         let tx = store::write_tx(conn)?;
@@ -1145,24 +1201,10 @@ pub fn import_actuals(
             reference: String::new(),
             amount: Money::ZERO,
         };
-        let mut record = csv::ByteRecord::new();
-        let mut previous_line = 1u64; // the header
         let mut totals: batches::ActualTotals = std::collections::HashMap::new();
-        let mut n = 0u64;
-        while reader
-            .read_byte_record(&mut record)
-            .map_err(csv_err(path))?
-        {
-            n += 1;
-            if n.is_multiple_of(PROGRESS_EVERY) {
-                progress(read_count.get(), scan.len);
-            }
-            let line = row_line(&reader, &record, &mut previous_line);
-            if row_shape(&record, line, width, &mut problems) != Some(true) {
-                continue;
-            }
+        while let Some(line) = file_rows.next(&mut problems, progress)? {
             let cells = Cells {
-                record: &record,
+                record: &file_rows.record,
                 idx: &idx,
             };
             if !parse_actual(
@@ -1549,6 +1591,7 @@ pub fn import_budgets(
     let (encoding, detected) = choose_encoding(&scan, opts.encoding.as_deref())?;
     let (mut reader, read_count) = open_csv(path, &scan, encoding)?;
     let (idx, width) = read_header(&mut reader, path, BUDGET_COLUMNS, &[])?;
+    let mut file_rows = Rows::new(reader, read_count, &scan, path, width);
     let file_name = file_name_of(path);
     let tx = store::write_tx(conn)?;
     refuse_reimport(&tx, &scan.sha256)?;
@@ -1557,23 +1600,9 @@ pub fn import_budgets(
     let mut problems = Problems::default();
     let mut new_phases = BTreeMap::new();
     let mut rows = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    let mut previous_line = 1u64; // the header
-    let mut n = 0u64;
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(csv_err(path))?
-    {
-        n += 1;
-        if n.is_multiple_of(PROGRESS_EVERY) {
-            progress(read_count.get(), scan.len);
-        }
-        let line = row_line(&reader, &record, &mut previous_line);
-        if row_shape(&record, line, width, &mut problems) != Some(true) {
-            continue;
-        }
+    while let Some(line) = file_rows.next(&mut problems, progress)? {
         let cells = Cells {
-            record: &record,
+            record: &file_rows.record,
             idx: &idx,
         };
         let parsed = parse_budget(

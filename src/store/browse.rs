@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, ToSql};
 
 use super::Result;
-use super::entities::{ACTUAL_SELECT, ActualFilter, actual_row};
+use super::entities::{ACTUAL_SELECT, ActualFilter, actual_row, iso};
 use crate::domain::Money;
 use crate::domain::model::Actual;
 
@@ -80,10 +80,6 @@ fn filter_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
         ));
     }
     (conds.join(" AND "), params)
-}
-
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
 }
 
 /// How many actuals match the filter.

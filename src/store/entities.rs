@@ -12,7 +12,8 @@ use crate::domain::model::*;
 use crate::domain::profile::{Month, even_fy_profile};
 use crate::domain::{FinancialYear, Money, Period};
 
-fn iso(d: NaiveDate) -> String {
+/// A date as stored: `YYYY-MM-DD`.
+pub(crate) fn iso(d: NaiveDate) -> String {
     use chrono::Datelike;
     // Same text as `d.format("%Y-%m-%d")` for years 0..=9999, without the format parser (this
     // runs once per row of a bulk import).
