@@ -46,6 +46,12 @@ const BULK_MIN_ROWS: u64 = 20_000;
 /// How often (in records) the progress callback is called.
 const PROGRESS_EVERY: u64 = 4_096;
 
+/// Checked ledger rows are held back and written in chunks of at most this many rows, or ...
+const CHUNK_ROWS: usize = 1 << 18;
+
+/// ... of at most this many bytes of text (supplier, description and reference).
+const CHUNK_TEXT_BYTES: usize = 32 << 20;
+
 /// Options for [`import_actuals`].
 #[derive(Debug, Clone, Default)]
 pub struct ActualsOptions {
@@ -636,19 +642,27 @@ impl Problems {
 /// One record's cells as text.
 struct Cells<'r> {
     record: &'r csv::ByteRecord,
+    /// The record's fields, one after another, as text (checked as UTF-8 once per record).
+    text: &'r str,
     idx: &'r [Option<usize>],
 }
 
 impl<'r> Cells<'r> {
-    /// The trimmed text of column `c` (empty when the column is absent). Text that is not UTF-8
-    /// cannot reach here (the file is checked or decoded first); it reads as empty if it did.
+    /// Text that is not UTF-8 cannot reach here (the file is checked or decoded first); a record
+    /// with any would read as empty cells.
+    fn new(record: &'r csv::ByteRecord, idx: &'r [Option<usize>]) -> Self {
+        let text = std::str::from_utf8(record.as_slice()).unwrap_or("");
+        Cells { record, text, idx }
+    }
+
+    /// The trimmed text of column `c` (empty when the column is absent).
     fn get(&self, c: usize) -> &'r str {
         self.idx
             .get(c)
             .copied()
             .flatten()
-            .and_then(|i| self.record.get(i))
-            .and_then(|b| std::str::from_utf8(b).ok())
+            .and_then(|i| self.record.range(i))
+            .and_then(|r| self.text.get(r))
             .map(str::trim)
             .unwrap_or("")
     }
@@ -798,11 +812,16 @@ impl<K: std::hash::Hash + Eq + Clone> Tally<K> {
     }
 
     fn add(&mut self, fy: FinancialYear, key: &K, pence: i64, sign: i64) {
-        self.rows = self.rows.wrapping_add_signed(sign);
-        self.pence += i128::from(pence) * i128::from(sign);
+        self.add_rows(fy, key, sign, i128::from(pence) * i128::from(sign));
+    }
+
+    /// Adds `rows` rows (negative to take away) whose amounts sum to `pence`.
+    fn add_rows(&mut self, fy: FinancialYear, key: &K, rows: i64, pence: i128) {
+        self.rows = self.rows.wrapping_add_signed(rows);
+        self.pence += pence;
         let e = self.by.entry((fy, key.clone())).or_insert((0, 0));
-        e.0 = e.0.wrapping_add_signed(sign);
-        e.1 += i128::from(pence) * i128::from(sign);
+        e.0 = e.0.wrapping_add_signed(rows);
+        e.1 += pence;
     }
 
     fn money(p: i128) -> Money {
@@ -1151,6 +1170,144 @@ fn parse_actual(
     Ok(true)
 }
 
+/// A checked ledger row held in [`Pending`]; its text is in the chunk's buffer.
+struct PendingActual {
+    phase_id: i64,
+    date: NaiveDate,
+    line: u64,
+    contract_id: Option<i64>,
+    pence: i64,
+    /// Where its supplier, description and reference start in the buffer, and their lengths.
+    text: usize,
+    lens: [usize; 3],
+}
+
+/// Checked ledger rows waiting to be written. A chunk is written in (phase, date) order, not file
+/// order: SQLite then builds or extends the `(phase_id, date)` and `(date)` indexes from
+/// nearly sorted keys, several times faster than from a file in random order, and a phase's
+/// actuals lie together in the table. The chunk size bounds the memory held.
+#[derive(Default)]
+struct Pending {
+    rows: Vec<PendingActual>,
+    text: String,
+}
+
+/// The totals of a run of written rows that share (FY, phase, period, contract).
+struct Run {
+    fy: FinancialYear,
+    phase_id: i64,
+    period: u8,
+    contract_id: i64,
+    rows: i64,
+    pence: i128,
+}
+
+impl Pending {
+    fn push(&mut self, line: u64, row: &e::NewActual) {
+        let text = self.text.len();
+        let lens = [
+            row.supplier.len(),
+            row.description.len(),
+            row.reference.len(),
+        ];
+        for s in [&row.supplier, &row.description, &row.reference] {
+            self.text.push_str(s);
+        }
+        self.rows.push(PendingActual {
+            phase_id: row.phase_id,
+            date: row.date,
+            line,
+            contract_id: row.contract_id,
+            pence: row.amount.pence(),
+            text,
+            lens,
+        });
+    }
+
+    fn is_full(&self) -> bool {
+        self.rows.len() >= CHUNK_ROWS || self.text.len() >= CHUNK_TEXT_BYTES
+    }
+
+    /// Writes the held rows in (phase, date, line) order, noting each (id, line) in `written`,
+    /// and adds them to `tally` and, when the totals trigger is suspended, to `totals`.
+    fn flush(
+        &mut self,
+        conn: &Connection,
+        batch_id: i64,
+        written: &mut Vec<(i64, u64)>,
+        tally: &mut Tally<i64>,
+        mut totals: Option<&mut batches::ActualTotals>,
+    ) -> Result<(), StoreError> {
+        self.rows
+            .sort_unstable_by_key(|r| (r.phase_id, r.date, r.line));
+        let mut run: Option<Run> = None;
+        let mut close = |run: Run| {
+            tally.add_rows(run.fy, &run.phase_id, run.rows, run.pence);
+            if let Some(totals) = totals.as_deref_mut() {
+                let key = (
+                    run.fy.start_year(),
+                    run.phase_id,
+                    run.period,
+                    run.contract_id,
+                );
+                let t = totals.entry(key).or_insert((0, 0));
+                // A chunk's rows fit in i64 pence: each row does, and the ledger's total does.
+                t.0 += i64::try_from(run.pence).unwrap_or(i64::MAX);
+                t.1 += run.rows;
+            }
+        };
+        let mut inserter = e::ActualInserter::new(conn)?;
+        for r in &self.rows {
+            let [a, b, c] = r.lens;
+            let id = inserter.insert(
+                &e::ActualFields {
+                    phase_id: r.phase_id,
+                    contract_id: r.contract_id,
+                    date: r.date,
+                    supplier: &self.text[r.text..r.text + a],
+                    description: &self.text[r.text + a..r.text + a + b],
+                    reference: &self.text[r.text + a + b..r.text + a + b + c],
+                    amount_pence: r.pence,
+                },
+                Some(batch_id),
+            )?;
+            written.push((id, r.line));
+            let fy = FinancialYear::containing(r.date);
+            let period = Period::of_date(r.date).number();
+            let contract_id = r.contract_id.unwrap_or(0);
+            match &mut run {
+                Some(t)
+                    if t.fy == fy
+                        && t.phase_id == r.phase_id
+                        && t.period == period
+                        && t.contract_id == contract_id =>
+                {
+                    t.rows += 1;
+                    t.pence += i128::from(r.pence);
+                }
+                _ => {
+                    if let Some(done) = run.replace(Run {
+                        fy,
+                        phase_id: r.phase_id,
+                        period,
+                        contract_id,
+                        rows: 1,
+                        pence: i128::from(r.pence),
+                    }) {
+                        close(done);
+                    }
+                }
+            }
+        }
+        if let Some(done) = run {
+            close(done);
+        }
+        self.rows.clear();
+        self.text.clear();
+        Ok(())
+    }
+}
+
 /// Imports ledger actuals from a CSV extract: all rows or none. See the module documentation.
 /// `progress` is called with (file bytes read, file size) as the file is read.
 pub fn import_actuals(
@@ -1202,11 +1359,9 @@ pub fn import_actuals(
             amount: Money::ZERO,
         };
         let mut totals: batches::ActualTotals = std::collections::HashMap::new();
+        let mut pending = Pending::default();
         while let Some(line) = file_rows.next(&mut problems, progress)? {
-            let cells = Cells {
-                record: &file_rows.record,
-                idx: &idx,
-            };
+            let cells = Cells::new(&file_rows.record, &idx);
             if !parse_actual(
                 &cells,
                 line,
@@ -1222,27 +1377,18 @@ pub fn import_actuals(
                 // Keep checking the rest of the file, but write nothing more.
                 continue;
             }
-            let id = e::insert_actual_row(&tx, &row, Some(batch_id))?;
-            written.push((id, line));
-            if totals_trigger.is_some() {
-                let key = (
-                    FinancialYear::containing(row.date).start_year(),
-                    row.phase_id,
-                    Period::of_date(row.date).number(),
-                    row.contract_id.unwrap_or(0),
-                );
-                let t = totals.entry(key).or_insert((0, 0));
-                t.0 += row.amount.pence();
-                t.1 += 1;
+            pending.push(line, &row);
+            if pending.is_full() {
+                let totals = totals_trigger.is_some().then_some(&mut totals);
+                pending.flush(&tx, batch_id, &mut written, &mut tally, totals)?;
             }
-            tally.add(
-                FinancialYear::containing(row.date),
-                &row.phase_id,
-                row.amount.pence(),
-                1,
-            );
         }
         progress(scan.len, scan.len);
+        if problems.is_empty() {
+            let totals = totals_trigger.is_some().then_some(&mut totals);
+            pending.flush(&tx, batch_id, &mut written, &mut tally, totals)?;
+        }
+        drop(pending);
         if !problems.is_empty() {
             return Err(ImportError::Rows {
                 problems: problems.listed,
@@ -1262,12 +1408,20 @@ pub fn import_actuals(
         if held_through > 0 {
             let dups = batches::duplicates_of_batch(&tx, batch_id, held_through)?;
             if !dups.is_empty() && !opts.skip_duplicates {
+                // Rows were written in (phase, date) order: list them in file order.
+                let mut by_line: Vec<(u64, &batches::DuplicateActual)> = dups
+                    .iter()
+                    .map(|d| {
+                        let line = written
+                            .binary_search_by_key(&d.new_id, |w| w.0)
+                            .map(|i| written[i].1)
+                            .unwrap_or(0);
+                        (line, d)
+                    })
+                    .collect();
+                by_line.sort_by_key(|(line, _)| *line);
                 let mut listed = Problems::default();
-                for d in &dups {
-                    let line = written
-                        .binary_search_by_key(&d.new_id, |w| w.0)
-                        .map(|i| written[i].1)
-                        .unwrap_or(0);
+                for (line, d) in by_line {
                     listed.add(line, "Reference", || {
                         format!(
                             "'{}' dated {} for {} on {} is already in the ledger (actual {}): leave \
@@ -1601,10 +1755,7 @@ pub fn import_budgets(
     let mut new_phases = BTreeMap::new();
     let mut rows = Vec::new();
     while let Some(line) = file_rows.next(&mut problems, progress)? {
-        let cells = Cells {
-            record: &file_rows.record,
-            idx: &idx,
-        };
+        let cells = Cells::new(&file_rows.record, &idx);
         let parsed = parse_budget(
             &cells,
             line,

@@ -14,10 +14,52 @@ use crate::domain::{FinancialYear, Money, Period};
 
 /// A date as stored: `YYYY-MM-DD`.
 pub(crate) fn iso(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    // Same text as `d.format("%Y-%m-%d")` for years 0..=9999, without the format parser (this
-    // runs once per row of a bulk import).
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    IsoDate::new(d).as_str().to_owned()
+}
+
+/// A date's stored text, written without allocating (this runs once per row of a bulk import).
+pub(crate) struct IsoDate {
+    buf: [u8; 10],
+    /// For years outside 0..=9999, which do not fit the fixed ten characters.
+    other: Option<String>,
+}
+
+impl IsoDate {
+    pub(crate) fn new(d: NaiveDate) -> Self {
+        use chrono::Datelike;
+        let (y, m, day) = (d.year(), d.month(), d.day());
+        if !(0..=9999).contains(&y) {
+            return IsoDate {
+                buf: [0; 10],
+                other: Some(format!("{y:04}-{m:02}-{day:02}")),
+            };
+        }
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let y = y as u32;
+        IsoDate {
+            buf: [
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(day / 10),
+                digit(day),
+            ],
+            other: None,
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match &self.other {
+            Some(s) => s,
+            // Ten ASCII digits and dashes: always UTF-8.
+            None => std::str::from_utf8(&self.buf).unwrap_or_default(),
+        }
+    }
 }
 
 fn date_col(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
@@ -1384,25 +1426,73 @@ pub fn check_actual_contract(conn: &Connection, a: &NewActual) -> Result<()> {
 
 /// Inserts an actual row (no audit, no checks): the bulk path for imports, which audit the batch.
 pub fn insert_actual_row(conn: &Connection, a: &NewActual, batch_id: Option<i64>) -> Result<i64> {
-    let fy = FinancialYear::containing(a.date);
-    let period = Period::of_date(a.date);
-    let mut st = conn.prepare_cached(
-        "INSERT INTO actual(phase_id, contract_id, date, fy, period, supplier, description, reference, amount_pence, batch_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
-    st.execute(params![
-        a.phase_id,
-        a.contract_id,
-        iso(a.date),
-        fy.start_year(),
-        period.number(),
-        a.supplier,
-        a.description,
-        a.reference,
-        a.amount.pence(),
-        batch_id
-    ])?;
-    Ok(conn.last_insert_rowid())
+    insert_actual_fields(
+        conn,
+        &ActualFields {
+            phase_id: a.phase_id,
+            contract_id: a.contract_id,
+            date: a.date,
+            supplier: &a.supplier,
+            description: &a.description,
+            reference: &a.reference,
+            amount_pence: a.amount.pence(),
+        },
+        batch_id,
+    )
+}
+
+/// An actual to insert, borrowing its text (an import keeps the text of many rows in one buffer).
+pub struct ActualFields<'a> {
+    pub phase_id: i64,
+    pub contract_id: Option<i64>,
+    pub date: NaiveDate,
+    pub supplier: &'a str,
+    pub description: &'a str,
+    pub reference: &'a str,
+    pub amount_pence: i64,
+}
+
+/// Inserts one actual as given, with no checks (see [`insert_actual_row`]); returns its id.
+pub fn insert_actual_fields(
+    conn: &Connection,
+    a: &ActualFields,
+    batch_id: Option<i64>,
+) -> Result<i64> {
+    ActualInserter::new(conn)?.insert(a, batch_id)
+}
+
+/// Inserts actuals one after another through one prepared statement (an import's bulk path).
+pub struct ActualInserter<'c> {
+    conn: &'c Connection,
+    st: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> ActualInserter<'c> {
+    pub fn new(conn: &'c Connection) -> Result<Self> {
+        let st = conn.prepare_cached(
+            "INSERT INTO actual(phase_id, contract_id, date, fy, period, supplier, description, reference, amount_pence, batch_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        Ok(ActualInserter { conn, st })
+    }
+
+    /// Inserts one actual as given, with no checks; returns its id.
+    pub fn insert(&mut self, a: &ActualFields, batch_id: Option<i64>) -> Result<i64> {
+        let st = &mut self.st;
+        // Every parameter is bound on every row, so none keeps the previous row's value.
+        st.raw_bind_parameter(1, a.phase_id)?;
+        st.raw_bind_parameter(2, a.contract_id)?;
+        st.raw_bind_parameter(3, IsoDate::new(a.date).as_str())?;
+        st.raw_bind_parameter(4, FinancialYear::containing(a.date).start_year())?;
+        st.raw_bind_parameter(5, Period::of_date(a.date).number())?;
+        st.raw_bind_parameter(6, a.supplier)?;
+        st.raw_bind_parameter(7, a.description)?;
+        st.raw_bind_parameter(8, a.reference)?;
+        st.raw_bind_parameter(9, a.amount_pence)?;
+        st.raw_bind_parameter(10, batch_id)?;
+        st.raw_execute()?;
+        Ok(self.conn.last_insert_rowid())
+    }
 }
 
 /// Adds one actual (entered by hand).
