@@ -9,13 +9,14 @@
 //! `add_allocation` for budgets) and each batch is recorded in `import_batch` with ONE audit event
 //! carrying its summary. It must not format reports or decide figures.
 
-use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 
 use chrono::NaiveDate;
 use encoding_rs::{CoderResult, Decoder, Encoding, UTF_8, WINDOWS_1252};
@@ -40,17 +41,29 @@ const IMPORT_CACHE_KIB: i64 = 65_536;
 /// A generous guess at the bytes in one ledger line, to estimate a file's rows from its size.
 const BYTES_PER_ROW_ESTIMATE: u64 = 120;
 
-/// Below this many (estimated) rows an import maintains the indexes row by row.
-const BULK_MIN_ROWS: u64 = 20_000;
+/// How an actuals import writes: below `bulk_min_rows` (estimated) rows it maintains the indexes
+/// and running totals row by row; checked rows are written in chunks of at most `chunk_rows` rows
+/// (or [`CHUNK_TEXT_BYTES`] of text). Tests use small values to cover what big files do.
+#[derive(Debug, Clone, Copy)]
+struct Tuning {
+    bulk_min_rows: u64,
+    chunk_rows: usize,
+}
 
-/// How often (in records) the progress callback is called.
+const TUNING: Tuning = Tuning {
+    bulk_min_rows: 20_000,
+    chunk_rows: 1 << 17,
+};
+
+/// How often (in records) the progress callback is called, or ...
 const PROGRESS_EVERY: u64 = 4_096;
 
-/// Checked ledger rows are held back and written in chunks of at most this many rows, or ...
-const CHUNK_ROWS: usize = 1 << 18;
+/// ... at least how often in time while actuals are checked on one thread and written on another.
+const PROGRESS_TICK: std::time::Duration = std::time::Duration::from_millis(100);
 
-/// ... of at most this many bytes of text (supplier, description and reference).
-const CHUNK_TEXT_BYTES: usize = 32 << 20;
+/// Checked ledger rows are written in chunks of at most this many bytes of text (supplier,
+/// description and reference), or [`Tuning::chunk_rows`] rows.
+const CHUNK_TEXT_BYTES: usize = 16 << 20;
 
 /// Options for [`import_actuals`].
 #[derive(Debug, Clone, Default)]
@@ -363,13 +376,13 @@ fn choose_encoding(
 /// Counts the bytes read from the file, for the progress callback.
 struct Counting<R> {
     inner: R,
-    count: Rc<Cell<u64>>,
+    count: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -440,19 +453,19 @@ impl<R: Read> Read for Decoding<R> {
 
 /// The CSV reader over the file's text (byte-order mark skipped, decoded to UTF-8), and the
 /// counter of file bytes read.
-type CsvReader = csv::Reader<Box<dyn Read>>;
+type CsvReader = csv::Reader<Box<dyn Read + Send>>;
 
 fn open_csv(
     path: &Path,
     scan: &Scan,
     encoding: &'static Encoding,
-) -> Result<(CsvReader, Rc<Cell<u64>>), ImportError> {
+) -> Result<(CsvReader, Arc<AtomicU64>), ImportError> {
     let mut file = File::open(path).map_err(io_err(path))?;
-    let count = Rc::new(Cell::new(0));
+    let count = Arc::new(AtomicU64::new(0));
     if scan.bom && encoding == UTF_8 {
         let mut bom = [0u8; 3];
         file.read_exact(&mut bom).map_err(io_err(path))?;
-        count.set(3);
+        count.store(3, Ordering::Relaxed);
     }
     if scan.has_cr && !scan.has_lf {
         return Err(ImportError::Encoding {
@@ -465,7 +478,7 @@ fn open_csv(
     }
     let counting = Counting {
         inner: file,
-        count: Rc::clone(&count),
+        count: Arc::clone(&count),
     };
     // Rows end at a line feed (a carriage return before it is trimmed with the cell), and the
     // last row gets one if the file lacks it, so that every row's first line can be worked out
@@ -475,7 +488,7 @@ fn open_csv(
     } else {
         b"\n"
     };
-    let source: Box<dyn Read> = if encoding == UTF_8 {
+    let source: Box<dyn Read + Send> = if encoding == UTF_8 {
         Box::new(counting.chain(tail))
     } else {
         Box::new(Decoding::new(counting, encoding).chain(tail))
@@ -716,7 +729,7 @@ fn row_line(reader: &CsvReader, record: &csv::ByteRecord, previous: &mut u64) ->
 /// skips blank rows and records rows of the wrong width as problems. Actuals and budgets share it.
 struct Rows<'a> {
     reader: CsvReader,
-    read_count: Rc<Cell<u64>>,
+    read_count: Arc<AtomicU64>,
     total: u64,
     path: &'a Path,
     width: usize,
@@ -728,7 +741,7 @@ struct Rows<'a> {
 impl<'a> Rows<'a> {
     fn new(
         reader: CsvReader,
-        read_count: Rc<Cell<u64>>,
+        read_count: Arc<AtomicU64>,
         scan: &Scan,
         path: &'a Path,
         width: usize,
@@ -758,7 +771,7 @@ impl<'a> Rows<'a> {
         {
             self.n += 1;
             if self.n.is_multiple_of(PROGRESS_EVERY) {
-                progress(self.read_count.get(), self.total);
+                progress(self.read_count.load(Ordering::Relaxed), self.total);
             }
             let line = row_line(&self.reader, &self.record, &mut self.previous_line);
             if row_shape(&self.record, line, self.width, problems) == Some(true) {
@@ -997,47 +1010,35 @@ const A_CONTRACT: usize = 7;
 /// A phase id, or the column to blame and the message.
 type PhaseLookup = Result<i64, (&'static str, String)>;
 
-/// Phase and contract references resolved through the store once each, then from memory.
+/// Phase and contract references resolved in memory, each once: the directory answers
+/// successes quickly, and the cache keeps a bad code's message from being built on every row.
 struct ActualLookups {
+    directory: e::Directory,
     /// programme code ("" when none given) -> phase code -> phase id or problem.
     phases: HashMap<String, HashMap<String, PhaseLookup>>,
     /// contract reference -> (contract id, its phase id) or message.
     contracts: HashMap<String, Result<(i64, i64), String>>,
-    /// phase id -> `programme/phase`.
-    labels: HashMap<i64, String>,
 }
 
 impl ActualLookups {
     fn new(conn: &Connection) -> Result<Self, StoreError> {
-        let labels = e::list_phases(conn, None)?
-            .into_iter()
-            .map(|p| (p.id, format!("{}/{}", p.programme_code, p.code)))
-            .collect();
         Ok(ActualLookups {
+            directory: e::Directory::load(conn)?,
             phases: HashMap::new(),
             contracts: HashMap::new(),
-            labels,
         })
     }
 
     fn label(&self, phase_id: i64) -> String {
-        self.labels
-            .get(&phase_id)
-            .cloned()
-            .unwrap_or_else(|| format!("phase {phase_id}"))
+        self.directory.label(phase_id)
     }
 
-    fn phase(
-        &mut self,
-        conn: &Connection,
-        programme: &str,
-        code: &str,
-    ) -> Result<PhaseLookup, StoreError> {
+    fn phase(&mut self, programme: &str, code: &str) -> Result<PhaseLookup, StoreError> {
         if let Some(r) = self.phases.get(programme).and_then(|m| m.get(code)) {
             return Ok(r.clone());
         }
         let given = Some(programme).filter(|p| !p.is_empty());
-        let r = match e::phase_ref(conn, given, code) {
+        let r = match self.directory.phase(given, code) {
             Ok(p) => Ok(p.id),
             Err(err) => Err(phase_problem(err)?),
         };
@@ -1048,15 +1049,11 @@ impl ActualLookups {
         Ok(r)
     }
 
-    fn contract(
-        &mut self,
-        conn: &Connection,
-        reference: &str,
-    ) -> Result<Result<(i64, i64), String>, StoreError> {
+    fn contract(&mut self, reference: &str) -> Result<Result<(i64, i64), String>, StoreError> {
         if let Some(r) = self.contracts.get(reference) {
             return Ok(r.clone());
         }
-        let r = match e::contract_ref(conn, reference) {
+        let r = match self.directory.contract(reference) {
             Ok(c) => Ok(c),
             Err(StoreError::NotFound {
                 what, value, hint, ..
@@ -1072,7 +1069,6 @@ impl ActualLookups {
 fn parse_actual(
     cells: &Cells,
     line: u64,
-    conn: &Connection,
     lookups: &mut ActualLookups,
     lock: &Lock,
     problems: &mut Problems,
@@ -1120,7 +1116,7 @@ fn parse_actual(
     let code = cells.get(A_PHASE);
     let mut phase_id = None;
     if !code.is_empty() {
-        match lookups.phase(conn, cells.get(A_PROGRAMME), code)? {
+        match lookups.phase(cells.get(A_PROGRAMME), code)? {
             Ok(id) => phase_id = Some(id),
             Err((column, message)) => {
                 problems.add(line, column, || message);
@@ -1131,7 +1127,7 @@ fn parse_actual(
     let contract = cells.get(A_CONTRACT);
     out.contract_id = None;
     if !contract.is_empty() {
-        match lookups.contract(conn, contract)? {
+        match lookups.contract(contract)? {
             Ok((cid, contract_phase)) => {
                 if let Some(pid) = phase_id
                     && pid != contract_phase
@@ -1224,11 +1220,17 @@ impl Pending {
         });
     }
 
-    fn is_full(&self) -> bool {
-        self.rows.len() >= CHUNK_ROWS || self.text.len() >= CHUNK_TEXT_BYTES
+    /// Puts the rows in the order they are written: (phase, date, line).
+    fn sort(&mut self) {
+        self.rows
+            .sort_unstable_by_key(|r| (r.phase_id, r.date, r.line));
     }
 
-    /// Writes the held rows in (phase, date, line) order, noting each (id, line) in `written`,
+    fn is_full(&self, max_rows: usize) -> bool {
+        self.rows.len() >= max_rows || self.text.len() >= CHUNK_TEXT_BYTES
+    }
+
+    /// Writes the held rows in their order (see [`Pending::sort`]), noting each (id, line) in `written`,
     /// and adds them to `tally` and, when the totals trigger is suspended, to `totals`.
     fn flush(
         &mut self,
@@ -1238,8 +1240,6 @@ impl Pending {
         tally: &mut Tally<i64>,
         mut totals: Option<&mut batches::ActualTotals>,
     ) -> Result<(), StoreError> {
-        self.rows
-            .sort_unstable_by_key(|r| (r.phase_id, r.date, r.line));
         let mut run: Option<Run> = None;
         let mut close = |run: Run| {
             tally.add_rows(run.fy, &run.phase_id, run.rows, run.pence);
@@ -1308,6 +1308,52 @@ impl Pending {
     }
 }
 
+/// Checks every row of a ledger file, away from the database: reads it, skips blank rows,
+/// parses dates and amounts, resolves phases and contracts from `lookups`, and hands the good rows
+/// on through `emit` in chunks, sorted, for the writer; `emit` gives back an empty chunk to fill
+/// next, or None when the writer has stopped. Once any row is bad it hands on nothing more but
+/// keeps checking, to list every problem. Returns the problems, and the lookups for labels.
+fn check_ledger(
+    mut rows: Rows,
+    idx: &[Option<usize>],
+    mut lookups: ActualLookups,
+    lock: &Lock,
+    chunk_rows: usize,
+    emit: &mut dyn FnMut(Pending) -> Option<Pending>,
+) -> Result<(Problems, ActualLookups), ImportError> {
+    let mut problems = Problems::default();
+    let mut pending = Pending::default();
+    let mut row = e::NewActual {
+        phase_id: 0,
+        contract_id: None,
+        date: NaiveDate::MIN,
+        supplier: String::new(),
+        description: String::new(),
+        reference: String::new(),
+        amount: Money::ZERO,
+    };
+    while let Some(line) = rows.next(&mut problems, &mut |_, _| {})? {
+        let cells = Cells::new(&rows.record, idx);
+        let good = parse_actual(&cells, line, &mut lookups, lock, &mut problems, &mut row)?;
+        if !good || !problems.is_empty() {
+            continue;
+        }
+        pending.push(line, &row);
+        if pending.is_full(chunk_rows) {
+            pending.sort();
+            match emit(std::mem::take(&mut pending)) {
+                Some(next) => pending = next,
+                None => return Ok((problems, lookups)),
+            }
+        }
+    }
+    if problems.is_empty() && !pending.rows.is_empty() {
+        pending.sort();
+        emit(pending);
+    }
+    Ok((problems, lookups))
+}
+
 /// Imports ledger actuals from a CSV extract: all rows or none. See the module documentation.
 /// `progress` is called with (file bytes read, file size) as the file is read.
 pub fn import_actuals(
@@ -1316,23 +1362,33 @@ pub fn import_actuals(
     opts: &ActualsOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
+    import_actuals_tuned(conn, path, opts, progress, TUNING)
+}
+
+fn import_actuals_tuned(
+    conn: &mut Connection,
+    path: &Path,
+    opts: &ActualsOptions,
+    progress: &mut dyn FnMut(u64, u64),
+    tuning: Tuning,
+) -> Result<ImportOutcome, ImportError> {
     let scan = scan(path)?;
     let (encoding, detected) = choose_encoding(&scan, opts.encoding.as_deref())?;
     let (mut reader, read_count) = open_csv(path, &scan, encoding)?;
     let (idx, width) = read_header(&mut reader, path, ACTUAL_COLUMNS, &opts.map)?;
-    let mut file_rows = Rows::new(reader, read_count, &scan, path, width);
+    let file_rows = Rows::new(reader, Arc::clone(&read_count), &scan, path, width);
     let file_name = file_name_of(path);
     with_bulk_settings(conn, |conn| {
         let tx = store::write_tx(conn)?;
         refuse_reimport(&tx, &scan.sha256)?;
         let lock = Lock::read(&tx)?;
-        let mut lookups = ActualLookups::new(&tx)?;
+        let lookups = ActualLookups::new(&tx)?;
         let held_through = batches::last_actual_id(&tx)?;
         // A file with more rows than the ledger holds loads faster into the bare table with
         // the indexes built afterwards (same SQL, same transaction).
         let estimated_rows = scan.len / BYTES_PER_ROW_ESTIMATE;
-        let bulk =
-            estimated_rows >= BULK_MIN_ROWS && estimated_rows as i64 >= batches::actual_count(&tx)?;
+        let bulk = estimated_rows >= tuning.bulk_min_rows
+            && estimated_rows as i64 >= batches::actual_count(&tx)?;
         let dropped = if bulk {
             batches::drop_actual_indexes(&tx)?
         } else {
@@ -1345,50 +1401,47 @@ pub fn import_actuals(
             None
         };
         let batch_id = batches::insert_batch(&tx, BatchKind::Actuals, &file_name, &scan.sha256)?;
-        let mut problems = Problems::default();
         let mut tally: Tally<i64> = Tally::new();
         // (actual id, line) of every row written, in id order, to name the line of a duplicate.
         let mut written: Vec<(i64, u64)> = Vec::new();
-        let mut row = e::NewActual {
-            phase_id: 0,
-            contract_id: None,
-            date: NaiveDate::MIN,
-            supplier: String::new(),
-            description: String::new(),
-            reference: String::new(),
-            amount: Money::ZERO,
-        };
         let mut totals: batches::ActualTotals = std::collections::HashMap::new();
-        let mut pending = Pending::default();
-        while let Some(line) = file_rows.next(&mut problems, progress)? {
-            let cells = Cells::new(&file_rows.record, &idx);
-            if !parse_actual(
-                &cells,
-                line,
-                &tx,
-                &mut lookups,
-                &lock,
-                &mut problems,
-                &mut row,
-            )? {
-                continue;
+        // The file is read and checked on a second thread while this one writes the checked rows.
+        let (problems, lookups) = std::thread::scope(|scope| {
+            let (send, receive) = mpsc::sync_channel::<Pending>(1);
+            let (give_back, spare) = mpsc::channel::<Pending>();
+            let (idx, lock) = (&idx, &lock);
+            let checker = scope.spawn(move || {
+                check_ledger(
+                    file_rows,
+                    idx,
+                    lookups,
+                    lock,
+                    tuning.chunk_rows,
+                    &mut |chunk| {
+                        send.send(chunk).ok()?;
+                        Some(spare.try_recv().unwrap_or_default())
+                    },
+                )
+            });
+            loop {
+                match receive.recv_timeout(PROGRESS_TICK) {
+                    Ok(mut chunk) => {
+                        let totals = totals_trigger.is_some().then_some(&mut totals);
+                        chunk.flush(&tx, batch_id, &mut written, &mut tally, totals)?;
+                        // The checker may have finished; then the chunk is simply dropped.
+                        let _ = give_back.send(chunk);
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+                progress(read_count.load(Ordering::Relaxed), scan.len);
             }
-            if !problems.is_empty() {
-                // Keep checking the rest of the file, but write nothing more.
-                continue;
-            }
-            pending.push(line, &row);
-            if pending.is_full() {
-                let totals = totals_trigger.is_some().then_some(&mut totals);
-                pending.flush(&tx, batch_id, &mut written, &mut tally, totals)?;
-            }
-        }
+            checker.join().map_err(|_| ImportError::Io {
+                path: path.display().to_string(),
+                source: std::io::Error::other("the thread checking the file stopped unexpectedly"),
+            })?
+        })?;
         progress(scan.len, scan.len);
-        if problems.is_empty() {
-            let totals = totals_trigger.is_some().then_some(&mut totals);
-            pending.flush(&tx, batch_id, &mut written, &mut tally, totals)?;
-        }
-        drop(pending);
         if !problems.is_empty() {
             return Err(ImportError::Rows {
                 problems: problems.listed,
@@ -1875,4 +1928,253 @@ pub fn undo_batch(conn: &mut Connection, batch_id: i64) -> Result<Batch, ImportE
     let batch = batches::undo(&tx, batch_id)?;
     tx.commit().map_err(StoreError::from)?;
     Ok(batch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::DeliveryStatus;
+    use crate::store::check;
+
+    /// Programme P with phases A, B and C; contract K belongs to B.
+    fn setup() -> Connection {
+        let mut conn = store::open_in_memory().unwrap();
+        let tx = store::write_tx(&mut conn).unwrap();
+        let programme = e::add_programme(
+            &tx,
+            &e::NewProgramme {
+                code: "P".into(),
+                name: "Programme".into(),
+                organisation: String::new(),
+                status: DeliveryStatus::Active,
+            },
+        )
+        .unwrap();
+        let mut ids = Vec::new();
+        for code in ["A", "B", "C"] {
+            ids.push(
+                e::add_phase(
+                    &tx,
+                    &e::NewPhase {
+                        programme_id: programme,
+                        code: code.into(),
+                        name: format!("Phase {code}"),
+                        status: DeliveryStatus::Active,
+                        officer: None,
+                    },
+                )
+                .unwrap(),
+            );
+        }
+        e::add_contract(
+            &tx,
+            &e::NewContract {
+                reference: "K".into(),
+                title: "Support".into(),
+                supplier: "Capita plc".into(),
+                phase_id: ids[1],
+                framework_id: None,
+                value: Money::from_pence(10_000_000),
+                start: NaiveDate::from_ymd_opt(2022, 4, 1).unwrap(),
+                term_months: 24,
+                award_decision_id: None,
+                extensions: Vec::new(),
+                profile: Vec::new(),
+            },
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        conn
+    }
+
+    /// 40 ledger lines in no particular order over two years, three phases and contract K (line
+    /// 2 + i holds reference R{i}); and the expected (phase code, FY, pence) sums.
+    fn ledger() -> (String, BTreeMap<(String, i32), i64>) {
+        let mut text = String::from("Date,Phase,Contract,Supplier,Description,Reference,Amount\n");
+        let mut expected = BTreeMap::new();
+        for i in 0..40i64 {
+            let phase = ["C", "A", "B"][(i * 7 % 3) as usize];
+            let contract = if phase == "B" && i % 2 == 0 { "K" } else { "" };
+            let date = NaiveDate::from_ymd_opt(2022, 4, 1).unwrap()
+                + chrono::Days::new(((i * 37) % 700) as u64);
+            let pence = (i * 9_973 % 50_000) - 5_000;
+            let fy = FinancialYear::containing(date).start_year();
+            *expected.entry((phase.to_string(), fy)).or_insert(0) += pence;
+            let sign = if pence < 0 { "-" } else { "" };
+            text.push_str(&format!(
+                "{},{phase},{contract},Supplier {},\"Line {i}, \"\"quoted\"\"\",R{i},{sign}{}.{:02}\n",
+                uk_date(date),
+                i % 5,
+                pence.abs() / 100,
+                pence.abs() % 100
+            ));
+        }
+        (text, expected)
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn import(
+        conn: &mut Connection,
+        path: &Path,
+        tuning: Tuning,
+    ) -> Result<ImportOutcome, ImportError> {
+        import_actuals_tuned(
+            conn,
+            path,
+            &ActualsOptions::default(),
+            &mut |_, _| {},
+            tuning,
+        )
+    }
+
+    /// (phase code, FY, pence) summed from the actuals held.
+    fn held(conn: &Connection) -> BTreeMap<(String, i32), i64> {
+        let mut st = conn
+            .prepare(
+                "SELECT ph.code, a.fy, sum(a.amount_pence) FROM actual a
+                 JOIN phase ph ON ph.id = a.phase_id GROUP BY ph.code, a.fy",
+            )
+            .unwrap();
+        st.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn every_row_is_written_once_whatever_the_chunk_size_and_write_path() {
+        let (text, expected) = ledger();
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "ledger.csv", &text);
+        for bulk_min_rows in [0, u64::MAX] {
+            for chunk_rows in [1, 3, 40, 1000] {
+                let mut conn = setup();
+                let tuning = Tuning {
+                    bulk_min_rows,
+                    chunk_rows,
+                };
+                let what = format!("{tuning:?}");
+                let o = import(&mut conn, &path, tuning).unwrap();
+                assert_eq!(o.rows, 40, "{what}");
+                assert_eq!(o.total.pence(), expected.values().sum::<i64>(), "{what}");
+                assert_eq!(held(&conn), expected, "{what}");
+                let refs: std::collections::BTreeSet<String> = conn
+                    .prepare("SELECT reference FROM actual")
+                    .unwrap()
+                    .query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<rusqlite::Result<_>>()
+                    .unwrap();
+                assert_eq!(refs.len(), 40, "{what}");
+                let with_contract: i64 = conn
+                    .query_row(
+                        "SELECT count(*) FROM actual WHERE contract_id IS NOT NULL",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(with_contract, 7, "{what}");
+                // The running totals, the indexes and the audit chain are as they should be.
+                let report = check::run(&conn).unwrap();
+                assert!(report.is_clean(), "{what}: {:?}", report.findings);
+            }
+        }
+    }
+
+    #[test]
+    fn duplicates_across_chunks_are_listed_in_file_order_and_skipped_exactly() {
+        let (text, expected) = ledger();
+        let dir = tempfile::tempdir().unwrap();
+        let first = write(dir.path(), "first.csv", &text);
+        let mut conn = setup();
+        let tuning = Tuning {
+            bulk_min_rows: u64::MAX,
+            chunk_rows: 3,
+        };
+        import(&mut conn, &first, tuning).unwrap();
+        // The same lines plus a new one at line 42: lines 2 to 41 are duplicates.
+        let again = write(
+            dir.path(),
+            "again.csv",
+            &format!("{text}01/05/2023,A,,New Ltd,New work,R-NEW,12.34\n"),
+        );
+        let err = import(&mut conn, &again, tuning).unwrap_err();
+        let ImportError::Duplicates { problems, more } = err else {
+            panic!("{err}");
+        };
+        assert_eq!(more, 0);
+        assert_eq!(
+            problems.iter().map(|p| p.line).collect::<Vec<_>>(),
+            (2..=41).collect::<Vec<u64>>()
+        );
+        assert!(
+            problems[5]
+                .to_string()
+                .starts_with("line 7, column Reference: 'R5' dated "),
+            "{}",
+            problems[5]
+        );
+        assert_eq!(held(&conn), expected);
+        let skip = ActualsOptions {
+            skip_duplicates: true,
+            ..Default::default()
+        };
+        let o = import_actuals_tuned(&mut conn, &again, &skip, &mut |_, _| {}, tuning).unwrap();
+        assert_eq!(
+            (o.rows, o.skipped_duplicates, o.total.pence()),
+            (1, 40, 1234)
+        );
+        let mut after = expected.clone();
+        *after.entry(("A".into(), 2023)).or_insert(0) += 1234;
+        assert_eq!(held(&conn), after);
+        assert!(check::run(&conn).unwrap().is_clean());
+    }
+
+    #[test]
+    fn a_bad_row_after_chunks_were_written_leaves_nothing_and_is_named() {
+        let (text, _) = ledger();
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "bad.csv",
+            &format!(
+                "{text}31/02/2023,A,,X Ltd,Work,R-BAD,1.00\n01/05/2023,Z,,Y Ltd,Work,R-Z,2.00\n"
+            ),
+        );
+        for bulk_min_rows in [0, u64::MAX] {
+            let mut conn = setup();
+            let tuning = Tuning {
+                bulk_min_rows,
+                chunk_rows: 4,
+            };
+            let err = import(&mut conn, &path, tuning).unwrap_err();
+            assert_eq!(
+                err.lines(),
+                vec![
+                    "line 42, column Date: '31/02/2023' is not a date: February 2023 has 28 days"
+                        .to_string(),
+                    "line 43, column Phase: no phase 'Z'; list phases with `outturn phase list`"
+                        .to_string(),
+                    "2 problems in the file: nothing was imported; correct the rows and import \
+                     the file again"
+                        .to_string(),
+                ],
+                "{tuning:?}"
+            );
+            let n: i64 = conn
+                .query_row("SELECT count(*) FROM actual", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(n, 0);
+            let batches: i64 = conn
+                .query_row("SELECT count(*) FROM import_batch", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(batches, 0);
+            assert!(check::run(&conn).unwrap().is_clean());
+        }
+    }
 }
