@@ -155,8 +155,15 @@ pub(crate) fn create_owner_only(path: &Path) -> Result<()> {
         .map_err(|e| StoreError::Refused(format!("cannot create {}: {e}", path.display())))
 }
 
+/// The page size of a new database, in bytes.
+pub const PAGE_SIZE: i64 = 16_384;
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(30))?;
+    // 16 KiB pages for a new database (an existing one keeps its own; this must come before
+    // WAL): a million-line import writes, spills and checkpoints a quarter as many pages as at
+    // SQLite's default 4 KiB, and the B-trees are shallower.
+    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // WAL: readers never block the writer; a writer waits (busy timeout) rather than fails.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -296,6 +303,26 @@ mod tests {
         assert!(err.contains("newer than this Outturn"), "{err}");
         let conn = Connection::open(&path).unwrap();
         assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION + 1);
+    }
+
+    #[test]
+    fn a_new_database_has_16k_pages_and_an_existing_one_keeps_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let page_size = |conn: &Connection| -> i64 {
+            conn.query_row("PRAGMA page_size", [], |r| r.get(0))
+                .unwrap()
+        };
+        let new = dir.path().join("new.db");
+        assert_eq!(page_size(&open(&new).unwrap()), PAGE_SIZE);
+        let old = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&old).unwrap();
+            conn.execute_batch("PRAGMA page_size = 4096; CREATE TABLE t(x);")
+                .unwrap();
+        }
+        let conn = open(&old).unwrap();
+        assert_eq!(page_size(&conn), 4096);
+        assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
     }
 
     #[cfg(unix)]
