@@ -5,9 +5,14 @@
 //! every row into domain values with problems that name the physical line and the column. The
 //! whole file is checked inside one write transaction; any bad row, a duplicate of an actual
 //! already held, or a file imported before, and the transaction is rolled back: all or nothing.
-//! The rows are written with the store's functions (`insert_actual_row` for the bulk path,
-//! `add_allocation` for budgets) and each batch is recorded in `import_batch` with ONE audit event
-//! carrying its summary. It must not format reports or decide figures.
+//! The rows are written with the store's functions (`ActualInserter` for actuals, `add_allocation`
+//! for budgets) and each batch is recorded in `import_batch` with ONE audit event carrying its
+//! summary. It must not format reports or decide figures.
+//!
+//! An actuals import runs on two threads: one reads and checks the rows, away from the database
+//! (phases and contracts are resolved from an in-memory `Directory`), and hands the good ones on
+//! in sorted chunks; the caller's thread writes them in the transaction (see `check_ledger` and
+//! `Pending`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -1251,8 +1256,7 @@ impl Pending {
                     run.contract_id,
                 );
                 let t = totals.entry(key).or_insert((0, 0));
-                // A chunk's rows fit in i64 pence: each row does, and the ledger's total does.
-                t.0 += i64::try_from(run.pence).unwrap_or(i64::MAX);
+                t.0 += run.pence;
                 t.1 += run.rows;
             }
         };

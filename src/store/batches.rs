@@ -327,7 +327,7 @@ pub fn suspend_actual_totals(conn: &Connection) -> Result<Option<String>> {
 
 /// Running totals of a load, keyed by (FY start year, phase id, period, contract id or 0), as
 /// (pence, rows).
-pub type ActualTotals = std::collections::HashMap<(i32, i64, u8, i64), (i64, i64)>;
+pub type ActualTotals = std::collections::HashMap<(i32, i64, u8, i64), (i128, i64)>;
 
 /// Adds a load's running totals to `actual_total` and restores the insert trigger suspended by
 /// [`suspend_actual_totals`].
@@ -343,8 +343,39 @@ pub fn resume_actual_totals(
          DO UPDATE SET amount_pence = amount_pence + excluded.amount_pence, n = n + excluded.n",
     )?;
     for (&(fy, phase, period, contract), &(pence, n)) in totals {
+        let pence = i64::try_from(pence).map_err(|_| {
+            StoreError::Refused(format!(
+                "the actuals of phase {phase} for P{period} of the year from April {fy} add up to more than \
+                 £92,233,720,368,547,758.07, more than Outturn can hold: nothing was imported"
+            ))
+        })?;
         st.execute(params![fy, phase, period, contract, pence, n])?;
     }
     conn.execute_batch(trigger_sql)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_beyond_what_sqlite_holds_are_refused_not_clamped() {
+        let mut conn = crate::store::open_in_memory().unwrap();
+        let tx = crate::store::write_tx(&mut conn).unwrap();
+        let trigger = suspend_actual_totals(&tx).unwrap().unwrap();
+        let mut totals = ActualTotals::new();
+        totals.insert((2022, 1, 7, 0), (i128::from(i64::MAX) + 1, 100_000));
+        let err = resume_actual_totals(&tx, &trigger, &totals)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("P7 of the year from April 2022 add up to more than"),
+            "{err}"
+        );
+        let held: i64 = tx
+            .query_row("SELECT count(*) FROM actual_total", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(held, 0);
+    }
 }
