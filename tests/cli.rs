@@ -1,80 +1,8 @@
 //! The command line end to end, on the demo data: figures checked against the seed documents and
 //! worked out by hand; malformed input refused with exit status 2 and the database unchanged.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_outturn"));
-    c.env_remove("OUTTURN_DB")
-        .env("OUTTURN_USER", "test-officer");
-    c
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    bin()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run outturn")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn demo_db() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("x.db");
-    let o = run(&db, &["init", "--demo"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    (dir, db)
-}
-
-/// Every row of every table, as text, to prove a refused command changed nothing.
-fn snapshot(db: &Path) -> String {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut out = String::new();
-    for table in [
-        "programme",
-        "phase",
-        "decision",
-        "allocation",
-        "allocation_profile",
-        "budget_change",
-        "framework",
-        "contract",
-        "extension_option",
-        "actual",
-        "forecast",
-        "audit",
-    ] {
-        let mut st = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
-        let n = st.column_count();
-        let rows = st
-            .query_map([], |r| {
-                let mut line = String::new();
-                for i in 0..n {
-                    let v: rusqlite::types::Value = r.get(i)?;
-                    line.push_str(&format!("{v:?}|"));
-                }
-                Ok(line)
-            })
-            .unwrap();
-        for r in rows {
-            out.push_str(table);
-            out.push(':');
-            out.push_str(&r.unwrap());
-            out.push('\n');
-        }
-    }
-    out
-}
+mod common;
+use common::{bin, demo_db, run, snapshot, stderr, stdout};
 
 fn line_with<'a>(text: &'a str, needles: &[&str]) -> &'a str {
     text.lines()

@@ -115,19 +115,22 @@ pub fn list(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEvent>> 
          WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR entity = ?2)
          ORDER BY id DESC LIMIT ?3",
     )?;
-    let rows = st.query_map(params![since, filter.entity, limit], |r| {
-        Ok(AuditEvent {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            who: r.get(2)?,
-            action: r.get(3)?,
-            entity: r.get(4)?,
-            entity_id: r.get(5)?,
-            before: r.get(6)?,
-            after: r.get(7)?,
-        })
-    })?;
+    let rows = st.query_map(params![since, filter.entity, limit], event_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An event from a row of `SELECT id, at, who, action, entity, entity_id, before, after`.
+fn event_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEvent> {
+    Ok(AuditEvent {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        who: r.get(2)?,
+        action: r.get(3)?,
+        entity: r.get(4)?,
+        entity_id: r.get(5)?,
+        before: r.get(6)?,
+        after: r.get(7)?,
+    })
 }
 
 /// The last event about a record, for "changed by X at T" messages.
@@ -137,18 +140,7 @@ pub fn last_change(conn: &Connection, entity: &str, id: i64) -> Result<Option<Au
             "SELECT id, at, who, action, entity, entity_id, before, after FROM audit
              WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT 1",
             params![entity, id],
-            |r| {
-                Ok(AuditEvent {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    who: r.get(2)?,
-                    action: r.get(3)?,
-                    entity: r.get(4)?,
-                    entity_id: r.get(5)?,
-                    before: r.get(6)?,
-                    after: r.get(7)?,
-                })
-            },
+            event_row,
         )
         .optional()?)
 }
