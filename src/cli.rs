@@ -463,10 +463,7 @@ pub enum ForecastCmd {
     },
 }
 
-/// An error in what the user typed: exit status 2, one line.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UserError(pub String);
+pub use crate::error::UserError;
 
 /// Wraps a parse error with the option it came from.
 pub fn field<T, E: std::fmt::Display>(name: &str, r: Result<T, E>) -> anyhow::Result<T> {

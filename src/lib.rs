@@ -12,6 +12,7 @@ pub mod cli_rely;
 pub mod cli_report;
 pub mod cli_tui;
 pub mod domain;
+pub mod error;
 pub mod io;
 pub mod store;
 pub mod synth;

@@ -67,7 +67,7 @@ pub fn theme_from_env() -> Theme {
 pub fn run(mut conn: Connection, today: NaiveDate, export_dir: PathBuf) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(crate::cli::UserError(
+        return Err(crate::error::UserError(
             "the interface needs a terminal: run `outturn` in one, or use the subcommands in scripts (see `outturn --help`)".into(),
         )
         .into());
