@@ -1,0 +1,227 @@
+//! Actuals (spend from the ledger): adding one by hand, the unchecked bulk insert paths an import
+//! uses, reading, listing and deleting.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::common::{IsoDate, collect, date_col, fy_col, money_col, not_found, period_col};
+use super::contract::get_contract;
+use super::phase::get_phase;
+use crate::domain::model::Actual;
+use crate::domain::{FinancialYear, Money, Period};
+use crate::store::{Result, StoreError, audit, locks};
+
+/// An actual to add.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewActual {
+    pub phase_id: i64,
+    pub contract_id: Option<i64>,
+    pub date: NaiveDate,
+    pub supplier: String,
+    pub description: String,
+    pub reference: String,
+    pub amount: Money,
+}
+
+/// Checks an actual against its contract's phase.
+pub fn check_actual_contract(conn: &Connection, a: &NewActual) -> Result<()> {
+    if let Some(cid) = a.contract_id {
+        let phase: i64 =
+            conn.query_row("SELECT phase_id FROM contract WHERE id = ?1", [cid], |r| {
+                r.get(0)
+            })?;
+        if phase != a.phase_id {
+            let c = get_contract(conn, cid)?;
+            let p = get_phase(conn, a.phase_id)?;
+            return Err(StoreError::invalid(
+                "--contract",
+                format!(
+                    "contract '{}' belongs to phase {}/{}, not {}/{}",
+                    c.reference, c.programme_code, c.phase_code, p.programme_code, p.code
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Inserts an actual row (no audit, no checks): the bulk path for imports, which audit the batch.
+pub fn insert_actual_row(conn: &Connection, a: &NewActual, batch_id: Option<i64>) -> Result<i64> {
+    insert_actual_fields(
+        conn,
+        &ActualFields {
+            phase_id: a.phase_id,
+            contract_id: a.contract_id,
+            date: a.date,
+            supplier: &a.supplier,
+            description: &a.description,
+            reference: &a.reference,
+            amount_pence: a.amount.pence(),
+        },
+        batch_id,
+    )
+}
+
+/// An actual to insert, borrowing its text (an import keeps the text of many rows in one buffer).
+pub struct ActualFields<'a> {
+    pub phase_id: i64,
+    pub contract_id: Option<i64>,
+    pub date: NaiveDate,
+    pub supplier: &'a str,
+    pub description: &'a str,
+    pub reference: &'a str,
+    pub amount_pence: i64,
+}
+
+/// Inserts one actual as given, with no checks (see [`insert_actual_row`]); returns its id.
+pub fn insert_actual_fields(
+    conn: &Connection,
+    a: &ActualFields,
+    batch_id: Option<i64>,
+) -> Result<i64> {
+    ActualInserter::new(conn)?.insert(a, batch_id)
+}
+
+/// Inserts actuals one after another through one prepared statement (an import's bulk path).
+pub struct ActualInserter<'c> {
+    conn: &'c Connection,
+    st: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> ActualInserter<'c> {
+    pub fn new(conn: &'c Connection) -> Result<Self> {
+        let st = conn.prepare_cached(
+            "INSERT INTO actual(phase_id, contract_id, date, fy, period, supplier, description, reference, amount_pence, batch_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        Ok(ActualInserter { conn, st })
+    }
+
+    /// Inserts one actual as given, with no checks; returns its id.
+    pub fn insert(&mut self, a: &ActualFields, batch_id: Option<i64>) -> Result<i64> {
+        let st = &mut self.st;
+        // Every parameter is bound on every row, so none keeps the previous row's value.
+        st.raw_bind_parameter(1, a.phase_id)?;
+        st.raw_bind_parameter(2, a.contract_id)?;
+        st.raw_bind_parameter(3, IsoDate::new(a.date).as_str())?;
+        st.raw_bind_parameter(4, FinancialYear::containing(a.date).start_year())?;
+        st.raw_bind_parameter(5, Period::of_date(a.date).number())?;
+        st.raw_bind_parameter(6, a.supplier)?;
+        st.raw_bind_parameter(7, a.description)?;
+        st.raw_bind_parameter(8, a.reference)?;
+        st.raw_bind_parameter(9, a.amount_pence)?;
+        st.raw_bind_parameter(10, batch_id)?;
+        st.raw_execute()?;
+        Ok(self.conn.last_insert_rowid())
+    }
+}
+
+/// Adds one actual (entered by hand).
+pub fn add_actual(conn: &Connection, a: &NewActual) -> Result<i64> {
+    locks::ensure_open(conn, "an actual", a.date)?;
+    check_actual_contract(conn, a)?;
+    let id = insert_actual_row(conn, a, None)?;
+    let after = get_actual(conn, id)?;
+    audit::record(conn, "add", "actual", Some(id), None::<&()>, Some(&after))?;
+    Ok(id)
+}
+
+pub(crate) const ACTUAL_SELECT: &str = "SELECT a.id, pr.code, ph.code, c.reference, a.date, a.fy, a.period, a.supplier, a.description, a.reference, a.amount_pence, a.batch_id, a.version
+    FROM actual a JOIN phase ph ON ph.id = a.phase_id JOIN programme pr ON pr.id = ph.programme_id
+    LEFT JOIN contract c ON c.id = a.contract_id";
+
+pub(crate) fn actual_row(r: &Row) -> rusqlite::Result<Actual> {
+    Ok(Actual {
+        id: r.get(0)?,
+        programme_code: r.get(1)?,
+        phase_code: r.get(2)?,
+        contract_reference: r.get(3)?,
+        date: date_col(r, 4)?,
+        fy: fy_col(r, 5)?,
+        period: period_col(r, 6)?,
+        supplier: r.get(7)?,
+        description: r.get(8)?,
+        reference: r.get(9)?,
+        amount: money_col(r, 10)?,
+        batch_id: r.get(11)?,
+        version: r.get(12)?,
+    })
+}
+
+/// One actual by id.
+pub fn get_actual(conn: &Connection, id: i64) -> Result<Actual> {
+    conn.query_row(
+        &format!("{ACTUAL_SELECT} WHERE a.id = ?1"),
+        [id],
+        actual_row,
+    )
+    .optional()?
+    .ok_or_else(|| not_found("id", "actual", &id.to_string(), String::new()))
+}
+
+/// Which actuals to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActualFilter {
+    pub programme_id: Option<i64>,
+    pub phase_id: Option<i64>,
+    pub fy: Option<FinancialYear>,
+    /// Only this period (with `fy`).
+    pub period: Option<Period>,
+    /// Supplier contains this (case-insensitive).
+    pub supplier: Option<String>,
+    /// Description or reference contains this (case-insensitive).
+    pub text: Option<String>,
+}
+
+/// Actuals by date then id, paged: `offset` rows skipped, at most `limit` returned.
+pub fn list_actuals(
+    conn: &Connection,
+    f: &ActualFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<Actual>> {
+    collect(
+        conn,
+        &format!(
+            "{ACTUAL_SELECT} WHERE (?1 IS NULL OR ph.programme_id = ?1) AND (?2 IS NULL OR a.phase_id = ?2)
+             AND (?3 IS NULL OR a.fy = ?3) AND (?4 IS NULL OR a.period = ?4)
+             AND (?5 IS NULL OR a.supplier LIKE '%' || ?5 || '%')
+             AND (?6 IS NULL OR a.description LIKE '%' || ?6 || '%' OR a.reference LIKE '%' || ?6 || '%')
+             ORDER BY a.date, a.id LIMIT ?7 OFFSET ?8"
+        ),
+        params![
+            f.programme_id,
+            f.phase_id,
+            f.fy.map(|y| y.start_year()),
+            f.period.map(|p| p.number()),
+            f.supplier,
+            f.text,
+            limit as i64,
+            offset as i64
+        ],
+        actual_row,
+    )
+}
+
+/// Deletes one actual (refused in a closed period or if changed since read).
+pub fn delete_actual(conn: &Connection, id: i64, expected_version: Option<i64>) -> Result<()> {
+    let before = get_actual(conn, id)?;
+    locks::ensure_open(conn, "an actual", before.date)?;
+    locks::bump_version(
+        conn,
+        "actual",
+        id,
+        expected_version.unwrap_or(before.version),
+    )?;
+    conn.execute("DELETE FROM actual WHERE id = ?1", [id])?;
+    audit::record(
+        conn,
+        "delete",
+        "actual",
+        Some(id),
+        Some(&before),
+        None::<&()>,
+    )?;
+    Ok(())
+}

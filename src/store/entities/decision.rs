@@ -1,0 +1,82 @@
+//! Decisions (cabinet and delegated): adding and listing.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::common::{collect, date_col, iso, required};
+use super::refs::decision_id;
+use crate::domain::model::Decision;
+use crate::store::{Result, StoreError, audit};
+
+/// A decision to add.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewDecision {
+    pub reference: String,
+    pub programme_id: Option<i64>,
+    pub body: String,
+    pub date: NaiveDate,
+    pub item: Option<String>,
+    pub key_decision: bool,
+    pub call_in: bool,
+    pub outcome: String,
+    pub link: Option<String>,
+    pub summary: String,
+}
+
+/// Adds a decision; its reference must be new.
+pub fn add_decision(conn: &Connection, d: &NewDecision) -> Result<i64> {
+    required("--reference", &d.reference)?;
+    required("--body", &d.body)?;
+    if decision_id(conn, &d.reference).is_ok() {
+        return Err(StoreError::invalid(
+            "--reference",
+            format!("decision '{}' already exists", d.reference.trim()),
+        ));
+    }
+    conn.execute(
+        "INSERT INTO decision(reference, programme_id, body, decision_date, item, key_decision, call_in, outcome, link, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            d.reference.trim(),
+            d.programme_id,
+            d.body.trim(),
+            iso(d.date),
+            d.item,
+            d.key_decision,
+            d.call_in,
+            d.outcome.trim(),
+            d.link,
+            d.summary
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    audit::record(conn, "add", "decision", Some(id), None::<&()>, Some(d))?;
+    Ok(id)
+}
+
+/// Every decision, oldest first.
+pub fn list_decisions(conn: &Connection) -> Result<Vec<Decision>> {
+    collect(
+        conn,
+        "SELECT decision.id, reference, programme.code, body, decision_date, item, key_decision, call_in, outcome, link, summary, decision.version
+         FROM decision LEFT JOIN programme ON programme.id = programme_id ORDER BY decision_date, decision.id",
+        [],
+        |r| {
+            Ok(Decision {
+                id: r.get(0)?,
+                reference: r.get(1)?,
+                programme_code: r.get(2)?,
+                body: r.get(3)?,
+                date: date_col(r, 4)?,
+                item: r.get(5)?,
+                key_decision: r.get(6)?,
+                call_in: r.get(7)?,
+                outcome: r.get(8)?,
+                link: r.get(9)?,
+                summary: r.get(10)?,
+                version: r.get(11)?,
+            })
+        },
+    )
+}

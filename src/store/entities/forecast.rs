@@ -1,0 +1,103 @@
+//! Forecast outturns of a phase and year, as at a period.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::common::{collect, fy_col, money_col, period_col};
+use crate::domain::model::Forecast;
+use crate::domain::{FinancialYear, Money, Period};
+use crate::store::{Result, audit, locks};
+
+/// A forecast to enter.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewForecast {
+    pub phase_id: i64,
+    pub fy: FinancialYear,
+    pub as_at: Period,
+    pub amount: Money,
+    pub note: String,
+}
+
+/// Enters a forecast outturn as at a period; a second one for the same phase, FY and period
+/// replaces the first (both kept in the audit log).
+pub fn set_forecast(conn: &Connection, f: &NewForecast) -> Result<i64> {
+    locks::ensure_open(conn, "a forecast as at", f.fy.period_end(f.as_at))?;
+    let existing: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM forecast WHERE phase_id = ?1 AND fy = ?2 AND as_at_period = ?3",
+            params![f.phase_id, f.fy.start_year(), f.as_at.number()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match existing {
+        Some(id) => {
+            let before = get_forecast(conn, id)?;
+            conn.execute(
+                "UPDATE forecast SET amount_pence = ?2, note = ?3, version = version + 1 WHERE id = ?1",
+                params![id, f.amount.pence(), f.note],
+            )?;
+            let after = get_forecast(conn, id)?;
+            audit::record(
+                conn,
+                "edit",
+                "forecast",
+                Some(id),
+                Some(&before),
+                Some(&after),
+            )?;
+            Ok(id)
+        }
+        None => {
+            conn.execute(
+                "INSERT INTO forecast(phase_id, fy, as_at_period, amount_pence, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![f.phase_id, f.fy.start_year(), f.as_at.number(), f.amount.pence(), f.note],
+            )?;
+            let id = conn.last_insert_rowid();
+            let after = get_forecast(conn, id)?;
+            audit::record(conn, "add", "forecast", Some(id), None::<&()>, Some(&after))?;
+            Ok(id)
+        }
+    }
+}
+
+const FORECAST_SELECT: &str = "SELECT f.id, pr.code, ph.code, f.fy, f.as_at_period, f.amount_pence, f.note, f.version
+    FROM forecast f JOIN phase ph ON ph.id = f.phase_id JOIN programme pr ON pr.id = ph.programme_id";
+
+fn forecast_row(r: &Row) -> rusqlite::Result<Forecast> {
+    Ok(Forecast {
+        id: r.get(0)?,
+        programme_code: r.get(1)?,
+        phase_code: r.get(2)?,
+        fy: fy_col(r, 3)?,
+        as_at: period_col(r, 4)?,
+        amount: money_col(r, 5)?,
+        note: r.get(6)?,
+        version: r.get(7)?,
+    })
+}
+
+/// One forecast by id.
+pub fn get_forecast(conn: &Connection, id: i64) -> Result<Forecast> {
+    Ok(conn.query_row(
+        &format!("{FORECAST_SELECT} WHERE f.id = ?1"),
+        [id],
+        forecast_row,
+    )?)
+}
+
+/// Forecasts, optionally of one programme or FY.
+pub fn list_forecasts(
+    conn: &Connection,
+    programme_id: Option<i64>,
+    fy: Option<FinancialYear>,
+) -> Result<Vec<Forecast>> {
+    collect(
+        conn,
+        &format!(
+            "{FORECAST_SELECT} WHERE (?1 IS NULL OR ph.programme_id = ?1) AND (?2 IS NULL OR f.fy = ?2)
+             ORDER BY pr.code, ph.code, f.fy, f.as_at_period"
+        ),
+        params![programme_id, fy.map(|y| y.start_year())],
+        forecast_row,
+    )
+}
