@@ -1,6 +1,6 @@
 //! Allocations of budget to a phase over a range of financial years, with their per-FY profile.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
 use super::common::{collect, fy_col, money_col, not_found, word_col};
@@ -93,11 +93,7 @@ pub fn add_allocation(conn: &Connection, a: &NewAllocation) -> Result<i64> {
     )?;
     let id = conn.last_insert_rowid();
     for (fy, amount) in &profile {
-        conn.execute(
-            "INSERT INTO allocation_profile(allocation_id, fy, amount_pence) VALUES (?1, ?2, ?3)",
-            params![id, fy.start_year(), amount.pence()],
-        )
-        .map_err(|e| match e {
+        insert_profile_line(conn, id, *fy, *amount).map_err(|e| match e {
             rusqlite::Error::SqliteFailure(f, _)
                 if f.code == rusqlite::ErrorCode::ConstraintViolation =>
             {
@@ -118,9 +114,47 @@ pub fn add_allocation(conn: &Connection, a: &NewAllocation) -> Result<i64> {
     Ok(id)
 }
 
+/// Writes one year of an allocation's profile.
+fn insert_profile_line(
+    conn: &Connection,
+    allocation_id: i64,
+    fy: FinancialYear,
+    amount: Money,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        "INSERT INTO allocation_profile(allocation_id, fy, amount_pence) VALUES (?1, ?2, ?3)",
+        params![allocation_id, fy.start_year(), amount.pence()],
+    )
+}
+
 const ALLOCATION_SELECT: &str = "SELECT allocation.id, programme.code, phase.code, first_fy, last_fy, amount_pence, allocation.status, decision.reference, profile_assumed, note, allocation.version
     FROM allocation JOIN phase ON phase.id = phase_id JOIN programme ON programme.id = phase.programme_id
     LEFT JOIN decision ON decision.id = decision_id";
+
+/// An allocation row of [`ALLOCATION_SELECT`], its profile still empty.
+fn allocation_row(r: &Row) -> rusqlite::Result<Allocation> {
+    Ok(Allocation {
+        id: r.get(0)?,
+        programme_code: r.get(1)?,
+        phase_code: r.get(2)?,
+        first_fy: fy_col(r, 3)?,
+        last_fy: fy_col(r, 4)?,
+        amount: money_col(r, 5)?,
+        status: word_col(r, 6, AllocationStatus::parse)?,
+        decision_reference: r.get(7)?,
+        profile_assumed: r.get(8)?,
+        profile: Vec::new(),
+        note: r.get(9)?,
+        version: r.get(10)?,
+    })
+}
+
+fn profile_line_row(r: &Row) -> rusqlite::Result<ProfileLine> {
+    Ok(ProfileLine {
+        fy: fy_col(r, 0)?,
+        amount: money_col(r, 1)?,
+    })
+}
 
 fn allocation_rows(
     conn: &Connection,
@@ -133,34 +167,14 @@ fn allocation_rows(
             "{ALLOCATION_SELECT} {filter} ORDER BY programme.code, phase.code, first_fy, allocation.id"
         ),
         p,
-        |r| {
-            Ok(Allocation {
-                id: r.get(0)?,
-                programme_code: r.get(1)?,
-                phase_code: r.get(2)?,
-                first_fy: fy_col(r, 3)?,
-                last_fy: fy_col(r, 4)?,
-                amount: money_col(r, 5)?,
-                status: word_col(r, 6, AllocationStatus::parse)?,
-                decision_reference: r.get(7)?,
-                profile_assumed: r.get(8)?,
-                profile: Vec::new(),
-                note: r.get(9)?,
-                version: r.get(10)?,
-            })
-        },
+        allocation_row,
     )?;
     for a in &mut out {
         a.profile = collect(
             conn,
             "SELECT fy, amount_pence FROM allocation_profile WHERE allocation_id = ?1 ORDER BY fy",
             [a.id],
-            |r| {
-                Ok(ProfileLine {
-                    fy: fy_col(r, 0)?,
-                    amount: money_col(r, 1)?,
-                })
-            },
+            profile_line_row,
         )?;
     }
     Ok(out)
@@ -222,10 +236,7 @@ pub fn set_allocation_profile(
         [id],
     )?;
     for (fy, amount) in profile {
-        conn.execute(
-            "INSERT INTO allocation_profile(allocation_id, fy, amount_pence) VALUES (?1, ?2, ?3)",
-            params![id, fy.start_year(), amount.pence()],
-        )?;
+        insert_profile_line(conn, id, *fy, *amount)?;
     }
     conn.execute(
         "UPDATE allocation SET profile_assumed = 0 WHERE id = ?1",

@@ -58,21 +58,21 @@ impl IsoDate {
     }
 }
 
-pub(super) fn date_col(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
-    let s: String = r.get(i)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| {
+/// Column `i`'s stored date text as a date.
+fn parse_date_col(i: usize, s: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
     })
 }
 
+pub(super) fn date_col(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = r.get(i)?;
+    parse_date_col(i, &s)
+}
+
 pub(super) fn opt_date_col(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     let s: Option<String> = r.get(i)?;
-    s.map(|s| {
-        NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-        })
-    })
-    .transpose()
+    s.map(|s| parse_date_col(i, &s)).transpose()
 }
 
 pub(super) fn conv_err<E: std::error::Error + Send + Sync + 'static>(

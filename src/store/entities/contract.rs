@@ -2,7 +2,7 @@
 //! them, the monthly profile, exercising an option and varying the value.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::common::{collect, date_col, iso, money_col, not_found, opt_date_col, required};
@@ -119,6 +119,40 @@ const CONTRACT_SELECT: &str = "SELECT c.id, c.reference, c.title, c.supplier, c.
     FROM contract c JOIN phase ph ON ph.id = c.phase_id JOIN programme pr ON pr.id = ph.programme_id
     LEFT JOIN framework f ON f.id = c.framework_id LEFT JOIN decision d ON d.id = c.award_decision_id";
 
+/// A contract row of [`CONTRACT_SELECT`], its extension options still empty.
+fn contract_row(r: &Row) -> rusqlite::Result<Contract> {
+    Ok(Contract {
+        id: r.get(0)?,
+        reference: r.get(1)?,
+        title: r.get(2)?,
+        supplier: r.get(3)?,
+        phase_id: r.get(4)?,
+        programme_code: r.get(5)?,
+        phase_code: r.get(6)?,
+        framework: r.get(7)?,
+        value: money_col(r, 8)?,
+        original_value: money_col(r, 9)?,
+        start: date_col(r, 10)?,
+        term_months: r.get(11)?,
+        award_decision_reference: r.get(12)?,
+        extensions: Vec::new(),
+        version: r.get(13)?,
+    })
+}
+
+fn extension_row(r: &Row) -> rusqlite::Result<ExtensionOption> {
+    Ok(ExtensionOption {
+        id: r.get(0)?,
+        contract_id: r.get(1)?,
+        months: r.get(2)?,
+        value: money_col(r, 3)?,
+        decision_due: opt_date_col(r, 4)?,
+        exercised: r.get(5)?,
+        decision_reference: r.get(6)?,
+        version: r.get(7)?,
+    })
+}
+
 fn contracts_where(
     conn: &Connection,
     filter: &str,
@@ -128,25 +162,7 @@ fn contracts_where(
         conn,
         &format!("{CONTRACT_SELECT} {filter} ORDER BY c.reference"),
         p,
-        |r| {
-            Ok(Contract {
-                id: r.get(0)?,
-                reference: r.get(1)?,
-                title: r.get(2)?,
-                supplier: r.get(3)?,
-                phase_id: r.get(4)?,
-                programme_code: r.get(5)?,
-                phase_code: r.get(6)?,
-                framework: r.get(7)?,
-                value: money_col(r, 8)?,
-                original_value: money_col(r, 9)?,
-                start: date_col(r, 10)?,
-                term_months: r.get(11)?,
-                award_decision_reference: r.get(12)?,
-                extensions: Vec::new(),
-                version: r.get(13)?,
-            })
-        },
+        contract_row,
     )?;
     for c in &mut out {
         c.extensions = collect(
@@ -154,18 +170,7 @@ fn contracts_where(
             "SELECT e.id, e.contract_id, e.months, e.value_pence, e.decision_due, e.exercised, d.reference, e.version
              FROM extension_option e LEFT JOIN decision d ON d.id = e.decision_id WHERE e.contract_id = ?1 ORDER BY e.id",
             [c.id],
-            |r| {
-                Ok(ExtensionOption {
-                    id: r.get(0)?,
-                    contract_id: r.get(1)?,
-                    months: r.get(2)?,
-                    value: money_col(r, 3)?,
-                    decision_due: opt_date_col(r, 4)?,
-                    exercised: r.get(5)?,
-                    decision_reference: r.get(6)?,
-                    version: r.get(7)?,
-                })
-            },
+            extension_row,
         )?;
     }
     Ok(out)
@@ -234,6 +239,14 @@ pub fn exercise_extension(
     expected_version: Option<i64>,
     decision_id: Option<i64>,
 ) -> Result<()> {
+    let option_not_found = || {
+        not_found(
+            "--option",
+            "extension option",
+            &option_id.to_string(),
+            String::new(),
+        )
+    };
     let contract_id: i64 = conn
         .query_row(
             "SELECT contract_id FROM extension_option WHERE id = ?1",
@@ -241,27 +254,13 @@ pub fn exercise_extension(
             |r| r.get(0),
         )
         .optional()?
-        .ok_or_else(|| {
-            not_found(
-                "--option",
-                "extension option",
-                &option_id.to_string(),
-                String::new(),
-            )
-        })?;
+        .ok_or_else(option_not_found)?;
     let before = get_contract(conn, contract_id)?;
     let opt = before
         .extensions
         .iter()
         .find(|e| e.id == option_id)
-        .ok_or_else(|| {
-            not_found(
-                "--option",
-                "extension option",
-                &option_id.to_string(),
-                String::new(),
-            )
-        })?;
+        .ok_or_else(option_not_found)?;
     if opt.exercised {
         return Err(StoreError::Refused(format!(
             "extension option {option_id} of {} is already exercised",

@@ -1,7 +1,7 @@
 //! Decisions (cabinet and delegated): adding and listing.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
 use super::common::{collect, date_col, iso, required};
@@ -55,28 +55,32 @@ pub fn add_decision(conn: &Connection, d: &NewDecision) -> Result<i64> {
     Ok(id)
 }
 
+const DECISION_SELECT: &str = "SELECT decision.id, reference, programme.code, body, decision_date, item, key_decision, call_in, outcome, link, summary, decision.version
+         FROM decision LEFT JOIN programme ON programme.id = programme_id";
+
+fn decision_row(r: &Row) -> rusqlite::Result<Decision> {
+    Ok(Decision {
+        id: r.get(0)?,
+        reference: r.get(1)?,
+        programme_code: r.get(2)?,
+        body: r.get(3)?,
+        date: date_col(r, 4)?,
+        item: r.get(5)?,
+        key_decision: r.get(6)?,
+        call_in: r.get(7)?,
+        outcome: r.get(8)?,
+        link: r.get(9)?,
+        summary: r.get(10)?,
+        version: r.get(11)?,
+    })
+}
+
 /// Every decision, oldest first.
 pub fn list_decisions(conn: &Connection) -> Result<Vec<Decision>> {
     collect(
         conn,
-        "SELECT decision.id, reference, programme.code, body, decision_date, item, key_decision, call_in, outcome, link, summary, decision.version
-         FROM decision LEFT JOIN programme ON programme.id = programme_id ORDER BY decision_date, decision.id",
+        &format!("{DECISION_SELECT} ORDER BY decision_date, decision.id"),
         [],
-        |r| {
-            Ok(Decision {
-                id: r.get(0)?,
-                reference: r.get(1)?,
-                programme_code: r.get(2)?,
-                body: r.get(3)?,
-                date: date_col(r, 4)?,
-                item: r.get(5)?,
-                key_decision: r.get(6)?,
-                call_in: r.get(7)?,
-                outcome: r.get(8)?,
-                link: r.get(9)?,
-                summary: r.get(10)?,
-                version: r.get(11)?,
-            })
-        },
+        decision_row,
     )
 }

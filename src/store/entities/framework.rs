@@ -1,7 +1,7 @@
 //! Procurement frameworks: adding and listing.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
 use super::common::{collect, iso, opt_date_col, required};
@@ -41,21 +41,23 @@ pub fn add_framework(conn: &Connection, f: &NewFramework) -> Result<i64> {
     Ok(id)
 }
 
+fn framework_row(r: &Row) -> rusqlite::Result<Framework> {
+    Ok(Framework {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        reference: r.get(2)?,
+        planned_end: opt_date_col(r, 3)?,
+        actual_end: opt_date_col(r, 4)?,
+        version: r.get(5)?,
+    })
+}
+
 /// Every framework, by name.
 pub fn list_frameworks(conn: &Connection) -> Result<Vec<Framework>> {
     collect(
         conn,
         "SELECT id, name, reference, planned_end, actual_end, version FROM framework ORDER BY name",
         [],
-        |r| {
-            Ok(Framework {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                reference: r.get(2)?,
-                planned_end: opt_date_col(r, 3)?,
-                actual_end: opt_date_col(r, 4)?,
-                version: r.get(5)?,
-            })
-        },
+        framework_row,
     )
 }
