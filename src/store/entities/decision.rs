@@ -84,3 +84,50 @@ pub fn list_decisions(conn: &Connection) -> Result<Vec<Decision>> {
         decision_row,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{date, db, programme};
+
+    fn decision(reference: &str, on: &str, programme_id: Option<i64>) -> NewDecision {
+        NewDecision {
+            reference: reference.into(),
+            programme_id,
+            body: "Cabinet".into(),
+            date: date(on),
+            item: Some("7".into()),
+            key_decision: true,
+            call_in: false,
+            outcome: "approved".into(),
+            link: None,
+            summary: "Capital programme".into(),
+        }
+    }
+
+    #[test]
+    fn decisions_are_listed_oldest_first_and_resolved_by_reference() {
+        let conn = db();
+        let p = programme(&conn, "SCH");
+        let later = add_decision(&conn, &decision("CAB-2", "2024-09-01", None)).unwrap();
+        let earlier = add_decision(&conn, &decision("CAB-1", "2024-06-30", Some(p))).unwrap();
+        let listed = list_decisions(&conn).unwrap();
+        let ids: Vec<i64> = listed.iter().map(|d| d.id).collect();
+        assert_eq!(ids, [earlier, later]);
+        assert_eq!(listed[0].programme_code.as_deref(), Some("SCH"));
+        assert_eq!(listed[0].date, date("2024-06-30"));
+        assert!(listed[0].key_decision && !listed[0].call_in);
+        assert_eq!(listed[1].programme_code, None);
+        assert_eq!(decision_id(&conn, "CAB-2").unwrap(), later);
+    }
+
+    #[test]
+    fn a_decision_reference_is_new() {
+        let conn = db();
+        add_decision(&conn, &decision("CAB-1", "2024-06-30", None)).unwrap();
+        let err = add_decision(&conn, &decision(" CAB-1", "2024-07-01", None))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "--reference: decision 'CAB-1' already exists");
+    }
+}

@@ -61,3 +61,36 @@ pub fn list_frameworks(conn: &Connection) -> Result<Vec<Framework>> {
         framework_row,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{date, db};
+
+    #[test]
+    fn frameworks_are_listed_by_name_with_their_end_dates() {
+        let conn = db();
+        let add = |name: &str, end: Option<NaiveDate>| {
+            add_framework(
+                &conn,
+                &NewFramework {
+                    name: name.into(),
+                    reference: format!("{name}-REF"),
+                    planned_end: end,
+                    actual_end: None,
+                },
+            )
+        };
+        let scape = add("SCAPE", Some(date("2027-03-31"))).unwrap();
+        add("Constructing West Midlands", None).unwrap();
+        let listed = list_frameworks(&conn).unwrap();
+        let names: Vec<&str> = listed.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Constructing West Midlands", "SCAPE"]);
+        assert_eq!(listed[1].planned_end, Some(date("2027-03-31")));
+        assert_eq!(listed[1].actual_end, None);
+        assert_eq!(listed[0].planned_end, None);
+        assert_eq!(framework_id(&conn, "SCAPE").unwrap(), scape);
+        let err = add("SCAPE", None).unwrap_err().to_string();
+        assert_eq!(err, "--name: framework 'SCAPE' already exists");
+    }
+}

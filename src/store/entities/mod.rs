@@ -18,6 +18,8 @@ mod framework;
 mod phase;
 mod programme;
 mod refs;
+#[cfg(test)]
+mod test_support;
 
 pub use actual::*;
 pub use allocation::*;

@@ -87,3 +87,60 @@ pub fn get_phase(conn: &Connection, id: i64) -> Result<Phase> {
         phase_row,
     )?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{db, phase, programme};
+
+    #[test]
+    fn phases_are_listed_by_programme_then_code() {
+        let conn = db();
+        let school = programme(&conn, "SCH");
+        let roads = programme(&conn, "RDS");
+        phase(&conn, school, "B");
+        let a = phase(&conn, school, "A");
+        phase(&conn, roads, "A");
+        let all: Vec<String> = list_phases(&conn, None)
+            .unwrap()
+            .iter()
+            .map(|p| format!("{}/{}", p.programme_code, p.code))
+            .collect();
+        assert_eq!(all, ["RDS/A", "SCH/A", "SCH/B"]);
+        let of_school = list_phases(&conn, Some(school)).unwrap();
+        assert_eq!(of_school.len(), 2);
+        let got = get_phase(&conn, a).unwrap();
+        assert_eq!(
+            (got.programme_id, got.code.as_str(), got.name.as_str()),
+            (school, "A", "A phase")
+        );
+        assert_eq!(got.officer, None);
+    }
+
+    #[test]
+    fn a_phase_code_is_new_within_its_programme_only() {
+        let conn = db();
+        let school = programme(&conn, "SCH");
+        let roads = programme(&conn, "RDS");
+        phase(&conn, school, "A");
+        let again = NewPhase {
+            programme_id: school,
+            code: "A".into(),
+            name: "Again".into(),
+            status: DeliveryStatus::Planned,
+            officer: Some("  ".into()),
+        };
+        let err = add_phase(&conn, &again).unwrap_err().to_string();
+        assert_eq!(err, "--code: phase 'A' already exists in this programme");
+        let id = add_phase(
+            &conn,
+            &NewPhase {
+                programme_id: roads,
+                ..again
+            },
+        )
+        .unwrap();
+        // A blank officer is stored as none.
+        assert_eq!(get_phase(&conn, id).unwrap().officer, None);
+    }
+}

@@ -64,3 +64,46 @@ pub fn list_programmes(conn: &Connection) -> Result<Vec<Programme>> {
         programme_row,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{db, programme};
+
+    #[test]
+    fn programmes_are_listed_by_code_with_their_fields() {
+        let conn = db();
+        programme(&conn, "ZED");
+        let id = programme(&conn, "ABC");
+        let listed = list_programmes(&conn).unwrap();
+        let codes: Vec<&str> = listed.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, ["ABC", "ZED"]);
+        assert_eq!(listed[0].id, id);
+        assert_eq!(listed[0].name, "ABC programme");
+        assert_eq!(listed[0].status, DeliveryStatus::Active);
+        assert_eq!(listed[0].version, 1);
+        assert_eq!(programme_id(&conn, " ABC ").unwrap(), id);
+    }
+
+    #[test]
+    fn a_programme_needs_a_new_code_and_a_name() {
+        let conn = db();
+        programme(&conn, "ABC");
+        let again = NewProgramme {
+            code: "ABC".into(),
+            name: "Again".into(),
+            organisation: String::new(),
+            status: DeliveryStatus::Planned,
+        };
+        let err = add_programme(&conn, &again).unwrap_err().to_string();
+        assert_eq!(err, "--code: programme 'ABC' already exists");
+        let unnamed = NewProgramme {
+            code: "NEW".into(),
+            name: "  ".into(),
+            ..again
+        };
+        let err = add_programme(&conn, &unnamed).unwrap_err().to_string();
+        assert_eq!(err, "--name: is empty: it is required");
+        assert_eq!(list_programmes(&conn).unwrap().len(), 1);
+    }
+}

@@ -220,3 +220,66 @@ impl Directory {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{db, phase, programme};
+
+    #[test]
+    fn a_phase_code_in_two_programmes_needs_the_programme() {
+        let conn = db();
+        let school = programme(&conn, "SCH");
+        let roads = programme(&conn, "RDS");
+        let school_a = phase(&conn, school, "A");
+        let roads_a = phase(&conn, roads, "A");
+        let only = phase(&conn, roads, "B");
+        let err = phase_ref(&conn, None, "A").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "phase: 'A' is a phase of several programmes (RDS, SCH): say which with --programme"
+        );
+        assert_eq!(
+            phase_ref(&conn, Some("SCH"), " A ").unwrap(),
+            PhaseRef {
+                id: school_a,
+                programme_id: school
+            }
+        );
+        assert_eq!(phase_ref(&conn, Some(" "), "B").unwrap().id, only);
+        let err = phase_ref(&conn, Some("SCH"), "B").unwrap_err().to_string();
+        assert_eq!(err, "phase: no phase 'B' in programme SCH; its phases: A");
+        let d = Directory::load(&conn).unwrap();
+        assert_eq!(d.phase(Some("RDS"), "A").unwrap().id, roads_a);
+        assert_eq!(d.label(roads_a), "RDS/A");
+        assert_eq!(d.label(999), "phase 999");
+    }
+
+    #[test]
+    fn unknown_references_say_what_is_known() {
+        let conn = db();
+        let err = programme_id(&conn, "X").unwrap_err().to_string();
+        assert_eq!(err, "programme: no programme 'X'; there are no programmes yet");
+        programme(&conn, "SCH");
+        programme(&conn, "RDS");
+        let err = programme_id(&conn, "X").unwrap_err().to_string();
+        assert_eq!(err, "programme: no programme 'X'; known programmes: RDS, SCH");
+        let err = decision_id(&conn, "D1").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "decision: no decision 'D1'; list them with `outturn decision list`"
+        );
+        let err = framework_id(&conn, "F").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "framework: no framework 'F'; list them with `outturn framework list`"
+        );
+        let err = contract_ref(&conn, "C1").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "contract: no contract 'C1'; list them with `outturn contract list`"
+        );
+        let dir_err = Directory::load(&conn).unwrap().contract("C1").unwrap_err();
+        assert_eq!(dir_err.to_string(), err);
+    }
+}
