@@ -253,3 +253,112 @@ pub fn set_allocation_profile(
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{db_with_phase, fy, pence};
+
+    fn allocation(phase_id: i64, first: i32, last: i32, amount: i64) -> NewAllocation {
+        NewAllocation {
+            phase_id,
+            first_fy: fy(first),
+            last_fy: fy(last),
+            amount: pence(amount),
+            status: AllocationStatus::Approved,
+            decision_id: None,
+            profile: None,
+            note: String::new(),
+        }
+    }
+
+    fn profile(a: &Allocation) -> Vec<(i32, i64)> {
+        a.profile
+            .iter()
+            .map(|l| (l.fy.start_year(), l.amount.pence()))
+            .collect()
+    }
+
+    #[test]
+    fn a_range_is_split_evenly_to_the_penny_and_marked_assumed() {
+        let (conn, a) = db_with_phase();
+        // £100,000.00 over three years: 10,000,000p / 3 = 3,333,333p a year, the last taking the
+        // remaining penny (3 x 3,333,333 = 9,999,999).
+        let id = add_allocation(&conn, &allocation(a, 2024, 2026, 10_000_000)).unwrap();
+        let got = get_allocation(&conn, id).unwrap();
+        assert_eq!(
+            profile(&got),
+            [(2024, 3_333_333), (2025, 3_333_333), (2026, 3_333_334)]
+        );
+        assert!(got.profile_assumed);
+        assert_eq!(
+            (got.programme_code.as_str(), got.phase_code.as_str()),
+            ("P", "A")
+        );
+        // One year is its own profile, not an assumption.
+        let single = add_allocation(&conn, &allocation(a, 2025, 2025, 50_000)).unwrap();
+        let single = get_allocation(&conn, single).unwrap();
+        assert_eq!(profile(&single), [(2025, 50_000)]);
+        assert!(!single.profile_assumed);
+        // Listing by year finds the allocations with a share in it.
+        assert_eq!(
+            list_allocations(&conn, None, Some(fy(2025))).unwrap().len(),
+            2
+        );
+        assert_eq!(
+            list_allocations(&conn, None, Some(fy(2024))).unwrap().len(),
+            1
+        );
+        assert_eq!(
+            list_allocations(&conn, None, Some(fy(2027))).unwrap().len(),
+            0
+        );
+    }
+
+    #[test]
+    fn an_explicit_profile_must_add_up_and_stay_in_range() {
+        let (conn, a) = db_with_phase();
+        let mut given = allocation(a, 2024, 2025, 100_000);
+        given.profile = Some(vec![(fy(2024), pence(30_000)), (fy(2025), pence(60_000))]);
+        let err = add_allocation(&conn, &given).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "--profile: the years add up to £900.00, not the amount £1,000.00"
+        );
+        given.profile = Some(vec![(fy(2024), pence(50_000)), (fy(2024), pence(50_000))]);
+        let err = add_allocation(&conn, &given).unwrap_err().to_string();
+        assert_eq!(err, "--profile: 2024-25 is given twice");
+        given.profile = Some(vec![(fy(2024), pence(40_000)), (fy(2025), pence(60_000))]);
+        let id = add_allocation(&conn, &given).unwrap();
+        assert_eq!(
+            profile(&get_allocation(&conn, id).unwrap()),
+            [(2024, 40_000), (2025, 60_000)]
+        );
+    }
+
+    #[test]
+    fn reprofiling_replaces_the_years_and_clears_the_assumed_mark() {
+        let (conn, a) = db_with_phase();
+        let id = add_allocation(&conn, &allocation(a, 2024, 2025, 100_001)).unwrap();
+        let before = get_allocation(&conn, id).unwrap();
+        assert_eq!(profile(&before), [(2024, 50_000), (2025, 50_001)]);
+        set_allocation_profile(
+            &conn,
+            id,
+            before.version,
+            &[(fy(2024), pence(1)), (fy(2025), pence(100_000))],
+        )
+        .unwrap();
+        let after = get_allocation(&conn, id).unwrap();
+        assert_eq!(profile(&after), [(2024, 1), (2025, 100_000)]);
+        assert!(!after.profile_assumed);
+        assert_eq!(after.version, before.version + 1);
+        let err = set_allocation_profile(&conn, id, after.version, &[(fy(2024), pence(1))])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "--profile: the years add up to £0.01, not the allocation's £1,000.01"
+        );
+    }
+}

@@ -266,3 +266,114 @@ pub fn decide_change(
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::AllocationStatus;
+    use crate::store::entities::allocation::{NewAllocation, add_allocation};
+    use crate::store::entities::test_support::{date, db, fy, pence, phase, programme};
+
+    /// Programme P with phases A (£1,000.00 approved in 2024-25) and B (nothing); their ids.
+    fn two_phases() -> (Connection, i64, i64) {
+        let conn = db();
+        let p = programme(&conn, "P");
+        let (a, b) = (phase(&conn, p, "A"), phase(&conn, p, "B"));
+        add_allocation(
+            &conn,
+            &NewAllocation {
+                phase_id: a,
+                first_fy: fy(2024),
+                last_fy: fy(2024),
+                amount: pence(100_000),
+                status: AllocationStatus::Approved,
+                decision_id: None,
+                profile: None,
+                note: String::new(),
+            },
+        )
+        .unwrap();
+        (conn, a, b)
+    }
+
+    fn virement(from: i64, to: i64, amount: i64, status: ChangeStatus) -> NewChange {
+        NewChange {
+            kind: ChangeKind::Virement,
+            amount: pence(amount),
+            from: Some((from, fy(2024))),
+            to: Some((to, fy(2024))),
+            effective: date("2024-10-01"),
+            status,
+            decision_id: None,
+            reason: "moved".into(),
+        }
+    }
+
+    #[test]
+    fn an_approved_virement_moves_approved_budget_between_phases() {
+        let (conn, a, b) = two_phases();
+        let id = add_change(&conn, &virement(a, b, 30_000, ChangeStatus::Approved)).unwrap();
+        // £1,000.00 - £300.00 = £700.00 left in A; B has the £300.00.
+        assert_eq!(approved_budget(&conn, a, fy(2024)).unwrap(), pence(70_000));
+        assert_eq!(approved_budget(&conn, b, fy(2024)).unwrap(), pence(30_000));
+        assert_eq!(approved_budget(&conn, a, fy(2025)).unwrap(), pence(0));
+        let got = get_change(&conn, id).unwrap();
+        let from = got.from.unwrap();
+        assert_eq!((from.phase_id, from.phase_code.as_str()), (a, "A"));
+        assert_eq!(got.to.unwrap().programme_code, "P");
+        assert_eq!(list_changes(&conn, None, Some(fy(2024))).unwrap().len(), 1);
+        assert_eq!(list_changes(&conn, None, Some(fy(2025))).unwrap().len(), 0);
+        // Only £700.00 is left to move out of A.
+        let err = add_change(&conn, &virement(a, b, 70_001, ChangeStatus::Approved))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "--amount: £700.01 cannot move out of P/A in 2024-25: its approved budget there is £700.00"
+        );
+    }
+
+    #[test]
+    fn a_proposed_change_moves_nothing_until_approved_once() {
+        let (conn, a, b) = two_phases();
+        let id = add_change(&conn, &virement(a, b, 40_000, ChangeStatus::Proposed)).unwrap();
+        assert_eq!(approved_budget(&conn, b, fy(2024)).unwrap(), pence(0));
+        decide_change(&conn, id, None, ChangeStatus::Approved, None).unwrap();
+        assert_eq!(approved_budget(&conn, a, fy(2024)).unwrap(), pence(60_000));
+        assert_eq!(approved_budget(&conn, b, fy(2024)).unwrap(), pence(40_000));
+        let got = get_change(&conn, id).unwrap();
+        assert_eq!((got.status, got.version), (ChangeStatus::Approved, 2));
+        let err = decide_change(&conn, id, None, ChangeStatus::Rejected, None)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            format!(
+                "change {id} is already approved: only a proposed change can be approved or rejected"
+            )
+        );
+    }
+
+    #[test]
+    fn each_kind_has_its_shape() {
+        let (conn, a, b) = two_phases();
+        let mut same_phase = virement(a, a, 100, ChangeStatus::Proposed);
+        let err = add_change(&conn, &same_phase).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "--kind: 'virement': a virement moves money between two different phases"
+            ),
+            "{err}"
+        );
+        same_phase.kind = ChangeKind::Reprofile;
+        same_phase.to = Some((a, fy(2025)));
+        assert!(add_change(&conn, &same_phase).is_ok());
+        let addition = NewChange {
+            kind: ChangeKind::Addition,
+            from: None,
+            ..virement(a, b, 100, ChangeStatus::Approved)
+        };
+        add_change(&conn, &addition).unwrap();
+        assert_eq!(approved_budget(&conn, b, fy(2024)).unwrap(), pence(100));
+    }
+}

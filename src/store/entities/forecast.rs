@@ -101,3 +101,45 @@ pub fn list_forecasts(
         forecast_row,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{db_with_phase, fy, pence};
+
+    fn forecast(phase_id: i64, period: u8, amount: i64) -> NewForecast {
+        NewForecast {
+            phase_id,
+            fy: fy(2024),
+            as_at: Period::new(period).unwrap(),
+            amount: pence(amount),
+            note: format!("P{period}"),
+        }
+    }
+
+    #[test]
+    fn a_second_forecast_for_the_same_period_replaces_the_first() {
+        let (conn, a) = db_with_phase();
+        let first = set_forecast(&conn, &forecast(a, 6, 120_000)).unwrap();
+        let again = set_forecast(&conn, &forecast(a, 6, 125_050)).unwrap();
+        assert_eq!(again, first);
+        let got = get_forecast(&conn, first).unwrap();
+        assert_eq!((got.amount, got.version), (pence(125_050), 2));
+        assert_eq!(
+            (got.programme_code.as_str(), got.phase_code.as_str()),
+            ("P", "A")
+        );
+        let later = set_forecast(&conn, &forecast(a, 9, 130_000)).unwrap();
+        let listed: Vec<(i64, u8)> = list_forecasts(&conn, None, Some(fy(2024)))
+            .unwrap()
+            .iter()
+            .map(|f| (f.id, f.as_at.number()))
+            .collect();
+        assert_eq!(listed, [(first, 6), (later, 9)]);
+        assert!(
+            list_forecasts(&conn, None, Some(fy(2025)))
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

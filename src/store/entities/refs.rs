@@ -259,11 +259,17 @@ mod tests {
     fn unknown_references_say_what_is_known() {
         let conn = db();
         let err = programme_id(&conn, "X").unwrap_err().to_string();
-        assert_eq!(err, "programme: no programme 'X'; there are no programmes yet");
+        assert_eq!(
+            err,
+            "programme: no programme 'X'; there are no programmes yet"
+        );
         programme(&conn, "SCH");
         programme(&conn, "RDS");
         let err = programme_id(&conn, "X").unwrap_err().to_string();
-        assert_eq!(err, "programme: no programme 'X'; known programmes: RDS, SCH");
+        assert_eq!(
+            err,
+            "programme: no programme 'X'; known programmes: RDS, SCH"
+        );
         let err = decision_id(&conn, "D1").unwrap_err().to_string();
         assert_eq!(
             err,
