@@ -225,3 +225,118 @@ pub fn delete_actual(conn: &Connection, id: i64, expected_version: Option<i64>) 
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::contract::{NewContract, add_contract};
+    use crate::store::entities::test_support::{date, db, fy, pence, phase, programme};
+
+    fn actual(phase_id: i64, on: &str, supplier: &str, amount: i64) -> NewActual {
+        NewActual {
+            phase_id,
+            contract_id: None,
+            date: date(on),
+            supplier: supplier.into(),
+            description: "works".into(),
+            reference: format!("INV-{amount}"),
+            amount: pence(amount),
+        }
+    }
+
+    #[test]
+    fn an_actual_is_filed_in_the_year_and_period_of_its_date() {
+        let conn = db();
+        let p = programme(&conn, "P");
+        let a = phase(&conn, p, "A");
+        // 15 July 2024 is in FY 2024-25, period 4 (April = P1).
+        let id = add_actual(&conn, &actual(a, "2024-07-15", "Acme", 12_345)).unwrap();
+        let got = get_actual(&conn, id).unwrap();
+        assert_eq!((got.fy, got.period.number()), (fy(2024), 4));
+        assert_eq!(got.amount, pence(12_345));
+        assert_eq!(
+            (got.programme_code.as_str(), got.phase_code.as_str()),
+            ("P", "A")
+        );
+        // 31 March 2025 is the last day of that year: period 12.
+        let march = add_actual(&conn, &actual(a, "2025-03-31", "Bricks plc", -500)).unwrap();
+        assert_eq!(get_actual(&conn, march).unwrap().period.number(), 12);
+
+        let by_supplier = ActualFilter {
+            supplier: Some("bricks".into()),
+            ..ActualFilter::default()
+        };
+        let found = list_actuals(&conn, &by_supplier, 0, 10).unwrap();
+        assert_eq!(found.iter().map(|x| x.id).collect::<Vec<_>>(), [march]);
+        let page = list_actuals(&conn, &ActualFilter::default(), 1, 10).unwrap();
+        assert_eq!(page.iter().map(|x| x.id).collect::<Vec<_>>(), [march]);
+
+        delete_actual(&conn, id, Some(got.version)).unwrap();
+        let err = get_actual(&conn, id).unwrap_err().to_string();
+        assert_eq!(err, format!("id: no actual '{id}'"));
+    }
+
+    #[test]
+    fn an_actual_on_a_contract_must_be_in_the_contract_phase() {
+        let conn = db();
+        let p = programme(&conn, "P");
+        let (a, b) = (phase(&conn, p, "A"), phase(&conn, p, "B"));
+        let contract = add_contract(
+            &conn,
+            &NewContract {
+                reference: "C-1".into(),
+                title: "Build".into(),
+                supplier: "Acme".into(),
+                phase_id: a,
+                framework_id: None,
+                value: pence(100_000),
+                start: date("2024-04-01"),
+                term_months: 12,
+                award_decision_id: None,
+                extensions: Vec::new(),
+                profile: Vec::new(),
+            },
+        )
+        .unwrap();
+        let mut wrong = actual(b, "2024-05-01", "Acme", 100);
+        wrong.contract_id = Some(contract);
+        let err = add_actual(&conn, &wrong).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "--contract: contract 'C-1' belongs to phase P/A, not P/B"
+        );
+        wrong.phase_id = a;
+        let id = add_actual(&conn, &wrong).unwrap();
+        assert_eq!(
+            get_actual(&conn, id).unwrap().contract_reference.as_deref(),
+            Some("C-1")
+        );
+    }
+
+    #[test]
+    fn the_bulk_inserter_files_each_row_by_its_own_date() {
+        let conn = db();
+        let p = programme(&conn, "P");
+        let a = phase(&conn, p, "A");
+        let mut ins = ActualInserter::new(&conn).unwrap();
+        let row = |on: &str, amount_pence| ActualFields {
+            phase_id: a,
+            contract_id: None,
+            date: date(on),
+            supplier: "S",
+            description: "D",
+            reference: "R",
+            amount_pence,
+        };
+        let first = ins.insert(&row("2024-04-01", 1), None).unwrap();
+        let second = ins.insert(&row("2023-03-31", 2), None).unwrap();
+        drop(ins);
+        let first = get_actual(&conn, first).unwrap();
+        let second = get_actual(&conn, second).unwrap();
+        // 1 April opens FY 2024-25 (P1); 31 March 2023 closes FY 2022-23 (P12).
+        assert_eq!((first.fy, first.period.number()), (fy(2024), 1));
+        assert_eq!((second.fy, second.period.number()), (fy(2022), 12));
+        assert_eq!((first.amount, second.amount), (pence(1), pence(2)));
+        assert_eq!(second.batch_id, None);
+    }
+}

@@ -338,3 +338,128 @@ pub fn set_contract_value(
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{date, db_with_phase, pence};
+
+    fn contract(phase_id: i64, reference: &str, value: i64, term_months: u32) -> NewContract {
+        NewContract {
+            reference: reference.into(),
+            title: "Build".into(),
+            supplier: "Acme Ltd".into(),
+            phase_id,
+            framework_id: None,
+            value: pence(value),
+            start: date("2024-04-15"),
+            term_months,
+            award_decision_id: None,
+            extensions: Vec::new(),
+            profile: Vec::new(),
+        }
+    }
+
+    fn month(year: i32, month: u32) -> Month {
+        Month { year, month }
+    }
+
+    fn in_pence(profile: &[(Month, Money)]) -> Vec<(String, i64)> {
+        profile.iter().map(|(m, a)| (m.key(), a.pence())).collect()
+    }
+
+    #[test]
+    fn the_monthly_profile_splits_the_value_then_adds_exercised_extensions() {
+        let (conn, a) = db_with_phase();
+        let mut c = contract(a, "C-1", 100_000, 3);
+        c.extensions = vec![NewExtension {
+            months: 2,
+            value: pence(50_001),
+            decision_due: Some(date("2024-06-01")),
+        }];
+        let id = add_contract(&conn, &c).unwrap();
+        let got = get_contract(&conn, id).unwrap();
+        assert_eq!(contract_ref(&conn, "C-1").unwrap(), (id, a));
+        assert_eq!(
+            (got.value, got.original_value),
+            (pence(100_000), pence(100_000))
+        );
+        // £1,000.00 over April to June: 100,000p / 3 = 33,333p, June taking the spare penny.
+        let base = [
+            ("2024-04".to_string(), 33_333),
+            ("2024-05".to_string(), 33_333),
+            ("2024-06".to_string(), 33_334),
+        ];
+        assert_eq!(in_pence(&contract_profile(&conn, &got).unwrap()), base);
+        // An option counts only once exercised: £500.01 over July and August, 25,000p and 25,001p.
+        exercise_extension(&conn, got.extensions[0].id, None, None).unwrap();
+        let after = get_contract(&conn, id).unwrap();
+        assert!(after.extensions[0].exercised);
+        let mut extended = base.to_vec();
+        extended.push(("2024-07".into(), 25_000));
+        extended.push(("2024-08".into(), 25_001));
+        assert_eq!(
+            in_pence(&contract_profile(&conn, &after).unwrap()),
+            extended
+        );
+        let err = exercise_extension(&conn, got.extensions[0].id, None, None)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            format!(
+                "extension option {} of C-1 is already exercised",
+                got.extensions[0].id
+            )
+        );
+    }
+
+    #[test]
+    fn a_variation_changes_the_value_but_not_an_explicit_profile() {
+        let (conn, a) = db_with_phase();
+        let id = add_contract(&conn, &contract(a, "EVEN", 120_000, 12)).unwrap();
+        set_contract_value(&conn, id, 1, pence(132_000)).unwrap();
+        let got = get_contract(&conn, id).unwrap();
+        assert_eq!(
+            (got.value, got.original_value),
+            (pence(132_000), pence(120_000))
+        );
+        // £1,320.00 over twelve months is £110.00 a month.
+        let profile = contract_profile(&conn, &got).unwrap();
+        assert_eq!(profile.len(), 12);
+        assert!(profile.iter().all(|(_, m)| *m == pence(11_000)));
+
+        let mut explicit = contract(a, "SHAPED", 100_000, 2);
+        explicit.profile = vec![
+            (month(2024, 4), pence(10_000)),
+            (month(2024, 5), pence(80_000)),
+        ];
+        let err = add_contract(&conn, &explicit).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "--profile: the months add up to £900.00, not the value £1,000.00"
+        );
+        explicit.profile[1].1 = pence(90_000);
+        let shaped = add_contract(&conn, &explicit).unwrap();
+        assert_eq!(
+            in_pence(&contract_explicit_profile(&conn, shaped).unwrap()),
+            [
+                ("2024-04".to_string(), 10_000),
+                ("2024-05".to_string(), 90_000)
+            ]
+        );
+        let err = set_contract_value(&conn, shaped, 1, pence(1))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "contract SHAPED has an explicit profile: change the profile, not the value"
+        );
+        let listed: Vec<String> = list_contracts(&conn, None, Some(a))
+            .unwrap()
+            .into_iter()
+            .map(|c| c.reference)
+            .collect();
+        assert_eq!(listed, ["EVEN", "SHAPED"]);
+    }
+}
