@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::common::{collect, fy_col, money_col, period_col};
 use crate::domain::model::Forecast;
 use crate::domain::{FinancialYear, Money, Period};
-use crate::store::{Result, audit, locks};
+use crate::store::{Result, StoreError, audit, locks};
 
 /// A forecast to enter.
 #[derive(Debug, Clone, Serialize)]
@@ -100,6 +100,47 @@ pub fn list_forecasts(
         params![programme_id, fy.map(|y| y.start_year())],
         forecast_row,
     )
+}
+
+/// Changes a forecast's amount and note, checked against the version the editor read. Refused when
+/// the period it is entered as at is closed.
+pub fn edit_forecast(
+    conn: &Connection,
+    id: i64,
+    expected_version: Option<i64>,
+    amount: Money,
+    note: Option<&str>,
+) -> Result<Forecast> {
+    let before = get_forecast(conn, id).map_err(|e| match e {
+        StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => StoreError::NotFound {
+            field: "id".into(),
+            what: "forecast",
+            value: id.to_string(),
+            hint: "; list them with `outturn forecast list`".into(),
+        },
+        e => e,
+    })?;
+    locks::ensure_open(conn, "a forecast as at", before.fy.period_end(before.as_at))?;
+    locks::bump_version(
+        conn,
+        "forecast",
+        id,
+        expected_version.unwrap_or(before.version),
+    )?;
+    conn.execute(
+        "UPDATE forecast SET amount_pence = ?2, note = ?3 WHERE id = ?1",
+        params![id, amount.pence(), note.unwrap_or(&before.note)],
+    )?;
+    let after = get_forecast(conn, id)?;
+    audit::record(
+        conn,
+        "edit",
+        "forecast",
+        Some(id),
+        Some(&before),
+        Some(&after),
+    )?;
+    Ok(after)
 }
 
 #[cfg(test)]
