@@ -3,7 +3,7 @@
 use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, fy_col, money_col, not_found, word_col};
+use super::common::{collect, fy_col, money_col, the_one, word_col};
 use crate::domain::model::{Allocation, AllocationStatus, ProfileLine};
 use crate::domain::profile::even_fy_profile;
 use crate::domain::{FinancialYear, Money};
@@ -182,10 +182,11 @@ fn allocation_rows(
 
 /// One allocation by id.
 pub fn get_allocation(conn: &Connection, id: i64) -> Result<Allocation> {
-    allocation_rows(conn, "WHERE allocation.id = ?1", [id])?
-        .into_iter()
-        .next()
-        .ok_or_else(|| not_found("allocation", "allocation", &id.to_string(), String::new()))
+    the_one(
+        allocation_rows(conn, "WHERE allocation.id = ?1", [id])?,
+        "allocation",
+        id,
+    )
 }
 
 /// Allocations, optionally only those with a share in `fy` or of one programme.

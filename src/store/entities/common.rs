@@ -123,6 +123,13 @@ pub(super) fn not_found(field: &str, what: &'static str, value: &str, hint: Stri
     }
 }
 
+/// The first of `rows` read for record `id` of kind `what`, or that it was not found.
+pub(super) fn the_one<T>(rows: Vec<T>, what: &'static str, id: i64) -> Result<T> {
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| not_found(what, what, &id.to_string(), String::new()))
+}
+
 pub(super) fn required(field: &str, v: &str) -> Result<()> {
     if v.trim().is_empty() {
         Err(StoreError::invalid(field, "is empty: it is required"))

@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, date_col, iso, money_col, not_found, opt_date_col, required};
+use super::common::{
+    collect, date_col, iso, money_col, not_found, opt_date_col, required, the_one,
+};
 use super::refs::contract_ref;
 use crate::domain::Money;
 use crate::domain::model::{Contract, ExtensionOption};
@@ -178,10 +180,11 @@ fn contracts_where(
 
 /// One contract by id.
 pub fn get_contract(conn: &Connection, id: i64) -> Result<Contract> {
-    contracts_where(conn, "WHERE c.id = ?1", [id])?
-        .into_iter()
-        .next()
-        .ok_or_else(|| not_found("contract", "contract", &id.to_string(), String::new()))
+    the_one(
+        contracts_where(conn, "WHERE c.id = ?1", [id])?,
+        "contract",
+        id,
+    )
 }
 
 /// Contracts, optionally of one programme or phase, by reference.
