@@ -1,0 +1,139 @@
+//! What every record kind shares: dates as stored, typed column readers, running a query into a
+//! `Vec`, and the not-found and required-field errors.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, Row};
+
+use crate::domain::model::UnknownWord;
+use crate::domain::{FinancialYear, Money, Period};
+use crate::store::{Result, StoreError};
+
+/// A date as stored: `YYYY-MM-DD`.
+pub(crate) fn iso(d: NaiveDate) -> String {
+    IsoDate::new(d).as_str().to_owned()
+}
+
+/// A date's stored text, written without allocating (this runs once per row of a bulk import).
+pub(crate) struct IsoDate {
+    buf: [u8; 10],
+    /// For years outside 0..=9999, which do not fit the fixed ten characters.
+    other: Option<String>,
+}
+
+impl IsoDate {
+    pub(crate) fn new(d: NaiveDate) -> Self {
+        use chrono::Datelike;
+        let (y, m, day) = (d.year(), d.month(), d.day());
+        if !(0..=9999).contains(&y) {
+            return IsoDate {
+                buf: [0; 10],
+                other: Some(format!("{y:04}-{m:02}-{day:02}")),
+            };
+        }
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let y = y as u32;
+        IsoDate {
+            buf: [
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(day / 10),
+                digit(day),
+            ],
+            other: None,
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match &self.other {
+            Some(s) => s,
+            // Ten ASCII digits and dashes: always UTF-8.
+            None => std::str::from_utf8(&self.buf).unwrap_or_default(),
+        }
+    }
+}
+
+/// Column `i`'s stored date text as a date.
+fn parse_date_col(i: usize, s: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+pub(super) fn date_col(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = r.get(i)?;
+    parse_date_col(i, &s)
+}
+
+pub(super) fn opt_date_col(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    let s: Option<String> = r.get(i)?;
+    s.map(|s| parse_date_col(i, &s)).transpose()
+}
+
+pub(super) fn conv_err<E: std::error::Error + Send + Sync + 'static>(
+    i: usize,
+    e: E,
+) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Integer, Box::new(e))
+}
+
+pub(super) fn fy_col(r: &Row, i: usize) -> rusqlite::Result<FinancialYear> {
+    FinancialYear::new(r.get(i)?).map_err(|e| conv_err(i, e))
+}
+
+pub(super) fn period_col(r: &Row, i: usize) -> rusqlite::Result<Period> {
+    Period::new(r.get(i)?).map_err(|e| conv_err(i, e))
+}
+
+pub(super) fn money_col(r: &Row, i: usize) -> rusqlite::Result<Money> {
+    Ok(Money::from_pence(r.get(i)?))
+}
+
+pub(super) fn word_col<T>(
+    r: &Row,
+    i: usize,
+    parse: fn(&str) -> Result<T, UnknownWord>,
+) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    parse(&s).map_err(|e| conv_err(i, e))
+}
+
+pub(super) fn collect<T>(
+    conn: &Connection,
+    sql: &str,
+    p: impl rusqlite::Params,
+    f: impl FnMut(&Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let rows = st.query_map(p, f)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn not_found(field: &str, what: &'static str, value: &str, hint: String) -> StoreError {
+    StoreError::NotFound {
+        field: field.to_string(),
+        what,
+        value: value.to_string(),
+        hint,
+    }
+}
+
+/// The first of `rows` read for record `id` of kind `what`, or that it was not found.
+pub(super) fn the_one<T>(rows: Vec<T>, what: &'static str, id: i64) -> Result<T> {
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| not_found(what, what, &id.to_string(), String::new()))
+}
+
+pub(super) fn required(field: &str, v: &str) -> Result<()> {
+    if v.trim().is_empty() {
+        Err(StoreError::invalid(field, "is empty: it is required"))
+    } else {
+        Ok(())
+    }
+}

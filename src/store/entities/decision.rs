@@ -1,0 +1,133 @@
+//! Decisions (cabinet and delegated): adding and listing.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, Row, params};
+use serde::Serialize;
+
+use super::common::{collect, date_col, iso, required};
+use super::refs::decision_id;
+use crate::domain::model::Decision;
+use crate::store::{Result, StoreError, audit};
+
+/// A decision to add.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewDecision {
+    pub reference: String,
+    pub programme_id: Option<i64>,
+    pub body: String,
+    pub date: NaiveDate,
+    pub item: Option<String>,
+    pub key_decision: bool,
+    pub call_in: bool,
+    pub outcome: String,
+    pub link: Option<String>,
+    pub summary: String,
+}
+
+/// Adds a decision; its reference must be new.
+pub fn add_decision(conn: &Connection, d: &NewDecision) -> Result<i64> {
+    required("--reference", &d.reference)?;
+    required("--body", &d.body)?;
+    if decision_id(conn, &d.reference).is_ok() {
+        return Err(StoreError::invalid(
+            "--reference",
+            format!("decision '{}' already exists", d.reference.trim()),
+        ));
+    }
+    conn.execute(
+        "INSERT INTO decision(reference, programme_id, body, decision_date, item, key_decision, call_in, outcome, link, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            d.reference.trim(),
+            d.programme_id,
+            d.body.trim(),
+            iso(d.date),
+            d.item,
+            d.key_decision,
+            d.call_in,
+            d.outcome.trim(),
+            d.link,
+            d.summary
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    audit::record(conn, "add", "decision", Some(id), None::<&()>, Some(d))?;
+    Ok(id)
+}
+
+const DECISION_SELECT: &str = "SELECT decision.id, reference, programme.code, body, decision_date, item, key_decision, call_in, outcome, link, summary, decision.version
+         FROM decision LEFT JOIN programme ON programme.id = programme_id";
+
+fn decision_row(r: &Row) -> rusqlite::Result<Decision> {
+    Ok(Decision {
+        id: r.get(0)?,
+        reference: r.get(1)?,
+        programme_code: r.get(2)?,
+        body: r.get(3)?,
+        date: date_col(r, 4)?,
+        item: r.get(5)?,
+        key_decision: r.get(6)?,
+        call_in: r.get(7)?,
+        outcome: r.get(8)?,
+        link: r.get(9)?,
+        summary: r.get(10)?,
+        version: r.get(11)?,
+    })
+}
+
+/// Every decision, oldest first.
+pub fn list_decisions(conn: &Connection) -> Result<Vec<Decision>> {
+    collect(
+        conn,
+        &format!("{DECISION_SELECT} ORDER BY decision_date, decision.id"),
+        [],
+        decision_row,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{date, db, programme};
+
+    fn decision(reference: &str, on: &str, programme_id: Option<i64>) -> NewDecision {
+        NewDecision {
+            reference: reference.into(),
+            programme_id,
+            body: "Cabinet".into(),
+            date: date(on),
+            item: Some("7".into()),
+            key_decision: true,
+            call_in: false,
+            outcome: "approved".into(),
+            link: None,
+            summary: "Capital programme".into(),
+        }
+    }
+
+    #[test]
+    fn decisions_are_listed_oldest_first_and_resolved_by_reference() {
+        let conn = db();
+        let p = programme(&conn, "SCH");
+        let later = add_decision(&conn, &decision("CAB-2", "2024-09-01", None)).unwrap();
+        let earlier = add_decision(&conn, &decision("CAB-1", "2024-06-30", Some(p))).unwrap();
+        let listed = list_decisions(&conn).unwrap();
+        let ids: Vec<i64> = listed.iter().map(|d| d.id).collect();
+        assert_eq!(ids, [earlier, later]);
+        assert_eq!(listed[0].programme_code.as_deref(), Some("SCH"));
+        assert_eq!(listed[0].date, date("2024-06-30"));
+        assert!(listed[0].key_decision && !listed[0].call_in);
+        assert_eq!(listed[1].programme_code, None);
+        assert_eq!(decision_id(&conn, "CAB-2").unwrap(), later);
+    }
+
+    #[test]
+    fn a_decision_reference_is_new() {
+        let conn = db();
+        add_decision(&conn, &decision("CAB-1", "2024-06-30", None)).unwrap();
+        let err = add_decision(&conn, &decision(" CAB-1", "2024-07-01", None))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "--reference: decision 'CAB-1' already exists");
+    }
+}

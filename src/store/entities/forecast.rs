@@ -1,0 +1,186 @@
+//! Forecast outturns of a phase and year, as at a period.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::common::{collect, fy_col, money_col, period_col};
+use crate::domain::model::Forecast;
+use crate::domain::{FinancialYear, Money, Period};
+use crate::store::{Result, StoreError, audit, locks};
+
+/// A forecast to enter.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewForecast {
+    pub phase_id: i64,
+    pub fy: FinancialYear,
+    pub as_at: Period,
+    pub amount: Money,
+    pub note: String,
+}
+
+/// Enters a forecast outturn as at a period; a second one for the same phase, FY and period
+/// replaces the first (both kept in the audit log).
+pub fn set_forecast(conn: &Connection, f: &NewForecast) -> Result<i64> {
+    locks::ensure_open(conn, "a forecast as at", f.fy.period_end(f.as_at))?;
+    let existing: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM forecast WHERE phase_id = ?1 AND fy = ?2 AND as_at_period = ?3",
+            params![f.phase_id, f.fy.start_year(), f.as_at.number()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match existing {
+        Some(id) => {
+            let before = get_forecast(conn, id)?;
+            conn.execute(
+                "UPDATE forecast SET amount_pence = ?2, note = ?3, version = version + 1 WHERE id = ?1",
+                params![id, f.amount.pence(), f.note],
+            )?;
+            let after = get_forecast(conn, id)?;
+            audit::record(
+                conn,
+                "edit",
+                "forecast",
+                Some(id),
+                Some(&before),
+                Some(&after),
+            )?;
+            Ok(id)
+        }
+        None => {
+            conn.execute(
+                "INSERT INTO forecast(phase_id, fy, as_at_period, amount_pence, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![f.phase_id, f.fy.start_year(), f.as_at.number(), f.amount.pence(), f.note],
+            )?;
+            let id = conn.last_insert_rowid();
+            let after = get_forecast(conn, id)?;
+            audit::record(conn, "add", "forecast", Some(id), None::<&()>, Some(&after))?;
+            Ok(id)
+        }
+    }
+}
+
+const FORECAST_SELECT: &str = "SELECT f.id, pr.code, ph.code, f.fy, f.as_at_period, f.amount_pence, f.note, f.version
+    FROM forecast f JOIN phase ph ON ph.id = f.phase_id JOIN programme pr ON pr.id = ph.programme_id";
+
+fn forecast_row(r: &Row) -> rusqlite::Result<Forecast> {
+    Ok(Forecast {
+        id: r.get(0)?,
+        programme_code: r.get(1)?,
+        phase_code: r.get(2)?,
+        fy: fy_col(r, 3)?,
+        as_at: period_col(r, 4)?,
+        amount: money_col(r, 5)?,
+        note: r.get(6)?,
+        version: r.get(7)?,
+    })
+}
+
+/// One forecast by id.
+pub fn get_forecast(conn: &Connection, id: i64) -> Result<Forecast> {
+    Ok(conn.query_row(
+        &format!("{FORECAST_SELECT} WHERE f.id = ?1"),
+        [id],
+        forecast_row,
+    )?)
+}
+
+/// Forecasts, optionally of one programme or FY.
+pub fn list_forecasts(
+    conn: &Connection,
+    programme_id: Option<i64>,
+    fy: Option<FinancialYear>,
+) -> Result<Vec<Forecast>> {
+    collect(
+        conn,
+        &format!(
+            "{FORECAST_SELECT} WHERE (?1 IS NULL OR ph.programme_id = ?1) AND (?2 IS NULL OR f.fy = ?2)
+             ORDER BY pr.code, ph.code, f.fy, f.as_at_period"
+        ),
+        params![programme_id, fy.map(|y| y.start_year())],
+        forecast_row,
+    )
+}
+
+/// Changes a forecast's amount and note, checked against the version the editor read. Refused when
+/// the period it is entered as at is closed.
+pub fn edit_forecast(
+    conn: &Connection,
+    id: i64,
+    expected_version: Option<i64>,
+    amount: Money,
+    note: Option<&str>,
+) -> Result<Forecast> {
+    let before = get_forecast(conn, id).map_err(|e| match e {
+        StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => StoreError::NotFound {
+            field: "id".into(),
+            what: "forecast",
+            value: id.to_string(),
+            hint: "; list them with `outturn forecast list`".into(),
+        },
+        e => e,
+    })?;
+    locks::ensure_open(conn, "a forecast as at", before.fy.period_end(before.as_at))?;
+    locks::bump_version(
+        conn,
+        "forecast",
+        id,
+        expected_version.unwrap_or(before.version),
+    )?;
+    conn.execute(
+        "UPDATE forecast SET amount_pence = ?2, note = ?3 WHERE id = ?1",
+        params![id, amount.pence(), note.unwrap_or(&before.note)],
+    )?;
+    let after = get_forecast(conn, id)?;
+    audit::record(
+        conn,
+        "edit",
+        "forecast",
+        Some(id),
+        Some(&before),
+        Some(&after),
+    )?;
+    Ok(after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{db_with_phase, fy, pence};
+
+    fn forecast(phase_id: i64, period: u8, amount: i64) -> NewForecast {
+        NewForecast {
+            phase_id,
+            fy: fy(2024),
+            as_at: Period::new(period).unwrap(),
+            amount: pence(amount),
+            note: format!("P{period}"),
+        }
+    }
+
+    #[test]
+    fn a_second_forecast_for_the_same_period_replaces_the_first() {
+        let (conn, a) = db_with_phase();
+        let first = set_forecast(&conn, &forecast(a, 6, 120_000)).unwrap();
+        let again = set_forecast(&conn, &forecast(a, 6, 125_050)).unwrap();
+        assert_eq!(again, first);
+        let got = get_forecast(&conn, first).unwrap();
+        assert_eq!((got.amount, got.version), (pence(125_050), 2));
+        assert_eq!(
+            (got.programme_code.as_str(), got.phase_code.as_str()),
+            ("P", "A")
+        );
+        let later = set_forecast(&conn, &forecast(a, 9, 130_000)).unwrap();
+        let listed: Vec<(i64, u8)> = list_forecasts(&conn, None, Some(fy(2024)))
+            .unwrap()
+            .iter()
+            .map(|f| (f.id, f.as_at.number()))
+            .collect();
+        assert_eq!(listed, [(first, 6), (later, 9)]);
+        assert!(
+            list_forecasts(&conn, None, Some(fy(2025)))
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! Procurement frameworks: adding and listing.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, Row, params};
+use serde::Serialize;
+
+use super::common::{collect, iso, opt_date_col, required};
+use super::refs::framework_id;
+use crate::domain::model::Framework;
+use crate::store::{Result, StoreError, audit};
+
+/// A framework to add.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewFramework {
+    pub name: String,
+    pub reference: String,
+    pub planned_end: Option<NaiveDate>,
+    pub actual_end: Option<NaiveDate>,
+}
+
+/// Adds a framework; its name must be new.
+pub fn add_framework(conn: &Connection, f: &NewFramework) -> Result<i64> {
+    required("--name", &f.name)?;
+    if framework_id(conn, &f.name).is_ok() {
+        return Err(StoreError::invalid(
+            "--name",
+            format!("framework '{}' already exists", f.name.trim()),
+        ));
+    }
+    conn.execute(
+        "INSERT INTO framework(name, reference, planned_end, actual_end) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            f.name.trim(),
+            f.reference.trim(),
+            f.planned_end.map(iso),
+            f.actual_end.map(iso)
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    audit::record(conn, "add", "framework", Some(id), None::<&()>, Some(f))?;
+    Ok(id)
+}
+
+fn framework_row(r: &Row) -> rusqlite::Result<Framework> {
+    Ok(Framework {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        reference: r.get(2)?,
+        planned_end: opt_date_col(r, 3)?,
+        actual_end: opt_date_col(r, 4)?,
+        version: r.get(5)?,
+    })
+}
+
+/// Every framework, by name.
+pub fn list_frameworks(conn: &Connection) -> Result<Vec<Framework>> {
+    collect(
+        conn,
+        "SELECT id, name, reference, planned_end, actual_end, version FROM framework ORDER BY name",
+        [],
+        framework_row,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{date, db};
+
+    #[test]
+    fn frameworks_are_listed_by_name_with_their_end_dates() {
+        let conn = db();
+        let add = |name: &str, end: Option<NaiveDate>| {
+            add_framework(
+                &conn,
+                &NewFramework {
+                    name: name.into(),
+                    reference: format!("{name}-REF"),
+                    planned_end: end,
+                    actual_end: None,
+                },
+            )
+        };
+        let scape = add("SCAPE", Some(date("2027-03-31"))).unwrap();
+        add("Constructing West Midlands", None).unwrap();
+        let listed = list_frameworks(&conn).unwrap();
+        let names: Vec<&str> = listed.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Constructing West Midlands", "SCAPE"]);
+        assert_eq!(listed[1].planned_end, Some(date("2027-03-31")));
+        assert_eq!(listed[1].actual_end, None);
+        assert_eq!(listed[0].planned_end, None);
+        assert_eq!(framework_id(&conn, "SCAPE").unwrap(), scape);
+        let err = add("SCAPE", None).unwrap_err().to_string();
+        assert_eq!(err, "--name: framework 'SCAPE' already exists");
+    }
+}

@@ -1,0 +1,109 @@
+//! Programmes: adding and listing.
+
+use rusqlite::{Connection, Row, params};
+use serde::Serialize;
+
+use super::common::{collect, required, word_col};
+use super::refs::programme_id;
+use crate::domain::model::{DeliveryStatus, Programme};
+use crate::store::{Result, StoreError, audit};
+
+/// A programme to add.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewProgramme {
+    pub code: String,
+    pub name: String,
+    pub organisation: String,
+    pub status: DeliveryStatus,
+}
+
+/// Adds a programme; its code must be new.
+pub fn add_programme(conn: &Connection, p: &NewProgramme) -> Result<i64> {
+    required("--code", &p.code)?;
+    required("--name", &p.name)?;
+    if programme_id(conn, &p.code).is_ok() {
+        return Err(StoreError::invalid(
+            "--code",
+            format!("programme '{}' already exists", p.code.trim()),
+        ));
+    }
+    conn.execute(
+        "INSERT INTO programme(code, name, organisation, status) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            p.code.trim(),
+            p.name.trim(),
+            p.organisation.trim(),
+            p.status.as_str()
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    audit::record(conn, "add", "programme", Some(id), None::<&()>, Some(p))?;
+    Ok(id)
+}
+
+const PROGRAMME_SELECT: &str =
+    "SELECT id, code, name, organisation, status, version FROM programme";
+
+fn programme_row(r: &Row) -> rusqlite::Result<Programme> {
+    Ok(Programme {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        organisation: r.get(3)?,
+        status: word_col(r, 4, DeliveryStatus::parse)?,
+        version: r.get(5)?,
+    })
+}
+
+/// Every programme, by code.
+pub fn list_programmes(conn: &Connection) -> Result<Vec<Programme>> {
+    collect(
+        conn,
+        &format!("{PROGRAMME_SELECT} ORDER BY code"),
+        [],
+        programme_row,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{db, programme};
+
+    #[test]
+    fn programmes_are_listed_by_code_with_their_fields() {
+        let conn = db();
+        programme(&conn, "ZED");
+        let id = programme(&conn, "ABC");
+        let listed = list_programmes(&conn).unwrap();
+        let codes: Vec<&str> = listed.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, ["ABC", "ZED"]);
+        assert_eq!(listed[0].id, id);
+        assert_eq!(listed[0].name, "ABC programme");
+        assert_eq!(listed[0].status, DeliveryStatus::Active);
+        assert_eq!(listed[0].version, 1);
+        assert_eq!(programme_id(&conn, " ABC ").unwrap(), id);
+    }
+
+    #[test]
+    fn a_programme_needs_a_new_code_and_a_name() {
+        let conn = db();
+        programme(&conn, "ABC");
+        let again = NewProgramme {
+            code: "ABC".into(),
+            name: "Again".into(),
+            organisation: String::new(),
+            status: DeliveryStatus::Planned,
+        };
+        let err = add_programme(&conn, &again).unwrap_err().to_string();
+        assert_eq!(err, "--code: programme 'ABC' already exists");
+        let unnamed = NewProgramme {
+            code: "NEW".into(),
+            name: "  ".into(),
+            ..again
+        };
+        let err = add_programme(&conn, &unnamed).unwrap_err().to_string();
+        assert_eq!(err, "--name: is empty: it is required");
+        assert_eq!(list_programmes(&conn).unwrap().len(), 1);
+    }
+}
