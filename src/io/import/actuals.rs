@@ -14,7 +14,7 @@ use rusqlite::Connection;
 
 use super::batches::{self as batch, ImportOutcome, Tally};
 use super::pending::Pending;
-use super::problems::{ImportError, Lock, Problems};
+use super::problems::{ImportError, Lock, Problems, look_up_once};
 use super::rows::{Cells, Rows, open, require_cells};
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::{FinancialYear, Money};
@@ -153,18 +153,16 @@ impl ActualLookups {
     }
 
     fn contract(&mut self, reference: &str) -> Result<Result<(i64, i64), String>, StoreError> {
-        if let Some(r) = self.contracts.get(reference) {
-            return Ok(r.clone());
-        }
-        let r = match self.directory.contract(reference) {
-            Ok(c) => Ok(c),
-            Err(StoreError::NotFound {
-                what, value, hint, ..
-            }) => Err(format!("no {what} '{value}'{hint}")),
-            Err(other) => return Err(other),
-        };
-        self.contracts.insert(reference.to_string(), r.clone());
-        Ok(r)
+        let directory = &self.directory;
+        look_up_once(&mut self.contracts, reference, || {
+            match directory.contract(reference) {
+                Ok(c) => Ok(Ok(c)),
+                Err(StoreError::NotFound {
+                    what, value, hint, ..
+                }) => Ok(Err(format!("no {what} '{value}'{hint}"))),
+                Err(other) => Err(other),
+            }
+        })
     }
 }
 

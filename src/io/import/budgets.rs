@@ -8,7 +8,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::batches::{self as batch, ImportOutcome, Tally};
-use super::problems::{ImportError, Lock, Problems};
+use super::problems::{ImportError, Lock, Problems, look_up_once};
 use super::rows::{Cells, open, require_cells};
 use crate::domain::calendar::uk_date;
 use crate::domain::model::{AllocationStatus, DeliveryStatus};
@@ -93,18 +93,15 @@ impl BudgetLookups {
         conn: &Connection,
         code: &str,
     ) -> Result<Result<i64, String>, StoreError> {
-        if let Some(r) = self.programmes.get(code) {
-            return Ok(r.clone());
-        }
-        let r = match e::programme_id(conn, code) {
-            Ok(id) => Ok(id),
-            Err(err) => Err(format!(
-                "{}: add it with `outturn programme add` (--create-missing creates phases, never programmes)",
-                not_found_message(err)?
-            )),
-        };
-        self.programmes.insert(code.to_string(), r.clone());
-        Ok(r)
+        look_up_once(&mut self.programmes, code, || {
+            Ok(match e::programme_id(conn, code) {
+                Ok(id) => Ok(id),
+                Err(err) => Err(format!(
+                    "{}: add it with `outturn programme add` (--create-missing creates phases, never programmes)",
+                    not_found_message(err)?
+                )),
+            })
+        })
     }
 
     fn phase(
@@ -115,16 +112,13 @@ impl BudgetLookups {
         code: &str,
     ) -> Result<Option<i64>, StoreError> {
         let key = (programme_id, code.to_string());
-        if let Some(r) = self.phases.get(&key) {
-            return Ok(*r);
-        }
-        let r = match e::phase_ref(conn, Some(programme), code) {
-            Ok(p) => Some(p.id),
-            Err(StoreError::NotFound { .. }) => None,
-            Err(other) => return Err(other),
-        };
-        self.phases.insert(key, r);
-        Ok(r)
+        look_up_once(&mut self.phases, &key, || {
+            match e::phase_ref(conn, Some(programme), code) {
+                Ok(p) => Ok(Some(p.id)),
+                Err(StoreError::NotFound { .. }) => Ok(None),
+                Err(other) => Err(other),
+            }
+        })
     }
 
     fn decision(
@@ -132,15 +126,12 @@ impl BudgetLookups {
         conn: &Connection,
         reference: &str,
     ) -> Result<Result<i64, String>, StoreError> {
-        if let Some(r) = self.decisions.get(reference) {
-            return Ok(r.clone());
-        }
-        let r = match e::decision_id(conn, reference) {
-            Ok(id) => Ok(id),
-            Err(err) => Err(not_found_message(err)?),
-        };
-        self.decisions.insert(reference.to_string(), r.clone());
-        Ok(r)
+        look_up_once(&mut self.decisions, reference, || {
+            Ok(match e::decision_id(conn, reference) {
+                Ok(id) => Ok(id),
+                Err(err) => Err(not_found_message(err)?),
+            })
+        })
     }
 }
 

@@ -2,7 +2,10 @@
 //! column, quoting the value; the error says that nothing was imported and how to go on. Also the
 //! closed-period guard, whose message every kind of row shares.
 
+use std::borrow::Borrow;
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::Hash;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -198,4 +201,24 @@ impl Lock {
             self.label
         )
     }
+}
+
+/// The answer `held` for `key`, or else `look`'s, kept for the next row that asks: each code or
+/// reference in a file is looked up once, and a bad one's message built once.
+pub(super) fn look_up_once<Q, K, V>(
+    held: &mut HashMap<K, V>,
+    key: &Q,
+    look: impl FnOnce() -> Result<V, StoreError>,
+) -> Result<V, StoreError>
+where
+    Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    K: Borrow<Q> + Hash + Eq,
+    V: Clone,
+{
+    if let Some(r) = held.get(key) {
+        return Ok(r.clone());
+    }
+    let r = look()?;
+    held.insert(key.to_owned(), r.clone());
+    Ok(r)
 }
