@@ -47,7 +47,8 @@ fn build_db(path: &Path, actuals: usize) {
     let started = Instant::now();
     let mut conn = outturn::store::open(&tmp).expect("open");
     let tx = outturn::store::write_tx(&mut conn).expect("tx");
-    let s = outturn::synth::synthetic(&tx, 10, 20, actuals, 2017).expect("synthetic data");
+    let s =
+        outturn::io::synthetic::fill_database(&tx, 10, 20, actuals, 2017).expect("synthetic data");
     tx.commit().expect("commit");
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;")
         .expect("checkpoint");

@@ -15,5 +15,4 @@ pub mod domain;
 pub mod error;
 pub mod io;
 pub mod store;
-pub mod synth;
 pub mod tui;

@@ -278,6 +278,34 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
     Ok(after)
 }
 
+/// Cache for SQLite during a bulk load, in KiB (negative `cache_size` is KiB): 64 MiB.
+const BULK_CACHE_KIB: i64 = 65_536;
+
+/// Runs a bulk load `f` with a bigger SQLite page cache and without SQLite's row-by-row foreign
+/// key checks, restoring both afterwards. The load must resolve every phase, contract and batch
+/// id it writes inside its own write transaction, so that the references hold by construction.
+pub fn with_bulk_settings<T, E: From<StoreError>>(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut Connection) -> std::result::Result<T, E>,
+) -> std::result::Result<T, E> {
+    let cache: i64 = conn
+        .query_row("PRAGMA cache_size", [], |r| r.get(0))
+        .map_err(StoreError::from)?;
+    let foreign_keys: i64 = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .map_err(StoreError::from)?;
+    conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)
+        .map_err(StoreError::from)?;
+    conn.pragma_update(None, "foreign_keys", 0)
+        .map_err(StoreError::from)?;
+    let out = f(conn);
+    conn.pragma_update(None, "foreign_keys", foreign_keys)
+        .map_err(StoreError::from)?;
+    conn.pragma_update(None, "cache_size", cache)
+        .map_err(StoreError::from)?;
+    out
+}
+
 /// How many actuals are held.
 pub fn actual_count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM actual", [], |r| r.get(0))?)

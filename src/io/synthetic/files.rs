@@ -1,4 +1,4 @@
-//! Synthetic ledger and budget extracts for benchmarks and trying the import out: deterministic
+//! Synthetic ledger and budget CSV extracts for benchmarks and trying the import out: deterministic
 //! for a seed, phases spread over programmes (20 a programme), actuals over three financial years
 //! (2022-23 to 2024-25) in the spellings real extracts use (UK and ISO dates, plain, `£1,234.56`
 //! and bracketed amounts, quoted text with commas and quotes, non-ASCII supplier names).
@@ -11,6 +11,7 @@ use std::path::Path;
 use chrono::{Days, NaiveDate};
 use rusqlite::Connection;
 
+use super::rng::Rng;
 use crate::domain::Money;
 use crate::domain::model::DeliveryStatus;
 use crate::store::{self, entities as e};
@@ -49,24 +50,6 @@ pub struct GenSummary {
     pub budget_total: Money,
 }
 
-/// SplitMix64: small, fast and the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (n > 0; the tiny modulo bias does not matter here).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
 /// The programme code of phase `i` (0-based).
 fn programme_code(i: u32) -> String {
     format!("GEN{:02}", i / PHASES_PER_PROGRAMME + 1)
@@ -100,7 +83,7 @@ const SUPPLIERS: &[&str] = &[
 
 /// Writes the actuals extract: Date, Programme, Phase, Supplier, Description, Reference, Amount.
 pub fn write_actuals(out: impl Write, opts: GenOptions) -> std::io::Result<(u64, Money)> {
-    let mut rng = Rng(opts.seed ^ 0xA5A5_0000_0000_0001);
+    let mut rng = Rng::new(opts.seed ^ 0xA5A5_0000_0000_0001);
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "Date",
@@ -157,7 +140,7 @@ pub fn write_actuals(out: impl Write, opts: GenOptions) -> std::io::Result<(u64,
 /// Writes the budgets extract: one approved line per phase and financial year (Programme, Phase,
 /// Phase name, Financial year, Amount, Status).
 pub fn write_budgets(out: impl Write, opts: GenOptions) -> std::io::Result<(u64, Money)> {
-    let mut rng = Rng(opts.seed ^ 0x5A5A_0000_0000_0002);
+    let mut rng = Rng::new(opts.seed ^ 0x5A5A_0000_0000_0002);
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "Programme",

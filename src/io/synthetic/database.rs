@@ -1,10 +1,12 @@
-//! Synthetic programmes for benchmarks: a deterministic generator (a small xorshift, no `rand`)
-//! that fills a database through the store's own write functions, with the actuals on the bulk
-//! path ([`entities::insert_actual_row`]). Not used by the application itself.
+//! A synthetic database for benchmarks: programmes, phases, budgets, changes, contracts, forecasts
+//! and actuals written through the store's own write functions, with the actuals on the bulk path
+//! ([`e::insert_actual_row`]), from the one generator ([`Rng`]). Not used by the application
+//! itself.
 
 use crate::store::Db as Connection;
 use chrono::NaiveDate;
 
+use super::rng::Rng;
 use crate::domain::model::{AllocationStatus, ChangeKind, ChangeStatus, DeliveryStatus};
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::{Result, entities as e};
@@ -14,40 +16,9 @@ pub const FIRST_FY: i32 = 2015;
 /// How many financial years the synthetic data covers.
 pub const YEARS: i32 = 5;
 
-/// A deterministic xorshift64* generator.
-#[derive(Debug, Clone)]
-pub struct XorShift(u64);
-
-impl XorShift {
-    /// A generator from a seed (0 is replaced by a fixed odd constant).
-    pub fn new(seed: u64) -> Self {
-        XorShift(if seed == 0 {
-            0x9E37_79B9_7F4A_7C15
-        } else {
-            seed
-        })
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A number in `lo..=hi`.
-    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        let span = (hi - lo + 1).max(1) as u64;
-        lo + (self.next_u64() % span) as i64
-    }
-}
-
-/// What [`synthetic`] created.
+/// What [`fill_database`] created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SynthSummary {
+pub struct FillSummary {
     pub programmes: usize,
     pub phases: usize,
     pub contracts: usize,
@@ -68,14 +39,14 @@ fn day(fy: i32, offset: i64) -> NaiveDate {
 /// an extension option), a forecast per year on every third, and `actuals` payments spread evenly
 /// at random over the phases and years, a third of those on a phase with a contract paid against it.
 /// The same arguments always give the same database.
-pub fn synthetic(
+pub fn fill_database(
     conn: &Connection,
     programmes: usize,
     phases_per_programme: usize,
     actuals: usize,
     seed: u64,
-) -> Result<SynthSummary> {
-    let mut rng = XorShift::new(seed);
+) -> Result<FillSummary> {
+    let mut rng = Rng::new(seed);
     let years: Vec<FinancialYear> = (FIRST_FY..FIRST_FY + YEARS)
         .filter_map(|y| FinancialYear::new(y).ok())
         .collect();
@@ -190,7 +161,7 @@ pub fn synthetic(
         }
     }
     if phases.is_empty() {
-        return Ok(SynthSummary {
+        return Ok(FillSummary {
             programmes,
             phases: 0,
             contracts: 0,
@@ -220,7 +191,7 @@ pub fn synthetic(
             None,
         )?;
     }
-    Ok(SynthSummary {
+    Ok(FillSummary {
         programmes,
         phases: phases.len(),
         contracts: phases.iter().filter(|p| p.1.is_some()).count(),
@@ -238,7 +209,7 @@ mod tests {
         let run = |seed| {
             let mut conn = open_in_memory().unwrap();
             let tx = conn.transaction().unwrap();
-            let s = synthetic(&tx, 2, 4, 500, seed).unwrap();
+            let s = fill_database(&tx, 2, 4, 500, seed).unwrap();
             let r = figures::report(
                 &tx,
                 FinancialYear::new(2017).unwrap(),
@@ -251,7 +222,7 @@ mod tests {
         let (s, a) = run(7);
         assert_eq!(
             s,
-            SynthSummary {
+            FillSummary {
                 programmes: 2,
                 phases: 8,
                 contracts: 2,

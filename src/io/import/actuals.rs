@@ -1,0 +1,695 @@
+//! Importing ledger actuals: the columns of a ledger extract, checking a row into a
+//! `NewActual` (phases and contracts resolved from an in-memory `Directory`), and the import
+//! itself. It runs on two threads: one reads and checks the rows, away from the database, and
+//! hands the good ones on in sorted chunks ([`Pending`]); the caller's thread writes them in the
+//! write transaction, then refuses (or with `--skip-duplicates` leaves out) rows already held.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use super::batches::{self as batch, ImportOutcome, Tally};
+use super::pending::Pending;
+use super::problems::{ImportError, Lock, Problems, look_up_once};
+use super::rows::{Cells, Rows, open, require_cells};
+use crate::domain::calendar::{parse_date, uk_date};
+use crate::domain::{FinancialYear, Money};
+use crate::store::batches::{self, BatchKind};
+use crate::store::{self, StoreError, entities as e};
+
+/// A generous guess at the bytes in one ledger line, to estimate a file's rows from its size.
+const BYTES_PER_ROW_ESTIMATE: u64 = 120;
+
+/// How an actuals import writes: below `bulk_min_rows` (estimated) rows it maintains the indexes
+/// and running totals row by row; checked rows are written in chunks of at most `chunk_rows` rows
+/// (or [`CHUNK_TEXT_BYTES`](super::pending::CHUNK_TEXT_BYTES) of text). Tests use small values to cover what big files do.
+#[derive(Debug, Clone, Copy)]
+struct Tuning {
+    bulk_min_rows: u64,
+    chunk_rows: usize,
+}
+
+const TUNING: Tuning = Tuning {
+    bulk_min_rows: 20_000,
+    chunk_rows: 1 << 17,
+};
+
+/// How often in time progress is reported while actuals are checked on one thread and written on another.
+const PROGRESS_TICK: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Options for [`import_actuals`].
+#[derive(Debug, Clone, Default)]
+pub struct ActualsOptions {
+    /// Renames the file's columns to Outturn's: `("Trans Date", "Date")`. See [`parse_map`](super::parse_map).
+    pub map: Vec<(String, String)>,
+    /// Check everything and report what would be imported, writing nothing.
+    pub dry_run: bool,
+    /// Leave out rows that match an actual already held instead of refusing the file.
+    pub skip_duplicates: bool,
+    /// `utf-8` or `windows-1252` to force the encoding (default: detect).
+    pub encoding: Option<String>,
+}
+
+/// The message for a phase (or its programme) that cannot be found, and the column to blame.
+fn phase_problem(err: StoreError) -> Result<(&'static str, String), StoreError> {
+    match err {
+        StoreError::NotFound {
+            field,
+            what,
+            value,
+            hint,
+        } => {
+            let column = if field == "programme" {
+                "Programme"
+            } else {
+                "Phase"
+            };
+            let hint = if hint.is_empty() {
+                "; list phases with `outturn phase list`".to_string()
+            } else {
+                hint
+            };
+            Ok((column, format!("no {what} '{value}'{hint}")))
+        }
+        StoreError::Invalid { message, .. } => Ok((
+            "Phase",
+            message.replace("with --programme", "in a Programme column"),
+        )),
+        other if other.is_user_error() => Ok(("Phase", other.to_string())),
+        other => Err(other),
+    }
+}
+
+const ACTUAL_COLUMNS: &[(&str, bool)] = &[
+    ("Date", true),
+    ("Phase", true),
+    ("Supplier", true),
+    ("Description", true),
+    ("Reference", true),
+    ("Amount", true),
+    ("Programme", false),
+    ("Contract", false),
+];
+const A_DATE: usize = 0;
+const A_PHASE: usize = 1;
+const A_SUPPLIER: usize = 2;
+const A_DESCRIPTION: usize = 3;
+const A_REFERENCE: usize = 4;
+const A_AMOUNT: usize = 5;
+const A_PROGRAMME: usize = 6;
+const A_CONTRACT: usize = 7;
+/// The cells no ledger line may leave empty.
+const ACTUAL_REQUIRED_CELLS: &[(usize, &str)] = &[
+    (A_DATE, "Date"),
+    (A_PHASE, "Phase"),
+    (A_REFERENCE, "Reference"),
+    (A_AMOUNT, "Amount"),
+];
+
+/// A phase id, or the column to blame and the message.
+type PhaseLookup = Result<i64, (&'static str, String)>;
+
+/// Phase and contract references resolved in memory, each once: the directory answers
+/// successes quickly, and the cache keeps a bad code's message from being built on every row.
+struct ActualLookups {
+    directory: e::Directory,
+    /// programme code ("" when none given) -> phase code -> phase id or problem.
+    phases: HashMap<String, HashMap<String, PhaseLookup>>,
+    /// contract reference -> (contract id, its phase id) or message.
+    contracts: HashMap<String, Result<(i64, i64), String>>,
+}
+
+impl ActualLookups {
+    fn new(conn: &Connection) -> Result<Self, StoreError> {
+        Ok(ActualLookups {
+            directory: e::Directory::load(conn)?,
+            phases: HashMap::new(),
+            contracts: HashMap::new(),
+        })
+    }
+
+    fn label(&self, phase_id: i64) -> String {
+        self.directory.label(phase_id)
+    }
+
+    fn phase(&mut self, programme: &str, code: &str) -> Result<PhaseLookup, StoreError> {
+        if let Some(r) = self.phases.get(programme).and_then(|m| m.get(code)) {
+            return Ok(r.clone());
+        }
+        let given = Some(programme).filter(|p| !p.is_empty());
+        let r = match self.directory.phase(given, code) {
+            Ok(p) => Ok(p.id),
+            Err(err) => Err(phase_problem(err)?),
+        };
+        self.phases
+            .entry(programme.to_string())
+            .or_default()
+            .insert(code.to_string(), r.clone());
+        Ok(r)
+    }
+
+    fn contract(&mut self, reference: &str) -> Result<Result<(i64, i64), String>, StoreError> {
+        let directory = &self.directory;
+        look_up_once(&mut self.contracts, reference, || {
+            match directory.contract(reference) {
+                Ok(c) => Ok(Ok(c)),
+                Err(StoreError::NotFound {
+                    what, value, hint, ..
+                }) => Ok(Err(format!("no {what} '{value}'{hint}"))),
+                Err(other) => Err(other),
+            }
+        })
+    }
+}
+
+/// Reads one actuals row into `out`, or records its problems. Returns false when it is bad.
+fn parse_actual(
+    cells: &Cells,
+    line: u64,
+    lookups: &mut ActualLookups,
+    lock: &Lock,
+    problems: &mut Problems,
+    out: &mut e::NewActual,
+) -> Result<bool, StoreError> {
+    let mut ok = require_cells(cells, line, ACTUAL_REQUIRED_CELLS, "ledger line", problems);
+    let date_text = cells.get(A_DATE);
+    if !date_text.is_empty() {
+        match parse_date(date_text) {
+            Ok(d) => {
+                if lock.through.is_some_and(|l| d <= l) {
+                    problems.add(line, "Date", || lock.message(format!("'{date_text}'")));
+                    ok = false;
+                }
+                out.date = d;
+            }
+            Err(err) => {
+                problems.add(line, "Date", || err.to_string());
+                ok = false;
+            }
+        }
+    }
+    let amount_text = cells.get(A_AMOUNT);
+    if !amount_text.is_empty() {
+        match Money::parse(amount_text) {
+            Ok(m) => out.amount = m,
+            Err(err) => {
+                problems.add(line, "Amount", || err.to_string());
+                ok = false;
+            }
+        }
+    }
+    let code = cells.get(A_PHASE);
+    let mut phase_id = None;
+    if !code.is_empty() {
+        match lookups.phase(cells.get(A_PROGRAMME), code)? {
+            Ok(id) => phase_id = Some(id),
+            Err((column, message)) => {
+                problems.add(line, column, || message);
+                ok = false;
+            }
+        }
+    }
+    let contract = cells.get(A_CONTRACT);
+    out.contract_id = None;
+    if !contract.is_empty() {
+        match lookups.contract(contract)? {
+            Ok((cid, contract_phase)) => {
+                if let Some(pid) = phase_id
+                    && pid != contract_phase
+                {
+                    let (theirs, ours) = (lookups.label(contract_phase), lookups.label(pid));
+                    problems.add(line, "Contract", || {
+                        format!(
+                            "contract '{contract}' belongs to phase {theirs}, not {ours}: correct the \
+                             Phase or the Contract"
+                        )
+                    });
+                    ok = false;
+                }
+                out.contract_id = Some(cid);
+            }
+            Err(message) => {
+                problems.add(line, "Contract", || message);
+                ok = false;
+            }
+        }
+    }
+    if !ok {
+        return Ok(false);
+    }
+    if let Some(pid) = phase_id {
+        out.phase_id = pid;
+    }
+    for (c, field) in [
+        (A_SUPPLIER, &mut out.supplier),
+        (A_DESCRIPTION, &mut out.description),
+        (A_REFERENCE, &mut out.reference),
+    ] {
+        field.clear();
+        field.push_str(cells.get(c));
+    }
+    Ok(true)
+}
+
+/// Checks every row of a ledger file, away from the database: reads it, skips blank rows,
+/// parses dates and amounts, resolves phases and contracts from `lookups`, and hands the good rows
+/// on through `emit` in chunks, sorted, for the writer; `emit` gives back an empty chunk to fill
+/// next, or None when the writer has stopped. Once any row is bad it hands on nothing more but
+/// keeps checking, to list every problem. Returns the problems, and the lookups for labels.
+fn check_ledger(
+    mut rows: Rows,
+    idx: &[Option<usize>],
+    mut lookups: ActualLookups,
+    lock: &Lock,
+    chunk_rows: usize,
+    emit: &mut dyn FnMut(Pending) -> Option<Pending>,
+) -> Result<(Problems, ActualLookups), ImportError> {
+    let mut problems = Problems::default();
+    let mut pending = Pending::default();
+    let mut row = e::NewActual {
+        phase_id: 0,
+        contract_id: None,
+        date: NaiveDate::MIN,
+        supplier: String::new(),
+        description: String::new(),
+        reference: String::new(),
+        amount: Money::ZERO,
+    };
+    while let Some(line) = rows.next(&mut problems, &mut |_, _| {})? {
+        let cells = Cells::new(&rows.record, idx);
+        let good = parse_actual(&cells, line, &mut lookups, lock, &mut problems, &mut row)?;
+        if !good || !problems.is_empty() {
+            continue;
+        }
+        pending.push(line, &row);
+        if pending.is_full(chunk_rows) {
+            pending.sort();
+            match emit(std::mem::take(&mut pending)) {
+                Some(next) => pending = next,
+                None => return Ok((problems, lookups)),
+            }
+        }
+    }
+    if problems.is_empty() && !pending.rows.is_empty() {
+        pending.sort();
+        emit(pending);
+    }
+    Ok((problems, lookups))
+}
+
+/// Imports ledger actuals from a CSV extract: all rows or none. See the module documentation.
+/// `progress` is called with (file bytes read, file size) as the file is read.
+pub fn import_actuals(
+    conn: &mut Connection,
+    path: &Path,
+    opts: &ActualsOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    import_actuals_tuned(conn, path, opts, progress, TUNING)
+}
+
+fn import_actuals_tuned(
+    conn: &mut Connection,
+    path: &Path,
+    opts: &ActualsOptions,
+    progress: &mut dyn FnMut(u64, u64),
+    tuning: Tuning,
+) -> Result<ImportOutcome, ImportError> {
+    let file = open(path, opts.encoding.as_deref(), ACTUAL_COLUMNS, &opts.map)?;
+    let (scan, read_count, file_rows) = (&file.scan, &file.read_count, file.rows);
+    batches::with_bulk_settings(conn, |conn| {
+        let tx = store::write_tx(conn)?;
+        batch::refuse_reimport(&tx, &scan.sha256)?;
+        let lock = Lock::read(&tx)?;
+        let lookups = ActualLookups::new(&tx)?;
+        let held_through = batches::last_actual_id(&tx)?;
+        // A file with more rows than the ledger holds loads faster into the bare table with
+        // the indexes built afterwards (same SQL, same transaction).
+        let estimated_rows = scan.len / BYTES_PER_ROW_ESTIMATE;
+        let bulk = estimated_rows >= tuning.bulk_min_rows
+            && estimated_rows as i64 >= batches::actual_count(&tx)?;
+        let dropped = if bulk {
+            batches::drop_actual_indexes(&tx)?
+        } else {
+            Vec::new()
+        };
+        // Likewise the running totals: one grouped pass at the end instead of an upsert per row.
+        let totals_trigger = if bulk {
+            batches::suspend_actual_totals(&tx)?
+        } else {
+            None
+        };
+        let batch_id =
+            batches::insert_batch(&tx, BatchKind::Actuals, &file.file_name, &scan.sha256)?;
+        let mut tally: Tally<i64> = Tally::new();
+        // (actual id, line) of every row written, in id order, to name the line of a duplicate.
+        let mut written: Vec<(i64, u64)> = Vec::new();
+        let mut totals: batches::ActualTotals = std::collections::HashMap::new();
+        // The file is read and checked on a second thread while this one writes the checked rows.
+        let (problems, lookups) = std::thread::scope(|scope| {
+            let (send, receive) = mpsc::sync_channel::<Pending>(1);
+            let (give_back, spare) = mpsc::channel::<Pending>();
+            let (idx, lock) = (&file.idx, &lock);
+            let checker = scope.spawn(move || {
+                check_ledger(
+                    file_rows,
+                    idx,
+                    lookups,
+                    lock,
+                    tuning.chunk_rows,
+                    &mut |chunk| {
+                        send.send(chunk).ok()?;
+                        Some(spare.try_recv().unwrap_or_default())
+                    },
+                )
+            });
+            loop {
+                match receive.recv_timeout(PROGRESS_TICK) {
+                    Ok(mut chunk) => {
+                        let totals = totals_trigger.is_some().then_some(&mut totals);
+                        chunk.flush(&tx, batch_id, &mut written, &mut tally, totals)?;
+                        // The checker may have finished; then the chunk is simply dropped.
+                        let _ = give_back.send(chunk);
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+                progress(read_count.load(Ordering::Relaxed), scan.len);
+            }
+            checker.join().map_err(|_| ImportError::Io {
+                path: path.display().to_string(),
+                source: std::io::Error::other("the thread checking the file stopped unexpectedly"),
+            })?
+        })?;
+        progress(scan.len, scan.len);
+        problems.into_result()?;
+        if tally.rows == 0 {
+            return Err(ImportError::no_rows(&file.file_name));
+        }
+        batches::recreate_indexes(&tx, &dropped)?;
+        if let Some(trigger) = &totals_trigger {
+            batches::resume_actual_totals(&tx, trigger, &totals)?;
+        }
+        let mut skipped = 0u64;
+        if held_through > 0 {
+            let dups = batches::duplicates_of_batch(&tx, batch_id, held_through)?;
+            if !dups.is_empty() && !opts.skip_duplicates {
+                // Rows were written in (phase, date) order: list them in file order.
+                let mut by_line: Vec<(u64, &batches::DuplicateActual)> = dups
+                    .iter()
+                    .map(|d| {
+                        let line = written
+                            .binary_search_by_key(&d.new_id, |w| w.0)
+                            .map(|i| written[i].1)
+                            .unwrap_or(0);
+                        (line, d)
+                    })
+                    .collect();
+                by_line.sort_by_key(|(line, _)| *line);
+                let mut listed = Problems::default();
+                for (line, d) in by_line {
+                    listed.add(line, "Reference", || {
+                        format!(
+                            "'{}' dated {} for {} on {} is already in the ledger (actual {}): leave \
+                             it out, or import with --skip-duplicates",
+                            d.reference,
+                            uk_date(d.date),
+                            d.amount.full(),
+                            lookups.label(d.phase_id),
+                            d.existing_id
+                        )
+                    });
+                }
+                return Err(ImportError::Duplicates {
+                    problems: listed.listed,
+                    more: listed.more,
+                });
+            }
+            let ids: Vec<i64> = dups.iter().map(|d| d.new_id).collect();
+            batches::delete_actual_rows(&tx, &ids)?;
+            for d in &dups {
+                tally.add(
+                    FinancialYear::containing(d.date),
+                    &d.phase_id,
+                    d.amount.pence(),
+                    -1,
+                );
+            }
+            skipped = dups.len() as u64;
+        }
+        let outcome = ImportOutcome {
+            skipped_duplicates: skipped,
+            ..tally.outcome(
+                |id| lookups.label(*id),
+                file.file_name.clone(),
+                file.encoding.name(),
+                file.detected,
+            )
+        };
+        batch::finish(tx, batch_id, outcome, opts.dry_run)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::DeliveryStatus;
+    use crate::store::browse::PageRequest;
+    use crate::store::check;
+    use std::collections::BTreeMap;
+
+    /// Programme P with phases A, B and C; contract K belongs to B.
+    fn setup() -> Connection {
+        let mut conn = store::open_in_memory().unwrap();
+        let tx = store::write_tx(&mut conn).unwrap();
+        let programme = e::add_programme(
+            &tx,
+            &e::NewProgramme {
+                code: "P".into(),
+                name: "Programme".into(),
+                organisation: String::new(),
+                status: DeliveryStatus::Active,
+            },
+        )
+        .unwrap();
+        let mut ids = Vec::new();
+        for code in ["A", "B", "C"] {
+            ids.push(
+                e::add_phase(
+                    &tx,
+                    &e::NewPhase {
+                        programme_id: programme,
+                        code: code.into(),
+                        name: format!("Phase {code}"),
+                        status: DeliveryStatus::Active,
+                        officer: None,
+                    },
+                )
+                .unwrap(),
+            );
+        }
+        e::add_contract(
+            &tx,
+            &e::NewContract {
+                reference: "K".into(),
+                title: "Support".into(),
+                supplier: "Capita plc".into(),
+                phase_id: ids[1],
+                framework_id: None,
+                value: Money::from_pence(10_000_000),
+                start: NaiveDate::from_ymd_opt(2022, 4, 1).unwrap(),
+                term_months: 24,
+                award_decision_id: None,
+                extensions: Vec::new(),
+                profile: Vec::new(),
+            },
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        conn
+    }
+
+    /// 40 ledger lines in no particular order over two years, three phases and contract K (line
+    /// 2 + i holds reference R{i}); and the expected (phase code, FY, pence) sums.
+    fn ledger() -> (String, BTreeMap<(String, i32), i64>) {
+        let mut text = String::from("Date,Phase,Contract,Supplier,Description,Reference,Amount\n");
+        let mut expected = BTreeMap::new();
+        for i in 0..40i64 {
+            let phase = ["C", "A", "B"][(i * 7 % 3) as usize];
+            let contract = if phase == "B" && i % 2 == 0 { "K" } else { "" };
+            let date = NaiveDate::from_ymd_opt(2022, 4, 1).unwrap()
+                + chrono::Days::new(((i * 37) % 700) as u64);
+            let pence = (i * 9_973 % 50_000) - 5_000;
+            let fy = FinancialYear::containing(date).start_year();
+            *expected.entry((phase.to_string(), fy)).or_insert(0) += pence;
+            let sign = if pence < 0 { "-" } else { "" };
+            text.push_str(&format!(
+                "{},{phase},{contract},Supplier {},\"Line {i}, \"\"quoted\"\"\",R{i},{sign}{}.{:02}\n",
+                uk_date(date),
+                i % 5,
+                pence.abs() / 100,
+                pence.abs() % 100
+            ));
+        }
+        (text, expected)
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn import(
+        conn: &mut Connection,
+        path: &Path,
+        tuning: Tuning,
+    ) -> Result<ImportOutcome, ImportError> {
+        import_actuals_tuned(
+            conn,
+            path,
+            &ActualsOptions::default(),
+            &mut |_, _| {},
+            tuning,
+        )
+    }
+
+    /// Every actual held, by date.
+    fn actuals(conn: &Connection) -> Vec<crate::domain::model::Actual> {
+        let all = e::ActualFilter::default();
+        crate::store::browse::actuals_page(conn, &all, PageRequest::First, 1_000_000).unwrap()
+    }
+
+    /// (phase code, FY, pence) summed from the actuals held.
+    fn held(conn: &Connection) -> BTreeMap<(String, i32), i64> {
+        let mut sums = BTreeMap::new();
+        for a in actuals(conn) {
+            *sums.entry((a.phase_code, a.fy.start_year())).or_insert(0) += a.amount.pence();
+        }
+        sums
+    }
+
+    #[test]
+    fn every_row_is_written_once_whatever_the_chunk_size_and_write_path() {
+        let (text, expected) = ledger();
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "ledger.csv", &text);
+        for bulk_min_rows in [0, u64::MAX] {
+            for chunk_rows in [1, 3, 40, 1000] {
+                let mut conn = setup();
+                let tuning = Tuning {
+                    bulk_min_rows,
+                    chunk_rows,
+                };
+                let what = format!("{tuning:?}");
+                let o = import(&mut conn, &path, tuning).unwrap();
+                assert_eq!(o.rows, 40, "{what}");
+                assert_eq!(o.total.pence(), expected.values().sum::<i64>(), "{what}");
+                assert_eq!(held(&conn), expected, "{what}");
+                let refs: std::collections::BTreeSet<String> =
+                    actuals(&conn).into_iter().map(|a| a.reference).collect();
+                assert_eq!(refs.len(), 40, "{what}");
+                let with_contract = actuals(&conn)
+                    .iter()
+                    .filter(|a| a.contract_reference.is_some())
+                    .count();
+                assert_eq!(with_contract, 7, "{what}");
+                // The running totals, the indexes and the audit chain are as they should be.
+                let report = check::run(&conn).unwrap();
+                assert!(report.is_clean(), "{what}: {:?}", report.findings);
+            }
+        }
+    }
+
+    #[test]
+    fn duplicates_across_chunks_are_listed_in_file_order_and_skipped_exactly() {
+        let (text, expected) = ledger();
+        let dir = tempfile::tempdir().unwrap();
+        let first = write(dir.path(), "first.csv", &text);
+        let mut conn = setup();
+        let tuning = Tuning {
+            bulk_min_rows: u64::MAX,
+            chunk_rows: 3,
+        };
+        import(&mut conn, &first, tuning).unwrap();
+        // The same lines plus a new one at line 42: lines 2 to 41 are duplicates.
+        let again = write(
+            dir.path(),
+            "again.csv",
+            &format!("{text}01/05/2023,A,,New Ltd,New work,R-NEW,12.34\n"),
+        );
+        let err = import(&mut conn, &again, tuning).unwrap_err();
+        let ImportError::Duplicates { problems, more } = err else {
+            panic!("{err}");
+        };
+        assert_eq!(more, 0);
+        assert_eq!(
+            problems.iter().map(|p| p.line).collect::<Vec<_>>(),
+            (2..=41).collect::<Vec<u64>>()
+        );
+        assert!(
+            problems[5]
+                .to_string()
+                .starts_with("line 7, column Reference: 'R5' dated "),
+            "{}",
+            problems[5]
+        );
+        assert_eq!(held(&conn), expected);
+        let skip = ActualsOptions {
+            skip_duplicates: true,
+            ..Default::default()
+        };
+        let o = import_actuals_tuned(&mut conn, &again, &skip, &mut |_, _| {}, tuning).unwrap();
+        assert_eq!(
+            (o.rows, o.skipped_duplicates, o.total.pence()),
+            (1, 40, 1234)
+        );
+        let mut after = expected.clone();
+        *after.entry(("A".into(), 2023)).or_insert(0) += 1234;
+        assert_eq!(held(&conn), after);
+        assert!(check::run(&conn).unwrap().is_clean());
+    }
+
+    #[test]
+    fn a_bad_row_after_chunks_were_written_leaves_nothing_and_is_named() {
+        let (text, _) = ledger();
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "bad.csv",
+            &format!(
+                "{text}31/02/2023,A,,X Ltd,Work,R-BAD,1.00\n01/05/2023,Z,,Y Ltd,Work,R-Z,2.00\n"
+            ),
+        );
+        for bulk_min_rows in [0, u64::MAX] {
+            let mut conn = setup();
+            let tuning = Tuning {
+                bulk_min_rows,
+                chunk_rows: 4,
+            };
+            let err = import(&mut conn, &path, tuning).unwrap_err();
+            assert_eq!(
+                err.lines(),
+                vec![
+                    "line 42, column Date: '31/02/2023' is not a date: February 2023 has 28 days"
+                        .to_string(),
+                    "line 43, column Phase: no phase 'Z'; list phases with `outturn phase list`"
+                        .to_string(),
+                    "2 problems in the file: nothing was imported; correct the rows and import \
+                     the file again"
+                        .to_string(),
+                ],
+                "{tuning:?}"
+            );
+            let n = batches::actual_count(&conn).unwrap();
+            assert_eq!(n, 0);
+            let batches = batches::list_batches(&conn).unwrap().len();
+            assert_eq!(batches, 0);
+            assert!(check::run(&conn).unwrap().is_clean());
+        }
+    }
+}

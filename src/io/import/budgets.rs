@@ -1,0 +1,365 @@
+//! Importing budget lines: the columns of a budgets extract, checking a row (programmes, phases
+//! and decisions looked up once each), and the import itself: one allocation per row for one
+//! financial year, phases created with `--create-missing` (never programmes), all rows or none.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::batches::{self as batch, ImportOutcome, Tally};
+use super::problems::{ImportError, Lock, Problems, look_up_once};
+use super::rows::{Cells, open, require_cells};
+use crate::domain::calendar::uk_date;
+use crate::domain::model::{AllocationStatus, DeliveryStatus};
+use crate::domain::{FinancialYear, Money};
+use crate::store::batches::{self, BatchKind};
+use crate::store::{self, StoreError, entities as e};
+
+/// Options for [`import_budgets`].
+#[derive(Debug, Clone, Default)]
+pub struct BudgetsOptions {
+    /// Create phases named in the file that do not exist yet (never programmes).
+    pub create_missing: bool,
+    /// Check everything and report what would be imported, writing nothing.
+    pub dry_run: bool,
+    /// `utf-8` or `windows-1252` to force the encoding (default: detect).
+    pub encoding: Option<String>,
+}
+
+const BUDGET_COLUMNS: &[(&str, bool)] = &[
+    ("Programme", true),
+    ("Phase", true),
+    ("Financial year", true),
+    ("Amount", true),
+    ("Phase name", false),
+    ("Status", false),
+    ("Decision", false),
+];
+const B_PROGRAMME: usize = 0;
+const B_PHASE: usize = 1;
+const B_FY: usize = 2;
+const B_AMOUNT: usize = 3;
+const B_PHASE_NAME: usize = 4;
+const B_STATUS: usize = 5;
+const B_DECISION: usize = 6;
+/// The cells no budget line may leave empty.
+const BUDGET_REQUIRED_CELLS: &[(usize, &str)] = &[
+    (B_PROGRAMME, "Programme"),
+    (B_PHASE, "Phase"),
+    (B_FY, "Financial year"),
+    (B_AMOUNT, "Amount"),
+];
+
+/// A phase named by a budget row: one that exists, or one to create.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum PhaseTarget {
+    Existing(i64),
+    New(i64, String),
+}
+
+/// A checked budget row.
+struct BudgetRow {
+    line: u64,
+    label: String,
+    phase: PhaseTarget,
+    fy: FinancialYear,
+    amount: Money,
+    status: AllocationStatus,
+    decision_id: Option<i64>,
+}
+
+/// Looks up programmes, phases and decisions once each.
+#[derive(Default)]
+struct BudgetLookups {
+    programmes: HashMap<String, Result<i64, String>>,
+    phases: HashMap<(i64, String), Option<i64>>,
+    decisions: HashMap<String, Result<i64, String>>,
+}
+
+fn not_found_message(err: StoreError) -> Result<String, StoreError> {
+    match err {
+        StoreError::NotFound {
+            what, value, hint, ..
+        } => Ok(format!("no {what} '{value}'{hint}")),
+        other if other.is_user_error() => Ok(other.to_string()),
+        other => Err(other),
+    }
+}
+
+impl BudgetLookups {
+    fn programme(
+        &mut self,
+        conn: &Connection,
+        code: &str,
+    ) -> Result<Result<i64, String>, StoreError> {
+        look_up_once(&mut self.programmes, code, || {
+            Ok(match e::programme_id(conn, code) {
+                Ok(id) => Ok(id),
+                Err(err) => Err(format!(
+                    "{}: add it with `outturn programme add` (--create-missing creates phases, never programmes)",
+                    not_found_message(err)?
+                )),
+            })
+        })
+    }
+
+    fn phase(
+        &mut self,
+        conn: &Connection,
+        programme: &str,
+        programme_id: i64,
+        code: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        let key = (programme_id, code.to_string());
+        look_up_once(&mut self.phases, &key, || {
+            match e::phase_ref(conn, Some(programme), code) {
+                Ok(p) => Ok(Some(p.id)),
+                Err(StoreError::NotFound { .. }) => Ok(None),
+                Err(other) => Err(other),
+            }
+        })
+    }
+
+    fn decision(
+        &mut self,
+        conn: &Connection,
+        reference: &str,
+    ) -> Result<Result<i64, String>, StoreError> {
+        look_up_once(&mut self.decisions, reference, || {
+            Ok(match e::decision_id(conn, reference) {
+                Ok(id) => Ok(id),
+                Err(err) => Err(not_found_message(err)?),
+            })
+        })
+    }
+}
+
+/// Reads one budgets row, or records its problems.
+#[allow(clippy::too_many_arguments)]
+fn parse_budget(
+    cells: &Cells,
+    line: u64,
+    conn: &Connection,
+    lookups: &mut BudgetLookups,
+    lock: &Lock,
+    create_missing: bool,
+    new_phases: &mut BTreeMap<(i64, String), (String, u64)>,
+    problems: &mut Problems,
+) -> Result<Option<BudgetRow>, StoreError> {
+    let mut ok = require_cells(cells, line, BUDGET_REQUIRED_CELLS, "budget line", problems);
+    let fy_text = cells.get(B_FY);
+    let mut fy = None;
+    if !fy_text.is_empty() {
+        match FinancialYear::parse(fy_text) {
+            Ok(y) => {
+                if lock.through.is_some_and(|l| y.start() <= l) {
+                    problems.add(line, "Financial year", || {
+                        lock.message(format!("'{fy_text}' (which began {})", uk_date(y.start())))
+                    });
+                    ok = false;
+                }
+                fy = Some(y);
+            }
+            Err(err) => {
+                problems.add(line, "Financial year", || err.to_string());
+                ok = false;
+            }
+        }
+    }
+    let amount_text = cells.get(B_AMOUNT);
+    let mut amount = None;
+    if !amount_text.is_empty() {
+        match Money::parse(amount_text) {
+            Ok(m) if m <= Money::ZERO => {
+                problems.add(line, "Amount", || {
+                    format!(
+                        "'{amount_text}' must be more than zero: a budget line adds money (reduce a \
+                         budget with `outturn change add --kind reduction`)"
+                    )
+                });
+                ok = false;
+            }
+            Ok(m) => amount = Some(m),
+            Err(err) => {
+                problems.add(line, "Amount", || err.to_string());
+                ok = false;
+            }
+        }
+    }
+    let status_text = cells.get(B_STATUS);
+    let status = if status_text.is_empty() {
+        AllocationStatus::Approved
+    } else {
+        match AllocationStatus::parse(&status_text.to_lowercase()) {
+            Ok(s) => s,
+            Err(err) => {
+                problems.add(line, "Status", || err.to_string());
+                ok = false;
+                AllocationStatus::Approved
+            }
+        }
+    };
+    let decision_text = cells.get(B_DECISION);
+    let mut decision_id = None;
+    if !decision_text.is_empty() {
+        match lookups.decision(conn, decision_text)? {
+            Ok(id) => decision_id = Some(id),
+            Err(message) => {
+                problems.add(line, "Decision", || message);
+                ok = false;
+            }
+        }
+    }
+    let programme = cells.get(B_PROGRAMME);
+    let code = cells.get(B_PHASE);
+    let mut phase = None;
+    if !programme.is_empty() {
+        match lookups.programme(conn, programme)? {
+            Ok(pid) if !code.is_empty() => match lookups.phase(conn, programme, pid, code)? {
+                Some(id) => phase = Some(PhaseTarget::Existing(id)),
+                None if create_missing => {
+                    let name = cells.get(B_PHASE_NAME);
+                    let key = (pid, code.to_string());
+                    match new_phases.get(&key) {
+                        Some((first, first_line)) if !name.is_empty() && first != name => {
+                            problems.add(line, "Phase name", || {
+                                format!(
+                                    "'{name}' differs from '{first}' given for new phase {programme}/{code} \
+                                     on line {first_line}: use one name"
+                                )
+                            });
+                            ok = false;
+                        }
+                        Some(_) => {}
+                        None => {
+                            let name = if name.is_empty() { code } else { name };
+                            new_phases.insert(key, (name.to_string(), line));
+                        }
+                    }
+                    phase = Some(PhaseTarget::New(pid, code.to_string()));
+                }
+                None => {
+                    problems.add(line, "Phase", || {
+                        format!(
+                            "no phase '{code}' in programme {programme}: add it with `outturn phase add`, \
+                             or import with --create-missing to create it"
+                        )
+                    });
+                    ok = false;
+                }
+            },
+            Ok(_) => {}
+            Err(message) => {
+                problems.add(line, "Programme", || message);
+                ok = false;
+            }
+        }
+    }
+    match (ok, phase, fy, amount) {
+        (true, Some(phase), Some(fy), Some(amount)) => Ok(Some(BudgetRow {
+            line,
+            label: format!("{programme}/{code}"),
+            phase,
+            fy,
+            amount,
+            status,
+            decision_id,
+        })),
+        _ => Ok(None),
+    }
+}
+
+/// Imports budget lines (one allocation per row, for one FY): all rows or none. Phases that do
+/// not exist are created with `create_missing`; programmes never are.
+pub fn import_budgets(
+    conn: &mut Connection,
+    path: &Path,
+    opts: &BudgetsOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    let mut file = open(path, opts.encoding.as_deref(), BUDGET_COLUMNS, &[])?;
+    let tx = store::write_tx(conn)?;
+    batch::refuse_reimport(&tx, &file.scan.sha256)?;
+    let lock = Lock::read(&tx)?;
+    let mut lookups = BudgetLookups::default();
+    let mut problems = Problems::default();
+    let mut new_phases = BTreeMap::new();
+    let mut rows = Vec::new();
+    while let Some(line) = file.rows.next(&mut problems, progress)? {
+        let cells = Cells::new(&file.rows.record, &file.idx);
+        let parsed = parse_budget(
+            &cells,
+            line,
+            &tx,
+            &mut lookups,
+            &lock,
+            opts.create_missing,
+            &mut new_phases,
+            &mut problems,
+        )?;
+        rows.extend(parsed);
+    }
+    progress(file.scan.len, file.scan.len);
+    problems.into_result()?;
+    if rows.is_empty() {
+        return Err(ImportError::no_rows(&file.file_name));
+    }
+    let file_name = file.file_name;
+    let batch_id = batches::insert_batch(&tx, BatchKind::Budgets, &file_name, &file.scan.sha256)?;
+    let mut created: HashMap<(i64, String), i64> = HashMap::new();
+    for ((programme_id, code), (name, _)) in &new_phases {
+        let id = e::add_phase(
+            &tx,
+            &e::NewPhase {
+                programme_id: *programme_id,
+                code: code.clone(),
+                name: name.clone(),
+                status: DeliveryStatus::Active,
+                officer: None,
+            },
+        )?;
+        created.insert((*programme_id, code.clone()), id);
+    }
+    let mut tally: Tally<String> = Tally::new();
+    let mut store_problems = Problems::default();
+    for r in &rows {
+        let phase_id = match &r.phase {
+            PhaseTarget::Existing(id) => *id,
+            PhaseTarget::New(pid, code) => match created.get(&(*pid, code.clone())) {
+                Some(id) => *id,
+                None => continue,
+            },
+        };
+        let allocation = e::NewAllocation {
+            phase_id,
+            first_fy: r.fy,
+            last_fy: r.fy,
+            amount: r.amount,
+            status: r.status,
+            decision_id: r.decision_id,
+            profile: None,
+            note: format!("imported from {file_name}, line {}", r.line),
+        };
+        match e::add_allocation(&tx, &allocation) {
+            Ok(id) => batches::set_allocation_batch(&tx, id, batch_id)?,
+            Err(err) if err.is_user_error() => {
+                store_problems.add(r.line, "", || err.to_string());
+                continue;
+            }
+            Err(err) => return Err(err.into()),
+        }
+        tally.add(r.fy, &r.label, r.amount.pence(), 1);
+    }
+    store_problems.into_result()?;
+    let outcome = ImportOutcome {
+        created_phases: new_phases.len() as u64,
+        ..tally.outcome(
+            String::clone,
+            file_name,
+            file.encoding.name(),
+            file.detected,
+        )
+    };
+    batch::finish(tx, batch_id, outcome, opts.dry_run)
+}

@@ -1,0 +1,137 @@
+//! The header: finding Outturn's columns in line 1 of a file, after the renames of `--map`, with
+//! one message naming every required column that is missing. It reads no rows.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::problems::ImportError;
+use super::read::{CsvReader, csv_err};
+
+/// Reads `--map "Trans Date=Date,Net=Amount"` into (file column, Outturn column) pairs.
+pub fn parse_map(s: &str) -> Result<Vec<(String, String)>, ImportError> {
+    s.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|part| match part.split_once('=') {
+            Some((from, to)) if !from.trim().is_empty() && !to.trim().is_empty() => {
+                Ok((from.trim().to_string(), to.trim().to_string()))
+            }
+            _ => Err(ImportError::Header {
+                message: format!(
+                    "--map: '{}' should be FILE COLUMN=OUTTURN COLUMN, e.g. \"Trans Date=Date,Net=Amount\"",
+                    part.trim()
+                ),
+            }),
+        })
+        .collect()
+}
+
+fn norm(name: &str) -> String {
+    name.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .to_lowercase()
+}
+
+/// Finds each of `columns` (name, required) in the header, after renaming by `map`; returns the
+/// index of each in the record.
+fn map_header(
+    header: &[String],
+    columns: &[(&str, bool)],
+    map: &[(String, String)],
+) -> Result<Vec<Option<usize>>, ImportError> {
+    let names = || columns.iter().map(|c| c.0).collect::<Vec<_>>().join(", ");
+    let found = || {
+        header
+            .iter()
+            .map(|h| format!("'{}'", h.trim()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut renames: HashMap<String, String> = HashMap::new();
+    for (from, to) in map {
+        if !columns.iter().any(|c| norm(c.0) == norm(to)) {
+            return Err(ImportError::Header {
+                message: format!(
+                    "--map: '{to}' is not a column Outturn reads: map to one of {}",
+                    names()
+                ),
+            });
+        }
+        if !header.iter().any(|h| norm(h) == norm(from)) {
+            return Err(ImportError::Header {
+                message: format!(
+                    "--map: the file has no column '{from}' (line 1 has {})",
+                    found()
+                ),
+            });
+        }
+        renames.insert(norm(from), norm(to));
+    }
+    let mut idx = vec![None; columns.len()];
+    for (i, h) in header.iter().enumerate() {
+        let n = norm(h);
+        let name = renames.get(&n).cloned().unwrap_or(n);
+        if let Some(c) = columns.iter().position(|c| norm(c.0) == name) {
+            if let Some(j) = idx[c] {
+                return Err(ImportError::Header {
+                    message: format!(
+                        "line 1: columns {} and {} are both '{}': remove or rename one (--map)",
+                        j + 1,
+                        i + 1,
+                        columns[c].0
+                    ),
+                });
+            }
+            idx[c] = Some(i);
+        }
+    }
+    let missing: Vec<&str> = columns
+        .iter()
+        .zip(&idx)
+        .filter(|((_, required), i)| *required && i.is_none())
+        .map(|((name, _), _)| *name)
+        .collect();
+    if !missing.is_empty() {
+        let example = missing.first().copied().unwrap_or("Amount");
+        return Err(ImportError::Header {
+            message: format!(
+                "line 1: the header has no {} column{} (it has {}): name the columns {}, or rename \
+                 the file's columns with --map \"Their Name={example}\"",
+                missing
+                    .iter()
+                    .map(|m| format!("'{m}'"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if missing.len() == 1 { "" } else { "s" },
+                found(),
+                names()
+            ),
+        });
+    }
+    Ok(idx)
+}
+
+/// Reads line 1 and finds `columns` in it (see [`map_header`]); returns their indexes and the
+/// header's width.
+pub(super) fn read_header(
+    reader: &mut CsvReader,
+    path: &Path,
+    columns: &[(&str, bool)],
+    map: &[(String, String)],
+) -> Result<(Vec<Option<usize>>, usize), ImportError> {
+    let header: Vec<String> = reader
+        .byte_headers()
+        .map_err(csv_err(path))?
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    if header.iter().all(|h| h.trim().is_empty()) {
+        return Err(ImportError::Header {
+            message: format!(
+                "{} is empty: line 1 must name the columns ({})",
+                path.display(),
+                columns.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
+    let idx = map_header(&header, columns, map)?;
+    Ok((idx, header.len()))
+}
