@@ -165,10 +165,7 @@ impl App {
             Action::Loaded(l) => self.loaded(l),
             Action::Wrote { message, undo } => {
                 self.mode = Mode::Normal;
-                self.status = Some(Status {
-                    text: message,
-                    error: false,
-                });
+                self.note(message);
                 if let Some(u) = undo {
                     self.undo.push(u);
                 }
@@ -176,10 +173,7 @@ impl App {
             }
             Action::Exported { path, rows } => {
                 self.mode = Mode::Normal;
-                self.status = Some(Status {
-                    text: format!("Wrote {rows} rows to {}", path.display()),
-                    error: false,
-                });
+                self.note(format!("Wrote {rows} rows to {}", path.display()));
                 vec![]
             }
             Action::FormRejected { field, message } => {
@@ -200,13 +194,10 @@ impl App {
                 let undo = batch_id
                     .map(|b| format!(" (batch {b}; `outturn import undo {b}` removes it)"))
                     .unwrap_or_default();
-                self.status = Some(Status {
-                    text: format!(
-                        "Imported {rows} rows totalling {} from {file}{undo}",
-                        total.full()
-                    ),
-                    error: false,
-                });
+                self.note(format!(
+                    "Imported {rows} rows totalling {} from {file}{undo}",
+                    total.full()
+                ));
                 self.reload_after_write()
             }
             Action::Progress { done, total } => {
@@ -229,6 +220,29 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Puts `text` in the status line (not an error).
+    fn note(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    /// Opens `form` over the screen.
+    fn open(&mut self, form: Form) -> Vec<Effect> {
+        self.mode = Mode::Form(form);
+        vec![]
+    }
+
+    /// Asks `question`; yes runs `op` (a new change, not an undo).
+    fn confirm(&mut self, question: String, op: WriteOp) -> Vec<Effect> {
+        self.mode = Mode::Confirm {
+            question,
+            effect: Effect::Write { op, undoing: false },
+        };
+        vec![]
     }
 
     fn fail(&mut self, title: &str, lines: Vec<String>) {
@@ -266,10 +280,7 @@ impl App {
                     }
                     Command::Cancel => {
                         self.mode = Mode::Normal;
-                        self.status = Some(Status {
-                            text: "Cancelled: nothing was changed".into(),
-                            error: false,
-                        });
+                        self.note("Cancelled: nothing was changed");
                         vec![]
                     }
                     _ => vec![],
@@ -327,65 +338,44 @@ impl App {
                 self.phase = None;
                 vec![]
             }
-            Command::Filter => {
-                let form = form::filter_form(&self.actuals.filter, self.phase_filter_text());
-                self.mode = Mode::Form(form);
-                vec![]
-            }
+            Command::Filter => self.open(form::filter_form(
+                &self.actuals.filter,
+                self.phase_filter_text(),
+            )),
             Command::Export => {
                 let path = self
                     .default_export_path()
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
-                self.mode = Mode::Form(form::export_form(path));
-                vec![]
+                self.open(form::export_form(path))
             }
-            Command::Import => {
-                self.mode = Mode::Form(form::import_form());
-                vec![]
-            }
-            Command::Add => {
-                self.mode = Mode::Form(match self.screen {
-                    Screen::Budget => form::add_allocation_form(self.fy),
-                    _ => form::add_actual_form(self.today, self.phase_filter_text()),
-                });
-                vec![]
-            }
-            Command::Reprofile => {
-                self.mode = Mode::Form(form::reprofile_form(self.fy, self.today));
-                vec![]
-            }
-            Command::Vire => {
-                self.mode = Mode::Form(form::vire_form(self.fy, self.today));
-                vec![]
-            }
+            Command::Import => self.open(form::import_form()),
+            Command::Add => self.open(match self.screen {
+                Screen::Budget => form::add_allocation_form(self.fy),
+                _ => form::add_actual_form(self.today, self.phase_filter_text()),
+            }),
+            Command::Reprofile => self.open(form::reprofile_form(self.fy, self.today)),
+            Command::Vire => self.open(form::vire_form(self.fy, self.today)),
             Command::Approve | Command::Reject => self.decide(c == Command::Approve),
             Command::Exercise => self.exercise(),
             Command::Edit => {
                 let Some(a) = self.actuals.get(self.actuals.cursor) else {
                     return vec![];
                 };
-                self.mode = Mode::Form(form::edit_actual_form(a));
-                vec![]
+                self.open(form::edit_actual_form(a))
             }
             Command::Delete => {
                 let Some(a) = self.actuals.get(self.actuals.cursor).cloned() else {
                     return vec![];
                 };
-                self.mode = Mode::Confirm {
-                    question: format!(
-                        "Delete actual {} of {} dated {} ({})? y/n",
-                        a.reference,
-                        a.amount.bracketed(),
-                        uk_date(a.date),
-                        a.supplier
-                    ),
-                    effect: Effect::Write {
-                        op: WriteOp::DeleteActual(Box::new(a)),
-                        undoing: false,
-                    },
-                };
-                vec![]
+                let question = format!(
+                    "Delete actual {} of {} dated {} ({})? y/n",
+                    a.reference,
+                    a.amount.bracketed(),
+                    uk_date(a.date),
+                    a.supplier
+                );
+                self.confirm(question, WriteOp::DeleteActual(Box::new(a)))
             }
             Command::Undo => match self.undo.pop() {
                 Some(step) => vec![Effect::Write {
@@ -393,10 +383,7 @@ impl App {
                     undoing: true,
                 }],
                 None => {
-                    self.status = Some(Status {
-                        text: "Nothing to undo: only adding, editing or deleting an actual in this session can be undone here".into(),
-                        error: false,
-                    });
+                    self.note("Nothing to undo: only adding, editing or deleting an actual in this session can be undone here");
                     vec![]
                 }
             },
@@ -408,14 +395,12 @@ impl App {
         }
     }
 
+    /// The phase the actuals are filtered to, as `PROG/PHASE` (empty for none or not known).
     fn phase_filter_text(&self) -> String {
-        let Some(id) = self.actuals.filter.phase_id else {
-            return String::new();
-        };
-        self.tree
-            .as_ref()
-            .and_then(|t| t.phases.iter().find(|p| p.id == id))
-            .map(|p| format!("{}/{}", p.programme_code, p.code))
+        let phase = self.actuals.filter.phase_id;
+        let tree = self.tree.as_ref();
+        phase
+            .and_then(|id| tree?.phase_label(id))
             .unwrap_or_default()
     }
 
@@ -508,19 +493,20 @@ impl App {
                     out.push(Effect::LoadTree);
                 }
                 if !self.actuals.loaded {
-                    out.push(self.first_actuals_page());
+                    out.push(self.load_actuals((PageRequest::First, StartAt::At(0)), true));
                 }
                 out
             }
         }
     }
 
-    fn first_actuals_page(&self) -> Effect {
+    /// Loads a page of actuals for the filter in force; `count` recounts the total first.
+    fn load_actuals(&self, (request, start): (PageRequest, StartAt), count: bool) -> Effect {
         Effect::LoadActuals {
             filter: self.actuals.filter.clone(),
-            request: PageRequest::First,
-            start: StartAt::At(0),
-            count: true,
+            request,
+            start,
+            count,
         }
     }
 
@@ -557,16 +543,7 @@ impl App {
 
     /// Reloads the actuals window where it is (recounting the total).
     fn actuals_window(&self) -> Effect {
-        Effect::LoadActuals {
-            filter: self.actuals.filter.clone(),
-            request: if self.actuals.top == 0 {
-                PageRequest::First
-            } else {
-                PageRequest::Offset(self.actuals.top as u64)
-            },
-            start: StartAt::At(self.actuals.top as u64),
-            count: true,
-        }
+        self.load_actuals(self.actuals.window_page(), true)
     }
 
     fn change_year(&mut self, next: bool) -> Vec<Effect> {
@@ -581,10 +558,7 @@ impl App {
         let lo = years.first().copied().map(|y| y.prev());
         let hi = years.last().copied().map(|y| y.next());
         if lo.is_some_and(|lo| target < lo) || hi.is_some_and(|hi| target > hi) {
-            self.status = Some(Status {
-                text: format!("No figures beyond {}", fy.label()),
-                error: false,
-            });
+            self.note(format!("No figures beyond {}", fy.label()));
             return vec![];
         }
         self.fy = Some(target);
@@ -643,15 +617,8 @@ impl App {
     /// Keeps the cursor visible and asks for the page that covers the visible rows.
     fn scroll_actuals(&mut self) -> Vec<Effect> {
         let h = self.list_rows() as usize;
-        let filter = self.actuals.filter.clone();
-        self.actuals
-            .scroll(h)
-            .map(|(request, start)| Effect::LoadActuals {
-                filter,
-                request,
-                start,
-                count: false,
-            })
+        let page = self.actuals.scroll(h);
+        page.map(|p| self.load_actuals(p, false))
             .into_iter()
             .collect()
     }
@@ -674,10 +641,7 @@ impl App {
                     .map(|r| Box::new(r.clone())),
             }],
             _ => {
-                self.status = Some(Status {
-                    text: "Move to a phase (not a programme) to open it".into(),
-                    error: false,
-                });
+                self.note("Move to a phase (not a programme) to open it");
                 vec![]
             }
         }
@@ -706,24 +670,19 @@ impl App {
         } else {
             ChangeStatus::Rejected
         };
-        self.mode = Mode::Confirm {
-            question: format!(
-                "{} change {} ({} of {})? This cannot be undone here. y/n",
-                if approve { "Approve" } else { "Reject" },
-                ch.id,
-                ch.kind,
-                ch.amount.full()
-            ),
-            effect: Effect::Write {
-                op: WriteOp::DecideChange {
-                    id: ch.id,
-                    version: ch.version,
-                    status,
-                },
-                undoing: false,
-            },
+        let question = format!(
+            "{} change {} ({} of {})? This cannot be undone here. y/n",
+            if approve { "Approve" } else { "Reject" },
+            ch.id,
+            ch.kind,
+            ch.amount.full()
+        );
+        let op = WriteOp::DecideChange {
+            id: ch.id,
+            version: ch.version,
+            status,
         };
-        vec![]
+        self.confirm(question, op)
     }
 
     fn exercise(&mut self) -> Vec<Effect> {
@@ -737,31 +696,25 @@ impl App {
         let c = &row.contract;
         match c.extensions.iter().find(|e| !e.exercised) {
             Some(opt) => {
-                self.mode = Mode::Confirm {
-                    question: format!(
-                        "Exercise the {}-month extension of {} (adds {})? This cannot be undone here. y/n",
-                        opt.months,
-                        c.reference,
-                        opt.value.full()
-                    ),
-                    effect: Effect::Write {
-                        op: WriteOp::Exercise {
-                            option_id: opt.id,
-                            version: opt.version,
-                            contract: c.reference.clone(),
-                        },
-                        undoing: false,
-                    },
+                let question = format!(
+                    "Exercise the {}-month extension of {} (adds {})? This cannot be undone here. y/n",
+                    opt.months,
+                    c.reference,
+                    opt.value.full()
+                );
+                let op = WriteOp::Exercise {
+                    option_id: opt.id,
+                    version: opt.version,
+                    contract: c.reference.clone(),
                 };
+                self.confirm(question, op)
             }
             None => {
-                self.status = Some(Status {
-                    text: format!("{} has no unexercised extension option", c.reference),
-                    error: false,
-                });
+                let text = format!("{} has no unexercised extension option", c.reference);
+                self.note(text);
+                vec![]
             }
         }
-        vec![]
     }
 
     fn loaded(&mut self, l: Loaded) -> Vec<Effect> {
@@ -770,9 +723,7 @@ impl App {
                 if !f.chart
                     && let Some(old) = self.figures.take()
                 {
-                    f.years = old.years;
-                    f.by_year = old.by_year;
-                    f.chart = true;
+                    f.keep_chart(old);
                 }
                 let first = self.fy.is_none();
                 self.fy = Some(f.fy);
@@ -820,22 +771,10 @@ impl App {
                 start,
                 rows,
             } => {
-                let v = &mut self.actuals;
-                if let Some(t) = total {
-                    if filter != v.filter {
-                        v.list = ListState::default();
-                    } else if !v.loaded {
-                        v.list.clamp(t as usize);
-                    }
-                    v.total = t;
-                    v.filter = filter;
-                    v.loaded = true;
-                } else if filter != v.filter {
+                if !self.actuals.take_page(filter, total, start, rows) {
                     // A page for an old filter.
                     return vec![];
                 }
-                v.start = start;
-                v.rows = rows;
                 if matches!(
                     self.mode,
                     Mode::Form(Form {
@@ -848,16 +787,12 @@ impl App {
                 let label = filter_label(&self.actuals.filter, &self.phase_filter_text());
                 self.actuals.filter_label = label;
                 // The cursor may need rows the page did not bring (after a reload).
-                let again = self.scroll_actuals();
+                let h = self.list_rows() as usize;
+                let again = self.actuals.scroll(h);
                 again
+                    .filter(|(request, _)| !matches!(request, PageRequest::Offset(_)))
+                    .map(|p| self.load_actuals(p, false))
                     .into_iter()
-                    .filter(|e| match e {
-                        Effect::LoadActuals { request, .. } => {
-                            !matches!(request, PageRequest::Offset(_))
-                        }
-                        _ => true,
-                    })
-                    .take(1)
                     .collect()
             }
         }

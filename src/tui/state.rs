@@ -50,6 +50,13 @@ pub struct Figures {
 }
 
 impl Figures {
+    /// Keeps the years and the chart of `old` (loaded without them for a change of year).
+    pub fn keep_chart(&mut self, old: Figures) {
+        self.years = old.years;
+        self.by_year = old.by_year;
+        self.chart = true;
+    }
+
     /// The report row of phase `code` of programme `programme_code`.
     pub fn phase_row(&self, programme_code: &str, code: &str) -> Option<&ReportRow> {
         self.report.rows.iter().find(|r| {
@@ -66,6 +73,12 @@ pub struct Tree {
 }
 
 impl Tree {
+    /// Phase `id` as `PROG/PHASE`, when it is in the tree.
+    pub fn phase_label(&self, id: i64) -> Option<String> {
+        let p = self.phases.iter().find(|p| p.id == id)?;
+        Some(format!("{}/{}", p.programme_code, p.code))
+    }
+
     /// The rows of the tree in order: a programme then its phases.
     pub fn rows(&self) -> Vec<TreeRow<'_>> {
         let mut out = Vec::new();
@@ -218,6 +231,44 @@ impl ActualsView {
             .and_then(|o| self.rows.get(o as usize))
     }
 
+    /// The page that reloads the window where it is: from the first row shown.
+    pub fn window_page(&self) -> (PageRequest, StartAt) {
+        let top = self.top as u64;
+        let request = if top == 0 {
+            PageRequest::First
+        } else {
+            PageRequest::Offset(top)
+        };
+        (request, StartAt::At(top))
+    }
+
+    /// Takes a loaded page of rows for `filter` starting at absolute index `start`, with the
+    /// recounted `total` when there is one (a new filter starts at the top). False, taking
+    /// nothing, for a page of a filter no longer in force.
+    pub fn take_page(
+        &mut self,
+        filter: ActualFilter,
+        total: Option<u64>,
+        start: u64,
+        rows: Vec<Actual>,
+    ) -> bool {
+        if let Some(t) = total {
+            if filter != self.filter {
+                self.list = ListState::default();
+            } else if !self.loaded {
+                self.list.clamp(t as usize);
+            }
+            self.total = t;
+            self.filter = filter;
+            self.loaded = true;
+        } else if filter != self.filter {
+            return false;
+        }
+        self.start = start;
+        self.rows = rows;
+        true
+    }
+
     /// Keeps the cursor visible in `height` rows and says which page to fetch when the rows in
     /// view are not all in the window (None when they are, or nothing is loaded).
     pub fn scroll(&mut self, height: usize) -> Option<(PageRequest, StartAt)> {
@@ -293,4 +344,54 @@ pub fn filter_label(f: &ActualFilter, phase: &str) -> String {
         parts.push(format!("text ~ {t}"));
     }
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(cursor: usize, top: usize) -> ListState {
+        ListState { cursor, top }
+    }
+
+    #[test]
+    fn moves_stay_within_the_list() {
+        let mut l = at(2, 0);
+        l.move_by(-5, 10);
+        assert_eq!(l.cursor, 0);
+        l.move_by(i64::MAX / 2, 10);
+        assert_eq!(l.cursor, 9);
+        l.move_by(1, 0);
+        assert_eq!(l.cursor, 0);
+    }
+
+    #[test]
+    fn a_reload_clamps_the_cursor_and_the_first_row_shown() {
+        let mut l = at(9, 7);
+        l.clamp(5);
+        assert_eq!(l, at(4, 4));
+        l.clamp(0);
+        assert_eq!(l, at(0, 0));
+    }
+
+    #[test]
+    fn following_scrolls_the_least_and_keeps_the_last_page_full() {
+        let mut l = at(12, 0);
+        l.follow(5, 100);
+        assert_eq!(l.top, 8);
+        l.cursor = 3;
+        l.follow(5, 100);
+        assert_eq!(l.top, 3);
+        let mut end = at(99, 99);
+        end.follow(5, 100);
+        assert_eq!(end.top, 95);
+    }
+
+    #[test]
+    fn the_window_centres_the_cursor() {
+        assert_eq!(at(0, 0).window_start(100, 10), 0);
+        assert_eq!(at(50, 0).window_start(100, 10), 45);
+        assert_eq!(at(99, 0).window_start(100, 10), 90);
+        assert_eq!(at(5, 0).window_start(8, 10), 0);
+    }
 }
