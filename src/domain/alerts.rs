@@ -217,34 +217,43 @@ mod tests {
         }
     }
 
-    fn texts(i: &AlertInput) -> Vec<String> {
-        alerts(i).into_iter().map(|a| a.text).collect()
+    /// The alerts on 26/08/2022 for an empty report and these records.
+    fn run(
+        phases: &[Phase],
+        allocations: &[Allocation],
+        contracts: &[Contract],
+        frameworks: &[Framework],
+    ) -> Vec<Alert> {
+        let report = empty_report();
+        alerts(&AlertInput {
+            today: d(2022, 8, 26),
+            report: &report,
+            phases,
+            allocations,
+            contracts,
+            frameworks,
+        })
+    }
+
+    fn texts(alerts: Vec<Alert>) -> Vec<String> {
+        alerts.into_iter().map(|a| a.text).collect()
     }
 
     #[test]
     fn a_contract_raised_by_more_than_ten_percent_is_flagged_and_exactly_ten_is_not() {
-        let report = empty_report();
         let contracts = [
             contract("EXACT", "1000", "1100"),
             contract("OVER", "1000", "1100.01"),
         ];
-        let input = AlertInput {
-            today: d(2022, 8, 26),
-            report: &report,
-            phases: &[],
-            allocations: &[],
-            contracts: &contracts,
-            frameworks: &[],
-        };
+        let out = run(&[], &[], &contracts, &[]);
         assert_eq!(
-            texts(&input),
+            texts(out),
             ["OVER: value raised 10.0 % since award (£100.01 more): usually means buying again"]
         );
     }
 
     #[test]
     fn framework_ends_and_extension_decisions_within_ninety_days_are_amber() {
-        let report = empty_report();
         let mut c = contract("C-1", "1000", "1000");
         c.framework = Some("Digital".into());
         c.extensions = vec![ExtensionOption {
@@ -276,15 +285,7 @@ mod tests {
             },
         ];
         let contracts = [c];
-        let input = AlertInput {
-            today: d(2022, 8, 26),
-            report: &report,
-            phases: &[],
-            allocations: &[],
-            contracts: &contracts,
-            frameworks: &frameworks,
-        };
-        let out = alerts(&input);
+        let out = run(&[], &[], &contracts, &frameworks);
         assert!(out.iter().all(|a| a.level == Rag::Amber));
         assert_eq!(
             out.into_iter().map(|a| a.text).collect::<Vec<_>>(),
@@ -297,7 +298,6 @@ mod tests {
 
     #[test]
     fn an_assumed_split_over_several_years_is_named_with_its_year_range() {
-        let report = empty_report();
         let phases = [Phase {
             id: 1,
             programme_id: 1,
@@ -327,16 +327,9 @@ mod tests {
             allocation(AllocationStatus::Withdrawn, 2022, 2024),
             allocation(AllocationStatus::Approved, 2022, 2022),
         ];
-        let input = AlertInput {
-            today: d(2022, 8, 26),
-            report: &report,
-            phases: &phases,
-            allocations: &allocations,
-            contracts: &[],
-            frameworks: &[],
-        };
+        let out = run(&phases, &allocations, &[], &[]);
         assert_eq!(
-            texts(&input),
+            texts(out),
             [format!(
                 "Phase one: {} over 2022-23 to 2024-25 is on an assumed even split: reprofile when known",
                 m("3000000").short()
