@@ -146,6 +146,37 @@ impl FinancialYear {
         format!("{}-{:02}", self.0, (i64::from(self.0) + 1).rem_euclid(100))
     }
 
+    /// The years from this one to `last` as written in the registers: `2022-23` for one year,
+    /// `2022-23 to 2024-25` for several.
+    pub fn range_label(self, last: FinancialYear) -> String {
+        if self == last {
+            self.label()
+        } else {
+            format!("{} to {}", self.label(), last.label())
+        }
+    }
+
+    /// The period to show for this year as of `today`: today's period in the current year,
+    /// else P12 (the year's end).
+    pub fn period_to_show(self, today: NaiveDate) -> Period {
+        if FinancialYear::containing(today) == self {
+            Period::of_date(today)
+        } else {
+            Period(12)
+        }
+    }
+
+    /// The year to open on: the one containing `today` when it has figures (or none has), else
+    /// the latest of `years` (which are in order).
+    pub fn to_open_on(today: NaiveDate, years: &[FinancialYear]) -> FinancialYear {
+        let current = FinancialYear::containing(today);
+        if years.is_empty() || years.contains(&current) {
+            current
+        } else {
+            years.last().copied().unwrap_or(current)
+        }
+    }
+
     /// Parses `2017-18`, `2017/18`, `2017-2018`, `2017/2018`, optionally
     /// prefixed by `FY` (any case, optionally followed by spaces).
     pub fn parse(s: &str) -> Result<Self, CalendarError> {
@@ -551,6 +582,42 @@ mod tests {
 
     fn per(n: u8) -> Period {
         Period::new(n).unwrap()
+    }
+
+    #[test]
+    fn range_label_names_one_year_or_both_ends() {
+        assert_eq!(fy(2022).range_label(fy(2022)), "2022-23");
+        assert_eq!(fy(2018).range_label(fy(2019)), "2018-19 to 2019-20");
+        assert_eq!(fy(1999).range_label(fy(2001)), "1999-00 to 2001-02");
+    }
+
+    #[test]
+    fn period_to_show_is_todays_in_the_current_year_else_p12() {
+        let today = d(2022, 8, 26);
+        assert_eq!(fy(2022).period_to_show(today), per(5));
+        assert_eq!(fy(2021).period_to_show(today), per(12));
+        assert_eq!(fy(2023).period_to_show(today), per(12));
+        // 31 March is P12 of the year it ends; 1 April is P1 of the next.
+        assert_eq!(fy(2022).period_to_show(d(2023, 3, 31)), per(12));
+        assert_eq!(fy(2023).period_to_show(d(2023, 4, 1)), per(1));
+    }
+
+    #[test]
+    fn year_to_open_on_is_the_current_one_with_figures_else_the_latest() {
+        let today = d(2022, 8, 26);
+        assert_eq!(FinancialYear::to_open_on(today, &[]), fy(2022));
+        assert_eq!(
+            FinancialYear::to_open_on(today, &[fy(2021), fy(2022), fy(2023)]),
+            fy(2022)
+        );
+        assert_eq!(
+            FinancialYear::to_open_on(today, &[fy(2018), fy(2019)]),
+            fy(2019)
+        );
+        assert_eq!(
+            FinancialYear::to_open_on(today, &[fy(2024), fy(2025)]),
+            fy(2025)
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! Pure domain: money, the UK financial calendar, the entities Outturn tracks and the report maths.
+//! Pure domain: money, the UK financial calendar, the entities Outturn tracks, the report maths
+//! and the dashboard alerts.
 //! Nothing here touches the database, the terminal or the clock.
 
+pub mod alerts;
 pub mod calendar;
 pub mod model;
 pub mod money;

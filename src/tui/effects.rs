@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::alerts::{AlertInput, alerts};
-use super::app::{
-    Action, BudgetData, ContractRow, Effect, Figures, Loaded, PAGE, PhaseDetail, Register, StartAt,
-    Tree, UndoStep, WriteOp, YearBar,
+use super::action::{Action, Effect, Loaded, UndoStep, WriteOp};
+use super::state::{
+    BudgetData, ContractRow, Figures, PAGE, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
+use crate::domain::alerts::{AlertInput, alerts};
 use crate::domain::model::ChangeStatus;
 use crate::domain::profile::profiled_to_end_of;
 use crate::domain::report::{ReportRow, RowKind};
@@ -21,25 +21,6 @@ use crate::domain::{FinancialYear, Money, Period};
 use crate::store::browse::{self, PageRequest};
 use crate::store::entities::{self as e, ActualFilter};
 use crate::store::{self, StoreError, audit, figures};
-
-/// The period shown for a year as of `today`: today's in the current year, else P12.
-pub fn period_for(today: NaiveDate, fy: FinancialYear) -> Period {
-    if FinancialYear::containing(today) == fy {
-        Period::of_date(today)
-    } else {
-        Period::new(12).unwrap_or(Period::of_date(today))
-    }
-}
-
-/// The FY to open on: the current one when it has figures, else the latest with figures.
-pub fn default_year(today: NaiveDate, years: &[FinancialYear]) -> FinancialYear {
-    let current = FinancialYear::containing(today);
-    if years.is_empty() || years.contains(&current) {
-        current
-    } else {
-        years.last().copied().unwrap_or(current)
-    }
-}
 
 fn failed(title: &str, err: impl std::fmt::Display) -> Action {
     Action::Failed {
@@ -207,12 +188,12 @@ fn load_figures(
     } else {
         Vec::new()
     };
-    let fy = fy.unwrap_or_else(|| default_year(today, &years));
-    let period = period.unwrap_or_else(|| period_for(today, fy));
+    let fy = fy.unwrap_or_else(|| FinancialYear::to_open_on(today, &years));
+    let period = period.unwrap_or_else(|| fy.period_to_show(today));
     let report = figures::report(conn, fy, period, None)?;
     let mut by_year = Vec::new();
     for y in years.iter().filter(|_| chart) {
-        let at = period_for(today, *y);
+        let at = y.period_to_show(today);
         let r = if *y == fy && at == period {
             report.clone()
         } else {
@@ -319,11 +300,7 @@ fn load_register(conn: &Connection) -> store::Result<Register> {
                 .iter()
                 .filter(|a| a.decision_reference.as_deref() == r)
             {
-                let years = if a.first_fy == a.last_fy {
-                    a.first_fy.label()
-                } else {
-                    format!("{} to {}", a.first_fy.label(), a.last_fy.label())
-                };
+                let years = a.first_fy.range_label(a.last_fy);
                 lines.push(format!(
                     "Allocation {}/{} {} {} ({})",
                     a.programme_code,

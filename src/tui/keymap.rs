@@ -4,119 +4,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{Action, App, Mode};
-
-/// The screens, in tab order (number keys 1 to 8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Screen {
-    Dashboard,
-    Programmes,
-    Decisions,
-    Budget,
-    Contracts,
-    Actuals,
-    Report,
-    Audit,
-}
-
-impl Screen {
-    /// Every screen in tab order.
-    pub const ALL: [Screen; 8] = [
-        Screen::Dashboard,
-        Screen::Programmes,
-        Screen::Decisions,
-        Screen::Budget,
-        Screen::Contracts,
-        Screen::Actuals,
-        Screen::Report,
-        Screen::Audit,
-    ];
-
-    /// The tab title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Screen::Dashboard => "Dashboard",
-            Screen::Programmes => "Programmes",
-            Screen::Decisions => "Decisions",
-            Screen::Budget => "Budget",
-            Screen::Contracts => "Contracts",
-            Screen::Actuals => "Actuals",
-            Screen::Report => "Report",
-            Screen::Audit => "Audit",
-        }
-    }
-
-    /// The short tab title for narrow terminals.
-    pub fn short_title(self) -> &'static str {
-        match self {
-            Screen::Dashboard => "Dash",
-            Screen::Programmes => "Phases",
-            Screen::Decisions => "Decisions",
-            Screen::Budget => "Budget",
-            Screen::Contracts => "Contracts",
-            Screen::Actuals => "Actuals",
-            Screen::Report => "Report",
-            Screen::Audit => "Audit",
-        }
-    }
-
-    /// Position in the tab order, from 0.
-    pub fn index(self) -> usize {
-        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    /// The next screen (wrapping).
-    pub fn next(self) -> Screen {
-        Screen::ALL[(self.index() + 1) % Screen::ALL.len()]
-    }
-
-    /// The previous screen (wrapping).
-    pub fn prev(self) -> Screen {
-        Screen::ALL[(self.index() + Screen::ALL.len() - 1) % Screen::ALL.len()]
-    }
-}
-
-/// What a bound key asks for. State changes happen only in `App::update`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
-    Quit,
-    Help,
-    NextScreen,
-    PrevScreen,
-    Show(Screen),
-    Up,
-    Down,
-    Left,
-    Right,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Open,
-    Back,
-    PrevYear,
-    NextYear,
-    PrevPeriod,
-    NextPeriod,
-    Filter,
-    Export,
-    Approve,
-    Reject,
-    Exercise,
-    Add,
-    Reprofile,
-    Vire,
-    Delete,
-    Edit,
-    Undo,
-    Import,
-    // In a form or popup.
-    NextField,
-    PrevField,
-    Submit,
-    Cancel,
-    Erase,
-}
+/// The context a key arrives in, part of this module's interface ([`footer`] takes one).
+pub use super::action::Context;
+use super::action::{Action, Command, Screen};
+use super::app::{App, Mode};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -471,17 +362,6 @@ fn paired(command: Command, index: usize) -> Command {
         (Command::NextScreen, 1) => Command::PrevScreen,
         (c, _) => c,
     }
-}
-
-/// The context a key press arrives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Context {
-    /// A screen with nothing over it.
-    Screen(Screen),
-    /// A form is open.
-    Form,
-    /// A popup is open.
-    Popup,
 }
 
 fn applies(scope: Scope, ctx: Context) -> bool {

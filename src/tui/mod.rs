@@ -1,12 +1,16 @@
-//! The terminal interface. Data flows one way: key -> [`keymap`] -> [`app::Action`] ->
-//! [`app::App::update`] (the only place state changes) -> [`app::Effect`]s run by [`effects`]
+//! The terminal interface. Data flows one way: key -> [`keymap`] -> [`action::Action`] ->
+//! [`app::App::update`] (the only place state changes) -> [`action::Effect`]s run by [`effects`]
 //! against the database -> result actions -> update. [`ui`] draws from the state alone.
+//! Layers, each importing only those before it: [`state`] (view data, list state) ->
+//! [`action`] (the vocabulary) -> [`form`] -> [`app`] -> [`keymap`], [`effects`], [`ui`].
 //! The terminal is restored on exit and on a panic (ratatui's hook).
 
-pub mod alerts;
+pub mod action;
 pub mod app;
 pub mod effects;
+pub mod form;
 pub mod keymap;
+pub mod state;
 pub mod ui;
 
 use std::collections::VecDeque;
@@ -17,7 +21,8 @@ use chrono::NaiveDate;
 use crossterm::event::{self, Event};
 use rusqlite::Connection;
 
-use app::{Action, App};
+use action::Action;
+use app::App;
 use ui::Theme;
 
 /// Applies an action and runs every effect it leads to, feeding results back, until none remain.

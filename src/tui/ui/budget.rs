@@ -35,11 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
                 .find(|p| p.fy == b.fy)
                 .map(|p| p.amount)
                 .unwrap_or(a.amount);
-            let years = if a.first_fy == a.last_fy {
-                a.first_fy.label()
-            } else {
-                format!("{} to {}", &a.first_fy.label(), &a.last_fy.label()[..])
-            };
+            let years = a.first_fy.range_label(a.last_fy);
             vec![
                 Cell::from(format!("{}/{}", a.programme_code, a.phase_code)),
                 money_cell(share, 15, t),
@@ -114,7 +110,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             Constraint::Length(8),
         ],
         rows,
-        (!b.changes.is_empty()).then_some(app.budget_cursor),
+        (!b.changes.is_empty()).then_some(app.budget_list),
         t,
     );
 }

@@ -79,10 +79,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Theme
             Constraint::Length(15),
         ],
         rows,
-        (!list.is_empty()).then_some(app.contract_cursor),
+        (!list.is_empty()).then_some(app.contract_list),
         t,
     );
-    let Some(r) = list.get(app.contract_cursor) else {
+    let Some(r) = list.get(app.contract_list.cursor) else {
         frame.render_widget(
             Paragraph::new("No contracts.").block(Block::default().borders(Borders::ALL)),
             bottom,

@@ -10,7 +10,8 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Wrap}
 use super::{Theme, money_fit};
 use crate::domain::Money;
 use crate::domain::report::{Rag, ReportRow, RowKind, percent_text};
-use crate::tui::app::{App, Figures};
+use crate::tui::app::App;
+use crate::tui::state::Figures;
 
 const CARD_WIDTH: u16 = 38;
 const CARD_HEIGHT: u16 = 8;
@@ -28,7 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         Constraint::Min(4),
     ])
     .areas(area);
-    draw_cards(frame, cards, f, app.card_scroll, columns, card_rows, t);
+    draw_cards(frame, cards, f, app.cards.cursor, columns, card_rows, t);
     let [chart, alerts] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     draw_chart(frame, chart, f, t);

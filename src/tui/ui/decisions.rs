@@ -44,10 +44,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             Constraint::Min(10),
         ],
         rows,
-        Some(app.decision_cursor),
+        Some(app.decision_list),
         t,
     );
-    let Some(d) = reg.decisions.get(app.decision_cursor) else {
+    let Some(d) = reg.decisions.get(app.decision_list.cursor) else {
         frame.render_widget(
             Paragraph::new("No decisions recorded.").block(Block::default().borders(Borders::ALL)),
             detail,
@@ -71,7 +71,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         Line::from(d.summary.clone()),
         Line::styled("Approved:", t.heading()),
     ];
-    let approved = reg.approved.get(app.decision_cursor);
+    let approved = reg.approved.get(app.decision_list.cursor);
     match approved {
         Some(list) if !list.is_empty() => {
             lines.extend(list.iter().map(|l| Line::from(format!("  {l}"))));

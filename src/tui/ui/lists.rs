@@ -7,9 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
-use super::{Theme, money, money_fit, window_start};
+use super::{Theme, money, money_fit};
 use crate::domain::calendar::uk_date;
-use crate::tui::app::{App, TreeRow};
+use crate::tui::app::App;
+use crate::tui::state::{ListState, TreeRow};
 
 /// Draws a table of `rows` (already cells) with a header, the `cursor` row highlighted and the
 /// window scrolled to keep it visible.
@@ -21,11 +22,12 @@ pub(super) fn table<'a>(
     headers: &[&'a str],
     widths: &[Constraint],
     rows: Vec<Vec<Cell<'a>>>,
-    cursor: Option<usize>,
+    list: Option<ListState>,
     t: Theme,
 ) {
     let h = area.height.saturating_sub(3) as usize;
-    let start = window_start(cursor.unwrap_or(0), rows.len(), h);
+    let start = list.map_or(0, |l| l.window_start(rows.len(), h));
+    let cursor = list.map(|l| l.cursor);
     let body = rows
         .into_iter()
         .enumerate()
@@ -66,7 +68,7 @@ pub fn programmes(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(area);
     let rows = tree.rows();
     let h = left.height.saturating_sub(2) as usize;
-    let start = window_start(app.tree_cursor, rows.len(), h);
+    let start = app.tree_list.window_start(rows.len(), h);
     let lines: Vec<Line> = rows
         .iter()
         .enumerate()
@@ -80,7 +82,7 @@ pub fn programmes(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
                     Style::default(),
                 ),
             };
-            let style = if i == app.tree_cursor {
+            let style = if i == app.tree_list.cursor {
                 style.patch(t.selected())
             } else {
                 style
@@ -215,9 +217,9 @@ pub fn actuals(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         return;
     }
     let wide = area.width >= 120;
-    let h = app.list_rows() as u64;
+    let h = app.list_rows() as usize;
     let mut rows = Vec::new();
-    for i in v.top..(v.top + h).min(v.total) {
+    for i in v.top..(v.top + h).min(v.total as usize) {
         let Some(a) = v.get(i) else {
             rows.push(Row::new(vec![Cell::from("…")]).style(if i == v.cursor {
                 t.selected()
@@ -307,10 +309,10 @@ pub fn audit(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             Constraint::Min(4),
         ],
         rows,
-        Some(app.audit_cursor),
+        Some(app.audit_list),
         t,
     );
-    let text = match events.get(app.audit_cursor) {
+    let text = match events.get(app.audit_list.cursor) {
         Some(e) => vec![
             Line::from(vec![
                 Span::styled("Before: ", t.heading()),

@@ -16,8 +16,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
-use super::app::{App, Form, Mode};
-use super::keymap::{self, Screen};
+use super::action::Screen;
+use super::app::{App, Mode};
+use super::form::Form;
+use super::keymap;
 use crate::domain::Money;
 use crate::domain::report::Rag;
 
@@ -106,16 +108,6 @@ pub fn money_fit(m: Money, width: usize, t: Theme) -> Span<'static> {
     } else {
         money_short(m, t)
     }
-}
-
-/// The first row of a window of `height` rows that keeps `cursor` visible (cursor in the middle
-/// third when scrolling).
-pub fn window_start(cursor: usize, len: usize, height: usize) -> usize {
-    if len <= height || height == 0 {
-        return 0;
-    }
-    let start = cursor.saturating_sub(height / 2);
-    start.min(len - height)
 }
 
 /// Draws the whole screen.

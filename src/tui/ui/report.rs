@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
-use super::{Theme, window_start};
+use super::Theme;
 use crate::domain::report::RowKind;
 use crate::io::report::{MoneyStyle, report_table};
 use crate::io::table::{Cell as TCell, formula_safe};
@@ -78,7 +78,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             .map(|(c, _)| Cell::from(table.headers[*c].clone()).style(t.heading())),
     );
     let h = area.height.saturating_sub(3) as usize;
-    let start = window_start(app.card_scroll, table.rows.len(), h);
+    let start = app.cards.window_start(table.rows.len(), h);
     let rows = table
         .rows
         .iter()
@@ -106,7 +106,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             if rr.kind != RowKind::Phase {
                 style = t.heading();
             }
-            if i == app.card_scroll {
+            if i == app.cards.cursor {
                 style = style.patch(t.selected());
             }
             row.style(style)

@@ -1,0 +1,339 @@
+//! The dashboard alerts of DOMAIN.md, worked out from what the store loaded: over budget, spend
+//! against a projected allocation, a framework ending soon, an extension decision due, an assumed
+//! profile, a contract value raised by more than 10 %. Pure: no database, `today` passed in.
+
+use chrono::NaiveDate;
+
+use super::calendar::uk_date;
+use super::model::{Allocation, AllocationStatus, Contract, Framework, Phase};
+use super::report::{Rag, Report, RowKind, percent, percent_text};
+
+/// A dashboard alert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    /// Red for money over budget, amber for things to act on.
+    pub level: Rag,
+    pub text: String,
+}
+
+/// How far ahead a framework end or an extension decision is worth a warning.
+pub const WARN_DAYS: i64 = 90;
+
+/// Everything the alerts are worked out from.
+pub struct AlertInput<'a> {
+    pub today: NaiveDate,
+    pub report: &'a Report,
+    pub phases: &'a [Phase],
+    pub allocations: &'a [Allocation],
+    pub contracts: &'a [Contract],
+    pub frameworks: &'a [Framework],
+}
+
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// The alerts, red ones first.
+pub fn alerts(i: &AlertInput) -> Vec<Alert> {
+    let mut out = Vec::new();
+    let fy = i.report.fy;
+    for r in i.report.rows.iter().filter(|r| r.kind == RowKind::Phase) {
+        let spent_and_committed = r.actual_to_date + r.commitments;
+        if spent_and_committed > r.revised {
+            out.push(Alert {
+                level: Rag::Red,
+                text: format!(
+                    "{}: spent and committed {} against a revised budget of {} in {}",
+                    r.phase_name,
+                    spent_and_committed.full(),
+                    r.revised.full(),
+                    fy.label()
+                ),
+            });
+        }
+        let phase = i
+            .phases
+            .iter()
+            .find(|p| p.programme_code == r.programme_code && p.code == r.phase_code);
+        if let Some(phase) = phase {
+            let live: Vec<&Allocation> = i
+                .allocations
+                .iter()
+                .filter(|a| {
+                    a.programme_code == phase.programme_code
+                        && a.phase_code == phase.code
+                        && a.status != AllocationStatus::Withdrawn
+                })
+                .collect();
+            let only_projected =
+                !live.is_empty() && live.iter().all(|a| a.status == AllocationStatus::Projected);
+            if only_projected && !spent_and_committed.is_zero() {
+                out.push(Alert {
+                    level: Rag::Red,
+                    text: format!(
+                        "{}: spend against a projected allocation ({} spent and committed, none of it approved)",
+                        phase.name,
+                        spent_and_committed.full()
+                    ),
+                });
+            }
+        }
+    }
+    for f in i.frameworks {
+        let Some(end) = f.end() else { continue };
+        let left = (end - i.today).num_days();
+        if !(0..=WARN_DAYS).contains(&left) {
+            continue;
+        }
+        let on_it: Vec<&Contract> = i
+            .contracts
+            .iter()
+            .filter(|c| c.framework.as_deref() == Some(f.name.as_str()))
+            .collect();
+        if on_it.is_empty() {
+            continue;
+        }
+        let refs: Vec<&str> = on_it.iter().map(|c| c.reference.as_str()).collect();
+        out.push(Alert {
+            level: Rag::Amber,
+            text: format!(
+                "{} ends {}: {} (extend or re-procure {})",
+                f.name,
+                uk_date(end),
+                days(left),
+                refs.join(", ")
+            ),
+        });
+    }
+    for c in i.contracts {
+        for e in c.extensions.iter().filter(|e| !e.exercised) {
+            let Some(due) = e.decision_due else { continue };
+            let left = (due - i.today).num_days();
+            if (0..=WARN_DAYS).contains(&left) {
+                out.push(Alert {
+                    level: Rag::Amber,
+                    text: format!(
+                        "{}: decision on the {}-month extension due {}: {}",
+                        c.reference,
+                        e.months,
+                        uk_date(due),
+                        days(left)
+                    ),
+                });
+            }
+        }
+        // A rise of more than 10 % over the award value: exact comparison, value x 10 > award x 11.
+        let raised = c.value - c.original_value;
+        if !c.original_value.is_zero()
+            && c.value.pence() as i128 * 10 > c.original_value.pence() as i128 * 11
+        {
+            out.push(Alert {
+                level: Rag::Amber,
+                text: format!(
+                    "{}: value raised {} % since award ({} more): usually means buying again",
+                    c.reference,
+                    percent_text(percent(raised, c.original_value)),
+                    raised.full()
+                ),
+            });
+        }
+    }
+    for a in i
+        .allocations
+        .iter()
+        .filter(|a| a.profile_assumed && a.first_fy != a.last_fy)
+    {
+        if a.status == AllocationStatus::Withdrawn {
+            continue;
+        }
+        let name = i
+            .phases
+            .iter()
+            .find(|p| p.programme_code == a.programme_code && p.code == a.phase_code)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| a.phase_code.clone());
+        out.push(Alert {
+            level: Rag::Amber,
+            text: format!(
+                "{name}: {} over {} is on an assumed even split: reprofile when known",
+                a.amount.short(),
+                a.first_fy.range_label(a.last_fy)
+            ),
+        });
+    }
+    out.sort_by_key(|a| std::cmp::Reverse(a.level));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{DeliveryStatus, ExtensionOption};
+    use crate::domain::report::RagThresholds;
+    use crate::domain::{FinancialYear, Money, Period};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn m(s: &str) -> Money {
+        Money::parse(s).unwrap()
+    }
+
+    fn fy(y: i32) -> FinancialYear {
+        FinancialYear::new(y).unwrap()
+    }
+
+    fn empty_report() -> Report {
+        Report {
+            fy: fy(2022),
+            period: Period::new(5).unwrap(),
+            thresholds: RagThresholds::default(),
+            rows: vec![],
+        }
+    }
+
+    fn contract(reference: &str, original: &str, value: &str) -> Contract {
+        Contract {
+            id: 1,
+            reference: reference.into(),
+            title: "Works".into(),
+            supplier: "Acme Ltd".into(),
+            phase_id: 1,
+            programme_code: "P".into(),
+            phase_code: "PH".into(),
+            framework: None,
+            value: m(value),
+            original_value: m(original),
+            start: d(2022, 4, 1),
+            term_months: 12,
+            award_decision_reference: None,
+            extensions: vec![],
+            version: 1,
+        }
+    }
+
+    /// The alerts on 26/08/2022 for an empty report and these records.
+    fn run(
+        phases: &[Phase],
+        allocations: &[Allocation],
+        contracts: &[Contract],
+        frameworks: &[Framework],
+    ) -> Vec<Alert> {
+        let report = empty_report();
+        alerts(&AlertInput {
+            today: d(2022, 8, 26),
+            report: &report,
+            phases,
+            allocations,
+            contracts,
+            frameworks,
+        })
+    }
+
+    fn texts(alerts: Vec<Alert>) -> Vec<String> {
+        alerts.into_iter().map(|a| a.text).collect()
+    }
+
+    #[test]
+    fn a_contract_raised_by_more_than_ten_percent_is_flagged_and_exactly_ten_is_not() {
+        let contracts = [
+            contract("EXACT", "1000", "1100"),
+            contract("OVER", "1000", "1100.01"),
+        ];
+        let out = run(&[], &[], &contracts, &[]);
+        assert_eq!(
+            texts(out),
+            ["OVER: value raised 10.0 % since award (£100.01 more): usually means buying again"]
+        );
+    }
+
+    #[test]
+    fn framework_ends_and_extension_decisions_within_ninety_days_are_amber() {
+        let mut c = contract("C-1", "1000", "1000");
+        c.framework = Some("Digital".into());
+        c.extensions = vec![ExtensionOption {
+            id: 1,
+            contract_id: 1,
+            months: 12,
+            value: m("500"),
+            decision_due: Some(d(2022, 8, 27)),
+            exercised: false,
+            decision_reference: None,
+            version: 1,
+        }];
+        let frameworks = [
+            Framework {
+                id: 1,
+                name: "Digital".into(),
+                reference: "F-1".into(),
+                planned_end: Some(d(2022, 11, 24)),
+                actual_end: None,
+                version: 1,
+            },
+            Framework {
+                id: 2,
+                name: "Later".into(),
+                reference: "F-2".into(),
+                planned_end: Some(d(2022, 11, 25)),
+                actual_end: None,
+                version: 1,
+            },
+        ];
+        let contracts = [c];
+        let out = run(&[], &[], &contracts, &frameworks);
+        assert!(out.iter().all(|a| a.level == Rag::Amber));
+        assert_eq!(
+            out.into_iter().map(|a| a.text).collect::<Vec<_>>(),
+            [
+                "Digital ends 24/11/2022: 90 days (extend or re-procure C-1)",
+                "C-1: decision on the 12-month extension due 27/08/2022: 1 day",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_assumed_split_over_several_years_is_named_with_its_year_range() {
+        let phases = [Phase {
+            id: 1,
+            programme_id: 1,
+            programme_code: "P".into(),
+            code: "PH".into(),
+            name: "Phase one".into(),
+            status: DeliveryStatus::Active,
+            officer: None,
+            version: 1,
+        }];
+        let allocation = |status, first: i32, last: i32| Allocation {
+            id: 1,
+            programme_code: "P".into(),
+            phase_code: "PH".into(),
+            first_fy: fy(first),
+            last_fy: fy(last),
+            amount: m("3000000"),
+            status,
+            decision_reference: None,
+            profile_assumed: true,
+            profile: vec![],
+            note: String::new(),
+            version: 1,
+        };
+        let allocations = [
+            allocation(AllocationStatus::Approved, 2022, 2024),
+            allocation(AllocationStatus::Withdrawn, 2022, 2024),
+            allocation(AllocationStatus::Approved, 2022, 2022),
+        ];
+        let out = run(&phases, &allocations, &[], &[]);
+        assert_eq!(
+            texts(out),
+            [format!(
+                "Phase one: {} over 2022-23 to 2024-25 is on an assumed even split: reprofile when known",
+                m("3000000").short()
+            )]
+        );
+    }
+}

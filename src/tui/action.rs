@@ -1,0 +1,319 @@
+//! The TUI's vocabulary: the screens, the commands keys ask for, the actions that change the
+//! state, and the effects (loads, writes, exports) an update asks the loop to run. A leaf: it
+//! imports only the view data of [`super::state`] (itself a leaf), the domain and the store's
+//! types, never the app, the forms or the keymap.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::state::{BudgetData, ContractRow, Figures, PhaseDetail, Register, StartAt, Tree};
+use crate::domain::model::{Actual, AllocationStatus, ChangeKind, ChangeStatus};
+use crate::domain::report::ReportRow;
+use crate::domain::{FinancialYear, Money, Period};
+use crate::store::audit::AuditEvent;
+use crate::store::browse::PageRequest;
+use crate::store::edit::ActualEdit;
+use crate::store::entities::ActualFilter;
+
+/// The screens, in tab order (number keys 1 to 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Screen {
+    Dashboard,
+    Programmes,
+    Decisions,
+    Budget,
+    Contracts,
+    Actuals,
+    Report,
+    Audit,
+}
+
+impl Screen {
+    /// Every screen in tab order.
+    pub const ALL: [Screen; 8] = [
+        Screen::Dashboard,
+        Screen::Programmes,
+        Screen::Decisions,
+        Screen::Budget,
+        Screen::Contracts,
+        Screen::Actuals,
+        Screen::Report,
+        Screen::Audit,
+    ];
+
+    /// The tab title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Dashboard => "Dashboard",
+            Screen::Programmes => "Programmes",
+            Screen::Decisions => "Decisions",
+            Screen::Budget => "Budget",
+            Screen::Contracts => "Contracts",
+            Screen::Actuals => "Actuals",
+            Screen::Report => "Report",
+            Screen::Audit => "Audit",
+        }
+    }
+
+    /// The short tab title for narrow terminals.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Screen::Dashboard => "Dash",
+            Screen::Programmes => "Phases",
+            Screen::Decisions => "Decisions",
+            Screen::Budget => "Budget",
+            Screen::Contracts => "Contracts",
+            Screen::Actuals => "Actuals",
+            Screen::Report => "Report",
+            Screen::Audit => "Audit",
+        }
+    }
+
+    /// Position in the tab order, from 0.
+    pub fn index(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    /// The next screen (wrapping).
+    pub fn next(self) -> Screen {
+        Screen::ALL[(self.index() + 1) % Screen::ALL.len()]
+    }
+
+    /// The previous screen (wrapping).
+    pub fn prev(self) -> Screen {
+        Screen::ALL[(self.index() + Screen::ALL.len() - 1) % Screen::ALL.len()]
+    }
+}
+
+/// What a bound key asks for. State changes happen only in `App::update`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Help,
+    NextScreen,
+    PrevScreen,
+    Show(Screen),
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    PrevYear,
+    NextYear,
+    PrevPeriod,
+    NextPeriod,
+    Filter,
+    Export,
+    Approve,
+    Reject,
+    Exercise,
+    Add,
+    Reprofile,
+    Vire,
+    Delete,
+    Edit,
+    Undo,
+    Import,
+    // In a form or popup.
+    NextField,
+    PrevField,
+    Submit,
+    Cancel,
+    Erase,
+}
+
+/// The context a key press arrives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// A screen with nothing over it.
+    Screen(Screen),
+    /// A form is open.
+    Form,
+    /// A popup is open.
+    Popup,
+}
+
+/// A database write asked for by the officer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteOp {
+    DecideChange {
+        id: i64,
+        version: i64,
+        status: ChangeStatus,
+    },
+    Exercise {
+        option_id: i64,
+        version: i64,
+        contract: String,
+    },
+    AddActual {
+        phase: String,
+        contract: Option<String>,
+        date: NaiveDate,
+        supplier: String,
+        description: String,
+        reference: String,
+        amount: Money,
+    },
+    DeleteActual(Box<Actual>),
+    /// Change actual `id`, as read at `version` (a newer version is a conflict).
+    EditActual {
+        id: i64,
+        version: i64,
+        edit: ActualEdit,
+    },
+    AddAllocation {
+        phase: String,
+        first_fy: FinancialYear,
+        last_fy: FinancialYear,
+        amount: Money,
+        status: AllocationStatus,
+        decision: Option<String>,
+    },
+    AddChange {
+        kind: ChangeKind,
+        from_phase: String,
+        to_phase: String,
+        from_fy: FinancialYear,
+        to_fy: FinancialYear,
+        amount: Money,
+        effective: NaiveDate,
+        reason: String,
+    },
+    /// Undo: delete an actual added in this session.
+    RemoveActual {
+        id: i64,
+    },
+}
+
+/// How to undo a change made in this session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndoStep {
+    /// "adding actual INV-1".
+    pub what: String,
+    pub op: WriteOp,
+}
+
+/// Work for the loop: loads, writes, exports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// The dashboard and report figures; None picks the default FY / period.
+    LoadFigures {
+        fy: Option<FinancialYear>,
+        period: Option<Period>,
+        /// Also the years with figures and the chart (every year's report): at start and after
+        /// a change, not on every change of year.
+        chart: bool,
+    },
+    LoadTree,
+    LoadPhase {
+        phase_id: i64,
+        fy: FinancialYear,
+        period: Period,
+        /// The phase's report row when the figures for the year are already loaded.
+        row: Option<Box<ReportRow>>,
+    },
+    LoadDecisions,
+    LoadBudget {
+        fy: FinancialYear,
+    },
+    LoadContracts,
+    LoadAudit,
+    /// A page of actuals; `count` recounts the total first.
+    LoadActuals {
+        filter: ActualFilter,
+        request: PageRequest,
+        start: StartAt,
+        count: bool,
+    },
+    /// Resolve a filter form (the phase code) and load the first page.
+    ApplyFilter {
+        fy: Option<FinancialYear>,
+        period: Option<Period>,
+        phase: String,
+        supplier: String,
+        text: String,
+    },
+    Export {
+        path: PathBuf,
+        fy: FinancialYear,
+        period: Period,
+    },
+    Import {
+        path: PathBuf,
+    },
+    Write {
+        op: WriteOp,
+        /// An undo rather than a new change (not itself undoable).
+        undoing: bool,
+    },
+}
+
+/// Data an effect loaded.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    Figures(Box<Figures>),
+    Tree(Tree),
+    Phase(Box<PhaseDetail>),
+    Decisions(Register),
+    Budget(BudgetData),
+    Contracts(Vec<ContractRow>),
+    Audit(Vec<AuditEvent>),
+    Actuals {
+        filter: ActualFilter,
+        total: Option<u64>,
+        start: u64,
+        rows: Vec<Actual>,
+    },
+}
+
+/// Everything that can change the state: commands from keys, typing, and effect results.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Open the app (first load).
+    Start,
+    /// The terminal size.
+    Resize(u16, u16),
+    Command(Command),
+    /// A character typed into a form.
+    Input(char),
+    Loaded(Loaded),
+    /// A write finished.
+    Wrote {
+        message: String,
+        undo: Option<UndoStep>,
+    },
+    /// An export finished.
+    Exported {
+        path: PathBuf,
+        rows: usize,
+    },
+    /// A form's values were refused by the database (the field and why); the form stays open.
+    FormRejected {
+        field: usize,
+        message: String,
+    },
+    /// An import finished: every row of `file` was written as batch `batch_id`.
+    Imported {
+        file: String,
+        rows: u64,
+        total: Money,
+        batch_id: Option<i64>,
+    },
+    /// Import progress: bytes read of the file's size.
+    Progress {
+        done: u64,
+        total: u64,
+    },
+    /// Something failed: shown as a message, nothing half-written.
+    Failed {
+        title: String,
+        lines: Vec<String>,
+    },
+}

@@ -1,0 +1,435 @@
+//! The forms: their fields, how each is filled in when it opens, and the validation that turns a
+//! submitted form into an effect (with the same parsers as the command line). Nothing here
+//! changes the app's state: `App::update` opens, edits and submits forms.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::action::{Effect, WriteOp};
+use crate::domain::calendar::{parse_date, uk_date};
+use crate::domain::model::{Actual, AllocationStatus, ChangeKind};
+use crate::domain::{FinancialYear, Money, Period};
+use crate::store::edit::ActualEdit;
+use crate::store::entities::ActualFilter;
+
+/// A form field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: String,
+    /// What is wrong with the value, shown under it; the value is kept.
+    pub error: Option<String>,
+    /// An example of what to type.
+    pub hint: &'static str,
+}
+
+impl Field {
+    fn new(label: &'static str, value: impl Into<String>, hint: &'static str) -> Field {
+        Field {
+            label,
+            value: value.into(),
+            error: None,
+            hint,
+        }
+    }
+}
+
+/// Which form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    Filter,
+    Export,
+    Import,
+    AddActual,
+    /// Editing actual `id` as read at `version`.
+    EditActual {
+        id: i64,
+        version: i64,
+    },
+    AddAllocation,
+    Reprofile,
+    Vire,
+}
+
+/// An add/edit form with inline validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub kind: FormKind,
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+}
+
+impl Form {
+    /// A form with the focus on its first field.
+    fn new(kind: FormKind, title: impl Into<String>, fields: Vec<Field>) -> Form {
+        Form {
+            kind,
+            title: title.into(),
+            fields,
+            focus: 0,
+        }
+    }
+
+    fn value(&self, i: usize) -> &str {
+        self.fields.get(i).map(|f| f.value.trim()).unwrap_or("")
+    }
+
+    /// Types a character into the focused field (clearing its error).
+    pub fn type_char(&mut self, c: char) {
+        if let Some(field) = self.fields.get_mut(self.focus) {
+            field.value.push(c);
+            field.error = None;
+        }
+    }
+
+    /// Erases the last character of the focused field (clearing its error).
+    pub fn erase(&mut self) {
+        if let Some(field) = self.fields.get_mut(self.focus) {
+            field.value.pop();
+            field.error = None;
+        }
+    }
+
+    /// Moves the focus to the next field (wrapping).
+    pub fn next_field(&mut self) {
+        self.focus = (self.focus + 1) % self.fields.len().max(1);
+    }
+
+    /// Moves the focus to the previous field (wrapping).
+    pub fn prev_field(&mut self) {
+        let n = self.fields.len().max(1);
+        self.focus = (self.focus + n - 1) % n;
+    }
+
+    /// Shows why field `field` (the last, when beyond it) was refused, and focuses it.
+    pub fn refuse(&mut self, field: usize, message: String) {
+        let i = field.min(self.fields.len().saturating_sub(1));
+        if let Some(f) = self.fields.get_mut(i) {
+            f.error = Some(message);
+        }
+        self.focus = i;
+    }
+}
+
+/// The actuals filter, filled in with the filter in force (`phase` as `PROG/PHASE`).
+pub fn filter_form(filter: &ActualFilter, phase: String) -> Form {
+    Form::new(
+        FormKind::Filter,
+        "Filter actuals (empty = any)",
+        vec![
+            Field::new(
+                "Financial year",
+                filter.fy.map(|y| y.label()).unwrap_or_default(),
+                "2022-23",
+            ),
+            Field::new(
+                "Period",
+                filter.period.map(|p| p.label()).unwrap_or_default(),
+                "P5",
+            ),
+            Field::new("Phase", phase, "WIR-SCP/DT1 or DT1"),
+            Field::new(
+                "Supplier contains",
+                filter.supplier.clone().unwrap_or_default(),
+                "Microsoft",
+            ),
+            Field::new(
+                "Description or reference contains",
+                filter.text.clone().unwrap_or_default(),
+                "INV-0001",
+            ),
+        ],
+    )
+}
+
+/// The report export, writing to `path` unless changed.
+pub fn export_form(path: String) -> Form {
+    Form::new(
+        FormKind::Export,
+        "Export the monitoring report as CSV",
+        vec![Field::new("Write to", path, "outturn-2022-23-P5.csv")],
+    )
+}
+
+/// A ledger CSV import.
+pub fn import_form() -> Form {
+    Form::new(
+        FormKind::Import,
+        "Import actuals from a ledger CSV",
+        vec![Field::new("CSV file", "", "ledger-2022-08.csv")],
+    )
+}
+
+/// A new actual dated `today`, against `phase` (`PROG/PHASE`, or empty).
+pub fn add_actual_form(today: NaiveDate, phase: String) -> Form {
+    Form::new(
+        FormKind::AddActual,
+        "Add an actual",
+        vec![
+            Field::new("Date", uk_date(today), "26/08/2022"),
+            Field::new("Phase", phase, "WIR-SCP/DT1"),
+            Field::new("Contract (optional)", "", "WIR-MS-2022-001"),
+            Field::new("Supplier", "", "Microsoft Limited"),
+            Field::new("Description", "", "Call-off services"),
+            Field::new("Reference", "", "INV-0004"),
+            Field::new("Amount", "", "£12,500.00 or (12.50) for a credit"),
+        ],
+    )
+}
+
+/// A new allocation starting in the selected year `fy`.
+pub fn add_allocation_form(fy: Option<FinancialYear>) -> Form {
+    Form::new(
+        FormKind::AddAllocation,
+        "Add an allocation",
+        vec![
+            Field::new("Phase", "", "WIR-SCP/DT1"),
+            Field::new("First year", label(fy), "2022-23"),
+            Field::new("Last year (optional)", "", "2023-24"),
+            Field::new("Amount", "", "£3.0m"),
+            Field::new("Status", "approved", "approved, projected or withdrawn"),
+            Field::new("Decision (optional)", "", "WIR-DOR-2022-08-26"),
+        ],
+    )
+}
+
+/// A proposed reprofile from the selected year `fy` to the next, effective `today`.
+pub fn reprofile_form(fy: Option<FinancialYear>, today: NaiveDate) -> Form {
+    Form::new(
+        FormKind::Reprofile,
+        "Reprofile between years (proposed; approve with a)",
+        vec![
+            Field::new("Phase", "", "WIR-SCP/DT1"),
+            Field::new("From year", label(fy), "2022-23"),
+            Field::new("To year", label(fy.map(FinancialYear::next)), "2023-24"),
+            Field::new("Amount", "", "£250k"),
+            Field::new("Effective date", uk_date(today), "26/08/2022"),
+            Field::new("Reason", "", "Slippage into next year"),
+        ],
+    )
+}
+
+/// A proposed virement between phases in the selected year `fy`, effective `today`.
+pub fn vire_form(fy: Option<FinancialYear>, today: NaiveDate) -> Form {
+    Form::new(
+        FormKind::Vire,
+        "Vire between phases (proposed; approve with a)",
+        vec![
+            Field::new("From phase", "", "WOL-DTP/ICT"),
+            Field::new("To phase", "", "WOL-DTP/P2"),
+            Field::new("Year", label(fy), "2022-23"),
+            Field::new("Amount", "", "£250k"),
+            Field::new("Effective date", uk_date(today), "26/08/2022"),
+            Field::new("Reason", "", "Cover the overspend"),
+        ],
+    )
+}
+
+/// A year's label, or empty when there is none yet.
+fn label(fy: Option<FinancialYear>) -> String {
+    fy.map(|f| f.label()).unwrap_or_default()
+}
+
+/// The edit form for an actual, filled in with its values as read (phase and contract are shown
+/// in the title: they are not edited here).
+pub fn edit_actual_form(a: &Actual) -> Form {
+    let contract = a
+        .contract_reference
+        .as_deref()
+        .map(|c| format!(", contract {c}"))
+        .unwrap_or_default();
+    Form::new(
+        FormKind::EditActual {
+            id: a.id,
+            version: a.version,
+        },
+        format!(
+            "Edit actual {} ({}/{}{contract})",
+            a.reference, a.programme_code, a.phase_code
+        ),
+        vec![
+            Field::new("Date", uk_date(a.date), "26/08/2022"),
+            Field::new("Supplier", a.supplier.clone(), "Microsoft Limited"),
+            Field::new("Description", a.description.clone(), "Call-off services"),
+            Field::new("Reference", a.reference.clone(), "INV-0004"),
+            Field::new(
+                "Amount",
+                a.amount.full(),
+                "£12,500.00 or (12.50) for a credit",
+            ),
+        ],
+    )
+}
+
+/// Validates a form with the same parsers as the command line; the error names the field. An
+/// export writes the report for `fy` and `period`, the ones shown.
+pub fn form_effect(
+    form: &Form,
+    fy: Option<FinancialYear>,
+    period: Option<Period>,
+) -> Result<Effect, (usize, String)> {
+    let v = |i: usize| form.value(i).to_string();
+    let shown = (fy, period);
+    let fy = |i: usize| FinancialYear::parse(form.value(i)).map_err(|e| (i, e.to_string()));
+    let money = |i: usize| Money::parse(form.value(i)).map_err(|e| (i, e.to_string()));
+    let date = |i: usize| parse_date(form.value(i)).map_err(|e| (i, e.to_string()));
+    let required = |i: usize| {
+        if form.value(i).is_empty() {
+            Err((
+                i,
+                format!("{} is required", form.fields[i].label.to_lowercase()),
+            ))
+        } else {
+            Ok(v(i))
+        }
+    };
+    let opt = |i: usize| Some(v(i)).filter(|s| !s.is_empty());
+    match form.kind {
+        FormKind::Filter => Ok(Effect::ApplyFilter {
+            fy: if form.value(0).is_empty() {
+                None
+            } else {
+                Some(fy(0)?)
+            },
+            period: if form.value(1).is_empty() {
+                None
+            } else {
+                if form.value(0).is_empty() {
+                    return Err((
+                        1,
+                        "a period needs a financial year: fill in the year".into(),
+                    ));
+                }
+                Some(Period::parse(form.value(1)).map_err(|e| (1, e.to_string()))?)
+            },
+            phase: v(2),
+            supplier: v(3),
+            text: v(4),
+        }),
+        FormKind::Export => {
+            let path = PathBuf::from(required(0)?);
+            let (Some(fy), Some(period)) = shown else {
+                return Err((0, "no report is loaded yet".into()));
+            };
+            Ok(Effect::Export { path, fy, period })
+        }
+        FormKind::Import => Ok(Effect::Import {
+            path: PathBuf::from(required(0)?),
+        }),
+        FormKind::AddActual => {
+            let date = date(0)?;
+            let phase = required(1)?;
+            let supplier = required(3)?;
+            let amount = money(6)?;
+            Ok(Effect::Write {
+                op: WriteOp::AddActual {
+                    phase,
+                    contract: opt(2),
+                    date,
+                    supplier,
+                    description: v(4),
+                    reference: v(5),
+                    amount,
+                },
+                undoing: false,
+            })
+        }
+        FormKind::EditActual { id, version } => {
+            // The same checks as adding: a real date, a supplier, an exact amount.
+            let date = date(0)?;
+            let supplier = required(1)?;
+            let amount = money(4)?;
+            Ok(Effect::Write {
+                op: WriteOp::EditActual {
+                    id,
+                    version,
+                    edit: ActualEdit {
+                        amount: Some(amount),
+                        date: Some(date),
+                        supplier: Some(supplier),
+                        description: Some(v(2)),
+                        reference: Some(v(3)),
+                    },
+                },
+                undoing: false,
+            })
+        }
+        FormKind::AddAllocation => {
+            let phase = required(0)?;
+            let first_fy = fy(1)?;
+            let last_fy = if form.value(2).is_empty() {
+                first_fy
+            } else {
+                fy(2)?
+            };
+            if last_fy < first_fy {
+                return Err((
+                    2,
+                    format!(
+                        "'{}' is before the first year {}",
+                        form.value(2),
+                        first_fy.label()
+                    ),
+                ));
+            }
+            let amount = money(3)?;
+            let status = AllocationStatus::parse(form.value(4)).map_err(|e| (4, e.to_string()))?;
+            Ok(Effect::Write {
+                op: WriteOp::AddAllocation {
+                    phase,
+                    first_fy,
+                    last_fy,
+                    amount,
+                    status,
+                    decision: opt(5),
+                },
+                undoing: false,
+            })
+        }
+        FormKind::Reprofile => {
+            let phase = required(0)?;
+            let from_fy = fy(1)?;
+            let to_fy = fy(2)?;
+            if from_fy == to_fy {
+                return Err((2, "a reprofile moves money to a different year".into()));
+            }
+            let amount = money(3)?;
+            let effective = date(4)?;
+            Ok(Effect::Write {
+                op: WriteOp::AddChange {
+                    kind: ChangeKind::Reprofile,
+                    from_phase: phase.clone(),
+                    to_phase: phase,
+                    from_fy,
+                    to_fy,
+                    amount,
+                    effective,
+                    reason: v(5),
+                },
+                undoing: false,
+            })
+        }
+        FormKind::Vire => {
+            let from_phase = required(0)?;
+            let to_phase = required(1)?;
+            let year = fy(2)?;
+            let amount = money(3)?;
+            let effective = date(4)?;
+            Ok(Effect::Write {
+                op: WriteOp::AddChange {
+                    kind: ChangeKind::Virement,
+                    from_phase,
+                    to_phase,
+                    from_fy: year,
+                    to_fy: year,
+                    amount,
+                    effective,
+                    reason: v(5),
+                },
+                undoing: false,
+            })
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! What effects load and screens draw: the view data of each screen, and [`ListState`], the one
+//! cursor-and-scroll type every list uses. A leaf of the TUI: it imports nothing else of it, and
+//! holds no terminal or database handle.
+
+use chrono::NaiveDate;
+
+use crate::domain::alerts::Alert;
+use crate::domain::model::{
+    Actual, Allocation, BudgetChange, Contract, Decision, Phase, Programme,
+};
+use crate::domain::report::{Report, ReportRow, RowKind};
+use crate::domain::{FinancialYear, Money, Period};
+use crate::store::browse::PageRequest;
+use crate::store::entities::ActualFilter;
+
+/// Rows fetched per page of actuals (at least twice the tallest list).
+pub const PAGE: u64 = 256;
+
+/// Lines of chrome around a list screen's rows: tabs, header, block borders, table header, status
+/// and footer.
+pub const LIST_CHROME: u16 = 7;
+
+/// Rows of a list that fit a terminal `height` lines tall.
+pub fn list_height(height: u16) -> u16 {
+    height.saturating_sub(LIST_CHROME).max(1)
+}
+
+/// One budget year in the dashboard chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearBar {
+    pub fy: FinancialYear,
+    pub revised: Money,
+    pub actual: Money,
+    pub forecast: Money,
+}
+
+/// What the dashboard and the report screen show for the selected FY and period.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    pub fy: FinancialYear,
+    pub period: Period,
+    /// Years with any figure (for the chart and the FY selector).
+    pub years: Vec<FinancialYear>,
+    pub programmes: Vec<Programme>,
+    pub report: Report,
+    pub by_year: Vec<YearBar>,
+    /// False when `years` and `by_year` were not reloaded (kept from before).
+    pub chart: bool,
+    pub alerts: Vec<Alert>,
+}
+
+impl Figures {
+    /// Keeps the years and the chart of `old` (loaded without them for a change of year).
+    pub fn keep_chart(&mut self, old: Figures) {
+        self.years = old.years;
+        self.by_year = old.by_year;
+        self.chart = true;
+    }
+
+    /// The report row of phase `code` of programme `programme_code`.
+    pub fn phase_row(&self, programme_code: &str, code: &str) -> Option<&ReportRow> {
+        self.report.rows.iter().find(|r| {
+            r.kind == RowKind::Phase && r.programme_code == programme_code && r.phase_code == code
+        })
+    }
+}
+
+/// The programmes and phases tree.
+#[derive(Debug, Clone, Default)]
+pub struct Tree {
+    pub programmes: Vec<Programme>,
+    pub phases: Vec<Phase>,
+}
+
+impl Tree {
+    /// Phase `id` as `PROG/PHASE`, when it is in the tree.
+    pub fn phase_label(&self, id: i64) -> Option<String> {
+        let p = self.phases.iter().find(|p| p.id == id)?;
+        Some(format!("{}/{}", p.programme_code, p.code))
+    }
+
+    /// The rows of the tree in order: a programme then its phases.
+    pub fn rows(&self) -> Vec<TreeRow<'_>> {
+        let mut out = Vec::new();
+        for p in &self.programmes {
+            out.push(TreeRow::Programme(p));
+            for ph in self.phases.iter().filter(|ph| ph.programme_id == p.id) {
+                out.push(TreeRow::Phase(ph));
+            }
+        }
+        out
+    }
+}
+
+/// A row of the tree.
+#[derive(Debug, Clone, Copy)]
+pub enum TreeRow<'a> {
+    Programme(&'a Programme),
+    Phase(&'a Phase),
+}
+
+/// One phase, drilled into for a financial year.
+#[derive(Debug, Clone)]
+pub struct PhaseDetail {
+    pub phase: Phase,
+    pub fy: FinancialYear,
+    pub period: Period,
+    pub row: Option<ReportRow>,
+    pub allocations: Vec<Allocation>,
+    pub changes: Vec<BudgetChange>,
+    pub contracts: Vec<Contract>,
+    /// The first page of the phase's actuals in the year.
+    pub actuals: Vec<Actual>,
+    pub actual_count: u64,
+}
+
+/// The decision register with what each decision approved.
+#[derive(Debug, Clone, Default)]
+pub struct Register {
+    pub decisions: Vec<Decision>,
+    /// Per decision (same order): one line per allocation, change, contract or extension.
+    pub approved: Vec<Vec<String>>,
+}
+
+/// Allocations and budget changes for the selected FY.
+#[derive(Debug, Clone)]
+pub struct BudgetData {
+    pub fy: FinancialYear,
+    pub allocations: Vec<Allocation>,
+    pub changes: Vec<BudgetChange>,
+}
+
+/// A contract with what has been paid and what is still committed.
+#[derive(Debug, Clone)]
+pub struct ContractRow {
+    pub contract: Contract,
+    /// The actuals against the contract dated up to the TUI's today.
+    pub paid: Money,
+    /// Profile (with exercised extensions) less paid, floored at zero.
+    pub outstanding: Money,
+    pub framework_end: Option<NaiveDate>,
+}
+
+/// Where a list is: the selected row and the first row shown. The one list state of the TUI:
+/// every list (tree, register, changes, contracts, actuals, audit, cards, report rows) keeps one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListState {
+    /// Index of the selected row.
+    pub cursor: usize,
+    /// Index of the first row shown, for a list that keeps its scroll (the actuals, paged from
+    /// the database); the others centre the cursor as they draw ([`ListState::window_start`]).
+    pub top: usize,
+}
+
+impl ListState {
+    /// Moves the cursor `delta` rows (a page is the list's height; `i64::MIN / 2` and
+    /// `i64::MAX / 2` reach the ends), staying within a list of `len` rows.
+    pub fn move_by(&mut self, delta: i64, len: usize) {
+        self.cursor = if len == 0 {
+            0
+        } else {
+            (self.cursor as i64)
+                .saturating_add(delta)
+                .clamp(0, len as i64 - 1) as usize
+        };
+    }
+
+    /// Keeps the cursor (and the first row shown) within a list of `len` rows, after a reload.
+    pub fn clamp(&mut self, len: usize) {
+        self.cursor = self.cursor.min(len.saturating_sub(1));
+        self.top = self.top.min(self.cursor);
+    }
+
+    /// Scrolls the least that shows the cursor in `height` rows, never past the last page of a
+    /// list of `len` rows.
+    pub fn follow(&mut self, height: usize, len: usize) {
+        if self.cursor < self.top {
+            self.top = self.cursor;
+        } else if self.cursor >= self.top + height {
+            self.top = self.cursor + 1 - height;
+        }
+        self.top = self.top.min(len.saturating_sub(height));
+    }
+
+    /// The first row of a window of `height` rows of a list of `len` that keeps the cursor
+    /// visible (in the middle when scrolling).
+    pub fn window_start(&self, len: usize, height: usize) -> usize {
+        if len <= height || height == 0 {
+            return 0;
+        }
+        self.cursor.saturating_sub(height / 2).min(len - height)
+    }
+}
+
+/// The actuals list: a window of rows paged from the database around the cursor. Its
+/// [`ListState`] (`cursor`, `top`: absolute indexes) is reached through `Deref`.
+#[derive(Debug, Clone, Default)]
+pub struct ActualsView {
+    pub filter: ActualFilter,
+    /// A readable summary of the filter ("2022-23, supplier ~ micro").
+    pub filter_label: String,
+    /// Matching rows in the database.
+    pub total: u64,
+    /// Absolute index of `rows[0]`.
+    pub start: u64,
+    pub rows: Vec<Actual>,
+    /// The selected row and the first row shown, as absolute indexes.
+    pub list: ListState,
+    /// True once loaded for the current filter.
+    pub loaded: bool,
+}
+
+impl std::ops::Deref for ActualsView {
+    type Target = ListState;
+    fn deref(&self) -> &ListState {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for ActualsView {
+    fn deref_mut(&mut self) -> &mut ListState {
+        &mut self.list
+    }
+}
+
+impl ActualsView {
+    /// The row at absolute index `i`, when it is in the window.
+    pub fn get(&self, i: usize) -> Option<&Actual> {
+        (i as u64)
+            .checked_sub(self.start)
+            .and_then(|o| self.rows.get(o as usize))
+    }
+
+    /// The page that reloads the window where it is: from the first row shown.
+    pub fn window_page(&self) -> (PageRequest, StartAt) {
+        let top = self.top as u64;
+        let request = if top == 0 {
+            PageRequest::First
+        } else {
+            PageRequest::Offset(top)
+        };
+        (request, StartAt::At(top))
+    }
+
+    /// Takes a loaded page of rows for `filter` starting at absolute index `start`, with the
+    /// recounted `total` when there is one (a new filter starts at the top). False, taking
+    /// nothing, for a page of a filter no longer in force.
+    pub fn take_page(
+        &mut self,
+        filter: ActualFilter,
+        total: Option<u64>,
+        start: u64,
+        rows: Vec<Actual>,
+    ) -> bool {
+        if let Some(t) = total {
+            if filter != self.filter {
+                self.list = ListState::default();
+            } else if !self.loaded {
+                self.list.clamp(t as usize);
+            }
+            self.total = t;
+            self.filter = filter;
+            self.loaded = true;
+        } else if filter != self.filter {
+            return false;
+        }
+        self.start = start;
+        self.rows = rows;
+        true
+    }
+
+    /// Keeps the cursor visible in `height` rows and says which page to fetch when the rows in
+    /// view are not all in the window (None when they are, or nothing is loaded).
+    pub fn scroll(&mut self, height: usize) -> Option<(PageRequest, StartAt)> {
+        if !self.loaded || self.total == 0 {
+            return None;
+        }
+        let total = self.total as usize;
+        self.list.follow(height, total);
+        let top = self.top as u64;
+        let need_end = (self.top + height).min(total) as u64;
+        let end = self.start + self.rows.len() as u64;
+        if top >= self.start && need_end <= end {
+            return None;
+        }
+        Some(if top == 0 {
+            (PageRequest::First, StartAt::At(0))
+        } else if need_end == self.total && self.total > PAGE {
+            (PageRequest::Last, StartAt::End)
+        } else if let Some(anchor) = self
+            .get(self.top.wrapping_sub(1))
+            .filter(|_| top > self.start)
+        {
+            (
+                PageRequest::After {
+                    date: anchor.date,
+                    id: anchor.id,
+                },
+                StartAt::At(top),
+            )
+        } else if let Some(anchor) = self.get(need_end as usize) {
+            (
+                PageRequest::Before {
+                    date: anchor.date,
+                    id: anchor.id,
+                },
+                StartAt::EndingBefore(need_end),
+            )
+        } else {
+            (PageRequest::Offset(top), StartAt::At(top))
+        })
+    }
+}
+
+/// Where a page of actuals sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartAt {
+    /// Its first row is at this absolute index.
+    At(u64),
+    /// Its last row is just before this absolute index.
+    EndingBefore(u64),
+    /// It ends at the last row.
+    End,
+}
+
+/// Report columns that scroll horizontally (after Programme and Phase).
+pub const REPORT_SCROLL_COLUMNS: usize = crate::io::report::COLUMNS.len() - 2;
+
+/// A readable summary of an actuals filter.
+pub fn filter_label(f: &ActualFilter, phase: &str) -> String {
+    let mut parts = Vec::new();
+    match (f.fy, f.period) {
+        (Some(y), Some(p)) => parts.push(format!("{} {}", y.label(), p.label())),
+        (Some(y), None) => parts.push(y.label()),
+        _ => parts.push("all years".into()),
+    }
+    if !phase.is_empty() {
+        parts.push(format!("phase {phase}"));
+    }
+    if let Some(s) = f.supplier.as_ref().filter(|s| !s.is_empty()) {
+        parts.push(format!("supplier ~ {s}"));
+    }
+    if let Some(t) = f.text.as_ref().filter(|s| !s.is_empty()) {
+        parts.push(format!("text ~ {t}"));
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(cursor: usize, top: usize) -> ListState {
+        ListState { cursor, top }
+    }
+
+    #[test]
+    fn moves_stay_within_the_list() {
+        let mut l = at(2, 0);
+        l.move_by(-5, 10);
+        assert_eq!(l.cursor, 0);
+        l.move_by(i64::MAX / 2, 10);
+        assert_eq!(l.cursor, 9);
+        l.move_by(1, 0);
+        assert_eq!(l.cursor, 0);
+    }
+
+    #[test]
+    fn a_reload_clamps_the_cursor_and_the_first_row_shown() {
+        let mut l = at(9, 7);
+        l.clamp(5);
+        assert_eq!(l, at(4, 4));
+        l.clamp(0);
+        assert_eq!(l, at(0, 0));
+    }
+
+    #[test]
+    fn following_scrolls_the_least_and_keeps_the_last_page_full() {
+        let mut l = at(12, 0);
+        l.follow(5, 100);
+        assert_eq!(l.top, 8);
+        l.cursor = 3;
+        l.follow(5, 100);
+        assert_eq!(l.top, 3);
+        let mut end = at(99, 99);
+        end.follow(5, 100);
+        assert_eq!(end.top, 95);
+    }
+
+    #[test]
+    fn the_window_centres_the_cursor() {
+        assert_eq!(at(0, 0).window_start(100, 10), 0);
+        assert_eq!(at(50, 0).window_start(100, 10), 45);
+        assert_eq!(at(99, 0).window_start(100, 10), 90);
+        assert_eq!(at(5, 0).window_start(8, 10), 0);
+    }
+}
