@@ -22,7 +22,15 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 pub use rusqlite::Connection as Db;
 
 /// Migration steps: entry `i` upgrades a database from `user_version` i to i + 1.
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema_v1.sql"),
+    include_str!("schema_v2.sql"),
+    include_str!("schema_v3.sql"),
+    include_str!("schema_v4.sql"),
+    include_str!("schema_v5.sql"),
+    include_str!("schema_v6.sql"),
+    include_str!("schema_v7.sql"),
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -185,12 +193,38 @@ pub fn migrate(conn: &Connection) -> Result<()> {
              ({SCHEMA_VERSION}): upgrade Outturn; the database was not changed"
         )));
     }
-    for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        tx.execute_batch(step)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
+    if current == SCHEMA_VERSION {
+        return Ok(());
     }
+    // A step may rebuild a table that others refer to (SQLite's way to change a constraint), so
+    // steps run with foreign keys off, as SQLite's documentation prescribes, and every reference
+    // is checked before the step commits.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(current as usize)
+        .try_for_each(|(i, step)| migrate_step(conn, i, step));
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    result
+}
+
+/// Applies migration `i` (to version i + 1) in one transaction; refuses if it broke a reference.
+fn migrate_step(conn: &Connection, i: usize, step: &str) -> Result<()> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    tx.execute_batch(step)?;
+    let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
+    if broken > 0 {
+        return Err(StoreError::Refused(format!(
+            "upgrading the database to schema version {} would break {broken} references; \
+             the database was not changed",
+            i + 1
+        )));
+    }
+    tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -288,6 +322,44 @@ mod tests {
         migrate(&conn).unwrap();
         let fresh = open_in_memory().unwrap();
         assert_eq!(schema_of(&conn), schema_of(&fresh));
+    }
+
+    #[test]
+    fn version_2_keeps_import_batches_and_what_refers_to_them() {
+        let conn = Connection::open_in_memory().unwrap();
+        configure(&conn).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO programme(id, code, name) VALUES (1, 'P', 'P');
+             INSERT INTO phase(id, programme_id, code, name) VALUES (1, 1, 'A', 'A');
+             INSERT INTO import_batch(id, kind, file_name, sha256, rows, total_pence, who, at)
+                 VALUES (7, 'actuals', 'a.csv', 'abc', 1, 1250, 'me', '2026-01-01T00:00:00Z');
+             INSERT INTO actual(phase_id, date, fy, period, amount_pence, batch_id)
+                 VALUES (1, '2025-04-02', 2025, 1, 1250, 7);",
+        )
+        .unwrap();
+        migrate(&conn).unwrap();
+        let (kind, batch): (String, i64) = conn
+            .query_row(
+                "SELECT b.kind, a.batch_id FROM actual a JOIN import_batch b ON b.id = a.batch_id",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((kind.as_str(), batch), ("actuals", 7));
+        let violations: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(violations, 0);
+        conn.execute(
+            "INSERT INTO import_batch(kind, file_name, sha256, rows, total_pence, who, at)
+             VALUES ('funding', 'f.csv', 'def', 0, 0, 'me', '2026-01-01T00:00:00Z')",
+            [],
+        )
+        .unwrap();
     }
 
     #[test]
