@@ -1,21 +1,19 @@
-//! `outturn import …` and `outturn gen`: thin commands over `io::import` and `io::synthetic`.
-//! A failed import prints every listed problem on standard error and exits with status 2, having
-//! written nothing. A progress bar is drawn on standard error only when it is a terminal.
+//! `outturn import actuals|budgets|list|undo`: thin commands over `io::import`. A failed import
+//! prints every listed problem on standard error and exits with status 2, having written nothing.
+//! A progress bar is drawn on standard error only when it is a terminal.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{Cli, FormatArg, UserError, db_path};
+use super::args::open;
+use super::output::{Cell, Format, FormatArg, Table, count};
 use crate::io::import::{
     self, ActualsOptions, BudgetsOptions, ImportError, ImportOutcome, parse_map,
 };
-use crate::io::synthetic::{self, GenOptions};
-use crate::io::table::{Cell, Format, Table};
-use crate::store;
 
 /// `outturn import …`.
 #[derive(Debug, Subcommand)]
@@ -62,44 +60,6 @@ pub enum ImportCmd {
         /// The batch id (see `outturn import list`).
         batch: i64,
     },
-}
-
-/// `outturn gen`: synthetic extracts for trying the import or benchmarking it.
-#[derive(Debug, Args)]
-pub struct GenArgs {
-    /// Number of actual lines to write to DIR/actuals.csv.
-    #[arg(long)]
-    pub actuals: u64,
-    /// Number of phases (20 a programme, programmes GEN01, GEN02, ...).
-    #[arg(long)]
-    pub phases: u32,
-    /// The folder to write actuals.csv and budgets.csv into.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// Seed: the same seed writes the same files.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Also create the programmes the files name in the database (--db), so that
-    /// `import budgets --create-missing` can create their phases.
-    #[arg(long)]
-    pub create_programmes: bool,
-}
-
-fn open(cli: &Cli) -> anyhow::Result<rusqlite::Connection> {
-    Ok(store::open_existing(&db_path(cli))?)
-}
-
-/// A count with thousands separators: 1,000,000.
-fn count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Prints an import failure, every line, and gives its exit status.
@@ -199,8 +159,8 @@ fn print_outcome(o: &ImportOutcome, what: &str) {
 }
 
 /// Runs `outturn import …`.
-pub fn import(cli: &Cli, c: &ImportCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(cli)?;
+pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
     match c {
         ImportCmd::Actuals {
             file,
@@ -289,47 +249,5 @@ pub fn import(cli: &Cli, c: &ImportCmd) -> anyhow::Result<ExitCode> {
             Err(err) => return Ok(failed(&err)),
         },
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Runs `outturn gen`.
-pub fn gen_files(cli: &Cli, a: &GenArgs) -> anyhow::Result<ExitCode> {
-    if a.phases == 0 {
-        return Err(UserError("--phases: '0': generate at least one phase".into()).into());
-    }
-    let opts = GenOptions {
-        actuals: a.actuals,
-        phases: a.phases,
-        seed: a.seed,
-    };
-    let summary = synthetic::generate(&a.out, opts)?;
-    let dir = a.out.display();
-    println!(
-        "Wrote {dir}/actuals.csv ({} rows, total {}) and {dir}/budgets.csv ({} rows, total {}).",
-        count(summary.actual_rows),
-        summary.actual_total.full(),
-        count(summary.budget_rows),
-        summary.budget_total.full()
-    );
-    let codes: Vec<&str> = summary.programmes.iter().map(|p| p.code.as_str()).collect();
-    if a.create_programmes {
-        let mut conn = open(cli)?;
-        let tx = store::write_tx(&mut conn)?;
-        let n = synthetic::create_programmes(&tx, &summary.programmes)?;
-        tx.commit()?;
-        println!(
-            "Created {n} programmes in {} ({} already there).",
-            db_path(cli).display(),
-            summary.programmes.len() - n
-        );
-    } else {
-        println!(
-            "The files name programmes {}: create them with --create-programmes (or `outturn programme add`).",
-            codes.join(", ")
-        );
-    }
-    println!(
-        "Then: outturn import budgets {dir}/budgets.csv --create-missing && outturn import actuals {dir}/actuals.csv"
-    );
     Ok(ExitCode::SUCCESS)
 }
