@@ -6,12 +6,10 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{
-    field, fy_arg, fy_range, money_arg, open, opt_decision, opt_fy_arg, opt_programme, phase_arg,
-    profile_arg, rename, write,
+    ProgrammeYearList, field, fy_arg, fy_range, money_arg, open, opt_decision, opt_fy_arg,
+    phase_arg, profile_arg, rename, write,
 };
-use super::output::{
-    Cell, Format, FormatArg, Listing, money_cell, money_text, opt_text, print_list, yes_no,
-};
+use super::output::{Cell, Format, Listing, money_cell, money_text, opt_text, yes_no};
 use crate::domain::model::{Allocation, AllocationStatus};
 use crate::store::entities as e;
 
@@ -45,14 +43,7 @@ pub enum AllocationCmd {
         note: String,
     },
     /// List allocations.
-    List {
-        #[arg(long)]
-        programme: Option<String>,
-        #[arg(long)]
-        fy: Option<String>,
-        #[command(flatten)]
-        format: FormatArg,
-    },
+    List(ProgrammeYearList),
     /// Set an allocation's per-FY profile (replaces an assumed even split).
     Profile {
         /// The allocation id (from `allocation list`).
@@ -140,15 +131,7 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
                 }
             );
         }
-        AllocationCmd::List {
-            programme,
-            fy,
-            format,
-        } => {
-            let fy = opt_fy_arg("--fy", fy)?;
-            let items = e::list_allocations(&conn, opt_programme(&conn, programme)?, fy)?;
-            print_list(&items, format.format)?;
-        }
+        AllocationCmd::List(l) => l.print(&conn, e::list_allocations)?,
         AllocationCmd::Profile { id, profile } => {
             let p = profile_arg(profile)?;
             let before = e::get_allocation(&conn, *id).map_err(|e| rename(e, "id"))?;

@@ -6,11 +6,14 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
+use clap::Args;
 
 use crate::domain::calendar::parse_date;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::error::UserError;
 use crate::store::{self, Db as Connection, StoreError, entities as e};
+
+use super::output::{FormatArg, Listing, print_list};
 
 /// Wraps a parse error with the option it came from.
 pub fn field<T, E: std::fmt::Display>(name: &str, r: Result<T, E>) -> anyhow::Result<T> {
@@ -144,4 +147,28 @@ pub fn phase_arg(
     Ok(e::phase_ref(conn, programme, phase)
         .map_err(|e| rename(e, opt))?
         .id)
+}
+
+/// `--programme`, `--fy` and `--format` of a list that can be narrowed to a programme and a year.
+#[derive(Debug, Args)]
+pub struct ProgrammeYearList {
+    #[arg(long)]
+    pub programme: Option<String>,
+    #[arg(long)]
+    pub fy: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+impl ProgrammeYearList {
+    /// Prints what `list` gives for the programme and year asked for (all when not given).
+    pub fn print<T: Listing>(
+        &self,
+        conn: &Connection,
+        list: impl FnOnce(&Connection, Option<i64>, Option<FinancialYear>) -> store::Result<Vec<T>>,
+    ) -> anyhow::Result<()> {
+        let fy = opt_fy_arg("--fy", &self.fy)?;
+        let items = list(conn, opt_programme(conn, &self.programme)?, fy)?;
+        print_list(&items, self.format.format)
+    }
 }

@@ -7,11 +7,9 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{
-    date_arg, field, money_arg, open, opt_decision, opt_fy_arg, opt_programme, phase_arg, write,
+    ProgrammeYearList, date_arg, field, money_arg, open, opt_decision, opt_fy_arg, phase_arg, write,
 };
-use super::output::{
-    Cell, Format, FormatArg, Listing, date_cell, money_cell, opt_text, print_list,
-};
+use super::output::{Cell, Format, Listing, date_cell, money_cell, opt_text};
 use crate::domain::FinancialYear;
 use crate::domain::model::{BudgetChange, BudgetSide, ChangeKind, ChangeStatus};
 use crate::store::entities as e;
@@ -58,14 +56,7 @@ pub enum ChangeCmd {
         reason: String,
     },
     /// List budget changes.
-    List {
-        #[arg(long)]
-        programme: Option<String>,
-        #[arg(long)]
-        fy: Option<String>,
-        #[command(flatten)]
-        format: FormatArg,
-    },
+    List(ProgrammeYearList),
     /// Approve a proposed change.
     Approve {
         id: i64,
@@ -176,15 +167,7 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
                 ch.status
             );
         }
-        ChangeCmd::List {
-            programme,
-            fy,
-            format,
-        } => {
-            let fy = opt_fy_arg("--fy", fy)?;
-            let items = e::list_changes(&conn, opt_programme(&conn, programme)?, fy)?;
-            print_list(&items, format.format)?;
-        }
+        ChangeCmd::List(l) => l.print(&conn, e::list_changes)?,
         ChangeCmd::Approve { id, decision } | ChangeCmd::Reject { id, decision } => {
             let status = if matches!(c, ChangeCmd::Approve { .. }) {
                 ChangeStatus::Approved

@@ -5,10 +5,8 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::args::{
-    fy_arg, money_arg, open, opt_fy_arg, opt_programme, period_arg, phase_arg, write,
-};
-use super::output::{Cell, Format, FormatArg, Listing, money_cell, print_list};
+use super::args::{ProgrammeYearList, fy_arg, money_arg, open, period_arg, phase_arg, write};
+use super::output::{Cell, Format, Listing, money_cell};
 use crate::domain::model::Forecast;
 use crate::store::entities as e;
 
@@ -31,14 +29,7 @@ pub enum ForecastCmd {
         note: String,
     },
     /// List forecasts.
-    List {
-        #[arg(long)]
-        programme: Option<String>,
-        #[arg(long)]
-        fy: Option<String>,
-        #[command(flatten)]
-        format: FormatArg,
-    },
+    List(ProgrammeYearList),
 }
 
 impl Listing for Forecast {
@@ -92,15 +83,7 @@ pub fn run(db: &Path, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
                 f.as_at.label()
             );
         }
-        ForecastCmd::List {
-            programme,
-            fy,
-            format,
-        } => {
-            let fy = opt_fy_arg("--fy", fy)?;
-            let items = e::list_forecasts(&conn, opt_programme(&conn, programme)?, fy)?;
-            print_list(&items, format.format)?;
-        }
+        ForecastCmd::List(l) => l.print(&conn, e::list_forecasts)?,
     }
     Ok(ExitCode::SUCCESS)
 }

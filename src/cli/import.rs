@@ -10,10 +10,11 @@ use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::open;
-use super::output::{Cell, Format, FormatArg, Table, count};
+use super::output::{Cell, Format, FormatArg, Listing, Table, count, print_list};
 use crate::io::import::{
     self, ActualsOptions, BudgetsOptions, ImportError, ImportOutcome, parse_map,
 };
+use crate::store::batches::Batch;
 
 /// `outturn import …`.
 #[derive(Debug, Subcommand)]
@@ -72,7 +73,7 @@ fn failed(err: &ImportError) -> ExitCode {
 
 /// A progress bar over the file's bytes when standard error is a terminal and the file is big
 /// enough to wait for; hidden otherwise.
-fn progress_bar(file: &std::path::Path) -> ProgressBar {
+fn progress_bar(file: &Path) -> ProgressBar {
     let big = std::fs::metadata(file)
         .map(|m| m.len() > 1 << 20)
         .unwrap_or(false);
@@ -88,17 +89,26 @@ fn progress_bar(file: &std::path::Path) -> ProgressBar {
     bar
 }
 
+/// Runs an import of `file` with a progress bar, then prints what it did (`what`: "rows") or why
+/// it failed; gives the exit status.
 fn run_import(
-    file: &std::path::Path,
+    file: &Path,
+    what: &str,
     f: impl FnOnce(&mut dyn FnMut(u64, u64)) -> Result<ImportOutcome, ImportError>,
-) -> Result<ImportOutcome, ImportError> {
+) -> ExitCode {
     let bar = progress_bar(file);
     let result = f(&mut |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     });
     bar.finish_and_clear();
-    result
+    match result {
+        Ok(o) => {
+            print_outcome(&o, what);
+            ExitCode::SUCCESS
+        }
+        Err(err) => failed(&err),
+    }
 }
 
 fn print_outcome(o: &ImportOutcome, what: &str) {
@@ -158,6 +168,40 @@ fn print_outcome(o: &ImportOutcome, what: &str) {
     let _ = t.write_text(&mut std::io::stdout().lock());
 }
 
+impl Listing for Batch {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "Batch", "Kind", "File", "Rows", "Total", "Who", "At", "Undone", "SHA-256",
+        ]
+    }
+
+    fn cells(&self, format: Format) -> Vec<Cell> {
+        let (rows, total, sha) = match format {
+            Format::Table => (
+                count(self.rows),
+                self.total.bracketed(),
+                self.sha256.chars().take(12).collect(),
+            ),
+            _ => (
+                self.rows.to_string(),
+                self.total.plain(),
+                self.sha256.clone(),
+            ),
+        };
+        vec![
+            Cell::Num(self.id.to_string()),
+            self.kind.as_str().into(),
+            self.file_name.as_str().into(),
+            Cell::Num(rows),
+            Cell::Num(total),
+            self.who.as_str().into(),
+            self.at.as_str().into(),
+            self.undone_at.clone().unwrap_or_default().into(),
+            sha.into(),
+        ]
+    }
+}
+
 /// Runs `outturn import …`.
 pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
     let mut conn = open(db)?;
@@ -179,10 +223,9 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 skip_duplicates: *skip_duplicates,
                 encoding: encoding.clone(),
             };
-            match run_import(file, |p| import::import_actuals(&mut conn, file, &opts, p)) {
-                Ok(o) => print_outcome(&o, "rows"),
-                Err(err) => return Ok(failed(&err)),
-            }
+            return Ok(run_import(file, "rows", |p| {
+                import::import_actuals(&mut conn, file, &opts, p)
+            }));
         }
         ImportCmd::Budgets {
             file,
@@ -195,48 +238,11 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 dry_run: *dry_run,
                 encoding: encoding.clone(),
             };
-            match run_import(file, |p| import::import_budgets(&mut conn, file, &opts, p)) {
-                Ok(o) => print_outcome(&o, "budget lines"),
-                Err(err) => return Ok(failed(&err)),
-            }
+            return Ok(run_import(file, "budget lines", |p| {
+                import::import_budgets(&mut conn, file, &opts, p)
+            }));
         }
-        ImportCmd::List(f) => {
-            let items = import::list_batches(&conn)?;
-            let mut t = Table::new(&[
-                "Batch", "Kind", "File", "Rows", "Total", "Who", "At", "Undone", "SHA-256",
-            ]);
-            for b in &items {
-                let (rows, total, sha) = match f.format {
-                    Format::Table => (
-                        count(b.rows),
-                        b.total.bracketed(),
-                        b.sha256.chars().take(12).collect(),
-                    ),
-                    _ => (b.rows.to_string(), b.total.plain(), b.sha256.clone()),
-                };
-                t.push(vec![
-                    Cell::Num(b.id.to_string()),
-                    b.kind.as_str().into(),
-                    b.file_name.as_str().into(),
-                    Cell::Num(rows),
-                    Cell::Num(total),
-                    b.who.as_str().into(),
-                    b.at.as_str().into(),
-                    b.undone_at.clone().unwrap_or_default().into(),
-                    sha.into(),
-                ]);
-            }
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            match f.format {
-                Format::Table => t.write_text(&mut out)?,
-                Format::Csv => t.write_csv(&mut out)?,
-                Format::Json => {
-                    use std::io::Write;
-                    writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?
-                }
-            }
-        }
+        ImportCmd::List(f) => print_list(&import::list_batches(&conn)?, f.format)?,
         ImportCmd::Undo { batch } => match import::undo_batch(&mut conn, *batch) {
             Ok(b) => println!(
                 "Undid batch {} ({}, {}): removed {} rows, total {}.",
