@@ -7,10 +7,6 @@
 //! - [`cli`] and [`tui`]: the two faces over the above.
 
 pub mod cli;
-pub mod cli_import;
-pub mod cli_rely;
-pub mod cli_report;
-pub mod cli_tui;
 pub mod domain;
 pub mod error;
 pub mod io;

@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(command) => cli::run(&cli, command),
-        None => outturn::cli_tui::open(&cli),
+        None => cli::tui::open(&cli::db_path(&cli)),
     };
     match result {
         Ok(code) => code,

@@ -119,6 +119,11 @@ pub fn list(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEvent>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// How many events the log holds.
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?)
+}
+
 /// An event from a row of `SELECT id, at, who, action, entity, entity_id, before, after`.
 fn event_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEvent> {
     Ok(AuditEvent {

@@ -207,7 +207,7 @@ pub fn check_backup(path: &Path) -> Result<(Connection, BackupSummary)> {
             broken.join("; ")
         )));
     }
-    let audit_events: i64 = conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?;
+    let audit_events = audit::count(&conn)?;
     Ok((
         conn,
         BackupSummary {

@@ -1,22 +1,21 @@
-//! `outturn report` (the monthly monitoring report on screen or as CSV) and `outturn config`
-//! (the RAG thresholds it uses). Thin over `store::figures`, `domain::report` and `io::report`:
-//! this module reads the options, picks the output and writes files safely; it computes nothing.
+//! `outturn report`: the monthly monitoring report on screen or as CSV. Thin over
+//! `store::figures`, `domain::report` and `io::report`: this module reads the options, picks the
+//! output and writes files safely; it computes nothing.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::store::Db as Connection;
 use anyhow::Context;
-use clap::{Args, Subcommand};
+use clap::Args;
 
-use crate::cli::{Cli, UserError, db_path, field};
+use super::args::{field, open, rename};
 use crate::domain::calendar::{parse_month, uk_date};
 use crate::domain::report::{RagThresholds, build, parse_threshold_pct};
 use crate::domain::{FinancialYear, Period};
+use crate::error::UserError;
 use crate::io::report::{MoneyStyle, report_table, write_csv};
-use crate::io::table::{Cell, Table};
-use crate::store::{self, StoreError, entities, figures, settings};
+use crate::store::{entities, figures};
 
 /// Options of `outturn report`.
 #[derive(Debug, Args)]
@@ -45,25 +44,6 @@ pub struct ReportArgs {
     /// (default: `config get rag.amber_underspend_pct`, 10).
     #[arg(long, value_name = "PCT")]
     pub rag_amber: Option<String>,
-}
-
-/// `outturn config`: settings kept in the database.
-#[derive(Debug, Subcommand)]
-pub enum ConfigCmd {
-    /// Set a setting: rag.red_overspend_pct or rag.amber_underspend_pct (percent, 0 to 100).
-    Set {
-        /// rag.red_overspend_pct or rag.amber_underspend_pct.
-        key: String,
-        /// A percentage from 0 to 100, e.g. 5 or 7.5.
-        value: String,
-    },
-    /// Print one setting's value.
-    Get {
-        /// rag.red_overspend_pct or rag.amber_underspend_pct.
-        key: String,
-    },
-    /// List every setting with its value and meaning.
-    List,
 }
 
 fn user(msg: impl Into<String>) -> anyhow::Error {
@@ -152,10 +132,6 @@ pub fn resolve_when(
     Ok((fy, p))
 }
 
-fn open(cli: &Cli) -> anyhow::Result<Connection> {
-    Ok(store::open_existing(&db_path(cli))?)
-}
-
 fn threshold_arg(name: &str, s: &str) -> anyhow::Result<rust_decimal::Decimal> {
     field(name, parse_threshold_pct(s))
 }
@@ -185,7 +161,7 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// `outturn report`.
-pub fn report(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
+pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
     let (fy, period) = resolve_when(a.fy.as_deref(), a.period.as_deref(), a.month.as_deref())?;
     let red = a
         .rag_red
@@ -197,23 +173,11 @@ pub fn report(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(|s| threshold_arg("--rag-amber", s))
         .transpose()?;
-    let conn = open(cli)?;
+    let conn = open(db)?;
     let programme_id = a
         .programme
         .as_deref()
-        .map(|code| {
-            entities::programme_id(&conn, code).map_err(|e| match e {
-                StoreError::NotFound {
-                    what, value, hint, ..
-                } => StoreError::NotFound {
-                    field: "--programme".into(),
-                    what,
-                    value,
-                    hint,
-                },
-                other => other,
-            })
-        })
+        .map(|code| entities::programme_id(&conn, code).map_err(|e| rename(e, "--programme")))
         .transpose()?;
     let stored = figures::rag_thresholds(&conn)?;
     let thresholds = RagThresholds {
@@ -263,36 +227,6 @@ pub fn report(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
                 thresholds.amber_underspend_pct
             )?;
             report_table(&report, MoneyStyle::Screen).write_text(&mut out)?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `outturn config`.
-pub fn config(cli: &Cli, c: &ConfigCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(cli)?;
-    match c {
-        ConfigCmd::Set { key, value } => {
-            let tx = store::write_tx(&mut conn)?;
-            let stored = settings::set(&tx, key, value)?;
-            tx.commit()?;
-            println!("{} = {stored}", key.trim());
-        }
-        ConfigCmd::Get { key } => {
-            let s = settings::get(&conn, key)?;
-            println!("{}", s.value);
-        }
-        ConfigCmd::List => {
-            let mut t = Table::new(&["Key", "Value", "Set", "Meaning"]);
-            for s in settings::list(&conn)? {
-                t.push(vec![
-                    s.key.into(),
-                    Cell::Num(s.value),
-                    if s.is_default { "default" } else { "set" }.into(),
-                    s.description.into(),
-                ]);
-            }
-            t.write_text(&mut std::io::stdout().lock())?;
         }
     }
     Ok(ExitCode::SUCCESS)

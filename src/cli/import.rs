@@ -1,21 +1,20 @@
-//! `outturn import …` and `outturn gen`: thin commands over `io::import` and `io::synthetic`.
-//! A failed import prints every listed problem on standard error and exits with status 2, having
-//! written nothing. A progress bar is drawn on standard error only when it is a terminal.
+//! `outturn import actuals|budgets|list|undo`: thin commands over `io::import`. A failed import
+//! prints every listed problem on standard error and exits with status 2, having written nothing.
+//! A progress bar is drawn on standard error only when it is a terminal.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{Cli, FormatArg, UserError, db_path};
+use super::args::open;
+use super::output::{Cell, Format, FormatArg, Listing, Table, count, print_list};
 use crate::io::import::{
     self, ActualsOptions, BudgetsOptions, ImportError, ImportOutcome, parse_map,
 };
-use crate::io::synthetic::{self, GenOptions};
-use crate::io::table::{Cell, Format, Table};
-use crate::store;
+use crate::store::batches::Batch;
 
 /// `outturn import …`.
 #[derive(Debug, Subcommand)]
@@ -64,44 +63,6 @@ pub enum ImportCmd {
     },
 }
 
-/// `outturn gen`: synthetic extracts for trying the import or benchmarking it.
-#[derive(Debug, Args)]
-pub struct GenArgs {
-    /// Number of actual lines to write to DIR/actuals.csv.
-    #[arg(long)]
-    pub actuals: u64,
-    /// Number of phases (20 a programme, programmes GEN01, GEN02, ...).
-    #[arg(long)]
-    pub phases: u32,
-    /// The folder to write actuals.csv and budgets.csv into.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// Seed: the same seed writes the same files.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Also create the programmes the files name in the database (--db), so that
-    /// `import budgets --create-missing` can create their phases.
-    #[arg(long)]
-    pub create_programmes: bool,
-}
-
-fn open(cli: &Cli) -> anyhow::Result<rusqlite::Connection> {
-    Ok(store::open_existing(&db_path(cli))?)
-}
-
-/// A count with thousands separators: 1,000,000.
-fn count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Prints an import failure, every line, and gives its exit status.
 fn failed(err: &ImportError) -> ExitCode {
     for line in err.lines() {
@@ -112,7 +73,7 @@ fn failed(err: &ImportError) -> ExitCode {
 
 /// A progress bar over the file's bytes when standard error is a terminal and the file is big
 /// enough to wait for; hidden otherwise.
-fn progress_bar(file: &std::path::Path) -> ProgressBar {
+fn progress_bar(file: &Path) -> ProgressBar {
     let big = std::fs::metadata(file)
         .map(|m| m.len() > 1 << 20)
         .unwrap_or(false);
@@ -128,17 +89,26 @@ fn progress_bar(file: &std::path::Path) -> ProgressBar {
     bar
 }
 
+/// Runs an import of `file` with a progress bar, then prints what it did (`what`: "rows") or why
+/// it failed; gives the exit status.
 fn run_import(
-    file: &std::path::Path,
+    file: &Path,
+    what: &str,
     f: impl FnOnce(&mut dyn FnMut(u64, u64)) -> Result<ImportOutcome, ImportError>,
-) -> Result<ImportOutcome, ImportError> {
+) -> ExitCode {
     let bar = progress_bar(file);
     let result = f(&mut |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     });
     bar.finish_and_clear();
-    result
+    match result {
+        Ok(o) => {
+            print_outcome(&o, what);
+            ExitCode::SUCCESS
+        }
+        Err(err) => failed(&err),
+    }
 }
 
 fn print_outcome(o: &ImportOutcome, what: &str) {
@@ -198,9 +168,43 @@ fn print_outcome(o: &ImportOutcome, what: &str) {
     let _ = t.write_text(&mut std::io::stdout().lock());
 }
 
+impl Listing for Batch {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "Batch", "Kind", "File", "Rows", "Total", "Who", "At", "Undone", "SHA-256",
+        ]
+    }
+
+    fn cells(&self, format: Format) -> Vec<Cell> {
+        let (rows, total, sha) = match format {
+            Format::Table => (
+                count(self.rows),
+                self.total.bracketed(),
+                self.sha256.chars().take(12).collect(),
+            ),
+            _ => (
+                self.rows.to_string(),
+                self.total.plain(),
+                self.sha256.clone(),
+            ),
+        };
+        vec![
+            Cell::Num(self.id.to_string()),
+            self.kind.as_str().into(),
+            self.file_name.as_str().into(),
+            Cell::Num(rows),
+            Cell::Num(total),
+            self.who.as_str().into(),
+            self.at.as_str().into(),
+            self.undone_at.clone().unwrap_or_default().into(),
+            sha.into(),
+        ]
+    }
+}
+
 /// Runs `outturn import …`.
-pub fn import(cli: &Cli, c: &ImportCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(cli)?;
+pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
     match c {
         ImportCmd::Actuals {
             file,
@@ -219,10 +223,9 @@ pub fn import(cli: &Cli, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 skip_duplicates: *skip_duplicates,
                 encoding: encoding.clone(),
             };
-            match run_import(file, |p| import::import_actuals(&mut conn, file, &opts, p)) {
-                Ok(o) => print_outcome(&o, "rows"),
-                Err(err) => return Ok(failed(&err)),
-            }
+            return Ok(run_import(file, "rows", |p| {
+                import::import_actuals(&mut conn, file, &opts, p)
+            }));
         }
         ImportCmd::Budgets {
             file,
@@ -235,48 +238,11 @@ pub fn import(cli: &Cli, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 dry_run: *dry_run,
                 encoding: encoding.clone(),
             };
-            match run_import(file, |p| import::import_budgets(&mut conn, file, &opts, p)) {
-                Ok(o) => print_outcome(&o, "budget lines"),
-                Err(err) => return Ok(failed(&err)),
-            }
+            return Ok(run_import(file, "budget lines", |p| {
+                import::import_budgets(&mut conn, file, &opts, p)
+            }));
         }
-        ImportCmd::List(f) => {
-            let items = import::list_batches(&conn)?;
-            let mut t = Table::new(&[
-                "Batch", "Kind", "File", "Rows", "Total", "Who", "At", "Undone", "SHA-256",
-            ]);
-            for b in &items {
-                let (rows, total, sha) = match f.format {
-                    Format::Table => (
-                        count(b.rows),
-                        b.total.bracketed(),
-                        b.sha256.chars().take(12).collect(),
-                    ),
-                    _ => (b.rows.to_string(), b.total.plain(), b.sha256.clone()),
-                };
-                t.push(vec![
-                    Cell::Num(b.id.to_string()),
-                    b.kind.as_str().into(),
-                    b.file_name.as_str().into(),
-                    Cell::Num(rows),
-                    Cell::Num(total),
-                    b.who.as_str().into(),
-                    b.at.as_str().into(),
-                    b.undone_at.clone().unwrap_or_default().into(),
-                    sha.into(),
-                ]);
-            }
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            match f.format {
-                Format::Table => t.write_text(&mut out)?,
-                Format::Csv => t.write_csv(&mut out)?,
-                Format::Json => {
-                    use std::io::Write;
-                    writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?
-                }
-            }
-        }
+        ImportCmd::List(f) => print_list(&import::list_batches(&conn)?, f.format)?,
         ImportCmd::Undo { batch } => match import::undo_batch(&mut conn, *batch) {
             Ok(b) => println!(
                 "Undid batch {} ({}, {}): removed {} rows, total {}.",
@@ -289,47 +255,5 @@ pub fn import(cli: &Cli, c: &ImportCmd) -> anyhow::Result<ExitCode> {
             Err(err) => return Ok(failed(&err)),
         },
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Runs `outturn gen`.
-pub fn gen_files(cli: &Cli, a: &GenArgs) -> anyhow::Result<ExitCode> {
-    if a.phases == 0 {
-        return Err(UserError("--phases: '0': generate at least one phase".into()).into());
-    }
-    let opts = GenOptions {
-        actuals: a.actuals,
-        phases: a.phases,
-        seed: a.seed,
-    };
-    let summary = synthetic::generate(&a.out, opts)?;
-    let dir = a.out.display();
-    println!(
-        "Wrote {dir}/actuals.csv ({} rows, total {}) and {dir}/budgets.csv ({} rows, total {}).",
-        count(summary.actual_rows),
-        summary.actual_total.full(),
-        count(summary.budget_rows),
-        summary.budget_total.full()
-    );
-    let codes: Vec<&str> = summary.programmes.iter().map(|p| p.code.as_str()).collect();
-    if a.create_programmes {
-        let mut conn = open(cli)?;
-        let tx = store::write_tx(&mut conn)?;
-        let n = synthetic::create_programmes(&tx, &summary.programmes)?;
-        tx.commit()?;
-        println!(
-            "Created {n} programmes in {} ({} already there).",
-            db_path(cli).display(),
-            summary.programmes.len() - n
-        );
-    } else {
-        println!(
-            "The files name programmes {}: create them with --create-programmes (or `outturn programme add`).",
-            codes.join(", ")
-        );
-    }
-    println!(
-        "Then: outturn import budgets {dir}/budgets.csv --create-missing && outturn import actuals {dir}/actuals.csv"
-    );
     Ok(ExitCode::SUCCESS)
 }

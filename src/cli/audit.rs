@@ -1,20 +1,15 @@
-//! The trust commands: `audit` (who changed what, when), `period` (close, reopen, list),
-//! `check` (integrity and domain invariants), `backup` and `restore`, and `actual edit`.
-//! Thin over `store::{audit, locks, check, backup, edit}`.
+//! `outturn audit`: who changed what, and when (newest first), over `store::audit`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
-use rusqlite::Connection;
+use clap::Args;
 use serde::Serialize;
 
-use crate::cli::{
-    Cli, UserError, date_arg, db_path, fy_arg, money_arg, open, period_arg, print_table, write,
-};
-use crate::domain::calendar::uk_date;
-use crate::io::table::{Cell, Format, Table};
-use crate::store::{self, audit, backup, check, edit, locks};
+use super::args::{date_arg, open};
+use super::output::{Cell, Format, Table, print_table};
+use crate::error::UserError;
+use crate::store::audit;
 
 /// `outturn audit`: the options.
 #[derive(Debug, Args)]
@@ -32,34 +27,6 @@ pub struct AuditArgs {
     /// table (aligned), csv or json.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-}
-
-/// `outturn period`: closing and reopening periods.
-#[derive(Debug, Subcommand)]
-pub enum PeriodCmd {
-    /// Close a period: everything dated on or before its end is locked (e.g. `period close 2017-18 P7`).
-    Close {
-        /// The financial year (2017-18).
-        fy: String,
-        /// The period (P7 = October).
-        period: String,
-    },
-    /// Reopen a closed period (and every later one); the reason goes in the audit log.
-    Reopen {
-        /// The financial year (2017-18).
-        fy: String,
-        /// The period (P7).
-        period: String,
-        /// Why it is reopened (required).
-        #[arg(long)]
-        reason: String,
-    },
-    /// List the closed periods.
-    List {
-        /// table (aligned), csv or json.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-    },
 }
 
 /// The entities the audit log names, with the words people may type for them.
@@ -166,8 +133,8 @@ struct EventOut<'a> {
 }
 
 /// `outturn audit`.
-pub fn audit_cmd(cli: &Cli, a: &AuditArgs) -> anyhow::Result<ExitCode> {
-    let conn = open(cli)?;
+pub fn run(db: &Path, a: &AuditArgs) -> anyhow::Result<ExitCode> {
+    let conn = open(db)?;
     let filter = audit::AuditFilter {
         since: a
             .since
@@ -225,164 +192,6 @@ pub fn audit_cmd(cli: &Cli, a: &AuditArgs) -> anyhow::Result<ExitCode> {
             .collect();
         serde_json::to_string_pretty(&out)
     })?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `outturn period ...`.
-pub fn period_cmd(cli: &Cli, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(cli)?;
-    match c {
-        PeriodCmd::Close { fy, period } => {
-            let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
-            write(&mut conn, |tx| locks::close_period(tx, fy, period))?;
-            println!(
-                "Closed {} {}: everything dated on or before {} is locked.",
-                fy.label(),
-                period.label(),
-                uk_date(fy.period_end(period))
-            );
-        }
-        PeriodCmd::Reopen { fy, period, reason } => {
-            let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
-            let n = write(&mut conn, |tx| locks::reopen_period(tx, fy, period, reason))?;
-            let lock = locks::locked_through(&conn)?;
-            println!(
-                "Reopened {} {} ({n} closed period{} removed); {}.",
-                fy.label(),
-                period.label(),
-                if n == 1 { "" } else { "s" },
-                match lock {
-                    Some(d) => format!("still locked through {}", uk_date(d)),
-                    None => "no period is closed now".to_string(),
-                }
-            );
-        }
-        PeriodCmd::List { format } => {
-            let items = locks::list_closed(&conn)?;
-            let mut t = Table::new(&["FY", "Period", "Locked through", "Closed by", "Closed at"]);
-            for p in &items {
-                t.push(vec![
-                    p.fy.label().into(),
-                    p.period.label().into(),
-                    Cell::Num(match format {
-                        Format::Table => uk_date(p.through),
-                        _ => p.through.format("%Y-%m-%d").to_string(),
-                    }),
-                    p.who.as_str().into(),
-                    Cell::Num(p.at.clone()),
-                ]);
-            }
-            print_table(&t, *format, || serde_json::to_string_pretty(&items))?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `outturn check`: one line per finding and exit status 1, or `ok: N checks passed`.
-pub fn check_cmd(cli: &Cli) -> anyhow::Result<ExitCode> {
-    let conn = open(cli)?;
-    let report = check::run(&conn)?;
-    if report.is_clean() {
-        println!("ok: {} checks passed", report.checks);
-        return Ok(ExitCode::SUCCESS);
-    }
-    for f in &report.findings {
-        println!("{f}");
-    }
-    eprintln!(
-        "outturn: check found {} problem{}",
-        report.findings.len(),
-        if report.findings.len() == 1 { "" } else { "s" }
-    );
-    Ok(ExitCode::from(1))
-}
-
-/// `outturn backup FILE [--force]`.
-pub fn backup_cmd(cli: &Cli, file: &Path, force: bool) -> anyhow::Result<ExitCode> {
-    let conn = open(cli)?;
-    backup::backup(&conn, file, force)?;
-    let events: i64 = conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?;
-    println!(
-        "Backed up {} to {} ({events} audit events).",
-        db_path(cli).display(),
-        file.display()
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `outturn restore FILE [--force]`.
-pub fn restore_cmd(cli: &Cli, file: &Path, force: bool) -> anyhow::Result<ExitCode> {
-    let target: PathBuf = db_path(cli);
-    let s = backup::restore(file, &target, force)?;
-    // Bring it to this Outturn's schema and WAL mode now, so the first user is not the one to.
-    let conn: Connection = store::open_existing(&target)?;
-    drop(conn);
-    println!(
-        "Restored {} from {} (schema version {}, {} audit events, checked).",
-        target.display(),
-        file.display(),
-        s.schema_version,
-        s.audit_events
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `outturn actual edit ID ...`: the options.
-#[derive(Debug, Args)]
-pub struct ActualEditArgs {
-    /// The actual's id (from `actual list`).
-    pub id: i64,
-    /// A new amount; negative for credits: -£12.50 or (12.50).
-    #[arg(long, allow_hyphen_values = true)]
-    pub amount: Option<String>,
-    /// A new date (26/08/2022 or 2022-08-26).
-    #[arg(long)]
-    pub date: Option<String>,
-    /// A new supplier.
-    #[arg(long)]
-    pub supplier: Option<String>,
-    /// A new description.
-    #[arg(long)]
-    pub description: Option<String>,
-    /// A new ledger reference.
-    #[arg(long)]
-    pub reference: Option<String>,
-    /// Refuse the edit if the actual is no longer at this version (from `actual list --format json`):
-    /// someone else changed it since you read it.
-    #[arg(long)]
-    pub expected_version: Option<i64>,
-}
-
-/// `outturn actual edit`.
-pub fn actual_edit_cmd(cli: &Cli, a: &ActualEditArgs) -> anyhow::Result<ExitCode> {
-    let mut conn = open(cli)?;
-    let e = edit::ActualEdit {
-        amount: a
-            .amount
-            .as_deref()
-            .map(|s| money_arg("--amount", s))
-            .transpose()?,
-        date: a
-            .date
-            .as_deref()
-            .map(|s| date_arg("--date", s))
-            .transpose()?,
-        supplier: a.supplier.clone(),
-        description: a.description.clone(),
-        reference: a.reference.clone(),
-    };
-    let after = write(&mut conn, |tx| {
-        edit::edit_actual(tx, a.id, a.expected_version, &e)
-    })?;
-    println!(
-        "Actual {}: {} on {} ({} {}), version {}.",
-        after.id,
-        after.amount.full(),
-        uk_date(after.date),
-        after.fy.label(),
-        after.period.label(),
-        after.version
-    );
     Ok(ExitCode::SUCCESS)
 }
 

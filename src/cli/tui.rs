@@ -1,14 +1,14 @@
 //! Opening the TUI from the command line: `outturn` (no subcommand) on the database, and
 //! `outturn demo` on a fresh demo database in a temporary folder (never over a real one).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::NaiveDate;
 
-use crate::cli::{Cli, UserError, db_path};
 use crate::domain::calendar::parse_date;
+use crate::error::UserError;
 use crate::store;
 
 /// "Today" for the TUI: `OUTTURN_TODAY` (ISO or UK date) when set, to see the dashboard as of a
@@ -26,9 +26,8 @@ fn here() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
 }
 
-/// `outturn`: the TUI on the database from --db / OUTTURN_DB / the default location.
-pub fn open(cli: &Cli) -> anyhow::Result<ExitCode> {
-    let path = db_path(cli);
+/// `outturn`: the TUI on the database at `path` (from --db / OUTTURN_DB / the default location).
+pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
     if !path.exists() {
         return Err(UserError(format!(
             "no database at {}: create one with `outturn init` (or `outturn init --demo` for the demo \
@@ -37,8 +36,7 @@ pub fn open(cli: &Cli) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let conn =
-        store::open_existing(&path).with_context(|| format!("opening {}", path.display()))?;
+    let conn = store::open_existing(path).with_context(|| format!("opening {}", path.display()))?;
     crate::tui::run(conn, today()?, here())?;
     Ok(ExitCode::SUCCESS)
 }

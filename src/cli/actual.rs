@@ -1,0 +1,223 @@
+//! `outturn actual add|list|delete|edit`: payments and invoice lines.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use super::args::{
+    date_arg, money_arg, open, opt_date_arg, opt_fy_arg, opt_programme, period_arg, phase_arg,
+    rename, write,
+};
+use super::output::{
+    Cell, Format, FormatArg, Listing, date_cell, money_cell, opt_text, print_list,
+};
+use crate::domain::calendar::uk_date;
+use crate::domain::model::Actual;
+use crate::store::{Db as Connection, edit, entities as e};
+
+#[derive(Debug, Subcommand)]
+pub enum ActualCmd {
+    /// Add an actual.
+    Add {
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        programme: Option<String>,
+        #[arg(long)]
+        phase: String,
+        #[arg(long)]
+        contract: Option<String>,
+        #[arg(long, default_value = "")]
+        supplier: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long, default_value = "")]
+        reference: String,
+        /// Negative for credits: -£12.50 or (12.50).
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+    },
+    /// List actuals.
+    List {
+        #[arg(long)]
+        programme: Option<String>,
+        #[arg(long)]
+        phase: Option<String>,
+        #[arg(long)]
+        fy: Option<String>,
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        supplier: Option<String>,
+        /// At most this many rows.
+        #[arg(long, default_value_t = 1000)]
+        limit: u64,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+    /// Delete an actual.
+    Delete { id: i64 },
+    /// Change an actual's amount, date, supplier, description or reference.
+    Edit(ActualEditArgs),
+}
+
+/// `outturn actual edit ID ...`: the options.
+#[derive(Debug, Args)]
+pub struct ActualEditArgs {
+    /// The actual's id (from `actual list`).
+    pub id: i64,
+    /// A new amount; negative for credits: -£12.50 or (12.50).
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: Option<String>,
+    /// A new date (26/08/2022 or 2022-08-26).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// A new supplier.
+    #[arg(long)]
+    pub supplier: Option<String>,
+    /// A new description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// A new ledger reference.
+    #[arg(long)]
+    pub reference: Option<String>,
+    /// Refuse the edit if the actual is no longer at this version (from `actual list --format json`):
+    /// someone else changed it since you read it.
+    #[arg(long)]
+    pub expected_version: Option<i64>,
+}
+
+impl Listing for Actual {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "Id",
+            "Date",
+            "FY",
+            "Period",
+            "Programme",
+            "Phase",
+            "Contract",
+            "Supplier",
+            "Description",
+            "Reference",
+            "Amount",
+        ]
+    }
+
+    fn cells(&self, format: Format) -> Vec<Cell> {
+        vec![
+            Cell::Num(self.id.to_string()),
+            date_cell(self.date, format),
+            self.fy.label().into(),
+            self.period.label().into(),
+            self.programme_code.as_str().into(),
+            self.phase_code.as_str().into(),
+            opt_text(&self.contract_reference),
+            self.supplier.as_str().into(),
+            self.description.as_str().into(),
+            self.reference.as_str().into(),
+            money_cell(self.amount, format),
+        ]
+    }
+}
+
+/// Runs `outturn actual …` on the database at `db`.
+pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
+    match c {
+        ActualCmd::Add {
+            date,
+            programme,
+            phase,
+            contract,
+            supplier,
+            description,
+            reference,
+            amount,
+        } => {
+            let a = e::NewActual {
+                phase_id: phase_arg(&conn, programme.as_deref(), phase, "--phase")?,
+                contract_id: contract
+                    .as_deref()
+                    .map(|r| {
+                        e::contract_ref(&conn, r)
+                            .map(|c| c.0)
+                            .map_err(|e| rename(e, "--contract"))
+                    })
+                    .transpose()?,
+                date: date_arg("--date", date)?,
+                supplier: supplier.clone(),
+                description: description.clone(),
+                reference: reference.clone(),
+                amount: money_arg("--amount", amount)?,
+            };
+            let id = write(&mut conn, |tx| e::add_actual(tx, &a))?;
+            println!(
+                "Added actual {id}: {} on {}.",
+                a.amount.full(),
+                uk_date(a.date)
+            );
+        }
+        ActualCmd::List {
+            programme,
+            phase,
+            fy,
+            period,
+            supplier,
+            limit,
+            format,
+        } => {
+            let filter = e::ActualFilter {
+                programme_id: opt_programme(&conn, programme)?,
+                phase_id: phase
+                    .as_deref()
+                    .map(|p| phase_arg(&conn, programme.as_deref(), p, "--phase"))
+                    .transpose()?,
+                fy: opt_fy_arg("--fy", fy)?,
+                period: period
+                    .as_deref()
+                    .map(|s| period_arg("--period", s))
+                    .transpose()?,
+                supplier: supplier.clone(),
+                text: None,
+            };
+            let items = e::list_actuals(&conn, &filter, 0, *limit)?;
+            print_list(&items, format.format)?;
+        }
+        ActualCmd::Delete { id } => {
+            write(&mut conn, |tx| e::delete_actual(tx, *id, None))?;
+            println!("Deleted actual {id}.");
+        }
+        ActualCmd::Edit(a) => edit_actual(&mut conn, a)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `outturn actual edit`.
+fn edit_actual(conn: &mut Connection, a: &ActualEditArgs) -> anyhow::Result<()> {
+    let e = edit::ActualEdit {
+        amount: a
+            .amount
+            .as_deref()
+            .map(|s| money_arg("--amount", s))
+            .transpose()?,
+        date: opt_date_arg("--date", &a.date)?,
+        supplier: a.supplier.clone(),
+        description: a.description.clone(),
+        reference: a.reference.clone(),
+    };
+    let after = write(conn, |tx| {
+        edit::edit_actual(tx, a.id, a.expected_version, &e)
+    })?;
+    println!(
+        "Actual {}: {} on {} ({} {}), version {}.",
+        after.id,
+        after.amount.full(),
+        uk_date(after.date),
+        after.fy.label(),
+        after.period.label(),
+        after.version
+    );
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! `outturn allocation add|list|profile`: capital budget lines.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::args::{
+    ProgrammeYearList, field, fy_arg, fy_range, money_arg, open, opt_decision, opt_fy_arg,
+    phase_arg, profile_arg, rename, write,
+};
+use super::output::{Cell, Format, Listing, money_cell, money_text, opt_text, yes_no};
+use crate::domain::model::{Allocation, AllocationStatus};
+use crate::store::entities as e;
+
+#[derive(Debug, Subcommand)]
+pub enum AllocationCmd {
+    /// Add an allocation for one FY (--fy) or a range (--fy .. --to-fy).
+    Add {
+        #[arg(long)]
+        programme: Option<String>,
+        #[arg(long)]
+        phase: String,
+        /// The (first) financial year, 2017-18.
+        #[arg(long)]
+        fy: String,
+        /// The last financial year of a range.
+        #[arg(long)]
+        to_fy: Option<String>,
+        /// £3.0m, 1,378,513.09, ...
+        #[arg(long)]
+        amount: String,
+        /// approved, projected or withdrawn.
+        #[arg(long, default_value = "approved")]
+        status: String,
+        /// The decision reference it rests on.
+        #[arg(long)]
+        decision: Option<String>,
+        /// Per-FY split: "2018-19=£6m,2019-20=£5m" (default: even split, marked assumed).
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// List allocations.
+    List(ProgrammeYearList),
+    /// Set an allocation's per-FY profile (replaces an assumed even split).
+    Profile {
+        /// The allocation id (from `allocation list`).
+        id: i64,
+        /// "2018-19=£6m,2019-20=£5m"
+        #[arg(long)]
+        profile: String,
+    },
+}
+
+impl Listing for Allocation {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "Id",
+            "Programme",
+            "Phase",
+            "Years",
+            "Amount",
+            "Status",
+            "Profile",
+            "Assumed",
+            "Decision",
+        ]
+    }
+
+    fn cells(&self, format: Format) -> Vec<Cell> {
+        let profile = self
+            .profile
+            .iter()
+            .map(|l| format!("{} {}", l.fy.label(), money_text(l.amount, format)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        vec![
+            Cell::Num(self.id.to_string()),
+            self.programme_code.as_str().into(),
+            self.phase_code.as_str().into(),
+            fy_range(self.first_fy, self.last_fy).into(),
+            money_cell(self.amount, format),
+            self.status.as_str().into(),
+            profile.into(),
+            yes_no(self.profile_assumed),
+            opt_text(&self.decision_reference),
+        ]
+    }
+}
+
+/// Runs `outturn allocation …` on the database at `db`.
+pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
+    match c {
+        AllocationCmd::Add {
+            programme,
+            phase,
+            fy,
+            to_fy,
+            amount,
+            status,
+            decision,
+            profile,
+            note,
+        } => {
+            let first = fy_arg("--fy", fy)?;
+            let a = e::NewAllocation {
+                phase_id: phase_arg(&conn, programme.as_deref(), phase, "--phase")?,
+                first_fy: first,
+                last_fy: opt_fy_arg("--to-fy", to_fy)?.unwrap_or(first),
+                amount: money_arg("--amount", amount)?,
+                status: field("--status", AllocationStatus::parse(status))?,
+                decision_id: opt_decision(&conn, decision)?,
+                profile: profile.as_deref().map(profile_arg).transpose()?,
+                note: note.clone(),
+            };
+            let id = write(&mut conn, |tx| e::add_allocation(tx, &a))?;
+            let added = e::get_allocation(&conn, id)?;
+            println!(
+                "Added allocation {id}: {} for {}/{} {}{}.",
+                added.amount.full(),
+                added.programme_code,
+                added.phase_code,
+                fy_range(added.first_fy, added.last_fy),
+                if added.profile_assumed {
+                    " (profile assumed: even split)"
+                } else {
+                    ""
+                }
+            );
+        }
+        AllocationCmd::List(l) => l.print(&conn, e::list_allocations)?,
+        AllocationCmd::Profile { id, profile } => {
+            let p = profile_arg(profile)?;
+            let before = e::get_allocation(&conn, *id).map_err(|e| rename(e, "id"))?;
+            write(&mut conn, |tx| {
+                e::set_allocation_profile(tx, *id, before.version, &p)
+            })?;
+            println!("Allocation {id} reprofiled.");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,174 @@
+//! The shared option parsers of the command line: every value a person types is read by the domain
+//! parsers, and a bad one is a one-line error naming the option and the value (exit status 2).
+//! Also the lookups that turn a typed code or reference into a record id, and opening the database
+//! a command works on. A leaf of `cli`: it imports no other command module.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use clap::Args;
+
+use crate::domain::calendar::parse_date;
+use crate::domain::{FinancialYear, Money, Period};
+use crate::error::UserError;
+use crate::store::{self, Db as Connection, StoreError, entities as e};
+
+use super::output::{FormatArg, Listing, print_list};
+
+/// Wraps a parse error with the option it came from.
+pub fn field<T, E: std::fmt::Display>(name: &str, r: Result<T, E>) -> anyhow::Result<T> {
+    r.map_err(|e| UserError(format!("{name}: {e}")).into())
+}
+
+/// Reads a money option.
+pub fn money_arg(name: &str, s: &str) -> anyhow::Result<Money> {
+    field(name, Money::parse(s))
+}
+
+/// Reads a financial year option.
+pub fn fy_arg(name: &str, s: &str) -> anyhow::Result<FinancialYear> {
+    field(name, FinancialYear::parse(s))
+}
+
+/// Reads a date option.
+pub fn date_arg(name: &str, s: &str) -> anyhow::Result<NaiveDate> {
+    field(name, parse_date(s))
+}
+
+/// Reads a period option.
+pub fn period_arg(name: &str, s: &str) -> anyhow::Result<Period> {
+    field(name, Period::parse(s))
+}
+
+/// Reads an optional financial year option.
+pub fn opt_fy_arg(name: &str, s: &Option<String>) -> anyhow::Result<Option<FinancialYear>> {
+    s.as_deref().map(|s| fy_arg(name, s)).transpose()
+}
+
+/// Reads an optional date option.
+pub fn opt_date_arg(name: &str, s: &Option<String>) -> anyhow::Result<Option<NaiveDate>> {
+    s.as_deref().map(|s| date_arg(name, s)).transpose()
+}
+
+/// Reads "2018-19=£6m,2019-20=£5m".
+pub fn profile_arg(s: &str) -> anyhow::Result<Vec<(FinancialYear, Money)>> {
+    s.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|part| {
+            let (y, m) = part.split_once('=').ok_or_else(|| {
+                UserError(format!(
+                    "--profile: '{part}' should be YEAR=AMOUNT, e.g. 2018-19=£6m"
+                ))
+            })?;
+            Ok((fy_arg("--profile", y)?, money_arg("--profile", m)?))
+        })
+        .collect()
+}
+
+/// Reads a number of months: 36, 36m or 36 months (1 to 600).
+pub fn months_arg(name: &str, s: &str) -> anyhow::Result<u32> {
+    let t = s
+        .trim()
+        .trim_end_matches("months")
+        .trim_end_matches('m')
+        .trim();
+    match t.parse::<u32>() {
+        Ok(n) if (1..=600).contains(&n) => Ok(n),
+        _ => Err(UserError(format!(
+            "{name}: '{s}' is not a number of months (1 to 600)"
+        ))
+        .into()),
+    }
+}
+
+/// "2017-18", or "2017-18 to 2019-20" for a range of years.
+pub fn fy_range(a: FinancialYear, b: FinancialYear) -> String {
+    if a == b {
+        a.label()
+    } else {
+        format!("{} to {}", a.label(), b.label())
+    }
+}
+
+/// Opens the existing database at `db`.
+pub fn open(db: &Path) -> anyhow::Result<Connection> {
+    Ok(store::open_existing(db)?)
+}
+
+/// Runs one write in a transaction: all of it or none of it.
+pub fn write<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Connection) -> store::Result<T>,
+) -> anyhow::Result<T> {
+    let tx = store::write_tx(conn)?;
+    let out = f(&tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// The programme id of an optional `--programme` code.
+pub fn opt_programme(conn: &Connection, p: &Option<String>) -> anyhow::Result<Option<i64>> {
+    Ok(p.as_deref().map(|c| e::programme_id(conn, c)).transpose()?)
+}
+
+/// The decision id of an optional `--decision` reference.
+pub fn opt_decision(conn: &Connection, d: &Option<String>) -> anyhow::Result<Option<i64>> {
+    Ok(d.as_deref()
+        .map(|r| e::decision_id(conn, r).map_err(|e| rename(e, "--decision")))
+        .transpose()?)
+}
+
+/// A store error about a value, renamed to the option the user typed it in.
+pub fn rename(err: StoreError, to: &str) -> StoreError {
+    match err {
+        StoreError::NotFound {
+            what, value, hint, ..
+        } => StoreError::NotFound {
+            field: to.to_string(),
+            what,
+            value,
+            hint,
+        },
+        StoreError::Invalid { message, .. } => StoreError::Invalid {
+            field: to.to_string(),
+            message,
+        },
+        other => other,
+    }
+}
+
+/// The phase id of a phase option (`opt`), within `programme` when given.
+pub fn phase_arg(
+    conn: &Connection,
+    programme: Option<&str>,
+    phase: &str,
+    opt: &str,
+) -> anyhow::Result<i64> {
+    Ok(e::phase_ref(conn, programme, phase)
+        .map_err(|e| rename(e, opt))?
+        .id)
+}
+
+/// `--programme`, `--fy` and `--format` of a list that can be narrowed to a programme and a year.
+#[derive(Debug, Args)]
+pub struct ProgrammeYearList {
+    #[arg(long)]
+    pub programme: Option<String>,
+    #[arg(long)]
+    pub fy: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+impl ProgrammeYearList {
+    /// Prints what `list` gives for the programme and year asked for (all when not given).
+    pub fn print<T: Listing>(
+        &self,
+        conn: &Connection,
+        list: impl FnOnce(&Connection, Option<i64>, Option<FinancialYear>) -> store::Result<Vec<T>>,
+    ) -> anyhow::Result<()> {
+        let fy = opt_fy_arg("--fy", &self.fy)?;
+        let items = list(conn, opt_programme(conn, &self.programme)?, fy)?;
+        print_list(&items, self.format.format)
+    }
+}

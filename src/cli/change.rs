@@ -1,0 +1,183 @@
+//! `outturn change add|list|approve|reject`: budget changes (reprofile, virement, addition,
+//! reduction).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::args::{
+    ProgrammeYearList, date_arg, field, money_arg, open, opt_decision, opt_fy_arg, phase_arg, write,
+};
+use super::output::{Cell, Format, Listing, date_cell, money_cell, opt_text};
+use crate::domain::FinancialYear;
+use crate::domain::model::{BudgetChange, BudgetSide, ChangeKind, ChangeStatus};
+use crate::store::entities as e;
+
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
+pub enum ChangeCmd {
+    /// Propose or record a budget change.
+    Add {
+        /// reprofile, virement, addition or reduction.
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        programme: Option<String>,
+        /// The phase (reprofile, addition, reduction).
+        #[arg(long)]
+        phase: Option<String>,
+        /// The phase money leaves (virement).
+        #[arg(long)]
+        from_phase: Option<String>,
+        /// The phase money goes to (virement).
+        #[arg(long)]
+        to_phase: Option<String>,
+        /// The year (virement, addition, reduction).
+        #[arg(long)]
+        fy: Option<String>,
+        /// The year money leaves (reprofile).
+        #[arg(long)]
+        from_fy: Option<String>,
+        /// The year money goes to (reprofile).
+        #[arg(long)]
+        to_fy: Option<String>,
+        /// Effective date (default today).
+        #[arg(long)]
+        effective: Option<String>,
+        /// proposed, approved or rejected.
+        #[arg(long, default_value = "proposed")]
+        status: String,
+        #[arg(long)]
+        decision: Option<String>,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// List budget changes.
+    List(ProgrammeYearList),
+    /// Approve a proposed change.
+    Approve {
+        id: i64,
+        #[arg(long)]
+        decision: Option<String>,
+    },
+    /// Reject a proposed change.
+    Reject {
+        id: i64,
+        #[arg(long)]
+        decision: Option<String>,
+    },
+}
+
+/// One side of a change: "WOL/P1 2017-18", or empty.
+fn side(s: &Option<BudgetSide>) -> String {
+    s.as_ref()
+        .map(|s| format!("{}/{} {}", s.programme_code, s.phase_code, s.fy.label()))
+        .unwrap_or_default()
+}
+
+impl Listing for BudgetChange {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "Id",
+            "Kind",
+            "Amount",
+            "From",
+            "To",
+            "Effective",
+            "Status",
+            "Decision",
+            "Reason",
+        ]
+    }
+
+    fn cells(&self, format: Format) -> Vec<Cell> {
+        vec![
+            Cell::Num(self.id.to_string()),
+            self.kind.as_str().into(),
+            money_cell(self.amount, format),
+            side(&self.from).into(),
+            side(&self.to).into(),
+            date_cell(self.effective, format),
+            self.status.as_str().into(),
+            opt_text(&self.decision_reference),
+            self.reason.as_str().into(),
+        ]
+    }
+}
+
+/// Runs `outturn change …` on the database at `db`.
+pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
+    match c {
+        ChangeCmd::Add {
+            kind,
+            amount,
+            programme,
+            phase,
+            from_phase,
+            to_phase,
+            fy,
+            from_fy,
+            to_fy,
+            effective,
+            status,
+            decision,
+            reason,
+        } => {
+            let kind = field("--kind", ChangeKind::parse(kind))?;
+            let prog = programme.as_deref();
+            let ph = |o: &Option<String>, name: &str| -> anyhow::Result<Option<i64>> {
+                o.as_deref()
+                    .map(|p| phase_arg(&conn, prog, p, name))
+                    .transpose()
+            };
+            let phase_id = ph(phase, "--phase")?;
+            let from_phase = ph(from_phase, "--from-phase")?.or(phase_id);
+            let to_phase = ph(to_phase, "--to-phase")?.or(phase_id);
+            let year = opt_fy_arg("--fy", fy)?;
+            let from_year = opt_fy_arg("--from-fy", from_fy)?.or(year);
+            let to_year = opt_fy_arg("--to-fy", to_fy)?.or(year);
+            let pair = |p: Option<i64>, y: Option<FinancialYear>| p.zip(y);
+            let (from, to) = match kind {
+                ChangeKind::Addition => (None, pair(to_phase, to_year)),
+                ChangeKind::Reduction => (pair(from_phase, from_year), None),
+                _ => (pair(from_phase, from_year), pair(to_phase, to_year)),
+            };
+            let ch = e::NewChange {
+                kind,
+                amount: money_arg("--amount", amount)?,
+                from,
+                to,
+                effective: match effective {
+                    Some(s) => date_arg("--effective", s)?,
+                    None => chrono::Local::now().date_naive(),
+                },
+                status: field("--status", ChangeStatus::parse(status))?,
+                decision_id: opt_decision(&conn, decision)?,
+                reason: reason.clone(),
+            };
+            let id = write(&mut conn, |tx| e::add_change(tx, &ch))?;
+            println!(
+                "Added {} {id} ({}, {}).",
+                ch.kind,
+                ch.amount.full(),
+                ch.status
+            );
+        }
+        ChangeCmd::List(l) => l.print(&conn, e::list_changes)?,
+        ChangeCmd::Approve { id, decision } | ChangeCmd::Reject { id, decision } => {
+            let status = if matches!(c, ChangeCmd::Approve { .. }) {
+                ChangeStatus::Approved
+            } else {
+                ChangeStatus::Rejected
+            };
+            let d = opt_decision(&conn, decision)?;
+            write(&mut conn, |tx| e::decide_change(tx, *id, None, status, d))?;
+            println!("Change {id} {status}.");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,60 @@
+//! `outturn config set|get|list`: settings kept in the database (the RAG thresholds the report
+//! uses), over `store::settings`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::args::open;
+use super::output::{Cell, Table};
+use crate::store::{self, settings};
+
+/// `outturn config`: settings kept in the database.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Set a setting: rag.red_overspend_pct or rag.amber_underspend_pct (percent, 0 to 100).
+    Set {
+        /// rag.red_overspend_pct or rag.amber_underspend_pct.
+        key: String,
+        /// A percentage from 0 to 100, e.g. 5 or 7.5.
+        value: String,
+    },
+    /// Print one setting's value.
+    Get {
+        /// rag.red_overspend_pct or rag.amber_underspend_pct.
+        key: String,
+    },
+    /// List every setting with its value and meaning.
+    List,
+}
+
+/// `outturn config`.
+pub fn run(db: &Path, c: &ConfigCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
+    match c {
+        ConfigCmd::Set { key, value } => {
+            let tx = store::write_tx(&mut conn)?;
+            let stored = settings::set(&tx, key, value)?;
+            tx.commit()?;
+            println!("{} = {stored}", key.trim());
+        }
+        ConfigCmd::Get { key } => {
+            let s = settings::get(&conn, key)?;
+            println!("{}", s.value);
+        }
+        ConfigCmd::List => {
+            let mut t = Table::new(&["Key", "Value", "Set", "Meaning"]);
+            for s in settings::list(&conn)? {
+                t.push(vec![
+                    s.key.into(),
+                    Cell::Num(s.value),
+                    if s.is_default { "default" } else { "set" }.into(),
+                    s.description.into(),
+                ]);
+            }
+            t.write_text(&mut std::io::stdout().lock())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

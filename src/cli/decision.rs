@@ -1,0 +1,112 @@
+//! `outturn decision add|list`: the approvals that figures rest on.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::args::{date_arg, open, opt_programme, write};
+use super::output::{Cell, Format, FormatArg, Listing, date_cell, opt_text, print_list, yes_no};
+use crate::domain::model::Decision;
+use crate::store::entities as e;
+
+#[derive(Debug, Subcommand)]
+pub enum DecisionCmd {
+    /// Record a decision.
+    Add {
+        /// A unique reference (e.g. WOL-COU-2017-11-08-6).
+        #[arg(long)]
+        reference: String,
+        /// Council, Cabinet, a committee, or an officer under delegation.
+        #[arg(long)]
+        body: String,
+        /// Meeting or decision date (26/08/2022 or 2022-08-26).
+        #[arg(long)]
+        date: String,
+        /// The programme it concerns.
+        #[arg(long)]
+        programme: Option<String>,
+        /// Item or minute reference.
+        #[arg(long)]
+        item: Option<String>,
+        /// A key decision.
+        #[arg(long)]
+        key: bool,
+        /// Subject to call-in.
+        #[arg(long)]
+        call_in: bool,
+        #[arg(long, default_value = "approved")]
+        outcome: String,
+        /// Link or document reference.
+        #[arg(long)]
+        link: Option<String>,
+        #[arg(long, default_value = "")]
+        summary: String,
+    },
+    /// List decisions.
+    List(FormatArg),
+}
+
+impl Listing for Decision {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "Reference",
+            "Date",
+            "Body",
+            "Item",
+            "Key",
+            "Call-in",
+            "Outcome",
+            "Summary",
+        ]
+    }
+
+    fn cells(&self, format: Format) -> Vec<Cell> {
+        vec![
+            self.reference.as_str().into(),
+            date_cell(self.date, format),
+            self.body.as_str().into(),
+            opt_text(&self.item),
+            yes_no(self.key_decision),
+            yes_no(self.call_in),
+            self.outcome.as_str().into(),
+            self.summary.as_str().into(),
+        ]
+    }
+}
+
+/// Runs `outturn decision …` on the database at `db`.
+pub fn run(db: &Path, c: &DecisionCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
+    match c {
+        DecisionCmd::Add {
+            reference,
+            body,
+            date,
+            programme,
+            item,
+            key,
+            call_in,
+            outcome,
+            link,
+            summary,
+        } => {
+            let d = e::NewDecision {
+                reference: reference.clone(),
+                programme_id: opt_programme(&conn, programme)?,
+                body: body.clone(),
+                date: date_arg("--date", date)?,
+                item: item.clone(),
+                key_decision: *key,
+                call_in: *call_in,
+                outcome: outcome.clone(),
+                link: link.clone(),
+                summary: summary.clone(),
+            };
+            let id = write(&mut conn, |tx| e::add_decision(tx, &d))?;
+            println!("Added decision {} (id {id}).", d.reference.trim());
+        }
+        DecisionCmd::List(f) => print_list(&e::list_decisions(&conn)?, f.format)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

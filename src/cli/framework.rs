@@ -1,0 +1,67 @@
+//! `outturn framework add|list`: procurement frameworks.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::args::{open, opt_date_arg, write};
+use super::output::{Cell, Format, FormatArg, Listing, opt_date_cell, print_list};
+use crate::domain::model::Framework;
+use crate::store::entities as e;
+
+#[derive(Debug, Subcommand)]
+pub enum FrameworkCmd {
+    /// Add a framework.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        reference: String,
+        #[arg(long)]
+        planned_end: Option<String>,
+        #[arg(long)]
+        actual_end: Option<String>,
+    },
+    /// List frameworks.
+    List(FormatArg),
+}
+
+impl Listing for Framework {
+    fn headers() -> &'static [&'static str] {
+        &["Name", "Reference", "Planned end", "Actual end"]
+    }
+
+    fn cells(&self, format: Format) -> Vec<Cell> {
+        vec![
+            self.name.as_str().into(),
+            self.reference.as_str().into(),
+            opt_date_cell(self.planned_end, format),
+            opt_date_cell(self.actual_end, format),
+        ]
+    }
+}
+
+/// Runs `outturn framework …` on the database at `db`.
+pub fn run(db: &Path, c: &FrameworkCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
+    match c {
+        FrameworkCmd::Add {
+            name,
+            reference,
+            planned_end,
+            actual_end,
+        } => {
+            let f = e::NewFramework {
+                name: name.clone(),
+                reference: reference.clone(),
+                planned_end: opt_date_arg("--planned-end", planned_end)?,
+                actual_end: opt_date_arg("--actual-end", actual_end)?,
+            };
+            let id = write(&mut conn, |tx| e::add_framework(tx, &f))?;
+            println!("Added framework {} (id {id}).", f.name.trim());
+        }
+        FrameworkCmd::List(f) => print_list(&e::list_frameworks(&conn)?, f.format)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,76 @@
+//! `outturn gen`: synthetic actuals.csv and budgets.csv for trying the import or benchmarking it,
+//! over `io::synthetic`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::args::open;
+use super::output::count;
+use crate::error::UserError;
+use crate::io::synthetic::{self, GenOptions};
+use crate::store;
+
+/// `outturn gen`: synthetic extracts for trying the import or benchmarking it.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Number of actual lines to write to DIR/actuals.csv.
+    #[arg(long)]
+    pub actuals: u64,
+    /// Number of phases (20 a programme, programmes GEN01, GEN02, ...).
+    #[arg(long)]
+    pub phases: u32,
+    /// The folder to write actuals.csv and budgets.csv into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Seed: the same seed writes the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also create the programmes the files name in the database (--db), so that
+    /// `import budgets --create-missing` can create their phases.
+    #[arg(long)]
+    pub create_programmes: bool,
+}
+
+/// Runs `outturn gen`.
+pub fn run(db: &Path, a: &GenArgs) -> anyhow::Result<ExitCode> {
+    if a.phases == 0 {
+        return Err(UserError("--phases: '0': generate at least one phase".into()).into());
+    }
+    let opts = GenOptions {
+        actuals: a.actuals,
+        phases: a.phases,
+        seed: a.seed,
+    };
+    let summary = synthetic::generate(&a.out, opts)?;
+    let dir = a.out.display();
+    println!(
+        "Wrote {dir}/actuals.csv ({} rows, total {}) and {dir}/budgets.csv ({} rows, total {}).",
+        count(summary.actual_rows),
+        summary.actual_total.full(),
+        count(summary.budget_rows),
+        summary.budget_total.full()
+    );
+    let codes: Vec<&str> = summary.programmes.iter().map(|p| p.code.as_str()).collect();
+    if a.create_programmes {
+        let mut conn = open(db)?;
+        let tx = store::write_tx(&mut conn)?;
+        let n = synthetic::create_programmes(&tx, &summary.programmes)?;
+        tx.commit()?;
+        println!(
+            "Created {n} programmes in {} ({} already there).",
+            db.display(),
+            summary.programmes.len() - n
+        );
+    } else {
+        println!(
+            "The files name programmes {}: create them with --create-programmes (or `outturn programme add`).",
+            codes.join(", ")
+        );
+    }
+    println!(
+        "Then: outturn import budgets {dir}/budgets.csv --create-missing && outturn import actuals {dir}/actuals.csv"
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,176 @@
+//! The command line: thin subcommands over domain + store + io. Every value a person types is read
+//! by the domain parsers; a bad value is a one-line error naming the option and the value, exit
+//! status 2, with nothing changed (each command is one transaction).
+//!
+//! This module holds the parser ([`Cli`], [`Command`]) and the dispatch; each command family is a
+//! child module holding its clap type and its handler. Handlers are given the database path and
+//! their parsed options, never [`Cli`]: no child imports this module.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::UserError;
+use crate::store::{self, StoreError};
+
+pub mod actual;
+pub mod allocation;
+pub mod args;
+pub mod audit;
+pub mod backup;
+pub mod change;
+pub mod check;
+pub mod config;
+pub mod contract;
+pub mod decision;
+pub mod forecast;
+pub mod framework;
+pub mod generate;
+pub mod import;
+pub mod init;
+pub mod output;
+pub mod period;
+pub mod phase;
+pub mod programme;
+pub mod report;
+pub mod summary;
+pub mod tui;
+
+/// Outturn: capital programme monitoring for UK councils, from decision to contract to payment.
+#[derive(Debug, Parser)]
+#[command(name = "outturn", version, about, long_about = None)]
+pub struct Cli {
+    /// The database file (default: your data directory, e.g. ~/.local/share/outturn/outturn.db).
+    #[arg(long, global = true, env = "OUTTURN_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database; --demo loads the demo programmes from the seed documents.
+    Init {
+        /// Load the demo programmes (Wolverhampton and Wirral).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Programmes: add, list.
+    #[command(subcommand)]
+    Programme(programme::ProgrammeCmd),
+    /// Phases (schemes within a programme): add, list.
+    #[command(subcommand)]
+    Phase(phase::PhaseCmd),
+    /// Decisions (the approvals figures rest on): add, list.
+    #[command(subcommand)]
+    Decision(decision::DecisionCmd),
+    /// Allocations (capital budget lines): add, list, profile.
+    #[command(subcommand)]
+    Allocation(allocation::AllocationCmd),
+    /// Budget changes (reprofile, virement, addition, reduction): add, list, approve, reject.
+    #[command(subcommand)]
+    Change(change::ChangeCmd),
+    /// Procurement frameworks: add, list.
+    #[command(subcommand)]
+    Framework(framework::FrameworkCmd),
+    /// Contracts: add, list, exercise an extension, vary the value.
+    #[command(subcommand)]
+    Contract(contract::ContractCmd),
+    /// Actuals (payments and invoice lines): add, list, delete.
+    #[command(subcommand)]
+    Actual(actual::ActualCmd),
+    /// Forecast outturns: add, list.
+    #[command(subcommand)]
+    Forecast(forecast::ForecastCmd),
+    /// The audit log: who changed what, and when (newest first).
+    Audit(audit::AuditArgs),
+    /// Closed periods: close, reopen (with a reason), list.
+    #[command(subcommand)]
+    Period(period::PeriodCmd),
+    /// Check the database: SQLite integrity, foreign keys, the budget rules, the audit chain.
+    Check,
+    /// Back the database up to FILE (safe while it is in use); the file is readable by you only.
+    Backup {
+        /// The backup file to write.
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database with a backup, after checking the backup; refused while in use.
+    Restore {
+        /// The backup file to restore from.
+        file: PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The monthly monitoring report for a financial year as at a period, on screen or as CSV.
+    Report(report::ReportArgs),
+    /// Settings kept in the database: the RAG thresholds (set, get, list).
+    #[command(subcommand)]
+    Config(config::ConfigCmd),
+    /// Open the TUI on a fresh demo database in a temporary folder (your own database is untouched).
+    Demo,
+    /// Import actuals or budgets from CSV extracts; list and undo import batches.
+    #[command(subcommand)]
+    Import(import::ImportCmd),
+    /// Write synthetic actuals.csv and budgets.csv (for trying the import, or benchmarks).
+    Gen(generate::GenArgs),
+    /// Per programme, phase and FY: approved budget, pending approval, committed, actual, headroom.
+    Summary {
+        /// Only this financial year (2017-18).
+        #[arg(long)]
+        fy: Option<String>,
+        /// Only this programme (code).
+        #[arg(long)]
+        programme: Option<String>,
+    },
+}
+
+/// The exit status for an error: 2 for what the user typed or asked for, 1 otherwise.
+pub fn exit_code_for(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<UserError>().is_some() || err.downcast_ref::<clap::Error>().is_some() {
+        return 2;
+    }
+    match err.downcast_ref::<StoreError>() {
+        Some(s) if s.is_user_error() => 2,
+        _ => 1,
+    }
+}
+
+/// The database path from `--db`, `OUTTURN_DB`, or the default.
+pub fn db_path(cli: &Cli) -> PathBuf {
+    cli.db.clone().unwrap_or_else(store::default_path)
+}
+
+/// Runs the command line. `None` for the command (the TUI) is handled by `main`.
+pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
+    let db = db_path(cli);
+    let db = db.as_path();
+    match command {
+        Command::Init { demo } => init::run(db, *demo),
+        Command::Programme(c) => programme::run(db, c),
+        Command::Phase(c) => phase::run(db, c),
+        Command::Decision(c) => decision::run(db, c),
+        Command::Allocation(c) => allocation::run(db, c),
+        Command::Change(c) => change::run(db, c),
+        Command::Framework(c) => framework::run(db, c),
+        Command::Contract(c) => contract::run(db, c),
+        Command::Actual(c) => actual::run(db, c),
+        Command::Forecast(c) => forecast::run(db, c),
+        Command::Audit(a) => audit::run(db, a),
+        Command::Period(c) => period::run(db, c),
+        Command::Check => check::run(db),
+        Command::Backup { file, force } => backup::backup(db, file, *force),
+        Command::Restore { file, force } => backup::restore(db, file, *force),
+        Command::Demo => tui::demo(),
+        Command::Import(c) => import::run(db, c),
+        Command::Gen(a) => generate::run(db, a),
+        Command::Summary { fy, programme } => summary::run(db, fy.as_deref(), programme.as_deref()),
+        Command::Report(a) => report::run(db, a),
+        Command::Config(c) => config::run(db, c),
+    }
+}

@@ -1,0 +1,107 @@
+//! Printing lists on standard output: an aligned table, CSV or JSON (`--format`), the cells that
+//! money, dates and optional text become in each, and the [`Listing`] trait every listed record
+//! implements. A leaf of `cli`: it reads no database and imports no command module.
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+use clap::Args;
+use serde::Serialize;
+
+use crate::domain::Money;
+use crate::domain::calendar::uk_date;
+pub use crate::io::table::{Cell, Format, Table};
+
+/// `--format` for lists.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct FormatArg {
+    /// table (aligned), csv or json.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// A record that a `list` command prints: one row of cells under fixed headers, or itself as JSON.
+pub trait Listing: Serialize {
+    /// The column names.
+    fn headers() -> &'static [&'static str];
+    /// The row's cells, as `format` wants money and dates written.
+    fn cells(&self, format: Format) -> Vec<Cell>;
+}
+
+/// Prints `items` as a table, CSV, or a JSON array of the records.
+pub fn print_list<T: Listing>(items: &[T], format: Format) -> anyhow::Result<()> {
+    let mut t = Table::new(T::headers());
+    for item in items {
+        t.push(item.cells(format));
+    }
+    print_table(&t, format, || serde_json::to_string_pretty(items))
+}
+
+/// Prints a table in the chosen format; `json` gives the JSON text when that is the format.
+pub fn print_table(
+    t: &Table,
+    format: Format,
+    json: impl FnOnce() -> serde_json::Result<String>,
+) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        Format::Table => t.write_text(&mut out)?,
+        Format::Csv => t.write_csv(&mut out)?,
+        Format::Json => writeln!(out, "{}", json()?)?,
+    }
+    Ok(())
+}
+
+/// Money as a figure: bracketed negatives on screen, plain decimals in CSV and JSON.
+pub fn money_cell(m: Money, format: Format) -> Cell {
+    Cell::Num(match format {
+        Format::Csv | Format::Json => m.plain(),
+        Format::Table => m.bracketed(),
+    })
+}
+
+/// Money inside text: £1,234.50 on screen, plain decimals in CSV and JSON.
+pub fn money_text(m: Money, f: Format) -> String {
+    match f {
+        Format::Table => m.full(),
+        _ => m.plain(),
+    }
+}
+
+/// A date: 26/08/2022 on screen, 2022-08-26 in CSV and JSON.
+pub fn date_cell(d: NaiveDate, format: Format) -> Cell {
+    Cell::Num(match format {
+        Format::Table => uk_date(d),
+        _ => d.format("%Y-%m-%d").to_string(),
+    })
+}
+
+/// An optional date; empty text when there is none.
+pub fn opt_date_cell(d: Option<NaiveDate>, format: Format) -> Cell {
+    d.map(|d| date_cell(d, format))
+        .unwrap_or(Cell::Text(String::new()))
+}
+
+/// Optional text; empty when there is none.
+pub fn opt_text(s: &Option<String>) -> Cell {
+    Cell::Text(s.clone().unwrap_or_default())
+}
+
+/// yes or no.
+pub fn yes_no(b: bool) -> Cell {
+    Cell::Text(if b { "yes" } else { "no" }.into())
+}
+
+/// A count with thousands separators: 1,000,000.
+pub fn count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,89 @@
+//! `outturn period close|reopen|list`: closed periods, over `store::locks`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::args::{fy_arg, open, period_arg, write};
+use super::output::{Cell, Format, Listing, date_cell, print_list};
+use crate::domain::calendar::uk_date;
+use crate::store::locks::{self, ClosedPeriod};
+
+/// `outturn period`: closing and reopening periods.
+#[derive(Debug, Subcommand)]
+pub enum PeriodCmd {
+    /// Close a period: everything dated on or before its end is locked (e.g. `period close 2017-18 P7`).
+    Close {
+        /// The financial year (2017-18).
+        fy: String,
+        /// The period (P7 = October).
+        period: String,
+    },
+    /// Reopen a closed period (and every later one); the reason goes in the audit log.
+    Reopen {
+        /// The financial year (2017-18).
+        fy: String,
+        /// The period (P7).
+        period: String,
+        /// Why it is reopened (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// List the closed periods.
+    List {
+        /// table (aligned), csv or json.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+impl Listing for ClosedPeriod {
+    fn headers() -> &'static [&'static str] {
+        &["FY", "Period", "Locked through", "Closed by", "Closed at"]
+    }
+
+    fn cells(&self, format: Format) -> Vec<Cell> {
+        vec![
+            self.fy.label().into(),
+            self.period.label().into(),
+            date_cell(self.through, format),
+            self.who.as_str().into(),
+            Cell::Num(self.at.clone()),
+        ]
+    }
+}
+
+/// `outturn period ...`.
+pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
+    match c {
+        PeriodCmd::Close { fy, period } => {
+            let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
+            write(&mut conn, |tx| locks::close_period(tx, fy, period))?;
+            println!(
+                "Closed {} {}: everything dated on or before {} is locked.",
+                fy.label(),
+                period.label(),
+                uk_date(fy.period_end(period))
+            );
+        }
+        PeriodCmd::Reopen { fy, period, reason } => {
+            let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
+            let n = write(&mut conn, |tx| locks::reopen_period(tx, fy, period, reason))?;
+            let lock = locks::locked_through(&conn)?;
+            println!(
+                "Reopened {} {} ({n} closed period{} removed); {}.",
+                fy.label(),
+                period.label(),
+                if n == 1 { "" } else { "s" },
+                match lock {
+                    Some(d) => format!("still locked through {}", uk_date(d)),
+                    None => "no period is closed now".to_string(),
+                }
+            );
+        }
+        PeriodCmd::List { format } => print_list(&locks::list_closed(&conn)?, *format)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,87 @@
+//! `outturn phase add|list`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::args::{field, open, opt_programme, rename, write};
+use super::output::{Cell, Format, FormatArg, Listing, opt_text, print_list};
+use crate::domain::model::{DeliveryStatus, Phase};
+use crate::store::entities as e;
+
+#[derive(Debug, Subcommand)]
+pub enum PhaseCmd {
+    /// Add a phase to a programme.
+    Add {
+        #[arg(long)]
+        programme: String,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// planned, active, delivered or closed.
+        #[arg(long, default_value = "active")]
+        status: String,
+        /// The responsible officer.
+        #[arg(long)]
+        officer: Option<String>,
+    },
+    /// List phases.
+    List {
+        #[arg(long)]
+        programme: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+}
+
+impl Listing for Phase {
+    fn headers() -> &'static [&'static str] {
+        &["Programme", "Code", "Name", "Status", "Officer"]
+    }
+
+    fn cells(&self, _: Format) -> Vec<Cell> {
+        vec![
+            self.programme_code.as_str().into(),
+            self.code.as_str().into(),
+            self.name.as_str().into(),
+            self.status.as_str().into(),
+            opt_text(&self.officer),
+        ]
+    }
+}
+
+/// Runs `outturn phase …` on the database at `db`.
+pub fn run(db: &Path, c: &PhaseCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
+    match c {
+        PhaseCmd::Add {
+            programme,
+            code,
+            name,
+            status,
+            officer,
+        } => {
+            let p = e::NewPhase {
+                programme_id: e::programme_id(&conn, programme)
+                    .map_err(|e| rename(e, "--programme"))?,
+                code: code.clone(),
+                name: name.clone(),
+                status: field("--status", DeliveryStatus::parse(status))?,
+                officer: officer.clone(),
+            };
+            let id = write(&mut conn, |tx| e::add_phase(tx, &p))?;
+            println!(
+                "Added phase {}/{} (id {id}).",
+                programme.trim(),
+                p.code.trim()
+            );
+        }
+        PhaseCmd::List { programme, format } => {
+            let items = e::list_phases(&conn, opt_programme(&conn, programme)?)?;
+            print_list(&items, format.format)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,68 @@
+//! `outturn programme add|list`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::args::{field, open, write};
+use super::output::{Cell, Format, FormatArg, Listing, print_list};
+use crate::domain::model::{DeliveryStatus, Programme};
+use crate::store::entities as e;
+
+#[derive(Debug, Subcommand)]
+pub enum ProgrammeCmd {
+    /// Add a programme.
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        organisation: String,
+        /// planned, active, delivered or closed.
+        #[arg(long, default_value = "active")]
+        status: String,
+    },
+    /// List programmes.
+    List(FormatArg),
+}
+
+impl Listing for Programme {
+    fn headers() -> &'static [&'static str] {
+        &["Code", "Name", "Organisation", "Status"]
+    }
+
+    fn cells(&self, _: Format) -> Vec<Cell> {
+        vec![
+            self.code.as_str().into(),
+            self.name.as_str().into(),
+            self.organisation.as_str().into(),
+            self.status.as_str().into(),
+        ]
+    }
+}
+
+/// Runs `outturn programme …` on the database at `db`.
+pub fn run(db: &Path, c: &ProgrammeCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
+    match c {
+        ProgrammeCmd::Add {
+            code,
+            name,
+            organisation,
+            status,
+        } => {
+            let p = e::NewProgramme {
+                code: code.clone(),
+                name: name.clone(),
+                organisation: organisation.clone(),
+                status: field("--status", DeliveryStatus::parse(status))?,
+            };
+            let id = write(&mut conn, |tx| e::add_programme(tx, &p))?;
+            println!("Added programme {} (id {id}).", p.code.trim());
+        }
+        ProgrammeCmd::List(f) => print_list(&e::list_programmes(&conn)?, f.format)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,61 @@
+//! `outturn summary`: per programme, phase and FY, the approved budget, pending approval,
+//! committed, actual and headroom.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::args::{fy_arg, open};
+use super::output::{Cell, Table};
+use crate::domain::Period;
+use crate::store::{self, entities as e};
+
+/// The summary: for each FY (or the one asked for), each phase with figures: approved budget
+/// (revised at year end), pending approval, committed (at year end), actual (whole year), headroom.
+pub fn run(db: &Path, fy: Option<&str>, programme: Option<&str>) -> anyhow::Result<ExitCode> {
+    let conn = open(db)?;
+    let years = match fy {
+        Some(s) => vec![fy_arg("--fy", s)?],
+        None => store::figures::years_with_figures(&conn)?,
+    };
+    let pid = programme.map(|p| e::programme_id(&conn, p)).transpose()?;
+    let mut t = Table::new(&[
+        "FY",
+        "Programme",
+        "Phase",
+        "Name",
+        "Approved budget",
+        "Pending approval",
+        "Committed",
+        "Actual",
+        "Headroom",
+        "Profile",
+    ]);
+    let allocations = e::list_allocations(&conn, pid, None)?;
+    for year in years {
+        let report = store::figures::report(&conn, year, Period::LAST, pid)?;
+        for r in &report.rows {
+            let assumed = r.kind == crate::domain::report::RowKind::Phase
+                && allocations.iter().any(|a| {
+                    a.profile_assumed
+                        && a.programme_code == r.programme_code
+                        && a.phase_code == r.phase_code
+                        && a.first_fy <= year
+                        && a.last_fy >= year
+                });
+            t.push(vec![
+                year.label().into(),
+                r.programme_code.as_str().into(),
+                r.phase_code.as_str().into(),
+                r.phase_name.as_str().into(),
+                Cell::Num(r.revised.full()),
+                Cell::Num(r.pending.full()),
+                Cell::Num(r.commitments.full()),
+                Cell::Num(r.actual_to_date.full()),
+                Cell::Num(r.headroom.bracketed()),
+                if assumed { "assumed" } else { "" }.into(),
+            ]);
+        }
+    }
+    t.write_text(&mut std::io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
+}
