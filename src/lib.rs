@@ -5,6 +5,7 @@
 //! - [`store`]: the only module that touches SQLite;
 //! - [`io`]: CSV import and export, demo data;
 //! - [`cli`] and [`tui`]: the two faces over the above.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod cli;
 pub mod domain;

@@ -1,5 +1,7 @@
 //! The `outturn` binary: parse the command line, run a subcommand, or open the TUI.
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{
-    ProgrammeYearList, field, fy_arg, fy_range, money_arg, open, opt_decision, opt_fy_arg,
-    phase_arg, profile_arg, rename, write,
+    ProgrammeYearList, field, fy_arg, money_arg, open, opt_decision, opt_fy_arg, phase_arg,
+    profile_arg, rename, write,
 };
 use super::output::{Cell, Format, Listing, money_cell, money_text, opt_text, yes_no};
 use crate::domain::model::{Allocation, AllocationStatus};
@@ -80,7 +80,7 @@ impl Listing for Allocation {
             Cell::Num(self.id.to_string()),
             self.programme_code.as_str().into(),
             self.phase_code.as_str().into(),
-            fy_range(self.first_fy, self.last_fy).into(),
+            self.first_fy.range_label(self.last_fy).into(),
             money_cell(self.amount, format),
             self.status.as_str().into(),
             profile.into(),
@@ -123,7 +123,7 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
                 added.amount.full(),
                 added.programme_code,
                 added.phase_code,
-                fy_range(added.first_fy, added.last_fy),
+                added.first_fy.range_label(added.last_fy),
                 if added.profile_assumed {
                     " (profile assumed: even split)"
                 } else {

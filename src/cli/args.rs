@@ -81,15 +81,6 @@ pub fn months_arg(name: &str, s: &str) -> anyhow::Result<u32> {
     }
 }
 
-/// "2017-18", or "2017-18 to 2019-20" for a range of years.
-pub fn fy_range(a: FinancialYear, b: FinancialYear) -> String {
-    if a == b {
-        a.label()
-    } else {
-        format!("{} to {}", a.label(), b.label())
-    }
-}
-
 /// Opens the existing database at `db`.
 pub fn open(db: &Path) -> anyhow::Result<Connection> {
     Ok(store::open_existing(db)?)
