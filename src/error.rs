@@ -5,3 +5,158 @@
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UserError(pub String);
+
+/// The field of a record that an error is about, named by what it is rather than by how one face
+/// spells it: the command line shows it as its option (`--amount`), the TUI moves the cursor to
+/// the form field that holds it, an import names its column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    /// A money amount (`--amount`).
+    Amount,
+    /// The body that took a decision (`--body`).
+    Body,
+    /// A programme or phase code (`--code`).
+    Code,
+    /// A contract reference (`--contract`).
+    Contract,
+    /// A date (`--date`).
+    Date,
+    /// A decision reference (`--decision`).
+    Decision,
+    /// A description (`--description`).
+    Description,
+    /// The version a record was read at (`--expected-version`).
+    ExpectedVersion,
+    /// A procurement framework (`--framework`).
+    Framework,
+    /// A financial year (`--fy`).
+    Fy,
+    /// The first year a change moves money from (`--from-fy`).
+    FromFy,
+    /// The phase a virement moves money from (`--from-phase`).
+    FromPhase,
+    /// The last year of a range, or the year a reprofile moves money to (`--to-fy`).
+    ToFy,
+    /// The phase a virement moves money to (`--to-phase`).
+    ToPhase,
+    /// A record's id (given positionally: `id`).
+    Id,
+    /// An import batch (positional: `batch`).
+    Batch,
+    /// A kind (`--kind`).
+    Kind,
+    /// A name or title (`--name`).
+    Name,
+    /// A phase (`--phase`).
+    Phase,
+    /// A programme (`--programme`).
+    Programme,
+    /// A yearly profile (`--profile`).
+    Profile,
+    /// A reason for the audit log (`--reason`).
+    Reason,
+    /// A reference (`--reference`).
+    Reference,
+    /// A status (`--status`).
+    Status,
+    /// A supplier (`--supplier`).
+    Supplier,
+    /// A contract's term in months (`--term`).
+    Term,
+    /// A contract value (`--value`).
+    Value,
+    /// A start date (`--start`).
+    Start,
+    /// Anything else, named as the user sees it (a setting key, a file's field).
+    Other(String),
+}
+
+impl Field {
+    const OPTIONS: &'static [(&'static str, Field)] = &[
+        ("--amount", Field::Amount),
+        ("--body", Field::Body),
+        ("--code", Field::Code),
+        ("--contract", Field::Contract),
+        ("--date", Field::Date),
+        ("--decision", Field::Decision),
+        ("--description", Field::Description),
+        ("--expected-version", Field::ExpectedVersion),
+        ("--framework", Field::Framework),
+        ("--fy", Field::Fy),
+        ("--from-fy", Field::FromFy),
+        ("--from-phase", Field::FromPhase),
+        ("--to-fy", Field::ToFy),
+        ("--to-phase", Field::ToPhase),
+        ("id", Field::Id),
+        ("batch", Field::Batch),
+        ("--kind", Field::Kind),
+        ("--name", Field::Name),
+        ("--phase", Field::Phase),
+        ("--programme", Field::Programme),
+        ("--profile", Field::Profile),
+        ("--reason", Field::Reason),
+        ("--reference", Field::Reference),
+        ("--status", Field::Status),
+        ("--supplier", Field::Supplier),
+        ("--term", Field::Term),
+        ("--value", Field::Value),
+        ("--start", Field::Start),
+    ];
+
+    /// How the command line names the field: its option (`--amount`), or `id`/`batch` for the
+    /// positional arguments.
+    pub fn option(&self) -> &str {
+        match self {
+            Field::Other(s) => s,
+            known => Self::OPTIONS
+                .iter()
+                .find(|(_, f)| f == known)
+                .map_or("", |(name, _)| name),
+        }
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.option())
+    }
+}
+
+impl From<&str> for Field {
+    /// Reads an option name, with or without its dashes (`--amount`, `amount`).
+    fn from(s: &str) -> Self {
+        let bare = s.trim_start_matches('-');
+        Self::OPTIONS
+            .iter()
+            .find(|(name, _)| name.trim_start_matches('-') == bare)
+            .map_or_else(|| Field::Other(s.to_string()), |(_, f)| f.clone())
+    }
+}
+
+impl From<String> for Field {
+    fn from(s: String) -> Self {
+        Field::from(s.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Field;
+
+    #[test]
+    fn a_field_reads_its_option_with_or_without_dashes_and_prints_it_back() {
+        assert_eq!(Field::from("--amount"), Field::Amount);
+        assert_eq!(Field::from("phase"), Field::Phase);
+        assert_eq!(Field::Phase.to_string(), "--phase");
+        assert_eq!(Field::from("--to-fy").to_string(), "--to-fy");
+        assert_eq!(Field::Id.to_string(), "id");
+        assert_eq!(
+            Field::from("rag.red_overspend_pct"),
+            Field::Other("rag.red_overspend_pct".into())
+        );
+        assert_eq!(
+            Field::from("rag.red_overspend_pct").to_string(),
+            "rag.red_overspend_pct"
+        );
+    }
+}

@@ -11,7 +11,7 @@ use clap::Args;
 use crate::domain::calendar::parse_date;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::error::UserError;
-use crate::store::{self, Db as Connection, StoreError, entities as e};
+use crate::store::{self, Db as Connection, Field, StoreError, entities as e};
 
 use super::output::{FormatArg, Listing, print_list};
 
@@ -115,13 +115,13 @@ pub fn rename(err: StoreError, to: &str) -> StoreError {
         StoreError::NotFound {
             what, value, hint, ..
         } => StoreError::NotFound {
-            field: to.to_string(),
+            field: Field::from(to),
             what,
             value,
             hint,
         },
         StoreError::Invalid { message, .. } => StoreError::Invalid {
-            field: to.to_string(),
+            field: Field::from(to),
             message,
         },
         other => other,

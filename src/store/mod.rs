@@ -19,6 +19,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+pub use crate::error::Field;
+
 pub use rusqlite::Connection as Db;
 
 /// Migration steps: entry `i` upgrades a database from `user_version` i to i + 1.
@@ -44,16 +46,16 @@ pub enum StoreError {
     /// A value given by the user is wrong: names the field and the value.
     #[error("{field}: {message}")]
     Invalid {
-        /// The option or column ("--amount", "phase").
-        field: String,
+        /// The field the value was given for.
+        field: Field,
         /// What is wrong, quoting the value.
         message: String,
     },
     /// A referenced record does not exist.
     #[error("{field}: no {what} '{value}'{hint}")]
     NotFound {
-        /// The option or column.
-        field: String,
+        /// The field the reference was given for.
+        field: Field,
         /// What kind of record ("phase").
         what: &'static str,
         /// The reference as given.
@@ -82,7 +84,7 @@ impl StoreError {
     }
 
     /// Shorthand for [`StoreError::Invalid`].
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn invalid(field: impl Into<Field>, message: impl Into<String>) -> Self {
         StoreError::Invalid {
             field: field.into(),
             message: message.into(),

@@ -20,7 +20,7 @@ use crate::domain::report::{ReportRow, RowKind};
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::browse::{self, PageRequest};
 use crate::store::entities::{self as e, ActualFilter};
-use crate::store::{self, StoreError, audit, figures};
+use crate::store::{self, Field, StoreError, audit, figures};
 
 fn failed(title: &str, err: impl std::fmt::Display) -> Action {
     Action::Failed {
@@ -472,36 +472,36 @@ fn describe(err: &StoreError) -> String {
     }
 }
 
-/// The form field a store error is about (by the CLI option it names).
+/// The form field a store error is about.
 fn form_field_for(op: &WriteOp, err: &StoreError) -> usize {
     let field = match err {
-        StoreError::Invalid { field, .. } | StoreError::NotFound { field, .. } => field.as_str(),
-        StoreError::Closed(_) => "date",
-        _ => "",
+        StoreError::Invalid { field, .. } | StoreError::NotFound { field, .. } => field.clone(),
+        StoreError::Closed(_) => Field::Date,
+        _ => Field::Other(String::new()),
     };
     match op {
         WriteOp::AddActual { .. } => match field {
-            "contract" | "--contract" => 2,
-            "--amount" => 6,
-            "date" => 0,
+            Field::Contract => 2,
+            Field::Amount => 6,
+            Field::Date => 0,
             _ => 1,
         },
         WriteOp::EditActual { .. } => match field {
-            "--amount" => 4,
-            "--supplier" => 1,
-            "--description" => 2,
-            "--reference" => 3,
+            Field::Amount => 4,
+            Field::Supplier => 1,
+            Field::Description => 2,
+            Field::Reference => 3,
             _ => 0,
         },
         WriteOp::AddAllocation { .. } => match field {
-            "--amount" => 3,
-            "decision" | "--decision" => 5,
-            "--fy" | "--to-fy" => 1,
+            Field::Amount => 3,
+            Field::Decision => 5,
+            Field::Fy | Field::ToFy => 1,
             _ => 0,
         },
         WriteOp::AddChange { .. } => match field {
-            "--amount" => 3,
-            "--to-phase" => 1,
+            Field::Amount => 3,
+            Field::ToPhase => 1,
             _ => 0,
         },
         _ => 0,
@@ -668,7 +668,7 @@ fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoS
                 StoreError::NotFound {
                     what, value, hint, ..
                 } => StoreError::NotFound {
-                    field: "--to-phase".into(),
+                    field: Field::ToPhase,
                     what,
                     value,
                     hint,

@@ -19,7 +19,7 @@ use super::rows::{Cells, Rows, open, require_cells};
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::{FinancialYear, Money};
 use crate::store::batches::{self, BatchKind};
-use crate::store::{self, StoreError, entities as e};
+use crate::store::{self, Field, StoreError, entities as e};
 
 /// A generous guess at the bytes in one ledger line, to estimate a file's rows from its size.
 const BYTES_PER_ROW_ESTIMATE: u64 = 120;
@@ -63,7 +63,7 @@ fn phase_problem(err: StoreError) -> Result<(&'static str, String), StoreError> 
             value,
             hint,
         } => {
-            let column = if field == "programme" {
+            let column = if field == Field::Programme {
                 "Programme"
             } else {
                 "Phase"

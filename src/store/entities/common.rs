@@ -6,7 +6,7 @@ use rusqlite::{Connection, Row};
 
 use crate::domain::model::UnknownWord;
 use crate::domain::{FinancialYear, Money, Period};
-use crate::store::{Result, StoreError};
+use crate::store::{Field, Result, StoreError};
 
 /// A date as stored: `YYYY-MM-DD`.
 pub(crate) fn iso(d: NaiveDate) -> String {
@@ -116,7 +116,7 @@ pub(super) fn collect<T>(
 
 pub(super) fn not_found(field: &str, what: &'static str, value: &str, hint: String) -> StoreError {
     StoreError::NotFound {
-        field: field.to_string(),
+        field: Field::from(field),
         what,
         value: value.to_string(),
         hint,

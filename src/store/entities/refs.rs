@@ -237,7 +237,7 @@ mod tests {
         let err = phase_ref(&conn, None, "A").unwrap_err().to_string();
         assert_eq!(
             err,
-            "phase: 'A' is a phase of several programmes (RDS, SCH): say which with --programme"
+            "--phase: 'A' is a phase of several programmes (RDS, SCH): say which with --programme"
         );
         assert_eq!(
             phase_ref(&conn, Some("SCH"), " A ").unwrap(),
@@ -248,7 +248,7 @@ mod tests {
         );
         assert_eq!(phase_ref(&conn, Some(" "), "B").unwrap().id, only);
         let err = phase_ref(&conn, Some("SCH"), "B").unwrap_err().to_string();
-        assert_eq!(err, "phase: no phase 'B' in programme SCH; its phases: A");
+        assert_eq!(err, "--phase: no phase 'B' in programme SCH; its phases: A");
         let d = Directory::load(&conn).unwrap();
         assert_eq!(d.phase(Some("RDS"), "A").unwrap().id, roads_a);
         assert_eq!(d.label(roads_a), "RDS/A");
@@ -261,29 +261,29 @@ mod tests {
         let err = programme_id(&conn, "X").unwrap_err().to_string();
         assert_eq!(
             err,
-            "programme: no programme 'X'; there are no programmes yet"
+            "--programme: no programme 'X'; there are no programmes yet"
         );
         programme(&conn, "SCH");
         programme(&conn, "RDS");
         let err = programme_id(&conn, "X").unwrap_err().to_string();
         assert_eq!(
             err,
-            "programme: no programme 'X'; known programmes: RDS, SCH"
+            "--programme: no programme 'X'; known programmes: RDS, SCH"
         );
         let err = decision_id(&conn, "D1").unwrap_err().to_string();
         assert_eq!(
             err,
-            "decision: no decision 'D1'; list them with `outturn decision list`"
+            "--decision: no decision 'D1'; list them with `outturn decision list`"
         );
         let err = framework_id(&conn, "F").unwrap_err().to_string();
         assert_eq!(
             err,
-            "framework: no framework 'F'; list them with `outturn framework list`"
+            "--framework: no framework 'F'; list them with `outturn framework list`"
         );
         let err = contract_ref(&conn, "C1").unwrap_err().to_string();
         assert_eq!(
             err,
-            "contract: no contract 'C1'; list them with `outturn contract list`"
+            "--contract: no contract 'C1'; list them with `outturn contract list`"
         );
         let dir_err = Directory::load(&conn).unwrap().contract("C1").unwrap_err();
         assert_eq!(dir_err.to_string(), err);
