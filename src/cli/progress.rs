@@ -69,6 +69,7 @@ pub fn load(conn: &Connection, code: &str, half: Half) -> anyhow::Result<Progres
     let benefits: Vec<_> = e::list_benefits(conn, Some(programme_id), false)?
         .iter()
         .map(|b| position(b, half.fy, half.last_period(), &realisations, &thresholds))
+        .filter(|p| !p.target.is_zero() || p.entered.is_some())
         .collect();
     let input = ProgressInput {
         programme_code: &programme.code,

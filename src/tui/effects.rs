@@ -212,6 +212,7 @@ fn load_figures(
     let allocations = e::list_allocations(conn, None, None)?;
     let contracts = e::list_contracts(conn, None, None)?;
     let frameworks = e::list_frameworks(conn)?;
+    let milestones = e::list_milestones(conn, None, None)?;
     let alerts = alerts(&AlertInput {
         today,
         report: &report,
@@ -219,6 +220,7 @@ fn load_figures(
         allocations: &allocations,
         contracts: &contracts,
         frameworks: &frameworks,
+        milestones: &milestones,
     });
     Ok(Figures {
         fy,
