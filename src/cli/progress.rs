@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::args::{field, open, rename};
-use super::report::write_file_atomically;
 use crate::domain::Period;
 use crate::domain::benefit::position;
 use crate::domain::calendar::uk_date;
@@ -84,8 +83,13 @@ pub fn load(conn: &Connection, code: &str, half: Half) -> anyhow::Result<Progres
     Ok(build(&input, &comments(conn, programme_id, half)?))
 }
 
-/// `outturn report progress`.
-pub fn run(db: &Path, a: &ProgressArgs) -> anyhow::Result<ExitCode> {
+/// `outturn report progress`; files are written whole through `write_file_atomically` (the
+/// report command's, passed in so this module does not import it back).
+pub fn run(
+    db: &Path,
+    a: &ProgressArgs,
+    write_file_atomically: fn(&Path, &[u8]) -> anyhow::Result<()>,
+) -> anyhow::Result<ExitCode> {
     let half = field("--half", Half::parse(&a.half))?;
     let conn = open(db)?;
     let report = load(&conn, &a.programme, half)?;

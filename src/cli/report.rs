@@ -173,7 +173,7 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// `outturn report`.
 pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(OtherReport::Progress(p)) = &a.other {
-        return super::progress::run(db, p);
+        return super::progress::run(db, p, write_file_atomically);
     }
     let (fy, period) = resolve_when(a.fy.as_deref(), a.period.as_deref(), a.month.as_deref())?;
     let red = a

@@ -5,9 +5,9 @@
 //! The RAG rule (DOMAIN.md "Benefits and delivery": realised plus forecast against target, with the
 //! same thresholds as spend). For FY F as at period P, take the latest realisation entered for F as
 //! at P or earlier: `realised` is realised to date in F, `forecast` the FURTHER amount expected from
-//! then to 31 March of F. Expected = realised + forecast (the full-year figure); variance = expected
-//! - target. For a benefit falling short is adverse, so the spend rule is mirrored: a shortfall
-//! plays the part of an overspend and a surplus the part of an underspend:
+//! then to 31 March of F. Expected = realised + forecast (the full-year figure); variance is
+//! expected less target. For a benefit falling short is adverse, so the spend rule is mirrored: a
+//! shortfall plays the part of an overspend and a surplus the part of an underspend:
 //! - Red: a shortfall over `rag.red_overspend_pct` (5 %) of the target;
 //! - Amber: any shortfall, or a surplus beyond `rag.amber_underspend_pct` (10 %) of the target (the
 //!   target no longer fits what is being delivered, as an underspend beyond 10 % flags slippage);

@@ -82,9 +82,7 @@ impl Lookups {
         code: &str,
     ) -> Result<Result<i64, String>, StoreError> {
         look_up_once(&mut self.programmes, code, || {
-            Ok(e::programme_id(conn, code)
-                .map_err(message)
-                .transpose_err()?)
+            e::programme_id(conn, code).map_err(message).transpose_err()
         })
     }
 
@@ -96,10 +94,10 @@ impl Lookups {
     ) -> Result<Result<i64, String>, StoreError> {
         let key = (programme.to_string(), code.to_string());
         look_up_once(&mut self.phases, &key, || {
-            Ok(e::phase_ref(conn, Some(programme), code)
+            e::phase_ref(conn, Some(programme), code)
                 .map(|p| p.id)
                 .map_err(message)
-                .transpose_err()?)
+                .transpose_err()
         })
     }
 }

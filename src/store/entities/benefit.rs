@@ -544,4 +544,29 @@ mod tests {
         assert!(set_realisation(&conn, &r(6)).is_err());
         assert!(set_realisation(&conn, &r(7)).is_ok());
     }
+
+    #[test]
+    fn step_7_keeps_the_data_of_a_version_6_database() {
+        let conn = Connection::open_in_memory().unwrap();
+        for (i, step) in crate::store::MIGRATIONS.iter().take(6).enumerate() {
+            conn.execute_batch(step).unwrap();
+            conn.pragma_update(None, "user_version", i as i64 + 1)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO programme(id, code, name) VALUES (1, 'P', 'P');
+             INSERT INTO phase(id, programme_id, code, name) VALUES (1, 1, 'A', 'A');
+             INSERT INTO actual(phase_id, date, fy, period, amount_pence) VALUES (1, '2025-04-02', 2025, 1, 1250);",
+        )
+        .unwrap();
+        crate::store::migrate(&conn).unwrap();
+        let kept: (i64, i64) = conn
+            .query_row("SELECT count(*), sum(amount_pence) FROM actual", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(kept, (1, 1250));
+        let id = add_benefit(&conn, &new(1, Some(1))).unwrap();
+        assert_eq!(get_benefit(&conn, id).unwrap().targets.len(), 2);
+    }
 }
