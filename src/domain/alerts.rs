@@ -370,22 +370,8 @@ mod tests {
 
     #[test]
     fn a_milestone_past_its_baseline_is_amber_then_red_after_90_days() {
-        use crate::domain::milestone::MilestoneStatus;
-        let ms = |name: &str, baseline: NaiveDate, actual: Option<NaiveDate>| Milestone {
-            id: 1,
-            programme_code: "WIR-SCP".into(),
-            phase_code: "DT1".into(),
-            phase_name: "Digital transformation phase 1".into(),
-            name: name.into(),
-            baseline,
-            forecast: None,
-            actual,
-            status: if actual.is_some() {
-                MilestoneStatus::Complete
-            } else {
-                MilestoneStatus::Planned
-            },
-            version: 1,
+        let ms = |name: &str, baseline, actual| {
+            crate::domain::milestone::example(name, baseline, None, actual)
         };
         let today = d(2022, 8, 26);
         let milestones = [
@@ -403,11 +389,11 @@ mod tests {
             vec![
                 Alert {
                     level: Rag::Amber,
-                    text: "Digital transformation phase 1: milestone 'Design signed off' not complete, 90 days past its baseline of 28/05/2022".into()
+                    text: "Phase 1: milestone 'Design signed off' not complete, 90 days past its baseline of 28/05/2022".into()
                 },
                 Alert {
                     level: Rag::Red,
-                    text: "Digital transformation phase 1: milestone 'Pilot' not complete, 91 days past its baseline of 27/05/2022".into()
+                    text: "Phase 1: milestone 'Pilot' not complete, 91 days past its baseline of 27/05/2022".into()
                 },
             ]
         );

@@ -158,6 +158,33 @@ impl Milestone {
     }
 }
 
+/// A milestone of phase WIR-SCP/PH1 "Phase 1" for tests: complete when it has an actual date,
+/// else planned.
+#[cfg(test)]
+pub(crate) fn example(
+    name: &str,
+    baseline: NaiveDate,
+    forecast: Option<NaiveDate>,
+    actual: Option<NaiveDate>,
+) -> Milestone {
+    Milestone {
+        id: 1,
+        programme_code: "WIR-SCP".into(),
+        phase_code: "PH1".into(),
+        phase_name: "Phase 1".into(),
+        name: name.into(),
+        baseline,
+        forecast,
+        actual,
+        status: if actual.is_some() {
+            MilestoneStatus::Complete
+        } else {
+            MilestoneStatus::Planned
+        },
+        version: 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,22 +198,7 @@ mod tests {
         forecast: Option<NaiveDate>,
         actual: Option<NaiveDate>,
     ) -> Milestone {
-        Milestone {
-            id: 1,
-            programme_code: "WIR-SCP".into(),
-            phase_code: "PH1".into(),
-            phase_name: "Phase 1".into(),
-            name: "Go-live".into(),
-            baseline,
-            forecast,
-            actual,
-            status: if actual.is_some() {
-                MilestoneStatus::Complete
-            } else {
-                MilestoneStatus::Planned
-            },
-            version: 1,
-        }
+        example("Go-live", baseline, forecast, actual)
     }
 
     #[test]

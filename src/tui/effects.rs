@@ -285,6 +285,7 @@ fn load_phase(
         contracts,
         actuals,
         actual_count,
+        milestones: e::list_milestones(conn, None, Some(phase_id))?,
     })
 }
 

@@ -112,6 +112,8 @@ pub struct PhaseDetail {
     /// The first page of the phase's actuals in the year.
     pub actuals: Vec<Actual>,
     pub actual_count: u64,
+    /// The phase's milestones (all years), for the timeline.
+    pub milestones: Vec<crate::domain::milestone::Milestone>,
 }
 
 /// The decision register with what each decision approved.
