@@ -807,6 +807,18 @@ fn import_benefits_all_or_nothing_then_undo() {
          T,,Income from hire,income,,2018-19,1200.50\n",
     )
     .unwrap();
+    let before = snapshot(&db);
+    let dry = ok(
+        &db,
+        &["import", "benefits", "--dry-run", good.to_str().unwrap()],
+    );
+    assert!(
+        dry.contains(
+            "Dry run: 3 benefit targets from benefits.csv would be imported, total £751,200.50"
+        ),
+        "{dry}"
+    );
+    assert_eq!(snapshot(&db), before, "a dry run writes nothing");
     let out = ok(&db, &["import", "benefits", good.to_str().unwrap()]);
     // 250,000 + 500,000 + 1,200.50 = 751,200.50 over three target rows.
     assert!(
@@ -857,7 +869,7 @@ fn import_benefits_all_or_nothing_then_undo() {
 }
 
 #[test]
-fn demo_data_has_illustrative_benefits_milestones_and_a_dashboard_alert() {
+fn demo_data_has_illustrative_benefits_and_milestones() {
     let (_dir, db) = common::demo_db();
     let m = ok(
         &db,

@@ -14,6 +14,7 @@ use crate::domain::Period;
 use crate::domain::benefit::position;
 use crate::domain::calendar::uk_date;
 use crate::domain::progress::{Half, ProgressComment, ProgressInput, ProgressReport, build};
+use crate::error::UserError;
 use crate::io::progress::{progress_html, progress_table, write_progress_csv};
 use crate::store::{Db as Connection, entities as e, figures};
 
@@ -68,7 +69,7 @@ pub fn load(conn: &Connection, code: &str, half: Half) -> anyhow::Result<Progres
     let benefits: Vec<_> = e::list_benefits(conn, Some(programme_id), false)?
         .iter()
         .map(|b| position(b, half.fy, half.last_period(), &realisations, &thresholds))
-        .filter(|p| !p.target.is_zero() || p.entered.is_some())
+        .filter(|p| p.has_figures())
         .collect();
     let input = ProgressInput {
         programme_code: &programme.code,
@@ -117,7 +118,15 @@ pub fn run(
         None => {}
     }
     if let Some(path) = a.html.as_deref() {
-        write_file_atomically(path, progress_html(&report).as_bytes())?;
+        // The shared writer names --csv in its messages; here the file is --html's.
+        write_file_atomically(path, progress_html(&report).as_bytes()).map_err(|e| {
+            let text = format!("{e:#}").replacen("--csv:", "--html:", 1);
+            if e.downcast_ref::<UserError>().is_some() {
+                UserError(text).into()
+            } else {
+                anyhow::anyhow!(text)
+            }
+        })?;
         println!(
             "Wrote the {} progress report (HTML, A4) to {}.",
             half.label(),

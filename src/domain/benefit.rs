@@ -169,6 +169,13 @@ pub struct BenefitPosition {
     pub rag: Rag,
 }
 
+impl BenefitPosition {
+    /// True when the benefit has a target or an entry in the year (what reports show).
+    pub fn has_figures(&self) -> bool {
+        !self.target.is_zero() || self.entered.is_some()
+    }
+}
+
 /// The benefit RAG (see the module comment): shortfall over red % Red, any shortfall or a surplus
 /// beyond amber % Amber, Green otherwise.
 pub fn benefit_rag(target: Money, expected: Money, t: &RagThresholds) -> Rag {

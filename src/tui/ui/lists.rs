@@ -168,6 +168,7 @@ pub fn programmes(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         ]));
     }
     lines.extend(super::milestones::timeline_lines(&d.milestones, t));
+    lines.extend(super::milestones::benefit_lines(&d.benefits, t));
     lines.push(Line::styled("Contracts", t.heading()));
     if d.contracts.is_empty() {
         lines.push(Line::styled("  none", t.dim()));

@@ -1,10 +1,13 @@
-//! The phase view's milestone timeline: one line per milestone in baseline order, from its
-//! baseline to the date slippage is measured to (actual, else forecast), with a bar as long as the
-//! slippage (one mark per fortnight, at most 12), the days and the milestone RAG coloured.
+//! The phase view's delivery panels. The milestone timeline: one line per milestone in baseline
+//! order, from its baseline to the date slippage is measured to (actual, else forecast), with a bar
+//! as long as the slippage (one mark per fortnight, at most 12), the days and the milestone RAG
+//! coloured. The benefits: one line per benefit of the phase with its target, expected (realised +
+//! forecast) and RAG for the year shown.
 
 use ratatui::text::{Line, Span};
 
 use super::Theme;
+use crate::domain::benefit::BenefitPosition;
 use crate::domain::calendar::uk_date;
 use crate::domain::milestone::{Milestone, MilestoneStatus};
 
@@ -44,6 +47,27 @@ pub(super) fn timeline_lines(milestones: &[Milestone], t: Theme) -> Vec<Line<'st
     out
 }
 
+/// The heading and one line per benefit position: target, expected and RAG, then the description.
+pub(super) fn benefit_lines(positions: &[BenefitPosition], t: Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::styled("Benefits", t.heading())];
+    if positions.is_empty() {
+        out.push(Line::styled("  none", t.dim()));
+    }
+    for p in positions {
+        out.push(Line::from(vec![
+            Span::raw(format!(
+                "  {} target {} expected {} ",
+                p.fy.label(),
+                p.target.short(),
+                p.expected.short()
+            )),
+            Span::styled(p.rag.label(), t.rag(p.rag)),
+            Span::raw(format!("  {}", p.benefit.description)),
+        ]));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +98,49 @@ mod tests {
                 "Milestones",
                 "  31/12/2017 ●✓ 20/12/2017 -11d Green  Portal",
                 "  31/01/2018 ●───────▶ 30/04/2018 +89d Amber  Go-live",
+            ]
+        );
+    }
+
+    #[test]
+    fn benefit_lines_show_target_expected_and_rag() {
+        use crate::domain::benefit::{Benefit, BenefitKind, BenefitStatus, position};
+        use crate::domain::model::ProfileLine;
+        use crate::domain::report::RagThresholds;
+        use crate::domain::{FinancialYear, Money, Period};
+        let fy = FinancialYear::new(2023).unwrap();
+        let b = Benefit {
+            id: 1,
+            programme_code: "WIR-SCP".into(),
+            phase_code: Some("DT1".into()),
+            description: "Savings".into(),
+            kind: BenefitKind::Cashable,
+            owner: String::new(),
+            status: BenefitStatus::Active,
+            targets: vec![ProfileLine {
+                fy,
+                amount: Money::parse("£300k").unwrap(),
+            }],
+            version: 1,
+        };
+        // Nothing entered: expected 0 against 300,000: Red.
+        let p = position(
+            &b,
+            fy,
+            Period::new(6).unwrap(),
+            &[],
+            &RagThresholds::default(),
+        );
+        let lines = benefit_lines(&[p], Theme { colour: false });
+        let text: Vec<String> = lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "Benefits",
+                "  2023-24 target £300k expected £0.00 Red  Savings"
             ]
         );
     }
