@@ -73,6 +73,13 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
 
+    fn texts(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
@@ -88,12 +95,8 @@ mod tests {
             ],
             Theme { colour: false },
         );
-        let text: Vec<String> = lines
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-            .collect();
         assert_eq!(
-            text,
+            texts(&lines),
             [
                 "Milestones",
                 "  31/12/2017 ●✓ 20/12/2017 -11d Green  Portal",
@@ -132,12 +135,8 @@ mod tests {
             &RagThresholds::default(),
         );
         let lines = benefit_lines(&[p], Theme { colour: false });
-        let text: Vec<String> = lines
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-            .collect();
         assert_eq!(
-            text,
+            texts(&lines),
             [
                 "Benefits",
                 "  2023-24 target £300k expected £0.00 Red  Savings"
