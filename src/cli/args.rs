@@ -52,15 +52,20 @@ pub fn opt_date_arg(name: &str, s: &Option<String>) -> anyhow::Result<Option<Nai
 
 /// Reads "2018-19=£6m,2019-20=£5m".
 pub fn profile_arg(s: &str) -> anyhow::Result<Vec<(FinancialYear, Money)>> {
+    year_amounts_arg("--profile", s)
+}
+
+/// Reads amounts per year, "2018-19=£6m,2019-20=£5m", given as option `name`.
+pub fn year_amounts_arg(name: &str, s: &str) -> anyhow::Result<Vec<(FinancialYear, Money)>> {
     s.split(',')
         .filter(|p| !p.trim().is_empty())
         .map(|part| {
             let (y, m) = part.split_once('=').ok_or_else(|| {
                 UserError(format!(
-                    "--profile: '{part}' should be YEAR=AMOUNT, e.g. 2018-19=£6m"
+                    "{name}: '{part}' should be YEAR=AMOUNT, e.g. 2018-19=£6m"
                 ))
             })?;
-            Ok((fy_arg("--profile", y)?, money_arg("--profile", m)?))
+            Ok((fy_arg(name, y)?, money_arg(name, m)?))
         })
         .collect()
 }

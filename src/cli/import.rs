@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::args::open;
 use super::output::{Cell, Format, FormatArg, Listing, Table, count, print_list};
 use crate::io::import::{
-    self, ActualsOptions, BudgetsOptions, ImportError, ImportOutcome, parse_map,
+    self, ActualsOptions, BenefitsOptions, BudgetsOptions, ImportError, ImportOutcome, parse_map,
 };
 use crate::store::batches::Batch;
 
@@ -47,6 +47,22 @@ pub enum ImportCmd {
         /// Create phases that do not exist yet (programmes must exist).
         #[arg(long)]
         create_missing: bool,
+        /// Check the file and show what would be imported, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// windows-1252 or utf-8 (default: detected).
+        #[arg(long)]
+        encoding: Option<String>,
+    },
+    /// Import benefits: one row per benefit and financial year (columns Programme, Description,
+    /// Kind, Financial year, Target, and optionally Phase, Owner); rows with the same programme,
+    /// phase and description are one benefit.
+    Benefits {
+        /// The CSV file.
+        file: PathBuf,
+        /// Rename the file's columns: "Saving=Target,Year=Financial year".
+        #[arg(long)]
+        map: Option<String>,
         /// Check the file and show what would be imported, writing nothing.
         #[arg(long)]
         dry_run: bool,
@@ -240,6 +256,25 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
             };
             return Ok(run_import(file, "budget lines", |p| {
                 import::import_budgets(&mut conn, file, &opts, p)
+            }));
+        }
+        ImportCmd::Benefits {
+            file,
+            map,
+            dry_run,
+            encoding,
+        } => {
+            let map = match map.as_deref().map(parse_map).transpose() {
+                Ok(m) => m.unwrap_or_default(),
+                Err(err) => return Ok(failed(&err)),
+            };
+            let opts = BenefitsOptions {
+                map,
+                dry_run: *dry_run,
+                encoding: encoding.clone(),
+            };
+            return Ok(run_import(file, "benefit targets", |p| {
+                import::import_benefits(&mut conn, file, &opts, p)
             }));
         }
         ImportCmd::List(f) => print_list(&import::list_batches(&conn)?, f.format)?,

@@ -19,6 +19,7 @@ pub mod allocation;
 pub mod args;
 pub mod audit;
 pub mod backup;
+pub mod benefit;
 pub mod change;
 pub mod check;
 pub mod config;
@@ -29,10 +30,12 @@ pub mod framework;
 pub mod generate;
 pub mod import;
 pub mod init;
+pub mod milestone;
 pub mod output;
 pub mod period;
 pub mod phase;
 pub mod programme;
+pub mod progress;
 pub mod report;
 pub mod summary;
 pub mod tui;
@@ -84,6 +87,12 @@ pub enum Command {
     /// Forecast outturns: add, list.
     #[command(subcommand)]
     Forecast(forecast::ForecastCmd),
+    /// Benefits (savings, non-cashable benefits, income): add, edit, withdraw, realise, list.
+    #[command(subcommand)]
+    Benefit(benefit::BenefitCmd),
+    /// Milestones of a phase: add, edit, complete, list (slippage in days and RAG).
+    #[command(subcommand)]
+    Milestone(milestone::MilestoneCmd),
     /// The audit log: who changed what, and when (newest first).
     Audit(audit::AuditArgs),
     /// Closed periods: close, reopen (with a reason), list.
@@ -161,6 +170,8 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Contract(c) => contract::run(db, c),
         Command::Actual(c) => actual::run(db, c),
         Command::Forecast(c) => forecast::run(db, c),
+        Command::Benefit(c) => benefit::run(db, c),
+        Command::Milestone(c) => milestone::run(db, c),
         Command::Audit(a) => audit::run(db, a),
         Command::Period(c) => period::run(db, c),
         Command::Check => check::run(db),

@@ -44,6 +44,16 @@ pub struct ReportArgs {
     /// (default: `config get rag.amber_underspend_pct`, 10).
     #[arg(long, value_name = "PCT")]
     pub rag_amber: Option<String>,
+    /// Other reports: `progress` (the six-monthly progress report).
+    #[command(subcommand)]
+    pub other: Option<OtherReport>,
+}
+
+/// Reports other than the monthly monitoring report.
+#[derive(Debug, clap::Subcommand)]
+pub enum OtherReport {
+    /// The six-monthly progress report for Scrutiny: spend, milestones, benefits, commentary.
+    Progress(super::progress::ProgressArgs),
 }
 
 fn user(msg: impl Into<String>) -> anyhow::Error {
@@ -162,6 +172,9 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 
 /// `outturn report`.
 pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
+    if let Some(OtherReport::Progress(p)) = &a.other {
+        return super::progress::run(db, p, write_file_atomically);
+    }
     let (fy, period) = resolve_when(a.fy.as_deref(), a.period.as_deref(), a.month.as_deref())?;
     let red = a
         .rag_red

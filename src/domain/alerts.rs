@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use super::calendar::uk_date;
+use super::milestone::{Milestone, milestone_rag};
 use super::model::{Allocation, AllocationStatus, Contract, Framework, Phase};
 use super::report::{Rag, Report, RowKind, percent, percent_text};
 
@@ -27,6 +28,8 @@ pub struct AlertInput<'a> {
     pub allocations: &'a [Allocation],
     pub contracts: &'a [Contract],
     pub frameworks: &'a [Framework],
+    /// Milestones: one not complete whose baseline has passed is an alert.
+    pub milestones: &'a [Milestone],
 }
 
 fn days(n: i64) -> String {
@@ -165,8 +168,35 @@ pub fn alerts(i: &AlertInput) -> Vec<Alert> {
             ),
         });
     }
+    out.extend(milestone_alerts(i.milestones, i.today));
     out.sort_by_key(|a| std::cmp::Reverse(a.level));
     out
+}
+
+/// A milestone past its baseline (not complete, today after the baseline): Amber up to 90 days
+/// past it, Red beyond (the milestone RAG, measured to today).
+fn milestone_alerts(milestones: &[Milestone], today: NaiveDate) -> Vec<Alert> {
+    milestones
+        .iter()
+        .filter(|m| m.is_past_baseline(today))
+        .map(|m| {
+            let late = (today - m.baseline).num_days();
+            let forecast = m
+                .forecast
+                .map(|f| format!(", forecast {}", uk_date(f)))
+                .unwrap_or_default();
+            Alert {
+                level: milestone_rag(late),
+                text: format!(
+                    "{}: milestone '{}' not complete, {} past its baseline of {}{forecast}",
+                    m.phase_name,
+                    m.name,
+                    days(late),
+                    uk_date(m.baseline)
+                ),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -232,6 +262,7 @@ mod tests {
             allocations,
             contracts,
             frameworks,
+            milestones: &[],
         })
     }
 
@@ -334,6 +365,37 @@ mod tests {
                 "Phase one: {} over 2022-23 to 2024-25 is on an assumed even split: reprofile when known",
                 m("3000000").short()
             )]
+        );
+    }
+
+    #[test]
+    fn a_milestone_past_its_baseline_is_amber_then_red_after_90_days() {
+        let ms = |name: &str, baseline, actual| {
+            crate::domain::milestone::example(name, baseline, None, actual)
+        };
+        let today = d(2022, 8, 26);
+        let milestones = [
+            // 26/08/2022 - 28/05/2022 = 3 (May) + 30 (Jun) + 31 (Jul) + 26 (Aug) = 90 days: Amber.
+            ms("Design signed off", d(2022, 5, 28), None),
+            // One day more, 91: Red.
+            ms("Pilot", d(2022, 5, 27), None),
+            // Due today: not yet past. Complete: never an alert.
+            ms("Go-live", d(2022, 8, 26), None),
+            ms("Contract signed", d(2022, 1, 1), Some(d(2022, 2, 1))),
+        ];
+        let got = milestone_alerts(&milestones, today);
+        assert_eq!(
+            got,
+            vec![
+                Alert {
+                    level: Rag::Amber,
+                    text: "Phase 1: milestone 'Design signed off' not complete, 90 days past its baseline of 28/05/2022".into()
+                },
+                Alert {
+                    level: Rag::Red,
+                    text: "Phase 1: milestone 'Pilot' not complete, 91 days past its baseline of 27/05/2022".into()
+                },
+            ]
         );
     }
 }

@@ -3,10 +3,13 @@
 //! Nothing here touches the database, the terminal or the clock.
 
 pub mod alerts;
+pub mod benefit;
 pub mod calendar;
+pub mod milestone;
 pub mod model;
 pub mod money;
 pub mod profile;
+pub mod progress;
 pub mod report;
 
 pub use calendar::{FinancialYear, Period};

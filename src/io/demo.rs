@@ -41,6 +41,10 @@ struct File {
     forecasts: Vec<ForecastIn>,
     #[serde(default)]
     changes: Vec<ChangeIn>,
+    #[serde(default)]
+    benefits: Vec<BenefitIn>,
+    #[serde(default)]
+    milestones: Vec<MilestoneIn>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -153,6 +157,37 @@ struct ChangeIn {
     effective: String,
     status: String,
     reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BenefitIn {
+    phase: Option<String>,
+    description: String,
+    kind: String,
+    owner: String,
+    targets: BTreeMap<String, String>,
+    #[serde(default)]
+    realised: Vec<RealisedIn>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RealisedIn {
+    fy: String,
+    as_at: String,
+    realised: String,
+    forecast: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MilestoneIn {
+    phase: String,
+    name: String,
+    baseline: String,
+    forecast: Option<String>,
+    actual: Option<String>,
 }
 
 fn bad(file: &str, field: &str, e: impl std::fmt::Display) -> StoreError {
@@ -339,6 +374,51 @@ pub fn load_text(conn: &Connection, name: &str, text: &str) -> Result<()> {
                 reason: ch.reason,
             },
         )?;
+    }
+    for b in f.benefits {
+        let id = add_benefit(
+            conn,
+            &NewBenefit {
+                programme_id: pid,
+                phase_id: b.phase.as_deref().map(&phase).transpose()?,
+                description: b.description,
+                kind: crate::domain::benefit::BenefitKind::parse(&b.kind)
+                    .map_err(|e| bad(name, "kind", e))?,
+                owner: b.owner,
+                targets: b
+                    .targets
+                    .iter()
+                    .map(|(y, m)| Ok((fy("targets", y)?, money("targets", m)?)))
+                    .collect::<Result<Vec<_>>>()?,
+            },
+        )?;
+        for r in b.realised {
+            set_realisation(
+                conn,
+                &NewRealisation {
+                    benefit_id: id,
+                    fy: fy("fy", &r.fy)?,
+                    as_at: Period::parse(&r.as_at).map_err(|e| bad(name, "as_at", e))?,
+                    realised: money("realised", &r.realised)?,
+                    forecast: money("forecast", &r.forecast)?,
+                },
+            )?;
+        }
+    }
+    for m in f.milestones {
+        let id = add_milestone(
+            conn,
+            &NewMilestone {
+                phase_id: phase(&m.phase)?,
+                name: m.name,
+                baseline: date("baseline", &m.baseline)?,
+                forecast: m.forecast.map(|s| date("forecast", &s)).transpose()?,
+                status: crate::domain::milestone::MilestoneStatus::InProgress,
+            },
+        )?;
+        if let Some(actual) = m.actual {
+            complete_milestone(conn, id, None, date("actual", &actual)?)?;
+        }
     }
     Ok(())
 }

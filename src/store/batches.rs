@@ -19,6 +19,8 @@ pub enum BatchKind {
     Actuals,
     /// Budget lines into `allocation`.
     Budgets,
+    /// Benefits with their targets into `benefit`.
+    Benefits,
 }
 
 impl BatchKind {
@@ -27,6 +29,7 @@ impl BatchKind {
         match self {
             BatchKind::Actuals => "actuals",
             BatchKind::Budgets => "budgets",
+            BatchKind::Benefits => "benefits",
         }
     }
 }
@@ -214,6 +217,7 @@ struct Undone<'a> {
     batch: &'a Batch,
     actuals_removed: usize,
     allocations_removed: usize,
+    benefits_removed: usize,
 }
 
 /// Undoes a batch inside the caller's transaction: removes its actuals or allocations, marks it
@@ -258,6 +262,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
     }
     let actuals_removed = conn.execute("DELETE FROM actual WHERE batch_id = ?1", [id])?;
     let allocations_removed = conn.execute("DELETE FROM allocation WHERE batch_id = ?1", [id])?;
+    let benefits_removed = super::entities::delete_batch_benefits(conn, id)?;
     conn.execute(
         "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
         params![id, now_stamp()],
@@ -273,6 +278,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
             batch: &after,
             actuals_removed,
             allocations_removed,
+            benefits_removed,
         }),
     )?;
     Ok(after)

@@ -14,6 +14,7 @@ use super::state::{
     BudgetData, ContractRow, Figures, PAGE, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
 use crate::domain::alerts::{AlertInput, alerts};
+use crate::domain::benefit::position;
 use crate::domain::model::ChangeStatus;
 use crate::domain::profile::profiled_to_end_of;
 use crate::domain::report::{ReportRow, RowKind};
@@ -212,6 +213,7 @@ fn load_figures(
     let allocations = e::list_allocations(conn, None, None)?;
     let contracts = e::list_contracts(conn, None, None)?;
     let frameworks = e::list_frameworks(conn)?;
+    let milestones = e::list_milestones(conn, None, None)?;
     let alerts = alerts(&AlertInput {
         today,
         report: &report,
@@ -219,6 +221,7 @@ fn load_figures(
         allocations: &allocations,
         contracts: &contracts,
         frameworks: &frameworks,
+        milestones: &milestones,
     });
     Ok(Figures {
         fy,
@@ -266,6 +269,14 @@ fn load_phase(
         })
         .collect();
     let contracts = e::list_contracts(conn, None, Some(phase_id))?;
+    let realisations = e::list_realisations(conn, Some(phase.programme_id), Some(fy))?;
+    let thresholds = figures::rag_thresholds(conn)?;
+    let benefits = e::list_benefits(conn, Some(phase.programme_id), false)?
+        .iter()
+        .filter(|b| b.phase_code.as_deref() == Some(phase.code.as_str()))
+        .map(|b| position(b, fy, period, &realisations, &thresholds))
+        .filter(|p| p.has_figures())
+        .collect();
     let filter = ActualFilter {
         phase_id: Some(phase_id),
         fy: Some(fy),
@@ -283,6 +294,8 @@ fn load_phase(
         contracts,
         actuals,
         actual_count,
+        milestones: e::list_milestones(conn, None, Some(phase_id))?,
+        benefits,
     })
 }
 

@@ -112,6 +112,10 @@ pub struct PhaseDetail {
     /// The first page of the phase's actuals in the year.
     pub actuals: Vec<Actual>,
     pub actual_count: u64,
+    /// The phase's milestones (all years), for the timeline.
+    pub milestones: Vec<crate::domain::milestone::Milestone>,
+    /// The phase's benefits, each as it stands in `fy` as at `period`.
+    pub benefits: Vec<crate::domain::benefit::BenefitPosition>,
 }
 
 /// The decision register with what each decision approved.

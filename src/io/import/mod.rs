@@ -21,6 +21,7 @@
 
 mod actuals;
 mod batches;
+mod benefits;
 mod budgets;
 mod header;
 mod pending;
@@ -30,6 +31,7 @@ mod rows;
 
 pub use actuals::{ActualsOptions, import_actuals};
 pub use batches::{ImportOutcome, list_batches, undo_batch};
+pub use benefits::{BenefitsOptions, import_benefits};
 pub use budgets::{BudgetsOptions, import_budgets};
 pub use header::parse_map;
 pub use problems::{ImportError, MAX_LISTED, RowProblem};

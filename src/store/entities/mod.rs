@@ -9,12 +9,14 @@
 
 mod actual;
 mod allocation;
+mod benefit;
 mod change;
 mod common;
 mod contract;
 mod decision;
 mod forecast;
 mod framework;
+mod milestone;
 mod phase;
 mod programme;
 mod refs;
@@ -23,12 +25,14 @@ mod test_support;
 
 pub use actual::*;
 pub use allocation::*;
+pub use benefit::*;
 pub use change::*;
 pub(crate) use common::iso;
 pub use contract::*;
 pub use decision::*;
 pub use forecast::*;
 pub use framework::*;
+pub use milestone::*;
 pub use phase::*;
 pub use programme::*;
 pub use refs::*;

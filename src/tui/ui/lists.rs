@@ -167,6 +167,8 @@ pub fn programmes(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             Span::raw(format!(" {} {}", c.status, uk_date(c.effective))),
         ]));
     }
+    lines.extend(super::milestones::timeline_lines(&d.milestones, t));
+    lines.extend(super::milestones::benefit_lines(&d.benefits, t));
     lines.push(Line::styled("Contracts", t.heading()));
     if d.contracts.is_empty() {
         lines.push(Line::styled("  none", t.dim()));

@@ -7,6 +7,7 @@ mod contracts;
 mod dashboard;
 mod decisions;
 mod lists;
+mod milestones;
 mod report;
 
 use chrono::NaiveDate;

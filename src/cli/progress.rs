@@ -1,0 +1,154 @@
+//! `outturn report progress`: the six-monthly progress report for Scrutiny, on screen, as CSV and
+//! as one self-contained HTML file for A4. It gathers what `domain::progress::build` needs (the
+//! monitoring report of the FY as at the half's last period, and for H2 as at P6, through
+//! `store::figures`; milestones; benefit positions) and computes nothing itself.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::args::{field, open, rename};
+use crate::domain::Period;
+use crate::domain::benefit::position;
+use crate::domain::calendar::uk_date;
+use crate::domain::progress::{Half, ProgressComment, ProgressInput, ProgressReport, build};
+use crate::error::UserError;
+use crate::io::progress::{progress_html, progress_table, write_progress_csv};
+use crate::store::{Db as Connection, entities as e, figures};
+
+/// Options of `outturn report progress`.
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// The programme (code).
+    #[arg(long)]
+    pub programme: String,
+    /// The half year: 2017-18H2 or "2017-18 H2" (H1 = P1-P6, H2 = P7-P12).
+    #[arg(long)]
+    pub half: String,
+    /// Write the CSV to FILE (replaced whole), or `-` for standard output.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write the HTML document (one file, prints on A4) to FILE (replaced whole).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
+/// The variance comments of the programme for the half's periods. No comment store exists yet, so
+/// there are none; the report's commentary section is fed from here.
+fn comments(
+    _conn: &Connection,
+    _programme_id: i64,
+    _half: Half,
+) -> anyhow::Result<Vec<ProgressComment>> {
+    Ok(Vec::new())
+}
+
+/// Builds the progress report of programme `code` for `half`.
+pub fn load(conn: &Connection, code: &str, half: Half) -> anyhow::Result<ProgressReport> {
+    let programme_id = e::programme_id(conn, code).map_err(|e| rename(e, "--programme"))?;
+    let programme = e::list_programmes(conn)?
+        .into_iter()
+        .find(|p| p.id == programme_id)
+        .ok_or_else(|| anyhow::anyhow!("programme {code} vanished while reading"))?;
+    let year = figures::report(conn, half.fy, half.last_period(), Some(programme_id))?;
+    let first_half = if half.second {
+        Some(figures::report(
+            conn,
+            half.fy,
+            Period::new(6)?,
+            Some(programme_id),
+        )?)
+    } else {
+        None
+    };
+    let milestones = e::list_milestones(conn, Some(programme_id), None)?;
+    let thresholds = figures::rag_thresholds(conn)?;
+    let realisations = e::list_realisations(conn, Some(programme_id), Some(half.fy))?;
+    let benefits: Vec<_> = e::list_benefits(conn, Some(programme_id), false)?
+        .iter()
+        .map(|b| position(b, half.fy, half.last_period(), &realisations, &thresholds))
+        .filter(|p| p.has_figures())
+        .collect();
+    let input = ProgressInput {
+        programme_code: &programme.code,
+        programme_name: &programme.name,
+        organisation: &programme.organisation,
+        half,
+        year: &year,
+        first_half: first_half.as_ref(),
+        milestones: &milestones,
+        benefits: &benefits,
+    };
+    Ok(build(&input, &comments(conn, programme_id, half)?))
+}
+
+/// `outturn report progress`; files are written whole through `write_file_atomically` (the
+/// report command's, passed in so this module does not import it back).
+pub fn run(
+    db: &Path,
+    a: &ProgressArgs,
+    write_file_atomically: fn(&Path, &[u8]) -> anyhow::Result<()>,
+) -> anyhow::Result<ExitCode> {
+    let half = field("--half", Half::parse(&a.half))?;
+    let conn = open(db)?;
+    let report = load(&conn, &a.programme, half)?;
+    drop(conn);
+    let mut wrote = false;
+    match a.csv.as_deref() {
+        Some(p) if p.as_os_str() == "-" => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            write_progress_csv(&report, &mut out)?;
+            out.flush()?;
+            wrote = true;
+        }
+        Some(path) => {
+            let mut buf = Vec::new();
+            write_progress_csv(&report, &mut buf)?;
+            write_file_atomically(path, &buf)?;
+            println!(
+                "Wrote the {} progress report CSV to {}.",
+                half.label(),
+                path.display()
+            );
+            wrote = true;
+        }
+        None => {}
+    }
+    if let Some(path) = a.html.as_deref() {
+        // The shared writer names --csv in its messages; here the file is --html's.
+        write_file_atomically(path, progress_html(&report).as_bytes()).map_err(|e| {
+            let text = format!("{e:#}").replacen("--csv:", "--html:", 1);
+            if e.downcast_ref::<UserError>().is_some() {
+                UserError(text).into()
+            } else {
+                anyhow::anyhow!(text)
+            }
+        })?;
+        println!(
+            "Wrote the {} progress report (HTML, A4) to {}.",
+            half.label(),
+            path.display()
+        );
+        wrote = true;
+    }
+    if !wrote {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        writeln!(
+            out,
+            "{} progress report {} ({} to {}). Milestones: {} due, {} met, {} slipped.",
+            report.programme_code,
+            half.label(),
+            uk_date(half.start()),
+            uk_date(half.end()),
+            report.due,
+            report.met,
+            report.slipped
+        )?;
+        progress_table(&report).write_text(&mut out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
