@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::args::open;
 use super::output::count;
+use super::output::say;
 use crate::error::UserError;
 use crate::io::synthetic::{self, GenOptions};
 use crate::store;
@@ -45,7 +46,7 @@ pub fn run(db: &Path, a: &GenArgs) -> anyhow::Result<ExitCode> {
     };
     let summary = synthetic::generate(&a.out, opts)?;
     let dir = a.out.display();
-    println!(
+    say!(
         "Wrote {dir}/actuals.csv ({} rows, total {}) and {dir}/budgets.csv ({} rows, total {}).",
         count(summary.actual_rows),
         summary.actual_total.full(),
@@ -58,18 +59,18 @@ pub fn run(db: &Path, a: &GenArgs) -> anyhow::Result<ExitCode> {
         let tx = store::write_tx(&mut conn)?;
         let n = synthetic::create_programmes(&tx, &summary.programmes)?;
         tx.commit()?;
-        println!(
+        say!(
             "Created {n} programmes in {} ({} already there).",
             db.display(),
             summary.programmes.len() - n
         );
     } else {
-        println!(
+        say!(
             "The files name programmes {}: create them with --create-programmes (or `outturn programme add`).",
             codes.join(", ")
         );
     }
-    println!(
+    say!(
         "Then: outturn import budgets {dir}/budgets.csv --create-missing && outturn import actuals {dir}/actuals.csv"
     );
     Ok(ExitCode::SUCCESS)

@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::args::{field, open, rename};
+use super::output::say;
 use crate::domain::calendar::{parse_month, uk_date};
 use crate::domain::report::{RagThresholds, build, parse_threshold_pct};
 use crate::domain::{FinancialYear, Period};
@@ -204,7 +205,7 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
                 .iter()
                 .filter(|r| r.kind == crate::domain::report::RowKind::Phase)
                 .count();
-            println!(
+            say!(
                 "Wrote the {} {} report ({phases} phase rows, {} rows in all) to {}.",
                 fy.label(),
                 period.label(),

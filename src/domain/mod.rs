@@ -8,6 +8,7 @@ pub mod model;
 pub mod money;
 pub mod profile;
 pub mod report;
+pub mod text;
 
 pub use calendar::{FinancialYear, Period};
 pub use money::Money;
