@@ -44,7 +44,13 @@ pub fn run(db: &Path, a: &GenArgs) -> anyhow::Result<ExitCode> {
         phases: a.phases,
         seed: a.seed,
     };
-    let summary = synthetic::generate(&a.out, opts)?;
+    let summary = synthetic::generate(&a.out, opts).map_err(|e| {
+        // A refused destination is the user's to fix (exit 2); other failures are the system's.
+        match e.get_ref().and_then(|r| r.downcast_ref::<UserError>()) {
+            Some(u) => anyhow::Error::new(UserError(u.0.clone())),
+            None => anyhow::Error::new(e),
+        }
+    })?;
     let dir = a.out.display();
     say!(
         "Wrote {dir}/actuals.csv ({} rows, total {}) and {dir}/budgets.csv ({} rows, total {}).",
