@@ -10,8 +10,11 @@ use std::borrow::Cow;
 
 /// The longest code (programme, phase, framework, contract), in characters.
 pub const MAX_CODE: usize = 40;
-/// The longest name, title, supplier, description, reference or reason, in characters.
+/// The longest name, title, supplier, description, reference, organisation or officer, in
+/// characters.
 pub const MAX_TEXT: usize = 500;
+/// The longest note, reason, decision summary or outcome, in characters.
+pub const MAX_NOTE: usize = 4000;
 
 /// True for a character [`escape_controls`] escapes (newline included).
 pub fn is_dangerous(c: char) -> bool {
@@ -36,13 +39,17 @@ pub fn escape_controls(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Refuses text longer than `max` characters, naming the field and the length (never quoting a
-/// 5 MB value back).
-pub fn check_length(field: &str, value: &str, max: usize) -> Result<(), String> {
+/// Refuses text longer than `max` characters, giving the length (never quoting a 5 MB value
+/// back); the caller names the field.
+pub fn check_length(value: &str, max: usize) -> Result<(), String> {
+    // Bytes bound characters from above: most values need no count.
+    if value.len() <= max {
+        return Ok(());
+    }
     let n = value.chars().count();
     if n > max {
         return Err(format!(
-            "{field}: {n} characters is too long (at most {max}): shorten it"
+            "{n} characters is too long (at most {max}): shorten it"
         ));
     }
     Ok(())
@@ -80,10 +87,11 @@ mod tests {
 
     #[test]
     fn length_is_counted_in_characters() {
-        assert!(check_length("--code", &"é".repeat(40), MAX_CODE).is_ok());
+        // 40 two-byte characters: 80 bytes, yet 40 characters.
+        assert!(check_length(&"é".repeat(40), MAX_CODE).is_ok());
         assert_eq!(
-            check_length("--code", &"A".repeat(41), MAX_CODE).unwrap_err(),
-            "--code: 41 characters is too long (at most 40): shorten it"
+            check_length(&"A".repeat(41), MAX_CODE).unwrap_err(),
+            "41 characters is too long (at most 40): shorten it"
         );
     }
 }

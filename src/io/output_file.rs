@@ -35,6 +35,8 @@ impl OutputFile {
     pub fn check(what: &str, path: &Path, replace: bool) -> Result<Self, UserError> {
         let mut target = path.to_path_buf();
         let mut hops = 0;
+        let system = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
+        let mut via_system = system(path);
         while let Ok(m) = std::fs::symlink_metadata(&target) {
             if !m.file_type().is_symlink() {
                 break;
@@ -46,11 +48,22 @@ impl OutputFile {
                 Some(dir) if next.is_relative() => dir.join(next),
                 _ => next,
             };
+            via_system |= system(&target);
             if hops > 40 {
                 return Err(refuse(what, path, "is a loop of symbolic links"));
             }
         }
         let linked = hops > 0;
+        // /dev/stdout and its kind lead through /proc/self/fd to whatever standard output is
+        // (a terminal, a pipe, or a file that would be swapped under the shell): never a place
+        // to replace. `-` is the way to write to standard output.
+        if via_system || system(&target) {
+            return Err(refuse(
+                what,
+                path,
+                "is a system device, not a regular file (give `-` to write to standard output)",
+            ));
+        }
         match std::fs::symlink_metadata(&target) {
             Ok(m) => {
                 let kind = m.file_type();
@@ -282,6 +295,7 @@ mod tests {
     fn a_device_or_a_link_to_one_is_refused() {
         // Only reads /dev/null's metadata; nothing is opened for writing.
         assert!(err(Path::new("/dev/null"), true).contains("not a regular file"));
+        assert!(err(Path::new("/dev/stdout"), true).contains("standard output"));
         let dir = tempfile::tempdir().unwrap();
         let link = dir.path().join("out");
         symlink("/dev/null", &link).unwrap();

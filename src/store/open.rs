@@ -97,7 +97,7 @@ pub fn identify(conn: &Connection) -> Result<Identity> {
     }
     let sample: Vec<&str> = tables.iter().take(3).map(String::as_str).collect();
     Ok(Identity::Foreign(format!(
-        "it holds {} table{} that are not Outturn's, e.g. {}",
+        "it holds {} table{} not Outturn's, e.g. {}",
         tables.len(),
         if tables.len() == 1 { "" } else { "s" },
         sample.join(", ")
