@@ -140,13 +140,10 @@ fn folder_read_only(path: &Path) -> bool {
         _ => PathBuf::from("."),
     };
     // Creating a file is the only sure test (permissions, read-only mounts, root).
-    match tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(".outturn-probe-")
         .tempfile_in(&dir)
-    {
-        Ok(_) => false,
-        Err(_) => true,
-    }
+        .is_err()
 }
 
 /// Opens `path` read-only. A WAL database in a folder where SQLite cannot create its shared
