@@ -4,8 +4,11 @@
 //! sqlite3's own `.import` of the same file into a bare table, for comparison. Prints medians,
 //! rows/s and the peak resident memory during an import.
 //!
+//! `--synchronous normal` times with the setting Outturn used before FULL, for comparison.
+//!
 //! ```text
 //! cargo run --release --example bench_import [-- --actuals 1000000 --phases 200 --runs 3]
+//! cargo run --release --example bench_import -- --writes 200 [--synchronous normal]
 //! ```
 //!
 //! Not run in CI. For the peak memory of the command line itself:
@@ -59,6 +62,7 @@ fn ours(
 ) -> anyhow::Result<(Duration, Option<u64>)> {
     let db = dir.join(format!("bench-{run}.db"));
     let mut conn = store::open(&db)?;
+    relax(&conn)?;
     {
         let tx = store::write_tx(&mut conn)?;
         synthetic::create_programmes(&tx, programmes)?;
@@ -99,6 +103,38 @@ fn ours(
     Ok((took, peak))
 }
 
+/// With `--synchronous normal`, the setting Outturn used before FULL, for the comparison in the
+/// README (Outturn itself always opens with FULL).
+fn relax(conn: &store::Db) -> anyhow::Result<()> {
+    if std::env::args().any(|a| a == "normal") {
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+    }
+    Ok(())
+}
+
+/// `--writes N`: N interactive writes as the command line makes them (open the database, one
+/// transaction adding a programme, close); returns the mean time of one.
+fn writes(dir: &Path, n: u64) -> anyhow::Result<Duration> {
+    let db = dir.join("writes.db");
+    let started = Instant::now();
+    for i in 0..n {
+        let mut conn = store::open(&db)?;
+        relax(&conn)?;
+        let tx = store::write_tx(&mut conn)?;
+        outturn::store::entities::add_programme(
+            &tx,
+            &outturn::store::entities::NewProgramme {
+                code: format!("W{i}"),
+                name: "Write".into(),
+                organisation: String::new(),
+                status: outturn::domain::model::DeliveryStatus::Active,
+            },
+        )?;
+        tx.commit()?;
+    }
+    Ok(started.elapsed() / n.max(1) as u32)
+}
+
 fn sqlite3(dir: &Path, run: u64) -> Option<Duration> {
     let db = dir.join(format!("sqlite3-{run}.db"));
     let started = Instant::now();
@@ -125,6 +161,15 @@ fn main() -> anyhow::Result<()> {
     };
     let runs = arg(&args, "--runs", 3).max(1);
     let dir = tempfile::tempdir()?;
+    let n_writes = arg(&args, "--writes", 0);
+    if n_writes > 0 {
+        let each = writes(dir.path(), n_writes)?;
+        println!(
+            "{n_writes} interactive writes (open, one transaction, close): {:.2} ms each",
+            each.as_secs_f64() * 1000.0
+        );
+        return Ok(());
+    }
     let started = Instant::now();
     let summary = synthetic::generate(dir.path(), opts)?;
     let size = std::fs::metadata(dir.path().join("actuals.csv"))

@@ -16,8 +16,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("outturn: {err:#}");
-            ExitCode::from(cli::exit_code_for(&err))
+            eprintln!("outturn: {}", cli::errors::line(&err));
+            ExitCode::from(cli::errors::exit_code(&err))
         }
     }
 }

@@ -12,6 +12,9 @@ use outturn::store;
 
 const BIN: &str = env!("CARGO_BIN_EXE_outturn");
 
+/// Numbers the tmux servers of this run (tests run side by side).
+static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 struct Tmux {
     socket: String,
 }
@@ -82,24 +85,17 @@ fn init_demo(db: &Path) {
     );
 }
 
-#[test]
-fn export_from_the_report_screen_and_quit_restores_the_terminal() {
-    let which = Command::new("sh")
-        .args(["-c", "command -v tmux"])
-        .output()
-        .unwrap();
-    assert!(
-        which.status.success(),
-        "tmux is required for this test and was not found: install it (apt-get install tmux)"
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    init_demo(&db);
-
+/// A shell in a tmux session in `dir` running the TUI on `db` (through `launch`, a prefix such
+/// as `sh -c 'echo $$ >pid; exec "$0" "$@"'`), then printing its exit status.
+fn start_tui(dir: &Path, db: &Path, launch: &str) -> Tmux {
     let tmux = Tmux {
-        socket: format!("outturn-e2e-{}", std::process::id()),
+        socket: format!(
+            "outturn-e2e-{}-{}",
+            std::process::id(),
+            SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ),
     };
-    let cwd = dir.path().to_str().unwrap();
+    let cwd = dir.to_str().unwrap();
     tmux.run(&[
         "new-session",
         "-d",
@@ -119,9 +115,71 @@ fn export_from_the_report_screen_and_quit_restores_the_terminal() {
     tmux.keys(&["echo shell-$((1 + 1))-ready", "Enter"]);
     tmux.wait_for("shell-2-ready");
     tmux.keys(&[
-        &format!("'{BIN}' --db '{}'; echo \"exit status $?\"", db.display()),
+        &format!(
+            "{launch} '{BIN}' --db '{}'; echo \"exit status $?\"",
+            db.display()
+        ),
         "Enter",
     ]);
+    tmux
+}
+
+/// After the TUI ended: the alternate screen left, the shell's screen back and answering (the
+/// terminal out of raw mode).
+fn assert_terminal_restored(tmux: &Tmux) {
+    let screen = tmux.wait_for("exit status 0");
+    assert_eq!(tmux.format("#{alternate_on}"), "0", "alternate screen left");
+    assert!(
+        !screen.contains("1 Dashboard"),
+        "the TUI is gone:\n{screen}"
+    );
+    assert!(
+        screen.contains("shell-2-ready"),
+        "the shell's screen is back:\n{screen}"
+    );
+    tmux.keys(&["echo after-$((40 + 2))", "Enter"]);
+    tmux.wait_for("after-42");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal_as_q_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    init_demo(&db);
+    for signal in ["TERM", "HUP"] {
+        let pid_file = dir.path().join(format!("pid-{signal}"));
+        let launch = format!(
+            "sh -c 'echo $$ >{}; exec \"$0\" \"$@\"'",
+            pid_file.display()
+        );
+        let tmux = start_tui(dir.path(), &db, &launch);
+        tmux.wait_for("1 Dashboard");
+        assert_eq!(tmux.format("#{alternate_on}"), "1");
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), pid.trim()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        assert_terminal_restored(&tmux);
+    }
+}
+
+#[test]
+fn export_from_the_report_screen_and_quit_restores_the_terminal() {
+    let which = Command::new("sh")
+        .args(["-c", "command -v tmux"])
+        .output()
+        .unwrap();
+    assert!(
+        which.status.success(),
+        "tmux is required for this test and was not found: install it (apt-get install tmux)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    init_demo(&db);
+
+    let tmux = start_tui(dir.path(), &db, "");
     tmux.wait_for("1 Dashboard");
     assert_eq!(
         tmux.format("#{alternate_on}"),
@@ -157,19 +215,7 @@ fn export_from_the_report_screen_and_quit_restores_the_terminal() {
     );
 
     tmux.keys(&["q"]);
-    let screen = tmux.wait_for("exit status 0");
-    assert_eq!(tmux.format("#{alternate_on}"), "0", "alternate screen left");
-    assert!(
-        !screen.contains("1 Dashboard"),
-        "the TUI is gone:\n{screen}"
-    );
-    assert!(
-        screen.contains("shell-2-ready"),
-        "the shell's screen is back:\n{screen}"
-    );
-    // The shell answers again: the terminal is out of raw mode.
-    tmux.keys(&["echo after-$((40 + 2))", "Enter"]);
-    tmux.wait_for("after-42");
+    assert_terminal_restored(&tmux);
 }
 
 #[test]

@@ -9,6 +9,7 @@ use super::args::{
     date_arg, money_arg, open, opt_date_arg, opt_fy_arg, opt_programme, period_arg, phase_arg,
     rename, write,
 };
+use super::output::say;
 use super::output::{
     Cell, Format, FormatArg, Listing, date_cell, money_cell, opt_text, print_list,
 };
@@ -153,7 +154,7 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
                 amount: money_arg("--amount", amount)?,
             };
             let id = write(&mut conn, |tx| e::add_actual(tx, &a))?;
-            println!(
+            say!(
                 "Added actual {id}: {} on {}.",
                 a.amount.full(),
                 uk_date(a.date)
@@ -187,7 +188,7 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
         }
         ActualCmd::Delete { id } => {
             write(&mut conn, |tx| e::delete_actual(tx, *id, None))?;
-            println!("Deleted actual {id}.");
+            say!("Deleted actual {id}.");
         }
         ActualCmd::Edit(a) => edit_actual(&mut conn, a)?,
     }
@@ -210,7 +211,7 @@ fn edit_actual(conn: &mut Connection, a: &ActualEditArgs) -> anyhow::Result<()> 
     let after = write(conn, |tx| {
         edit::edit_actual(tx, a.id, a.expected_version, &e)
     })?;
-    println!(
+    say!(
         "Actual {}: {} on {} ({} {}), version {}.",
         after.id,
         after.amount.full(),

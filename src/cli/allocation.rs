@@ -9,6 +9,7 @@ use super::args::{
     ProgrammeYearList, field, fy_arg, money_arg, open, opt_decision, opt_fy_arg, phase_arg,
     profile_arg, rename, write,
 };
+use super::output::say;
 use super::output::{Cell, Format, Listing, money_cell, money_text, opt_text, yes_no};
 use crate::domain::model::{Allocation, AllocationStatus};
 use crate::store::entities as e;
@@ -118,7 +119,7 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
             };
             let id = write(&mut conn, |tx| e::add_allocation(tx, &a))?;
             let added = e::get_allocation(&conn, id)?;
-            println!(
+            say!(
                 "Added allocation {id}: {} for {}/{} {}{}.",
                 added.amount.full(),
                 added.programme_code,
@@ -138,7 +139,7 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
             write(&mut conn, |tx| {
                 e::set_allocation_profile(tx, *id, before.version, &p)
             })?;
-            println!("Allocation {id} reprofiled.");
+            say!("Allocation {id} reprofiled.");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::args::open;
+use super::output::say;
 use crate::store::{self, audit, backup as store_backup};
 
 /// `outturn backup FILE [--force]`: backs the database at `db` up to `file`.
@@ -11,7 +12,7 @@ pub fn backup(db: &Path, file: &Path, force: bool) -> anyhow::Result<ExitCode> {
     let conn = open(db)?;
     store_backup::backup(&conn, file, force)?;
     let events = audit::count(&conn)?;
-    println!(
+    say!(
         "Backed up {} to {} ({events} audit events).",
         db.display(),
         file.display()
@@ -24,7 +25,7 @@ pub fn restore(target: &Path, file: &Path, force: bool) -> anyhow::Result<ExitCo
     let s = store_backup::restore(file, target, force)?;
     // Bring it to this Outturn's schema and WAL mode now, so the first user is not the one to.
     drop(store::open_existing(target)?);
-    println!(
+    say!(
         "Restored {} from {} (schema version {}, {} audit events, checked).",
         target.display(),
         file.display(),

@@ -9,6 +9,7 @@ use clap::Subcommand;
 use super::args::{
     ProgrammeYearList, date_arg, field, money_arg, open, opt_decision, opt_fy_arg, phase_arg, write,
 };
+use super::output::say;
 use super::output::{Cell, Format, Listing, date_cell, money_cell, opt_text};
 use crate::domain::FinancialYear;
 use crate::domain::model::{BudgetChange, BudgetSide, ChangeKind, ChangeStatus};
@@ -160,7 +161,7 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
                 reason: reason.clone(),
             };
             let id = write(&mut conn, |tx| e::add_change(tx, &ch))?;
-            println!(
+            say!(
                 "Added {} {id} ({}, {}).",
                 ch.kind,
                 ch.amount.full(),
@@ -176,7 +177,7 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
             };
             let d = opt_decision(&conn, decision)?;
             write(&mut conn, |tx| e::decide_change(tx, *id, None, status, d))?;
-            println!("Change {id} {status}.");
+            say!("Change {id} {status}.");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::args::open;
+use super::output::say;
 use crate::store::check;
 
 /// `outturn check`: one line per finding and exit status 1, or `ok: N checks passed`.
@@ -12,11 +13,11 @@ pub fn run(db: &Path) -> anyhow::Result<ExitCode> {
     let conn = open(db)?;
     let report = check::run(&conn)?;
     if report.is_clean() {
-        println!("ok: {} checks passed", report.checks);
+        say!("ok: {} checks passed", report.checks);
         return Ok(ExitCode::SUCCESS);
     }
     for f in &report.findings {
-        println!("{f}");
+        say!("{f}");
     }
     eprintln!(
         "outturn: check found {} problem{}",

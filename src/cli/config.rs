@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::open;
+use super::output::say;
 use super::output::{Cell, Table};
 use crate::store::{self, settings};
 
@@ -37,11 +38,11 @@ pub fn run(db: &Path, c: &ConfigCmd) -> anyhow::Result<ExitCode> {
             let tx = store::write_tx(&mut conn)?;
             let stored = settings::set(&tx, key, value)?;
             tx.commit()?;
-            println!("{} = {stored}", key.trim());
+            say!("{} = {stored}", key.trim());
         }
         ConfigCmd::Get { key } => {
             let s = settings::get(&conn, key)?;
-            println!("{}", s.value);
+            say!("{}", s.value);
         }
         ConfigCmd::List => {
             let mut t = Table::new(&["Key", "Value", "Set", "Meaning"]);

@@ -11,6 +11,7 @@ use super::args::{
     date_arg, money_arg, months_arg, open, opt_date_arg, opt_decision, opt_programme, phase_arg,
     rename, write,
 };
+use super::output::say;
 use super::output::{
     Cell, Format, FormatArg, Listing, date_cell, money_cell, opt_date_cell, opt_text, print_list,
 };
@@ -185,7 +186,7 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
                 profile: Vec::new(),
             };
             let id = write(&mut conn, |tx| e::add_contract(tx, &k))?;
-            println!(
+            say!(
                 "Added contract {} (id {id}), {}.",
                 k.reference.trim(),
                 k.value.full()
@@ -229,14 +230,14 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             };
             let d = opt_decision(&conn, decision)?;
             write(&mut conn, |tx| e::exercise_extension(tx, opt, None, d))?;
-            println!("Extension option {opt} of {reference} exercised.");
+            say!("Extension option {opt} of {reference} exercised.");
         }
         ContractCmd::Vary { reference, value } => {
             let (cid, _) = e::contract_ref(&conn, reference)?;
             let v = money_arg("--value", value)?;
             let k = e::get_contract(&conn, cid)?;
             write(&mut conn, |tx| e::set_contract_value(tx, cid, k.version, v))?;
-            println!("Contract {reference} value now {}.", v.full());
+            say!("Contract {reference} value now {}.", v.full());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{date_arg, open, opt_programme, write};
+use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, date_cell, opt_text, print_list, yes_no};
 use crate::domain::model::Decision;
 use crate::store::entities as e;
@@ -104,7 +105,7 @@ pub fn run(db: &Path, c: &DecisionCmd) -> anyhow::Result<ExitCode> {
                 summary: summary.clone(),
             };
             let id = write(&mut conn, |tx| e::add_decision(tx, &d))?;
-            println!("Added decision {} (id {id}).", d.reference.trim());
+            say!("Added decision {} (id {id}).", d.reference.trim());
         }
         DecisionCmd::List(f) => print_list(&e::list_decisions(&conn)?, f.format)?,
     }

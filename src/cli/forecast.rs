@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{ProgrammeYearList, fy_arg, money_arg, open, period_arg, phase_arg, write};
+use super::output::say;
 use super::output::{Cell, Format, Listing, money_cell};
 use crate::domain::model::Forecast;
 use crate::store::entities as e;
@@ -76,7 +77,7 @@ pub fn run(db: &Path, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
                 note: note.clone(),
             };
             write(&mut conn, |tx| e::set_forecast(tx, &f))?;
-            println!(
+            say!(
                 "Forecast {} for {} as at {}.",
                 f.amount.full(),
                 f.fy.label(),

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{open, opt_date_arg, write};
+use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, opt_date_cell, print_list};
 use crate::domain::model::Framework;
 use crate::store::entities as e;
@@ -59,7 +60,7 @@ pub fn run(db: &Path, c: &FrameworkCmd) -> anyhow::Result<ExitCode> {
                 actual_end: opt_date_arg("--actual-end", actual_end)?,
             };
             let id = write(&mut conn, |tx| e::add_framework(tx, &f))?;
-            println!("Added framework {} (id {id}).", f.name.trim());
+            say!("Added framework {} (id {id}).", f.name.trim());
         }
         FrameworkCmd::List(f) => print_list(&e::list_frameworks(&conn)?, f.format)?,
     }

@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::args::open;
 use super::output::count;
+use super::output::say;
 use crate::error::UserError;
 use crate::io::synthetic::{self, GenOptions};
 use crate::store;
@@ -43,9 +44,15 @@ pub fn run(db: &Path, a: &GenArgs) -> anyhow::Result<ExitCode> {
         phases: a.phases,
         seed: a.seed,
     };
-    let summary = synthetic::generate(&a.out, opts)?;
+    let summary = synthetic::generate(&a.out, opts).map_err(|e| {
+        // A refused destination is the user's to fix (exit 2); other failures are the system's.
+        match e.get_ref().and_then(|r| r.downcast_ref::<UserError>()) {
+            Some(u) => anyhow::Error::new(UserError(u.0.clone())),
+            None => anyhow::Error::new(e),
+        }
+    })?;
     let dir = a.out.display();
-    println!(
+    say!(
         "Wrote {dir}/actuals.csv ({} rows, total {}) and {dir}/budgets.csv ({} rows, total {}).",
         count(summary.actual_rows),
         summary.actual_total.full(),
@@ -58,18 +65,18 @@ pub fn run(db: &Path, a: &GenArgs) -> anyhow::Result<ExitCode> {
         let tx = store::write_tx(&mut conn)?;
         let n = synthetic::create_programmes(&tx, &summary.programmes)?;
         tx.commit()?;
-        println!(
+        say!(
             "Created {n} programmes in {} ({} already there).",
             db.display(),
             summary.programmes.len() - n
         );
     } else {
-        println!(
+        say!(
             "The files name programmes {}: create them with --create-programmes (or `outturn programme add`).",
             codes.join(", ")
         );
     }
-    println!(
+    say!(
         "Then: outturn import budgets {dir}/budgets.csv --create-missing && outturn import actuals {dir}/actuals.csv"
     );
     Ok(ExitCode::SUCCESS)

@@ -10,7 +10,9 @@ use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::open;
+use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, Table, count, print_list};
+use crate::domain::text::escape_controls;
 use crate::io::import::{
     self, ActualsOptions, BenefitsOptions, BudgetsOptions, ImportError, ImportOutcome, parse_map,
 };
@@ -82,7 +84,7 @@ pub enum ImportCmd {
 /// Prints an import failure, every line, and gives its exit status.
 fn failed(err: &ImportError) -> ExitCode {
     for line in err.lines() {
-        eprintln!("{line}");
+        eprintln!("{}", escape_controls(&line, false));
     }
     ExitCode::from(if err.is_user_error() { 2 } else { 1 })
 }
@@ -129,20 +131,20 @@ fn run_import(
 
 fn print_outcome(o: &ImportOutcome, what: &str) {
     if o.encoding_detected {
-        println!(
+        say!(
             "Read {} as Windows-1252 (it is not valid UTF-8, as Excel on Windows saves it); \
              force another reading with --encoding.",
             o.file_name
         );
     }
     match o.batch_id {
-        Some(id) => println!(
+        Some(id) => say!(
             "Imported {} {what} from {} as batch {id}: total {}.",
             count(o.rows),
             o.file_name,
             o.total.full()
         ),
-        None => println!(
+        None => say!(
             "Dry run: {} {what} from {} would be imported, total {}; nothing was written.",
             count(o.rows),
             o.file_name,
@@ -150,13 +152,13 @@ fn print_outcome(o: &ImportOutcome, what: &str) {
         ),
     }
     if o.skipped_duplicates > 0 {
-        println!(
+        say!(
             "Left out {} rows already in the ledger (--skip-duplicates).",
             count(o.skipped_duplicates)
         );
     }
     if o.created_phases > 0 {
-        println!(
+        say!(
             "{} {} phases.",
             if o.batch_id.is_some() {
                 "Created"
@@ -279,7 +281,7 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
         }
         ImportCmd::List(f) => print_list(&import::list_batches(&conn)?, f.format)?,
         ImportCmd::Undo { batch } => match import::undo_batch(&mut conn, *batch) {
-            Ok(b) => println!(
+            Ok(b) => say!(
                 "Undid batch {} ({}, {}): removed {} rows, total {}.",
                 b.id,
                 b.kind,

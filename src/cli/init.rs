@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::args::write;
+use super::output::say;
 use crate::error::UserError;
 use crate::store;
 
@@ -21,12 +22,12 @@ pub fn run(path: &Path, demo: bool) -> anyhow::Result<ExitCode> {
     }
     if demo {
         write(&mut conn, crate::io::demo::load_all)?;
-        println!(
+        say!(
             "Created {} with the demo programmes (Wolverhampton, Wirral).",
             path.display()
         );
     } else {
-        println!("Created {}.", path.display());
+        say!("Created {}.", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }

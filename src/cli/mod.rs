@@ -25,6 +25,7 @@ pub mod check;
 pub mod config;
 pub mod contract;
 pub mod decision;
+pub mod errors;
 pub mod forecast;
 pub mod framework;
 pub mod generate;
@@ -150,9 +151,10 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
     }
 }
 
-/// The database path from `--db`, `OUTTURN_DB`, or the default.
+/// The database path from `--db`, `OUTTURN_DB`, or the default, resolved once: a symbolic link
+/// is followed to the real file, which every command then opens, backs up or replaces.
 pub fn db_path(cli: &Cli) -> PathBuf {
-    cli.db.clone().unwrap_or_else(store::default_path)
+    store::open::resolve_path(&cli.db.clone().unwrap_or_else(store::default_path))
 }
 
 /// Runs the command line. `None` for the command (the TUI) is handled by `main`.

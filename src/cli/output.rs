@@ -105,3 +105,12 @@ pub fn count(n: u64) -> String {
     }
     out
 }
+
+/// Prints a message line on standard output with every control character from the data in it
+/// escaped (`\u{1b}`): `say!("Added programme {code}.")`.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", $crate::domain::text::escape_controls(&format!($($arg)*), false))
+    };
+}
+pub(crate) use say;

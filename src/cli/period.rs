@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{fy_arg, open, period_arg, write};
+use super::output::say;
 use super::output::{Cell, Format, Listing, date_cell, print_list};
 use crate::domain::calendar::uk_date;
 use crate::store::locks::{self, ClosedPeriod};
@@ -61,7 +62,7 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
         PeriodCmd::Close { fy, period } => {
             let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
             write(&mut conn, |tx| locks::close_period(tx, fy, period))?;
-            println!(
+            say!(
                 "Closed {} {}: everything dated on or before {} is locked.",
                 fy.label(),
                 period.label(),
@@ -72,7 +73,7 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
             let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
             let n = write(&mut conn, |tx| locks::reopen_period(tx, fy, period, reason))?;
             let lock = locks::locked_through(&conn)?;
-            println!(
+            say!(
                 "Reopened {} {} ({n} closed period{} removed); {}.",
                 fy.label(),
                 period.label(),

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{field, open, opt_programme, rename, write};
+use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, opt_text, print_list};
 use crate::domain::model::{DeliveryStatus, Phase};
 use crate::store::entities as e;
@@ -72,7 +73,7 @@ pub fn run(db: &Path, c: &PhaseCmd) -> anyhow::Result<ExitCode> {
                 officer: officer.clone(),
             };
             let id = write(&mut conn, |tx| e::add_phase(tx, &p))?;
-            println!(
+            say!(
                 "Added phase {}/{} (id {id}).",
                 programme.trim(),
                 p.code.trim()

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{field, open, write};
+use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, print_list};
 use crate::domain::model::{DeliveryStatus, Programme};
 use crate::store::entities as e;
@@ -60,7 +61,7 @@ pub fn run(db: &Path, c: &ProgrammeCmd) -> anyhow::Result<ExitCode> {
                 status: field("--status", DeliveryStatus::parse(status))?,
             };
             let id = write(&mut conn, |tx| e::add_programme(tx, &p))?;
-            println!("Added programme {} (id {id}).", p.code.trim());
+            say!("Added programme {} (id {id}).", p.code.trim());
         }
         ProgrammeCmd::List(f) => print_list(&e::list_programmes(&conn)?, f.format)?,
     }

@@ -6,14 +6,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 
 use super::args::{field, open, rename};
+use super::output::say;
 use crate::domain::calendar::{parse_month, uk_date};
 use crate::domain::report::{RagThresholds, build, parse_threshold_pct};
 use crate::domain::{FinancialYear, Period};
 use crate::error::UserError;
+use crate::io::output_file::OutputFile;
 use crate::io::report::{MoneyStyle, report_table, write_csv};
 use crate::store::{entities, figures};
 
@@ -147,26 +148,10 @@ fn threshold_arg(name: &str, s: &str) -> anyhow::Result<rust_decimal::Decimal> {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place, so
-/// the file is either the old one or the whole new one, never half-written.
+/// the file is either the old one or the whole new one, never half-written. Only a new path or a
+/// regular file the user may write is accepted (see [`OutputFile`]); a link is followed.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(user(format!(
-            "--csv: the folder {} does not exist: create it or give another path",
-            dir.display()
-        )));
-    }
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .with_context(|| format!("--csv: cannot write in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("--csv: writing {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("--csv: cannot replace {}", path.display()))?;
+    OutputFile::check("--csv", path, true)?.write_bytes(bytes)?;
     Ok(())
 }
 
@@ -217,7 +202,7 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
                 .iter()
                 .filter(|r| r.kind == crate::domain::report::RowKind::Phase)
                 .count();
-            println!(
+            say!(
                 "Wrote the {} {} report ({phases} phase rows, {} rows in all) to {}.",
                 fy.label(),
                 period.label(),

@@ -11,6 +11,7 @@ pub mod money;
 pub mod profile;
 pub mod progress;
 pub mod report;
+pub mod text;
 
 pub use calendar::{FinancialYear, Period};
 pub use money::Money;

@@ -7,6 +7,15 @@ use super::calendar::{FinancialYear, Period, add_months};
 use super::money::Money;
 
 /// Splits `total` into `parts` shares, equal to the penny, the remainder in the last share.
+/// The first financial year a per-FY profile gives twice, if any: each year may appear once.
+pub fn repeated_year(profile: &[(FinancialYear, Money)]) -> Option<FinancialYear> {
+    let mut seen = std::collections::BTreeSet::new();
+    profile
+        .iter()
+        .map(|(fy, _)| *fy)
+        .find(|fy| !seen.insert(*fy))
+}
+
 /// The shares always sum to `total` exactly. `parts` of zero gives no shares.
 pub fn even_split(total: Money, parts: usize) -> Vec<Money> {
     if parts == 0 {
@@ -147,6 +156,17 @@ mod tests {
     }
     fn m(s: &str) -> Money {
         Money::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_year_given_twice_is_found() {
+        let y = |n| FinancialYear::new(n).unwrap();
+        let m = Money::from_pence(100);
+        assert_eq!(repeated_year(&[(y(2018), m), (y(2019), m)]), None);
+        assert_eq!(
+            repeated_year(&[(y(2018), m), (y(2019), m), (y(2018), m)]),
+            Some(y(2018))
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use crate::domain::text::escape_controls;
+
 /// How a list is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum Format {
@@ -30,6 +32,11 @@ impl Cell {
             Cell::Text(s) | Cell::Num(s) => s,
         }
     }
+}
+
+/// Every cell of a table as printed for people: control characters escaped, newlines included.
+fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_controls(s, false)
 }
 
 impl From<String> for Cell {
@@ -78,11 +85,17 @@ impl Table {
 
     /// Writes the table as aligned text: numbers right-aligned, two spaces between columns.
     pub fn write_text(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
-        for r in &self.rows {
+        let headers: Vec<_> = self.headers.iter().map(|h| shown(h)).collect();
+        let rows: Vec<Vec<_>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| shown(c.text())).collect())
+            .collect();
+        let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+        for r in &rows {
             for (i, c) in r.iter().enumerate() {
                 if let Some(w) = widths.get_mut(i) {
-                    *w = (*w).max(c.text().chars().count());
+                    *w = (*w).max(c.chars().count());
                 }
             }
         }
@@ -119,20 +132,21 @@ impl Table {
             out,
             "{}",
             line(
-                self.headers
+                headers
                     .iter()
                     .enumerate()
-                    .map(|(i, h)| (h.as_str(), numeric[i]))
+                    .map(|(i, h)| (h.as_ref(), numeric[i]))
                     .collect()
             )
         )?;
-        for r in &self.rows {
+        for (r, texts) in self.rows.iter().zip(&rows) {
             writeln!(
                 out,
                 "{}",
                 line(
                     r.iter()
-                        .map(|c| (c.text(), matches!(c, Cell::Num(_))))
+                        .zip(texts)
+                        .map(|(c, t)| (t.as_ref(), matches!(c, Cell::Num(_))))
                         .collect()
                 )
             )?;
@@ -175,6 +189,24 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "Supplier,Amount\n\"'=HYPERLINK(\"\"x\"\")\",-12.50\n'-rm,3.00\n\"Acme, Ltd\",0.00\n"
+        );
+    }
+
+    #[test]
+    fn text_escapes_controls_csv_keeps_them() {
+        let mut t = Table::new(&["Supplier"]);
+        t.push(vec![Cell::from("\u{1b}]0;pwned\u{7}\u{202e}x")]);
+        let mut out = Vec::new();
+        t.write_text(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Supplier\n\\u{1b}]0;pwned\\u{7}\\u{202e}x\n"
+        );
+        let mut out = Vec::new();
+        t.write_csv(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Supplier\n\u{1b}]0;pwned\u{7}\u{202e}x\n"
         );
     }
 

@@ -19,22 +19,15 @@ use std::time::Duration;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use super::{Result, SCHEMA_VERSION, StoreError, audit, create_owner_only, holds_data};
+use super::open::{Identity, identify, not_outturn, remove_stale_partials};
+use super::{Result, SCHEMA_VERSION, StoreError, audit, check, create_owner_only, holds_data};
+use crate::io::output_file::{OutputFile, folder_of, partial_beside};
 
 /// The sibling file SQLite keeps beside `path` (`-wal`, `-shm`, `-journal`).
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)
-}
-
-/// A temporary name beside `dest` (same folder, so the final rename is atomic).
-fn temp_beside(dest: &Path) -> PathBuf {
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "outturn.db".into());
-    dest.with_file_name(format!(".{name}.partial-{}", std::process::id()))
 }
 
 fn refused(msg: String) -> StoreError {
@@ -119,25 +112,13 @@ pub fn backup(conn: &Connection, dest: &Path, force: bool) -> Result<()> {
             dest.display()
         )));
     }
-    if dest.exists() && !force {
-        return Err(refused(format!(
-            "{} already exists: choose another file name, or add --force to replace it",
-            dest.display()
-        )));
-    }
-    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty())
-        && !dir.is_dir()
-    {
-        return Err(refused(format!(
-            "{} is not a folder: create it first or choose another place for the backup",
-            dir.display()
-        )));
-    }
-    let tmp = temp_beside(dest);
+    let out = OutputFile::check("backup", dest, force).map_err(|e| refused(e.0))?;
+    remove_stale_partials(&folder_of(out.target()));
+    let tmp = out.partial();
     copy_into_new_file(conn, &tmp)?;
-    std::fs::rename(&tmp, dest).map_err(|e| {
+    out.replace_with(&tmp).map_err(|e| {
         remove_with_sidecars(&tmp);
-        io_err("write", dest, e)
+        refused(e.0)
     })?;
     Ok(())
 }
@@ -183,6 +164,9 @@ pub fn check_backup(path: &Path) -> Result<(Connection, BackupSummary)> {
             "integrity check: {}",
             integrity.join("; ")
         )));
+    }
+    if let Identity::Foreign(why) = identify(&conn)? {
+        return Err(super::open::not_outturn(path, &why));
     }
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
@@ -272,7 +256,11 @@ pub fn in_use(path: &Path) -> Result<bool> {
 /// Replaces the database at `target` with the backup at `from`, after checking the backup.
 /// Refused when the target is in use, or holds data and `force` is not given.
 pub fn restore(from: &Path, target: &Path, force: bool) -> Result<BackupSummary> {
+    let target = super::open::resolve_path(target);
+    let target = target.as_path();
     let (src, summary) = check_backup(from)?;
+    remove_stale_partials(&folder_of(target));
+    refuse_foreign_target(target)?;
     let guard = if target.exists() {
         let guard = lock_target(target)?;
         if !force && guard_holds_data(&guard)? {
@@ -289,9 +277,13 @@ pub fn restore(from: &Path, target: &Path, force: bool) -> Result<BackupSummary>
         }
         None
     };
-    let tmp = temp_beside(target);
+    let tmp = partial_beside(target);
     copy_into_new_file(&src, &tmp)?;
     drop(src);
+    if let Err(e) = check_copy(from, &tmp) {
+        remove_with_sidecars(&tmp);
+        return Err(e);
+    }
     let _ = std::fs::remove_file(sidecar(target, "-wal"));
     let _ = std::fs::remove_file(sidecar(target, "-shm"));
     let renamed = std::fs::rename(&tmp, target);
@@ -301,6 +293,43 @@ pub fn restore(from: &Path, target: &Path, force: bool) -> Result<BackupSummary>
         io_err("replace", target, e)
     })?;
     Ok(summary)
+}
+
+/// Refuses to restore over a file that is not an Outturn database (read-only look, no write).
+fn refuse_foreign_target(target: &Path) -> Result<()> {
+    let size = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
+    if size == 0 {
+        return Ok(());
+    }
+    let conn = super::open::open_read_only(target)?;
+    match identify(&conn) {
+        Ok(Identity::Foreign(why)) => Err(not_outturn(target, &why)),
+        Ok(_) => Ok(()),
+        Err(_) => Err(not_outturn(target, "it is not a SQLite database")),
+    }
+}
+
+/// Brings the copy of the backup at `copy` to this Outturn's schema and runs the whole `check`
+/// on it: any finding refuses the restore, naming the findings.
+fn check_copy(from: &Path, copy: &Path) -> Result<()> {
+    let conn = super::open(copy)?;
+    let report = check::run(&conn)?;
+    let _mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    drop(conn);
+    if report.is_clean() {
+        return Ok(());
+    }
+    let n = report.findings.len();
+    let mut named: Vec<String> = report.findings.iter().take(5).cloned().collect();
+    if n > 5 {
+        named.push(format!("and {} more", n - 5));
+    }
+    Err(refused(format!(
+        "{} fails `outturn check` ({n} finding{}): {}; nothing was restored",
+        from.display(),
+        if n == 1 { "" } else { "s" },
+        named.join("; ")
+    )))
 }
 
 fn guard_holds_data(conn: &Connection) -> Result<bool> {

@@ -3,7 +3,6 @@
 //! [`Action::Failed`] (or [`Action::FormRejected`] for a form), never a panic or a half-write.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -151,20 +150,12 @@ pub fn export(
     fy: FinancialYear,
     period: Period,
 ) -> anyhow::Result<usize> {
-    use anyhow::Context;
+    let out = crate::io::output_file::OutputFile::check("export", path, true)?;
     let report = figures::report(conn, fy, period, None)?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    crate::io::report::write_csv(&report, tmp.as_file_mut())
-        .with_context(|| format!("writing {}", path.display()))?;
-    tmp.as_file_mut().flush()?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    out.write_with(|f| {
+        crate::io::report::write_csv(&report, f).map_err(std::io::Error::other)?;
+        Ok(())
+    })?;
     Ok(report.rows.len())
 }
 

@@ -78,6 +78,12 @@ pub fn run(mut conn: Connection, today: NaiveDate, export_dir: PathBuf) -> anyho
         .into());
     }
     let theme = theme_from_env();
+    // SIGTERM and SIGHUP (the terminal closed, `kill`) end the TUI as `q` does: the flag is read
+    // on every turn of the loop (at least twice a second) and the terminal restored below.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, std::sync::Arc::clone(&stop))?;
+    }
     // Installs a panic hook that restores the terminal before the panic message prints.
     let mut terminal = ratatui::try_init()?;
     let result = (|| -> anyhow::Result<()> {
@@ -87,7 +93,7 @@ pub fn run(mut conn: Connection, today: NaiveDate, export_dir: PathBuf) -> anyho
         handle(&mut app, &mut conn, Action::Start);
         loop {
             terminal.draw(|f| ui::draw(f, &app, today, theme))?;
-            if app.quit {
+            if app.quit || stop.load(std::sync::atomic::Ordering::Relaxed) {
                 return Ok(());
             }
             if !event::poll(Duration::from_millis(500))? {

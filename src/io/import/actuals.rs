@@ -4,6 +4,7 @@
 //! hands the good ones on in sorted chunks ([`Pending`]); the caller's thread writes them in the
 //! write transaction, then refuses (or with `--skip-duplicates` leaves out) rows already held.
 
+use crate::domain::text::{MAX_TEXT, check_length};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -176,6 +177,16 @@ fn parse_actual(
     out: &mut e::NewActual,
 ) -> Result<bool, StoreError> {
     let mut ok = require_cells(cells, line, ACTUAL_REQUIRED_CELLS, "ledger line", problems);
+    for (c, column) in [
+        (A_SUPPLIER, "Supplier"),
+        (A_DESCRIPTION, "Description"),
+        (A_REFERENCE, "Reference"),
+    ] {
+        if let Err(m) = check_length(cells.get(c), MAX_TEXT) {
+            problems.add(line, column, || m);
+            ok = false;
+        }
+    }
     let date_text = cells.get(A_DATE);
     if !date_text.is_empty() {
         match parse_date(date_text) {

@@ -14,6 +14,7 @@ use rusqlite::Connection;
 use super::rng::Rng;
 use crate::domain::Money;
 use crate::domain::model::DeliveryStatus;
+use crate::io::output_file::OutputFile;
 use crate::store::{self, entities as e};
 
 /// Phases per generated programme.
@@ -171,15 +172,32 @@ pub fn write_budgets(out: impl Write, opts: GenOptions) -> std::io::Result<(u64,
     Ok((rows, Money::from_pence(total)))
 }
 
-/// Writes `dir/actuals.csv` and `dir/budgets.csv` (creating `dir`).
+/// Writes `dir/actuals.csv` and `dir/budgets.csv` (creating `dir`). Each is written whole through
+/// [`OutputFile`]: an existing regular file is replaced, anything else (a device, a FIFO, a
+/// read-only file, a link to one) refused with nothing written.
 pub fn generate(dir: &Path, opts: GenOptions) -> std::io::Result<GenSummary> {
     std::fs::create_dir_all(dir)?;
-    let (actual_rows, actual_total) = write_actuals(
-        BufWriter::with_capacity(1 << 16, File::create(dir.join("actuals.csv"))?),
-        opts,
-    )?;
-    let (budget_rows, budget_total) =
-        write_budgets(BufWriter::new(File::create(dir.join("budgets.csv"))?), opts)?;
+    let refused = std::io::Error::other;
+    let actuals =
+        OutputFile::check("gen --out", &dir.join("actuals.csv"), true).map_err(refused)?;
+    let budgets =
+        OutputFile::check("gen --out", &dir.join("budgets.csv"), true).map_err(refused)?;
+    let mut a = (0, Money::ZERO);
+    actuals
+        .write_with(|f: &mut File| {
+            a = write_actuals(BufWriter::with_capacity(1 << 16, f), opts)?;
+            Ok(())
+        })
+        .map_err(refused)?;
+    let (actual_rows, actual_total) = a;
+    let mut b = (0, Money::ZERO);
+    budgets
+        .write_with(|f: &mut File| {
+            b = write_budgets(BufWriter::new(f), opts)?;
+            Ok(())
+        })
+        .map_err(refused)?;
+    let (budget_rows, budget_total) = b;
     Ok(GenSummary {
         programmes: programmes(opts.phases),
         actual_rows,

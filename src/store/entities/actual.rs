@@ -5,10 +5,11 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::common::{IsoDate, collect, date_col, fy_col, money_col, not_found, period_col};
+use super::common::{IsoDate, collect, date_col, fy_col, money_col, not_found, period_col, within};
 use super::contract::get_contract;
 use super::phase::get_phase;
 use crate::domain::model::Actual;
+use crate::domain::text::MAX_TEXT;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::{Result, StoreError, audit, locks};
 
@@ -117,8 +118,16 @@ impl<'c> ActualInserter<'c> {
     }
 }
 
+/// Refuses an actual's supplier, description or reference longer than `MAX_TEXT` characters.
+pub fn check_actual_text(supplier: &str, description: &str, reference: &str) -> Result<()> {
+    within("--supplier", supplier, MAX_TEXT)?;
+    within("--description", description, MAX_TEXT)?;
+    within("--reference", reference, MAX_TEXT)
+}
+
 /// Adds one actual (entered by hand).
 pub fn add_actual(conn: &Connection, a: &NewActual) -> Result<i64> {
+    check_actual_text(a.supplier.as_str(), &a.description, &a.reference)?;
     locks::ensure_open(conn, "an actual", a.date)?;
     check_actual_contract(conn, a)?;
     let id = insert_actual_row(conn, a, None)?;
@@ -263,6 +272,11 @@ pub fn edit_actual(
             "nothing to change: give --amount, --date, --supplier, --description or --reference",
         ));
     }
+    check_actual_text(
+        edit.supplier.as_deref().unwrap_or(""),
+        edit.description.as_deref().unwrap_or(""),
+        edit.reference.as_deref().unwrap_or(""),
+    )?;
     let before = get_actual(conn, id)?;
     locks::ensure_open(conn, "an actual", before.date)?;
     let date = edit.date.unwrap_or(before.date);

@@ -3,9 +3,10 @@
 use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, fy_col, money_col, the_one, word_col};
+use super::common::{collect, fy_col, money_col, the_one, within, word_col};
 use crate::domain::model::{Allocation, AllocationStatus, ProfileLine};
 use crate::domain::profile::even_fy_profile;
+use crate::domain::text::MAX_NOTE;
 use crate::domain::{FinancialYear, Money};
 use crate::store::{Result, StoreError, audit, locks};
 
@@ -24,6 +25,7 @@ pub struct NewAllocation {
 
 /// Adds an allocation with its per-FY profile.
 pub fn add_allocation(conn: &Connection, a: &NewAllocation) -> Result<i64> {
+    within("--note", &a.note, MAX_NOTE)?;
     if a.last_fy < a.first_fy {
         return Err(StoreError::invalid(
             "--to-fy",
@@ -209,6 +211,12 @@ pub fn set_allocation_profile(
     expected_version: i64,
     profile: &[(FinancialYear, Money)],
 ) -> Result<()> {
+    if let Some(fy) = crate::domain::profile::repeated_year(profile) {
+        return Err(StoreError::invalid(
+            "--profile",
+            format!("{} is given twice: give each year once", fy.label()),
+        ));
+    }
     let before = get_allocation(conn, id)?;
     locks::ensure_open(conn, "an allocation for a year", before.first_fy.start())?;
     let total: Money = profile.iter().map(|(_, m)| *m).sum();

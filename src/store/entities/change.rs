@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, date_col, fy_col, iso, money_col, not_found, word_col};
+use super::common::{collect, date_col, fy_col, iso, money_col, not_found, within, word_col};
 use super::phase::get_phase;
 use crate::domain::model::{BudgetChange, BudgetSide, ChangeKind, ChangeStatus};
+use crate::domain::text::MAX_NOTE;
 use crate::domain::{FinancialYear, Money};
 use crate::store::{Result, StoreError, audit, locks};
 
@@ -98,6 +99,7 @@ fn ensure_budget_to_move(conn: &Connection, c: &NewChange) -> Result<()> {
 
 /// Adds a budget change. An approved change may not move out more than the year has.
 pub fn add_change(conn: &Connection, c: &NewChange) -> Result<i64> {
+    within("--reason", &c.reason, MAX_NOTE)?;
     if c.amount <= Money::ZERO {
         return Err(StoreError::invalid(
             "--amount",

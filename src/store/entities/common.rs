@@ -130,6 +130,11 @@ pub(super) fn the_one<T>(rows: Vec<T>, what: &'static str, id: i64) -> Result<T>
         .ok_or_else(|| not_found(what, what, &id.to_string(), String::new()))
 }
 
+/// Refuses text longer than `max` characters (see `domain::text`), naming the field.
+pub(crate) fn within(field: &str, v: &str, max: usize) -> Result<()> {
+    crate::domain::text::check_length(v.trim(), max).map_err(|m| StoreError::invalid(field, m))
+}
+
 pub(super) fn required(field: &str, v: &str) -> Result<()> {
     if v.trim().is_empty() {
         Err(StoreError::invalid(field, "is empty: it is required"))

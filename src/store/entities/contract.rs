@@ -6,12 +6,13 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::common::{
-    collect, date_col, iso, money_col, not_found, opt_date_col, required, the_one,
+    collect, date_col, iso, money_col, not_found, opt_date_col, required, the_one, within,
 };
 use super::refs::contract_ref;
 use crate::domain::Money;
 use crate::domain::model::{Contract, ExtensionOption};
 use crate::domain::profile::Month;
+use crate::domain::text::MAX_TEXT;
 use crate::store::{Result, StoreError, audit, locks};
 
 /// An extension option to add with a contract.
@@ -43,6 +44,9 @@ pub struct NewContract {
 pub fn add_contract(conn: &Connection, c: &NewContract) -> Result<i64> {
     required("--reference", &c.reference)?;
     required("--supplier", &c.supplier)?;
+    within("--reference", &c.reference, MAX_TEXT)?;
+    within("--title", &c.title, MAX_TEXT)?;
+    within("--supplier", &c.supplier, MAX_TEXT)?;
     if c.value.is_negative() {
         return Err(StoreError::invalid(
             "--value",

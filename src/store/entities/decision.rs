@@ -4,9 +4,10 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, date_col, iso, required};
+use super::common::{collect, date_col, iso, required, within};
 use super::refs::decision_id;
 use crate::domain::model::Decision;
+use crate::domain::text::{MAX_NOTE, MAX_TEXT};
 use crate::store::{Result, StoreError, audit};
 
 /// A decision to add.
@@ -28,6 +29,12 @@ pub struct NewDecision {
 pub fn add_decision(conn: &Connection, d: &NewDecision) -> Result<i64> {
     required("--reference", &d.reference)?;
     required("--body", &d.body)?;
+    within("--reference", &d.reference, MAX_TEXT)?;
+    within("--body", &d.body, MAX_TEXT)?;
+    within("--item", d.item.as_deref().unwrap_or(""), MAX_TEXT)?;
+    within("--link", d.link.as_deref().unwrap_or(""), MAX_TEXT)?;
+    within("--outcome", &d.outcome, MAX_NOTE)?;
+    within("--summary", &d.summary, MAX_NOTE)?;
     if decision_id(conn, &d.reference).is_ok() {
         return Err(StoreError::invalid(
             "--reference",

@@ -3,8 +3,9 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, fy_col, money_col, period_col};
+use super::common::{collect, fy_col, money_col, period_col, within};
 use crate::domain::model::Forecast;
+use crate::domain::text::MAX_NOTE;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::{Result, StoreError, audit, locks};
 
@@ -21,6 +22,7 @@ pub struct NewForecast {
 /// Enters a forecast outturn as at a period; a second one for the same phase, FY and period
 /// replaces the first (both kept in the audit log).
 pub fn set_forecast(conn: &Connection, f: &NewForecast) -> Result<i64> {
+    within("--note", &f.note, MAX_NOTE)?;
     locks::ensure_open(conn, "a forecast as at", f.fy.period_end(f.as_at))?;
     let existing: Option<i64> = conn
         .query_row(
@@ -111,6 +113,7 @@ pub fn edit_forecast(
     amount: Money,
     note: Option<&str>,
 ) -> Result<Forecast> {
+    within("--note", note.unwrap_or(""), MAX_NOTE)?;
     let before = get_forecast(conn, id).map_err(|e| match e {
         StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => StoreError::NotFound {
             field: "id".into(),

@@ -4,9 +4,10 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, iso, opt_date_col, required};
+use super::common::{collect, iso, opt_date_col, required, within};
 use super::refs::framework_id;
 use crate::domain::model::Framework;
+use crate::domain::text::MAX_TEXT;
 use crate::store::{Result, StoreError, audit};
 
 /// A framework to add.
@@ -21,6 +22,8 @@ pub struct NewFramework {
 /// Adds a framework; its name must be new.
 pub fn add_framework(conn: &Connection, f: &NewFramework) -> Result<i64> {
     required("--name", &f.name)?;
+    within("--name", &f.name, MAX_TEXT)?;
+    within("--reference", &f.reference, MAX_TEXT)?;
     if framework_id(conn, &f.name).is_ok() {
         return Err(StoreError::invalid(
             "--name",

@@ -3,8 +3,9 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, required, word_col};
+use super::common::{collect, required, within, word_col};
 use crate::domain::model::{DeliveryStatus, Phase};
+use crate::domain::text::{MAX_CODE, MAX_TEXT};
 use crate::store::{Result, StoreError, audit};
 
 /// A phase to add.
@@ -21,6 +22,9 @@ pub struct NewPhase {
 pub fn add_phase(conn: &Connection, p: &NewPhase) -> Result<i64> {
     required("--code", &p.code)?;
     required("--name", &p.name)?;
+    within("--code", &p.code, MAX_CODE)?;
+    within("--name", &p.name, MAX_TEXT)?;
+    within("--officer", p.officer.as_deref().unwrap_or(""), MAX_TEXT)?;
     let exists: Option<i64> = conn
         .query_row(
             "SELECT id FROM phase WHERE programme_id = ?1 AND code = ?2",

@@ -3,9 +3,10 @@
 use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, required, word_col};
+use super::common::{collect, required, within, word_col};
 use super::refs::programme_id;
 use crate::domain::model::{DeliveryStatus, Programme};
+use crate::domain::text::{MAX_CODE, MAX_TEXT};
 use crate::store::{Result, StoreError, audit};
 
 /// A programme to add.
@@ -21,6 +22,9 @@ pub struct NewProgramme {
 pub fn add_programme(conn: &Connection, p: &NewProgramme) -> Result<i64> {
     required("--code", &p.code)?;
     required("--name", &p.name)?;
+    within("--code", &p.code, MAX_CODE)?;
+    within("--name", &p.name, MAX_TEXT)?;
+    within("--organisation", &p.organisation, MAX_TEXT)?;
     if programme_id(conn, &p.code).is_ok() {
         return Err(StoreError::invalid(
             "--code",

@@ -1,0 +1,97 @@
+//! Text from the data on its way to a terminal, and the longest text each field may hold.
+//!
+//! [`escape_controls`] makes control characters visible (`\u{1b}` for ESC) so that a supplier
+//! name cannot set the window title, clear the screen or reorder a line: the C0 controls (except
+//! tab, and newline where the caller allows it), DEL, the C1 controls, and the bidirectional
+//! embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069). CSV and JSON output
+//! keep the exact text; only what is printed for people is escaped.
+
+use std::borrow::Cow;
+
+/// The longest code (programme, phase, framework, contract), in characters.
+pub const MAX_CODE: usize = 40;
+/// The longest name, title, supplier, description, reference, organisation or officer, in
+/// characters.
+pub const MAX_TEXT: usize = 500;
+/// The longest note, reason, decision summary or outcome, in characters.
+pub const MAX_NOTE: usize = 4000;
+
+/// True for a character [`escape_controls`] escapes (newline included).
+pub fn is_dangerous(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every dangerous character written as `\u{..}` (lower-case hex); newlines are kept
+/// when `keep_newlines` (messages of several lines), escaped otherwise (table cells).
+pub fn escape_controls(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let bad = |c: char| is_dangerous(c) && !(keep_newlines && c == '\n');
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Refuses text longer than `max` characters, giving the length (never quoting a 5 MB value
+/// back); the caller names the field.
+pub fn check_length(value: &str, max: usize) -> Result<(), String> {
+    // Bytes bound characters from above: most values need no count.
+    if value.len() <= max {
+        return Ok(());
+    }
+    let n = value.chars().count();
+    if n > max {
+        return Err(format!(
+            "{n} characters is too long (at most {max}): shorten it"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_esc_bel_c1_and_bidi_keeps_the_rest() {
+        assert_eq!(
+            escape_controls("\u{1b}]0;pwned\u{7}", false),
+            "\\u{1b}]0;pwned\\u{7}"
+        );
+        assert_eq!(
+            escape_controls("a\u{202e}b\u{2066}c", false),
+            "a\\u{202e}b\\u{2066}c"
+        );
+        assert_eq!(
+            escape_controls("x\u{85}y\u{9b}z\u{7f}", false),
+            "x\\u{85}y\\u{9b}z\\u{7f}"
+        );
+        assert_eq!(
+            escape_controls("line\nnext\r", false),
+            "line\\u{a}next\\u{d}"
+        );
+        assert_eq!(escape_controls("line\nnext\r", true), "line\nnext\\u{d}");
+        // Plain text, tabs, pound signs and accents are untouched and not copied.
+        assert!(matches!(
+            escape_controls("Café £1\tok", false),
+            Cow::Borrowed("Café £1\tok")
+        ));
+    }
+
+    #[test]
+    fn length_is_counted_in_characters() {
+        // 40 two-byte characters: 80 bytes, yet 40 characters.
+        assert!(check_length(&"é".repeat(40), MAX_CODE).is_ok());
+        assert_eq!(
+            check_length(&"A".repeat(41), MAX_CODE).unwrap_err(),
+            "41 characters is too long (at most 40): shorten it"
+        );
+    }
+}

@@ -1,0 +1,316 @@
+//! Writing a file the user named (a backup, a report CSV, generated extracts) without clobbering
+//! anything else: every writer goes through [`OutputFile`].
+//!
+//! The rules: the path must be new, or name a regular file this user may write (its mode has a
+//! write bit and it opens for writing). A symbolic link is followed to its target, which must be
+//! such a file; the target is what gets replaced and the link stays a link. Anything else (a
+//! device such as `/dev/full`, a FIFO, a folder, a read-only file, a link to nowhere) is refused
+//! with one line and nothing is written. The new content is written beside the target under
+//! `.NAME.partial-PID`, synced, and renamed over it: the file is the old one or the whole new one.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::UserError;
+
+/// A checked destination: the real file to write (links followed) and what the user typed.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    target: PathBuf,
+    shown: PathBuf,
+    exists: bool,
+}
+
+fn refuse(what: &str, path: &Path, why: &str) -> UserError {
+    UserError(format!(
+        "{what}: {} {why}; nothing was written",
+        path.display()
+    ))
+}
+
+impl OutputFile {
+    /// Checks `path` as a destination for `what` (the option or command, for the message).
+    /// With `replace` false an existing file is refused too.
+    pub fn check(what: &str, path: &Path, replace: bool) -> Result<Self, UserError> {
+        let mut target = path.to_path_buf();
+        let mut hops = 0;
+        let system = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
+        let mut via_system = system(path);
+        while let Ok(m) = std::fs::symlink_metadata(&target) {
+            if !m.file_type().is_symlink() {
+                break;
+            }
+            hops += 1;
+            let next = std::fs::read_link(&target)
+                .map_err(|e| refuse(what, path, &format!("is a link that cannot be read ({e})")))?;
+            target = match target.parent() {
+                Some(dir) if next.is_relative() => dir.join(next),
+                _ => next,
+            };
+            via_system |= system(&target);
+            if hops > 40 {
+                return Err(refuse(what, path, "is a loop of symbolic links"));
+            }
+        }
+        let linked = hops > 0;
+        // /dev/stdout and its kind lead through /proc/self/fd to whatever standard output is
+        // (a terminal, a pipe, or a file that would be swapped under the shell): never a place
+        // to replace. `-` is the way to write to standard output.
+        if via_system || system(&target) {
+            return Err(refuse(
+                what,
+                path,
+                "is a system device, not a regular file (give `-` to write to standard output)",
+            ));
+        }
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) => {
+                let kind = m.file_type();
+                if !kind.is_file() {
+                    let is = if kind.is_dir() {
+                        "a folder"
+                    } else {
+                        "a device, pipe or socket, not a regular file"
+                    };
+                    let why = if linked {
+                        format!("links to {} which is {is}", target.display())
+                    } else {
+                        format!("is {is}")
+                    };
+                    return Err(refuse(what, path, &why));
+                }
+                if !replace {
+                    return Err(UserError(format!(
+                        "{what}: {} already exists: choose another file name, or add --force \
+                         to replace it; nothing was written",
+                        path.display()
+                    )));
+                }
+                if m.permissions().readonly()
+                    || std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&target)
+                        .is_err()
+                {
+                    return Err(refuse(
+                        what,
+                        path,
+                        "is read-only: make it writable (chmod u+w) or choose another file",
+                    ));
+                }
+                Ok(OutputFile::new(target, path, true)?)
+            }
+            Err(_) if linked => Err(refuse(
+                what,
+                path,
+                &format!(
+                    "is a link to {}, which does not exist: give the real path",
+                    target.display()
+                ),
+            )),
+            Err(_) => Ok(OutputFile::new(target, path, false)?),
+        }
+    }
+
+    fn new(target: PathBuf, shown: &Path, exists: bool) -> Result<Self, UserError> {
+        let dir = folder_of(&target);
+        if !dir.is_dir() {
+            return Err(UserError(format!(
+                "{}: the folder {} does not exist: create it or give another path; nothing was \
+                 written",
+                shown.display(),
+                dir.display()
+            )));
+        }
+        Ok(OutputFile {
+            target,
+            shown: shown.to_path_buf(),
+            exists,
+        })
+    }
+
+    /// The real file that will be written (a link followed).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// True when the target exists (and will be replaced).
+    pub fn exists(&self) -> bool {
+        self.exists
+    }
+
+    /// The temporary file beside the target: `.NAME.partial-PID`, in the same folder so the
+    /// final rename is atomic (see `store::open::remove_stale_partials`).
+    pub fn partial(&self) -> PathBuf {
+        partial_beside(&self.target)
+    }
+
+    /// Moves the finished temporary file `partial` over the target.
+    pub fn replace_with(&self, partial: &Path) -> Result<(), UserError> {
+        std::fs::rename(partial, &self.target).map_err(|e| {
+            let _ = std::fs::remove_file(partial);
+            UserError(format!(
+                "cannot write {}: {e}; nothing was written",
+                self.shown.display()
+            ))
+        })
+    }
+
+    /// Writes the file through `fill` (given the open temporary file), syncs and renames it into
+    /// place; on any failure the temporary file is removed and the target left as it was.
+    pub fn write_with(
+        &self,
+        fill: impl FnOnce(&mut File) -> std::io::Result<()>,
+    ) -> Result<(), UserError> {
+        let partial = self.partial();
+        let failed = |e: std::io::Error| {
+            let _ = std::fs::remove_file(&partial);
+            UserError(format!(
+                "cannot write {}: {e}; nothing was written",
+                self.shown.display()
+            ))
+        };
+        let mut file = create_new_owner_only(&partial).map_err(failed)?;
+        fill(&mut file)
+            .and_then(|_| file.flush())
+            .and_then(|_| file.sync_all())
+            .map_err(failed)?;
+        drop(file);
+        self.replace_with(&partial)
+    }
+
+    /// Writes `bytes` as the whole file (see [`OutputFile::write_with`]).
+    pub fn write_bytes(&self, bytes: &[u8]) -> Result<(), UserError> {
+        self.write_with(|f| f.write_all(bytes))
+    }
+}
+
+/// The folder a path is in (`.` for a bare file name).
+pub fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `.NAME.partial-PID` beside `path`.
+pub fn partial_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "outturn".into());
+    path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}
+
+/// Creates `path` new, readable and writable by its owner only (0600 on Unix); a leftover file
+/// of the same name is removed first.
+fn create_new_owner_only(path: &Path) -> std::io::Result<File> {
+    let _ = std::fs::remove_file(path);
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{PermissionsExt, symlink};
+
+    fn err(path: &Path, replace: bool) -> String {
+        OutputFile::check("--csv", path, replace).unwrap_err().0
+    }
+
+    #[test]
+    fn a_new_path_is_written_whole_and_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.csv");
+        let out = OutputFile::check("--csv", &p, false).unwrap();
+        assert!(!out.exists());
+        out.write_bytes(b"a,b\n").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"a,b\n");
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        // No temporary file is left beside it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_existing_regular_file_needs_replace() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.csv");
+        std::fs::write(&p, "old").unwrap();
+        assert!(err(&p, false).contains("already exists"));
+        OutputFile::check("--csv", &p, true)
+            .unwrap()
+            .write_bytes(b"new")
+            .unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"new");
+    }
+
+    #[test]
+    fn a_link_is_followed_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.csv");
+        symlink("real.csv", &link).unwrap();
+        OutputFile::check("--csv", &link, true)
+            .unwrap()
+            .write_bytes(b"new")
+            .unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+    }
+
+    #[test]
+    fn a_dangling_link_a_folder_and_a_read_only_file_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let dangling = dir.path().join("d.csv");
+        symlink(dir.path().join("missing/x.csv"), &dangling).unwrap();
+        assert!(err(&dangling, true).contains("does not exist"));
+        assert!(err(dir.path(), true).contains("is a folder"));
+        let ro = dir.path().join("ro.csv");
+        std::fs::write(&ro, "keep").unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(err(&ro, true).contains("read-only"));
+        assert_eq!(std::fs::read(&ro).unwrap(), b"keep");
+        let nowhere = dir.path().join("no/such/folder.csv");
+        assert!(err(&nowhere, true).contains("does not exist"));
+    }
+
+    #[test]
+    fn a_device_or_a_link_to_one_is_refused() {
+        // Only reads /dev/null's metadata; nothing is opened for writing.
+        assert!(err(Path::new("/dev/null"), true).contains("not a regular file"));
+        assert!(err(Path::new("/dev/stdout"), true).contains("standard output"));
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("out");
+        symlink("/dev/null", &link).unwrap();
+        let e = err(&link, true);
+        assert!(e.contains("is a system device, not a regular file"), "{e}");
+    }
+
+    #[test]
+    fn a_fifo_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        match std::process::Command::new("mkfifo").arg(&fifo).status() {
+            Ok(s) if s.success() => {}
+            _ => return, // no mkfifo on this machine: nothing to test
+        }
+        assert!(err(&fifo, true).contains("not a regular file"));
+    }
+}

@@ -1,0 +1,270 @@
+//! Opening a database file safely: the path resolved once (a symbolic link followed to the real
+//! file), the file identified by reading only, and nothing written to a file that is not an
+//! Outturn database or is newer than this Outturn.
+//!
+//! Outturn marks its databases with `PRAGMA application_id` = [`APPLICATION_ID`] ("OUTT"). On
+//! opening: an empty or new file is initialised and marked; a database with Outturn's tables and
+//! no mark (made before the mark existed) is marked on this open; any other non-empty SQLite file
+//! (another application's id, or tables that are not Outturn's) is refused before a byte is
+//! written: no page size, journal mode, synchronous setting or migration touches it. A database
+//! the user may only read (file mode 0444, a read-only folder or file system) is opened read-only,
+//! so lists, reports, `check` and `backup` still work; a write is refused with one line.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{Result, SCHEMA_VERSION, StoreError};
+
+/// The `application_id` in the header of every Outturn database: the ASCII bytes "OUTT".
+pub const APPLICATION_ID: i32 = 0x4F55_5454;
+
+/// The path a database path names: a symbolic link (or a chain of them) is followed to its
+/// target, even when the target does not exist yet, so every command opens, backs up and replaces
+/// the same real file and the link stays a link.
+pub fn resolve_path(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&p) {
+                Ok(target) => {
+                    p = match p.parent() {
+                        Some(dir) if target.is_relative() => dir.join(target),
+                        _ => target,
+                    };
+                }
+                Err(_) => break,
+            },
+            _ => break,
+        }
+    }
+    // The folder may itself be reached through links: name the real one.
+    match (p.parent(), p.file_name()) {
+        (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => {
+            dir.canonicalize().map(|d| d.join(name)).unwrap_or(p)
+        }
+        _ => p,
+    }
+}
+
+/// What a database file holds, read without writing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    /// No tables: a new database.
+    Empty,
+    /// Outturn's tables; `marked` when it carries [`APPLICATION_ID`].
+    Outturn { marked: bool, version: i64 },
+    /// Another application's file: why we think so.
+    Foreign(String),
+}
+
+/// Reads the file's header and table names (no write).
+pub fn identify(conn: &Connection) -> Result<Identity> {
+    let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let tables: Vec<String> = {
+        let mut st = conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             ORDER BY name",
+        )?;
+        st.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    if app != 0 && app != APPLICATION_ID {
+        return Ok(Identity::Foreign(format!(
+            "it belongs to another application (application id {app:#x})"
+        )));
+    }
+    if tables.is_empty() {
+        return Ok(if app == APPLICATION_ID && version > 0 {
+            Identity::Outturn {
+                marked: true,
+                version,
+            }
+        } else {
+            Identity::Empty
+        });
+    }
+    let ours = ["programme", "phase", "audit"]
+        .iter()
+        .all(|t| tables.iter().any(|n| n == t));
+    if app == APPLICATION_ID || (ours && version >= 1) {
+        return Ok(Identity::Outturn {
+            marked: app == APPLICATION_ID,
+            version,
+        });
+    }
+    let sample: Vec<&str> = tables.iter().take(3).map(String::as_str).collect();
+    Ok(Identity::Foreign(format!(
+        "it holds {} table{} not Outturn's, e.g. {}",
+        tables.len(),
+        if tables.len() == 1 { "" } else { "s" },
+        sample.join(", ")
+    )))
+}
+
+/// The refusal for a file that is not an Outturn database.
+pub fn not_outturn(path: &Path, why: &str) -> StoreError {
+    StoreError::Refused(format!(
+        "{} is not an Outturn database ({why}): nothing was changed; give another --db",
+        path.display()
+    ))
+}
+
+/// The refusal for a database written by a newer Outturn.
+pub fn newer(path: &Path, version: i64) -> StoreError {
+    StoreError::Refused(format!(
+        "{} has schema version {version}, newer than this Outturn understands \
+         ({SCHEMA_VERSION}): upgrade Outturn; the database was not changed",
+        path.display()
+    ))
+}
+
+/// True when this process may not write the file (its mode has no write bit, or opening it for
+/// writing is refused), or its folder (where SQLite keeps its journal) is not writable.
+pub fn read_only_file(path: &Path) -> bool {
+    let file_ro = match std::fs::metadata(path) {
+        Ok(m) => {
+            m.permissions().readonly()
+                || std::fs::OpenOptions::new().write(true).open(path).is_err()
+        }
+        Err(_) => false,
+    };
+    file_ro || folder_read_only(path)
+}
+
+fn folder_read_only(path: &Path) -> bool {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    // Creating a file is the only sure test (permissions, read-only mounts, root).
+    tempfile::Builder::new()
+        .prefix(".outturn-probe-")
+        .tempfile_in(&dir)
+        .is_err()
+}
+
+/// Opens `path` read-only. A WAL database in a folder where SQLite cannot create its shared
+/// memory file is opened as immutable (nobody can be writing it there either).
+pub fn open_read_only(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    if conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .is_ok()
+    {
+        return Ok(conn);
+    }
+    drop(conn);
+    let mut uri = String::from("file:");
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'.' | b'-' | b'_' => {
+                uri.push(b as char)
+            }
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push_str("?immutable=1");
+    let conn = Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?;
+    Ok(conn)
+}
+
+/// Removes `.NAME.partial-PID` files in `dir` left by a backup or restore that was interrupted
+/// (its process is no longer running), with their SQLite side files. Returns how many went.
+pub fn remove_stale_partials(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = partial_pid(&name) else {
+            continue;
+        };
+        if pid == std::process::id() || process_running(pid) {
+            continue;
+        }
+        if entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
+            if std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+            for suffix in ["-journal", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(dir.join(format!("{name}{suffix}")));
+            }
+        }
+    }
+    removed
+}
+
+/// The PID in `.NAME.partial-PID`, when `name` is such a file (not its side files).
+fn partial_pid(name: &str) -> Option<u32> {
+    if !name.starts_with('.') {
+        return None;
+    }
+    let (_, pid) = name.rsplit_once(".partial-")?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// True when a process with this id runs (on Linux, /proc/PID exists). Elsewhere, assume it does
+/// (a partial file is then left in place rather than taken from a running backup).
+fn process_running(pid: u32) -> bool {
+    let proc_dir = Path::new("/proc");
+    if proc_dir.join("self").exists() {
+        proc_dir.join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_names_are_recognised() {
+        assert_eq!(partial_pid(".b.db.partial-123"), Some(123));
+        assert_eq!(partial_pid(".b.db.partial-123-wal"), None);
+        assert_eq!(partial_pid("b.db.partial-123"), None);
+        assert_eq!(partial_pid(".b.db.partial-"), None);
+    }
+
+    #[test]
+    fn stale_partials_go_live_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        // PID 4194304 is above Linux's largest pid_max: never running.
+        let dead = dir.path().join(".b.db.partial-4194304");
+        let dead_journal = dir.path().join(".b.db.partial-4194304-journal");
+        let mine = dir
+            .path()
+            .join(format!(".b.db.partial-{}", std::process::id()));
+        let other = dir.path().join("keep.db");
+        for p in [&dead, &dead_journal, &mine, &other] {
+            std::fs::write(p, "x").unwrap();
+        }
+        assert_eq!(remove_stale_partials(dir.path()), 1);
+        assert!(!dead.exists() && !dead_journal.exists());
+        assert!(mine.exists() && other.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_path_resolves_to_its_target_even_when_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap().join("real.db");
+        let link = dir.path().join("link.db");
+        std::os::unix::fs::symlink("real.db", &link).unwrap();
+        assert_eq!(resolve_path(&link), real);
+        std::fs::write(&real, "").unwrap();
+        assert_eq!(resolve_path(&link), real);
+        assert_eq!(resolve_path(&real), real);
+    }
+}
