@@ -1,6 +1,7 @@
 //! `outturn benefit add|edit|withdraw|realise|list`: the benefits a programme promised, their
 //! targets per FY, what was realised as at a period, and their RAG (`domain::benefit`).
 
+use super::output::say;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -201,7 +202,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
             };
             let id = write(&mut conn, |tx| e::add_benefit(tx, &b))?;
             let total = Money::sum(b.targets.iter().map(|(_, m)| *m));
-            println!(
+            say!(
                 "Added benefit {id} ({}), targets totalling {}.",
                 b.kind.as_str(),
                 total.full()
@@ -241,7 +242,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
             let b = write(&mut conn, |tx| {
                 e::edit_benefit(tx, *id, *expected_version, &edit)
             })?;
-            println!(
+            say!(
                 "Benefit {} is now at version {}: targets {}.",
                 b.id,
                 b.version,
@@ -255,7 +256,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
             let b = write(&mut conn, |tx| {
                 e::withdraw_benefit(tx, *id, *expected_version)
             })?;
-            println!("Withdrew benefit {} ({}).", b.id, b.description);
+            say!("Withdrew benefit {} ({}).", b.id, b.description);
         }
         BenefitCmd::Realise {
             id,
@@ -276,7 +277,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
                     .unwrap_or(Money::ZERO),
             };
             write(&mut conn, |tx| e::set_realisation(tx, &r))?;
-            println!(
+            say!(
                 "Benefit {id}: realised {} in {} to the end of {}, a further {} forecast by year end (expected {}).",
                 r.realised.full(),
                 r.fy.label(),

@@ -1,6 +1,7 @@
 //! `outturn milestone add|edit|complete|list`: the milestones of a phase, with slippage in days and
 //! RAG (`domain::milestone`).
 
+use super::output::say;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -109,7 +110,7 @@ fn status_arg(s: &str) -> anyhow::Result<MilestoneStatus> {
 }
 
 fn print_slippage(m: &Milestone) {
-    println!(
+    say!(
         "Milestone {} ({}): baseline {}, slippage {} days, {}.",
         m.id,
         m.name,

@@ -3,6 +3,7 @@
 //! monitoring report of the FY as at the half's last period, and for H2 as at P6, through
 //! `store::figures`; milestones; benefit positions) and computes nothing itself.
 
+use super::output::say;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -108,7 +109,7 @@ pub fn run(
             let mut buf = Vec::new();
             write_progress_csv(&report, &mut buf)?;
             write_file_atomically(path, &buf)?;
-            println!(
+            say!(
                 "Wrote the {} progress report CSV to {}.",
                 half.label(),
                 path.display()
@@ -127,7 +128,7 @@ pub fn run(
                 anyhow::anyhow!(text)
             }
         })?;
-        println!(
+        say!(
             "Wrote the {} progress report (HTML, A4) to {}.",
             half.label(),
             path.display()
