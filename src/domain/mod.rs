@@ -11,3 +11,5 @@ pub mod report;
 
 pub use calendar::{FinancialYear, Period};
 pub use money::Money;
+pub mod budget_path;
+pub mod contract_terms;

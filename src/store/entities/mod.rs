@@ -9,26 +9,34 @@
 
 mod actual;
 mod allocation;
+mod allocation_life;
 mod change;
+mod change_life;
 mod common;
 mod contract;
+mod contract_life;
 mod decision;
 mod forecast;
 mod framework;
 mod phase;
 mod programme;
+mod records;
 mod refs;
 #[cfg(test)]
 mod test_support;
 
 pub use actual::*;
 pub use allocation::*;
+pub use allocation_life::*;
 pub use change::*;
+pub use change_life::*;
 pub(crate) use common::iso;
 pub use contract::*;
+pub use contract_life::*;
 pub use decision::*;
 pub use forecast::*;
 pub use framework::*;
 pub use phase::*;
 pub use programme::*;
+pub use records::*;
 pub use refs::*;
