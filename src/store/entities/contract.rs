@@ -263,6 +263,7 @@ pub fn contract_profile(conn: &Connection, c: &Contract) -> Result<Vec<(Month, M
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::entities::contract_life::{exercise_extension, vary_contract};
     use crate::store::entities::test_support::{date, db_with_phase, pence};
 
     fn contract(phase_id: i64, reference: &str, value: i64, term_months: u32) -> NewContract {
@@ -316,6 +317,11 @@ mod tests {
         exercise_extension(&conn, got.extensions[0].id, None, None).unwrap();
         let after = get_contract(&conn, id).unwrap();
         assert!(after.extensions[0].exercised);
+        // The value now includes the option: 100,000p + 50,001p; the term 3 + 2 = 5 months.
+        assert_eq!(
+            (after.value, after.current_term_months()),
+            (pence(150_001), 5)
+        );
         let mut extended = base.to_vec();
         extended.push(("2024-07".into(), 25_000));
         extended.push(("2024-08".into(), 25_001));
@@ -336,16 +342,25 @@ mod tests {
     }
 
     #[test]
-    fn a_variation_changes_the_value_but_not_an_explicit_profile() {
+    fn a_variation_spreads_from_its_month_over_even_and_explicit_profiles() {
         let (conn, a) = db_with_phase();
         let id = add_contract(&conn, &contract(a, "EVEN", 120_000, 12)).unwrap();
-        set_contract_value(&conn, id, 1, pence(132_000)).unwrap();
+        vary_contract(
+            &conn,
+            id,
+            1,
+            pence(132_000),
+            month(2024, 4),
+            None,
+            date("2024-04-01"),
+        )
+        .unwrap();
         let got = get_contract(&conn, id).unwrap();
         assert_eq!(
             (got.value, got.original_value),
             (pence(132_000), pence(120_000))
         );
-        // £1,320.00 over twelve months is £110.00 a month.
+        // From the first month: £1,200.00 / 12 = £100.00 plus £120.00 / 12 = £10.00, £110.00 a month.
         let profile = contract_profile(&conn, &got).unwrap();
         assert_eq!(profile.len(), 12);
         assert!(profile.iter().all(|(_, m)| *m == pence(11_000)));
@@ -369,12 +384,24 @@ mod tests {
                 ("2024-05".to_string(), 90_000)
             ]
         );
-        let err = set_contract_value(&conn, shaped, 1, pence(1))
-            .unwrap_err()
-            .to_string();
+        // A variation from May adds its £100.00 to May only; April's explicit £100.00 stays.
+        vary_contract(
+            &conn,
+            shaped,
+            1,
+            pence(110_000),
+            month(2024, 5),
+            None,
+            date("2024-04-01"),
+        )
+        .unwrap();
+        let got = get_contract(&conn, shaped).unwrap();
         assert_eq!(
-            err,
-            "contract SHAPED has an explicit profile: change the profile, not the value"
+            in_pence(&contract_profile(&conn, &got).unwrap()),
+            [
+                ("2024-04".to_string(), 10_000),
+                ("2024-05".to_string(), 100_000)
+            ]
         );
         let listed: Vec<String> = list_contracts(&conn, None, Some(a))
             .unwrap()
