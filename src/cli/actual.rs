@@ -7,14 +7,14 @@ use clap::{Args, Subcommand};
 
 use super::args::{
     date_arg, money_arg, open, opt_date_arg, opt_fy_arg, opt_programme, period_arg, phase_arg,
-    rename, write,
+    rename, shorthand_note, write,
 };
 use super::output::{
     Cell, Format, FormatArg, Listing, date_cell, money_cell, opt_text, print_list,
 };
 use crate::domain::calendar::uk_date;
 use crate::domain::model::Actual;
-use crate::store::{Db as Connection, edit, entities as e};
+use crate::store::{Db as Connection, StoreError, edit, entities as e};
 
 #[derive(Debug, Subcommand)]
 pub enum ActualCmd {
@@ -37,6 +37,10 @@ pub enum ActualCmd {
         /// Negative for credits: -£12.50 or (12.50).
         #[arg(long, allow_hyphen_values = true)]
         amount: String,
+        /// Refuse (exit status 2, nothing written) instead of warning about a date after today
+        /// or a reference already on another date or amount.
+        #[arg(long)]
+        strict: bool,
     },
     /// List actuals.
     List {
@@ -135,6 +139,7 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
             description,
             reference,
             amount,
+            strict,
         } => {
             let a = e::NewActual {
                 phase_id: phase_arg(&conn, programme.as_deref(), phase, "--phase")?,
@@ -152,10 +157,26 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
                 reference: reference.clone(),
                 amount: money_arg("--amount", amount)?,
             };
-            let id = write(&mut conn, |tx| e::add_actual(tx, &a))?;
+            let today = super::tui::today()?;
+            let (id, warnings) = write(&mut conn, |tx| {
+                let id = e::add_actual(tx, &a)?;
+                let warnings = e::actual_warnings(tx, e::WarnScope::Actual(id), today)?;
+                if *strict && !warnings.is_empty() {
+                    let all: Vec<String> = warnings.into_iter().map(|(_, w)| w).collect();
+                    return Err(StoreError::Refused(format!(
+                        "refused under --strict: the actual {}",
+                        all.join("; and ")
+                    )));
+                }
+                Ok((id, warnings))
+            })?;
+            for (_, w) in &warnings {
+                eprintln!("warning: actual {id} {w}");
+            }
             println!(
-                "Added actual {id}: {} on {}.",
+                "Added actual {id}: {}{} on {}.",
                 a.amount.full(),
+                shorthand_note(amount, a.amount),
                 uk_date(a.date)
             );
         }

@@ -254,9 +254,10 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             };
             let id = write(&mut conn, |tx| e::add_contract(tx, &k))?;
             println!(
-                "Added contract {} (id {id}), {}.",
+                "Added contract {} (id {id}), {}{}.",
                 k.reference.trim(),
-                k.value.full()
+                k.value.full(),
+                shorthand_note(value, k.value)
             );
         }
         ContractCmd::List { programme, format } => {

@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 
 use super::calendar::uk_date;
-use super::money::Money;
 use super::model::{Allocation, AllocationStatus, Contract, Framework, Phase};
+use super::money::Money;
 use super::report::{Rag, Report, RowKind, percent, percent_text};
 
 /// A dashboard alert.

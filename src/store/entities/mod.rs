@@ -8,6 +8,7 @@
 //! This module owns the SQL of these records; it must not reach into the CLI, TUI or importer.
 
 mod actual;
+mod actual_checks;
 mod allocation;
 mod allocation_life;
 mod change;
@@ -26,6 +27,7 @@ mod refs;
 mod test_support;
 
 pub use actual::*;
+pub use actual_checks::*;
 pub use allocation::*;
 pub use allocation_life::*;
 pub use change::*;
