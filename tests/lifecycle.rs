@@ -693,3 +693,42 @@ fn report_with_no_year_or_period_is_the_current_year_as_at_its_last_closed_perio
     assert!(out.starts_with("Programme,Phase,"), "{out}");
     assert!(out.contains("\nP,A,Alpha,2025-26,P6,100.00,"), "{out}");
 }
+
+#[test]
+fn a_budgets_import_approves_a_projected_line_by_its_id() {
+    let (_d, db) = setup();
+    ok(
+        &db,
+        &[
+            "allocation",
+            "add",
+            "--phase",
+            "P/A",
+            "--fy",
+            "2025-26",
+            "--amount",
+            "5000",
+            "--status",
+            "projected",
+        ],
+    );
+    let file = db.with_file_name("budgets.csv");
+    std::fs::write(
+        &file,
+        "Programme,Phase,Financial year,Amount,Status,Decision,Allocation\n\
+         P,A,2025-26,5000.00,approved,D1,1\n",
+    )
+    .unwrap();
+    // Before: £5,000.00 pending. After: Original 5,000.00, Pending 0.00, no second line.
+    assert_eq!(
+        phase_row(&db, "2025-26", "P1"),
+        "P,A,Alpha,2025-26,P1,0.00,0.00,0.00,5000.00,0.00,0.00,0.00,0.00,0.00,derived,0.00,,,Green"
+    );
+    ok(&db, &["import", "budgets", file.to_str().unwrap()]);
+    assert_eq!(
+        phase_row(&db, "2025-26", "P1"),
+        "P,A,Alpha,2025-26,P1,5000.00,0.00,5000.00,0.00,0.00,0.00,0.00,5000.00,0.00,derived,-5000.00,-100.0,0.0,Amber"
+    );
+    let list = ok(&db, &["allocation", "list", "--format", "csv"]);
+    assert_eq!(list.lines().count(), 2, "{list}");
+}

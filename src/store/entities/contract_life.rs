@@ -320,3 +320,68 @@ pub fn delete_contract(conn: &Connection, id: i64, expected_version: Option<i64>
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{MIGRATIONS, migrate};
+
+    #[test]
+    fn version_4_keeps_varied_values_exercised_options_forecasts_and_changes() {
+        let conn = Connection::open_in_memory().unwrap();
+        for step in &MIGRATIONS[..3] {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        // Before step 4: a contract varied from £1,200.00 to £1,300.00 (value_pence held the
+        // varied base) with a 2-month option of £50.00 exercised; forecasts as at P5 and P11.
+        conn.execute_batch(
+            "INSERT INTO programme(id, code, name) VALUES (1, 'P', 'P');
+             INSERT INTO phase(id, programme_id, code, name) VALUES (1, 1, 'A', 'A');
+             INSERT INTO contract(id, reference, title, supplier, phase_id, value_pence, original_value_pence, start_date, term_months)
+                 VALUES (1, 'C', 'C', 'S', 1, 130000, 120000, '2017-04-01', 12);
+             INSERT INTO extension_option(id, contract_id, months, value_pence, exercised) VALUES (1, 1, 2, 5000, 1);
+             INSERT INTO forecast(id, phase_id, fy, as_at_period, amount_pence) VALUES (1, 1, 2017, 5, 10), (2, 1, 2017, 11, 20);
+             INSERT INTO budget_change(id, kind, amount_pence, to_phase_id, to_fy, effective_date, status)
+                 VALUES (1, 'addition', 100, 1, 2017, '2017-06-01', 'proposed');",
+        )
+        .unwrap();
+        migrate(&conn).unwrap();
+        let c = get_contract(&conn, 1).unwrap();
+        // The whole value now: 1,300.00 + 50.00; the variation from April 2017 (+100.00), first.
+        assert_eq!(c.value, Money::from_pence(135_000));
+        assert_eq!(c.variations.len(), 1);
+        assert_eq!(
+            (c.variations[0].seq, c.variations[0].effective.key()),
+            (0, "2017-04".to_string())
+        );
+        assert_eq!(
+            c.extensions[0].exercised_value,
+            Some(Money::from_pence(5000))
+        );
+        // Profile: 120,000p / 12 = 10,000p plus 10,000p / 12 = 833p (April-February) and 837p
+        // (March); then 2,500p in April and May 2018.
+        let p = contract_profile(&conn, &c).unwrap();
+        assert_eq!(p.len(), 14);
+        assert_eq!(p[0].1, Money::from_pence(10_833));
+        assert_eq!(p[11].1, Money::from_pence(10_837));
+        assert_eq!(p[12].1, Money::from_pence(2_500));
+        let total: Money = p.iter().map(|(_, a)| *a).sum();
+        assert_eq!(total, Money::from_pence(135_000));
+        // Forecasts as at the end of their period: P5 = 31/08/2017, P11 = 28/02/2018.
+        let dates: Vec<String> = conn
+            .prepare("SELECT as_at_date FROM forecast ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(dates, ["2017-08-31", "2018-02-28"]);
+        let status: String = conn
+            .query_row("SELECT status FROM budget_change WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(status, "proposed");
+    }
+}
