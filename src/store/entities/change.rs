@@ -75,31 +75,6 @@ fn check_change_shape(c: &NewChange) -> Result<()> {
     ))
 }
 
-/// The approved allocations of `phase` in `fy` and its approved changes there as (effective date,
-/// signed amount): what [`crate::domain::budget_path`] checks.
-pub(crate) fn load_check_inputs(
-    conn: &Connection,
-    phase: i64,
-    fy: FinancialYear,
-) -> Result<(Money, Vec<(NaiveDate, Money)>)> {
-    let original: i64 = conn.query_row(
-        "SELECT coalesce(sum(p.amount_pence), 0) FROM allocation_profile p JOIN allocation a ON a.id = p.allocation_id
-         WHERE a.phase_id = ?1 AND p.fy = ?2 AND a.status = 'approved'",
-        params![phase, fy.start_year()],
-        |r| r.get(0),
-    )?;
-    let movements = collect(
-        conn,
-        "SELECT effective_date, CASE WHEN to_phase_id = ?1 AND to_fy = ?2 THEN amount_pence ELSE 0 END
-                - CASE WHEN from_phase_id = ?1 AND from_fy = ?2 THEN amount_pence ELSE 0 END
-         FROM budget_change WHERE status = 'approved'
-           AND ((to_phase_id = ?1 AND to_fy = ?2) OR (from_phase_id = ?1 AND from_fy = ?2))",
-        params![phase, fy.start_year()],
-        |r| Ok((date_col(r, 0)?, money_col(r, 1)?)),
-    )?;
-    Ok((Money::from_pence(original), movements))
-}
-
 fn ensure_budget_to_move(conn: &Connection, c: &NewChange) -> Result<()> {
     if let Some((phase, fy)) = c.from {
         let have = approved_budget(conn, phase, fy)?;
@@ -117,7 +92,7 @@ fn ensure_budget_to_move(conn: &Connection, c: &NewChange) -> Result<()> {
                 ),
             ));
         }
-        super::change_life::ensure_never_below_zero(conn, phase, fy, c.effective, c.amount)?;
+        super::budget_check::ensure_never_below_zero(conn, phase, fy, c.effective, c.amount)?;
     }
     Ok(())
 }

@@ -1,53 +1,16 @@
 //! A budget change's life after it is proposed: amended or withdrawn while proposed (an approved
-//! one is only reversed by another change), and the rule every approved change obeys: a phase's
-//! revised budget in a year never goes below zero at any effective date
-//! ([`crate::domain::budget_path`]), not only at year end.
+//! one is only reversed by another change). The rule every approved change obeys is in
+//! [`super::budget_check`].
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::change::{get_change, load_check_inputs};
+use super::change::get_change;
 use super::common::iso;
-use super::phase::get_phase;
-use crate::domain::budget_path::first_shortfall;
-use crate::domain::calendar::uk_date;
 use crate::domain::model::{BudgetChange, ChangeStatus};
-use crate::domain::{FinancialYear, Money, Period};
+use crate::domain::Money;
 use crate::store::{Result, StoreError, audit, locks};
-
-/// Refuses taking `amount` out of `phase` in `fy` effective `effective` when, with every approved
-/// change of that phase and year, the revised budget would be below zero at some effective date.
-pub(crate) fn ensure_never_below_zero(
-    conn: &Connection,
-    phase: i64,
-    fy: FinancialYear,
-    effective: NaiveDate,
-    amount: Money,
-) -> Result<()> {
-    let (original, mut movements) = load_check_inputs(conn, phase, fy)?;
-    movements.push((effective, -amount));
-    if let Some(s) = first_shortfall(original, &movements) {
-        let p = get_phase(conn, phase)?;
-        return Err(StoreError::invalid(
-            "--amount",
-            format!(
-                "{} out of {}/{} in {} effective {} would take its revised budget to {} on {} ({} {}), \
-                 though later changes may cover it: a year's budget may not go below zero at any date",
-                amount.full(),
-                p.programme_code,
-                p.code,
-                fy.label(),
-                uk_date(effective),
-                s.budget.full(),
-                uk_date(s.date),
-                FinancialYear::containing(s.date).label(),
-                Period::of_date(s.date).label()
-            ),
-        ));
-    }
-    Ok(())
-}
 
 fn proposed(conn: &Connection, id: i64, verb: &str) -> Result<BudgetChange> {
     let before = get_change(conn, id)?;

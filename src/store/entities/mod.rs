@@ -11,6 +11,7 @@ mod actual;
 mod actual_checks;
 mod allocation;
 mod allocation_life;
+mod budget_check;
 mod change;
 mod change_life;
 mod common;
