@@ -69,4 +69,3 @@ pub(crate) fn ensure_never_below_zero(
     }
     Ok(())
 }
-

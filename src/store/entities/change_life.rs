@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::change::get_change;
 use super::common::iso;
-use crate::domain::model::{BudgetChange, ChangeStatus};
 use crate::domain::Money;
+use crate::domain::model::{BudgetChange, ChangeStatus};
 use crate::store::{Result, StoreError, audit, locks};
 
 fn proposed(conn: &Connection, id: i64, verb: &str) -> Result<BudgetChange> {
