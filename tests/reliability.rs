@@ -115,7 +115,7 @@ fn every_write_adds_one_audit_event_and_the_log_cannot_be_rewritten() {
         ),
         (
             &["contract", "vary", "WIR-MS-2022-001", "--value", "1400000"],
-            "edit",
+            "vary",
             "contract",
         ),
         (

@@ -517,16 +517,17 @@ fn formula_text_is_escaped_in_the_csv_and_negative_amounts_are_not() {
     )
     .unwrap();
     // A credit of 12.50 with no budget: actual to date -12.50, headroom 0 - (-12.50) - 0 = 12.50.
+    // Forecast -12.50 against a zero revised budget is an underspend: Amber (DOMAIN.md).
     pay(&tx, phase, None, "2017-10-02", "-12.50");
     let csv = csv_string(&report(&tx, 2017, 7, None));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[1],
-        "'@PROG,'-P1,\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",2017-18,P7,0.00,0.00,0.00,0.00,-12.50,-12.50,0.00,12.50,-12.50,derived,-12.50,,,Green"
+        "'@PROG,'-P1,\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",2017-18,P7,0.00,0.00,0.00,0.00,-12.50,-12.50,0.00,12.50,-12.50,derived,-12.50,,,Amber"
     );
     assert_eq!(
         lines[2],
-        "'@PROG,Programme total,,2017-18,P7,0.00,0.00,0.00,0.00,-12.50,-12.50,0.00,12.50,-12.50,,-12.50,,,Green"
+        "'@PROG,Programme total,,2017-18,P7,0.00,0.00,0.00,0.00,-12.50,-12.50,0.00,12.50,-12.50,,-12.50,,,Amber"
     );
 }
 

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 
 use super::args::{
     date_arg, money_arg, open, opt_date_arg, opt_fy_arg, opt_programme, period_arg, phase_arg,
-    rename, write,
+    rename, shorthand_note, write,
 };
 use super::output::say;
 use super::output::{
@@ -15,7 +15,7 @@ use super::output::{
 };
 use crate::domain::calendar::uk_date;
 use crate::domain::model::Actual;
-use crate::store::{Db as Connection, edit, entities as e};
+use crate::store::{Db as Connection, StoreError, edit, entities as e};
 
 #[derive(Debug, Subcommand)]
 pub enum ActualCmd {
@@ -38,6 +38,10 @@ pub enum ActualCmd {
         /// Negative for credits: -£12.50 or (12.50).
         #[arg(long, allow_hyphen_values = true)]
         amount: String,
+        /// Refuse (exit status 2, nothing written) instead of warning about a date after today
+        /// or a reference already on another date or amount.
+        #[arg(long)]
+        strict: bool,
     },
     /// List actuals.
     List {
@@ -136,6 +140,7 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
             description,
             reference,
             amount,
+            strict,
         } => {
             let a = e::NewActual {
                 phase_id: phase_arg(&conn, programme.as_deref(), phase, "--phase")?,
@@ -153,10 +158,29 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
                 reference: reference.clone(),
                 amount: money_arg("--amount", amount)?,
             };
-            let id = write(&mut conn, |tx| e::add_actual(tx, &a))?;
+            let today = super::tui::today()?;
+            let (id, warnings) = write(&mut conn, |tx| {
+                let id = e::add_actual(tx, &a)?;
+                let warnings = e::actual_warnings(tx, e::WarnScope::Actual(id), today)?;
+                if *strict && !warnings.is_empty() {
+                    let all: Vec<String> = warnings.into_iter().map(|(_, w)| w).collect();
+                    return Err(StoreError::Refused(format!(
+                        "refused under --strict: the actual {}",
+                        all.join("; and ")
+                    )));
+                }
+                Ok((id, warnings))
+            })?;
+            for (_, w) in &warnings {
+                eprintln!(
+                    "warning: actual {id} {}",
+                    crate::domain::text::escape_controls(w, false)
+                );
+            }
             say!(
-                "Added actual {id}: {} on {}.",
+                "Added actual {id}: {}{} on {}.",
                 a.amount.full(),
+                shorthand_note(amount, a.amount),
                 uk_date(a.date)
             );
         }

@@ -1,4 +1,4 @@
-//! `outturn allocation add|list|profile`: capital budget lines.
+//! `outturn allocation add|list|profile|approve|withdraw`: capital budget lines.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -6,11 +6,13 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{
-    ProgrammeYearList, field, fy_arg, money_arg, open, opt_decision, opt_fy_arg, phase_arg,
-    profile_arg, rename, write,
+    ProgrammeYearList, field, fy_arg, money_arg, open, opt_date_arg, opt_decision, opt_fy_arg,
+    phase_arg, profile_arg, rename, shorthand_note, write,
 };
 use super::output::say;
 use super::output::{Cell, Format, Listing, money_cell, money_text, opt_text, yes_no};
+use super::tui::today;
+use crate::domain::calendar::uk_date;
 use crate::domain::model::{Allocation, AllocationStatus};
 use crate::store::entities as e;
 
@@ -52,6 +54,29 @@ pub enum AllocationCmd {
         /// "2018-19=£6m,2019-20=£5m"
         #[arg(long)]
         profile: String,
+    },
+    /// Approve a projected allocation: it moves from Pending approval to Original budget.
+    Approve {
+        /// The allocation id (from `allocation list`).
+        id: i64,
+        /// The approving decision's reference.
+        #[arg(long)]
+        decision: String,
+        /// The date of approval (default: the decision's date).
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        expected_version: Option<i64>,
+    },
+    /// Withdraw a projected allocation: it leaves Pending approval.
+    Withdraw {
+        /// The allocation id (from `allocation list`).
+        id: i64,
+        /// Why it is withdrawn.
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        expected_version: Option<i64>,
     },
 }
 
@@ -120,8 +145,9 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
             let id = write(&mut conn, |tx| e::add_allocation(tx, &a))?;
             let added = e::get_allocation(&conn, id)?;
             say!(
-                "Added allocation {id}: {} for {}/{} {}{}.",
+                "Added allocation {id}: {}{} for {}/{} {}{}.",
                 added.amount.full(),
+                shorthand_note(amount, added.amount),
                 added.programme_code,
                 added.phase_code,
                 added.first_fy.range_label(added.last_fy),
@@ -140,6 +166,50 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
                 e::set_allocation_profile(tx, *id, before.version, &p)
             })?;
             say!("Allocation {id} reprofiled.");
+        }
+        AllocationCmd::Approve {
+            id,
+            decision,
+            date,
+            expected_version,
+        } => {
+            let d = e::decision_id(&conn, decision).map_err(|e| rename(e, "--decision"))?;
+            let on = match opt_date_arg("--date", date)? {
+                Some(on) => on,
+                None => e::list_decisions(&conn)?
+                    .into_iter()
+                    .find(|x| x.id == d)
+                    .map(|x| x.date)
+                    .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            };
+            let a = write(&mut conn, |tx| {
+                e::approve_allocation(tx, *id, *expected_version, d, on)
+            })?;
+            say!(
+                "Allocation {id} approved by {decision} on {}: {} for {}/{} {} now counts in Original budget, no longer in Pending approval.",
+                uk_date(on),
+                a.amount.full(),
+                a.programme_code,
+                a.phase_code,
+                a.first_fy.range_label(a.last_fy)
+            );
+        }
+        AllocationCmd::Withdraw {
+            id,
+            reason,
+            expected_version,
+        } => {
+            let on = today()?;
+            let a = write(&mut conn, |tx| {
+                e::withdraw_allocation(tx, *id, *expected_version, reason, on)
+            })?;
+            say!(
+                "Allocation {id} withdrawn: {} for {}/{} {} leaves Pending approval.",
+                a.amount.full(),
+                a.programme_code,
+                a.phase_code,
+                a.first_fy.range_label(a.last_fy)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

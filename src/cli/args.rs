@@ -168,3 +168,26 @@ impl ProgrammeYearList {
         print_list(&items, self.format.format)
     }
 }
+
+/// Reads a month: `2025-11` or `11/2025`.
+pub fn parse_month(s: &str) -> Result<crate::domain::profile::Month, String> {
+    let t = s.trim();
+    let iso = t
+        .split_once('/')
+        .map(|(m, y)| format!("{y}-{m:0>2}"))
+        .unwrap_or_else(|| t.to_string());
+    crate::domain::profile::Month::parse_key(&iso)
+        .filter(|_| iso.len() == 7)
+        .ok_or_else(|| format!("'{s}' is not a month: write it as 2025-11 or 11/2025"))
+}
+
+/// When an amount was typed in shorthand without `£` (`1.5m`, `2500k`), the figure it was read
+/// as, for the confirmation: ` (1.5m read as £1,500,000.00)`; otherwise empty.
+pub fn shorthand_note(typed: &str, read: Money) -> String {
+    let t = typed.trim().trim_end_matches(')').to_ascii_lowercase();
+    if t.ends_with('m') || t.ends_with('k') {
+        format!(" ({} read as {})", typed.trim(), read.full())
+    } else {
+        String::new()
+    }
+}

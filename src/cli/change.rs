@@ -1,4 +1,4 @@
-//! `outturn change add|list|approve|reject`: budget changes (reprofile, virement, addition,
+//! `outturn change add|list|approve|reject|amend|withdraw`: budget changes (reprofile, virement, addition,
 //! reduction).
 
 use std::path::Path;
@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{
-    ProgrammeYearList, date_arg, field, money_arg, open, opt_decision, opt_fy_arg, phase_arg, write,
+    ProgrammeYearList, date_arg, field, money_arg, open, opt_decision, opt_fy_arg, phase_arg,
+    shorthand_note, write,
 };
 use super::output::say;
 use super::output::{Cell, Format, Listing, date_cell, money_cell, opt_text};
@@ -69,6 +70,29 @@ pub enum ChangeCmd {
         id: i64,
         #[arg(long)]
         decision: Option<String>,
+    },
+    /// Amend a proposed change (amount, effective date, reason, decision).
+    Amend {
+        id: i64,
+        #[arg(long)]
+        amount: Option<String>,
+        #[arg(long)]
+        effective: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        decision: Option<String>,
+        #[arg(long)]
+        expected_version: Option<i64>,
+    },
+    /// Withdraw a proposed change: it leaves Pending approval.
+    Withdraw {
+        id: i64,
+        /// Why it is withdrawn.
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        expected_version: Option<i64>,
     },
 }
 
@@ -162,9 +186,10 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
             };
             let id = write(&mut conn, |tx| e::add_change(tx, &ch))?;
             say!(
-                "Added {} {id} ({}, {}).",
+                "Added {} {id} ({}{}, {}).",
                 ch.kind,
                 ch.amount.full(),
+                shorthand_note(amount, ch.amount),
                 ch.status
             );
         }
@@ -178,6 +203,51 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
             let d = opt_decision(&conn, decision)?;
             write(&mut conn, |tx| e::decide_change(tx, *id, None, status, d))?;
             say!("Change {id} {status}.");
+        }
+        ChangeCmd::Amend {
+            id,
+            amount,
+            effective,
+            reason,
+            decision,
+            expected_version,
+        } => {
+            let amend = e::ChangeAmend {
+                amount: amount
+                    .as_deref()
+                    .map(|s| money_arg("--amount", s))
+                    .transpose()?,
+                effective: effective
+                    .as_deref()
+                    .map(|s| date_arg("--effective", s))
+                    .transpose()?,
+                reason: reason.clone(),
+                decision_id: opt_decision(&conn, decision)?,
+            };
+            let after = write(&mut conn, |tx| {
+                e::amend_change(tx, *id, *expected_version, &amend)
+            })?;
+            say!(
+                "Change {id} amended: {} {}{} effective {}, version {}.",
+                after.kind,
+                after.amount.full(),
+                amount
+                    .as_deref()
+                    .map(|s| shorthand_note(s, after.amount))
+                    .unwrap_or_default(),
+                crate::domain::calendar::uk_date(after.effective),
+                after.version
+            );
+        }
+        ChangeCmd::Withdraw {
+            id,
+            reason,
+            expected_version,
+        } => {
+            write(&mut conn, |tx| {
+                e::withdraw_change(tx, *id, *expected_version, reason)
+            })?;
+            say!("Change {id} withdrawn.");
         }
     }
     Ok(ExitCode::SUCCESS)

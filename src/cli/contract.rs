@@ -1,4 +1,4 @@
-//! `outturn contract add|list|exercise|vary`.
+//! `outturn contract add|list|exercise|vary|edit|delete`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -8,18 +8,20 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::args::{
-    date_arg, money_arg, months_arg, open, opt_date_arg, opt_decision, opt_programme, phase_arg,
-    rename, write,
+    date_arg, field, money_arg, months_arg, open, opt_date_arg, opt_decision, opt_programme,
+    parse_month, phase_arg, rename, shorthand_note, write,
 };
 use super::output::say;
 use super::output::{
     Cell, Format, FormatArg, Listing, date_cell, money_cell, opt_date_cell, opt_text, print_list,
 };
+use super::tui::today;
 use crate::domain::Money;
 use crate::domain::calendar::uk_date;
 use crate::domain::model::Contract;
+use crate::domain::profile::Month;
 use crate::error::UserError;
-use crate::store::entities as e;
+use crate::store::{Db as Connection, entities as e};
 
 #[derive(Debug, Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per run
@@ -52,9 +54,13 @@ pub enum ContractCmd {
         /// An extension option of N months (repeatable).
         #[arg(long)]
         extension: Vec<String>,
-        /// When the extension decision is due.
+        /// The estimated value of an extension option (repeatable, paired with --extension in
+        /// order; an option without one adds nothing when exercised unless given then).
         #[arg(long)]
-        extension_due: Option<String>,
+        extension_value: Vec<String>,
+        /// When an extension decision is due (repeatable, paired with --extension in order).
+        #[arg(long)]
+        extension_due: Vec<String>,
     },
     /// List contracts.
     List {
@@ -63,22 +69,63 @@ pub enum ContractCmd {
         #[command(flatten)]
         format: FormatArg,
     },
-    /// Exercise an extension option.
+    /// Exercise an extension option: its value is profiled over its months after the current end.
     Exercise {
         /// The contract reference.
         reference: String,
         /// The option id (default: the first unexercised one).
         #[arg(long)]
         option: Option<i64>,
+        /// The value it adds (default: the option's estimate).
+        #[arg(long)]
+        value: Option<String>,
+        /// The decision exercising it.
         #[arg(long)]
         decision: Option<String>,
+        /// The date it is exercised (default: today).
+        #[arg(long)]
+        date: Option<String>,
     },
-    /// Vary a contract's value.
+    /// Vary a contract's value from a month: the difference is spread from that month to the end.
     Vary {
         reference: String,
+        /// The new value of the contract.
         #[arg(long)]
         value: String,
+        /// The first month it takes effect (2025-11; default: the contract's first month).
+        #[arg(long)]
+        effective: Option<String>,
+        /// The decision varying it.
+        #[arg(long)]
+        decision: Option<String>,
+        #[arg(long)]
+        expected_version: Option<i64>,
     },
+    /// Correct a contract's title, supplier, framework or award decision.
+    Edit(ContractEditArgs),
+    /// Delete a contract no actual refers to.
+    Delete {
+        reference: String,
+        #[arg(long)]
+        expected_version: Option<i64>,
+    },
+}
+
+/// `outturn contract edit REF ...`: the options (an empty --framework or --award-decision clears it).
+#[derive(Debug, clap::Args)]
+pub struct ContractEditArgs {
+    pub reference: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub supplier: Option<String>,
+    #[arg(long)]
+    pub framework: Option<String>,
+    #[arg(long)]
+    pub award_decision: Option<String>,
+    /// Refuse the edit if the contract is no longer at this version.
+    #[arg(long)]
+    pub expected_version: Option<i64>,
 }
 
 /// A contract as listed: the record (all that JSON shows) and the end of its framework.
@@ -114,9 +161,10 @@ impl Listing for ListedContract<'_> {
             .iter()
             .map(|x| {
                 format!(
-                    "{} months {}{}",
+                    "{} months {} {}{}",
                     x.months,
                     if x.exercised { "exercised" } else { "option" },
+                    x.exercised_value.unwrap_or(x.value).full(),
                     x.decision_due
                         .map(|d| format!(", decision due {}", uk_date(d)))
                         .unwrap_or_default()
@@ -131,7 +179,7 @@ impl Listing for ListedContract<'_> {
             k.supplier.as_str().into(),
             money_cell(k.value, format),
             date_cell(k.start, format),
-            Cell::Num(format!("{} months", k.term_months)),
+            Cell::Num(format!("{} months", k.current_term_months())),
             opt_text(&k.framework),
             opt_date_cell(self.framework_end, format),
             ext.into(),
@@ -156,16 +204,36 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             term,
             award_decision,
             extension,
+            extension_value,
             extension_due,
         } => {
-            let due = opt_date_arg("--extension-due", extension_due)?;
+            for (opt, n) in [
+                ("--extension-value", extension_value.len()),
+                ("--extension-due", extension_due.len()),
+            ] {
+                if n > extension.len() {
+                    return Err(UserError(format!(
+                        "{opt}: given {n} times for {} --extension option(s): they pair in order",
+                        extension.len()
+                    ))
+                    .into());
+                }
+            }
             let extensions = extension
                 .iter()
-                .map(|m| {
+                .enumerate()
+                .map(|(i, m)| {
                     Ok(e::NewExtension {
                         months: months_arg("--extension", m)?,
-                        value: Money::ZERO,
-                        decision_due: due,
+                        value: extension_value
+                            .get(i)
+                            .map(|v| money_arg("--extension-value", v))
+                            .transpose()?
+                            .unwrap_or(Money::ZERO),
+                        decision_due: extension_due
+                            .get(i)
+                            .map(|d| date_arg("--extension-due", d))
+                            .transpose()?,
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
@@ -187,9 +255,10 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             };
             let id = write(&mut conn, |tx| e::add_contract(tx, &k))?;
             say!(
-                "Added contract {} (id {id}), {}.",
+                "Added contract {} (id {id}), {}{}.",
                 k.reference.trim(),
-                k.value.full()
+                k.value.full(),
+                shorthand_note(value, k.value)
             );
         }
         ContractCmd::List { programme, format } => {
@@ -211,34 +280,138 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
         ContractCmd::Exercise {
             reference,
             option,
+            value,
             decision,
+            date,
+        } => exercise(&mut conn, reference, *option, value, decision, date)?,
+        ContractCmd::Vary {
+            reference,
+            value,
+            effective,
+            decision,
+            expected_version,
         } => {
-            let (cid, _) = e::contract_ref(&conn, reference)?;
-            let k = e::get_contract(&conn, cid)?;
-            let opt = match option {
-                Some(id) => *id,
-                None => k
-                    .extensions
-                    .iter()
-                    .find(|x| !x.exercised)
-                    .map(|x| x.id)
-                    .ok_or_else(|| {
-                        UserError(format!(
-                            "contract {reference} has no unexercised extension option"
-                        ))
-                    })?,
-            };
-            let d = opt_decision(&conn, decision)?;
-            write(&mut conn, |tx| e::exercise_extension(tx, opt, None, d))?;
-            say!("Extension option {opt} of {reference} exercised.");
-        }
-        ContractCmd::Vary { reference, value } => {
-            let (cid, _) = e::contract_ref(&conn, reference)?;
+            let (cid, _) = e::contract_ref(&conn, reference).map_err(|e| rename(e, "contract"))?;
             let v = money_arg("--value", value)?;
             let k = e::get_contract(&conn, cid)?;
-            write(&mut conn, |tx| e::set_contract_value(tx, cid, k.version, v))?;
-            say!("Contract {reference} value now {}.", v.full());
+            let from = match effective {
+                Some(m) => field("--effective", parse_month(m))?,
+                None => Month::of(k.start),
+            };
+            let d = opt_decision(&conn, decision)?;
+            let today = today()?;
+            let after = write(&mut conn, |tx| {
+                e::vary_contract(
+                    tx,
+                    cid,
+                    expected_version.unwrap_or(k.version),
+                    v,
+                    from,
+                    d,
+                    today,
+                )
+            })?;
+            say!(
+                "Contract {} varied from {} to {} effective {}: {} over {} to {}{}.",
+                after.reference,
+                k.value.full(),
+                after.value.full(),
+                from.key(),
+                (after.value - k.value).full(),
+                from.key(),
+                after.end_month().key(),
+                shorthand_note(value, v),
+            );
+        }
+        ContractCmd::Edit(a) => {
+            let (cid, _) =
+                e::contract_ref(&conn, &a.reference).map_err(|e| rename(e, "contract"))?;
+            let cleared = |s: &Option<String>| {
+                s.as_deref()
+                    .map(|v| (!v.trim().is_empty()).then(|| v.to_string()))
+            };
+            let edit = e::ContractEdit {
+                title: a.title.clone(),
+                supplier: a.supplier.clone(),
+                framework_id: cleared(&a.framework)
+                    .map(|f| {
+                        f.map(|f| e::framework_id(&conn, &f).map_err(|e| rename(e, "--framework")))
+                            .transpose()
+                    })
+                    .transpose()?,
+                award_decision_id: cleared(&a.award_decision)
+                    .map(|d| opt_decision(&conn, &d).map_err(|e| e.context("--award-decision")))
+                    .transpose()?,
+            };
+            let after = write(&mut conn, |tx| {
+                e::edit_contract(tx, cid, a.expected_version, &edit)
+            })?;
+            say!(
+                "Contract {} edited, version {}.",
+                after.reference,
+                after.version
+            );
+        }
+        ContractCmd::Delete {
+            reference,
+            expected_version,
+        } => {
+            let (cid, _) = e::contract_ref(&conn, reference).map_err(|e| rename(e, "contract"))?;
+            write(&mut conn, |tx| {
+                e::delete_contract(tx, cid, *expected_version)
+            })?;
+            say!("Deleted contract {reference}.");
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `outturn contract exercise`.
+fn exercise(
+    conn: &mut Connection,
+    reference: &str,
+    option: Option<i64>,
+    value: &Option<String>,
+    decision: &Option<String>,
+    date: &Option<String>,
+) -> anyhow::Result<()> {
+    let (cid, _) = e::contract_ref(conn, reference).map_err(|e| rename(e, "contract"))?;
+    let k = e::get_contract(conn, cid)?;
+    let opt = match option {
+        Some(id) => id,
+        None => k
+            .extensions
+            .iter()
+            .find(|x| !x.exercised)
+            .map(|x| x.id)
+            .ok_or_else(|| {
+                UserError(format!(
+                    "contract {reference} has no unexercised extension option"
+                ))
+            })?,
+    };
+    let v = value
+        .as_deref()
+        .map(|s| money_arg("--value", s))
+        .transpose()?;
+    let d = opt_decision(conn, decision)?;
+    let on = match opt_date_arg("--date", date)? {
+        Some(d) => d,
+        None => today()?,
+    };
+    let after = write(conn, |tx| e::exercise_option(tx, opt, None, d, v, on))?;
+    let added = after.value - k.value;
+    say!(
+        "Extension option {opt} of {reference} exercised: {} added{}, value now {}, term now {} months to {}.",
+        added.full(),
+        value
+            .as_deref()
+            .zip(v)
+            .map(|(s, v)| shorthand_note(s, v))
+            .unwrap_or_default(),
+        after.value.full(),
+        after.current_term_months(),
+        after.end_month().key()
+    );
+    Ok(())
 }

@@ -44,6 +44,10 @@ pub enum DecisionCmd {
         #[arg(long, default_value = "")]
         summary: String,
     },
+    /// Correct a decision (audited, with --expected-version).
+    Edit(super::correct::DecisionEditArgs),
+    /// Delete a decision nothing refers to.
+    Delete(super::correct::DeleteArgs),
     /// List decisions.
     List(FormatArg),
 }
@@ -106,6 +110,10 @@ pub fn run(db: &Path, c: &DecisionCmd) -> anyhow::Result<ExitCode> {
             };
             let id = write(&mut conn, |tx| e::add_decision(tx, &d))?;
             say!("Added decision {} (id {id}).", d.reference.trim());
+        }
+        DecisionCmd::Edit(a) => super::correct::decision_edit(&mut conn, a)?,
+        DecisionCmd::Delete(a) => {
+            super::correct::delete(&mut conn, super::correct::Kind::Decision, a)?
         }
         DecisionCmd::List(f) => print_list(&e::list_decisions(&conn)?, f.format)?,
     }

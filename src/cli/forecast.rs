@@ -1,14 +1,20 @@
-//! `outturn forecast add|list`: forecast outturns.
+//! `outturn forecast add|list|withdraw`: forecast outturns, entered as at a date.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::args::{ProgrammeYearList, fy_arg, money_arg, open, period_arg, phase_arg, write};
+use super::args::{
+    ProgrammeYearList, date_arg, fy_arg, money_arg, open, period_arg, phase_arg, shorthand_note,
+    write,
+};
 use super::output::say;
-use super::output::{Cell, Format, Listing, money_cell};
+use super::output::{Cell, Format, Listing, date_cell, money_cell, opt_date_cell};
+use super::tui::today;
+use crate::domain::calendar::uk_date;
 use crate::domain::model::Forecast;
+use crate::domain::{FinancialYear, Period};
 use crate::store::entities as e;
 
 #[derive(Debug, Subcommand)]
@@ -21,16 +27,30 @@ pub enum ForecastCmd {
         phase: String,
         #[arg(long)]
         fy: String,
-        /// The period it is entered as at (P6).
+        /// The period of --fy it is entered as at (P6): as at the end of that period.
+        #[arg(long, conflicts_with = "as_at")]
+        period: Option<String>,
+        /// The date it is entered as at (a later year's forecast may be entered as at today);
+        /// default: today, or the end of --fy if that is earlier.
         #[arg(long)]
-        period: String,
-        #[arg(long)]
+        as_at: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
         amount: String,
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// List forecasts.
+    /// List forecasts (withdrawn ones included, marked).
     List(ProgrammeYearList),
+    /// Withdraw a mistaken forecast: the report ignores it.
+    Withdraw {
+        /// The forecast id (from `forecast list`).
+        id: i64,
+        /// Why it is withdrawn.
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        expected_version: Option<i64>,
+    },
 }
 
 impl Listing for Forecast {
@@ -42,6 +62,9 @@ impl Listing for Forecast {
             "As at",
             "Forecast outturn",
             "Note",
+            "Id",
+            "As at date",
+            "Withdrawn",
         ]
     }
 
@@ -53,6 +76,9 @@ impl Listing for Forecast {
             self.as_at.label().into(),
             money_cell(self.amount, format),
             self.note.as_str().into(),
+            Cell::Num(self.id.to_string()),
+            date_cell(self.as_at_date, format),
+            opt_date_cell(self.withdrawn_on, format),
         ]
     }
 }
@@ -66,22 +92,55 @@ pub fn run(db: &Path, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
             phase,
             fy,
             period,
+            as_at,
             amount,
             note,
         } => {
-            let f = e::NewForecast {
-                phase_id: phase_arg(&conn, programme.as_deref(), phase, "--phase")?,
-                fy: fy_arg("--fy", fy)?,
-                as_at: period_arg("--period", period)?,
-                amount: money_arg("--amount", amount)?,
-                note: note.clone(),
+            let phase_id = phase_arg(&conn, programme.as_deref(), phase, "--phase")?;
+            let fy = fy_arg("--fy", fy)?;
+            let date = match (period, as_at) {
+                (Some(p), _) => fy.period_end(period_arg("--period", p)?),
+                (None, Some(d)) => date_arg("--as-at", d)?,
+                (None, None) => today()?.min(fy.end()),
             };
-            write(&mut conn, |tx| e::set_forecast(tx, &f))?;
+            let money = money_arg("--amount", amount)?;
+            let (id, replaced) = write(&mut conn, |tx| {
+                e::set_forecast_as_at(tx, phase_id, fy, date, money, note)
+            })?;
+            let at = FinancialYear::containing(date);
             say!(
-                "Forecast {} for {} as at {}.",
+                "Forecast {id}: {}{} for {} as at {} ({} {}){}.",
+                money.full(),
+                shorthand_note(amount, money),
+                fy.label(),
+                uk_date(date),
+                at.label(),
+                Period::of_date(date).label(),
+                replaced
+                    .map(|r| format!(
+                        ", replacing {} as at {}",
+                        r.amount.full(),
+                        uk_date(r.as_at_date)
+                    ))
+                    .unwrap_or_default()
+            );
+        }
+        ForecastCmd::Withdraw {
+            id,
+            reason,
+            expected_version,
+        } => {
+            let on = today()?;
+            let f = write(&mut conn, |tx| {
+                e::withdraw_forecast(tx, *id, *expected_version, reason, on)
+            })?;
+            say!(
+                "Forecast {id} withdrawn: {} for {}/{} {} as at {} no longer counts.",
                 f.amount.full(),
+                f.programme_code,
+                f.phase_code,
                 f.fy.label(),
-                f.as_at.label()
+                uk_date(f.as_at_date)
             );
         }
         ForecastCmd::List(l) => l.print(&conn, e::list_forecasts)?,

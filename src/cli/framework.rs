@@ -24,6 +24,10 @@ pub enum FrameworkCmd {
         #[arg(long)]
         actual_end: Option<String>,
     },
+    /// Correct a framework (audited, with --expected-version).
+    Edit(super::correct::FrameworkEditArgs),
+    /// Delete a framework nothing refers to.
+    Delete(super::correct::DeleteArgs),
     /// List frameworks.
     List(FormatArg),
 }
@@ -61,6 +65,10 @@ pub fn run(db: &Path, c: &FrameworkCmd) -> anyhow::Result<ExitCode> {
             };
             let id = write(&mut conn, |tx| e::add_framework(tx, &f))?;
             say!("Added framework {} (id {id}).", f.name.trim());
+        }
+        FrameworkCmd::Edit(a) => super::correct::framework_edit(&mut conn, a)?,
+        FrameworkCmd::Delete(a) => {
+            super::correct::delete(&mut conn, super::correct::Kind::Framework, a)?
         }
         FrameworkCmd::List(f) => print_list(&e::list_frameworks(&conn)?, f.format)?,
     }

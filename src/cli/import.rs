@@ -40,6 +40,10 @@ pub enum ImportCmd {
         /// windows-1252 or utf-8 (default: detected).
         #[arg(long)]
         encoding: Option<String>,
+        /// Refuse the file (exit status 2, nothing written) if any row has a warning: dated after
+        /// today, or a reference already on another date or amount.
+        #[arg(long)]
+        strict: bool,
     },
     /// Import budget lines (one allocation per row for one financial year).
     Budgets {
@@ -130,6 +134,12 @@ fn run_import(
 }
 
 fn print_outcome(o: &ImportOutcome, what: &str) {
+    for w in &o.warnings {
+        eprintln!(
+            "warning: {}",
+            crate::domain::text::escape_controls(&w.to_string(), false)
+        );
+    }
     if o.encoding_detected {
         say!(
             "Read {} as Windows-1252 (it is not valid UTF-8, as Excel on Windows saves it); \
@@ -230,17 +240,40 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
             dry_run,
             skip_duplicates,
             encoding,
+            strict,
         } => {
             let map = match map.as_deref().map(parse_map).transpose() {
                 Ok(m) => m.unwrap_or_default(),
                 Err(err) => return Ok(failed(&err)),
             };
-            let opts = ActualsOptions {
+            let mut opts = ActualsOptions {
                 map,
                 dry_run: *dry_run,
                 skip_duplicates: *skip_duplicates,
                 encoding: encoding.clone(),
             };
+            if *strict && !*dry_run {
+                // Check first, writing nothing; import only a file without warnings.
+                opts.dry_run = true;
+                match import::import_actuals(&mut conn, file, &opts, &mut |_, _| {}) {
+                    Ok(o) if !o.warnings.is_empty() => {
+                        for w in &o.warnings {
+                            eprintln!(
+                                "warning: {}",
+                                crate::domain::text::escape_controls(&w.to_string(), false)
+                            );
+                        }
+                        eprintln!(
+                            "Refused under --strict: {} row(s) with warnings; nothing was written.",
+                            o.warnings.len()
+                        );
+                        return Ok(ExitCode::from(2));
+                    }
+                    Ok(_) => {}
+                    Err(err) => return Ok(failed(&err)),
+                }
+                opts.dry_run = false;
+            }
             return Ok(run_import(file, "rows", |p| {
                 import::import_actuals(&mut conn, file, &opts, p)
             }));

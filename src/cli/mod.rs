@@ -24,6 +24,7 @@ pub mod change;
 pub mod check;
 pub mod config;
 pub mod contract;
+pub mod correct;
 pub mod decision;
 pub mod errors;
 pub mod forecast;
@@ -61,31 +62,31 @@ pub enum Command {
         #[arg(long)]
         demo: bool,
     },
-    /// Programmes: add, list.
+    /// Programmes: add, list, edit, delete.
     #[command(subcommand)]
     Programme(programme::ProgrammeCmd),
-    /// Phases (schemes within a programme): add, list.
+    /// Phases (schemes within a programme): add, list, edit, delete.
     #[command(subcommand)]
     Phase(phase::PhaseCmd),
-    /// Decisions (the approvals figures rest on): add, list.
+    /// Decisions (the approvals figures rest on): add, list, edit, delete.
     #[command(subcommand)]
     Decision(decision::DecisionCmd),
-    /// Allocations (capital budget lines): add, list, profile.
+    /// Allocations (capital budget lines): add, list, profile, approve, withdraw.
     #[command(subcommand)]
     Allocation(allocation::AllocationCmd),
-    /// Budget changes (reprofile, virement, addition, reduction): add, list, approve, reject.
+    /// Budget changes (reprofile, virement, addition, reduction): add, list, approve, reject, amend, withdraw.
     #[command(subcommand)]
     Change(change::ChangeCmd),
-    /// Procurement frameworks: add, list.
+    /// Procurement frameworks: add, list, edit, delete.
     #[command(subcommand)]
     Framework(framework::FrameworkCmd),
-    /// Contracts: add, list, exercise an extension, vary the value.
+    /// Contracts: add, list, exercise an extension, vary the value, edit, delete.
     #[command(subcommand)]
     Contract(contract::ContractCmd),
     /// Actuals (payments and invoice lines): add, list, delete.
     #[command(subcommand)]
     Actual(actual::ActualCmd),
-    /// Forecast outturns: add, list.
+    /// Forecast outturns: add, list, withdraw.
     #[command(subcommand)]
     Forecast(forecast::ForecastCmd),
     /// Benefits (savings, non-cashable benefits, income): add, edit, withdraw, realise, list.

@@ -28,6 +28,10 @@ pub enum PhaseCmd {
         #[arg(long)]
         officer: Option<String>,
     },
+    /// Correct a phase (audited, with --expected-version).
+    Edit(super::correct::PhaseEditArgs),
+    /// Delete a phase nothing refers to.
+    Delete(super::correct::DeleteArgs),
     /// List phases.
     List {
         #[arg(long)]
@@ -79,6 +83,8 @@ pub fn run(db: &Path, c: &PhaseCmd) -> anyhow::Result<ExitCode> {
                 p.code.trim()
             );
         }
+        PhaseCmd::Edit(a) => super::correct::phase_edit(&mut conn, a)?,
+        PhaseCmd::Delete(a) => super::correct::delete(&mut conn, super::correct::Kind::Phase, a)?,
         PhaseCmd::List { programme, format } => {
             let items = e::list_phases(&conn, opt_programme(&conn, programme)?)?;
             print_list(&items, format.format)?;

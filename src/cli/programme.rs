@@ -25,6 +25,10 @@ pub enum ProgrammeCmd {
         #[arg(long, default_value = "active")]
         status: String,
     },
+    /// Correct a programme (audited, with --expected-version).
+    Edit(super::correct::ProgrammeEditArgs),
+    /// Delete a programme nothing refers to.
+    Delete(super::correct::DeleteArgs),
     /// List programmes.
     List(FormatArg),
 }
@@ -62,6 +66,10 @@ pub fn run(db: &Path, c: &ProgrammeCmd) -> anyhow::Result<ExitCode> {
             };
             let id = write(&mut conn, |tx| e::add_programme(tx, &p))?;
             say!("Added programme {} (id {id}).", p.code.trim());
+        }
+        ProgrammeCmd::Edit(a) => super::correct::programme_edit(&mut conn, a)?,
+        ProgrammeCmd::Delete(a) => {
+            super::correct::delete(&mut conn, super::correct::Kind::Programme, a)?
         }
         ProgrammeCmd::List(f) => print_list(&e::list_programmes(&conn)?, f.format)?,
     }

@@ -143,6 +143,33 @@ pub fn resolve_when(
     Ok((fy, p))
 }
 
+/// With no `--fy`, `--period` or `--month`: the current financial year (of today, or
+/// `OUTTURN_TODAY`) as at its last closed period, or as at the current period when none of it is
+/// closed. Says which on stderr, so the CSV stays pure CSV.
+fn default_when(db: &Path) -> anyhow::Result<(FinancialYear, Period)> {
+    let today = super::tui::today()?;
+    let fy = FinancialYear::containing(today);
+    let conn = open(db)?;
+    let closed = crate::store::locks::list_closed(&conn)?
+        .into_iter()
+        .filter(|c| c.fy == fy)
+        .map(|c| c.period)
+        .max();
+    let (period, why) = match closed {
+        Some(p) => (p, "its last closed period"),
+        None => (
+            Period::of_date(today),
+            "the current period: none of it is closed",
+        ),
+    };
+    eprintln!(
+        "Report for {} as at {} ({why}); give --fy and --period for another.",
+        fy.label(),
+        period.label()
+    );
+    Ok((fy, period))
+}
+
 fn threshold_arg(name: &str, s: &str) -> anyhow::Result<rust_decimal::Decimal> {
     field(name, parse_threshold_pct(s))
 }
@@ -160,7 +187,11 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(OtherReport::Progress(p)) = &a.other {
         return super::progress::run(db, p, write_file_atomically);
     }
-    let (fy, period) = resolve_when(a.fy.as_deref(), a.period.as_deref(), a.month.as_deref())?;
+    let (fy, period) = if a.fy.is_none() && a.period.is_none() && a.month.is_none() {
+        default_when(db)?
+    } else {
+        resolve_when(a.fy.as_deref(), a.period.as_deref(), a.month.as_deref())?
+    };
     let red = a
         .rag_red
         .as_deref()

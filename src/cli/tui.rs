@@ -7,19 +7,13 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::NaiveDate;
 
-use crate::domain::calendar::parse_date;
 use crate::error::UserError;
 use crate::store;
 
 /// "Today" for the TUI: `OUTTURN_TODAY` (ISO or UK date) when set, to see the dashboard as of a
 /// date; otherwise the local date.
 pub fn today() -> anyhow::Result<NaiveDate> {
-    match std::env::var("OUTTURN_TODAY") {
-        Ok(s) if !s.trim().is_empty() => {
-            Ok(parse_date(&s).map_err(|e| UserError(format!("OUTTURN_TODAY: {e}")))?)
-        }
-        _ => Ok(chrono::Local::now().date_naive()),
-    }
+    Ok(store::entities::today().map_err(UserError)?)
 }
 
 fn here() -> PathBuf {

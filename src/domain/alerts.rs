@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use super::calendar::uk_date;
 use super::milestone::{Milestone, milestone_rag};
 use super::model::{Allocation, AllocationStatus, Contract, Framework, Phase};
+use super::money::Money;
 use super::report::{Rag, Report, RowKind, percent, percent_text};
 
 /// A dashboard alert.
@@ -129,10 +130,18 @@ pub fn alerts(i: &AlertInput) -> Vec<Alert> {
                 });
             }
         }
-        // A rise of more than 10 % over the award value: exact comparison, value x 10 > award x 11.
-        let raised = c.value - c.original_value;
+        // A rise of more than 10 % over the award value by variations (an extension option
+        // exercised was bought at award): exact comparison, value x 10 > award x 11.
+        let exercised: Money = c
+            .extensions
+            .iter()
+            .filter(|e| e.exercised)
+            .map(|e| e.exercised_value.unwrap_or(e.value))
+            .sum();
+        let varied = c.value - exercised;
+        let raised = varied - c.original_value;
         if !c.original_value.is_zero()
-            && c.value.pence() as i128 * 10 > c.original_value.pence() as i128 * 11
+            && varied.pence() as i128 * 10 > c.original_value.pence() as i128 * 11
         {
             out.push(Alert {
                 level: Rag::Amber,
@@ -243,6 +252,7 @@ mod tests {
             term_months: 12,
             award_decision_reference: None,
             extensions: vec![],
+            variations: vec![],
             version: 1,
         }
     }
@@ -295,6 +305,9 @@ mod tests {
             decision_due: Some(d(2022, 8, 27)),
             exercised: false,
             decision_reference: None,
+            exercised_value: None,
+            exercised_on: None,
+            seq: None,
             version: 1,
         }];
         let frameworks = [
@@ -351,6 +364,8 @@ mod tests {
             profile_assumed: true,
             profile: vec![],
             note: String::new(),
+            status_date: None,
+            status_reason: String::new(),
             version: 1,
         };
         let allocations = [

@@ -15,3 +15,5 @@ pub mod text;
 
 pub use calendar::{FinancialYear, Period};
 pub use money::Money;
+pub mod budget_path;
+pub mod contract_terms;

@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::calendar::{FinancialYear, Period};
+use super::contract_terms::{self, ContractEvent};
 use super::money::Money;
+use super::profile::Month;
 
 /// An input word that is not one of an enum's spellings.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -87,7 +89,7 @@ word_enum!(
 word_enum!(
     /// Only `approved` changes move the revised budget; `proposed` ones show as pending approval.
     ChangeStatus, "change status", {
-        Proposed => "proposed", Approved => "approved", Rejected => "rejected",
+        Proposed => "proposed", Approved => "approved", Rejected => "rejected", Withdrawn => "withdrawn",
     }
 );
 
@@ -154,6 +156,10 @@ pub struct Allocation {
     pub profile_assumed: bool,
     pub profile: Vec<ProfileLine>,
     pub note: String,
+    /// When it was approved or withdrawn (None while projected, or when not recorded).
+    pub status_date: Option<NaiveDate>,
+    /// Why it was withdrawn (empty otherwise).
+    pub status_reason: String,
     pub version: i64,
 }
 
@@ -210,7 +216,26 @@ pub struct ExtensionOption {
     pub decision_due: Option<NaiveDate>,
     pub exercised: bool,
     pub decision_reference: Option<String>,
+    /// The value it added when exercised (given then, or the estimate).
+    pub exercised_value: Option<Money>,
+    /// When it was exercised.
+    pub exercised_on: Option<NaiveDate>,
+    /// Its place among the contract's exercises and variations.
+    pub seq: Option<i64>,
     pub version: i64,
+}
+
+/// A change of a contract's value effective from a month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContractVariation {
+    pub id: i64,
+    /// Its place among the contract's exercises and variations.
+    pub seq: i64,
+    pub effective: Month,
+    pub old_value: Money,
+    pub new_value: Money,
+    pub decision_reference: Option<String>,
+    pub varied_on: NaiveDate,
 }
 
 /// A contract: its value is a ceiling, profiled by month over its term.
@@ -231,7 +256,67 @@ pub struct Contract {
     pub term_months: u32,
     pub award_decision_reference: Option<String>,
     pub extensions: Vec<ExtensionOption>,
+    /// Value changes, in the order they were made.
+    pub variations: Vec<ContractVariation>,
     pub version: i64,
+}
+
+impl Contract {
+    /// The exercises and variations in the order they were made (see [`contract_terms`]).
+    pub fn events(&self) -> Vec<ContractEvent> {
+        let mut seqd: Vec<(i64, ContractEvent)> = self
+            .extensions
+            .iter()
+            .filter(|e| e.exercised)
+            .map(|e| {
+                (
+                    e.seq.unwrap_or(i64::MAX),
+                    ContractEvent::Exercise {
+                        months: e.months,
+                        value: e.exercised_value.unwrap_or(e.value),
+                    },
+                )
+            })
+            .chain(self.variations.iter().map(|v| {
+                (
+                    v.seq,
+                    ContractEvent::Variation {
+                        effective: v.effective,
+                        delta: v.new_value - v.old_value,
+                    },
+                )
+            }))
+            .collect();
+        seqd.sort_by_key(|(s, _)| *s);
+        seqd.into_iter().map(|(_, e)| e).collect()
+    }
+
+    /// The last month of the term, extensions exercised included.
+    pub fn end_month(&self) -> Month {
+        contract_terms::end_month(self.start, self.term_months, &self.events())
+    }
+
+    /// The term now in months: the original term plus every extension exercised.
+    pub fn current_term_months(&self) -> u32 {
+        self.term_months
+            + self
+                .extensions
+                .iter()
+                .filter(|e| e.exercised)
+                .map(|e| e.months)
+                .sum::<u32>()
+    }
+
+    /// The next place in the order of exercises and variations.
+    pub fn next_seq(&self) -> i64 {
+        self.extensions
+            .iter()
+            .filter_map(|e| e.seq)
+            .chain(self.variations.iter().map(|v| v.seq))
+            .max()
+            .unwrap_or(0)
+            + 1
+    }
 }
 
 /// A payment or invoice line from the ledger.
@@ -259,8 +344,14 @@ pub struct Forecast {
     pub programme_code: String,
     pub phase_code: String,
     pub fy: FinancialYear,
+    /// The period of the as-at date (of the as-at date's own financial year).
     pub as_at: Period,
+    /// The date it was entered as at: "latest" is the latest as-at date.
+    pub as_at_date: NaiveDate,
     pub amount: Money,
     pub note: String,
+    /// When it was withdrawn (the report ignores it from then on); None while it stands.
+    pub withdrawn_on: Option<NaiveDate>,
+    pub withdrawn_reason: String,
     pub version: i64,
 }

@@ -45,6 +45,9 @@ pub struct PhaseFigures {
     pub contracts: Vec<ContractFigures>,
     /// The latest forecast for F entered as at P or earlier, and the period it was entered as at.
     pub forecast: Option<(Money, Period)>,
+    /// The financial year of that forecast's as-at date when it is earlier than F (a forecast for
+    /// a later year entered as at a date of this one); None when entered in F.
+    pub forecast_entered_in: Option<FinancialYear>,
 }
 
 /// Where the forecast outturn came from.
@@ -52,6 +55,8 @@ pub struct PhaseFigures {
 pub enum ForecastBasis {
     /// Entered by the officer as at this period.
     Entered(Period),
+    /// Entered as at a period of an earlier financial year (`entered 2026-27 P8`).
+    EnteredEarlier(FinancialYear, Period),
     /// Actual to date + commitments.
     Derived,
     /// A total row.
@@ -63,6 +68,7 @@ impl ForecastBasis {
     pub fn label(self) -> String {
         match self {
             ForecastBasis::Entered(p) => format!("entered {}", p.label()),
+            ForecastBasis::EnteredEarlier(fy, p) => format!("entered {} {}", fy.label(), p.label()),
             ForecastBasis::Derived => "derived".to_string(),
             ForecastBasis::Total => String::new(),
         }
@@ -173,8 +179,7 @@ pub fn percent_text(p: Option<Decimal>) -> String {
 /// The RAG rule: Red when the variance is over +red % of the revised budget or actual to date +
 /// commitments exceed the revised budget; Amber for any overspend or an underspend beyond amber %;
 /// Green otherwise. Compared exactly (variance x 100 against pct x revised), before rounding, so
-/// on a zero revised budget any overspend is over +red % (Red); with no budget there is nothing to
-/// slip, so an underspend against zero (net credits) is not slippage.
+/// on a zero revised budget any overspend is over +red % (Red), and any underspend is Amber.
 pub fn rag(
     revised: Money,
     actual_to_date: Money,
@@ -187,7 +192,12 @@ pub fn rag(
     if v > t.red_overspend_pct * r || actual_to_date + commitments > revised {
         return Rag::Red;
     }
-    let slipping = !revised.is_zero() && v < -(t.amber_underspend_pct * r);
+    // With a zero revised budget any underspend is slippage (DOMAIN.md: Amber).
+    let slipping = if revised.is_zero() {
+        variance.is_negative()
+    } else {
+        v < -(t.amber_underspend_pct * r)
+    };
     if variance > Money::ZERO || slipping {
         return Rag::Amber;
     }
@@ -332,7 +342,10 @@ pub fn build(
         }
         let commitments = p.commitments();
         let (forecast, basis) = match p.forecast {
-            Some((amount, at)) => (amount, ForecastBasis::Entered(at)),
+            Some((amount, at)) => match p.forecast_entered_in {
+                Some(earlier) => (amount, ForecastBasis::EnteredEarlier(earlier, at)),
+                None => (amount, ForecastBasis::Entered(at)),
+            },
             None => (p.actual_to_date + commitments, ForecastBasis::Derived),
         };
         let sums = Sums {
@@ -469,8 +482,10 @@ mod tests {
         // (0.01 x 100 = 1) is over 5 % of zero: red. A zero forecast on a zero budget is green.
         assert_eq!(rag(z, z, z, m("0.01"), &t), Rag::Red);
         assert_eq!(rag(z, z, z, z, &t), Rag::Green);
-        // Net credits on a zero budget are not slippage.
-        assert_eq!(rag(z, m("-12.50"), z, m("-12.50"), &t), Rag::Green);
+        // With a zero revised budget any underspend is Amber (DOMAIN.md), even net credits of
+        // £12.50 (forecast -12.50 against 0).
+        assert_eq!(rag(z, m("-12.50"), z, m("-12.50"), &t), Rag::Amber);
+        assert_eq!(rag(z, z, z, m("-0.01"), &t), Rag::Amber);
         let strict = RagThresholds {
             red_overspend_pct: Decimal::new(1, 0),
             amber_underspend_pct: Decimal::new(2, 0),

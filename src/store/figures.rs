@@ -99,20 +99,31 @@ pub fn phase_figures(
         }
     }
 
-    // Forecasts: the latest entered as at P or earlier.
-    let mut forecasts: HashMap<i64, (Money, Period)> = HashMap::new();
+    // Forecasts: the latest as-at date on or before the end of P, withdrawn ones ignored; the
+    // basis names the as-at's own year when it is earlier than F.
+    let mut forecasts: HashMap<i64, (Money, Period, Option<FinancialYear>)> = HashMap::new();
     {
         let mut st = conn.prepare_cached(
-            "SELECT phase_id, as_at_period, amount_pence FROM forecast
-             WHERE fy = ?1 AND as_at_period <= ?2 ORDER BY phase_id, as_at_period",
+            "SELECT phase_id, as_at_date, amount_pence FROM forecast
+             WHERE fy = ?1 AND as_at_date <= ?2 AND withdrawn_on IS NULL
+             ORDER BY phase_id, as_at_date, id",
         )?;
-        let rows = st.query_map(params![f, period.number()], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, u8>(1)?, r.get::<_, i64>(2)?))
+        let rows = st.query_map(params![f, end], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         })?;
         for r in rows {
-            let (phase, p, amount) = r?;
-            if let Ok(p) = Period::new(p) {
-                forecasts.insert(phase, (Money::from_pence(amount), p));
+            let (phase, at, amount) = r?;
+            if let Ok(at) = chrono::NaiveDate::parse_from_str(&at, "%Y-%m-%d") {
+                let year = FinancialYear::containing(at);
+                let earlier = (year != fy).then_some(year);
+                forecasts.insert(
+                    phase,
+                    (Money::from_pence(amount), Period::of_date(at), earlier),
+                );
             }
         }
     }
@@ -162,7 +173,8 @@ pub fn phase_figures(
             actual_in_period: get(&actual_in_period, ph.id),
             actual_to_date: get(&actual_to_date, ph.id),
             contracts: contracts.remove(&ph.id).unwrap_or_default(),
-            forecast: forecasts.get(&ph.id).copied(),
+            forecast: forecasts.get(&ph.id).map(|(m, p, _)| (*m, *p)),
+            forecast_entered_in: forecasts.get(&ph.id).and_then(|(_, _, y)| *y),
         })
         .collect())
 }

@@ -452,8 +452,26 @@ fn import_actuals_tuned(
             }
             skipped = dups.len() as u64;
         }
+        let today = e::today().unwrap_or_else(|_| chrono::Local::now().date_naive());
+        let mut by_line: Vec<(u64, String)> =
+            e::actual_warnings(&tx, e::WarnScope::Batch(batch_id), today)?
+                .into_iter()
+                .map(|(id, w)| {
+                    let line = written
+                        .binary_search_by_key(&id, |w| w.0)
+                        .map(|i| written[i].1)
+                        .unwrap_or(0);
+                    (line, w)
+                })
+                .collect();
+        by_line.sort_by_key(|(line, _)| *line);
+        let warnings = by_line
+            .into_iter()
+            .map(|(line, w)| format!("line {line}: {w}"))
+            .collect();
         let outcome = ImportOutcome {
             skipped_duplicates: skipped,
+            warnings,
             ..tally.outcome(
                 |id| lookups.label(*id),
                 file.file_name.clone(),

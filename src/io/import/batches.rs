@@ -36,6 +36,9 @@ pub struct ImportOutcome {
     pub encoding_detected: bool,
     /// True when nothing was written.
     pub dry_run: bool,
+    /// Rows accepted with a warning (dated after today, a reference on another date or amount),
+    /// each as `line N: ...`.
+    pub warnings: Vec<String>,
 }
 
 /// Adds up rows and pence per (FY, key).
@@ -109,6 +112,7 @@ impl<K: std::hash::Hash + Eq + Clone> Tally<K> {
             encoding,
             encoding_detected,
             dry_run: false,
+            warnings: Vec::new(),
         }
     }
 }

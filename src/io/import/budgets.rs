@@ -35,6 +35,7 @@ const BUDGET_COLUMNS: &[(&str, bool)] = &[
     ("Phase name", false),
     ("Status", false),
     ("Decision", false),
+    ("Allocation", false),
 ];
 const B_PROGRAMME: usize = 0;
 const B_PHASE: usize = 1;
@@ -43,6 +44,8 @@ const B_AMOUNT: usize = 3;
 const B_PHASE_NAME: usize = 4;
 const B_STATUS: usize = 5;
 const B_DECISION: usize = 6;
+/// The id of a projected allocation this row approves (Status `approved`, Decision given).
+const B_ALLOCATION: usize = 7;
 /// The cells no budget line may leave empty.
 const BUDGET_REQUIRED_CELLS: &[(usize, &str)] = &[
     (B_PROGRAMME, "Programme"),
@@ -67,6 +70,8 @@ struct BudgetRow {
     amount: Money,
     status: AllocationStatus,
     decision_id: Option<i64>,
+    /// A projected allocation this row approves instead of adding a line.
+    approves: Option<i64>,
 }
 
 /// Looks up programmes, phases and decisions once each.
@@ -211,6 +216,31 @@ fn parse_budget(
             }
         }
     }
+    let approves_text = cells.get(B_ALLOCATION);
+    let mut approves = None;
+    if !approves_text.is_empty() {
+        match approves_text.trim().parse::<i64>() {
+            Ok(id) if status == AllocationStatus::Approved && decision_id.is_some() => {
+                approves = Some(id)
+            }
+            Ok(_) => {
+                problems.add(line, "Allocation", || {
+                    format!(
+                        "'{approves_text}': a row that approves a projected allocation needs                          Status approved and the approving Decision"
+                    )
+                });
+                ok = false;
+            }
+            Err(_) => {
+                problems.add(line, "Allocation", || {
+                    format!(
+                        "'{approves_text}' is not an allocation id (see `outturn allocation list`)"
+                    )
+                });
+                ok = false;
+            }
+        }
+    }
     let programme = cells.get(B_PROGRAMME);
     let code = cells.get(B_PHASE);
     let mut phase = None;
@@ -265,9 +295,50 @@ fn parse_budget(
             amount,
             status,
             decision_id,
+            approves,
         })),
         _ => Ok(None),
     }
+}
+
+/// Approves projected allocation `id` for a row that names it: the allocation must be projected,
+/// of the row's phase, and its whole amount the row's amount in the row's year. Dated the decision's
+/// date.
+fn approve_line(
+    tx: &Connection,
+    id: i64,
+    decision: i64,
+    phase_id: i64,
+    r: &BudgetRow,
+) -> Result<(), StoreError> {
+    let a = e::get_allocation(tx, id)?;
+    let p = e::get_phase(tx, phase_id)?;
+    let matches = a.programme_code == p.programme_code
+        && a.phase_code == p.code
+        && a.amount == r.amount
+        && a.first_fy == r.fy
+        && a.last_fy == r.fy;
+    if !matches {
+        return Err(StoreError::invalid(
+            "Allocation",
+            format!(
+                "allocation {id} is {} for {}/{} {}, not this row's {} for {} {}",
+                a.amount.full(),
+                a.programme_code,
+                a.phase_code,
+                a.first_fy.range_label(a.last_fy),
+                r.amount.full(),
+                r.label,
+                r.fy.label()
+            ),
+        ));
+    }
+    let date = e::list_decisions(tx)?
+        .into_iter()
+        .find(|d| d.id == decision)
+        .map(|d| d.date)
+        .unwrap_or_else(|| r.fy.start());
+    e::approve_allocation(tx, id, None, decision, date).map(|_| ())
 }
 
 /// Imports budget lines (one allocation per row, for one FY): all rows or none. Phases that do
@@ -331,6 +402,16 @@ pub fn import_budgets(
                 None => continue,
             },
         };
+        if let (Some(id), Some(decision)) = (r.approves, r.decision_id) {
+            match approve_line(&tx, id, decision, phase_id, r) {
+                Ok(()) => tally.add(r.fy, &r.label, r.amount.pence(), 1),
+                Err(err) if err.is_user_error() => {
+                    store_problems.add(r.line, "Allocation", || err.to_string())
+                }
+                Err(err) => return Err(err.into()),
+            }
+            continue;
+        }
         let allocation = e::NewAllocation {
             phase_id,
             first_fy: r.fy,

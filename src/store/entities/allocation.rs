@@ -3,7 +3,7 @@
 use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, fy_col, money_col, the_one, within, word_col};
+use super::common::{collect, fy_col, money_col, opt_date_col, the_one, within, word_col};
 use crate::domain::model::{Allocation, AllocationStatus, ProfileLine};
 use crate::domain::profile::even_fy_profile;
 use crate::domain::text::MAX_NOTE;
@@ -129,7 +129,7 @@ fn insert_profile_line(
     )
 }
 
-const ALLOCATION_SELECT: &str = "SELECT allocation.id, programme.code, phase.code, first_fy, last_fy, amount_pence, allocation.status, decision.reference, profile_assumed, note, allocation.version
+const ALLOCATION_SELECT: &str = "SELECT allocation.id, programme.code, phase.code, first_fy, last_fy, amount_pence, allocation.status, decision.reference, profile_assumed, note, allocation.version, allocation.status_date, allocation.status_reason
     FROM allocation JOIN phase ON phase.id = phase_id JOIN programme ON programme.id = phase.programme_id
     LEFT JOIN decision ON decision.id = decision_id";
 
@@ -148,6 +148,8 @@ fn allocation_row(r: &Row) -> rusqlite::Result<Allocation> {
         profile: Vec::new(),
         note: r.get(9)?,
         version: r.get(10)?,
+        status_date: opt_date_col(r, 11)?,
+        status_reason: r.get(12)?,
     })
 }
 

@@ -93,6 +93,7 @@ fn ensure_budget_to_move(conn: &Connection, c: &NewChange) -> Result<()> {
                 ),
             ));
         }
+        super::budget_check::ensure_never_below_zero(conn, phase, fy, c.effective, c.amount)?;
     }
     Ok(())
 }

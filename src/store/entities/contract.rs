@@ -2,15 +2,14 @@
 //! them, the monthly profile, exercising an option and varying the value.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{
-    collect, date_col, iso, money_col, not_found, opt_date_col, required, the_one, within,
-};
+use super::common::{collect, date_col, iso, money_col, opt_date_col, required, the_one, within};
 use super::refs::contract_ref;
 use crate::domain::Money;
-use crate::domain::model::{Contract, ExtensionOption};
+use crate::domain::contract_terms::profile_with_events;
+use crate::domain::model::{Contract, ContractVariation, ExtensionOption};
 use crate::domain::profile::Month;
 use crate::domain::text::MAX_TEXT;
 use crate::store::{Result, StoreError, audit, locks};
@@ -142,6 +141,7 @@ fn contract_row(r: &Row) -> rusqlite::Result<Contract> {
         term_months: r.get(11)?,
         award_decision_reference: r.get(12)?,
         extensions: Vec::new(),
+        variations: Vec::new(),
         version: r.get(13)?,
     })
 }
@@ -156,6 +156,28 @@ fn extension_row(r: &Row) -> rusqlite::Result<ExtensionOption> {
         exercised: r.get(5)?,
         decision_reference: r.get(6)?,
         version: r.get(7)?,
+        exercised_value: r.get::<_, Option<i64>>(8)?.map(Money::from_pence),
+        exercised_on: opt_date_col(r, 9)?,
+        seq: r.get(10)?,
+    })
+}
+
+fn variation_row(r: &Row) -> rusqlite::Result<ContractVariation> {
+    let month: String = r.get(2)?;
+    Ok(ContractVariation {
+        id: r.get(0)?,
+        seq: r.get(1)?,
+        effective: Month::parse_key(&month).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                2,
+                rusqlite::types::Type::Text,
+                format!("'{month}' is not a month").into(),
+            )
+        })?,
+        old_value: money_col(r, 3)?,
+        new_value: money_col(r, 4)?,
+        decision_reference: r.get(5)?,
+        varied_on: date_col(r, 6)?,
     })
 }
 
@@ -173,10 +195,18 @@ fn contracts_where(
     for c in &mut out {
         c.extensions = collect(
             conn,
-            "SELECT e.id, e.contract_id, e.months, e.value_pence, e.decision_due, e.exercised, d.reference, e.version
+            "SELECT e.id, e.contract_id, e.months, e.value_pence, e.decision_due, e.exercised, d.reference, e.version,
+                    e.exercised_value_pence, e.exercised_on, e.seq
              FROM extension_option e LEFT JOIN decision d ON d.id = e.decision_id WHERE e.contract_id = ?1 ORDER BY e.id",
             [c.id],
             extension_row,
+        )?;
+        c.variations = collect(
+            conn,
+            "SELECT v.id, v.seq, v.effective_month, v.old_value_pence, v.new_value_pence, d.reference, v.varied_on
+             FROM contract_variation v LEFT JOIN decision d ON d.id = v.decision_id WHERE v.contract_id = ?1 ORDER BY v.seq",
+            [c.id],
+            variation_row,
         )?;
     }
     Ok(out)
@@ -221,134 +251,23 @@ pub fn contract_explicit_profile(
         .collect())
 }
 
-/// The full monthly profile of a contract (explicit or even, plus exercised extensions).
+/// The full monthly profile of a contract: the original value over the original term (or the
+/// explicit profile), then its exercises and variations in order ([`profile_with_events`]).
 pub fn contract_profile(conn: &Connection, c: &Contract) -> Result<Vec<(Month, Money)>> {
     let explicit = contract_explicit_profile(conn, c.id)?;
-    let exts: Vec<(u32, Money)> = c
-        .extensions
-        .iter()
-        .filter(|e| e.exercised)
-        .map(|e| (e.months, e.value))
-        .collect();
-    Ok(crate::domain::profile::contract_profile(
+    Ok(profile_with_events(
         c.start,
         c.term_months,
-        c.value,
+        c.original_value,
         &explicit,
-        &exts,
+        &c.events(),
     ))
-}
-
-/// Exercises an extension option (recording the decision when given).
-pub fn exercise_extension(
-    conn: &Connection,
-    option_id: i64,
-    expected_version: Option<i64>,
-    decision_id: Option<i64>,
-) -> Result<()> {
-    let option_not_found = || {
-        not_found(
-            "--option",
-            "extension option",
-            &option_id.to_string(),
-            String::new(),
-        )
-    };
-    let contract_id: i64 = conn
-        .query_row(
-            "SELECT contract_id FROM extension_option WHERE id = ?1",
-            [option_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or_else(option_not_found)?;
-    let before = get_contract(conn, contract_id)?;
-    let opt = before
-        .extensions
-        .iter()
-        .find(|e| e.id == option_id)
-        .ok_or_else(option_not_found)?;
-    if opt.exercised {
-        return Err(StoreError::Refused(format!(
-            "extension option {option_id} of {} is already exercised",
-            before.reference
-        )));
-    }
-    locks::bump_version(
-        conn,
-        "extension_option",
-        option_id,
-        expected_version.unwrap_or(opt.version),
-    )?;
-    conn.execute(
-        "UPDATE extension_option SET exercised = 1, decision_id = coalesce(?2, decision_id) WHERE id = ?1",
-        params![option_id, decision_id],
-    )?;
-    let after = get_contract(conn, contract_id)?;
-    locks::ensure_profile_open(
-        conn,
-        &format!("exercising this option of contract {}", before.reference),
-        &contract_profile(conn, &before)?,
-        &contract_profile(conn, &after)?,
-    )?;
-    audit::record(
-        conn,
-        "exercise",
-        "contract",
-        Some(contract_id),
-        Some(&before),
-        Some(&after),
-    )?;
-    Ok(())
-}
-
-/// Changes a contract's value (a variation). A rise over 10 % of the award value is flagged on the dashboard.
-pub fn set_contract_value(
-    conn: &Connection,
-    id: i64,
-    expected_version: i64,
-    value: Money,
-) -> Result<()> {
-    let before = get_contract(conn, id)?;
-    if value.is_negative() {
-        return Err(StoreError::invalid(
-            "--value",
-            format!("'{}' is negative", value.plain()),
-        ));
-    }
-    let has_profile = !contract_explicit_profile(conn, id)?.is_empty();
-    if has_profile {
-        return Err(StoreError::Refused(format!(
-            "contract {} has an explicit profile: change the profile, not the value",
-            before.reference
-        )));
-    }
-    locks::bump_version(conn, "contract", id, expected_version)?;
-    conn.execute(
-        "UPDATE contract SET value_pence = ?2 WHERE id = ?1",
-        params![id, value.pence()],
-    )?;
-    let after = get_contract(conn, id)?;
-    locks::ensure_profile_open(
-        conn,
-        &format!("the new value of contract {}", before.reference),
-        &contract_profile(conn, &before)?,
-        &contract_profile(conn, &after)?,
-    )?;
-    audit::record(
-        conn,
-        "edit",
-        "contract",
-        Some(id),
-        Some(&before),
-        Some(&after),
-    )?;
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::entities::contract_life::{exercise_extension, vary_contract};
     use crate::store::entities::test_support::{date, db_with_phase, pence};
 
     fn contract(phase_id: i64, reference: &str, value: i64, term_months: u32) -> NewContract {
@@ -402,6 +321,11 @@ mod tests {
         exercise_extension(&conn, got.extensions[0].id, None, None).unwrap();
         let after = get_contract(&conn, id).unwrap();
         assert!(after.extensions[0].exercised);
+        // The value now includes the option: 100,000p + 50,001p; the term 3 + 2 = 5 months.
+        assert_eq!(
+            (after.value, after.current_term_months()),
+            (pence(150_001), 5)
+        );
         let mut extended = base.to_vec();
         extended.push(("2024-07".into(), 25_000));
         extended.push(("2024-08".into(), 25_001));
@@ -422,16 +346,25 @@ mod tests {
     }
 
     #[test]
-    fn a_variation_changes_the_value_but_not_an_explicit_profile() {
+    fn a_variation_spreads_from_its_month_over_even_and_explicit_profiles() {
         let (conn, a) = db_with_phase();
         let id = add_contract(&conn, &contract(a, "EVEN", 120_000, 12)).unwrap();
-        set_contract_value(&conn, id, 1, pence(132_000)).unwrap();
+        vary_contract(
+            &conn,
+            id,
+            1,
+            pence(132_000),
+            month(2024, 4),
+            None,
+            date("2024-04-01"),
+        )
+        .unwrap();
         let got = get_contract(&conn, id).unwrap();
         assert_eq!(
             (got.value, got.original_value),
             (pence(132_000), pence(120_000))
         );
-        // £1,320.00 over twelve months is £110.00 a month.
+        // From the first month: £1,200.00 / 12 = £100.00 plus £120.00 / 12 = £10.00, £110.00 a month.
         let profile = contract_profile(&conn, &got).unwrap();
         assert_eq!(profile.len(), 12);
         assert!(profile.iter().all(|(_, m)| *m == pence(11_000)));
@@ -455,12 +388,24 @@ mod tests {
                 ("2024-05".to_string(), 90_000)
             ]
         );
-        let err = set_contract_value(&conn, shaped, 1, pence(1))
-            .unwrap_err()
-            .to_string();
+        // A variation from May adds its £100.00 to May only; April's explicit £100.00 stays.
+        vary_contract(
+            &conn,
+            shaped,
+            1,
+            pence(110_000),
+            month(2024, 5),
+            None,
+            date("2024-04-01"),
+        )
+        .unwrap();
+        let got = get_contract(&conn, shaped).unwrap();
         assert_eq!(
-            err,
-            "contract SHAPED has an explicit profile: change the profile, not the value"
+            in_pence(&contract_profile(&conn, &got).unwrap()),
+            [
+                ("2024-04".to_string(), 10_000),
+                ("2024-05".to_string(), 100_000)
+            ]
         );
         let listed: Vec<String> = list_contracts(&conn, None, Some(a))
             .unwrap()

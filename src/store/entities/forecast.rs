@@ -1,9 +1,13 @@
-//! Forecast outturns of a phase and year, as at a period.
+//! Forecast outturns of a phase and year, entered as at a date (the report's "latest" is the
+//! latest as-at date), replaced within the month, or withdrawn.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, fy_col, money_col, period_col, within};
+use chrono::NaiveDate;
+
+use super::common::{collect, date_col, fy_col, iso, money_col, opt_date_col, period_col, within};
+use crate::domain::calendar::uk_date;
 use crate::domain::model::Forecast;
 use crate::domain::text::MAX_NOTE;
 use crate::domain::{FinancialYear, Money, Period};
@@ -19,50 +23,135 @@ pub struct NewForecast {
     pub note: String,
 }
 
-/// Enters a forecast outturn as at a period; a second one for the same phase, FY and period
-/// replaces the first (both kept in the audit log).
+/// Enters a forecast outturn as at the end of a period of its own FY (see [`set_forecast_as_at`]).
 pub fn set_forecast(conn: &Connection, f: &NewForecast) -> Result<i64> {
-    within("--note", &f.note, MAX_NOTE)?;
-    locks::ensure_open(conn, "a forecast as at", f.fy.period_end(f.as_at))?;
+    let date = f.fy.period_end(f.as_at);
+    Ok(set_forecast_as_at(conn, f.phase_id, f.fy, date, f.amount, &f.note)?.0)
+}
+
+/// Enters a forecast outturn for `fy` as at `as_at` (a date on or before the end of `fy`: a later
+/// year's forecast may be entered as at today). A standing forecast of the same phase and FY as at
+/// the same month is replaced, and returned as it was (both kept in the audit log).
+pub fn set_forecast_as_at(
+    conn: &Connection,
+    phase_id: i64,
+    fy: FinancialYear,
+    as_at: NaiveDate,
+    amount: Money,
+    note: &str,
+) -> Result<(i64, Option<Forecast>)> {
+    within("--note", note, MAX_NOTE)?;
+    if as_at > fy.end() {
+        return Err(StoreError::invalid(
+            "--as-at",
+            format!(
+                "{} is after the end of {}: a forecast for a year is entered as at a date before it ends",
+                uk_date(as_at),
+                fy.label()
+            ),
+        ));
+    }
+    locks::ensure_open(conn, "a forecast as at", as_at)?;
+    let period = Period::of_date(as_at);
     let existing: Option<i64> = conn
         .query_row(
-            "SELECT id FROM forecast WHERE phase_id = ?1 AND fy = ?2 AND as_at_period = ?3",
-            params![f.phase_id, f.fy.start_year(), f.as_at.number()],
+            "SELECT id FROM forecast WHERE phase_id = ?1 AND fy = ?2 AND withdrawn_on IS NULL
+               AND substr(as_at_date, 1, 7) = substr(?3, 1, 7)",
+            params![phase_id, fy.start_year(), iso(as_at)],
             |r| r.get(0),
         )
         .optional()?;
     match existing {
         Some(id) => {
             let before = get_forecast(conn, id)?;
+            locks::ensure_open(conn, "a forecast as at", before.as_at_date)?;
             conn.execute(
-                "UPDATE forecast SET amount_pence = ?2, note = ?3, version = version + 1 WHERE id = ?1",
-                params![id, f.amount.pence(), f.note],
+                "UPDATE forecast SET amount_pence = ?2, note = ?3, as_at_date = ?4, as_at_period = ?5,
+                     version = version + 1 WHERE id = ?1",
+                params![id, amount.pence(), note, iso(as_at), period.number()],
             )?;
             let after = get_forecast(conn, id)?;
             audit::record(
                 conn,
-                "edit",
+                "replace",
                 "forecast",
                 Some(id),
                 Some(&before),
                 Some(&after),
             )?;
-            Ok(id)
+            Ok((id, Some(before)))
         }
         None => {
             conn.execute(
-                "INSERT INTO forecast(phase_id, fy, as_at_period, amount_pence, note) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![f.phase_id, f.fy.start_year(), f.as_at.number(), f.amount.pence(), f.note],
+                "INSERT INTO forecast(phase_id, fy, as_at_period, as_at_date, amount_pence, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![phase_id, fy.start_year(), period.number(), iso(as_at), amount.pence(), note],
             )?;
             let id = conn.last_insert_rowid();
             let after = get_forecast(conn, id)?;
             audit::record(conn, "add", "forecast", Some(id), None::<&()>, Some(&after))?;
-            Ok(id)
+            Ok((id, None))
         }
     }
 }
 
-const FORECAST_SELECT: &str = "SELECT f.id, pr.code, ph.code, f.fy, f.as_at_period, f.amount_pence, f.note, f.version
+/// Withdraws a mistaken forecast with a reason: the report ignores it from then on. Refused when
+/// the date it was entered as at is in a closed period.
+pub fn withdraw_forecast(
+    conn: &Connection,
+    id: i64,
+    expected_version: Option<i64>,
+    reason: &str,
+    on: NaiveDate,
+) -> Result<Forecast> {
+    if reason.trim().is_empty() {
+        return Err(StoreError::invalid(
+            "--reason",
+            "is empty: say why the forecast is withdrawn",
+        ));
+    }
+    let before = forecast_or_not_found(conn, id)?;
+    if before.withdrawn_on.is_some() {
+        return Err(StoreError::Refused(format!(
+            "forecast {id} is already withdrawn"
+        )));
+    }
+    locks::ensure_open(conn, "a forecast as at", before.as_at_date)?;
+    locks::bump_version(
+        conn,
+        "forecast",
+        id,
+        expected_version.unwrap_or(before.version),
+    )?;
+    conn.execute(
+        "UPDATE forecast SET withdrawn_on = ?2, withdrawn_reason = ?3 WHERE id = ?1",
+        params![id, iso(on), reason.trim()],
+    )?;
+    let after = get_forecast(conn, id)?;
+    audit::record(
+        conn,
+        "withdraw",
+        "forecast",
+        Some(id),
+        Some(&before),
+        Some(&after),
+    )?;
+    Ok(after)
+}
+
+fn forecast_or_not_found(conn: &Connection, id: i64) -> Result<Forecast> {
+    get_forecast(conn, id).map_err(|e| match e {
+        StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => StoreError::NotFound {
+            field: "id".into(),
+            what: "forecast",
+            value: id.to_string(),
+            hint: "; list them with `outturn forecast list`".into(),
+        },
+        e => e,
+    })
+}
+
+const FORECAST_SELECT: &str = "SELECT f.id, pr.code, ph.code, f.fy, f.as_at_period, f.amount_pence, f.note, f.version,
+        f.as_at_date, f.withdrawn_on, f.withdrawn_reason
     FROM forecast f JOIN phase ph ON ph.id = f.phase_id JOIN programme pr ON pr.id = ph.programme_id";
 
 fn forecast_row(r: &Row) -> rusqlite::Result<Forecast> {
@@ -75,6 +164,9 @@ fn forecast_row(r: &Row) -> rusqlite::Result<Forecast> {
         amount: money_col(r, 5)?,
         note: r.get(6)?,
         version: r.get(7)?,
+        as_at_date: date_col(r, 8)?,
+        withdrawn_on: opt_date_col(r, 9)?,
+        withdrawn_reason: r.get(10)?,
     })
 }
 
@@ -97,7 +189,7 @@ pub fn list_forecasts(
         conn,
         &format!(
             "{FORECAST_SELECT} WHERE (?1 IS NULL OR ph.programme_id = ?1) AND (?2 IS NULL OR f.fy = ?2)
-             ORDER BY pr.code, ph.code, f.fy, f.as_at_period"
+             ORDER BY pr.code, ph.code, f.fy, f.as_at_date, f.id"
         ),
         params![programme_id, fy.map(|y| y.start_year())],
         forecast_row,
@@ -114,16 +206,13 @@ pub fn edit_forecast(
     note: Option<&str>,
 ) -> Result<Forecast> {
     within("--note", note.unwrap_or(""), MAX_NOTE)?;
-    let before = get_forecast(conn, id).map_err(|e| match e {
-        StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => StoreError::NotFound {
-            field: "id".into(),
-            what: "forecast",
-            value: id.to_string(),
-            hint: "; list them with `outturn forecast list`".into(),
-        },
-        e => e,
-    })?;
-    locks::ensure_open(conn, "a forecast as at", before.fy.period_end(before.as_at))?;
+    let before = forecast_or_not_found(conn, id)?;
+    if before.withdrawn_on.is_some() {
+        return Err(StoreError::Refused(format!(
+            "forecast {id} is withdrawn: enter a new one with `outturn forecast add`"
+        )));
+    }
+    locks::ensure_open(conn, "a forecast as at", before.as_at_date)?;
     locks::bump_version(
         conn,
         "forecast",

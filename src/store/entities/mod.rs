@@ -8,31 +8,42 @@
 //! This module owns the SQL of these records; it must not reach into the CLI, TUI or importer.
 
 mod actual;
+mod actual_checks;
 mod allocation;
+mod allocation_life;
 mod benefit;
+mod budget_check;
 mod change;
+mod change_life;
 mod common;
 mod contract;
+mod contract_life;
 mod decision;
 mod forecast;
 mod framework;
 mod milestone;
 mod phase;
 mod programme;
+mod records;
 mod refs;
 #[cfg(test)]
 mod test_support;
 
 pub use actual::*;
+pub use actual_checks::*;
 pub use allocation::*;
+pub use allocation_life::*;
 pub use benefit::*;
 pub use change::*;
+pub use change_life::*;
 pub(crate) use common::iso;
 pub use contract::*;
+pub use contract_life::*;
 pub use decision::*;
 pub use forecast::*;
 pub use framework::*;
 pub use milestone::*;
 pub use phase::*;
 pub use programme::*;
+pub use records::*;
 pub use refs::*;

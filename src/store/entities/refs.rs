@@ -153,9 +153,26 @@ impl Directory {
         not_found("programme", "programme", code, hint)
     }
 
-    /// As [`phase_ref`].
+    /// As [`phase_ref`]. The phase may be written `PROG/PHASE` (as the TUI shows it) instead of
+    /// its code with the programme given apart; both together must agree.
     pub fn phase(&self, programme: Option<&str>, code: &str) -> Result<PhaseRef> {
         let code = code.trim();
+        if !self.by_code.contains_key(code)
+            && let Some((prog, phase)) = code.split_once('/')
+        {
+            let given = programme.map(str::trim).filter(|p| !p.is_empty());
+            if let Some(g) = given
+                && g != prog.trim()
+            {
+                return Err(StoreError::invalid(
+                    "phase",
+                    format!(
+                        "'{code}' is a phase of programme {prog}, but the programme given is {g}"
+                    ),
+                ));
+            }
+            return self.phase(Some(prog), phase);
+        }
         let found = self.by_code.get(code).map(Vec::as_slice).unwrap_or(&[]);
         let phase = |i: &usize| {
             let (id, programme_id, _, _) = &self.phases[*i];
@@ -249,6 +266,16 @@ mod tests {
         assert_eq!(phase_ref(&conn, Some(" "), "B").unwrap().id, only);
         let err = phase_ref(&conn, Some("SCH"), "B").unwrap_err().to_string();
         assert_eq!(err, "--phase: no phase 'B' in programme SCH; its phases: A");
+        // PROG/PHASE, as the TUI shows it, is the same phase; with --programme they must agree.
+        assert_eq!(phase_ref(&conn, None, "SCH/A").unwrap().id, school_a);
+        assert_eq!(phase_ref(&conn, Some("SCH"), "SCH/A").unwrap().id, school_a);
+        let err = phase_ref(&conn, Some("RDS"), "SCH/A")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "--phase: 'SCH/A' is a phase of programme SCH, but the programme given is RDS"
+        );
         let d = Directory::load(&conn).unwrap();
         assert_eq!(d.phase(Some("RDS"), "A").unwrap().id, roads_a);
         assert_eq!(d.label(roads_a), "RDS/A");

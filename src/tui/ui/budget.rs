@@ -78,7 +78,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         .map(|c| {
             let status = Cell::from(c.status.to_string()).style(match c.status {
                 ChangeStatus::Proposed => t.amber(),
-                ChangeStatus::Rejected => t.dim(),
+                ChangeStatus::Rejected | ChangeStatus::Withdrawn => t.dim(),
                 ChangeStatus::Approved => t.green(),
             });
             vec![

@@ -1,0 +1,151 @@
+//! Warnings, not silence (DOMAIN.md, "The life of a record"): an actual dated after today, or one
+//! whose reference is on another actual with a different date or amount, is accepted with a
+//! warning (refused under `--strict`). Run inside the write's transaction, after the rows are in.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+
+use super::common::{collect, date_col, money_col};
+use crate::domain::Money;
+use crate::domain::calendar::uk_date;
+use crate::store::Result;
+
+/// "Today" for the warnings and defaults: `OUTTURN_TODAY` (ISO or UK date) when set, else the
+/// local date.
+pub fn today() -> std::result::Result<NaiveDate, String> {
+    match std::env::var("OUTTURN_TODAY") {
+        Ok(s) if !s.trim().is_empty() => {
+            crate::domain::calendar::parse_date(&s).map_err(|e| format!("OUTTURN_TODAY: {e}"))
+        }
+        _ => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// Which actuals to check: one by id, or every row of an import batch.
+#[derive(Debug, Clone, Copy)]
+pub enum WarnScope {
+    Actual(i64),
+    Batch(i64),
+}
+
+/// The warnings for the actuals in `scope`, each with the actual's id, in id order.
+pub fn actual_warnings(
+    conn: &Connection,
+    scope: WarnScope,
+    today: NaiveDate,
+) -> Result<Vec<(i64, String)>> {
+    let (cond, key) = match scope {
+        WarnScope::Actual(id) => ("a.id = ?1", id),
+        WarnScope::Batch(b) => ("a.batch_id = ?1", b),
+    };
+    let mut out = collect(
+        conn,
+        &format!("SELECT a.id, a.date FROM actual a WHERE {cond} AND a.date > ?2 ORDER BY a.id"),
+        params![key, today.format("%Y-%m-%d").to_string()],
+        |r| Ok((r.get::<_, i64>(0)?, date_col(r, 1)?)),
+    )?
+    .into_iter()
+    .map(|(id, d)| {
+        (
+            id,
+            format!(
+                "dated {} is after today ({}): is the date right?",
+                uk_date(d),
+                uk_date(today)
+            ),
+        )
+    })
+    .collect::<Vec<_>>();
+    // References of the scope held with more than one (date, amount): one pass over the ledger
+    // (no index on reference is needed), then the few actuals holding them.
+    let held = collect(
+        conn,
+        &format!(
+            "WITH refs AS (SELECT DISTINCT a.reference FROM actual a WHERE {cond} AND a.reference <> ''),
+             mixed AS (SELECT x.reference FROM actual x JOIN refs ON refs.reference = x.reference
+                       GROUP BY x.reference HAVING count(DISTINCT x.date || '|' || x.amount_pence) > 1)
+             SELECT x.id, x.reference, x.date, x.amount_pence, x.batch_id FROM actual x
+             JOIN mixed ON mixed.reference = x.reference ORDER BY x.reference, x.id"
+        ),
+        [key],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                date_col(r, 2)?,
+                money_col(r, 3)?,
+                r.get::<_, Option<i64>>(4)?,
+            ))
+        },
+    )?;
+    let in_scope = |id: i64, batch: Option<i64>| match scope {
+        WarnScope::Actual(a) => a == id,
+        WarnScope::Batch(b) => batch == Some(b),
+    };
+    // `held` is in reference order: each group holds at least two (date, amount)s, so the first
+    // that differs is found within the first two distinct ones of the group.
+    for group in held.chunk_by(|a, b| a.1 == b.1) {
+        let first = &group[0];
+        let second = group.iter().find(|o| o.2 != first.2 || o.3 != first.3);
+        for (id, reference, date, amount, batch) in group.iter().filter(|h| in_scope(h.0, h.4)) {
+            // The first other actual with the same reference and another date or amount.
+            let differs = |o: &&(i64, String, NaiveDate, Money, Option<i64>)| {
+                o.0 != *id && (o.2 != *date || o.3 != *amount)
+            };
+            let Some((other, _, d, m, _)) = Some(first).filter(differs).or(second.filter(differs))
+            else {
+                continue;
+            };
+            let _ = batch;
+            out.push((
+                *id,
+                format!(
+                    "reference '{reference}' is also on actual {other} dated {} for {}: \
+                     another date or amount (a duplicate?)",
+                    uk_date(*d),
+                    m.full()
+                ),
+            ));
+        }
+    }
+    out.sort_by_key(|(id, _)| *id);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entities::test_support::{date, db_with_phase};
+
+    #[test]
+    fn future_dates_and_references_on_another_date_or_amount_are_warned() {
+        let (conn, a) = db_with_phase();
+        conn.execute_batch(&format!(
+            "INSERT INTO actual(id, phase_id, date, fy, period, reference, amount_pence) VALUES
+               (1, {a}, '2025-05-01', 2025, 2, 'INV-1', 1000),
+               (2, {a}, '2025-05-01', 2025, 2, 'INV-1', 1000),
+               (3, {a}, '2025-06-01', 2025, 3, 'INV-1', 1000),
+               (4, {a}, '2025-12-01', 2025, 9, '', 500);"
+        ))
+        .unwrap();
+        let today = date("2025-11-30");
+        // Actual 2 repeats actual 1 exactly (same date and amount): that is the import's
+        // duplicate rule, not this warning; actual 3 has INV-1 on another date.
+        let got = actual_warnings(&conn, WarnScope::Actual(3), today).unwrap();
+        assert_eq!(
+            got,
+            [(
+                3,
+                "reference 'INV-1' is also on actual 1 dated 01/05/2025 for £10.00: another date or amount (a duplicate?)".to_string()
+            )]
+        );
+        let got = actual_warnings(&conn, WarnScope::Actual(4), today).unwrap();
+        assert_eq!(
+            got,
+            [(
+                4,
+                "dated 01/12/2025 is after today (30/11/2025): is the date right?".to_string()
+            )]
+        );
+    }
+}

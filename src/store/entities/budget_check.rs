@@ -1,0 +1,71 @@
+//! The rule every approved reduction, virement or reprofile obeys: a phase's revised budget in a
+//! year never goes below zero at any effective date ([`crate::domain::budget_path`]), not only at
+//! year end. A leaf of the record kinds: reads the store, imports no other record file but phases.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+
+use super::common::{collect, date_col, money_col};
+use super::phase::get_phase;
+use crate::domain::budget_path::first_shortfall;
+use crate::domain::calendar::uk_date;
+use crate::domain::{FinancialYear, Money, Period};
+use crate::store::{Result, StoreError};
+
+/// The approved allocations of `phase` in `fy` and its approved changes there as (effective date,
+/// signed amount): what [`crate::domain::budget_path`] checks.
+fn load_check_inputs(
+    conn: &Connection,
+    phase: i64,
+    fy: FinancialYear,
+) -> Result<(Money, Vec<(NaiveDate, Money)>)> {
+    let original: i64 = conn.query_row(
+        "SELECT coalesce(sum(p.amount_pence), 0) FROM allocation_profile p JOIN allocation a ON a.id = p.allocation_id
+         WHERE a.phase_id = ?1 AND p.fy = ?2 AND a.status = 'approved'",
+        params![phase, fy.start_year()],
+        |r| r.get(0),
+    )?;
+    let movements = collect(
+        conn,
+        "SELECT effective_date, CASE WHEN to_phase_id = ?1 AND to_fy = ?2 THEN amount_pence ELSE 0 END
+                - CASE WHEN from_phase_id = ?1 AND from_fy = ?2 THEN amount_pence ELSE 0 END
+         FROM budget_change WHERE status = 'approved'
+           AND ((to_phase_id = ?1 AND to_fy = ?2) OR (from_phase_id = ?1 AND from_fy = ?2))",
+        params![phase, fy.start_year()],
+        |r| Ok((date_col(r, 0)?, money_col(r, 1)?)),
+    )?;
+    Ok((Money::from_pence(original), movements))
+}
+
+/// Refuses taking `amount` out of `phase` in `fy` effective `effective` when, with every approved
+/// change of that phase and year, the revised budget would be below zero at some effective date.
+pub(crate) fn ensure_never_below_zero(
+    conn: &Connection,
+    phase: i64,
+    fy: FinancialYear,
+    effective: NaiveDate,
+    amount: Money,
+) -> Result<()> {
+    let (original, mut movements) = load_check_inputs(conn, phase, fy)?;
+    movements.push((effective, -amount));
+    if let Some(s) = first_shortfall(original, &movements) {
+        let p = get_phase(conn, phase)?;
+        return Err(StoreError::invalid(
+            "--amount",
+            format!(
+                "{} out of {}/{} in {} effective {} would take its revised budget to {} on {} ({} {}), \
+                 though later changes may cover it: a year's budget may not go below zero at any date",
+                amount.full(),
+                p.programme_code,
+                p.code,
+                fy.label(),
+                uk_date(effective),
+                s.budget.full(),
+                uk_date(s.date),
+                FinancialYear::containing(s.date).label(),
+                Period::of_date(s.date).label()
+            ),
+        ));
+    }
+    Ok(())
+}
