@@ -206,7 +206,12 @@ pub fn actuals(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     let position = if v.total == 0 {
         "no rows".to_string()
     } else {
-        format!("row {} of {}", v.cursor + 1, v.total)
+        format!(
+            "row {} of {} · total {}",
+            v.cursor + 1,
+            v.total,
+            v.sum.bracketed()
+        )
     };
     let block = Block::default()
         .borders(Borders::ALL)
