@@ -9,8 +9,8 @@ use rusqlite::{Connection, ToSql};
 
 use super::Result;
 use super::entities::{ACTUAL_SELECT, ActualFilter, actual_row, iso};
-use crate::domain::{Money, Period};
 use crate::domain::model::Actual;
+use crate::domain::{Money, Period};
 
 /// Which page of actuals (in date, id order) to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,7 +124,10 @@ fn totals_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
         conds.push(cond.replace('?', &format!("?{}", params.len())));
     };
     if let Some(p) = f.programme_id {
-        push("t.phase_id IN (SELECT id FROM phase WHERE programme_id = ?)", Box::new(p));
+        push(
+            "t.phase_id IN (SELECT id FROM phase WHERE programme_id = ?)",
+            Box::new(p),
+        );
     }
     if let Some(p) = f.phase_id {
         push("t.phase_id = ?", Box::new(p));
@@ -376,14 +379,23 @@ mod tests {
             period: p(3),
             ..range.clone()
         };
-        let mid = ActualFilter { to_period: p(4), ..mid };
-        assert_eq!(sum_actuals(&conn, &mid).unwrap(), (2, Money::from_pence(700)));
+        let mid = ActualFilter {
+            to_period: p(4),
+            ..mid
+        };
+        assert_eq!(
+            sum_actuals(&conn, &mid).unwrap(),
+            (2, Money::from_pence(700))
+        );
         // The supplier filter sums the rows: Acme on odd lines 1, 3, 5 within P1..P5 = £9.
         let acme = ActualFilter {
             supplier: Some("acme".into()),
             ..range
         };
-        assert_eq!(sum_actuals(&conn, &acme).unwrap(), (3, Money::from_pence(900)));
+        assert_eq!(
+            sum_actuals(&conn, &acme).unwrap(),
+            (3, Money::from_pence(900))
+        );
         // No contract is linked: a contract filter finds nothing, by either path.
         let none = ActualFilter {
             contract_id: Some(1),

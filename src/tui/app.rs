@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use super::action::{Action, Command, Context, Effect, Loaded, Screen, UndoStep, WriteOp};
 use super::form::{self, Form, FormKind};
 use super::state::{
-    ActualsView, BudgetData, ContractRow, Figures, ListState, PhaseDetail, REPORT_SCROLL_COLUMNS,
-    MIN_HEIGHT, MIN_WIDTH, Register, StartAt, Tree, filter_label, list_height,
+    ActualsView, BudgetData, ContractRow, Figures, ListState, MIN_HEIGHT, MIN_WIDTH, PhaseDetail,
+    Register, StartAt, Tree, filter_label, list_height, report_columns,
 };
 use crate::domain::calendar::uk_date;
 use crate::domain::{FinancialYear, Period};
@@ -403,7 +403,8 @@ impl App {
                 vec![]
             }
             Command::Right => {
-                self.report_col = (self.report_col + 1).min(REPORT_SCROLL_COLUMNS - 1);
+                self.report_col = (self.report_col + 1)
+                    .min(report_columns(self.report_cells).len().saturating_sub(3));
                 vec![]
             }
             Command::Open if self.screen == Screen::Report => self.drill_down(),
@@ -429,6 +430,8 @@ impl App {
             Command::Batches => vec![Effect::LoadBatches],
             Command::ToggleCells => {
                 self.report_cells = !self.report_cells;
+                let last = report_columns(self.report_cells).len().saturating_sub(3);
+                self.report_col = self.report_col.min(last);
                 vec![]
             }
             Command::Export => {
@@ -778,7 +781,9 @@ impl App {
             }
             Loaded::Contracts(mut c) => {
                 if let Some((prog, phase)) = &self.focus {
-                    c.retain(|r| &r.contract.programme_code == prog && &r.contract.phase_code == phase);
+                    c.retain(|r| {
+                        &r.contract.programme_code == prog && &r.contract.phase_code == phase
+                    });
                 }
                 self.contract_list.clamp(c.len());
                 self.contracts = Some(c);
@@ -803,12 +808,13 @@ impl App {
                 }
                 if applied
                     && matches!(
-                    self.mode,
-                    Mode::Form(Form {
-                        kind: FormKind::Filter,
-                        ..
-                    })
-                ) {
+                        self.mode,
+                        Mode::Form(Form {
+                            kind: FormKind::Filter,
+                            ..
+                        })
+                    )
+                {
                     self.mode = Mode::Normal;
                 }
                 let label = filter_label(&self.actuals.filter, &self.phase_filter_text());

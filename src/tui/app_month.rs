@@ -5,7 +5,7 @@
 use super::action::{Effect, Screen, WriteOp};
 use super::app::{App, Mode, Status};
 use super::form;
-use super::state::{ListState, TreeRow};
+use super::state::{ListState, TreeRow, report_column};
 use crate::domain::model::ChangeStatus;
 use crate::domain::report::RowKind;
 use crate::store::batches::Batch;
@@ -111,7 +111,6 @@ impl App {
         }
     }
 
-
     /// The phase the officer is on, as `PROG/PHASE`: the open phase (Programmes), the selected
     /// report row (Report, Dashboard) or the actuals filter.
     fn current_phase(&self) -> String {
@@ -198,7 +197,10 @@ impl App {
         if let Some(at) = &b.undone_at {
             self.mode = Mode::Normal;
             self.status = Some(Status {
-                text: format!("Batch {} ({}) was already undone at {at}", b.id, b.file_name),
+                text: format!(
+                    "Batch {} ({}) was already undone at {at}",
+                    b.id, b.file_name
+                ),
                 error: true,
             });
             return vec![];
@@ -241,7 +243,7 @@ impl App {
                 return vec![];
             }
         };
-        let col = 2 + self.report_col;
+        let col = report_column(self.report_col, self.report_cells);
         if col == COL_COMMITMENTS || col == COL_APPROVED_CHANGES || col == COL_PENDING {
             if phase.is_empty() {
                 self.note("Move to a phase row to see its contracts or changes");

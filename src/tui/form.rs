@@ -83,7 +83,10 @@ impl Form {
     }
 
     fn value(&self, i: usize) -> &str {
-        self.fields.get(i).map(|f| f.value.text().trim()).unwrap_or("")
+        self.fields
+            .get(i)
+            .map(|f| f.value.text().trim())
+            .unwrap_or("")
     }
 
     /// Types a character into the focused field (clearing its error).

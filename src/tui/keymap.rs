@@ -7,8 +7,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 /// The context a key arrives in, part of this module's interface ([`footer`] takes one).
 pub use super::action::Context;
 use super::action::{Action, Command, Screen};
-use super::line_edit::Edit;
 use super::app::{App, Mode};
+use super::line_edit::Edit;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -569,6 +569,11 @@ pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
             Command::PrevPeriod => "period",
             Command::NextScreen => "screen",
             Command::Help => "help",
+            Command::Open if ctx == Context::Screen(Screen::Report) => "open",
+            Command::ToggleCells => "CSV cells",
+            Command::Batches => "batches",
+            Command::Forecast => "forecast",
+            Command::Export => "export",
             _ => b.help,
         };
         out.push((keys, help));

@@ -344,12 +344,32 @@ pub enum StartAt {
 /// Report columns that scroll horizontally (after Programme and Phase).
 pub const REPORT_SCROLL_COLUMNS: usize = crate::io::report::COLUMNS.len() - 2;
 
+/// The report columns shown, in order, as CSV column indexes: every one for the exact cells;
+/// as read, without Financial year and Period (the header says them).
+pub fn report_columns(exact: bool) -> Vec<usize> {
+    (0..crate::io::report::COLUMNS.len())
+        .filter(|c| exact || !matches!(c, 3 | 4))
+        .collect()
+}
+
+/// The CSV column of the selected report column (`report_col` counts the scrolling columns).
+pub fn report_column(report_col: usize, exact: bool) -> usize {
+    let cols = report_columns(exact);
+    cols[(2 + report_col).min(cols.len() - 1)]
+}
+
 /// A readable summary of an actuals filter.
 pub fn filter_label(f: &ActualFilter, phase: &str) -> String {
     let mut parts = Vec::new();
-    match (f.fy, f.period) {
-        (Some(y), Some(p)) => parts.push(format!("{} {}", y.label(), p.label())),
-        (Some(y), None) => parts.push(y.label()),
+    match (f.fy, f.period, f.to_period) {
+        (Some(y), first, Some(last)) => parts.push(format!(
+            "{} {}-{}",
+            y.label(),
+            first.unwrap_or(Period::FIRST).label(),
+            last.label()
+        )),
+        (Some(y), Some(p), None) => parts.push(format!("{} {}", y.label(), p.label())),
+        (Some(y), None, None) => parts.push(y.label()),
         _ => parts.push("all years".into()),
     }
     if !phase.is_empty() {

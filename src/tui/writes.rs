@@ -9,8 +9,8 @@ use super::action::{UndoStep, WriteOp};
 use super::effects::resolve_phase;
 use crate::domain::calendar::uk_date;
 use crate::domain::model::ChangeStatus;
-use crate::store::{self, StoreError, batches, locks};
 use crate::store::entities as e;
+use crate::store::{self, StoreError, batches, locks};
 
 /// Applies `op`; returns the status message and the step that undoes it, when there is one.
 pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoStep>)> {
@@ -243,9 +243,16 @@ fn apply_month(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option
                     note: f.note,
                 },
             });
-            let replaced = if undo.is_some() { " (replacing the earlier one; u puts it back)" } else { "" };
+            let replaced = if undo.is_some() {
+                " (replacing the earlier one; u puts it back)"
+            } else {
+                ""
+            };
             Ok((
-                format!("Forecast outturn of {what}: {}{replaced}", amount.bracketed()),
+                format!(
+                    "Forecast outturn of {what}: {}{replaced}",
+                    amount.bracketed()
+                ),
                 undo,
             ))
         }

@@ -408,7 +408,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, t: Theme) {
     }
     lines.push(Line::from(""));
     lines.push(Line::styled(
-        "Enter saves · Tab next field · ←→ Home End move · Ctrl-U Ctrl-W erase · Esc cancels",
+        "Enter saves · Tab next · ←→ Home End move · ^U ^W erase · Esc cancels",
         t.dim(),
     ));
     let h = (lines.len() as u16 + 2).min(area.height);
@@ -465,7 +465,10 @@ fn batches_popup(
         })
         .collect();
     lines.push(Line::from(""));
-    lines.push(Line::styled("↑↓ choose · Enter undoes the batch · Esc closes", t.dim()));
+    lines.push(Line::styled(
+        "↑↓ choose · Enter undoes the batch · Esc closes",
+        t.dim(),
+    ));
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines).block(

@@ -15,6 +15,7 @@ use crate::domain::report::{ReportRow, RowKind};
 use crate::io::report::{MoneyStyle, report_table};
 use crate::io::table::{Cell as TCell, formula_safe};
 use crate::tui::app::App;
+use crate::tui::state::{report_column, report_columns};
 
 /// Columns holding money (as in the CSV).
 const MONEY: [usize; 10] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 15];
@@ -23,6 +24,7 @@ const RAG: usize = 18;
 /// The phase name column, the only free text (cut with `…` beyond this).
 const NAME: usize = 2;
 const NAME_MAX: usize = 28;
+const NAME_SHORT: usize = 16;
 /// Below this width money is shown short (`£1.38m`).
 const FULL_MONEY_WIDTH: u16 = 120;
 
@@ -100,12 +102,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             out
         })
         .collect();
-    let ncols = table.headers.len();
     let width_of = |i: usize| {
-        let content = cells.iter().map(|r| r[i].0.chars().count()).max().unwrap_or(1);
+        let content = cells
+            .iter()
+            .map(|r| r[i].0.chars().count())
+            .max()
+            .unwrap_or(1);
         let header = table.headers[i].chars().count();
         let w = if i == NAME {
-            content.min(NAME_MAX)
+            content.min(if short { NAME_SHORT } else { NAME_MAX })
         } else {
             content
         };
@@ -113,10 +118,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         w.max(header.min(10)) as u16
     };
     let inner = area.width.saturating_sub(2);
-    let first = (2 + app.report_col).min(ncols - 1);
+    let order = report_columns(exact);
+    let first = report_column(app.report_col, exact);
     let mut shown_cols: Vec<(usize, u16)> = vec![(0, width_of(0)), (1, width_of(1))];
     let mut used: u16 = shown_cols.iter().map(|(_, w)| w + 1).sum();
-    for c in first..ncols {
+    for &c in order.iter().skip_while(|c| **c != first) {
         let w = width_of(c);
         if used + w > inner && shown_cols.len() > 2 {
             break;
@@ -167,12 +173,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         .iter()
         .map(|(_, w)| Constraint::Length(*w))
         .collect();
+    let last = shown_cols.last().map_or(first, |(c, _)| *c);
+    let pos = |c: usize| order.iter().position(|o| *o == c).unwrap_or(0) + 1;
     let more = format!(
         " Enter: {} · columns {}-{} of {} (← →) ",
         table.headers[first],
-        first + 1,
-        shown_cols.last().map_or(ncols, |(c, _)| c + 1),
-        ncols
+        pos(first),
+        pos(last),
+        order.len()
     );
     frame.render_widget(
         Table::new(rows, widths)
