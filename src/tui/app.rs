@@ -488,7 +488,7 @@ impl App {
     }
 
     /// The phase the actuals are filtered to, as `PROG/PHASE` (empty for none or not known).
-    fn phase_filter_text(&self) -> String {
+    pub(super) fn phase_filter_text(&self) -> String {
         let phase = self.actuals.filter.phase_id;
         let tree = self.tree.as_ref();
         phase
@@ -619,7 +619,7 @@ impl App {
         }
     }
 
-    fn reload_figures(&mut self) -> Vec<Effect> {
+    pub(super) fn reload_figures(&mut self) -> Vec<Effect> {
         let mut out = vec![Effect::LoadFigures {
             fy: self.fy,
             period: self.period,
@@ -655,76 +655,8 @@ impl App {
         self.load_actuals(self.actuals.window_page(), true)
     }
 
-    fn change_year(&mut self, next: bool) -> Vec<Effect> {
-        let Some(fy) = self.fy else { return vec![] };
-        let years = self
-            .figures
-            .as_ref()
-            .map(|f| f.years.clone())
-            .unwrap_or_default();
-        let target = if next { fy.next() } else { fy.prev() };
-        // Stay within the years with figures, give or take one on either side.
-        let lo = years.first().copied().map(|y| y.prev());
-        let hi = years.last().copied().map(|y| y.next());
-        if lo.is_some_and(|lo| target < lo) || hi.is_some_and(|hi| target > hi) {
-            self.note(format!("No figures beyond {}", fy.label()));
-            return vec![];
-        }
-        self.fy = Some(target);
-        self.period = Some(target.period_to_show(self.today));
-        self.actuals.filter.fy = Some(target);
-        self.actuals.filter.period = None;
-        self.actuals.filter_label = filter_label(&self.actuals.filter, &self.phase_filter_text());
-        self.actuals.loaded = false;
-        self.reload_figures()
-    }
-
-    fn move_cursor(&mut self, delta: i64) -> Vec<Effect> {
-        match self.screen {
-            Screen::Dashboard => {
-                let n = self.figures.as_ref().map_or(0, |f| f.programmes.len());
-                // The cards move one at a time, whatever the step.
-                self.cards.move_by(delta.signum(), n);
-            }
-            Screen::Programmes => {
-                if let Some(t) = &self.tree {
-                    self.tree_list.move_by(delta, t.rows().len());
-                }
-            }
-            Screen::Decisions => {
-                let n = self.register.as_ref().map_or(0, |r| r.decisions.len());
-                self.decision_list.move_by(delta, n);
-            }
-            Screen::Budget => {
-                let n = self.budget.as_ref().map_or(0, |b| b.changes.len());
-                self.budget_list.move_by(delta, n);
-            }
-            Screen::Contracts => {
-                let n = self.contracts.as_ref().map_or(0, Vec::len);
-                self.contract_list.move_by(delta, n);
-            }
-            Screen::Audit => {
-                let n = self.audit.as_ref().map_or(0, Vec::len);
-                self.audit_list.move_by(delta, n);
-            }
-            Screen::Report => {
-                let n = self.figures.as_ref().map_or(0, |f| f.report.rows.len());
-                self.cards.move_by(delta, n);
-            }
-            Screen::Actuals => {
-                if self.actuals.total == 0 {
-                    return vec![];
-                }
-                let total = self.actuals.total as usize;
-                self.actuals.move_by(delta, total);
-                return self.scroll_actuals();
-            }
-        }
-        vec![]
-    }
-
     /// Keeps the cursor visible and asks for the page that covers the visible rows.
-    fn scroll_actuals(&mut self) -> Vec<Effect> {
+    pub(super) fn scroll_actuals(&mut self) -> Vec<Effect> {
         let h = self.list_rows() as usize;
         let page = self.actuals.scroll(h);
         page.map(|p| self.load_actuals(p, false))

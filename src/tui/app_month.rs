@@ -5,7 +5,7 @@
 use super::action::{Effect, Screen, WriteOp};
 use super::app::{App, Mode, Status};
 use super::form;
-use super::state::{ListState, TreeRow, report_column};
+use super::state::{ListState, TreeRow, filter_label, report_column};
 use crate::domain::model::ChangeStatus;
 use crate::domain::report::RowKind;
 use crate::store::batches::Batch;
@@ -295,5 +295,73 @@ impl App {
             _ => out.extend(self.load_screen()),
         }
         out
+    }
+
+    pub(super) fn change_year(&mut self, next: bool) -> Vec<Effect> {
+        let Some(fy) = self.fy else { return vec![] };
+        let years = self
+            .figures
+            .as_ref()
+            .map(|f| f.years.clone())
+            .unwrap_or_default();
+        let target = if next { fy.next() } else { fy.prev() };
+        // Stay within the years with figures, give or take one on either side.
+        let lo = years.first().copied().map(|y| y.prev());
+        let hi = years.last().copied().map(|y| y.next());
+        if lo.is_some_and(|lo| target < lo) || hi.is_some_and(|hi| target > hi) {
+            self.note(format!("No figures beyond {}", fy.label()));
+            return vec![];
+        }
+        self.fy = Some(target);
+        self.period = Some(target.period_to_show(self.today));
+        self.actuals.filter.fy = Some(target);
+        self.actuals.filter.period = None;
+        self.actuals.filter_label = filter_label(&self.actuals.filter, &self.phase_filter_text());
+        self.actuals.loaded = false;
+        self.reload_figures()
+    }
+
+    pub(super) fn move_cursor(&mut self, delta: i64) -> Vec<Effect> {
+        match self.screen {
+            Screen::Dashboard => {
+                let n = self.figures.as_ref().map_or(0, |f| f.programmes.len());
+                // The cards move one at a time, whatever the step.
+                self.cards.move_by(delta.signum(), n);
+            }
+            Screen::Programmes => {
+                if let Some(t) = &self.tree {
+                    self.tree_list.move_by(delta, t.rows().len());
+                }
+            }
+            Screen::Decisions => {
+                let n = self.register.as_ref().map_or(0, |r| r.decisions.len());
+                self.decision_list.move_by(delta, n);
+            }
+            Screen::Budget => {
+                let n = self.budget.as_ref().map_or(0, |b| b.changes.len());
+                self.budget_list.move_by(delta, n);
+            }
+            Screen::Contracts => {
+                let n = self.contracts.as_ref().map_or(0, Vec::len);
+                self.contract_list.move_by(delta, n);
+            }
+            Screen::Audit => {
+                let n = self.audit.as_ref().map_or(0, Vec::len);
+                self.audit_list.move_by(delta, n);
+            }
+            Screen::Report => {
+                let n = self.figures.as_ref().map_or(0, |f| f.report.rows.len());
+                self.cards.move_by(delta, n);
+            }
+            Screen::Actuals => {
+                if self.actuals.total == 0 {
+                    return vec![];
+                }
+                let total = self.actuals.total as usize;
+                self.actuals.move_by(delta, total);
+                return self.scroll_actuals();
+            }
+        }
+        vec![]
     }
 }

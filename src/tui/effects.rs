@@ -13,6 +13,7 @@ use super::action::{Action, Effect, Loaded, UndoStep, WriteOp};
 use super::state::{
     BudgetData, ContractRow, Figures, PAGE, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
+pub use super::writes::resolve_phase;
 use crate::domain::alerts::{AlertInput, alerts};
 use crate::domain::profile::profiled_to_end_of;
 use crate::domain::report::{ReportRow, RowKind};
@@ -199,15 +200,6 @@ pub fn export(
         .map_err(|e| e.error)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(report.rows.len())
-}
-
-/// Reads `PROG/PHASE` or `PHASE`.
-pub fn resolve_phase(conn: &Connection, text: &str) -> store::Result<i64> {
-    let (prog, code) = match text.split_once('/') {
-        Some((p, c)) => (Some(p.trim()), c.trim()),
-        None => (None, text.trim()),
-    };
-    Ok(e::phase_ref(conn, prog, code)?.id)
 }
 
 fn load_figures(

@@ -40,10 +40,15 @@ mod tests {
         let theirs = store::open(&path).unwrap();
         let mut w = Watch::new(&mine).unwrap();
         assert!(!w.changed(&mine).unwrap());
-        mine.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
-            .unwrap();
+        let programme = |code: &str| crate::store::entities::NewProgramme {
+            code: code.into(),
+            name: code.into(),
+            organisation: String::new(),
+            status: crate::domain::model::DeliveryStatus::Active,
+        };
+        crate::store::entities::add_programme(&mine, &programme("A")).unwrap();
         assert!(!w.changed(&mine).unwrap(), "its own commit is not news");
-        theirs.execute("INSERT INTO t VALUES (2)", []).unwrap();
+        crate::store::entities::add_programme(&theirs, &programme("B")).unwrap();
         assert!(w.changed(&mine).unwrap());
         assert!(!w.changed(&mine).unwrap(), "reported once");
     }

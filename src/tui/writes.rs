@@ -6,11 +6,19 @@
 use rusqlite::Connection;
 
 use super::action::{UndoStep, WriteOp};
-use super::effects::resolve_phase;
 use crate::domain::calendar::uk_date;
 use crate::domain::model::ChangeStatus;
 use crate::store::entities as e;
 use crate::store::{self, StoreError, batches, locks};
+
+/// Reads `PROG/PHASE` or `PHASE`.
+pub fn resolve_phase(conn: &Connection, text: &str) -> store::Result<i64> {
+    let (prog, code) = match text.split_once('/') {
+        Some((p, c)) => (Some(p.trim()), c.trim()),
+        None => (None, text.trim()),
+    };
+    Ok(e::phase_ref(conn, prog, code)?.id)
+}
 
 /// Applies `op`; returns the status message and the step that undoes it, when there is one.
 pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoStep>)> {
