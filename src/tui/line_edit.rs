@@ -171,14 +171,15 @@ mod tests {
         typed(&mut l, "abcdef");
         l.apply(Edit::Left);
         l.apply(Edit::Left);
-        l.apply(Edit::Backspace); // removes c
-        assert_eq!(l.text(), "abdef");
-        l.apply(Edit::Delete); // removes d
-        assert_eq!(l.text(), "abef");
-        assert_eq!(l.split(), ("ab", Some('e'), "f"));
+        // The cursor is between d and e.
+        l.apply(Edit::Backspace); // removes d
+        assert_eq!(l.text(), "abcef");
+        l.apply(Edit::Delete); // removes e
+        assert_eq!(l.text(), "abcf");
+        assert_eq!(l.split(), ("abc", Some('f'), ""));
         l.apply(Edit::End);
         l.apply(Edit::Delete); // nothing after the end
-        assert_eq!(l.text(), "abef");
+        assert_eq!(l.text(), "abcf");
         l.apply(Edit::Right);
         assert_eq!(l.cursor(), 4);
     }
