@@ -93,6 +93,8 @@ pub struct App {
     /// The phase (programme code, phase code) a drill-down narrowed the contracts and budget
     /// changes to; Esc clears it.
     pub focus: Option<(String, String)>,
+    /// The dashboard chart misses another process's change (reloaded on entering the dashboard).
+    pub chart_stale: bool,
     pub status: Option<Status>,
     pub undo: Vec<UndoStep>,
     pub quit: bool,
@@ -127,6 +129,7 @@ impl App {
             report_col: 0,
             report_cells: false,
             focus: None,
+            chart_stale: false,
             status: None,
             undo: Vec::new(),
             quit: false,
@@ -566,17 +569,19 @@ impl App {
         };
         match self.screen {
             Screen::Dashboard | Screen::Report => {
-                if self
-                    .figures
-                    .as_ref()
-                    .is_some_and(|f| f.fy == fy && f.period == period)
+                let stale = self.chart_stale && self.screen == Screen::Dashboard;
+                if !stale
+                    && self
+                        .figures
+                        .as_ref()
+                        .is_some_and(|f| f.fy == fy && f.period == period)
                 {
                     vec![]
                 } else {
                     vec![Effect::LoadFigures {
                         fy: Some(fy),
                         period: Some(period),
-                        chart: self.figures.is_none(),
+                        chart: self.figures.is_none() || stale,
                     }]
                 }
             }
@@ -667,6 +672,9 @@ impl App {
     fn loaded(&mut self, l: Loaded) -> Vec<Effect> {
         match l {
             Loaded::Figures(mut f) => {
+                if f.chart {
+                    self.chart_stale = false;
+                }
                 if !f.chart
                     && let Some(old) = self.figures.take()
                 {

@@ -283,11 +283,14 @@ impl App {
     /// (the selected actual by its id) and whatever form or popup is open.
     pub(super) fn external_change(&mut self) -> Vec<Effect> {
         self.actuals.keep_id = self.actuals.get(self.actuals.cursor).map(|a| a.id);
-        // The figures on screen stay until the new ones arrive (in the same run of effects).
+        // The figures on screen stay until the new ones arrive (in the same run of effects). The
+        // chart (every year's report) is reloaded only where it is shown.
+        let chart = self.screen == Screen::Dashboard;
+        self.chart_stale |= !chart;
         let mut out = vec![Effect::LoadFigures {
             fy: self.fy,
             period: self.period,
-            chart: true,
+            chart,
         }];
         match self.screen {
             Screen::Dashboard | Screen::Report => {}
