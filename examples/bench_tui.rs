@@ -5,7 +5,7 @@
 //! memory is measured without the build: opens it, draws the first full frame to a 140x40
 //! TestBackend (from process start), and drives key presses through the same path as the
 //! terminal (key -> action -> update -> effects -> draw): scrolling the actuals, changing the FY,
-//! opening a phase. Prints medians and the peak resident memory (VmHWM).
+//! opening a phase, and the live reload after another process adds an actual. Prints medians and the peak resident memory (VmHWM).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -201,6 +201,43 @@ fn measure(path: &Path, process_start: Instant) -> anyhow::Result<()> {
         "open a phase: median {:?} (max {:?})",
         median(opens.clone()),
         max(&opens)
+    );
+    // Live reload: another connection adds an actual; the tick notices the data version and
+    // reloads the screen (actuals, then the dashboard), drawing it.
+    let mut other = store::open_existing(path)?;
+    let phase = e::list_phases(&other, None)?
+        .first()
+        .map(|p| p.id)
+        .unwrap_or_default();
+    let mut watch = outturn::tui::live::Watch::new(&conn)?;
+    let mut reloads = Vec::new();
+    let mut live_term = Terminal::new(TestBackend::new(w, h))?;
+    for (i, screen) in ['6', '6', '6', '1', '1', '1'].into_iter().enumerate() {
+        press(&mut app, &mut conn, KeyCode::Char(screen));
+        let tx = store::write_tx(&mut other)?;
+        e::add_actual(
+            &tx,
+            &e::NewActual {
+                phase_id: phase,
+                contract_id: None,
+                date: today,
+                supplier: "Live reload".into(),
+                description: String::new(),
+                reference: format!("LIVE-{i}"),
+                amount: Money::from_pence(100),
+            },
+        )?;
+        tx.commit()?;
+        let t = Instant::now();
+        anyhow::ensure!(watch.changed(&conn)?, "the change was not noticed");
+        handle(&mut app, &mut conn, Action::Changed);
+        live_term.draw(|f| ui::draw(f, &app, today, theme))?;
+        reloads.push(t.elapsed());
+    }
+    println!(
+        "live reload after another process's change (actuals, dashboard): median {:?} (max {:?})",
+        median(reloads.clone()),
+        max(&reloads)
     );
     println!("peak resident memory: {} MB", peak_rss_kb() / 1024);
     Ok(())

@@ -205,7 +205,7 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
                     .map(|s| period_arg("--period", s))
                     .transpose()?,
                 supplier: supplier.clone(),
-                text: None,
+                ..Default::default()
             };
             let items = e::list_actuals(&conn, &filter, 0, *limit)?;
             print_list(&items, format.format)?;

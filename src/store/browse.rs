@@ -9,8 +9,8 @@ use rusqlite::{Connection, ToSql};
 
 use super::Result;
 use super::entities::{ACTUAL_SELECT, ActualFilter, actual_row, iso};
-use crate::domain::Money;
 use crate::domain::model::Actual;
+use crate::domain::{Money, Period};
 
 /// Which page of actuals (in date, id order) to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,12 +58,19 @@ fn filter_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
     }
     if let Some(fy) = f.fy {
         // Bounding the date lets SQLite seek on the date index instead of scanning to the year.
-        let (start, end) = match f.period {
-            Some(p) => (fy.period_start(p), fy.period_end(p)),
-            None => (fy.start(), fy.end()),
+        let (start, end) = match (f.period, f.to_period) {
+            (first, Some(last)) => (
+                fy.period_start(first.unwrap_or(Period::FIRST)),
+                fy.period_end(last),
+            ),
+            (Some(p), None) => (fy.period_start(p), fy.period_end(p)),
+            (None, None) => (fy.start(), fy.end()),
         };
         push("a.date >= ?", Box::new(iso(start)), &mut conds);
         push("a.date <= ?", Box::new(iso(end)), &mut conds);
+    }
+    if let Some(c) = f.contract_id {
+        push("a.contract_id = ?", Box::new(c), &mut conds);
     }
     if let Some(s) = f.supplier.as_ref().filter(|s| !s.is_empty()) {
         push(
@@ -84,12 +91,67 @@ fn filter_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
 
 /// How many actuals match the filter.
 pub fn count_actuals(conn: &Connection, f: &ActualFilter) -> Result<u64> {
-    let (cond, params) = filter_sql(f);
-    let sql = format!("SELECT count(*) FROM actual a WHERE {cond}");
+    Ok(sum_actuals(conn, f)?.0)
+}
+
+/// How many actuals match the filter and their total. A filter of year, periods, programme, phase
+/// and contract reads the running totals kept per (year, phase, period, contract): a few thousand
+/// rows whatever the size of the ledger. A supplier or text filter sums the matching actuals.
+pub fn sum_actuals(conn: &Connection, f: &ActualFilter) -> Result<(u64, Money)> {
+    let by_text = f.supplier.as_ref().is_some_and(|s| !s.is_empty())
+        || f.text.as_ref().is_some_and(|s| !s.is_empty());
+    let (sql, params) = if by_text {
+        let (cond, params) = filter_sql(f);
+        (
+            format!("SELECT count(*), coalesce(sum(a.amount_pence), 0) FROM actual a WHERE {cond}"),
+            params,
+        )
+    } else {
+        totals_sql(f)
+    };
     let mut st = conn.prepare_cached(&sql)?;
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let n: i64 = st.query_row(refs.as_slice(), |r| r.get(0))?;
-    Ok(n.max(0) as u64)
+    let (n, pence): (i64, i64) = st.query_row(refs.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((n.max(0) as u64, Money::from_pence(pence)))
+}
+
+/// The count and sum over the running totals `actual_total t` for a filter without text.
+fn totals_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
+    let mut conds: Vec<String> = vec!["1 = 1".into()];
+    let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut push = |cond: &str, v: Box<dyn ToSql>| {
+        params.push(v);
+        conds.push(cond.replace('?', &format!("?{}", params.len())));
+    };
+    if let Some(p) = f.programme_id {
+        push(
+            "t.phase_id IN (SELECT id FROM phase WHERE programme_id = ?)",
+            Box::new(p),
+        );
+    }
+    if let Some(p) = f.phase_id {
+        push("t.phase_id = ?", Box::new(p));
+    }
+    if let Some(c) = f.contract_id {
+        push("t.contract_id = ?", Box::new(c));
+    }
+    if let Some(fy) = f.fy {
+        push("t.fy = ?", Box::new(fy.start_year()));
+        let (first, last) = match (f.period, f.to_period) {
+            (first, Some(last)) => (first.unwrap_or(Period::FIRST), last),
+            (Some(p), None) => (p, p),
+            (None, None) => (Period::FIRST, Period::LAST),
+        };
+        push("t.period >= ?", Box::new(first.number()));
+        push("t.period <= ?", Box::new(last.number()));
+    }
+    (
+        format!(
+            "SELECT coalesce(sum(t.n), 0), coalesce(sum(t.amount_pence), 0) FROM actual_total t WHERE {}",
+            conds.join(" AND ")
+        ),
+        params,
+    )
 }
 
 /// One page of at most `limit` actuals matching the filter, in date then id order.
@@ -163,7 +225,7 @@ pub fn paid_by_contract(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{FinancialYear, Period};
+    use crate::domain::FinancialYear;
     use crate::store::entities::{NewActual, NewPhase, NewProgramme, add_phase, add_programme};
     use crate::store::{entities, open_in_memory};
 
@@ -290,5 +352,60 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(count_actuals(&conn, &f).unwrap(), 0);
+    }
+
+    #[test]
+    fn counts_and_totals_agree_between_the_running_totals_and_the_rows() {
+        let (conn, phase) = ten();
+        let fy = FinancialYear::new(2022).unwrap();
+        let p = |n| Some(Period::new(n).unwrap());
+        // P1..P5 are April..August: £1 + £2 + £3 + £4 + £5 = £15 in 5 rows (running totals).
+        let range = ActualFilter {
+            fy: Some(fy),
+            to_period: p(5),
+            phase_id: Some(phase),
+            ..Default::default()
+        };
+        assert_eq!(
+            sum_actuals(&conn, &range).unwrap(),
+            (5, Money::from_pence(1500))
+        );
+        assert_eq!(
+            amounts(&actuals_page(&conn, &range, PageRequest::First, 10).unwrap()),
+            vec![1, 2, 3, 4, 5]
+        );
+        // P3..P4: £3 + £4 = £7.
+        let mid = ActualFilter {
+            period: p(3),
+            ..range.clone()
+        };
+        let mid = ActualFilter {
+            to_period: p(4),
+            ..mid
+        };
+        assert_eq!(
+            sum_actuals(&conn, &mid).unwrap(),
+            (2, Money::from_pence(700))
+        );
+        // The supplier filter sums the rows: Acme on odd lines 1, 3, 5 within P1..P5 = £9.
+        let acme = ActualFilter {
+            supplier: Some("acme".into()),
+            ..range
+        };
+        assert_eq!(
+            sum_actuals(&conn, &acme).unwrap(),
+            (3, Money::from_pence(900))
+        );
+        // No contract is linked: a contract filter finds nothing, by either path.
+        let none = ActualFilter {
+            contract_id: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(sum_actuals(&conn, &none).unwrap(), (0, Money::ZERO));
+        // The whole ledger: £1 + ... + £10 = £55.
+        assert_eq!(
+            sum_actuals(&conn, &ActualFilter::default()).unwrap(),
+            (10, Money::from_pence(5500))
+        );
     }
 }

@@ -283,6 +283,13 @@ pub fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>> {
     Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
 }
 
+/// SQLite's `PRAGMA data_version`: a number that changes when another connection (another
+/// Outturn, the command line, `sqlite3`) commits a change to the database; this connection's own
+/// commits leave it as it is. The TUI polls it to reload what another process changed.
+pub fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+}
+
 /// True when the database holds any programme, framework or actual.
 pub fn holds_data(conn: &Connection) -> Result<bool> {
     let n: i64 = conn.query_row(

@@ -7,11 +7,13 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
+use super::line_edit::Edit;
 use super::state::{BudgetData, ContractRow, Figures, PhaseDetail, Register, StartAt, Tree};
 use crate::domain::model::{Actual, AllocationStatus, ChangeKind, ChangeStatus};
 use crate::domain::report::ReportRow;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::audit::AuditEvent;
+use crate::store::batches::Batch;
 use crate::store::browse::PageRequest;
 use crate::store::edit::ActualEdit;
 use crate::store::entities::ActualFilter;
@@ -42,24 +44,10 @@ impl Screen {
         Screen::Audit,
     ];
 
-    /// The tab title.
+    /// The tab title, the same at every width (all eight fit 80 columns).
     pub fn title(self) -> &'static str {
         match self {
             Screen::Dashboard => "Dashboard",
-            Screen::Programmes => "Programmes",
-            Screen::Decisions => "Decisions",
-            Screen::Budget => "Budget",
-            Screen::Contracts => "Contracts",
-            Screen::Actuals => "Actuals",
-            Screen::Report => "Report",
-            Screen::Audit => "Audit",
-        }
-    }
-
-    /// The short tab title for narrow terminals.
-    pub fn short_title(self) -> &'static str {
-        match self {
-            Screen::Dashboard => "Dash",
             Screen::Programmes => "Phases",
             Screen::Decisions => "Decisions",
             Screen::Budget => "Budget",
@@ -120,12 +108,23 @@ pub enum Command {
     Edit,
     Undo,
     Import,
+    /// Enter a forecast outturn (Report row, phase view).
+    Forecast,
+    /// Close the period shown (after a question).
+    ClosePeriod,
+    /// Reopen the period shown (a form asks the reason).
+    ReopenPeriod,
+    /// The import batches, to undo one.
+    Batches,
+    /// Report: the exact CSV cells, or money as the officer reads it.
+    ToggleCells,
     // In a form or popup.
     NextField,
     PrevField,
     Submit,
     Cancel,
-    Erase,
+    /// Editing the focused field (cursor keys, Backspace, Delete, Ctrl-U, Ctrl-W).
+    Line(Edit),
 }
 
 /// The context a key press arrives in.
@@ -190,6 +189,28 @@ pub enum WriteOp {
     RemoveActual {
         id: i64,
     },
+    /// Enter (or replace) the forecast outturn of `phase` for `fy` as at `as_at`.
+    SetForecast {
+        phase: String,
+        fy: FinancialYear,
+        as_at: Period,
+        amount: Money,
+        note: String,
+    },
+    ClosePeriod {
+        fy: FinancialYear,
+        period: Period,
+    },
+    ReopenPeriod {
+        fy: FinancialYear,
+        period: Period,
+        reason: String,
+    },
+    /// Undo import batch `id` (its rows removed, the batch kept as undone).
+    UndoImport {
+        id: i64,
+        file: String,
+    },
 }
 
 /// How to undo a change made in this session.
@@ -225,6 +246,7 @@ pub enum Effect {
     },
     LoadContracts,
     LoadAudit,
+    LoadBatches,
     /// A page of actuals; `count` recounts the total first.
     LoadActuals {
         filter: ActualFilter,
@@ -236,7 +258,10 @@ pub enum Effect {
     ApplyFilter {
         fy: Option<FinancialYear>,
         period: Option<Period>,
+        /// The last period of a range `period`..=`to_period`.
+        to_period: Option<Period>,
         phase: String,
+        contract: String,
         supplier: String,
         text: String,
     },
@@ -265,11 +290,15 @@ pub enum Loaded {
     Budget(BudgetData),
     Contracts(Vec<ContractRow>),
     Audit(Vec<AuditEvent>),
+    Batches(Vec<Batch>),
     Actuals {
         filter: ActualFilter,
-        total: Option<u64>,
+        /// The count and sum of what the filter selects, when recounted.
+        total: Option<(u64, Money)>,
         start: u64,
         rows: Vec<Actual>,
+        /// The answer to a filter form (which then closes).
+        applied: bool,
     },
 }
 
@@ -310,6 +339,12 @@ pub enum Action {
     Progress {
         done: u64,
         total: u64,
+    },
+    /// Another process changed the database (its data version moved): reload what is shown.
+    Changed,
+    /// The record a form or key acted on is no longer there (deleted by someone else).
+    Gone {
+        message: String,
     },
     /// Something failed: shown as a message, nothing half-written.
     Failed {

@@ -9,13 +9,13 @@ use chrono::NaiveDate;
 use super::action::{Action, Command, Context, Effect, Loaded, Screen, UndoStep, WriteOp};
 use super::form::{self, Form, FormKind};
 use super::state::{
-    ActualsView, BudgetData, ContractRow, Figures, ListState, PhaseDetail, REPORT_SCROLL_COLUMNS,
-    Register, StartAt, Tree, TreeRow, filter_label, list_height,
+    ActualsView, BudgetData, ContractRow, Figures, ListState, MIN_HEIGHT, MIN_WIDTH, PhaseDetail,
+    Register, StartAt, Tree, filter_label, list_height, report_columns,
 };
 use crate::domain::calendar::uk_date;
-use crate::domain::model::ChangeStatus;
 use crate::domain::{FinancialYear, Period};
 use crate::store::audit::AuditEvent;
+use crate::store::batches::Batch;
 use crate::store::browse::PageRequest;
 
 /// Rows fetched per page of actuals (defined with the actuals view in [`super::state`]).
@@ -39,6 +39,13 @@ pub enum Mode {
     Confirm { question: String, effect: Effect },
     /// A form.
     Form(Form),
+    /// A changed form the officer pressed Esc on: y discards it, n goes back to it.
+    Discard(Form),
+    /// The import batches, newest first, to pick one to undo.
+    Batches {
+        batches: Vec<Batch>,
+        list: ListState,
+    },
     /// An import in progress.
     Progress {
         label: String,
@@ -79,8 +86,15 @@ pub struct App {
     pub actuals: ActualsView,
     pub audit: Option<Vec<AuditEvent>>,
     pub audit_list: ListState,
-    /// First report column shown after the phase columns.
+    /// The selected report column after the phase columns (shown first after them).
     pub report_col: usize,
+    /// The report shows the exact CSV cells (`c`) instead of money as the officer reads it.
+    pub report_cells: bool,
+    /// The phase (programme code, phase code) a drill-down narrowed the contracts and budget
+    /// changes to; Esc clears it.
+    pub focus: Option<(String, String)>,
+    /// The dashboard chart misses another process's change (reloaded on entering the dashboard).
+    pub chart_stale: bool,
     pub status: Option<Status>,
     pub undo: Vec<UndoStep>,
     pub quit: bool,
@@ -113,11 +127,19 @@ impl App {
             audit: None,
             audit_list: ListState::default(),
             report_col: 0,
+            report_cells: false,
+            focus: None,
+            chart_stale: false,
             status: None,
             undo: Vec::new(),
             quit: false,
             export_dir,
         }
+    }
+
+    /// True when the terminal is below the smallest size drawn: only `q` (or Ctrl-C) works.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
     }
 
     /// Where key presses go now.
@@ -155,7 +177,13 @@ impl App {
                 self.size = (w, h);
                 self.scroll_actuals()
             }
-            Action::Command(c) => self.command(c),
+            Action::Command(c) => {
+                // A message is read by the next key; an error stays until the next success.
+                if self.status.as_ref().is_some_and(|s| !s.error) {
+                    self.status = None;
+                }
+                self.command(c)
+            }
             Action::Input(ch) => {
                 if let Mode::Form(f) = &mut self.mode {
                     f.type_char(ch);
@@ -163,6 +191,17 @@ impl App {
                 vec![]
             }
             Action::Loaded(l) => self.loaded(l),
+            Action::Changed => self.external_change(),
+            Action::Gone { message } => {
+                if matches!(self.mode, Mode::Form(_) | Mode::Confirm { .. }) {
+                    self.mode = Mode::Normal;
+                }
+                self.status = Some(Status {
+                    text: message,
+                    error: true,
+                });
+                self.reload_after_write()
+            }
             Action::Wrote { message, undo } => {
                 self.mode = Mode::Normal;
                 self.note(message);
@@ -198,6 +237,12 @@ impl App {
                     "Imported {rows} rows totalling {} from {file}{undo}",
                     total.full()
                 ));
+                if let Some(id) = batch_id {
+                    self.undo.push(UndoStep {
+                        what: format!("importing {file}"),
+                        op: WriteOp::UndoImport { id, file },
+                    });
+                }
                 self.reload_after_write()
             }
             Action::Progress { done, total } => {
@@ -223,7 +268,7 @@ impl App {
     }
 
     /// Puts `text` in the status line (not an error).
-    fn note(&mut self, text: impl Into<String>) {
+    pub(super) fn note(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             error: false,
@@ -237,7 +282,7 @@ impl App {
     }
 
     /// Asks `question`; yes runs `op` (a new change, not an undo).
-    fn confirm(&mut self, question: String, op: WriteOp) -> Vec<Effect> {
+    pub(super) fn confirm(&mut self, question: String, op: WriteOp) -> Vec<Effect> {
         self.mode = Mode::Confirm {
             question,
             effect: Effect::Write { op, undoing: false },
@@ -259,6 +304,11 @@ impl App {
     }
 
     fn command(&mut self, c: Command) -> Vec<Effect> {
+        if self.too_small() {
+            // Nothing is drawn but the message: keys never go to a hidden form.
+            self.quit |= c == Command::Quit;
+            return vec![];
+        }
         match &mut self.mode {
             Mode::Normal => self.screen_command(c),
             Mode::Form(_) => self.form_command(c),
@@ -286,6 +336,32 @@ impl App {
                     _ => vec![],
                 }
             }
+            Mode::Discard(form) => {
+                match c {
+                    Command::Submit => {
+                        self.mode = Mode::Normal;
+                        self.note("Discarded: nothing was saved");
+                    }
+                    Command::Cancel => self.mode = Mode::Form(form.clone()),
+                    _ => {}
+                }
+                vec![]
+            }
+            Mode::Batches { batches, list } => match c {
+                Command::Up | Command::Down => {
+                    list.move_by(if c == Command::Up { -1 } else { 1 }, batches.len());
+                    vec![]
+                }
+                Command::Submit => match batches.get(list.cursor).cloned() {
+                    Some(b) => self.pick_batch(&b),
+                    None => vec![],
+                },
+                Command::Cancel => {
+                    self.mode = Mode::Normal;
+                    vec![]
+                }
+                _ => vec![],
+            },
             Mode::Progress { .. } => vec![],
         }
     }
@@ -330,18 +406,37 @@ impl App {
                 vec![]
             }
             Command::Right => {
-                self.report_col = (self.report_col + 1).min(REPORT_SCROLL_COLUMNS - 1);
+                self.report_col = (self.report_col + 1)
+                    .min(report_columns(self.report_cells).len().saturating_sub(3));
                 vec![]
             }
+            Command::Open if self.screen == Screen::Report => self.drill_down(),
             Command::Open => self.open_phase(),
             Command::Back => {
                 self.phase = None;
+                if self.focus.take().is_some() {
+                    return self.load_screen();
+                }
                 vec![]
             }
-            Command::Filter => self.open(form::filter_form(
-                &self.actuals.filter,
-                self.phase_filter_text(),
-            )),
+            Command::Filter => {
+                let contract = self.contract_filter_text();
+                self.open(form::filter_form(
+                    &self.actuals.filter,
+                    self.phase_filter_text(),
+                    contract,
+                ))
+            }
+            Command::Forecast => self.forecast(),
+            Command::ClosePeriod => self.close_period(),
+            Command::ReopenPeriod => self.reopen_period(),
+            Command::Batches => vec![Effect::LoadBatches],
+            Command::ToggleCells => {
+                self.report_cells = !self.report_cells;
+                let last = report_columns(self.report_cells).len().saturating_sub(3);
+                self.report_col = self.report_col.min(last);
+                vec![]
+            }
             Command::Export => {
                 let path = self
                     .default_export_path()
@@ -383,7 +478,7 @@ impl App {
                     undoing: true,
                 }],
                 None => {
-                    self.note("Nothing to undo: only adding, editing or deleting an actual in this session can be undone here");
+                    self.note("Nothing to undo: u undoes your changes in this session to actuals, forecasts over an earlier one, closing or reopening a period, and imports");
                     vec![]
                 }
             },
@@ -391,16 +486,29 @@ impl App {
             | Command::PrevField
             | Command::Submit
             | Command::Cancel
-            | Command::Erase => vec![],
+            | Command::Line(_) => vec![],
         }
     }
 
     /// The phase the actuals are filtered to, as `PROG/PHASE` (empty for none or not known).
-    fn phase_filter_text(&self) -> String {
+    pub(super) fn phase_filter_text(&self) -> String {
         let phase = self.actuals.filter.phase_id;
         let tree = self.tree.as_ref();
         phase
             .and_then(|id| tree?.phase_label(id))
+            .unwrap_or_default()
+    }
+
+    /// The contract the actuals are filtered to, by its reference (from the rows shown).
+    fn contract_filter_text(&self) -> String {
+        let Some(id) = self.actuals.filter.contract_id else {
+            return String::new();
+        };
+        let _ = id;
+        // Every row shown is against that contract.
+        let first = self.actuals.rows.first();
+        first
+            .and_then(|a| a.contract_reference.clone())
             .unwrap_or_default()
     }
 
@@ -410,7 +518,15 @@ impl App {
         };
         match c {
             Command::Cancel => {
-                self.mode = Mode::Normal;
+                self.mode = if f.changed() {
+                    Mode::Discard(f.clone())
+                } else {
+                    Mode::Normal
+                };
+                vec![]
+            }
+            Command::Line(e) => {
+                f.edit(e);
                 vec![]
             }
             Command::NextField => {
@@ -419,10 +535,6 @@ impl App {
             }
             Command::PrevField => {
                 f.prev_field();
-                vec![]
-            }
-            Command::Erase => {
-                f.erase();
                 vec![]
             }
             Command::Submit => match form::form_effect(f, self.fy, self.period) {
@@ -445,29 +557,31 @@ impl App {
         }
     }
 
-    fn show(&mut self, s: Screen) -> Vec<Effect> {
+    pub(super) fn show(&mut self, s: Screen) -> Vec<Effect> {
         self.screen = s;
         self.load_screen()
     }
 
     /// The effects that load what the current screen needs.
-    fn load_screen(&mut self) -> Vec<Effect> {
+    pub(super) fn load_screen(&mut self) -> Vec<Effect> {
         let (Some(fy), Some(period)) = (self.fy, self.period) else {
             return vec![];
         };
         match self.screen {
             Screen::Dashboard | Screen::Report => {
-                if self
-                    .figures
-                    .as_ref()
-                    .is_some_and(|f| f.fy == fy && f.period == period)
+                let stale = self.chart_stale && self.screen == Screen::Dashboard;
+                if !stale
+                    && self
+                        .figures
+                        .as_ref()
+                        .is_some_and(|f| f.fy == fy && f.period == period)
                 {
                     vec![]
                 } else {
                     vec![Effect::LoadFigures {
                         fy: Some(fy),
                         period: Some(period),
-                        chart: self.figures.is_none(),
+                        chart: self.figures.is_none() || stale,
                     }]
                 }
             }
@@ -510,7 +624,7 @@ impl App {
         }
     }
 
-    fn reload_figures(&mut self) -> Vec<Effect> {
+    pub(super) fn reload_figures(&mut self) -> Vec<Effect> {
         let mut out = vec![Effect::LoadFigures {
             fy: self.fy,
             period: self.period,
@@ -542,80 +656,12 @@ impl App {
     }
 
     /// Reloads the actuals window where it is (recounting the total).
-    fn actuals_window(&self) -> Effect {
+    pub(super) fn actuals_window(&self) -> Effect {
         self.load_actuals(self.actuals.window_page(), true)
     }
 
-    fn change_year(&mut self, next: bool) -> Vec<Effect> {
-        let Some(fy) = self.fy else { return vec![] };
-        let years = self
-            .figures
-            .as_ref()
-            .map(|f| f.years.clone())
-            .unwrap_or_default();
-        let target = if next { fy.next() } else { fy.prev() };
-        // Stay within the years with figures, give or take one on either side.
-        let lo = years.first().copied().map(|y| y.prev());
-        let hi = years.last().copied().map(|y| y.next());
-        if lo.is_some_and(|lo| target < lo) || hi.is_some_and(|hi| target > hi) {
-            self.note(format!("No figures beyond {}", fy.label()));
-            return vec![];
-        }
-        self.fy = Some(target);
-        self.period = Some(target.period_to_show(self.today));
-        self.actuals.filter.fy = Some(target);
-        self.actuals.filter.period = None;
-        self.actuals.filter_label = filter_label(&self.actuals.filter, &self.phase_filter_text());
-        self.actuals.loaded = false;
-        self.reload_figures()
-    }
-
-    fn move_cursor(&mut self, delta: i64) -> Vec<Effect> {
-        match self.screen {
-            Screen::Dashboard => {
-                let n = self.figures.as_ref().map_or(0, |f| f.programmes.len());
-                // The cards move one at a time, whatever the step.
-                self.cards.move_by(delta.signum(), n);
-            }
-            Screen::Programmes => {
-                if let Some(t) = &self.tree {
-                    self.tree_list.move_by(delta, t.rows().len());
-                }
-            }
-            Screen::Decisions => {
-                let n = self.register.as_ref().map_or(0, |r| r.decisions.len());
-                self.decision_list.move_by(delta, n);
-            }
-            Screen::Budget => {
-                let n = self.budget.as_ref().map_or(0, |b| b.changes.len());
-                self.budget_list.move_by(delta, n);
-            }
-            Screen::Contracts => {
-                let n = self.contracts.as_ref().map_or(0, Vec::len);
-                self.contract_list.move_by(delta, n);
-            }
-            Screen::Audit => {
-                let n = self.audit.as_ref().map_or(0, Vec::len);
-                self.audit_list.move_by(delta, n);
-            }
-            Screen::Report => {
-                let n = self.figures.as_ref().map_or(0, |f| f.report.rows.len());
-                self.cards.move_by(delta, n);
-            }
-            Screen::Actuals => {
-                if self.actuals.total == 0 {
-                    return vec![];
-                }
-                let total = self.actuals.total as usize;
-                self.actuals.move_by(delta, total);
-                return self.scroll_actuals();
-            }
-        }
-        vec![]
-    }
-
     /// Keeps the cursor visible and asks for the page that covers the visible rows.
-    fn scroll_actuals(&mut self) -> Vec<Effect> {
+    pub(super) fn scroll_actuals(&mut self) -> Vec<Effect> {
         let h = self.list_rows() as usize;
         let page = self.actuals.scroll(h);
         page.map(|p| self.load_actuals(p, false))
@@ -623,103 +669,12 @@ impl App {
             .collect()
     }
 
-    fn open_phase(&mut self) -> Vec<Effect> {
-        let (Some(fy), Some(period)) = (self.fy, self.period) else {
-            return vec![];
-        };
-        let Some(t) = &self.tree else { return vec![] };
-        match t.rows().get(self.tree_list.cursor) {
-            Some(TreeRow::Phase(p)) => vec![Effect::LoadPhase {
-                phase_id: p.id,
-                fy,
-                period,
-                row: self
-                    .figures
-                    .as_ref()
-                    .filter(|f| f.fy == fy && f.period == period)
-                    .and_then(|f| f.phase_row(&p.programme_code, &p.code))
-                    .map(|r| Box::new(r.clone())),
-            }],
-            _ => {
-                self.note("Move to a phase (not a programme) to open it");
-                vec![]
-            }
-        }
-    }
-
-    fn decide(&mut self, approve: bool) -> Vec<Effect> {
-        let Some(ch) = self
-            .budget
-            .as_ref()
-            .and_then(|b| b.changes.get(self.budget_list.cursor))
-        else {
-            return vec![];
-        };
-        if ch.status != ChangeStatus::Proposed {
-            self.status = Some(Status {
-                text: format!(
-                    "Change {} is already {}: only a proposed change can be approved or rejected",
-                    ch.id, ch.status
-                ),
-                error: true,
-            });
-            return vec![];
-        }
-        let status = if approve {
-            ChangeStatus::Approved
-        } else {
-            ChangeStatus::Rejected
-        };
-        let question = format!(
-            "{} change {} ({} of {})? This cannot be undone here. y/n",
-            if approve { "Approve" } else { "Reject" },
-            ch.id,
-            ch.kind,
-            ch.amount.full()
-        );
-        let op = WriteOp::DecideChange {
-            id: ch.id,
-            version: ch.version,
-            status,
-        };
-        self.confirm(question, op)
-    }
-
-    fn exercise(&mut self) -> Vec<Effect> {
-        let Some(row) = self
-            .contracts
-            .as_ref()
-            .and_then(|c| c.get(self.contract_list.cursor))
-        else {
-            return vec![];
-        };
-        let c = &row.contract;
-        match c.extensions.iter().find(|e| !e.exercised) {
-            Some(opt) => {
-                let question = format!(
-                    "Exercise the {}-month extension of {} (adds {})? This cannot be undone here. y/n",
-                    opt.months,
-                    c.reference,
-                    opt.value.full()
-                );
-                let op = WriteOp::Exercise {
-                    option_id: opt.id,
-                    version: opt.version,
-                    contract: c.reference.clone(),
-                };
-                self.confirm(question, op)
-            }
-            None => {
-                let text = format!("{} has no unexercised extension option", c.reference);
-                self.note(text);
-                vec![]
-            }
-        }
-    }
-
     fn loaded(&mut self, l: Loaded) -> Vec<Effect> {
         match l {
             Loaded::Figures(mut f) => {
+                if f.chart {
+                    self.chart_stale = false;
+                }
                 if !f.chart
                     && let Some(old) = self.figures.take()
                 {
@@ -750,16 +705,31 @@ impl App {
                 self.register = Some(r);
                 vec![]
             }
-            Loaded::Budget(b) => {
+            Loaded::Budget(mut b) => {
+                if let Some((prog, phase)) = &self.focus {
+                    let on = |s: &Option<crate::domain::model::BudgetSide>| {
+                        s.as_ref()
+                            .is_some_and(|s| &s.programme_code == prog && &s.phase_code == phase)
+                    };
+                    b.changes.retain(|c| on(&c.from) || on(&c.to));
+                    b.allocations
+                        .retain(|a| &a.programme_code == prog && &a.phase_code == phase);
+                }
                 self.budget_list.clamp(b.changes.len());
                 self.budget = Some(b);
                 vec![]
             }
-            Loaded::Contracts(c) => {
+            Loaded::Contracts(mut c) => {
+                if let Some((prog, phase)) = &self.focus {
+                    c.retain(|r| {
+                        &r.contract.programme_code == prog && &r.contract.phase_code == phase
+                    });
+                }
                 self.contract_list.clamp(c.len());
                 self.contracts = Some(c);
                 vec![]
             }
+            Loaded::Batches(b) => self.show_batches(b),
             Loaded::Audit(a) => {
                 self.audit_list.clamp(a.len());
                 self.audit = Some(a);
@@ -770,18 +740,21 @@ impl App {
                 total,
                 start,
                 rows,
+                applied,
             } => {
                 if !self.actuals.take_page(filter, total, start, rows) {
                     // A page for an old filter.
                     return vec![];
                 }
-                if matches!(
-                    self.mode,
-                    Mode::Form(Form {
-                        kind: FormKind::Filter,
-                        ..
-                    })
-                ) {
+                if applied
+                    && matches!(
+                        self.mode,
+                        Mode::Form(Form {
+                            kind: FormKind::Filter,
+                            ..
+                        })
+                    )
+                {
                     self.mode = Mode::Normal;
                 }
                 let label = filter_label(&self.actuals.filter, &self.phase_filter_text());

@@ -12,9 +12,9 @@ use super::action::{Action, Effect, Loaded, UndoStep, WriteOp};
 use super::state::{
     BudgetData, ContractRow, Figures, PAGE, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
+pub use super::writes::resolve_phase;
 use crate::domain::alerts::{AlertInput, alerts};
 use crate::domain::benefit::position;
-use crate::domain::model::ChangeStatus;
 use crate::domain::profile::profiled_to_end_of;
 use crate::domain::report::{ReportRow, RowKind};
 use crate::domain::{FinancialYear, Money, Period};
@@ -73,13 +73,31 @@ pub fn run(
             start,
             count,
         } => load_actuals(conn, filter, request, start, count),
+        Effect::LoadBatches => {
+            store::batches::list_batches(conn).map(|b| Action::Loaded(Loaded::Batches(b)))
+        }
         Effect::ApplyFilter {
             fy,
             period,
+            to_period,
             phase,
+            contract,
             supplier,
             text,
         } => {
+            let contract_id = if contract.trim().is_empty() {
+                None
+            } else {
+                match e::contract_ref(conn, contract.trim()) {
+                    Ok((id, _)) => Some(id),
+                    Err(err) => {
+                        return Action::FormRejected {
+                            field: 3,
+                            message: err.to_string(),
+                        };
+                    }
+                }
+            };
             let phase_id = if phase.trim().is_empty() {
                 None
             } else {
@@ -96,12 +114,29 @@ pub fn run(
             let filter = ActualFilter {
                 fy,
                 period,
+                to_period,
                 phase_id,
+                contract_id,
                 supplier: Some(supplier.trim().to_string()).filter(|s| !s.is_empty()),
                 text: Some(text.trim().to_string()).filter(|s| !s.is_empty()),
                 programme_id: None,
             };
-            load_actuals(conn, filter, PageRequest::First, StartAt::At(0), true)
+            load_actuals(conn, filter, PageRequest::First, StartAt::At(0), true).map(|a| match a {
+                Action::Loaded(Loaded::Actuals {
+                    filter,
+                    total,
+                    start,
+                    rows,
+                    ..
+                }) => Action::Loaded(Loaded::Actuals {
+                    filter,
+                    total,
+                    start,
+                    rows,
+                    applied: true,
+                }),
+                other => other,
+            })
         }
         Effect::Export { path, fy, period } => {
             return match export(conn, &path, fy, period) {
@@ -159,15 +194,6 @@ pub fn export(
     Ok(report.rows.len())
 }
 
-/// Reads `PROG/PHASE` or `PHASE`.
-pub fn resolve_phase(conn: &Connection, text: &str) -> store::Result<i64> {
-    let (prog, code) = match text.split_once('/') {
-        Some((p, c)) => (Some(p.trim()), c.trim()),
-        None => (None, text.trim()),
-    };
-    Ok(e::phase_ref(conn, prog, code)?.id)
-}
-
 fn load_figures(
     conn: &Connection,
     today: NaiveDate,
@@ -223,6 +249,7 @@ fn load_figures(
         by_year,
         chart,
         alerts,
+        closed_through: store::locks::locked_through(conn)?,
     })
 }
 
@@ -399,7 +426,7 @@ fn load_actuals(
     count: bool,
 ) -> store::Result<Action> {
     let total = if count {
-        Some(browse::count_actuals(conn, &filter)?)
+        Some(browse::sum_actuals(conn, &filter)?)
     } else {
         None
     };
@@ -408,7 +435,7 @@ fn load_actuals(
         StartAt::At(n) => n,
         StartAt::EndingBefore(n) => n.saturating_sub(rows.len() as u64),
         StartAt::End => match total {
-            Some(t) => t.saturating_sub(rows.len() as u64),
+            Some((t, _)) => t.saturating_sub(rows.len() as u64),
             None => browse::count_actuals(conn, &filter)?.saturating_sub(rows.len() as u64),
         },
     };
@@ -417,13 +444,14 @@ fn load_actuals(
         total,
         start,
         rows,
+        applied: false,
     }))
 }
 
 fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
     let result = (|| -> store::Result<(String, Option<UndoStep>)> {
         let tx = store::write_tx(conn)?;
-        let out = apply(&tx, &op)?;
+        let out = super::writes::apply(&tx, &op)?;
         tx.commit()?;
         Ok(out)
     })();
@@ -435,6 +463,15 @@ fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
                 message
             },
             undo: if undoing { None } else { undo },
+        },
+        Err(err) if gone(&op, &err) => Action::Gone {
+            message: format!(
+                "{}: someone else deleted it (another Outturn, or the command line); nothing was changed and the list is reloaded",
+                match &op {
+                    WriteOp::DeleteActual(a) => format!("Actual {} is no longer there", a.reference),
+                    _ => "That actual is no longer there".to_string(),
+                }
+            ),
         },
         Err(err) => match (&op, &err) {
             (WriteOp::EditActual { .. }, StoreError::Conflict(_)) => Action::Failed {
@@ -448,6 +485,8 @@ fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
             | (WriteOp::EditActual { .. }, _)
             | (WriteOp::AddAllocation { .. }, _)
             | (WriteOp::AddChange { .. }, _)
+            | (WriteOp::SetForecast { .. }, _)
+            | (WriteOp::ReopenPeriod { .. }, _)
                 if err.is_user_error() =>
             {
                 Action::FormRejected {
@@ -461,6 +500,20 @@ fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
             },
         },
     }
+}
+
+/// True when `op` acted on an actual that is no longer in the database.
+fn gone(op: &WriteOp, err: &StoreError) -> bool {
+    let on_actual = matches!(
+        op,
+        WriteOp::EditActual { .. } | WriteOp::DeleteActual(_) | WriteOp::RemoveActual { .. }
+    );
+    on_actual
+        && matches!(
+            err,
+            StoreError::NotFound { what: "actual", .. }
+                | StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)
+        )
 }
 
 /// A store error in words a finance officer can act on.
@@ -508,197 +561,12 @@ fn form_field_for(op: &WriteOp, err: &StoreError) -> usize {
             Field::ToPhase => 1,
             _ => 0,
         },
+        WriteOp::SetForecast { .. } => match field {
+            Field::Amount => 3,
+            Field::Date => 2,
+            _ => 0,
+        },
+        WriteOp::ReopenPeriod { .. } => 2,
         _ => 0,
-    }
-}
-
-fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoStep>)> {
-    match op {
-        WriteOp::DecideChange {
-            id,
-            version,
-            status,
-        } => {
-            e::decide_change(conn, *id, Some(*version), *status, None)?;
-            let verb = if *status == ChangeStatus::Approved {
-                "Approved"
-            } else {
-                "Rejected"
-            };
-            Ok((format!("{verb} change {id}"), None))
-        }
-        WriteOp::Exercise {
-            option_id,
-            version,
-            contract,
-        } => {
-            e::exercise_extension(conn, *option_id, Some(*version), None)?;
-            Ok((
-                format!("Exercised the extension option of {contract}"),
-                None,
-            ))
-        }
-        WriteOp::AddActual {
-            phase,
-            contract,
-            date,
-            supplier,
-            description,
-            reference,
-            amount,
-        } => {
-            let phase_id = resolve_phase(conn, phase)?;
-            let contract_id = match contract {
-                Some(r) => Some(e::contract_ref(conn, r)?.0),
-                None => None,
-            };
-            let id = e::add_actual(
-                conn,
-                &e::NewActual {
-                    phase_id,
-                    contract_id,
-                    date: *date,
-                    supplier: supplier.clone(),
-                    description: description.clone(),
-                    reference: reference.clone(),
-                    amount: *amount,
-                },
-            )?;
-            Ok((
-                format!("Added actual {reference} of {}", amount.bracketed()),
-                Some(UndoStep {
-                    what: format!("adding actual {reference}"),
-                    op: WriteOp::RemoveActual { id },
-                }),
-            ))
-        }
-        WriteOp::RemoveActual { id } => {
-            let a = e::get_actual(conn, *id)?;
-            e::delete_actual(conn, *id, None)?;
-            Ok((format!("removed actual {} again", a.reference), None))
-        }
-        WriteOp::DeleteActual(a) => {
-            e::delete_actual(conn, a.id, Some(a.version))?;
-            let phase = format!("{}/{}", a.programme_code, a.phase_code);
-            Ok((
-                format!("Deleted actual {} of {}", a.reference, a.amount.bracketed()),
-                Some(UndoStep {
-                    what: format!("deleting actual {}", a.reference),
-                    op: WriteOp::AddActual {
-                        phase,
-                        contract: a.contract_reference.clone(),
-                        date: a.date,
-                        supplier: a.supplier.clone(),
-                        description: a.description.clone(),
-                        reference: a.reference.clone(),
-                        amount: a.amount,
-                    },
-                }),
-            ))
-        }
-        WriteOp::EditActual { id, version, edit } => {
-            let before = e::get_actual(conn, *id)?;
-            let after = crate::store::edit::edit_actual(conn, *id, Some(*version), edit)?;
-            Ok((
-                format!(
-                    "Saved actual {}: {} dated {}",
-                    after.reference,
-                    after.amount.bracketed(),
-                    crate::domain::calendar::uk_date(after.date)
-                ),
-                Some(UndoStep {
-                    what: format!("editing actual {}", after.reference),
-                    // Back to the values as read, from the version just saved.
-                    op: WriteOp::EditActual {
-                        id: *id,
-                        version: after.version,
-                        edit: crate::store::edit::ActualEdit {
-                            amount: Some(before.amount),
-                            date: Some(before.date),
-                            supplier: Some(before.supplier),
-                            description: Some(before.description),
-                            reference: Some(before.reference),
-                        },
-                    },
-                }),
-            ))
-        }
-        WriteOp::AddAllocation {
-            phase,
-            first_fy,
-            last_fy,
-            amount,
-            status,
-            decision,
-        } => {
-            let phase_id = resolve_phase(conn, phase)?;
-            let decision_id = match decision {
-                Some(d) => Some(e::decision_id(conn, d)?),
-                None => None,
-            };
-            let id = e::add_allocation(
-                conn,
-                &e::NewAllocation {
-                    phase_id,
-                    first_fy: *first_fy,
-                    last_fy: *last_fy,
-                    amount: *amount,
-                    status: *status,
-                    decision_id,
-                    profile: None,
-                    note: String::new(),
-                },
-            )?;
-            Ok((
-                format!(
-                    "Added allocation {id}: {} for {phase} ({status})",
-                    amount.full()
-                ),
-                None,
-            ))
-        }
-        WriteOp::AddChange {
-            kind,
-            from_phase,
-            to_phase,
-            from_fy,
-            to_fy,
-            amount,
-            effective,
-            reason,
-        } => {
-            let from = resolve_phase(conn, from_phase)?;
-            let to = resolve_phase(conn, to_phase).map_err(|err| match err {
-                StoreError::NotFound {
-                    what, value, hint, ..
-                } => StoreError::NotFound {
-                    field: Field::ToPhase,
-                    what,
-                    value,
-                    hint,
-                },
-                other => other,
-            })?;
-            let id = e::add_change(
-                conn,
-                &e::NewChange {
-                    kind: *kind,
-                    amount: *amount,
-                    from: Some((from, *from_fy)),
-                    to: Some((to, *to_fy)),
-                    effective: *effective,
-                    status: ChangeStatus::Proposed,
-                    decision_id: None,
-                    reason: reason.clone(),
-                },
-            )?;
-            Ok((
-                format!(
-                    "Proposed {kind} {id} of {}: approve it with a",
-                    amount.full()
-                ),
-                None,
-            ))
-        }
     }
 }

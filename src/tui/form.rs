@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use super::action::{Effect, WriteOp};
+pub use super::line_edit::{Edit, LineEdit};
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::model::{Actual, AllocationStatus, ChangeKind};
 use crate::domain::{FinancialYear, Money, Period};
@@ -17,7 +18,10 @@ use crate::store::entities::ActualFilter;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
     pub label: &'static str,
-    pub value: String,
+    /// What is typed, with its cursor ([`LineEdit`]).
+    pub value: LineEdit,
+    /// The value the form opened with (a changed form asks before Esc discards it).
+    pub initial: String,
     /// What is wrong with the value, shown under it; the value is kept.
     pub error: Option<String>,
     /// An example of what to type.
@@ -26,9 +30,11 @@ pub struct Field {
 
 impl Field {
     fn new(label: &'static str, value: impl Into<String>, hint: &'static str) -> Field {
+        let value: String = value.into();
         Field {
             label,
-            value: value.into(),
+            initial: value.clone(),
+            value: LineEdit::prefilled(value),
             error: None,
             hint,
         }
@@ -50,6 +56,10 @@ pub enum FormKind {
     AddAllocation,
     Reprofile,
     Vire,
+    /// A forecast outturn of a phase for a year as at a period.
+    Forecast,
+    /// Reopening a closed period (the reason is required).
+    Reopen,
 }
 
 /// An add/edit form with inline validation.
@@ -73,23 +83,28 @@ impl Form {
     }
 
     fn value(&self, i: usize) -> &str {
-        self.fields.get(i).map(|f| f.value.trim()).unwrap_or("")
+        self.fields
+            .get(i)
+            .map(|f| f.value.text().trim())
+            .unwrap_or("")
     }
 
     /// Types a character into the focused field (clearing its error).
     pub fn type_char(&mut self, c: char) {
+        self.edit(Edit::Insert(c));
+    }
+
+    /// Edits the focused field (clearing its error).
+    pub fn edit(&mut self, e: Edit) {
         if let Some(field) = self.fields.get_mut(self.focus) {
-            field.value.push(c);
+            field.value.apply(e);
             field.error = None;
         }
     }
 
-    /// Erases the last character of the focused field (clearing its error).
-    pub fn erase(&mut self) {
-        if let Some(field) = self.fields.get_mut(self.focus) {
-            field.value.pop();
-            field.error = None;
-        }
+    /// True when any field differs from what the form opened with.
+    pub fn changed(&self) -> bool {
+        self.fields.iter().any(|f| f.value.text() != f.initial)
     }
 
     /// Moves the focus to the next field (wrapping).
@@ -114,7 +129,7 @@ impl Form {
 }
 
 /// The actuals filter, filled in with the filter in force (`phase` as `PROG/PHASE`).
-pub fn filter_form(filter: &ActualFilter, phase: String) -> Form {
+pub fn filter_form(filter: &ActualFilter, phase: String, contract: String) -> Form {
     Form::new(
         FormKind::Filter,
         "Filter actuals (empty = any)",
@@ -124,12 +139,9 @@ pub fn filter_form(filter: &ActualFilter, phase: String) -> Form {
                 filter.fy.map(|y| y.label()).unwrap_or_default(),
                 "2022-23",
             ),
-            Field::new(
-                "Period",
-                filter.period.map(|p| p.label()).unwrap_or_default(),
-                "P5",
-            ),
+            Field::new("Period", period_text(filter), "P5, or P1-P5"),
             Field::new("Phase", phase, "WIR-SCP/DT1 or DT1"),
+            Field::new("Contract", contract, "WIR-MS-2022-001"),
             Field::new(
                 "Supplier contains",
                 filter.supplier.clone().unwrap_or_default(),
@@ -140,6 +152,98 @@ pub fn filter_form(filter: &ActualFilter, phase: String) -> Form {
                 filter.text.clone().unwrap_or_default(),
                 "INV-0001",
             ),
+        ],
+    )
+}
+
+/// The filter's period as typed: `P5`, or a range `P1-P5`.
+fn period_text(f: &ActualFilter) -> String {
+    match (f.period, f.to_period) {
+        (first, Some(last)) => format!(
+            "{}-{}",
+            first.unwrap_or(Period::FIRST).label(),
+            last.label()
+        ),
+        (Some(p), None) => p.label(),
+        (None, None) => String::new(),
+    }
+}
+
+/// Reads `P5` (one period) or `P1-P5` (a range, the second not before the first).
+fn parse_periods(text: &str) -> Result<(Period, Option<Period>), String> {
+    match text.split_once('-') {
+        Some((a, b)) => {
+            let (a, b) = (
+                Period::parse(a.trim()).map_err(|e| e.to_string())?,
+                Period::parse(b.trim()).map_err(|e| e.to_string())?,
+            );
+            if b < a {
+                return Err(format!(
+                    "'{text}': the range ends before it starts: write it as {}-{}",
+                    b.label(),
+                    a.label()
+                ));
+            }
+            Ok((a, Some(b)))
+        }
+        None => Ok((Period::parse(text).map_err(|e| e.to_string())?, None)),
+    }
+}
+
+/// A path as typed: surrounding quotes (as a file manager pastes them) removed, and a leading
+/// `~` or `~/` read as the home folder.
+pub fn typed_path(text: &str) -> PathBuf {
+    let t = text.trim();
+    let t = ['"', '\'']
+        .iter()
+        .find_map(|q| t.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))
+        .unwrap_or(t);
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+    match (t, home) {
+        ("~", Some(h)) => PathBuf::from(h),
+        (t, Some(h)) if t.starts_with("~/") => PathBuf::from(h).join(&t[2..]),
+        (t, _) => PathBuf::from(t),
+    }
+}
+
+/// The forecast outturn of `phase` (`PROG/PHASE`) for `fy` as at `period`, pre-filled with the
+/// forecast shown (`amount`, empty when there is none).
+pub fn forecast_form(
+    phase: String,
+    fy: Option<FinancialYear>,
+    period: Option<Period>,
+    amount: String,
+) -> Form {
+    Form::new(
+        FormKind::Forecast,
+        "Enter a forecast outturn (replaces one as at the same period)",
+        vec![
+            Field::new("Phase", phase, "WIR-SCP/DT1"),
+            Field::new("Financial year", label(fy), "2022-23"),
+            Field::new(
+                "As at period",
+                period.map(|p| p.label()).unwrap_or_default(),
+                "P5",
+            ),
+            Field::new("Forecast outturn", amount, "£1,250,000.00"),
+            Field::new("Note (optional)", "", "Revised after the tender"),
+        ],
+    )
+}
+
+/// Reopening `fy` `period` (and any later closed period), with the reason for the audit log.
+pub fn reopen_form(fy: FinancialYear, period: Period) -> Form {
+    Form::new(
+        FormKind::Reopen,
+        format!(
+            "Reopen {} {} (and any later closed period)",
+            fy.label(),
+            period.label()
+        ),
+        vec![
+            Field::new("Financial year", fy.label(), "2022-23"),
+            Field::new("Period", period.label(), "P5"),
+            Field::new("Reason", "", "late credit note from supplier"),
         ],
     )
 }
@@ -287,14 +391,9 @@ pub fn form_effect(
     };
     let opt = |i: usize| Some(v(i)).filter(|s| !s.is_empty());
     match form.kind {
-        FormKind::Filter => Ok(Effect::ApplyFilter {
-            fy: if form.value(0).is_empty() {
-                None
-            } else {
-                Some(fy(0)?)
-            },
-            period: if form.value(1).is_empty() {
-                None
+        FormKind::Filter => {
+            let (period, to_period) = if form.value(1).is_empty() {
+                (None, None)
             } else {
                 if form.value(0).is_empty() {
                     return Err((
@@ -302,21 +401,61 @@ pub fn form_effect(
                         "a period needs a financial year: fill in the year".into(),
                     ));
                 }
-                Some(Period::parse(form.value(1)).map_err(|e| (1, e.to_string()))?)
-            },
-            phase: v(2),
-            supplier: v(3),
-            text: v(4),
-        }),
+                let (p, to) = parse_periods(form.value(1)).map_err(|e| (1, e))?;
+                (Some(p), to)
+            };
+            Ok(Effect::ApplyFilter {
+                fy: if form.value(0).is_empty() {
+                    None
+                } else {
+                    Some(fy(0)?)
+                },
+                period,
+                to_period,
+                phase: v(2),
+                contract: v(3),
+                supplier: v(4),
+                text: v(5),
+            })
+        }
+        FormKind::Forecast => {
+            let phase = required(0)?;
+            let year = fy(1)?;
+            let as_at = Period::parse(form.value(2)).map_err(|e| (2, e.to_string()))?;
+            let amount = money(3)?;
+            Ok(Effect::Write {
+                op: WriteOp::SetForecast {
+                    phase,
+                    fy: year,
+                    as_at,
+                    amount,
+                    note: v(4),
+                },
+                undoing: false,
+            })
+        }
+        FormKind::Reopen => {
+            let year = fy(0)?;
+            let period = Period::parse(form.value(1)).map_err(|e| (1, e.to_string()))?;
+            let reason = required(2)?;
+            Ok(Effect::Write {
+                op: WriteOp::ReopenPeriod {
+                    fy: year,
+                    period,
+                    reason,
+                },
+                undoing: false,
+            })
+        }
         FormKind::Export => {
-            let path = PathBuf::from(required(0)?);
+            let path = typed_path(&required(0)?);
             let (Some(fy), Some(period)) = shown else {
                 return Err((0, "no report is loaded yet".into()));
             };
             Ok(Effect::Export { path, fy, period })
         }
         FormKind::Import => Ok(Effect::Import {
-            path: PathBuf::from(required(0)?),
+            path: typed_path(&required(0)?),
         }),
         FormKind::AddActual => {
             let date = date(0)?;

@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 pub use super::action::Context;
 use super::action::{Action, Command, Screen};
 use super::app::{App, Mode};
+use super::line_edit::Edit;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,8 +128,57 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b(
         &[code(KeyCode::Backspace)],
-        Command::Erase,
-        "erase a character",
+        Command::Line(Edit::Backspace),
+        "erase the character before the cursor",
+        Scope::Form,
+        false,
+    ),
+    b(
+        &[code(KeyCode::Delete)],
+        Command::Line(Edit::Delete),
+        "erase the character at the cursor",
+        Scope::Form,
+        false,
+    ),
+    b(
+        &[code(KeyCode::Left)],
+        Command::Line(Edit::Left),
+        "cursor left (then typing inserts)",
+        Scope::Form,
+        false,
+    ),
+    b(
+        &[code(KeyCode::Right)],
+        Command::Line(Edit::Right),
+        "cursor right",
+        Scope::Form,
+        false,
+    ),
+    b(
+        &[code(KeyCode::Home), ctrl('a')],
+        Command::Line(Edit::Home),
+        "cursor to the start",
+        Scope::Form,
+        false,
+    ),
+    b(
+        &[code(KeyCode::End), ctrl('e')],
+        Command::Line(Edit::End),
+        "cursor to the end",
+        Scope::Form,
+        false,
+    ),
+    b(
+        &[ctrl('u')],
+        Command::Line(Edit::KillToStart),
+        "erase to the start of the field",
+        Scope::Form,
+        false,
+    ),
+    b(
+        &[ctrl('w')],
+        Command::Line(Edit::KillWord),
+        "erase the word before the cursor",
         Scope::Form,
         false,
     ),
@@ -177,10 +227,45 @@ pub static BINDINGS: &[Binding] = &[
         true,
     ),
     b(
+        &[code(KeyCode::Enter)],
+        Command::Open,
+        "open what is behind the cell (actuals, contracts, changes)",
+        Scope::On(&[S::Report]),
+        true,
+    ),
+    b(
+        &[code(KeyCode::Esc)],
+        Command::Back,
+        "show every phase again (after Enter on a report row)",
+        Scope::On(&[S::Contracts, S::Budget]),
+        false,
+    ),
+    b(
         &[k('x')],
         Command::Export,
         "export the CSV",
         Scope::On(&[S::Report]),
+        true,
+    ),
+    b(
+        &[k('c')],
+        Command::ToggleCells,
+        "exact CSV cells / money as read",
+        Scope::On(&[S::Report]),
+        true,
+    ),
+    b(
+        &[k('f')],
+        Command::Forecast,
+        "enter a forecast outturn for the phase",
+        Scope::On(&[S::Report, S::Programmes]),
+        true,
+    ),
+    b(
+        &[k('b')],
+        Command::Batches,
+        "import batches: undo one",
+        Scope::On(&[S::Actuals]),
         true,
     ),
     b(
@@ -332,6 +417,20 @@ pub static BINDINGS: &[Binding] = &[
         true,
     ),
     b(
+        &[k('C')],
+        Command::ClosePeriod,
+        "close the period shown (after a question)",
+        Scope::Everywhere,
+        false,
+    ),
+    b(
+        &[k('R')],
+        Command::ReopenPeriod,
+        "reopen the period shown (with a reason)",
+        Scope::Everywhere,
+        false,
+    ),
+    b(
         &[k('u')],
         Command::Undo,
         "undo your last change (where safe)",
@@ -403,6 +502,12 @@ pub fn action_for_key(app: &App, ev: &KeyEvent) -> Option<Action> {
     if ev.kind == KeyEventKind::Release {
         return None;
     }
+    if app.too_small() {
+        // Only the size message is drawn: q (or Ctrl-C) quits, even with a form open.
+        let quit = matches!(ev.code, KeyCode::Char('q'))
+            || (ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL));
+        return quit.then_some(Action::Command(Command::Quit));
+    }
     let ctx = app.context();
     if let Some(c) = command_for(ctx, ev) {
         return Some(Action::Command(c));
@@ -434,6 +539,7 @@ pub fn key_label(key: &Key) -> String {
         KeyCode::Home => "Home".into(),
         KeyCode::End => "End".into(),
         KeyCode::Backspace => "Bksp".into(),
+        KeyCode::Delete => "Del".into(),
         other => format!("{other:?}"),
     };
     if key.ctrl { format!("^{base}") } else { base }
@@ -463,6 +569,11 @@ pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
             Command::PrevPeriod => "period",
             Command::NextScreen => "screen",
             Command::Help => "help",
+            Command::Open if ctx == Context::Screen(Screen::Report) => "open",
+            Command::ToggleCells => "CSV cells",
+            Command::Batches => "batches",
+            Command::Forecast => "forecast",
+            Command::Export => "export",
             _ => b.help,
         };
         out.push((keys, help));

@@ -7,11 +7,15 @@
 
 pub mod action;
 pub mod app;
+mod app_month;
 pub mod effects;
 pub mod form;
 pub mod keymap;
+pub mod line_edit;
+pub mod live;
 pub mod state;
 pub mod ui;
+pub mod writes;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -30,6 +34,9 @@ use ui::Theme;
 pub fn handle(app: &mut App, conn: &mut Connection, action: Action) {
     handle_with(app, conn, action, &mut |_| {});
 }
+
+/// How often the loop, when no key arrives, checks whether another process changed the database.
+const TICK: Duration = Duration::from_millis(250);
 
 /// How often a long effect (an import) redraws its progress.
 const PROGRESS_REDRAW: Duration = Duration::from_millis(100);
@@ -91,12 +98,23 @@ pub fn run(mut conn: Connection, today: NaiveDate, export_dir: PathBuf) -> anyho
         let size = terminal.size()?;
         handle(&mut app, &mut conn, Action::Resize(size.width, size.height));
         handle(&mut app, &mut conn, Action::Start);
+        let mut watch = live::Watch::new(&conn)?;
+        let mut checked = Instant::now();
         loop {
             terminal.draw(|f| ui::draw(f, &app, today, theme))?;
             if app.quit || stop.load(std::sync::atomic::Ordering::Relaxed) {
                 return Ok(());
             }
-            if !event::poll(Duration::from_millis(500))? {
+            // The tick (also between keys): reload what another process changed. A failed
+            // check (the database busy) waits for the next tick.
+            if checked.elapsed() >= TICK {
+                checked = Instant::now();
+                if watch.changed(&conn).unwrap_or(false) {
+                    handle(&mut app, &mut conn, Action::Changed);
+                    continue;
+                }
+            }
+            if !event::poll(TICK)? {
                 continue;
             }
             match event::read()? {

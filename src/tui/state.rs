@@ -13,6 +13,11 @@ use crate::domain::{FinancialYear, Money, Period};
 use crate::store::browse::PageRequest;
 use crate::store::entities::ActualFilter;
 
+/// The smallest terminal Outturn draws in (narrower or shorter gets a message, and only `q`).
+pub const MIN_WIDTH: u16 = 80;
+/// The smallest terminal height Outturn draws in.
+pub const MIN_HEIGHT: u16 = 24;
+
 /// Rows fetched per page of actuals (at least twice the tallest list).
 pub const PAGE: u64 = 256;
 
@@ -47,6 +52,8 @@ pub struct Figures {
     /// False when `years` and `by_year` were not reloaded (kept from before).
     pub chart: bool,
     pub alerts: Vec<Alert>,
+    /// Everything dated on or before this is in a closed period.
+    pub closed_through: Option<NaiveDate>,
 }
 
 impl Figures {
@@ -205,6 +212,11 @@ pub struct ActualsView {
     pub filter_label: String,
     /// Matching rows in the database.
     pub total: u64,
+    /// What the matching rows add up to.
+    pub sum: crate::domain::Money,
+    /// The actual to select again when a reload brings it (by id, after another process's
+    /// change moved rows about).
+    pub keep_id: Option<i64>,
     /// Absolute index of `rows[0]`.
     pub start: u64,
     pub rows: Vec<Actual>,
@@ -252,11 +264,12 @@ impl ActualsView {
     pub fn take_page(
         &mut self,
         filter: ActualFilter,
-        total: Option<u64>,
+        total: Option<(u64, Money)>,
         start: u64,
         rows: Vec<Actual>,
     ) -> bool {
-        if let Some(t) = total {
+        if let Some((t, sum)) = total {
+            self.sum = sum;
             if filter != self.filter {
                 self.list = ListState::default();
             } else if !self.loaded {
@@ -270,6 +283,11 @@ impl ActualsView {
         }
         self.start = start;
         self.rows = rows;
+        if let Some(id) = self.keep_id.take()
+            && let Some(i) = self.rows.iter().position(|a| a.id == id)
+        {
+            self.list.cursor = start as usize + i;
+        }
         true
     }
 
@@ -330,12 +348,32 @@ pub enum StartAt {
 /// Report columns that scroll horizontally (after Programme and Phase).
 pub const REPORT_SCROLL_COLUMNS: usize = crate::io::report::COLUMNS.len() - 2;
 
+/// The report columns shown, in order, as CSV column indexes: every one for the exact cells;
+/// as read, without Financial year and Period (the header says them).
+pub fn report_columns(exact: bool) -> Vec<usize> {
+    (0..crate::io::report::COLUMNS.len())
+        .filter(|c| exact || !matches!(c, 3 | 4))
+        .collect()
+}
+
+/// The CSV column of the selected report column (`report_col` counts the scrolling columns).
+pub fn report_column(report_col: usize, exact: bool) -> usize {
+    let cols = report_columns(exact);
+    cols[(2 + report_col).min(cols.len() - 1)]
+}
+
 /// A readable summary of an actuals filter.
 pub fn filter_label(f: &ActualFilter, phase: &str) -> String {
     let mut parts = Vec::new();
-    match (f.fy, f.period) {
-        (Some(y), Some(p)) => parts.push(format!("{} {}", y.label(), p.label())),
-        (Some(y), None) => parts.push(y.label()),
+    match (f.fy, f.period, f.to_period) {
+        (Some(y), first, Some(last)) => parts.push(format!(
+            "{} {}-{}",
+            y.label(),
+            first.unwrap_or(Period::FIRST).label(),
+            last.label()
+        )),
+        (Some(y), Some(p), None) => parts.push(format!("{} {}", y.label(), p.label())),
+        (Some(y), None, None) => parts.push(y.label()),
         _ => parts.push("all years".into()),
     }
     if !phase.is_empty() {

@@ -175,8 +175,12 @@ pub struct ActualFilter {
     pub programme_id: Option<i64>,
     pub phase_id: Option<i64>,
     pub fy: Option<FinancialYear>,
-    /// Only this period (with `fy`).
+    /// Only this period (with `fy`); with `to_period`, the first period of a range.
     pub period: Option<Period>,
+    /// The last period of a range (with `fy`): `period` (or P1 when none) to this one.
+    pub to_period: Option<Period>,
+    /// Only actuals against this contract.
+    pub contract_id: Option<i64>,
     /// Supplier contains this (case-insensitive).
     pub supplier: Option<String>,
     /// Description or reference contains this (case-insensitive).

@@ -87,7 +87,7 @@ fn draw_card(
     let mut block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(Span::styled(
-            format!(" {} ", truncate(&format!("{code} {name}"), title_w)),
+            format!(" {} ", super::cut(&format!("{code} {name}"), title_w)),
             t.heading(),
         )));
     if let Some(r) = total {
@@ -139,16 +139,6 @@ fn draw_card(
         }
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-fn truncate(s: &str, w: usize) -> String {
-    if s.chars().count() <= w {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(w.saturating_sub(1)).collect();
-        out.push('…');
-        out
-    }
 }
 
 /// Whole pounds for a bar's height (negative as zero); the exact figure is in the report.

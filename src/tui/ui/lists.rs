@@ -208,7 +208,12 @@ pub fn actuals(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     let position = if v.total == 0 {
         "no rows".to_string()
     } else {
-        format!("row {} of {}", v.cursor + 1, v.total)
+        format!(
+            "row {} of {} · total {}",
+            v.cursor + 1,
+            v.total,
+            v.sum.bracketed()
+        )
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -220,6 +225,21 @@ pub fn actuals(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     }
     let wide = area.width >= 120;
     let h = app.list_rows() as usize;
+    // Codes are never cut: the Phase column fits the longest in view; the supplier (and the
+    // description) take what is left and are cut with `…`.
+    let in_view = (v.top..(v.top + h).min(v.total as usize)).filter_map(|i| v.get(i));
+    let phase_w = in_view
+        .map(|a| a.programme_code.chars().count() + 1 + a.phase_code.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let fixed = 10 + 3 + phase_w + 14 + 16 + 6;
+    let free = (area.width as usize).saturating_sub(2 + fixed);
+    let (supplier_w, desc_w) = if wide {
+        (free / 2, free - free / 2 - 1)
+    } else {
+        (free, 0)
+    };
     let mut rows = Vec::new();
     for i in v.top..(v.top + h).min(v.total as usize) {
         let Some(a) = v.get(i) else {
@@ -234,11 +254,11 @@ pub fn actuals(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             Cell::from(uk_date(a.date)),
             Cell::from(a.period.label()),
             Cell::from(format!("{}/{}", a.programme_code, a.phase_code)),
-            Cell::from(a.supplier.clone()),
-            Cell::from(a.reference.clone()),
+            Cell::from(super::cut(&a.supplier, supplier_w)),
+            Cell::from(super::cut(&a.reference, 14)),
         ];
         if wide {
-            cells.push(Cell::from(a.description.clone()));
+            cells.push(Cell::from(super::cut(&a.description, desc_w)));
         }
         cells.push(money_cell(a.amount, 16, t));
         let r = Row::new(cells);
@@ -252,13 +272,13 @@ pub fn actuals(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     let mut widths = vec![
         Constraint::Length(10),
         Constraint::Length(3),
-        Constraint::Length(14),
-        Constraint::Min(12),
+        Constraint::Length(phase_w as u16),
+        Constraint::Length(supplier_w as u16),
         Constraint::Length(14),
     ];
     if wide {
         headers.push("Description");
-        widths.push(Constraint::Min(20));
+        widths.push(Constraint::Length(desc_w as u16));
     }
     headers.push("Amount");
     widths.push(Constraint::Length(16));

@@ -24,10 +24,7 @@ use super::keymap;
 use crate::domain::Money;
 use crate::domain::report::Rag;
 
-/// The smallest terminal Outturn draws in.
-pub const MIN_WIDTH: u16 = 80;
-/// The smallest terminal height Outturn draws in.
-pub const MIN_HEIGHT: u16 = 24;
+pub use super::state::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Colours, or none (NO_COLOR): meaning is then carried by brackets, words and bold/reverse.
 #[derive(Debug, Clone, Copy)]
@@ -160,11 +157,12 @@ fn too_small(frame: &mut Frame, area: Rect) {
 }
 
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
-    let wide = area.width >= 100;
+    // The same names at every width: "1 Dashboard 2 Phases ... 8 Audit" is exactly 80 wide.
     let mut spans = Vec::new();
     for (i, s) in Screen::ALL.iter().enumerate() {
-        let title = if wide { s.title() } else { s.short_title() };
-        let text = format!(" {} {}", i + 1, title);
+        let sep = if i == 0 { "" } else { " " };
+        spans.push(Span::raw(sep));
+        let text = format!("{} {}", i + 1, s.title());
         let style = if *s == app.screen {
             t.selected().add_modifier(Modifier::BOLD)
         } else {
@@ -185,6 +183,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Th
         Span::styled(format!(" FY {fy}"), t.heading()),
         Span::styled(" [ ]", t.dim()),
         Span::raw(format!("  as at {period}")),
+        closed_label(app, t),
         Span::styled(" < >", t.dim()),
         Span::raw(format!(
             "  today {}",
@@ -192,6 +191,19 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Th
         )),
     ]);
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// " closed" (bold red) when the period shown is in a closed period, " open" otherwise.
+fn closed_label(app: &App, t: Theme) -> Span<'static> {
+    let closed = match (app.fy, app.period, app.figures.as_ref()) {
+        (Some(fy), Some(p), Some(f)) => f.closed_through.is_some_and(|c| fy.period_end(p) <= c),
+        _ => return Span::raw(""),
+    };
+    if closed {
+        Span::styled(" closed", t.red().add_modifier(Modifier::BOLD))
+    } else {
+        Span::styled(" open", t.dim())
+    }
 }
 
 fn draw_status(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
@@ -208,16 +220,26 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     }
 }
 
+/// The footer: the keys that matter here, as many as fit; on a screen `? help` and `q quit` are
+/// always kept (last), whatever else has to go.
 fn draw_footer(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1usize;
-    for (keys, help) in keymap::footer(app.context()) {
-        let len = keys.chars().count() + help.chars().count() + 3;
-        if used + len > area.width as usize {
-            break;
+    let entries = keymap::footer(app.context());
+    let len = |(k, h): &(String, &str)| k.chars().count() + h.chars().count() + 3;
+    let kept = |(k, _): &(String, &str)| k == "?" || k == "q";
+    let reserved: usize = entries.iter().filter(|e| kept(e)).map(len).sum();
+    let mut room = (area.width as usize).saturating_sub(1 + reserved);
+    let mut shown = Vec::new();
+    for e in &entries {
+        if kept(e) {
+            shown.push(e);
+        } else if len(e) <= room {
+            room -= len(e);
+            shown.push(e);
         }
-        used += len;
-        spans.push(Span::styled(keys, t.heading()));
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (keys, help) in shown {
+        spans.push(Span::styled(keys.clone(), t.heading()));
         spans.push(Span::styled(format!(" {help}  "), t.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -301,6 +323,21 @@ fn draw_popup(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             );
         }
         Mode::Form(form) => draw_form(frame, area, form, t),
+        Mode::Discard(form) => {
+            draw_form(frame, area, form, t);
+            let r = centred(area, area.width.saturating_sub(10).min(60), 5);
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(format!(
+                    "Discard what you typed in \"{}\"? y discards, n goes back to the form",
+                    form.title
+                ))
+                .wrap(Wrap { trim: true })
+                .block(Block::default().borders(Borders::ALL).title(" Discard? ")),
+                r,
+            );
+        }
+        Mode::Batches { batches, list } => batches_popup(frame, area, batches, list, t),
         Mode::Progress { label, done, total } => {
             let r = centred(area, area.width.saturating_sub(10).min(70), 3);
             frame.render_widget(Clear, r);
@@ -341,12 +378,25 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, t: Theme) {
         let mut spans = vec![
             Span::raw(marker),
             Span::styled(format!("{:<22}", f.label), t.heading()),
-            Span::styled(f.value.clone(), value_style),
         ];
         if focused {
-            spans.push(Span::styled("_", t.dim()));
+            // The cursor is the reversed character (or a reversed space at the end); a fresh
+            // pre-filled value (replaced by typing) is shown reversed whole.
+            let (before, at, after) = f.value.split();
+            if f.value.is_fresh() {
+                spans.push(Span::styled(f.value.text().to_string(), t.selected()));
+            } else {
+                spans.push(Span::styled(before.to_string(), value_style));
+                spans.push(Span::styled(
+                    at.map_or(" ".to_string(), String::from),
+                    t.selected(),
+                ));
+                spans.push(Span::styled(after.to_string(), value_style));
+            }
+        } else {
+            spans.push(Span::styled(f.value.text().to_string(), value_style));
         }
-        if f.value.is_empty() {
+        if f.value.text().is_empty() {
             spans.push(Span::styled(format!("  e.g. {}", f.hint), t.dim()));
         }
         lines.push(Line::from(spans));
@@ -359,7 +409,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, t: Theme) {
     }
     lines.push(Line::from(""));
     lines.push(Line::styled(
-        "Enter saves · Tab next field · Esc cancels",
+        "Enter saves · Tab next · ←→ Home End move · ^U ^W erase · Esc cancels",
         t.dim(),
     ));
     let h = (lines.len() as u16 + 2).min(area.height);
@@ -373,4 +423,74 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, t: Theme) {
         ),
         r,
     );
+}
+
+/// The import batches, newest first: Enter undoes the selected one (after a question).
+fn batches_popup(
+    frame: &mut Frame,
+    area: Rect,
+    batches: &[crate::store::batches::Batch],
+    list: &crate::tui::state::ListState,
+    t: Theme,
+) {
+    let r = centred(
+        area,
+        area.width.saturating_sub(4).min(110),
+        (batches.len() as u16 + 4).min(area.height),
+    );
+    let h = r.height.saturating_sub(4) as usize;
+    let start = list.window_start(batches.len(), h);
+    let inner = r.width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = batches
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(h)
+        .map(|(i, b)| {
+            let state = match &b.undone_at {
+                Some(_) => "undone".to_string(),
+                None => format!("{} rows {}", b.rows, b.total.bracketed()),
+            };
+            let head = format!("{:>4} {:<8} ", b.id, b.kind);
+            let tail = format!("  {state}  {}", b.at.get(..16).unwrap_or(&b.at));
+            let room = inner.saturating_sub(head.chars().count() + tail.chars().count());
+            let text = format!("{head}{}{tail}", cut(&b.file_name, room));
+            let style = if i == list.cursor {
+                t.selected()
+            } else if b.undone_at.is_some() {
+                t.dim()
+            } else {
+                Style::default()
+            };
+            Line::styled(text, style)
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        "↑↓ choose · Enter undoes the batch · Esc closes",
+        t.dim(),
+    ));
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Import batches (newest first) "),
+        ),
+        r,
+    );
+}
+
+/// `text` in at most `width` characters, cut with `…` at the end when it does not fit.
+pub fn cut(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out: String = text.chars().take(width - 1).collect();
+    out.push('…');
+    out
 }

@@ -1,38 +1,73 @@
-//! The Report screen: the monitoring report exactly as the CSV will be (same table, plain money),
-//! with the columns after Programme and Phase scrolling sideways.
+//! The Report screen: the monitoring report as a finance officer reads it (money as £ with
+//! negatives in brackets, short `£1.38m` when the screen is narrow, RAG as a coloured word), or
+//! with `c` the exact CSV cells. Programme and Phase stay put while the other columns scroll
+//! (← →); the first column after them is the selected one, and Enter opens what is behind it.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
-use super::Theme;
-use crate::domain::report::RowKind;
+use super::{Theme, cut};
+use crate::domain::Money;
+use crate::domain::report::{ReportRow, RowKind};
 use crate::io::report::{MoneyStyle, report_table};
 use crate::io::table::{Cell as TCell, formula_safe};
 use crate::tui::app::App;
+use crate::tui::state::{report_column, report_columns};
 
-/// A cell as the CSV writes it (text made formula-safe, numbers untouched).
-fn text(c: &TCell) -> (String, bool) {
+/// Columns holding money (as in the CSV).
+const MONEY: [usize; 10] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 15];
+/// The RAG column.
+const RAG: usize = 18;
+/// The phase name column, the only free text (cut with `…` beyond this).
+const NAME: usize = 2;
+const NAME_MAX: usize = 28;
+const NAME_SHORT: usize = 16;
+/// Below this width money is shown short (`£1.38m`).
+const FULL_MONEY_WIDTH: u16 = 120;
+
+/// How a cell is shown, and whether it is a number (right-aligned) that is negative.
+fn shown(c: &TCell, col: usize, exact: bool, short: bool) -> (String, bool, bool) {
     match c {
-        TCell::Text(s) => (formula_safe(s).into_owned(), false),
-        TCell::Num(s) => (s.clone(), true),
+        TCell::Text(s) => (formula_safe(s).into_owned(), false, false),
+        TCell::Num(s) if exact || !MONEY.contains(&col) => (s.clone(), true, s.starts_with('-')),
+        TCell::Num(s) => match Money::parse(s) {
+            Ok(m) if short && m.is_negative() => (format!("({})", m.abs().short()), true, true),
+            Ok(m) if short => (m.short(), true, false),
+            Ok(m) => (m.bracketed(), true, m.is_negative()),
+            Err(_) => (s.clone(), true, false),
+        },
     }
 }
 
-/// Draws the report preview.
+/// The Programme and Phase cells of a row: total rows abbreviated so that they never widen the
+/// code columns ("Total", "All").
+fn codes(r: &ReportRow) -> (String, String) {
+    match r.kind {
+        RowKind::Phase => (r.programme_code.clone(), r.phase_code.clone()),
+        RowKind::ProgrammeTotal => (r.programme_code.clone(), "Total".into()),
+        RowKind::GrandTotal => ("All".into(), "Total".into()),
+    }
+}
+
+/// Draws the report.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     let Some(f) = &app.figures else {
         frame.render_widget(Paragraph::new(" Loading the report…"), area);
         return;
     };
+    let exact = app.report_cells;
+    let short = !exact && area.width < FULL_MONEY_WIDTH;
     let table = report_table(&f.report, MoneyStyle::Plain);
-    let path = app
-        .default_export_path()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_default();
+    let what = if exact {
+        "exact CSV cells (c: money as read)"
+    } else {
+        "c: exact CSV cells"
+    };
     let block = Block::default().borders(Borders::ALL).title(format!(
-        " Monitoring report {} {}: the CSV as it will be written (x exports to {path}) ",
+        " Monitoring report {} {}: {what} ",
         f.fy.label(),
         f.period.label()
     ));
@@ -48,80 +83,105 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         );
         return;
     }
-    let ncols = table.headers.len();
-    // Always show Programme and Phase; the rest from the scroll position.
-    let mut cols: Vec<usize> = vec![0, 1];
-    cols.extend((2 + app.report_col).min(ncols)..ncols);
+    // Every cell as shown, then each column sized to its content (codes never cut).
+    let cells: Vec<Vec<(String, bool, bool)>> = table
+        .rows
+        .iter()
+        .zip(&f.report.rows)
+        .map(|(row, rr)| {
+            let mut out: Vec<(String, bool, bool)> = row
+                .iter()
+                .enumerate()
+                .map(|(i, c)| shown(c, i, exact, short))
+                .collect();
+            if !exact {
+                let (p, ph) = codes(rr);
+                out[0].0 = p;
+                out[1].0 = ph;
+            }
+            out
+        })
+        .collect();
     let width_of = |i: usize| {
-        table
-            .rows
+        let content = cells
             .iter()
-            .map(|r| text(&r[i]).0.chars().count())
-            .chain(std::iter::once(table.headers[i].chars().count()))
+            .map(|r| r[i].0.chars().count())
             .max()
-            .unwrap_or(1) as u16
+            .unwrap_or(1);
+        let header = table.headers[i].chars().count();
+        let w = if i == NAME {
+            content.min(if short { NAME_SHORT } else { NAME_MAX })
+        } else {
+            content
+        };
+        // A long header is cut (with …) rather than widen a column of short figures.
+        w.max(header.min(10)) as u16
     };
     let inner = area.width.saturating_sub(2);
-    let mut used = 0u16;
-    let mut shown = Vec::new();
-    for &c in &cols {
-        let w = width_of(c).min(40);
-        if used + w > inner && !shown.is_empty() {
+    let order = report_columns(exact);
+    let first = report_column(app.report_col, exact);
+    let mut shown_cols: Vec<(usize, u16)> = vec![(0, width_of(0)), (1, width_of(1))];
+    let mut used: u16 = shown_cols.iter().map(|(_, w)| w + 1).sum();
+    for &c in order.iter().skip_while(|c| **c != first) {
+        let w = width_of(c);
+        if used + w > inner && shown_cols.len() > 2 {
             break;
         }
         used += w + 1;
-        shown.push((c, w));
+        shown_cols.push((c, w));
     }
-    let header = Row::new(
-        shown
-            .iter()
-            .map(|(c, _)| Cell::from(table.headers[*c].clone()).style(t.heading())),
-    );
+    let header = Row::new(shown_cols.iter().map(|(c, w)| {
+        let style = if *c == first {
+            t.heading().patch(t.selected())
+        } else {
+            t.heading()
+        };
+        Cell::from(cut(&table.headers[*c], *w as usize)).style(style)
+    }));
     let h = area.height.saturating_sub(3) as usize;
-    let start = app.cards.window_start(table.rows.len(), h);
-    let rows = table
-        .rows
+    let start = app.cards.window_start(cells.len(), h);
+    let rows = cells
         .iter()
         .zip(&f.report.rows)
         .enumerate()
         .skip(start)
         .take(h)
-        .map(|(i, (cells, rr))| {
-            let row = Row::new(shown.iter().map(|(c, w)| {
-                let (s, num) = text(&cells[*c]);
-                let s = if num {
-                    format!("{s:>width$}", width = *w as usize)
-                } else {
-                    s
-                };
+        .map(|(i, (row, rr))| {
+            let r = Row::new(shown_cols.iter().map(|(c, w)| {
+                let (s, num, negative) = &row[*c];
+                let w = *w as usize;
+                let s = cut(s, w);
+                let s = if *num { format!("{s:>w$}") } else { s };
                 let mut cell = Cell::from(s);
-                if *c == 18 {
+                if *c == RAG {
                     cell = cell.style(t.rag(rr.rag));
-                } else if num && s_is_negative(&cells[*c]) {
+                } else if *negative {
                     cell = cell.style(t.red());
                 }
                 cell
             }));
-            let mut style = ratatui::style::Style::default();
+            let mut style = Style::default();
             if rr.kind != RowKind::Phase {
                 style = t.heading();
             }
             if i == app.cards.cursor {
                 style = style.patch(t.selected());
             }
-            row.style(style)
+            r.style(style)
         });
-    let widths: Vec<Constraint> = shown.iter().map(|(_, w)| Constraint::Length(*w)).collect();
-    let more = if app.report_col + 2 > 2 || shown.len() < cols.len() {
-        format!(
-            " columns {}-{} of {} (← →) ",
-            shown.get(2).map(|(c, _)| c + 1).unwrap_or(3),
-            shown.last().map(|(c, _)| c + 1).unwrap_or(ncols),
-            ncols
-        )
-    } else {
-        String::new()
-    };
+    let widths: Vec<Constraint> = shown_cols
+        .iter()
+        .map(|(_, w)| Constraint::Length(*w))
+        .collect();
+    let last = shown_cols.last().map_or(first, |(c, _)| *c);
+    let pos = |c: usize| order.iter().position(|o| *o == c).unwrap_or(0) + 1;
+    let more = format!(
+        " Enter: {} · columns {}-{} of {} (← →) ",
+        table.headers[first],
+        pos(first),
+        pos(last),
+        order.len()
+    );
     frame.render_widget(
         Table::new(rows, widths)
             .header(header)
@@ -129,8 +189,4 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             .block(block.title_bottom(Line::from(more).right_aligned())),
         area,
     );
-}
-
-fn s_is_negative(c: &TCell) -> bool {
-    matches!(c, TCell::Num(s) if s.starts_with('-'))
 }

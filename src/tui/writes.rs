@@ -1,0 +1,320 @@
+//! What each write the officer asks for does to the database (inside the caller's transaction),
+//! the message it leaves in the status line, and how to undo it where that is safe: adding,
+//! editing or deleting an actual, entering a forecast over an earlier one, closing or reopening a
+//! period, and an import (undone as a batch).
+
+use rusqlite::Connection;
+
+use super::action::{UndoStep, WriteOp};
+use crate::domain::calendar::uk_date;
+use crate::domain::model::ChangeStatus;
+use crate::store::entities as e;
+use crate::store::{self, StoreError, batches, locks};
+
+/// Reads `PROG/PHASE` or `PHASE`.
+pub fn resolve_phase(conn: &Connection, text: &str) -> store::Result<i64> {
+    let (prog, code) = match text.split_once('/') {
+        Some((p, c)) => (Some(p.trim()), c.trim()),
+        None => (None, text.trim()),
+    };
+    Ok(e::phase_ref(conn, prog, code)?.id)
+}
+
+/// Applies `op`; returns the status message and the step that undoes it, when there is one.
+pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoStep>)> {
+    match op {
+        WriteOp::DecideChange {
+            id,
+            version,
+            status,
+        } => {
+            e::decide_change(conn, *id, Some(*version), *status, None)?;
+            let verb = if *status == ChangeStatus::Approved {
+                "Approved"
+            } else {
+                "Rejected"
+            };
+            Ok((format!("{verb} change {id}"), None))
+        }
+        WriteOp::Exercise {
+            option_id,
+            version,
+            contract,
+        } => {
+            e::exercise_extension(conn, *option_id, Some(*version), None)?;
+            Ok((
+                format!("Exercised the extension option of {contract}"),
+                None,
+            ))
+        }
+        WriteOp::AddActual {
+            phase,
+            contract,
+            date,
+            supplier,
+            description,
+            reference,
+            amount,
+        } => {
+            let phase_id = resolve_phase(conn, phase)?;
+            let contract_id = match contract {
+                Some(r) => Some(e::contract_ref(conn, r)?.0),
+                None => None,
+            };
+            let id = e::add_actual(
+                conn,
+                &e::NewActual {
+                    phase_id,
+                    contract_id,
+                    date: *date,
+                    supplier: supplier.clone(),
+                    description: description.clone(),
+                    reference: reference.clone(),
+                    amount: *amount,
+                },
+            )?;
+            Ok((
+                format!("Added actual {reference} of {}", amount.bracketed()),
+                Some(UndoStep {
+                    what: format!("adding actual {reference}"),
+                    op: WriteOp::RemoveActual { id },
+                }),
+            ))
+        }
+        WriteOp::RemoveActual { id } => {
+            let a = e::get_actual(conn, *id)?;
+            e::delete_actual(conn, *id, None)?;
+            Ok((format!("removed actual {} again", a.reference), None))
+        }
+        WriteOp::DeleteActual(a) => {
+            e::delete_actual(conn, a.id, Some(a.version))?;
+            let phase = format!("{}/{}", a.programme_code, a.phase_code);
+            Ok((
+                format!("Deleted actual {} of {}", a.reference, a.amount.bracketed()),
+                Some(UndoStep {
+                    what: format!("deleting actual {}", a.reference),
+                    op: WriteOp::AddActual {
+                        phase,
+                        contract: a.contract_reference.clone(),
+                        date: a.date,
+                        supplier: a.supplier.clone(),
+                        description: a.description.clone(),
+                        reference: a.reference.clone(),
+                        amount: a.amount,
+                    },
+                }),
+            ))
+        }
+        WriteOp::EditActual { id, version, edit } => {
+            let before = e::get_actual(conn, *id)?;
+            let after = crate::store::edit::edit_actual(conn, *id, Some(*version), edit)?;
+            Ok((
+                format!(
+                    "Saved actual {}: {} dated {}",
+                    after.reference,
+                    after.amount.bracketed(),
+                    uk_date(after.date)
+                ),
+                Some(UndoStep {
+                    what: format!("editing actual {}", after.reference),
+                    // Back to the values as read, from the version just saved.
+                    op: WriteOp::EditActual {
+                        id: *id,
+                        version: after.version,
+                        edit: crate::store::edit::ActualEdit {
+                            amount: Some(before.amount),
+                            date: Some(before.date),
+                            supplier: Some(before.supplier),
+                            description: Some(before.description),
+                            reference: Some(before.reference),
+                        },
+                    },
+                }),
+            ))
+        }
+        WriteOp::AddAllocation {
+            phase,
+            first_fy,
+            last_fy,
+            amount,
+            status,
+            decision,
+        } => {
+            let phase_id = resolve_phase(conn, phase)?;
+            let decision_id = match decision {
+                Some(d) => Some(e::decision_id(conn, d)?),
+                None => None,
+            };
+            let id = e::add_allocation(
+                conn,
+                &e::NewAllocation {
+                    phase_id,
+                    first_fy: *first_fy,
+                    last_fy: *last_fy,
+                    amount: *amount,
+                    status: *status,
+                    decision_id,
+                    profile: None,
+                    note: String::new(),
+                },
+            )?;
+            Ok((
+                format!(
+                    "Added allocation {id}: {} for {phase} ({status})",
+                    amount.full()
+                ),
+                None,
+            ))
+        }
+        WriteOp::AddChange {
+            kind,
+            from_phase,
+            to_phase,
+            from_fy,
+            to_fy,
+            amount,
+            effective,
+            reason,
+        } => {
+            let from = resolve_phase(conn, from_phase)?;
+            let to = resolve_phase(conn, to_phase).map_err(|err| match err {
+                StoreError::NotFound {
+                    what, value, hint, ..
+                } => StoreError::NotFound {
+                    field: "--to-phase".into(),
+                    what,
+                    value,
+                    hint,
+                },
+                other => other,
+            })?;
+            let id = e::add_change(
+                conn,
+                &e::NewChange {
+                    kind: *kind,
+                    amount: *amount,
+                    from: Some((from, *from_fy)),
+                    to: Some((to, *to_fy)),
+                    effective: *effective,
+                    status: ChangeStatus::Proposed,
+                    decision_id: None,
+                    reason: reason.clone(),
+                },
+            )?;
+            Ok((
+                format!(
+                    "Proposed {kind} {id} of {}: approve it with a",
+                    amount.full()
+                ),
+                None,
+            ))
+        }
+        WriteOp::SetForecast { .. }
+        | WriteOp::ClosePeriod { .. }
+        | WriteOp::ReopenPeriod { .. }
+        | WriteOp::UndoImport { .. } => apply_month(conn, op),
+    }
+}
+
+/// The writes of the month's routine: forecasts, closing and reopening periods, undoing imports.
+fn apply_month(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoStep>)> {
+    match op {
+        WriteOp::SetForecast {
+            phase,
+            fy,
+            as_at,
+            amount,
+            note,
+        } => {
+            let found = e::get_phase(conn, resolve_phase(conn, phase)?)?;
+            let earlier = e::list_forecasts(conn, Some(found.programme_id), Some(*fy))?
+                .into_iter()
+                .find(|f| f.phase_code == found.code && f.as_at == *as_at);
+            e::set_forecast(
+                conn,
+                &e::NewForecast {
+                    phase_id: found.id,
+                    fy: *fy,
+                    as_at: *as_at,
+                    amount: *amount,
+                    note: note.clone(),
+                },
+            )?;
+            let what = format!("{phase} {} as at {}", fy.label(), as_at.label());
+            let undo = earlier.map(|f| UndoStep {
+                what: format!("the forecast of {what}"),
+                op: WriteOp::SetForecast {
+                    phase: phase.clone(),
+                    fy: *fy,
+                    as_at: *as_at,
+                    amount: f.amount,
+                    note: f.note,
+                },
+            });
+            let replaced = if undo.is_some() {
+                " (replacing the earlier one; u puts it back)"
+            } else {
+                ""
+            };
+            Ok((
+                format!(
+                    "Forecast outturn of {what}: {}{replaced}",
+                    amount.bracketed()
+                ),
+                undo,
+            ))
+        }
+        WriteOp::ClosePeriod { fy, period } => {
+            locks::close_period(conn, *fy, *period)?;
+            Ok((
+                format!(
+                    "Closed {} {}: everything dated on or before {} is locked",
+                    fy.label(),
+                    period.label(),
+                    uk_date(fy.period_end(*period))
+                ),
+                Some(UndoStep {
+                    what: format!("closing {} {}", fy.label(), period.label()),
+                    op: WriteOp::ReopenPeriod {
+                        fy: *fy,
+                        period: *period,
+                        reason: "closed by mistake: undone in the TUI".into(),
+                    },
+                }),
+            ))
+        }
+        WriteOp::ReopenPeriod { fy, period, reason } => {
+            let before = locks::list_closed(conn)?;
+            let n = locks::reopen_period(conn, *fy, *period, reason)?;
+            // Closing the latest of the periods reopened locks the same dates again.
+            let undo = before.last().map(|c| UndoStep {
+                what: format!("reopening {} {}", fy.label(), period.label()),
+                op: WriteOp::ClosePeriod {
+                    fy: c.fy,
+                    period: c.period,
+                },
+            });
+            Ok((
+                format!(
+                    "Reopened {} {} ({n} closed period{} reopened): {reason}",
+                    fy.label(),
+                    period.label(),
+                    if n == 1 { "" } else { "s" }
+                ),
+                undo,
+            ))
+        }
+        WriteOp::UndoImport { id, file } => {
+            let b = batches::undo(conn, *id)?;
+            Ok((
+                format!(
+                    "Undid import batch {id} ({file}): {} rows totalling {} removed",
+                    b.rows,
+                    b.total.bracketed()
+                ),
+                None,
+            ))
+        }
+        _ => Err(StoreError::Refused("not a month-end write".into())),
+    }
+}
