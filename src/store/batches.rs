@@ -256,14 +256,18 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
             )));
         }
     }
+    // The actuals of a batch go as one entry of the event (its rows are known from the import's
+    // digest); allocations and their profiles with their row images.
+    super::capture::pause(conn, "actual")?;
     let actuals_removed = conn.execute("DELETE FROM actual WHERE batch_id = ?1", [id])?;
+    super::capture::resume(conn, "actual")?;
     let allocations_removed = conn.execute("DELETE FROM allocation WHERE batch_id = ?1", [id])?;
     conn.execute(
         "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
         params![id, now_stamp()],
     )?;
     let after = get_batch(conn, id)?;
-    audit::record(
+    audit::record_with(
         conn,
         "undo",
         "import_batch",
@@ -274,6 +278,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
             actuals_removed,
             allocations_removed,
         }),
+        vec![super::capture::batch_undone(id)],
     )?;
     Ok(after)
 }
