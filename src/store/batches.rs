@@ -266,6 +266,10 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
         "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
         params![id, now_stamp()],
     )?;
+    if allocations_removed > 0 {
+        // Its budgets may be what an approved reduction or virement drew on.
+        super::check::refuse_overdrawn(conn, "batch", &format!("undoing batch {id}"))?;
+    }
     let after = get_batch(conn, id)?;
     audit::record_with(
         conn,

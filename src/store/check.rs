@@ -210,6 +210,22 @@ fn budgets_not_overdrawn(conn: &Connection) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// Refuses (inside the caller's transaction, before it commits) a change that leaves a phase and
+/// year with approved changes moving more out of it than its budget there: the state `check`
+/// would flag. `field` and `what` name what the user gave.
+pub fn refuse_overdrawn(conn: &Connection, field: &str, what: &str) -> Result<()> {
+    match budgets_not_overdrawn(conn)?.into_iter().next() {
+        Some(finding) => Err(super::StoreError::invalid(
+            field,
+            format!(
+                "{what} is refused: {}; nothing was changed",
+                finding.trim_start_matches("budget: ")
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A contract's explicit monthly profile adds up to its value.
 fn contract_profiles(conn: &Connection) -> Result<Vec<String>> {
     let found = rows(

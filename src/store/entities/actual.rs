@@ -186,8 +186,8 @@ pub fn list_actuals(
         &format!(
             "{ACTUAL_SELECT} WHERE (?1 IS NULL OR ph.programme_id = ?1) AND (?2 IS NULL OR a.phase_id = ?2)
              AND (?3 IS NULL OR a.fy = ?3) AND (?4 IS NULL OR a.period = ?4)
-             AND (?5 IS NULL OR a.supplier LIKE '%' || ?5 || '%')
-             AND (?6 IS NULL OR a.description LIKE '%' || ?6 || '%' OR a.reference LIKE '%' || ?6 || '%')
+             AND (?5 IS NULL OR a.supplier LIKE '%' || ?5 || '%' ESCAPE '\\')
+             AND (?6 IS NULL OR a.description LIKE '%' || ?6 || '%' ESCAPE '\\' OR a.reference LIKE '%' || ?6 || '%' ESCAPE '\\')
              ORDER BY a.date, a.id LIMIT ?7 OFFSET ?8"
         ),
         params![
@@ -195,8 +195,8 @@ pub fn list_actuals(
             f.phase_id,
             f.fy.map(|y| y.start_year()),
             f.period.map(|p| p.number()),
-            f.supplier,
-            f.text,
+            f.supplier.as_deref().map(super::common::like_text),
+            f.text.as_deref().map(super::common::like_text),
             limit as i64,
             offset as i64
         ],

@@ -130,6 +130,19 @@ pub(super) fn the_one<T>(rows: Vec<T>, what: &'static str, id: i64) -> Result<T>
         .ok_or_else(|| not_found(what, what, &id.to_string(), String::new()))
 }
 
+/// Text to find inside a column with `LIKE '%' || ? || '%' ESCAPE '\'`: `%`, `_` and `\` are
+/// matched as themselves, never as wildcards.
+pub(crate) fn like_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub(super) fn required(field: &str, v: &str) -> Result<()> {
     if v.trim().is_empty() {
         Err(StoreError::invalid(field, "is empty: it is required"))

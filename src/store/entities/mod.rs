@@ -10,7 +10,7 @@
 mod actual;
 mod allocation;
 mod change;
-mod common;
+pub(crate) mod common;
 mod contract;
 mod decision;
 mod forecast;
