@@ -78,6 +78,12 @@ impl Table {
 
     /// Writes the table as aligned text: numbers right-aligned, two spaces between columns.
     pub fn write_text(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let layout = self.layout();
+        self.write_text_with(&layout, true, out)
+    }
+
+    /// The column widths and right-aligned (all-number) columns of this table's rows.
+    pub fn layout(&self) -> (Vec<usize>, Vec<bool>) {
         let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
         for r in &self.rows {
             for (i, c) in r.iter().enumerate() {
@@ -86,6 +92,27 @@ impl Table {
                 }
             }
         }
+        let numeric: Vec<bool> = (0..self.headers.len())
+            .map(|i| {
+                !self.rows.is_empty()
+                    && self
+                        .rows
+                        .iter()
+                        .all(|r| matches!(r.get(i), Some(Cell::Num(_))))
+            })
+            .collect();
+        (widths, numeric)
+    }
+
+    /// Writes the rows (and the header line if `header`) aligned on `layout` (see [`Table::layout`]),
+    /// so that a long listing can be written a page at a time in the first page's columns.
+    pub fn write_text_with(
+        &self,
+        layout: &(Vec<usize>, Vec<bool>),
+        header: bool,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let (widths, numeric) = layout;
         let line = |cells: Vec<(&str, bool)>| -> String {
             let mut s = String::new();
             for (i, (text, right)) in cells.iter().enumerate() {
@@ -106,26 +133,19 @@ impl Table {
             }
             s.trim_end().to_string()
         };
-        let numeric: Vec<bool> = (0..self.headers.len())
-            .map(|i| {
-                !self.rows.is_empty()
-                    && self
-                        .rows
+        if header {
+            writeln!(
+                out,
+                "{}",
+                line(
+                    self.headers
                         .iter()
-                        .all(|r| matches!(r.get(i), Some(Cell::Num(_))))
-            })
-            .collect();
-        writeln!(
-            out,
-            "{}",
-            line(
-                self.headers
-                    .iter()
-                    .enumerate()
-                    .map(|(i, h)| (h.as_str(), numeric[i]))
-                    .collect()
-            )
-        )?;
+                        .enumerate()
+                        .map(|(i, h)| (h.as_str(), numeric.get(i).copied().unwrap_or(false)))
+                        .collect()
+                )
+            )?;
+        }
         for r in &self.rows {
             writeln!(
                 out,
@@ -140,12 +160,19 @@ impl Table {
         Ok(())
     }
 
-    /// Writes the table as CSV (UTF-8, `\n` line ends, formula-safe text cells).
     pub fn write_csv(&self, out: &mut dyn Write) -> csv::Result<()> {
+        self.write_csv_part(true, out)
+    }
+
+    /// Writes the rows as CSV, with the header line if `header` (a long listing is written a page
+    /// at a time: the header with the first page only).
+    pub fn write_csv_part(&self, header: bool, out: &mut dyn Write) -> csv::Result<()> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(out);
-        w.write_record(&self.headers)?;
+        if header {
+            w.write_record(&self.headers)?;
+        }
         for r in &self.rows {
             w.write_record(r.iter().map(|c| match c {
                 Cell::Text(s) => formula_safe(s).into_owned(),

@@ -14,9 +14,13 @@ pub fn parse_map(s: &str) -> Result<Vec<(String, String)>, ImportError> {
     for (i, (from, to)) in pairs.iter().enumerate() {
         for (from2, to2) in &pairs[..i] {
             let twice = if norm(from) == norm(from2) {
-                Some(format!("the file column '{from}' is mapped twice (to {to2} and {to})"))
+                Some(format!(
+                    "the file column '{from}' is mapped twice (to {to2} and {to})"
+                ))
             } else if norm(to) == norm(to2) {
-                Some(format!("{to} is mapped to twice (from '{from2}' and '{from}')"))
+                Some(format!(
+                    "{to} is mapped to twice (from '{from2}' and '{from}')"
+                ))
             } else {
                 None
             };

@@ -235,7 +235,11 @@ pub(super) fn choose_encoding(
             message: format!(
                 "the file is UTF-8 except for {} that {} not ({}): correct {}, or if the file really is \
                  Windows-1252 say so with --encoding windows-1252",
-                if scan.invalid == 1 { "1 byte".to_string() } else { format!("{} bytes", scan.invalid) },
+                if scan.invalid == 1 {
+                    "1 byte".to_string()
+                } else {
+                    format!("{} bytes", scan.invalid)
+                },
                 if scan.invalid == 1 { "is" } else { "are" },
                 invalid_places(scan),
                 if scan.invalid == 1 { "it" } else { "them" },
