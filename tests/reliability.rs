@@ -501,7 +501,8 @@ fn writers_side_by_side_lose_nothing() {
     for w in 1..=WRITERS {
         let by: i64 = sql(
             &db,
-            &format!("SELECT count(*) FROM audit WHERE who = 'writer-{w}'"),
+            // The name each writer gave is recorded beside the login (issue 17).
+            &format!("SELECT count(*) FROM audit WHERE as_name = 'writer-{w}'"),
         );
         assert_eq!(by, EACH);
     }

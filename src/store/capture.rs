@@ -1,7 +1,7 @@
 //! Row images for the audit log. Every table of the books (all but `audit` and the derived
 //! `actual_total`) gets connection-local (TEMP) triggers that note the image of each row written,
 //! as `json_object(column, value, ...)` built from `pragma_table_info`, into `temp.audit_capture`.
-//! [`super::audit::record`] drains that table into the event it writes, so every audited write
+//! `audit::record` drains that table into the event it writes, so every audited write
 //! carries the rows it changed, before and after, whatever the write path. A bulk load pauses the
 //! capture on `actual` and records a digest of its batch instead ([`batch_digest`]).
 //!
