@@ -1177,14 +1177,16 @@ fn rag_thresholds_from_config_and_from_flags() {
     );
     // The change is in the audit log.
     let conn = store::open_existing(&db).unwrap();
-    let (who, after): (String, String) = conn
+    // Who is the operating-system login; OUTTURN_USER is recorded beside it (issue 17).
+    let (who, as_name, after): (String, String, String) = conn
         .query_row(
-            "SELECT who, after FROM audit WHERE entity = 'setting' ORDER BY id DESC LIMIT 1",
+            "SELECT who, as_name, after FROM audit WHERE entity = 'setting' ORDER BY id DESC LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
-    assert_eq!(who, "tester");
+    assert_eq!(who, store::os_login());
+    assert_eq!(as_name, "tester");
     assert!(after.contains("\"value\":\"15\""), "{after}");
 }
 

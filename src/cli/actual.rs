@@ -11,7 +11,7 @@ use super::args::{
 };
 use super::output::say;
 use super::output::{
-    Cell, Format, FormatArg, Listing, date_cell, money_cell, opt_text, print_list,
+    Cell, Format, FormatArg, Listing, date_cell, money_cell, opt_text, stream_list,
 };
 use crate::domain::calendar::uk_date;
 use crate::domain::model::Actual;
@@ -207,8 +207,18 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
                 supplier: supplier.clone(),
                 ..Default::default()
             };
-            let items = e::list_actuals(&conn, &filter, 0, *limit)?;
-            print_list(&items, format.format)?;
+            // Streamed: `--limit` in the millions never holds the rows in memory.
+            stream_list(format.format, |each| {
+                let mut failed = None;
+                e::each_actual(&conn, &filter, 0, *limit, &mut |a| match each(a) {
+                    Ok(()) => true,
+                    Err(err) => {
+                        failed = Some(err);
+                        false
+                    }
+                })?;
+                failed.map_or(Ok(()), Err)
+            })?;
         }
         ActualCmd::Delete { id } => {
             write(&mut conn, |tx| e::delete_actual(tx, *id, None))?;

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::args::{date_arg, open};
@@ -13,7 +13,10 @@ use crate::store::audit;
 
 /// `outturn audit`: the options.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct AuditArgs {
+    #[command(subcommand)]
+    pub cmd: Option<AuditCmd>,
     /// Only events on or after this date (2024-04-01 or 01/04/2024).
     #[arg(long)]
     pub since: Option<String>,
@@ -27,6 +30,40 @@ pub struct AuditArgs {
     /// table (aligned), csv or json.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `outturn audit seal`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Print the head of the audit chain (last event id, its hash, the number of events, its time)
+    /// as JSON; keep it elsewhere and prove later with `outturn check --seal FILE` that nothing up to
+    /// it was rewritten or deleted.
+    Seal {
+        /// Also write the seal to FILE (a new file; kept away from the database).
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+}
+
+/// `outturn audit seal`.
+fn seal(db: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let conn = open(db)?;
+    let Some(seal) = audit::seal(&conn)? else {
+        return Err(UserError("the audit log is empty: there is nothing to seal".into()).into());
+    };
+    let text = format!("{}\n", serde_json::to_string_pretty(&seal)?);
+    if let Some(path) = out {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| UserError(format!("--out: cannot create {}: {e}", path.display())))?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+    }
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The entities the audit log names, with the words people may type for them.
@@ -44,7 +81,11 @@ const ENTITIES: &[(&str, &[&str])] = &[
     ("actual", &["actual", "actuals"]),
     ("forecast", &["forecast", "forecasts"]),
     ("period", &["period", "periods"]),
-    ("import", &["import", "imports", "import_batch"]),
+    (
+        "import_batch",
+        &["import", "imports", "import_batch", "import-batch", "batch"],
+    ),
+    ("setting", &["setting", "settings", "config"]),
 ];
 
 fn entity_arg(s: &str) -> anyhow::Result<String> {
@@ -125,6 +166,8 @@ struct EventOut<'a> {
     id: i64,
     at: &'a str,
     who: &'a str,
+    /// The name given by OUTTURN_USER beside the login.
+    as_name: Option<&'a str>,
     action: &'a str,
     entity: &'a str,
     entity_id: Option<i64>,
@@ -134,6 +177,9 @@ struct EventOut<'a> {
 
 /// `outturn audit`.
 pub fn run(db: &Path, a: &AuditArgs) -> anyhow::Result<ExitCode> {
+    if let Some(AuditCmd::Seal { out }) = &a.cmd {
+        return seal(db, out.as_deref());
+    }
     let conn = open(db)?;
     let filter = audit::AuditFilter {
         since: a
@@ -157,7 +203,7 @@ pub fn run(db: &Path, a: &AuditArgs) -> anyhow::Result<ExitCode> {
         let mut row: Vec<Cell> = vec![
             Cell::Num(e.id.to_string()),
             Cell::Num(e.at.clone()),
-            e.who.as_str().into(),
+            e.who_label().into(),
             e.action.as_str().into(),
             e.entity.as_str().into(),
             Cell::Num(e.entity_id.map(|i| i.to_string()).unwrap_or_default()),
@@ -177,6 +223,7 @@ pub fn run(db: &Path, a: &AuditArgs) -> anyhow::Result<ExitCode> {
                 id: e.id,
                 at: &e.at,
                 who: &e.who,
+                as_name: e.as_name.as_deref(),
                 action: &e.action,
                 entity: &e.entity,
                 entity_id: e.entity_id,
@@ -204,11 +251,13 @@ mod tests {
             id: 1,
             at: "2024-01-01T00:00:00Z".into(),
             who: "ann".into(),
+            as_name: None,
             action: "edit".into(),
             entity: "actual".into(),
             entity_id: Some(1),
             before: before.map(String::from),
             after: after.map(String::from),
+            images: None,
         }
     }
 
@@ -227,6 +276,9 @@ mod tests {
     fn entity_words_map_to_stored_names() {
         assert_eq!(entity_arg("Change").unwrap(), "budget_change");
         assert_eq!(entity_arg("contracts").unwrap(), "contract");
+        // Import events are stored as `import_batch`: both spellings find them.
+        assert_eq!(entity_arg("import").unwrap(), "import_batch");
+        assert_eq!(entity_arg("import_batch").unwrap(), "import_batch");
         let err = entity_arg("invoice").unwrap_err().to_string();
         assert!(
             err.contains("'invoice'") && err.contains("contract"),

@@ -1,19 +1,57 @@
-//! `outturn check`: SQLite integrity, foreign keys, the budget rules and the audit chain, over
-//! `store::check`.
+//! `outturn check`: SQLite integrity, foreign keys, the budget rules, the schema, the audit chain
+//! and the replay of the audit log against every table, over `store::check`; `--seal FILE` also
+//! proves the log up to a seal written by `outturn audit seal` was not rewritten or cut back.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use clap::Args;
 
 use super::args::open;
 use super::output::say;
-use crate::store::check;
+use crate::error::UserError;
+use crate::store::{audit, check};
+
+/// `outturn check`: the options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A seal written by `outturn audit seal --out FILE`: also prove that the log up to that event
+    /// is still the one sealed (nothing rewritten, nothing deleted).
+    #[arg(long, value_name = "FILE")]
+    pub seal: Option<PathBuf>,
+}
+
+/// Reads a seal file written by `outturn audit seal --out`.
+fn read_seal(path: &Path) -> anyhow::Result<audit::Seal> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| UserError(format!("--seal: cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        UserError(format!(
+            "--seal: {} is not a seal written by `outturn audit seal` ({e})",
+            path.display()
+        ))
+        .into()
+    })
+}
 
 /// `outturn check`: one line per finding and exit status 1, or `ok: N checks passed`.
-pub fn run(db: &Path) -> anyhow::Result<ExitCode> {
+pub fn run(db: &Path, a: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let seal = a.seal.as_deref().map(read_seal).transpose()?;
     let conn = open(db)?;
-    let report = check::run(&conn)?;
+    let mut report = check::run(&conn)?;
+    if let Some(seal) = &seal {
+        report.checks += 1;
+        report.findings.extend(audit::verify_seal(&conn, seal)?);
+    }
     if report.is_clean() {
         say!("ok: {} checks passed", report.checks);
+        if let Some(s) = &seal {
+            say!(
+                "the audit log up to event {} ({}) is the one sealed",
+                s.id,
+                s.at
+            );
+        }
         return Ok(ExitCode::SUCCESS);
     }
     for f in &report.findings {

@@ -16,10 +16,10 @@ use crate::store;
 /// `outturn gen`: synthetic extracts for trying the import or benchmarking it.
 #[derive(Debug, Args)]
 pub struct GenArgs {
-    /// Number of actual lines to write to DIR/actuals.csv.
+    /// Number of actual lines to write to DIR/actuals.csv (at most 100,000,000).
     #[arg(long)]
     pub actuals: u64,
-    /// Number of phases (20 a programme, programmes GEN01, GEN02, ...).
+    /// Number of phases, 1 to 10,000 (20 a programme, programmes GEN01, GEN02, ...).
     #[arg(long)]
     pub phases: u32,
     /// The folder to write actuals.csv and budgets.csv into.
@@ -34,10 +34,26 @@ pub struct GenArgs {
     pub create_programmes: bool,
 }
 
+/// The most phases `gen` writes (500 programmes of 20).
+pub const MAX_PHASES: u32 = 10_000;
+/// The most actual lines `gen` writes (about 10 GB of CSV).
+pub const MAX_ACTUALS: u64 = 100_000_000;
+
 /// Runs `outturn gen`.
 pub fn run(db: &Path, a: &GenArgs) -> anyhow::Result<ExitCode> {
-    if a.phases == 0 {
-        return Err(UserError("--phases: '0': generate at least one phase".into()).into());
+    if a.phases == 0 || a.phases > MAX_PHASES {
+        return Err(UserError(format!(
+            "--phases: '{}': generate from 1 to {MAX_PHASES} phases",
+            a.phases
+        ))
+        .into());
+    }
+    if a.actuals > MAX_ACTUALS {
+        return Err(UserError(format!(
+            "--actuals: '{}': generate at most {MAX_ACTUALS} actual lines",
+            a.actuals
+        ))
+        .into());
     }
     let opts = GenOptions {
         actuals: a.actuals,

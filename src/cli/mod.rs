@@ -100,8 +100,9 @@ pub enum Command {
     /// Closed periods: close, reopen (with a reason), list.
     #[command(subcommand)]
     Period(period::PeriodCmd),
-    /// Check the database: SQLite integrity, foreign keys, the budget rules, the audit chain.
-    Check,
+    /// Check the database: SQLite integrity, foreign keys, the budget rules, the schema, the audit
+    /// chain, and every table against a replay of the audit log.
+    Check(check::CheckArgs),
     /// Back the database up to FILE (safe while it is in use); the file is readable by you only.
     Backup {
         /// The backup file to write.
@@ -177,7 +178,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Milestone(c) => milestone::run(db, c),
         Command::Audit(a) => audit::run(db, a),
         Command::Period(c) => period::run(db, c),
-        Command::Check => check::run(db),
+        Command::Check(a) => check::run(db, a),
         Command::Backup { file, force } => backup::backup(db, file, *force),
         Command::Restore { file, force } => backup::restore(db, file, *force),
         Command::Demo => tui::demo(),

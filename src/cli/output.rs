@@ -37,6 +37,62 @@ pub fn print_list<T: Listing>(items: &[T], format: Format) -> anyhow::Result<()>
     print_table(&t, format, || serde_json::to_string_pretty(items))
 }
 
+/// How many records a streamed listing holds at once; a table is aligned on the first page.
+pub const STREAM_PAGE: usize = 10_000;
+
+/// Prints records as `produce` hands them over, a page of [`STREAM_PAGE`] at a time, never
+/// holding more: CSV and JSON are byte for byte what [`print_list`] writes; a table of more than
+/// one page keeps the first page's column widths (a wider cell further down pushes its line out).
+pub fn stream_list<T: Listing>(
+    format: Format,
+    produce: impl FnOnce(&mut dyn FnMut(T) -> anyhow::Result<()>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut page = Table::new(T::headers());
+    let mut pages = 0usize;
+    let mut layout = None;
+    let mut flush = |page: &mut Table, out: &mut dyn Write, last: bool| -> anyhow::Result<()> {
+        if page.rows.is_empty() && (pages > 0 || !last) {
+            return Ok(());
+        }
+        match format {
+            Format::Csv => page.write_csv_part(pages == 0, out)?,
+            Format::Table => {
+                let l = layout.get_or_insert_with(|| page.layout());
+                page.write_text_with(l, pages == 0, out)?;
+            }
+            Format::Json => {}
+        }
+        pages += 1;
+        page.rows.clear();
+        Ok(())
+    };
+    let mut json_items = 0usize;
+    produce(&mut |item: T| {
+        if format == Format::Json {
+            let text = serde_json::to_string_pretty(&item)?;
+            out.write_all(if json_items == 0 { b"[\n" } else { b",\n" })?;
+            let indented: Vec<String> = text.lines().map(|l| format!("  {l}")).collect();
+            out.write_all(indented.join("\n").as_bytes())?;
+            json_items += 1;
+            return Ok(());
+        }
+        page.push(item.cells(format));
+        if page.rows.len() >= STREAM_PAGE {
+            flush(&mut page, &mut out, false)?;
+        }
+        Ok(())
+    })?;
+    if format == Format::Json {
+        out.write_all(if json_items == 0 { b"[]\n" } else { b"\n]\n" })?;
+    } else {
+        flush(&mut page, &mut out, true)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// Prints a table in the chosen format; `json` gives the JSON text when that is the format.
 pub fn print_table(
     t: &Table,

@@ -461,10 +461,18 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, CalendarError> {
         }
         (digits_value(a), digits_value(b), digits_value(c))
     };
-    if !(MIN_START_YEAR..=MAX_START_YEAR).contains(&year) {
-        return Err(fail(format!(
-            "years run from {MIN_START_YEAR} to {MAX_START_YEAR}"
-        )));
+    // The supported dates are those of the supported financial years, no more: 01/04/1900 to
+    // 31/03/3000. (Checked on the year here, on the whole date below.)
+    let out_of_range = || {
+        fail(format!(
+            "dates run from 01/04/{MIN_START_YEAR} to 31/03/{} (the financial years {} to {})",
+            MAX_START_YEAR + 1,
+            FinancialYear(MIN_START_YEAR).label(),
+            FinancialYear(MAX_START_YEAR).label()
+        ))
+    };
+    if !(MIN_START_YEAR..=MAX_START_YEAR + 1).contains(&year) {
+        return Err(out_of_range());
     }
     if !(1..=12).contains(&month) {
         return Err(fail(format!("there is no month {month}; {usage}")));
@@ -480,7 +488,19 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, CalendarError> {
             .unwrap_or("");
         return Err(fail(format!("{name} {year} has {days} days")));
     }
-    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| fail(usage.to_string()))
+    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| fail(usage.to_string()))?;
+    if !date_supported(date) {
+        return Err(out_of_range());
+    }
+    Ok(date)
+}
+
+/// True for a date Outturn stores: one in the financial years 1900-01 to 2999-00, that is from
+/// 01/04/1900 to 31/03/3000. Every date typed or imported is checked here (by [`parse_date`]).
+pub fn date_supported(date: NaiveDate) -> bool {
+    let first = FinancialYear(MIN_START_YEAR).start();
+    let last = FinancialYear(MAX_START_YEAR).end();
+    (first..=last).contains(&date)
 }
 
 /// UK display form: `26/08/2022`.
@@ -841,7 +861,10 @@ mod tests {
             "//",
             "--",
             "01/01/1899",
-            "3000-01-01",
+            // Before the first supported financial year (1900-01), or after the last (2999-00).
+            "15/01/1900",
+            "31/03/1900",
+            "3000-04-01",
             "0000-01-01",
         ] {
             assert!(parse_date(s).is_err(), "{s:?}");
@@ -850,6 +873,13 @@ mod tests {
             parse_date("").unwrap_err().to_string(),
             "'' is empty: enter a date such as 26/08/2022"
         );
+        assert_eq!(
+            parse_date("15/01/1900").unwrap_err().to_string(),
+            "'15/01/1900' is not a date: dates run from 01/04/1900 to 31/03/3000 (the financial years 1900-01 to 2999-00)"
+        );
+        // The first and last supported days.
+        assert_eq!(parse_date("01/04/1900"), Ok(d(1900, 4, 1)));
+        assert_eq!(parse_date("3000-03-31"), Ok(d(3000, 3, 31)));
     }
 
     #[test]
@@ -873,7 +903,7 @@ mod tests {
         #[test]
         fn dates_sit_in_their_period(days in 0i64..(1100 * 366)) {
             let date = d(1900, 1, 1) + chrono::Duration::days(days);
-            prop_assume!(date.year() <= 2999);
+            prop_assume!(date.year() <= 2999 && date >= d(1900, 4, 1));
             let y = FinancialYear::containing(date);
             let p = Period::of_date(date);
             prop_assert_eq!(y.period_of(date), Some(p));

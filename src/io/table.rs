@@ -1,9 +1,8 @@
 //! Rows for people and for spreadsheets: an aligned text table, CSV with formula-safe text cells,
 //! and JSON. Lists and reports build a [`Table`] once and print it in the chosen format.
 
-use std::io::Write;
-
 use crate::domain::text::escape_controls;
+use std::io::Write;
 
 /// How a list is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -85,20 +84,45 @@ impl Table {
 
     /// Writes the table as aligned text: numbers right-aligned, two spaces between columns.
     pub fn write_text(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let headers: Vec<_> = self.headers.iter().map(|h| shown(h)).collect();
-        let rows: Vec<Vec<_>> = self
-            .rows
+        let layout = self.layout();
+        self.write_text_with(&layout, true, out)
+    }
+
+    /// The column widths and right-aligned (all-number) columns of this table's rows.
+    pub fn layout(&self) -> (Vec<usize>, Vec<bool>) {
+        let mut widths: Vec<usize> = self
+            .headers
             .iter()
-            .map(|r| r.iter().map(|c| shown(c.text())).collect())
+            .map(|h| shown(h).chars().count())
             .collect();
-        let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-        for r in &rows {
+        for r in &self.rows {
             for (i, c) in r.iter().enumerate() {
                 if let Some(w) = widths.get_mut(i) {
-                    *w = (*w).max(c.chars().count());
+                    *w = (*w).max(shown(c.text()).chars().count());
                 }
             }
         }
+        let numeric: Vec<bool> = (0..self.headers.len())
+            .map(|i| {
+                !self.rows.is_empty()
+                    && self
+                        .rows
+                        .iter()
+                        .all(|r| matches!(r.get(i), Some(Cell::Num(_))))
+            })
+            .collect();
+        (widths, numeric)
+    }
+
+    /// Writes the rows (and the header line if `header`) aligned on `layout` (see [`Table::layout`]),
+    /// so that a long listing can be written a page at a time in the first page's columns.
+    pub fn write_text_with(
+        &self,
+        layout: &(Vec<usize>, Vec<bool>),
+        header: bool,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let (widths, numeric) = layout;
         let line = |cells: Vec<(&str, bool)>| -> String {
             let mut s = String::new();
             for (i, (text, right)) in cells.iter().enumerate() {
@@ -119,33 +143,28 @@ impl Table {
             }
             s.trim_end().to_string()
         };
-        let numeric: Vec<bool> = (0..self.headers.len())
-            .map(|i| {
-                !self.rows.is_empty()
-                    && self
-                        .rows
+        if header {
+            let headers: Vec<_> = self.headers.iter().map(|h| shown(h)).collect();
+            writeln!(
+                out,
+                "{}",
+                line(
+                    headers
                         .iter()
-                        .all(|r| matches!(r.get(i), Some(Cell::Num(_))))
-            })
-            .collect();
-        writeln!(
-            out,
-            "{}",
-            line(
-                headers
-                    .iter()
-                    .enumerate()
-                    .map(|(i, h)| (h.as_ref(), numeric[i]))
-                    .collect()
-            )
-        )?;
-        for (r, texts) in self.rows.iter().zip(&rows) {
+                        .enumerate()
+                        .map(|(i, h)| (h.as_ref(), numeric.get(i).copied().unwrap_or(false)))
+                        .collect()
+                )
+            )?;
+        }
+        for r in &self.rows {
+            let texts: Vec<_> = r.iter().map(|c| shown(c.text())).collect();
             writeln!(
                 out,
                 "{}",
                 line(
                     r.iter()
-                        .zip(texts)
+                        .zip(&texts)
                         .map(|(c, t)| (t.as_ref(), matches!(c, Cell::Num(_))))
                         .collect()
                 )
@@ -154,12 +173,19 @@ impl Table {
         Ok(())
     }
 
-    /// Writes the table as CSV (UTF-8, `\n` line ends, formula-safe text cells).
     pub fn write_csv(&self, out: &mut dyn Write) -> csv::Result<()> {
+        self.write_csv_part(true, out)
+    }
+
+    /// Writes the rows as CSV, with the header line if `header` (a long listing is written a page
+    /// at a time: the header with the first page only).
+    pub fn write_csv_part(&self, header: bool, out: &mut dyn Write) -> csv::Result<()> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(out);
-        w.write_record(&self.headers)?;
+        if header {
+            w.write_record(&self.headers)?;
+        }
         for r in &self.rows {
             w.write_record(r.iter().map(|c| match c {
                 Cell::Text(s) => formula_safe(s).into_owned(),
@@ -193,6 +219,19 @@ mod tests {
     }
 
     #[test]
+    fn text_aligns_numbers_right() {
+        let mut t = Table::new(&["Name", "Amount"]);
+        t.push(vec![Cell::from("a"), Cell::Num("£1.00".into())]);
+        t.push(vec![Cell::from("bbb"), Cell::Num("£100.00".into())]);
+        let mut out = Vec::new();
+        t.write_text(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Name   Amount\na       £1.00\nbbb   £100.00\n"
+        );
+    }
+
+    #[test]
     fn text_escapes_controls_csv_keeps_them() {
         let mut t = Table::new(&["Supplier"]);
         t.push(vec![Cell::from("\u{1b}]0;pwned\u{7}\u{202e}x")]);
@@ -207,19 +246,6 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "Supplier\n\u{1b}]0;pwned\u{7}\u{202e}x\n"
-        );
-    }
-
-    #[test]
-    fn text_aligns_numbers_right() {
-        let mut t = Table::new(&["Name", "Amount"]);
-        t.push(vec![Cell::from("a"), Cell::Num("£1.00".into())]);
-        t.push(vec![Cell::from("bbb"), Cell::Num("£100.00".into())]);
-        let mut out = Vec::new();
-        t.write_text(&mut out).unwrap();
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "Name   Amount\na       £1.00\nbbb   £100.00\n"
         );
     }
 }

@@ -5,19 +5,36 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{Result, current_user, now_stamp};
+use super::capture::{self, Image};
+use super::{Result, acting_name, now_stamp, os_login};
 
 /// One audit event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEvent {
     pub id: i64,
     pub at: String,
+    /// The operating-system login that made the change.
     pub who: String,
+    /// The name given by `OUTTURN_USER`, recorded beside the login.
+    pub as_name: Option<String>,
     pub action: String,
     pub entity: String,
     pub entity_id: Option<i64>,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The row images the event wrote (JSON list of [`Image`]), for replay by `check`.
+    #[serde(skip)]
+    pub images: Option<String>,
+}
+
+impl AuditEvent {
+    /// Who, as shown: the login, with the name given beside it (`jsmith (as officer-a)`).
+    pub fn who_label(&self) -> String {
+        match &self.as_name {
+            Some(n) => format!("{} (as {n})", self.who),
+            None => self.who.clone(),
+        }
+    }
 }
 
 /// The hash of the empty chain (before the first event).
@@ -39,6 +56,16 @@ fn event_hash(prev: &str, e: &AuditEvent) -> String {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
+    // Schema version 3 added these; an event without them hashes as it always did.
+    if e.as_name.is_some() || e.images.is_some() {
+        for part in [
+            e.as_name.as_deref().unwrap_or("\u{0}"),
+            e.images.as_deref().unwrap_or("\u{0}"),
+        ] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+    }
     h.finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -46,7 +73,8 @@ fn event_hash(prev: &str, e: &AuditEvent) -> String {
 }
 
 /// Records one event. `before`/`after` are JSON snapshots of the record (None when it did not or
-/// no longer exists). Call inside the transaction that makes the change.
+/// no longer exists). Call inside the transaction that makes the change: the event also carries
+/// the image of every row this connection wrote since the last event.
 pub fn record<B: Serialize, A: Serialize>(
     conn: &Connection,
     action: &str,
@@ -55,8 +83,38 @@ pub fn record<B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> Result<i64> {
+    record_with(conn, action, entity, entity_id, before, after, Vec::new())
+}
+
+/// [`record`], with `extra` entries after the rows noted (a bulk batch's digest).
+pub fn record_with<B: Serialize, A: Serialize>(
+    conn: &Connection,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    before: Option<&B>,
+    after: Option<&A>,
+    extra: Vec<Image>,
+) -> Result<i64> {
+    // No change is recorded (and so none commits) that leaves a total beyond what SQLite holds.
+    super::limits::ensure_totals_fit(conn)?;
+    write_event(conn, action, entity, entity_id, before, after, extra)
+}
+
+fn write_event<B: Serialize, A: Serialize>(
+    conn: &Connection,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    before: Option<&B>,
+    after: Option<&A>,
+    extra: Vec<Image>,
+) -> Result<i64> {
     let before = before.map(serde_json::to_string).transpose()?;
     let after = after.map(serde_json::to_string).transpose()?;
+    let mut images = capture::drain(conn)?;
+    images.extend(extra);
+    let images = serde_json::to_string(&images)?;
     let (last_id, prev): (i64, String) = conn
         .query_row(
             "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
@@ -68,17 +126,19 @@ pub fn record<B: Serialize, A: Serialize>(
     let event = AuditEvent {
         id: last_id + 1,
         at: now_stamp(),
-        who: current_user(),
+        who: os_login(),
+        as_name: acting_name(),
         action: action.to_string(),
         entity: entity.to_string(),
         entity_id,
         before,
         after,
+        images: Some(images),
     };
     let hash = event_hash(&prev, &event);
     conn.execute(
-        "INSERT INTO audit(id, at, who, action, entity, entity_id, before, after, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO audit(id, at, who, action, entity, entity_id, before, after, prev_hash, hash, as_name, images)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             event.id,
             event.at,
@@ -89,10 +149,29 @@ pub fn record<B: Serialize, A: Serialize>(
             event.before,
             event.after,
             prev,
-            hash
+            hash,
+            event.as_name,
+            event.images
         ],
     )?;
     Ok(event.id)
+}
+
+/// Records the whole of the books as one `baseline` event (after a schema upgrade), from which
+/// `check` replays.
+pub fn record_baseline(conn: &Connection, note: &str) -> Result<i64> {
+    capture::ensure_table(conn)?;
+    capture::drain(conn)?;
+    let all = capture::baseline(conn)?;
+    write_event(
+        conn,
+        "baseline",
+        "database",
+        None,
+        None::<&()>,
+        Some(&note),
+        all,
+    )
 }
 
 /// Which events to list.
@@ -111,7 +190,7 @@ pub fn list(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEvent>> 
     let since = filter.since.map(|d| d.format("%Y-%m-%d").to_string());
     let limit = filter.limit.map(|l| l as i64).unwrap_or(-1);
     let mut st = conn.prepare(
-        "SELECT id, at, who, action, entity, entity_id, before, after FROM audit
+        "SELECT id, at, who, action, entity, entity_id, before, after, as_name, NULL FROM audit
          WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR entity = ?2)
          ORDER BY id DESC LIMIT ?3",
     )?;
@@ -124,8 +203,9 @@ pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?)
 }
 
-/// An event from a row of `SELECT id, at, who, action, entity, entity_id, before, after`.
-fn event_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEvent> {
+/// An event from a row of
+/// `SELECT id, at, who, action, entity, entity_id, before, after, as_name, images`.
+pub(crate) fn event_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEvent> {
     Ok(AuditEvent {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -135,6 +215,8 @@ fn event_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEvent> {
         entity_id: r.get(5)?,
         before: r.get(6)?,
         after: r.get(7)?,
+        as_name: r.get(8)?,
+        images: r.get(9)?,
     })
 }
 
@@ -142,7 +224,7 @@ fn event_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEvent> {
 pub fn last_change(conn: &Connection, entity: &str, id: i64) -> Result<Option<AuditEvent>> {
     Ok(conn
         .query_row(
-            "SELECT id, at, who, action, entity, entity_id, before, after FROM audit
+            "SELECT id, at, who, action, entity, entity_id, before, after, as_name, NULL FROM audit
              WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT 1",
             params![entity, id],
             event_row,
@@ -150,29 +232,22 @@ pub fn last_change(conn: &Connection, entity: &str, id: i64) -> Result<Option<Au
         .optional()?)
 }
 
-/// Verifies the hash chain; returns one line per broken link.
+/// Verifies the hash chain, that ids run 1, 2, 3 ... without a gap and that no event is dated
+/// before the one it follows; returns one line per broken link.
 pub fn verify_chain(conn: &Connection) -> Result<Vec<String>> {
     let mut st = conn.prepare(
-        "SELECT id, at, who, action, entity, entity_id, before, after, prev_hash, hash
+        "SELECT id, at, who, action, entity, entity_id, before, after, as_name, images, prev_hash, hash
          FROM audit ORDER BY id",
     )?;
     let mut rows = st.query([])?;
     let mut prev = GENESIS.to_string();
+    let mut prev_at = String::new();
     let mut expected_id = 1;
     let mut findings = Vec::new();
     while let Some(r) = rows.next()? {
-        let e = AuditEvent {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            who: r.get(2)?,
-            action: r.get(3)?,
-            entity: r.get(4)?,
-            entity_id: r.get(5)?,
-            before: r.get(6)?,
-            after: r.get(7)?,
-        };
-        let prev_hash: String = r.get(8)?;
-        let hash: String = r.get(9)?;
+        let e = event_row(r)?;
+        let prev_hash: String = r.get(10)?;
+        let hash: String = r.get(11)?;
         if e.id != expected_id {
             findings.push(format!(
                 "audit: event {expected_id} is missing (next is {})",
@@ -191,10 +266,81 @@ pub fn verify_chain(conn: &Connection) -> Result<Vec<String>> {
                 e.id
             ));
         }
+        if e.at < prev_at {
+            findings.push(format!(
+                "audit: event {} is dated {}, before the event before it ({prev_at}): it was backdated",
+                e.id, e.at
+            ));
+        }
         prev = hash;
+        prev_at = e.at;
         expected_id = e.id + 1;
     }
     Ok(findings)
+}
+
+/// The head of the chain: the last event's id, hash and time, and how many events there are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Seal {
+    pub id: i64,
+    pub hash: String,
+    pub count: i64,
+    pub at: String,
+}
+
+/// The seal of the log as it stands (None when it is empty).
+pub fn seal(conn: &Connection) -> Result<Option<Seal>> {
+    let head: Option<(i64, String, String)> = conn
+        .query_row(
+            "SELECT id, hash, at FROM audit ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(match head {
+        Some((id, hash, at)) => Some(Seal {
+            id,
+            hash,
+            count: count(conn)?,
+            at,
+        }),
+        None => None,
+    })
+}
+
+/// Findings when the log no longer holds what `seal` recorded: the sealed event gone or with
+/// another hash, or fewer events up to it. With [`verify_chain`] clean, the log up to the seal
+/// is then exactly the one sealed.
+pub fn verify_seal(conn: &Connection, seal: &Seal) -> Result<Vec<String>> {
+    let held: Option<String> = conn
+        .query_row("SELECT hash FROM audit WHERE id = ?1", [seal.id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let mut out = Vec::new();
+    match held {
+        None => out.push(format!(
+            "seal: event {} (sealed at {}) is no longer in the log: the log was cut back",
+            seal.id, seal.at
+        )),
+        Some(h) if h != seal.hash => out.push(format!(
+            "seal: event {} no longer has the sealed hash {}: the log up to it was rewritten",
+            seal.id, seal.hash
+        )),
+        Some(_) => {}
+    }
+    let up_to: i64 = conn.query_row(
+        "SELECT count(*) FROM audit WHERE id <= ?1",
+        [seal.id],
+        |r| r.get(0),
+    )?;
+    if up_to != seal.count {
+        out.push(format!(
+            "seal: the log holds {up_to} events up to event {}, the seal says {}",
+            seal.id, seal.count
+        ));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

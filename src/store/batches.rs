@@ -159,32 +159,59 @@ pub struct DuplicateActual {
 }
 
 /// The rows of batch `batch_id` that duplicate an actual with id up to `held_through` (the last
-/// id before the batch), in one query over the `(phase_id, date)` index.
+/// id before the batch). O(n log n) however many rows share a phase and date: the batch's keys
+/// (phase, date, reference, amount) and the older rows of the same (phase, date) are copied once
+/// into two indexed temporary tables, and each new row then finds its earliest match by one index
+/// seek (a join on the (phase, date) index alone compared every pair of a crowded day).
 pub fn duplicates_of_batch(
     conn: &Connection,
     batch_id: i64,
     held_through: i64,
 ) -> Result<Vec<DuplicateActual>> {
-    let mut st = conn.prepare(
-        "SELECT n.id, min(o.id), n.reference, n.date, n.phase_id, n.amount_pence
-         FROM actual n JOIN actual o ON o.reference = n.reference AND o.date = n.date
-              AND o.phase_id = n.phase_id AND o.amount_pence = n.amount_pence AND o.id <= ?2
-         WHERE n.id > ?2 AND n.batch_id = ?1 GROUP BY n.id ORDER BY n.id",
+    const COLUMNS: &str = "(id INTEGER PRIMARY KEY, reference TEXT, date TEXT, phase_id INTEGER, amount_pence INTEGER)";
+    conn.execute_batch(&format!(
+        "DROP TABLE IF EXISTS temp.dup_new; DROP TABLE IF EXISTS temp.dup_old;
+         CREATE TEMP TABLE dup_new {COLUMNS}; CREATE TEMP TABLE dup_old {COLUMNS};"
+    ))?;
+    conn.execute(
+        "INSERT INTO temp.dup_new SELECT id, reference, date, phase_id, amount_pence
+         FROM main.actual WHERE batch_id = ?1 AND id > ?2",
+        params![batch_id, held_through],
     )?;
-    let rows = st.query_map(params![batch_id, held_through], |r| {
-        let date: String = r.get(3)?;
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            date,
-            r.get::<_, i64>(4)?,
-            r.get::<_, i64>(5)?,
-        ))
-    })?;
+    conn.execute_batch("CREATE INDEX temp.dup_new_day ON dup_new(phase_id, date);")?;
+    conn.execute(
+        "INSERT INTO temp.dup_old SELECT o.id, o.reference, o.date, o.phase_id, o.amount_pence
+         FROM (SELECT DISTINCT phase_id, date FROM temp.dup_new) AS g
+         CROSS JOIN main.actual AS o ON o.phase_id = g.phase_id AND o.date = g.date
+         WHERE o.id <= ?1",
+        params![held_through],
+    )?;
+    conn.execute_batch(
+        "CREATE INDEX temp.dup_old_key ON dup_old(phase_id, date, reference, amount_pence, id);",
+    )?;
+    let found = {
+        let mut st = conn.prepare(
+            "SELECT n.id, (SELECT min(o.id) FROM temp.dup_old o
+                           WHERE o.phase_id = n.phase_id AND o.date = n.date
+                             AND o.reference = n.reference AND o.amount_pence = n.amount_pence) AS existing,
+                    n.reference, n.date, n.phase_id, n.amount_pence
+             FROM temp.dup_new n WHERE existing IS NOT NULL ORDER BY n.id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    conn.execute_batch("DROP TABLE temp.dup_new; DROP TABLE temp.dup_old;")?;
     let mut out = Vec::new();
-    for row in rows {
-        let (new_id, existing_id, reference, date, phase_id, pence) = row?;
+    for (new_id, existing_id, reference, date, phase_id, pence) in found {
         let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|e| {
             StoreError::Refused(format!(
                 "actual {new_id} has an unreadable date '{date}': {e}"
@@ -260,15 +287,23 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
             )));
         }
     }
+    // The actuals of a batch go as one entry of the event (its rows are known from the import's
+    // digest); allocations and their profiles with their row images.
+    super::capture::pause(conn, "actual")?;
     let actuals_removed = conn.execute("DELETE FROM actual WHERE batch_id = ?1", [id])?;
+    super::capture::resume(conn, "actual")?;
     let allocations_removed = conn.execute("DELETE FROM allocation WHERE batch_id = ?1", [id])?;
     let benefits_removed = super::entities::delete_batch_benefits(conn, id)?;
     conn.execute(
         "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
         params![id, now_stamp()],
     )?;
+    if allocations_removed > 0 {
+        // Its budgets may be what an approved reduction or virement drew on.
+        super::check::refuse_overdrawn(conn, "batch", &format!("undoing batch {id}"))?;
+    }
     let after = get_batch(conn, id)?;
-    audit::record(
+    audit::record_with(
         conn,
         "undo",
         "import_batch",
@@ -280,6 +315,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
             allocations_removed,
             benefits_removed,
         }),
+        vec![super::capture::batch_undone(id)],
     )?;
     Ok(after)
 }

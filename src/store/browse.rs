@@ -74,16 +74,16 @@ fn filter_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
     }
     if let Some(s) = f.supplier.as_ref().filter(|s| !s.is_empty()) {
         push(
-            "a.supplier LIKE '%' || ? || '%'",
-            Box::new(s.clone()),
+            "a.supplier LIKE '%' || ? || '%' ESCAPE '\\'",
+            Box::new(super::entities::common::like_text(s)),
             &mut conds,
         );
     }
     if let Some(t) = f.text.as_ref().filter(|s| !s.is_empty()) {
-        params.push(Box::new(t.clone()));
+        params.push(Box::new(super::entities::common::like_text(t)));
         let n = params.len();
         conds.push(format!(
-            "(a.description LIKE '%' || ?{n} || '%' OR a.reference LIKE '%' || ?{n} || '%')"
+            "(a.description LIKE '%' || ?{n} || '%' ESCAPE '\\' OR a.reference LIKE '%' || ?{n} || '%' ESCAPE '\\')"
         ));
     }
     (conds.join(" AND "), params)

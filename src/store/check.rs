@@ -1,8 +1,8 @@
 //! `outturn check`: SQLite's own integrity and foreign-key checks plus the domain invariants that
 //! the write paths keep (profiles add up, actuals sit in the right period, no year moved below
-//! zero, the audit chain unbroken, the running totals in `actual_total` equal to the actuals, and
-//! every index and trigger on `actual` in place). Reads only; each finding is one line a person
-//! can act on.
+//! zero, the audit chain unbroken and in time order, the running totals in `actual_total` equal to
+//! the actuals, the schema exactly Outturn's, and every table equal to what replaying the audit
+//! log gives). Reads only; each finding is one line a person can act on.
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -210,6 +210,22 @@ fn budgets_not_overdrawn(conn: &Connection) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// Refuses (inside the caller's transaction, before it commits) a change that leaves a phase and
+/// year with approved changes moving more out of it than its budget there: the state `check`
+/// would flag. `field` and `what` name what the user gave.
+pub fn refuse_overdrawn(conn: &Connection, field: &str, what: &str) -> Result<()> {
+    match budgets_not_overdrawn(conn)?.into_iter().next() {
+        Some(finding) => Err(super::StoreError::invalid(
+            field,
+            format!(
+                "{what} is refused: {}; nothing was changed",
+                finding.trim_start_matches("budget: ")
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A contract's explicit monthly profile adds up to its value.
 fn contract_profiles(conn: &Connection) -> Result<Vec<String>> {
     let found = rows(
@@ -342,36 +358,41 @@ fn actual_totals(conn: &Connection) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// The indexes and triggers on `actual` that a fresh database has (bulk imports drop and rebuild
-/// them inside their transaction, so a crash must never leave one missing or changed).
-fn actual_schema(conn: &Connection) -> Result<Vec<String>> {
-    const OBJECTS: &str = "SELECT type, name, sql FROM sqlite_master
-         WHERE tbl_name = 'actual' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name";
+/// The schema: every table, index, trigger and view, with its SQL, against a fresh database
+/// migrated to the version this binary writes. Anything added (a trigger that drops audit events),
+/// dropped (the append-only triggers) or changed is a finding. (Bulk imports drop and rebuild the
+/// indexes of `actual` inside their transaction, so a crash never leaves one missing either.)
+fn schema(conn: &Connection) -> Result<Vec<String>> {
+    const OBJECTS: &str = "SELECT type, name, tbl_name, sql FROM main.sqlite_master
+         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name";
+    let read = |c: &Connection| {
+        rows(c, OBJECTS, |r| {
+            Ok((
+                (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                (r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?),
+            ))
+        })
+    };
     let fresh = super::open_in_memory()?;
-    let want = rows(&fresh, OBJECTS, |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    let have = rows(conn, OBJECTS, |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
+    let want: std::collections::BTreeMap<_, _> = read(&fresh)?.into_iter().collect();
+    let have: std::collections::BTreeMap<_, _> = read(conn)?.into_iter().collect();
     let mut out = Vec::new();
-    for (kind, name, sql) in &want {
-        match have.iter().find(|(k, n, _)| k == kind && n == name) {
+    for ((kind, name), (table, sql)) in &want {
+        match have.get(&(kind.clone(), name.clone())) {
             None => out.push(format!(
-                "schema: the {kind} {name} on actual is missing: restore a backup taken before it went"
+                "schema: the {kind} {name} on {table} is missing: restore a backup taken before it went"
             )),
-            Some((_, _, s)) if s != sql => out.push(format!(
-                "schema: the {kind} {name} on actual differs from Outturn's definition: restore a backup"
+            Some((_, s)) if s != sql => out.push(format!(
+                "schema: the {kind} {name} on {table} differs from Outturn's definition: restore a backup"
             )),
             Some(_) => {}
+        }
+    }
+    for ((kind, name), (table, _)) in &have {
+        if !want.contains_key(&(kind.clone(), name.clone())) {
+            out.push(format!(
+                "schema: the {kind} {name} on {table} is not Outturn's: it was added outside Outturn (drop it, or restore a backup)"
+            ));
         }
     }
     Ok(out)
@@ -380,9 +401,17 @@ fn actual_schema(conn: &Connection) -> Result<Vec<String>> {
 /// One check: the findings it makes.
 type Check = fn(&Connection) -> Result<Vec<String>>;
 
-/// Runs every check. Reads only.
+/// Runs every check. Reads only, from one snapshot (a read transaction): a writer committing
+/// meanwhile cannot make the tables and the audit log seem to disagree.
 pub fn run(conn: &Connection) -> Result<CheckReport> {
-    let checks: [(&str, Check); 10] = [
+    let snapshot = conn.unchecked_transaction()?;
+    let report = run_checks(&snapshot)?;
+    snapshot.rollback()?;
+    Ok(report)
+}
+
+fn run_checks(conn: &Connection) -> Result<CheckReport> {
+    let checks: [(&str, Check); 11] = [
         ("integrity", integrity),
         ("foreign key", foreign_keys),
         ("allocations", allocation_profiles),
@@ -392,7 +421,8 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
         ("closed periods", closed_periods),
         ("audit", audit::verify_chain),
         ("actual totals", actual_totals),
-        ("schema", actual_schema),
+        ("schema", schema),
+        ("audit replay", super::replay::compare),
     ];
     let mut report = CheckReport {
         checks: checks.len(),
@@ -424,7 +454,7 @@ mod tests {
         tx.commit().unwrap();
         let r = run(&conn).unwrap();
         assert_eq!(r.findings, Vec::<String>::new());
-        assert_eq!(r.checks, 10);
+        assert_eq!(r.checks, 11);
     }
 
     #[test]

@@ -260,7 +260,7 @@ pub fn bump_version(conn: &Connection, table: &str, id: i64, expected: i64) -> R
         ));
     }
     let by = audit::last_change(conn, table, id)?
-        .map(|e| format!(" by {} at {}", e.who, e.at))
+        .map(|e| format!(" by {} at {}", e.who_label(), e.at))
         .unwrap_or_default();
     Err(StoreError::Conflict(format!(
         "this {table} (id {id}) was changed{by} since you opened it: reload it and make your change again"

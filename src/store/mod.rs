@@ -7,12 +7,15 @@ pub mod audit;
 pub mod backup;
 pub mod batches;
 pub mod browse;
+pub mod capture;
 pub mod check;
 pub mod edit;
 pub mod entities;
 pub mod figures;
+pub mod limits;
 pub mod locks;
 pub mod open;
+pub mod replay;
 pub mod settings;
 
 use std::path::{Path, PathBuf};
@@ -143,6 +146,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     if !marked {
         conn.pragma_update(None, "application_id", open::APPLICATION_ID)?;
     }
+    capture::install(&conn)?;
     Ok(conn)
 }
 
@@ -190,6 +194,7 @@ pub fn open_in_memory() -> Result<Connection> {
     configure(&conn)?;
     migrate(&conn)?;
     conn.pragma_update(None, "application_id", open::APPLICATION_ID)?;
+    capture::install(&conn)?;
     Ok(conn)
 }
 
@@ -249,19 +254,35 @@ pub fn migrate(conn: &Connection) -> Result<()> {
     // steps run with foreign keys off, as SQLite's documentation prescribes, and every reference
     // is checked before the step commits.
     conn.pragma_update(None, "foreign_keys", "OFF")?;
+    // Upgrading a database (or a step that wrote rows): the last step records the whole of the
+    // books as a baseline event, from which `check` replays (older events carry no row images, and
+    // a step may have reshaped rows).
     let result = MIGRATIONS
         .iter()
         .enumerate()
         .skip(current as usize)
-        .try_for_each(|(i, step)| migrate_step(conn, i, step));
+        .try_for_each(|(i, step)| {
+            let last = i + 1 == MIGRATIONS.len();
+            migrate_step(conn, i, step, last.then_some(current))
+        });
     conn.pragma_update(None, "foreign_keys", "ON")?;
     result
 }
 
 /// Applies migration `i` (to version i + 1) in one transaction; refuses if it broke a reference.
-fn migrate_step(conn: &Connection, i: usize, step: &str) -> Result<()> {
+/// With `baseline_from`, the step ends by recording the upgrade's baseline audit event.
+fn migrate_step(conn: &Connection, i: usize, step: &str, baseline_from: Option<i64>) -> Result<()> {
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     tx.execute_batch(step)?;
+    // (Nothing to baseline in a database that holds no rows and no events.)
+    if let Some(from) = baseline_from
+        && (books_hold_rows(&tx)? || audit::count(&tx)? > 0)
+    {
+        audit::record_baseline(
+            &tx,
+            &format!("schema upgraded from version {from} to {}", i + 1),
+        )?;
+    }
     let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
         r.get(0)
     })?;
@@ -275,6 +296,24 @@ fn migrate_step(conn: &Connection, i: usize, step: &str) -> Result<()> {
     tx.pragma_update(None, "user_version", (i + 1) as i64)?;
     tx.commit()?;
     Ok(())
+}
+
+/// True when any table of the books holds a row.
+fn books_hold_rows(conn: &Connection) -> Result<bool> {
+    for t in capture::tables(conn)? {
+        let n: i64 = conn.query_row(
+            &format!(
+                "SELECT count(*) FROM (SELECT 1 FROM main.\"{}\" LIMIT 1)",
+                t.name
+            ),
+            [],
+            |r| r.get(0),
+        )?;
+        if n > 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Starts a write transaction that takes the write lock at once (so it waits on the busy timeout
@@ -301,17 +340,31 @@ pub fn holds_data(conn: &Connection) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// The operating-system user, as recorded in the audit log.
+/// Who is acting, as recorded in the batch and closed-period tables: the operating-system login,
+/// with the name given by `OUTTURN_USER` beside it when there is one (`jsmith (as officer-a)`).
+/// The environment never replaces the login.
 pub fn current_user() -> String {
-    ["OUTTURN_USER", "USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .or_else(os_user)
-        .unwrap_or_else(|| "unknown".to_string())
+    match acting_name() {
+        Some(name) => format!("{} (as {name})", os_login()),
+        None => os_login(),
+    }
 }
 
-/// The user this process runs as, from the system's user list, when the environment does not say
-/// (services and cron jobs often run without `USER`).
+/// The operating-system login of this process, from the system's user list (uid -> name), never
+/// from the environment (`$USER` can say anything).
+pub fn os_login() -> String {
+    os_user().unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The name given by `OUTTURN_USER`, recorded beside the login (never instead of it).
+pub fn acting_name() -> Option<String> {
+    std::env::var("OUTTURN_USER")
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// The user this process runs as, from the system's user list.
 #[cfg(unix)]
 fn os_user() -> Option<String> {
     use std::os::unix::fs::MetadataExt;

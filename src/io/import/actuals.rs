@@ -335,6 +335,8 @@ fn import_actuals_tuned(
     batches::with_bulk_settings(conn, |conn| {
         let tx = store::write_tx(conn)?;
         batch::refuse_reimport(&tx, &scan.sha256)?;
+        // The batch's audit event carries the count and SHA-256 of its rows, not every row image.
+        store::capture::pause(&tx, "actual")?;
         let lock = Lock::read(&tx)?;
         let lookups = ActualLookups::new(&tx)?;
         let held_through = batches::last_actual_id(&tx)?;
@@ -479,6 +481,7 @@ fn import_actuals_tuned(
                 file.detected,
             )
         };
+        store::capture::resume(&tx, "actual")?;
         batch::finish(tx, batch_id, outcome, opts.dry_run)
     })
 }

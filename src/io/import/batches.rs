@@ -157,13 +157,20 @@ fn record_batch(
             })
             .collect(),
     };
-    audit::record(
+    // An import of actuals is replayed from its rows' count and SHA-256 (see `store::replay`).
+    let digest = if batch.kind == batches::BatchKind::Actuals.as_str() {
+        vec![store::capture::batch_digest(conn, batch_id)?]
+    } else {
+        Vec::new()
+    };
+    audit::record_with(
         conn,
         "import",
         "import_batch",
         Some(batch_id),
         None::<&()>,
         Some(&summary),
+        digest,
     )?;
     Ok(())
 }

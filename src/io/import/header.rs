@@ -7,8 +7,34 @@ use std::path::Path;
 use super::problems::ImportError;
 use super::read::{CsvReader, csv_err};
 
-/// Reads `--map "Trans Date=Date,Net=Amount"` into (file column, Outturn column) pairs.
+/// Reads `--map "Trans Date=Date,Net=Amount"` into (file column, Outturn column) pairs. A file
+/// column named twice, or an Outturn column mapped to twice, is refused (never the last kept).
 pub fn parse_map(s: &str) -> Result<Vec<(String, String)>, ImportError> {
+    let pairs = read_map_pairs(s)?;
+    for (i, (from, to)) in pairs.iter().enumerate() {
+        for (from2, to2) in &pairs[..i] {
+            let twice = if norm(from) == norm(from2) {
+                Some(format!(
+                    "the file column '{from}' is mapped twice (to {to2} and {to})"
+                ))
+            } else if norm(to) == norm(to2) {
+                Some(format!(
+                    "{to} is mapped to twice (from '{from2}' and '{from}')"
+                ))
+            } else {
+                None
+            };
+            if let Some(what) = twice {
+                return Err(ImportError::Header {
+                    message: format!("--map: {what}: give each column once"),
+                });
+            }
+        }
+    }
+    Ok(pairs)
+}
+
+fn read_map_pairs(s: &str) -> Result<Vec<(String, String)>, ImportError> {
     s.split(',')
         .filter(|p| !p.trim().is_empty())
         .map(|part| match part.split_once('=') {

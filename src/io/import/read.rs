@@ -14,12 +14,21 @@ use sha2::{Digest, Sha256};
 
 use super::problems::ImportError;
 
+/// How many bytes that are not UTF-8 are named (line and column) in a refusal.
+const INVALID_LISTED: usize = 10;
+
 /// What a first read of the file's bytes found.
 pub(super) struct Scan {
     pub(super) sha256: String,
     pub(super) len: u64,
     /// The line of the first byte that is not UTF-8, if any.
     not_utf8_at: Option<u64>,
+    /// (line, byte column) of the first [`INVALID_LISTED`] bytes that are not UTF-8.
+    invalid_at: Vec<(u64, u64)>,
+    /// How many bytes (or cut-short sequences) are not UTF-8.
+    invalid: u64,
+    /// How many valid multi-byte UTF-8 characters the file holds (`é`, `£`).
+    multibyte: u64,
     bom: bool,
     /// The file's last byte is a line feed (so every row ends with one).
     ends_with_lf: bool,
@@ -35,15 +44,96 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ImportError + '_ {
     }
 }
 
+/// Where the UTF-8 check has got to: lines and the start of the current one, by absolute offset.
+#[derive(Default)]
+struct Utf8Tally {
+    newlines: u64,
+    line_start: u64,
+    invalid: u64,
+    invalid_at: Vec<(u64, u64)>,
+    multibyte: u64,
+}
+
+impl Utf8Tally {
+    /// Accounts for valid bytes starting at absolute offset `at`.
+    fn valid(&mut self, bytes: &[u8], at: u64) {
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' {
+                self.newlines += 1;
+                self.line_start = at + i as u64 + 1;
+            } else if b >= 0xC0 {
+                self.multibyte += 1;
+            }
+        }
+    }
+
+    /// Accounts for a byte sequence that is not UTF-8 at absolute offset `at`.
+    fn invalid(&mut self, at: u64) {
+        self.invalid += 1;
+        if self.invalid_at.len() < INVALID_LISTED {
+            self.invalid_at
+                .push((self.newlines + 1, at - self.line_start + 1));
+        }
+    }
+
+    /// Checks `pending` (whose first byte is at absolute offset `offset`) and drops what was
+    /// checked; a character cut at the end is kept for the next block unless `last`.
+    fn check(&mut self, pending: &mut Vec<u8>, offset: &mut u64, last: bool) {
+        let mut pos = 0;
+        while pos < pending.len() {
+            match std::str::from_utf8(&pending[pos..]) {
+                Ok(_) => {
+                    self.valid(&pending[pos..], *offset + pos as u64);
+                    pos = pending.len();
+                }
+                Err(err) => {
+                    let good = err.valid_up_to();
+                    self.valid(&pending[pos..pos + good], *offset + pos as u64);
+                    pos += good;
+                    match err.error_len() {
+                        Some(n) => {
+                            self.invalid(*offset + pos as u64);
+                            pos += n;
+                        }
+                        None if last => {
+                            self.invalid(*offset + pos as u64);
+                            pos = pending.len();
+                        }
+                        None => break,
+                    }
+                }
+            }
+        }
+        pending.drain(..pos);
+        *offset += pos as u64;
+    }
+}
+
+/// Refuses anything but a regular file (a FIFO or `/dev/zero` would never end).
+fn regular_file(path: &Path) -> Result<(), ImportError> {
+    let meta = std::fs::metadata(path).map_err(io_err(path))?;
+    if meta.is_file() {
+        Ok(())
+    } else {
+        Err(ImportError::Header {
+            message: format!(
+                "{} is not a regular file (a folder, pipe or device): import reads regular files only",
+                path.display()
+            ),
+        })
+    }
+}
+
 /// Hashes the file and checks whether it is UTF-8, streaming it in blocks.
 pub(super) fn scan(path: &Path) -> Result<Scan, ImportError> {
+    regular_file(path)?;
     let mut f = File::open(path).map_err(io_err(path))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 18];
     let mut pending: Vec<u8> = Vec::with_capacity((1 << 18) + 4);
+    let mut offset = 0u64;
+    let mut tally = Utf8Tally::default();
     let mut len = 0u64;
-    let mut newlines = 0u64;
-    let mut not_utf8_at = None;
     let mut bom = false;
     let mut first = true;
     let (mut has_cr, mut has_lf, mut last) = (false, false, None);
@@ -62,28 +152,10 @@ pub(super) fn scan(path: &Path) -> Result<Scan, ImportError> {
         has_cr = has_cr || chunk.contains(&b'\r');
         has_lf = has_lf || chunk.contains(&b'\n');
         last = chunk.last().copied();
-        if not_utf8_at.is_none() {
-            pending.extend_from_slice(chunk);
-            match std::str::from_utf8(&pending) {
-                Ok(_) => pending.clear(),
-                Err(err) if err.error_len().is_none() => {
-                    // A character split across blocks: keep its first bytes for the next block.
-                    pending.drain(..err.valid_up_to());
-                }
-                Err(err) => {
-                    let before = pending[..err.valid_up_to()]
-                        .iter()
-                        .filter(|&&b| b == b'\n')
-                        .count() as u64;
-                    not_utf8_at = Some(newlines + before + 1);
-                }
-            }
-            newlines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
-        }
+        pending.extend_from_slice(chunk);
+        tally.check(&mut pending, &mut offset, false);
     }
-    if not_utf8_at.is_none() && !pending.is_empty() {
-        not_utf8_at = Some(newlines + 1);
-    }
+    tally.check(&mut pending, &mut offset, true);
     let sha256 = hasher
         .finalize()
         .iter()
@@ -92,7 +164,10 @@ pub(super) fn scan(path: &Path) -> Result<Scan, ImportError> {
     Ok(Scan {
         sha256,
         len,
-        not_utf8_at,
+        not_utf8_at: tally.invalid_at.first().map(|(line, _)| *line),
+        invalid_at: tally.invalid_at,
+        invalid: tally.invalid,
+        multibyte: tally.multibyte,
         bom,
         ends_with_lf: last == Some(b'\n'),
         has_cr,
@@ -100,7 +175,28 @@ pub(super) fn scan(path: &Path) -> Result<Scan, ImportError> {
     })
 }
 
+/// Where the bytes that are not UTF-8 are: `line 3 column 7, line 9 column 1` (and how many more).
+fn invalid_places(scan: &Scan) -> String {
+    let mut text = scan
+        .invalid_at
+        .iter()
+        .map(|(line, col)| format!("line {line} column {col}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = scan.invalid.saturating_sub(scan.invalid_at.len() as u64);
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
+}
+
 /// The encoding to read with, and whether it was detected rather than given.
+///
+/// The rule: a file that is all UTF-8 is UTF-8. A file with bytes that are not UTF-8 is
+/// Windows-1252 (as Excel on Windows saves it) only when those bytes outnumber its valid
+/// multi-byte UTF-8 characters; otherwise it is a UTF-8 file with a few bad bytes (a stray
+/// `0xA3` beside `é` and `£` written as UTF-8), which is refused naming their lines and
+/// columns, unless `--encoding` says which it is.
 pub(super) fn choose_encoding(
     scan: &Scan,
     forced: Option<&str>,
@@ -111,8 +207,9 @@ pub(super) fn choose_encoding(
             Some(enc) if enc == UTF_8 => match scan.not_utf8_at {
                 Some(line) => Err(ImportError::Encoding {
                     message: format!(
-                        "line {line} is not valid UTF-8 although --encoding {label} was given: save the file \
-                         as CSV UTF-8, or use --encoding windows-1252 if Excel on Windows saved it"
+                        "line {line} is not valid UTF-8 although --encoding {label} was given ({}): save the file \
+                         as CSV UTF-8, or use --encoding windows-1252 if Excel on Windows saved it",
+                        invalid_places(scan)
                     ),
                 }),
                 None => Ok((UTF_8, false)),
@@ -129,8 +226,23 @@ pub(super) fn choose_encoding(
         (None, _) => Ok((UTF_8, false)),
         (Some(line), true) => Err(ImportError::Encoding {
             message: format!(
-                "the file starts with a UTF-8 byte-order mark but line {line} is not valid UTF-8: \
-                 save it again as CSV UTF-8 (or force the encoding with --encoding windows-1252)"
+                "the file starts with a UTF-8 byte-order mark but line {line} is not valid UTF-8 ({}): \
+                 save it again as CSV UTF-8 (or force the encoding with --encoding windows-1252)",
+                invalid_places(scan)
+            ),
+        }),
+        (Some(_), false) if scan.multibyte >= scan.invalid => Err(ImportError::Encoding {
+            message: format!(
+                "the file is UTF-8 except for {} that {} not ({}): correct {}, or if the file really is \
+                 Windows-1252 say so with --encoding windows-1252",
+                if scan.invalid == 1 {
+                    "1 byte".to_string()
+                } else {
+                    format!("{} bytes", scan.invalid)
+                },
+                if scan.invalid == 1 { "is" } else { "are" },
+                invalid_places(scan),
+                if scan.invalid == 1 { "it" } else { "them" },
             ),
         }),
         (Some(_), false) => Ok((WINDOWS_1252, true)),

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::common::{IsoDate, collect, date_col, fy_col, money_col, not_found, period_col, within};
+use super::common::{IsoDate, date_col, fy_col, money_col, not_found, period_col, within};
 use super::contract::get_contract;
 use super::phase::get_phase;
 use crate::domain::model::Actual;
@@ -194,27 +194,46 @@ pub fn list_actuals(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<Actual>> {
-    collect(
-        conn,
-        &format!(
-            "{ACTUAL_SELECT} WHERE (?1 IS NULL OR ph.programme_id = ?1) AND (?2 IS NULL OR a.phase_id = ?2)
-             AND (?3 IS NULL OR a.fy = ?3) AND (?4 IS NULL OR a.period = ?4)
-             AND (?5 IS NULL OR a.supplier LIKE '%' || ?5 || '%')
-             AND (?6 IS NULL OR a.description LIKE '%' || ?6 || '%' OR a.reference LIKE '%' || ?6 || '%')
-             ORDER BY a.date, a.id LIMIT ?7 OFFSET ?8"
-        ),
-        params![
-            f.programme_id,
-            f.phase_id,
-            f.fy.map(|y| y.start_year()),
-            f.period.map(|p| p.number()),
-            f.supplier,
-            f.text,
-            limit as i64,
-            offset as i64
-        ],
-        actual_row,
-    )
+    let mut out = Vec::new();
+    each_actual(conn, f, offset, limit, &mut |a| {
+        out.push(a);
+        true
+    })?;
+    Ok(out)
+}
+
+/// Like [`list_actuals`], but hands each actual to `each` as it is read, holding none of them: a
+/// listing of millions of rows runs in constant memory. `each` returns false to stop.
+pub fn each_actual(
+    conn: &Connection,
+    f: &ActualFilter,
+    offset: u64,
+    limit: u64,
+    each: &mut dyn FnMut(Actual) -> bool,
+) -> Result<()> {
+    let mut st = conn.prepare_cached(&format!(
+        "{ACTUAL_SELECT} WHERE (?1 IS NULL OR ph.programme_id = ?1) AND (?2 IS NULL OR a.phase_id = ?2)
+         AND (?3 IS NULL OR a.fy = ?3) AND (?4 IS NULL OR a.period = ?4)
+         AND (?5 IS NULL OR a.supplier LIKE '%' || ?5 || '%' ESCAPE '\\')
+         AND (?6 IS NULL OR a.description LIKE '%' || ?6 || '%' ESCAPE '\\' OR a.reference LIKE '%' || ?6 || '%' ESCAPE '\\')
+         ORDER BY a.date, a.id LIMIT ?7 OFFSET ?8"
+    ))?;
+    let mut rows = st.query(params![
+        f.programme_id,
+        f.phase_id,
+        f.fy.map(|y| y.start_year()),
+        f.period.map(|p| p.number()),
+        f.supplier.as_deref().map(super::common::like_text),
+        f.text.as_deref().map(super::common::like_text),
+        i64::try_from(limit).unwrap_or(i64::MAX),
+        i64::try_from(offset).unwrap_or(i64::MAX)
+    ])?;
+    while let Some(r) = rows.next()? {
+        if !each(actual_row(r)?) {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Deletes one actual (refused in a closed period or if changed since read).

@@ -48,6 +48,7 @@ pub fn add_allocation(conn: &Connection, a: &NewAllocation) -> Result<i64> {
     locks::ensure_open(conn, "an allocation for a year", a.first_fy.start())?;
     let (profile, assumed) = match &a.profile {
         Some(p) => {
+            refuse_negative_shares(p)?;
             for (fy, _) in p {
                 if *fy < a.first_fy || *fy > a.last_fy {
                     return Err(StoreError::invalid(
@@ -114,6 +115,22 @@ pub fn add_allocation(conn: &Connection, a: &NewAllocation) -> Result<i64> {
         Some(&after),
     )?;
     Ok(id)
+}
+
+/// A year's share of a budget is never below zero (`2019-20=-£5.00` would be an approved budget
+/// of -£5.00 in that year).
+fn refuse_negative_shares(profile: &[(FinancialYear, Money)]) -> Result<()> {
+    match profile.iter().find(|(_, m)| *m < Money::ZERO) {
+        Some((fy, m)) => Err(StoreError::invalid(
+            "--profile",
+            format!(
+                "{}={} is negative: a year's share of an allocation cannot be below zero",
+                fy.label(),
+                m.full()
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Writes one year of an allocation's profile.
@@ -221,6 +238,7 @@ pub fn set_allocation_profile(
     }
     let before = get_allocation(conn, id)?;
     locks::ensure_open(conn, "an allocation for a year", before.first_fy.start())?;
+    refuse_negative_shares(profile)?;
     let total: Money = profile.iter().map(|(_, m)| *m).sum();
     if total != before.amount {
         return Err(StoreError::invalid(
@@ -253,6 +271,8 @@ pub fn set_allocation_profile(
         "UPDATE allocation SET profile_assumed = 0 WHERE id = ?1",
         [id],
     )?;
+    // A reprofile may not take a year below what approved reductions and virements moved out.
+    crate::store::check::refuse_overdrawn(conn, "--profile", "the new profile")?;
     let after = get_allocation(conn, id)?;
     audit::record(
         conn,

@@ -135,6 +135,19 @@ pub(crate) fn within(field: &str, v: &str, max: usize) -> Result<()> {
     crate::domain::text::check_length(v.trim(), max).map_err(|m| StoreError::invalid(field, m))
 }
 
+/// Text to find inside a column with `LIKE '%' || ? || '%' ESCAPE '\'`: `%`, `_` and `\` are
+/// matched as themselves, never as wildcards.
+pub(crate) fn like_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub(super) fn required(field: &str, v: &str) -> Result<()> {
     if v.trim().is_empty() {
         Err(StoreError::invalid(field, "is empty: it is required"))

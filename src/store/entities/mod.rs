@@ -15,7 +15,7 @@ mod benefit;
 mod budget_check;
 mod change;
 mod change_life;
-mod common;
+pub(crate) mod common;
 mod contract;
 mod contract_life;
 mod decision;

@@ -309,7 +309,7 @@ pub fn audit(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         .map(|e| {
             vec![
                 Cell::from(e.at.replace('T', " ").trim_end_matches('Z').to_string()),
-                Cell::from(e.who.clone()),
+                Cell::from(e.who_label()),
                 Cell::from(e.action.clone()),
                 Cell::from(e.entity.clone()),
                 Cell::from(e.entity_id.map(|i| i.to_string()).unwrap_or_default()),

@@ -1,0 +1,133 @@
+//! What SQLite's INTEGER holds: every total Outturn keeps or adds up (running totals of actuals per
+//! year, phase, period and contract; actuals per phase and year; all actuals; approved budgets per
+//! phase and year; all budgets) must stay within a signed 64-bit count of pence
+//! (±£92,233,720,368,547,758.07). SQLite turns an integer sum that overflows into an inexact REAL,
+//! and `SUM` then fails, so a write that would leave a total beyond it is refused inside its own
+//! transaction, before it commits: the sums are done here in exact 128-bit arithmetic.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+
+use super::{Result, StoreError};
+use crate::domain::{FinancialYear, Money};
+
+fn fits(p: i128) -> bool {
+    i64::try_from(p).is_ok()
+}
+
+fn year(fy: i64) -> String {
+    i32::try_from(fy)
+        .ok()
+        .and_then(|y| FinancialYear::new(y).ok())
+        .map(|f| f.label())
+        .unwrap_or_else(|| fy.to_string())
+}
+
+fn refused(what: String) -> StoreError {
+    StoreError::Refused(format!(
+        "{what} would add up to more than {} either way, more than Outturn can hold: nothing was changed",
+        Money::from_pence(i64::MAX).full()
+    ))
+}
+
+/// Refuses (inside the caller's transaction) when any total of actuals or budgets has left the
+/// range of SQLite's INTEGER, or is no longer an exact integer.
+pub fn ensure_totals_fit(conn: &Connection) -> Result<()> {
+    let mut by_phase_year: BTreeMap<(i64, i64), i128> = BTreeMap::new();
+    let mut all: i128 = 0;
+    {
+        let mut st = conn.prepare_cached(
+            "SELECT fy, phase_id, period, contract_id, amount_pence, typeof(amount_pence) = 'integer'
+             FROM actual_total",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let (fy, phase, period): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let exact: bool = r.get(5)?;
+            if !exact {
+                return Err(refused(format!(
+                    "the actuals of phase id {phase} in {} P{period}",
+                    year(fy)
+                )));
+            }
+            let p = i128::from(r.get::<_, i64>(4)?);
+            *by_phase_year.entry((phase, fy)).or_default() += p;
+            all += p;
+        }
+    }
+    if let Some(((phase, fy), _)) = by_phase_year.iter().find(|(_, p)| !fits(**p)) {
+        return Err(refused(format!(
+            "the actuals of phase id {phase} in {}",
+            year(*fy)
+        )));
+    }
+    if !fits(all) {
+        return Err(refused("all actuals together".to_string()));
+    }
+    let mut budget: BTreeMap<(i64, i64), i128> = BTreeMap::new();
+    let mut all_budget: i128 = 0;
+    let mut st = conn.prepare_cached(
+        "SELECT a.phase_id, p.fy, p.amount_pence FROM allocation_profile p
+         JOIN allocation a ON a.id = p.allocation_id",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let p = i128::from(r.get::<_, i64>(2)?);
+        *budget.entry((r.get(0)?, r.get(1)?)).or_default() += p;
+        all_budget += p;
+    }
+    if let Some(((phase, fy), _)) = budget.iter().find(|(_, p)| !fits(**p)) {
+        return Err(refused(format!(
+            "the allocations of phase id {phase} in {}",
+            year(*fy)
+        )));
+    }
+    if !fits(all_budget) {
+        return Err(refused("all allocations together".to_string()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_past_i64_are_refused_and_within_accepted() {
+        let conn = crate::store::open_in_memory().unwrap();
+        conn.execute_batch(
+            "INSERT INTO programme(id, code, name) VALUES (1, 'P', 'P');
+             INSERT INTO phase(id, programme_id, code, name) VALUES (1, 1, 'A', 'A'), (2, 1, 'B', 'B');",
+        )
+        .unwrap();
+        // Two running totals of 5e18 pence each: each fits, but phase 1 in 2022-23 holds
+        // 5e18 + 5e18 = 1e19 > 9,223,372,036,854,775,807.
+        conn.execute_batch(
+            "INSERT INTO actual_total VALUES (2022, 1, 1, 0, 5000000000000000000, 1);
+             INSERT INTO actual_total VALUES (2022, 1, 2, 0, 5000000000000000000, 1);",
+        )
+        .unwrap();
+        let err = ensure_totals_fit(&conn).unwrap_err().to_string();
+        assert!(err.contains("phase id 1 in 2022-23"), "{err}");
+        // Moved to two phases: each fits, but all actuals together (1e19) do not.
+        conn.execute("UPDATE actual_total SET phase_id = 2 WHERE period = 2", [])
+            .unwrap();
+        let err = ensure_totals_fit(&conn).unwrap_err().to_string();
+        assert!(err.contains("all actuals together"), "{err}");
+        // One of them negative: 5e18 - 5e18 = 0 fits.
+        conn.execute(
+            "UPDATE actual_total SET amount_pence = -5000000000000000000 WHERE period = 2",
+            [],
+        )
+        .unwrap();
+        ensure_totals_fit(&conn).unwrap();
+        // A running total that SQLite already turned into a REAL is refused.
+        conn.execute(
+            "UPDATE actual_total SET amount_pence = 1.5e19 WHERE period = 1",
+            [],
+        )
+        .unwrap();
+        assert!(ensure_totals_fit(&conn).is_err());
+    }
+}

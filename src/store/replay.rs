@@ -1,0 +1,340 @@
+//! The audit log as the record from which the books are reconstituted: `check` replays the row
+//! images of every event, in id order, and compares the result with every table of the books.
+//! A row the log does not account for (written, changed or deleted outside Outturn) is a finding
+//! naming the table and the record. The actuals of a bulk import are accounted for by the batch's
+//! count and SHA-256; a row of a batch edited later is compared by its image, and the batch's digest
+//! is rebuilt from the image it had before that edit. Reads only.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rusqlite::Connection;
+use serde_json::Value;
+
+use super::Result;
+use super::capture::{self, Image, RowDigest};
+
+/// How many findings one table lists before the rest are only counted.
+const MAX_LINES: usize = 20;
+
+/// A batch of actuals as the log says: its digest, and whether it was undone.
+struct BatchState {
+    n: i64,
+    sha256: String,
+    undone: bool,
+}
+
+/// The books as the log says.
+#[derive(Default)]
+struct Replayed {
+    /// (table, key) -> image, for every row the log gives one.
+    rows: HashMap<(String, String), String>,
+    /// Actual ids written by an event after they were loaded, with their image before that.
+    touched: HashMap<i64, Option<String>>,
+    batches: BTreeMap<i64, BatchState>,
+    findings: Vec<String>,
+}
+
+/// `[5]` -> `5`, `[2017,10]` -> `2017,10`.
+fn key_label(k: &str) -> String {
+    k.trim_start_matches('[').trim_end_matches(']').to_string()
+}
+
+fn json_field(image: &str, field: &str) -> Option<i64> {
+    serde_json::from_str::<Value>(image)
+        .ok()
+        .and_then(|v| v.get(field).and_then(Value::as_i64))
+}
+
+/// The columns in which two images differ, for the finding.
+fn differences(table_image: &str, log_image: &str) -> String {
+    let (Ok(Value::Object(t)), Ok(Value::Object(l))) = (
+        serde_json::from_str::<Value>(table_image),
+        serde_json::from_str::<Value>(log_image),
+    ) else {
+        return format!("the table holds {table_image}, the log says {log_image}");
+    };
+    let mut parts = Vec::new();
+    for (k, tv) in &t {
+        match l.get(k) {
+            Some(lv) if lv == tv => {}
+            Some(lv) => parts.push(format!("{k} is {tv} in the table, {lv} in the log")),
+            None => parts.push(format!("{k} is {tv} in the table, absent from the log")),
+        }
+    }
+    for k in l.keys().filter(|k| !t.contains_key(*k)) {
+        parts.push(format!("{k} is in the log, not in the table"));
+    }
+    parts.join("; ")
+}
+
+impl Replayed {
+    fn apply(&mut self, event: i64, images: Vec<Image>) {
+        for image in images {
+            match image {
+                Image::Row { t, k, b, a } => {
+                    let slot = (t, k);
+                    if t_is_actual(&slot.0)
+                        && let Some(id) = key_label(&slot.1).parse::<i64>().ok()
+                        && !self.rows.contains_key(&slot)
+                    {
+                        self.touched.entry(id).or_insert_with(|| b.clone());
+                    }
+                    if let (Some(held), Some(before)) = (self.rows.get(&slot), &b)
+                        && held != before
+                        && json_differs(held, before)
+                    {
+                        self.findings.push(format!(
+                            "{} {}: was changed outside Outturn before audit event {event} ({})",
+                            slot.0,
+                            key_label(&slot.1),
+                            differences(before, held)
+                        ));
+                    }
+                    match a {
+                        Some(a) => {
+                            self.rows.insert(slot, a);
+                        }
+                        None => {
+                            self.rows.remove(&slot);
+                        }
+                    }
+                }
+                Image::Batch {
+                    batch,
+                    n,
+                    sha256,
+                    undone,
+                    ..
+                } => {
+                    if undone {
+                        if let Some(b) = self.batches.get_mut(&batch) {
+                            b.undone = true;
+                        }
+                        self.rows.retain(|(t, _), image| {
+                            !(t_is_actual(t) && json_field(image, "batch_id") == Some(batch))
+                        });
+                    } else {
+                        self.batches.insert(
+                            batch,
+                            BatchState {
+                                n,
+                                sha256,
+                                undone: false,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn t_is_actual(t: &str) -> bool {
+    t == "actual"
+}
+
+fn json_differs(a: &str, b: &str) -> bool {
+    serde_json::from_str::<Value>(a).ok() != serde_json::from_str::<Value>(b).ok()
+}
+
+/// Replays the log's row images from its last baseline.
+fn replay(conn: &Connection) -> Result<Replayed> {
+    let mut st = conn.prepare("SELECT id, action, images FROM audit ORDER BY id")?;
+    let mut rows = st.query([])?;
+    let mut state = Replayed::default();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let action: String = r.get(1)?;
+        let images: Option<String> = r.get(2)?;
+        if action == "baseline" {
+            let findings = std::mem::take(&mut state.findings);
+            state = Replayed {
+                findings,
+                ..Default::default()
+            };
+        }
+        let Some(images) = images else { continue };
+        match serde_json::from_str::<Vec<Image>>(&images) {
+            Ok(list) => state.apply(id, list),
+            Err(e) => state.findings.push(format!(
+                "audit: event {id}: its row images cannot be read ({e})"
+            )),
+        }
+    }
+    Ok(state)
+}
+
+/// Collects a table's findings, listing up to [`MAX_LINES`].
+struct Lines<'a> {
+    table: &'a str,
+    out: Vec<String>,
+    more: usize,
+}
+
+impl Lines<'_> {
+    fn push(&mut self, line: String) {
+        if self.out.len() < MAX_LINES {
+            self.out.push(line);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        if self.more > 0 {
+            self.out.push(format!(
+                "{}: {} more rows differ from the audit log",
+                self.table, self.more
+            ));
+        }
+        self.out
+    }
+}
+
+/// Replays the audit log and compares every table of the books with it.
+pub fn compare(conn: &Connection) -> Result<Vec<String>> {
+    let mut state = replay(conn)?;
+    let mut out = std::mem::take(&mut state.findings);
+    // Images of batch rows as loaded, for rows edited since: (id -> (batch, image)).
+    let mut originals: BTreeMap<i64, (i64, String)> = BTreeMap::new();
+    for (id, before) in &state.touched {
+        if let Some(b) = before
+            && let Some(batch) = json_field(b, "batch_id")
+        {
+            originals.insert(*id, (batch, b.clone()));
+        }
+    }
+    let mut digests: BTreeMap<i64, RowDigest> = BTreeMap::new();
+    let tables = capture::tables(conn)?;
+    let mut seen_tables = HashSet::new();
+    for t in &tables {
+        seen_tables.insert(t.name.clone());
+        let actual = t.name == "actual";
+        let sql = if actual {
+            format!(
+                "SELECT {}, {}, batch_id, id FROM main.actual ORDER BY id",
+                t.key_sql(""),
+                t.image_sql("")
+            )
+        } else {
+            t.select_sql()
+        };
+        let mut lines = Lines {
+            table: &t.name,
+            out: Vec::new(),
+            more: 0,
+        };
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut st = conn.prepare(&sql)?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(0)?;
+            let image: String = r.get(1)?;
+            let slot = (t.name.clone(), key);
+            if actual {
+                let id: i64 = r.get(3)?;
+                feed_originals(&mut originals, &mut digests, Some(id));
+                if let Some(logged) = state.rows.get(&slot) {
+                    if logged != &image && json_differs(logged, &image) {
+                        lines.push(format!(
+                            "actual {id}: differs from the audit log: {}",
+                            differences(&image, logged)
+                        ));
+                    }
+                    seen.insert(slot.1);
+                    continue;
+                }
+                let batch: Option<i64> = r.get(2)?;
+                let live = batch
+                    .and_then(|b| state.batches.get(&b))
+                    .is_some_and(|b| !b.undone);
+                if live && !state.touched.contains_key(&id) {
+                    if let Some(b) = batch {
+                        digests.entry(b).or_default().add(&image);
+                    }
+                } else {
+                    lines.push(format!(
+                        "actual {id}: is not in the audit log (written outside Outturn)"
+                    ));
+                }
+                continue;
+            }
+            match state.rows.get(&slot) {
+                Some(logged) => {
+                    if logged != &image && json_differs(logged, &image) {
+                        lines.push(format!(
+                            "{} {}: differs from the audit log: {}",
+                            t.name,
+                            key_label(&slot.1),
+                            differences(&image, logged)
+                        ));
+                    }
+                }
+                None => lines.push(format!(
+                    "{} {}: is not in the audit log (written outside Outturn)",
+                    t.name,
+                    key_label(&slot.1)
+                )),
+            }
+            seen.insert(slot.1);
+        }
+        if actual {
+            feed_originals(&mut originals, &mut digests, None);
+        }
+        let mut missing: Vec<&String> = state
+            .rows
+            .keys()
+            .filter(|(table, k)| table == &t.name && !seen.contains(k))
+            .map(|(_, k)| k)
+            .collect();
+        missing.sort();
+        for k in missing {
+            lines.push(format!(
+                "{} {}: is in the audit log but not in the table (deleted outside Outturn)",
+                t.name,
+                key_label(k)
+            ));
+        }
+        out.extend(lines.finish());
+    }
+    let mut gone: Vec<&String> = state
+        .rows
+        .keys()
+        .filter(|(t, _)| !seen_tables.contains(t))
+        .map(|(t, _)| t)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    gone.sort();
+    for t in gone {
+        out.push(format!(
+            "{t}: the audit log holds rows of this table, which no longer exists"
+        ));
+    }
+    for (id, b) in state.batches.iter().filter(|(_, b)| !b.undone) {
+        let (n, sha) = digests.remove(id).unwrap_or_default().finish();
+        if n != b.n || sha != b.sha256 {
+            out.push(format!(
+                "import batch {id}: its actuals are not the {} the audit log recorded ({n} found, or their contents differ): changed outside Outturn",
+                b.n
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Adds the original images of edited batch rows with ids below `upto` (all with `None`).
+fn feed_originals(
+    originals: &mut BTreeMap<i64, (i64, String)>,
+    digests: &mut BTreeMap<i64, RowDigest>,
+    upto: Option<i64>,
+) {
+    while let Some((&id, _)) = originals.first_key_value() {
+        if upto.is_some_and(|u| id >= u) {
+            break;
+        }
+        if let Some((_, (batch, image))) = originals.pop_first() {
+            digests.entry(batch).or_default().add(&image);
+        }
+    }
+}
