@@ -19,6 +19,7 @@ pub mod allocation;
 pub mod args;
 pub mod audit;
 pub mod backup;
+pub mod cabinet;
 pub mod change;
 pub mod check;
 pub mod config;
@@ -112,6 +113,9 @@ pub enum Command {
     /// Settings kept in the database: the RAG thresholds (set, get, list).
     #[command(subcommand)]
     Config(config::ConfigCmd),
+    /// Variance commentary for the monitoring report: add, edit, list.
+    #[command(subcommand)]
+    Comment(cabinet::CommentCmd),
     /// Open the TUI on a fresh demo database in a temporary folder (your own database is untouched).
     Demo,
     /// Import actuals or budgets from CSV extracts; list and undo import batches.
@@ -172,5 +176,6 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Summary { fy, programme } => summary::run(db, fy.as_deref(), programme.as_deref()),
         Command::Report(a) => report::run(db, a),
         Command::Config(c) => config::run(db, c),
+        Command::Comment(c) => cabinet::run_comment(db, c),
     }
 }

@@ -36,7 +36,9 @@ pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let conn = store::open_existing(path).with_context(|| format!("opening {}", path.display()))?;
+    store::open_existing(path).with_context(|| format!("opening {}", path.display()))?;
+    // Through the command line's open, so owed snapshots are taken (and said) before the screen.
+    let conn = super::args::open(path)?;
     crate::tui::run(conn, today()?, here())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::cabinet::{AfterRag, CommentThresholds, rows_needing_comment};
 use super::calendar::uk_date;
 use super::model::{Allocation, AllocationStatus, Contract, Framework, Phase};
 use super::report::{Rag, Report, RowKind, percent, percent_text};
@@ -167,6 +168,29 @@ pub fn alerts(i: &AlertInput) -> Vec<Alert> {
     }
     out.sort_by_key(|a| std::cmp::Reverse(a.level));
     out
+}
+
+/// Adds an amber alert per phase row beyond the variance-comment threshold with no comment (a
+/// period cannot close while there are any), keeping red alerts first.
+pub fn add_missing_comment_alerts(
+    out: &mut Vec<Alert>,
+    report: &Report,
+    after_rag: &[AfterRag],
+    t: &CommentThresholds,
+) {
+    for r in rows_needing_comment(report, after_rag, t) {
+        out.push(Alert {
+            level: Rag::Amber,
+            text: format!(
+                "{}: variance {} in {} {} needs a comment before the period can close",
+                r.phase_name,
+                r.variance.full(),
+                report.fy.label(),
+                report.period.label()
+            ),
+        });
+    }
+    out.sort_by_key(|a| std::cmp::Reverse(a.level));
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 //! Nothing here touches the database, the terminal or the clock.
 
 pub mod alerts;
+pub mod cabinet;
 pub mod calendar;
 pub mod model;
 pub mod money;
+pub mod movement;
 pub mod profile;
 pub mod report;
 

@@ -13,7 +13,7 @@ use super::action::{Action, Effect, Loaded, UndoStep, WriteOp};
 use super::state::{
     BudgetData, ContractRow, Figures, PAGE, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
-use crate::domain::alerts::{AlertInput, alerts};
+use crate::domain::alerts::{AlertInput, add_missing_comment_alerts, alerts};
 use crate::domain::model::ChangeStatus;
 use crate::domain::profile::profiled_to_end_of;
 use crate::domain::report::{ReportRow, RowKind};
@@ -151,7 +151,7 @@ pub fn export(
     period: Period,
 ) -> anyhow::Result<usize> {
     use anyhow::Context;
-    let report = figures::report(conn, fy, period, None)?;
+    let (report, _) = store::cabinet::report(conn, fy, period, None, None)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -164,7 +164,7 @@ pub fn export(
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(report.rows.len())
+    Ok(report.report.rows.len())
 }
 
 /// Reads `PROG/PHASE` or `PHASE`.
@@ -190,7 +190,9 @@ fn load_figures(
     };
     let fy = fy.unwrap_or_else(|| FinancialYear::to_open_on(today, &years));
     let period = period.unwrap_or_else(|| fy.period_to_show(today));
-    let report = figures::report(conn, fy, period, None)?;
+    let (cabinet, _) = store::cabinet::report(conn, fy, period, None, None)?;
+    let after_rag = cabinet.after_rag;
+    let report = cabinet.report;
     let mut by_year = Vec::new();
     for y in years.iter().filter(|_| chart) {
         let at = y.period_to_show(today);
@@ -212,7 +214,7 @@ fn load_figures(
     let allocations = e::list_allocations(conn, None, None)?;
     let contracts = e::list_contracts(conn, None, None)?;
     let frameworks = e::list_frameworks(conn)?;
-    let alerts = alerts(&AlertInput {
+    let mut alerts = alerts(&AlertInput {
         today,
         report: &report,
         phases: &phases,
@@ -220,12 +222,19 @@ fn load_figures(
         contracts: &contracts,
         frameworks: &frameworks,
     });
+    add_missing_comment_alerts(
+        &mut alerts,
+        &report,
+        &after_rag,
+        &store::settings::comment_thresholds(conn)?,
+    );
     Ok(Figures {
         fy,
         period,
         years,
         programmes: e::list_programmes(conn)?,
         report,
+        after_rag,
         by_year,
         chart,
         alerts,

@@ -10,6 +10,7 @@
 mod actual;
 mod allocation;
 mod change;
+mod comment;
 mod common;
 mod contract;
 mod decision;
@@ -18,12 +19,14 @@ mod framework;
 mod phase;
 mod programme;
 mod refs;
+mod snapshot;
 #[cfg(test)]
 mod test_support;
 
 pub use actual::*;
 pub use allocation::*;
 pub use change::*;
+pub use comment::*;
 pub(crate) use common::iso;
 pub use contract::*;
 pub use decision::*;
@@ -32,3 +35,4 @@ pub use framework::*;
 pub use phase::*;
 pub use programme::*;
 pub use refs::*;
+pub use snapshot::*;

@@ -26,7 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         frame.render_widget(Paragraph::new(" Loading the report…"), area);
         return;
     };
-    let table = report_table(&f.report, MoneyStyle::Plain);
+    let table = report_table(&f.report, &f.after_rag, MoneyStyle::Plain);
     let path = app
         .default_export_path()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
