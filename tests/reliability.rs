@@ -21,10 +21,11 @@ fn sql<T: rusqlite::types::FromSql>(db: &Path, q: &str) -> T {
 /// The monitoring report CSV, as the report code builds it.
 fn report_csv(db: &Path, fy: &str, period: &str) -> String {
     let conn = outturn::store::open_existing(db).unwrap();
-    let r = outturn::store::figures::report(
+    let (r, _) = outturn::store::cabinet::report(
         &conn,
         FinancialYear::parse(fy).unwrap(),
         Period::parse(period).unwrap(),
+        None,
         None,
     )
     .unwrap();

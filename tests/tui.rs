@@ -458,10 +458,11 @@ fn export_writes_the_same_bytes_as_the_report_csv() {
     key(&mut app, &mut conn, KeyCode::Enter);
     let path = dir.path().join("outturn-2022-23-P5.csv");
     let written = std::fs::read_to_string(&path).unwrap();
-    let report = store::figures::report(
+    let (report, _) = store::cabinet::report(
         &conn,
         FinancialYear::new(2022).unwrap(),
         Period::new(5).unwrap(),
+        None,
         None,
     )
     .unwrap();

@@ -12,11 +12,11 @@ use serde::Serialize;
 use super::entities::{self as e, MONITORING, RowIds, SnapshotInfo};
 use super::{Result, StoreError, audit, current_user, figures, locks, now_stamp, settings};
 use crate::domain::cabinet::{
-    CabinetReport, LastFigures, PhaseKey, after_rag, rows_needing_comment,
+    AfterRag, CabinetReport, LastFigures, PhaseKey, after_rag, rows_needing_comment,
 };
 use crate::domain::movement::{Bridge, MovementRow, Position, bridge, with_totals};
-use crate::domain::report::{RagThresholds, ReportRow, RowKind, build};
-use crate::domain::{FinancialYear, Period};
+use crate::domain::report::{RagThresholds, Report, ReportRow, RowKind, build};
+use crate::domain::{FinancialYear, Money, Period};
 
 /// Each phase's (programme code, phase code) and programme id, by phase id, as named today.
 fn phase_keys(conn: &Connection) -> Result<HashMap<i64, (PhaseKey, i64)>> {
@@ -69,61 +69,53 @@ pub fn live_report(
 
 /// The rows of a snapshot for one programme, its total, and a grand total equal to that total
 /// (what a live report narrowed to the programme shows).
-fn narrow(mut c: CabinetReport, ids: &[RowIds], programme_id: i64) -> CabinetReport {
-    let grand_template = build(c.report.fy, c.report.period, &[], c.report.thresholds).rows;
-    let keep: Vec<bool> = c
-        .report
-        .rows
-        .iter()
-        .zip(ids)
-        .map(|(r, i)| r.kind != RowKind::GrandTotal && i.programme_id == Some(programme_id))
-        .collect();
-    let last_known = c.after_rag.last().is_some_and(|a| a.last_revised.is_some());
-    let mut it = keep.iter();
-    c.report.rows.retain(|_| *it.next().unwrap_or(&false));
-    let mut it = keep.iter();
-    c.after_rag.retain(|_| *it.next().unwrap_or(&false));
-    let total = c
-        .report
-        .rows
-        .iter()
-        .position(|r| r.kind == RowKind::ProgrammeTotal);
-    let (grand, mut after) = match total {
-        Some(i) => (
-            ReportRow {
+fn narrow(c: CabinetReport, ids: &[RowIds], programme_id: i64) -> CabinetReport {
+    let CabinetReport { report, after_rag } = c;
+    let mut kept = CabinetReport {
+        report: Report {
+            rows: Vec::new(),
+            ..report.clone()
+        },
+        after_rag: Vec::new(),
+    };
+    let mut grand_after = after_rag.last().cloned().unwrap_or_default();
+    let mut grand = None;
+    for ((row, a), id) in report.rows.into_iter().zip(after_rag).zip(ids) {
+        if row.kind == RowKind::GrandTotal || id.programme_id != Some(programme_id) {
+            continue;
+        }
+        if row.kind == RowKind::ProgrammeTotal {
+            grand = Some(ReportRow {
                 kind: RowKind::GrandTotal,
                 programme_code: String::new(),
                 programme_name: String::new(),
                 phase_code: "Grand total".into(),
-                ..c.report.rows[i].clone()
-            },
-            c.after_rag[i].clone(),
-        ),
-        None => {
-            let zero = Some(crate::domain::Money::ZERO).filter(|_| last_known);
-            (
-                grand_template.into_iter().next().unwrap_or_else(|| unreachable_row(&c)),
-                crate::domain::cabinet::AfterRag {
-                    last_revised: zero,
-                    budget_movement: zero,
-                    last_forecast: zero,
-                    forecast_movement: zero,
-                    commentary: String::new(),
-                },
-            )
+                ..row.clone()
+            });
+            grand_after = a.clone();
         }
-    };
-    after.commentary.clear();
-    c.report.rows.push(grand);
-    c.after_rag.push(after);
-    c
-}
-
-/// `build` always ends with a grand total row; this is never reached.
-fn unreachable_row(c: &CabinetReport) -> ReportRow {
-    build(c.report.fy, c.report.period, &[], c.report.thresholds)
-        .rows
-        .swap_remove(0)
+        kept.report.rows.push(row);
+        kept.after_rag.push(a);
+    }
+    // No row of the programme: the grand total of nothing, as a live report would show it.
+    let grand = grand.or_else(|| {
+        let zero = |m: Option<Money>| m.map(|_| Money::ZERO);
+        grand_after = AfterRag {
+            last_revised: zero(grand_after.last_revised),
+            budget_movement: zero(grand_after.budget_movement),
+            last_forecast: zero(grand_after.last_forecast),
+            forecast_movement: zero(grand_after.forecast_movement),
+            commentary: String::new(),
+        };
+        build(report.fy, report.period, &[], report.thresholds)
+            .rows
+            .pop()
+    });
+    if let Some(g) = grand {
+        kept.report.rows.push(g);
+        kept.after_rag.push(grand_after);
+    }
+    kept
 }
 
 /// A refusal to recompute a snapshot with other RAG thresholds.
