@@ -518,7 +518,11 @@ fn formula_text_is_escaped_in_the_csv_and_negative_amounts_are_not() {
     .unwrap();
     // A credit of 12.50 with no budget: actual to date -12.50, headroom 0 - (-12.50) - 0 = 12.50.
     pay(&tx, phase, None, "2017-10-02", "-12.50");
-    let csv = csv_string(&store::cabinet::report(&tx, fy(2017), p(7), None, None).unwrap().0);
+    let csv = csv_string(
+        &store::cabinet::report(&tx, fy(2017), p(7), None, None)
+            .unwrap()
+            .0,
+    );
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[1],

@@ -50,8 +50,16 @@ pub struct MovementArgs {
 impl Listing for SnapshotInfo {
     fn headers() -> &'static [&'static str] {
         &[
-            "Report", "FY", "Period", "Programmes", "Rows", "Taken by", "Taken at", "Source",
-            "RAG red %", "RAG amber %",
+            "Report",
+            "FY",
+            "Period",
+            "Programmes",
+            "Rows",
+            "Taken by",
+            "Taken at",
+            "Source",
+            "RAG red %",
+            "RAG amber %",
         ]
     }
 
@@ -75,7 +83,11 @@ impl Listing for SnapshotInfo {
 pub type WriteFile = fn(&Path, &[u8]) -> anyhow::Result<()>;
 
 /// Runs `outturn report list|movement`.
-pub fn run_report_sub(db: &Path, sub: &ReportSub, write_file: WriteFile) -> anyhow::Result<ExitCode> {
+pub fn run_report_sub(
+    db: &Path,
+    sub: &ReportSub,
+    write_file: WriteFile,
+) -> anyhow::Result<ExitCode> {
     let conn = open(db)?;
     match sub {
         ReportSub::List(f) => print_list(&e::list_snapshots(&conn)?, f.format)?,
@@ -90,7 +102,9 @@ pub fn run_report_sub(db: &Path, sub: &ReportSub, write_file: WriteFile) -> anyh
                 ))
                 .into());
             }
-            let pid = opt_programme(&conn, &a.programme).map_err(|e| match e.downcast::<crate::store::StoreError>() {
+            let pid = opt_programme(&conn, &a.programme).map_err(|e| match e
+                .downcast::<crate::store::StoreError>(
+            ) {
                 Ok(s) => rename(s, "--programme").into(),
                 Err(e) => e,
             })?;
@@ -184,7 +198,15 @@ pub enum CommentCmd {
 impl Listing for Comment {
     fn headers() -> &'static [&'static str] {
         &[
-            "Id", "Programme", "Phase", "FY", "Period", "Comment", "By", "At", "Version",
+            "Id",
+            "Programme",
+            "Phase",
+            "FY",
+            "Period",
+            "Comment",
+            "By",
+            "At",
+            "Version",
         ]
     }
 
@@ -217,7 +239,9 @@ pub fn run_comment(db: &Path, c: &CommentCmd) -> anyhow::Result<ExitCode> {
             let phase_id = phase_arg(&conn, programme.as_deref(), phase, "--phase")?;
             let (fy, period): (FinancialYear, Period) =
                 (fy_arg("--fy", fy)?, period_arg("--period", period)?);
-            let id = write(&mut conn, |tx| e::add_comment(tx, phase_id, fy, period, text))?;
+            let id = write(&mut conn, |tx| {
+                e::add_comment(tx, phase_id, fy, period, text)
+            })?;
             println!(
                 "Added comment {id} for {phase} {} {}.",
                 fy.label(),

@@ -75,18 +75,27 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
                 cabinet::close(tx, fy, period, *allow_missing_comments)
             })?;
             println!(
-                "Closed {} {}: everything dated on or before {} is locked. Its report is kept as a snapshot ({} rows over {} programmes; `outturn report list`).",
+                "Closed {} {}: everything dated on or before {} is locked. Its report is kept as a snapshot ({} rows, {} programme{}; `outturn report list`).",
                 fy.label(),
                 period.label(),
                 uk_date(fy.period_end(period)),
                 closed.snapshot.rows,
-                closed.snapshot.programmes
+                closed.snapshot.programmes,
+                if closed.snapshot.programmes == 1 {
+                    ""
+                } else {
+                    "s"
+                }
             );
             if !closed.uncommented.is_empty() {
                 println!(
                     "Closed without a comment on {} row{} beyond the threshold: {}.",
                     closed.uncommented.len(),
-                    if closed.uncommented.len() == 1 { "" } else { "s" },
+                    if closed.uncommented.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    },
                     closed.uncommented.join("; ")
                 );
             }

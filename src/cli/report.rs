@@ -191,8 +191,17 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
         red_overspend_pct: red.unwrap_or(stored.red_overspend_pct),
         amber_underspend_pct: amber.unwrap_or(stored.amber_underspend_pct),
     });
-    let (cabinet, snapshot) = cabinet::report(&conn, fy, period, programme_id, overrides)
-        .map_err(|e| rename(e, if red.is_some() { "--rag-red" } else { "--rag-amber" }))?;
+    let (cabinet, snapshot) =
+        cabinet::report(&conn, fy, period, programme_id, overrides).map_err(|e| {
+            rename(
+                e,
+                if red.is_some() {
+                    "--rag-red"
+                } else {
+                    "--rag-amber"
+                },
+            )
+        })?;
     drop(conn);
     let thresholds = cabinet.report.thresholds;
     let frozen = snapshot

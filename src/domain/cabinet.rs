@@ -72,10 +72,7 @@ pub fn after_rag(
             let key = (r.programme_code.clone(), r.phase_code.clone());
             let (sums, commentary) = match r.kind {
                 RowKind::Phase => {
-                    let f = last
-                        .and_then(|l| l.get(&key))
-                        .copied()
-                        .unwrap_or_default();
+                    let f = last.and_then(|l| l.get(&key)).copied().unwrap_or_default();
                     let s = Sums {
                         last_revised: f.revised,
                         last_forecast: f.forecast,
@@ -258,10 +255,11 @@ mod tests {
             ),
             report: r,
         };
-        let need: Vec<&str> = rows_needing_comment(&commented.report, &commented.after_rag, &strict)
-            .iter()
-            .map(|r| r.phase_code.as_str())
-            .collect();
+        let need: Vec<&str> =
+            rows_needing_comment(&commented.report, &commented.after_rag, &strict)
+                .iter()
+                .map(|r| r.phase_code.as_str())
+                .collect();
         assert_eq!(need, vec!["Y"]);
         // Exactly at the threshold is not beyond it: 10 % of 100 is 10.
         let mut row = commented.report.rows[0].clone();

@@ -182,7 +182,12 @@ pub fn position(conn: &Connection, fy: FinancialYear, period: Period) -> Result<
         });
     }
     let t = figures::rag_thresholds(conn)?;
-    let live = build(fy, period, &figures::phase_figures(conn, fy, period, None)?, t);
+    let live = build(
+        fy,
+        period,
+        &figures::phase_figures(conn, fy, period, None)?,
+        t,
+    );
     let revised = live
         .rows
         .iter()

@@ -78,7 +78,9 @@ fn normalise(key: &str, value: &str) -> std::result::Result<String, String> {
     if key == COMMENT_AMOUNT {
         let m = Money::parse(value).map_err(|e| e.to_string())?;
         if m.is_negative() {
-            return Err(format!("'{value}' is negative: give an amount of zero or more"));
+            return Err(format!(
+                "'{value}' is negative: give an amount of zero or more"
+            ));
         }
         return Ok(m.plain());
     }
@@ -193,7 +195,10 @@ mod tests {
         assert_eq!(t.amount, Money::from_pence(25_000_000));
         assert_eq!(t.pct, Decimal::new(75, 1));
         let e = set(&conn, COMMENT_AMOUNT, "-5").unwrap_err().to_string();
-        assert!(e.starts_with("comment.variance_amount: '-5' is negative"), "{e}");
+        assert!(
+            e.starts_with("comment.variance_amount: '-5' is negative"),
+            "{e}"
+        );
         assert!(set(&conn, COMMENT_AMOUNT, "12.345").is_err());
     }
 

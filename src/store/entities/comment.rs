@@ -199,11 +199,17 @@ mod tests {
             comments_for(&conn, fy, p7).unwrap()[&1],
             "Slippage: tender re-run"
         );
-        assert!(comments_for(&conn, fy, Period::new(8).unwrap())
-            .unwrap()
-            .is_empty());
+        assert!(
+            comments_for(&conn, fy, Period::new(8).unwrap())
+                .unwrap()
+                .is_empty()
+        );
         let n: i64 = conn
-            .query_row("SELECT count(*) FROM audit WHERE entity = 'comment'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM audit WHERE entity = 'comment'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, 2);
     }
