@@ -45,6 +45,8 @@ const ENTITIES: &[(&str, &[&str])] = &[
     ("forecast", &["forecast", "forecasts"]),
     ("period", &["period", "periods"]),
     ("import", &["import", "imports", "import_batch"]),
+    ("snapshot", &["snapshot", "snapshots"]),
+    ("comment", &["comment", "comments"]),
 ];
 
 fn entity_arg(s: &str) -> anyhow::Result<String> {

@@ -87,7 +87,7 @@ pub enum Command {
     Forecast(forecast::ForecastCmd),
     /// The audit log: who changed what, and when (newest first).
     Audit(audit::AuditArgs),
-    /// Closed periods: close, reopen (with a reason), list.
+    /// Closed periods: close (keeping the report as a snapshot), reopen (with a reason), list.
     #[command(subcommand)]
     Period(period::PeriodCmd),
     /// Check the database: SQLite integrity, foreign keys, the budget rules, the audit chain.
@@ -108,9 +108,10 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// The monthly monitoring report for a financial year as at a period, on screen or as CSV.
+    /// The monthly monitoring report for a financial year as at a period, on screen or as CSV;
+    /// `report list` (snapshots held), `report movement` (the bridge between two reports).
     Report(report::ReportArgs),
-    /// Settings kept in the database: the RAG thresholds (set, get, list).
+    /// Settings kept in the database: the RAG and variance-comment thresholds (set, get, list).
     #[command(subcommand)]
     Config(config::ConfigCmd),
     /// Variance commentary for the monitoring report: add, edit, list.

@@ -360,4 +360,44 @@ mod tests {
             )]
         );
     }
+
+    #[test]
+    fn a_variance_beyond_the_comment_threshold_without_a_comment_is_an_amber_alert() {
+        use crate::domain::cabinet::after_rag;
+        use crate::domain::report::{PhaseFigures, build};
+        // Revised 1,000,000, forecast 850,000: variance -150,000 (-15 %): beyond 10 % and
+        // £100,000. With a comment, no alert.
+        let f = PhaseFigures {
+            programme_code: "P".into(),
+            phase_code: "A".into(),
+            phase_name: "Alpha".into(),
+            original: m("1000000"),
+            forecast: Some((m("850000"), Period::new(5).unwrap())),
+            ..Default::default()
+        };
+        let r = build(fy(2022), Period::new(5).unwrap(), &[f], RagThresholds::default());
+        let t = CommentThresholds::default();
+        let mut out = vec![Alert {
+            level: Rag::Red,
+            text: "red first".into(),
+        }];
+        let none = after_rag(&r, None, &Default::default());
+        add_missing_comment_alerts(&mut out, &r, &none, &t);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].level, Rag::Red);
+        assert_eq!(
+            out[1].text,
+            "Alpha: variance -£150,000.00 in 2022-23 P5 needs a comment before the period can close"
+        );
+        let commented = after_rag(
+            &r,
+            None,
+            &[(("P".to_string(), "A".to_string()), "why".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        let mut out = Vec::new();
+        add_missing_comment_alerts(&mut out, &r, &commented, &t);
+        assert!(out.is_empty());
+    }
 }
