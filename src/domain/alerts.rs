@@ -375,7 +375,12 @@ mod tests {
             forecast: Some((m("850000"), Period::new(5).unwrap())),
             ..Default::default()
         };
-        let r = build(fy(2022), Period::new(5).unwrap(), &[f], RagThresholds::default());
+        let r = build(
+            fy(2022),
+            Period::new(5).unwrap(),
+            &[f],
+            RagThresholds::default(),
+        );
         let t = CommentThresholds::default();
         let mut out = vec![Alert {
             level: Rag::Red,
