@@ -6,7 +6,9 @@
 //! allocations, contracts, forecasts and N actuals (default 1,000,000) over five financial years,
 //! builds the release binary, then runs `outturn --db DB report --fy 2017-18 --period 7 --csv OUT`
 //! N times (default 11) and prints the median, fastest and slowest wall time of the whole process,
-//! and its peak resident memory (through /usr/bin/time when installed). Not run in CI.
+//! and its peak resident memory (through /usr/bin/time when installed). Then it closes 2017-18 P7
+//! on a copy (`period close ... --allow-missing-comments`, timed once: the snapshot of every
+//! programme) and times the report of that closed period (the snapshot). Not run in CI.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -141,6 +143,39 @@ fn main() {
         tx.commit().expect("commit");
     }
     measure("report 2017-18 P7 --csv, demo database", &demo);
+
+    // Closing the period (the snapshot of every programme, in the closing transaction), once, on
+    // a fresh copy; then the report of the closed period, which is that snapshot.
+    let closed = dir.join(format!("closed-{actuals}.db"));
+    let _ = std::fs::remove_file(&closed);
+    std::fs::copy(&db, &closed).expect("copy the database");
+    let started = Instant::now();
+    let o = Command::new(&bin)
+        .arg("--db")
+        .arg(&closed)
+        .args([
+            "period",
+            "close",
+            "2017-18",
+            "P7",
+            "--allow-missing-comments",
+        ])
+        .output()
+        .expect("outturn runs");
+    let took = started.elapsed();
+    assert!(
+        o.status.success(),
+        "close failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    println!(
+        "period close 2017-18 P7 (snapshot of every programme), {actuals} actuals, 200 phases: {:.1} ms (once)",
+        took.as_secs_f64() * 1e3
+    );
+    measure(
+        &format!("report 2017-18 P7 --csv of the closed period (the snapshot), {actuals} actuals"),
+        &closed,
+    );
 }
 
 /// Peak resident set size of one run, in KiB, from GNU time's `%M`.

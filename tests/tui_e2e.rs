@@ -200,10 +200,11 @@ fn export_from_the_report_screen_and_quit_restores_the_terminal() {
     // The same bytes as `outturn report --csv -` for 2022-23 P5: the CLI and the TUI both write
     // through io::report::write_csv over store::figures::report.
     let conn = store::open_existing(&db).unwrap();
-    let report = store::figures::report(
+    let (report, _) = store::cabinet::report(
         &conn,
         FinancialYear::new(2022).unwrap(),
         Period::new(5).unwrap(),
+        None,
         None,
     )
     .unwrap();

@@ -86,9 +86,24 @@ pub fn months_arg(name: &str, s: &str) -> anyhow::Result<u32> {
     }
 }
 
-/// Opens the existing database at `db`.
+/// Opens the existing database at `db`. A database upgraded from before snapshots were kept has
+/// its closed periods' snapshots taken here, once, from the live figures, and says so in one line.
 pub fn open(db: &Path) -> anyhow::Result<Connection> {
-    Ok(store::open_existing(db)?)
+    let mut conn = store::open_existing(db)?;
+    if store::cabinet::snapshots_owed(&conn)? {
+        let taken = write(&mut conn, store::cabinet::take_owed)?;
+        if !taken.is_empty() {
+            let which: Vec<String> = taken
+                .iter()
+                .map(|s| format!("{} {}", s.fy.label(), s.period.label()))
+                .collect();
+            eprintln!(
+                "outturn: note: this database was closed before reports were kept as snapshots; took the snapshot of {} from the live figures now (`outturn report list`)",
+                which.join(", ")
+            );
+        }
+    }
+    Ok(conn)
 }
 
 /// Runs one write in a transaction: all of it or none of it.

@@ -86,6 +86,8 @@ const ENTITIES: &[(&str, &[&str])] = &[
         &["import", "imports", "import_batch", "import-batch", "batch"],
     ),
     ("setting", &["setting", "settings", "config"]),
+    ("snapshot", &["snapshot", "snapshots"]),
+    ("comment", &["comment", "comments"]),
 ];
 
 fn entity_arg(s: &str) -> anyhow::Result<String> {

@@ -14,16 +14,17 @@ use crate::store::{self, settings};
 /// `outturn config`: settings kept in the database.
 #[derive(Debug, Subcommand)]
 pub enum ConfigCmd {
-    /// Set a setting: rag.red_overspend_pct or rag.amber_underspend_pct (percent, 0 to 100).
+    /// Set a setting: rag.red_overspend_pct, rag.amber_underspend_pct, comment.variance_pct
+    /// (percent, 0 to 100) or comment.variance_amount (money).
     Set {
-        /// rag.red_overspend_pct or rag.amber_underspend_pct.
+        /// rag.red_overspend_pct, rag.amber_underspend_pct, comment.variance_pct or comment.variance_amount.
         key: String,
-        /// A percentage from 0 to 100, e.g. 5 or 7.5.
+        /// A percentage from 0 to 100, e.g. 5 or 7.5 (an amount for comment.variance_amount, e.g. £100k).
         value: String,
     },
     /// Print one setting's value.
     Get {
-        /// rag.red_overspend_pct or rag.amber_underspend_pct.
+        /// rag.red_overspend_pct, rag.amber_underspend_pct, comment.variance_pct or comment.variance_amount.
         key: String,
     },
     /// List every setting with its value and meaning.

@@ -20,6 +20,7 @@ pub mod args;
 pub mod audit;
 pub mod backup;
 pub mod benefit;
+pub mod cabinet;
 pub mod change;
 pub mod check;
 pub mod config;
@@ -97,7 +98,7 @@ pub enum Command {
     Milestone(milestone::MilestoneCmd),
     /// The audit log: who changed what, and when (newest first).
     Audit(audit::AuditArgs),
-    /// Closed periods: close, reopen (with a reason), list.
+    /// Closed periods: close (keeping the report as a snapshot), reopen (with a reason), list.
     #[command(subcommand)]
     Period(period::PeriodCmd),
     /// Check the database: SQLite integrity, foreign keys, the budget rules, the schema, the audit
@@ -119,11 +120,15 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// The monthly monitoring report for a financial year as at a period, on screen or as CSV.
+    /// The monthly monitoring report for a financial year as at a period, on screen or as CSV;
+    /// `report list` (snapshots held), `report movement` (the bridge between two reports).
     Report(report::ReportArgs),
-    /// Settings kept in the database: the RAG thresholds (set, get, list).
+    /// Settings kept in the database: the RAG and variance-comment thresholds (set, get, list).
     #[command(subcommand)]
     Config(config::ConfigCmd),
+    /// Variance commentary for the monitoring report: add, edit, list.
+    #[command(subcommand)]
+    Comment(cabinet::CommentCmd),
     /// Open the TUI on a fresh demo database in a temporary folder (your own database is untouched).
     Demo,
     /// Import actuals or budgets from CSV extracts; list and undo import batches.
@@ -187,5 +192,6 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Summary { fy, programme } => summary::run(db, fy.as_deref(), programme.as_deref()),
         Command::Report(a) => report::run(db, a),
         Command::Config(c) => config::run(db, c),
+        Command::Comment(c) => cabinet::run_comment(db, c),
     }
 }

@@ -9,19 +9,26 @@ use super::args::{fy_arg, open, period_arg, write};
 use super::output::say;
 use super::output::{Cell, Format, Listing, date_cell, print_list};
 use crate::domain::calendar::uk_date;
+use crate::store::cabinet;
 use crate::store::locks::{self, ClosedPeriod};
 
 /// `outturn period`: closing and reopening periods.
 #[derive(Debug, Subcommand)]
 pub enum PeriodCmd {
-    /// Close a period: everything dated on or before its end is locked (e.g. `period close 2017-18 P7`).
+    /// Close a period: everything dated on or before its end is locked and its report is kept as a
+    /// snapshot (e.g. `period close 2017-18 P7`). Refused while a row beyond the variance-comment
+    /// threshold has no comment.
     Close {
         /// The financial year (2017-18).
         fy: String,
         /// The period (P7 = October).
         period: String,
+        /// Close even though rows beyond the comment threshold have no comment (they are listed).
+        #[arg(long)]
+        allow_missing_comments: bool,
     },
-    /// Reopen a closed period (and every later one); the reason goes in the audit log.
+    /// Reopen a closed period (and every later one), discarding their snapshots; the reason goes in
+    /// the audit log.
     Reopen {
         /// The financial year (2017-18).
         fy: String,
@@ -59,25 +66,52 @@ impl Listing for ClosedPeriod {
 pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
     let mut conn = open(db)?;
     match c {
-        PeriodCmd::Close { fy, period } => {
+        PeriodCmd::Close {
+            fy,
+            period,
+            allow_missing_comments,
+        } => {
             let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
-            write(&mut conn, |tx| locks::close_period(tx, fy, period))?;
+            let closed = write(&mut conn, |tx| {
+                cabinet::close(tx, fy, period, *allow_missing_comments)
+            })?;
             say!(
-                "Closed {} {}: everything dated on or before {} is locked.",
+                "Closed {} {}: everything dated on or before {} is locked. Its report is kept as a snapshot ({} rows, {} programme{}; `outturn report list`).",
                 fy.label(),
                 period.label(),
-                uk_date(fy.period_end(period))
+                uk_date(fy.period_end(period)),
+                closed.snapshot.rows,
+                closed.snapshot.programmes,
+                if closed.snapshot.programmes == 1 {
+                    ""
+                } else {
+                    "s"
+                }
             );
+            if !closed.uncommented.is_empty() {
+                println!(
+                    "Closed without a comment on {} row{} beyond the threshold: {}.",
+                    closed.uncommented.len(),
+                    if closed.uncommented.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    },
+                    closed.uncommented.join("; ")
+                );
+            }
         }
         PeriodCmd::Reopen { fy, period, reason } => {
             let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
-            let n = write(&mut conn, |tx| locks::reopen_period(tx, fy, period, reason))?;
+            let (n, gone) = write(&mut conn, |tx| cabinet::reopen(tx, fy, period, reason))?;
             let lock = locks::locked_through(&conn)?;
             say!(
-                "Reopened {} {} ({n} closed period{} removed); {}.",
+                "Reopened {} {} ({n} closed period{} removed, {} snapshot{} discarded); {}.",
                 fy.label(),
                 period.label(),
                 if n == 1 { "" } else { "s" },
+                gone.len(),
+                if gone.len() == 1 { "" } else { "s" },
                 match lock {
                     Some(d) => format!("still locked through {}", uk_date(d)),
                     None => "no period is closed now".to_string(),

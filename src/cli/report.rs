@@ -11,12 +11,12 @@ use clap::Args;
 use super::args::{field, open, rename};
 use super::output::say;
 use crate::domain::calendar::{parse_month, uk_date};
-use crate::domain::report::{RagThresholds, build, parse_threshold_pct};
+use crate::domain::report::{RagThresholds, parse_threshold_pct};
 use crate::domain::{FinancialYear, Period};
 use crate::error::UserError;
 use crate::io::output_file::OutputFile;
 use crate::io::report::{MoneyStyle, report_table, write_csv};
-use crate::store::{entities, figures};
+use crate::store::{cabinet, entities, figures};
 
 /// Options of `outturn report`.
 #[derive(Debug, Args)]
@@ -45,7 +45,8 @@ pub struct ReportArgs {
     /// (default: `config get rag.amber_underspend_pct`, 10).
     #[arg(long, value_name = "PCT")]
     pub rag_amber: Option<String>,
-    /// Other reports: `progress` (the six-monthly progress report).
+    /// Other reports: `list` (the snapshots held), `movement` (the bridge between two reports),
+    /// `progress` (the six-monthly progress report).
     #[command(subcommand)]
     pub other: Option<OtherReport>,
 }
@@ -53,6 +54,10 @@ pub struct ReportArgs {
 /// Reports other than the monthly monitoring report.
 #[derive(Debug, clap::Subcommand)]
 pub enum OtherReport {
+    /// List the snapshots held: the reports frozen when their periods were closed.
+    List(super::output::FormatArg),
+    /// The movement in revised budget between two reports of a year, by cause.
+    Movement(super::cabinet::MovementArgs),
     /// The six-monthly progress report for Scrutiny: spend, milestones, benefits, commentary.
     Progress(super::progress::ProgressArgs),
 }
@@ -184,8 +189,15 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 
 /// `outturn report`.
 pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
-    if let Some(OtherReport::Progress(p)) = &a.other {
-        return super::progress::run(db, p, write_file_atomically);
+    match &a.other {
+        Some(OtherReport::List(f)) => return super::cabinet::run_list(db, f),
+        Some(OtherReport::Movement(m)) => {
+            return super::cabinet::run_movement(db, m, write_file_atomically);
+        }
+        Some(OtherReport::Progress(p)) => {
+            return super::progress::run(db, p, write_file_atomically);
+        }
+        None => {}
     }
     let (fy, period) = if a.fy.is_none() && a.period.is_none() && a.month.is_none() {
         default_when(db)?
@@ -209,24 +221,49 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
         .map(|code| entities::programme_id(&conn, code).map_err(|e| rename(e, "--programme")))
         .transpose()?;
     let stored = figures::rag_thresholds(&conn)?;
-    let thresholds = RagThresholds {
+    let overrides = (red.is_some() || amber.is_some()).then(|| RagThresholds {
         red_overspend_pct: red.unwrap_or(stored.red_overspend_pct),
         amber_underspend_pct: amber.unwrap_or(stored.amber_underspend_pct),
-    };
-    let phases = figures::phase_figures(&conn, fy, period, programme_id)?;
-    let report = build(fy, period, &phases, thresholds);
+    });
+    let (cabinet, snapshot) =
+        cabinet::report(&conn, fy, period, programme_id, overrides).map_err(|e| {
+            rename(
+                e,
+                if red.is_some() {
+                    "--rag-red"
+                } else {
+                    "--rag-amber"
+                },
+            )
+        })?;
     drop(conn);
+    let thresholds = cabinet.report.thresholds;
+    let frozen = snapshot
+        .map(|s| {
+            format!(
+                " (closed: the snapshot taken {} by {}{})",
+                s.at,
+                s.who,
+                if s.source == "upgrade" {
+                    ", from the live figures when the database was upgraded"
+                } else {
+                    ""
+                }
+            )
+        })
+        .unwrap_or_default();
+    let report = &cabinet.report;
 
     match a.csv.as_deref() {
         Some(p) if p.as_os_str() == "-" => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            write_csv(&report, &mut out)?;
+            write_csv(&cabinet, &mut out)?;
             out.flush()?;
         }
         Some(path) => {
             let mut buf = Vec::new();
-            write_csv(&report, &mut buf)?;
+            write_csv(&cabinet, &mut buf)?;
             write_file_atomically(path, &buf)?;
             let phases = report
                 .rows
@@ -234,7 +271,7 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
                 .filter(|r| r.kind == crate::domain::report::RowKind::Phase)
                 .count();
             say!(
-                "Wrote the {} {} report ({phases} phase rows, {} rows in all) to {}.",
+                "Wrote the {} {} report{frozen} ({phases} phase rows, {} rows in all) to {}.",
                 fy.label(),
                 period.label(),
                 report.rows.len(),
@@ -246,7 +283,7 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
             let mut out = stdout.lock();
             writeln!(
                 out,
-                "Capital monitoring {} as at {} ({}), year to date {} to {}. RAG: Red over +{} % variance or spend + commitments over budget; Amber any overspend or underspend beyond {} %.",
+                "Capital monitoring {} as at {} ({}){frozen}, year to date {} to {}. RAG: Red over +{} % variance or spend + commitments over budget; Amber any overspend or underspend beyond {} %.",
                 fy.label(),
                 period.label(),
                 period.month_name(),
@@ -255,7 +292,7 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
                 thresholds.red_overspend_pct,
                 thresholds.amber_underspend_pct
             )?;
-            report_table(&report, MoneyStyle::Screen).write_text(&mut out)?;
+            report_table(report, &cabinet.after_rag, MoneyStyle::Screen).write_text(&mut out)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -30,7 +30,8 @@ pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let conn = store::open_existing(path).with_context(|| format!("opening {}", path.display()))?;
+    // Through the command line's open, so owed snapshots are taken (and said) before the screen.
+    let conn = super::args::open(path).with_context(|| format!("opening {}", path.display()))?;
     crate::tui::run(conn, today()?, here())?;
     Ok(ExitCode::SUCCESS)
 }

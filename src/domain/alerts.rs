@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::cabinet::{AfterRag, CommentThresholds, rows_needing_comment};
 use super::calendar::uk_date;
 use super::milestone::{Milestone, milestone_rag};
 use super::model::{Allocation, AllocationStatus, Contract, Framework, Phase};
@@ -206,6 +207,29 @@ fn milestone_alerts(milestones: &[Milestone], today: NaiveDate) -> Vec<Alert> {
             }
         })
         .collect()
+}
+
+/// Adds an amber alert per phase row beyond the variance-comment threshold with no comment (a
+/// period cannot close while there are any), keeping red alerts first.
+pub fn add_missing_comment_alerts(
+    out: &mut Vec<Alert>,
+    report: &Report,
+    after_rag: &[AfterRag],
+    t: &CommentThresholds,
+) {
+    for r in rows_needing_comment(report, after_rag, t) {
+        out.push(Alert {
+            level: Rag::Amber,
+            text: format!(
+                "{}: variance {} in {} {} needs a comment before the period can close",
+                r.phase_name,
+                r.variance.full(),
+                report.fy.label(),
+                report.period.label()
+            ),
+        });
+    }
+    out.sort_by_key(|a| std::cmp::Reverse(a.level));
 }
 
 #[cfg(test)]
@@ -412,5 +436,50 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_variance_beyond_the_comment_threshold_without_a_comment_is_an_amber_alert() {
+        use crate::domain::cabinet::after_rag;
+        use crate::domain::report::{PhaseFigures, build};
+        // Revised 1,000,000, forecast 850,000: variance -150,000 (-15 %): beyond 10 % and
+        // £100,000. With a comment, no alert.
+        let f = PhaseFigures {
+            programme_code: "P".into(),
+            phase_code: "A".into(),
+            phase_name: "Alpha".into(),
+            original: m("1000000"),
+            forecast: Some((m("850000"), Period::new(5).unwrap())),
+            ..Default::default()
+        };
+        let r = build(
+            fy(2022),
+            Period::new(5).unwrap(),
+            &[f],
+            RagThresholds::default(),
+        );
+        let t = CommentThresholds::default();
+        let mut out = vec![Alert {
+            level: Rag::Red,
+            text: "red first".into(),
+        }];
+        let none = after_rag(&r, None, &Default::default());
+        add_missing_comment_alerts(&mut out, &r, &none, &t);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].level, Rag::Red);
+        assert_eq!(
+            out[1].text,
+            "Alpha: variance -£150,000.00 in 2022-23 P5 needs a comment before the period can close"
+        );
+        let commented = after_rag(
+            &r,
+            None,
+            &[(("P".to_string(), "A".to_string()), "why".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        let mut out = Vec::new();
+        add_missing_comment_alerts(&mut out, &r, &commented, &t);
+        assert!(out.is_empty());
     }
 }

@@ -4,10 +4,12 @@
 
 pub mod alerts;
 pub mod benefit;
+pub mod cabinet;
 pub mod calendar;
 pub mod milestone;
 pub mod model;
 pub mod money;
+pub mod movement;
 pub mod profile;
 pub mod progress;
 pub mod report;

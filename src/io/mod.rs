@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod import;
+pub mod movement;
 pub mod output_file;
 pub mod progress;
 pub mod report;

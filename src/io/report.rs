@@ -5,11 +5,12 @@
 use std::io::Write;
 
 use crate::domain::Money;
+use crate::domain::cabinet::{AfterRag, CabinetReport};
 use crate::domain::report::{Report, percent_text};
 use crate::io::table::{Cell, Table};
 
 /// The CSV header, in order.
-pub const COLUMNS: [&str; 19] = [
+pub const COLUMNS: [&str; 24] = [
     "Programme",
     "Phase",
     "Phase name",
@@ -29,6 +30,11 @@ pub const COLUMNS: [&str; 19] = [
     "Variance %",
     "Spent %",
     "RAG",
+    "Revised budget at last report",
+    "Budget movement",
+    "Forecast at last report",
+    "Forecast movement",
+    "Commentary",
 ];
 
 /// How money is written in the table.
@@ -40,16 +46,20 @@ pub enum MoneyStyle {
     Screen,
 }
 
-/// The report as rows of cells, columns as in [`COLUMNS`].
-pub fn report_table(report: &Report, style: MoneyStyle) -> Table {
+/// The report as rows of cells, columns as in [`COLUMNS`]: the report's own columns, then the
+/// five after RAG (empty money cells where there is no last report).
+pub fn report_table(report: &Report, after_rag: &[AfterRag], style: MoneyStyle) -> Table {
     let m = |v: Money| {
         Cell::Num(match style {
             MoneyStyle::Plain => v.plain(),
             MoneyStyle::Screen => v.bracketed(),
         })
     };
+    let opt = |v: Option<Money>| v.map_or(Cell::Num(String::new()), m);
     let mut t = Table::new(&COLUMNS);
-    for r in &report.rows {
+    let none = AfterRag::default();
+    for (i, r) in report.rows.iter().enumerate() {
+        let a = after_rag.get(i).unwrap_or(&none);
         t.push(vec![
             Cell::Text(r.programme_code.clone()),
             Cell::Text(r.phase_code.clone()),
@@ -70,18 +80,23 @@ pub fn report_table(report: &Report, style: MoneyStyle) -> Table {
             Cell::Num(percent_text(r.variance_pct)),
             Cell::Num(percent_text(r.spent_pct)),
             Cell::Text(r.rag.label().to_string()),
+            opt(a.last_revised),
+            opt(a.budget_movement),
+            opt(a.last_forecast),
+            opt(a.forecast_movement),
+            Cell::Text(a.commentary.clone()),
         ]);
     }
     t
 }
 
 /// Writes the report as CSV exactly as DOMAIN.md specifies.
-pub fn write_csv(report: &Report, out: &mut dyn Write) -> csv::Result<()> {
-    report_table(report, MoneyStyle::Plain).write_csv(out)
+pub fn write_csv(report: &CabinetReport, out: &mut dyn Write) -> csv::Result<()> {
+    report_table(&report.report, &report.after_rag, MoneyStyle::Plain).write_csv(out)
 }
 
 /// The CSV as a string (previews, tests).
-pub fn csv_string(report: &Report) -> String {
+pub fn csv_string(report: &CabinetReport) -> String {
     let mut buf = Vec::new();
     // Writing to a Vec cannot fail.
     let _ = write_csv(report, &mut buf);

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backup;
 pub mod batches;
 pub mod browse;
+pub mod cabinet;
 pub mod capture;
 pub mod check;
 pub mod edit;

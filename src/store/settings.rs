@@ -1,11 +1,13 @@
-//! Settings kept in the database (`setting` table): today the two RAG thresholds of the monitoring
-//! report. Each change is validated and audited in the caller's transaction. The report reads
+//! Settings kept in the database (`setting` table): the two RAG thresholds of the monitoring
+//! report and the two variance-commentary thresholds. Each change is validated and audited in the caller's transaction. The report reads
 //! them through [`super::figures::rag_thresholds`]; this module does not compute anything.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Result, StoreError, audit};
+use crate::domain::Money;
+use crate::domain::cabinet::CommentThresholds;
 use crate::domain::report::{RagThresholds, parse_threshold_pct};
 
 /// Red when the variance is over this percentage of the revised budget.
@@ -13,8 +15,13 @@ pub const RAG_RED: &str = "rag.red_overspend_pct";
 /// Amber when the underspend is beyond this percentage of the revised budget.
 pub const RAG_AMBER: &str = "rag.amber_underspend_pct";
 
+/// A comment is required where |Variance| is over this percentage of the revised budget.
+pub const COMMENT_PCT: &str = "comment.variance_pct";
+/// ... or over this amount (money).
+pub const COMMENT_AMOUNT: &str = "comment.variance_amount";
+
 /// Every setting Outturn knows, with what it means.
-pub const KNOWN: [(&str, &str); 2] = [
+pub const KNOWN: [(&str, &str); 4] = [
     (
         RAG_RED,
         "Red when the variance is over +this % of the revised budget (percent, 0 to 100)",
@@ -22,6 +29,14 @@ pub const KNOWN: [(&str, &str); 2] = [
     (
         RAG_AMBER,
         "Amber when the underspend is beyond this % of the revised budget (percent, 0 to 100)",
+    ),
+    (
+        COMMENT_PCT,
+        "A variance comment is required where |variance| is over this % of the revised budget (percent, 0 to 100)",
+    ),
+    (
+        COMMENT_AMOUNT,
+        "... or where |variance| is over this amount (money, e.g. 100000 or £100k)",
     ),
 ];
 
@@ -48,11 +63,46 @@ fn known(key: &str) -> Result<&'static (&'static str, &'static str)> {
 
 fn default_value(key: &str) -> String {
     let d = RagThresholds::default();
-    if key == RAG_RED {
-        d.red_overspend_pct.to_string()
-    } else {
-        d.amber_underspend_pct.to_string()
+    let c = CommentThresholds::default();
+    match key {
+        RAG_RED => d.red_overspend_pct.to_string(),
+        COMMENT_PCT => c.pct.to_string(),
+        COMMENT_AMOUNT => c.amount.plain(),
+        _ => d.amber_underspend_pct.to_string(),
     }
+}
+
+/// Reads a setting's value as stored: money for the comment amount (not negative), a percentage
+/// from 0 to 100 otherwise.
+fn normalise(key: &str, value: &str) -> std::result::Result<String, String> {
+    if key == COMMENT_AMOUNT {
+        let m = Money::parse(value).map_err(|e| e.to_string())?;
+        if m.is_negative() {
+            return Err(format!(
+                "'{value}' is negative: give an amount of zero or more"
+            ));
+        }
+        return Ok(m.plain());
+    }
+    parse_threshold_pct(value)
+        .map(|d| d.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// The variance-commentary thresholds saved in the database, or the defaults (10 %, £100,000).
+pub fn comment_thresholds(conn: &Connection) -> Result<CommentThresholds> {
+    let mut t = CommentThresholds::default();
+    if let Some(v) = stored(conn, COMMENT_PCT)?
+        && let Ok(d) = v.parse()
+    {
+        t.pct = d;
+    }
+    if let Some(v) = stored(conn, COMMENT_AMOUNT)?
+        && let Ok(m) = Money::parse(&v)
+    {
+        t.amount = m;
+    }
+    Ok(t)
 }
 
 fn stored(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -85,9 +135,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Setting>> {
 /// the audit log. Call inside a write transaction. Returns the value as stored (`5.0` -> `5`).
 pub fn set(conn: &Connection, key: &str, value: &str) -> Result<String> {
     let (k, _) = known(key)?;
-    let v = parse_threshold_pct(value)
-        .map_err(|e| StoreError::invalid(*k, e.to_string()))?
-        .to_string();
+    let v = normalise(k, value).map_err(|e| StoreError::invalid(*k, e))?;
     let before = get(conn, k)?;
     conn.execute(
         "INSERT INTO setting(key, value) VALUES (?1, ?2)
@@ -116,8 +164,8 @@ mod tests {
         assert_eq!(t.red_overspend_pct, Decimal::new(75, 1));
         assert_eq!(t.amber_underspend_pct, Decimal::new(15, 0));
         let all = list(&conn).unwrap();
-        assert_eq!(all.len(), 2);
-        assert!(all.iter().all(|s| !s.is_default));
+        assert_eq!(all.len(), 4);
+        assert!(all[..2].iter().all(|s| !s.is_default));
         let events: i64 = conn
             .query_row(
                 "SELECT count(*) FROM audit WHERE entity = 'setting' AND action = 'set'",
@@ -134,6 +182,24 @@ mod tests {
             )
             .unwrap();
         assert!(after.contains("\"value\":\"7.5\""), "{after}");
+    }
+
+    #[test]
+    fn comment_thresholds_are_a_percentage_and_an_amount() {
+        let conn = open_in_memory().unwrap();
+        assert_eq!(get(&conn, COMMENT_PCT).unwrap().value, "10");
+        assert_eq!(get(&conn, COMMENT_AMOUNT).unwrap().value, "100000.00");
+        assert_eq!(set(&conn, COMMENT_AMOUNT, "£250k").unwrap(), "250000.00");
+        assert_eq!(set(&conn, COMMENT_PCT, "7.5").unwrap(), "7.5");
+        let t = comment_thresholds(&conn).unwrap();
+        assert_eq!(t.amount, Money::from_pence(25_000_000));
+        assert_eq!(t.pct, Decimal::new(75, 1));
+        let e = set(&conn, COMMENT_AMOUNT, "-5").unwrap_err().to_string();
+        assert!(
+            e.starts_with("comment.variance_amount: '-5' is negative"),
+            "{e}"
+        );
+        assert!(set(&conn, COMMENT_AMOUNT, "12.345").is_err());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::state::{
     BudgetData, ContractRow, Figures, PAGE, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
 pub use super::writes::resolve_phase;
-use crate::domain::alerts::{AlertInput, alerts};
+use crate::domain::alerts::{AlertInput, add_missing_comment_alerts, alerts};
 use crate::domain::benefit::position;
 use crate::domain::profile::profiled_to_end_of;
 use crate::domain::report::{ReportRow, RowKind};
@@ -186,12 +186,12 @@ pub fn export(
     period: Period,
 ) -> anyhow::Result<usize> {
     let out = crate::io::output_file::OutputFile::check("export", path, true)?;
-    let report = figures::report(conn, fy, period, None)?;
+    let (report, _) = store::cabinet::report(conn, fy, period, None, None)?;
     out.write_with(|f| {
         crate::io::report::write_csv(&report, f).map_err(std::io::Error::other)?;
         Ok(())
     })?;
-    Ok(report.rows.len())
+    Ok(report.report.rows.len())
 }
 
 fn load_figures(
@@ -208,7 +208,9 @@ fn load_figures(
     };
     let fy = fy.unwrap_or_else(|| FinancialYear::to_open_on(today, &years));
     let period = period.unwrap_or_else(|| fy.period_to_show(today));
-    let report = figures::report(conn, fy, period, None)?;
+    let (cabinet, _) = store::cabinet::report(conn, fy, period, None, None)?;
+    let after_rag = cabinet.after_rag;
+    let report = cabinet.report;
     let mut by_year = Vec::new();
     for y in years.iter().filter(|_| chart) {
         let at = y.period_to_show(today);
@@ -231,7 +233,7 @@ fn load_figures(
     let contracts = e::list_contracts(conn, None, None)?;
     let frameworks = e::list_frameworks(conn)?;
     let milestones = e::list_milestones(conn, None, None)?;
-    let alerts = alerts(&AlertInput {
+    let mut alerts = alerts(&AlertInput {
         today,
         report: &report,
         phases: &phases,
@@ -240,12 +242,19 @@ fn load_figures(
         frameworks: &frameworks,
         milestones: &milestones,
     });
+    add_missing_comment_alerts(
+        &mut alerts,
+        &report,
+        &after_rag,
+        &store::settings::comment_thresholds(conn)?,
+    );
     Ok(Figures {
         fy,
         period,
         years,
         programmes: e::list_programmes(conn)?,
         report,
+        after_rag,
         by_year,
         chart,
         alerts,

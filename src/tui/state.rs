@@ -48,6 +48,8 @@ pub struct Figures {
     pub years: Vec<FinancialYear>,
     pub programmes: Vec<Programme>,
     pub report: Report,
+    /// The report's columns after RAG, row for row (the snapshot's for a closed period).
+    pub after_rag: Vec<crate::domain::cabinet::AfterRag>,
     pub by_year: Vec<YearBar>,
     /// False when `years` and `by_year` were not reloaded (kept from before).
     pub chart: bool,

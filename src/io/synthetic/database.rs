@@ -202,7 +202,7 @@ pub fn fill_database(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{figures, open_in_memory};
+    use crate::store::{cabinet, open_in_memory};
 
     #[test]
     fn the_same_seed_gives_the_same_figures() {
@@ -210,10 +210,11 @@ mod tests {
             let mut conn = open_in_memory().unwrap();
             let tx = conn.transaction().unwrap();
             let s = fill_database(&tx, 2, 4, 500, seed).unwrap();
-            let r = figures::report(
+            let (r, _) = cabinet::report(
                 &tx,
                 FinancialYear::new(2017).unwrap(),
                 Period::new(7).unwrap(),
+                None,
                 None,
             )
             .unwrap();

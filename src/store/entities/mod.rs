@@ -15,6 +15,7 @@ mod benefit;
 mod budget_check;
 mod change;
 mod change_life;
+mod comment;
 pub(crate) mod common;
 mod contract;
 mod contract_life;
@@ -26,6 +27,7 @@ mod phase;
 mod programme;
 mod records;
 mod refs;
+mod snapshot;
 #[cfg(test)]
 mod test_support;
 
@@ -36,6 +38,7 @@ pub use allocation_life::*;
 pub use benefit::*;
 pub use change::*;
 pub use change_life::*;
+pub use comment::*;
 pub(crate) use common::iso;
 pub use contract::*;
 pub use contract_life::*;
@@ -47,3 +50,4 @@ pub use phase::*;
 pub use programme::*;
 pub use records::*;
 pub use refs::*;
+pub use snapshot::*;

@@ -60,7 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     };
     let exact = app.report_cells;
     let short = !exact && area.width < FULL_MONEY_WIDTH;
-    let table = report_table(&f.report, MoneyStyle::Plain);
+    let table = report_table(&f.report, &f.after_rag, MoneyStyle::Plain);
     let what = if exact {
         "exact CSV cells (c: money as read)"
     } else {

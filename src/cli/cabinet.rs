@@ -1,0 +1,276 @@
+//! The report as it goes to Cabinet, on the command line: `report list` (the snapshots held),
+//! `report movement` (the bridge between two reports) and `comment add|edit|list` (variance
+//! commentary). Thin over `store::cabinet`, `store::entities` and `io::movement`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use super::args::{fy_arg, open, opt_fy_arg, opt_programme, period_arg, phase_arg, rename, write};
+use super::output::say;
+use super::output::{Cell, Format, FormatArg, Listing, print_list};
+use crate::domain::FinancialYear;
+use crate::domain::Period;
+use crate::error::UserError;
+use crate::io::movement::{movement_table, write_movement_csv};
+use crate::io::report::MoneyStyle;
+use crate::store::cabinet;
+use crate::store::entities::{self as e, Comment, MONITORING, SnapshotInfo};
+
+/// Options of `outturn report movement`.
+#[derive(Debug, Args)]
+pub struct MovementArgs {
+    /// The financial year: 2017-18.
+    #[arg(long)]
+    pub fy: String,
+    /// The earlier report's period (P6): its snapshot if closed, the live position otherwise.
+    #[arg(long)]
+    pub from: String,
+    /// The later report's period (P9).
+    #[arg(long)]
+    pub to: String,
+    /// Only this programme (code).
+    #[arg(long)]
+    pub programme: Option<String>,
+    /// Write the CSV to FILE (replaced whole, never half-written), or `-` for standard output.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+impl Listing for SnapshotInfo {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "Report",
+            "FY",
+            "Period",
+            "Programmes",
+            "Rows",
+            "Taken by",
+            "Taken at",
+            "Source",
+            "RAG red %",
+            "RAG amber %",
+        ]
+    }
+
+    fn cells(&self, _format: Format) -> Vec<Cell> {
+        vec![
+            self.kind.as_str().into(),
+            self.fy.label().into(),
+            self.period.label().into(),
+            Cell::Num(self.programmes.to_string()),
+            Cell::Num(self.rows.to_string()),
+            self.who.as_str().into(),
+            Cell::Num(self.at.clone()),
+            self.source.as_str().into(),
+            Cell::Num(self.thresholds.red_overspend_pct.to_string()),
+            Cell::Num(self.thresholds.amber_underspend_pct.to_string()),
+        ]
+    }
+}
+
+/// A writer of a whole file, never half-written (`report`'s own).
+pub type WriteFile = fn(&Path, &[u8]) -> anyhow::Result<()>;
+
+/// Runs `outturn report list`: the snapshots held.
+pub fn run_list(db: &Path, f: &FormatArg) -> anyhow::Result<ExitCode> {
+    let conn = open(db)?;
+    print_list(&e::list_snapshots(&conn)?, f.format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `outturn report movement`: the bridge between two reports of a year.
+pub fn run_movement(
+    db: &Path,
+    a: &MovementArgs,
+    write_file: WriteFile,
+) -> anyhow::Result<ExitCode> {
+    let conn = open(db)?;
+    {
+        {
+            let fy = fy_arg("--fy", &a.fy)?;
+            let (from, to) = (period_arg("--from", &a.from)?, period_arg("--to", &a.to)?);
+            if to <= from {
+                return Err(UserError(format!(
+                    "--to: {} is not after --from {}: give the earlier report in --from, e.g. --from P6 --to P9",
+                    to.label(),
+                    from.label()
+                ))
+                .into());
+            }
+            let pid = opt_programme(&conn, &a.programme).map_err(|e| match e
+                .downcast::<crate::store::StoreError>(
+            ) {
+                Ok(s) => rename(s, "--programme").into(),
+                Err(e) => e,
+            })?;
+            let rows = cabinet::movement(&conn, fy, from, to, pid)?;
+            let basis = |p: Period| -> anyhow::Result<String> {
+                Ok(match e::find_snapshot(&conn, MONITORING, fy, p)? {
+                    Some(s) => format!("{} (snapshot of {})", p.label(), s.at),
+                    None => format!("{} (live)", p.label()),
+                })
+            };
+            match a.csv.as_deref() {
+                Some(p) if p.as_os_str() == "-" => {
+                    let stdout = std::io::stdout();
+                    let mut out = stdout.lock();
+                    write_movement_csv(fy, from, to, &rows, &mut out)?;
+                    out.flush()?;
+                }
+                Some(path) => {
+                    let mut buf = Vec::new();
+                    write_movement_csv(fy, from, to, &rows, &mut buf)?;
+                    write_file(path, &buf)?;
+                    say!(
+                        "Wrote the {} movement from {} to {} ({} rows) to {}.",
+                        fy.label(),
+                        basis(from)?,
+                        basis(to)?,
+                        rows.len(),
+                        path.display()
+                    );
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut out = stdout.lock();
+                    writeln!(
+                        out,
+                        "Movement in revised budget {} from {} to {}, by cause.",
+                        fy.label(),
+                        basis(from)?,
+                        basis(to)?
+                    )?;
+                    movement_table(fy, from, to, &rows, MoneyStyle::Screen).write_text(&mut out)?;
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `outturn comment`: variance commentary.
+#[derive(Debug, Subcommand)]
+pub enum CommentCmd {
+    /// Add the comment for a phase's variance in a year as at a period (one per phase and period).
+    Add {
+        /// The programme (code), when the phase code is not unique.
+        #[arg(long)]
+        programme: Option<String>,
+        /// The phase (code).
+        #[arg(long)]
+        phase: String,
+        /// The financial year: 2017-18.
+        #[arg(long)]
+        fy: String,
+        /// The period of the report it explains: P7.
+        #[arg(long)]
+        period: String,
+        /// The reason for the variance and the action taken.
+        #[arg(long)]
+        text: String,
+    },
+    /// Change a comment's text.
+    Edit {
+        /// The comment's id (from `comment list`).
+        id: i64,
+        #[arg(long)]
+        text: String,
+        /// Refuse if the comment changed since this version (from `comment list --format json`).
+        #[arg(long)]
+        expected_version: Option<i64>,
+    },
+    /// List comments.
+    List {
+        #[arg(long)]
+        fy: Option<String>,
+        #[arg(long)]
+        period: Option<String>,
+        #[command(flatten)]
+        format: FormatArg,
+    },
+}
+
+impl Listing for Comment {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "Id",
+            "Programme",
+            "Phase",
+            "FY",
+            "Period",
+            "Comment",
+            "By",
+            "At",
+            "Version",
+        ]
+    }
+
+    fn cells(&self, _format: Format) -> Vec<Cell> {
+        vec![
+            Cell::Num(self.id.to_string()),
+            self.programme_code.as_str().into(),
+            self.phase_code.as_str().into(),
+            self.fy.label().into(),
+            self.period.label().into(),
+            self.text.as_str().into(),
+            self.who.as_str().into(),
+            Cell::Num(self.at.clone()),
+            Cell::Num(self.version.to_string()),
+        ]
+    }
+}
+
+/// Runs `outturn comment ...`.
+pub fn run_comment(db: &Path, c: &CommentCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
+    match c {
+        CommentCmd::Add {
+            programme,
+            phase,
+            fy,
+            period,
+            text,
+        } => {
+            let phase_id = phase_arg(&conn, programme.as_deref(), phase, "--phase")?;
+            let (fy, period): (FinancialYear, Period) =
+                (fy_arg("--fy", fy)?, period_arg("--period", period)?);
+            let id = write(&mut conn, |tx| {
+                e::add_comment(tx, phase_id, fy, period, text)
+            })?;
+            say!(
+                "Added comment {id} for {phase} {} {}.",
+                fy.label(),
+                period.label()
+            );
+        }
+        CommentCmd::Edit {
+            id,
+            text,
+            expected_version,
+        } => {
+            let c = write(&mut conn, |tx| {
+                e::edit_comment(tx, *id, *expected_version, text)
+            })?;
+            say!(
+                "Changed comment {id} ({}/{} {} {}); now version {}.",
+                c.programme_code,
+                c.phase_code,
+                c.fy.label(),
+                c.period.label(),
+                c.version
+            );
+        }
+        CommentCmd::List { fy, period, format } => {
+            let fy = opt_fy_arg("--fy", fy)?;
+            let period = period
+                .as_deref()
+                .map(|p| period_arg("--period", p))
+                .transpose()?;
+            print_list(&e::list_comments(&conn, fy, period)?, format.format)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

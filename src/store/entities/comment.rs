@@ -1,0 +1,228 @@
+//! Variance commentary: the officer's explanation of a phase's variance and the action taken, for
+//! a FY and period. One comment per phase, year and period (a second `add` is refused: edit it).
+//! A comment for a closed period is part of that period's snapshot and cannot change.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::common::{collect, fy_col, period_col, required, the_one};
+use crate::domain::{FinancialYear, Period};
+use crate::store::{Result, StoreError, audit, current_user, locks, now_stamp};
+
+/// A variance comment as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    pub id: i64,
+    pub programme_code: String,
+    pub phase_code: String,
+    pub phase_id: i64,
+    pub fy: FinancialYear,
+    pub period: Period,
+    pub text: String,
+    pub who: String,
+    pub at: String,
+    pub version: i64,
+}
+
+const COMMENT_SELECT: &str = "SELECT c.id, pr.code, ph.code, c.phase_id, c.fy, c.period, c.text, c.who, c.at, c.version
+    FROM variance_comment c JOIN phase ph ON ph.id = c.phase_id JOIN programme pr ON pr.id = ph.programme_id";
+
+fn comment_row(r: &Row) -> rusqlite::Result<Comment> {
+    Ok(Comment {
+        id: r.get(0)?,
+        programme_code: r.get(1)?,
+        phase_code: r.get(2)?,
+        phase_id: r.get(3)?,
+        fy: fy_col(r, 4)?,
+        period: period_col(r, 5)?,
+        text: r.get(6)?,
+        who: r.get(7)?,
+        at: r.get(8)?,
+        version: r.get(9)?,
+    })
+}
+
+/// One comment by id.
+pub fn get_comment(conn: &Connection, id: i64) -> Result<Comment> {
+    let rows = collect(
+        conn,
+        &format!("{COMMENT_SELECT} WHERE c.id = ?1"),
+        [id],
+        comment_row,
+    )?;
+    the_one(rows, "comment", id).map_err(|_| StoreError::NotFound {
+        field: "ID".into(),
+        what: "comment",
+        value: id.to_string(),
+        hint: "; list them with `outturn comment list`".into(),
+    })
+}
+
+fn ensure_open(conn: &Connection, fy: FinancialYear, period: Period) -> Result<()> {
+    locks::ensure_open(
+        conn,
+        &format!("a comment for {} {}", fy.label(), period.label()),
+        fy.period_end(period),
+    )
+}
+
+/// Adds the comment for a phase, FY and period. Refused when the period is closed or the phase
+/// already has a comment for it.
+pub fn add_comment(
+    conn: &Connection,
+    phase_id: i64,
+    fy: FinancialYear,
+    period: Period,
+    text: &str,
+) -> Result<i64> {
+    required("--text", text)?;
+    ensure_open(conn, fy, period)?;
+    let existing: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM variance_comment WHERE phase_id = ?1 AND fy = ?2 AND period = ?3",
+            params![phase_id, fy.start_year(), period.number()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing {
+        return Err(StoreError::Refused(format!(
+            "this phase already has a comment for {} {} (id {id}): change it with `outturn comment edit {id} --text ...`",
+            fy.label(),
+            period.label()
+        )));
+    }
+    conn.execute(
+        "INSERT INTO variance_comment(phase_id, fy, period, text, who, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![phase_id, fy.start_year(), period.number(), text, current_user(), now_stamp()],
+    )?;
+    let id = conn.last_insert_rowid();
+    let after = get_comment(conn, id)?;
+    audit::record(conn, "add", "comment", Some(id), None::<&()>, Some(&after))?;
+    Ok(id)
+}
+
+/// Changes a comment's text, checked against the version the editor read. Refused when its period
+/// is closed.
+pub fn edit_comment(
+    conn: &Connection,
+    id: i64,
+    expected_version: Option<i64>,
+    text: &str,
+) -> Result<Comment> {
+    required("--text", text)?;
+    let before = get_comment(conn, id)?;
+    ensure_open(conn, before.fy, before.period)?;
+    locks::bump_version(
+        conn,
+        "variance_comment",
+        id,
+        expected_version.unwrap_or(before.version),
+    )?;
+    conn.execute(
+        "UPDATE variance_comment SET text = ?2, who = ?3, at = ?4 WHERE id = ?1",
+        params![id, text, current_user(), now_stamp()],
+    )?;
+    let after = get_comment(conn, id)?;
+    audit::record(
+        conn,
+        "edit",
+        "comment",
+        Some(id),
+        Some(&before),
+        Some(&after),
+    )?;
+    Ok(after)
+}
+
+/// Comments, optionally of one FY and one period, by programme, phase, year and period.
+pub fn list_comments(
+    conn: &Connection,
+    fy: Option<FinancialYear>,
+    period: Option<Period>,
+) -> Result<Vec<Comment>> {
+    collect(
+        conn,
+        &format!(
+            "{COMMENT_SELECT} WHERE (?1 IS NULL OR c.fy = ?1) AND (?2 IS NULL OR c.period = ?2)
+             ORDER BY pr.code, ph.code, c.fy, c.period"
+        ),
+        params![fy.map(|y| y.start_year()), period.map(|p| p.number())],
+        comment_row,
+    )
+}
+
+/// The comment text of each phase (by id) for FY `fy` as at `period`.
+pub fn comments_for(
+    conn: &Connection,
+    fy: FinancialYear,
+    period: Period,
+) -> Result<HashMap<i64, String>> {
+    Ok(collect(
+        conn,
+        "SELECT phase_id, text FROM variance_comment WHERE fy = ?1 AND period = ?2",
+        params![fy.start_year(), period.number()],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?
+    .into_iter()
+    .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::open_in_memory;
+
+    fn setup() -> Connection {
+        let conn = open_in_memory().unwrap();
+        conn.execute_batch(
+            "INSERT INTO programme(id, code, name) VALUES (1, 'P', 'P');
+             INSERT INTO phase(id, programme_id, code, name) VALUES (1, 1, 'A', 'A');",
+        )
+        .unwrap();
+        conn
+    }
+
+    #[test]
+    fn one_comment_per_phase_and_period_edited_with_its_version() {
+        let conn = setup();
+        let (fy, p7) = (FinancialYear::new(2017).unwrap(), Period::new(7).unwrap());
+        let id = add_comment(&conn, 1, fy, p7, "Slippage: tender late").unwrap();
+        let e = add_comment(&conn, 1, fy, p7, "again").unwrap_err();
+        assert!(e.to_string().contains(&format!("comment edit {id}")), "{e}");
+        assert!(add_comment(&conn, 1, fy, p7, "  ").is_err());
+        let c = edit_comment(&conn, id, Some(1), "Slippage: tender re-run").unwrap();
+        assert_eq!((c.version, c.text.as_str()), (2, "Slippage: tender re-run"));
+        assert!(edit_comment(&conn, id, Some(1), "stale").is_err());
+        assert_eq!(
+            comments_for(&conn, fy, p7).unwrap()[&1],
+            "Slippage: tender re-run"
+        );
+        assert!(
+            comments_for(&conn, fy, Period::new(8).unwrap())
+                .unwrap()
+                .is_empty()
+        );
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audit WHERE entity = 'comment'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 2);
+    }
+
+    #[test]
+    fn a_closed_period_keeps_its_comments() {
+        let conn = setup();
+        let (fy, p7) = (FinancialYear::new(2017).unwrap(), Period::new(7).unwrap());
+        let id = add_comment(&conn, 1, fy, p7, "x").unwrap();
+        locks::close_period(&conn, fy, p7).unwrap();
+        let e = edit_comment(&conn, id, None, "y").unwrap_err();
+        assert!(matches!(e, StoreError::Closed(_)), "{e}");
+        assert!(add_comment(&conn, 1, fy, Period::new(6).unwrap(), "z").is_err());
+        assert!(add_comment(&conn, 1, fy, Period::new(8).unwrap(), "z").is_ok());
+    }
+}
