@@ -359,6 +359,30 @@ fn csv_rows(csv: &str) -> Vec<Vec<String>> {
 fn half_year_progress_report_csv_and_html() {
     let (dir, db) = spend_db();
     delivery(&db);
+    // Variance commentary: P8 is in H2 and is reported (its markup escaped in the HTML); P3 is
+    // in H1 and is not.
+    for (period, text) in [
+        ("P8", "Tender <i>slipped</i> to 2018-19"),
+        ("P3", "First half"),
+    ] {
+        ok(
+            &db,
+            &[
+                "comment",
+                "add",
+                "--programme",
+                "T",
+                "--phase",
+                "A",
+                "--fy",
+                "2017-18",
+                "--period",
+                period,
+                "--text",
+                text,
+            ],
+        );
+    }
     let csv_path = dir.path().join("p.csv");
     let html_path = dir.path().join("p.html");
     ok(
@@ -533,6 +557,9 @@ fn half_year_progress_report_csv_and_html() {
     );
     assert!(html.contains("Test &lt;b&gt;programme&lt;/b&gt;") && html.contains("O&#39;Brien"));
     assert!(!html.contains("<script") && !html.contains("<b>"));
+    assert!(html.contains("Tender &lt;i&gt;slipped&lt;/i&gt; to 2018-19"));
+    assert!(csv.contains("Tender <i>slipped</i> to 2018-19") && !csv.contains("First half"));
+    assert!(!html.contains("First half"));
     assert!(html.contains("@page { size: A4;"));
     assert!(
         !html.contains("http") && !html.contains("src="),

@@ -103,9 +103,9 @@ fn a_projected_allocation_approved_moves_from_pending_to_original_once() {
     assert_eq!(
         rows(&db, "2025-26", "P3"),
         [
-            "P,A,Alpha,2025-26,P3,0.00,0.00,0.00,1000000.00,0.00,0.00,0.00,0.00,0.00,derived,0.00,,,Green",
-            "P,Programme total,,2025-26,P3,0.00,0.00,0.00,1000000.00,0.00,0.00,0.00,0.00,0.00,,0.00,,,Green",
-            ",Grand total,,2025-26,P3,0.00,0.00,0.00,1000000.00,0.00,0.00,0.00,0.00,0.00,,0.00,,,Green",
+            "P,A,Alpha,2025-26,P3,0.00,0.00,0.00,1000000.00,0.00,0.00,0.00,0.00,0.00,derived,0.00,,,Green,,,,,",
+            "P,Programme total,,2025-26,P3,0.00,0.00,0.00,1000000.00,0.00,0.00,0.00,0.00,0.00,,0.00,,,Green,,,,,",
+            ",Grand total,,2025-26,P3,0.00,0.00,0.00,1000000.00,0.00,0.00,0.00,0.00,0.00,,0.00,,,Green,,,,,",
         ]
     );
     let out = ok(
@@ -126,7 +126,7 @@ fn a_projected_allocation_approved_moves_from_pending_to_original_once() {
     // underspend beyond 10 %: Amber.
     assert_eq!(
         rows(&db, "2025-26", "P3")[0],
-        "P,A,Alpha,2025-26,P3,1000000.00,0.00,1000000.00,0.00,0.00,0.00,0.00,1000000.00,0.00,derived,-1000000.00,-100.0,0.0,Amber"
+        "P,A,Alpha,2025-26,P3,1000000.00,0.00,1000000.00,0.00,0.00,0.00,0.00,1000000.00,0.00,derived,-1000000.00,-100.0,0.0,Amber,,,,,"
     );
     // The summary agrees: the same £1m approved, nothing pending.
     let summary = ok(&db, &["summary", "--fy", "2025-26"]);
@@ -161,7 +161,7 @@ fn a_withdrawn_allocation_leaves_pending_approval() {
     // £100.00 approved, £250,000.00 projected: pending 250,000.00; variance 0 - 100 = -100.00.
     assert_eq!(
         phase_row(&db, "2025-26", "P1"),
-        "P,A,Alpha,2025-26,P1,100.00,0.00,100.00,250000.00,0.00,0.00,0.00,100.00,0.00,derived,-100.00,-100.0,0.0,Amber"
+        "P,A,Alpha,2025-26,P1,100.00,0.00,100.00,250000.00,0.00,0.00,0.00,100.00,0.00,derived,-100.00,-100.0,0.0,Amber,,,,,"
     );
     let o = run(&db, &["allocation", "withdraw", "2", "--reason", " "]);
     assert_eq!(o.status.code(), Some(2));
@@ -172,7 +172,7 @@ fn a_withdrawn_allocation_leaves_pending_approval() {
     // Withdrawn: Pending 0.00; the rest unchanged.
     assert_eq!(
         phase_row(&db, "2025-26", "P1"),
-        "P,A,Alpha,2025-26,P1,100.00,0.00,100.00,0.00,0.00,0.00,0.00,100.00,0.00,derived,-100.00,-100.0,0.0,Amber"
+        "P,A,Alpha,2025-26,P1,100.00,0.00,100.00,0.00,0.00,0.00,0.00,100.00,0.00,derived,-100.00,-100.0,0.0,Amber,,,,,"
     );
 }
 
@@ -212,7 +212,7 @@ fn exercising_with_and_without_a_value_extends_the_profile_and_the_term() {
     // variance -8,000 (-40.0 %): Amber.
     assert_eq!(
         phase_row(&db, "2025-26", "P6"),
-        "P,A,Alpha,2025-26,P6,20000.00,0.00,20000.00,0.00,0.00,0.00,12000.00,8000.00,12000.00,derived,-8000.00,-40.0,0.0,Amber"
+        "P,A,Alpha,2025-26,P6,20000.00,0.00,20000.00,0.00,0.00,0.00,12000.00,8000.00,12000.00,derived,-8000.00,-40.0,0.0,Amber,,,,,"
     );
     // Exercised at £4,500.00 (given, not the £3,000.00 estimate): October-March, £750.00 a
     // month, all in 2025-26: commitments 16,500; headroom 3,500; variance -3,500 (-17.5 %).
@@ -234,7 +234,7 @@ fn exercising_with_and_without_a_value_extends_the_profile_and_the_term() {
     );
     assert_eq!(
         phase_row(&db, "2025-26", "P6"),
-        "P,A,Alpha,2025-26,P6,20000.00,0.00,20000.00,0.00,0.00,0.00,16500.00,3500.00,16500.00,derived,-3500.00,-17.5,0.0,Amber"
+        "P,A,Alpha,2025-26,P6,20000.00,0.00,20000.00,0.00,0.00,0.00,16500.00,3500.00,16500.00,derived,-3500.00,-17.5,0.0,Amber,,,,,"
     );
     // The 3-month option has no value: the term grows to 15 months (to June 2026), no figure moves.
     let out = ok(&db, &["contract", "exercise", "C1", "--decision", "D1"]);
@@ -244,7 +244,7 @@ fn exercising_with_and_without_a_value_extends_the_profile_and_the_term() {
     );
     assert_eq!(
         phase_row(&db, "2025-26", "P6"),
-        "P,A,Alpha,2025-26,P6,20000.00,0.00,20000.00,0.00,0.00,0.00,16500.00,3500.00,16500.00,derived,-3500.00,-17.5,0.0,Amber"
+        "P,A,Alpha,2025-26,P6,20000.00,0.00,20000.00,0.00,0.00,0.00,16500.00,3500.00,16500.00,derived,-3500.00,-17.5,0.0,Amber,,,,,"
     );
     let list = ok(&db, &["contract", "list", "--format", "csv"]);
     assert!(list.contains(",15 months,"), "{list}");
@@ -290,11 +290,22 @@ fn a_variation_effective_mid_term_after_a_close_spreads_from_its_month() {
             "INV-1",
         ],
     );
-    ok(&db, &["period", "close", "2025-26", "P6"]);
+    ok(
+        &db,
+        &[
+            "period",
+            "close",
+            "2025-26",
+            "P6",
+            "--allow-missing-comments",
+        ],
+    );
     // Before: profiled to end of FY 12,000 less paid 3,000 = 9,000 committed; headroom
     // 20,000 - 3,000 - 9,000 = 8,000; forecast 3,000 + 9,000 = 12,000; variance -8,000 (-40.0 %);
     // spent 3,000 / 20,000 = 15.0 %.
-    let before = "P,A,Alpha,2025-26,P7,20000.00,0.00,20000.00,0.00,0.00,3000.00,9000.00,8000.00,12000.00,derived,-8000.00,-40.0,15.0,Amber";
+    let before = "P,A,Alpha,2025-26,P7,20000.00,0.00,20000.00,0.00,0.00,3000.00,9000.00,8000.00,12000.00,derived,-8000.00,-40.0,15.0,Amber,20000.00,0.00,12000.00,0.00,";
+    // After RAG: the P6 snapshot (closed) had a revised budget of 20,000.00 and a derived
+    // forecast of 12,000.00 (nothing paid, 12,000.00 committed), so both movements are 0.00.
     assert_eq!(phase_row(&db, "2025-26", "P7"), before);
     // Effective in September (closed) is refused, nothing written.
     let frozen = snapshot(&db);
@@ -334,7 +345,7 @@ fn a_variation_effective_mid_term_after_a_close_spreads_from_its_month() {
     );
     assert_eq!(
         phase_row(&db, "2025-26", "P7"),
-        "P,A,Alpha,2025-26,P7,20000.00,0.00,20000.00,0.00,0.00,3000.00,10000.00,7000.00,13000.00,derived,-7000.00,-35.0,15.0,Amber"
+        "P,A,Alpha,2025-26,P7,20000.00,0.00,20000.00,0.00,0.00,3000.00,10000.00,7000.00,13000.00,derived,-7000.00,-35.0,15.0,Amber,20000.00,0.00,12000.00,1000.00,"
     );
     // The audit log shows the old and new value and the effective month.
     let audit = ok(&db, &["audit", "--format", "csv"]);
@@ -357,7 +368,7 @@ fn a_withdrawn_forecast_is_ignored_and_a_later_year_is_entered_as_at_a_date() {
     // not beyond 10 %: Green.
     assert_eq!(
         phase_row(&db, "2025-26", "P6"),
-        "P,A,Alpha,2025-26,P6,20000.00,0.00,20000.00,0.00,0.00,0.00,0.00,20000.00,18000.00,entered P5,-2000.00,-10.0,0.0,Green"
+        "P,A,Alpha,2025-26,P6,20000.00,0.00,20000.00,0.00,0.00,0.00,0.00,20000.00,18000.00,entered P5,-2000.00,-10.0,0.0,Green,,,,,"
     );
     ok(
         &db,
@@ -366,7 +377,7 @@ fn a_withdrawn_forecast_is_ignored_and_a_later_year_is_entered_as_at_a_date() {
     // Withdrawn: derived 0 + 0 = 0; variance -20,000 (-100.0 %): Amber.
     assert_eq!(
         phase_row(&db, "2025-26", "P6"),
-        "P,A,Alpha,2025-26,P6,20000.00,0.00,20000.00,0.00,0.00,0.00,0.00,20000.00,0.00,derived,-20000.00,-100.0,0.0,Amber"
+        "P,A,Alpha,2025-26,P6,20000.00,0.00,20000.00,0.00,0.00,0.00,0.00,20000.00,0.00,derived,-20000.00,-100.0,0.0,Amber,,,,,"
     );
     // Next year's £6,000.00 budget, forecast as at 30/11/2025 (2025-26 P8) at £5,000.00:
     // variance -1,000 / 6,000 = -16.7 %: Amber; basis names the earlier year.
@@ -400,7 +411,7 @@ fn a_withdrawn_forecast_is_ignored_and_a_later_year_is_entered_as_at_a_date() {
     );
     assert_eq!(
         phase_row(&db, "2026-27", "P1"),
-        "P,A,Alpha,2026-27,P1,6000.00,0.00,6000.00,0.00,0.00,0.00,0.00,6000.00,5000.00,entered 2025-26 P8,-1000.00,-16.7,0.0,Amber"
+        "P,A,Alpha,2026-27,P1,6000.00,0.00,6000.00,0.00,0.00,0.00,0.00,6000.00,5000.00,entered 2025-26 P8,-1000.00,-16.7,0.0,Amber,,,,,"
     );
     // A second one as at the same month replaces it and says so: -500 / 6,000 = -8.3 %: Green.
     let out = ok(
@@ -424,7 +435,7 @@ fn a_withdrawn_forecast_is_ignored_and_a_later_year_is_entered_as_at_a_date() {
     );
     assert_eq!(
         phase_row(&db, "2026-27", "P1"),
-        "P,A,Alpha,2026-27,P1,6000.00,0.00,6000.00,0.00,0.00,0.00,0.00,6000.00,5500.00,entered 2025-26 P8,-500.00,-8.3,0.0,Green"
+        "P,A,Alpha,2026-27,P1,6000.00,0.00,6000.00,0.00,0.00,0.00,0.00,6000.00,5500.00,entered 2025-26 P8,-500.00,-8.3,0.0,Green,,,,,"
     );
 }
 
@@ -452,8 +463,8 @@ fn a_reduction_covered_only_at_year_end_is_refused() {
         ],
     );
     // P6: the December addition is not yet effective: revised 100. P9: 100 + 50 = 150.
-    let p6 = "P,A,Alpha,2025-26,P6,100.00,0.00,100.00,0.00,0.00,0.00,0.00,100.00,0.00,derived,-100.00,-100.0,0.0,Amber";
-    let p9 = "P,A,Alpha,2025-26,P9,100.00,50.00,150.00,0.00,0.00,0.00,0.00,150.00,0.00,derived,-150.00,-100.0,0.0,Amber";
+    let p6 = "P,A,Alpha,2025-26,P6,100.00,0.00,100.00,0.00,0.00,0.00,0.00,100.00,0.00,derived,-100.00,-100.0,0.0,Amber,,,,,";
+    let p9 = "P,A,Alpha,2025-26,P9,100.00,50.00,150.00,0.00,0.00,0.00,0.00,150.00,0.00,derived,-150.00,-100.0,0.0,Amber,,,,,";
     assert_eq!(phase_row(&db, "2025-26", "P6"), p6);
     assert_eq!(phase_row(&db, "2025-26", "P9"), p9);
     // £120.00 out effective 15/05/2025 (P2): 100 - 120 = -20.00 from P2 to P8, though the year
@@ -510,7 +521,7 @@ fn a_reduction_covered_only_at_year_end_is_refused() {
     ok(&db, &["change", "approve", "2"]);
     assert_eq!(
         phase_row(&db, "2025-26", "P9"),
-        "P,A,Alpha,2025-26,P9,100.00,-70.00,30.00,0.00,0.00,0.00,0.00,30.00,0.00,derived,-30.00,-100.0,0.0,Amber"
+        "P,A,Alpha,2025-26,P9,100.00,-70.00,30.00,0.00,0.00,0.00,0.00,30.00,0.00,derived,-30.00,-100.0,0.0,Amber,,,,,"
     );
 }
 
@@ -676,7 +687,16 @@ fn records_are_corrected_and_deleted_only_when_unused() {
 fn report_with_no_year_or_period_is_the_current_year_as_at_its_last_closed_period() {
     let (_d, db) = setup();
     approved(&db, "100");
-    ok(&db, &["period", "close", "2025-26", "P6"]);
+    ok(
+        &db,
+        &[
+            "period",
+            "close",
+            "2025-26",
+            "P6",
+            "--allow-missing-comments",
+        ],
+    );
     let o = bin()
         .env("OUTTURN_TODAY", "2025-11-15")
         .arg("--db")
@@ -722,12 +742,12 @@ fn a_budgets_import_approves_a_projected_line_by_its_id() {
     // Before: £5,000.00 pending. After: Original 5,000.00, Pending 0.00, no second line.
     assert_eq!(
         phase_row(&db, "2025-26", "P1"),
-        "P,A,Alpha,2025-26,P1,0.00,0.00,0.00,5000.00,0.00,0.00,0.00,0.00,0.00,derived,0.00,,,Green"
+        "P,A,Alpha,2025-26,P1,0.00,0.00,0.00,5000.00,0.00,0.00,0.00,0.00,0.00,derived,0.00,,,Green,,,,,"
     );
     ok(&db, &["import", "budgets", file.to_str().unwrap()]);
     assert_eq!(
         phase_row(&db, "2025-26", "P1"),
-        "P,A,Alpha,2025-26,P1,5000.00,0.00,5000.00,0.00,0.00,0.00,0.00,5000.00,0.00,derived,-5000.00,-100.0,0.0,Amber"
+        "P,A,Alpha,2025-26,P1,5000.00,0.00,5000.00,0.00,0.00,0.00,0.00,5000.00,0.00,derived,-5000.00,-100.0,0.0,Amber,,,,,"
     );
     let list = ok(&db, &["allocation", "list", "--format", "csv"]);
     assert_eq!(list.lines().count(), 2, "{list}");

@@ -36,14 +36,18 @@ pub struct ProgressArgs {
     pub html: Option<PathBuf>,
 }
 
-/// The variance comments of the programme for the half's periods. No comment store exists yet, so
-/// there are none; the report's commentary section is fed from here.
-fn comments(
-    _conn: &Connection,
-    _programme_id: i64,
-    _half: Half,
-) -> anyhow::Result<Vec<ProgressComment>> {
-    Ok(Vec::new())
+/// The variance comments of the programme in the half's year (`build` keeps the half's periods).
+fn comments(conn: &Connection, code: &str, half: Half) -> anyhow::Result<Vec<ProgressComment>> {
+    Ok(e::list_comments(conn, Some(half.fy), None)?
+        .into_iter()
+        .filter(|c| c.programme_code == code)
+        .map(|c| ProgressComment {
+            phase_code: c.phase_code,
+            fy: c.fy,
+            period: c.period,
+            text: c.text,
+        })
+        .collect())
 }
 
 /// Builds the progress report of programme `code` for `half`.
@@ -82,7 +86,7 @@ pub fn load(conn: &Connection, code: &str, half: Half) -> anyhow::Result<Progres
         milestones: &milestones,
         benefits: &benefits,
     };
-    Ok(build(&input, &comments(conn, programme_id, half)?))
+    Ok(build(&input, &comments(conn, &programme.code, half)?))
 }
 
 /// `outturn report progress`; files are written whole through `write_file_atomically` (the

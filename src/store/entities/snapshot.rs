@@ -259,8 +259,14 @@ fn basis_from_label(i: usize, s: &str) -> rusqlite::Result<ForecastBasis> {
         "derived" => Ok(ForecastBasis::Derived),
         _ => s
             .strip_prefix("entered ")
-            .and_then(|p| Period::parse(p).ok())
-            .map(ForecastBasis::Entered)
+            .and_then(|rest| match rest.split_once(' ') {
+                // `entered 2026-27 P8`: as at a period of an earlier year.
+                Some((fy, p)) => Some(ForecastBasis::EnteredEarlier(
+                    FinancialYear::parse(fy).ok()?,
+                    Period::parse(p).ok()?,
+                )),
+                None => Period::parse(rest).ok().map(ForecastBasis::Entered),
+            })
             .ok_or_else(|| {
                 conv_err(
                     i,
@@ -431,4 +437,23 @@ pub fn clear_owed(conn: &Connection, kind: &str, fy: FinancialYear, period: Peri
         params![kind, fy.start_year(), period.number()],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod basis_tests {
+    use super::*;
+
+    #[test]
+    fn every_forecast_basis_reads_back_from_its_label() {
+        let p8 = Period::new(8).unwrap();
+        for b in [
+            ForecastBasis::Total,
+            ForecastBasis::Derived,
+            ForecastBasis::Entered(p8),
+            ForecastBasis::EnteredEarlier(FinancialYear::parse("2026-27").unwrap(), p8),
+        ] {
+            assert_eq!(basis_from_label(0, &b.label()).unwrap(), b, "{}", b.label());
+        }
+        assert!(basis_from_label(0, "entered soon").is_err());
+    }
 }
