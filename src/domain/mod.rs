@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod calendar;
+pub mod financing;
 pub mod model;
 pub mod money;
 pub mod profile;
