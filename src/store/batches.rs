@@ -19,6 +19,8 @@ pub enum BatchKind {
     Actuals,
     /// Budget lines into `allocation`.
     Budgets,
+    /// Funding lines into `funding`.
+    Funding,
 }
 
 impl BatchKind {
@@ -27,6 +29,7 @@ impl BatchKind {
         match self {
             BatchKind::Actuals => "actuals",
             BatchKind::Budgets => "budgets",
+            BatchKind::Funding => "funding",
         }
     }
 }
@@ -214,6 +217,7 @@ struct Undone<'a> {
     batch: &'a Batch,
     actuals_removed: usize,
     allocations_removed: usize,
+    funding_removed: usize,
 }
 
 /// Undoes a batch inside the caller's transaction: removes its actuals or allocations, marks it
@@ -234,6 +238,12 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
                 params![id, lock.format("%Y-%m-%d").to_string()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?
+        } else if before.kind == BatchKind::Funding.as_str() {
+            conn.query_row(
+                "SELECT count(*), min(fy) FROM funding WHERE batch_id = ?1 AND fy <= ?2",
+                params![id, FinancialYear::containing(lock).start_year()],
+                |r| Ok((r.get(0)?, r.get::<_, Option<i32>>(1)?.map(|y| y.to_string()))),
+            )?
         } else {
             conn.query_row(
                 "SELECT count(*), min(first_fy) FROM allocation WHERE batch_id = ?1 AND first_fy <= ?2",
@@ -244,6 +254,8 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
         if locked > 0 {
             let what = if before.kind == BatchKind::Actuals.as_str() {
                 format!("{locked} of its actuals are dated")
+            } else if before.kind == BatchKind::Funding.as_str() {
+                format!("{locked} of its funding lines are for years")
             } else {
                 format!("{locked} of its allocations are for years")
             };
@@ -258,6 +270,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
     }
     let actuals_removed = conn.execute("DELETE FROM actual WHERE batch_id = ?1", [id])?;
     let allocations_removed = conn.execute("DELETE FROM allocation WHERE batch_id = ?1", [id])?;
+    let funding_removed = conn.execute("DELETE FROM funding WHERE batch_id = ?1", [id])?;
     conn.execute(
         "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
         params![id, now_stamp()],
@@ -273,6 +286,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
             batch: &after,
             actuals_removed,
             allocations_removed,
+            funding_removed,
         }),
     )?;
     Ok(after)

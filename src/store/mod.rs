@@ -11,6 +11,7 @@ pub mod check;
 pub mod edit;
 pub mod entities;
 pub mod figures;
+pub mod financing;
 pub mod locks;
 pub mod settings;
 

@@ -1,11 +1,12 @@
-//! Settings kept in the database (`setting` table): today the two RAG thresholds of the monitoring
-//! report. Each change is validated and audited in the caller's transaction. The report reads
+//! Settings kept in the database (`setting` table): the two RAG thresholds of the monitoring
+//! report and the order in which funding meets spend (`financing.order`). Each change is validated and audited in the caller's transaction. The report reads
 //! them through [`super::figures::rag_thresholds`]; this module does not compute anything.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Result, StoreError, audit};
+use crate::domain::financing::FinancingOrder;
 use crate::domain::report::{RagThresholds, parse_threshold_pct};
 
 /// Red when the variance is over this percentage of the revised budget.
@@ -13,8 +14,11 @@ pub const RAG_RED: &str = "rag.red_overspend_pct";
 /// Amber when the underspend is beyond this percentage of the revised budget.
 pub const RAG_AMBER: &str = "rag.amber_underspend_pct";
 
+/// The order in which approved funding meets spend (see `domain::financing`).
+pub const FINANCING_ORDER: &str = super::financing::ORDER_KEY;
+
 /// Every setting Outturn knows, with what it means.
-pub const KNOWN: [(&str, &str); 2] = [
+pub const KNOWN: [(&str, &str); 3] = [
     (
         RAG_RED,
         "Red when the variance is over +this % of the revised budget (percent, 0 to 100)",
@@ -22,6 +26,10 @@ pub const KNOWN: [(&str, &str); 2] = [
     (
         RAG_AMBER,
         "Amber when the underspend is beyond this % of the revised budget (percent, 0 to 100)",
+    ),
+    (
+        FINANCING_ORDER,
+        "The order funding meets spend: every source once, comma separated (borrowing last by default)",
     ),
 ];
 
@@ -48,7 +56,9 @@ fn known(key: &str) -> Result<&'static (&'static str, &'static str)> {
 
 fn default_value(key: &str) -> String {
     let d = RagThresholds::default();
-    if key == RAG_RED {
+    if key == FINANCING_ORDER {
+        FinancingOrder::default().text()
+    } else if key == RAG_RED {
         d.red_overspend_pct.to_string()
     } else {
         d.amber_underspend_pct.to_string()
@@ -85,9 +95,15 @@ pub fn list(conn: &Connection) -> Result<Vec<Setting>> {
 /// the audit log. Call inside a write transaction. Returns the value as stored (`5.0` -> `5`).
 pub fn set(conn: &Connection, key: &str, value: &str) -> Result<String> {
     let (k, _) = known(key)?;
-    let v = parse_threshold_pct(value)
-        .map_err(|e| StoreError::invalid(*k, e.to_string()))?
-        .to_string();
+    let v = if *k == FINANCING_ORDER {
+        FinancingOrder::parse(value)
+            .map_err(|e| StoreError::invalid(*k, e.to_string()))?
+            .text()
+    } else {
+        parse_threshold_pct(value)
+            .map_err(|e| StoreError::invalid(*k, e.to_string()))?
+            .to_string()
+    };
     let before = get(conn, k)?;
     conn.execute(
         "INSERT INTO setting(key, value) VALUES (?1, ?2)
@@ -116,8 +132,8 @@ mod tests {
         assert_eq!(t.red_overspend_pct, Decimal::new(75, 1));
         assert_eq!(t.amber_underspend_pct, Decimal::new(15, 0));
         let all = list(&conn).unwrap();
-        assert_eq!(all.len(), 2);
-        assert!(all.iter().all(|s| !s.is_default));
+        assert_eq!(all.len(), 3);
+        assert!(all.iter().take(2).all(|s| !s.is_default));
         let events: i64 = conn
             .query_row(
                 "SELECT count(*) FROM audit WHERE entity = 'setting' AND action = 'set'",
@@ -134,6 +150,31 @@ mod tests {
             )
             .unwrap();
         assert!(after.contains("\"value\":\"7.5\""), "{after}");
+    }
+
+    #[test]
+    fn the_financing_order_is_set_normalised_and_read_back() {
+        let conn = open_in_memory().unwrap();
+        assert_eq!(
+            get(&conn, FINANCING_ORDER).unwrap().value,
+            "grant,s106,cil,capital receipts,revenue,reserves,other,borrowing"
+        );
+        let stored = set(
+            &conn,
+            FINANCING_ORDER,
+            "Borrowing, grant,s106,cil,capital-receipts,revenue,reserves,other",
+        )
+        .unwrap();
+        assert_eq!(
+            stored,
+            "borrowing,grant,s106,cil,capital receipts,revenue,reserves,other"
+        );
+        assert_eq!(
+            crate::store::financing::financing_order(&conn).unwrap().text(),
+            stored
+        );
+        let e = set(&conn, FINANCING_ORDER, "grant,s106").unwrap_err().to_string();
+        assert!(e.starts_with("financing.order: 'grant,s106' leaves out cil"), "{e}");
     }
 
     #[test]
