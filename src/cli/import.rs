@@ -1,4 +1,4 @@
-//! `outturn import actuals|budgets|list|undo`: thin commands over `io::import`. A failed import
+//! `outturn import actuals|budgets|funding|list|undo`: thin commands over `io::import`. A failed import
 //! prints every listed problem on standard error and exits with status 2, having written nothing.
 //! A progress bar is drawn on standard error only when it is a terminal.
 
@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::args::open;
 use super::output::{Cell, Format, FormatArg, Listing, Table, count, print_list};
 use crate::io::import::{
-    self, ActualsOptions, BudgetsOptions, ImportError, ImportOutcome, parse_map,
+    self, ActualsOptions, BudgetsOptions, FundingOptions, ImportError, ImportOutcome, parse_map,
 };
 use crate::store::batches::Batch;
 
@@ -47,6 +47,21 @@ pub enum ImportCmd {
         /// Create phases that do not exist yet (programmes must exist).
         #[arg(long)]
         create_missing: bool,
+        /// Check the file and show what would be imported, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// windows-1252 or utf-8 (default: detected).
+        #[arg(long)]
+        encoding: Option<String>,
+    },
+    /// Import funding lines (one per row: phase, financial year, source, amount).
+    Funding {
+        /// The CSV file (columns Programme, Phase, Financial year, Source, Amount, and optionally
+        /// Status, Funder, Spend by, Decision, Note).
+        file: PathBuf,
+        /// Rename the file's columns: "Year=Financial year,Value=Amount".
+        #[arg(long)]
+        map: Option<String>,
         /// Check the file and show what would be imported, writing nothing.
         #[arg(long)]
         dry_run: bool,
@@ -240,6 +255,25 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
             };
             return Ok(run_import(file, "budget lines", |p| {
                 import::import_budgets(&mut conn, file, &opts, p)
+            }));
+        }
+        ImportCmd::Funding {
+            file,
+            map,
+            dry_run,
+            encoding,
+        } => {
+            let map = match map.as_deref().map(parse_map).transpose() {
+                Ok(m) => m.unwrap_or_default(),
+                Err(err) => return Ok(failed(&err)),
+            };
+            let opts = FundingOptions {
+                map,
+                dry_run: *dry_run,
+                encoding: encoding.clone(),
+            };
+            return Ok(run_import(file, "funding lines", |p| {
+                import::import_funding(&mut conn, file, &opts, p)
             }));
         }
         ImportCmd::List(f) => print_list(&import::list_batches(&conn)?, f.format)?,

@@ -114,7 +114,7 @@ pub enum Command {
     Config(config::ConfigCmd),
     /// Open the TUI on a fresh demo database in a temporary folder (your own database is untouched).
     Demo,
-    /// Import actuals or budgets from CSV extracts; list and undo import batches.
+    /// Import actuals, budgets or funding from CSV extracts; list and undo import batches.
     #[command(subcommand)]
     Import(import::ImportCmd),
     /// Write synthetic actuals.csv and budgets.csv (for trying the import, or benchmarks).
