@@ -3,7 +3,10 @@
 //! Also the lookups that turn a typed code or reference into a record id, and opening the database
 //! a command works on. A leaf of `cli`: it imports no other command module.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 
 use chrono::NaiveDate;
 use clap::Args;
@@ -163,3 +166,29 @@ impl ProgrammeYearList {
         print_list(&items, self.format.format)
     }
 }
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place, so
+/// the file is either the old one or the whole new one, never half-written.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(UserError(format!(
+            "--csv: the folder {} does not exist: create it or give another path",
+            dir.display()
+        ))
+        .into());
+    }
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+        .with_context(|| format!("--csv: cannot write in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("--csv: writing {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("--csv: cannot replace {}", path.display()))?;
+    Ok(())
+}
+

@@ -26,6 +26,7 @@ pub mod contract;
 pub mod decision;
 pub mod forecast;
 pub mod framework;
+pub mod funding;
 pub mod generate;
 pub mod import;
 pub mod init;
@@ -78,6 +79,9 @@ pub enum Command {
     /// Contracts: add, list, exercise an extension, vary the value.
     #[command(subcommand)]
     Contract(contract::ContractCmd),
+    /// Funding lines (how each phase's budget is paid for): add, edit, withdraw, list.
+    #[command(subcommand)]
+    Funding(funding::FundingCmd),
     /// Actuals (payments and invoice lines): add, list, delete.
     #[command(subcommand)]
     Actual(actual::ActualCmd),
@@ -107,7 +111,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// The monthly monitoring report for a financial year as at a period, on screen or as CSV.
+    /// The monthly monitoring report for a financial year as at a period, on screen or as CSV;
+    /// `report financing` gives the financing statement.
+    #[command(args_conflicts_with_subcommands = true)]
     Report(report::ReportArgs),
     /// Settings kept in the database: the RAG thresholds (set, get, list).
     #[command(subcommand)]
@@ -170,7 +176,11 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Import(c) => import::run(db, c),
         Command::Gen(a) => generate::run(db, a),
         Command::Summary { fy, programme } => summary::run(db, fy.as_deref(), programme.as_deref()),
-        Command::Report(a) => report::run(db, a),
+        Command::Report(a) => match &a.statement {
+            Some(report::ReportStatement::Financing(f)) => funding::report(db, f),
+            None => report::run(db, a),
+        },
+        Command::Funding(c) => funding::run(db, c),
         Command::Config(c) => config::run(db, c),
     }
 }

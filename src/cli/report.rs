@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
-use clap::Args;
+use clap::{Args, Subcommand};
 
+pub use super::args::write_file_atomically;
 use super::args::{field, open, rename};
 use crate::domain::calendar::{parse_month, uk_date};
 use crate::domain::report::{RagThresholds, build, parse_threshold_pct};
@@ -44,6 +44,17 @@ pub struct ReportArgs {
     /// (default: `config get rag.amber_underspend_pct`, 10).
     #[arg(long, value_name = "PCT")]
     pub rag_amber: Option<String>,
+    /// Another statement instead of the monitoring report.
+    #[command(subcommand)]
+    pub statement: Option<ReportStatement>,
+}
+
+/// The statements `outturn report` gives besides the monitoring report.
+#[derive(Debug, Subcommand)]
+pub enum ReportStatement {
+    /// The financing statement: approved funding by source, the funding gap, and how actual to
+    /// date is met from it in the configured order (`config get financing.order`).
+    Financing(super::funding::FinancingArgs),
 }
 
 fn user(msg: impl Into<String>) -> anyhow::Error {
@@ -134,30 +145,6 @@ pub fn resolve_when(
 
 fn threshold_arg(name: &str, s: &str) -> anyhow::Result<rust_decimal::Decimal> {
     field(name, parse_threshold_pct(s))
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place, so
-/// the file is either the old one or the whole new one, never half-written.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(user(format!(
-            "--csv: the folder {} does not exist: create it or give another path",
-            dir.display()
-        )));
-    }
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .with_context(|| format!("--csv: cannot write in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("--csv: writing {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("--csv: cannot replace {}", path.display()))?;
-    Ok(())
 }
 
 /// `outturn report`.

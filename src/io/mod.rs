@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod import;
+pub mod financing;
 pub mod report;
 pub mod synthetic;
 pub mod table;
