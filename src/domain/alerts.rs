@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 
 use super::calendar::uk_date;
+use super::financing::{FinancingStatement, Funding};
+use super::money::Money;
 use super::model::{Allocation, AllocationStatus, Contract, Framework, Phase};
 use super::report::{Rag, Report, RowKind, percent, percent_text};
 
@@ -164,6 +166,87 @@ pub fn alerts(i: &AlertInput) -> Vec<Alert> {
                 a.first_fy.range_label(a.last_fy)
             ),
         });
+    }
+    out.sort_by_key(|a| std::cmp::Reverse(a.level));
+    out
+}
+
+/// How far ahead a grant's or contribution's spend-by date is worth a warning.
+pub const SPEND_BY_DAYS: i64 = 180;
+
+/// The financing alerts: a funding gap (Amber), spend on a phase whose funding is only projected
+/// (Red), and a grant or contribution with money unapplied whose spend-by date is within
+/// [`SPEND_BY_DAYS`] of `today` (Amber). `current` is the statement of the year shown; `others`
+/// are statements of further years holding grants due soon; `lines` are the funding lines.
+pub fn financing_alerts(
+    today: NaiveDate,
+    current: &FinancingStatement,
+    others: &[FinancingStatement],
+    lines: &[Funding],
+) -> Vec<Alert> {
+    let mut out = Vec::new();
+    let fy = current.fy;
+    for r in current.rows.iter().filter(|r| r.kind == RowKind::Phase) {
+        if r.gap > Money::ZERO {
+            out.push(Alert {
+                level: Rag::Amber,
+                text: format!(
+                    "{}: funding gap of {} in {} (revised budget {}, approved funding {})",
+                    r.phase_name,
+                    r.gap.full(),
+                    fy.label(),
+                    r.revised.full(),
+                    r.total_funding.full()
+                ),
+            });
+        }
+        if r.actual_to_date > Money::ZERO && r.total_funding.is_zero() && r.projected > Money::ZERO
+        {
+            out.push(Alert {
+                level: Rag::Red,
+                text: format!(
+                    "{}: {} spent in {} on funding that is only projected ({} not yet approved)",
+                    r.phase_name,
+                    r.actual_to_date.full(),
+                    fy.label(),
+                    r.projected.full()
+                ),
+            });
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for s in std::iter::once(current).chain(others) {
+        for r in s.rows.iter().filter(|r| r.kind == RowKind::Phase) {
+            for (id, applied) in &r.applied_lines {
+                let Some(l) = lines.iter().find(|l| l.id == *id) else {
+                    continue;
+                };
+                let Some(due) = l.spend_by else { continue };
+                let left = (due - today).num_days();
+                let unapplied = l.amount - *applied;
+                if !l.source.is_contribution()
+                    || !(0..=SPEND_BY_DAYS).contains(&left)
+                    || unapplied <= Money::ZERO
+                    || !seen.insert(*id)
+                {
+                    continue;
+                }
+                out.push(Alert {
+                    level: Rag::Amber,
+                    text: format!(
+                        "{}: {} of the {}{} {} for {} unapplied, to be spent by {}: {}",
+                        r.phase_name,
+                        unapplied.full(),
+                        l.funder.as_deref().map(|f| format!("{f} ")).unwrap_or_default(),
+                        l.source.as_str(),
+                        l.amount.full(),
+                        s.fy.label(),
+                        uk_date(due),
+                        days(left)
+                    ),
+                });
+            }
+        }
     }
     out.sort_by_key(|a| std::cmp::Reverse(a.level));
     out

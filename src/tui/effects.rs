@@ -13,7 +13,7 @@ use super::action::{Action, Effect, Loaded, UndoStep, WriteOp};
 use super::state::{
     BudgetData, ContractRow, Figures, PAGE, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
-use crate::domain::alerts::{AlertInput, alerts};
+use crate::domain::alerts::{AlertInput, SPEND_BY_DAYS, alerts, financing_alerts};
 use crate::domain::model::ChangeStatus;
 use crate::domain::profile::profiled_to_end_of;
 use crate::domain::report::{ReportRow, RowKind};
@@ -212,7 +212,7 @@ fn load_figures(
     let allocations = e::list_allocations(conn, None, None)?;
     let contracts = e::list_contracts(conn, None, None)?;
     let frameworks = e::list_frameworks(conn)?;
-    let alerts = alerts(&AlertInput {
+    let mut alerts = alerts(&AlertInput {
         today,
         report: &report,
         phases: &phases,
@@ -220,6 +220,17 @@ fn load_figures(
         contracts: &contracts,
         frameworks: &frameworks,
     });
+    let financing = store::financing::statement(conn, fy, period, None)?;
+    let soon = today + chrono::Days::new(SPEND_BY_DAYS as u64);
+    let mut others = Vec::new();
+    for y in store::financing::years_with_spend_by_between(conn, today, soon)? {
+        if y != fy {
+            others.push(store::financing::statement(conn, y, y.period_to_show(today), None)?);
+        }
+    }
+    let lines = e::list_funding(conn, None, None)?;
+    alerts.extend(financing_alerts(today, &financing, &others, &lines));
+    alerts.sort_by_key(|a| std::cmp::Reverse(a.level));
     Ok(Figures {
         fy,
         period,
@@ -229,6 +240,7 @@ fn load_figures(
         by_year,
         chart,
         alerts,
+        financing: Some(financing),
     })
 }
 

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::alerts::Alert;
+use crate::domain::financing::FinancingStatement;
 use crate::domain::model::{
     Actual, Allocation, BudgetChange, Contract, Decision, Phase, Programme,
 };
@@ -47,6 +48,8 @@ pub struct Figures {
     /// False when `years` and `by_year` were not reloaded (kept from before).
     pub chart: bool,
     pub alerts: Vec<Alert>,
+    /// The financing statement of the year shown (the cards' funding gap).
+    pub financing: Option<FinancingStatement>,
 }
 
 impl Figures {
