@@ -191,4 +191,3 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("--csv: cannot replace {}", path.display()))?;
     Ok(())
 }
-

@@ -268,11 +268,12 @@ pub fn report(db: &Path, a: &FinancingArgs) -> anyhow::Result<ExitCode> {
     let fy = fy_arg("--fy", &a.fy)?;
     let period = period_arg("--period", &a.period)?;
     let conn = open(db)?;
-    let programme_id = opt_programme(&conn, &a.programme)
-        .map_err(|e| match e.downcast::<crate::store::StoreError>() {
+    let programme_id = opt_programme(&conn, &a.programme).map_err(|e| {
+        match e.downcast::<crate::store::StoreError>() {
             Ok(s) => rename(s, "--programme").into(),
             Err(e) => e,
-        })?;
+        }
+    })?;
     let statement = financing::statement(&conn, fy, period, programme_id)?;
     drop(conn);
     match a.csv.as_deref() {

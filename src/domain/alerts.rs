@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 
 use super::calendar::uk_date;
 use super::financing::{FinancingStatement, Funding};
-use super::money::Money;
 use super::model::{Allocation, AllocationStatus, Contract, Framework, Phase};
+use super::money::Money;
 use super::report::{Rag, Report, RowKind, percent, percent_text};
 
 /// A dashboard alert.
@@ -237,7 +237,10 @@ pub fn financing_alerts(
                         "{}: {} of the {}{} {} for {} unapplied, to be spent by {}: {}",
                         r.phase_name,
                         unapplied.full(),
-                        l.funder.as_deref().map(|f| format!("{f} ")).unwrap_or_default(),
+                        l.funder
+                            .as_deref()
+                            .map(|f| format!("{f} "))
+                            .unwrap_or_default(),
                         l.source.as_str(),
                         l.amount.full(),
                         s.fy.label(),

@@ -225,14 +225,7 @@ impl Application {
 /// module comment for the exact order. Exact to the penny.
 pub fn apply(actual_to_date: Money, lines: &[ApprovedLine], order: &FinancingOrder) -> Application {
     let mut sorted: Vec<&ApprovedLine> = lines.iter().collect();
-    sorted.sort_by_key(|l| {
-        (
-            order.rank(l.source),
-            l.spend_by.is_none(),
-            l.spend_by,
-            l.id,
-        )
-    });
+    sorted.sort_by_key(|l| (order.rank(l.source), l.spend_by.is_none(), l.spend_by, l.id));
     let mut left = actual_to_date.max(Money::ZERO);
     let mut per_source = [Money::ZERO; SOURCES];
     let mut per_line = Vec::with_capacity(sorted.len());
@@ -434,7 +427,12 @@ mod tests {
         NaiveDate::from_ymd_opt(y, mo, day)
     }
 
-    fn line(id: i64, source: FundingSource, amount: &str, spend_by: Option<NaiveDate>) -> ApprovedLine {
+    fn line(
+        id: i64,
+        source: FundingSource,
+        amount: &str,
+        spend_by: Option<NaiveDate>,
+    ) -> ApprovedLine {
         ApprovedLine {
             id,
             source,
@@ -455,14 +453,22 @@ mod tests {
         );
         assert_eq!(FundingSource::parse("S106").unwrap(), FundingSource::S106);
         let e = FundingSource::parse("loan").unwrap_err().to_string();
-        assert!(e.starts_with("'loan' is not a funding source: use one of grant, s106"), "{e}");
-        let order = FinancingOrder::parse("borrowing,grant,s106,cil,capital-receipts,revenue,reserves,other").unwrap();
+        assert!(
+            e.starts_with("'loan' is not a funding source: use one of grant, s106"),
+            "{e}"
+        );
+        let order = FinancingOrder::parse(
+            "borrowing,grant,s106,cil,capital-receipts,revenue,reserves,other",
+        )
+        .unwrap();
         assert_eq!(order.sources()[0], FundingSource::Borrowing);
         assert_eq!(
             order.text(),
             "borrowing,grant,s106,cil,capital receipts,revenue,reserves,other"
         );
-        let e = FinancingOrder::parse("grant,grant").unwrap_err().to_string();
+        let e = FinancingOrder::parse("grant,grant")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("names grant twice"), "{e}");
         let e = FinancingOrder::parse("grant,s106").unwrap_err().to_string();
         assert!(e.contains("leaves out cil"), "{e}");
@@ -487,7 +493,12 @@ mod tests {
         let a = apply(m("250000"), &lines, &FinancingOrder::default());
         assert_eq!(
             a.per_line,
-            vec![(2, m("100000")), (1, m("120000")), (3, m("30000")), (4, m("0"))]
+            vec![
+                (2, m("100000")),
+                (1, m("120000")),
+                (3, m("30000")),
+                (4, m("0"))
+            ]
         );
         assert_eq!(a.per_source[FundingSource::Grant.index()], m("220000"));
         assert_eq!(a.per_source[FundingSource::S106.index()], m("30000"));
@@ -521,7 +532,10 @@ mod tests {
         assert_eq!(a.total(), m("1500.00"));
         assert_eq!(a.unfunded, m("100.01"));
         // Borrowing first when the council says so.
-        let order = FinancingOrder::parse("borrowing,grant,s106,cil,capital receipts,revenue,reserves,other").unwrap();
+        let order = FinancingOrder::parse(
+            "borrowing,grant,s106,cil,capital receipts,revenue,reserves,other",
+        )
+        .unwrap();
         let a = apply(m("600.00"), &lines, &order);
         assert_eq!(a.per_line, vec![(2, m("500.00")), (1, m("100.00"))]);
     }

@@ -2,8 +2,8 @@
 //! Nothing here decides a figure: it reads, validates and formats.
 
 pub mod demo;
-pub mod import;
 pub mod financing;
+pub mod import;
 pub mod report;
 pub mod synthetic;
 pub mod table;

@@ -242,7 +242,12 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
             conn.query_row(
                 "SELECT count(*), min(fy) FROM funding WHERE batch_id = ?1 AND fy <= ?2",
                 params![id, FinancialYear::containing(lock).start_year()],
-                |r| Ok((r.get(0)?, r.get::<_, Option<i32>>(1)?.map(|y| y.to_string()))),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get::<_, Option<i32>>(1)?.map(|y| y.to_string()),
+                    ))
+                },
             )?
         } else {
             conn.query_row(

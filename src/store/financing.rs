@@ -21,9 +21,11 @@ pub const ORDER_KEY: &str = "financing.order";
 /// The order of application saved in the database, or the default (grants first, borrowing last).
 pub fn financing_order(conn: &Connection) -> Result<FinancingOrder> {
     let v: Option<String> = conn
-        .query_row("SELECT value FROM setting WHERE key = ?1", [ORDER_KEY], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [ORDER_KEY],
+            |r| r.get(0),
+        )
         .optional()?;
     Ok(v.and_then(|v| FinancingOrder::parse(&v).ok())
         .unwrap_or_default())
@@ -56,9 +58,8 @@ fn funding_of_year(
             entry.1 += Money::from_pence(pence);
             continue;
         }
-        let source = FundingSource::parse(&source).map_err(|err| {
-            super::StoreError::Refused(format!("funding line {id}: {err}"))
-        })?;
+        let source = FundingSource::parse(&source)
+            .map_err(|err| super::StoreError::Refused(format!("funding line {id}: {err}")))?;
         let spend_by = spend_by
             .map(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d"))
             .transpose()

@@ -170,11 +170,18 @@ mod tests {
             "borrowing,grant,s106,cil,capital receipts,revenue,reserves,other"
         );
         assert_eq!(
-            crate::store::financing::financing_order(&conn).unwrap().text(),
+            crate::store::financing::financing_order(&conn)
+                .unwrap()
+                .text(),
             stored
         );
-        let e = set(&conn, FINANCING_ORDER, "grant,s106").unwrap_err().to_string();
-        assert!(e.starts_with("financing.order: 'grant,s106' leaves out cil"), "{e}");
+        let e = set(&conn, FINANCING_ORDER, "grant,s106")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("financing.order: 'grant,s106' leaves out cil"),
+            "{e}"
+        );
     }
 
     #[test]

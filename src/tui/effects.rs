@@ -225,7 +225,12 @@ fn load_figures(
     let mut others = Vec::new();
     for y in store::financing::years_with_spend_by_between(conn, today, soon)? {
         if y != fy {
-            others.push(store::financing::statement(conn, y, y.period_to_show(today), None)?);
+            others.push(store::financing::statement(
+                conn,
+                y,
+                y.period_to_show(today),
+                None,
+            )?);
         }
     }
     let lines = e::list_funding(conn, None, None)?;

@@ -236,7 +236,8 @@ fn parse_budget(
             }
         }
     };
-    let decision_id = lookups.read_decision(conn, cells.get(B_DECISION), line, &mut ok, problems)?;
+    let decision_id =
+        lookups.read_decision(conn, cells.get(B_DECISION), line, &mut ok, problems)?;
     let programme = cells.get(B_PROGRAMME);
     let code = cells.get(B_PHASE);
     let mut phase = None;

@@ -10,10 +10,10 @@ use super::batches::{self as batch, ImportOutcome, Tally};
 use super::budgets::{BudgetLookups, read_fy};
 use super::problems::{ImportError, Lock, Problems};
 use super::rows::{Cells, open, require_cells};
+use crate::domain::Money;
 use crate::domain::calendar::parse_date;
 use crate::domain::financing::FundingSource;
 use crate::domain::model::AllocationStatus;
-use crate::domain::Money;
 use crate::store::batches::{self, BatchKind};
 use crate::store::{self, StoreError, entities as e};
 
@@ -75,7 +75,13 @@ fn parse_funding(
     lock: &Lock,
     problems: &mut Problems,
 ) -> Result<Option<FundingRow>, StoreError> {
-    let mut ok = require_cells(cells, line, FUNDING_REQUIRED_CELLS, "funding line", problems);
+    let mut ok = require_cells(
+        cells,
+        line,
+        FUNDING_REQUIRED_CELLS,
+        "funding line",
+        problems,
+    );
     let fy = read_fy(cells.get(F_FY), line, lock, &mut ok, problems);
     let mut read = |column: &str, text: &str, f: &dyn Fn(&str) -> Result<(), String>| {
         if let Err(message) = f(text) {
@@ -87,7 +93,9 @@ fn parse_funding(
     let source = FundingSource::parse(source_text).ok();
     if !source_text.is_empty() {
         read("Source", source_text, &|t| {
-            FundingSource::parse(t).map(|_| ()).map_err(|e| e.to_string())
+            FundingSource::parse(t)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
         });
     }
     let amount_text = cells.get(F_AMOUNT);
@@ -119,7 +127,8 @@ fn parse_funding(
             parse_date(t).map(|_| ()).map_err(|e| e.to_string())
         });
     }
-    let decision_id = lookups.read_decision(conn, cells.get(F_DECISION), line, &mut ok, problems)?;
+    let decision_id =
+        lookups.read_decision(conn, cells.get(F_DECISION), line, &mut ok, problems)?;
     let programme = cells.get(F_PROGRAMME);
     let code = cells.get(F_PHASE);
     let mut phase_id = None;

@@ -117,7 +117,14 @@ pub fn edit_funding(
         ],
     )?;
     let after = get_funding(conn, id)?;
-    audit::record(conn, "edit", "funding", Some(id), Some(&before), Some(&after))?;
+    audit::record(
+        conn,
+        "edit",
+        "funding",
+        Some(id),
+        Some(&before),
+        Some(&after),
+    )?;
     Ok(())
 }
 
@@ -241,7 +248,10 @@ mod tests {
         let got = get_funding(&conn, id).unwrap();
         assert_eq!(got.amount, pence(10_000_000));
         assert_eq!(got.funder.as_deref(), Some("DfE"));
-        assert_eq!((got.programme_code.as_str(), got.phase_code.as_str()), ("P", "A"));
+        assert_eq!(
+            (got.programme_code.as_str(), got.phase_code.as_str()),
+            ("P", "A")
+        );
         edit_funding(
             &conn,
             id,
@@ -270,9 +280,11 @@ mod tests {
         let e = withdraw_funding(&conn, id, edited.version + 1).unwrap_err();
         assert!(e.to_string().contains("already withdrawn"), "{e}");
         let events: i64 = conn
-            .query_row("SELECT count(*) FROM audit WHERE entity = 'funding'", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT count(*) FROM audit WHERE entity = 'funding'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(events, 3);
         assert_eq!(list_funding(&conn, None, Some(fy(2024))).unwrap().len(), 1);
@@ -283,13 +295,12 @@ mod tests {
     fn a_zero_amount_or_a_closed_year_is_refused() {
         let (conn, a) = db_with_phase();
         let e = add_funding(&conn, &grant(a, 0)).unwrap_err().to_string();
-        assert!(e.starts_with("--amount: '0.00' must be more than zero"), "{e}");
-        crate::store::locks::close_period(
-            &conn,
-            fy(2024),
-            crate::domain::Period::new(1).unwrap(),
-        )
-        .unwrap();
+        assert!(
+            e.starts_with("--amount: '0.00' must be more than zero"),
+            "{e}"
+        );
+        crate::store::locks::close_period(&conn, fy(2024), crate::domain::Period::new(1).unwrap())
+            .unwrap();
         let e = add_funding(&conn, &grant(a, 100)).unwrap_err();
         assert!(matches!(e, StoreError::Closed(_)), "{e}");
     }
