@@ -43,6 +43,7 @@ const ENTITIES: &[(&str, &[&str])] = &[
     ("contract", &["contract", "contracts"]),
     ("actual", &["actual", "actuals"]),
     ("forecast", &["forecast", "forecasts"]),
+    ("funding", &["funding", "fundings"]),
     ("period", &["period", "periods"]),
     ("import", &["import", "imports", "import_batch"]),
 ];

@@ -422,4 +422,93 @@ mod tests {
             )]
         );
     }
+
+    #[test]
+    fn financing_alerts_a_gap_spend_on_projected_funding_and_a_grant_due_soon() {
+        use crate::domain::financing::{
+            ApprovedLine, FinancingOrder, FundingSource, PhaseFinancing, financing_statement,
+        };
+        let spend_by = d(2023, 2, 22);
+        let grant = |id: i64, source: FundingSource| Funding {
+            id,
+            phase_id: 1,
+            programme_code: "P".into(),
+            phase_code: "A".into(),
+            fy: fy(2022),
+            source,
+            amount: m("1000.00"),
+            status: AllocationStatus::Approved,
+            funder: Some("DfE".into()),
+            spend_by: Some(spend_by),
+            decision_reference: None,
+            note: String::new(),
+            version: 1,
+        };
+        let lines = [
+            grant(1, FundingSource::Grant),
+            grant(2, FundingSource::Borrowing),
+        ];
+        let approved: Vec<ApprovedLine> = lines
+            .iter()
+            .map(|l| ApprovedLine {
+                id: l.id,
+                source: l.source,
+                amount: l.amount,
+                spend_by: l.spend_by,
+            })
+            .collect();
+        let phases = [
+            // A: revised 2,500 against 2,000 approved: gap 500. Spent 400, all from the grant:
+            // 600 of it unapplied, due 22/02/2023, 180 days after 26/08/2022.
+            PhaseFinancing {
+                programme_code: "P".into(),
+                phase_code: "A".into(),
+                phase_name: "Scheme A".into(),
+                revised: m("2500.00"),
+                actual_to_date: m("400.00"),
+                approved,
+                in_report: true,
+                ..Default::default()
+            },
+            // B: £10.00 spent, its only funding projected.
+            PhaseFinancing {
+                programme_code: "P".into(),
+                phase_code: "B".into(),
+                phase_name: "Scheme B".into(),
+                actual_to_date: m("10.00"),
+                projected: m("50.00"),
+                in_report: true,
+                ..Default::default()
+            },
+        ];
+        let s = financing_statement(
+            fy(2022),
+            Period::new(5).unwrap(),
+            &phases,
+            &FinancingOrder::default(),
+        );
+        let out = financing_alerts(d(2022, 8, 26), &s, &[], &lines);
+        assert_eq!(
+            out.iter()
+                .map(|a| (a.level, a.text.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                (
+                    Rag::Red,
+                    "Scheme B: £10.00 spent in 2022-23 on funding that is only projected (£50.00 not yet approved)"
+                ),
+                (
+                    Rag::Amber,
+                    "Scheme A: funding gap of £500.00 in 2022-23 (revised budget £2,500.00, approved funding £2,000.00)"
+                ),
+                (
+                    Rag::Amber,
+                    "Scheme A: £600.00 of the DfE grant £1,000.00 for 2022-23 unapplied, to be spent by 22/02/2023: 180 days"
+                ),
+            ]
+        );
+        // A day earlier the grant is 181 days away: no spend-by alert.
+        let out = financing_alerts(d(2022, 8, 25), &s, &[], &lines);
+        assert_eq!(out.len(), 2);
+    }
 }
