@@ -56,7 +56,7 @@ fn build_db(path: &Path, actuals: usize) {
                     phase_id: p.id,
                     fy,
                     source: *source,
-                    amount: Money::from_pence(2_000_000_00 + i as i64 * 1_234_567),
+                    amount: Money::from_pence(200_000_000 + i as i64 * 1_234_567),
                     status: AllocationStatus::Approved,
                     funder: None,
                     spend_by: source
