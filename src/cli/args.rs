@@ -11,6 +11,7 @@ use clap::Args;
 use crate::domain::calendar::parse_date;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::error::UserError;
+use crate::io::output_file::OutputFile;
 use crate::store::{self, Db as Connection, Field, StoreError, entities as e};
 
 use super::output::{FormatArg, Listing, print_list};
@@ -205,4 +206,12 @@ pub fn shorthand_note(typed: &str, read: Money) -> String {
     } else {
         String::new()
     }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place, so
+/// the file is either the old one or the whole new one, never half-written. Only a new path or a
+/// regular file the user may write is accepted (see [`OutputFile`]); a link is followed.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    OutputFile::check("--csv", path, true)?.write_bytes(bytes)?;
+    Ok(())
 }

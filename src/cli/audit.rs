@@ -80,6 +80,7 @@ const ENTITIES: &[(&str, &[&str])] = &[
     ("contract", &["contract", "contracts"]),
     ("actual", &["actual", "actuals"]),
     ("forecast", &["forecast", "forecasts"]),
+    ("funding", &["funding", "fundings"]),
     ("period", &["period", "periods"]),
     (
         "import_batch",

@@ -14,7 +14,8 @@ use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, Table, count, print_list};
 use crate::domain::text::escape_controls;
 use crate::io::import::{
-    self, ActualsOptions, BenefitsOptions, BudgetsOptions, ImportError, ImportOutcome, parse_map,
+    self, ActualsOptions, BenefitsOptions, BudgetsOptions, FundingOptions, ImportError,
+    ImportOutcome, parse_map,
 };
 use crate::store::batches::Batch;
 
@@ -67,6 +68,21 @@ pub enum ImportCmd {
         /// The CSV file.
         file: PathBuf,
         /// Rename the file's columns: "Saving=Target,Year=Financial year".
+        #[arg(long)]
+        map: Option<String>,
+        /// Check the file and show what would be imported, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// windows-1252 or utf-8 (default: detected).
+        #[arg(long)]
+        encoding: Option<String>,
+    },
+    /// Import funding lines (one per row: phase, financial year, source, amount).
+    Funding {
+        /// The CSV file (columns Programme, Phase, Financial year, Source, Amount, and optionally
+        /// Status, Funder, Spend by, Decision, Note).
+        file: PathBuf,
+        /// Rename the file's columns: "Year=Financial year,Value=Amount".
         #[arg(long)]
         map: Option<String>,
         /// Check the file and show what would be imported, writing nothing.
@@ -310,6 +326,25 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
             };
             return Ok(run_import(file, "benefit targets", |p| {
                 import::import_benefits(&mut conn, file, &opts, p)
+            }));
+        }
+        ImportCmd::Funding {
+            file,
+            map,
+            dry_run,
+            encoding,
+        } => {
+            let map = match map.as_deref().map(parse_map).transpose() {
+                Ok(m) => m.unwrap_or_default(),
+                Err(err) => return Ok(failed(&err)),
+            };
+            let opts = FundingOptions {
+                map,
+                dry_run: *dry_run,
+                encoding: encoding.clone(),
+            };
+            return Ok(run_import(file, "funding lines", |p| {
+                import::import_funding(&mut conn, file, &opts, p)
             }));
         }
         ImportCmd::List(f) => print_list(&import::list_batches(&conn)?, f.format)?,

@@ -30,6 +30,7 @@ pub mod decision;
 pub mod errors;
 pub mod forecast;
 pub mod framework;
+pub mod funding;
 pub mod generate;
 pub mod import;
 pub mod init;
@@ -84,6 +85,9 @@ pub enum Command {
     /// Contracts: add, list, exercise an extension, vary the value, edit, delete.
     #[command(subcommand)]
     Contract(contract::ContractCmd),
+    /// Funding lines (how each phase's budget is paid for): add, edit, withdraw, list.
+    #[command(subcommand)]
+    Funding(funding::FundingCmd),
     /// Actuals (payments and invoice lines): add, list, delete.
     #[command(subcommand)]
     Actual(actual::ActualCmd),
@@ -121,7 +125,9 @@ pub enum Command {
         force: bool,
     },
     /// The monthly monitoring report for a financial year as at a period, on screen or as CSV;
-    /// `report list` (snapshots held), `report movement` (the bridge between two reports).
+    /// `report list` (snapshots held), `report movement` (the bridge between two reports),
+    /// `report progress` (six-monthly), `report financing` (the financing statement).
+    #[command(args_conflicts_with_subcommands = true)]
     Report(report::ReportArgs),
     /// Settings kept in the database: the RAG and variance-comment thresholds (set, get, list).
     #[command(subcommand)]
@@ -131,7 +137,7 @@ pub enum Command {
     Comment(cabinet::CommentCmd),
     /// Open the TUI on a fresh demo database in a temporary folder (your own database is untouched).
     Demo,
-    /// Import actuals or budgets from CSV extracts; list and undo import batches.
+    /// Import actuals, budgets or funding from CSV extracts; list and undo import batches.
     #[command(subcommand)]
     Import(import::ImportCmd),
     /// Write synthetic actuals.csv and budgets.csv (for trying the import, or benchmarks).
@@ -191,6 +197,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Gen(a) => generate::run(db, a),
         Command::Summary { fy, programme } => summary::run(db, fy.as_deref(), programme.as_deref()),
         Command::Report(a) => report::run(db, a),
+        Command::Funding(c) => funding::run(db, c),
         Command::Config(c) => config::run(db, c),
         Command::Comment(c) => cabinet::run_comment(db, c),
     }

@@ -8,13 +8,13 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+pub use super::args::write_file_atomically;
 use super::args::{field, open, rename};
 use super::output::say;
 use crate::domain::calendar::{parse_month, uk_date};
 use crate::domain::report::{RagThresholds, parse_threshold_pct};
 use crate::domain::{FinancialYear, Period};
 use crate::error::UserError;
-use crate::io::output_file::OutputFile;
 use crate::io::report::{MoneyStyle, report_table, write_csv};
 use crate::store::{cabinet, entities, figures};
 
@@ -46,7 +46,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "PCT")]
     pub rag_amber: Option<String>,
     /// Other reports: `list` (the snapshots held), `movement` (the bridge between two reports),
-    /// `progress` (the six-monthly progress report).
+    /// `progress` (the six-monthly progress report), `financing` (the financing statement).
     #[command(subcommand)]
     pub other: Option<OtherReport>,
 }
@@ -60,6 +60,9 @@ pub enum OtherReport {
     Movement(super::cabinet::MovementArgs),
     /// The six-monthly progress report for Scrutiny: spend, milestones, benefits, commentary.
     Progress(super::progress::ProgressArgs),
+    /// The financing statement: approved funding by source, the funding gap, and how actual to
+    /// date is met from it in the configured order (`config get financing.order`).
+    Financing(super::funding::FinancingArgs),
 }
 
 fn user(msg: impl Into<String>) -> anyhow::Error {
@@ -179,14 +182,6 @@ fn threshold_arg(name: &str, s: &str) -> anyhow::Result<rust_decimal::Decimal> {
     field(name, parse_threshold_pct(s))
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place, so
-/// the file is either the old one or the whole new one, never half-written. Only a new path or a
-/// regular file the user may write is accepted (see [`OutputFile`]); a link is followed.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    OutputFile::check("--csv", path, true)?.write_bytes(bytes)?;
-    Ok(())
-}
-
 /// `outturn report`.
 pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
     match &a.other {
@@ -197,6 +192,7 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
         Some(OtherReport::Progress(p)) => {
             return super::progress::run(db, p, write_file_atomically);
         }
+        Some(OtherReport::Financing(f)) => return super::funding::report(db, f),
         None => {}
     }
     let (fy, period) = if a.fy.is_none() && a.period.is_none() && a.month.is_none() {

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use super::cabinet::{AfterRag, CommentThresholds, rows_needing_comment};
 use super::calendar::uk_date;
+use super::financing::{FinancingStatement, Funding};
 use super::milestone::{Milestone, milestone_rag};
 use super::model::{Allocation, AllocationStatus, Contract, Framework, Phase};
 use super::money::Money;
@@ -230,6 +231,90 @@ pub fn add_missing_comment_alerts(
         });
     }
     out.sort_by_key(|a| std::cmp::Reverse(a.level));
+}
+
+/// How far ahead a grant's or contribution's spend-by date is worth a warning.
+pub const SPEND_BY_DAYS: i64 = 180;
+
+/// The financing alerts: a funding gap (Amber), spend on a phase whose funding is only projected
+/// (Red), and a grant or contribution with money unapplied whose spend-by date is within
+/// [`SPEND_BY_DAYS`] of `today` (Amber). `current` is the statement of the year shown; `others`
+/// are statements of further years holding grants due soon; `lines` are the funding lines.
+pub fn financing_alerts(
+    today: NaiveDate,
+    current: &FinancingStatement,
+    others: &[FinancingStatement],
+    lines: &[Funding],
+) -> Vec<Alert> {
+    let mut out = Vec::new();
+    let fy = current.fy;
+    for r in current.rows.iter().filter(|r| r.kind == RowKind::Phase) {
+        if r.gap > Money::ZERO {
+            out.push(Alert {
+                level: Rag::Amber,
+                text: format!(
+                    "{}: funding gap of {} in {} (revised budget {}, approved funding {})",
+                    r.phase_name,
+                    r.gap.full(),
+                    fy.label(),
+                    r.revised.full(),
+                    r.total_funding.full()
+                ),
+            });
+        }
+        if r.actual_to_date > Money::ZERO && r.total_funding.is_zero() && r.projected > Money::ZERO
+        {
+            out.push(Alert {
+                level: Rag::Red,
+                text: format!(
+                    "{}: {} spent in {} on funding that is only projected ({} not yet approved)",
+                    r.phase_name,
+                    r.actual_to_date.full(),
+                    fy.label(),
+                    r.projected.full()
+                ),
+            });
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for s in std::iter::once(current).chain(others) {
+        for r in s.rows.iter().filter(|r| r.kind == RowKind::Phase) {
+            for (id, applied) in &r.applied_lines {
+                let Some(l) = lines.iter().find(|l| l.id == *id) else {
+                    continue;
+                };
+                let Some(due) = l.spend_by else { continue };
+                let left = (due - today).num_days();
+                let unapplied = l.amount - *applied;
+                if !l.source.is_contribution()
+                    || !(0..=SPEND_BY_DAYS).contains(&left)
+                    || unapplied <= Money::ZERO
+                    || !seen.insert(*id)
+                {
+                    continue;
+                }
+                out.push(Alert {
+                    level: Rag::Amber,
+                    text: format!(
+                        "{}: {} of the {}{} {} for {} unapplied, to be spent by {}: {}",
+                        r.phase_name,
+                        unapplied.full(),
+                        l.funder
+                            .as_deref()
+                            .map(|f| format!("{f} "))
+                            .unwrap_or_default(),
+                        l.source.as_str(),
+                        l.amount.full(),
+                        s.fy.label(),
+                        uk_date(due),
+                        days(left)
+                    ),
+                });
+            }
+        }
+    }
+    out.sort_by_key(|a| std::cmp::Reverse(a.level));
+    out
 }
 
 #[cfg(test)]
@@ -481,5 +566,94 @@ mod tests {
         let mut out = Vec::new();
         add_missing_comment_alerts(&mut out, &r, &commented, &t);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn financing_alerts_a_gap_spend_on_projected_funding_and_a_grant_due_soon() {
+        use crate::domain::financing::{
+            ApprovedLine, FinancingOrder, FundingSource, PhaseFinancing, financing_statement,
+        };
+        let spend_by = d(2023, 2, 22);
+        let grant = |id: i64, source: FundingSource| Funding {
+            id,
+            phase_id: 1,
+            programme_code: "P".into(),
+            phase_code: "A".into(),
+            fy: fy(2022),
+            source,
+            amount: m("1000.00"),
+            status: AllocationStatus::Approved,
+            funder: Some("DfE".into()),
+            spend_by: Some(spend_by),
+            decision_reference: None,
+            note: String::new(),
+            version: 1,
+        };
+        let lines = [
+            grant(1, FundingSource::Grant),
+            grant(2, FundingSource::Borrowing),
+        ];
+        let approved: Vec<ApprovedLine> = lines
+            .iter()
+            .map(|l| ApprovedLine {
+                id: l.id,
+                source: l.source,
+                amount: l.amount,
+                spend_by: l.spend_by,
+            })
+            .collect();
+        let phases = [
+            // A: revised 2,500 against 2,000 approved: gap 500. Spent 400, all from the grant:
+            // 600 of it unapplied, due 22/02/2023, 180 days after 26/08/2022.
+            PhaseFinancing {
+                programme_code: "P".into(),
+                phase_code: "A".into(),
+                phase_name: "Scheme A".into(),
+                revised: m("2500.00"),
+                actual_to_date: m("400.00"),
+                approved,
+                in_report: true,
+                ..Default::default()
+            },
+            // B: £10.00 spent, its only funding projected.
+            PhaseFinancing {
+                programme_code: "P".into(),
+                phase_code: "B".into(),
+                phase_name: "Scheme B".into(),
+                actual_to_date: m("10.00"),
+                projected: m("50.00"),
+                in_report: true,
+                ..Default::default()
+            },
+        ];
+        let s = financing_statement(
+            fy(2022),
+            Period::new(5).unwrap(),
+            &phases,
+            &FinancingOrder::default(),
+        );
+        let out = financing_alerts(d(2022, 8, 26), &s, &[], &lines);
+        assert_eq!(
+            out.iter()
+                .map(|a| (a.level, a.text.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                (
+                    Rag::Red,
+                    "Scheme B: £10.00 spent in 2022-23 on funding that is only projected (£50.00 not yet approved)"
+                ),
+                (
+                    Rag::Amber,
+                    "Scheme A: funding gap of £500.00 in 2022-23 (revised budget £2,500.00, approved funding £2,000.00)"
+                ),
+                (
+                    Rag::Amber,
+                    "Scheme A: £600.00 of the DfE grant £1,000.00 for 2022-23 unapplied, to be spent by 22/02/2023: 180 days"
+                ),
+            ]
+        );
+        // A day earlier the grant is 181 days away: no spend-by alert.
+        let out = financing_alerts(d(2022, 8, 25), &s, &[], &lines);
+        assert_eq!(out.len(), 2);
     }
 }

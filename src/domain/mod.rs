@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod benefit;
 pub mod cabinet;
 pub mod calendar;
+pub mod financing;
 pub mod milestone;
 pub mod model;
 pub mod money;

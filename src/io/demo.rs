@@ -45,6 +45,8 @@ struct File {
     benefits: Vec<BenefitIn>,
     #[serde(default)]
     milestones: Vec<MilestoneIn>,
+    #[serde(default)]
+    funding: Vec<FundingIn>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,6 +192,20 @@ struct MilestoneIn {
     actual: Option<String>,
 }
 
+/// A funding line (all illustrative: the seeds do not say how the money is financed).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FundingIn {
+    phase: String,
+    fy: String,
+    source: String,
+    amount: String,
+    status: String,
+    funder: Option<String>,
+    spend_by: Option<String>,
+    note: Option<String>,
+}
+
 fn bad(file: &str, field: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::invalid(format!("{file}: {field}"), e.to_string())
 }
@@ -281,6 +297,23 @@ pub fn load_text(conn: &Connection, name: &str, text: &str) -> Result<()> {
                 decision_id: a.decision.map(|d| decision_id(conn, &d)).transpose()?,
                 profile,
                 note: a.note.unwrap_or_default(),
+            },
+        )?;
+    }
+    for l in f.funding {
+        add_funding(
+            conn,
+            &NewFunding {
+                phase_id: phase(&l.phase)?,
+                fy: fy("fy", &l.fy)?,
+                source: crate::domain::financing::FundingSource::parse(&l.source)
+                    .map_err(|e| bad(name, "source", e))?,
+                amount: money("amount", &l.amount)?,
+                status: AllocationStatus::parse(&l.status).map_err(|e| bad(name, "status", e))?,
+                funder: l.funder,
+                spend_by: l.spend_by.map(|s| date("spend_by", &s)).transpose()?,
+                decision_id: None,
+                note: l.note.unwrap_or_default(),
             },
         )?;
     }

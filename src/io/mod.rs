@@ -2,6 +2,7 @@
 //! Nothing here decides a figure: it reads, validates and formats.
 
 pub mod demo;
+pub mod financing;
 pub mod import;
 pub mod movement;
 pub mod output_file;

@@ -21,6 +21,8 @@ pub enum BatchKind {
     Budgets,
     /// Benefits with their targets into `benefit`.
     Benefits,
+    /// Funding lines into `funding`.
+    Funding,
 }
 
 impl BatchKind {
@@ -30,6 +32,7 @@ impl BatchKind {
             BatchKind::Actuals => "actuals",
             BatchKind::Budgets => "budgets",
             BatchKind::Benefits => "benefits",
+            BatchKind::Funding => "funding",
         }
     }
 }
@@ -245,6 +248,7 @@ struct Undone<'a> {
     actuals_removed: usize,
     allocations_removed: usize,
     benefits_removed: usize,
+    funding_removed: usize,
 }
 
 /// Undoes a batch inside the caller's transaction: removes its actuals or allocations, marks it
@@ -265,6 +269,17 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
                 params![id, lock.format("%Y-%m-%d").to_string()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?
+        } else if before.kind == BatchKind::Funding.as_str() {
+            conn.query_row(
+                "SELECT count(*), min(fy) FROM funding WHERE batch_id = ?1 AND fy <= ?2",
+                params![id, FinancialYear::containing(lock).start_year()],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get::<_, Option<i32>>(1)?.map(|y| y.to_string()),
+                    ))
+                },
+            )?
         } else {
             conn.query_row(
                 "SELECT count(*), min(first_fy) FROM allocation WHERE batch_id = ?1 AND first_fy <= ?2",
@@ -275,6 +290,8 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
         if locked > 0 {
             let what = if before.kind == BatchKind::Actuals.as_str() {
                 format!("{locked} of its actuals are dated")
+            } else if before.kind == BatchKind::Funding.as_str() {
+                format!("{locked} of its funding lines are for years")
             } else {
                 format!("{locked} of its allocations are for years")
             };
@@ -294,6 +311,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
     super::capture::resume(conn, "actual")?;
     let allocations_removed = conn.execute("DELETE FROM allocation WHERE batch_id = ?1", [id])?;
     let benefits_removed = super::entities::delete_batch_benefits(conn, id)?;
+    let funding_removed = conn.execute("DELETE FROM funding WHERE batch_id = ?1", [id])?;
     conn.execute(
         "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
         params![id, now_stamp()],
@@ -314,6 +332,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
             actuals_removed,
             allocations_removed,
             benefits_removed,
+            funding_removed,
         }),
         vec![super::capture::batch_undone(id)],
     )?;

@@ -13,6 +13,7 @@ pub mod check;
 pub mod edit;
 pub mod entities;
 pub mod figures;
+pub mod financing;
 pub mod limits;
 pub mod locks;
 pub mod open;
@@ -470,6 +471,40 @@ mod tests {
             [],
         )
         .unwrap();
+    }
+
+    #[test]
+    fn version_6_adds_funding_and_keeps_what_was_there() {
+        let conn = Connection::open_in_memory().unwrap();
+        configure(&conn).unwrap();
+        for (i, step) in MIGRATIONS.iter().enumerate().take(5) {
+            conn.execute_batch(step).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO programme(id, code, name) VALUES (1, 'P', 'P');
+             INSERT INTO phase(id, programme_id, code, name) VALUES (1, 1, 'A', 'A');",
+        )
+        .unwrap();
+        migrate(&conn).unwrap();
+        let phase: String = conn
+            .query_row("SELECT code FROM phase WHERE id = 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(phase, "A");
+        conn.execute(
+            "INSERT INTO funding(phase_id, fy, source, amount_pence, status) VALUES (1, 2024, 'capital receipts', 100, 'approved')",
+            [],
+        )
+        .unwrap();
+        assert!(
+            conn.execute(
+                "INSERT INTO funding(phase_id, fy, source, amount_pence, status) VALUES (1, 2024, 'loan', 100, 'approved')",
+                [],
+            )
+            .is_err(),
+            "an unknown source is refused by the schema"
+        );
     }
 
     #[test]

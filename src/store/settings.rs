@@ -1,5 +1,6 @@
 //! Settings kept in the database (`setting` table): the two RAG thresholds of the monitoring
-//! report and the two variance-commentary thresholds. Each change is validated and audited in the caller's transaction. The report reads
+//! report, the two variance-commentary thresholds and the order in which funding meets spend
+//! (`financing.order`). Each change is validated and audited in the caller's transaction. The report reads
 //! them through [`super::figures::rag_thresholds`]; this module does not compute anything.
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -8,6 +9,7 @@ use serde::Serialize;
 use super::{Result, StoreError, audit};
 use crate::domain::Money;
 use crate::domain::cabinet::CommentThresholds;
+use crate::domain::financing::FinancingOrder;
 use crate::domain::report::{RagThresholds, parse_threshold_pct};
 
 /// Red when the variance is over this percentage of the revised budget.
@@ -20,8 +22,11 @@ pub const COMMENT_PCT: &str = "comment.variance_pct";
 /// ... or over this amount (money).
 pub const COMMENT_AMOUNT: &str = "comment.variance_amount";
 
+/// The order in which approved funding meets spend (see `domain::financing`).
+pub const FINANCING_ORDER: &str = super::financing::ORDER_KEY;
+
 /// Every setting Outturn knows, with what it means.
-pub const KNOWN: [(&str, &str); 4] = [
+pub const KNOWN: [(&str, &str); 5] = [
     (
         RAG_RED,
         "Red when the variance is over +this % of the revised budget (percent, 0 to 100)",
@@ -37,6 +42,10 @@ pub const KNOWN: [(&str, &str); 4] = [
     (
         COMMENT_AMOUNT,
         "... or where |variance| is over this amount (money, e.g. 100000 or £100k)",
+    ),
+    (
+        FINANCING_ORDER,
+        "The order funding meets spend: every source once, comma separated (borrowing last by default)",
     ),
 ];
 
@@ -65,6 +74,7 @@ fn default_value(key: &str) -> String {
     let d = RagThresholds::default();
     let c = CommentThresholds::default();
     match key {
+        FINANCING_ORDER => FinancingOrder::default().text(),
         RAG_RED => d.red_overspend_pct.to_string(),
         COMMENT_PCT => c.pct.to_string(),
         COMMENT_AMOUNT => c.amount.plain(),
@@ -72,9 +82,14 @@ fn default_value(key: &str) -> String {
     }
 }
 
-/// Reads a setting's value as stored: money for the comment amount (not negative), a percentage
-/// from 0 to 100 otherwise.
+/// Reads a setting's value as stored: the financing order normalised, money for the comment
+/// amount (not negative), a percentage from 0 to 100 otherwise.
 fn normalise(key: &str, value: &str) -> std::result::Result<String, String> {
+    if key == FINANCING_ORDER {
+        return FinancingOrder::parse(value)
+            .map(|o| o.text())
+            .map_err(|e| e.to_string());
+    }
     if key == COMMENT_AMOUNT {
         let m = Money::parse(value).map_err(|e| e.to_string())?;
         if m.is_negative() {
@@ -164,8 +179,8 @@ mod tests {
         assert_eq!(t.red_overspend_pct, Decimal::new(75, 1));
         assert_eq!(t.amber_underspend_pct, Decimal::new(15, 0));
         let all = list(&conn).unwrap();
-        assert_eq!(all.len(), 4);
-        assert!(all[..2].iter().all(|s| !s.is_default));
+        assert_eq!(all.len(), 5);
+        assert!(all.iter().take(2).all(|s| !s.is_default));
         let events: i64 = conn
             .query_row(
                 "SELECT count(*) FROM audit WHERE entity = 'setting' AND action = 'set'",
@@ -200,6 +215,38 @@ mod tests {
             "{e}"
         );
         assert!(set(&conn, COMMENT_AMOUNT, "12.345").is_err());
+    }
+
+    #[test]
+    fn the_financing_order_is_set_normalised_and_read_back() {
+        let conn = open_in_memory().unwrap();
+        assert_eq!(
+            get(&conn, FINANCING_ORDER).unwrap().value,
+            "grant,s106,cil,capital receipts,revenue,reserves,other,borrowing"
+        );
+        let stored = set(
+            &conn,
+            FINANCING_ORDER,
+            "Borrowing, grant,s106,cil,capital-receipts,revenue,reserves,other",
+        )
+        .unwrap();
+        assert_eq!(
+            stored,
+            "borrowing,grant,s106,cil,capital receipts,revenue,reserves,other"
+        );
+        assert_eq!(
+            crate::store::financing::financing_order(&conn)
+                .unwrap()
+                .text(),
+            stored
+        );
+        let e = set(&conn, FINANCING_ORDER, "grant,s106")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("financing.order: 'grant,s106' leaves out cil"),
+            "{e}"
+        );
     }
 
     #[test]

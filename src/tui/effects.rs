@@ -13,7 +13,9 @@ use super::state::{
     BudgetData, ContractRow, Figures, PAGE, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
 pub use super::writes::resolve_phase;
-use crate::domain::alerts::{AlertInput, add_missing_comment_alerts, alerts};
+use crate::domain::alerts::{
+    AlertInput, SPEND_BY_DAYS, add_missing_comment_alerts, alerts, financing_alerts,
+};
 use crate::domain::benefit::position;
 use crate::domain::profile::profiled_to_end_of;
 use crate::domain::report::{ReportRow, RowKind};
@@ -248,6 +250,22 @@ fn load_figures(
         &after_rag,
         &store::settings::comment_thresholds(conn)?,
     );
+    let financing = store::financing::statement(conn, fy, period, None)?;
+    let soon = today + chrono::Days::new(SPEND_BY_DAYS as u64);
+    let mut others = Vec::new();
+    for y in store::financing::years_with_spend_by_between(conn, today, soon)? {
+        if y != fy {
+            others.push(store::financing::statement(
+                conn,
+                y,
+                y.period_to_show(today),
+                None,
+            )?);
+        }
+    }
+    let lines = e::list_funding(conn, None, None)?;
+    alerts.extend(financing_alerts(today, &financing, &others, &lines));
+    alerts.sort_by_key(|a| std::cmp::Reverse(a.level));
     Ok(Figures {
         fy,
         period,
@@ -259,6 +277,7 @@ fn load_figures(
         chart,
         alerts,
         closed_through: store::locks::locked_through(conn)?,
+        financing: Some(financing),
     })
 }
 

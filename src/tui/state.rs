@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::alerts::Alert;
+use crate::domain::financing::FinancingStatement;
 use crate::domain::model::{
     Actual, Allocation, BudgetChange, Contract, Decision, Phase, Programme,
 };
@@ -56,6 +57,8 @@ pub struct Figures {
     pub alerts: Vec<Alert>,
     /// Everything dated on or before this is in a closed period.
     pub closed_through: Option<NaiveDate>,
+    /// The financing statement of the year shown (the cards' funding gap).
+    pub financing: Option<FinancingStatement>,
 }
 
 impl Figures {

@@ -74,9 +74,9 @@ struct BudgetRow {
     approves: Option<i64>,
 }
 
-/// Looks up programmes, phases and decisions once each.
+/// Looks up programmes, phases and decisions once each (budgets and funding imports).
 #[derive(Default)]
-struct BudgetLookups {
+pub(super) struct BudgetLookups {
     programmes: HashMap<String, Result<i64, String>>,
     phases: HashMap<(i64, String), Option<i64>>,
     decisions: HashMap<String, Result<i64, String>>,
@@ -93,7 +93,7 @@ fn not_found_message(err: StoreError) -> Result<String, StoreError> {
 }
 
 impl BudgetLookups {
-    fn programme(
+    pub(super) fn programme(
         &mut self,
         conn: &Connection,
         code: &str,
@@ -109,7 +109,7 @@ impl BudgetLookups {
         })
     }
 
-    fn phase(
+    pub(super) fn phase(
         &mut self,
         conn: &Connection,
         programme: &str,
@@ -140,6 +140,60 @@ impl BudgetLookups {
     }
 }
 
+/// Reads a `Financial year` cell (empty: none, the required-cell check reports it); a year that
+/// had begun by a closed period is a problem, as is one that cannot be read.
+pub(super) fn read_fy(
+    fy_text: &str,
+    line: u64,
+    lock: &Lock,
+    ok: &mut bool,
+    problems: &mut Problems,
+) -> Option<FinancialYear> {
+    if fy_text.is_empty() {
+        return None;
+    }
+    match FinancialYear::parse(fy_text) {
+        Ok(y) => {
+            if lock.through.is_some_and(|l| y.start() <= l) {
+                problems.add(line, "Financial year", || {
+                    lock.message(format!("'{fy_text}' (which began {})", uk_date(y.start())))
+                });
+                *ok = false;
+            }
+            Some(y)
+        }
+        Err(err) => {
+            problems.add(line, "Financial year", || err.to_string());
+            *ok = false;
+            None
+        }
+    }
+}
+
+impl BudgetLookups {
+    /// Reads an optional `Decision` cell: the id of the decision it names, or a problem.
+    pub(super) fn read_decision(
+        &mut self,
+        conn: &Connection,
+        text: &str,
+        line: u64,
+        ok: &mut bool,
+        problems: &mut Problems,
+    ) -> Result<Option<i64>, StoreError> {
+        if text.is_empty() {
+            return Ok(None);
+        }
+        Ok(match self.decision(conn, text)? {
+            Ok(id) => Some(id),
+            Err(message) => {
+                problems.add(line, "Decision", || message);
+                *ok = false;
+                None
+            }
+        })
+    }
+}
+
 /// Reads one budgets row, or records its problems.
 #[allow(clippy::too_many_arguments)]
 fn parse_budget(
@@ -153,25 +207,7 @@ fn parse_budget(
     problems: &mut Problems,
 ) -> Result<Option<BudgetRow>, StoreError> {
     let mut ok = require_cells(cells, line, BUDGET_REQUIRED_CELLS, "budget line", problems);
-    let fy_text = cells.get(B_FY);
-    let mut fy = None;
-    if !fy_text.is_empty() {
-        match FinancialYear::parse(fy_text) {
-            Ok(y) => {
-                if lock.through.is_some_and(|l| y.start() <= l) {
-                    problems.add(line, "Financial year", || {
-                        lock.message(format!("'{fy_text}' (which began {})", uk_date(y.start())))
-                    });
-                    ok = false;
-                }
-                fy = Some(y);
-            }
-            Err(err) => {
-                problems.add(line, "Financial year", || err.to_string());
-                ok = false;
-            }
-        }
-    }
+    let fy = read_fy(cells.get(B_FY), line, lock, &mut ok, problems);
     let amount_text = cells.get(B_AMOUNT);
     let mut amount = None;
     if !amount_text.is_empty() {
@@ -205,17 +241,8 @@ fn parse_budget(
             }
         }
     };
-    let decision_text = cells.get(B_DECISION);
-    let mut decision_id = None;
-    if !decision_text.is_empty() {
-        match lookups.decision(conn, decision_text)? {
-            Ok(id) => decision_id = Some(id),
-            Err(message) => {
-                problems.add(line, "Decision", || message);
-                ok = false;
-            }
-        }
-    }
+    let decision_id =
+        lookups.read_decision(conn, cells.get(B_DECISION), line, &mut ok, problems)?;
     let approves_text = cells.get(B_ALLOCATION);
     let mut approves = None;
     if !approves_text.is_empty() {

@@ -1,4 +1,4 @@
-//! Importing ledger actuals and budget lines from CSV extracts.
+//! Importing ledger actuals, budget lines and funding lines from CSV extracts.
 //!
 //! This module owns reading the file (SHA-256, encoding: UTF-8 with or without a byte-order mark,
 //! or Windows-1252 as Excel saves it), mapping the header to Outturn's columns, and validating
@@ -17,12 +17,13 @@
 //! The files, each knowing only those listed before it: `read` (bytes, hash and encoding),
 //! `problems` (what can go wrong), `header` (finding the columns), `rows` (records and cells),
 //! `batches` (the batch an import records), `pending` (chunks of checked ledger rows), then one
-//! file per kind: `actuals` and `budgets`. This file only names the public API.
+//! file per kind: `actuals`, `budgets` and `funding`. This file only names the public API.
 
 mod actuals;
 mod batches;
 mod benefits;
 mod budgets;
+mod funding;
 mod header;
 mod pending;
 mod problems;
@@ -33,6 +34,7 @@ pub use actuals::{ActualsOptions, import_actuals};
 pub use batches::{ImportOutcome, list_batches, undo_batch};
 pub use benefits::{BenefitsOptions, import_benefits};
 pub use budgets::{BudgetsOptions, import_budgets};
+pub use funding::{FundingOptions, import_funding};
 pub use header::parse_map;
 pub use problems::{ImportError, MAX_LISTED, RowProblem};
 

@@ -14,7 +14,7 @@ use crate::tui::app::App;
 use crate::tui::state::Figures;
 
 const CARD_WIDTH: u16 = 38;
-const CARD_HEIGHT: u16 = 8;
+const CARD_HEIGHT: u16 = 9;
 
 /// Draws the dashboard.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
@@ -136,6 +136,14 @@ fn draw_card(
                 v[1] = v[1].clone().style(t.rag(r.rag));
             }
             lines.push(Line::from(v));
+            if let Some(gap) = f.financing.as_ref().and_then(|s| {
+                s.rows
+                    .iter()
+                    .find(|g| g.kind == RowKind::ProgrammeTotal && g.programme_code == code)
+            }) {
+                let style = (gap.gap > Money::ZERO).then(|| t.rag(Rag::Amber));
+                lines.push(row("Funding gap", gap.gap, style));
+            }
         }
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);

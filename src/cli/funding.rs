@@ -1,0 +1,315 @@
+//! `outturn funding add|edit|withdraw|list` (how each phase's budget is paid for) and
+//! `outturn report financing` (the financing statement). Thin over `store::entities` (funding
+//! lines), `store::financing` (the statement's figures), `domain::financing` and `io::financing`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use super::args::{
+    ProgrammeYearList, date_arg, field, fy_arg, money_arg, open, opt_decision, opt_programme,
+    period_arg, phase_arg, rename, write, write_file_atomically,
+};
+use super::output::{Cell, Format, Listing, money_cell, opt_date_cell, opt_text};
+use crate::domain::calendar::uk_date;
+use crate::domain::financing::{Funding, FundingSource};
+use crate::domain::model::AllocationStatus;
+use crate::io::financing::{statement_table, write_statement_csv};
+use crate::io::report::MoneyStyle;
+use crate::store::{entities as e, financing};
+
+/// `outturn funding …`.
+#[derive(Debug, Subcommand)]
+pub enum FundingCmd {
+    /// Add a funding line: how part of a phase's budget for one FY is paid for.
+    Add {
+        #[arg(long)]
+        programme: Option<String>,
+        #[arg(long)]
+        phase: String,
+        /// The financial year, 2017-18.
+        #[arg(long)]
+        fy: String,
+        /// borrowing, capital receipts (or capital-receipts), grant, s106, cil, revenue, reserves
+        /// or other.
+        #[arg(long)]
+        source: String,
+        /// £3.0m, 1,378,513.09, ... (more than zero).
+        #[arg(long)]
+        amount: String,
+        /// approved (counts as funding) or projected (shown beside it, never in it).
+        #[arg(long, default_value = "approved")]
+        status: String,
+        /// Who provides it, e.g. DfE.
+        #[arg(long)]
+        funder: Option<String>,
+        /// The date a grant or contribution must be spent by: 31/03/2018 or 2018-03-31.
+        #[arg(long)]
+        spend_by: Option<String>,
+        /// The decision reference it rests on.
+        #[arg(long)]
+        decision: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Change a funding line: give only what changes.
+    Edit {
+        /// The funding line id (from `funding list`).
+        id: i64,
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(long)]
+        amount: Option<String>,
+        /// approved or projected (withdraw with `funding withdraw`).
+        #[arg(long)]
+        status: Option<String>,
+        /// The funder; an empty value clears it.
+        #[arg(long)]
+        funder: Option<String>,
+        /// The spend-by date; an empty value clears it.
+        #[arg(long)]
+        spend_by: Option<String>,
+        #[arg(long)]
+        decision: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Refuse the edit if the line changed since this version (from `list --format json`).
+        #[arg(long)]
+        expected_version: Option<i64>,
+    },
+    /// Withdraw a funding line: it stays listed and counts nowhere.
+    Withdraw {
+        /// The funding line id.
+        id: i64,
+        #[arg(long)]
+        expected_version: Option<i64>,
+    },
+    /// List funding lines.
+    List(ProgrammeYearList),
+}
+
+/// Options of `outturn report financing`.
+#[derive(Debug, Args)]
+pub struct FinancingArgs {
+    /// The financial year: 2017-18 (also 2017/18, FY2017-18).
+    #[arg(long)]
+    pub fy: String,
+    /// The period the statement is as at: 7 or P7.
+    #[arg(long)]
+    pub period: String,
+    /// Only this programme (code).
+    #[arg(long)]
+    pub programme: Option<String>,
+    /// Write the CSV to FILE (replaced whole, never half-written), or `-` for standard output.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+impl Listing for Funding {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "Id",
+            "Programme",
+            "Phase",
+            "FY",
+            "Source",
+            "Amount",
+            "Status",
+            "Funder",
+            "Spend by",
+            "Decision",
+        ]
+    }
+
+    fn cells(&self, format: Format) -> Vec<Cell> {
+        vec![
+            Cell::Num(self.id.to_string()),
+            self.programme_code.as_str().into(),
+            self.phase_code.as_str().into(),
+            self.fy.label().into(),
+            self.source.as_str().into(),
+            money_cell(self.amount, format),
+            self.status.as_str().into(),
+            opt_text(&self.funder),
+            opt_date_cell(self.spend_by, format),
+            opt_text(&self.decision_reference),
+        ]
+    }
+}
+
+fn status_arg(s: &str) -> anyhow::Result<AllocationStatus> {
+    field("--status", AllocationStatus::parse(s))
+}
+
+fn source_arg(s: &str) -> anyhow::Result<FundingSource> {
+    field("--source", FundingSource::parse(s))
+}
+
+/// An optional text option where an empty value clears the field.
+fn clearable(s: &Option<String>) -> Option<Option<String>> {
+    s.as_ref()
+        .map(|v| (!v.trim().is_empty()).then(|| v.clone()))
+}
+
+/// Runs `outturn funding …`.
+pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
+    match c {
+        FundingCmd::Add {
+            programme,
+            phase,
+            fy,
+            source,
+            amount,
+            status,
+            funder,
+            spend_by,
+            decision,
+            note,
+        } => {
+            let f = e::NewFunding {
+                phase_id: phase_arg(&conn, programme.as_deref(), phase, "--phase")?,
+                fy: fy_arg("--fy", fy)?,
+                source: source_arg(source)?,
+                amount: money_arg("--amount", amount)?,
+                status: status_arg(status)?,
+                funder: funder.clone(),
+                spend_by: spend_by
+                    .as_deref()
+                    .map(|s| date_arg("--spend-by", s))
+                    .transpose()?,
+                decision_id: opt_decision(&conn, decision)?,
+                note: note.clone(),
+            };
+            let id = write(&mut conn, |tx| e::add_funding(tx, &f))?;
+            let added = e::get_funding(&conn, id)?;
+            println!(
+                "Added funding line {id}: {} {} ({}) for {}/{} {}{}.",
+                added.amount.full(),
+                added.source,
+                added.status,
+                added.programme_code,
+                added.phase_code,
+                added.fy.label(),
+                added
+                    .spend_by
+                    .map(|d| format!(", to be spent by {}", uk_date(d)))
+                    .unwrap_or_default()
+            );
+        }
+        FundingCmd::Edit {
+            id,
+            source,
+            amount,
+            status,
+            funder,
+            spend_by,
+            decision,
+            note,
+            expected_version,
+        } => {
+            let before = e::get_funding(&conn, *id).map_err(|e| rename(e, "id"))?;
+            let status = status.as_deref().map(status_arg).transpose()?;
+            if status == Some(AllocationStatus::Withdrawn) {
+                return Err(crate::error::UserError(format!(
+                    "--status: withdraw funding line {id} with `outturn funding withdraw {id}`"
+                ))
+                .into());
+            }
+            let edit = e::FundingEdit {
+                source: source.as_deref().map(source_arg).transpose()?,
+                amount: amount
+                    .as_deref()
+                    .map(|s| money_arg("--amount", s))
+                    .transpose()?,
+                status,
+                funder: clearable(funder),
+                spend_by: match clearable(spend_by) {
+                    None => None,
+                    Some(None) => Some(None),
+                    Some(Some(s)) => Some(Some(date_arg("--spend-by", &s)?)),
+                },
+                decision_id: match decision {
+                    None => None,
+                    Some(d) if d.trim().is_empty() => Some(None),
+                    Some(_) => Some(opt_decision(&conn, decision)?),
+                },
+                note: note.clone(),
+            };
+            let version = expected_version.unwrap_or(before.version);
+            write(&mut conn, |tx| e::edit_funding(tx, *id, version, &edit))?;
+            println!("Funding line {id} changed.");
+        }
+        FundingCmd::Withdraw {
+            id,
+            expected_version,
+        } => {
+            let before = e::get_funding(&conn, *id).map_err(|e| rename(e, "id"))?;
+            let version = expected_version.unwrap_or(before.version);
+            write(&mut conn, |tx| e::withdraw_funding(tx, *id, version))?;
+            println!(
+                "Funding line {id} withdrawn ({} {} for {}/{} {}).",
+                before.amount.full(),
+                before.source,
+                before.programme_code,
+                before.phase_code,
+                before.fy.label()
+            );
+        }
+        FundingCmd::List(l) => l.print(&conn, e::list_funding)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `outturn report financing`.
+pub fn report(db: &Path, a: &FinancingArgs) -> anyhow::Result<ExitCode> {
+    let fy = fy_arg("--fy", &a.fy)?;
+    let period = period_arg("--period", &a.period)?;
+    let conn = open(db)?;
+    let programme_id = opt_programme(&conn, &a.programme).map_err(|e| {
+        match e.downcast::<crate::store::StoreError>() {
+            Ok(s) => rename(s, "--programme").into(),
+            Err(e) => e,
+        }
+    })?;
+    let statement = financing::statement(&conn, fy, period, programme_id)?;
+    drop(conn);
+    match a.csv.as_deref() {
+        Some(p) if p.as_os_str() == "-" => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            write_statement_csv(&statement, &mut out)?;
+            out.flush()?;
+        }
+        Some(path) => {
+            let mut buf = Vec::new();
+            write_statement_csv(&statement, &mut buf)?;
+            write_file_atomically(path, &buf)?;
+            println!(
+                "Wrote the {} {} financing statement ({} rows) to {}.",
+                fy.label(),
+                period.label(),
+                statement.rows.len(),
+                path.display()
+            );
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            writeln!(
+                out,
+                "Financing {} as at {} ({}): actual to date {} to {} met from approved funding in the order {}.",
+                fy.label(),
+                period.label(),
+                period.month_name(),
+                uk_date(fy.start()),
+                uk_date(fy.period_end(period)),
+                statement.order.text()
+            )?;
+            statement_table(&statement, MoneyStyle::Screen).write_text(&mut out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,237 @@
+//! Importing funding lines: the columns of a funding extract, checking a row (programmes, phases
+//! and decisions looked up once each, as for budgets), and the import itself: one funding line per
+//! row, all rows or none, one batch that `import undo` removes whole.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::batches::{self as batch, ImportOutcome, Tally};
+use super::budgets::{BudgetLookups, read_fy};
+use super::problems::{ImportError, Lock, Problems};
+use super::rows::{Cells, open, require_cells};
+use crate::domain::Money;
+use crate::domain::calendar::parse_date;
+use crate::domain::financing::FundingSource;
+use crate::domain::model::AllocationStatus;
+use crate::store::batches::{self, BatchKind};
+use crate::store::{self, StoreError, entities as e};
+
+/// Options for [`import_funding`].
+#[derive(Debug, Clone, Default)]
+pub struct FundingOptions {
+    /// Check everything and report what would be imported, writing nothing.
+    pub dry_run: bool,
+    /// `utf-8` or `windows-1252` to force the encoding (default: detect).
+    pub encoding: Option<String>,
+    /// Renames of the file's columns to Outturn's (`--map`).
+    pub map: Vec<(String, String)>,
+}
+
+const FUNDING_COLUMNS: &[(&str, bool)] = &[
+    ("Programme", true),
+    ("Phase", true),
+    ("Financial year", true),
+    ("Source", true),
+    ("Amount", true),
+    ("Status", false),
+    ("Funder", false),
+    ("Spend by", false),
+    ("Decision", false),
+    ("Note", false),
+];
+const F_PROGRAMME: usize = 0;
+const F_PHASE: usize = 1;
+const F_FY: usize = 2;
+const F_SOURCE: usize = 3;
+const F_AMOUNT: usize = 4;
+const F_STATUS: usize = 5;
+const F_FUNDER: usize = 6;
+const F_SPEND_BY: usize = 7;
+const F_DECISION: usize = 8;
+const F_NOTE: usize = 9;
+/// The cells no funding line may leave empty.
+const FUNDING_REQUIRED_CELLS: &[(usize, &str)] = &[
+    (F_PROGRAMME, "Programme"),
+    (F_PHASE, "Phase"),
+    (F_FY, "Financial year"),
+    (F_SOURCE, "Source"),
+    (F_AMOUNT, "Amount"),
+];
+
+/// A checked funding row.
+struct FundingRow {
+    line: u64,
+    label: String,
+    new: e::NewFunding,
+}
+
+/// Reads one funding row, or records its problems.
+fn parse_funding(
+    cells: &Cells,
+    line: u64,
+    conn: &Connection,
+    lookups: &mut BudgetLookups,
+    lock: &Lock,
+    problems: &mut Problems,
+) -> Result<Option<FundingRow>, StoreError> {
+    let mut ok = require_cells(
+        cells,
+        line,
+        FUNDING_REQUIRED_CELLS,
+        "funding line",
+        problems,
+    );
+    let fy = read_fy(cells.get(F_FY), line, lock, &mut ok, problems);
+    let mut read = |column: &str, text: &str, f: &dyn Fn(&str) -> Result<(), String>| {
+        if let Err(message) = f(text) {
+            problems.add(line, column, || message);
+            ok = false;
+        }
+    };
+    let source_text = cells.get(F_SOURCE);
+    let source = FundingSource::parse(source_text).ok();
+    if !source_text.is_empty() {
+        read("Source", source_text, &|t| {
+            FundingSource::parse(t)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        });
+    }
+    let amount_text = cells.get(F_AMOUNT);
+    let amount = Money::parse(amount_text).ok();
+    if !amount_text.is_empty() {
+        read("Amount", amount_text, &|t| match Money::parse(t) {
+            Ok(m) if m <= Money::ZERO => Err(format!(
+                "'{t}' must be more than zero: a funding line adds money"
+            )),
+            Ok(_) => Ok(()),
+            Err(err) => Err(err.to_string()),
+        });
+    }
+    let status_text = cells.get(F_STATUS);
+    let status = if status_text.is_empty() {
+        AllocationStatus::Approved
+    } else {
+        read("Status", status_text, &|t| {
+            AllocationStatus::parse(t)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        });
+        AllocationStatus::parse(status_text).unwrap_or(AllocationStatus::Approved)
+    };
+    let spend_by_text = cells.get(F_SPEND_BY);
+    let spend_by = parse_date(spend_by_text).ok();
+    if !spend_by_text.is_empty() {
+        read("Spend by", spend_by_text, &|t| {
+            parse_date(t).map(|_| ()).map_err(|e| e.to_string())
+        });
+    }
+    let decision_id =
+        lookups.read_decision(conn, cells.get(F_DECISION), line, &mut ok, problems)?;
+    let programme = cells.get(F_PROGRAMME);
+    let code = cells.get(F_PHASE);
+    let mut phase_id = None;
+    if !programme.is_empty() {
+        match lookups.programme(conn, programme)? {
+            Ok(pid) if !code.is_empty() => match lookups.phase(conn, programme, pid, code)? {
+                Some(id) => phase_id = Some(id),
+                None => {
+                    problems.add(line, "Phase", || {
+                        format!(
+                            "no phase '{code}' in programme {programme}: add it with `outturn phase add`"
+                        )
+                    });
+                    ok = false;
+                }
+            },
+            Ok(_) => {}
+            Err(message) => {
+                problems.add(line, "Programme", || message);
+                ok = false;
+            }
+        }
+    }
+    let funder = cells.get(F_FUNDER);
+    match (ok, phase_id, fy, source, amount) {
+        (true, Some(phase_id), Some(fy), Some(source), Some(amount)) => Ok(Some(FundingRow {
+            line,
+            label: format!("{programme}/{code}"),
+            new: e::NewFunding {
+                phase_id,
+                fy,
+                source,
+                amount,
+                status,
+                funder: (!funder.is_empty()).then(|| funder.to_string()),
+                spend_by: if spend_by_text.is_empty() {
+                    None
+                } else {
+                    spend_by
+                },
+                decision_id,
+                note: cells.get(F_NOTE).to_string(),
+            },
+        })),
+        _ => Ok(None),
+    }
+}
+
+/// Imports funding lines (one per row, for one FY): all rows or none.
+pub fn import_funding(
+    conn: &mut Connection,
+    path: &Path,
+    opts: &FundingOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    let mut file = open(path, opts.encoding.as_deref(), FUNDING_COLUMNS, &opts.map)?;
+    let tx = store::write_tx(conn)?;
+    batch::refuse_reimport(&tx, &file.scan.sha256)?;
+    let lock = Lock::read(&tx)?;
+    let mut lookups = BudgetLookups::default();
+    let mut problems = Problems::default();
+    let mut rows = Vec::new();
+    while let Some(line) = file.rows.next(&mut problems, progress)? {
+        let cells = Cells::new(&file.rows.record, &file.idx);
+        rows.extend(parse_funding(
+            &cells,
+            line,
+            &tx,
+            &mut lookups,
+            &lock,
+            &mut problems,
+        )?);
+    }
+    progress(file.scan.len, file.scan.len);
+    problems.into_result()?;
+    if rows.is_empty() {
+        return Err(ImportError::no_rows(&file.file_name));
+    }
+    let file_name = file.file_name;
+    let batch_id = batches::insert_batch(&tx, BatchKind::Funding, &file_name, &file.scan.sha256)?;
+    let mut tally: Tally<String> = Tally::new();
+    let mut store_problems = Problems::default();
+    for r in &rows {
+        let mut new = r.new.clone();
+        if new.note.is_empty() {
+            new.note = format!("imported from {file_name}, line {}", r.line);
+        }
+        match e::add_funding(&tx, &new) {
+            Ok(id) => e::set_funding_batch(&tx, id, batch_id)?,
+            Err(err) if err.is_user_error() => {
+                store_problems.add(r.line, "", || err.to_string());
+                continue;
+            }
+            Err(err) => return Err(err.into()),
+        }
+        tally.add(r.new.fy, &r.label, r.new.amount.pence(), 1);
+    }
+    store_problems.into_result()?;
+    let outcome = tally.outcome(
+        String::clone,
+        file_name,
+        file.encoding.name(),
+        file.detected,
+    );
+    batch::finish(tx, batch_id, outcome, opts.dry_run)
+}

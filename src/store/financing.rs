@@ -1,0 +1,151 @@
+//! The figures the financing statement is built from: each phase's revised budget and actual to
+//! date (the monitoring report's own figures), its approved funding lines and projected funding
+//! for the year, and the order of application (`financing.order`). The statement itself is
+//! worked out by `domain::financing`; this module only reads.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, figures};
+use crate::domain::financing::{
+    ApprovedLine, FinancingOrder, FinancingStatement, FundingSource, PhaseFinancing,
+    financing_statement,
+};
+use crate::domain::{FinancialYear, Money, Period};
+use crate::store::entities::{self as e, iso};
+
+/// The setting that holds the order of application.
+pub const ORDER_KEY: &str = "financing.order";
+
+/// The order of application saved in the database, or the default (grants first, borrowing last).
+pub fn financing_order(conn: &Connection) -> Result<FinancingOrder> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [ORDER_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(v.and_then(|v| FinancingOrder::parse(&v).ok())
+        .unwrap_or_default())
+}
+
+/// Approved lines and projected funding of every phase with funding in `fy`.
+fn funding_of_year(
+    conn: &Connection,
+    fy: FinancialYear,
+) -> Result<HashMap<i64, (Vec<ApprovedLine>, Money)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT phase_id, id, source, amount_pence, status, spend_by FROM funding
+         WHERE fy = ?1 AND status <> 'withdrawn' ORDER BY phase_id, id",
+    )?;
+    let rows = st.query_map([fy.start_year()], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    let mut out: HashMap<i64, (Vec<ApprovedLine>, Money)> = HashMap::new();
+    for r in rows {
+        let (phase, id, source, pence, status, spend_by) = r?;
+        let entry = out.entry(phase).or_default();
+        if status == "projected" {
+            entry.1 += Money::from_pence(pence);
+            continue;
+        }
+        let source = FundingSource::parse(&source)
+            .map_err(|err| super::StoreError::Refused(format!("funding line {id}: {err}")))?;
+        let spend_by = spend_by
+            .map(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d"))
+            .transpose()
+            .map_err(|err| {
+                super::StoreError::Refused(format!("funding line {id}: spend-by date: {err}"))
+            })?;
+        entry.0.push(ApprovedLine {
+            id,
+            source,
+            amount: Money::from_pence(pence),
+            spend_by,
+        });
+    }
+    Ok(out)
+}
+
+/// What the statement needs of every phase (of one programme when given) for `fy` as at
+/// `period`, sorted by programme code then phase code.
+pub fn phase_financing(
+    conn: &Connection,
+    fy: FinancialYear,
+    period: Period,
+    programme_id: Option<i64>,
+) -> Result<Vec<PhaseFinancing>> {
+    let mut funding = funding_of_year(conn, fy)?;
+    let ids: HashMap<(String, String), i64> = e::list_phases(conn, programme_id)?
+        .into_iter()
+        .map(|p| ((p.programme_code, p.code), p.id))
+        .collect();
+    let figures = figures::phase_figures(conn, fy, period, programme_id)?;
+    Ok(figures
+        .into_iter()
+        .map(|f| {
+            let (approved, projected) = ids
+                .get(&(f.programme_code.clone(), f.phase_code.clone()))
+                .and_then(|id| funding.remove(id))
+                .unwrap_or_default();
+            PhaseFinancing {
+                in_report: f.has_figures(),
+                revised: f.original + f.approved_changes,
+                actual_to_date: f.actual_to_date,
+                programme_code: f.programme_code,
+                programme_name: f.programme_name,
+                phase_code: f.phase_code,
+                phase_name: f.phase_name,
+                approved,
+                projected,
+            }
+        })
+        .collect())
+}
+
+/// The financing statement for `fy` as at `period` (of one programme when given), in the order of
+/// application saved in the database.
+pub fn statement(
+    conn: &Connection,
+    fy: FinancialYear,
+    period: Period,
+    programme_id: Option<i64>,
+) -> Result<FinancingStatement> {
+    let phases = phase_financing(conn, fy, period, programme_id)?;
+    Ok(financing_statement(
+        fy,
+        period,
+        &phases,
+        &financing_order(conn)?,
+    ))
+}
+
+/// Financial years of approved grants and contributions whose spend-by date falls between `from`
+/// and `to` (inclusive): the years whose statements the spend-by alert needs.
+pub fn years_with_spend_by_between(
+    conn: &Connection,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<FinancialYear>> {
+    let mut st = conn.prepare_cached(
+        "SELECT DISTINCT fy FROM funding WHERE status = 'approved' AND source IN ('grant', 's106', 'cil')
+         AND spend_by BETWEEN ?1 AND ?2 ORDER BY fy",
+    )?;
+    let rows = st.query_map(params![iso(from), iso(to)], |r| r.get::<_, i32>(0))?;
+    let mut out = Vec::new();
+    for r in rows {
+        if let Ok(fy) = FinancialYear::new(r?) {
+            out.push(fy);
+        }
+    }
+    Ok(out)
+}
