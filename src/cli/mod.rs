@@ -30,6 +30,7 @@ pub mod generate;
 pub mod import;
 pub mod init;
 pub mod output;
+pub mod pack;
 pub mod period;
 pub mod phase;
 pub mod programme;
@@ -109,6 +110,8 @@ pub enum Command {
     },
     /// The monthly monitoring report for a financial year as at a period, on screen or as CSV.
     Report(report::ReportArgs),
+    /// The committee pack: the report and what goes with it as one formatted Excel workbook.
+    Pack(pack::PackArgs),
     /// Settings kept in the database: the RAG thresholds (set, get, list).
     #[command(subcommand)]
     Config(config::ConfigCmd),
@@ -171,6 +174,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Gen(a) => generate::run(db, a),
         Command::Summary { fy, programme } => summary::run(db, fy.as_deref(), programme.as_deref()),
         Command::Report(a) => report::run(db, a),
+        Command::Pack(a) => pack::run(db, a),
         Command::Config(c) => config::run(db, c),
     }
 }

@@ -139,24 +139,38 @@ fn threshold_arg(name: &str, s: &str) -> anyhow::Result<rust_decimal::Decimal> {
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place, so
 /// the file is either the old one or the whole new one, never half-written.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_output_file("--csv", path, bytes)
+}
+
+/// [`write_file_atomically`] for the output option `option` (named in every error). A target
+/// that exists and is not a regular file (a folder, a device, a pipe) is refused, never replaced.
+pub fn write_output_file(option: &str, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
         return Err(user(format!(
-            "--csv: the folder {} does not exist: create it or give another path",
+            "{option}: the folder {} does not exist: create it or give another path",
             dir.display()
         )));
     }
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(user(format!(
+            "{option}: {} is not a regular file: give the path of a file to write",
+            path.display()
+        )));
+    }
     let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .with_context(|| format!("--csv: cannot write in {}", dir.display()))?;
+        .with_context(|| format!("{option}: cannot write in {}", dir.display()))?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("--csv: writing {}", path.display()))?;
+        .with_context(|| format!("{option}: writing {}", path.display()))?;
     tmp.persist(path)
         .map_err(|e| e.error)
-        .with_context(|| format!("--csv: cannot replace {}", path.display()))?;
+        .with_context(|| format!("{option}: cannot replace {}", path.display()))?;
     Ok(())
 }
 

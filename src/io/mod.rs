@@ -6,3 +6,4 @@ pub mod import;
 pub mod report;
 pub mod synthetic;
 pub mod table;
+pub mod workbook;

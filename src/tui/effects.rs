@@ -2,7 +2,6 @@
 //! turns each outcome into an action. Every write is one transaction; a failure becomes an
 //! [`Action::Failed`] (or [`Action::FormRejected`] for a form), never a panic or a half-write.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -142,8 +141,15 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Writes the report CSV to a temporary file beside `path`, then renames it over `path`: a failed
-/// export never leaves a half-written file.
+/// True when `path` names a workbook (`.xlsx`, any case): the export then writes the committee
+/// pack instead of the report CSV.
+pub fn is_workbook(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// Writes the report CSV (or, for a `.xlsx` path, the committee pack) to a temporary file beside
+/// `path`, then renames it over `path`: a failed export never leaves a half-written file.
 pub fn export(
     conn: &Connection,
     path: &Path,
@@ -151,20 +157,36 @@ pub fn export(
     period: Period,
 ) -> anyhow::Result<usize> {
     use anyhow::Context;
-    let report = figures::report(conn, fy, period, None)?;
+    let (bytes, rows) = if is_workbook(path) {
+        let pack = crate::io::workbook::pack::committee_pack(conn, fy, period, None)?;
+        (pack.bytes, pack.report_rows)
+    } else {
+        let report = figures::report(conn, fy, period, None)?;
+        let mut buf = Vec::new();
+        crate::io::report::write_csv(&report, &mut buf)
+            .with_context(|| format!("writing {}", path.display()))?;
+        (buf, report.rows.len())
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        anyhow::bail!(
+            "{} is not a regular file: give the path of a file to write",
+            path.display()
+        );
+    }
     let mut tmp = tempfile::NamedTempFile::new_in(&dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
-    crate::io::report::write_csv(&report, tmp.as_file_mut())
+    tmp.as_file_mut()
+        .write_all(&bytes)
+        .and_then(|_| tmp.as_file_mut().flush())
         .with_context(|| format!("writing {}", path.display()))?;
-    tmp.as_file_mut().flush()?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(report.rows.len())
+    Ok(rows)
 }
 
 /// Reads `PROG/PHASE` or `PHASE`.
@@ -354,10 +376,7 @@ fn load_register(conn: &Connection) -> store::Result<Register> {
 /// Every contract with what was paid against it up to `today` (an invoice dated later is not
 /// paid yet, so it still counts as outstanding).
 fn load_contracts(conn: &Connection, today: NaiveDate) -> store::Result<Vec<ContractRow>> {
-    let frameworks: HashMap<String, Option<NaiveDate>> = e::list_frameworks(conn)?
-        .into_iter()
-        .map(|f| (f.name.clone(), f.end()))
-        .collect();
+    let frameworks = e::framework_ends(conn)?;
     let paid = browse::paid_by_contract(conn, Some(today))?;
     let mut out = Vec::new();
     for c in e::list_contracts(conn, None, None)? {
