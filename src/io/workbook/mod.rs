@@ -338,6 +338,43 @@ mod tests {
     }
 
     #[test]
+    fn rag_cells_are_filled_and_keep_their_word_text_is_never_a_formula() {
+        use std::io::Read;
+        let sheet = Sheet {
+            name: "S".into(),
+            headers: vec!["RAG".into(), "Note".into()],
+            rows: [Rag::Red, Rag::Amber, Rag::Green]
+                .into_iter()
+                .map(|r| Row {
+                    total: false,
+                    cells: vec![Value::Rag(r), Value::Text("=1+1".into())],
+                })
+                .collect(),
+        };
+        let page = PageHeader {
+            title: "T".into(),
+            fy: FinancialYear::parse("2017-18").unwrap(),
+            period: Period::parse("9").unwrap(),
+        };
+        let bytes = write(&[sheet], &page).unwrap();
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut part = |name: &str| {
+            let mut s = String::new();
+            z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+            s
+        };
+        let styles = part("xl/styles.xml");
+        for fill in ["FFFFC7CE", "FFFFEB9C", "FFC6EFCE"] {
+            assert!(styles.contains(fill), "{fill}");
+        }
+        let strings = part("xl/sharedStrings.xml");
+        for word in ["Red", "Amber", "Green", "=1+1"] {
+            assert!(strings.contains(&format!("<t>{word}</t>")), "{word}");
+        }
+        assert!(!part("xl/worksheets/sheet1.xml").contains("<f>"));
+    }
+
+    #[test]
     fn page_header_escapes_ampersands() {
         assert_eq!(header_text("Roads & Bridges"), "Roads && Bridges");
     }
