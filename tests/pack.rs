@@ -425,3 +425,22 @@ fn libreoffice_opens_the_demo_pack_and_reads_the_same_cells() {
         }
     }
 }
+
+#[test]
+fn the_tui_export_writes_the_pack_for_an_xlsx_path_and_the_csv_otherwise() {
+    use outturn::domain::{FinancialYear, Period};
+    use outturn::tui::effects::{export, is_workbook};
+    let (dir, db) = demo_db();
+    let conn = outturn::store::open(&db).unwrap();
+    let (fy, p) = (FinancialYear::parse("2017-18").unwrap(), Period::parse("9").unwrap());
+    assert!(is_workbook(Path::new("pack.XLSX")) && !is_workbook(Path::new("pack.csv")));
+    let xlsx = dir.path().join("outturn-2017-18-P9.xlsx");
+    // WOL-DTP's ICT and PH2, its total and the grand total: 4 report rows.
+    assert_eq!(export(&conn, &xlsx, fy, p).unwrap(), 4);
+    let monitoring = sheet(&xlsx, "Monitoring");
+    assert_eq!(monitoring.len(), 5);
+    assert_eq!(monitoring[4][1], Data::String("Grand total".into()));
+    let csv = dir.path().join("outturn-2017-18-P9.csv");
+    assert_eq!(export(&conn, &csv, fy, p).unwrap(), 4);
+    assert!(std::fs::read_to_string(&csv).unwrap().starts_with("Programme,Phase,"));
+}
