@@ -402,17 +402,16 @@ fn libreoffice_opens_the_demo_pack_and_reads_the_same_cells() {
     ));
     // Recent versions write one file per sheet (pack0-Monitoring.csv); older ones the first only.
     let per_sheet = out.join("pack0-Monitoring.csv");
-    let (file, ours) = if per_sheet.exists() {
-        (per_sheet, csv.clone())
-    } else {
-        (out.join("pack0.csv"), csv_rows(&String::new()))
-    };
-    let theirs = csv_rows(&std::fs::read_to_string(&file).unwrap());
-    if ours.is_empty() {
-        // The first sheet (Summary) only: it starts with the programme columns.
-        assert_eq!(theirs[0][0], "Programme");
+    if !per_sheet.exists() {
+        // The first sheet only: Summary, whose WOL-DTP row carries the programme's total.
+        let summary = csv_rows(&std::fs::read_to_string(out.join("pack0.csv")).unwrap());
+        assert_eq!(summary[0][..2], ["Programme", "Programme name"]);
+        assert_eq!(summary[1][0], "WOL-DTP");
+        println!("NOTICE: this LibreOffice converts the first sheet only; Monitoring not compared");
         return;
     }
+    let ours = csv;
+    let theirs = csv_rows(&std::fs::read_to_string(&per_sheet).unwrap());
     assert_eq!(theirs.len(), ours.len());
     for (r, (w, g)) in ours.iter().zip(&theirs).enumerate() {
         for (c, (w, g)) in w.iter().zip(g).enumerate() {
@@ -432,7 +431,10 @@ fn the_tui_export_writes_the_pack_for_an_xlsx_path_and_the_csv_otherwise() {
     use outturn::tui::effects::{export, is_workbook};
     let (dir, db) = demo_db();
     let conn = outturn::store::open(&db).unwrap();
-    let (fy, p) = (FinancialYear::parse("2017-18").unwrap(), Period::parse("9").unwrap());
+    let (fy, p) = (
+        FinancialYear::parse("2017-18").unwrap(),
+        Period::parse("9").unwrap(),
+    );
     assert!(is_workbook(Path::new("pack.XLSX")) && !is_workbook(Path::new("pack.csv")));
     let xlsx = dir.path().join("outturn-2017-18-P9.xlsx");
     // WOL-DTP's ICT and PH2, its total and the grand total: 4 report rows.
@@ -442,5 +444,9 @@ fn the_tui_export_writes_the_pack_for_an_xlsx_path_and_the_csv_otherwise() {
     assert_eq!(monitoring[4][1], Data::String("Grand total".into()));
     let csv = dir.path().join("outturn-2017-18-P9.csv");
     assert_eq!(export(&conn, &csv, fy, p).unwrap(), 4);
-    assert!(std::fs::read_to_string(&csv).unwrap().starts_with("Programme,Phase,"));
+    assert!(
+        std::fs::read_to_string(&csv)
+            .unwrap()
+            .starts_with("Programme,Phase,")
+    );
 }
