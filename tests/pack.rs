@@ -267,7 +267,8 @@ fn the_workbook_is_formatted_for_print_and_filtering() {
     // Total rows bold: the Monitoring grand total's money cells use another style than a phase's.
     let ws = xml(&path, "xl/worksheets/sheet2.xml");
     let style_of = |cell: &str| {
-        let i = ws.find(&format!("<c r=\"{cell}\" s=\"")).unwrap() + cell.len() + 10;
+        let tag = format!("<c r=\"{cell}\" s=\"");
+        let i = ws.find(&tag).unwrap() + tag.len();
         ws[i..].split('"').next().unwrap().to_string()
     };
     assert_ne!(style_of("F2"), style_of("F6"));
