@@ -104,9 +104,10 @@ fn exact_f64(text: &str) -> Result<f64, XlsxError> {
         .map_err(|_| XlsxError::ParameterError(format!("'{text}' is not a number")))
 }
 
-/// Escapes text for an Excel page header (`&` starts a code there).
+/// Escapes text for an Excel page header (`&` starts a code there), cut to 100 characters so the
+/// whole header stays within Excel's 255.
 fn header_text(s: &str) -> String {
-    s.replace('&', "&&")
+    s.chars().take(100).collect::<String>().replace('&', "&&")
 }
 
 /// The formats of one kind of cell, plain and bold.
