@@ -212,6 +212,11 @@ pub fn shorthand_note(typed: &str, read: Money) -> String {
 /// the file is either the old one or the whole new one, never half-written. Only a new path or a
 /// regular file the user may write is accepted (see [`OutputFile`]); a link is followed.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    OutputFile::check("--csv", path, true)?.write_bytes(bytes)?;
+    write_output_file("--csv", path, bytes)
+}
+
+/// [`write_file_atomically`] for the output option `option` (named in every error).
+pub fn write_output_file(option: &str, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    OutputFile::check(option, path, true)?.write_bytes(bytes)?;
     Ok(())
 }

@@ -36,6 +36,7 @@ pub mod import;
 pub mod init;
 pub mod milestone;
 pub mod output;
+pub mod pack;
 pub mod period;
 pub mod phase;
 pub mod programme;
@@ -129,6 +130,8 @@ pub enum Command {
     /// `report progress` (six-monthly), `report financing` (the financing statement).
     #[command(args_conflicts_with_subcommands = true)]
     Report(report::ReportArgs),
+    /// The committee pack: the report and what goes with it as one formatted Excel workbook.
+    Pack(pack::PackArgs),
     /// Settings kept in the database: the RAG and variance-comment thresholds (set, get, list).
     #[command(subcommand)]
     Config(config::ConfigCmd),
@@ -198,6 +201,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Summary { fy, programme } => summary::run(db, fy.as_deref(), programme.as_deref()),
         Command::Report(a) => report::run(db, a),
         Command::Funding(c) => funding::run(db, c),
+        Command::Pack(a) => pack::run(db, a),
         Command::Config(c) => config::run(db, c),
         Command::Comment(c) => cabinet::run_comment(db, c),
     }

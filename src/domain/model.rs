@@ -317,6 +317,14 @@ impl Contract {
             .unwrap_or(0)
             + 1
     }
+
+    /// The last day of the term, before any extension: the start plus the term in months, less a
+    /// day (a 12-month contract from 01/09/2022 ends 31/08/2023).
+    pub fn term_end(&self) -> NaiveDate {
+        super::calendar::add_months(self.start, self.term_months)
+            .pred_opt()
+            .unwrap_or(self.start)
+    }
 }
 
 /// A payment or invoice line from the ledger.

@@ -10,3 +10,4 @@ pub mod progress;
 pub mod report;
 pub mod synthetic;
 pub mod table;
+pub mod workbook;

@@ -99,7 +99,7 @@ impl OutputFile {
                         "is read-only: make it writable (chmod u+w) or choose another file",
                     ));
                 }
-                Ok(OutputFile::new(target, path, true)?)
+                Ok(OutputFile::new(what, target, path, true)?)
             }
             Err(_) if linked => Err(refuse(
                 what,
@@ -109,16 +109,16 @@ impl OutputFile {
                     target.display()
                 ),
             )),
-            Err(_) => Ok(OutputFile::new(target, path, false)?),
+            Err(_) => Ok(OutputFile::new(what, target, path, false)?),
         }
     }
 
-    fn new(target: PathBuf, shown: &Path, exists: bool) -> Result<Self, UserError> {
+    fn new(what: &str, target: PathBuf, shown: &Path, exists: bool) -> Result<Self, UserError> {
         let dir = folder_of(&target);
         if !dir.is_dir() {
             return Err(UserError(format!(
-                "{}: the folder {} does not exist: create it or give another path; nothing was \
-                 written",
+                "{what}: {}: the folder {} does not exist: create it or give another path; \
+                 nothing was written",
                 shown.display(),
                 dir.display()
             )));

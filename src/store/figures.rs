@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, params};
 
 use super::{Result, entities};
+use crate::domain::model::Contract;
 use crate::domain::profile::profiled_to_end_of;
 use crate::domain::report::{ContractFigures, PhaseFigures, RagThresholds, Report, build};
 use crate::domain::{FinancialYear, Money, Period};
@@ -128,28 +129,9 @@ pub fn phase_figures(
         }
     }
 
-    // Contracts: profile to the end of F less paid to the end of P (every year up to P of F:
-    // a date is on or before the end of P exactly when its (fy, period) is).
     let mut contracts: HashMap<i64, Vec<ContractFigures>> = HashMap::new();
-    {
-        let paid_by_contract = sums_by_phase(
-            conn,
-            "SELECT contract_id, sum(amount_pence) FROM actual_total
-             WHERE contract_id <> 0 AND (fy < ?1 OR (fy = ?1 AND period <= ?2))
-             GROUP BY contract_id",
-            params![f, period.number()],
-        )?;
-        for c in entities::list_contracts(conn, programme_id, None)? {
-            let profile = entities::contract_profile(conn, &c)?;
-            let paid = paid_by_contract.get(&c.id).copied().unwrap_or(0);
-            contracts
-                .entry(c.phase_id)
-                .or_default()
-                .push(ContractFigures {
-                    profiled_to_end_of_fy: profiled_to_end_of(&profile, fy),
-                    paid_to_date: Money::from_pence(paid),
-                });
-        }
+    for (c, figures) in contract_figures(conn, fy, period, programme_id)? {
+        contracts.entry(c.phase_id).or_default().push(figures);
     }
 
     let programmes: HashMap<i64, String> = entities::list_programmes(conn)?
@@ -177,6 +159,36 @@ pub fn phase_figures(
             forecast_entered_in: forecasts.get(&ph.id).and_then(|(_, _, y)| *y),
         })
         .collect())
+}
+
+/// Every contract (of one programme when given), by reference, with what it contributes to its
+/// phase's commitments for `fy` as at `period`: its profile to the end of F and what has been paid
+/// against it to the end of P (every year up to P of F: a date is on or before the end of P
+/// exactly when its (fy, period) is). The one place the report and the committee pack get them.
+pub fn contract_figures(
+    conn: &Connection,
+    fy: FinancialYear,
+    period: Period,
+    programme_id: Option<i64>,
+) -> Result<Vec<(Contract, ContractFigures)>> {
+    let paid_by_contract = sums_by_phase(
+        conn,
+        "SELECT contract_id, sum(amount_pence) FROM actual_total
+         WHERE contract_id <> 0 AND (fy < ?1 OR (fy = ?1 AND period <= ?2))
+         GROUP BY contract_id",
+        params![fy.start_year(), period.number()],
+    )?;
+    let mut out = Vec::new();
+    for c in entities::list_contracts(conn, programme_id, None)? {
+        let profile = entities::contract_profile(conn, &c)?;
+        let paid = paid_by_contract.get(&c.id).copied().unwrap_or(0);
+        let figures = ContractFigures {
+            profiled_to_end_of_fy: profiled_to_end_of(&profile, fy),
+            paid_to_date: Money::from_pence(paid),
+        };
+        out.push((c, figures));
+    }
+    Ok(out)
 }
 
 /// The RAG thresholds saved in the database, or the defaults (+5 % red, 10 % underspend amber).

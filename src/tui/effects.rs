@@ -2,7 +2,6 @@
 //! turns each outcome into an action. Every write is one transaction; a failure becomes an
 //! [`Action::Failed`] (or [`Action::FormRejected`] for a form), never a panic or a half-write.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -179,8 +178,15 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Writes the report CSV to a temporary file beside `path`, then renames it over `path`: a failed
-/// export never leaves a half-written file.
+/// True when `path` names a workbook (`.xlsx`, any case): the export then writes the committee
+/// pack instead of the report CSV.
+pub fn is_workbook(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// Writes the report CSV (or, for a `.xlsx` path, the committee pack) to a temporary file beside
+/// `path`, then renames it over `path`: a failed export never leaves a half-written file.
 pub fn export(
     conn: &Connection,
     path: &Path,
@@ -188,12 +194,17 @@ pub fn export(
     period: Period,
 ) -> anyhow::Result<usize> {
     let out = crate::io::output_file::OutputFile::check("export", path, true)?;
-    let (report, _) = store::cabinet::report(conn, fy, period, None, None)?;
-    out.write_with(|f| {
-        crate::io::report::write_csv(&report, f).map_err(std::io::Error::other)?;
-        Ok(())
-    })?;
-    Ok(report.report.rows.len())
+    let (bytes, rows) = if is_workbook(path) {
+        let pack = crate::io::workbook::pack::committee_pack(conn, fy, period, None)?;
+        (pack.bytes, pack.report_rows)
+    } else {
+        let (report, _) = store::cabinet::report(conn, fy, period, None, None)?;
+        let mut buf = Vec::new();
+        crate::io::report::write_csv(&report, &mut buf)?;
+        (buf, report.report.rows.len())
+    };
+    out.write_bytes(&bytes)?;
+    Ok(rows)
 }
 
 fn load_figures(
@@ -413,10 +424,7 @@ fn load_register(conn: &Connection) -> store::Result<Register> {
 /// Every contract with what was paid against it up to `today` (an invoice dated later is not
 /// paid yet, so it still counts as outstanding).
 fn load_contracts(conn: &Connection, today: NaiveDate) -> store::Result<Vec<ContractRow>> {
-    let frameworks: HashMap<String, Option<NaiveDate>> = e::list_frameworks(conn)?
-        .into_iter()
-        .map(|f| (f.name.clone(), f.end()))
-        .collect();
+    let frameworks = e::framework_ends(conn)?;
     let paid = browse::paid_by_contract(conn, Some(today))?;
     let mut out = Vec::new();
     for c in e::list_contracts(conn, None, None)? {

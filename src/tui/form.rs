@@ -252,7 +252,7 @@ pub fn reopen_form(fy: FinancialYear, period: Period) -> Form {
 pub fn export_form(path: String) -> Form {
     Form::new(
         FormKind::Export,
-        "Export the monitoring report as CSV",
+        "Export the monitoring report as CSV, or the committee pack as .xlsx",
         vec![Field::new("Write to", path, "outturn-2022-23-P5.csv")],
     )
 }

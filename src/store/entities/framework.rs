@@ -1,5 +1,7 @@
 //! Procurement frameworks: adding and listing.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 use serde::Serialize;
@@ -63,6 +65,14 @@ pub fn list_frameworks(conn: &Connection) -> Result<Vec<Framework>> {
         [],
         framework_row,
     )
+}
+
+/// The date each framework ends (the actual end when known, else the planned one), by name.
+pub fn framework_ends(conn: &Connection) -> Result<HashMap<String, Option<NaiveDate>>> {
+    Ok(list_frameworks(conn)?
+        .into_iter()
+        .map(|f| (f.name.clone(), f.end()))
+        .collect())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 
 use super::lists::{money_cell, table};
 use super::{Theme, money};
-use crate::domain::calendar::{add_months, uk_date};
+use crate::domain::calendar::uk_date;
 use crate::tui::app::App;
 
 fn days_to(end: Option<NaiveDate>, today: NaiveDate) -> String {
@@ -90,9 +90,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Theme
         return;
     };
     let c = &r.contract;
-    let end = add_months(c.start, c.term_months)
-        .pred_opt()
-        .unwrap_or(c.start);
+    let end = c.term_end();
     let mut lines = vec![
         Line::from(c.title.clone()),
         Line::from(vec![

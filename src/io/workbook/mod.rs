@@ -1,0 +1,382 @@
+//! The committee pack as an `.xlsx` workbook (DOMAIN.md "The committee pack"): a small sheet
+//! writer over `rust_xlsxwriter`, and one file per sheet that turns what the report, the store and
+//! (later) the movement, financing and benefits modules computed into typed cells. Nothing here
+//! computes a figure: a sheet is headers plus rows of [`Value`]s, and this module only formats.
+//!
+//! The writer gives every sheet the same dress: the header row bold, frozen and filtered; columns
+//! fitted to their content; total rows bold; money as numbers formatted `£#,##0.00` with
+//! negatives red and in brackets; percentages as the report's one-decimal numbers shown with a
+//! `%`; dates as real dates; RAG cells filled red, amber or green and carrying the word; A4
+//! landscape, one page wide, with the title, year, period and "as at" date in the page header.
+//! Text is always written as a string, never a formula.
+//!
+//! To add a sheet (movement, financing, benefits, milestones): write a file here with a function
+//! returning a [`Sheet`], and push it in [`pack::sheets`].
+
+pub mod contracts;
+pub mod monitoring;
+pub mod pack;
+pub mod summary;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::domain::calendar::uk_date;
+use crate::domain::report::Rag;
+use crate::domain::{FinancialYear, Money, Period};
+
+/// The money format: pounds with thousands separators, negatives red and in brackets.
+pub const MONEY_FORMAT: &str = "£#,##0.00;[Red](£#,##0.00)";
+/// The percentage format: the report's one-decimal percentage (a number like `-13.3`) shown with
+/// a `%` sign, never multiplied by 100.
+pub const PERCENT_FORMAT: &str = "0.0\"%\"";
+/// The date format.
+pub const DATE_FORMAT: &str = "dd/mm/yyyy";
+/// Paper size code for A4 in the OOXML page set-up.
+const A4: u8 = 9;
+/// The widest a fitted column gets, in characters.
+const MAX_WIDTH: usize = 60;
+
+/// One cell of a sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Text, written as a string (never a formula, whatever it starts with).
+    Text(String),
+    /// Money, written as the nearest number to the exact amount, in [`MONEY_FORMAT`].
+    Money(Money),
+    /// A percentage as the report rounds it (`-13.3` means -13.3 %), in [`PERCENT_FORMAT`].
+    Percent(Decimal),
+    /// A whole number (a count, a term in months).
+    Count(u64),
+    /// A date.
+    Date(NaiveDate),
+    /// A RAG status: the word, on its colour.
+    Rag(Rag),
+    /// Nothing.
+    Blank,
+}
+
+/// A row of a sheet; total rows are bold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// True for a `Programme total` or `Grand total` row.
+    pub total: bool,
+    /// The cells, one per header (a shorter row leaves the rest blank).
+    pub cells: Vec<Value>,
+}
+
+/// A sheet: its tab name, the header row and the rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    /// The tab name (at most 31 characters, no `[]:*?/\`).
+    pub name: String,
+    /// Column names.
+    pub headers: Vec<String>,
+    /// The rows under the header.
+    pub rows: Vec<Row>,
+}
+
+/// What every page header carries: the title, the year, the period and the "as at" date (the
+/// last day of the period).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageHeader {
+    /// `Capital monitoring pack`, with the programme when the pack is of one.
+    pub title: String,
+    pub fy: FinancialYear,
+    pub period: Period,
+}
+
+impl PageHeader {
+    /// The last day of the period.
+    pub fn as_at(&self) -> NaiveDate {
+        self.fy.period_end(self.period)
+    }
+}
+
+/// The number Excel stores for an exact decimal: parsing the decimal's text gives the nearest
+/// `f64` (Rust's float parsing is correctly rounded), so the shortest text of the stored number
+/// is the decimal's own text for any amount up to Money's limit (15 significant digits or fewer).
+fn exact_f64(text: &str) -> Result<f64, XlsxError> {
+    text.parse::<f64>()
+        .map_err(|_| XlsxError::ParameterError(format!("'{text}' is not a number")))
+}
+
+/// Escapes text for an Excel page header (`&` starts a code there), cut to 100 characters so the
+/// whole header stays within Excel's 255.
+fn header_text(s: &str) -> String {
+    s.chars().take(100).collect::<String>().replace('&', "&&")
+}
+
+/// The formats of one kind of cell, plain and bold.
+struct Formats {
+    header: Format,
+    text: [Format; 2],
+    money: [Format; 2],
+    percent: [Format; 2],
+    count: [Format; 2],
+    date: [Format; 2],
+    red: [Format; 2],
+    amber: [Format; 2],
+    green: [Format; 2],
+}
+
+fn pair(f: Format) -> [Format; 2] {
+    [f.clone(), f.set_bold()]
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let rag = |fill: u32, font: u32| {
+            pair(
+                Format::new()
+                    .set_background_color(Color::RGB(fill))
+                    .set_font_color(Color::RGB(font))
+                    .set_align(FormatAlign::Center),
+            )
+        };
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9E1F2))
+                .set_border_bottom(FormatBorder::Thin)
+                .set_text_wrap(),
+            text: pair(Format::new()),
+            money: pair(Format::new().set_num_format(MONEY_FORMAT)),
+            percent: pair(Format::new().set_num_format(PERCENT_FORMAT)),
+            count: pair(Format::new().set_num_format("0")),
+            date: pair(Format::new().set_num_format(DATE_FORMAT)),
+            red: rag(0xFFC7CE, 0x9C0006),
+            amber: rag(0xFFEB9C, 0x9C5700),
+            green: rag(0xC6EFCE, 0x006100),
+        }
+    }
+}
+
+/// How wide a cell shows, in characters, as formatted.
+fn shown_width(v: &Value) -> usize {
+    match v {
+        Value::Text(s) => s.chars().count(),
+        Value::Money(m) => {
+            // £ + digits with separators + brackets when negative.
+            let digits = m.abs().plain().len() - 3;
+            1 + digits + (digits - 1) / 3 + 3 + if m.is_negative() { 2 } else { 0 }
+        }
+        Value::Percent(p) => p.to_string().len() + 1,
+        Value::Count(n) => n.to_string().len(),
+        Value::Date(_) => 10,
+        Value::Rag(r) => r.label().len(),
+        Value::Blank => 0,
+    }
+}
+
+/// Column widths fitted to the header and the cells, in characters.
+fn fitted_widths(sheet: &Sheet) -> Vec<usize> {
+    let mut widths: Vec<usize> = sheet.headers.iter().map(|h| h.chars().count()).collect();
+    for row in &sheet.rows {
+        for (i, v) in row.cells.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(shown_width(v));
+            }
+        }
+    }
+    widths
+        .into_iter()
+        .map(|w| (w + 2).clamp(6, MAX_WIDTH))
+        .collect()
+}
+
+fn write_cell(
+    ws: &mut Worksheet,
+    f: &Formats,
+    row: u32,
+    col: u16,
+    v: &Value,
+    bold: usize,
+) -> Result<(), XlsxError> {
+    match v {
+        Value::Text(s) if s.is_empty() => {}
+        Value::Text(s) => {
+            ws.write_string_with_format(row, col, s, &f.text[bold])?;
+        }
+        Value::Money(m) => {
+            ws.write_number_with_format(row, col, exact_f64(&m.plain())?, &f.money[bold])?;
+        }
+        Value::Percent(p) => {
+            ws.write_number_with_format(row, col, exact_f64(&p.to_string())?, &f.percent[bold])?;
+        }
+        Value::Count(n) => {
+            ws.write_number_with_format(row, col, *n as f64, &f.count[bold])?;
+        }
+        Value::Date(d) => {
+            ws.write_datetime_with_format(row, col, d, &f.date[bold])?;
+        }
+        Value::Rag(r) => {
+            let fmt = match r {
+                Rag::Red => &f.red[bold],
+                Rag::Amber => &f.amber[bold],
+                Rag::Green => &f.green[bold],
+            };
+            ws.write_string_with_format(row, col, r.label(), fmt)?;
+        }
+        Value::Blank => {}
+    }
+    Ok(())
+}
+
+fn write_sheet(
+    ws: &mut Worksheet,
+    f: &Formats,
+    sheet: &Sheet,
+    page: &PageHeader,
+) -> Result<(), XlsxError> {
+    ws.set_name(&sheet.name)?;
+    for (c, h) in sheet.headers.iter().enumerate() {
+        ws.write_string_with_format(0, col(c)?, h, &f.header)?;
+    }
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        for (c, v) in row.cells.iter().enumerate().take(sheet.headers.len()) {
+            write_cell(ws, f, r, col(c)?, v, usize::from(row.total))?;
+        }
+    }
+    for (c, w) in fitted_widths(sheet).into_iter().enumerate() {
+        ws.set_column_width(col(c)?, w as f64)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    if !sheet.headers.is_empty() {
+        let last_row =
+            u32::try_from(sheet.rows.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
+        ws.autofilter(0, 0, last_row, col(sheet.headers.len() - 1)?)?;
+    }
+    ws.set_landscape();
+    ws.set_paper_size(A4);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_header(format!(
+        "&L&\"-,Bold\"{}: {}&C{} {}&Ras at {}",
+        header_text(&page.title),
+        header_text(&sheet.name),
+        page.fy.label(),
+        page.period.label(),
+        uk_date(page.as_at())
+    ));
+    ws.set_footer("&CPage &P of &N");
+    Ok(())
+}
+
+fn col(c: usize) -> Result<u16, XlsxError> {
+    u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+/// Writes the sheets, in order, into one workbook and returns its bytes. The document's creation
+/// date is the "as at" date (midnight), so the same sheets always give the same bytes.
+pub fn write(sheets: &[Sheet], page: &PageHeader) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let created = page.as_at().and_time(chrono::NaiveTime::MIN);
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!(
+                "{} {} {}",
+                page.title,
+                page.fy.label(),
+                page.period.label()
+            ))
+            .set_subject(format!(
+                "Capital monitoring as at {}",
+                uk_date(page.as_at())
+            ))
+            .set_author("Outturn")
+            .set_creation_datetime(&created),
+    );
+    let f = Formats::new();
+    for sheet in sheets {
+        write_sheet(wb.add_worksheet(), &f, sheet, page)?;
+    }
+    wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn money(s: &str) -> Value {
+        Value::Money(Money::parse(s).unwrap())
+    }
+
+    #[test]
+    fn exact_f64_gives_back_the_decimal_text() {
+        // The largest amount Money holds and awkward pennies: the stored number prints as the
+        // decimal itself, so no rounding is needed to read the pennies back.
+        for s in ["999999999999.99", "-12.50", "0.10", "1378513.09", "-13.3"] {
+            let f = exact_f64(s).unwrap();
+            assert_eq!(
+                Decimal::from_str_exact(&f.to_string()).unwrap(),
+                Decimal::from_str_exact(s).unwrap(),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn widths_fit_the_formatted_money_and_the_header() {
+        // "£1,378,513.09" is 13 characters, "(£1,000.00)" 11; + 2 padding.
+        let sheet = Sheet {
+            name: "S".into(),
+            headers: vec!["Value".into(), "Loss".into(), "Supplier name".into()],
+            rows: vec![Row {
+                total: false,
+                cells: vec![
+                    money("1378513.09"),
+                    money("-1000.00"),
+                    Value::Text("M".into()),
+                ],
+            }],
+        };
+        assert_eq!(fitted_widths(&sheet), vec![15, 13, 15]);
+    }
+
+    #[test]
+    fn rag_cells_are_filled_and_keep_their_word_text_is_never_a_formula() {
+        use std::io::Read;
+        let sheet = Sheet {
+            name: "S".into(),
+            headers: vec!["RAG".into(), "Note".into()],
+            rows: [Rag::Red, Rag::Amber, Rag::Green]
+                .into_iter()
+                .map(|r| Row {
+                    total: false,
+                    cells: vec![Value::Rag(r), Value::Text("=1+1".into())],
+                })
+                .collect(),
+        };
+        let page = PageHeader {
+            title: "T".into(),
+            fy: FinancialYear::parse("2017-18").unwrap(),
+            period: Period::parse("9").unwrap(),
+        };
+        let bytes = write(&[sheet], &page).unwrap();
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut part = |name: &str| {
+            let mut s = String::new();
+            z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+            s
+        };
+        let styles = part("xl/styles.xml");
+        for fill in ["FFFFC7CE", "FFFFEB9C", "FFC6EFCE"] {
+            assert!(styles.contains(fill), "{fill}");
+        }
+        let strings = part("xl/sharedStrings.xml");
+        for word in ["Red", "Amber", "Green", "=1+1"] {
+            assert!(strings.contains(&format!("<t>{word}</t>")), "{word}");
+        }
+        assert!(!part("xl/worksheets/sheet1.xml").contains("<f>"));
+    }
+
+    #[test]
+    fn page_header_escapes_ampersands() {
+        assert_eq!(header_text("Roads & Bridges"), "Roads && Bridges");
+    }
+}
