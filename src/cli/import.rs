@@ -14,8 +14,7 @@ use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, Table, count, print_list};
 use crate::domain::text::escape_controls;
 use crate::io::import::{
-    self, ActualsOptions, BenefitsOptions, BudgetsOptions, FundingOptions, ImportError,
-    ImportOutcome, parse_map,
+    self, ActualsOptions, BudgetsOptions, ImportError, ImportOutcome, MappedOptions, parse_map,
 };
 use crate::store::batches::Batch;
 
@@ -315,14 +314,9 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
             dry_run,
             encoding,
         } => {
-            let map = match map.as_deref().map(parse_map).transpose() {
-                Ok(m) => m.unwrap_or_default(),
+            let opts = match MappedOptions::read(map.as_deref(), *dry_run, encoding.as_deref()) {
+                Ok(o) => o,
                 Err(err) => return Ok(failed(&err)),
-            };
-            let opts = BenefitsOptions {
-                map,
-                dry_run: *dry_run,
-                encoding: encoding.clone(),
             };
             return Ok(run_import(file, "benefit targets", |p| {
                 import::import_benefits(&mut conn, file, &opts, p)
@@ -334,14 +328,9 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
             dry_run,
             encoding,
         } => {
-            let map = match map.as_deref().map(parse_map).transpose() {
-                Ok(m) => m.unwrap_or_default(),
+            let opts = match MappedOptions::read(map.as_deref(), *dry_run, encoding.as_deref()) {
+                Ok(o) => o,
                 Err(err) => return Ok(failed(&err)),
-            };
-            let opts = FundingOptions {
-                map,
-                dry_run: *dry_run,
-                encoding: encoding.clone(),
             };
             return Ok(run_import(file, "funding lines", |p| {
                 import::import_funding(&mut conn, file, &opts, p)

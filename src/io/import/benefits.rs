@@ -17,16 +17,8 @@ use crate::domain::{FinancialYear, Money};
 use crate::store::batches::{self, BatchKind};
 use crate::store::{self, StoreError, entities as e};
 
-/// Options for [`import_benefits`].
-#[derive(Debug, Clone, Default)]
-pub struct BenefitsOptions {
-    /// Renames of the file's columns: (file column, Outturn column).
-    pub map: Vec<(String, String)>,
-    /// Check everything and report what would be imported, writing nothing.
-    pub dry_run: bool,
-    /// `utf-8` or `windows-1252` to force the encoding (default: detect).
-    pub encoding: Option<String>,
-}
+/// What `import benefits` is told: the same options as every mapped import.
+pub type BenefitsOptions = super::header::MappedOptions;
 
 const COLUMNS: &[(&str, bool)] = &[
     ("Programme", true),

@@ -17,16 +17,8 @@ use crate::domain::model::AllocationStatus;
 use crate::store::batches::{self, BatchKind};
 use crate::store::{self, StoreError, entities as e};
 
-/// Options for [`import_funding`].
-#[derive(Debug, Clone, Default)]
-pub struct FundingOptions {
-    /// Check everything and report what would be imported, writing nothing.
-    pub dry_run: bool,
-    /// `utf-8` or `windows-1252` to force the encoding (default: detect).
-    pub encoding: Option<String>,
-    /// Renames of the file's columns to Outturn's (`--map`).
-    pub map: Vec<(String, String)>,
-}
+/// What `import funding` is told: the same options as every mapped import.
+pub type FundingOptions = super::header::MappedOptions;
 
 const FUNDING_COLUMNS: &[(&str, bool)] = &[
     ("Programme", true),

@@ -7,6 +7,31 @@ use std::path::Path;
 use super::problems::ImportError;
 use super::read::{CsvReader, csv_err};
 
+/// The options of an import whose columns may be renamed: `--map`, `--dry-run`, `--encoding`.
+#[derive(Debug, Clone, Default)]
+pub struct MappedOptions {
+    /// Renames of the file's columns: (file column, Outturn column).
+    pub map: Vec<(String, String)>,
+    /// Check everything and report what would be imported, writing nothing.
+    pub dry_run: bool,
+    /// `utf-8` or `windows-1252` to force the encoding (default: detect).
+    pub encoding: Option<String>,
+}
+
+impl MappedOptions {
+    /// Reads the options as typed: `--map` parsed (and checked) here.
+    pub fn read(
+        map: Option<&str>,
+        dry_run: bool,
+        encoding: Option<&str>,
+    ) -> Result<Self, ImportError> {
+        Ok(MappedOptions {
+            map: map.map(parse_map).transpose()?.unwrap_or_default(),
+            dry_run,
+            encoding: encoding.map(str::to_string),
+        })
+    }
+}
 /// Reads `--map "Trans Date=Date,Net=Amount"` into (file column, Outturn column) pairs. A file
 /// column named twice, or an Outturn column mapped to twice, is refused (never the last kept).
 pub fn parse_map(s: &str) -> Result<Vec<(String, String)>, ImportError> {

@@ -35,7 +35,7 @@ pub use batches::{ImportOutcome, list_batches, undo_batch};
 pub use benefits::{BenefitsOptions, import_benefits};
 pub use budgets::{BudgetsOptions, import_budgets};
 pub use funding::{FundingOptions, import_funding};
-pub use header::parse_map;
+pub use header::{MappedOptions, parse_map};
 pub use problems::{ImportError, MAX_LISTED, RowProblem};
 
 pub use crate::store::batches::Batch;
