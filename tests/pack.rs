@@ -1,5 +1,6 @@
-//! `outturn pack`: the committee pack read back with calamine (and LibreOffice when installed),
-//! every Monitoring cell against the report CSV, the Contracts sheet's figures worked by hand,
+//! `outturn pack`: the committee pack read back with calamine (and LibreOffice when installed):
+//! every Monitoring, Movement and Financing cell against its CSV, the Contracts, Benefits and
+//! Milestones sheets worked by hand,
 //! the formats in the workbook's XML, determinism, and the refused outputs.
 //!
 //! How a workbook number is compared with the CSV's text: the CSV cell is read exactly as a
@@ -617,16 +618,31 @@ fn libreoffice_opens_the_demo_pack_and_reads_the_same_cells() {
         println!("NOTICE: this LibreOffice converts the first sheet only; Monitoring not compared");
         return;
     }
-    let ours = csv;
-    let theirs = csv_rows(&std::fs::read_to_string(&per_sheet).unwrap());
-    assert_eq!(theirs.len(), ours.len());
-    for (r, (w, g)) in ours.iter().zip(&theirs).enumerate() {
-        for (c, (w, g)) in w.iter().zip(g).enumerate() {
-            // LibreOffice writes raw numbers without trailing zeros (1000000, 14): compare as
-            // decimals when the CSV's cell is a number, as text otherwise.
-            match (Decimal::from_str_exact(w), Decimal::from_str_exact(g)) {
-                (Ok(a), Ok(b)) => assert_eq!(a, b, "row {r} column {c}"),
-                _ => assert_eq!(w, g, "row {r} column {c}"),
+    let financing = csv_rows(&ok(
+        &db,
+        &[
+            "report",
+            "financing",
+            "--fy",
+            "2017-18",
+            "--period",
+            "9",
+            "--csv",
+            "-",
+        ],
+    ));
+    for (name, ours) in [("Monitoring", csv), ("Financing", financing)] {
+        let file = out.join(format!("pack0-{name}.csv"));
+        let theirs = csv_rows(&std::fs::read_to_string(&file).unwrap());
+        assert_eq!(theirs.len(), ours.len(), "{name}");
+        for (r, (w, g)) in ours.iter().zip(&theirs).enumerate() {
+            for (c, (w, g)) in w.iter().zip(g).enumerate() {
+                // LibreOffice writes raw numbers without trailing zeros (1000000, 14): compare as
+                // decimals when the CSV's cell is a number, as text otherwise.
+                match (Decimal::from_str_exact(w), Decimal::from_str_exact(g)) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{name} row {r} column {c}"),
+                    _ => assert_eq!(w, g, "{name} row {r} column {c}"),
+                }
             }
         }
     }
