@@ -1,6 +1,6 @@
 //! The committee pack as an `.xlsx` workbook (DOMAIN.md "The committee pack"): a small sheet
 //! writer over `rust_xlsxwriter`, and one file per sheet that turns what the report, the store and
-//! (later) the movement, financing and benefits modules computed into typed cells. Nothing here
+//! the movement, financing, benefit and milestone modules computed into typed cells. Nothing here
 //! computes a figure: a sheet is headers plus rows of [`Value`]s, and this module only formats.
 //!
 //! The writer gives every sheet the same dress: the header row bold, frozen and filtered; columns
