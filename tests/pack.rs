@@ -1,5 +1,6 @@
-//! `outturn pack`: the committee pack read back with calamine (and LibreOffice when installed),
-//! every Monitoring cell against the report CSV, the Contracts sheet's figures worked by hand,
+//! `outturn pack`: the committee pack read back with calamine (and LibreOffice when installed):
+//! every Monitoring, Movement and Financing cell against its CSV, the Contracts, Benefits and
+//! Milestones sheets worked by hand,
 //! the formats in the workbook's XML, determinism, and the refused outputs.
 //!
 //! How a workbook number is compared with the CSV's text: the CSV cell is read exactly as a
@@ -58,7 +59,7 @@ fn pack(db: &Path, extra: &[&str]) -> PathBuf {
     let said = ok(db, &args);
     assert!(
         said.starts_with(
-            "Wrote the 2017-18 P9 committee pack (sheets Summary, Monitoring, Contracts;"
+            "Wrote the 2017-18 P9 committee pack (sheets Summary, Monitoring, Movement, Financing, Contracts, Benefits, Milestones;"
         ),
         "{said}"
     );
@@ -130,6 +131,192 @@ fn every_monitoring_cell_equals_the_csv_to_the_penny() {
             }
         }
     }
+}
+
+/// Asserts every cell of a sheet equals the CSV's, row for row.
+fn assert_sheet_is_csv(xlsx: &[Vec<Data>], csv: &[Vec<String>], what: &str) {
+    assert_eq!(xlsx.len(), csv.len(), "{what}: same rows");
+    for (r, (want, got)) in csv.iter().zip(xlsx).enumerate() {
+        assert_eq!(got.len(), want.len(), "{what}: row {r} width");
+        for (c, (w, g)) in want.iter().zip(got).enumerate() {
+            assert_same(w, g, &format!("{what} row {r} column {}", csv[0][c]));
+        }
+    }
+}
+
+#[test]
+fn every_movement_and_financing_cell_equals_the_csv_to_the_penny() {
+    let (_d, db) = pack_db();
+    // Before any period is closed the Movement sheet has the bridge's header and one note row.
+    let path = pack(&db, &[]);
+    let movement = sheet(&path, "Movement");
+    assert_eq!(movement.len(), 2);
+    assert_eq!(movement[0][0], Data::String("Programme".into()));
+    assert_eq!(
+        movement[1][0],
+        Data::String(
+            "No earlier report this year: no period of 2017-18 before P9 is closed, so there is no movement to show".into()
+        )
+    );
+    // Close P6 (the last report), then move money in P8 and P9.
+    ok(
+        &db,
+        &[
+            "period",
+            "close",
+            "2017-18",
+            "P6",
+            "--allow-missing-comments",
+        ],
+    );
+    #[rustfmt::skip]
+    ok(&db, &["change", "add", "--kind", "virement", "--amount", "1234.56", "--programme", "WOL-DTP",
+        "--from-phase", "PH2", "--to-phase", "ICT", "--fy", "2017-18", "--effective", "2017-11-10",
+        "--status", "approved", "--reason", "test"]);
+    #[rustfmt::skip]
+    ok(&db, &["change", "add", "--kind", "addition", "--amount", "50000", "--programme", "WOL-DTP",
+        "--phase", "ICT", "--fy", "2017-18", "--effective", "2017-12-01", "--status", "approved",
+        "--reason", "test"]);
+    for programme in [None, Some("WOL-DTP"), Some("WIR-SCP")] {
+        let mut extra = vec![];
+        if let Some(p) = programme {
+            extra = vec!["--programme", p];
+        }
+        let path = pack(&db, &extra);
+        let mut args = vec![
+            "report", "movement", "--fy", "2017-18", "--from", "P6", "--to", "P9",
+        ];
+        args.extend(["--csv", "-"]);
+        args.extend(&extra);
+        let csv = csv_rows(&ok(&db, &args));
+        let movement = sheet(&path, "Movement");
+        assert_sheet_is_csv(&movement, &csv, &format!("{programme:?} Movement"));
+        let mut args = vec!["report", "financing", "--fy", "2017-18", "--period", "9"];
+        args.extend(["--csv", "-"]);
+        args.extend(&extra);
+        let csv = csv_rows(&ok(&db, &args));
+        assert_sheet_is_csv(
+            &sheet(&path, "Financing"),
+            &csv,
+            &format!("{programme:?} Financing"),
+        );
+        if programme != Some("WIR-SCP") {
+            // By hand: ICT at P6 1,000,000; + 50,000 addition + 1,234.56 virement in = 1,051,234.56.
+            // PH2 3,000,000 - 1,234.56 = 2,998,765.44. The total moves by the addition only.
+            let col = |name: &str| {
+                movement[0]
+                    .iter()
+                    .position(|h| h == &Data::String(name.into()))
+                    .unwrap()
+            };
+            assert_eq!(movement[1][1], Data::String("EVIL".into()));
+            assert_eq!(movement[2][1], Data::String("ICT".into()));
+            assert_eq!(movement[2][col("From")], Data::String("P6".into()));
+            assert_eq!(movement[2][col("Additions")], Data::Float(50_000.0));
+            assert_eq!(movement[2][col("Virements in")], Data::Float(1_234.56));
+            assert_eq!(
+                movement[2][col("Revised budget at to")],
+                Data::Float(1_051_234.56)
+            );
+            assert_eq!(movement[3][col("Virements out")], Data::Float(-1_234.56));
+            assert_eq!(
+                movement[3][col("Revised budget at to")],
+                Data::Float(2_998_765.44)
+            );
+            assert_eq!(movement[4][1], Data::String("Programme total".into()));
+            assert_eq!(movement[4][col("Budget movement")], Data::Float(50_000.0));
+        }
+    }
+}
+
+#[test]
+fn benefits_and_milestones_as_at_the_period_worked_by_hand() {
+    let (_d, db) = demo_db();
+    // An entry for P10 is after the pack's period: the P9 pack still shows the P9 entry.
+    ok(
+        &db,
+        &[
+            "benefit",
+            "realise",
+            "2",
+            "--fy",
+            "2017-18",
+            "--period",
+            "P10",
+            "--realised",
+            "45000",
+        ],
+    );
+    let path = pack(&db, &[]);
+    let benefits = sheet(&path, "Benefits");
+    let b = |r: usize, c: &str| {
+        let i = benefits[0]
+            .iter()
+            .position(|h| h == &Data::String(c.into()))
+            .unwrap();
+        benefits[r][i].clone()
+    };
+    // Benefits 3 and 4 have no 2017-18 target and no entry: left out. Benefits 1 and 2 remain.
+    assert_eq!(benefits.len(), 3);
+    assert_eq!(b(1, "ID"), Data::Float(1.0));
+    // Benefit 1: target 150,000; entered P6: 40,000 realised + 110,000 forecast = 150,000; Green.
+    assert_eq!(b(1, "Target"), Data::Float(150_000.0));
+    assert_eq!(b(1, "Entered"), Data::String("P6".into()));
+    assert_eq!(b(1, "Expected"), Data::Float(150_000.0));
+    assert_eq!(b(1, "Variance"), Data::Float(0.0));
+    assert_eq!(b(1, "RAG"), Data::String("Green".into()));
+    // Benefit 2: target 50,000; entered P9 (not P10): 30,000 + 25,000 = 55,000, variance +5,000,
+    // a surplus of exactly 10 % (not beyond): Green.
+    assert_eq!(b(2, "ID"), Data::Float(2.0));
+    assert_eq!(b(2, "Entered"), Data::String("P9".into()));
+    assert_eq!(b(2, "Realised to date"), Data::Float(30_000.0));
+    assert_eq!(b(2, "Further forecast"), Data::Float(25_000.0));
+    assert_eq!(b(2, "Variance"), Data::Float(5_000.0));
+    assert_eq!(b(2, "RAG"), Data::String("Green".into()));
+
+    let path = pack(&db, &["--programme", "WOL-DTP"]);
+    let ms = sheet(&path, "Milestones");
+    let m = |r: usize, c: &str| {
+        let i = ms[0]
+            .iter()
+            .position(|h| h == &Data::String(c.into()))
+            .unwrap();
+        ms[r][i].clone()
+    };
+    let day = |d: &Data| match d {
+        Data::DateTime(x) => {
+            NaiveDate::from_ymd_opt(1899, 12, 30).unwrap() + chrono::Days::new(x.as_f64() as u64)
+        }
+        other => panic!("not a date: {other:?}"),
+    };
+    // WOL-DTP's three milestones, as `milestone list` orders them: 3, 1, 2.
+    assert_eq!(ms.len(), 4);
+    // 3 (Wi-Fi) was completed 22/03/2018, after 31/12/2017: as at P9 it is in progress with no
+    // actual and no forecast, so slippage is baseline to baseline, 0 days, Green.
+    assert_eq!(m(1, "ID"), Data::Float(3.0));
+    assert_eq!(m(1, "Status"), Data::String("in progress".into()));
+    assert_eq!(m(1, "Actual"), Data::Empty);
+    assert_eq!(m(1, "Slippage days"), Data::Float(0.0));
+    assert_eq!(m(1, "RAG"), Data::String("Green".into()));
+    // 1 (portal) completed 20/12/2017 against 31/12/2017: -11 days, Green.
+    assert_eq!(m(2, "ID"), Data::Float(1.0));
+    assert_eq!(
+        day(&m(2, "Actual")),
+        NaiveDate::from_ymd_opt(2017, 12, 20).unwrap()
+    );
+    assert_eq!(m(2, "Slippage days"), Data::Float(-11.0));
+    // 2 (go-live) forecast 30/04/2018 against 31/01/2018: 28 + 31 + 30 = 89 days, Amber.
+    assert_eq!(m(3, "ID"), Data::Float(2.0));
+    assert_eq!(
+        day(&m(3, "Baseline")),
+        NaiveDate::from_ymd_opt(2018, 1, 31).unwrap()
+    );
+    assert_eq!(
+        day(&m(3, "Forecast")),
+        NaiveDate::from_ymd_opt(2018, 4, 30).unwrap()
+    );
+    assert_eq!(m(3, "Slippage days"), Data::Float(89.0));
+    assert_eq!(m(3, "RAG"), Data::String("Amber".into()));
 }
 
 #[test]
@@ -247,8 +434,13 @@ fn the_workbook_is_formatted_for_print_and_filtering() {
         .match_indices("<sheet name=\"")
         .map(|(i, _)| &book[i + 13..i + 20])
         .collect();
-    assert_eq!(names, ["Summary", "Monitor", "Contrac"]);
-    for n in 1..=3 {
+    assert_eq!(
+        names,
+        [
+            "Summary", "Monitor", "Movemen", "Financi", "Contrac", "Benefit", "Milesto"
+        ]
+    );
+    for n in 1..=7 {
         let ws = xml(&path, &format!("xl/worksheets/sheet{n}.xml"));
         assert!(ws.contains("state=\"frozen\""), "sheet{n} frozen");
         assert!(ws.contains("<autoFilter ref=\"A1:"), "sheet{n} filtered");
@@ -277,6 +469,17 @@ fn the_workbook_is_formatted_for_print_and_filtering() {
         style_of("F6"),
         "programme and grand total alike"
     );
+    // The same on the Financing sheet (EVIL, ICT, PH2, the programme total, the grand total):
+    // its Revised budget column is F.
+    let ws = xml(&path, "xl/worksheets/sheet4.xml");
+    let style_of = |cell: &str| {
+        let tag = format!("<c r=\"{cell}\" s=\"");
+        let i = ws.find(&tag).unwrap() + tag.len();
+        ws[i..].split('"').next().unwrap().to_string()
+    };
+    assert_eq!(style_of("F2"), style_of("F4"), "phase rows alike");
+    assert_ne!(style_of("F2"), style_of("F5"), "the total row is bold");
+    assert_eq!(style_of("F5"), style_of("F6"));
 }
 
 #[test]
@@ -415,16 +618,31 @@ fn libreoffice_opens_the_demo_pack_and_reads_the_same_cells() {
         println!("NOTICE: this LibreOffice converts the first sheet only; Monitoring not compared");
         return;
     }
-    let ours = csv;
-    let theirs = csv_rows(&std::fs::read_to_string(&per_sheet).unwrap());
-    assert_eq!(theirs.len(), ours.len());
-    for (r, (w, g)) in ours.iter().zip(&theirs).enumerate() {
-        for (c, (w, g)) in w.iter().zip(g).enumerate() {
-            // LibreOffice writes raw numbers without trailing zeros (1000000, 14): compare as
-            // decimals when the CSV's cell is a number, as text otherwise.
-            match (Decimal::from_str_exact(w), Decimal::from_str_exact(g)) {
-                (Ok(a), Ok(b)) => assert_eq!(a, b, "row {r} column {c}"),
-                _ => assert_eq!(w, g, "row {r} column {c}"),
+    let financing = csv_rows(&ok(
+        &db,
+        &[
+            "report",
+            "financing",
+            "--fy",
+            "2017-18",
+            "--period",
+            "9",
+            "--csv",
+            "-",
+        ],
+    ));
+    for (name, ours) in [("Monitoring", csv), ("Financing", financing)] {
+        let file = out.join(format!("pack0-{name}.csv"));
+        let theirs = csv_rows(&std::fs::read_to_string(&file).unwrap());
+        assert_eq!(theirs.len(), ours.len(), "{name}");
+        for (r, (w, g)) in ours.iter().zip(&theirs).enumerate() {
+            for (c, (w, g)) in w.iter().zip(g).enumerate() {
+                // LibreOffice writes raw numbers without trailing zeros (1000000, 14): compare as
+                // decimals when the CSV's cell is a number, as text otherwise.
+                match (Decimal::from_str_exact(w), Decimal::from_str_exact(g)) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{name} row {r} column {c}"),
+                    _ => assert_eq!(w, g, "{name} row {r} column {c}"),
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
 //! The committee pack as an `.xlsx` workbook (DOMAIN.md "The committee pack"): a small sheet
 //! writer over `rust_xlsxwriter`, and one file per sheet that turns what the report, the store and
-//! (later) the movement, financing and benefits modules computed into typed cells. Nothing here
+//! the movement, financing, benefit and milestone modules computed into typed cells. Nothing here
 //! computes a figure: a sheet is headers plus rows of [`Value`]s, and this module only formats.
 //!
 //! The writer gives every sheet the same dress: the header row bold, frozen and filtered; columns
@@ -10,11 +10,15 @@
 //! landscape, one page wide, with the title, year, period and "as at" date in the page header.
 //! Text is always written as a string, never a formula.
 //!
-//! To add a sheet (movement, financing, benefits, milestones): write a file here with a function
-//! returning a [`Sheet`], and push it in [`pack::sheets`].
+//! To add a sheet: write a file here with a function returning a [`Sheet`], and push it in
+//! [`pack::sheets`]. A sheet whose CSV is an `io::table::Table` is built by [`table_sheet`].
 
+pub mod benefits;
 pub mod contracts;
+pub mod financing;
+pub mod milestones;
 pub mod monitoring;
+pub mod movement;
 pub mod pack;
 pub mod summary;
 
@@ -51,6 +55,8 @@ pub enum Value {
     Percent(Decimal),
     /// A whole number (a count, a term in months).
     Count(u64),
+    /// A whole number that may be negative (days of slippage, an id).
+    Int(i64),
     /// A date.
     Date(NaiveDate),
     /// A RAG status: the word, on its colour.
@@ -77,6 +83,30 @@ pub struct Sheet {
     pub headers: Vec<String>,
     /// The rows under the header.
     pub rows: Vec<Row>,
+}
+
+/// A sheet from the very table a CSV writer writes: its header and rows, each cell typed by
+/// [`monitoring::typed`] (money, percentages, RAG, text); a row is bold where `totals` says so.
+pub fn table_sheet(name: &str, table: crate::io::table::Table, totals: &[bool]) -> Sheet {
+    let rows = table
+        .rows
+        .iter()
+        .zip(totals)
+        .map(|(cells, total)| Row {
+            total: *total,
+            cells: table
+                .headers
+                .iter()
+                .zip(cells)
+                .map(|(h, c)| monitoring::typed(h, c))
+                .collect(),
+        })
+        .collect();
+    Sheet {
+        name: name.to_string(),
+        headers: table.headers,
+        rows,
+    }
 }
 
 /// What every page header carries: the title, the year, the period and the "as at" date (the
@@ -166,6 +196,7 @@ fn shown_width(v: &Value) -> usize {
         }
         Value::Percent(p) => p.to_string().len() + 1,
         Value::Count(n) => n.to_string().len(),
+        Value::Int(n) => n.to_string().len(),
         Value::Date(_) => 10,
         Value::Rag(r) => r.label().len(),
         Value::Blank => 0,
@@ -208,6 +239,9 @@ fn write_cell(
             ws.write_number_with_format(row, col, exact_f64(&p.to_string())?, &f.percent[bold])?;
         }
         Value::Count(n) => {
+            ws.write_number_with_format(row, col, *n as f64, &f.count[bold])?;
+        }
+        Value::Int(n) => {
             ws.write_number_with_format(row, col, *n as f64, &f.count[bold])?;
         }
         Value::Date(d) => {

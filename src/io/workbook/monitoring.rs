@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Row, Sheet, Value};
+use super::{Sheet, Value, table_sheet};
 use crate::domain::Money;
 use crate::domain::cabinet::CabinetReport;
 use crate::domain::report::{Rag, RowKind};
@@ -62,25 +62,12 @@ pub fn typed(header: &str, cell: &Cell) -> Value {
 pub fn sheet(cabinet: &CabinetReport) -> Sheet {
     let report = &cabinet.report;
     let table = report_table(report, &cabinet.after_rag, MoneyStyle::Plain);
-    let rows = report
+    let totals: Vec<bool> = report
         .rows
         .iter()
-        .zip(&table.rows)
-        .map(|(r, cells)| Row {
-            total: r.kind != RowKind::Phase,
-            cells: table
-                .headers
-                .iter()
-                .zip(cells)
-                .map(|(h, c)| typed(h, c))
-                .collect(),
-        })
+        .map(|r| r.kind != RowKind::Phase)
         .collect();
-    Sheet {
-        name: NAME.to_string(),
-        headers: table.headers,
-        rows,
-    }
+    table_sheet(NAME, table, &totals)
 }
 
 #[cfg(test)]

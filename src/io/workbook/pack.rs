@@ -1,13 +1,17 @@
 //! The committee pack: reads what the report and the store already compute for a year and period
 //! (of one programme or all) and writes it as the workbook's sheets, in order. It computes
-//! nothing: the Monitoring sheet is the report's CSV table, the Contracts sheet the figures the
-//! report's commitments are made of.
+//! nothing: the Monitoring, Movement and Financing sheets are the tables their CSVs write, the
+//! Contracts sheet the figures the report's commitments are made of, the Benefits and Milestones
+//! sheets the positions and slippage their lists show.
 
 use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use super::{PageHeader, Sheet, contracts, monitoring, summary};
+use super::{
+    PageHeader, Sheet, benefits, contracts, financing, milestones, monitoring, movement, summary,
+};
+use crate::domain::benefit::position;
 use crate::domain::cabinet::CabinetReport;
 use crate::domain::report::RowKind;
 use crate::domain::{FinancialYear, Period};
@@ -35,8 +39,8 @@ pub struct Pack {
     pub report_rows: usize,
 }
 
-/// The sheets, in order, from the data the other modules computed. Sheets still to come
-/// (movement, financing, benefits, milestones) are pushed here, each from its own file.
+/// The sheets, in order (Summary, Monitoring, Movement, Financing, Contracts, Benefits,
+/// Milestones), from the data the other modules computed, each built in its own file.
 pub fn sheets(
     conn: &Connection,
     cabinet: &CabinetReport,
@@ -51,7 +55,43 @@ pub fn sheets(
     let monitoring = monitoring::sheet(cabinet);
     let summary = summary::sheet(report, &monitoring, &per_programme);
     let contracts = contracts::sheet(&contract_figures, &entities::framework_ends(conn)?);
-    Ok(vec![summary, monitoring, contracts])
+    let (fy, period) = (report.fy, report.period);
+    // The bridge from the last report: the latest closed period of the year before this one.
+    let from = entities::last_snapshot_before(conn, entities::MONITORING, fy, period)?
+        .map(|info| info.period);
+    let bridge = match from {
+        Some(from) => Some((
+            from,
+            store::cabinet::movement(conn, fy, from, period, programme_id)?,
+        )),
+        None => None,
+    };
+    let movement = movement::sheet(
+        fy,
+        period,
+        bridge.as_ref().map(|(from, rows)| (*from, rows.as_slice())),
+    );
+    let financing = financing::sheet(&store::financing::statement(
+        conn,
+        fy,
+        period,
+        programme_id,
+    )?);
+    let realisations = entities::list_realisations(conn, programme_id, Some(fy))?;
+    let thresholds = figures::rag_thresholds(conn)?;
+    let positions: Vec<_> = entities::list_benefits(conn, programme_id, false)?
+        .iter()
+        .map(|b| position(b, fy, period, &realisations, &thresholds))
+        .filter(|p| p.has_figures())
+        .collect();
+    let benefits = benefits::sheet(&positions);
+    let milestones = milestones::sheet(
+        &entities::list_milestones(conn, programme_id, None)?,
+        fy.period_end(period),
+    );
+    Ok(vec![
+        summary, monitoring, movement, financing, contracts, benefits, milestones,
+    ])
 }
 
 /// The pack for `fy` as at `period`, of one programme when given (its id and name).
