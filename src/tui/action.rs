@@ -245,7 +245,10 @@ pub enum Effect {
         fy: FinancialYear,
     },
     LoadContracts,
-    LoadAudit,
+    /// The audit trail, as the filter shows it.
+    LoadAudit {
+        shown: crate::domain::audit_words::AuditShown,
+    },
     LoadBatches,
     /// A page of actuals; `count` recounts the total first.
     LoadActuals {
@@ -289,7 +292,10 @@ pub enum Loaded {
     Decisions(Register),
     Budget(BudgetData),
     Contracts(Vec<ContractRow>),
-    Audit(Vec<AuditEvent>),
+    Audit {
+        shown: crate::domain::audit_words::AuditShown,
+        events: Vec<AuditEvent>,
+    },
     Batches(Vec<Batch>),
     Actuals {
         filter: ActualFilter,

@@ -290,6 +290,13 @@ pub static BINDINGS: &[Binding] = &[
         true,
     ),
     b(
+        &[k('/')],
+        Command::Filter,
+        "filter (record kind, user, dates)",
+        Scope::On(&[S::Audit]),
+        true,
+    ),
+    b(
         &[k('n')],
         Command::Add,
         "add",
