@@ -1,5 +1,6 @@
 //! The Audit screen: what changed as `field: old -> new` in the officer's words, times in the zone
-//! the screen is given, and the `/` filter by record kind, user and date.
+//! the screen is given, and the `/` filter by record kind, user and date. Also the dashboard's
+//! alerts panel, which scrolls (J/K) when its alerts do not fit.
 
 use std::path::PathBuf;
 
@@ -199,4 +200,36 @@ fn the_footer_and_help_offer_the_audit_filter() {
     let (app, _conn) = app(140, 40);
     let shown = text(&app, 140, 40);
     assert!(shown.contains("/ filter"), "{shown}");
+}
+
+#[test]
+fn the_alerts_panel_scrolls_with_j_and_k() {
+    let (mut app, mut conn) = app(80, 24);
+    handle(
+        &mut app,
+        &mut conn,
+        Action::Command(Command::Show(Screen::Dashboard)),
+    );
+    let n = app.figures.as_ref().unwrap().alerts.len();
+    assert_eq!(n, 4, "the demo has four alerts");
+    let first = text(&app, 80, 24);
+    // At 80x24 three of the four fit; the title says so and the footer offers J/K.
+    assert!(first.contains("Alerts 1-3 of 4 (J/K scroll)"), "{first}");
+    assert!(first.contains("JK alerts"), "{first}");
+    assert!(first.contains("milestone 'Phase 2 online"), "{first}");
+    key(&mut app, &mut conn, KeyCode::Char('J'));
+    let down = text(&app, 80, 24);
+    assert!(!down.contains("milestone 'Phase 2 online"), "{down}");
+    assert!(down.contains("Alerts 2-4 of 4"), "{down}");
+    insta::assert_snapshot!("dashboard_alerts_scrolled_80x24", down);
+    // Never past the last alert; K comes back to the first.
+    for _ in 0..10 {
+        key(&mut app, &mut conn, KeyCode::Char('J'));
+    }
+    assert_eq!(app.alerts_top, 3);
+    for _ in 0..10 {
+        key(&mut app, &mut conn, KeyCode::Char('K'));
+    }
+    assert_eq!(app.alerts_top, 0);
+    assert_eq!(text(&app, 80, 24), first);
 }

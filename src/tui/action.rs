@@ -118,6 +118,9 @@ pub enum Command {
     Batches,
     /// Report: the exact CSV cells, or money as the officer reads it.
     ToggleCells,
+    /// Dashboard: scroll the alerts panel one alert down / up.
+    AlertsDown,
+    AlertsUp,
     // In a form or popup.
     NextField,
     PrevField,

@@ -87,6 +87,8 @@ pub struct App {
     pub actuals: ActualsView,
     pub audit: Option<Vec<AuditEvent>>,
     pub audit_list: ListState,
+    /// The first alert shown in the dashboard's alerts panel (J/K scroll it).
+    pub alerts_top: usize,
     /// Which audit events are shown (`/` on the Audit screen).
     pub audit_shown: AuditShown,
     /// The zone audit times are shown in: `None` is the machine's local time (tests fix one).
@@ -132,6 +134,7 @@ impl App {
             audit: None,
             audit_list: ListState::default(),
             audit_shown: AuditShown::default(),
+            alerts_top: 0,
             utc_offset: None,
             report_col: 0,
             report_cells: false,
@@ -441,6 +444,8 @@ impl App {
             Command::ClosePeriod => self.close_period(),
             Command::ReopenPeriod => self.reopen_period(),
             Command::Batches => vec![Effect::LoadBatches],
+            Command::AlertsDown => self.scroll_alerts(1),
+            Command::AlertsUp => self.scroll_alerts(-1),
             Command::ToggleCells => {
                 self.report_cells = !self.report_cells;
                 let last = report_columns(self.report_cells).len().saturating_sub(3);
@@ -742,26 +747,7 @@ impl App {
                 vec![]
             }
             Loaded::Batches(b) => self.show_batches(b),
-            Loaded::Audit { shown, events } => {
-                let zone = self.utc_offset;
-                let a: Vec<AuditEvent> = events
-                    .into_iter()
-                    .filter(|e| shown.keeps(&e.entity, &e.who, e.as_name.as_deref(), &e.at, zone))
-                    .collect();
-                if matches!(
-                    self.mode,
-                    Mode::Form(Form {
-                        kind: FormKind::AuditFilter,
-                        ..
-                    })
-                ) {
-                    self.mode = Mode::Normal;
-                }
-                self.audit_shown = shown;
-                self.audit_list.clamp(a.len());
-                self.audit = Some(a);
-                vec![]
-            }
+            Loaded::Audit { shown, events } => self.take_audit(shown, events),
             Loaded::Actuals {
                 filter,
                 total,

@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     let [chart, alerts] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     draw_chart(frame, chart, f, t);
-    draw_alerts(frame, alerts, f, t);
+    draw_alerts(frame, alerts, f, app.alerts_top, t);
 }
 
 fn draw_cards(
@@ -234,15 +234,40 @@ fn draw_chart(frame: &mut Frame, area: Rect, f: &Figures, t: Theme) {
     frame.render_widget(chart, bars);
 }
 
-fn draw_alerts(frame: &mut Frame, area: Rect, f: &Figures, t: Theme) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" Alerts ({}) ", f.alerts.len()));
+/// The alerts, from alert `top` (J/K scroll); the title says which are shown when they do not
+/// all fit.
+fn draw_alerts(frame: &mut Frame, area: Rect, f: &Figures, top: usize, t: Theme) {
+    let n = f.alerts.len();
+    let top = top.min(n.saturating_sub(1));
+    let inner_w = area.width.saturating_sub(2).max(1) as usize;
+    let inner_h = area.height.saturating_sub(2) as usize;
+    // How many alerts fit from `top` (each wraps to whole lines of the panel's width).
+    let mut used = 0;
+    let mut fit = 0;
+    for a in f.alerts.iter().skip(top) {
+        let lines = (a.text.chars().count() + 2).div_ceil(inner_w);
+        if used + lines > inner_h {
+            break;
+        }
+        used += lines;
+        fit += 1;
+    }
+    let title = if top == 0 && fit >= n {
+        format!(" Alerts ({n}) ")
+    } else {
+        format!(
+            " Alerts {}-{} of {n} (J/K scroll) ",
+            top + 1,
+            (top + fit.max(1)).min(n)
+        )
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
     let lines: Vec<Line> = if f.alerts.is_empty() {
         vec![Line::from("Nothing needs attention.")]
     } else {
         f.alerts
             .iter()
+            .skip(top)
             .map(|a| {
                 let (mark, style) = match a.level {
                     Rag::Red => ("! ", t.red()),
