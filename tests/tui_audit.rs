@@ -217,6 +217,11 @@ fn the_alerts_panel_scrolls_with_j_and_k() {
     assert!(first.contains("Alerts 1-3 of 4 (J/K scroll)"), "{first}");
     assert!(first.contains("JK alerts"), "{first}");
     assert!(first.contains("milestone 'Phase 2 online"), "{first}");
+    // The chart's money axis: the largest figure on top, £0 on the year labels' line.
+    assert!(
+        first.contains("£4.0m┤") && first.contains("£0┤17"),
+        "{first}"
+    );
     key(&mut app, &mut conn, KeyCode::Char('J'));
     let down = text(&app, 80, 24);
     assert!(!down.contains("milestone 'Phase 2 online"), "{down}");
