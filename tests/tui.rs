@@ -38,6 +38,8 @@ fn demo_db() -> Connection {
 fn demo_app(w: u16, h: u16) -> (App, Connection) {
     let mut conn = demo_db();
     let mut app = App::new(today(), PathBuf::from("/tmp/exports"));
+    // Audit times in British Summer Time (UTC+1), whatever the machine's zone.
+    app.utc_offset = chrono::FixedOffset::east_opt(3600);
     handle(&mut app, &mut conn, Action::Resize(w, h));
     handle(&mut app, &mut conn, Action::Start);
     (app, conn)

@@ -18,5 +18,6 @@ pub mod text;
 
 pub use calendar::{FinancialYear, Period};
 pub use money::Money;
+pub mod audit_words;
 pub mod budget_path;
 pub mod contract_terms;

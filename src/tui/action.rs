@@ -118,6 +118,9 @@ pub enum Command {
     Batches,
     /// Report: the exact CSV cells, or money as the officer reads it.
     ToggleCells,
+    /// Dashboard: scroll the alerts panel one alert down / up.
+    AlertsDown,
+    AlertsUp,
     // In a form or popup.
     NextField,
     PrevField,
@@ -245,7 +248,10 @@ pub enum Effect {
         fy: FinancialYear,
     },
     LoadContracts,
-    LoadAudit,
+    /// The audit trail, as the filter shows it.
+    LoadAudit {
+        shown: crate::domain::audit_words::AuditShown,
+    },
     LoadBatches,
     /// A page of actuals; `count` recounts the total first.
     LoadActuals {
@@ -289,7 +295,10 @@ pub enum Loaded {
     Decisions(Register),
     Budget(BudgetData),
     Contracts(Vec<ContractRow>),
-    Audit(Vec<AuditEvent>),
+    Audit {
+        shown: crate::domain::audit_words::AuditShown,
+        events: Vec<AuditEvent>,
+    },
     Batches(Vec<Batch>),
     Actuals {
         filter: ActualFilter,

@@ -12,6 +12,7 @@ use super::state::{
     ActualsView, BudgetData, ContractRow, Figures, ListState, MIN_HEIGHT, MIN_WIDTH, PhaseDetail,
     Register, StartAt, Tree, filter_label, list_height, report_columns,
 };
+use crate::domain::audit_words::AuditShown;
 use crate::domain::calendar::uk_date;
 use crate::domain::{FinancialYear, Period};
 use crate::store::audit::AuditEvent;
@@ -86,6 +87,12 @@ pub struct App {
     pub actuals: ActualsView,
     pub audit: Option<Vec<AuditEvent>>,
     pub audit_list: ListState,
+    /// The first alert shown in the dashboard's alerts panel (J/K scroll it).
+    pub alerts_top: usize,
+    /// Which audit events are shown (`/` on the Audit screen).
+    pub audit_shown: AuditShown,
+    /// The zone audit times are shown in: `None` is the machine's local time (tests fix one).
+    pub utc_offset: Option<chrono::FixedOffset>,
     /// The selected report column after the phase columns (shown first after them).
     pub report_col: usize,
     /// The report shows the exact CSV cells (`c`) instead of money as the officer reads it.
@@ -126,6 +133,9 @@ impl App {
             actuals: ActualsView::default(),
             audit: None,
             audit_list: ListState::default(),
+            audit_shown: AuditShown::default(),
+            alerts_top: 0,
+            utc_offset: None,
             report_col: 0,
             report_cells: false,
             focus: None,
@@ -419,6 +429,9 @@ impl App {
                 }
                 vec![]
             }
+            Command::Filter if self.screen == Screen::Audit => {
+                self.open(form::audit_filter_form(&self.audit_shown))
+            }
             Command::Filter => {
                 let contract = self.contract_filter_text();
                 self.open(form::filter_form(
@@ -431,6 +444,8 @@ impl App {
             Command::ClosePeriod => self.close_period(),
             Command::ReopenPeriod => self.reopen_period(),
             Command::Batches => vec![Effect::LoadBatches],
+            Command::AlertsDown => self.scroll_alerts(1),
+            Command::AlertsUp => self.scroll_alerts(-1),
             Command::ToggleCells => {
                 self.report_cells = !self.report_cells;
                 let last = report_columns(self.report_cells).len().saturating_sub(3);
@@ -600,7 +615,9 @@ impl App {
             Screen::Decisions => vec![Effect::LoadDecisions],
             Screen::Budget => vec![Effect::LoadBudget { fy }],
             Screen::Contracts => vec![Effect::LoadContracts],
-            Screen::Audit => vec![Effect::LoadAudit],
+            Screen::Audit => vec![Effect::LoadAudit {
+                shown: self.audit_shown.clone(),
+            }],
             Screen::Actuals => {
                 let mut out = Vec::new();
                 if self.tree.is_none() {
@@ -730,11 +747,7 @@ impl App {
                 vec![]
             }
             Loaded::Batches(b) => self.show_batches(b),
-            Loaded::Audit(a) => {
-                self.audit_list.clamp(a.len());
-                self.audit = Some(a);
-                vec![]
-            }
+            Loaded::Audit { shown, events } => self.take_audit(shown, events),
             Loaded::Actuals {
                 filter,
                 total,

@@ -8,6 +8,9 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::action::{Action, Effect, Loaded, UndoStep, WriteOp};
+
+/// The Audit screen shows at most this many events (the newest the filter selects).
+pub const AUDIT_LIMIT: usize = 2000;
 use super::state::{
     BudgetData, ContractRow, Figures, PAGE, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
@@ -60,14 +63,21 @@ pub fn run(
         Effect::LoadContracts => {
             load_contracts(conn, today).map(|c| Action::Loaded(Loaded::Contracts(c)))
         }
-        Effect::LoadAudit => audit::list(
+        Effect::LoadAudit { shown } => audit::list(
             conn,
             &audit::AuditFilter {
-                limit: Some(2000),
-                ..Default::default()
+                limit: Some(AUDIT_LIMIT),
+                // The stored name of the kind asked for ("budget changes" is `budget_change`);
+                // the screen filters the rest (user, local dates) as it takes the events.
+                entity: shown.kind.as_ref().map(|k| {
+                    let k = k.trim().to_lowercase().replace(' ', "_");
+                    k.strip_suffix('s').map(str::to_string).unwrap_or(k)
+                }),
+                // A day early: the stamps are UTC and the dates local.
+                since: shown.from.and_then(|d| d.pred_opt()),
             },
         )
-        .map(|a| Action::Loaded(Loaded::Audit(a))),
+        .map(|events| Action::Loaded(Loaded::Audit { shown, events })),
         Effect::LoadActuals {
             filter,
             request,

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::action::{Effect, WriteOp};
 pub use super::line_edit::{Edit, LineEdit};
+use crate::domain::audit_words::AuditShown;
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::model::{Actual, AllocationStatus, ChangeKind};
 use crate::domain::{FinancialYear, Money, Period};
@@ -60,6 +61,8 @@ pub enum FormKind {
     Forecast,
     /// Reopening a closed period (the reason is required).
     Reopen,
+    /// Which audit events the Audit screen shows.
+    AuditFilter,
 }
 
 /// An add/edit form with inline validation.
@@ -152,6 +155,29 @@ pub fn filter_form(filter: &ActualFilter, phase: String, contract: String) -> Fo
                 filter.text.clone().unwrap_or_default(),
                 "INV-0001",
             ),
+        ],
+    )
+}
+
+/// The Audit screen's filter, filled in with the filter in force.
+pub fn audit_filter_form(shown: &AuditShown) -> Form {
+    let day = |d: Option<NaiveDate>| d.map(uk_date).unwrap_or_default();
+    Form::new(
+        FormKind::AuditFilter,
+        "Filter the audit trail (empty = any)",
+        vec![
+            Field::new(
+                "Record kind",
+                shown.kind.clone().unwrap_or_default(),
+                "budget change, actual, contract",
+            ),
+            Field::new(
+                "User contains",
+                shown.user.clone().unwrap_or_default(),
+                "jsmith",
+            ),
+            Field::new("From date", day(shown.from), "01/08/2022"),
+            Field::new("To date", day(shown.to), "31/08/2022"),
         ],
     )
 }
@@ -432,6 +458,32 @@ pub fn form_effect(
                     note: v(4),
                 },
                 undoing: false,
+            })
+        }
+        FormKind::AuditFilter => {
+            let day = |i: usize| {
+                if form.value(i).is_empty() {
+                    Ok(None)
+                } else {
+                    date(i).map(Some)
+                }
+            };
+            let (from, to) = (day(2)?, day(3)?);
+            if let (Some(f), Some(t)) = (from, to)
+                && t < f
+            {
+                return Err((
+                    3,
+                    format!("the to date {} is before the from date", uk_date(t)),
+                ));
+            }
+            Ok(Effect::LoadAudit {
+                shown: AuditShown {
+                    kind: opt(0),
+                    user: opt(1),
+                    from,
+                    to,
+                },
             })
         }
         FormKind::Reopen => {

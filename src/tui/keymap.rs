@@ -290,6 +290,27 @@ pub static BINDINGS: &[Binding] = &[
         true,
     ),
     b(
+        &[k('J')],
+        Command::AlertsDown,
+        "scroll the alerts down",
+        Scope::On(&[S::Dashboard]),
+        true,
+    ),
+    b(
+        &[k('K')],
+        Command::AlertsUp,
+        "scroll the alerts up",
+        Scope::On(&[S::Dashboard]),
+        false,
+    ),
+    b(
+        &[k('/')],
+        Command::Filter,
+        "filter (record kind, user, dates)",
+        Scope::On(&[S::Audit]),
+        true,
+    ),
+    b(
         &[k('n')],
         Command::Add,
         "add",
@@ -561,6 +582,7 @@ pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
         let keys = match b.command {
             Command::Up => "↑↓".to_string(),
             Command::PrevYear | Command::PrevPeriod => keys_label(b).replace('/', ""),
+            Command::AlertsDown => "JK".to_string(),
             _ => key_label(&b.keys[0]),
         };
         let help = match b.command {
@@ -571,6 +593,7 @@ pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
             Command::Help => "help",
             Command::Open if ctx == Context::Screen(Screen::Report) => "open",
             Command::ToggleCells => "CSV cells",
+            Command::AlertsDown => "alerts",
             Command::Batches => "batches",
             Command::Forecast => "forecast",
             Command::Export => "export",

@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     let [chart, alerts] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     draw_chart(frame, chart, f, t);
-    draw_alerts(frame, alerts, f, t);
+    draw_alerts(frame, alerts, f, app.alerts_top, t);
 }
 
 fn draw_cards(
@@ -162,7 +162,31 @@ fn draw_chart(frame: &mut Frame, area: Rect, f: &Figures, t: Theme) {
         frame.render_widget(Paragraph::new("No figures yet").block(block), area);
         return;
     }
-    let inner = area.width.saturating_sub(2);
+    // The money axis: the top of the scale (the largest figure of any year, so the scale holds
+    // as the years scroll), a middle line and £0 on the year labels' line.
+    let top = f
+        .by_year
+        .iter()
+        .flat_map(|y| [y.revised, y.actual, y.forecast])
+        .map(|m| m.pence().max(0))
+        .max()
+        .unwrap_or(0);
+    // Rows of bars: the panel less its borders, the legend and the year labels.
+    let rows = area.height.saturating_sub(4).max(1) as i64;
+    let mid = rows / 2;
+    let marks = [
+        (0, Money::from_pence(top).short()),
+        // The value at the top edge of the middle row: top x (rows - mid) / rows, in pence.
+        (mid, Money::from_pence(top * (rows - mid) / rows).short()),
+        (rows, "£0".to_string()),
+    ];
+    let axis_w = marks
+        .iter()
+        .map(|(_, l)| l.chars().count())
+        .max()
+        .unwrap_or(2) as u16
+        + 1;
+    let inner = area.width.saturating_sub(2 + axis_w);
     // Each year: three bars of `w` and a gap of one.
     let n = f.by_year.len() as u16;
     let w = if inner >= n * 10 {
@@ -227,22 +251,60 @@ fn draw_chart(frame: &mut Frame, area: Rect, f: &Figures, t: Theme) {
         ])),
         legend,
     );
-    let mut chart = BarChart::default().bar_width(w).bar_gap(0).group_gap(1);
+    let [axis, bars] =
+        Layout::horizontal([Constraint::Length(axis_w), Constraint::Min(1)]).areas(bars);
+    let mut axis_lines = vec![Line::from(""); rows as usize + 1];
+    for (row, label) in marks {
+        if let Some(l) = axis_lines.get_mut(row as usize) {
+            *l = Line::from(format!("{label:>w$}┤", w = axis_w as usize - 1));
+        }
+    }
+    frame.render_widget(Paragraph::new(axis_lines), axis);
+    let mut chart = BarChart::default()
+        .bar_width(w)
+        .bar_gap(0)
+        .group_gap(1)
+        .max(bar_height(Money::from_pence(top)).max(1));
     for g in groups {
         chart = chart.data(g);
     }
     frame.render_widget(chart, bars);
 }
 
-fn draw_alerts(frame: &mut Frame, area: Rect, f: &Figures, t: Theme) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" Alerts ({}) ", f.alerts.len()));
+/// The alerts, from alert `top` (J/K scroll); the title says which are shown when they do not
+/// all fit.
+fn draw_alerts(frame: &mut Frame, area: Rect, f: &Figures, top: usize, t: Theme) {
+    let n = f.alerts.len();
+    let top = top.min(n.saturating_sub(1));
+    let inner_w = area.width.saturating_sub(2).max(1) as usize;
+    let inner_h = area.height.saturating_sub(2) as usize;
+    // How many alerts fit from `top` (each wraps to whole lines of the panel's width).
+    let mut used = 0;
+    let mut fit = 0;
+    for a in f.alerts.iter().skip(top) {
+        let lines = (a.text.chars().count() + 2).div_ceil(inner_w);
+        if used + lines > inner_h {
+            break;
+        }
+        used += lines;
+        fit += 1;
+    }
+    let title = if top == 0 && fit >= n {
+        format!(" Alerts ({n}) ")
+    } else {
+        format!(
+            " Alerts {}-{} of {n} (J/K scroll) ",
+            top + 1,
+            (top + fit.max(1)).min(n)
+        )
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
     let lines: Vec<Line> = if f.alerts.is_empty() {
         vec![Line::from("Nothing needs attention.")]
     } else {
         f.alerts
             .iter()
+            .skip(top)
             .map(|a| {
                 let (mark, style) = match a.level {
                     Rag::Red => ("! ", t.red()),

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, money, money_fit};
+use crate::domain::audit_words::{changes, kind_word, local_time_in};
 use crate::domain::calendar::uk_date;
 use crate::tui::app::App;
 use crate::tui::state::{ListState, TreeRow};
@@ -296,7 +297,8 @@ pub fn actuals(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     );
 }
 
-/// The audit history, newest first, with the selected event's before and after.
+/// The audit history, newest first, in local time and the officer's words, with what the
+/// selected event changed (`field: old -> new`).
 pub fn audit(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     let Some(events) = &app.audit else {
         frame.render_widget(Paragraph::new(" Loading…"), area);
@@ -308,44 +310,66 @@ pub fn audit(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         .iter()
         .map(|e| {
             vec![
-                Cell::from(e.at.replace('T', " ").trim_end_matches('Z').to_string()),
+                Cell::from(local_time_in(&e.at, app.utc_offset)),
                 Cell::from(e.who_label()),
                 Cell::from(e.action.clone()),
-                Cell::from(e.entity.clone()),
+                Cell::from(kind_word(&e.entity)),
                 Cell::from(e.entity_id.map(|i| i.to_string()).unwrap_or_default()),
             ]
         })
         .collect();
+    let count = match events.len() {
+        1 => "1 change".to_string(),
+        n => format!("{n} changes"),
+    };
+    let title = if app.audit_shown.is_empty() {
+        format!(" Audit: {count}, newest first ")
+    } else {
+        format!(
+            " Audit: {count} ({}), newest first ",
+            app.audit_shown.label()
+        )
+    };
     table(
         frame,
         list,
-        Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" Audit: {} changes, newest first ", events.len())),
-        &["When (UTC)", "Who", "Action", "Record", "Id"],
+        Block::default().borders(Borders::ALL).title(title),
+        &["When", "Who", "Action", "Record", "Id"],
         &[
             Constraint::Length(19),
             Constraint::Length(12),
             Constraint::Length(10),
-            Constraint::Length(16),
+            Constraint::Length(19),
             Constraint::Min(4),
         ],
         rows,
         Some(app.audit_list),
         t,
     );
-    let text = match events.get(app.audit_list.cursor) {
-        Some(e) => vec![
-            Line::from(vec![
-                Span::styled("Before: ", t.heading()),
-                Span::raw(e.before.clone().unwrap_or_else(|| "(none)".into())),
-            ]),
-            Line::from(vec![
-                Span::styled("After:  ", t.heading()),
-                Span::raw(e.after.clone().unwrap_or_else(|| "(none)".into())),
-            ]),
-        ],
-        None => vec![Line::from("No changes recorded yet.")],
+    let text: Vec<Line> = match events.get(app.audit_list.cursor) {
+        Some(e) => {
+            let found = changes(e.before.as_deref(), e.after.as_deref());
+            let what = match (&e.before, &e.after) {
+                (None, Some(_)) => "Added",
+                (Some(_), None) => "Removed",
+                _ => "Changed",
+            };
+            let mut lines = vec![Line::from(Span::styled(
+                format!(
+                    "{what} {}{}:",
+                    kind_word(&e.entity),
+                    e.entity_id.map(|i| format!(" {i}")).unwrap_or_default()
+                ),
+                t.heading(),
+            ))];
+            if found.is_empty() {
+                lines.push(Line::from("(no field changed)"));
+            }
+            lines.extend(found.iter().map(|c| Line::from(c.line())));
+            lines
+        }
+        None if app.audit_shown.is_empty() => vec![Line::from("No changes recorded yet.")],
+        None => vec![Line::from("No change matches the filter (/ to change it).")],
     };
     frame.render_widget(
         Paragraph::new(text)
