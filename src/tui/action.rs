@@ -114,6 +114,16 @@ pub enum Command {
     ClosePeriod,
     /// Reopen the period shown (a form asks the reason).
     ReopenPeriod,
+    /// Budget: approve a projected allocation (a form asks the decision and date).
+    ApproveAllocation,
+    /// Budget: withdraw a projected allocation (a form asks the reason).
+    WithdrawAllocation,
+    /// Budget: amend the selected proposed change.
+    AmendChange,
+    /// Budget: withdraw the selected proposed change (a form asks the reason).
+    WithdrawChange,
+    /// Report row, phase view: withdraw the standing forecast (a form asks the reason).
+    WithdrawForecast,
     /// The import batches, to undo one.
     Batches,
     /// Report: the exact CSV cells, or money as the officer reads it.
@@ -210,6 +220,40 @@ pub enum WriteOp {
     UndoImport {
         id: i64,
         file: String,
+    },
+    /// Approve projected allocation `id` by decision `decision` (its reference) on `date`.
+    /// `date` None: the decision's date (as the command line does).
+    ApproveAllocation {
+        id: i64,
+        decision: String,
+        date: Option<NaiveDate>,
+    },
+    /// Withdraw projected allocation `id` with a reason, as of `date`.
+    WithdrawAllocation {
+        id: i64,
+        reason: String,
+        date: NaiveDate,
+    },
+    /// Amend proposed change `id` (read at `version`): amount, effective date, reason.
+    AmendChange {
+        id: i64,
+        version: i64,
+        amount: Money,
+        effective: NaiveDate,
+        reason: String,
+    },
+    /// Withdraw proposed change `id` (read at `version`) with a reason.
+    WithdrawChange {
+        id: i64,
+        version: i64,
+        reason: String,
+    },
+    /// Withdraw the standing forecast of `phase` (`PROG/PHASE`) for `fy`, as of `date`.
+    WithdrawForecast {
+        phase: String,
+        fy: FinancialYear,
+        reason: String,
+        date: NaiveDate,
     },
 }
 

@@ -452,6 +452,11 @@ impl App {
             Command::Reprofile => self.open(form::reprofile_form(self.fy, self.today)),
             Command::Vire => self.open(form::vire_form(self.fy, self.today)),
             Command::Approve | Command::Reject => self.decide(c == Command::Approve),
+            Command::ApproveAllocation => self.approve_allocation(),
+            Command::WithdrawAllocation => self.withdraw_allocation(),
+            Command::AmendChange => self.amend_change(),
+            Command::WithdrawChange => self.withdraw_change(),
+            Command::WithdrawForecast => self.withdraw_forecast(),
             Command::Exercise => self.exercise(),
             Command::Edit => {
                 let Some(a) = self.actuals.get(self.actuals.cursor) else {
@@ -538,6 +543,15 @@ impl App {
                 vec![]
             }
             Command::Submit => match form::form_effect(f, self.fy, self.period) {
+                Ok(Effect::Write { op, undoing }) if form::question(&op).is_some() => {
+                    // A step that cannot be undone here: ask first.
+                    let question = form::question(&op).unwrap_or_default();
+                    self.mode = Mode::Confirm {
+                        question,
+                        effect: Effect::Write { op, undoing },
+                    };
+                    vec![]
+                }
                 Ok(effect) => {
                     if let Effect::Import { path } = &effect {
                         self.mode = Mode::Progress {

@@ -42,23 +42,9 @@ impl App {
     }
 
     pub(super) fn decide(&mut self, approve: bool) -> Vec<Effect> {
-        let Some(ch) = self
-            .budget
-            .as_ref()
-            .and_then(|b| b.changes.get(self.budget_list.cursor))
-        else {
+        let Some(ch) = self.proposed_change("approved or rejected") else {
             return vec![];
         };
-        if ch.status != ChangeStatus::Proposed {
-            self.status = Some(Status {
-                text: format!(
-                    "Change {} is already {}: only a proposed change can be approved or rejected",
-                    ch.id, ch.status
-                ),
-                error: true,
-            });
-            return vec![];
-        }
         let status = if approve {
             ChangeStatus::Approved
         } else {

@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod app;
+mod app_life;
 mod app_month;
 pub mod effects;
 pub mod form;
