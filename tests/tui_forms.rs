@@ -386,3 +386,62 @@ fn f_withdraws_the_standing_forecast_of_a_report_row() {
         app.status
     );
 }
+
+#[test]
+fn v_varies_the_selected_contract_from_a_month() {
+    let (_dir, path) = demo_file(|_| {});
+    let (mut app, mut conn) = app_on(&path, 80, 24);
+    key(&mut app, &mut conn, KeyCode::Char('5'));
+    let c = app.contracts.as_ref().unwrap()[0].contract.clone();
+    let before = e::contract_profile(&conn, &c).unwrap();
+    key(&mut app, &mut conn, KeyCode::Char('v'));
+    // A month that is not one is refused on its field, as `--effective 13/2022` is.
+    key(&mut app, &mut conn, KeyCode::Tab);
+    typed(&mut app, &mut conn, "13/2022");
+    key(&mut app, &mut conn, KeyCode::Enter);
+    match &app.mode {
+        Mode::Form(f) => assert!(
+            f.fields[1]
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("not a month"),
+            "{:?}",
+            f.fields[1].error
+        ),
+        other => panic!("{other:?}"),
+    }
+    key_ctrl_u(&mut app, &mut conn);
+    typed(&mut app, &mut conn, "09/2022");
+    key(&mut app, &mut conn, KeyCode::BackTab);
+    // The new value: the old one plus £12,000.00.
+    let new_value = c.value + pounds("12000");
+    typed(&mut app, &mut conn, &new_value.plain());
+    insta::assert_snapshot!("vary_contract_80x24", screen_text(&app, 80, 24));
+    key(&mut app, &mut conn, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
+    let after_c = e::get_contract(&conn, c.id).unwrap();
+    assert_eq!(after_c.value, new_value);
+    let after = e::contract_profile(&conn, &after_c).unwrap();
+    let sum = |p: &[(outturn::domain::profile::Month, Money)]| {
+        p.iter().fold(Money::ZERO, |t, (_, m)| t + *m)
+    };
+    // The profile still sums to the value; months before September 2022 never change, and the
+    // £12,000.00 is spread over September 2022 to the end of the term.
+    assert_eq!(sum(&after), new_value);
+    let sep = outturn::domain::profile::Month::parse_key("2022-09").unwrap();
+    let early = |p: &[(outturn::domain::profile::Month, Money)]| {
+        p.iter()
+            .filter(|(m, _)| *m < sep)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(early(&after), early(&before));
+    let late = |p: &[(outturn::domain::profile::Month, Money)]| {
+        p.iter()
+            .filter(|(m, _)| *m >= sep)
+            .fold(Money::ZERO, |t, (_, m)| t + *m)
+    };
+    assert_eq!(late(&after) - late(&before), pounds("12000"));
+    assert!(app.status.as_ref().unwrap().text.contains("varied to"));
+}

@@ -122,6 +122,8 @@ pub enum Command {
     AmendChange,
     /// Budget: withdraw the selected proposed change (a form asks the reason).
     WithdrawChange,
+    /// Contracts: vary the selected contract's value (a form asks the value and month).
+    VaryContract,
     /// Report row, phase view: withdraw the standing forecast (a form asks the reason).
     WithdrawForecast,
     /// The import batches, to undo one.
@@ -247,6 +249,14 @@ pub enum WriteOp {
         id: i64,
         version: i64,
         reason: String,
+    },
+    /// Vary contract `id` (read at `version`) to `value` from `effective` (`YYYY-MM`), as of `date`.
+    VaryContract {
+        id: i64,
+        version: i64,
+        value: Money,
+        effective: crate::domain::profile::Month,
+        date: NaiveDate,
     },
     /// Withdraw the standing forecast of `phase` (`PROG/PHASE`) for `fy`, as of `date`.
     WithdrawForecast {

@@ -457,6 +457,7 @@ impl App {
             Command::AmendChange => self.amend_change(),
             Command::WithdrawChange => self.withdraw_change(),
             Command::WithdrawForecast => self.withdraw_forecast(),
+            Command::VaryContract => self.vary_contract(),
             Command::Exercise => self.exercise(),
             Command::Edit => {
                 let Some(a) = self.actuals.get(self.actuals.cursor) else {

@@ -67,6 +67,19 @@ impl App {
         vec![]
     }
 
+    /// `v`: vary the selected contract.
+    pub(super) fn vary_contract(&mut self) -> Vec<Effect> {
+        let Some(row) = self
+            .contracts
+            .as_ref()
+            .and_then(|c| c.get(self.contract_list.cursor))
+        else {
+            return vec![];
+        };
+        self.mode = Mode::Form(form::vary_contract_form(&row.contract, self.today));
+        vec![]
+    }
+
     /// `F`: withdraw the standing forecast of the phase in view for the year shown.
     pub(super) fn withdraw_forecast(&mut self) -> Vec<Effect> {
         let phase = match self.screen {

@@ -528,6 +528,7 @@ fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
             | (WriteOp::AmendChange { .. }, _)
             | (WriteOp::WithdrawChange { .. }, _)
             | (WriteOp::WithdrawForecast { .. }, _)
+            | (WriteOp::VaryContract { .. }, _)
                 if err.is_user_error() =>
             {
                 Action::FormRejected {
@@ -623,6 +624,10 @@ fn form_field_for(op: &WriteOp, err: &StoreError) -> usize {
             _ => 1,
         },
         WriteOp::WithdrawChange { .. } => 0,
+        WriteOp::VaryContract { .. } => match field {
+            Field::Value => 0,
+            _ => 1,
+        },
         WriteOp::WithdrawForecast { .. } => match field {
             Field::Reason => 2,
             Field::Fy => 1,

@@ -16,8 +16,8 @@ use crate::domain::{FinancialYear, Money, Period};
 use crate::store::edit::ActualEdit;
 use crate::store::entities::ActualFilter;
 pub use life::{
-    amend_change_form, approve_allocation_form, question, withdraw_allocation_form,
-    withdraw_change_form, withdraw_forecast_form,
+    amend_change_form, approve_allocation_form, question, vary_contract_form,
+    withdraw_allocation_form, withdraw_change_form, withdraw_forecast_form,
 };
 
 /// A form field.
@@ -81,6 +81,12 @@ pub enum FormKind {
     WithdrawChange {
         id: i64,
         version: i64,
+    },
+    /// Varying contract `id` as read at `version`, as of `on`.
+    VaryContract {
+        id: i64,
+        version: i64,
+        on: NaiveDate,
     },
     /// Withdrawing the standing forecast of a phase for a year, as of `on`.
     WithdrawForecast {
@@ -605,6 +611,7 @@ pub fn form_effect(
         | FormKind::WithdrawAllocation { .. }
         | FormKind::AmendChange { .. }
         | FormKind::WithdrawChange { .. }
+        | FormKind::VaryContract { .. }
         | FormKind::WithdrawForecast { .. } => Err((0, "not a form of this kind".into())),
     }
 }

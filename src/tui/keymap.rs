@@ -381,6 +381,13 @@ pub static BINDINGS: &[Binding] = &[
         false,
     ),
     b(
+        &[k('v')],
+        Command::VaryContract,
+        "vary the contract's value (new value, month)",
+        Scope::On(&[S::Contracts]),
+        true,
+    ),
+    b(
         &[k('e')],
         Command::Exercise,
         "exercise an extension option",
@@ -609,6 +616,7 @@ pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
             Command::Batches => "batches",
             Command::Forecast => "forecast",
             Command::Export => "export",
+            Command::VaryContract => "vary",
             _ => b.help,
         };
         out.push((keys, help));

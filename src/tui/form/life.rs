@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 
 use super::{Field, Form, FormKind};
 use crate::domain::calendar::{parse_date, uk_date};
-use crate::domain::model::{Allocation, AllocationStatus, BudgetChange};
+use crate::domain::model::{Allocation, AllocationStatus, BudgetChange, Contract};
+use crate::domain::profile::Month;
 use crate::domain::{FinancialYear, Money};
 use crate::tui::action::{Effect, WriteOp};
 
@@ -90,6 +91,27 @@ pub fn withdraw_forecast_form(phase: String, fy: Option<FinancialYear>, today: N
     )
 }
 
+/// `v`: vary contract `c` as of `today`; the value pre-filled with its value, the month with
+/// its start month (as `contract vary` without `--effective`).
+pub fn vary_contract_form(c: &Contract, today: NaiveDate) -> Form {
+    Form::new(
+        FormKind::VaryContract {
+            id: c.id,
+            version: c.version,
+            on: today,
+        },
+        format!("Vary contract {} (now {})", c.reference, c.value.full()),
+        vec![
+            Field::new("New value", c.value.full(), "£1.2m"),
+            Field::new(
+                "Effective month",
+                Month::of(c.start).key(),
+                "2022-11 or 11/2022",
+            ),
+        ],
+    )
+}
+
 /// Validates a lifecycle form; None when `form` is not one of them.
 pub(super) fn effect(form: &Form) -> Option<Result<Effect, (usize, String)>> {
     let v = |i: usize| form.value(i).to_string();
@@ -143,6 +165,17 @@ pub(super) fn effect(form: &Form) -> Option<Result<Effect, (usize, String)>> {
             version,
             reason: required(0)?,
         })),
+        FormKind::VaryContract { id, version, on } => {
+            let value = Money::parse(form.value(0)).map_err(|e| (0, e.to_string()))?;
+            let effective = Month::parse_typed(form.value(1)).map_err(|e| (1, e))?;
+            Ok(write(WriteOp::VaryContract {
+                id,
+                version,
+                value,
+                effective,
+                date: on,
+            }))
+        }
         FormKind::WithdrawForecast { on } => {
             let phase = required(0)?;
             let fy = FinancialYear::parse(form.value(1)).map_err(|e| (1, e.to_string()))?;

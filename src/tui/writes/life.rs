@@ -69,6 +69,24 @@ pub(super) fn apply(
                 None,
             )
         }),
+        WriteOp::VaryContract {
+            id,
+            version,
+            value,
+            effective,
+            date,
+            ..
+        } => e::vary_contract(conn, *id, *version, *value, *effective, None, *date).map(|c| {
+            (
+                format!(
+                    "Contract {} varied to {} effective {}",
+                    c.reference,
+                    c.value.full(),
+                    effective.key()
+                ),
+                None,
+            )
+        }),
         WriteOp::WithdrawForecast {
             phase,
             fy,
