@@ -445,3 +445,30 @@ fn v_varies_the_selected_contract_from_a_month() {
     assert_eq!(late(&after) - late(&before), pounds("12000"));
     assert!(app.status.as_ref().unwrap().text.contains("varied to"));
 }
+
+#[test]
+fn e_exercises_an_extension_at_the_value_typed() {
+    let (_dir, path) = demo_file(|_| {});
+    let (mut app, mut conn) = app_on(&path, 80, 24);
+    key(&mut app, &mut conn, KeyCode::Char('5'));
+    let c = app.contracts.as_ref().unwrap()[0].contract.clone();
+    let term = c.current_term_months();
+    key(&mut app, &mut conn, KeyCode::Char('e'));
+    match &app.mode {
+        // Pre-filled with the option's estimate (£0.00 on the demo).
+        Mode::Form(f) => assert_eq!(f.fields[0].value.text(), "£0.00"),
+        other => panic!("{other:?}"),
+    }
+    typed(&mut app, &mut conn, "£50k");
+    insta::assert_snapshot!("exercise_80x24", screen_text(&app, 80, 24));
+    key(&mut app, &mut conn, KeyCode::Enter);
+    assert!(matches!(app.mode, Mode::Confirm { .. }), "{:?}", app.mode);
+    key(&mut app, &mut conn, KeyCode::Char('y'));
+    assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
+    let after = e::get_contract(&conn, c.id).unwrap();
+    // £1,378,513.09 + £50,000.00 = £1,428,513.09, and the term grows by the option's 12 months.
+    assert_eq!(after.value, pounds("1428513.09"));
+    assert_eq!(after.value - c.value, pounds("50000"));
+    assert_eq!(after.current_term_months(), term + 12);
+    assert!(after.extensions.iter().all(|x| x.exercised));
+}

@@ -158,10 +158,13 @@ pub enum WriteOp {
         version: i64,
         status: ChangeStatus,
     },
+    /// Exercise extension option `option_id` at `value` (the option's estimate when None) on
+    /// `date`.
     Exercise {
         option_id: i64,
         version: i64,
-        contract: String,
+        value: Option<Money>,
+        date: NaiveDate,
     },
     AddActual {
         phase: String,

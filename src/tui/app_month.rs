@@ -76,18 +76,9 @@ impl App {
         let c = &row.contract;
         match c.extensions.iter().find(|e| !e.exercised) {
             Some(opt) => {
-                let question = format!(
-                    "Exercise the {}-month extension of {} (adds {})? This cannot be undone here. y/n",
-                    opt.months,
-                    c.reference,
-                    opt.value.full()
-                );
-                let op = WriteOp::Exercise {
-                    option_id: opt.id,
-                    version: opt.version,
-                    contract: c.reference.clone(),
-                };
-                self.confirm(question, op)
+                let form = form::exercise_form(c, opt, self.today);
+                self.mode = Mode::Form(form);
+                vec![]
             }
             None => {
                 let text = format!("{} has no unexercised extension option", c.reference);

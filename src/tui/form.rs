@@ -16,7 +16,7 @@ use crate::domain::{FinancialYear, Money, Period};
 use crate::store::edit::ActualEdit;
 use crate::store::entities::ActualFilter;
 pub use life::{
-    amend_change_form, approve_allocation_form, question, vary_contract_form,
+    amend_change_form, approve_allocation_form, exercise_form, question, vary_contract_form,
     withdraw_allocation_form, withdraw_change_form, withdraw_forecast_form,
 };
 
@@ -85,6 +85,12 @@ pub enum FormKind {
     /// Varying contract `id` as read at `version`, as of `on`.
     VaryContract {
         id: i64,
+        version: i64,
+        on: NaiveDate,
+    },
+    /// Exercising extension option `option_id` (read at `version`) of a contract, as of `on`.
+    Exercise {
+        option_id: i64,
         version: i64,
         on: NaiveDate,
     },
@@ -612,6 +618,7 @@ pub fn form_effect(
         | FormKind::AmendChange { .. }
         | FormKind::WithdrawChange { .. }
         | FormKind::VaryContract { .. }
+        | FormKind::Exercise { .. }
         | FormKind::WithdrawForecast { .. } => Err((0, "not a form of this kind".into())),
     }
 }

@@ -44,11 +44,17 @@ pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<U
         WriteOp::Exercise {
             option_id,
             version,
-            contract,
+            value,
+            date,
         } => {
-            e::exercise_extension(conn, *option_id, Some(*version), None)?;
+            let after = e::exercise_option(conn, *option_id, Some(*version), None, *value, *date)?;
             Ok((
-                format!("Exercised the extension option of {contract}"),
+                format!(
+                    "Exercised the extension option of {}: value now {}, to {}",
+                    after.reference,
+                    after.value.full(),
+                    after.end_month().key()
+                ),
                 None,
             ))
         }

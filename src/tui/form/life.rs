@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::{Field, Form, FormKind};
 use crate::domain::calendar::{parse_date, uk_date};
-use crate::domain::model::{Allocation, AllocationStatus, BudgetChange, Contract};
+use crate::domain::model::{Allocation, AllocationStatus, BudgetChange, Contract, ExtensionOption};
 use crate::domain::profile::Month;
 use crate::domain::{FinancialYear, Money};
 use crate::tui::action::{Effect, WriteOp};
@@ -112,6 +112,23 @@ pub fn vary_contract_form(c: &Contract, today: NaiveDate) -> Form {
     )
 }
 
+/// `e`: exercise extension option `opt` of contract `c` as of `today`, at the value typed
+/// (pre-filled with the option's estimate; `contract exercise --value`).
+pub fn exercise_form(c: &Contract, opt: &ExtensionOption, today: NaiveDate) -> Form {
+    Form::new(
+        FormKind::Exercise {
+            option_id: opt.id,
+            version: opt.version,
+            on: today,
+        },
+        format!(
+            "Exercise the {}-month extension of {}",
+            opt.months, c.reference
+        ),
+        vec![Field::new("Value it adds", opt.value.full(), "£250k")],
+    )
+}
+
 /// Validates a lifecycle form; None when `form` is not one of them.
 pub(super) fn effect(form: &Form) -> Option<Result<Effect, (usize, String)>> {
     let v = |i: usize| form.value(i).to_string();
@@ -176,6 +193,22 @@ pub(super) fn effect(form: &Form) -> Option<Result<Effect, (usize, String)>> {
                 date: on,
             }))
         }
+        FormKind::Exercise {
+            option_id,
+            version,
+            on,
+        } => {
+            let value = Money::parse(form.value(0)).map_err(|e| (0, e.to_string()))?;
+            if value.is_negative() {
+                return Err((0, format!("'{}' is negative", value.plain())));
+            }
+            Ok(write(WriteOp::Exercise {
+                option_id,
+                version,
+                value: Some(value),
+                date: on,
+            }))
+        }
         FormKind::WithdrawForecast { on } => {
             let phase = required(0)?;
             let fy = FinancialYear::parse(form.value(1)).map_err(|e| (1, e.to_string()))?;
@@ -202,6 +235,10 @@ pub fn question(op: &WriteOp) -> Option<String> {
         )),
         WriteOp::WithdrawChange { id, reason, .. } => Some(format!(
             "Withdraw change {id} ({reason})? This cannot be undone here. y/n"
+        )),
+        WriteOp::Exercise { value, .. } => Some(format!(
+            "Exercise the extension option, adding {}? This cannot be undone here. y/n",
+            value.map(|v| v.full()).unwrap_or_default()
         )),
         WriteOp::WithdrawForecast {
             phase, fy, reason, ..
