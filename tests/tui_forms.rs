@@ -472,3 +472,47 @@ fn e_exercises_an_extension_at_the_value_typed() {
     assert_eq!(after.current_term_months(), term + 12);
     assert!(after.extensions.iter().all(|x| x.exercised));
 }
+
+#[test]
+fn o_adds_then_changes_the_variance_comment_of_a_report_row() {
+    let (_dir, path) = demo_file(|_| {});
+    let (mut app, mut conn) = app_on(&path, 80, 24);
+    key(&mut app, &mut conn, KeyCode::Char('7'));
+    let comments = |conn: &Connection| {
+        e::list_comments(conn, Some(fy22()), Some(Period::new(5).unwrap()))
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.programme_code == "WIR-SCP" && c.phase_code == "DT1")
+            .map(|c| c.text)
+            .collect::<Vec<_>>()
+    };
+    let before = comments(&conn);
+    key(&mut app, &mut conn, KeyCode::Char('o'));
+    match &app.mode {
+        Mode::Form(f) => {
+            assert_eq!(f.fields[0].value.text(), "WIR-SCP/DT1");
+            assert_eq!(f.fields[1].value.text(), "2022-23");
+            assert_eq!(f.fields[2].value.text(), "P5");
+        }
+        other => panic!("{other:?}"),
+    }
+    for _ in 0..3 {
+        key(&mut app, &mut conn, KeyCode::Tab);
+    }
+    typed(&mut app, &mut conn, "Tender under estimate");
+    insta::assert_snapshot!("comment_80x24", screen_text(&app, 80, 24));
+    key(&mut app, &mut conn, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
+    assert!(before.is_empty(), "{before:?}");
+    assert_eq!(comments(&conn), vec!["Tender under estimate".to_string()]);
+    // A second comment for the same phase and period replaces the first; u puts it back.
+    key(&mut app, &mut conn, KeyCode::Char('o'));
+    for _ in 0..3 {
+        key(&mut app, &mut conn, KeyCode::Tab);
+    }
+    typed(&mut app, &mut conn, "Revised: retender");
+    key(&mut app, &mut conn, KeyCode::Enter);
+    assert_eq!(comments(&conn), vec!["Revised: retender".to_string()]);
+    key(&mut app, &mut conn, KeyCode::Char('u'));
+    assert_eq!(comments(&conn), vec!["Tender under estimate".to_string()]);
+}

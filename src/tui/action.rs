@@ -124,6 +124,8 @@ pub enum Command {
     WithdrawChange,
     /// Contracts: vary the selected contract's value (a form asks the value and month).
     VaryContract,
+    /// Report row: add or edit the variance comment for the phase, year and period.
+    Comment,
     /// Report row, phase view: withdraw the standing forecast (a form asks the reason).
     WithdrawForecast,
     /// The import batches, to undo one.
@@ -260,6 +262,13 @@ pub enum WriteOp {
         value: Money,
         effective: crate::domain::profile::Month,
         date: NaiveDate,
+    },
+    /// Add, or replace, the variance comment of `phase` for `fy` and `period`.
+    SetComment {
+        phase: String,
+        fy: FinancialYear,
+        period: Period,
+        text: String,
     },
     /// Withdraw the standing forecast of `phase` (`PROG/PHASE`) for `fy`, as of `date`.
     WithdrawForecast {

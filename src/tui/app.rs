@@ -458,6 +458,7 @@ impl App {
             Command::WithdrawChange => self.withdraw_change(),
             Command::WithdrawForecast => self.withdraw_forecast(),
             Command::VaryContract => self.vary_contract(),
+            Command::Comment => self.comment(),
             Command::Exercise => self.exercise(),
             Command::Edit => {
                 let Some(a) = self.actuals.get(self.actuals.cursor) else {

@@ -80,9 +80,19 @@ impl App {
         vec![]
     }
 
-    /// `F`: withdraw the standing forecast of the phase in view for the year shown.
-    pub(super) fn withdraw_forecast(&mut self) -> Vec<Effect> {
-        let phase = match self.screen {
+    /// `o`: the variance comment of the selected Report row for the year and period shown.
+    pub(super) fn comment(&mut self) -> Vec<Effect> {
+        let Some(phase) = self.phase_in_view() else {
+            self.note("Move to a phase row to comment on it");
+            return vec![];
+        };
+        self.mode = Mode::Form(form::comment_form(phase, self.fy, self.period));
+        vec![]
+    }
+
+    /// The open phase (Phases screen) or the selected phase row (Report), as `PROG/PHASE`.
+    fn phase_in_view(&self) -> Option<String> {
+        match self.screen {
             Screen::Programmes => self
                 .phase
                 .as_ref()
@@ -93,8 +103,12 @@ impl App {
                 .and_then(|f| f.report.rows.get(self.cards.cursor))
                 .filter(|r| r.kind == RowKind::Phase)
                 .map(|r| format!("{}/{}", r.programme_code, r.phase_code)),
-        };
-        let Some(phase) = phase else {
+        }
+    }
+
+    /// `F`: withdraw the standing forecast of the phase in view for the year shown.
+    pub(super) fn withdraw_forecast(&mut self) -> Vec<Effect> {
+        let Some(phase) = self.phase_in_view() else {
             self.note("Move to a phase row (or open a phase) to withdraw its forecast");
             return vec![];
         };

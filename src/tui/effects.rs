@@ -529,6 +529,7 @@ fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
             | (WriteOp::WithdrawChange { .. }, _)
             | (WriteOp::WithdrawForecast { .. }, _)
             | (WriteOp::VaryContract { .. }, _)
+            | (WriteOp::SetComment { .. }, _)
                 if err.is_user_error() =>
             {
                 Action::FormRejected {
@@ -624,6 +625,11 @@ fn form_field_for(op: &WriteOp, err: &StoreError) -> usize {
             _ => 1,
         },
         WriteOp::WithdrawChange { .. } => 0,
+        WriteOp::SetComment { .. } => match field {
+            Field::Date => 2,
+            Field::Other(_) => 3,
+            _ => 0,
+        },
         WriteOp::VaryContract { .. } => match field {
             Field::Value => 0,
             _ => 1,

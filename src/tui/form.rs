@@ -16,8 +16,8 @@ use crate::domain::{FinancialYear, Money, Period};
 use crate::store::edit::ActualEdit;
 use crate::store::entities::ActualFilter;
 pub use life::{
-    amend_change_form, approve_allocation_form, exercise_form, question, vary_contract_form,
-    withdraw_allocation_form, withdraw_change_form, withdraw_forecast_form,
+    amend_change_form, approve_allocation_form, comment_form, exercise_form, question,
+    vary_contract_form, withdraw_allocation_form, withdraw_change_form, withdraw_forecast_form,
 };
 
 /// A form field.
@@ -94,6 +94,8 @@ pub enum FormKind {
         version: i64,
         on: NaiveDate,
     },
+    /// The variance comment of a phase for a year and period.
+    Comment,
     /// Withdrawing the standing forecast of a phase for a year, as of `on`.
     WithdrawForecast {
         on: NaiveDate,
@@ -619,6 +621,7 @@ pub fn form_effect(
         | FormKind::WithdrawChange { .. }
         | FormKind::VaryContract { .. }
         | FormKind::Exercise { .. }
+        | FormKind::Comment
         | FormKind::WithdrawForecast { .. } => Err((0, "not a form of this kind".into())),
     }
 }

@@ -374,6 +374,13 @@ pub static BINDINGS: &[Binding] = &[
         false,
     ),
     b(
+        &[k('o')],
+        Command::Comment,
+        "add or change the phase's variance comment for the period",
+        Scope::On(&[S::Report]),
+        false,
+    ),
+    b(
         &[k('F')],
         Command::WithdrawForecast,
         "withdraw the phase's standing forecast (reason)",

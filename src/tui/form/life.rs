@@ -8,7 +8,7 @@ use super::{Field, Form, FormKind};
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::model::{Allocation, AllocationStatus, BudgetChange, Contract, ExtensionOption};
 use crate::domain::profile::Month;
-use crate::domain::{FinancialYear, Money};
+use crate::domain::{FinancialYear, Money, Period};
 use crate::tui::action::{Effect, WriteOp};
 
 /// The id of the first projected allocation among `shown` (empty when there is none).
@@ -129,6 +129,24 @@ pub fn exercise_form(c: &Contract, opt: &ExtensionOption, today: NaiveDate) -> F
     )
 }
 
+/// `o`: the variance comment of `phase` for `fy` and `period` (it replaces the one there is).
+pub fn comment_form(phase: String, fy: Option<FinancialYear>, period: Option<Period>) -> Form {
+    Form::new(
+        FormKind::Comment,
+        "Variance comment (replaces the phase's comment for the period)",
+        vec![
+            Field::new("Phase", phase, "WIR-SCP/DT1"),
+            Field::new("Financial year", super::label(fy), "2022-23"),
+            Field::new(
+                "Period",
+                period.map(|p| p.label()).unwrap_or_default(),
+                "P5",
+            ),
+            Field::new("Comment", "", "Tender came in under estimate"),
+        ],
+    )
+}
+
 /// Validates a lifecycle form; None when `form` is not one of them.
 pub(super) fn effect(form: &Form) -> Option<Result<Effect, (usize, String)>> {
     let v = |i: usize| form.value(i).to_string();
@@ -207,6 +225,17 @@ pub(super) fn effect(form: &Form) -> Option<Result<Effect, (usize, String)>> {
                 version,
                 value: Some(value),
                 date: on,
+            }))
+        }
+        FormKind::Comment => {
+            let phase = required(0)?;
+            let fy = FinancialYear::parse(form.value(1)).map_err(|e| (1, e.to_string()))?;
+            let period = Period::parse(form.value(2)).map_err(|e| (2, e.to_string()))?;
+            Ok(write(WriteOp::SetComment {
+                phase,
+                fy,
+                period,
+                text: required(3)?,
             }))
         }
         FormKind::WithdrawForecast { on } => {

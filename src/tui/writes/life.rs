@@ -87,6 +87,12 @@ pub(super) fn apply(
                 None,
             )
         }),
+        WriteOp::SetComment {
+            phase,
+            fy,
+            period,
+            text,
+        } => set_comment(conn, phase, *fy, *period, text),
         WriteOp::WithdrawForecast {
             phase,
             fy,
@@ -198,4 +204,41 @@ fn withdraw_forecast(
         ),
         None,
     ))
+}
+
+/// Adds the comment, or edits the one the phase has for the year and period (undone by editing
+/// it back; a new comment cannot be removed here).
+fn set_comment(
+    conn: &Connection,
+    phase: &str,
+    fy: crate::domain::FinancialYear,
+    period: crate::domain::Period,
+    text: &str,
+) -> store::Result<(String, Option<UndoStep>)> {
+    let phase_id = resolve_phase(conn, phase)?;
+    let what = format!("{phase} {} {}", fy.label(), period.label());
+    let existing = e::list_comments(conn, Some(fy), Some(period))?
+        .into_iter()
+        .find(|c| c.phase_id == phase_id);
+    match existing {
+        Some(c) => {
+            e::edit_comment(conn, c.id, Some(c.version), text)?;
+            Ok((
+                format!("Changed the comment of {what} (u puts the old one back)"),
+                Some(UndoStep {
+                    what: format!("changing the comment of {what}"),
+                    op: WriteOp::SetComment {
+                        phase: phase.to_string(),
+                        fy,
+                        period,
+                        text: c.text,
+                    },
+                }),
+            ))
+        }
+        None => {
+            e::add_comment(conn, phase_id, fy, period, text)?;
+            Ok((format!("Added the comment of {what}"), None))
+        }
+    }
 }
