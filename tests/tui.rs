@@ -442,6 +442,8 @@ fn approve_a_proposed_change_and_exercise_an_extension() {
 
     show(&mut app, &mut conn, Screen::Contracts);
     key(&mut app, &mut conn, KeyCode::Char('e'));
+    // The form asks the value it adds (the option's estimate as it opens), then a question.
+    key(&mut app, &mut conn, KeyCode::Enter);
     key(&mut app, &mut conn, KeyCode::Char('y'));
     let c = &app.contracts.as_ref().unwrap()[0];
     assert!(c.contract.extensions[0].exercised);

@@ -187,14 +187,7 @@ impl ProgrammeYearList {
 
 /// Reads a month: `2025-11` or `11/2025`.
 pub fn parse_month(s: &str) -> Result<crate::domain::profile::Month, String> {
-    let t = s.trim();
-    let iso = t
-        .split_once('/')
-        .map(|(m, y)| format!("{y}-{m:0>2}"))
-        .unwrap_or_else(|| t.to_string());
-    crate::domain::profile::Month::parse_key(&iso)
-        .filter(|_| iso.len() == 7)
-        .ok_or_else(|| format!("'{s}' is not a month: write it as 2025-11 or 11/2025"))
+    crate::domain::profile::Month::parse_typed(s)
 }
 
 /// When an amount was typed in shorthand without `£` (`1.5m`, `2500k`), the figure it was read

@@ -83,6 +83,18 @@ impl Month {
         format!("{:04}-{:02}", self.year, self.month)
     }
 
+    /// Reads a month as typed: `2025-11` or `11/2025` (the command line and the TUI's forms).
+    pub fn parse_typed(s: &str) -> Result<Month, String> {
+        let t = s.trim();
+        let iso = t
+            .split_once('/')
+            .map(|(m, y)| format!("{y}-{m:0>2}"))
+            .unwrap_or_else(|| t.to_string());
+        Month::parse_key(&iso)
+            .filter(|_| iso.len() == 7)
+            .ok_or_else(|| format!("'{s}' is not a month: write it as 2025-11 or 11/2025"))
+    }
+
     /// Reads `YYYY-MM`.
     pub fn parse_key(s: &str) -> Option<Month> {
         let (y, m) = s.split_once('-')?;

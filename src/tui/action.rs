@@ -114,6 +114,20 @@ pub enum Command {
     ClosePeriod,
     /// Reopen the period shown (a form asks the reason).
     ReopenPeriod,
+    /// Budget: approve a projected allocation (a form asks the decision and date).
+    ApproveAllocation,
+    /// Budget: withdraw a projected allocation (a form asks the reason).
+    WithdrawAllocation,
+    /// Budget: amend the selected proposed change.
+    AmendChange,
+    /// Budget: withdraw the selected proposed change (a form asks the reason).
+    WithdrawChange,
+    /// Contracts: vary the selected contract's value (a form asks the value and month).
+    VaryContract,
+    /// Report row: add or edit the variance comment for the phase, year and period.
+    Comment,
+    /// Report row, phase view: withdraw the standing forecast (a form asks the reason).
+    WithdrawForecast,
     /// The import batches, to undo one.
     Batches,
     /// Report: the exact CSV cells, or money as the officer reads it.
@@ -149,10 +163,13 @@ pub enum WriteOp {
         version: i64,
         status: ChangeStatus,
     },
+    /// Exercise extension option `option_id` at `value` (the option's estimate when None) on
+    /// `date`.
     Exercise {
         option_id: i64,
         version: i64,
-        contract: String,
+        value: Option<Money>,
+        date: NaiveDate,
     },
     AddActual {
         phase: String,
@@ -213,6 +230,55 @@ pub enum WriteOp {
     UndoImport {
         id: i64,
         file: String,
+    },
+    /// Approve projected allocation `id` by decision `decision` (its reference) on `date`.
+    /// `date` None: the decision's date (as the command line does).
+    ApproveAllocation {
+        id: i64,
+        decision: String,
+        date: Option<NaiveDate>,
+    },
+    /// Withdraw projected allocation `id` with a reason, as of `date`.
+    WithdrawAllocation {
+        id: i64,
+        reason: String,
+        date: NaiveDate,
+    },
+    /// Amend proposed change `id` (read at `version`): amount, effective date, reason.
+    AmendChange {
+        id: i64,
+        version: i64,
+        amount: Money,
+        effective: NaiveDate,
+        reason: String,
+    },
+    /// Withdraw proposed change `id` (read at `version`) with a reason.
+    WithdrawChange {
+        id: i64,
+        version: i64,
+        reason: String,
+    },
+    /// Vary contract `id` (read at `version`) to `value` from `effective` (`YYYY-MM`), as of `date`.
+    VaryContract {
+        id: i64,
+        version: i64,
+        value: Money,
+        effective: crate::domain::profile::Month,
+        date: NaiveDate,
+    },
+    /// Add, or replace, the variance comment of `phase` for `fy` and `period`.
+    SetComment {
+        phase: String,
+        fy: FinancialYear,
+        period: Period,
+        text: String,
+    },
+    /// Withdraw the standing forecast of `phase` (`PROG/PHASE`) for `fy`, as of `date`.
+    WithdrawForecast {
+        phase: String,
+        fy: FinancialYear,
+        reason: String,
+        date: NaiveDate,
     },
 }
 

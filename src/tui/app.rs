@@ -467,6 +467,13 @@ impl App {
             Command::Reprofile => self.open(form::reprofile_form(self.fy, self.today)),
             Command::Vire => self.open(form::vire_form(self.fy, self.today)),
             Command::Approve | Command::Reject => self.decide(c == Command::Approve),
+            Command::ApproveAllocation => self.approve_allocation(),
+            Command::WithdrawAllocation => self.withdraw_allocation(),
+            Command::AmendChange => self.amend_change(),
+            Command::WithdrawChange => self.withdraw_change(),
+            Command::WithdrawForecast => self.withdraw_forecast(),
+            Command::VaryContract => self.vary_contract(),
+            Command::Comment => self.comment(),
             Command::Exercise => self.exercise(),
             Command::Edit => {
                 let Some(a) = self.actuals.get(self.actuals.cursor) else {
@@ -514,19 +521,6 @@ impl App {
             .unwrap_or_default()
     }
 
-    /// The contract the actuals are filtered to, by its reference (from the rows shown).
-    fn contract_filter_text(&self) -> String {
-        let Some(id) = self.actuals.filter.contract_id else {
-            return String::new();
-        };
-        let _ = id;
-        // Every row shown is against that contract.
-        let first = self.actuals.rows.first();
-        first
-            .and_then(|a| a.contract_reference.clone())
-            .unwrap_or_default()
-    }
-
     fn form_command(&mut self, c: Command) -> Vec<Effect> {
         let Mode::Form(f) = &mut self.mode else {
             return vec![];
@@ -553,6 +547,15 @@ impl App {
                 vec![]
             }
             Command::Submit => match form::form_effect(f, self.fy, self.period) {
+                Ok(Effect::Write { op, undoing }) if form::question(&op).is_some() => {
+                    // A step that cannot be undone here: ask first.
+                    let question = form::question(&op).unwrap_or_default();
+                    self.mode = Mode::Confirm {
+                        question,
+                        effect: Effect::Write { op, undoing },
+                    };
+                    vec![]
+                }
                 Ok(effect) => {
                     if let Effect::Import { path } = &effect {
                         self.mode = Mode::Progress {

@@ -17,6 +17,19 @@ const COL_ACTUAL_IN_PERIOD: usize = 9;
 const COL_COMMITMENTS: usize = 11;
 
 impl App {
+    /// The contract the actuals are filtered to, by its reference (every row shown is against
+    /// it, so the first row names it).
+    pub(super) fn contract_filter_text(&self) -> String {
+        if self.actuals.filter.contract_id.is_none() {
+            return String::new();
+        }
+        self.actuals
+            .rows
+            .first()
+            .and_then(|a| a.contract_reference.clone())
+            .unwrap_or_default()
+    }
+
     pub(super) fn open_phase(&mut self) -> Vec<Effect> {
         let (Some(fy), Some(period)) = (self.fy, self.period) else {
             return vec![];
@@ -42,23 +55,9 @@ impl App {
     }
 
     pub(super) fn decide(&mut self, approve: bool) -> Vec<Effect> {
-        let Some(ch) = self
-            .budget
-            .as_ref()
-            .and_then(|b| b.changes.get(self.budget_list.cursor))
-        else {
+        let Some(ch) = self.proposed_change("approved or rejected") else {
             return vec![];
         };
-        if ch.status != ChangeStatus::Proposed {
-            self.status = Some(Status {
-                text: format!(
-                    "Change {} is already {}: only a proposed change can be approved or rejected",
-                    ch.id, ch.status
-                ),
-                error: true,
-            });
-            return vec![];
-        }
         let status = if approve {
             ChangeStatus::Approved
         } else {
@@ -90,18 +89,9 @@ impl App {
         let c = &row.contract;
         match c.extensions.iter().find(|e| !e.exercised) {
             Some(opt) => {
-                let question = format!(
-                    "Exercise the {}-month extension of {} (adds {})? This cannot be undone here. y/n",
-                    opt.months,
-                    c.reference,
-                    opt.value.full()
-                );
-                let op = WriteOp::Exercise {
-                    option_id: opt.id,
-                    version: opt.version,
-                    contract: c.reference.clone(),
-                };
-                self.confirm(question, op)
+                let form = form::exercise_form(c, opt, self.today);
+                self.mode = Mode::Form(form);
+                vec![]
             }
             None => {
                 let text = format!("{} has no unexercised extension option", c.reference);

@@ -533,6 +533,13 @@ fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
             | (WriteOp::AddChange { .. }, _)
             | (WriteOp::SetForecast { .. }, _)
             | (WriteOp::ReopenPeriod { .. }, _)
+            | (WriteOp::ApproveAllocation { .. }, _)
+            | (WriteOp::WithdrawAllocation { .. }, _)
+            | (WriteOp::AmendChange { .. }, _)
+            | (WriteOp::WithdrawChange { .. }, _)
+            | (WriteOp::WithdrawForecast { .. }, _)
+            | (WriteOp::VaryContract { .. }, _)
+            | (WriteOp::SetComment { .. }, _)
                 if err.is_user_error() =>
             {
                 Action::FormRejected {
@@ -613,6 +620,35 @@ fn form_field_for(op: &WriteOp, err: &StoreError) -> usize {
             _ => 0,
         },
         WriteOp::ReopenPeriod { .. } => 2,
+        WriteOp::ApproveAllocation { .. } => match field {
+            Field::Decision => 1,
+            Field::Date => 2,
+            _ => 0,
+        },
+        WriteOp::WithdrawAllocation { .. } => match field {
+            Field::Reason => 1,
+            _ => 0,
+        },
+        WriteOp::AmendChange { .. } => match field {
+            Field::Amount => 0,
+            Field::Reason => 2,
+            _ => 1,
+        },
+        WriteOp::WithdrawChange { .. } => 0,
+        WriteOp::SetComment { .. } => match field {
+            Field::Date => 2,
+            Field::Other(_) => 3,
+            _ => 0,
+        },
+        WriteOp::VaryContract { .. } => match field {
+            Field::Value => 0,
+            _ => 1,
+        },
+        WriteOp::WithdrawForecast { .. } => match field {
+            Field::Reason => 2,
+            Field::Fy => 1,
+            _ => 0,
+        },
         _ => 0,
     }
 }

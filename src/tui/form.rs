@@ -9,11 +9,17 @@ use chrono::NaiveDate;
 use super::action::{Effect, WriteOp};
 pub use super::line_edit::{Edit, LineEdit};
 use crate::domain::audit_words::AuditShown;
+
+mod life;
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::model::{Actual, AllocationStatus, ChangeKind};
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::edit::ActualEdit;
 use crate::store::entities::ActualFilter;
+pub use life::{
+    amend_change_form, approve_allocation_form, comment_form, exercise_form, question,
+    vary_contract_form, withdraw_allocation_form, withdraw_change_form, withdraw_forecast_form,
+};
 
 /// A form field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +69,40 @@ pub enum FormKind {
     Reopen,
     /// Which audit events the Audit screen shows.
     AuditFilter,
+    /// Approving a projected allocation.
+    ApproveAllocation,
+    /// Withdrawing a projected allocation as of `on`.
+    WithdrawAllocation {
+        on: NaiveDate,
+    },
+    /// Amending proposed change `id` as read at `version`.
+    AmendChange {
+        id: i64,
+        version: i64,
+    },
+    /// Withdrawing proposed change `id` as read at `version`.
+    WithdrawChange {
+        id: i64,
+        version: i64,
+    },
+    /// Varying contract `id` as read at `version`, as of `on`.
+    VaryContract {
+        id: i64,
+        version: i64,
+        on: NaiveDate,
+    },
+    /// Exercising extension option `option_id` (read at `version`) of a contract, as of `on`.
+    Exercise {
+        option_id: i64,
+        version: i64,
+        on: NaiveDate,
+    },
+    /// The variance comment of a phase for a year and period.
+    Comment,
+    /// Withdrawing the standing forecast of a phase for a year, as of `on`.
+    WithdrawForecast {
+        on: NaiveDate,
+    },
 }
 
 /// An add/edit form with inline validation.
@@ -90,6 +130,17 @@ impl Form {
             .get(i)
             .map(|f| f.value.text().trim())
             .unwrap_or("")
+    }
+
+    /// The value of field `i`, refused when it is empty.
+    fn required(&self, i: usize) -> Result<String, (usize, String)> {
+        let v = self.value(i);
+        if v.is_empty() {
+            let label = self.fields.get(i).map_or("", |f| f.label);
+            Err((i, format!("{} is required", label.to_lowercase())))
+        } else {
+            Ok(v.to_string())
+        }
     }
 
     /// Types a character into the focused field (clearing its error).
@@ -405,17 +456,11 @@ pub fn form_effect(
     let fy = |i: usize| FinancialYear::parse(form.value(i)).map_err(|e| (i, e.to_string()));
     let money = |i: usize| Money::parse(form.value(i)).map_err(|e| (i, e.to_string()));
     let date = |i: usize| parse_date(form.value(i)).map_err(|e| (i, e.to_string()));
-    let required = |i: usize| {
-        if form.value(i).is_empty() {
-            Err((
-                i,
-                format!("{} is required", form.fields[i].label.to_lowercase()),
-            ))
-        } else {
-            Ok(v(i))
-        }
-    };
+    let required = |i: usize| form.required(i);
     let opt = |i: usize| Some(v(i)).filter(|s| !s.is_empty());
+    if let Some(out) = life::effect(form) {
+        return out;
+    }
     match form.kind {
         FormKind::Filter => {
             let (period, to_period) = if form.value(1).is_empty() {
@@ -622,5 +667,13 @@ pub fn form_effect(
                 undoing: false,
             })
         }
+        FormKind::ApproveAllocation
+        | FormKind::WithdrawAllocation { .. }
+        | FormKind::AmendChange { .. }
+        | FormKind::WithdrawChange { .. }
+        | FormKind::VaryContract { .. }
+        | FormKind::Exercise { .. }
+        | FormKind::Comment
+        | FormKind::WithdrawForecast { .. } => Err((0, "not a form of this kind".into())),
     }
 }

@@ -367,6 +367,55 @@ pub static BINDINGS: &[Binding] = &[
         true,
     ),
     b(
+        &[k('A')],
+        Command::ApproveAllocation,
+        "approve a projected allocation (decision, date)",
+        Scope::On(&[S::Budget]),
+        false,
+    ),
+    b(
+        &[k('W')],
+        Command::WithdrawAllocation,
+        "withdraw a projected allocation (reason)",
+        Scope::On(&[S::Budget]),
+        false,
+    ),
+    b(
+        &[k('m')],
+        Command::AmendChange,
+        "amend the proposed change (amount, date, reason)",
+        Scope::On(&[S::Budget]),
+        false,
+    ),
+    b(
+        &[k('w')],
+        Command::WithdrawChange,
+        "withdraw the proposed change (reason)",
+        Scope::On(&[S::Budget]),
+        false,
+    ),
+    b(
+        &[k('o')],
+        Command::Comment,
+        "add or change the phase's variance comment for the period",
+        Scope::On(&[S::Report]),
+        false,
+    ),
+    b(
+        &[k('F')],
+        Command::WithdrawForecast,
+        "withdraw the phase's standing forecast (reason)",
+        Scope::On(&[S::Report, S::Programmes]),
+        false,
+    ),
+    b(
+        &[k('v')],
+        Command::VaryContract,
+        "vary the contract's value (new value, month)",
+        Scope::On(&[S::Contracts]),
+        true,
+    ),
+    b(
         &[k('e')],
         Command::Exercise,
         "exercise an extension option",
@@ -597,6 +646,7 @@ pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
             Command::Batches => "batches",
             Command::Forecast => "forecast",
             Command::Export => "export",
+            Command::VaryContract => "vary",
             _ => b.help,
         };
         out.push((keys, help));

@@ -6,6 +6,8 @@
 use rusqlite::Connection;
 
 use super::action::{UndoStep, WriteOp};
+
+mod life;
 use crate::domain::calendar::uk_date;
 use crate::domain::model::ChangeStatus;
 use crate::store::entities as e;
@@ -22,6 +24,9 @@ pub fn resolve_phase(conn: &Connection, text: &str) -> store::Result<i64> {
 
 /// Applies `op`; returns the status message and the step that undoes it, when there is one.
 pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoStep>)> {
+    if let Some(out) = life::apply(conn, op) {
+        return out;
+    }
     match op {
         WriteOp::DecideChange {
             id,
@@ -39,11 +44,17 @@ pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<U
         WriteOp::Exercise {
             option_id,
             version,
-            contract,
+            value,
+            date,
         } => {
-            e::exercise_extension(conn, *option_id, Some(*version), None)?;
+            let after = e::exercise_option(conn, *option_id, Some(*version), None, *value, *date)?;
             Ok((
-                format!("Exercised the extension option of {contract}"),
+                format!(
+                    "Exercised the extension option of {}: value now {}, to {}",
+                    after.reference,
+                    after.value.full(),
+                    after.end_month().key()
+                ),
                 None,
             ))
         }
@@ -213,6 +224,7 @@ pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<U
         | WriteOp::ClosePeriod { .. }
         | WriteOp::ReopenPeriod { .. }
         | WriteOp::UndoImport { .. } => apply_month(conn, op),
+        _ => Err(StoreError::Refused("not a write of this kind".into())),
     }
 }
 

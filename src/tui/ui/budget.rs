@@ -37,17 +37,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
                 .unwrap_or(a.amount);
             let years = a.first_fy.range_label(a.last_fy);
             vec![
+                Cell::from(a.id.to_string()),
                 Cell::from(format!("{}/{}", a.programme_code, a.phase_code)),
                 money_cell(share, 15, t),
                 Cell::from(years),
                 Cell::from(format!(
                     "{}{}",
                     a.status,
-                    if a.profile_assumed {
-                        " (assumed split)"
-                    } else {
-                        ""
-                    }
+                    if a.profile_assumed { "*" } else { "" }
                 )),
                 Cell::from(a.decision_reference.clone().unwrap_or_default()),
             ]
@@ -57,15 +54,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         frame,
         top,
         Block::default().borders(Borders::ALL).title(format!(
-            " Allocations with a share in {} (n adds) ",
+            " Allocations in {} (* split assumed; n adds, A approves, W withdraws) ",
             b.fy.label()
         )),
-        &["Phase", "In this year", "Years", "Status", "Decision"],
+        &["Id", "Phase", "In this year", "Years", "Status", "Decision"],
         &[
+            Constraint::Length(3),
             Constraint::Length(14),
             Constraint::Length(15),
             Constraint::Length(18),
-            Constraint::Length(26),
+            Constraint::Length(10),
             Constraint::Min(10),
         ],
         rows,
@@ -96,7 +94,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         frame,
         bottom,
         Block::default().borders(Borders::ALL).title(format!(
-            " Budget changes in {} (a approve, r reject, p reprofile, v vire) ",
+            " Changes in {} (a approve, r reject, m amend, w withdraw, p/v new) ",
             b.fy.label()
         )),
         &["Id", "Kind", "Amount", "From", "To", "Effective", "Status"],

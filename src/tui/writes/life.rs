@@ -1,0 +1,244 @@
+//! The lifecycle writes: approving and withdrawing a projected allocation, amending and
+//! withdrawing a proposed change, withdrawing a forecast. Only an amendment has an undo (the
+//! values as read, amended back); an approval or a withdrawal cannot be reversed by the store.
+
+use rusqlite::Connection;
+
+use super::resolve_phase;
+use crate::domain::calendar::uk_date;
+use crate::error::Field;
+use crate::store::entities as e;
+use crate::store::{self, StoreError};
+use crate::tui::action::{UndoStep, WriteOp};
+
+/// `err` about a record looked up by a form field, renamed to that field.
+fn on_field(err: StoreError, field: Field) -> StoreError {
+    match err {
+        StoreError::NotFound {
+            what, value, hint, ..
+        } => StoreError::NotFound {
+            field,
+            what,
+            value,
+            hint,
+        },
+        other => other,
+    }
+}
+
+/// Applies a lifecycle write; None when `op` is not one.
+pub(super) fn apply(
+    conn: &Connection,
+    op: &WriteOp,
+) -> Option<store::Result<(String, Option<UndoStep>)>> {
+    Some(match op {
+        WriteOp::ApproveAllocation { id, decision, date } => approve(conn, *id, decision, *date),
+        WriteOp::WithdrawAllocation { id, reason, date } => {
+            e::withdraw_allocation(conn, *id, None, reason, *date).map(|a| {
+                (
+                    format!(
+                        "Allocation {id} withdrawn: {} for {}/{} {} leaves Pending approval",
+                        a.amount.full(),
+                        a.programme_code,
+                        a.phase_code,
+                        a.first_fy.range_label(a.last_fy)
+                    ),
+                    None,
+                )
+            })
+        }
+        WriteOp::AmendChange {
+            id,
+            version,
+            amount,
+            effective,
+            reason,
+        } => amend(conn, *id, *version, *amount, *effective, reason),
+        WriteOp::WithdrawChange {
+            id,
+            version,
+            reason,
+        } => e::withdraw_change(conn, *id, Some(*version), reason).map(|c| {
+            (
+                format!(
+                    "Change {id} withdrawn ({} of {}): {}",
+                    c.kind,
+                    c.amount.full(),
+                    reason.trim()
+                ),
+                None,
+            )
+        }),
+        WriteOp::VaryContract {
+            id,
+            version,
+            value,
+            effective,
+            date,
+            ..
+        } => e::vary_contract(conn, *id, *version, *value, *effective, None, *date).map(|c| {
+            (
+                format!(
+                    "Contract {} varied to {} effective {}",
+                    c.reference,
+                    c.value.full(),
+                    effective.key()
+                ),
+                None,
+            )
+        }),
+        WriteOp::SetComment {
+            phase,
+            fy,
+            period,
+            text,
+        } => set_comment(conn, phase, *fy, *period, text),
+        WriteOp::WithdrawForecast {
+            phase,
+            fy,
+            reason,
+            date,
+        } => withdraw_forecast(conn, phase, *fy, reason, *date),
+        _ => return None,
+    })
+}
+
+fn approve(
+    conn: &Connection,
+    id: i64,
+    decision: &str,
+    date: Option<chrono::NaiveDate>,
+) -> store::Result<(String, Option<UndoStep>)> {
+    let d = e::decision_id(conn, decision).map_err(|err| on_field(err, Field::Decision))?;
+    // As the command line: without a date, the decision's own date.
+    let on = match date {
+        Some(on) => on,
+        None => e::list_decisions(conn)?
+            .into_iter()
+            .find(|x| x.id == d)
+            .map(|x| x.date)
+            .ok_or_else(|| StoreError::Refused(format!("decision {decision} has no date")))?,
+    };
+    let a = e::approve_allocation(conn, id, None, d, on)?;
+    Ok((
+        format!(
+            "Allocation {id} approved by {} on {}: {} for {}/{} {} now counts in Original budget",
+            decision.trim(),
+            uk_date(on),
+            a.amount.full(),
+            a.programme_code,
+            a.phase_code,
+            a.first_fy.range_label(a.last_fy)
+        ),
+        None,
+    ))
+}
+
+fn amend(
+    conn: &Connection,
+    id: i64,
+    version: i64,
+    amount: crate::domain::Money,
+    effective: chrono::NaiveDate,
+    reason: &str,
+) -> store::Result<(String, Option<UndoStep>)> {
+    let before = e::get_change(conn, id)?;
+    let after = e::amend_change(
+        conn,
+        id,
+        Some(version),
+        &e::ChangeAmend {
+            amount: Some(amount),
+            effective: Some(effective),
+            reason: Some(reason.to_string()),
+            decision_id: None,
+        },
+    )?;
+    Ok((
+        format!(
+            "Change {id} amended: {} {} effective {}",
+            after.kind,
+            after.amount.full(),
+            uk_date(after.effective)
+        ),
+        Some(UndoStep {
+            what: format!("amending change {id}"),
+            op: WriteOp::AmendChange {
+                id,
+                version: after.version,
+                amount: before.amount,
+                effective: before.effective,
+                reason: before.reason,
+            },
+        }),
+    ))
+}
+
+/// The standing forecast of a phase for a year: the latest as-at of those not withdrawn.
+fn withdraw_forecast(
+    conn: &Connection,
+    phase: &str,
+    fy: crate::domain::FinancialYear,
+    reason: &str,
+    on: chrono::NaiveDate,
+) -> store::Result<(String, Option<UndoStep>)> {
+    let found = e::get_phase(conn, resolve_phase(conn, phase)?)?;
+    let standing = e::list_forecasts(conn, Some(found.programme_id), Some(fy))?
+        .into_iter()
+        .filter(|f| f.phase_code == found.code && f.withdrawn_on.is_none())
+        .max_by_key(|f| (f.as_at_date, f.id))
+        .ok_or_else(|| {
+            StoreError::Refused(format!(
+                "{phase} has no standing forecast for {}: nothing to withdraw",
+                fy.label()
+            ))
+        })?;
+    e::withdraw_forecast(conn, standing.id, Some(standing.version), reason, on)?;
+    Ok((
+        format!(
+            "Withdrew the forecast of {phase} {} as at {} ({}): {}",
+            fy.label(),
+            standing.as_at.label(),
+            standing.amount.bracketed(),
+            reason.trim()
+        ),
+        None,
+    ))
+}
+
+/// Adds the comment, or edits the one the phase has for the year and period (undone by editing
+/// it back; a new comment cannot be removed here).
+fn set_comment(
+    conn: &Connection,
+    phase: &str,
+    fy: crate::domain::FinancialYear,
+    period: crate::domain::Period,
+    text: &str,
+) -> store::Result<(String, Option<UndoStep>)> {
+    let phase_id = resolve_phase(conn, phase)?;
+    let what = format!("{phase} {} {}", fy.label(), period.label());
+    let existing = e::list_comments(conn, Some(fy), Some(period))?
+        .into_iter()
+        .find(|c| c.phase_id == phase_id);
+    match existing {
+        Some(c) => {
+            e::edit_comment(conn, c.id, Some(c.version), text)?;
+            Ok((
+                format!("Changed the comment of {what} (u puts the old one back)"),
+                Some(UndoStep {
+                    what: format!("changing the comment of {what}"),
+                    op: WriteOp::SetComment {
+                        phase: phase.to_string(),
+                        fy,
+                        period,
+                        text: c.text,
+                    },
+                }),
+            ))
+        }
+        None => {
+            e::add_comment(conn, phase_id, fy, period, text)?;
+            Ok((format!("Added the comment of {what}"), None))
+        }
+    }
+}
