@@ -6,18 +6,17 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::action::{Action, Command, Context, Effect, Loaded, Screen, UndoStep, WriteOp};
-use super::form::{self, Form, FormKind};
+use super::action::{Action, Command, Context, Effect, Screen, UndoStep, WriteOp};
+use super::form::{self, Form};
 use super::state::{
     ActualsView, BudgetData, ContractRow, Figures, ListState, MIN_HEIGHT, MIN_WIDTH, PhaseDetail,
-    Register, StartAt, Tree, filter_label, list_height, report_columns,
+    Register, Tree, list_height, report_columns,
 };
 use crate::domain::audit_words::AuditShown;
 use crate::domain::calendar::uk_date;
 use crate::domain::{FinancialYear, Period};
 use crate::store::audit::AuditEvent;
 use crate::store::batches::Batch;
-use crate::store::browse::PageRequest;
 
 /// Rows fetched per page of actuals (defined with the actuals view in [`super::state`]).
 pub use super::state::PAGE;
@@ -578,212 +577,5 @@ impl App {
     pub(super) fn show(&mut self, s: Screen) -> Vec<Effect> {
         self.screen = s;
         self.load_screen()
-    }
-
-    /// The effects that load what the current screen needs.
-    pub(super) fn load_screen(&mut self) -> Vec<Effect> {
-        let (Some(fy), Some(period)) = (self.fy, self.period) else {
-            return vec![];
-        };
-        match self.screen {
-            Screen::Dashboard | Screen::Report => {
-                let stale = self.chart_stale && self.screen == Screen::Dashboard;
-                if !stale
-                    && self
-                        .figures
-                        .as_ref()
-                        .is_some_and(|f| f.fy == fy && f.period == period)
-                {
-                    vec![]
-                } else {
-                    vec![Effect::LoadFigures {
-                        fy: Some(fy),
-                        period: Some(period),
-                        chart: self.figures.is_none() || stale,
-                    }]
-                }
-            }
-            Screen::Programmes => {
-                let mut out = vec![Effect::LoadTree];
-                if let Some(p) = &self.phase {
-                    out.push(Effect::LoadPhase {
-                        phase_id: p.phase.id,
-                        fy,
-                        period,
-                        row: None,
-                    });
-                }
-                out
-            }
-            Screen::Decisions => vec![Effect::LoadDecisions],
-            Screen::Budget => vec![Effect::LoadBudget { fy }],
-            Screen::Contracts => vec![Effect::LoadContracts],
-            Screen::Audit => vec![Effect::LoadAudit {
-                shown: self.audit_shown.clone(),
-            }],
-            Screen::Actuals => {
-                let mut out = Vec::new();
-                if self.tree.is_none() {
-                    out.push(Effect::LoadTree);
-                }
-                if !self.actuals.loaded {
-                    out.push(self.load_actuals((PageRequest::First, StartAt::At(0)), true));
-                }
-                out
-            }
-        }
-    }
-
-    /// Loads a page of actuals for the filter in force; `count` recounts the total first.
-    fn load_actuals(&self, (request, start): (PageRequest, StartAt), count: bool) -> Effect {
-        Effect::LoadActuals {
-            filter: self.actuals.filter.clone(),
-            request,
-            start,
-            count,
-        }
-    }
-
-    pub(super) fn reload_figures(&mut self) -> Vec<Effect> {
-        let mut out = vec![Effect::LoadFigures {
-            fy: self.fy,
-            period: self.period,
-            chart: self.figures.is_none(),
-        }];
-        if !matches!(self.screen, Screen::Dashboard | Screen::Report) {
-            out.extend(self.load_screen());
-        }
-        out
-    }
-
-    fn reload_after_write(&mut self) -> Vec<Effect> {
-        self.figures = None;
-        self.actuals.loaded = false;
-        let mut out = self.load_screen();
-        if !matches!(self.screen, Screen::Dashboard | Screen::Report) {
-            out.push(Effect::LoadFigures {
-                fy: self.fy,
-                period: self.period,
-                chart: true,
-            });
-        }
-        if self.screen == Screen::Actuals {
-            // Keep the place: reload the window at the cursor.
-            out.retain(|e| !matches!(e, Effect::LoadActuals { .. }));
-            out.push(self.actuals_window());
-        }
-        out
-    }
-
-    /// Reloads the actuals window where it is (recounting the total).
-    pub(super) fn actuals_window(&self) -> Effect {
-        self.load_actuals(self.actuals.window_page(), true)
-    }
-
-    /// Keeps the cursor visible and asks for the page that covers the visible rows.
-    pub(super) fn scroll_actuals(&mut self) -> Vec<Effect> {
-        let h = self.list_rows() as usize;
-        let page = self.actuals.scroll(h);
-        page.map(|p| self.load_actuals(p, false))
-            .into_iter()
-            .collect()
-    }
-
-    fn loaded(&mut self, l: Loaded) -> Vec<Effect> {
-        match l {
-            Loaded::Figures(mut f) => {
-                if f.chart {
-                    self.chart_stale = false;
-                }
-                if !f.chart
-                    && let Some(old) = self.figures.take()
-                {
-                    f.keep_chart(old);
-                }
-                let first = self.fy.is_none();
-                self.fy = Some(f.fy);
-                self.period = Some(f.period);
-                if first {
-                    self.actuals.filter.fy = Some(f.fy);
-                    self.actuals.filter_label = filter_label(&self.actuals.filter, "");
-                }
-                self.cards.clamp(f.programmes.len());
-                self.figures = Some(*f);
-                vec![]
-            }
-            Loaded::Tree(t) => {
-                self.tree_list.clamp(t.rows().len());
-                self.tree = Some(t);
-                vec![]
-            }
-            Loaded::Phase(p) => {
-                self.phase = Some(*p);
-                vec![]
-            }
-            Loaded::Decisions(r) => {
-                self.decision_list.clamp(r.decisions.len());
-                self.register = Some(r);
-                vec![]
-            }
-            Loaded::Budget(mut b) => {
-                if let Some((prog, phase)) = &self.focus {
-                    let on = |s: &Option<crate::domain::model::BudgetSide>| {
-                        s.as_ref()
-                            .is_some_and(|s| &s.programme_code == prog && &s.phase_code == phase)
-                    };
-                    b.changes.retain(|c| on(&c.from) || on(&c.to));
-                    b.allocations
-                        .retain(|a| &a.programme_code == prog && &a.phase_code == phase);
-                }
-                self.budget_list.clamp(b.changes.len());
-                self.budget = Some(b);
-                vec![]
-            }
-            Loaded::Contracts(mut c) => {
-                if let Some((prog, phase)) = &self.focus {
-                    c.retain(|r| {
-                        &r.contract.programme_code == prog && &r.contract.phase_code == phase
-                    });
-                }
-                self.contract_list.clamp(c.len());
-                self.contracts = Some(c);
-                vec![]
-            }
-            Loaded::Batches(b) => self.show_batches(b),
-            Loaded::Audit { shown, events } => self.take_audit(shown, events),
-            Loaded::Actuals {
-                filter,
-                total,
-                start,
-                rows,
-                applied,
-            } => {
-                if !self.actuals.take_page(filter, total, start, rows) {
-                    // A page for an old filter.
-                    return vec![];
-                }
-                if applied
-                    && matches!(
-                        self.mode,
-                        Mode::Form(Form {
-                            kind: FormKind::Filter,
-                            ..
-                        })
-                    )
-                {
-                    self.mode = Mode::Normal;
-                }
-                let label = filter_label(&self.actuals.filter, &self.phase_filter_text());
-                self.actuals.filter_label = label;
-                // The cursor may need rows the page did not bring (after a reload).
-                let h = self.list_rows() as usize;
-                let again = self.actuals.scroll(h);
-                again
-                    .filter(|(request, _)| !matches!(request, PageRequest::Offset(_)))
-                    .map(|p| self.load_actuals(p, false))
-                    .into_iter()
-                    .collect()
-            }
-        }
     }
 }

@@ -9,6 +9,7 @@ pub mod action;
 pub mod app;
 mod app_audit;
 mod app_life;
+mod app_load;
 mod app_month;
 pub mod effects;
 pub mod form;
