@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+pub mod records;
+
 use chrono::NaiveDate;
 
 use super::line_edit::Edit;
@@ -135,6 +137,9 @@ pub enum Command {
     /// Dashboard: scroll the alerts panel one alert down / up.
     AlertsDown,
     AlertsUp,
+    /// Adding, editing and deleting programmes, phases, decisions, frameworks, contracts,
+    /// milestones and benefits ([`records`]).
+    Records(records::RecordKey),
     // In a form or popup.
     NextField,
     PrevField,
@@ -280,6 +285,8 @@ pub enum WriteOp {
         reason: String,
         date: NaiveDate,
     },
+    /// A programme, phase, decision, framework, contract, milestone or benefit ([`records`]).
+    Record(Box<records::RecordOp>),
 }
 
 /// How to undo a change made in this session.
@@ -314,6 +321,8 @@ pub enum Effect {
         fy: FinancialYear,
     },
     LoadContracts,
+    /// The frameworks (the Contracts screen's other list).
+    LoadFrameworks,
     /// The audit trail, as the filter shows it.
     LoadAudit {
         shown: crate::domain::audit_words::AuditShown,
@@ -361,6 +370,7 @@ pub enum Loaded {
     Decisions(Register),
     Budget(BudgetData),
     Contracts(Vec<ContractRow>),
+    Frameworks(Vec<crate::domain::model::Framework>),
     Audit {
         shown: crate::domain::audit_words::AuditShown,
         events: Vec<AuditEvent>,

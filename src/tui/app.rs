@@ -18,6 +18,8 @@ use crate::domain::{FinancialYear, Period};
 use crate::store::audit::AuditEvent;
 use crate::store::batches::Batch;
 
+pub use super::app_records::sorted_milestones;
+
 /// Rows fetched per page of actuals (defined with the actuals view in [`super::state`]).
 pub use super::state::PAGE;
 
@@ -103,6 +105,9 @@ pub struct App {
     pub chart_stale: bool,
     pub status: Option<Status>,
     pub undo: Vec<UndoStep>,
+    /// The frameworks list, the allocations cursor and the phase view's selected milestone or
+    /// benefit ([`super::app_records`]).
+    pub records: super::app_records::RecordsView,
     pub quit: bool,
     /// Where exports go by default.
     pub export_dir: PathBuf,
@@ -141,6 +146,7 @@ impl App {
             chart_stale: false,
             status: None,
             undo: Vec::new(),
+            records: Default::default(),
             quit: false,
             export_dir,
         }
@@ -376,6 +382,9 @@ impl App {
     }
 
     fn screen_command(&mut self, c: Command) -> Vec<Effect> {
+        if let Some(out) = self.records_command(c) {
+            return out;
+        }
         match c {
             Command::Quit => {
                 self.quit = true;
@@ -499,11 +508,12 @@ impl App {
                     undoing: true,
                 }],
                 None => {
-                    self.note("Nothing to undo: u undoes your changes in this session to actuals, forecasts over an earlier one, closing or reopening a period, and imports");
+                    self.note("Nothing to undo: u undoes your changes in this session to actuals, forecasts over an earlier one, closing or reopening a period, imports, and adding, editing or deleting programmes, phases, decisions, frameworks, contracts, milestones and benefits");
                     vec![]
                 }
             },
-            Command::NextField
+            Command::Records(_)
+            | Command::NextField
             | Command::PrevField
             | Command::Submit
             | Command::Cancel

@@ -45,7 +45,7 @@ impl App {
             }
             Screen::Decisions => vec![Effect::LoadDecisions],
             Screen::Budget => vec![Effect::LoadBudget { fy }],
-            Screen::Contracts => vec![Effect::LoadContracts],
+            Screen::Contracts => self.contracts_effects(),
             Screen::Audit => vec![Effect::LoadAudit {
                 shown: self.audit_shown.clone(),
             }],
@@ -168,6 +168,7 @@ impl App {
                         .retain(|a| &a.programme_code == prog && &a.phase_code == phase);
                 }
                 self.budget_list.clamp(b.changes.len());
+                self.records.allocation_list.clamp(b.allocations.len());
                 self.budget = Some(b);
                 vec![]
             }
@@ -181,6 +182,7 @@ impl App {
                 self.contracts = Some(c);
                 vec![]
             }
+            Loaded::Frameworks(f) => self.take_frameworks(f),
             Loaded::Batches(b) => self.show_batches(b),
             Loaded::Audit { shown, events } => self.take_audit(shown, events),
             Loaded::Actuals {

@@ -63,6 +63,9 @@ pub fn run(
         Effect::LoadContracts => {
             load_contracts(conn, today).map(|c| Action::Loaded(Loaded::Contracts(c)))
         }
+        Effect::LoadFrameworks => {
+            e::list_frameworks(conn).map(|f| Action::Loaded(Loaded::Frameworks(f)))
+        }
         Effect::LoadAudit { shown } => audit::list(
             conn,
             &audit::AuditFilter {
@@ -520,6 +523,13 @@ fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
             ),
         },
         Err(err) => match (&op, &err) {
+            (WriteOp::Record(r), StoreError::Conflict(_)) => Action::Failed {
+                title: format!("Not saved: someone else changed this {}", record_kind(r)),
+                lines: vec![
+                    describe(&err),
+                    "Your changes were not saved: the screen now shows the record as they saved it; open the form again to change it.".into(),
+                ],
+            },
             (WriteOp::EditActual { .. }, StoreError::Conflict(_)) => Action::Failed {
                 title: "Not saved: someone else changed this actual".into(),
                 lines: vec![
@@ -540,6 +550,7 @@ fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
             | (WriteOp::WithdrawForecast { .. }, _)
             | (WriteOp::VaryContract { .. }, _)
             | (WriteOp::SetComment { .. }, _)
+            | (WriteOp::Record(_), _)
                 if err.is_user_error() =>
             {
                 Action::FormRejected {
@@ -552,6 +563,18 @@ fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
                 lines: vec![describe(&err)],
             },
         },
+    }
+}
+
+/// The kind of record a record write is about ("phase", "milestone").
+fn record_kind(op: &super::action::records::RecordOp) -> &'static str {
+    use super::action::records::RecordOp;
+    match op {
+        RecordOp::Add(v) | RecordOp::Edit { values: v, .. } | RecordOp::Delete { values: v, .. } => {
+            v.kind()
+        }
+        RecordOp::CompleteMilestone { .. } => "milestone",
+        RecordOp::WithdrawBenefit { .. } | RecordOp::Realise { .. } => "benefit",
     }
 }
 
@@ -649,6 +672,7 @@ fn form_field_for(op: &WriteOp, err: &StoreError) -> usize {
             Field::Fy => 1,
             _ => 0,
         },
+        WriteOp::Record(r) => super::form::records::error_field(r, &field),
         _ => 0,
     }
 }

@@ -11,6 +11,7 @@ pub use super::line_edit::{Edit, LineEdit};
 use crate::domain::audit_words::AuditShown;
 
 mod life;
+pub mod records;
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::model::{Actual, AllocationStatus, ChangeKind};
 use crate::domain::{FinancialYear, Money, Period};
@@ -103,6 +104,8 @@ pub enum FormKind {
     WithdrawForecast {
         on: NaiveDate,
     },
+    /// A programme, phase, decision, framework, contract, milestone or benefit ([`records`]).
+    Record(records::RecordForm),
 }
 
 /// An add/edit form with inline validation.
@@ -461,6 +464,9 @@ pub fn form_effect(
     if let Some(out) = life::effect(form) {
         return out;
     }
+    if let FormKind::Record(kind) = form.kind {
+        return records::effect(form, kind);
+    }
     match form.kind {
         FormKind::Filter => {
             let (period, to_period) = if form.value(1).is_empty() {
@@ -674,6 +680,7 @@ pub fn form_effect(
         | FormKind::VaryContract { .. }
         | FormKind::Exercise { .. }
         | FormKind::Comment
-        | FormKind::WithdrawForecast { .. } => Err((0, "not a form of this kind".into())),
+        | FormKind::WithdrawForecast { .. }
+        | FormKind::Record(_) => Err((0, "not a form of this kind".into())),
     }
 }

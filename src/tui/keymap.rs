@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// The context a key arrives in, part of this module's interface ([`footer`] takes one).
 pub use super::action::Context;
+use super::action::records::RecordKey;
 use super::action::{Action, Command, Screen};
 use super::app::{App, Mode};
 use super::line_edit::Edit;
@@ -421,6 +422,105 @@ pub static BINDINGS: &[Binding] = &[
         "exercise an extension option",
         Scope::On(&[S::Contracts]),
         true,
+    ),
+    // Programmes, phases, decisions, frameworks, contracts, milestones, benefits (app_records).
+    b(
+        &[k('n')],
+        Command::Add,
+        "add a phase / decision / contract (a framework while they are shown)",
+        Scope::On(&[S::Programmes, S::Decisions, S::Contracts]),
+        false,
+    ),
+    b(
+        &[k('N')],
+        Command::Records(RecordKey::AddOther),
+        "add a programme (Phases) / a framework (Contracts)",
+        Scope::On(&[S::Programmes, S::Contracts]),
+        false,
+    ),
+    b(
+        &[k('e')],
+        Command::Edit,
+        "edit the selected programme, phase or decision",
+        Scope::On(&[S::Programmes, S::Decisions]),
+        false,
+    ),
+    b(
+        &[k('E')],
+        Command::Records(RecordKey::EditItem),
+        "edit the selected milestone or benefit (phase view) / contract or framework",
+        Scope::On(&[S::Programmes, S::Contracts]),
+        false,
+    ),
+    b(
+        &[k('d')],
+        Command::Delete,
+        "delete the selected row (asks first; refused while records refer to it)",
+        Scope::On(&[S::Programmes, S::Decisions, S::Contracts]),
+        false,
+    ),
+    b(
+        &[k('J')],
+        Command::Records(RecordKey::NextItem),
+        "select the next milestone or benefit of the open phase",
+        Scope::On(&[S::Programmes]),
+        false,
+    ),
+    b(
+        &[k('K')],
+        Command::Records(RecordKey::PrevItem),
+        "select the previous milestone or benefit of the open phase",
+        Scope::On(&[S::Programmes]),
+        false,
+    ),
+    b(
+        &[k('m')],
+        Command::Records(RecordKey::AddMilestone),
+        "add a milestone to the open phase",
+        Scope::On(&[S::Programmes]),
+        false,
+    ),
+    b(
+        &[k('b')],
+        Command::Records(RecordKey::AddBenefit),
+        "add a benefit to the open phase",
+        Scope::On(&[S::Programmes]),
+        false,
+    ),
+    b(
+        &[k('c')],
+        Command::Records(RecordKey::Complete),
+        "complete the selected milestone (actual date)",
+        Scope::On(&[S::Programmes]),
+        false,
+    ),
+    b(
+        &[k('r')],
+        Command::Records(RecordKey::Realise),
+        "enter what the selected benefit realised (year, period, amounts)",
+        Scope::On(&[S::Programmes]),
+        false,
+    ),
+    b(
+        &[k('W')],
+        Command::Records(RecordKey::WithdrawBenefit),
+        "withdraw the selected benefit (asks first)",
+        Scope::On(&[S::Programmes]),
+        false,
+    ),
+    b(
+        &[k('t')],
+        Command::Records(RecordKey::Frameworks),
+        "show the frameworks / the contracts",
+        Scope::On(&[S::Contracts]),
+        false,
+    ),
+    b(
+        &[code(KeyCode::Left), k('h'), code(KeyCode::Right), k('l')],
+        Command::Records(RecordKey::Pane),
+        "move the cursor between the allocations and the changes",
+        Scope::On(&[S::Budget]),
+        false,
     ),
     // Everywhere.
     b(

@@ -11,6 +11,7 @@ mod app_audit;
 mod app_life;
 mod app_load;
 mod app_month;
+mod app_records;
 pub mod effects;
 pub mod form;
 pub mod keymap;

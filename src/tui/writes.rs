@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use super::action::{UndoStep, WriteOp};
 
 mod life;
+pub mod records;
 use crate::domain::calendar::uk_date;
 use crate::domain::model::ChangeStatus;
 use crate::store::entities as e;
@@ -26,6 +27,9 @@ pub fn resolve_phase(conn: &Connection, text: &str) -> store::Result<i64> {
 pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoStep>)> {
     if let Some(out) = life::apply(conn, op) {
         return out;
+    }
+    if let WriteOp::Record(r) = op {
+        return records::apply(conn, r);
     }
     match op {
         WriteOp::DecideChange {

@@ -275,6 +275,7 @@ pub fn question(op: &WriteOp) -> Option<String> {
             "Withdraw the standing forecast of {phase} {} ({reason})? This cannot be undone here. y/n",
             fy.label()
         )),
+        WriteOp::Record(r) => super::records::question(r),
         _ => None,
     }
 }

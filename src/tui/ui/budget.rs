@@ -67,7 +67,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             Constraint::Min(10),
         ],
         rows,
-        None,
+        (app.records.allocations_pane && !b.allocations.is_empty())
+            .then_some(app.records.allocation_list),
         t,
     );
     let rows = b
@@ -108,7 +109,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             Constraint::Length(8),
         ],
         rows,
-        (!b.changes.is_empty()).then_some(app.budget_list),
+        (!app.records.allocations_pane && !b.changes.is_empty()).then_some(app.budget_list),
         t,
     );
 }

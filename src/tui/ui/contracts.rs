@@ -28,6 +28,9 @@ fn days_to(end: Option<NaiveDate>, today: NaiveDate) -> String {
 
 /// Draws the contracts.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Theme) {
+    if app.records.frameworks_shown {
+        return super::records::frameworks(frame, area, app, today, t);
+    }
     let Some(list) = &app.contracts else {
         frame.render_widget(Paragraph::new(" Loading…"), area);
         return;

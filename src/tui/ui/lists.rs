@@ -168,8 +168,16 @@ pub fn programmes(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             Span::raw(format!(" {} {}", c.status, uk_date(c.effective))),
         ]));
     }
-    lines.extend(super::milestones::timeline_lines(&d.milestones, t));
-    lines.extend(super::milestones::benefit_lines(&d.benefits, t));
+    // The milestone or benefit J/K selected (milestones first).
+    let (item, n) = (app.records.item, d.milestones.len());
+    let total = n + d.benefits.len();
+    let item = (total > 0).then(|| item.min(total - 1));
+    lines.extend(super::milestones::timeline_lines(&d.milestones, item.filter(|i| *i < n), t));
+    lines.extend(super::milestones::benefit_lines(
+        &d.benefits,
+        item.and_then(|i| i.checked_sub(n)),
+        t,
+    ));
     lines.push(Line::styled("Contracts", t.heading()));
     if d.contracts.is_empty() {
         lines.push(Line::styled("  none", t.dim()));

@@ -17,14 +17,18 @@ const DAYS_PER_MARK: i64 = 14;
 const MAX_MARKS: i64 = 12;
 
 /// The heading and lines of the timeline.
-pub(super) fn timeline_lines(milestones: &[Milestone], t: Theme) -> Vec<Line<'static>> {
+/// `selected`: the milestone (in baseline order) the phase view's cursor is on.
+pub(super) fn timeline_lines(
+    milestones: &[Milestone],
+    selected: Option<usize>,
+    t: Theme,
+) -> Vec<Line<'static>> {
     let mut out = vec![Line::styled("Milestones", t.heading())];
     if milestones.is_empty() {
         out.push(Line::styled("  none", t.dim()));
     }
-    let mut sorted: Vec<&Milestone> = milestones.iter().collect();
-    sorted.sort_by_key(|m| (m.baseline, m.name.clone()));
-    for m in sorted {
+    let sorted = crate::tui::app::sorted_milestones(milestones);
+    for (i, m) in sorted.into_iter().enumerate() {
         let days = m.slippage_days();
         let marks = (days.max(0) + DAYS_PER_MARK - 1) / DAYS_PER_MARK;
         let bar = "─".repeat(marks.min(MAX_MARKS) as usize);
@@ -43,17 +47,27 @@ pub(super) fn timeline_lines(milestones: &[Milestone], t: Theme) -> Vec<Line<'st
             Span::styled(format!("{days:+}d {}", rag.label()), t.rag(rag)),
             Span::raw(format!("  {}", m.name)),
         ]));
+        if selected == Some(i)
+            && let Some(line) = out.last_mut()
+        {
+            line.style = t.selected();
+        }
     }
     out
 }
 
 /// The heading and one line per benefit position: target, expected and RAG, then the description.
-pub(super) fn benefit_lines(positions: &[BenefitPosition], t: Theme) -> Vec<Line<'static>> {
+/// `selected`: the benefit the phase view's cursor is on.
+pub(super) fn benefit_lines(
+    positions: &[BenefitPosition],
+    selected: Option<usize>,
+    t: Theme,
+) -> Vec<Line<'static>> {
     let mut out = vec![Line::styled("Benefits", t.heading())];
     if positions.is_empty() {
         out.push(Line::styled("  none", t.dim()));
     }
-    for p in positions {
+    for (i, p) in positions.iter().enumerate() {
         out.push(Line::from(vec![
             Span::raw(format!(
                 "  {} target {} expected {} ",
@@ -64,6 +78,11 @@ pub(super) fn benefit_lines(positions: &[BenefitPosition], t: Theme) -> Vec<Line
             Span::styled(p.rag.label(), t.rag(p.rag)),
             Span::raw(format!("  {}", p.benefit.description)),
         ]));
+        if selected == Some(i)
+            && let Some(line) = out.last_mut()
+        {
+            line.style = t.selected();
+        }
     }
     out
 }
@@ -93,6 +112,7 @@ mod tests {
                 ms("Go-live", d(2018, 1, 31), Some(d(2018, 4, 30)), None),
                 ms("Portal", d(2017, 12, 31), None, Some(d(2017, 12, 20))),
             ],
+            None,
             Theme { colour: false },
         );
         assert_eq!(
@@ -134,7 +154,7 @@ mod tests {
             &[],
             &RagThresholds::default(),
         );
-        let lines = benefit_lines(&[p], Theme { colour: false });
+        let lines = benefit_lines(&[p], None, Theme { colour: false });
         assert_eq!(
             texts(&lines),
             [

@@ -8,6 +8,7 @@ mod dashboard;
 mod decisions;
 mod lists;
 mod milestones;
+mod records;
 mod report;
 
 use chrono::NaiveDate;
