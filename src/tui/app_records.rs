@@ -95,10 +95,9 @@ impl App {
                 self.note("Press t to show the contracts, then v varies the selected one");
                 vec![]
             }
-            (
-                Screen::Contracts,
-                C::Up | C::Down | C::PageUp | C::PageDown | C::Top | C::Bottom,
-            ) if self.records.frameworks_shown => {
+            (Screen::Contracts, C::Up | C::Down | C::PageUp | C::PageDown | C::Top | C::Bottom)
+                if self.records.frameworks_shown =>
+            {
                 let n = self.records.frameworks.as_ref().map_or(0, Vec::len);
                 let delta = self.step(c);
                 self.records.framework_list.move_by(delta, n);
@@ -108,10 +107,9 @@ impl App {
                 self.records.allocations_pane = !self.records.allocations_pane;
                 vec![]
             }
-            (
-                Screen::Budget,
-                C::Up | C::Down | C::PageUp | C::PageDown | C::Top | C::Bottom,
-            ) if self.records.allocations_pane => {
+            (Screen::Budget, C::Up | C::Down | C::PageUp | C::PageDown | C::Top | C::Bottom)
+                if self.records.allocations_pane =>
+            {
                 let n = self.budget.as_ref().map_or(0, |b| b.allocations.len());
                 let delta = self.step(c);
                 self.records.allocation_list.move_by(delta, n);

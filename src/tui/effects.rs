@@ -570,9 +570,9 @@ fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
 fn record_kind(op: &super::action::records::RecordOp) -> &'static str {
     use super::action::records::RecordOp;
     match op {
-        RecordOp::Add(v) | RecordOp::Edit { values: v, .. } | RecordOp::Delete { values: v, .. } => {
-            v.kind()
-        }
+        RecordOp::Add(v)
+        | RecordOp::Edit { values: v, .. }
+        | RecordOp::Delete { values: v, .. } => v.kind(),
         RecordOp::CompleteMilestone { .. } => "milestone",
         RecordOp::WithdrawBenefit { .. } | RecordOp::Realise { .. } => "benefit",
     }

@@ -397,17 +397,21 @@ fn months(t: &str) -> Result<u32, String> {
     }
 }
 
-/// Splits `A=x; B=y` (or commas between items; a comma inside an amount stays with it).
+/// Splits `A=x; B=y`, or `A=x,B=y` as the command line takes it (a comma inside an amount,
+/// `£1,250,000`, stays with it: a piece without `=` joins the one before).
 fn items(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for part in text.split([';', ',']) {
-        match out.last_mut() {
-            // `£1,250,000`: the pieces after a thousands comma join the amount before them.
-            Some(last) if !part.contains('=') && !text.contains(';') => {
-                last.push(',');
-                last.push_str(part);
+    if text.contains(';') {
+        out.extend(text.split(';').map(String::from));
+    } else {
+        for part in text.split(',') {
+            match out.last_mut() {
+                Some(last) if !part.contains('=') => {
+                    last.push(',');
+                    last.push_str(part);
+                }
+                _ => out.push(part.to_string()),
             }
-            _ => out.push(part.to_string()),
         }
     }
     out.into_iter()
@@ -596,7 +600,8 @@ pub(super) fn effect(form: &Form, kind: RecordForm) -> Result<Effect, Refusal> {
                     name: req(1)?,
                     baseline: date(2)?,
                     forecast: opt_date(3)?,
-                    status: MilestoneStatus::parse(form.value(4)).map_err(|e| (4, e.to_string()))?,
+                    status: MilestoneStatus::parse(form.value(4))
+                        .map_err(|e| (4, e.to_string()))?,
                 }),
             )
         }
@@ -662,14 +667,18 @@ fn write(op: RecordOp) -> Effect {
 /// first field when none does).
 pub fn error_field(op: &RecordOp, field: &ErrField) -> usize {
     let kind = match op {
-        RecordOp::Add(v) | RecordOp::Edit { values: v, .. } | RecordOp::Delete { values: v, .. } => {
+        RecordOp::Add(v)
+        | RecordOp::Edit { values: v, .. }
+        | RecordOp::Delete { values: v, .. } => {
             let read = matches!(op, RecordOp::Edit { .. }).then_some((0, 0));
             match v {
                 Values::Programme(_) => RecordForm::Programme(read),
                 Values::Phase(_) => RecordForm::Phase(read),
                 Values::Decision(_) => RecordForm::Decision(read),
                 Values::Framework(_) => RecordForm::Framework(read),
-                Values::Contract(_) if read.is_some() => RecordForm::EditContract { id: 0, version: 0 },
+                Values::Contract(_) if read.is_some() => {
+                    RecordForm::EditContract { id: 0, version: 0 }
+                }
                 Values::Contract(_) => RecordForm::AddContract,
                 Values::Milestone(_) => RecordForm::Milestone(read),
                 Values::Benefit(_) => RecordForm::Benefit(read),

@@ -172,7 +172,11 @@ pub fn programmes(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     let (item, n) = (app.records.item, d.milestones.len());
     let total = n + d.benefits.len();
     let item = (total > 0).then(|| item.min(total - 1));
-    lines.extend(super::milestones::timeline_lines(&d.milestones, item.filter(|i| *i < n), t));
+    lines.extend(super::milestones::timeline_lines(
+        &d.milestones,
+        item.filter(|i| *i < n),
+        t,
+    ));
     lines.extend(super::milestones::benefit_lines(
         &d.benefits,
         item.and_then(|i| i.checked_sub(n)),

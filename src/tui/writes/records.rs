@@ -63,7 +63,11 @@ pub(super) fn apply(conn: &Connection, op: &RecordOp) -> Out {
             version,
             values,
         } => edit(conn, *id, *version, values),
-        RecordOp::Delete { id, version, values } => delete(conn, *id, *version, values),
+        RecordOp::Delete {
+            id,
+            version,
+            values,
+        } => delete(conn, *id, *version, values),
         RecordOp::CompleteMilestone {
             id,
             version,
@@ -175,7 +179,11 @@ fn add(conn: &Connection, values: &Values) -> Out {
             conn,
             &e::NewDecision {
                 reference: v.reference.clone(),
-                programme_id: opt_ref(&v.programme, |c| e::programme_id(conn, c), Field::Programme)?,
+                programme_id: opt_ref(
+                    &v.programme,
+                    |c| e::programme_id(conn, c),
+                    Field::Programme,
+                )?,
                 body: v.body.clone(),
                 date: v.date,
                 item: opt(&v.item),
@@ -202,7 +210,11 @@ fn add(conn: &Connection, values: &Values) -> Out {
                 title: v.title.clone(),
                 supplier: v.supplier.clone(),
                 phase_id: phase_id(conn, &v.phase)?,
-                framework_id: opt_ref(&v.framework, |n| e::framework_id(conn, n), Field::Framework)?,
+                framework_id: opt_ref(
+                    &v.framework,
+                    |n| e::framework_id(conn, n),
+                    Field::Framework,
+                )?,
                 value: v.value,
                 start: v.start,
                 term_months: v.term_months,
@@ -269,7 +281,9 @@ fn add(conn: &Connection, values: &Values) -> Out {
         ),
     };
     let tail = match values {
-        Values::Milestone(_) => " (a milestone cannot be deleted: u cannot undo this; edit it with E)",
+        Values::Milestone(_) => {
+            " (a milestone cannot be deleted: u cannot undo this; edit it with E)"
+        }
         _ => "",
     };
     Ok((format!("Added {kind} {name} (id {id}){tail}"), undo))
@@ -354,8 +368,11 @@ fn edit(conn: &Connection, id: i64, version: Option<i64>, values: &Values) -> Ou
             let before = contract_values(conn, &e::get_contract(conn, id)?)?;
             let framework_id =
                 opt_ref(&v.framework, |n| e::framework_id(conn, n), Field::Framework)?;
-            let award_decision_id =
-                opt_ref(&v.award_decision, |d| e::decision_id(conn, d), Field::Decision)?;
+            let award_decision_id = opt_ref(
+                &v.award_decision,
+                |d| e::decision_id(conn, d),
+                Field::Decision,
+            )?;
             let after = e::edit_contract(
                 conn,
                 id,
