@@ -18,8 +18,6 @@ use crate::domain::{FinancialYear, Period};
 use crate::store::audit::AuditEvent;
 use crate::store::batches::Batch;
 
-pub use super::app_records::sorted_milestones;
-
 /// Rows fetched per page of actuals (defined with the actuals view in [`super::state`]).
 pub use super::state::PAGE;
 
@@ -106,8 +104,8 @@ pub struct App {
     pub status: Option<Status>,
     pub undo: Vec<UndoStep>,
     /// The frameworks list, the allocations cursor and the phase view's selected milestone or
-    /// benefit ([`super::app_records`]).
-    pub records: super::app_records::RecordsView,
+    /// benefit (the records keys).
+    pub records: super::records_view::RecordsView,
     pub quit: bool,
     /// Where exports go by default.
     pub export_dir: PathBuf,

@@ -11,35 +11,13 @@ use super::action::records::{RecordKey, RecordOp, Values};
 use super::action::{Command, Effect, Screen, WriteOp};
 use super::app::{App, Mode, Status};
 use super::form::{self, Form, records as rf};
+use super::records_view::sorted_milestones;
 use super::state::{ListState, TreeRow};
 use super::writes::records::{benefit_open, phase_values};
 use crate::domain::benefit::Benefit;
 use crate::domain::milestone::Milestone;
 use crate::domain::model::{AllocationStatus, Framework};
 use crate::tui::action::records::{DecisionValues, FrameworkValues, ProgrammeValues};
-
-/// What the records keys keep besides the screens' own data.
-#[derive(Debug, Clone, Default)]
-pub struct RecordsView {
-    /// The frameworks (loaded while the Contracts screen shows them).
-    pub frameworks: Option<Vec<Framework>>,
-    pub framework_list: ListState,
-    /// The Contracts screen shows the frameworks instead of the contracts (`t`).
-    pub frameworks_shown: bool,
-    /// The Budget screen's cursor is on the allocations (`←`), not the changes (`→`).
-    pub allocations_pane: bool,
-    pub allocation_list: ListState,
-    /// The selected milestone or benefit of the phase view: milestones first (in baseline
-    /// order), then benefits.
-    pub item: usize,
-}
-
-/// The phase's milestones in the order the timeline shows them (baseline, then name).
-pub fn sorted_milestones(milestones: &[Milestone]) -> Vec<&Milestone> {
-    let mut sorted: Vec<&Milestone> = milestones.iter().collect();
-    sorted.sort_by_key(|m| (m.baseline, m.name.clone()));
-    sorted
-}
 
 /// A milestone or benefit of the phase view.
 enum Item {

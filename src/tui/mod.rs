@@ -17,6 +17,7 @@ pub mod form;
 pub mod keymap;
 pub mod line_edit;
 pub mod live;
+pub mod records_view;
 pub mod state;
 pub mod ui;
 pub mod writes;

@@ -27,7 +27,7 @@ pub(super) fn timeline_lines(
     if milestones.is_empty() {
         out.push(Line::styled("  none", t.dim()));
     }
-    let sorted = crate::tui::app::sorted_milestones(milestones);
+    let sorted = crate::tui::records_view::sorted_milestones(milestones);
     for (i, m) in sorted.into_iter().enumerate() {
         let days = m.slippage_days();
         let marks = (days.max(0) + DAYS_PER_MARK - 1) / DAYS_PER_MARK;
