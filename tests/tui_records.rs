@@ -911,3 +911,60 @@ fn the_budget_cursor_moves_to_the_allocations_and_a_approves_the_selected_one() 
     ch(&mut app, &mut conn, 'h');
     assert!(!app.records.allocations_pane);
 }
+
+#[test]
+fn an_undo_the_store_refuses_says_why_and_an_edit_of_a_deleted_record_says_it_is_gone() {
+    let (_dir, path) = demo_file(|conn| {
+        e::add_phase(
+            conn,
+            &e::NewPhase {
+                programme_id: e::programme_id(conn, "WIR-SCP").unwrap(),
+                code: "TMP".into(),
+                name: "Temporary".into(),
+                status: DeliveryStatus::Planned,
+                officer: None,
+            },
+        )
+        .unwrap();
+    });
+    let (mut app, mut conn) = app_on(&path);
+    ch(&mut app, &mut conn, '2');
+    select_tree(&mut app, &mut conn, "WIR-SCP", Some("TMP"));
+    ch(&mut app, &mut conn, 'e');
+    fill(&mut app, &mut conn, &["=", "=", "=", "active"]);
+    key(&mut app, &mut conn, KeyCode::Enter);
+    saved(&app);
+    let id = e::phase_ref(&conn, Some("WIR-SCP"), "TMP").unwrap().id;
+    assert_eq!(
+        e::get_phase(&conn, id).unwrap().status,
+        DeliveryStatus::Active
+    );
+    // A phase's status only moves forward: the undo is refused, and the message says why.
+    ch(&mut app, &mut conn, 'u');
+    assert!(
+        status(&app).contains("a phase moves planned -> active -> delivered -> closed"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(
+        e::get_phase(&conn, id).unwrap().status,
+        DeliveryStatus::Active
+    );
+    key(&mut app, &mut conn, KeyCode::Esc);
+
+    // The edit form is open when another officer deletes the phase.
+    ch(&mut app, &mut conn, 'e');
+    {
+        let mut other = store::open(&path).unwrap();
+        let tx = store::write_tx(&mut other).unwrap();
+        e::delete_phase(&tx, id, None).unwrap();
+        tx.commit().unwrap();
+    }
+    fill(&mut app, &mut conn, &["=", "=", "Renamed"]);
+    key(&mut app, &mut conn, KeyCode::Enter);
+    let err = field_error(&app, 0);
+    assert!(
+        err.contains("no phase") && err.contains("someone else deleted it"),
+        "{err}"
+    );
+}

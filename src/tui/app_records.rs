@@ -366,15 +366,12 @@ impl App {
                 self.form(f)
             }
             (RecordKey::WithdrawBenefit, Some(Item::Benefit(b))) => {
-                let question = format!(
-                    "Withdraw benefit {} ({})? It is kept and audited but left out of lists and reports; this cannot be undone here. y/n",
-                    b.id, b.description
-                );
                 let op = RecordOp::WithdrawBenefit {
                     id: b.id,
                     version: Some(b.version),
                     description: b.description.clone(),
                 };
+                let question = rf::question(&op).unwrap_or_default();
                 self.confirm(question, WriteOp::Record(Box::new(op)))
             }
             (RecordKey::Complete, _) => self.refuse("Select a milestone (J/K) to complete it"),

@@ -717,3 +717,70 @@ pub fn question(op: &RecordOp) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pounds(s: &str) -> Money {
+        Money::parse(s).unwrap()
+    }
+
+    #[test]
+    fn targets_split_on_semicolons_or_on_commas_that_start_a_new_year() {
+        let fy = |y| FinancialYear::new(y).unwrap();
+        let want = vec![(fy(2022), pounds("1250.50")), (fy(2023), pounds("40000"))];
+        assert_eq!(targets("2022-23=£1,250.50; 2023-24=£40k").unwrap(), want);
+        // The command line's form, with a thousands comma inside the first amount.
+        assert_eq!(targets("2022-23=£1,250.50,2023-24=40000.00").unwrap(), want);
+        assert_eq!(targets("").unwrap(), vec![]);
+        assert!(targets("2022-23").unwrap_err().contains("YEAR=AMOUNT"));
+    }
+
+    #[test]
+    fn extensions_read_months_value_and_due_date() {
+        let got = extensions("12=£60k@31/03/2024; 6m").unwrap();
+        assert_eq!(
+            got,
+            vec![
+                ExtensionValues {
+                    months: 12,
+                    value: pounds("60000"),
+                    due: NaiveDate::from_ymd_opt(2024, 3, 31),
+                },
+                ExtensionValues {
+                    months: 6,
+                    value: Money::ZERO,
+                    due: None,
+                },
+            ]
+        );
+        assert!(
+            extensions("0")
+                .unwrap_err()
+                .contains("not a number of months")
+        );
+        assert!(extensions("12=(5.00)").unwrap_err().contains("negative"));
+        assert!(extensions("12@31/02/2024").is_err());
+    }
+
+    #[test]
+    fn a_store_error_goes_to_the_field_that_holds_the_value() {
+        let add = RecordOp::Add(Values::Framework(FrameworkValues {
+            name: "X".into(),
+            reference: String::new(),
+            planned_end: None,
+            actual_end: None,
+        }));
+        assert_eq!(error_field(&add, &ErrField::Name), 0);
+        assert_eq!(error_field(&add, &ErrField::from("--actual-end")), 3);
+        let realise = RecordOp::Realise {
+            id: 1,
+            fy: FinancialYear::new(2022).unwrap(),
+            as_at: Period::new(5).unwrap(),
+            realised: Money::ZERO,
+            forecast: Money::ZERO,
+        };
+        assert_eq!(error_field(&realise, &ErrField::from("--forecast")), 3);
+    }
+}

@@ -54,8 +54,21 @@ fn opt_ref(
         .transpose()
 }
 
-/// Applies `op`.
+/// Applies `op`. A record someone else deleted since it was read is said to be gone.
 pub(super) fn apply(conn: &Connection, op: &RecordOp) -> Out {
+    apply_op(conn, op).map_err(|err| match (err, op) {
+        (
+            StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows),
+            RecordOp::Edit { id, values, .. } | RecordOp::Delete { id, values, .. },
+        ) => gone(values.kind(), *id),
+        (StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows), _) => {
+            StoreError::Refused("that record is no longer there: someone else deleted it".into())
+        }
+        (err, _) => err,
+    })
+}
+
+fn apply_op(conn: &Connection, op: &RecordOp) -> Out {
     match op {
         RecordOp::Add(values) => add(conn, values),
         RecordOp::Edit {
@@ -99,7 +112,12 @@ pub(super) fn apply(conn: &Connection, op: &RecordOp) -> Out {
             description,
         } => {
             e::withdraw_benefit(conn, *id, *version)?;
-            Ok((format!("Withdrew benefit {id} ({description})"), None))
+            Ok((
+                format!(
+                    "Withdrew benefit {id} ({description}): kept and audited, left out of lists and reports"
+                ),
+                None,
+            ))
         }
         RecordOp::Realise {
             id,
@@ -136,7 +154,7 @@ pub(super) fn apply(conn: &Connection, op: &RecordOp) -> Out {
             let tail = if undo.is_some() {
                 " (replacing the earlier entry; u puts it back)"
             } else {
-                ""
+                " (a first entry: u cannot remove it; enter the period again to correct it)"
             };
             Ok((
                 format!(
