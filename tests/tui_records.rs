@@ -603,7 +603,7 @@ fn contracts_with_extensions_and_frameworks_are_added_edited_deleted_and_undone(
         (f.name.as_str(), f.planned_end, f.actual_end),
         ("YPO ICT", Some(d(2026, 3, 31)), None)
     );
-    insta::assert_snapshot!("frameworks_80x24", screen_text(&app, 80, 24));
+    snap(&mut app, &mut conn, "frameworks");
     let names: Vec<String> = app
         .records
         .frameworks

@@ -183,6 +183,10 @@ impl App {
             Some(TreeRow::Phase(p)) => (p.id, p.version, Values::Phase(phase_values(p))),
             None => return vec![],
         };
+        // The phase view closes when its phase may be deleted (it would have nothing to show).
+        if self.phase.as_ref().is_some_and(|d| d.phase.id == id) {
+            self.phase = None;
+        }
         self.delete(id, version, values)
     }
 
