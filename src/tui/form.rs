@@ -12,6 +12,7 @@ use crate::domain::audit_words::AuditShown;
 
 mod life;
 pub mod records;
+mod records_typed;
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::model::{Actual, AllocationStatus, ChangeKind};
 use crate::domain::{FinancialYear, Money, Period};

@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 
+use super::records_typed::{extensions, months, targets};
 use super::{Field, Form, FormKind};
 use crate::domain::benefit::{Benefit, BenefitKind};
 use crate::domain::calendar::{parse_date, uk_date};
@@ -14,8 +15,8 @@ use crate::domain::model::{Contract, Decision, DeliveryStatus, Framework, Phase,
 use crate::domain::{FinancialYear, Money, Period};
 use crate::error::Field as ErrField;
 use crate::tui::action::records::{
-    BenefitValues, ContractValues, DecisionValues, ExtensionValues, FrameworkValues,
-    MilestoneValues, PhaseValues, ProgrammeValues, RecordOp, Values,
+    BenefitValues, ContractValues, DecisionValues, FrameworkValues, MilestoneValues, PhaseValues,
+    ProgrammeValues, RecordOp, Values,
 };
 use crate::tui::action::{Effect, WriteOp};
 
@@ -384,84 +385,6 @@ pub fn realise_form(b: &Benefit, fy: Option<FinancialYear>, period: Option<Perio
     )
 }
 
-/// Reads `12`, `12m` or `12 months` (1 to 600), as `--term` does.
-fn months(t: &str) -> Result<u32, String> {
-    let n = t
-        .trim()
-        .trim_end_matches("months")
-        .trim_end_matches('m')
-        .trim();
-    match n.parse::<u32>() {
-        Ok(n) if (1..=600).contains(&n) => Ok(n),
-        _ => Err(format!("'{t}' is not a number of months (1 to 600)")),
-    }
-}
-
-/// Splits `A=x; B=y`, or `A=x,B=y` as the command line takes it (a comma inside an amount,
-/// `£1,250,000`, stays with it: a piece without `=` joins the one before).
-fn items(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    if text.contains(';') {
-        out.extend(text.split(';').map(String::from));
-    } else {
-        for part in text.split(',') {
-            match out.last_mut() {
-                Some(last) if !part.contains('=') => {
-                    last.push(',');
-                    last.push_str(part);
-                }
-                _ => out.push(part.to_string()),
-            }
-        }
-    }
-    out.into_iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-/// `12=£250k@31/03/2025; 24`: months, then an estimated value, then when the decision is due.
-fn extensions(text: &str) -> Result<Vec<ExtensionValues>, String> {
-    text.split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|item| {
-            let (rest, due) = match item.split_once('@') {
-                Some((r, d)) => (r, Some(parse_date(d.trim()).map_err(|e| e.to_string())?)),
-                None => (item, None),
-            };
-            let (m, value) = match rest.split_once('=') {
-                Some((m, v)) => (m, Money::parse(v.trim()).map_err(|e| e.to_string())?),
-                None => (rest, Money::ZERO),
-            };
-            if value.is_negative() {
-                return Err(format!("'{item}': the value is negative"));
-            }
-            Ok(ExtensionValues {
-                months: months(m)?,
-                value,
-                due,
-            })
-        })
-        .collect()
-}
-
-/// `2023-24=£250k; 2024-25=£500k`.
-fn targets(text: &str) -> Result<Vec<(FinancialYear, Money)>, String> {
-    items(text)
-        .iter()
-        .map(|part| {
-            let (y, m) = part
-                .split_once('=')
-                .ok_or_else(|| format!("'{part}' should be YEAR=AMOUNT, e.g. 2023-24=£250k"))?;
-            Ok((
-                FinancialYear::parse(y.trim()).map_err(|e| e.to_string())?,
-                Money::parse(m.trim()).map_err(|e| e.to_string())?,
-            ))
-        })
-        .collect()
-}
-
 type Refusal = (usize, String);
 
 /// Validates a record form into the write it asks for.
@@ -721,48 +644,6 @@ pub fn question(op: &RecordOp) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pounds(s: &str) -> Money {
-        Money::parse(s).unwrap()
-    }
-
-    #[test]
-    fn targets_split_on_semicolons_or_on_commas_that_start_a_new_year() {
-        let fy = |y| FinancialYear::new(y).unwrap();
-        let want = vec![(fy(2022), pounds("1250.50")), (fy(2023), pounds("40000"))];
-        assert_eq!(targets("2022-23=£1,250.50; 2023-24=£40k").unwrap(), want);
-        // The command line's form, with a thousands comma inside the first amount.
-        assert_eq!(targets("2022-23=£1,250.50,2023-24=40000.00").unwrap(), want);
-        assert_eq!(targets("").unwrap(), vec![]);
-        assert!(targets("2022-23").unwrap_err().contains("YEAR=AMOUNT"));
-    }
-
-    #[test]
-    fn extensions_read_months_value_and_due_date() {
-        let got = extensions("12=£60k@31/03/2024; 6m").unwrap();
-        assert_eq!(
-            got,
-            vec![
-                ExtensionValues {
-                    months: 12,
-                    value: pounds("60000"),
-                    due: NaiveDate::from_ymd_opt(2024, 3, 31),
-                },
-                ExtensionValues {
-                    months: 6,
-                    value: Money::ZERO,
-                    due: None,
-                },
-            ]
-        );
-        assert!(
-            extensions("0")
-                .unwrap_err()
-                .contains("not a number of months")
-        );
-        assert!(extensions("12=(5.00)").unwrap_err().contains("negative"));
-        assert!(extensions("12@31/02/2024").is_err());
-    }
 
     #[test]
     fn a_store_error_goes_to_the_field_that_holds_the_value() {
