@@ -340,6 +340,7 @@ fn adding_a_programme_is_undone_by_deleting_it_and_an_edit_changed_underneath_is
 fn decisions_are_added_edited_deleted_and_undone_from_the_decisions_screen() {
     let (_dir, path) = demo_file(|_| {});
     let (mut app, mut conn) = app_on(&path);
+    let logged = decision_events(&conn).len();
     ch(&mut app, &mut conn, '3');
     ch(&mut app, &mut conn, 'n');
     assert_eq!(
@@ -427,6 +428,12 @@ fn decisions_are_added_edited_deleted_and_undone_from_the_decisions_screen() {
     assert!(find(&conn, "WIR-CAB-2022-09-15-4").is_none());
     ch(&mut app, &mut conn, 'u');
     assert_eq!(find(&conn, "WIR-CAB-2022-09-15-4").unwrap().body, "Cabinet");
+    // Each change and each undo is one audited event, newest first.
+    let events = decision_events(&conn);
+    assert_eq!(
+        events[..events.len() - logged],
+        ["add", "delete", "edit", "edit", "add"]
+    );
 
     // The decision that approved the demo's allocations cannot be deleted.
     let used = e::list_allocations(&conn, None, None)
@@ -454,6 +461,24 @@ fn decisions_are_added_edited_deleted_and_undone_from_the_decisions_screen() {
         status(&app)
     );
     assert!(find(&conn, &used).is_some());
+    // The refused delete wrote nothing, not even to the audit log.
+    assert_eq!(decision_events(&conn), events);
+}
+
+/// The actions of the audit log's decision events, newest first.
+fn decision_events(conn: &Connection) -> Vec<String> {
+    store::audit::list(
+        conn,
+        &store::audit::AuditFilter {
+            since: None,
+            entity: Some("decision".into()),
+            limit: None,
+        },
+    )
+    .unwrap()
+    .into_iter()
+    .map(|e| e.action)
+    .collect()
 }
 
 #[test]
