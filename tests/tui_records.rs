@@ -551,6 +551,11 @@ fn contracts_with_extensions_and_frameworks_are_added_edited_deleted_and_undone(
     fill(&mut app, &mut conn, &["Service desk", "Acme Limited", "~"]);
     key(&mut app, &mut conn, KeyCode::Enter);
     saved(&app);
+    assert!(
+        status(&app).starts_with("Saved contract WIR-MS-2022-002 (version "),
+        "{}",
+        status(&app)
+    );
     let c = e::get_contract(&conn, cid).unwrap();
     assert_eq!(
         (

@@ -496,7 +496,7 @@ pub(super) fn effect(form: &Form, kind: RecordForm) -> Result<Effect, Refusal> {
                 reference: form
                     .title
                     .strip_prefix("Edit contract ")
-                    .and_then(|t| t.split(' ').next())
+                    .and_then(|t| t.rsplit_once(" (").map(|(r, _)| r))
                     .unwrap_or_default()
                     .to_string(),
                 title: v(0),
