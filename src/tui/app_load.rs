@@ -141,7 +141,7 @@ impl App {
                 }
                 self.cards.clamp(f.programmes.len());
                 self.figures = Some(*f);
-                vec![]
+                self.reload_movement()
             }
             Loaded::Tree(t) => {
                 self.tree_list.clamp(t.rows().len());
@@ -182,6 +182,7 @@ impl App {
                 vec![]
             }
             Loaded::Batches(b) => self.show_batches(b),
+            Loaded::Movement(m) => self.take_movement(*m),
             Loaded::Audit { shown, events } => self.take_audit(shown, events),
             Loaded::Actuals {
                 filter,

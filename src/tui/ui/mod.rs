@@ -8,6 +8,7 @@ mod dashboard;
 mod decisions;
 mod lists;
 mod milestones;
+mod movement;
 mod report;
 
 use chrono::NaiveDate;
@@ -132,6 +133,7 @@ pub fn draw(frame: &mut Frame, app: &App, today: NaiveDate, theme: Theme) {
         Screen::Budget => budget::draw(frame, body, app, theme),
         Screen::Contracts => contracts::draw(frame, body, app, today, theme),
         Screen::Actuals => lists::actuals(frame, body, app, theme),
+        Screen::Report if app.movement.is_some() => movement::draw(frame, body, app, theme),
         Screen::Report => report::draw(frame, body, app, theme),
         Screen::Audit => lists::audit(frame, body, app, theme),
     }
