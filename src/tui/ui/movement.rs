@@ -40,15 +40,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         return;
     };
     let width = area.width.saturating_sub(4) as usize;
-    let title = match d.from {
+    let title = |basis: &dyn Fn(&str) -> String| match d.from {
         Some(_) => format!(
             " Movement in revised budget {} from {} to {} ",
             d.fy.label(),
-            d.from_basis,
-            d.to_basis
+            basis(&d.from_basis),
+            basis(&d.to_basis)
         ),
         None => format!(" Movement in revised budget {} ", d.fy.label()),
     };
+    // Where the snapshot's time does not fit: `P4 (snapshot)`.
+    let mut title = title(&|b| b.to_string());
+    if title.chars().count() > width {
+        title = title_short(&title, d);
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .title(cut(&title, width));
@@ -81,6 +86,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     if let Some(r) = d.rows.get(view.list.cursor) {
         panel(frame, bottom, r, d, (from, other, one_column), t);
     }
+}
+
+/// The title with each basis as `P4 (snapshot)` instead of `P4 (snapshot of <when>)`.
+fn title_short(title: &str, d: &MovementData) -> String {
+    [&d.from_basis, &d.to_basis]
+        .iter()
+        .fold(title.to_string(), |t, b| {
+            match b.split_once(" (snapshot of ") {
+                Some((p, _)) => t.replace(b.as_str(), &format!("{p} (snapshot)")),
+                None => t,
+            }
+        })
 }
 
 /// The money columns after the codes: header and value of a bridge.
