@@ -387,3 +387,24 @@ fn tab_completes_the_import_path_and_the_import_names_its_encoding() {
         "{status}"
     );
 }
+
+/// Every bar of the chart carries its value (`£4.0m`, `£804k`, `£0`); a full-height bar has it
+/// inside its top row. 2017-18 selected: its budget is the top of the scale.
+#[test]
+fn the_chart_labels_every_bar_with_its_value() {
+    let (_dir, db) = common::demo_db();
+    for (w, h) in [(80, 24), (140, 40)] {
+        let (mut app, mut conn) = app_on(&db, w, h);
+        // 2022-23 -> 2017-18: five years back ([ skips to the previous year with figures or not).
+        while app.fy != FinancialYear::new(2017).ok() {
+            key(&mut app, &mut conn, KeyCode::Char('['));
+        }
+        let f = app.figures.as_ref().unwrap();
+        let y17 = f.by_year.iter().find(|y| y.fy == app.fy.unwrap()).unwrap();
+        let text = screen_text(&app, &conn, w, h);
+        for m in [y17.revised, y17.actual, y17.forecast] {
+            assert!(text.contains(&m.compact()), "{} in\n{text}", m.compact());
+        }
+        insta::assert_snapshot!(format!("chart_2017_18_{w}x{h}"), text);
+    }
+}

@@ -3,6 +3,7 @@
 //! the keymap, popups, money cells, the colour theme) live here; each screen has its own file.
 
 mod budget;
+mod chart;
 mod contracts;
 mod dashboard;
 mod decisions;
