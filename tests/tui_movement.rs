@@ -408,3 +408,53 @@ fn the_chart_labels_every_bar_with_its_value() {
         insta::assert_snapshot!(format!("chart_2017_18_{w}x{h}"), text);
     }
 }
+
+/// Budget, Contracts and Decisions at 80x24 and 140x40: codes, years, dates and money whole;
+/// only free text cut, and then with `…`.
+#[test]
+fn budget_contracts_and_decisions_cut_text_with_an_ellipsis_never_codes() {
+    let (_dir, db) = bridged_demo();
+    for (w, h) in [(80, 24), (140, 40)] {
+        let (mut app, mut conn) = app_on(&db, w, h);
+        for (n, name) in [('3', "decisions"), ('4', "budget"), ('5', "contracts")] {
+            key(&mut app, &mut conn, KeyCode::Char(n));
+            let text = screen_text(&app, &conn, w, h);
+            for code in match name {
+                "decisions" => &[
+                    "WOL-SB-2017-10-10-5",
+                    "WOL-CAB-2017-10-18-5",
+                    "WIR-PRC-2021-12-07",
+                    "WIR-DOR-2022-08-26",
+                    "10/10/2017",
+                ][..],
+                "budget" => &[
+                    "WIR-SCP/DT1",
+                    "2022-23 to 2023-24",
+                    "WIR-DOR-2022-08-26",
+                    "WIR-SCP/DT1 2022-23",
+                    "WIR-SCP/DT1 2023-24",
+                    "WOL-DTP/ICT 2022-23",
+                    "15/08/2022",
+                    "£50,000.00",
+                ][..],
+                _ => &["WIR-MS-2022-001", "£1,378,513.09", "32 days"][..],
+            } {
+                assert!(
+                    text.contains(code),
+                    "{name} {w}x{h}: {code} whole in\n{text}"
+                );
+            }
+            if w == 80 {
+                // At 80 columns the long text gives way, visibly.
+                let cut = match name {
+                    "decisions" => "Policy and Resour",
+                    "budget" => "appr…",
+                    _ => "Microsoft…",
+                };
+                assert!(text.contains(cut), "{name}: {cut} in\n{text}");
+                assert!(text.contains('…'), "{name}: an ellipsis in\n{text}");
+            }
+            insta::assert_snapshot!(format!("{name}_cut_{w}x{h}"), text);
+        }
+    }
+}
