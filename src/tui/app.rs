@@ -560,7 +560,7 @@ impl App {
                 f.edit(e);
                 vec![]
             }
-            Command::NextField => match super::app_movement::path_to_complete(f) {
+            Command::NextField => match Self::path_to_complete(f) {
                 Some(effect) => vec![effect],
                 None => {
                     f.next_field();

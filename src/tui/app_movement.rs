@@ -7,22 +7,22 @@ use super::app::{App, Mode};
 use super::form::{Form, FormKind};
 use super::movement::{MovementData, MovementView};
 
-/// Cause columns after the codes that ← → scroll through (the seven causes, the two revised
-/// budgets and the movement).
-const MOVEMENT_COLUMNS: usize = 10;
-
-/// The effect completing the path in the focused field of `f`, when it is a path field with
-/// something typed (None: Tab moves to the next field).
-pub(super) fn path_to_complete(f: &Form) -> Option<Effect> {
-    let path_form = matches!(f.kind, FormKind::Import | FormKind::Export);
-    let text = f.fields.get(f.focus)?.value.text();
-    (path_form && f.focus == 0 && !text.trim().is_empty()).then(|| Effect::CompletePath {
-        field: f.focus,
-        text: text.to_string(),
-    })
-}
+/// Columns after the codes that ← → scroll through: the two revised budgets, the seven causes,
+/// `Other` (when some row has one) and the movement.
+const MOVEMENT_COLUMNS: usize = 11;
 
 impl App {
+    /// The effect completing the path in the focused field of `f`, when it is a path field with
+    /// something typed (None: Tab moves to the next field).
+    pub(super) fn path_to_complete(f: &Form) -> Option<Effect> {
+        let path_form = matches!(f.kind, FormKind::Import | FormKind::Export);
+        let text = f.fields.get(f.focus)?.value.text();
+        (path_form && f.focus == 0 && !text.trim().is_empty()).then(|| Effect::CompletePath {
+            field: f.focus,
+            text: text.to_string(),
+        })
+    }
+
     /// The movement view's keys on the Report screen; None when `c` is not one of them (or the
     /// view is closed and `c` does not open it).
     pub(super) fn movement_command(&mut self, c: Command) -> Option<Vec<Effect>> {

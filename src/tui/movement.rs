@@ -1,7 +1,7 @@
 //! The movement view's data (`M` on the Report screen): the bridge of the revised budget from an
 //! earlier report of the year to the period shown, per phase and in total, by cause, as
 //! `outturn report movement` computes it. A leaf like [`super::state`]: view data only; it is
-//! loaded by an effect ([`super::effects_movement`]) and drawn by `ui::movement`.
+//! loaded by an effect (`effects_movement`) and drawn by `ui::movement`.
 
 use super::state::ListState;
 use crate::domain::movement::MovementRow;
