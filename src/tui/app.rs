@@ -248,9 +248,9 @@ impl App {
             } => {
                 self.mode = Mode::Normal;
                 let read = if detected {
-                    format!(" (read as {encoding}: the file is not UTF-8)")
+                    format!(", read as {encoding} (the file is not UTF-8)")
                 } else {
-                    format!(" (read as {encoding})")
+                    format!(", read as {encoding}")
                 };
                 let undo = batch_id
                     .map(|b| format!(" (batch {b}; `outturn import undo {b}` removes it)"))
