@@ -7,57 +7,20 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use common::tui::{app_on, key, typed};
+use crossterm::event::KeyCode;
 use outturn::domain::movement::Bridge;
 use outturn::domain::report::RowKind;
 use outturn::domain::{FinancialYear, Money, Period};
 use outturn::store::{self, entities as e};
 use outturn::tui::action::{Action, Screen};
 use outturn::tui::app::{App, Mode};
-use outturn::tui::ui::{self, Theme};
-use outturn::tui::{handle, keymap};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use outturn::tui::handle;
 use rusqlite::Connection;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2022, 8, 26).unwrap()
-}
-
-fn app_on(path: &Path, w: u16, h: u16) -> (App, Connection) {
-    let mut conn = store::open(path).unwrap();
-    let mut app = App::new(today(), PathBuf::from("/tmp/exports"));
-    handle(&mut app, &mut conn, Action::Resize(w, h));
-    handle(&mut app, &mut conn, Action::Start);
-    (app, conn)
-}
-
-fn key(app: &mut App, conn: &mut Connection, code: KeyCode) {
-    if let Some(a) = keymap::action_for_key(app, &KeyEvent::new(code, KeyModifiers::NONE)) {
-        handle(app, conn, a);
-    }
-}
-
-fn typed(app: &mut App, conn: &mut Connection, s: &str) {
-    for c in s.chars() {
-        key(app, conn, KeyCode::Char(c));
-    }
-}
 
 /// The screen as text, the snapshot's time stamp (the real clock at `period close`) replaced.
 fn screen_text(app: &App, conn: &Connection, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| ui::draw(f, app, today(), Theme { colour: false }))
-        .unwrap();
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
+    let mut out = common::tui::screen_text(app, w, h);
     for s in e::list_snapshots(conn).unwrap() {
         out = out.replace(&s.at, &"2022-08-01T09:00:00Z"[..s.at.len().min(20)]);
     }
@@ -76,38 +39,43 @@ fn p(n: u8) -> Period {
     Period::new(n).unwrap()
 }
 
+/// `outturn change add ARGS --effective DATE --status approved` on `db`.
+fn approved_change(db: &Path, args: &[&str], effective: &str) {
+    let mut all = vec!["change", "add"];
+    all.extend_from_slice(args);
+    all.extend(["--effective", effective, "--status", "approved"]);
+    common::ok(db, &all);
+}
+
 /// The demo with 2022-23 P4 closed (its report kept as a snapshot), then three approved
 /// changes effective in August (P5): an addition of £100,000 to DT1, a reprofile of £50,000 of
 /// DT1 from 2022-23 to 2023-24, and a virement of £30,000 from DT1 to ICT.
 fn bridged_demo() -> (tempfile::TempDir, PathBuf) {
     let (dir, db) = common::demo_db();
-    for args in [
+    common::ok(
+        &db,
         &[
             "period",
             "close",
             "2022-23",
             "P4",
             "--allow-missing-comments",
-        ][..],
-        &[
-            "change",
-            "add",
-            "--kind",
-            "addition",
-            "--phase",
-            "DT1",
-            "--fy",
-            "2022-23",
-            "--amount",
-            "100000",
-            "--effective",
-            "15/08/2022",
-            "--status",
-            "approved",
         ],
+    );
+    let fy = ["--fy", "2022-23", "--amount"];
+    approved_change(
+        &db,
         &[
-            "change",
-            "add",
+            &["--kind", "addition", "--phase", "DT1"][..],
+            &fy,
+            &["100000"],
+        ]
+        .concat(),
+        "15/08/2022",
+    );
+    approved_change(
+        &db,
+        &[
             "--kind",
             "reprofile",
             "--phase",
@@ -118,32 +86,26 @@ fn bridged_demo() -> (tempfile::TempDir, PathBuf) {
             "2023-24",
             "--amount",
             "50000",
-            "--effective",
-            "16/08/2022",
-            "--status",
-            "approved",
         ],
+        "16/08/2022",
+    );
+    approved_change(
+        &db,
         &[
-            "change",
-            "add",
-            "--kind",
-            "virement",
-            "--from-phase",
-            "DT1",
-            "--to-phase",
-            "ICT",
-            "--fy",
-            "2022-23",
-            "--amount",
-            "30000",
-            "--effective",
-            "17/08/2022",
-            "--status",
-            "approved",
-        ],
-    ] {
-        common::ok(&db, args);
-    }
+            &[
+                "--kind",
+                "virement",
+                "--from-phase",
+                "DT1",
+                "--to-phase",
+                "ICT",
+            ][..],
+            &fy,
+            &["30000"],
+        ]
+        .concat(),
+        "17/08/2022",
+    );
     (dir, db)
 }
 
@@ -307,11 +269,9 @@ fn the_open_view_follows_a_change_from_another_process() {
     let (mut app, mut conn) = app_on(&db, 80, 24);
     key(&mut app, &mut conn, KeyCode::Char('7'));
     key(&mut app, &mut conn, KeyCode::Char('M'));
-    common::ok(
+    approved_change(
         &db,
         &[
-            "change",
-            "add",
             "--kind",
             "reduction",
             "--phase",
@@ -320,11 +280,8 @@ fn the_open_view_follows_a_change_from_another_process() {
             "2022-23",
             "--amount",
             "4000",
-            "--effective",
-            "18/08/2022",
-            "--status",
-            "approved",
         ],
+        "18/08/2022",
     );
     handle(&mut app, &mut conn, Action::Changed);
     let d = app.movement.as_ref().unwrap().data.clone().unwrap();
