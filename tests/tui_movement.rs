@@ -27,6 +27,11 @@ fn screen_text(app: &App, conn: &Connection, w: u16, h: u16) -> String {
     out
 }
 
+/// The bridge of phase `code` in the loaded view.
+fn bridge_of(d: &outturn::tui::movement::MovementData, code: &str) -> Bridge {
+    d.rows.iter().find(|r| r.phase_code == code).unwrap().bridge
+}
+
 fn pounds(s: &str) -> Money {
     Money::parse(s).unwrap()
 }
@@ -132,12 +137,7 @@ fn the_movement_view_bridges_the_last_report_to_the_period_shown_by_cause() {
     );
     // By hand. DT1: £804,132.63 at P4; + £100,000 addition - £50,000 reprofiled out of the year
     // - £30,000 vired to ICT = + £20,000 -> £824,132.63.
-    let dt1 = d
-        .rows
-        .iter()
-        .find(|r| r.phase_code == "DT1")
-        .unwrap()
-        .bridge;
+    let dt1 = bridge_of(&d, "DT1");
     let mut causes = [Money::ZERO; 7];
     causes[1] = pounds("100000");
     causes[4] = pounds("-50000");
@@ -152,12 +152,7 @@ fn the_movement_view_bridges_the_last_report_to_the_period_shown_by_cause() {
         }
     );
     // ICT: nothing at P4, + £30,000 vired in.
-    let ict = d
-        .rows
-        .iter()
-        .find(|r| r.phase_code == "ICT")
-        .unwrap()
-        .bridge;
+    let ict = bridge_of(&d, "ICT");
     assert_eq!(ict.causes[5], pounds("30000"));
     assert_eq!(ict.movement(), pounds("30000"));
     // The grand total: £100,000 - £50,000 + £30,000 - £30,000 = £50,000
@@ -235,6 +230,15 @@ fn the_movement_view_bridges_the_last_report_to_the_period_shown_by_cause() {
     assert!(app.movement.is_some());
     key(&mut app, &mut conn, KeyCode::Char('M'));
     assert!(app.movement.is_none());
+    // Another screen closes the view: back on the Report screen, the report shows.
+    key(&mut app, &mut conn, KeyCode::Char('M'));
+    key(&mut app, &mut conn, KeyCode::Char('6'));
+    assert_eq!(
+        (app.screen, app.movement.is_none()),
+        (Screen::Actuals, true)
+    );
+    key(&mut app, &mut conn, KeyCode::Char('7'));
+    assert!(screen_text(&app, &conn, 80, 24).contains("Monitoring report 2022-23 P5"));
 }
 
 /// With no closed period before the one shown the bridge starts at the period before it (live);
@@ -285,12 +289,7 @@ fn the_open_view_follows_a_change_from_another_process() {
     );
     handle(&mut app, &mut conn, Action::Changed);
     let d = app.movement.as_ref().unwrap().data.clone().unwrap();
-    let dt1 = d
-        .rows
-        .iter()
-        .find(|r| r.phase_code == "DT1")
-        .unwrap()
-        .bridge;
+    let dt1 = bridge_of(&d, "DT1");
     // + £100,000 - £4,000 - £50,000 - £30,000 = + £16,000.
     assert_eq!(dt1.causes[2], pounds("-4000"));
     assert_eq!(dt1.movement(), pounds("16000"));

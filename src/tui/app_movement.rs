@@ -36,6 +36,14 @@ impl App {
             self.movement = Some(MovementView::default());
             return Some(self.reload_movement());
         }
+        if matches!(
+            c,
+            Command::NextScreen | Command::PrevScreen | Command::Show(_)
+        ) {
+            // Leaving the report closes the view (it is not kept up to date off screen).
+            self.movement = None;
+            return None;
+        }
         let page = self.list_rows() as i64;
         let to = self.period;
         let m = self.movement.as_mut()?;
