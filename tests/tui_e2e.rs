@@ -1,7 +1,10 @@
 //! End to end: the real binary in a pseudo-terminal (tmux). Opens the demo database, moves to the
 //! Report screen, exports the CSV with `x`, checks the file is byte for byte the report CSV for
 //! the same FY and period, quits, and checks the terminal was restored (alternate screen left,
-//! the shell prompt back). Fails loudly when tmux is missing: CI installs it (.ci/run).
+//! the shell prompt back). Also: a second process adds an actual and a forecast through the
+//! command line while the TUI is open, and the screen shows each within 2 seconds; and Enter on
+//! a Report cell opens the Actuals screen whose total is the cell. Fails loudly when tmux is
+//! missing: CI installs it (.ci/run).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -51,16 +54,21 @@ impl Tmux {
     }
 
     fn wait_for(&self, needle: &str) -> String {
+        self.wait_within(needle, Duration::from_secs(30))
+    }
+
+    /// Polls the pane until it shows `needle`; fails after `limit`.
+    fn wait_within(&self, needle: &str, limit: Duration) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
             if s.contains(needle) {
                 return s;
             }
-            if start.elapsed() > Duration::from_secs(30) {
-                panic!("waited 30 s for {needle:?}; the screen shows:\n{s}");
+            if start.elapsed() > limit {
+                panic!("waited {limit:?} for {needle:?}; the screen shows:\n{s}");
             }
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 }
@@ -215,6 +223,129 @@ fn export_from_the_report_screen_and_quit_restores_the_terminal() {
         String::from_utf8(expected).unwrap()
     );
 
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
+
+/// Runs the command line on `db` as a second process (the TUI's database, changed underneath it).
+fn cli(db: &Path, args: &[&str]) {
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn another_process_adds_an_actual_and_a_forecast_and_the_screen_shows_both_within_2_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    init_demo(&db);
+    let tmux = start_tui(dir.path(), &db, "");
+    tmux.wait_for("1 Dashboard");
+    tmux.keys(&["6"]);
+    tmux.wait_for("MS-INV-0001");
+
+    // The actual, dated in 2022-23 (the year shown), appears on the Actuals screen.
+    cli(
+        &db,
+        &[
+            "actual",
+            "add",
+            "--phase",
+            "DT1",
+            "--date",
+            "15/06/2022",
+            "--supplier",
+            "Other Council",
+            "--description",
+            "Recharge",
+            "--reference",
+            "LIVE-E2E-1",
+            "--amount",
+            "1234.56",
+        ],
+    );
+    tmux.wait_within("LIVE-E2E-1", Duration::from_secs(2));
+
+    // The forecast for DT1 in 2022-23 as at P5 appears on the dashboard's WIR-SCP card. Before
+    // it, with no forecast entered, Forecast outturn is actual to date + outstanding
+    // commitments: £1,234.56 + £804,132.63 = £805,367.19.
+    tmux.keys(&["1"]);
+    tmux.wait_for("Forecast outturn £805,367.19");
+    cli(
+        &db,
+        &[
+            "forecast",
+            "add",
+            "--phase",
+            "DT1",
+            "--fy",
+            "2022-23",
+            "--period",
+            "P5",
+            "--amount",
+            "777777.77",
+        ],
+    );
+    tmux.wait_within("Forecast outturn £777,777.77", Duration::from_secs(2));
+
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
+
+#[test]
+fn drill_down_from_a_report_cell_opens_the_actuals_whose_total_is_the_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    init_demo(&db);
+    let tmux = start_tui(dir.path(), &db, "");
+    tmux.wait_for("1 Dashboard");
+    // Wide enough for money in full (the report shows £ in full from 120 columns).
+    tmux.run(&["resize-window", "-t", "e2e", "-x", "140", "-y", "40"]);
+    tmux.keys(&["7"]);
+    tmux.wait_for("Monitoring report 2022-23 P5");
+    // P5 -> P10 (January 2023): both 2022-23 invoices are to date.
+    tmux.keys(&[">", ">", ">", ">", ">"]);
+    tmux.wait_for("Monitoring report 2022-23 P10");
+    // The selected column: Phase name, Original, Approved, Revised, Pending, Actual in period,
+    // Actual to date (6 steps right).
+    tmux.keys(&["Right", "Right", "Right", "Right", "Right", "Right"]);
+    let report = tmux.wait_for("Enter: Actual to date");
+    // The cell as the database has it: £229,752.18 + £344,628.27 = £574,380.45.
+    let conn = store::open_existing(&db).unwrap();
+    let figures = store::figures::report(
+        &conn,
+        FinancialYear::new(2022).unwrap(),
+        Period::new(10).unwrap(),
+        None,
+    )
+    .unwrap();
+    let cell = figures.rows[0].actual_to_date.bracketed();
+    assert_eq!(cell, "£574,380.45");
+    let row = report
+        .lines()
+        .find(|l| l.contains("WIR-SCP") && l.contains("DT1"))
+        .unwrap();
+    // The selected column is the first after the codes and the phase name.
+    let after_codes = row.split("DT1").nth(1).unwrap();
+    let first_money = after_codes
+        .split_whitespace()
+        .find(|w| w.starts_with('£') || w.starts_with("(£"))
+        .unwrap();
+    assert_eq!(first_money, cell, "the cell on screen: {row}");
+    tmux.keys(&["Enter"]);
+    let actuals = tmux.wait_for("Actuals: 2022-23 P1-P10, phase WIR-SCP/DT1");
+    assert!(
+        actuals.contains(&format!("row 1 of 2 · total {cell}")),
+        "the Actuals screen's total is the cell:\n{actuals}"
+    );
     tmux.keys(&["q"]);
     assert_terminal_restored(&tmux);
 }

@@ -17,7 +17,7 @@ use crate::error::UserError;
 use crate::io::movement::{movement_table, write_movement_csv};
 use crate::io::report::MoneyStyle;
 use crate::store::cabinet;
-use crate::store::entities::{self as e, Comment, MONITORING, SnapshotInfo};
+use crate::store::entities::{self as e, Comment, SnapshotInfo};
 
 /// Options of `outturn report movement`.
 #[derive(Debug, Args)]
@@ -107,12 +107,7 @@ pub fn run_movement(
                 Err(e) => e,
             })?;
             let rows = cabinet::movement(&conn, fy, from, to, pid)?;
-            let basis = |p: Period| -> anyhow::Result<String> {
-                Ok(match e::find_snapshot(&conn, MONITORING, fy, p)? {
-                    Some(s) => format!("{} (snapshot of {})", p.label(), s.at),
-                    None => format!("{} (live)", p.label()),
-                })
-            };
+            let basis = |p: Period| cabinet::report_basis(&conn, fy, p);
             match a.csv.as_deref() {
                 Some(p) if p.as_os_str() == "-" => {
                     let stdout = std::io::stdout();

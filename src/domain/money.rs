@@ -370,6 +370,37 @@ impl Money {
         }
     }
 
+    /// The chart's label, at most five characters (seven with brackets): `£999`, `£574k`,
+    /// `£1.2m`, `£12m`, negatives `(£1.2m)`. Whole pounds below £1,000, whole thousands below
+    /// £1m, then millions to one place below £9.95m and whole above; rounded half away from zero.
+    pub fn compact(self) -> String {
+        let whole = |d: Decimal, dp: u32| {
+            d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+                .normalize()
+        };
+        let a = self.0.abs();
+        let (thousand, million) = (Decimal::from(1_000), Decimal::from(1_000_000));
+        let text = if whole(a, 0) < thousand {
+            format!("£{}", whole(a, 0))
+        } else if whole(a / thousand, 0) < thousand {
+            format!("£{}k", whole(a / thousand, 0))
+        } else if whole(a / million, 1) < Decimal::from(10) {
+            let m = whole(a / million, 1);
+            if m.scale() == 0 {
+                format!("£{m}.0m")
+            } else {
+                format!("£{m}m")
+            }
+        } else {
+            format!("£{}m", whole(a / million, 0))
+        };
+        if self.is_negative() && !whole(a, 0).is_zero() {
+            format!("({text})")
+        } else {
+            text
+        }
+    }
+
     /// Exact total of the amounts (unchecked: not bounded by [`MAX_ABS`]).
     pub fn sum<I: IntoIterator<Item = Money>>(it: I) -> Money {
         it.into_iter().fold(Money::ZERO, |acc, m| acc + m)
@@ -923,5 +954,28 @@ mod tests {
                 prop_assert!(m.abs() <= MAX_ABS);
             }
         }
+    }
+
+    #[test]
+    fn compact_chart_labels() {
+        let c = |s: &str| Money::parse(s).unwrap().compact();
+        // 999.49 -> £999; 999.50 rounds to 1000 -> £1k.
+        assert_eq!(c("999.49"), "£999");
+        assert_eq!(c("999.50"), "£1k");
+        assert_eq!(c("0"), "£0");
+        // 574,380.46 / 1000 = 574.38 -> £574k; 999,499.99 -> 999.49999 -> £999k; 999,500.00
+        // -> 999.5 rounds to 1000k -> shown in millions, 0.9995 -> 1.0 -> £1.0m.
+        assert_eq!(c("574380.46"), "£574k");
+        assert_eq!(c("999499.99"), "£999k");
+        assert_eq!(c("999500"), "£1.0m");
+        // 1,234,567 -> 1.23m -> £1.2m; 9,949,999 -> 9.9m; 9,950,000 -> 9.95 rounds to 10.0 ->
+        // whole millions £10m; 123,456,789 -> £123m.
+        assert_eq!(c("1234567"), "£1.2m");
+        assert_eq!(c("9949999"), "£9.9m");
+        assert_eq!(c("9950000"), "£10m");
+        assert_eq!(c("123456789"), "£123m");
+        assert_eq!(c("4000000"), "£4.0m");
+        assert_eq!(c("-1250000"), "(£1.3m)");
+        assert_eq!(c("-0.40"), "£0");
     }
 }

@@ -381,6 +381,15 @@ pub fn snapshots_owed(conn: &Connection) -> Result<bool> {
     Ok(!e::owed_snapshots(conn)?.is_empty())
 }
 
+/// What a report of `fy` at `p` is read from: `P6 (snapshot of <when>)` when the period has a
+/// snapshot, `P6 (live)` otherwise (the words `report movement` and the TUI show).
+pub fn report_basis(conn: &Connection, fy: FinancialYear, p: Period) -> Result<String> {
+    Ok(match e::find_snapshot(conn, MONITORING, fy, p)? {
+        Some(s) => format!("{} (snapshot of {})", p.label(), s.at),
+        None => format!("{} (live)", p.label()),
+    })
+}
+
 /// The movement bridge of `fy` from `from` to `to` (each the snapshot when the period has one,
 /// live otherwise): per phase (of one programme when given), then totals.
 pub fn movement(

@@ -134,6 +134,11 @@ pub enum Command {
     Batches,
     /// Report: the exact CSV cells, or money as the officer reads it.
     ToggleCells,
+    /// Report: open (or close) the movement view, the bridge from the last report by cause.
+    Movement,
+    /// Movement view: bridge from an earlier / a later period.
+    FromEarlier,
+    FromLater,
     /// Dashboard: scroll the alerts panel one alert down / up.
     AlertsDown,
     AlertsUp,
@@ -154,6 +159,8 @@ pub enum Command {
 pub enum Context {
     /// A screen with nothing over it.
     Screen(Screen),
+    /// The movement view is open over the Report screen.
+    Movement,
     /// A form is open.
     Form,
     /// A popup is open.
@@ -328,6 +335,17 @@ pub enum Effect {
         shown: crate::domain::audit_words::AuditShown,
     },
     LoadBatches,
+    /// The movement bridge of `fy` from `from` (None: the last report) to `to`.
+    LoadMovement {
+        fy: FinancialYear,
+        from: Option<Period>,
+        to: Period,
+    },
+    /// Complete the path typed in field `field` of the open form (Tab).
+    CompletePath {
+        field: usize,
+        text: String,
+    },
     /// A page of actuals; `count` recounts the total first.
     LoadActuals {
         filter: ActualFilter,
@@ -376,6 +394,7 @@ pub enum Loaded {
         events: Vec<AuditEvent>,
     },
     Batches(Vec<Batch>),
+    Movement(Box<super::movement::MovementData>),
     Actuals {
         filter: ActualFilter,
         /// The count and sum of what the filter selects, when recounted.
@@ -419,6 +438,15 @@ pub enum Action {
         rows: u64,
         total: Money,
         batch_id: Option<i64>,
+        /// How the file was read: `UTF-8` or `windows-1252`.
+        encoding: &'static str,
+        /// True when Windows-1252 was chosen because the bytes are not UTF-8.
+        detected: bool,
+    },
+    /// The completion of the path in field `field` (None: nothing to complete: Tab moves on).
+    PathCompleted {
+        field: usize,
+        text: Option<String>,
     },
     /// Import progress: bytes read of the file's size.
     Progress {

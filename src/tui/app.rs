@@ -101,6 +101,8 @@ pub struct App {
     pub focus: Option<(String, String)>,
     /// The dashboard chart misses another process's change (reloaded on entering the dashboard).
     pub chart_stale: bool,
+    /// The movement view over the Report screen (`M`), while open.
+    pub movement: Option<super::movement::MovementView>,
     pub status: Option<Status>,
     pub undo: Vec<UndoStep>,
     /// The frameworks list, the allocations cursor and the phase view's selected milestone or
@@ -142,6 +144,7 @@ impl App {
             report_cells: false,
             focus: None,
             chart_stale: false,
+            movement: None,
             status: None,
             undo: Vec::new(),
             records: Default::default(),
@@ -158,6 +161,9 @@ impl App {
     /// Where key presses go now.
     pub fn context(&self) -> Context {
         match self.mode {
+            Mode::Normal if self.screen == Screen::Report && self.movement.is_some() => {
+                Context::Movement
+            }
             Mode::Normal => Context::Screen(self.screen),
             Mode::Form(_) => Context::Form,
             _ => Context::Popup,
@@ -241,13 +247,20 @@ impl App {
                 rows,
                 total,
                 batch_id,
+                encoding,
+                detected,
             } => {
                 self.mode = Mode::Normal;
+                let read = if detected {
+                    format!(", read as {encoding} (the file is not UTF-8)")
+                } else {
+                    format!(", read as {encoding}")
+                };
                 let undo = batch_id
                     .map(|b| format!(" (batch {b}; `outturn import undo {b}` removes it)"))
                     .unwrap_or_default();
                 self.note(format!(
-                    "Imported {rows} rows totalling {} from {file}{undo}",
+                    "Imported {rows} rows totalling {} from {file}{read}{undo}",
                     total.full()
                 ));
                 if let Some(id) = batch_id {
@@ -257,6 +270,10 @@ impl App {
                     });
                 }
                 self.reload_after_write()
+            }
+            Action::PathCompleted { field, text } => {
+                self.path_completed(field, text);
+                vec![]
             }
             Action::Progress { done, total } => {
                 if let Mode::Progress {
@@ -380,6 +397,9 @@ impl App {
     }
 
     fn screen_command(&mut self, c: Command) -> Vec<Effect> {
+        if let Some(effects) = self.movement_command(c) {
+            return effects;
+        }
         if let Some(out) = self.records_command(c) {
             return out;
         }
@@ -515,7 +535,10 @@ impl App {
             | Command::PrevField
             | Command::Submit
             | Command::Cancel
-            | Command::Line(_) => vec![],
+            | Command::Line(_)
+            | Command::Movement
+            | Command::FromEarlier
+            | Command::FromLater => vec![],
         }
     }
 
@@ -545,10 +568,13 @@ impl App {
                 f.edit(e);
                 vec![]
             }
-            Command::NextField => {
-                f.next_field();
-                vec![]
-            }
+            Command::NextField => match Self::path_to_complete(f) {
+                Some(effect) => vec![effect],
+                None => {
+                    f.next_field();
+                    vec![]
+                }
+            },
             Command::PrevField => {
                 f.prev_field();
                 vec![]

@@ -141,7 +141,7 @@ impl App {
                 }
                 self.cards.clamp(f.programmes.len());
                 self.figures = Some(*f);
-                vec![]
+                self.reload_movement()
             }
             Loaded::Tree(t) => {
                 self.tree_list.clamp(t.rows().len());
@@ -184,6 +184,7 @@ impl App {
             }
             Loaded::Frameworks(f) => self.take_frameworks(f),
             Loaded::Batches(b) => self.show_batches(b),
+            Loaded::Movement(m) => self.take_movement(*m),
             Loaded::Audit { shown, events } => self.take_audit(shown, events),
             Loaded::Actuals {
                 filter,

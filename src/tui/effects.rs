@@ -87,6 +87,14 @@ pub fn run(
             start,
             count,
         } => load_actuals(conn, filter, request, start, count),
+        Effect::LoadMovement { fy, from, to } => super::effects_movement::load(conn, fy, from, to)
+            .map(|m| Action::Loaded(Loaded::Movement(Box::new(m)))),
+        Effect::CompletePath { field, text } => {
+            return Action::PathCompleted {
+                field,
+                text: super::complete::complete(&text),
+            };
+        }
         Effect::LoadBatches => {
             store::batches::list_batches(conn).map(|b| Action::Loaded(Loaded::Batches(b)))
         }
@@ -179,6 +187,8 @@ fn import(conn: &mut Connection, path: &Path, progress: &mut dyn FnMut(u64, u64)
             rows: o.rows,
             total: o.total,
             batch_id: o.batch_id,
+            encoding: o.encoding,
+            detected: o.encoding_detected,
         },
         Err(err) => Action::Failed {
             title: format!("Nothing was imported from {}", path.display()),

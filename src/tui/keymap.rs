@@ -22,6 +22,8 @@ pub enum Scope {
     Form,
     /// In a popup (help, message, confirmation, import errors).
     Popup,
+    /// In the movement view over the Report screen (global keys apply too, unless shadowed).
+    Movement,
 }
 
 /// One key.
@@ -116,7 +118,7 @@ pub static BINDINGS: &[Binding] = &[
     b(
         &[code(KeyCode::Tab), code(KeyCode::Down)],
         Command::NextField,
-        "next field",
+        "next field (in a file path: completes it first)",
         Scope::Form,
         true,
     ),
@@ -247,6 +249,69 @@ pub static BINDINGS: &[Binding] = &[
         "export the CSV",
         Scope::On(&[S::Report]),
         true,
+    ),
+    b(
+        &[k('M')],
+        Command::Movement,
+        "movement since the last report, by cause (the bridge)",
+        Scope::On(&[S::Report]),
+        true,
+    ),
+    b(
+        &[code(KeyCode::Esc), k('M')],
+        Command::Movement,
+        "back to the report",
+        Scope::Movement,
+        true,
+    ),
+    b(
+        &[k('['), k(']')],
+        Command::FromEarlier,
+        "bridge from an earlier / a later report (< > move the period shown)",
+        Scope::Movement,
+        true,
+    ),
+    b(
+        &[code(KeyCode::Up), k('k')],
+        Command::Up,
+        "move up",
+        Scope::Movement,
+        true,
+    ),
+    b(
+        &[code(KeyCode::Down), k('j')],
+        Command::Down,
+        "move down",
+        Scope::Movement,
+        false,
+    ),
+    b(
+        &[code(KeyCode::Home), k('g')],
+        Command::Top,
+        "first row",
+        Scope::Movement,
+        false,
+    ),
+    b(
+        &[code(KeyCode::End), k('G')],
+        Command::Bottom,
+        "last row (the grand total)",
+        Scope::Movement,
+        false,
+    ),
+    b(
+        &[code(KeyCode::Left), k('h')],
+        Command::Left,
+        "scroll the causes left",
+        Scope::Movement,
+        true,
+    ),
+    b(
+        &[code(KeyCode::Right), k('l')],
+        Command::Right,
+        "scroll the causes right",
+        Scope::Movement,
+        false,
     ),
     b(
         &[k('c')],
@@ -629,13 +694,15 @@ fn paired(command: Command, index: usize) -> Command {
         (Command::PrevYear, 1) => Command::NextYear,
         (Command::PrevPeriod, 1) => Command::NextPeriod,
         (Command::NextScreen, 1) => Command::PrevScreen,
+        (Command::FromEarlier, 1) => Command::FromLater,
         (c, _) => c,
     }
 }
 
 fn applies(scope: Scope, ctx: Context) -> bool {
     match (scope, ctx) {
-        (Scope::Everywhere, Context::Screen(_)) => true,
+        (Scope::Everywhere, Context::Screen(_) | Context::Movement) => true,
+        (Scope::Movement, Context::Movement) => true,
         (Scope::On(list), Context::Screen(s)) => list.contains(&s),
         (Scope::Form, Context::Form) => true,
         (Scope::Popup, Context::Popup) => true,
@@ -658,7 +725,7 @@ pub fn command_for(ctx: Context, ev: &KeyEvent) -> Option<Command> {
             return Some(paired(binding.command, i));
         }
     }
-    if let Context::Screen(_) = ctx
+    if let Context::Screen(_) | Context::Movement = ctx
         && let KeyCode::Char(c @ '1'..='8') = ev.code
     {
         let n = c as usize - '1' as usize;
@@ -723,14 +790,21 @@ pub fn keys_label(b: &Binding) -> String {
 /// The footer for a context: the first key of each footer binding and a short help.
 pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
-    for b in BINDINGS
-        .iter()
-        .filter(|b| b.footer && applies(b.scope, ctx))
-    {
+    let mut claimed: Vec<Key> = Vec::new();
+    for b in BINDINGS.iter().filter(|b| applies(b.scope, ctx)) {
+        // A binding whose keys an earlier one here takes (the year keys in the movement view)
+        // does not work here: it is not shown.
+        let shadowed = b.keys.iter().all(|k| claimed.contains(k));
+        claimed.extend(b.keys.iter().copied());
+        if !b.footer || shadowed {
+            continue;
+        }
         // Up and Down share one footer entry.
         let keys = match b.command {
             Command::Up => "↑↓".to_string(),
-            Command::PrevYear | Command::PrevPeriod => keys_label(b).replace('/', ""),
+            Command::PrevYear | Command::PrevPeriod | Command::FromEarlier => {
+                keys_label(b).replace('/', "")
+            }
             Command::AlertsDown => "JK".to_string(),
             _ => key_label(&b.keys[0]),
         };
@@ -743,6 +817,11 @@ pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
             Command::Open if ctx == Context::Screen(Screen::Report) => "open",
             Command::ToggleCells => "CSV cells",
             Command::AlertsDown => "alerts",
+            Command::Movement if ctx == Context::Movement => "report",
+            Command::Movement => "movement",
+            Command::FromEarlier => "from",
+            Command::NextField => "next field",
+            Command::Left if ctx == Context::Movement => "causes",
             Command::Batches => "batches",
             Command::Forecast => "forecast",
             Command::Export => "export",
@@ -769,6 +848,7 @@ pub fn help_lines() -> Vec<(String, String, String)> {
                     .join(", "),
                 Scope::Form => "in a form".to_string(),
                 Scope::Popup => "in a popup".to_string(),
+                Scope::Movement => "movement view (M on Report)".to_string(),
             };
             (keys_label(b), b.help.to_string(), scope)
         })

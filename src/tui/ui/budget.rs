@@ -5,8 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph};
 
-use super::Theme;
+use super::fit::{self, Column, Fit};
 use super::lists::{money_cell, table};
+use super::{Theme, cut};
 use crate::domain::calendar::uk_date;
 use crate::domain::model::{BudgetSide, ChangeStatus};
 use crate::tui::app::App;
@@ -25,68 +26,125 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     };
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
-    let rows = b
+    // Ids, phases, money, years and decision references are never cut; the status takes what
+    // is left, cut with `…`.
+    let shares: Vec<crate::domain::Money> = b
         .allocations
         .iter()
         .map(|a| {
-            let share = a
-                .profile
+            a.profile
                 .iter()
                 .find(|p| p.fy == b.fy)
                 .map(|p| p.amount)
-                .unwrap_or(a.amount);
-            let years = a.first_fy.range_label(a.last_fy);
+                .unwrap_or(a.amount)
+        })
+        .collect();
+    let texts: Vec<[String; 5]> = b
+        .allocations
+        .iter()
+        .map(|a| {
+            [
+                a.id.to_string(),
+                format!("{}/{}", a.programme_code, a.phase_code),
+                a.first_fy.range_label(a.last_fy),
+                format!("{}{}", a.status, if a.profile_assumed { "*" } else { "" }),
+                a.decision_reference.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let cols = [
+        Column::new("Id", Fit::Code, texts.iter().map(|r| &r[0])),
+        Column::new("Phase", Fit::Code, texts.iter().map(|r| &r[1])),
+        Column::new(
+            "In this year",
+            Fit::Code,
+            shares.iter().map(|m| m.bracketed()),
+        ),
+        Column::new("Years", Fit::Code, texts.iter().map(|r| &r[2])),
+        Column::new("Status", Fit::Text, texts.iter().map(|r| &r[3])),
+        Column::new("Decision", Fit::Code, texts.iter().map(|r| &r[4])),
+    ];
+    let w = fit::widths(&cols, top.width.saturating_sub(2) as usize);
+    let heads = fit::headers(&cols, &w);
+    let rows = texts
+        .iter()
+        .zip(&shares)
+        .map(|(r, share)| {
             vec![
-                Cell::from(a.id.to_string()),
-                Cell::from(format!("{}/{}", a.programme_code, a.phase_code)),
-                money_cell(share, 15, t),
-                Cell::from(years),
-                Cell::from(format!(
-                    "{}{}",
-                    a.status,
-                    if a.profile_assumed { "*" } else { "" }
-                )),
-                Cell::from(a.decision_reference.clone().unwrap_or_default()),
+                Cell::from(r[0].clone()),
+                Cell::from(r[1].clone()),
+                money_cell(*share, w[2], t),
+                Cell::from(r[2].clone()),
+                Cell::from(cut(&r[3], w[4])),
+                Cell::from(r[4].clone()),
             ]
         })
         .collect();
     table(
         frame,
         top,
-        Block::default().borders(Borders::ALL).title(format!(
-            " Allocations in {} (* split assumed; n adds, A approves, W withdraws) ",
-            b.fy.label()
+        Block::default().borders(Borders::ALL).title(cut(
+            &format!(
+                " Allocations in {} (* split assumed; n adds, A approves, W withdraws) ",
+                b.fy.label()
+            ),
+            top.width.saturating_sub(2) as usize,
         )),
-        &["Id", "Phase", "In this year", "Years", "Status", "Decision"],
-        &[
-            Constraint::Length(3),
-            Constraint::Length(14),
-            Constraint::Length(15),
-            Constraint::Length(18),
-            Constraint::Length(10),
-            Constraint::Min(10),
-        ],
+        &heads.iter().map(String::as_str).collect::<Vec<_>>(),
+        &fit::constraints(&w),
         rows,
         (app.records.allocations_pane && !b.allocations.is_empty())
             .then_some(app.records.allocation_list),
         t,
     );
-    let rows = b
+    // Ids, money, phases with their years, and dates are never cut; the kind and the status
+    // take what is left, cut with `…`.
+    let texts: Vec<[String; 6]> = b
         .changes
         .iter()
         .map(|c| {
-            let status = Cell::from(c.status.to_string()).style(match c.status {
+            [
+                c.id.to_string(),
+                c.kind.to_string(),
+                side(&c.from),
+                side(&c.to),
+                uk_date(c.effective),
+                c.status.to_string(),
+            ]
+        })
+        .collect();
+    let cols = [
+        Column::new("Id", Fit::Code, texts.iter().map(|r| &r[0])),
+        Column::new("Kind", Fit::Text, texts.iter().map(|r| &r[1])),
+        Column::new(
+            "Amount",
+            Fit::Code,
+            b.changes.iter().map(|c| c.amount.bracketed()),
+        ),
+        Column::new("From", Fit::Code, texts.iter().map(|r| &r[2])),
+        Column::new("To", Fit::Code, texts.iter().map(|r| &r[3])),
+        Column::new("Effective", Fit::Code, texts.iter().map(|r| &r[4])),
+        Column::new("Status", Fit::Text, texts.iter().map(|r| &r[5])),
+    ];
+    let w = fit::widths(&cols, bottom.width.saturating_sub(2) as usize);
+    let heads = fit::headers(&cols, &w);
+    let rows = b
+        .changes
+        .iter()
+        .zip(&texts)
+        .map(|(c, r)| {
+            let status = Cell::from(cut(&r[5], w[6])).style(match c.status {
                 ChangeStatus::Proposed => t.amber(),
                 ChangeStatus::Rejected | ChangeStatus::Withdrawn => t.dim(),
                 ChangeStatus::Approved => t.green(),
             });
             vec![
-                Cell::from(c.id.to_string()),
-                Cell::from(c.kind.to_string()),
-                money_cell(c.amount, 14, t),
-                Cell::from(side(&c.from)),
-                Cell::from(side(&c.to)),
-                Cell::from(uk_date(c.effective)),
+                Cell::from(r[0].clone()),
+                Cell::from(cut(&r[1], w[1])),
+                money_cell(c.amount, w[2], t),
+                Cell::from(r[2].clone()),
+                Cell::from(r[3].clone()),
+                Cell::from(r[4].clone()),
                 status,
             ]
         })
@@ -94,20 +152,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     table(
         frame,
         bottom,
-        Block::default().borders(Borders::ALL).title(format!(
-            " Changes in {} (a approve, r reject, m amend, w withdraw, p/v new) ",
-            b.fy.label()
+        Block::default().borders(Borders::ALL).title(cut(
+            &format!(
+                " Changes in {} (a approve, r reject, m amend, w withdraw, p/v new) ",
+                b.fy.label()
+            ),
+            bottom.width.saturating_sub(2) as usize,
         )),
-        &["Id", "Kind", "Amount", "From", "To", "Effective", "Status"],
-        &[
-            Constraint::Length(4),
-            Constraint::Length(9),
-            Constraint::Length(14),
-            Constraint::Min(12),
-            Constraint::Min(12),
-            Constraint::Length(10),
-            Constraint::Length(8),
-        ],
+        &heads.iter().map(String::as_str).collect::<Vec<_>>(),
+        &fit::constraints(&w),
         rows,
         (!app.records.allocations_pane && !b.changes.is_empty()).then_some(app.budget_list),
         t,

@@ -7,8 +7,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 
+use super::fit::{self, Column, Fit};
 use super::lists::{money_cell, table};
-use super::{Theme, money};
+use super::{Theme, cut, money};
 use crate::domain::calendar::uk_date;
 use crate::tui::app::App;
 
@@ -37,9 +38,45 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Theme
     };
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    // Codes, money and days never cut; the supplier takes what is left, cut with `…`.
+    let ends: Vec<String> = list
+        .iter()
+        .map(|r| days_to(r.framework_end, today))
+        .collect();
+    let cols = [
+        Column::new(
+            "Reference",
+            Fit::Code,
+            list.iter().map(|r| &r.contract.reference),
+        ),
+        Column::new(
+            "Supplier",
+            Fit::Text,
+            list.iter().map(|r| &r.contract.supplier),
+        ),
+        Column::new(
+            "Value",
+            Fit::Code,
+            list.iter().map(|r| r.contract.value.bracketed()),
+        ),
+        Column::new(
+            "Paid to today",
+            Fit::Code,
+            list.iter().map(|r| r.paid.bracketed()),
+        ),
+        Column::new(
+            "Outstanding",
+            Fit::Code,
+            list.iter().map(|r| r.outstanding.bracketed()),
+        ),
+        Column::new("Framework", Fit::Code, &ends),
+    ];
+    let w = fit::widths(&cols, top.width.saturating_sub(2) as usize);
+    let heads = fit::headers(&cols, &w);
     let rows = list
         .iter()
-        .map(|r| {
+        .zip(&ends)
+        .map(|(r, end)| {
             let c = &r.contract;
             let soon = r
                 .framework_end
@@ -47,15 +84,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Theme
                 .unwrap_or(false);
             vec![
                 Cell::from(c.reference.clone()),
-                Cell::from(c.supplier.clone()),
-                money_cell(c.value, 14, t),
-                money_cell(r.paid, 14, t),
-                money_cell(r.outstanding, 14, t),
-                Cell::from(days_to(r.framework_end, today)).style(if soon {
-                    t.amber()
-                } else {
-                    t.dim()
-                }),
+                Cell::from(cut(&c.supplier, w[1])),
+                money_cell(c.value, w[2], t),
+                money_cell(r.paid, w[3], t),
+                money_cell(r.outstanding, w[4], t),
+                Cell::from(end.clone()).style(if soon { t.amber() } else { t.dim() }),
             ]
         })
         .collect();
@@ -65,22 +98,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Theme
         Block::default()
             .borders(Borders::ALL)
             .title(format!(" Contracts ({}) ", list.len())),
-        &[
-            "Reference",
-            "Supplier",
-            "Value",
-            "Paid to today",
-            "Outstanding",
-            "Framework ends",
-        ],
-        &[
-            Constraint::Length(16),
-            Constraint::Min(10),
-            Constraint::Length(14),
-            Constraint::Length(14),
-            Constraint::Length(14),
-            Constraint::Length(15),
-        ],
+        &heads.iter().map(String::as_str).collect::<Vec<_>>(),
+        &fit::constraints(&w),
         rows,
         (!list.is_empty()).then_some(app.contract_list),
         t,

@@ -3,9 +3,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Theme, money_fit};
 use crate::domain::Money;
@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     draw_cards(frame, cards, f, app.cards.cursor, columns, card_rows, t);
     let [chart, alerts] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
-    draw_chart(frame, chart, f, t);
+    super::chart::draw(frame, chart, f, t);
     draw_alerts(frame, alerts, f, app.alerts_top, t);
 }
 
@@ -147,128 +147,6 @@ fn draw_card(
         }
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-/// Whole pounds for a bar's height (negative as zero); the exact figure is in the report.
-fn bar_height(m: Money) -> u64 {
-    (m.pence().max(0) / 100) as u64
-}
-
-fn draw_chart(frame: &mut Frame, area: Rect, f: &Figures, t: Theme) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Budget, actual, forecast by FY ");
-    if f.by_year.is_empty() {
-        frame.render_widget(Paragraph::new("No figures yet").block(block), area);
-        return;
-    }
-    // The money axis: the top of the scale (the largest figure of any year, so the scale holds
-    // as the years scroll), a middle line and £0 on the year labels' line.
-    let top = f
-        .by_year
-        .iter()
-        .flat_map(|y| [y.revised, y.actual, y.forecast])
-        .map(|m| m.pence().max(0))
-        .max()
-        .unwrap_or(0);
-    // Rows of bars: the panel less its borders, the legend and the year labels.
-    let rows = area.height.saturating_sub(4).max(1) as i64;
-    let mid = rows / 2;
-    let marks = [
-        (0, Money::from_pence(top).short()),
-        // The value at the top edge of the middle row: top x (rows - mid) / rows, in pence.
-        (mid, Money::from_pence(top * (rows - mid) / rows).short()),
-        (rows, "£0".to_string()),
-    ];
-    let axis_w = marks
-        .iter()
-        .map(|(_, l)| l.chars().count())
-        .max()
-        .unwrap_or(2) as u16
-        + 1;
-    let inner = area.width.saturating_sub(2 + axis_w);
-    // Each year: three bars of `w` and a gap of one.
-    let n = f.by_year.len() as u16;
-    let w = if inner >= n * 10 {
-        3
-    } else if inner >= n * 7 {
-        2
-    } else {
-        1
-    };
-    let fit = (inner / (3 * w + 1)).max(1) as usize;
-    let start = f
-        .by_year
-        .iter()
-        .position(|y| y.fy == f.fy)
-        .map(|i| (i + 1).saturating_sub(fit))
-        .unwrap_or(0)
-        .min(f.by_year.len().saturating_sub(fit));
-    let style = |c: Color| {
-        if t.colour {
-            Style::default().fg(c)
-        } else {
-            Style::default()
-        }
-    };
-    let groups: Vec<BarGroup> = f
-        .by_year
-        .iter()
-        .skip(start)
-        .take(fit)
-        .map(|y| {
-            let full = y.fy.label();
-            let text = if w >= 2 { &full[2..] } else { &full[2..4] };
-            let label = if y.fy == f.fy {
-                Line::styled(text.to_string(), t.heading().patch(t.selected()))
-            } else {
-                Line::from(text.to_string())
-            };
-            BarGroup::default().label(label).bars(&[
-                Bar::default()
-                    .value(bar_height(y.revised))
-                    .text_value(String::new())
-                    .style(style(Color::Blue)),
-                Bar::default()
-                    .value(bar_height(y.actual))
-                    .text_value(String::new())
-                    .style(style(Color::Green)),
-                Bar::default()
-                    .value(bar_height(y.forecast))
-                    .text_value(String::new())
-                    .style(style(Color::Magenta)),
-            ])
-        })
-        .collect();
-    let [legend, bars] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(block.inner(area));
-    frame.render_widget(block, area);
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled("▮ budget ", style(Color::Blue)),
-            Span::styled("▮ actual ", style(Color::Green)),
-            Span::styled("▮ forecast", style(Color::Magenta)),
-        ])),
-        legend,
-    );
-    let [axis, bars] =
-        Layout::horizontal([Constraint::Length(axis_w), Constraint::Min(1)]).areas(bars);
-    let mut axis_lines = vec![Line::from(""); rows as usize + 1];
-    for (row, label) in marks {
-        if let Some(l) = axis_lines.get_mut(row as usize) {
-            *l = Line::from(format!("{label:>w$}┤", w = axis_w as usize - 1));
-        }
-    }
-    frame.render_widget(Paragraph::new(axis_lines), axis);
-    let mut chart = BarChart::default()
-        .bar_width(w)
-        .bar_gap(0)
-        .group_gap(1)
-        .max(bar_height(Money::from_pence(top)).max(1));
-    for g in groups {
-        chart = chart.data(g);
-    }
-    frame.render_widget(chart, bars);
 }
 
 /// The alerts, from alert `top` (J/K scroll); the title says which are shown when they do not

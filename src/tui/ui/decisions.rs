@@ -5,8 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Wrap};
 
-use super::Theme;
+use super::fit::{self, Column, Fit};
 use super::lists::table;
+use super::{Theme, cut};
 use crate::domain::calendar::uk_date;
 use crate::tui::app::App;
 
@@ -18,15 +19,34 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     };
     let [list, detail] =
         Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    // Dates and references are never cut; the body and the outcome share the rest, cut with `…`.
+    let dates: Vec<String> = reg.decisions.iter().map(|d| uk_date(d.date)).collect();
+    let cols = [
+        Column::new("Date", Fit::Code, &dates),
+        Column::new("Body", Fit::Text, reg.decisions.iter().map(|d| &d.body)),
+        Column::new(
+            "Reference",
+            Fit::Code,
+            reg.decisions.iter().map(|d| &d.reference),
+        ),
+        Column::new(
+            "Outcome",
+            Fit::Text,
+            reg.decisions.iter().map(|d| &d.outcome),
+        ),
+    ];
+    let w = fit::widths(&cols, list.width.saturating_sub(2) as usize);
+    let heads = fit::headers(&cols, &w);
     let rows = reg
         .decisions
         .iter()
-        .map(|d| {
+        .zip(dates)
+        .map(|(d, date)| {
             vec![
-                Cell::from(uk_date(d.date)),
-                Cell::from(d.body.clone()),
+                Cell::from(date),
+                Cell::from(cut(&d.body, w[1])),
                 Cell::from(d.reference.clone()),
-                Cell::from(d.outcome.clone()),
+                Cell::from(cut(&d.outcome, w[3])),
             ]
         })
         .collect();
@@ -36,13 +56,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         Block::default()
             .borders(Borders::ALL)
             .title(format!(" Decisions ({}) ", reg.decisions.len())),
-        &["Date", "Body", "Reference", "Outcome"],
-        &[
-            Constraint::Length(10),
-            Constraint::Min(16),
-            Constraint::Length(22),
-            Constraint::Min(10),
-        ],
+        &heads.iter().map(String::as_str).collect::<Vec<_>>(),
+        &fit::constraints(&w),
         rows,
         Some(app.decision_list),
         t,

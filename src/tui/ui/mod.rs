@@ -3,11 +3,14 @@
 //! the keymap, popups, money cells, the colour theme) live here; each screen has its own file.
 
 mod budget;
+mod chart;
 mod contracts;
 mod dashboard;
 mod decisions;
+mod fit;
 mod lists;
 mod milestones;
+mod movement;
 mod records;
 mod report;
 
@@ -133,6 +136,7 @@ pub fn draw(frame: &mut Frame, app: &App, today: NaiveDate, theme: Theme) {
         Screen::Budget => budget::draw(frame, body, app, theme),
         Screen::Contracts => contracts::draw(frame, body, app, today, theme),
         Screen::Actuals => lists::actuals(frame, body, app, theme),
+        Screen::Report if app.movement.is_some() => movement::draw(frame, body, app, theme),
         Screen::Report => report::draw(frame, body, app, theme),
         Screen::Audit => lists::audit(frame, body, app, theme),
     }

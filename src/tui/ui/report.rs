@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::{Theme, cut};
 use crate::domain::Money;
-use crate::domain::report::{ReportRow, RowKind};
+use crate::domain::report::RowKind;
 use crate::io::report::{MoneyStyle, report_table};
 use crate::io::table::{Cell as TCell, formula_safe};
 use crate::tui::app::App;
@@ -43,11 +43,11 @@ fn shown(c: &TCell, col: usize, exact: bool, short: bool) -> (String, bool, bool
 }
 
 /// The Programme and Phase cells of a row: total rows abbreviated so that they never widen the
-/// code columns ("Total", "All").
-fn codes(r: &ReportRow) -> (String, String) {
-    match r.kind {
-        RowKind::Phase => (r.programme_code.clone(), r.phase_code.clone()),
-        RowKind::ProgrammeTotal => (r.programme_code.clone(), "Total".into()),
+/// code columns ("Total", "All"). The movement view's rows too.
+pub(super) fn codes(kind: RowKind, programme_code: &str, phase_code: &str) -> (String, String) {
+    match kind {
+        RowKind::Phase => (programme_code.to_string(), phase_code.to_string()),
+        RowKind::ProgrammeTotal => (programme_code.to_string(), "Total".into()),
         RowKind::GrandTotal => ("All".into(), "Total".into()),
     }
 }
@@ -95,7 +95,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
                 .map(|(i, c)| shown(c, i, exact, short))
                 .collect();
             if !exact {
-                let (p, ph) = codes(rr);
+                let (p, ph) = codes(rr.kind, &rr.programme_code, &rr.phase_code);
                 out[0].0 = p;
                 out[1].0 = ph;
             }
