@@ -25,10 +25,12 @@ mod benefits;
 mod budgets;
 mod funding;
 mod header;
+mod lines;
 mod pending;
 mod problems;
 mod read;
 mod rows;
+mod whole;
 
 pub use actuals::{ActualsOptions, import_actuals};
 pub use batches::{ImportOutcome, list_batches, undo_batch};
