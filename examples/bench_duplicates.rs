@@ -73,7 +73,7 @@ fn run(dir: &Path, n: u64, r: usize) -> anyhow::Result<(Duration, Duration)> {
     let (first, second) = (dir.join("first.csv"), dir.join("second.csv"));
     ledger(&first, 0..n)?;
     // Every second line repeats one of the first file (R0, R2, ...); the others are new.
-    ledger(&second, (0..n).map(|i| if i % 2 == 0 { i } else { n + i }))?;
+    ledger(&second, (0..n).map(|i| if i.is_multiple_of(2) { i } else { n + i }))?;
     let lines = |e: ImportError| anyhow::anyhow!("{}", e.lines().join("; "));
     let o = import::import_actuals(
         &mut conn,
@@ -124,7 +124,7 @@ fn run(dir: &Path, n: u64, r: usize) -> anyhow::Result<(Duration, Duration)> {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
     println!(
-        "  {n} onto {n}, run {r}: refused (listing {} duplicates) in {:.3} s; --skip-duplicates in {:.3} s",
+        "  {n} onto {n}, run {r}: refused (finding {} duplicates) in {:.3} s; --skip-duplicates in {:.3} s",
         n / 2,
         refused_took.as_secs_f64(),
         skip_took.as_secs_f64()

@@ -67,7 +67,7 @@ fn count(conn: &Connection) -> i64 {
 /// Line 2 + i: phase B for even i and A for odd i (so the rows are written in another order than
 /// the file's: all of A, then all of B), a date that falls as i runs down, reference R{i}, £(i+1).
 fn line(i: u64) -> String {
-    let phase = if i % 2 == 0 { "B" } else { "A" };
+    let phase = if i.is_multiple_of(2) { "B" } else { "A" };
     let day = 28 - (i % 28);
     format!("{day:02}/06/2023,{phase},S,D,R{i},{}.00\n", i + 1)
 }
