@@ -73,7 +73,10 @@ fn run(dir: &Path, n: u64, r: usize) -> anyhow::Result<(Duration, Duration)> {
     let (first, second) = (dir.join("first.csv"), dir.join("second.csv"));
     ledger(&first, 0..n)?;
     // Every second line repeats one of the first file (R0, R2, ...); the others are new.
-    ledger(&second, (0..n).map(|i| if i.is_multiple_of(2) { i } else { n + i }))?;
+    ledger(
+        &second,
+        (0..n).map(|i| if i.is_multiple_of(2) { i } else { n + i }),
+    )?;
     let lines = |e: ImportError| anyhow::anyhow!("{}", e.lines().join("; "));
     let o = import::import_actuals(
         &mut conn,
