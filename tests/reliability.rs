@@ -683,9 +683,10 @@ fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> Outco
     for i in 0..iterations {
         let dir = tempfile::tempdir().unwrap();
         let db = (case.prepare)(dir.path());
+        let last = i + 1 == iterations;
         let delay = match i {
             0 => 0,
-            i if i + 1 == iterations => span * 3,
+            _ if last => span * 3,
             _ => rng.below(span + 1),
         };
         let mut child = bin()
@@ -694,8 +695,14 @@ fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> Outco
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn outturn");
-        std::thread::sleep(Duration::from_millis(delay));
-        let running = matches!(child.try_wait(), Ok(None));
+        let running = if last {
+            // However slow the machine, the last run finishes: it must leave the whole batch.
+            let _ = child.wait();
+            false
+        } else {
+            std::thread::sleep(Duration::from_millis(delay));
+            matches!(child.try_wait(), Ok(None))
+        };
         let _ = child.kill(); // SIGKILL; an error means it had already finished.
         let _ = child.wait();
         if db.exists() {
@@ -735,6 +742,107 @@ fn kill_at_random_moments(case: &CrashCase, iterations: u32, seed: u64) -> Outco
         out.mid_whole
     );
     out
+}
+
+/// True when process `pid` holds SQLite's write lock on the write-ahead-log database `db`: the
+/// byte at offset 120 of `db-shm` (WAL_WRITE_LOCK), which a connection holds from the start of a
+/// write transaction to its end. Read from /proc/locks, without touching the database, so the
+/// probe never delays the writer.
+fn holds_write_lock(pid: u32, db: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(format!("{}-shm", db.display())) else {
+        return false;
+    };
+    let (ino, pid) = (meta.ino().to_string(), pid.to_string());
+    let locks = std::fs::read_to_string("/proc/locks").unwrap_or_default();
+    locks.lines().any(|l| {
+        // "7: POSIX  ADVISORY  WRITE 4321 fd:01:1234567 120 120" (waiters have "->" second)
+        let f: Vec<&str> = l.split_whitespace().collect();
+        f.len() >= 8
+            && f[1] == "POSIX"
+            && f[3] == "WRITE"
+            && f[4] == pid
+            && f[5].rsplit(':').next() == Some(ino.as_str())
+            && f[6] == "120"
+    })
+}
+
+/// Runs `case` until `wanted` SIGKILLs have landed inside its write transaction (at most
+/// `attempts` runs): each run is killed a random moment after the process is seen holding the
+/// write lock, and counts when the lock was still held just before the kill and nothing was
+/// written. Every run must leave all or nothing and `check` clean. No timing is
+/// assumed: when a kill comes too late (after the commit), the next waits less.
+fn kill_inside_transaction(case: &CrashCase, wanted: u32, attempts: u32, seed: u64) -> u32 {
+    let dir = tempfile::tempdir().unwrap();
+    let db = (case.prepare)(dir.path());
+    let before = (case.state)(&db);
+    let o = bin()
+        .args((case.args)(dir.path()))
+        .output()
+        .expect("run outturn");
+    assert!(o.status.success(), "{}: {}", case.name, stderr(&o));
+    let after = (case.state)(&db);
+    let mut rng = Rng(seed);
+    let mut max_delay = 64u64;
+    let mut inside = 0;
+    let mut tries = 0;
+    while inside < wanted && tries < attempts {
+        tries += 1;
+        let dir = tempfile::tempdir().unwrap();
+        let db = (case.prepare)(dir.path());
+        let mut child = bin()
+            .args((case.args)(dir.path()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn outturn");
+        let pid = child.id();
+        let waiting = Instant::now();
+        let mut seen = false;
+        while waiting.elapsed() < Duration::from_secs(300) {
+            if holds_write_lock(pid, &db) {
+                seen = true;
+                break;
+            }
+            if !matches!(child.try_wait(), Ok(None)) {
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        let delay = rng.below(max_delay + 1);
+        if seen {
+            std::thread::sleep(Duration::from_millis(delay));
+        }
+        let held = seen && holds_write_lock(pid, &db);
+        let _ = child.kill();
+        let _ = child.wait();
+        if db.exists() {
+            check_is_clean(&db);
+        }
+        let state = (case.state)(&db);
+        assert!(
+            state == before || state == after,
+            "{} (seed {seed}): half-written: {state:?}, expected {before:?} or {after:?}",
+            case.name
+        );
+        // Held just before the kill and nothing written: the kill landed before the commit. (Held
+        // and the whole batch written: it committed in the instant between probe and kill.)
+        if held && state == before {
+            inside += 1;
+        } else {
+            max_delay /= 2;
+        }
+    }
+    eprintln!(
+        "{}: {inside} of {tries} kills landed inside the write transaction",
+        case.name
+    );
+    assert!(
+        inside >= wanted,
+        "{} (seed {seed}): only {inside} of {tries} kills landed inside the write transaction",
+        case.name
+    );
+    inside
 }
 
 fn db_arg(dir: &Path) -> Vec<String> {
@@ -938,39 +1046,13 @@ fn killed_imports_and_undos_leave_all_or_nothing() {
             span: long_span,
         },
     ];
-    // How long the import runs before its write transaction: a file of the same size whose
-    // header is wrong is read whole (SHA-256, encoding) and refused before the transaction.
-    let bad_header = import_template().join("bad-header.csv");
-    let text = std::fs::read_to_string(import_template().join("actuals.csv")).unwrap();
-    std::fs::write(&bad_header, text.replacen("Date", "Datum", 1)).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let db = copy_template("before.db", dir.path());
-    let t = Instant::now();
-    let o = run(&db, &["import", "actuals", bad_header.to_str().unwrap()]);
-    let before_tx = t.elapsed().as_millis() as u64;
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-
-    let import = kill_at_random_moments(&cases[0], 20, seed);
-    let in_tx = import
-        .none_delays
-        .iter()
-        .filter(|&&d| d > before_tx * 3 / 2)
-        .count();
-    eprintln!(
-        "import actuals: the file is read in {before_tx} ms before the transaction; \
-         {in_tx} kills that left nothing landed after 1.5 times that, inside the bulk transaction \
-         (delays of those that left nothing: {:?})",
-        import.none_delays
-    );
-    assert!(
-        in_tx >= 3,
-        "too few kills landed inside the import's transaction: {import:?} (seed {seed})"
-    );
-    let undo = kill_at_random_moments(&cases[1], 12, seed ^ 0x5555);
-    assert!(
-        undo.mid_none >= 1,
-        "no kill landed mid-undo: {undo:?} (seed {seed})"
-    );
+    // Kills at random moments of the whole run: each leaves all or nothing.
+    kill_at_random_moments(&cases[0], 20, seed);
+    kill_at_random_moments(&cases[1], 12, seed ^ 0x5555);
+    // Kills that certainly land inside the write transaction (the process holds SQLite's write
+    // lock just before it is killed), however loaded the machine: each leaves nothing.
+    kill_inside_transaction(&cases[0], 3, 20, seed);
+    kill_inside_transaction(&cases[1], 2, 20, seed ^ 0x5555);
     let _ = std::fs::remove_dir_all(import_template());
 }
 

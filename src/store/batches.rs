@@ -161,16 +161,19 @@ pub struct DuplicateActual {
     pub amount: Money,
 }
 
-/// The rows of batch `batch_id` that duplicate an actual with id up to `held_through` (the last
-/// id before the batch). O(n log n) however many rows share a phase and date: the batch's keys
-/// (phase, date, reference, amount) and the older rows of the same (phase, date) are copied once
-/// into two indexed temporary tables, and each new row then finds its earliest match by one index
-/// seek (a join on the (phase, date) index alone compared every pair of a crowded day).
-pub fn duplicates_of_batch(
+/// Calls `found` with each row of batch `batch_id` that duplicates an actual with id up to
+/// `held_through` (the last id before the batch), in id order, holding none of them in memory.
+/// O(n log n) however many rows share a phase and date: the batch's keys (phase, date,
+/// reference, amount) and the older rows of the same (phase, date) are copied once into two
+/// indexed temporary tables, and each new row then finds its earliest match by one index seek (a
+/// join on the (phase, date) index alone compared every pair of a crowded day). `found` may
+/// delete the row it is given.
+pub fn each_duplicate_of_batch(
     conn: &Connection,
     batch_id: i64,
     held_through: i64,
-) -> Result<Vec<DuplicateActual>> {
+    found: &mut dyn FnMut(DuplicateActual) -> Result<()>,
+) -> Result<()> {
     const COLUMNS: &str = "(id INTEGER PRIMARY KEY, reference TEXT, date TEXT, phase_id INTEGER, amount_pence INTEGER)";
     conn.execute_batch(&format!(
         "DROP TABLE IF EXISTS temp.dup_new; DROP TABLE IF EXISTS temp.dup_old;
@@ -192,7 +195,7 @@ pub fn duplicates_of_batch(
     conn.execute_batch(
         "CREATE INDEX temp.dup_old_key ON dup_old(phase_id, date, reference, amount_pence, id);",
     )?;
-    let found = {
+    {
         let mut st = conn.prepare(
             "SELECT n.id, (SELECT min(o.id) FROM temp.dup_old o
                            WHERE o.phase_id = n.phase_id AND o.date = n.date
@@ -200,36 +203,27 @@ pub fn duplicates_of_batch(
                     n.reference, n.date, n.phase_id, n.amount_pence
              FROM temp.dup_new n WHERE existing IS NOT NULL ORDER BY n.id",
         )?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, i64>(5)?,
-            ))
-        })?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()?
-    };
-    conn.execute_batch("DROP TABLE temp.dup_new; DROP TABLE temp.dup_old;")?;
-    let mut out = Vec::new();
-    for (new_id, existing_id, reference, date, phase_id, pence) in found {
-        let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|e| {
-            StoreError::Refused(format!(
-                "actual {new_id} has an unreadable date '{date}': {e}"
-            ))
-        })?;
-        out.push(DuplicateActual {
-            new_id,
-            existing_id,
-            reference,
-            date,
-            phase_id,
-            amount: Money::from_pence(pence),
-        });
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let new_id: i64 = r.get(0)?;
+            let date: String = r.get(3)?;
+            let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|e| {
+                StoreError::Refused(format!(
+                    "actual {new_id} has an unreadable date '{date}': {e}"
+                ))
+            })?;
+            found(DuplicateActual {
+                new_id,
+                existing_id: r.get(1)?,
+                reference: r.get(2)?,
+                date,
+                phase_id: r.get(4)?,
+                amount: Money::from_pence(r.get(5)?),
+            })?;
+        }
     }
-    Ok(out)
+    conn.execute_batch("DROP TABLE temp.dup_new; DROP TABLE temp.dup_old;")?;
+    Ok(())
 }
 
 /// Deletes actuals by id (the duplicates skipped from a batch still being written).
@@ -342,8 +336,9 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
 /// Cache for SQLite during a bulk load, in KiB (negative `cache_size` is KiB): 64 MiB.
 const BULK_CACHE_KIB: i64 = 65_536;
 
-/// Runs a bulk load `f` with a bigger SQLite page cache and without SQLite's row-by-row foreign
-/// key checks, restoring both afterwards. The load must resolve every phase, contract and batch
+/// Runs a bulk load `f` with a bigger SQLite page cache, temporary tables and sorts in files
+/// (bounded memory), and without SQLite's row-by-row foreign key checks, restoring all three
+/// afterwards. The load must resolve every phase, contract and batch
 /// id it writes inside its own write transaction, so that the references hold by construction.
 pub fn with_bulk_settings<T, E: From<StoreError>>(
     conn: &mut Connection,
@@ -355,16 +350,38 @@ pub fn with_bulk_settings<T, E: From<StoreError>>(
     let foreign_keys: i64 = conn
         .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
         .map_err(StoreError::from)?;
+    let temp_store: i64 = conn
+        .query_row("PRAGMA temp_store", [], |r| r.get(0))
+        .map_err(StoreError::from)?;
     conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)
         .map_err(StoreError::from)?;
     conn.pragma_update(None, "foreign_keys", 0)
         .map_err(StoreError::from)?;
+    set_temp_store(conn, TEMP_STORE_FILE)?;
     let out = f(conn);
+    set_temp_store(conn, temp_store)?;
     conn.pragma_update(None, "foreign_keys", foreign_keys)
         .map_err(StoreError::from)?;
     conn.pragma_update(None, "cache_size", cache)
         .map_err(StoreError::from)?;
     out
+}
+
+/// `PRAGMA temp_store = FILE`.
+const TEMP_STORE_FILE: i64 = 1;
+
+/// Sets where SQLite keeps temporary tables and sorts, outside any transaction. The bundled
+/// SQLite keeps them in memory by default, where sorting the keys of a 10,000,000-row index (and
+/// the temporary tables of [`each_duplicate_of_batch`]) would take memory in proportion to the
+/// file; in files, a sort uses at most the page cache and spills the rest to disk. Changing the
+/// setting drops the connection's TEMP objects, so the audit capture is installed again.
+fn set_temp_store(conn: &Connection, value: i64) -> Result<()> {
+    let now: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
+    if now != value {
+        conn.pragma_update(None, "temp_store", value)?;
+        super::capture::install(conn)?;
+    }
+    Ok(())
 }
 
 /// How many actuals are held.

@@ -14,8 +14,11 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::batches::{self as batch, ImportOutcome, Tally};
+use super::lines::LineLog;
 use super::pending::Pending;
-use super::problems::{ImportError, Lock, Problems, look_up_once};
+use super::problems::{
+    ImportError, LOOKUPS_CACHED, Lock, MAX_LISTED, Problems, RowProblem, look_up_once,
+};
 use super::rows::{Cells, Rows, open, require_cells};
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::{FinancialYear, Money};
@@ -120,6 +123,8 @@ struct ActualLookups {
     directory: e::Directory,
     /// programme code ("" when none given) -> phase code -> phase id or problem.
     phases: HashMap<String, HashMap<String, PhaseLookup>>,
+    /// How many answers `phases` holds (at most [`LOOKUPS_CACHED`]).
+    phases_cached: usize,
     /// contract reference -> (contract id, its phase id) or message.
     contracts: HashMap<String, Result<(i64, i64), String>>,
 }
@@ -129,6 +134,7 @@ impl ActualLookups {
         Ok(ActualLookups {
             directory: e::Directory::load(conn)?,
             phases: HashMap::new(),
+            phases_cached: 0,
             contracts: HashMap::new(),
         })
     }
@@ -146,10 +152,13 @@ impl ActualLookups {
             Ok(p) => Ok(p.id),
             Err(err) => Err(phase_problem(err)?),
         };
-        self.phases
-            .entry(programme.to_string())
-            .or_default()
-            .insert(code.to_string(), r.clone());
+        if self.phases_cached < LOOKUPS_CACHED {
+            self.phases_cached += 1;
+            self.phases
+                .entry(programme.to_string())
+                .or_default()
+                .insert(code.to_string(), r.clone());
+        }
         Ok(r)
     }
 
@@ -312,6 +321,75 @@ fn check_ledger(
     Ok((problems, lookups))
 }
 
+/// Finds the rows of batch `batch_id` that are already in the ledger (actuals up to
+/// `held_through`). Refuses the file listing the first [`MAX_LISTED`] in file order and counting
+/// the rest, or with `--skip-duplicates` deletes them from the batch and its tally and returns how
+/// many. Memory stays flat however many there are: they are streamed in id order, and only the
+/// [`MAX_LISTED`] with the lowest lines are kept.
+fn duplicates(
+    tx: &Connection,
+    batch_id: i64,
+    held_through: i64,
+    opts: &ActualsOptions,
+    written: &mut LineLog,
+    tally: &mut Tally<i64>,
+    lookups: &ActualLookups,
+) -> Result<u64, ImportError> {
+    let mut count = 0u64;
+    if opts.skip_duplicates {
+        batches::each_duplicate_of_batch(tx, batch_id, held_through, &mut |d| {
+            batches::delete_actual_rows(tx, &[d.new_id])?;
+            let fy = FinancialYear::containing(d.date);
+            tally.add(fy, &d.phase_id, d.amount.pence(), -1);
+            count += 1;
+            Ok(())
+        })?;
+        return Ok(count);
+    }
+    let mut look = written.lookup()?;
+    // The duplicates with the lowest lines so far, trimmed to MAX_LISTED now and then.
+    let mut lowest: Vec<(u64, batches::DuplicateActual)> = Vec::new();
+    let mut failed = None;
+    batches::each_duplicate_of_batch(tx, batch_id, held_through, &mut |d| {
+        count += 1;
+        match look.line_of(d.new_id) {
+            Ok(line) => lowest.push((line, d)),
+            Err(e) => failed = Some(e),
+        }
+        if lowest.len() >= 4 * MAX_LISTED {
+            lowest.sort_by_key(|(line, _)| *line);
+            lowest.truncate(MAX_LISTED);
+        }
+        Ok(())
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if count == 0 {
+        return Ok(0);
+    }
+    lowest.sort_by_key(|(line, _)| *line);
+    lowest.truncate(MAX_LISTED);
+    let problems: Vec<RowProblem> = lowest
+        .into_iter()
+        .map(|(line, d)| RowProblem {
+            line,
+            column: "Reference".to_string(),
+            message: format!(
+                "'{}' dated {} for {} on {} is already in the ledger (actual {}): leave it out, or \
+                 import with --skip-duplicates",
+                d.reference,
+                uk_date(d.date),
+                d.amount.full(),
+                lookups.label(d.phase_id),
+                d.existing_id
+            ),
+        })
+        .collect();
+    let more = usize::try_from(count).unwrap_or(usize::MAX) - problems.len();
+    Err(ImportError::Duplicates { problems, more })
+}
+
 /// Imports ledger actuals from a CSV extract: all rows or none. See the module documentation.
 /// `progress` is called with (file bytes read, file size) as the file is read.
 pub fn import_actuals(
@@ -359,8 +437,9 @@ fn import_actuals_tuned(
         let batch_id =
             batches::insert_batch(&tx, BatchKind::Actuals, &file.file_name, &scan.sha256)?;
         let mut tally: Tally<i64> = Tally::new();
-        // (actual id, line) of every row written, in id order, to name the line of a duplicate.
-        let mut written: Vec<(i64, u64)> = Vec::new();
+        // (actual id, line) of every row written, in id order, to name the line of a duplicate
+        // or a warning: in a temporary file, not in memory.
+        let mut written = LineLog::new()?;
         let mut totals: batches::ActualTotals = std::collections::HashMap::new();
         // The file is read and checked on a second thread while this one writes the checked rows.
         let (problems, lookups) = std::thread::scope(|scope| {
@@ -407,65 +486,28 @@ fn import_actuals_tuned(
         if let Some(trigger) = &totals_trigger {
             batches::resume_actual_totals(&tx, trigger, &totals)?;
         }
-        let mut skipped = 0u64;
-        if held_through > 0 {
-            let dups = batches::duplicates_of_batch(&tx, batch_id, held_through)?;
-            if !dups.is_empty() && !opts.skip_duplicates {
-                // Rows were written in (phase, date) order: list them in file order.
-                let mut by_line: Vec<(u64, &batches::DuplicateActual)> = dups
-                    .iter()
-                    .map(|d| {
-                        let line = written
-                            .binary_search_by_key(&d.new_id, |w| w.0)
-                            .map(|i| written[i].1)
-                            .unwrap_or(0);
-                        (line, d)
-                    })
-                    .collect();
-                by_line.sort_by_key(|(line, _)| *line);
-                let mut listed = Problems::default();
-                for (line, d) in by_line {
-                    listed.add(line, "Reference", || {
-                        format!(
-                            "'{}' dated {} for {} on {} is already in the ledger (actual {}): leave \
-                             it out, or import with --skip-duplicates",
-                            d.reference,
-                            uk_date(d.date),
-                            d.amount.full(),
-                            lookups.label(d.phase_id),
-                            d.existing_id
-                        )
-                    });
-                }
-                return Err(ImportError::Duplicates {
-                    problems: listed.listed,
-                    more: listed.more,
-                });
-            }
-            let ids: Vec<i64> = dups.iter().map(|d| d.new_id).collect();
-            batches::delete_actual_rows(&tx, &ids)?;
-            for d in &dups {
-                tally.add(
-                    FinancialYear::containing(d.date),
-                    &d.phase_id,
-                    d.amount.pence(),
-                    -1,
-                );
-            }
-            skipped = dups.len() as u64;
-        }
+        let skipped = if held_through > 0 {
+            duplicates(
+                &tx,
+                batch_id,
+                held_through,
+                opts,
+                &mut written,
+                &mut tally,
+                &lookups,
+            )?
+        } else {
+            0
+        };
         let today = e::today().unwrap_or_else(|_| chrono::Local::now().date_naive());
-        let mut by_line: Vec<(u64, String)> =
-            e::actual_warnings(&tx, e::WarnScope::Batch(batch_id), today)?
-                .into_iter()
-                .map(|(id, w)| {
-                    let line = written
-                        .binary_search_by_key(&id, |w| w.0)
-                        .map(|i| written[i].1)
-                        .unwrap_or(0);
-                    (line, w)
-                })
-                .collect();
+        let mut by_id = e::actual_warnings(&tx, e::WarnScope::Batch(batch_id), today)?;
+        // Lines are looked up in id order; a row's own warnings keep their order (stable sorts).
+        by_id.sort_by_key(|(id, _)| *id);
+        let mut look = written.lookup()?;
+        let mut by_line = Vec::with_capacity(by_id.len());
+        for (id, w) in by_id {
+            by_line.push((look.line_of(id)?, w));
+        }
         by_line.sort_by_key(|(line, _)| *line);
         let warnings = by_line
             .into_iter()

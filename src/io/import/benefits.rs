@@ -8,14 +8,15 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::batches::{self as batch, ImportOutcome, Tally};
+use super::batches::{ImportOutcome, Tally};
 use super::problems::{ImportError, Lock, Problems, look_up_once};
-use super::rows::{Cells, open, require_cells};
+use super::rows::{Cells, require_cells};
+use super::whole::{RowImporter, WholeFile, import_whole};
 use crate::domain::benefit::BenefitKind;
 use crate::domain::calendar::uk_date;
 use crate::domain::{FinancialYear, Money};
-use crate::store::batches::{self, BatchKind};
-use crate::store::{self, StoreError, entities as e};
+use crate::store::batches::BatchKind;
+use crate::store::{StoreError, entities as e};
 
 /// What `import benefits` is told: the same options as every mapped import.
 pub type BenefitsOptions = super::header::MappedOptions;
@@ -268,6 +269,57 @@ fn gather(rows: Vec<Row>, problems: &mut Problems) -> Vec<Gathered> {
     out
 }
 
+/// The benefits of a file, checked with lookups made once each.
+#[derive(Default)]
+struct BenefitImporter {
+    lookups: Lookups,
+}
+
+impl RowImporter for BenefitImporter {
+    type Row = Row;
+    type Item = Gathered;
+
+    fn parse(
+        &mut self,
+        cells: &Cells,
+        line: u64,
+        conn: &Connection,
+        lock: &Lock,
+        problems: &mut Problems,
+    ) -> Result<Option<Row>, StoreError> {
+        parse_row(cells, line, conn, &mut self.lookups, lock, problems)
+    }
+
+    fn gather(&mut self, rows: Vec<Row>, problems: &mut Problems) -> Vec<Gathered> {
+        gather(rows, problems)
+    }
+
+    fn write(
+        &mut self,
+        conn: &Connection,
+        batch_id: i64,
+        _file_name: &str,
+        benefits: &[Gathered],
+        tally: &mut Tally<String>,
+        problems: &mut Problems,
+    ) -> Result<(), ImportError> {
+        for g in benefits {
+            match e::add_benefit(conn, &g.benefit) {
+                Ok(id) => e::set_benefit_batch(conn, id, batch_id)?,
+                Err(err) if err.is_user_error() => {
+                    problems.add(g.first_line, "", || err.to_string());
+                    continue;
+                }
+                Err(err) => return Err(err.into()),
+            }
+            for (fy, target) in &g.benefit.targets {
+                tally.add(*fy, &g.label, target.pence(), 1);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Imports benefits and their targets: all rows or none, as one batch of kind `benefits`.
 pub fn import_benefits(
     conn: &mut Connection,
@@ -275,53 +327,13 @@ pub fn import_benefits(
     opts: &BenefitsOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
-    let mut file = open(path, opts.encoding.as_deref(), COLUMNS, &opts.map)?;
-    let tx = store::write_tx(conn)?;
-    batch::refuse_reimport(&tx, &file.scan.sha256)?;
-    let lock = Lock::read(&tx)?;
-    let mut lookups = Lookups::default();
-    let mut problems = Problems::default();
-    let mut rows = Vec::new();
-    while let Some(line) = file.rows.next(&mut problems, progress)? {
-        let cells = Cells::new(&file.rows.record, &file.idx);
-        rows.extend(parse_row(
-            &cells,
-            line,
-            &tx,
-            &mut lookups,
-            &lock,
-            &mut problems,
-        )?);
-    }
-    progress(file.scan.len, file.scan.len);
-    let benefits = gather(rows, &mut problems);
-    problems.into_result()?;
-    if benefits.is_empty() {
-        return Err(ImportError::no_rows(&file.file_name));
-    }
-    let batch_id =
-        batches::insert_batch(&tx, BatchKind::Benefits, &file.file_name, &file.scan.sha256)?;
-    let mut tally: Tally<String> = Tally::new();
-    let mut store_problems = Problems::default();
-    for g in &benefits {
-        match e::add_benefit(&tx, &g.benefit) {
-            Ok(id) => e::set_benefit_batch(&tx, id, batch_id)?,
-            Err(err) if err.is_user_error() => {
-                store_problems.add(g.first_line, "", || err.to_string());
-                continue;
-            }
-            Err(err) => return Err(err.into()),
-        }
-        for (fy, target) in &g.benefit.targets {
-            tally.add(*fy, &g.label, target.pence(), 1);
-        }
-    }
-    store_problems.into_result()?;
-    let outcome = tally.outcome(
-        String::clone,
-        file.file_name,
-        file.encoding.name(),
-        file.detected,
-    );
-    batch::finish(tx, batch_id, outcome, opts.dry_run)
+    let how = WholeFile {
+        path,
+        columns: COLUMNS,
+        map: &opts.map,
+        encoding: opts.encoding.as_deref(),
+        kind: BatchKind::Benefits,
+        dry_run: opts.dry_run,
+    };
+    import_whole(conn, &how, &mut BenefitImporter::default(), progress)
 }

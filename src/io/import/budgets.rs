@@ -7,14 +7,15 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::batches::{self as batch, ImportOutcome, Tally};
+use super::batches::{ImportOutcome, Tally};
 use super::problems::{ImportError, Lock, Problems, look_up_once};
-use super::rows::{Cells, open, require_cells};
+use super::rows::{Cells, require_cells};
+use super::whole::{RowImporter, WholeFile, import_whole};
 use crate::domain::calendar::uk_date;
 use crate::domain::model::{AllocationStatus, DeliveryStatus};
 use crate::domain::{FinancialYear, Money};
 use crate::store::batches::{self, BatchKind};
-use crate::store::{self, StoreError, entities as e};
+use crate::store::{StoreError, entities as e};
 
 /// Options for [`import_budgets`].
 #[derive(Debug, Clone, Default)]
@@ -368,6 +369,113 @@ fn approve_line(
     e::approve_allocation(tx, id, None, decision, date).map(|_| ())
 }
 
+/// The budget lines of a file: lookups made once each, and the phases to create.
+struct BudgetImporter {
+    lookups: BudgetLookups,
+    create_missing: bool,
+    new_phases: BTreeMap<(i64, String), (String, u64)>,
+}
+
+impl RowImporter for BudgetImporter {
+    type Row = BudgetRow;
+    type Item = BudgetRow;
+
+    fn parse(
+        &mut self,
+        cells: &Cells,
+        line: u64,
+        conn: &Connection,
+        lock: &Lock,
+        problems: &mut Problems,
+    ) -> Result<Option<BudgetRow>, StoreError> {
+        parse_budget(
+            cells,
+            line,
+            conn,
+            &mut self.lookups,
+            lock,
+            self.create_missing,
+            &mut self.new_phases,
+            problems,
+        )
+    }
+
+    fn gather(&mut self, rows: Vec<BudgetRow>, _: &mut Problems) -> Vec<BudgetRow> {
+        rows
+    }
+
+    fn write(
+        &mut self,
+        tx: &Connection,
+        batch_id: i64,
+        file_name: &str,
+        rows: &[BudgetRow],
+        tally: &mut Tally<String>,
+        store_problems: &mut Problems,
+    ) -> Result<(), ImportError> {
+        let mut created: HashMap<(i64, String), i64> = HashMap::new();
+        for ((programme_id, code), (name, _)) in &self.new_phases {
+            let id = e::add_phase(
+                tx,
+                &e::NewPhase {
+                    programme_id: *programme_id,
+                    code: code.clone(),
+                    name: name.clone(),
+                    status: DeliveryStatus::Active,
+                    officer: None,
+                },
+            )?;
+            created.insert((*programme_id, code.clone()), id);
+        }
+        for r in rows {
+            let phase_id = match &r.phase {
+                PhaseTarget::Existing(id) => *id,
+                PhaseTarget::New(pid, code) => match created.get(&(*pid, code.clone())) {
+                    Some(id) => *id,
+                    None => continue,
+                },
+            };
+            if let (Some(id), Some(decision)) = (r.approves, r.decision_id) {
+                match approve_line(tx, id, decision, phase_id, r) {
+                    Ok(()) => tally.add(r.fy, &r.label, r.amount.pence(), 1),
+                    Err(err) if err.is_user_error() => {
+                        store_problems.add(r.line, "Allocation", || err.to_string())
+                    }
+                    Err(err) => return Err(err.into()),
+                }
+                continue;
+            }
+            let allocation = e::NewAllocation {
+                phase_id,
+                first_fy: r.fy,
+                last_fy: r.fy,
+                amount: r.amount,
+                status: r.status,
+                decision_id: r.decision_id,
+                profile: None,
+                note: format!("imported from {file_name}, line {}", r.line),
+            };
+            match e::add_allocation(tx, &allocation) {
+                Ok(id) => batches::set_allocation_batch(tx, id, batch_id)?,
+                Err(err) if err.is_user_error() => {
+                    store_problems.add(r.line, "", || err.to_string());
+                    continue;
+                }
+                Err(err) => return Err(err.into()),
+            }
+            tally.add(r.fy, &r.label, r.amount.pence(), 1);
+        }
+        Ok(())
+    }
+
+    fn outcome(&self, outcome: ImportOutcome) -> ImportOutcome {
+        ImportOutcome {
+            created_phases: self.new_phases.len() as u64,
+            ..outcome
+        }
+    }
+}
+
 /// Imports budget lines (one allocation per row, for one FY): all rows or none. Phases that do
 /// not exist are created with `create_missing`; programmes never are.
 pub fn import_budgets(
@@ -376,98 +484,18 @@ pub fn import_budgets(
     opts: &BudgetsOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
-    let mut file = open(path, opts.encoding.as_deref(), BUDGET_COLUMNS, &[])?;
-    let tx = store::write_tx(conn)?;
-    batch::refuse_reimport(&tx, &file.scan.sha256)?;
-    let lock = Lock::read(&tx)?;
-    let mut lookups = BudgetLookups::default();
-    let mut problems = Problems::default();
-    let mut new_phases = BTreeMap::new();
-    let mut rows = Vec::new();
-    while let Some(line) = file.rows.next(&mut problems, progress)? {
-        let cells = Cells::new(&file.rows.record, &file.idx);
-        let parsed = parse_budget(
-            &cells,
-            line,
-            &tx,
-            &mut lookups,
-            &lock,
-            opts.create_missing,
-            &mut new_phases,
-            &mut problems,
-        )?;
-        rows.extend(parsed);
-    }
-    progress(file.scan.len, file.scan.len);
-    problems.into_result()?;
-    if rows.is_empty() {
-        return Err(ImportError::no_rows(&file.file_name));
-    }
-    let file_name = file.file_name;
-    let batch_id = batches::insert_batch(&tx, BatchKind::Budgets, &file_name, &file.scan.sha256)?;
-    let mut created: HashMap<(i64, String), i64> = HashMap::new();
-    for ((programme_id, code), (name, _)) in &new_phases {
-        let id = e::add_phase(
-            &tx,
-            &e::NewPhase {
-                programme_id: *programme_id,
-                code: code.clone(),
-                name: name.clone(),
-                status: DeliveryStatus::Active,
-                officer: None,
-            },
-        )?;
-        created.insert((*programme_id, code.clone()), id);
-    }
-    let mut tally: Tally<String> = Tally::new();
-    let mut store_problems = Problems::default();
-    for r in &rows {
-        let phase_id = match &r.phase {
-            PhaseTarget::Existing(id) => *id,
-            PhaseTarget::New(pid, code) => match created.get(&(*pid, code.clone())) {
-                Some(id) => *id,
-                None => continue,
-            },
-        };
-        if let (Some(id), Some(decision)) = (r.approves, r.decision_id) {
-            match approve_line(&tx, id, decision, phase_id, r) {
-                Ok(()) => tally.add(r.fy, &r.label, r.amount.pence(), 1),
-                Err(err) if err.is_user_error() => {
-                    store_problems.add(r.line, "Allocation", || err.to_string())
-                }
-                Err(err) => return Err(err.into()),
-            }
-            continue;
-        }
-        let allocation = e::NewAllocation {
-            phase_id,
-            first_fy: r.fy,
-            last_fy: r.fy,
-            amount: r.amount,
-            status: r.status,
-            decision_id: r.decision_id,
-            profile: None,
-            note: format!("imported from {file_name}, line {}", r.line),
-        };
-        match e::add_allocation(&tx, &allocation) {
-            Ok(id) => batches::set_allocation_batch(&tx, id, batch_id)?,
-            Err(err) if err.is_user_error() => {
-                store_problems.add(r.line, "", || err.to_string());
-                continue;
-            }
-            Err(err) => return Err(err.into()),
-        }
-        tally.add(r.fy, &r.label, r.amount.pence(), 1);
-    }
-    store_problems.into_result()?;
-    let outcome = ImportOutcome {
-        created_phases: new_phases.len() as u64,
-        ..tally.outcome(
-            String::clone,
-            file_name,
-            file.encoding.name(),
-            file.detected,
-        )
+    let how = WholeFile {
+        path,
+        columns: BUDGET_COLUMNS,
+        map: &[],
+        encoding: opts.encoding.as_deref(),
+        kind: BatchKind::Budgets,
+        dry_run: opts.dry_run,
     };
-    batch::finish(tx, batch_id, outcome, opts.dry_run)
+    let mut importer = BudgetImporter {
+        lookups: BudgetLookups::default(),
+        create_missing: opts.create_missing,
+        new_phases: BTreeMap::new(),
+    };
+    import_whole(conn, &how, &mut importer, progress)
 }

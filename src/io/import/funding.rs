@@ -6,16 +6,17 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::batches::{self as batch, ImportOutcome, Tally};
+use super::batches::{ImportOutcome, Tally};
 use super::budgets::{BudgetLookups, read_fy};
 use super::problems::{ImportError, Lock, Problems};
-use super::rows::{Cells, open, require_cells};
+use super::rows::{Cells, require_cells};
+use super::whole::{RowImporter, WholeFile, import_whole};
 use crate::domain::Money;
 use crate::domain::calendar::parse_date;
 use crate::domain::financing::FundingSource;
 use crate::domain::model::AllocationStatus;
-use crate::store::batches::{self, BatchKind};
-use crate::store::{self, StoreError, entities as e};
+use crate::store::batches::BatchKind;
+use crate::store::{StoreError, entities as e};
 
 /// What `import funding` is told: the same options as every mapped import.
 pub type FundingOptions = super::header::MappedOptions;
@@ -169,6 +170,59 @@ fn parse_funding(
     }
 }
 
+/// The funding lines of a file, checked with lookups made once each.
+#[derive(Default)]
+struct FundingImporter {
+    lookups: BudgetLookups,
+}
+
+impl RowImporter for FundingImporter {
+    type Row = FundingRow;
+    type Item = FundingRow;
+
+    fn parse(
+        &mut self,
+        cells: &Cells,
+        line: u64,
+        conn: &Connection,
+        lock: &Lock,
+        problems: &mut Problems,
+    ) -> Result<Option<FundingRow>, StoreError> {
+        parse_funding(cells, line, conn, &mut self.lookups, lock, problems)
+    }
+
+    fn gather(&mut self, rows: Vec<FundingRow>, _: &mut Problems) -> Vec<FundingRow> {
+        rows
+    }
+
+    fn write(
+        &mut self,
+        conn: &Connection,
+        batch_id: i64,
+        file_name: &str,
+        rows: &[FundingRow],
+        tally: &mut Tally<String>,
+        problems: &mut Problems,
+    ) -> Result<(), ImportError> {
+        for r in rows {
+            let mut new = r.new.clone();
+            if new.note.is_empty() {
+                new.note = format!("imported from {file_name}, line {}", r.line);
+            }
+            match e::add_funding(conn, &new) {
+                Ok(id) => e::set_funding_batch(conn, id, batch_id)?,
+                Err(err) if err.is_user_error() => {
+                    problems.add(r.line, "", || err.to_string());
+                    continue;
+                }
+                Err(err) => return Err(err.into()),
+            }
+            tally.add(r.new.fy, &r.label, r.new.amount.pence(), 1);
+        }
+        Ok(())
+    }
+}
+
 /// Imports funding lines (one per row, for one FY): all rows or none.
 pub fn import_funding(
     conn: &mut Connection,
@@ -176,54 +230,13 @@ pub fn import_funding(
     opts: &FundingOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
-    let mut file = open(path, opts.encoding.as_deref(), FUNDING_COLUMNS, &opts.map)?;
-    let tx = store::write_tx(conn)?;
-    batch::refuse_reimport(&tx, &file.scan.sha256)?;
-    let lock = Lock::read(&tx)?;
-    let mut lookups = BudgetLookups::default();
-    let mut problems = Problems::default();
-    let mut rows = Vec::new();
-    while let Some(line) = file.rows.next(&mut problems, progress)? {
-        let cells = Cells::new(&file.rows.record, &file.idx);
-        rows.extend(parse_funding(
-            &cells,
-            line,
-            &tx,
-            &mut lookups,
-            &lock,
-            &mut problems,
-        )?);
-    }
-    progress(file.scan.len, file.scan.len);
-    problems.into_result()?;
-    if rows.is_empty() {
-        return Err(ImportError::no_rows(&file.file_name));
-    }
-    let file_name = file.file_name;
-    let batch_id = batches::insert_batch(&tx, BatchKind::Funding, &file_name, &file.scan.sha256)?;
-    let mut tally: Tally<String> = Tally::new();
-    let mut store_problems = Problems::default();
-    for r in &rows {
-        let mut new = r.new.clone();
-        if new.note.is_empty() {
-            new.note = format!("imported from {file_name}, line {}", r.line);
-        }
-        match e::add_funding(&tx, &new) {
-            Ok(id) => e::set_funding_batch(&tx, id, batch_id)?,
-            Err(err) if err.is_user_error() => {
-                store_problems.add(r.line, "", || err.to_string());
-                continue;
-            }
-            Err(err) => return Err(err.into()),
-        }
-        tally.add(r.new.fy, &r.label, r.new.amount.pence(), 1);
-    }
-    store_problems.into_result()?;
-    let outcome = tally.outcome(
-        String::clone,
-        file_name,
-        file.encoding.name(),
-        file.detected,
-    );
-    batch::finish(tx, batch_id, outcome, opts.dry_run)
+    let how = WholeFile {
+        path,
+        columns: FUNDING_COLUMNS,
+        map: &opts.map,
+        encoding: opts.encoding.as_deref(),
+        kind: BatchKind::Funding,
+        dry_run: opts.dry_run,
+    };
+    import_whole(conn, &how, &mut FundingImporter::default(), progress)
 }

@@ -16,8 +16,10 @@
 //!
 //! The files, each knowing only those listed before it: `read` (bytes, hash and encoding),
 //! `problems` (what can go wrong), `header` (finding the columns), `rows` (records and cells),
-//! `batches` (the batch an import records), `pending` (chunks of checked ledger rows), then one
-//! file per kind: `actuals`, `budgets` and `funding`. This file only names the public API.
+//! `batches` (the batch an import records), `pending` (chunks of checked ledger rows), `lines`
+//! (the line of each written actual, in a temporary file), `whole` (the steps the budgets,
+//! funding and benefits imports share), then one file per kind: `actuals`, `budgets`, `funding`
+//! and `benefits`. This file only names the public API.
 
 mod actuals;
 mod batches;
@@ -25,10 +27,12 @@ mod benefits;
 mod budgets;
 mod funding;
 mod header;
+mod lines;
 mod pending;
 mod problems;
 mod read;
 mod rows;
+mod whole;
 
 pub use actuals::{ActualsOptions, import_actuals};
 pub use batches::{ImportOutcome, list_batches, undo_batch};

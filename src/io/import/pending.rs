@@ -5,9 +5,11 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::batches::Tally;
+use super::lines::LineLog;
+use super::problems::ImportError;
 use crate::domain::{FinancialYear, Period};
 use crate::store::batches::ActualTotals;
-use crate::store::{StoreError, entities as e};
+use crate::store::entities as e;
 
 /// Checked ledger rows are written in chunks of at most this many bytes of text (supplier,
 /// description and reference), or the `max_rows` given to [`Pending::is_full`].
@@ -76,16 +78,16 @@ impl Pending {
         self.rows.len() >= max_rows || self.text.len() >= CHUNK_TEXT_BYTES
     }
 
-    /// Writes the held rows in their order (see [`Pending::sort`]), noting each (id, line) in `written`,
+    /// Writes the held rows in their order (see [`Pending::sort`]), noting each (id, line) in `written`
     /// and adds them to `tally` and, when the totals trigger is suspended, to `totals`.
     pub(super) fn flush(
         &mut self,
         conn: &Connection,
         batch_id: i64,
-        written: &mut Vec<(i64, u64)>,
+        written: &mut LineLog,
         tally: &mut Tally<i64>,
         mut totals: Option<&mut ActualTotals>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), ImportError> {
         let mut run: Option<Run> = None;
         let mut close = |run: Run| {
             tally.add_rows(run.fy, &run.phase_id, run.rows, run.pence);
@@ -116,7 +118,7 @@ impl Pending {
                 },
                 Some(batch_id),
             )?;
-            written.push((id, r.line));
+            written.push(id, r.line)?;
             let fy = FinancialYear::containing(r.date);
             let period = Period::of_date(r.date).number();
             let contract_id = r.contract_id.unwrap_or(0);

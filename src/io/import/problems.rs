@@ -203,8 +203,13 @@ impl Lock {
     }
 }
 
+/// How many answers a lookup cache keeps: beyond this (a file of millions of different bad codes),
+/// further codes are looked up each time they occur, so that the cache does not grow with the file.
+pub(super) const LOOKUPS_CACHED: usize = 100_000;
+
 /// The answer `held` for `key`, or else `look`'s, kept for the next row that asks: each code or
-/// reference in a file is looked up once, and a bad one's message built once.
+/// reference in a file is looked up once (up to [`LOOKUPS_CACHED`] of them), and a bad one's
+/// message built once.
 pub(super) fn look_up_once<Q, K, V>(
     held: &mut HashMap<K, V>,
     key: &Q,
@@ -219,6 +224,8 @@ where
         return Ok(r.clone());
     }
     let r = look()?;
-    held.insert(key.to_owned(), r.clone());
+    if held.len() < LOOKUPS_CACHED {
+        held.insert(key.to_owned(), r.clone());
+    }
     Ok(r)
 }

@@ -57,11 +57,21 @@ pub fn actual_warnings(
     })
     .collect::<Vec<_>>();
     // References of the scope held with more than one (date, amount): one pass over the ledger
-    // (no index on reference is needed), then the few actuals holding them.
+    // (no index on reference is needed), then the few actuals holding them. For a batch, only
+    // the references it may hold more than once are looked at (see `repeated_refs`).
+    let refs = match scope {
+        WarnScope::Actual(_) => {
+            "SELECT DISTINCT a.reference FROM actual a WHERE a.id = ?1 AND a.reference <> ''"
+        }
+        WarnScope::Batch(b) => {
+            super::repeated_refs::repeated_batch_references(conn, b)?;
+            "SELECT reference FROM temp.warn_ref WHERE ?1 IS NOT NULL"
+        }
+    };
     let held = collect(
         conn,
         &format!(
-            "WITH refs AS (SELECT DISTINCT a.reference FROM actual a WHERE {cond} AND a.reference <> ''),
+            "WITH refs AS ({refs}),
              mixed AS (SELECT x.reference FROM actual x JOIN refs ON refs.reference = x.reference
                        GROUP BY x.reference HAVING count(DISTINCT x.date || '|' || x.amount_pence) > 1)
              SELECT x.id, x.reference, x.date, x.amount_pence, x.batch_id FROM actual x
@@ -78,6 +88,9 @@ pub fn actual_warnings(
             ))
         },
     )?;
+    if matches!(scope, WarnScope::Batch(_)) {
+        conn.execute_batch("DROP TABLE temp.warn_ref")?;
+    }
     let in_scope = |id: i64, batch: Option<i64>| match scope {
         WarnScope::Actual(a) => a == id,
         WarnScope::Batch(b) => batch == Some(b),

@@ -28,6 +28,7 @@ mod phase;
 mod programme;
 mod records;
 mod refs;
+mod repeated_refs;
 mod snapshot;
 #[cfg(test)]
 mod test_support;

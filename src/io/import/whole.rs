@@ -1,0 +1,104 @@
+//! The import of a file read whole before it is written (budgets, funding and benefits): open the
+//! file, refuse one imported before, check every row, list every problem, then write the rows as
+//! one batch in one transaction and finish it (one audit event, the commit). What a kind of row
+//! means is its [`RowImporter`]; this file only runs the steps they share.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::batches::{self as batch, ImportOutcome, Tally};
+use super::problems::{ImportError, Lock, Problems};
+use super::rows::{Cells, open};
+use crate::store::batches::{self, BatchKind};
+use crate::store::{self, StoreError};
+
+/// What one kind of import does with its rows.
+pub(super) trait RowImporter {
+    /// A checked row.
+    type Row;
+    /// What is written: a row, or several rows gathered into one record (a benefit).
+    type Item;
+    /// Reads one row, or records its problems and gives `None`.
+    fn parse(
+        &mut self,
+        cells: &Cells,
+        line: u64,
+        conn: &Connection,
+        lock: &Lock,
+        problems: &mut Problems,
+    ) -> Result<Option<Self::Row>, StoreError>;
+    /// Checks the rows together once all are read, into what is written.
+    fn gather(&mut self, rows: Vec<Self::Row>, problems: &mut Problems) -> Vec<Self::Item>;
+    /// Writes the items as batch `batch_id` of `file_name`, adding each to `tally`; what the
+    /// store refuses for a user's reason is recorded in `problems`.
+    fn write(
+        &mut self,
+        conn: &Connection,
+        batch_id: i64,
+        file_name: &str,
+        items: &[Self::Item],
+        tally: &mut Tally<String>,
+        problems: &mut Problems,
+    ) -> Result<(), ImportError>;
+    /// The outcome, with anything this kind adds to it.
+    fn outcome(&self, outcome: ImportOutcome) -> ImportOutcome {
+        outcome
+    }
+}
+
+/// The file an import reads and how: its columns (name, required), the `--map` renames, the
+/// forced encoding, the kind of batch and whether it is a dry run.
+pub(super) struct WholeFile<'a> {
+    pub(super) path: &'a Path,
+    pub(super) columns: &'a [(&'a str, bool)],
+    pub(super) map: &'a [(String, String)],
+    pub(super) encoding: Option<&'a str>,
+    pub(super) kind: BatchKind,
+    pub(super) dry_run: bool,
+}
+
+/// Imports a file with `importer`: all rows or none.
+pub(super) fn import_whole<I: RowImporter>(
+    conn: &mut Connection,
+    how: &WholeFile,
+    importer: &mut I,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    let mut file = open(how.path, how.encoding, how.columns, how.map)?;
+    let tx = store::write_tx(conn)?;
+    batch::refuse_reimport(&tx, &file.scan.sha256)?;
+    let lock = Lock::read(&tx)?;
+    let mut problems = Problems::default();
+    let mut rows = Vec::new();
+    while let Some(line) = file.rows.next(&mut problems, progress)? {
+        let cells = Cells::new(&file.rows.record, &file.idx);
+        rows.extend(importer.parse(&cells, line, &tx, &lock, &mut problems)?);
+    }
+    progress(file.scan.len, file.scan.len);
+    let items = importer.gather(rows, &mut problems);
+    problems.into_result()?;
+    if items.is_empty() {
+        return Err(ImportError::no_rows(&file.file_name));
+    }
+    let file_name = file.file_name;
+    let batch_id = batches::insert_batch(&tx, how.kind, &file_name, &file.scan.sha256)?;
+    let mut tally: Tally<String> = Tally::new();
+    let mut store_problems = Problems::default();
+    importer.write(
+        &tx,
+        batch_id,
+        &file_name,
+        &items,
+        &mut tally,
+        &mut store_problems,
+    )?;
+    store_problems.into_result()?;
+    let outcome = importer.outcome(tally.outcome(
+        String::clone,
+        file_name,
+        file.encoding.name(),
+        file.detected,
+    ));
+    batch::finish(tx, batch_id, outcome, how.dry_run)
+}
