@@ -264,9 +264,7 @@ pub fn each_actual_sorted<E: From<super::StoreError>>(
     );
     let mut st = conn.prepare(&sql).map_err(super::StoreError::from)?;
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let mut rows = st
-        .query(refs.as_slice())
-        .map_err(super::StoreError::from)?;
+    let mut rows = st.query(refs.as_slice()).map_err(super::StoreError::from)?;
     while let Some(r) = rows.next().map_err(super::StoreError::from)? {
         each(actual_row(r).map_err(super::StoreError::from)?)?;
     }
@@ -480,5 +478,89 @@ mod tests {
             sum_actuals(&conn, &ActualFilter::default()).unwrap(),
             (10, Money::from_pence(5500))
         );
+    }
+
+    /// Pages the whole list `page` rows at a time, forward by key, returning the amounts.
+    fn forward(conn: &Connection, f: &ActualFilter, page: u64) -> Vec<i64> {
+        let mut out = Vec::new();
+        let mut req = PageRequest::First;
+        loop {
+            let rows = actuals_page(conn, f, req, page).unwrap();
+            let Some(last) = rows.last() else { break };
+            req = PageRequest::After {
+                date: last.date,
+                id: last.id,
+            };
+            out.extend(amounts(&rows));
+        }
+        out
+    }
+
+    #[test]
+    fn pages_by_amount_and_supplier_in_either_direction() {
+        let (conn, _) = ten();
+        let by = |by, desc| ActualFilter {
+            sort: ActualSort { by, desc },
+            ..Default::default()
+        };
+        // Amounts £1..£10 one a month: by amount is the date order; descending the reverse,
+        // paged three at a time by the (amount, id) key.
+        assert_eq!(
+            forward(&conn, &by(ActualOrder::Amount, false), 3),
+            (1..=10).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            forward(&conn, &by(ActualOrder::Amount, true), 3),
+            (1..=10).rev().collect::<Vec<_>>()
+        );
+        // Acme holds the odd lines (1, 3, 5, 7, 9), Other the even ones; then by id.
+        assert_eq!(
+            forward(&conn, &by(ActualOrder::Supplier, false), 4),
+            vec![1, 3, 5, 7, 9, 2, 4, 6, 8, 10]
+        );
+        // Descending: Other first, and within a supplier the higher id first.
+        let desc = by(ActualOrder::Supplier, true);
+        assert_eq!(
+            forward(&conn, &desc, 4),
+            vec![10, 8, 6, 4, 2, 9, 7, 5, 3, 1]
+        );
+        // The last page and the page before a row agree with that order.
+        let end = actuals_page(&conn, &desc, PageRequest::Last, 3).unwrap();
+        assert_eq!(amounts(&end), vec![5, 3, 1]);
+        let before = actuals_page(
+            &conn,
+            &desc,
+            PageRequest::Before {
+                date: end[0].date,
+                id: end[0].id,
+            },
+            2,
+        )
+        .unwrap();
+        assert_eq!(amounts(&before), vec![9, 7]);
+        // £6 (line 6, Other) is third in the descending supplier order 10, 8, 6, ...:
+        // position 2 (two rows before it).
+        let six =
+            actuals_page(&conn, &ActualFilter::default(), PageRequest::Offset(5), 1).unwrap()[0].id;
+        assert_eq!(position_of(&conn, &desc, six).unwrap(), Some(2));
+        // Ascending by amount it has five rows before it (£1..£5).
+        assert_eq!(
+            position_of(&conn, &by(ActualOrder::Amount, false), six).unwrap(),
+            Some(5)
+        );
+        // A filter that does not select the row: no position.
+        let acme = ActualFilter {
+            supplier: Some("acme".into()),
+            ..desc.clone()
+        };
+        assert_eq!(position_of(&conn, &acme, six).unwrap(), None);
+        // The export's stream: every row in the order, no paging.
+        let mut all = Vec::new();
+        each_actual_sorted(&conn, &desc, &mut |a| -> Result<()> {
+            all.push(a.amount.pence() / 100);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(all, vec![10, 8, 6, 4, 2, 9, 7, 5, 3, 1]);
     }
 }

@@ -16,7 +16,11 @@ use crate::io::table::{Cell, Table};
 use crate::store::entities::{ActualOrder, ActualSort};
 
 /// The orders of the Actuals screen, in the order `s` steps through them.
-const ACTUAL_ORDERS: [ActualOrder; 3] = [ActualOrder::Date, ActualOrder::Amount, ActualOrder::Supplier];
+const ACTUAL_ORDERS: [ActualOrder; 3] = [
+    ActualOrder::Date,
+    ActualOrder::Amount,
+    ActualOrder::Supplier,
+];
 
 fn money(m: crate::domain::Money) -> Cell {
     Cell::Num(m.plain())
@@ -49,9 +53,10 @@ impl App {
             }
             Screen::Decisions => {
                 self.sorts.decisions = Some(step(self.sorts.decisions, DECISIONS.len()));
-                let keep = self.register.as_ref().and_then(|r| {
-                    r.decisions.get(self.decision_list.cursor).map(|d| d.id)
-                });
+                let keep = self
+                    .register
+                    .as_ref()
+                    .and_then(|r| r.decisions.get(self.decision_list.cursor).map(|d| d.id));
                 self.apply_sorts();
                 if let Some(r) = &self.register
                     && let Some(i) = r.decisions.iter().position(|d| Some(d.id) == keep)
@@ -63,28 +68,41 @@ impl App {
                 // `s` runs through the changes' columns, then the allocations'.
                 let next = match self.sorts.budget {
                     _ if reverse => {
-                        let (table, s) = self.sorts.budget.unwrap_or((BudgetTable::Changes, Sort { col: 0, desc: false }));
-                        let s = if self.sorts.budget.is_some() { Sort::reversed(Some(s)) } else { Sort::reversed(None) };
+                        let (table, s) = self.sorts.budget.unwrap_or((
+                            BudgetTable::Changes,
+                            Sort {
+                                col: 0,
+                                desc: false,
+                            },
+                        ));
+                        let s = if self.sorts.budget.is_some() {
+                            Sort::reversed(Some(s))
+                        } else {
+                            Sort::reversed(None)
+                        };
                         (table, s)
                     }
                     None => (BudgetTable::Changes, Sort::next(None, CHANGES.len())),
                     Some((BudgetTable::Changes, s)) if s.col + 1 < CHANGES.len() => {
                         (BudgetTable::Changes, Sort::next(Some(s), CHANGES.len()))
                     }
-                    Some((BudgetTable::Changes, _)) => {
-                        (BudgetTable::Allocations, Sort::next(None, ALLOCATIONS.len()))
-                    }
-                    Some((BudgetTable::Allocations, s)) if s.col + 1 < ALLOCATIONS.len() => {
-                        (BudgetTable::Allocations, Sort::next(Some(s), ALLOCATIONS.len()))
-                    }
+                    Some((BudgetTable::Changes, _)) => (
+                        BudgetTable::Allocations,
+                        Sort::next(None, ALLOCATIONS.len()),
+                    ),
+                    Some((BudgetTable::Allocations, s)) if s.col + 1 < ALLOCATIONS.len() => (
+                        BudgetTable::Allocations,
+                        Sort::next(Some(s), ALLOCATIONS.len()),
+                    ),
                     Some((BudgetTable::Allocations, _)) => {
                         (BudgetTable::Changes, Sort::next(None, CHANGES.len()))
                     }
                 };
                 self.sorts.budget = Some(next);
-                let keep = self.budget.as_ref().and_then(|b| {
-                    b.changes.get(self.budget_list.cursor).map(|c| c.id)
-                });
+                let keep = self
+                    .budget
+                    .as_ref()
+                    .and_then(|b| b.changes.get(self.budget_list.cursor).map(|c| c.id));
                 self.apply_sorts();
                 if let Some(b) = &self.budget
                     && let Some(i) = b.changes.iter().position(|c| Some(c.id) == keep)
@@ -94,9 +112,10 @@ impl App {
             }
             Screen::Contracts => {
                 self.sorts.contracts = Some(step(self.sorts.contracts, CONTRACTS.len()));
-                let keep = self.contracts.as_ref().and_then(|c| {
-                    c.get(self.contract_list.cursor).map(|r| r.contract.id)
-                });
+                let keep = self
+                    .contracts
+                    .as_ref()
+                    .and_then(|c| c.get(self.contract_list.cursor).map(|r| r.contract.id));
                 self.apply_sorts();
                 if let Some(c) = &self.contracts
                     && let Some(i) = c.iter().position(|r| Some(r.contract.id) == keep)
@@ -170,7 +189,10 @@ impl App {
             (None, Some(f)) => sort::sort_report(
                 &mut f.report,
                 &mut f.after_rag,
-                Sort { col: 1, desc: false },
+                Sort {
+                    col: 1,
+                    desc: false,
+                },
             ),
             _ => {}
         }

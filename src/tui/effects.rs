@@ -11,10 +11,10 @@ use super::action::{Action, Effect, Loaded, UndoStep, WriteOp};
 
 /// The Audit screen shows at most this many events (the newest the filter selects).
 pub const AUDIT_LIMIT: usize = 2000;
+pub use super::export::{export, is_workbook};
 use super::state::{
     BudgetData, ContractRow, Figures, PAGE, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
-pub use super::export::{export, is_workbook};
 pub use super::writes::resolve_phase;
 use crate::domain::alerts::{
     AlertInput, SPEND_BY_DAYS, add_missing_comment_alerts, alerts, financing_alerts,

@@ -80,7 +80,9 @@ pub fn run(conn: &Connection, path: PathBuf, what: ExportWhat, replace: bool) ->
         };
     }
     let written = match what {
-        ExportWhat::Report { fy, period, sort } => write_report(conn, &out, &path, fy, period, sort),
+        ExportWhat::Report { fy, period, sort } => {
+            write_report(conn, &out, &path, fy, period, sort)
+        }
         ExportWhat::Actuals(filter) => write_actuals(conn, &out, &filter),
         ExportWhat::Table(table) => out
             .write_with(|f| table.write_csv(f).map_err(std::io::Error::other))

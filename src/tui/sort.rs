@@ -42,10 +42,7 @@ impl Sort {
                 col: s.col,
                 desc: !s.desc,
             },
-            None => Sort {
-                col: 0,
-                desc: true,
-            },
+            None => Sort { col: 0, desc: true },
         }
     }
 }
@@ -121,7 +118,11 @@ pub fn order(len: usize, sort: Sort, key: impl Fn(usize) -> Key) -> Vec<usize> {
 /// Reorders `v` to `order` (as [`order`] gives it).
 pub fn permute<T>(v: &mut Vec<T>, order: &[usize]) {
     let mut taken: Vec<Option<T>> = v.drain(..).map(Some).collect();
-    v.extend(order.iter().filter_map(|i| taken.get_mut(*i).and_then(Option::take)));
+    v.extend(
+        order
+            .iter()
+            .filter_map(|i| taken.get_mut(*i).and_then(Option::take)),
+    );
 }
 
 /// A column header with the sort shown: `Amount ▲` ascending, `Amount ▼` descending.
@@ -139,7 +140,11 @@ pub fn arrow(s: Sort) -> &'static str {
 
 /// `sorted by Amount ▼` for a title.
 pub fn label(names: &[&str], s: Sort) -> String {
-    format!("sorted by {} {}", names.get(s.col).unwrap_or(&"?"), arrow(s))
+    format!(
+        "sorted by {} {}",
+        names.get(s.col).unwrap_or(&"?"),
+        arrow(s)
+    )
 }
 
 fn decision_key(d: &Decision, col: usize) -> Key {
@@ -215,7 +220,9 @@ fn audit_key(e: &AuditEvent, col: usize) -> Key {
 
 /// Sorts the decision register (and what each approved, row for row).
 pub fn sort_register(r: &mut Register, s: Sort) {
-    let o = order(r.decisions.len(), s, |i| decision_key(&r.decisions[i], s.col));
+    let o = order(r.decisions.len(), s, |i| {
+        decision_key(&r.decisions[i], s.col)
+    });
     permute(&mut r.decisions, &o);
     if r.approved.len() == o.len() {
         permute(&mut r.approved, &o);
@@ -289,7 +296,8 @@ fn report_cell_key(c: &TCell) -> Key {
 /// CSV holds them: money and percentages as exact decimals); each programme's total stays after
 /// its phases and the grand total last. `after_rag` (row for row) follows.
 pub fn sort_report(report: &mut Report, after_rag: &mut Vec<AfterRag>, s: Sort) {
-    let table = crate::io::report::report_table(report, after_rag, crate::io::report::MoneyStyle::Plain);
+    let table =
+        crate::io::report::report_table(report, after_rag, crate::io::report::MoneyStyle::Plain);
     let key = |i: usize| {
         table
             .rows
@@ -338,7 +346,14 @@ mod tests {
         // £-12.50 < £3.05 < £20.00 (as text "20.00" < "3.05" would put 20 first).
         let m = |p| Key::Money(Money::from_pence(p));
         let keys = [m(2000), m(-1250), m(305)];
-        let asc = order(3, Sort { col: 0, desc: false }, |i| keys[i].clone());
+        let asc = order(
+            3,
+            Sort {
+                col: 0,
+                desc: false,
+            },
+            |i| keys[i].clone(),
+        );
         assert_eq!(asc, vec![1, 2, 0]);
         let desc = order(3, Sort { col: 0, desc: true }, |i| keys[i].clone());
         assert_eq!(desc, vec![0, 2, 1]);
@@ -354,7 +369,14 @@ mod tests {
     #[test]
     fn equal_keys_keep_their_order_both_ways() {
         let keys = ["b", "a", "b", "a"];
-        let asc = order(4, Sort { col: 0, desc: false }, |i| text(keys[i]));
+        let asc = order(
+            4,
+            Sort {
+                col: 0,
+                desc: false,
+            },
+            |i| text(keys[i]),
+        );
         assert_eq!(asc, vec![1, 3, 0, 2]);
         let desc = order(4, Sort { col: 0, desc: true }, |i| text(keys[i]));
         assert_eq!(desc, vec![0, 2, 1, 3]);
@@ -366,11 +388,29 @@ mod tests {
     #[test]
     fn s_cycles_and_capital_s_reverses() {
         let s = Sort::next(None, 3);
-        assert_eq!(s, Sort { col: 0, desc: false });
+        assert_eq!(
+            s,
+            Sort {
+                col: 0,
+                desc: false
+            }
+        );
         let s = Sort::next(Some(Sort { col: 2, desc: true }), 3);
-        assert_eq!(s, Sort { col: 0, desc: false });
+        assert_eq!(
+            s,
+            Sort {
+                col: 0,
+                desc: false
+            }
+        );
         assert_eq!(Sort::reversed(Some(s)), Sort { col: 0, desc: true });
-        assert_eq!(header("Amount", 2, Some(Sort { col: 2, desc: true })), "Amount ▼");
-        assert_eq!(header("Amount", 1, Some(Sort { col: 2, desc: true })), "Amount");
+        assert_eq!(
+            header("Amount", 2, Some(Sort { col: 2, desc: true })),
+            "Amount ▼"
+        );
+        assert_eq!(
+            header("Amount", 1, Some(Sort { col: 2, desc: true })),
+            "Amount"
+        );
     }
 }

@@ -8,13 +8,22 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph};
 use super::Theme;
 use super::lists::{money_cell, table};
 use crate::domain::calendar::uk_date;
-use crate::domain::model::{BudgetSide, ChangeStatus};
+use crate::domain::model::ChangeStatus;
 use crate::tui::app::App;
+use crate::tui::sort::{ALLOCATIONS, BudgetTable, CHANGES, allocation_share, header, side};
 
-fn side(s: &Option<BudgetSide>) -> String {
-    s.as_ref()
-        .map(|s| format!("{}/{} {}", s.programme_code, s.phase_code, s.fy.label()))
-        .unwrap_or_else(|| "-".into())
+/// A table's headers with the sort shown (when the sort is on `table`).
+fn headers(names: &[&str], table: BudgetTable, app: &App) -> Vec<String> {
+    let sort = app
+        .sorts
+        .budget
+        .filter(|(t, _)| *t == table)
+        .map(|(_, s)| s);
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, h)| header(h, i, sort))
+        .collect()
 }
 
 /// Draws the budget screen.
@@ -23,18 +32,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         frame.render_widget(Paragraph::new(" Loading…"), area);
         return;
     };
+    let alloc_headers = headers(ALLOCATIONS, BudgetTable::Allocations, app);
+    let change_headers = headers(CHANGES, BudgetTable::Changes, app);
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
     let rows = b
         .allocations
         .iter()
         .map(|a| {
-            let share = a
-                .profile
-                .iter()
-                .find(|p| p.fy == b.fy)
-                .map(|p| p.amount)
-                .unwrap_or(a.amount);
+            let share = allocation_share(a, b.fy);
             let years = a.first_fy.range_label(a.last_fy);
             vec![
                 Cell::from(a.id.to_string()),
@@ -57,7 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             " Allocations in {} (* split assumed; n adds, A approves, W withdraws) ",
             b.fy.label()
         )),
-        &["Id", "Phase", "In this year", "Years", "Status", "Decision"],
+        &alloc_headers.iter().map(String::as_str).collect::<Vec<_>>(),
         &[
             Constraint::Length(3),
             Constraint::Length(14),
@@ -97,7 +103,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             " Changes in {} (a approve, r reject, m amend, w withdraw, p/v new) ",
             b.fy.label()
         )),
-        &["Id", "Kind", "Amount", "From", "To", "Effective", "Status"],
+        &change_headers
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
         &[
             Constraint::Length(4),
             Constraint::Length(9),

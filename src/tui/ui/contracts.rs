@@ -32,6 +32,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Theme
         frame.render_widget(Paragraph::new(" Loading…"), area);
         return;
     };
+    let headers: Vec<String> = crate::tui::sort::CONTRACTS
+        .iter()
+        .enumerate()
+        .map(|(i, h)| crate::tui::sort::header(h, i, app.sorts.contracts))
+        .collect();
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
     let rows = list
@@ -62,14 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Theme
         Block::default()
             .borders(Borders::ALL)
             .title(format!(" Contracts ({}) ", list.len())),
-        &[
-            "Reference",
-            "Supplier",
-            "Value",
-            "Paid to today",
-            "Outstanding",
-            "Framework ends",
-        ],
+        &headers.iter().map(String::as_str).collect::<Vec<_>>(),
         &[
             Constraint::Length(16),
             Constraint::Min(10),

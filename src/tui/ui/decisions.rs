@@ -30,13 +30,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             ]
         })
         .collect();
+    let headers: Vec<String> = crate::tui::sort::DECISIONS
+        .iter()
+        .enumerate()
+        .map(|(i, h)| crate::tui::sort::header(h, i, app.sorts.decisions))
+        .collect();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     table(
         frame,
         list,
         Block::default()
             .borders(Borders::ALL)
             .title(format!(" Decisions ({}) ", reg.decisions.len())),
-        &["Date", "Body", "Reference", "Outcome"],
+        &headers,
         &[
             Constraint::Length(10),
             Constraint::Min(16),

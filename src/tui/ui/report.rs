@@ -136,7 +136,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         } else {
             t.heading()
         };
-        Cell::from(cut(&table.headers[*c], *w as usize)).style(style)
+        let text = match app.sorts.report {
+            // The sorted column keeps its arrow however narrow it is.
+            Some(s) if s.col == *c => format!(
+                "{} {}",
+                cut(&table.headers[*c], (*w as usize).saturating_sub(2)),
+                crate::tui::sort::arrow(s)
+            ),
+            _ => cut(&table.headers[*c], *w as usize),
+        };
+        Cell::from(text).style(style)
     }));
     let h = area.height.saturating_sub(3) as usize;
     let start = app.cards.window_start(cells.len(), h);
