@@ -66,8 +66,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     } else {
         "c: exact CSV cells"
     };
+    let sorted = app
+        .sorts
+        .report
+        .map(|s| {
+            let name = crate::io::report::COLUMNS.get(s.col).copied().unwrap_or("?");
+            format!(" · sorted by {name} {}", crate::tui::sort::arrow(s))
+        })
+        .unwrap_or_default();
     let block = Block::default().borders(Borders::ALL).title(format!(
-        " Monitoring report {} {}: {what} ",
+        " Monitoring report {} {}: {what}{sorted} ",
         f.fy.label(),
         f.period.label()
     ));
