@@ -67,21 +67,8 @@ impl App {
             Screen::Budget => {
                 // `s` runs through the changes' columns, then the allocations'.
                 let next = match self.sorts.budget {
-                    _ if reverse => {
-                        let (table, s) = self.sorts.budget.unwrap_or((
-                            BudgetTable::Changes,
-                            Sort {
-                                col: 0,
-                                desc: false,
-                            },
-                        ));
-                        let s = if self.sorts.budget.is_some() {
-                            Sort::reversed(Some(s))
-                        } else {
-                            Sort::reversed(None)
-                        };
-                        (table, s)
-                    }
+                    Some((table, s)) if reverse => (table, Sort::reversed(Some(s))),
+                    None if reverse => (BudgetTable::Changes, Sort::reversed(None)),
                     None => (BudgetTable::Changes, Sort::next(None, CHANGES.len())),
                     Some((BudgetTable::Changes, s)) if s.col + 1 < CHANGES.len() => {
                         (BudgetTable::Changes, Sort::next(Some(s), CHANGES.len()))

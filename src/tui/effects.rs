@@ -161,7 +161,7 @@ pub fn run(
             filter,
             keep,
             height,
-        } => super::export::sort_actuals(conn, filter, keep, height),
+        } => sort_actuals(conn, filter, keep, height),
         Effect::Import { path } => return import(conn, &path, progress),
         Effect::Write { op, undoing } => return write(conn, op, undoing),
     };
@@ -432,7 +432,7 @@ fn load_contracts(conn: &Connection, today: NaiveDate) -> store::Result<Vec<Cont
     Ok(out)
 }
 
-pub(super) fn load_actuals(
+fn load_actuals(
     conn: &Connection,
     filter: ActualFilter,
     request: PageRequest,
@@ -460,6 +460,28 @@ pub(super) fn load_actuals(
         rows,
         applied: false,
     }))
+}
+
+/// Loads the first page of the actuals in the filter's (new) order that shows actual `keep`
+/// (at the foot of a list `height` rows tall), with the count and total.
+fn sort_actuals(
+    conn: &Connection,
+    filter: ActualFilter,
+    keep: Option<i64>,
+    height: u64,
+) -> store::Result<Action> {
+    let pos = match keep {
+        Some(id) => browse::position_of(conn, &filter, id)?,
+        None => None,
+    }
+    .unwrap_or(0);
+    let start = pos.saturating_sub(height.saturating_sub(1));
+    let request = if start == 0 {
+        PageRequest::First
+    } else {
+        PageRequest::Offset(start)
+    };
+    load_actuals(conn, filter, request, StartAt::At(start), true)
 }
 
 fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {

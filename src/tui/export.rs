@@ -1,6 +1,5 @@
-//! The effects behind `x` and `s` on the Actuals screen: writing what a screen shows to a CSV
-//! file (or the report's committee pack) through [`OutputFile`], asking before an existing file
-//! is replaced, and sorting the actuals in the database with the selection kept.
+//! The effect behind `x`: writing what a screen shows to a CSV file (or the report's committee
+//! pack) through [`OutputFile`], asking before an existing file is replaced.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,12 +8,11 @@ use rusqlite::Connection;
 
 use super::action::{Action, Effect, ExportWhat};
 use super::sort::{Sort, sort_report};
-use super::state::StartAt;
 use crate::domain::model::Actual;
 use crate::domain::{FinancialYear, Period};
 use crate::io::output_file::OutputFile;
 use crate::io::table::{Cell, Table};
-use crate::store::browse::{self, PageRequest};
+use crate::store::browse;
 use crate::store::{self, entities::ActualFilter};
 
 /// Rows of actuals held at once while an export streams them.
@@ -175,26 +173,4 @@ fn write_actuals(
         w.flush()
     })?;
     Ok(rows)
-}
-
-/// Loads the first page of the actuals in the filter's (new) order that shows actual `keep`
-/// (at the foot of a list `height` rows tall), with the count and total.
-pub fn sort_actuals(
-    conn: &Connection,
-    filter: ActualFilter,
-    keep: Option<i64>,
-    height: u64,
-) -> store::Result<Action> {
-    let pos = match keep {
-        Some(id) => browse::position_of(conn, &filter, id)?,
-        None => None,
-    }
-    .unwrap_or(0);
-    let start = pos.saturating_sub(height.saturating_sub(1));
-    let request = if start == 0 {
-        PageRequest::First
-    } else {
-        PageRequest::Offset(start)
-    };
-    super::effects::load_actuals(conn, filter, request, StartAt::At(start), true)
 }

@@ -70,7 +70,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         .sorts
         .report
         .map(|s| {
-            let name = crate::io::report::COLUMNS.get(s.col).copied().unwrap_or("?");
+            let name = crate::io::report::COLUMNS
+                .get(s.col)
+                .copied()
+                .unwrap_or("?");
             format!(" · sorted by {name} {}", crate::tui::sort::arrow(s))
         })
         .unwrap_or_default();
