@@ -223,7 +223,9 @@ fn measure(path: &Path, process_start: Instant) -> anyhow::Result<()> {
     println!(
         "export the year's actuals to CSV: {:?} ({action:?}, {} MB)",
         t.elapsed(),
-        std::fs::metadata(&out).map(|m| m.len() / 1_000_000).unwrap_or(0)
+        std::fs::metadata(&out)
+            .map(|m| m.len() / 1_000_000)
+            .unwrap_or(0)
     );
     let _ = std::fs::remove_file(&out);
 

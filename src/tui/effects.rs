@@ -462,26 +462,51 @@ fn load_actuals(
     }))
 }
 
-/// Loads the first page of the actuals in the filter's (new) order that shows actual `keep`
-/// (at the foot of a list `height` rows tall), with the count and total.
+/// Loads the page of the actuals in the filter's (new) order that shows actual `keep` at the
+/// foot of a list `height` rows tall, with the count and total: the rows before it and from it
+/// read by key (never a large OFFSET, which would sort everything before the row).
 fn sort_actuals(
     conn: &Connection,
     filter: ActualFilter,
     keep: Option<i64>,
     height: u64,
 ) -> store::Result<Action> {
-    let pos = match keep {
-        Some(id) => browse::position_of(conn, &filter, id)?,
+    let found = match keep {
+        Some(id) => browse::position_of(conn, &filter, id)?.map(|pos| (id, pos)),
         None => None,
-    }
-    .unwrap_or(0);
-    let start = pos.saturating_sub(height.saturating_sub(1));
-    let request = if start == 0 {
-        PageRequest::First
-    } else {
-        PageRequest::Offset(start)
     };
-    load_actuals(conn, filter, request, StartAt::At(start), true)
+    let Some((id, pos)) = found else {
+        return load_actuals(conn, filter, PageRequest::First, StartAt::At(0), true);
+    };
+    let at = e::get_actual(conn, id)?;
+    let key = (at.date, at.id);
+    let mut rows = browse::actuals_page(
+        conn,
+        &filter,
+        PageRequest::Before {
+            date: key.0,
+            id: key.1,
+        },
+        height.saturating_sub(1),
+    )?;
+    let start = pos.saturating_sub(rows.len() as u64);
+    rows.push(at);
+    rows.extend(browse::actuals_page(
+        conn,
+        &filter,
+        PageRequest::After {
+            date: key.0,
+            id: key.1,
+        },
+        PAGE.saturating_sub(rows.len() as u64),
+    )?);
+    Ok(Action::Loaded(Loaded::Actuals {
+        total: Some(browse::sum_actuals(conn, &filter)?),
+        filter,
+        start,
+        rows,
+        applied: false,
+    }))
 }
 
 fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
