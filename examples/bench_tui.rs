@@ -177,6 +177,58 @@ fn measure(path: &Path, process_start: Instant) -> anyhow::Result<()> {
         max(&jumps)
     );
 
+    // Actuals sorted by amount and by supplier (ORDER BY in the database, paged by key): the
+    // `s` that re-sorts (keeping the selected row), then page down and the ends in that order.
+    for (label, keys) in [
+        ("amount", &[KeyCode::Char('s')][..]),
+        ("supplier", &[KeyCode::Char('s')][..]),
+        ("supplier descending", &[KeyCode::Char('S')][..]),
+    ] {
+        let mut sorts = Vec::new();
+        for k in keys {
+            sorts.push(press(&mut app, &mut conn, *k));
+        }
+        let mut pages = Vec::new();
+        for _ in 0..100 {
+            pages.push(press(&mut app, &mut conn, KeyCode::PageDown));
+        }
+        let mut jumps = Vec::new();
+        for _ in 0..3 {
+            jumps.push(press(&mut app, &mut conn, KeyCode::End));
+            jumps.push(press(&mut app, &mut conn, KeyCode::Home));
+        }
+        println!(
+            "actuals by {label}: s {:?}; page down median {:?} (max {:?}); home/end median {:?} (max {:?})",
+            sorts[0],
+            median(pages.clone()),
+            max(&pages),
+            median(jumps.clone()),
+            max(&jumps)
+        );
+    }
+    // Back to the date order, then `x`: every actual of the year, streamed to a CSV file.
+    press(&mut app, &mut conn, KeyCode::Char('s'));
+    let out = std::env::temp_dir().join(format!("bench-tui-export-{}.csv", std::process::id()));
+    let t = Instant::now();
+    let action = outturn::tui::effects::run(
+        &mut conn,
+        today,
+        outturn::tui::action::Effect::Export {
+            path: out.clone(),
+            what: outturn::tui::action::ExportWhat::Actuals(app.actuals.filter.clone()),
+            replace: true,
+        },
+        &mut |_, _| {},
+    );
+    println!(
+        "export the year's actuals to CSV: {:?} ({action:?}, {} MB)",
+        t.elapsed(),
+        std::fs::metadata(&out)
+            .map(|m| m.len() / 1_000_000)
+            .unwrap_or(0)
+    );
+    let _ = std::fs::remove_file(&out);
+
     // Changing the FY (on the dashboard: the report for the year plus the chart).
     press(&mut app, &mut conn, KeyCode::Char('1'));
     let mut years = Vec::new();

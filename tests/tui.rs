@@ -2,10 +2,13 @@
 //! "today" fixed at 26/08/2022 (insta snapshots), colour that carries meaning checked cell by cell,
 //! and key handling checked as key -> action -> state.
 
+mod common;
+use common::tui::*;
+
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use outturn::domain::{FinancialYear, Period};
 use outturn::store;
 use outturn::tui::action::{Action, Command, Screen};
@@ -16,64 +19,6 @@ use outturn::tui::ui::{self, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rusqlite::Connection;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2022, 8, 26).unwrap()
-}
-
-fn demo_db() -> Connection {
-    let mut conn = store::open_in_memory().unwrap();
-    let tx = store::write_tx(&mut conn).unwrap();
-    outturn::io::demo::load_all(&tx).unwrap();
-    tx.commit().unwrap();
-    // The audit log records the real clock and user; fix them so the Audit screen is stable.
-    // (Test database only: lift the append-only trigger to rewrite the stamps.)
-    conn.execute_batch(
-        "DROP TRIGGER audit_no_update; UPDATE audit SET at = '2022-08-26T09:00:00Z', who = 'officer'",
-    )
-    .unwrap();
-    conn
-}
-
-fn demo_app(w: u16, h: u16) -> (App, Connection) {
-    let mut conn = demo_db();
-    let mut app = App::new(today(), PathBuf::from("/tmp/exports"));
-    // Audit times in British Summer Time (UTC+1), whatever the machine's zone.
-    app.utc_offset = chrono::FixedOffset::east_opt(3600);
-    handle(&mut app, &mut conn, Action::Resize(w, h));
-    handle(&mut app, &mut conn, Action::Start);
-    (app, conn)
-}
-
-fn render(app: &App, w: u16, h: u16, colour: bool) -> Terminal<TestBackend> {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| ui::draw(f, app, today(), Theme { colour }))
-        .unwrap();
-    term
-}
-
-fn key(app: &mut App, conn: &mut Connection, code: KeyCode) {
-    let ev = KeyEvent::new(code, KeyModifiers::NONE);
-    if let Some(a) = keymap::action_for_key(app, &ev) {
-        handle(app, conn, a);
-    }
-}
-
-fn show(app: &mut App, conn: &mut Connection, s: Screen) {
-    handle(app, conn, Action::Command(Command::Show(s)));
-}
-
-fn text_of(term: &Terminal<TestBackend>) -> String {
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
 
 /// Every screen at both sizes, and the phase drill-down.
 #[test]
@@ -473,7 +418,7 @@ fn export_writes_the_same_bytes_as_the_report_csv() {
     assert_eq!(written, outturn::io::report::csv_string(&report));
     assert!(written.starts_with("Programme,Phase,Phase name,Financial year,Period,"));
     let status = &app.status.as_ref().unwrap().text;
-    assert_eq!(status, &format!("Wrote 3 rows to {}", path.display()));
+    assert_eq!(status, &format!("Exported 3 rows to {}", path.display()));
     // A folder that does not exist: the form stays open and says so; nothing is written.
     key(&mut app, &mut conn, KeyCode::Char('x'));
     for _ in 0..200 {
@@ -530,13 +475,6 @@ fn help_and_footer_come_from_the_keymap() {
     );
 }
 
-/// Types `text` into the focused field of the open form.
-fn type_text(app: &mut App, conn: &mut Connection, text: &str) {
-    for c in text.chars() {
-        key(app, conn, KeyCode::Char(c));
-    }
-}
-
 /// Every actual's reference and amount, in ledger order (straight from the database).
 fn ledger(conn: &Connection) -> Vec<(String, i64)> {
     let mut st = conn
@@ -564,7 +502,7 @@ fn import_a_ledger_csv_from_the_actuals_screen() {
     // 2022-23 holds the two Microsoft invoices before the import.
     assert_eq!(app.actuals.total, 2);
     key(&mut app, &mut conn, KeyCode::Char('i'));
-    type_text(&mut app, &mut conn, &good.display().to_string());
+    typed(&mut app, &mut conn, &good.display().to_string());
     key(&mut app, &mut conn, KeyCode::Enter);
     assert_eq!(app.mode, Mode::Normal);
     // £1,200.00 - £200.50 = £999.50 over two rows.
@@ -597,7 +535,7 @@ fn import_a_ledger_csv_from_the_actuals_screen() {
     )
     .unwrap();
     key(&mut app, &mut conn, KeyCode::Char('i'));
-    type_text(&mut app, &mut conn, &bad.display().to_string());
+    typed(&mut app, &mut conn, &bad.display().to_string());
     key(&mut app, &mut conn, KeyCode::Enter);
     match &app.mode {
         Mode::Message {
@@ -633,7 +571,7 @@ fn import_progress_redraws_the_gauge() {
     let (mut app, mut conn) = demo_app(80, 24);
     show(&mut app, &mut conn, Screen::Actuals);
     key(&mut app, &mut conn, KeyCode::Char('i'));
-    type_text(&mut app, &mut conn, &path.display().to_string());
+    typed(&mut app, &mut conn, &path.display().to_string());
     let mut seen = Vec::new();
     let submit = Action::Command(Command::Submit);
     outturn::tui::handle_with(&mut app, &mut conn, submit, &mut |app| {
@@ -661,7 +599,7 @@ fn retype(app: &mut App, conn: &mut Connection, text: &str) {
     for _ in 0..60 {
         key(app, conn, KeyCode::Backspace);
     }
-    type_text(app, conn, text);
+    typed(app, conn, text);
 }
 
 #[test]

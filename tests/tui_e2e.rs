@@ -202,7 +202,7 @@ fn export_from_the_report_screen_and_quit_restores_the_terminal() {
     tmux.wait_for("Export the monitoring report as CSV");
     tmux.keys(&["Enter"]);
     let expected_path = dir.path().join("outturn-2022-23-P5.csv");
-    tmux.wait_for("Wrote 3 rows to");
+    tmux.wait_for("Exported 3 rows to");
 
     let written = std::fs::read(&expected_path).unwrap();
     // The same bytes as `outturn report --csv -` for 2022-23 P5: the CLI and the TUI both write

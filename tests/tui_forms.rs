@@ -4,86 +4,16 @@
 //! keys; the database is checked to hold what the command line would have written. "Today" is
 //! 26/08/2022 (2022-23 P5) on the demo.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::tui::*;
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use outturn::domain::model::{AllocationStatus, ChangeKind, ChangeStatus};
-use outturn::domain::{FinancialYear, Money, Period};
-use outturn::store::{self, entities as e};
-use outturn::tui::action::Action;
+use outturn::domain::{Money, Period};
+use outturn::store::entities as e;
 use outturn::tui::app::{App, Mode};
-use outturn::tui::ui::{self, Theme};
-use outturn::tui::{handle, keymap};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use rusqlite::Connection;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2022, 8, 26).unwrap()
-}
-
-fn fy22() -> FinancialYear {
-    FinancialYear::new(2022).unwrap()
-}
-
-fn pounds(s: &str) -> Money {
-    Money::parse(s).unwrap()
-}
-
-/// The demo database in a file, with `setup` run on it before the TUI opens.
-fn demo_file(setup: impl FnOnce(&Connection)) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.db");
-    let mut conn = store::open(&path).unwrap();
-    let tx = store::write_tx(&mut conn).unwrap();
-    outturn::io::demo::load_all(&tx).unwrap();
-    setup(&tx);
-    tx.commit().unwrap();
-    (dir, path)
-}
-
-fn app_on(path: &Path, w: u16, h: u16) -> (App, Connection) {
-    let mut conn = store::open(path).unwrap();
-    let mut app = App::new(today(), PathBuf::from("/tmp/exports"));
-    handle(&mut app, &mut conn, Action::Resize(w, h));
-    handle(&mut app, &mut conn, Action::Start);
-    (app, conn)
-}
-
-fn key(app: &mut App, conn: &mut Connection, code: KeyCode) {
-    if let Some(a) = keymap::action_for_key(app, &KeyEvent::new(code, KeyModifiers::NONE)) {
-        handle(app, conn, a);
-    }
-}
-
-fn key_ctrl_u(app: &mut App, conn: &mut Connection) {
-    let ev = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    if let Some(a) = keymap::action_for_key(app, &ev) {
-        handle(app, conn, a);
-    }
-}
-
-fn typed(app: &mut App, conn: &mut Connection, s: &str) {
-    for c in s.chars() {
-        key(app, conn, KeyCode::Char(c));
-    }
-}
-
-fn screen_text(app: &App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| ui::draw(f, app, today(), Theme { colour: false }))
-        .unwrap();
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
 
 fn phase_id(conn: &Connection, prog: &str, code: &str) -> i64 {
     e::phase_ref(conn, Some(prog), code).unwrap().id
@@ -128,7 +58,7 @@ fn dt1_row(app: &App) -> outturn::domain::report::ReportRow {
 
 #[test]
 fn a_approves_a_projected_allocation_by_a_decision() {
-    let (_dir, path) = demo_file(projected);
+    let (_dir, path) = demo_file_with(projected);
     let (mut app, mut conn) = app_on(&path, 80, 24);
     let id = the_projected(&conn);
     let before = dt1_row(&app);
@@ -178,7 +108,7 @@ fn a_approves_a_projected_allocation_by_a_decision() {
 
 #[test]
 fn w_withdraws_a_projected_allocation_after_a_question() {
-    let (_dir, path) = demo_file(projected);
+    let (_dir, path) = demo_file_with(projected);
     let (mut app, mut conn) = app_on(&path, 80, 24);
     let id = the_projected(&conn);
     let before = dt1_row(&app);
@@ -257,7 +187,7 @@ fn select_proposed(app: &mut App, conn: &mut Connection) -> i64 {
 
 #[test]
 fn m_amends_a_proposed_change_and_u_puts_it_back() {
-    let (_dir, path) = demo_file(proposed_virement);
+    let (_dir, path) = demo_file_with(proposed_virement);
     let (mut app, mut conn) = app_on(&path, 80, 24);
     let id = select_proposed(&mut app, &mut conn);
     let read = e::get_change(&conn, id).unwrap();
@@ -304,7 +234,7 @@ fn m_amends_a_proposed_change_and_u_puts_it_back() {
 
 #[test]
 fn w_withdraws_a_proposed_change_with_a_reason() {
-    let (_dir, path) = demo_file(proposed_virement);
+    let (_dir, path) = demo_file_with(proposed_virement);
     let (mut app, mut conn) = app_on(&path, 80, 24);
     let id = select_proposed(&mut app, &mut conn);
     key(&mut app, &mut conn, KeyCode::Char('w'));
@@ -330,7 +260,7 @@ fn w_withdraws_a_proposed_change_with_a_reason() {
 
 #[test]
 fn f_withdraws_the_standing_forecast_of_a_report_row() {
-    let (_dir, path) = demo_file(|conn| {
+    let (_dir, path) = demo_file_with(|conn| {
         e::set_forecast(
             conn,
             &e::NewForecast {
@@ -389,7 +319,7 @@ fn f_withdraws_the_standing_forecast_of_a_report_row() {
 
 #[test]
 fn v_varies_the_selected_contract_from_a_month() {
-    let (_dir, path) = demo_file(|_| {});
+    let (_dir, path) = demo_file_with(|_| {});
     let (mut app, mut conn) = app_on(&path, 80, 24);
     key(&mut app, &mut conn, KeyCode::Char('5'));
     let c = app.contracts.as_ref().unwrap()[0].contract.clone();
@@ -448,7 +378,7 @@ fn v_varies_the_selected_contract_from_a_month() {
 
 #[test]
 fn e_exercises_an_extension_at_the_value_typed() {
-    let (_dir, path) = demo_file(|_| {});
+    let (_dir, path) = demo_file_with(|_| {});
     let (mut app, mut conn) = app_on(&path, 80, 24);
     key(&mut app, &mut conn, KeyCode::Char('5'));
     let c = app.contracts.as_ref().unwrap()[0].contract.clone();
@@ -475,7 +405,7 @@ fn e_exercises_an_extension_at_the_value_typed() {
 
 #[test]
 fn o_adds_then_changes_the_variance_comment_of_a_report_row() {
-    let (_dir, path) = demo_file(|_| {});
+    let (_dir, path) = demo_file_with(|_| {});
     let (mut app, mut conn) = app_on(&path, 80, 24);
     key(&mut app, &mut conn, KeyCode::Char('7'));
     let comments = |conn: &Connection| {

@@ -3,82 +3,17 @@
 //! periods, undoing an import, the line editor in forms, asking before discarding a form, and
 //! snapshots of the new screens and forms at 80x24 and 140x40. "Today" is 26/08/2022 on the demo.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::tui::*;
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use outturn::domain::{FinancialYear, Money, Period};
+use crossterm::event::{KeyCode, KeyModifiers};
+use outturn::domain::Period;
 use outturn::store::{self, entities as e};
 use outturn::tui::action::{Action, Screen};
 use outturn::tui::app::{App, Mode};
+use outturn::tui::handle;
 use outturn::tui::live::Watch;
-use outturn::tui::ui::{self, Theme};
-use outturn::tui::{handle, keymap};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use rusqlite::Connection;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2022, 8, 26).unwrap()
-}
-
-/// The demo database in a file (so that a second connection can change it).
-fn demo_file() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.db");
-    let mut conn = store::open(&path).unwrap();
-    let tx = store::write_tx(&mut conn).unwrap();
-    outturn::io::demo::load_all(&tx).unwrap();
-    tx.commit().unwrap();
-    (dir, path)
-}
-
-fn app_on(path: &Path, w: u16, h: u16) -> (App, Connection) {
-    let mut conn = store::open(path).unwrap();
-    let mut app = App::new(today(), PathBuf::from("/tmp/exports"));
-    handle(&mut app, &mut conn, Action::Resize(w, h));
-    handle(&mut app, &mut conn, Action::Start);
-    (app, conn)
-}
-
-fn key_with(app: &mut App, conn: &mut Connection, code: KeyCode, m: KeyModifiers) {
-    if let Some(a) = keymap::action_for_key(app, &KeyEvent::new(code, m)) {
-        handle(app, conn, a);
-    }
-}
-
-fn key(app: &mut App, conn: &mut Connection, code: KeyCode) {
-    key_with(app, conn, code, KeyModifiers::NONE);
-}
-
-fn typed(app: &mut App, conn: &mut Connection, s: &str) {
-    for c in s.chars() {
-        key(app, conn, KeyCode::Char(c));
-    }
-}
-
-fn screen_text(app: &App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| ui::draw(f, app, today(), Theme { colour: false }))
-        .unwrap();
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn pounds(s: &str) -> Money {
-    Money::parse(s).unwrap()
-}
-
-fn fy22() -> FinancialYear {
-    FinancialYear::new(2022).unwrap()
-}
 
 /// Another process (here a second connection) adds an actual and enters a forecast: the watch
 /// sees the data version move, and one reload shows both, keeping the selected actual.

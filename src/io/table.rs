@@ -51,7 +51,7 @@ impl From<&str> for Cell {
 }
 
 /// A header row and data rows.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Table {
     /// Column names.
     pub headers: Vec<String>,

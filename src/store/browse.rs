@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, ToSql};
 
 use super::Result;
-use super::entities::{ACTUAL_SELECT, ActualFilter, actual_row, iso};
+use super::entities::{ACTUAL_SELECT, ActualFilter, ActualOrder, ActualSort, actual_row, iso};
 use crate::domain::model::Actual;
 use crate::domain::{Money, Period};
 
@@ -154,7 +154,25 @@ fn totals_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
     )
 }
 
-/// One page of at most `limit` actuals matching the filter, in date then id order.
+/// The column an order of actuals sorts by (then by id).
+fn order_column(sort: ActualSort) -> &'static str {
+    match sort.by {
+        ActualOrder::Date => "a.date",
+        ActualOrder::Amount => "a.amount_pence",
+        ActualOrder::Supplier => "a.supplier",
+    }
+}
+
+/// `ORDER BY` for the filter's order, read forwards or (`reverse`) backwards.
+fn order_by(sort: ActualSort, reverse: bool) -> String {
+    let dir = if sort.desc != reverse { "DESC" } else { "ASC" };
+    format!("{col} {dir}, a.id {dir}", col = order_column(sort))
+}
+
+/// One page of at most `limit` actuals matching the filter, in the filter's order (date by
+/// default) then id. `After` and `Before` page by key from the row given: by (date, id) for the
+/// date order, else by the row's amount or supplier (read from the row by its id) and id, so a
+/// page costs the same wherever it is in the list.
 pub fn actuals_page(
     conn: &Connection,
     f: &ActualFilter,
@@ -163,13 +181,28 @@ pub fn actuals_page(
 ) -> Result<Vec<Actual>> {
     let (mut cond, mut params) = filter_sql(f);
     let descending = matches!(req, PageRequest::Last | PageRequest::Before { .. });
+    // Reading towards smaller keys: a descending order read forwards, or backwards.
+    let smaller = f.sort.desc != descending;
     match req {
         PageRequest::After { date, id } | PageRequest::Before { date, id } => {
-            let op = if descending { "<" } else { ">" };
-            params.push(Box::new(iso(date)));
+            let op = if smaller { "<" } else { ">" };
+            let key = if f.sort.by == ActualOrder::Date {
+                params.push(Box::new(iso(date)));
+                format!("?{}", params.len())
+            } else {
+                params.push(Box::new(id));
+                format!(
+                    "(SELECT {} FROM actual WHERE id = ?{})",
+                    order_column(f.sort).trim_start_matches("a."),
+                    params.len()
+                )
+            };
             params.push(Box::new(id));
             let n = params.len();
-            cond.push_str(&format!(" AND (a.date, a.id) {op} (?{}, ?{n})", n - 1));
+            cond.push_str(&format!(
+                " AND ({}, a.id) {op} ({key}, ?{n})",
+                order_column(f.sort)
+            ));
         }
         PageRequest::First | PageRequest::Last | PageRequest::Offset(_) => {}
     }
@@ -181,11 +214,7 @@ pub fn actuals_page(
         }
         _ => String::new(),
     };
-    let order = if descending {
-        "a.date DESC, a.id DESC"
-    } else {
-        "a.date, a.id"
-    };
+    let order = order_by(f.sort, descending);
     let sql = format!(
         "{ACTUAL_SELECT} WHERE {cond} ORDER BY {order} LIMIT ?{}{offset}",
         params.len() - usize::from(!offset.is_empty())
@@ -198,6 +227,48 @@ pub fn actuals_page(
         out.reverse();
     }
     Ok(out)
+}
+
+/// Where actual `id` stands in the filter's order (0 for the first), or None when the filter
+/// does not select it.
+pub fn position_of(conn: &Connection, f: &ActualFilter, id: i64) -> Result<Option<u64>> {
+    let (cond, mut params) = filter_sql(f);
+    params.push(Box::new(id));
+    let n = params.len();
+    let col = order_column(f.sort);
+    let op = if f.sort.desc { ">" } else { "<" };
+    let bare = col.trim_start_matches("a.");
+    let sql = format!(
+        "SELECT (SELECT count(*) FROM actual a WHERE {cond} AND ({col}, a.id) {op} \
+         (SELECT {bare}, id FROM actual WHERE id = ?{n})), \
+         EXISTS (SELECT 1 FROM actual a WHERE {cond} AND a.id = ?{n})"
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let (before, found): (i64, bool) =
+        st.query_row(refs.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(found.then_some(before.max(0) as u64))
+}
+
+/// Hands every actual the filter selects to `each`, in the filter's order, one row at a time
+/// (the TUI's export: a million rows in constant memory). Stops at the first error of `each`.
+pub fn each_actual_sorted<E: From<super::StoreError>>(
+    conn: &Connection,
+    f: &ActualFilter,
+    each: &mut dyn FnMut(Actual) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let (cond, params) = filter_sql(f);
+    let sql = format!(
+        "{ACTUAL_SELECT} WHERE {cond} ORDER BY {}",
+        order_by(f.sort, false)
+    );
+    let mut st = conn.prepare(&sql).map_err(super::StoreError::from)?;
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let mut rows = st.query(refs.as_slice()).map_err(super::StoreError::from)?;
+    while let Some(r) = rows.next().map_err(super::StoreError::from)? {
+        each(actual_row(r).map_err(super::StoreError::from)?)?;
+    }
+    Ok(())
 }
 
 /// What has been paid against each contract, by contract id: every actual linked to it dated on
@@ -407,5 +478,89 @@ mod tests {
             sum_actuals(&conn, &ActualFilter::default()).unwrap(),
             (10, Money::from_pence(5500))
         );
+    }
+
+    /// Pages the whole list `page` rows at a time, forward by key, returning the amounts.
+    fn forward(conn: &Connection, f: &ActualFilter, page: u64) -> Vec<i64> {
+        let mut out = Vec::new();
+        let mut req = PageRequest::First;
+        loop {
+            let rows = actuals_page(conn, f, req, page).unwrap();
+            let Some(last) = rows.last() else { break };
+            req = PageRequest::After {
+                date: last.date,
+                id: last.id,
+            };
+            out.extend(amounts(&rows));
+        }
+        out
+    }
+
+    #[test]
+    fn pages_by_amount_and_supplier_in_either_direction() {
+        let (conn, _) = ten();
+        let by = |by, desc| ActualFilter {
+            sort: ActualSort { by, desc },
+            ..Default::default()
+        };
+        // Amounts £1..£10 one a month: by amount is the date order; descending the reverse,
+        // paged three at a time by the (amount, id) key.
+        assert_eq!(
+            forward(&conn, &by(ActualOrder::Amount, false), 3),
+            (1..=10).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            forward(&conn, &by(ActualOrder::Amount, true), 3),
+            (1..=10).rev().collect::<Vec<_>>()
+        );
+        // Acme holds the odd lines (1, 3, 5, 7, 9), Other the even ones; then by id.
+        assert_eq!(
+            forward(&conn, &by(ActualOrder::Supplier, false), 4),
+            vec![1, 3, 5, 7, 9, 2, 4, 6, 8, 10]
+        );
+        // Descending: Other first, and within a supplier the higher id first.
+        let desc = by(ActualOrder::Supplier, true);
+        assert_eq!(
+            forward(&conn, &desc, 4),
+            vec![10, 8, 6, 4, 2, 9, 7, 5, 3, 1]
+        );
+        // The last page and the page before a row agree with that order.
+        let end = actuals_page(&conn, &desc, PageRequest::Last, 3).unwrap();
+        assert_eq!(amounts(&end), vec![5, 3, 1]);
+        let before = actuals_page(
+            &conn,
+            &desc,
+            PageRequest::Before {
+                date: end[0].date,
+                id: end[0].id,
+            },
+            2,
+        )
+        .unwrap();
+        assert_eq!(amounts(&before), vec![9, 7]);
+        // £6 (line 6, Other) is third in the descending supplier order 10, 8, 6, ...:
+        // position 2 (two rows before it).
+        let six =
+            actuals_page(&conn, &ActualFilter::default(), PageRequest::Offset(5), 1).unwrap()[0].id;
+        assert_eq!(position_of(&conn, &desc, six).unwrap(), Some(2));
+        // Ascending by amount it has five rows before it (£1..£5).
+        assert_eq!(
+            position_of(&conn, &by(ActualOrder::Amount, false), six).unwrap(),
+            Some(5)
+        );
+        // A filter that does not select the row: no position.
+        let acme = ActualFilter {
+            supplier: Some("acme".into()),
+            ..desc.clone()
+        };
+        assert_eq!(position_of(&conn, &acme, six).unwrap(), None);
+        // The export's stream: every row in the order, no paging.
+        let mut all = Vec::new();
+        each_actual_sorted(&conn, &desc, &mut |a| -> Result<()> {
+            all.push(a.amount.pence() / 100);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(all, vec![10, 8, 6, 4, 2, 9, 7, 5, 3, 1]);
     }
 }

@@ -139,6 +139,9 @@ pub enum Command {
     /// Movement view: bridge from an earlier / a later period.
     FromEarlier,
     FromLater,
+    /// Lists: sort by the next column (`s`); the same column the other way (`S`).
+    Sort,
+    SortReverse,
     /// Dashboard: scroll the alerts panel one alert down / up.
     AlertsDown,
     AlertsUp,
@@ -363,11 +366,22 @@ pub enum Effect {
         contract: String,
         supplier: String,
         text: String,
+        /// The order in force (a new filter keeps it).
+        sort: crate::store::entities::ActualSort,
     },
+    /// Write what a screen shows to `path` (through `OutputFile`); an existing file is replaced
+    /// only when `replace` (else the officer is asked first).
     Export {
         path: PathBuf,
-        fy: FinancialYear,
-        period: Period,
+        what: ExportWhat,
+        replace: bool,
+    },
+    /// Sort the actuals (the filter carries the order) and load the page that keeps actual
+    /// `keep` selected, in a list `height` rows tall.
+    SortActuals {
+        filter: ActualFilter,
+        keep: Option<i64>,
+        height: u64,
     },
     Import {
         path: PathBuf,
@@ -377,6 +391,22 @@ pub enum Effect {
         /// An undo rather than a new change (not itself undoable).
         undoing: bool,
     },
+}
+
+/// What an export writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportWhat {
+    /// The monitoring report for `fy` as at `period` (CSV, or the committee pack for `.xlsx`),
+    /// its phase rows in `sort`'s order within each programme.
+    Report {
+        fy: FinancialYear,
+        period: Period,
+        sort: Option<super::sort::Sort>,
+    },
+    /// Every actual the filter selects, in its order, streamed from the database.
+    Actuals(ActualFilter),
+    /// A list already on screen, as CSV cells.
+    Table(crate::io::table::Table),
 }
 
 /// Data an effect loaded.
@@ -426,6 +456,11 @@ pub enum Action {
     Exported {
         path: PathBuf,
         rows: usize,
+    },
+    /// The export's file exists: ask before `effect` replaces it.
+    AskOverwrite {
+        question: String,
+        effect: Box<Effect>,
     },
     /// A form's values were refused by the database (the field and why); the form stays open.
     FormRejected {

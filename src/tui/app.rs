@@ -88,6 +88,8 @@ pub struct App {
     pub audit_list: ListState,
     /// The first alert shown in the dashboard's alerts panel (J/K scroll it).
     pub alerts_top: usize,
+    /// The sort in force on each list (`s`, `S`); the actuals' is in their filter.
+    pub sorts: super::sort::Sorts,
     /// Which audit events are shown (`/` on the Audit screen).
     pub audit_shown: AuditShown,
     /// The zone audit times are shown in: `None` is the machine's local time (tests fix one).
@@ -138,6 +140,7 @@ impl App {
             audit: None,
             audit_list: ListState::default(),
             audit_shown: AuditShown::default(),
+            sorts: Default::default(),
             alerts_top: 0,
             utc_offset: None,
             report_col: 0,
@@ -209,7 +212,11 @@ impl App {
                 }
                 vec![]
             }
-            Action::Loaded(l) => self.loaded(l),
+            Action::Loaded(l) => {
+                let out = self.loaded(l);
+                self.apply_sorts();
+                out
+            }
             Action::Changed => self.external_change(),
             Action::Gone { message } => {
                 if matches!(self.mode, Mode::Form(_) | Mode::Confirm { .. }) {
@@ -231,7 +238,14 @@ impl App {
             }
             Action::Exported { path, rows } => {
                 self.mode = Mode::Normal;
-                self.note(format!("Wrote {rows} rows to {}", path.display()));
+                self.note(format!("Exported {rows} rows to {}", path.display()));
+                vec![]
+            }
+            Action::AskOverwrite { question, effect } => {
+                self.mode = Mode::Confirm {
+                    question,
+                    effect: *effect,
+                };
                 vec![]
             }
             Action::FormRejected { field, message } => {
@@ -478,13 +492,8 @@ impl App {
                 self.report_col = self.report_col.min(last);
                 vec![]
             }
-            Command::Export => {
-                let path = self
-                    .default_export_path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                self.open(form::export_form(path))
-            }
+            Command::Export => self.export_form(),
+            Command::Sort | Command::SortReverse => self.sort_list(c == Command::SortReverse),
             Command::Import => self.open(form::import_form()),
             Command::Add => self.open(match self.screen {
                 Screen::Budget => form::add_allocation_form(self.fy),
@@ -590,6 +599,7 @@ impl App {
                     vec![]
                 }
                 Ok(effect) => {
+                    let effect = self.complete_effect(effect);
                     if let Effect::Import { path } = &effect {
                         self.mode = Mode::Progress {
                             label: format!("Importing {}", path.display()),

@@ -265,6 +265,7 @@ impl App {
             contract: String::new(),
             supplier: String::new(),
             text: String::new(),
+            sort: self.actuals.filter.sort,
         });
         out
     }

@@ -2,7 +2,7 @@
 //! turns each outcome into an action. Every write is one transaction; a failure becomes an
 //! [`Action::Failed`] (or [`Action::FormRejected`] for a form), never a panic or a half-write.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -11,6 +11,7 @@ use super::action::{Action, Effect, Loaded, UndoStep, WriteOp};
 
 /// The Audit screen shows at most this many events (the newest the filter selects).
 pub const AUDIT_LIMIT: usize = 2000;
+pub use super::export::{export, is_workbook};
 use super::state::{
     BudgetData, ContractRow, Figures, PAGE, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
@@ -106,6 +107,7 @@ pub fn run(
             contract,
             supplier,
             text,
+            sort,
         } => {
             let contract_id = if contract.trim().is_empty() {
                 None
@@ -142,6 +144,7 @@ pub fn run(
                 supplier: Some(supplier.trim().to_string()).filter(|s| !s.is_empty()),
                 text: Some(text.trim().to_string()).filter(|s| !s.is_empty()),
                 programme_id: None,
+                sort,
             };
             load_actuals(conn, filter, PageRequest::First, StartAt::At(0), true).map(|a| match a {
                 Action::Loaded(Loaded::Actuals {
@@ -160,18 +163,16 @@ pub fn run(
                 other => other,
             })
         }
-        Effect::Export { path, fy, period } => {
-            return match export(conn, &path, fy, period) {
-                Ok(rows) => Action::Exported {
-                    path: absolute(&path),
-                    rows,
-                },
-                Err(err) => Action::FormRejected {
-                    field: 0,
-                    message: format!("{err:#}"),
-                },
-            };
-        }
+        Effect::Export {
+            path,
+            what,
+            replace,
+        } => return super::export::run(conn, path, what, replace),
+        Effect::SortActuals {
+            filter,
+            keep,
+            height,
+        } => sort_actuals(conn, filter, keep, height),
         Effect::Import { path } => return import(conn, &path, progress),
         Effect::Write { op, undoing } => return write(conn, op, undoing),
     };
@@ -195,39 +196,6 @@ fn import(conn: &mut Connection, path: &Path, progress: &mut dyn FnMut(u64, u64)
             lines: err.lines(),
         },
     }
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// True when `path` names a workbook (`.xlsx`, any case): the export then writes the committee
-/// pack instead of the report CSV.
-pub fn is_workbook(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
-}
-
-/// Writes the report CSV (or, for a `.xlsx` path, the committee pack) to a temporary file beside
-/// `path`, then renames it over `path`: a failed export never leaves a half-written file.
-pub fn export(
-    conn: &Connection,
-    path: &Path,
-    fy: FinancialYear,
-    period: Period,
-) -> anyhow::Result<usize> {
-    let out = crate::io::output_file::OutputFile::check("export", path, true)?;
-    let (bytes, rows) = if is_workbook(path) {
-        let pack = crate::io::workbook::pack::committee_pack(conn, fy, period, None)?;
-        (pack.bytes, pack.report_rows)
-    } else {
-        let (report, _) = store::cabinet::report(conn, fy, period, None, None)?;
-        let mut buf = Vec::new();
-        crate::io::report::write_csv(&report, &mut buf)?;
-        (buf, report.report.rows.len())
-    };
-    out.write_bytes(&bytes)?;
-    Ok(rows)
 }
 
 fn load_figures(
@@ -501,6 +469,53 @@ fn load_actuals(
     Ok(Action::Loaded(Loaded::Actuals {
         filter,
         total,
+        start,
+        rows,
+        applied: false,
+    }))
+}
+
+/// Loads the page of the actuals in the filter's (new) order that shows actual `keep` at the
+/// foot of a list `height` rows tall, with the count and total: the rows before it and from it
+/// read by key (never a large OFFSET, which would sort everything before the row).
+fn sort_actuals(
+    conn: &Connection,
+    filter: ActualFilter,
+    keep: Option<i64>,
+    height: u64,
+) -> store::Result<Action> {
+    let found = match keep {
+        Some(id) => browse::position_of(conn, &filter, id)?.map(|pos| (id, pos)),
+        None => None,
+    };
+    let Some((id, pos)) = found else {
+        return load_actuals(conn, filter, PageRequest::First, StartAt::At(0), true);
+    };
+    let at = e::get_actual(conn, id)?;
+    let key = (at.date, at.id);
+    let mut rows = browse::actuals_page(
+        conn,
+        &filter,
+        PageRequest::Before {
+            date: key.0,
+            id: key.1,
+        },
+        height.saturating_sub(1),
+    )?;
+    let start = pos.saturating_sub(rows.len() as u64);
+    rows.push(at);
+    rows.extend(browse::actuals_page(
+        conn,
+        &filter,
+        PageRequest::After {
+            date: key.0,
+            id: key.1,
+        },
+        PAGE.saturating_sub(rows.len() as u64),
+    )?);
+    Ok(Action::Loaded(Loaded::Actuals {
+        total: Some(browse::sum_actuals(conn, &filter)?),
+        filter,
         start,
         rows,
         applied: false,

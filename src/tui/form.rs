@@ -338,6 +338,15 @@ pub fn export_form(path: String) -> Form {
     )
 }
 
+/// Exporting a list as CSV (`what`: "the actuals shown"), writing to `path` unless changed.
+pub fn export_list_form(what: &str, path: String) -> Form {
+    Form::new(
+        FormKind::Export,
+        format!("Export {what} as CSV"),
+        vec![Field::new("Write to", path, "outturn-actuals-2022-23.csv")],
+    )
+}
+
 /// A ledger CSV import.
 pub fn import_form() -> Form {
     Form::new(
@@ -494,6 +503,8 @@ pub fn form_effect(
                 contract: v(3),
                 supplier: v(4),
                 text: v(5),
+                // The app puts the order in force in (see `App::complete_export`).
+                sort: Default::default(),
             })
         }
         FormKind::Forecast => {
@@ -556,7 +567,16 @@ pub fn form_effect(
             let (Some(fy), Some(period)) = shown else {
                 return Err((0, "no report is loaded yet".into()));
             };
-            Ok(Effect::Export { path, fy, period })
+            // The report shown; on another list the app puts what it shows in instead.
+            Ok(Effect::Export {
+                path,
+                what: super::action::ExportWhat::Report {
+                    fy,
+                    period,
+                    sort: None,
+                },
+                replace: false,
+            })
         }
         FormKind::Import => Ok(Effect::Import {
             path: typed_path(&required(0)?),

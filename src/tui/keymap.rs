@@ -98,6 +98,17 @@ const LISTS: &[Screen] = &[
     S::Audit,
 ];
 
+/// The lists that sort (`s`) and export (`x`).
+const SORTED: &[Screen] = &[
+    S::Programmes,
+    S::Decisions,
+    S::Budget,
+    S::Contracts,
+    S::Actuals,
+    S::Report,
+    S::Audit,
+];
+
 /// Every binding. Screen-specific bindings come before global ones with the same key.
 pub static BINDINGS: &[Binding] = &[
     // Forms.
@@ -311,6 +322,27 @@ pub static BINDINGS: &[Binding] = &[
         Command::Right,
         "scroll the causes right",
         Scope::Movement,
+        false,
+    ),
+    b(
+        &[k('x')],
+        Command::Export,
+        "export the list as shown (filter, order, every row) to CSV",
+        Scope::On(SORTED),
+        false,
+    ),
+    b(
+        &[k('s')],
+        Command::Sort,
+        "sort by the next column (Report: by the selected column)",
+        Scope::On(SORTED),
+        false,
+    ),
+    b(
+        &[k('S')],
+        Command::SortReverse,
+        "reverse the sort",
+        Scope::On(SORTED),
         false,
     ),
     b(

@@ -1,12 +1,14 @@
-//! Helpers for the TUI tests that drive the app in memory: an app on a database file as of
-//! 26/08/2022, key presses through the keymap, and the screen as text.
+//! Helpers shared by the TUI test binaries: the demo database (in memory, or in a file a second
+//! connection can change), an app opened on it, keys typed into it, and its screen as text.
+//! "Today" is 26/08/2022 (2022-23 P5) on the demo.
 
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use outturn::domain::{FinancialYear, Money};
 use outturn::store;
-use outturn::tui::action::Action;
+use outturn::tui::action::{Action, Command, Screen};
 use outturn::tui::app::App;
 use outturn::tui::ui::{self, Theme};
 use outturn::tui::{handle, keymap};
@@ -14,12 +16,62 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rusqlite::Connection;
 
-/// "Today" in the TUI tests: 26/08/2022 (2022-23 P5 on the demo).
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2022, 8, 26).unwrap()
 }
 
-/// The app on the database at `path`, `w` x `h`, started (the first load done).
+pub fn fy22() -> FinancialYear {
+    FinancialYear::new(2022).unwrap()
+}
+
+pub fn pounds(s: &str) -> Money {
+    Money::parse(s).unwrap()
+}
+
+/// The demo database in memory, its audit stamps fixed so that the Audit screen is stable.
+pub fn demo_db() -> Connection {
+    let mut conn = store::open_in_memory().unwrap();
+    let tx = store::write_tx(&mut conn).unwrap();
+    outturn::io::demo::load_all(&tx).unwrap();
+    tx.commit().unwrap();
+    // The audit log records the real clock and user; fix them so the Audit screen is stable.
+    // (Test database only: lift the append-only trigger to rewrite the stamps.)
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; UPDATE audit SET at = '2022-08-26T09:00:00Z', who = 'officer'",
+    )
+    .unwrap();
+    conn
+}
+
+/// An app on the in-memory demo at `w` x `h`, audit times in British Summer Time (UTC+1).
+pub fn demo_app(w: u16, h: u16) -> (App, Connection) {
+    let mut conn = demo_db();
+    let mut app = App::new(today(), PathBuf::from("/tmp/exports"));
+    // Audit times in British Summer Time (UTC+1), whatever the machine's zone.
+    app.utc_offset = chrono::FixedOffset::east_opt(3600);
+    handle(&mut app, &mut conn, Action::Resize(w, h));
+    handle(&mut app, &mut conn, Action::Start);
+    (app, conn)
+}
+
+/// The demo database in a file (so that a second connection can change it).
+pub fn demo_file() -> (tempfile::TempDir, PathBuf) {
+    demo_file_with(|_| {})
+}
+
+/// The demo database in a file, with `setup` run on it before the TUI opens.
+pub fn demo_file_with(setup: impl FnOnce(&Connection)) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let mut conn = store::open(&path).unwrap();
+    let tx = store::write_tx(&mut conn).unwrap();
+    outturn::io::demo::load_all(&tx).unwrap();
+    setup(&tx);
+    tx.commit().unwrap();
+    (dir, path)
+}
+
+/// An app on the database file at `path`, `w` x `h`.
 pub fn app_on(path: &Path, w: u16, h: u16) -> (App, Connection) {
     let mut conn = store::open(path).unwrap();
     let mut app = App::new(today(), PathBuf::from("/tmp/exports"));
@@ -28,25 +80,41 @@ pub fn app_on(path: &Path, w: u16, h: u16) -> (App, Connection) {
     (app, conn)
 }
 
-/// A key press, as the keymap reads it.
-pub fn key(app: &mut App, conn: &mut Connection, code: KeyCode) {
-    if let Some(a) = keymap::action_for_key(app, &KeyEvent::new(code, KeyModifiers::NONE)) {
+pub fn key_with(app: &mut App, conn: &mut Connection, code: KeyCode, m: KeyModifiers) {
+    if let Some(a) = keymap::action_for_key(app, &KeyEvent::new(code, m)) {
         handle(app, conn, a);
     }
 }
 
-/// Typing `s`, a key per character.
+pub fn key(app: &mut App, conn: &mut Connection, code: KeyCode) {
+    key_with(app, conn, code, KeyModifiers::NONE);
+}
+
+pub fn key_ctrl_u(app: &mut App, conn: &mut Connection) {
+    key_with(app, conn, KeyCode::Char('u'), KeyModifiers::CONTROL);
+}
+
+/// Types `s` into the focused field of the open form (or as keys on a screen).
 pub fn typed(app: &mut App, conn: &mut Connection, s: &str) {
     for c in s.chars() {
         key(app, conn, KeyCode::Char(c));
     }
 }
 
-/// The screen drawn `w` x `h` without colour, as text (a line per row).
-pub fn screen_text(app: &App, w: u16, h: u16) -> String {
+pub fn show(app: &mut App, conn: &mut Connection, s: Screen) {
+    handle(app, conn, Action::Command(Command::Show(s)));
+}
+
+/// The app drawn on a `w` x `h` test terminal.
+pub fn render(app: &App, w: u16, h: u16, colour: bool) -> Terminal<TestBackend> {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| ui::draw(f, app, today(), Theme { colour: false }))
+    term.draw(|f| ui::draw(f, app, today(), Theme { colour }))
         .unwrap();
+    term
+}
+
+/// A test terminal's cells as text, a line per row.
+pub fn text_of(term: &Terminal<TestBackend>) -> String {
     let buf = term.backend().buffer();
     let mut out = String::new();
     for y in 0..buf.area.height {
@@ -56,4 +124,9 @@ pub fn screen_text(app: &App, w: u16, h: u16) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The app drawn without colour at `w` x `h`, as text.
+pub fn screen_text(app: &App, w: u16, h: u16) -> String {
+    text_of(&render(app, w, h, false))
 }

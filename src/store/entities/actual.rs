@@ -185,6 +185,25 @@ pub struct ActualFilter {
     pub supplier: Option<String>,
     /// Description or reference contains this (case-insensitive).
     pub text: Option<String>,
+    /// The order the TUI pages and exports them in (date by default; the command line lists by
+    /// date).
+    pub sort: ActualSort,
+}
+
+/// What a list of actuals is ordered by (then by id, so the order is total).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ActualOrder {
+    #[default]
+    Date,
+    Amount,
+    Supplier,
+}
+
+/// An order of actuals: the column and the direction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActualSort {
+    pub by: ActualOrder,
+    pub desc: bool,
 }
 
 /// Actuals by date then id, paged: `offset` rows skipped, at most `limit` returned.

@@ -9,13 +9,22 @@ use super::fit::{self, Column, Fit};
 use super::lists::{money_cell, table};
 use super::{Theme, cut};
 use crate::domain::calendar::uk_date;
-use crate::domain::model::{BudgetSide, ChangeStatus};
+use crate::domain::model::ChangeStatus;
 use crate::tui::app::App;
+use crate::tui::sort::{ALLOCATIONS, BudgetTable, CHANGES, allocation_share, header, side};
 
-fn side(s: &Option<BudgetSide>) -> String {
-    s.as_ref()
-        .map(|s| format!("{}/{} {}", s.programme_code, s.phase_code, s.fy.label()))
-        .unwrap_or_else(|| "-".into())
+/// A table's headers with the sort shown (when the sort is on `table`).
+fn headers(names: &[&str], table: BudgetTable, app: &App) -> Vec<String> {
+    let sort = app
+        .sorts
+        .budget
+        .filter(|(t, _)| *t == table)
+        .map(|(_, s)| s);
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, h)| header(h, i, sort))
+        .collect()
 }
 
 /// Draws the budget screen.
@@ -24,6 +33,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         frame.render_widget(Paragraph::new(" Loading…"), area);
         return;
     };
+    let alloc_headers = headers(ALLOCATIONS, BudgetTable::Allocations, app);
+    let change_headers = headers(CHANGES, BudgetTable::Changes, app);
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
     // Ids, phases, money, years and decision references are never cut; the status takes what
@@ -31,13 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     let shares: Vec<crate::domain::Money> = b
         .allocations
         .iter()
-        .map(|a| {
-            a.profile
-                .iter()
-                .find(|p| p.fy == b.fy)
-                .map(|p| p.amount)
-                .unwrap_or(a.amount)
-        })
+        .map(|a| allocation_share(a, b.fy))
         .collect();
     let texts: Vec<[String; 5]> = b
         .allocations
@@ -53,16 +58,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         })
         .collect();
     let cols = [
-        Column::new("Id", Fit::Code, texts.iter().map(|r| &r[0])),
-        Column::new("Phase", Fit::Code, texts.iter().map(|r| &r[1])),
+        Column::new(&alloc_headers[0], Fit::Code, texts.iter().map(|r| &r[0])),
+        Column::new(&alloc_headers[1], Fit::Code, texts.iter().map(|r| &r[1])),
         Column::new(
-            "In this year",
+            &alloc_headers[2],
             Fit::Code,
             shares.iter().map(|m| m.bracketed()),
         ),
-        Column::new("Years", Fit::Code, texts.iter().map(|r| &r[2])),
-        Column::new("Status", Fit::Text, texts.iter().map(|r| &r[3])),
-        Column::new("Decision", Fit::Code, texts.iter().map(|r| &r[4])),
+        Column::new(&alloc_headers[3], Fit::Code, texts.iter().map(|r| &r[2])),
+        Column::new(&alloc_headers[4], Fit::Text, texts.iter().map(|r| &r[3])),
+        Column::new(&alloc_headers[5], Fit::Code, texts.iter().map(|r| &r[4])),
     ];
     let w = fit::widths(&cols, top.width.saturating_sub(2) as usize);
     let heads = fit::headers(&cols, &w);
@@ -114,17 +119,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         })
         .collect();
     let cols = [
-        Column::new("Id", Fit::Code, texts.iter().map(|r| &r[0])),
-        Column::new("Kind", Fit::Text, texts.iter().map(|r| &r[1])),
+        Column::new(&change_headers[0], Fit::Code, texts.iter().map(|r| &r[0])),
+        Column::new(&change_headers[1], Fit::Text, texts.iter().map(|r| &r[1])),
         Column::new(
-            "Amount",
+            &change_headers[2],
             Fit::Code,
             b.changes.iter().map(|c| c.amount.bracketed()),
         ),
-        Column::new("From", Fit::Code, texts.iter().map(|r| &r[2])),
-        Column::new("To", Fit::Code, texts.iter().map(|r| &r[3])),
-        Column::new("Effective", Fit::Code, texts.iter().map(|r| &r[4])),
-        Column::new("Status", Fit::Text, texts.iter().map(|r| &r[5])),
+        Column::new(&change_headers[3], Fit::Code, texts.iter().map(|r| &r[2])),
+        Column::new(&change_headers[4], Fit::Code, texts.iter().map(|r| &r[3])),
+        Column::new(&change_headers[5], Fit::Code, texts.iter().map(|r| &r[4])),
+        Column::new(&change_headers[6], Fit::Text, texts.iter().map(|r| &r[5])),
     ];
     let w = fit::widths(&cols, bottom.width.saturating_sub(2) as usize);
     let heads = fit::headers(&cols, &w);

@@ -36,6 +36,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Theme
         frame.render_widget(Paragraph::new(" Loading…"), area);
         return;
     };
+    let headers: Vec<String> = crate::tui::sort::CONTRACTS
+        .iter()
+        .enumerate()
+        .map(|(i, h)| crate::tui::sort::header(h, i, app.sorts.contracts))
+        .collect();
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
     // Codes, money and days never cut; the supplier takes what is left, cut with `…`.
@@ -45,31 +50,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, today: NaiveDate, t: Theme
         .collect();
     let cols = [
         Column::new(
-            "Reference",
+            &headers[0],
             Fit::Code,
             list.iter().map(|r| &r.contract.reference),
         ),
         Column::new(
-            "Supplier",
+            &headers[1],
             Fit::Text,
             list.iter().map(|r| &r.contract.supplier),
         ),
         Column::new(
-            "Value",
+            &headers[2],
             Fit::Code,
             list.iter().map(|r| r.contract.value.bracketed()),
         ),
         Column::new(
-            "Paid to today",
+            &headers[3],
             Fit::Code,
             list.iter().map(|r| r.paid.bracketed()),
         ),
         Column::new(
-            "Outstanding",
+            &headers[4],
             Fit::Code,
             list.iter().map(|r| r.outstanding.bracketed()),
         ),
-        Column::new("Framework", Fit::Code, &ends),
+        Column::new(&headers[5], Fit::Code, &ends),
     ];
     let w = fit::widths(&cols, top.width.saturating_sub(2) as usize);
     let heads = fit::headers(&cols, &w);

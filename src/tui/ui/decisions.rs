@@ -21,16 +21,25 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
     // Dates and references are never cut; the body and the outcome share the rest, cut with `…`.
     let dates: Vec<String> = reg.decisions.iter().map(|d| uk_date(d.date)).collect();
+    let headers: Vec<String> = crate::tui::sort::DECISIONS
+        .iter()
+        .enumerate()
+        .map(|(i, h)| crate::tui::sort::header(h, i, app.sorts.decisions))
+        .collect();
     let cols = [
-        Column::new("Date", Fit::Code, &dates),
-        Column::new("Body", Fit::Text, reg.decisions.iter().map(|d| &d.body)),
+        Column::new(&headers[0], Fit::Code, &dates),
         Column::new(
-            "Reference",
+            &headers[1],
+            Fit::Text,
+            reg.decisions.iter().map(|d| &d.body),
+        ),
+        Column::new(
+            &headers[2],
             Fit::Code,
             reg.decisions.iter().map(|d| &d.reference),
         ),
         Column::new(
-            "Outcome",
+            &headers[3],
             Fit::Text,
             reg.decisions.iter().map(|d| &d.outcome),
         ),

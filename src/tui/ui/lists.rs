@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 use super::{Theme, money, money_fit};
 use crate::domain::audit_words::{changes, kind_word, local_time_in};
 use crate::domain::calendar::uk_date;
+use crate::store::entities::{ActualOrder, ActualSort};
 use crate::tui::app::App;
 use crate::tui::state::{ListState, TreeRow};
 
@@ -92,11 +93,15 @@ pub fn programmes(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         })
         .collect();
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Programmes and phases (Enter opens) "),
-        ),
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(
+            match app.sorts.tree {
+                Some(s) => format!(
+                    " Programmes and phases ({}) ",
+                    crate::tui::sort::label(crate::tui::sort::TREE, s)
+                ),
+                None => " Programmes and phases (Enter opens) ".to_string(),
+            },
+        )),
         left,
     );
     let block = Block::default().borders(Borders::ALL);
@@ -281,7 +286,28 @@ pub fn actuals(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             r
         });
     }
-    let mut headers = vec!["Date", "Per", "Phase", "Supplier", "Reference"];
+    // The sort on its column (Date, Supplier or Amount), once the officer has sorted: the
+    // date order the list opens in is not marked.
+    let order = v.filter.sort;
+    let mark = |name: &str, by: ActualOrder| {
+        if order.by == by && order != ActualSort::default() {
+            format!("{name} {}", if order.desc { "▼" } else { "▲" })
+        } else {
+            name.to_string()
+        }
+    };
+    let (date_h, supplier_h, amount_h) = (
+        mark("Date", ActualOrder::Date),
+        mark("Supplier", ActualOrder::Supplier),
+        mark("Amount", ActualOrder::Amount),
+    );
+    let mut headers = vec![
+        date_h.as_str(),
+        "Per",
+        "Phase",
+        supplier_h.as_str(),
+        "Reference",
+    ];
     let mut widths = vec![
         Constraint::Length(10),
         Constraint::Length(3),
@@ -293,7 +319,7 @@ pub fn actuals(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         headers.push("Description");
         widths.push(Constraint::Length(desc_w as u16));
     }
-    headers.push("Amount");
+    headers.push(amount_h.as_str());
     widths.push(Constraint::Length(16));
     let header = Row::new(
         headers
@@ -330,6 +356,11 @@ pub fn audit(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             ]
         })
         .collect();
+    let headers: Vec<String> = crate::tui::sort::AUDIT
+        .iter()
+        .enumerate()
+        .map(|(i, h)| crate::tui::sort::header(h, i, app.sorts.audit))
+        .collect();
     let count = match events.len() {
         1 => "1 change".to_string(),
         n => format!("{n} changes"),
@@ -346,7 +377,7 @@ pub fn audit(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         frame,
         list,
         Block::default().borders(Borders::ALL).title(title),
-        &["When", "Who", "Action", "Record", "Id"],
+        &headers.iter().map(String::as_str).collect::<Vec<_>>(),
         &[
             Constraint::Length(19),
             Constraint::Length(12),

@@ -66,8 +66,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     } else {
         "c: exact CSV cells"
     };
+    let sorted = app
+        .sorts
+        .report
+        .map(|s| {
+            let name = crate::io::report::COLUMNS
+                .get(s.col)
+                .copied()
+                .unwrap_or("?");
+            format!(" · sorted by {name} {}", crate::tui::sort::arrow(s))
+        })
+        .unwrap_or_default();
     let block = Block::default().borders(Borders::ALL).title(format!(
-        " Monitoring report {} {}: {what} ",
+        " Monitoring report {} {}: {what}{sorted} ",
         f.fy.label(),
         f.period.label()
     ));
@@ -136,7 +147,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         } else {
             t.heading()
         };
-        Cell::from(cut(&table.headers[*c], *w as usize)).style(style)
+        let text = match app.sorts.report {
+            // The sorted column keeps its arrow however narrow it is.
+            Some(s) if s.col == *c => format!(
+                "{} {}",
+                cut(&table.headers[*c], (*w as usize).saturating_sub(2)),
+                crate::tui::sort::arrow(s)
+            ),
+            _ => cut(&table.headers[*c], *w as usize),
+        };
+        Cell::from(text).style(style)
     }));
     let h = area.height.saturating_sub(3) as usize;
     let start = app.cards.window_start(cells.len(), h);
