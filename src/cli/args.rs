@@ -102,10 +102,7 @@ pub fn open(db: &Path) -> anyhow::Result<Connection> {
                     which.push(p);
                 }
             }
-            let what = if taken
-                .iter()
-                .all(|s| s.kind == store::entities::FINANCING)
-            {
+            let what = if taken.iter().all(|s| s.kind == store::entities::FINANCING) {
                 "before the financing statement was kept in the snapshot; took the financing snapshot"
             } else {
                 "before reports were kept as snapshots; took the snapshot"

@@ -276,7 +276,10 @@ pub fn report(db: &Path, a: &FinancingArgs) -> anyhow::Result<ExitCode> {
     })?;
     let (statement, snapshot) = financing::report(&conn, fy, period, programme_id)?;
     drop(conn);
-    let frozen = snapshot.as_ref().map(super::cabinet::frozen).unwrap_or_default();
+    let frozen = snapshot
+        .as_ref()
+        .map(super::cabinet::frozen)
+        .unwrap_or_default();
     match a.csv.as_deref() {
         Some(p) if p.as_os_str() == "-" => {
             let stdout = std::io::stdout();

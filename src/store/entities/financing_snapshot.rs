@@ -6,7 +6,9 @@
 use rusqlite::{Connection, params};
 
 use super::common::{collect, conv_err, money_col};
-use super::snapshot::{RowIds, SnapshotInfo, get_snapshot, insert_header, row_kind_col, row_kind_word};
+use super::snapshot::{
+    RowIds, SnapshotInfo, get_snapshot, insert_header, row_kind_col, row_kind_word,
+};
 use crate::domain::Money;
 use crate::domain::financing::{
     FinancingOrder, FinancingRow, FinancingStatement, FundingSource, SOURCES,
