@@ -278,7 +278,7 @@ fn a_closed_period_keeps_its_financing_statement_whatever_changes_until_reopened
         .collect();
     assert_eq!(
         kinds,
-        vec![("financing", "P6", "close"), ("monitoring", "P6", "close")]
+        vec![("monitoring", "P6", "close"), ("financing", "P6", "close")]
     );
     assert!(list.contains("financing,2024-25,P6,1,4,"), "{list}");
 

@@ -252,11 +252,11 @@ pub fn last_snapshot_before(
     id.map(|id| get_snapshot(conn, id)).transpose()
 }
 
-/// Every snapshot held, by kind, year and period.
+/// Every snapshot held, by year and period; the report's before the financing statement's.
 pub fn list_snapshots(conn: &Connection) -> Result<Vec<SnapshotInfo>> {
     collect(
         conn,
-        &format!("{INFO_SELECT} ORDER BY s.kind, s.fy, s.period"),
+        &format!("{INFO_SELECT} ORDER BY s.fy, s.period, s.kind <> 'monitoring', s.kind"),
         [],
         info_row,
     )
