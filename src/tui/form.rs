@@ -10,12 +10,14 @@ use super::action::{Effect, WriteOp};
 pub use super::line_edit::{Edit, LineEdit};
 use crate::domain::audit_words::AuditShown;
 
+mod funding;
 mod life;
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::model::{Actual, AllocationStatus, ChangeKind};
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::edit::ActualEdit;
 use crate::store::entities::ActualFilter;
+pub use funding::{add_funding_form, edit_funding_form};
 pub use life::{
     amend_change_form, approve_allocation_form, comment_form, exercise_form, question,
     vary_contract_form, withdraw_allocation_form, withdraw_change_form, withdraw_forecast_form,
@@ -102,6 +104,14 @@ pub enum FormKind {
     /// Withdrawing the standing forecast of a phase for a year, as of `on`.
     WithdrawForecast {
         on: NaiveDate,
+    },
+    /// Adding a funding line (Budget, Financing view).
+    AddFunding,
+    /// Editing funding line `id` (of `fy`) as read at `version`.
+    EditFunding {
+        id: i64,
+        version: i64,
+        fy: FinancialYear,
     },
 }
 
@@ -461,6 +471,9 @@ pub fn form_effect(
     if let Some(out) = life::effect(form) {
         return out;
     }
+    if let Some(out) = funding::effect(form) {
+        return out;
+    }
     match form.kind {
         FormKind::Filter => {
             let (period, to_period) = if form.value(1).is_empty() {
@@ -674,6 +687,8 @@ pub fn form_effect(
         | FormKind::VaryContract { .. }
         | FormKind::Exercise { .. }
         | FormKind::Comment
-        | FormKind::WithdrawForecast { .. } => Err((0, "not a form of this kind".into())),
+        | FormKind::WithdrawForecast { .. }
+        | FormKind::AddFunding
+        | FormKind::EditFunding { .. } => Err((0, "not a form of this kind".into())),
     }
 }

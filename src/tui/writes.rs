@@ -7,7 +7,9 @@ use rusqlite::Connection;
 
 use super::action::{UndoStep, WriteOp};
 
+mod funding;
 mod life;
+pub use funding::{funding_field, load_financing};
 use crate::domain::calendar::uk_date;
 use crate::domain::model::ChangeStatus;
 use crate::store::entities as e;
@@ -25,6 +27,9 @@ pub fn resolve_phase(conn: &Connection, text: &str) -> store::Result<i64> {
 /// Applies `op`; returns the status message and the step that undoes it, when there is one.
 pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoStep>)> {
     if let Some(out) = life::apply(conn, op) {
+        return out;
+    }
+    if let Some(out) = funding::apply(conn, op) {
         return out;
     }
     match op {

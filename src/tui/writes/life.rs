@@ -12,7 +12,7 @@ use crate::store::{self, StoreError};
 use crate::tui::action::{UndoStep, WriteOp};
 
 /// `err` about a record looked up by a form field, renamed to that field.
-fn on_field(err: StoreError, field: Field) -> StoreError {
+pub(super) fn on_field(err: StoreError, field: Field) -> StoreError {
     match err {
         StoreError::NotFound {
             what, value, hint, ..
