@@ -9,11 +9,11 @@ use super::action::{UndoStep, WriteOp};
 
 mod funding;
 mod life;
-pub use funding::{funding_field, load_financing};
 use crate::domain::calendar::uk_date;
 use crate::domain::model::ChangeStatus;
 use crate::store::entities as e;
 use crate::store::{self, StoreError, batches, locks};
+pub use funding::{funding_field, load_financing};
 
 /// Reads `PROG/PHASE` or `PHASE`.
 pub fn resolve_phase(conn: &Connection, text: &str) -> store::Result<i64> {

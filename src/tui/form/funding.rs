@@ -17,7 +17,7 @@ pub fn add_funding_form(phase: String, fy: Option<FinancialYear>) -> Form {
         vec![
             Field::new("Phase", phase, "WIR-SCP/DT1"),
             Field::new("Financial year", super::label(fy), "2022-23"),
-            Field::new("Source", "", "grant, s106, cil, capital receipts, borrowing…"),
+            Field::new("Source", "", "grant, borrowing, s106…"),
             Field::new("Amount", "", "£250k"),
             Field::new("Status", "approved", "approved or projected"),
             Field::new("Funder (optional)", "", "DfE"),
@@ -43,7 +43,7 @@ pub fn edit_funding_form(f: &Funding) -> Form {
             f.fy.label()
         ),
         vec![
-            Field::new("Source", f.source.as_str(), "grant, s106, cil, borrowing…"),
+            Field::new("Source", f.source.as_str(), "grant, borrowing, s106…"),
             Field::new("Amount", f.amount.full(), "£250k"),
             Field::new("Status", f.status.as_str(), "approved or projected"),
             Field::new(
@@ -120,13 +120,15 @@ pub(super) fn effect(form: &Form) -> Option<Result<Effect, (usize, String)>> {
             let line = line_from(form, 2, phase, fy)?;
             Ok(write(WriteOp::AddFunding(Box::new(line))))
         })(),
-        FormKind::EditFunding { id, version, fy } => line_from(form, 0, String::new(), fy).map(|line| {
-            write(WriteOp::EditFunding {
-                id,
-                version,
-                line: Box::new(line),
+        FormKind::EditFunding { id, version, fy } => {
+            line_from(form, 0, String::new(), fy).map(|line| {
+                write(WriteOp::EditFunding {
+                    id,
+                    version,
+                    line: Box::new(line),
+                })
             })
-        }),
+        }
         _ => return None,
     })
 }

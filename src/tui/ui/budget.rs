@@ -19,6 +19,9 @@ fn side(s: &Option<BudgetSide>) -> String {
 
 /// Draws the budget screen.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
+    if app.budget_financing {
+        return super::financing::draw(frame, area, app, t);
+    }
     let Some(b) = &app.budget else {
         frame.render_widget(Paragraph::new(" Loading…"), area);
         return;

@@ -6,6 +6,7 @@ mod budget;
 mod contracts;
 mod dashboard;
 mod decisions;
+mod financing;
 mod lists;
 mod milestones;
 mod report;

@@ -11,7 +11,7 @@ use super::resolve_phase;
 use crate::domain::FinancialYear;
 use crate::domain::Period;
 use crate::domain::calendar::uk_date;
-use crate::domain::financing::{Funding, FinancingStatement};
+use crate::domain::financing::{FinancingStatement, Funding};
 use crate::error::Field;
 use crate::store::entities as e;
 use crate::store::{self, financing};
