@@ -137,8 +137,7 @@ fn dt1_gap(conn: &Connection) -> Money {
 /// The screen line that starts (after the border) with `WIR-SCP/DT1` in the phase table.
 fn dt1_line(text: &str) -> String {
     text.lines()
-        .filter(|l| l.starts_with("│WIR-SCP/DT1"))
-        .last()
+        .rfind(|l| l.starts_with("│WIR-SCP/DT1"))
         .unwrap_or_else(|| panic!("{text}"))
         .to_string()
 }
