@@ -206,34 +206,6 @@ pub fn position(conn: &Connection, fy: FinancialYear, period: Period) -> Result<
     })
 }
 
-/// The programme and phase ids of rows given as (kind, programme code, phase code), as named today
-/// (none for a grand total; no phase for a programme total).
-pub(super) fn row_ids<'a>(
-    conn: &Connection,
-    rows: impl Iterator<Item = (RowKind, &'a str, &'a str)>,
-) -> Result<Vec<RowIds>> {
-    let keys = phase_keys(conn)?;
-    let programmes: HashMap<String, i64> = e::list_programmes(conn)?
-        .into_iter()
-        .map(|p| (p.code, p.id))
-        .collect();
-    let by_code: HashMap<&PhaseKey, i64> = keys.iter().map(|(id, (k, _))| (k, *id)).collect();
-    Ok(rows
-        .map(|(kind, programme, phase)| RowIds {
-            programme_id: (kind != RowKind::GrandTotal)
-                .then(|| programmes.get(programme).copied())
-                .flatten(),
-            phase_id: (kind == RowKind::Phase)
-                .then(|| {
-                    by_code
-                        .get(&(programme.to_string(), phase.to_string()))
-                        .copied()
-                })
-                .flatten(),
-        })
-        .collect())
-}
-
 /// Takes the monitoring snapshot of `fy` `period` from the live figures, audited.
 fn take(
     conn: &Connection,
@@ -242,7 +214,7 @@ fn take(
     source: &str,
     report: &CabinetReport,
 ) -> Result<SnapshotInfo> {
-    let ids = row_ids(
+    let ids = e::row_ids(
         conn,
         report
             .report

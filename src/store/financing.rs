@@ -163,7 +163,7 @@ pub fn take(
     thresholds: RagThresholds,
 ) -> Result<SnapshotInfo> {
     let s = statement(conn, fy, period, None)?;
-    let ids = super::cabinet::row_ids(
+    let ids = e::row_ids(
         conn,
         s.rows
             .iter()

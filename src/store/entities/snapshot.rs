@@ -3,6 +3,8 @@
 //! one (working out the report) is `store::cabinet`'s. A snapshot has a `kind` ("monitoring"
 //! today); another report kind adds its own row table and reuses the header, list and discard.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -80,6 +82,36 @@ pub(super) fn row_kind_word(k: RowKind) -> &'static str {
         RowKind::ProgrammeTotal => "programme total",
         RowKind::GrandTotal => "grand total",
     }
+}
+
+/// The programme and phase ids of report rows given as (kind, programme code, phase code), as
+/// named today (none for a grand total; no phase for a programme total).
+pub fn row_ids<'a>(
+    conn: &Connection,
+    rows: impl Iterator<Item = (RowKind, &'a str, &'a str)>,
+) -> Result<Vec<RowIds>> {
+    let phases: HashMap<(String, String), i64> = super::list_phases(conn, None)?
+        .into_iter()
+        .map(|p| ((p.programme_code, p.code), p.id))
+        .collect();
+    let programmes: HashMap<String, i64> = super::list_programmes(conn)?
+        .into_iter()
+        .map(|p| (p.code, p.id))
+        .collect();
+    Ok(rows
+        .map(|(kind, programme, phase)| RowIds {
+            programme_id: (kind != RowKind::GrandTotal)
+                .then(|| programmes.get(programme).copied())
+                .flatten(),
+            phase_id: (kind == RowKind::Phase)
+                .then(|| {
+                    phases
+                        .get(&(programme.to_string(), phase.to_string()))
+                        .copied()
+                })
+                .flatten(),
+        })
+        .collect())
 }
 
 /// A stored row kind (`phase`, `programme total`, `grand total`).
