@@ -413,7 +413,7 @@ fn close_with_missing_comments_allowed_then_reopen_and_reclose_audited() {
         ],
     );
     assert!(
-        out.contains("1 closed period removed, 1 snapshot discarded"),
+        out.contains("1 closed period removed, 2 snapshots discarded"),
         "{out}"
     );
     ok(
@@ -442,10 +442,16 @@ fn close_with_missing_comments_allowed_then_reopen_and_reclose_audited() {
         .filter(|l| l.contains(",snapshot,"))
         .map(|l| l.split(',').nth(3).unwrap())
         .collect();
-    // Newest first: take P9 (again), discard P9, take P9, take P6.
-    assert_eq!(snapshot_events, vec!["take", "discard", "take", "take"]);
+    // Newest first: take P9 (again), discard P9, take P9, take P6; each for the report and its
+    // financing statement.
+    assert_eq!(
+        snapshot_events,
+        vec![
+            "take", "take", "discard", "discard", "take", "take", "take", "take"
+        ]
+    );
     let list = ok(&db, &["report", "list", "--format", "csv"]);
-    assert_eq!(list.lines().count(), 3, "{list}");
+    assert_eq!(list.lines().count(), 5, "{list}");
 }
 
 #[test]
@@ -458,6 +464,8 @@ fn a_database_closed_before_snapshots_gets_them_on_first_open() {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
             "DROP TABLE snapshot_report_row; DROP TABLE snapshot_budget_line;
+             DROP TABLE snapshot_financing_source; DROP TABLE snapshot_financing_row;
+             DROP TABLE snapshot_financing;
              DROP TABLE snapshot_owed; DROP TABLE variance_comment; DROP TABLE snapshot;
              DROP TABLE IF EXISTS funding; DROP TABLE IF EXISTS benefit_realisation;
              DROP TABLE IF EXISTS benefit_target; DROP TABLE IF EXISTS benefit;

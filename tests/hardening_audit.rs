@@ -237,9 +237,14 @@ fn attack_last_event_deleted_with_the_trigger_dropped_is_found() {
     conn.execute("DELETE FROM audit WHERE id = ?1", [last])
         .unwrap();
     let out = check_fails(&db, &["--seal", seal.to_str().unwrap()]);
-    // The last event took the snapshot of 2017-18 P10 as it closed: its rows now have no event;
-    // the trigger is gone; the seal's event is no longer there.
-    assert!(out.contains("snapshot 1: is not in the audit log"), "{out}");
+    // The last event took the financing snapshot of 2017-18 P10 as it closed (beside the report's,
+    // snapshot 1): its rows now have no event; the trigger is gone; the seal's event is no longer
+    // there.
+    assert!(out.contains("snapshot 2: is not in the audit log"), "{out}");
+    assert!(
+        out.contains("snapshot_financing_row 2,0: is not in the audit log"),
+        "{out}"
+    );
     assert!(
         out.contains("schema: the trigger audit_no_delete on audit is missing"),
         "{out}"

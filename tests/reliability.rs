@@ -151,12 +151,13 @@ fn every_write_adds_one_audit_event_and_the_log_cannot_be_rewritten() {
     let mut expected = base;
     for (args, action, entity) in writes.iter() {
         ok(&db, args);
-        // Closing also takes the period's snapshot, and reopening discards it: a second event,
-        // in the same transaction, after the period's own.
-        let events = if *entity == "period" { 2 } else { 1 };
+        // Closing also takes the period's snapshots (the report's and the financing
+        // statement's), and reopening discards them: two more events, in the same transaction,
+        // after the period's own.
+        let events = if *entity == "period" { 3 } else { 1 };
         expected += events;
         assert_eq!(audit_count(&db), expected, "{args:?}");
-        let json = ok(&db, &["audit", "--limit", "2", "--format", "json"]);
+        let json = ok(&db, &["audit", "--limit", "3", "--format", "json"]);
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let own = &v[events as usize - 1];
         assert_eq!(own["action"], *action, "{args:?}");
@@ -164,8 +165,9 @@ fn every_write_adds_one_audit_event_and_the_log_cannot_be_rewritten() {
         // The login from the system, with OUTTURN_USER beside it (issue 17).
         assert_eq!(own["who"], outturn::store::os_login().as_str());
         assert_eq!(own["as_name"], "test-officer");
-        if events == 2 {
+        if events == 3 {
             assert_eq!(v[0]["entity"], "snapshot", "{args:?}");
+            assert_eq!(v[1]["entity"], "snapshot", "{args:?}");
         }
     }
     // The edit records the before and after: £100.00 -> £150.00.

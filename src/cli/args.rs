@@ -94,12 +94,21 @@ pub fn open(db: &Path) -> anyhow::Result<Connection> {
     if store::cabinet::snapshots_owed(&conn)? {
         let taken = write(&mut conn, store::cabinet::take_owed)?;
         if !taken.is_empty() {
-            let which: Vec<String> = taken
-                .iter()
-                .map(|s| format!("{} {}", s.fy.label(), s.period.label()))
-                .collect();
+            // A period owed both its report and its financing statement is named once.
+            let mut which: Vec<String> = Vec::new();
+            for s in &taken {
+                let p = format!("{} {}", s.fy.label(), s.period.label());
+                if !which.contains(&p) {
+                    which.push(p);
+                }
+            }
+            let what = if taken.iter().all(|s| s.kind == store::entities::FINANCING) {
+                "before the financing statement was kept in the snapshot; took the financing snapshot"
+            } else {
+                "before reports were kept as snapshots; took the snapshot"
+            };
             eprintln!(
-                "outturn: note: this database was closed before reports were kept as snapshots; took the snapshot of {} from the live figures now (`outturn report list`)",
+                "outturn: note: this database was closed {what} of {} from the live figures now (`outturn report list`)",
                 which.join(", ")
             );
         }

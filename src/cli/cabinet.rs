@@ -71,6 +71,20 @@ impl Listing for SnapshotInfo {
     }
 }
 
+/// How a report read from its snapshot says so: ` (closed: the snapshot taken AT by WHO)`.
+pub fn frozen(s: &SnapshotInfo) -> String {
+    format!(
+        " (closed: the snapshot taken {} by {}{})",
+        s.at,
+        s.who,
+        if s.source == "upgrade" {
+            ", from the live figures when the database was upgraded"
+        } else {
+            ""
+        }
+    )
+}
+
 /// A writer of a whole file, never half-written (`report`'s own).
 pub type WriteFile = fn(&Path, &[u8]) -> anyhow::Result<()>;
 

@@ -274,8 +274,12 @@ pub fn report(db: &Path, a: &FinancingArgs) -> anyhow::Result<ExitCode> {
             Err(e) => e,
         }
     })?;
-    let statement = financing::statement(&conn, fy, period, programme_id)?;
+    let (statement, snapshot) = financing::report(&conn, fy, period, programme_id)?;
     drop(conn);
+    let frozen = snapshot
+        .as_ref()
+        .map(super::cabinet::frozen)
+        .unwrap_or_default();
     match a.csv.as_deref() {
         Some(p) if p.as_os_str() == "-" => {
             let stdout = std::io::stdout();
@@ -288,7 +292,7 @@ pub fn report(db: &Path, a: &FinancingArgs) -> anyhow::Result<ExitCode> {
             write_statement_csv(&statement, &mut buf)?;
             write_file_atomically(path, &buf)?;
             println!(
-                "Wrote the {} {} financing statement ({} rows) to {}.",
+                "Wrote the {} {} financing statement ({} rows{frozen}) to {}.",
                 fy.label(),
                 period.label(),
                 statement.rows.len(),
@@ -300,7 +304,7 @@ pub fn report(db: &Path, a: &FinancingArgs) -> anyhow::Result<ExitCode> {
             let mut out = stdout.lock();
             writeln!(
                 out,
-                "Financing {} as at {} ({}): actual to date {} to {} met from approved funding in the order {}.",
+                "Financing {} as at {} ({}){frozen}: actual to date {} to {} met from approved funding in the order {}.",
                 fy.label(),
                 period.label(),
                 period.month_name(),

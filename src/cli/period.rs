@@ -76,7 +76,7 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
                 cabinet::close(tx, fy, period, *allow_missing_comments)
             })?;
             say!(
-                "Closed {} {}: everything dated on or before {} is locked. Its report is kept as a snapshot ({} rows, {} programme{}; `outturn report list`).",
+                "Closed {} {}: everything dated on or before {} is locked. Its report is kept as a snapshot ({} rows, {} programme{}; its financing statement beside it, {} rows; `outturn report list`).",
                 fy.label(),
                 period.label(),
                 uk_date(fy.period_end(period)),
@@ -86,7 +86,8 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
                     ""
                 } else {
                     "s"
-                }
+                },
+                closed.financing.rows
             );
             if !closed.uncommented.is_empty() {
                 println!(

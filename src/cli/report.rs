@@ -235,18 +235,8 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
     drop(conn);
     let thresholds = cabinet.report.thresholds;
     let frozen = snapshot
-        .map(|s| {
-            format!(
-                " (closed: the snapshot taken {} by {}{})",
-                s.at,
-                s.who,
-                if s.source == "upgrade" {
-                    ", from the live figures when the database was upgraded"
-                } else {
-                    ""
-                }
-            )
-        })
+        .as_ref()
+        .map(super::cabinet::frozen)
         .unwrap_or_default();
     let report = &cabinet.report;
 

@@ -9,8 +9,10 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::entities::{self as e, MONITORING, RowIds, SnapshotInfo};
-use super::{Result, StoreError, audit, current_user, figures, locks, now_stamp, settings};
+use super::entities::{self as e, FINANCING, MONITORING, RowIds, SnapshotInfo};
+use super::{
+    Result, StoreError, audit, current_user, figures, financing, locks, now_stamp, settings,
+};
 use crate::domain::cabinet::{
     AfterRag, CabinetReport, LastFigures, PhaseKey, after_rag, rows_needing_comment,
 };
@@ -212,27 +214,14 @@ fn take(
     source: &str,
     report: &CabinetReport,
 ) -> Result<SnapshotInfo> {
-    let keys = phase_keys(conn)?;
-    let programmes: HashMap<String, i64> = e::list_programmes(conn)?
-        .into_iter()
-        .map(|p| (p.code, p.id))
-        .collect();
-    let by_code: HashMap<&PhaseKey, i64> = keys.iter().map(|(id, (k, _))| (k, *id)).collect();
-    let ids: Vec<RowIds> = report
-        .report
-        .rows
-        .iter()
-        .map(|r| RowIds {
-            programme_id: programmes.get(&r.programme_code).copied(),
-            phase_id: (r.kind == RowKind::Phase)
-                .then(|| {
-                    by_code
-                        .get(&(r.programme_code.clone(), r.phase_code.clone()))
-                        .copied()
-                })
-                .flatten(),
-        })
-        .collect();
+    let ids = e::row_ids(
+        conn,
+        report
+            .report
+            .rows
+            .iter()
+            .map(|r| (r.kind, r.programme_code.as_str(), r.phase_code.as_str())),
+    )?;
     let lines = e::live_budget_lines(conn, fy, period)?;
     let info = e::insert_snapshot(
         conn,
@@ -258,6 +247,8 @@ fn take(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Closed {
     pub snapshot: SnapshotInfo,
+    /// The financing statement's snapshot, taken beside the report's.
+    pub financing: SnapshotInfo,
     /// Rows beyond the comment threshold closed without a comment (with `--allow-missing-comments`).
     pub uncommented: Vec<String>,
 }
@@ -320,8 +311,10 @@ pub fn close(
         )));
     }
     let snapshot = take(conn, fy, period, "close", &live)?;
+    let financing = financing::take(conn, fy, period, "close", live.report.thresholds)?;
     Ok(Closed {
         snapshot,
+        financing,
         uncommented,
     })
 }
@@ -369,7 +362,14 @@ pub fn take_owed(conn: &Connection) -> Result<Vec<SnapshotInfo>> {
             let live = live_report(conn, fy, period, None, figures::rag_thresholds(conn)?)?;
             taken.push(take(conn, fy, period, "upgrade", &live)?);
         }
-        if kind == MONITORING {
+        if kind == FINANCING
+            && still_closed
+            && e::find_snapshot(conn, FINANCING, fy, period)?.is_none()
+        {
+            let t = figures::rag_thresholds(conn)?;
+            taken.push(financing::take(conn, fy, period, "upgrade", t)?);
+        }
+        if kind == MONITORING || kind == FINANCING {
             e::clear_owed(conn, &kind, fy, period)?;
         }
     }

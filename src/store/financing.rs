@@ -1,19 +1,21 @@
 //! The figures the financing statement is built from: each phase's revised budget and actual to
 //! date (the monitoring report's own figures), its approved funding lines and projected funding
 //! for the year, and the order of application (`financing.order`). The statement itself is
-//! worked out by `domain::financing`; this module only reads.
+//! worked out by `domain::financing`. A closed period's statement is its snapshot (kind
+//! `financing`), taken by `period close` beside the report's ([`take`], [`report`]).
 
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Result, figures};
+use super::{Result, audit, current_user, figures, now_stamp};
 use crate::domain::financing::{
-    ApprovedLine, FinancingOrder, FinancingStatement, FundingSource, PhaseFinancing,
-    financing_statement,
+    ApprovedLine, FinancingOrder, FinancingRow, FinancingStatement, FundingSource, PhaseFinancing,
+    RowKind, financing_statement,
 };
+use crate::domain::report::RagThresholds;
 use crate::domain::{FinancialYear, Money, Period};
-use crate::store::entities::{self as e, iso};
+use crate::store::entities::{self as e, RowIds, SnapshotInfo, iso};
 
 /// The setting that holds the order of application.
 pub const ORDER_KEY: &str = "financing.order";
@@ -148,4 +150,83 @@ pub fn years_with_spend_by_between(
         }
     }
     Ok(out)
+}
+
+/// Takes the financing snapshot of `fy` `period` (every programme, as `report financing` prints
+/// it) from the live figures, audited, in the caller's transaction; `thresholds` are those of the
+/// report snapshot taken beside it.
+pub fn take(
+    conn: &Connection,
+    fy: FinancialYear,
+    period: Period,
+    source: &str,
+    thresholds: RagThresholds,
+) -> Result<SnapshotInfo> {
+    let s = statement(conn, fy, period, None)?;
+    let ids = e::row_ids(
+        conn,
+        s.rows
+            .iter()
+            .map(|r| (r.kind, r.programme_code.as_str(), r.phase_code.as_str())),
+    )?;
+    let taking = e::Taking {
+        source,
+        who: &current_user(),
+        at: &now_stamp(),
+    };
+    let info = e::insert_financing_snapshot(conn, taking, thresholds, &s, &ids)?;
+    audit::record(
+        conn,
+        "take",
+        "snapshot",
+        Some(info.id),
+        None::<&()>,
+        Some(&info),
+    )?;
+    Ok(info)
+}
+
+/// The rows of a stored statement for one programme: its phases, its total, and a grand total
+/// equal to that total (what the live statement narrowed to the programme shows).
+fn narrow(s: FinancingStatement, ids: &[RowIds], programme_id: i64) -> FinancingStatement {
+    let mut grand = financing_statement(s.fy, s.period, &[], &s.order).rows;
+    let mut rows = Vec::new();
+    for (r, id) in s.rows.into_iter().zip(ids) {
+        if r.kind == RowKind::GrandTotal || id.programme_id != Some(programme_id) {
+            continue;
+        }
+        if r.kind == RowKind::ProgrammeTotal {
+            grand = vec![FinancingRow {
+                kind: RowKind::GrandTotal,
+                programme_code: String::new(),
+                programme_name: String::new(),
+                phase_code: "Grand total".into(),
+                phase_name: String::new(),
+                applied_lines: Vec::new(),
+                ..r.clone()
+            }];
+        }
+        rows.push(r);
+    }
+    rows.extend(grand);
+    FinancingStatement { rows, ..s }
+}
+
+/// The financing statement of `fy` as at `period` (of one programme when given): the snapshot
+/// taken when the period was closed, otherwise live. Also says which snapshot it is, if any.
+pub fn report(
+    conn: &Connection,
+    fy: FinancialYear,
+    period: Period,
+    programme_id: Option<i64>,
+) -> Result<(FinancingStatement, Option<SnapshotInfo>)> {
+    if let Some(info) = e::find_snapshot(conn, e::FINANCING, fy, period)? {
+        let (s, ids) = e::snapshot_financing(conn, &info)?;
+        let s = match programme_id {
+            Some(p) => narrow(s, &ids, p),
+            None => s,
+        };
+        return Ok((s, Some(info)));
+    }
+    Ok((statement(conn, fy, period, programme_id)?, None))
 }

@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v5.sql"),
     include_str!("schema_v6.sql"),
     include_str!("schema_v7.sql"),
+    include_str!("schema_v8.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -505,6 +506,37 @@ mod tests {
             .is_err(),
             "an unknown source is refused by the schema"
         );
+    }
+
+    #[test]
+    fn version_8_owes_the_financing_snapshot_of_each_closed_period_and_keeps_the_report_one() {
+        let conn = Connection::open_in_memory().unwrap();
+        configure(&conn).unwrap();
+        for (i, step) in MIGRATIONS.iter().enumerate().take(7) {
+            conn.execute_batch(step).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO closed_period(fy, period, through_date, who, at)
+                 VALUES (2017, 6, '2017-09-30', 'me', '2026-01-01T00:00:00Z');
+             INSERT INTO snapshot(id, kind, fy, period, rag_red_pct, rag_amber_pct, source, who, at)
+                 VALUES (1, 'monitoring', 2017, 6, '5', '10', 'close', 'me', '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        migrate(&conn).unwrap();
+        let owed: Vec<(String, i64, i64)> = conn
+            .prepare("SELECT kind, fy, period FROM snapshot_owed")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(owed, vec![("financing".to_string(), 2017, 6)]);
+        let kept: String = conn
+            .query_row("SELECT kind FROM snapshot WHERE id = 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, "monitoring");
     }
 
     #[test]

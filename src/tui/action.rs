@@ -142,6 +142,8 @@ pub enum Command {
     /// Lists: sort by the next column (`s`); the same column the other way (`S`).
     Sort,
     SortReverse,
+    /// Budget: the Financing view of the year shown, or back to changes and allocations.
+    ToggleFinancing,
     /// Dashboard: scroll the alerts panel one alert down / up.
     AlertsDown,
     AlertsUp,
@@ -288,6 +290,19 @@ pub enum WriteOp {
         period: Period,
         text: String,
     },
+    /// Add a funding line (`funding add`).
+    AddFunding(Box<FundingLine>),
+    /// Change funding line `id` (read at `version`) to the values given (`funding edit`).
+    EditFunding {
+        id: i64,
+        version: i64,
+        line: Box<FundingLine>,
+    },
+    /// Withdraw funding line `id` (read at `version`) (`funding withdraw`).
+    WithdrawFunding {
+        id: i64,
+        version: i64,
+    },
     /// Withdraw the standing forecast of `phase` (`PROG/PHASE`) for `fy`, as of `date`.
     WithdrawForecast {
         phase: String,
@@ -297,6 +312,22 @@ pub enum WriteOp {
     },
     /// A programme, phase, decision, framework, contract, milestone or benefit ([`records`]).
     Record(Box<records::RecordOp>),
+}
+
+/// A funding line as a form gives it (`funding add`; an edit leaves the phase and year as they are).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FundingLine {
+    /// `PROG/PHASE` or `PHASE` (empty in an edit: the line keeps its phase and year).
+    pub phase: String,
+    pub fy: FinancialYear,
+    pub source: crate::domain::financing::FundingSource,
+    pub amount: Money,
+    /// Approved or projected.
+    pub status: AllocationStatus,
+    pub funder: Option<String>,
+    pub spend_by: Option<NaiveDate>,
+    /// The decision reference.
+    pub decision: Option<String>,
 }
 
 /// How to undo a change made in this session.
@@ -329,6 +360,8 @@ pub enum Effect {
     LoadDecisions,
     LoadBudget {
         fy: FinancialYear,
+        /// The period the Financing view applies spend to (None: the period to show of `fy`).
+        period: Option<Period>,
     },
     LoadContracts,
     /// The frameworks (the Contracts screen's other list).

@@ -81,6 +81,10 @@ pub struct App {
     pub budget: Option<BudgetData>,
     /// The selected budget change.
     pub budget_list: ListState,
+    /// The Budget screen shows the Financing view (`$`) instead of allocations and changes.
+    pub budget_financing: bool,
+    /// The selected funding line of the Financing view.
+    pub funding_list: ListState,
     pub contracts: Option<Vec<ContractRow>>,
     pub contract_list: ListState,
     pub actuals: ActualsView,
@@ -134,6 +138,8 @@ impl App {
             decision_list: ListState::default(),
             budget: None,
             budget_list: ListState::default(),
+            budget_financing: false,
+            funding_list: ListState::default(),
             contracts: None,
             contract_list: ListState::default(),
             actuals: ActualsView::default(),
@@ -414,6 +420,11 @@ impl App {
         if let Some(effects) = self.movement_command(c) {
             return effects;
         }
+        if self.screen == Screen::Budget
+            && let Some(out) = self.funding_command(c)
+        {
+            return out;
+        }
         if let Some(out) = self.records_command(c) {
             return out;
         }
@@ -484,6 +495,7 @@ impl App {
             Command::ClosePeriod => self.close_period(),
             Command::ReopenPeriod => self.reopen_period(),
             Command::Batches => vec![Effect::LoadBatches],
+            Command::ToggleFinancing => self.toggle_financing(),
             Command::AlertsDown => self.scroll_alerts(1),
             Command::AlertsUp => self.scroll_alerts(-1),
             Command::ToggleCells => {

@@ -44,7 +44,10 @@ impl App {
                 out
             }
             Screen::Decisions => vec![Effect::LoadDecisions],
-            Screen::Budget => vec![Effect::LoadBudget { fy }],
+            Screen::Budget => vec![Effect::LoadBudget {
+                fy,
+                period: self.period,
+            }],
             Screen::Contracts => self.contracts_effects(),
             Screen::Audit => vec![Effect::LoadAudit {
                 shown: self.audit_shown.clone(),
@@ -167,6 +170,7 @@ impl App {
                     b.allocations
                         .retain(|a| &a.programme_code == prog && &a.phase_code == phase);
                 }
+                self.focus_funding(&mut b);
                 self.budget_list.clamp(b.changes.len());
                 self.records.allocation_list.clamp(b.allocations.len());
                 self.budget = Some(b);

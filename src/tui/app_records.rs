@@ -120,7 +120,7 @@ impl App {
         vec![]
     }
 
-    fn refuse(&mut self, text: impl Into<String>) -> Vec<Effect> {
+    pub(super) fn refuse(&mut self, text: impl Into<String>) -> Vec<Effect> {
         self.status = Some(Status {
             text: text.into(),
             error: true,

@@ -53,11 +53,14 @@ pub fn run(
         } => load_phase(conn, phase_id, fy, period, row.map(|r| *r))
             .map(|p| Action::Loaded(Loaded::Phase(Box::new(p)))),
         Effect::LoadDecisions => load_register(conn).map(|r| Action::Loaded(Loaded::Decisions(r))),
-        Effect::LoadBudget { fy } => (|| {
+        Effect::LoadBudget { fy, period } => (|| {
+            let (funding, financing) = super::writes::load_financing(conn, today, fy, period)?;
             Ok(BudgetData {
                 fy,
                 allocations: e::list_allocations(conn, None, Some(fy))?,
                 changes: e::list_changes(conn, None, Some(fy))?,
+                funding,
+                financing: Some(financing),
             })
         })()
         .map(|b| Action::Loaded(Loaded::Budget(b))),
@@ -576,6 +579,8 @@ fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
             | (WriteOp::VaryContract { .. }, _)
             | (WriteOp::SetComment { .. }, _)
             | (WriteOp::Record(_), _)
+            | (WriteOp::AddFunding(_), _)
+            | (WriteOp::EditFunding { .. }, _)
                 if err.is_user_error() =>
             {
                 Action::FormRejected {
@@ -698,6 +703,9 @@ fn form_field_for(op: &WriteOp, err: &StoreError) -> usize {
             _ => 0,
         },
         WriteOp::Record(r) => super::form::records::error_field(r, &field),
+        WriteOp::AddFunding(_) | WriteOp::EditFunding { .. } => {
+            super::writes::funding_field(matches!(op, WriteOp::AddFunding(_)), &field)
+        }
         _ => 0,
     }
 }

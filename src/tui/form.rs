@@ -10,6 +10,7 @@ use super::action::{Effect, WriteOp};
 pub use super::line_edit::{Edit, LineEdit};
 use crate::domain::audit_words::AuditShown;
 
+mod funding;
 mod life;
 pub mod records;
 mod records_typed;
@@ -18,6 +19,7 @@ use crate::domain::model::{Actual, AllocationStatus, ChangeKind};
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::edit::ActualEdit;
 use crate::store::entities::ActualFilter;
+pub use funding::{add_funding_form, edit_funding_form};
 pub use life::{
     amend_change_form, approve_allocation_form, comment_form, exercise_form, question,
     vary_contract_form, withdraw_allocation_form, withdraw_change_form, withdraw_forecast_form,
@@ -107,6 +109,14 @@ pub enum FormKind {
     },
     /// A programme, phase, decision, framework, contract, milestone or benefit ([`records`]).
     Record(records::RecordForm),
+    /// Adding a funding line (Budget, Financing view).
+    AddFunding,
+    /// Editing funding line `id` (of `fy`) as read at `version`.
+    EditFunding {
+        id: i64,
+        version: i64,
+        fy: FinancialYear,
+    },
 }
 
 /// An add/edit form with inline validation.
@@ -477,6 +487,9 @@ pub fn form_effect(
     if let FormKind::Record(kind) = form.kind {
         return records::effect(form, kind);
     }
+    if let Some(out) = funding::effect(form) {
+        return out;
+    }
     match form.kind {
         FormKind::Filter => {
             let (period, to_period) = if form.value(1).is_empty() {
@@ -702,6 +715,8 @@ pub fn form_effect(
         | FormKind::Exercise { .. }
         | FormKind::Comment
         | FormKind::WithdrawForecast { .. }
-        | FormKind::Record(_) => Err((0, "not a form of this kind".into())),
+        | FormKind::Record(_)
+        | FormKind::AddFunding
+        | FormKind::EditFunding { .. } => Err((0, "not a form of this kind".into())),
     }
 }

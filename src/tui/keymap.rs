@@ -409,11 +409,25 @@ pub static BINDINGS: &[Binding] = &[
         true,
     ),
     b(
+        &[k('$')],
+        Command::ToggleFinancing,
+        "Financing view of the year (funding lines, gap, applied by source) / back to changes",
+        Scope::On(&[S::Budget]),
+        true,
+    ),
+    b(
         &[k('n')],
         Command::Add,
         "add",
         Scope::On(&[S::Actuals, S::Budget]),
         true,
+    ),
+    b(
+        &[k('e')],
+        Command::Edit,
+        "edit the funding line (Financing view)",
+        Scope::On(&[S::Budget]),
+        false,
     ),
     b(
         &[k('e'), code(KeyCode::Enter)],
@@ -488,7 +502,7 @@ pub static BINDINGS: &[Binding] = &[
     b(
         &[k('w')],
         Command::WithdrawChange,
-        "withdraw the proposed change (reason)",
+        "withdraw the proposed change (reason); in the Financing view the funding line",
         Scope::On(&[S::Budget]),
         false,
     ),
@@ -858,6 +872,7 @@ pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
             Command::Forecast => "forecast",
             Command::Export => "export",
             Command::VaryContract => "vary",
+            Command::ToggleFinancing => "financing",
             _ => b.help,
         };
         out.push((keys, help));

@@ -8,6 +8,7 @@
 pub mod action;
 pub mod app;
 mod app_audit;
+mod app_funding;
 mod app_life;
 mod app_lists;
 mod app_load;

@@ -144,6 +144,9 @@ pub struct BudgetData {
     pub fy: FinancialYear,
     pub allocations: Vec<Allocation>,
     pub changes: Vec<BudgetChange>,
+    /// The Financing view: the year's funding lines (withdrawn ones too) and its statement.
+    pub funding: Vec<crate::domain::financing::Funding>,
+    pub financing: Option<FinancingStatement>,
 }
 
 /// A contract with what has been paid and what is still committed.

@@ -7,12 +7,14 @@ use rusqlite::Connection;
 
 use super::action::{UndoStep, WriteOp};
 
+mod funding;
 mod life;
 pub mod records;
 use crate::domain::calendar::uk_date;
 use crate::domain::model::ChangeStatus;
 use crate::store::entities as e;
 use crate::store::{self, StoreError, batches, locks};
+pub use funding::{funding_field, load_financing};
 
 /// Reads `PROG/PHASE` or `PHASE`.
 pub fn resolve_phase(conn: &Connection, text: &str) -> store::Result<i64> {
@@ -30,6 +32,9 @@ pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<U
     }
     if let WriteOp::Record(r) = op {
         return records::apply(conn, r);
+    }
+    if let Some(out) = funding::apply(conn, op) {
+        return out;
     }
     match op {
         WriteOp::DecideChange {

@@ -71,12 +71,8 @@ pub fn sheets(
         period,
         bridge.as_ref().map(|(from, rows)| (*from, rows.as_slice())),
     );
-    let financing = financing::sheet(&store::financing::statement(
-        conn,
-        fy,
-        period,
-        programme_id,
-    )?);
+    // The statement as sent: the snapshot of a closed period, the live figures otherwise.
+    let financing = financing::sheet(&store::financing::report(conn, fy, period, programme_id)?.0);
     let realisations = entities::list_realisations(conn, programme_id, Some(fy))?;
     let thresholds = figures::rag_thresholds(conn)?;
     let positions: Vec<_> = entities::list_benefits(conn, programme_id, false)?

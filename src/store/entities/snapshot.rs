@@ -3,6 +3,8 @@
 //! one (working out the report) is `store::cabinet`'s. A snapshot has a `kind` ("monitoring"
 //! today); another report kind adds its own row table and reuses the header, list and discard.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -45,8 +47,10 @@ pub struct RowIds {
 }
 
 const INFO_SELECT: &str = "SELECT s.id, s.kind, s.fy, s.period, s.rag_red_pct, s.rag_amber_pct, s.source, s.who, s.at,
-    (SELECT count(DISTINCT programme_id) FROM snapshot_report_row r WHERE r.snapshot_id = s.id AND r.row_kind = 'phase'),
+    (SELECT count(DISTINCT programme_id) FROM snapshot_report_row r WHERE r.snapshot_id = s.id AND r.row_kind = 'phase')
+      + (SELECT count(DISTINCT programme_id) FROM snapshot_financing_row r WHERE r.snapshot_id = s.id AND r.row_kind = 'phase'),
     (SELECT count(*) FROM snapshot_report_row r WHERE r.snapshot_id = s.id)
+      + (SELECT count(*) FROM snapshot_financing_row r WHERE r.snapshot_id = s.id)
     FROM snapshot s";
 
 fn decimal_col(r: &Row, i: usize) -> rusqlite::Result<Decimal> {
@@ -72,12 +76,79 @@ fn info_row(r: &Row) -> rusqlite::Result<SnapshotInfo> {
     })
 }
 
-fn row_kind_word(k: RowKind) -> &'static str {
+pub(super) fn row_kind_word(k: RowKind) -> &'static str {
     match k {
         RowKind::Phase => "phase",
         RowKind::ProgrammeTotal => "programme total",
         RowKind::GrandTotal => "grand total",
     }
+}
+
+/// The programme and phase ids of report rows given as (kind, programme code, phase code), as
+/// named today (none for a grand total; no phase for a programme total).
+pub fn row_ids<'a>(
+    conn: &Connection,
+    rows: impl Iterator<Item = (RowKind, &'a str, &'a str)>,
+) -> Result<Vec<RowIds>> {
+    let phases: HashMap<(String, String), i64> = super::list_phases(conn, None)?
+        .into_iter()
+        .map(|p| ((p.programme_code, p.code), p.id))
+        .collect();
+    let programmes: HashMap<String, i64> = super::list_programmes(conn)?
+        .into_iter()
+        .map(|p| (p.code, p.id))
+        .collect();
+    Ok(rows
+        .map(|(kind, programme, phase)| RowIds {
+            programme_id: (kind != RowKind::GrandTotal)
+                .then(|| programmes.get(programme).copied())
+                .flatten(),
+            phase_id: (kind == RowKind::Phase)
+                .then(|| {
+                    phases
+                        .get(&(programme.to_string(), phase.to_string()))
+                        .copied()
+                })
+                .flatten(),
+        })
+        .collect())
+}
+
+/// A stored row kind (`phase`, `programme total`, `grand total`).
+pub(super) fn row_kind_col(r: &Row, i: usize) -> rusqlite::Result<RowKind> {
+    let kind: String = r.get(i)?;
+    Ok(match kind.as_str() {
+        "phase" => RowKind::Phase,
+        "programme total" => RowKind::ProgrammeTotal,
+        _ => RowKind::GrandTotal,
+    })
+}
+
+/// Stores a snapshot's header (of any kind) and returns its id.
+pub(super) fn insert_header(
+    conn: &Connection,
+    kind: &str,
+    (fy, period): (FinancialYear, Period),
+    thresholds: RagThresholds,
+    source: &str,
+    who: &str,
+    at: &str,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO snapshot(kind, fy, period, rag_red_pct, rag_amber_pct, source, who, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            kind,
+            fy.start_year(),
+            period.number(),
+            thresholds.red_overspend_pct.to_string(),
+            thresholds.amber_underspend_pct.to_string(),
+            source,
+            who,
+            at
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
 }
 
 /// Stores a monitoring snapshot: the header, every row with its ids, and the budget lines.
@@ -92,21 +163,15 @@ pub fn insert_snapshot(
     lines: &[BudgetLine],
 ) -> Result<SnapshotInfo> {
     let r = &report.report;
-    conn.execute(
-        "INSERT INTO snapshot(kind, fy, period, rag_red_pct, rag_amber_pct, source, who, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            MONITORING,
-            r.fy.start_year(),
-            r.period.number(),
-            r.thresholds.red_overspend_pct.to_string(),
-            r.thresholds.amber_underspend_pct.to_string(),
-            source,
-            who,
-            at
-        ],
+    let id = insert_header(
+        conn,
+        MONITORING,
+        (r.fy, r.period),
+        r.thresholds,
+        source,
+        who,
+        at,
     )?;
-    let id = conn.last_insert_rowid();
     {
         let mut st = conn.prepare_cached(
             "INSERT INTO snapshot_report_row(snapshot_id, seq, row_kind, programme_id, phase_id,
@@ -219,11 +284,11 @@ pub fn last_snapshot_before(
     id.map(|id| get_snapshot(conn, id)).transpose()
 }
 
-/// Every snapshot held, by kind, year and period.
+/// Every snapshot held, by year and period; the report's before the financing statement's.
 pub fn list_snapshots(conn: &Connection) -> Result<Vec<SnapshotInfo>> {
     collect(
         conn,
-        &format!("{INFO_SELECT} ORDER BY s.kind, s.fy, s.period"),
+        &format!("{INFO_SELECT} ORDER BY s.fy, s.period, s.kind <> 'monitoring', s.kind"),
         [],
         info_row,
     )
@@ -309,12 +374,7 @@ pub fn snapshot_report(
          FROM snapshot_report_row WHERE snapshot_id = ?1 ORDER BY seq",
         [info.id],
         |r| {
-            let kind: String = r.get(0)?;
-            let kind = match kind.as_str() {
-                "phase" => RowKind::Phase,
-                "programme total" => RowKind::ProgrammeTotal,
-                _ => RowKind::GrandTotal,
-            };
+            let kind = row_kind_col(r, 0)?;
             let basis: String = r.get(16)?;
             let rag: String = r.get(20)?;
             let row = ReportRow {

@@ -29,6 +29,9 @@ fn headers(names: &[&str], table: BudgetTable, app: &App) -> Vec<String> {
 
 /// Draws the budget screen.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
+    if app.budget_financing {
+        return super::financing::draw(frame, area, app, t);
+    }
     let Some(b) = &app.budget else {
         frame.render_widget(Paragraph::new(" Loading…"), area);
         return;

@@ -7,6 +7,7 @@ mod chart;
 mod contracts;
 mod dashboard;
 mod decisions;
+mod financing;
 mod fit;
 mod lists;
 mod milestones;

@@ -1,0 +1,144 @@
+//! The Financing view's data and writes: the year's funding lines and financing statement, and
+//! adding, editing and withdrawing a funding line through the store functions `outturn funding`
+//! uses, each one audited transaction (the caller's). None has an undo here: a withdrawal is
+//! asked about first, and an edit or an addition is changed back with `e` or `w`.
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use super::life::on_field;
+use super::resolve_phase;
+use crate::domain::FinancialYear;
+use crate::domain::Period;
+use crate::domain::calendar::uk_date;
+use crate::domain::financing::{FinancingStatement, Funding};
+use crate::error::Field;
+use crate::store::entities as e;
+use crate::store::{self, financing};
+use crate::tui::action::{FundingLine, UndoStep, WriteOp};
+
+/// The funding lines of `fy` (every programme, withdrawn ones too) and its financing statement as
+/// at `period` (the period to show of `fy` on `today` when None): the snapshot for a closed
+/// period, as `report financing` prints it.
+pub fn load_financing(
+    conn: &Connection,
+    today: NaiveDate,
+    fy: FinancialYear,
+    period: Option<Period>,
+) -> store::Result<(Vec<Funding>, FinancingStatement)> {
+    let period = period.unwrap_or_else(|| fy.period_to_show(today));
+    let lines = e::list_funding(conn, None, Some(fy))?;
+    let (statement, _) = financing::report(conn, fy, period, None)?;
+    Ok((lines, statement))
+}
+
+/// The form field (of the add form when `add`, else of the edit form) a store error names.
+pub fn funding_field(add: bool, field: &Field) -> usize {
+    let at = match field {
+        Field::Phase | Field::Programme => 0,
+        Field::Fy | Field::Date => 1,
+        Field::Kind => 2,
+        Field::Amount => 3,
+        Field::Decision => 7,
+        _ => 3,
+    };
+    if add {
+        at
+    } else {
+        // The edit form has no phase or year: source 0, amount 1, status 2, funder 3,
+        // spend-by 4, decision 5.
+        match at {
+            2 => 0,
+            7 => 5,
+            _ => 1,
+        }
+    }
+}
+
+/// The decision id of a reference typed in a form, or the refusal naming the field.
+fn decision(conn: &Connection, d: &Option<String>) -> store::Result<Option<i64>> {
+    d.as_deref()
+        .map(|r| e::decision_id(conn, r).map_err(|err| on_field(err, Field::Decision)))
+        .transpose()
+}
+
+/// Applies a funding write; None when `op` is not one.
+pub(super) fn apply(
+    conn: &Connection,
+    op: &WriteOp,
+) -> Option<store::Result<(String, Option<UndoStep>)>> {
+    Some(match op {
+        WriteOp::AddFunding(l) => add(conn, l),
+        WriteOp::EditFunding { id, version, line } => edit(conn, *id, *version, line),
+        WriteOp::WithdrawFunding { id, version } => (|| {
+            let before = e::get_funding(conn, *id)?;
+            e::withdraw_funding(conn, *id, *version)?;
+            Ok((
+                format!(
+                    "Funding line {id} withdrawn ({} {} for {}/{} {})",
+                    before.amount.full(),
+                    before.source,
+                    before.programme_code,
+                    before.phase_code,
+                    before.fy.label()
+                ),
+                None,
+            ))
+        })(),
+        _ => return None,
+    })
+}
+
+fn add(conn: &Connection, l: &FundingLine) -> store::Result<(String, Option<UndoStep>)> {
+    let phase_id = resolve_phase(conn, &l.phase).map_err(|err| on_field(err, Field::Phase))?;
+    let id = e::add_funding(
+        conn,
+        &e::NewFunding {
+            phase_id,
+            fy: l.fy,
+            source: l.source,
+            amount: l.amount,
+            status: l.status,
+            funder: l.funder.clone(),
+            spend_by: l.spend_by,
+            decision_id: decision(conn, &l.decision)?,
+            note: String::new(),
+        },
+    )?;
+    let added = e::get_funding(conn, id)?;
+    Ok((
+        format!(
+            "Added funding line {id}: {} {} ({}) for {}/{} {}{}",
+            added.amount.full(),
+            added.source,
+            added.status,
+            added.programme_code,
+            added.phase_code,
+            added.fy.label(),
+            added
+                .spend_by
+                .map(|d| format!(", to be spent by {}", uk_date(d)))
+                .unwrap_or_default()
+        ),
+        None,
+    ))
+}
+
+fn edit(
+    conn: &Connection,
+    id: i64,
+    version: i64,
+    l: &FundingLine,
+) -> store::Result<(String, Option<UndoStep>)> {
+    let edit = e::FundingEdit {
+        source: Some(l.source),
+        amount: Some(l.amount),
+        status: Some(l.status),
+        funder: Some(l.funder.clone()),
+        spend_by: Some(l.spend_by),
+        decision_id: Some(decision(conn, &l.decision)?),
+        note: None,
+    };
+    e::edit_funding(conn, id, version, &edit)?;
+    Ok((format!("Funding line {id} changed"), None))
+}
