@@ -157,13 +157,50 @@ pub enum Command {
     Cancel,
     /// Editing the focused field (cursor keys, Backspace, Delete, Ctrl-U, Ctrl-W).
     Line(Edit),
+    /// A key bound to nothing here: it only clears the status line.
+    Unbound,
+    /// A key that works only in another view of the screen: the message says where.
+    Elsewhere(&'static str),
+}
+
+/// A view of a screen with keys of its own (the keymap scopes bindings to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// The Budget screen's Financing view (`$`): the funding lines instead of the changes.
+    Financing,
+    /// The Contracts screen's frameworks list (`t`) instead of the contracts.
+    Frameworks,
+    /// The phase view on the Phases screen (Enter on a phase): its milestones and benefits.
+    Phase,
+}
+
+impl View {
+    /// The screen the view belongs to.
+    pub fn screen(self) -> Screen {
+        match self {
+            View::Financing => Screen::Budget,
+            View::Frameworks => Screen::Contracts,
+            View::Phase => Screen::Programmes,
+        }
+    }
+
+    /// How the help names the view.
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Financing => "Budget: Financing view ($)",
+            View::Frameworks => "Contracts: frameworks (t)",
+            View::Phase => "Phases: phase view (Enter on a phase)",
+        }
+    }
 }
 
 /// The context a key press arrives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
-    /// A screen with nothing over it.
+    /// A screen with nothing over it (its main view).
     Screen(Screen),
+    /// A view of a screen with keys of its own, with nothing over it.
+    View(View),
     /// The movement view is open over the Report screen.
     Movement,
     /// A form is open.

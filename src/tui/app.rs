@@ -170,10 +170,7 @@ impl App {
     /// Where key presses go now.
     pub fn context(&self) -> Context {
         match self.mode {
-            Mode::Normal if self.screen == Screen::Report && self.movement.is_some() => {
-                Context::Movement
-            }
-            Mode::Normal => Context::Screen(self.screen),
+            Mode::Normal => self.view_context(),
             Mode::Form(_) => Context::Form,
             _ => Context::Popup,
         }
@@ -206,13 +203,12 @@ impl App {
                 self.scroll_actuals()
             }
             Action::Command(c) => {
-                // A message is read by the next key; an error stays until the next success.
-                if self.status.as_ref().is_some_and(|s| !s.error) {
-                    self.status = None;
-                }
+                // A message (or an error) is read by the next key, whatever that key does.
+                self.status = None;
                 self.command(c)
             }
             Action::Input(ch) => {
+                self.status = None;
                 if let Mode::Form(f) = &mut self.mode {
                     f.type_char(ch);
                 }
@@ -551,7 +547,9 @@ impl App {
                     vec![]
                 }
             },
+            Command::Elsewhere(message) => self.refuse(message),
             Command::Records(_)
+            | Command::Unbound
             | Command::NextField
             | Command::PrevField
             | Command::Submit

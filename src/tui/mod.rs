@@ -15,6 +15,7 @@ mod app_load;
 mod app_month;
 mod app_movement;
 mod app_records;
+mod app_views;
 pub mod bindings;
 pub mod complete;
 pub mod effects;

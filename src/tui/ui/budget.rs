@@ -93,7 +93,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         top,
         Block::default().borders(Borders::ALL).title(cut(
             &format!(
-                " Allocations in {} (* split assumed; n adds, A approves, W withdraws) ",
+                " Allocations in {} (* split assumed; ← → changes; n adds, A approves, W withdraws) ",
                 b.fy.label()
             ),
             top.width.saturating_sub(2) as usize,
@@ -162,7 +162,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         bottom,
         Block::default().borders(Borders::ALL).title(cut(
             &format!(
-                " Changes in {} (a approve, r reject, m amend, w withdraw, p/v new) ",
+                " Changes in {} (← → allocations; a approve, r reject, m amend, w withdraw, p/v new) ",
                 b.fy.label()
             ),
             bottom.width.saturating_sub(2) as usize,

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
-use super::{Theme, money, money_fit};
+use super::{Theme, cut, money, money_fit};
 use crate::domain::audit_words::{changes, kind_word, local_time_in};
 use crate::domain::calendar::uk_date;
 use crate::store::entities::{ActualOrder, ActualSort};
@@ -207,15 +207,22 @@ pub fn programmes(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             money(a.amount, t),
         ]));
     }
+    // The phase view's own keys, on the bottom border (cut with `…` where narrow).
+    let keys = " J/K select · m milestone · b benefit · E edit · c complete · r realise · W withdraw ";
+    let inner = right.width.saturating_sub(2) as usize;
     frame.render_widget(
-        Paragraph::new(lines).block(block.title(format!(
-            " {}/{} {}: {} as at {} (Esc closes) ",
-            d.phase.programme_code,
-            d.phase.code,
-            d.phase.name,
-            d.fy.label(),
-            d.period.label()
-        ))),
+        Paragraph::new(lines).block(
+            block
+                .title(format!(
+                    " {}/{} {}: {} as at {} (Esc closes) ",
+                    d.phase.programme_code,
+                    d.phase.code,
+                    d.phase.name,
+                    d.fy.label(),
+                    d.period.label()
+                ))
+                .title_bottom(Line::from(cut(keys, inner))),
+        ),
         right,
     );
 }

@@ -267,10 +267,14 @@ fn draw_popup(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     match &app.mode {
         Mode::Normal => {}
         Mode::Help { scroll } => {
-            let rows = keymap::help_lines();
+            let rows = keymap::help_lines(app.view_context());
             let lines: Vec<Line> = rows
                 .iter()
                 .map(|(k, h, s)| {
+                    if k.is_empty() {
+                        // A heading: the keys that work here, then the others.
+                        return Line::styled(h.clone(), t.heading());
+                    }
                     Line::from(vec![
                         Span::styled(format!("{k:<18}"), t.heading()),
                         Span::raw(h.to_string()),
