@@ -459,7 +459,7 @@ fn spend_against_a_projected_allocation_is_an_alert() {
 
 #[test]
 fn help_and_footer_come_from_the_keymap() {
-    let help = keymap::help_lines();
+    let help = keymap::help_lines(keymap::Context::Screen(Screen::Report));
     for b in keymap::BINDINGS {
         assert!(
             help.iter()

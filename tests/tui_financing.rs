@@ -157,7 +157,7 @@ fn the_financing_view_at_80x24_and_140x40() {
             assert!(line.contains("£100,000.00"), "{line}");
             assert!(line.contains("grant £1,000.00"), "{line}");
         }
-        assert!(text.contains("$ financing"), "{text}");
+        assert!(text.contains("$ back"), "{text}");
         insta::assert_snapshot!(format!("financing_view_{w}x{h}"), text);
     }
 }

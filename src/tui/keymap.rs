@@ -216,7 +216,7 @@ fn footer_keys(b: &Binding) -> String {
             keys_label(b).replace('/', "")
         }
         Command::AlertsDown | Command::Records(K::NextItem) => "JK".to_string(),
-        Command::Records(K::Pane) => "←→".to_string(),
+        Command::Records(K::Pane) | Command::Left => "←→".to_string(),
         _ => key_label(&b.keys[0]),
     }
 }
@@ -258,7 +258,7 @@ fn footer_help(b: &Binding, ctx: Context) -> &'static str {
         Command::WithdrawChange | Command::Records(K::WithdrawBenefit) => "withdraw",
         Command::ToggleFinancing if ctx == Context::View(View::Financing) => "back",
         Command::ToggleFinancing => "financing",
-        Command::Records(K::Pane) => "changes/allocations",
+        Command::Records(K::Pane) => "switch list",
         Command::Records(K::Frameworks) if ctx == Context::View(View::Frameworks) => "contracts",
         Command::Records(K::Frameworks) => "frameworks",
         Command::Records(K::NextItem) => "select",
@@ -277,10 +277,15 @@ fn footer_help(b: &Binding, ctx: Context) -> &'static str {
 pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
     let mut shown: Vec<&Binding> = working(ctx).into_iter().filter(|b| b.footer).collect();
     shown.sort_by_key(|b| footer_rank(b));
-    shown
-        .into_iter()
-        .map(|b| (footer_keys(b), footer_help(b, ctx)))
-        .collect()
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for b in shown {
+        let help = footer_help(b, ctx);
+        // Two keys that do the same here (`e` and `E` on the frameworks) show once.
+        if !out.iter().any(|(_, h)| *h == help) {
+            out.push((footer_keys(b), help));
+        }
+    }
+    out
 }
 
 /// Where a binding applies, as the help says it.
@@ -321,16 +326,31 @@ fn context_label(ctx: Context) -> String {
     }
 }
 
-/// The help text for the context it was opened in: first the keys that work there, then every
-/// other binding, each with where it applies. A heading row has empty keys.
-pub fn help_lines(ctx: Context) -> Vec<(String, String, String)> {
-    let here = working(ctx);
-    let row = |b: &Binding| (keys_label(b), b.help.to_string(), scope_label(b.scope));
-    let numbers = (
+/// Every binding in table order, then the number keys: (keys, what they do, where), the rows
+/// the help and the README's key list show.
+pub fn key_list() -> Vec<(String, String, String)> {
+    BINDINGS
+        .iter()
+        .map(|b| (keys_label(b), b.help.to_string(), scope_label(b.scope)))
+        .chain(std::iter::once(numbers()))
+        .collect()
+}
+
+fn numbers() -> (String, String, String) {
+    (
         "1-8".to_string(),
         "go to a screen".to_string(),
         "everywhere".to_string(),
-    );
+    )
+}
+
+/// The help text for the context it was opened in: first the keys that work there, then every
+/// other binding, each with where it applies. A heading row has empty keys.
+pub fn help_lines(ctx: Context) -> Vec<(String, String, String)> {
+    let mut here = working(ctx);
+    here.sort_by_key(|b| footer_rank(b));
+    let row = |b: &Binding| (keys_label(b), b.help.to_string(), scope_label(b.scope));
+    let numbers = numbers();
     let mut out = vec![(
         String::new(),
         format!("Keys that work here ({})", context_label(ctx)),

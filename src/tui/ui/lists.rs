@@ -208,8 +208,14 @@ pub fn programmes(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         ]));
     }
     // The phase view's own keys, on the bottom border (cut with `…` where narrow).
-    let keys = " J/K select · m milestone · b benefit · E edit · c complete · r realise · W withdraw ";
     let inner = right.width.saturating_sub(2) as usize;
+    let full =
+        " J/K select · m milestone · b benefit · E edit · c complete · r realise · W withdraw ";
+    let keys = if full.chars().count() <= inner {
+        full
+    } else {
+        " keys J/K m b E c r W (? says what they do) "
+    };
     frame.render_widget(
         Paragraph::new(lines).block(
             block
