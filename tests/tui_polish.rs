@@ -500,6 +500,18 @@ fn below_80_by_24_keys_reach_nothing_hidden_and_q_quits() {
     let n = count(&conn);
     let conn = too_small_then_q(app, conn, "confirm");
     assert_eq!(count(&conn), n);
+    // Typing that reaches the app some other way goes nowhere either.
+    let (mut app, mut conn) = demo_app(80, 24);
+    show(&mut app, &mut conn, Screen::Actuals);
+    ch(&mut app, &mut conn, 'n');
+    handle_resize(&mut app, &mut conn, 80, 23);
+    let before = format!("{:?}", app.mode);
+    outturn::tui::handle(
+        &mut app,
+        &mut conn,
+        outturn::tui::action::Action::Input('7'),
+    );
+    assert_eq!(format!("{:?}", app.mode), before);
     // Ctrl-C quits too, with a form open.
     let (mut app, mut conn) = demo_app(80, 24);
     show(&mut app, &mut conn, Screen::Actuals);

@@ -209,7 +209,10 @@ impl App {
             }
             Action::Input(ch) => {
                 self.status = None;
-                if let Mode::Form(f) = &mut self.mode {
+                // Never into a form that is not drawn (the terminal too small).
+                if let Mode::Form(f) = &mut self.mode
+                    && !(self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT)
+                {
                     f.type_char(ch);
                 }
                 vec![]
