@@ -69,8 +69,11 @@ fn elsewhere(ctx: Context, c: Command) -> Option<&'static str> {
         (Context::View(View::Financing), _) => {
             "That key acts on allocations and changes: press $ to show them"
         }
-        (Context::Screen(Screen::Budget), _) => {
+        (Context::Screen(Screen::Budget), Command::Edit) => {
             "e edits a funding line: press $ for the Financing view"
+        }
+        (Context::Screen(Screen::Budget), _) => {
+            "That key acts on a funding line: press $ for the Financing view"
         }
         (Context::View(View::Frameworks), Command::VaryContract) => {
             "Press t to show the contracts, then v varies the selected one"
