@@ -22,6 +22,7 @@ use super::problems::{
 use super::rows::{Cells, Rows, open, require_cells};
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::{FinancialYear, Money};
+use crate::store::actual_digest::ActualDigest;
 use crate::store::batches::{self, BatchKind};
 use crate::store::{self, Field, StoreError, entities as e};
 
@@ -408,7 +409,14 @@ fn import_actuals_tuned(
     progress: &mut dyn FnMut(u64, u64),
     tuning: Tuning,
 ) -> Result<ImportOutcome, ImportError> {
+    let t0 = std::time::Instant::now();
+    let tm = |what: &str| {
+        if std::env::var_os("OUTTURN_T").is_some() {
+            eprintln!("T {what} {:.2}", t0.elapsed().as_secs_f64())
+        }
+    };
     let file = open(path, opts.encoding.as_deref(), ACTUAL_COLUMNS, &opts.map)?;
+    tm("scan");
     let (scan, read_count, file_rows) = (&file.scan, &file.read_count, file.rows);
     batches::with_bulk_settings(conn, |conn| {
         let tx = store::write_tx(conn)?;
@@ -440,6 +448,10 @@ fn import_actuals_tuned(
         // (actual id, line) of every row written, in id order, to name the line of a duplicate
         // or a warning: in a temporary file, not in memory.
         let mut written = LineLog::new()?;
+        // The batch's audit digest, built as its rows are written rather than read back.
+        let mut digest = ActualDigest::new(&tx)?;
+        // The references written, for the warning on a reference also on another date or amount.
+        let mut refs = e::RefFilter::default();
         let mut totals: batches::ActualTotals = std::collections::HashMap::new();
         // The file is read and checked on a second thread while this one writes the checked rows.
         let (problems, lookups) = std::thread::scope(|scope| {
@@ -463,7 +475,15 @@ fn import_actuals_tuned(
                 match receive.recv_timeout(PROGRESS_TICK) {
                     Ok(mut chunk) => {
                         let totals = totals_trigger.is_some().then_some(&mut totals);
-                        chunk.flush(&tx, batch_id, &mut written, &mut tally, totals)?;
+                        chunk.flush(
+                            &tx,
+                            batch_id,
+                            &mut written,
+                            &mut digest,
+                            &mut refs,
+                            &mut tally,
+                            totals,
+                        )?;
                         // The checker may have finished; then the chunk is simply dropped.
                         let _ = give_back.send(chunk);
                     }
@@ -478,14 +498,17 @@ fn import_actuals_tuned(
             })?
         })?;
         progress(scan.len, scan.len);
+        tm("loaded");
         problems.into_result()?;
         if tally.rows == 0 {
             return Err(ImportError::no_rows(&file.file_name));
         }
         batches::recreate_indexes(&tx, &dropped)?;
+        tm("indexes");
         if let Some(trigger) = &totals_trigger {
             batches::resume_actual_totals(&tx, trigger, &totals)?;
         }
+        tm("totals");
         let skipped = if held_through > 0 {
             duplicates(
                 &tx,
@@ -500,7 +523,20 @@ fn import_actuals_tuned(
             0
         };
         let today = e::today().unwrap_or_else(|_| chrono::Local::now().date_naive());
-        let mut by_id = e::actual_warnings(&tx, e::WarnScope::Batch(batch_id), today)?;
+        tm("dups");
+        // The references of the batch that may be held more than once: the ledger before it
+        // is noted too, then only the candidates are looked at exactly.
+        refs.note_ledger(&tx, held_through)?;
+        e::start_warn_refs(&tx)?;
+        written.each_hash(&mut |id, hash| {
+            if hash != 0 && refs.may_repeat(hash) {
+                e::add_warn_ref(&tx, id)?;
+            }
+            Ok(())
+        })?;
+        drop(refs);
+        let mut by_id = e::actual_warnings(&tx, e::WarnScope::Prepared(batch_id), today)?;
+        tm("warnings");
         // Lines are looked up in id order; a row's own warnings keep their order (stable sorts).
         by_id.sort_by_key(|(id, _)| *id);
         let mut look = written.lookup()?;
@@ -524,7 +560,15 @@ fn import_actuals_tuned(
             )
         };
         store::capture::resume(&tx, "actual")?;
-        batch::finish(tx, batch_id, outcome, opts.dry_run)
+        // Rows left out as duplicates were deleted after they were hashed: read the batch back.
+        let digest = if skipped == 0 {
+            digest.finish(batch_id)
+        } else {
+            None
+        };
+        let r = batch::finish_digested(tx, batch_id, outcome, opts.dry_run, digest);
+        tm("finish");
+        r
     })
 }
 

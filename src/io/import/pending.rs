@@ -8,6 +8,7 @@ use super::batches::Tally;
 use super::lines::LineLog;
 use super::problems::ImportError;
 use crate::domain::{FinancialYear, Period};
+use crate::store::actual_digest::ActualDigest;
 use crate::store::batches::ActualTotals;
 use crate::store::entities as e;
 
@@ -78,13 +79,16 @@ impl Pending {
         self.rows.len() >= max_rows || self.text.len() >= CHUNK_TEXT_BYTES
     }
 
-    /// Writes the held rows in their order (see [`Pending::sort`]), noting each (id, line) in `written`
-    /// and adds them to `tally` and, when the totals trigger is suspended, to `totals`.
+    /// Writes the held rows in their order (see [`Pending::sort`]), noting each (id, line, reference hash) in
+    /// `written`, its image in `digest` and its reference in `refs`, and adds them to `tally` and, when the totals trigger is
+    /// suspended, to `totals`.
     pub(super) fn flush(
         &mut self,
         conn: &Connection,
         batch_id: i64,
         written: &mut LineLog,
+        digest: &mut ActualDigest,
+        refs: &mut e::RefFilter,
         tally: &mut Tally<i64>,
         mut totals: Option<&mut ActualTotals>,
     ) -> Result<(), ImportError> {
@@ -106,19 +110,25 @@ impl Pending {
         let mut inserter = e::ActualInserter::new(conn)?;
         for r in &self.rows {
             let [a, b, c] = r.lens;
-            let id = inserter.insert(
-                &e::ActualFields {
-                    phase_id: r.phase_id,
-                    contract_id: r.contract_id,
-                    date: r.date,
-                    supplier: &self.text[r.text..r.text + a],
-                    description: &self.text[r.text + a..r.text + a + b],
-                    reference: &self.text[r.text + a + b..r.text + a + b + c],
-                    amount_pence: r.pence,
-                },
-                Some(batch_id),
-            )?;
-            written.push(id, r.line)?;
+            let fields = e::ActualFields {
+                phase_id: r.phase_id,
+                contract_id: r.contract_id,
+                date: r.date,
+                supplier: &self.text[r.text..r.text + a],
+                description: &self.text[r.text + a..r.text + a + b],
+                reference: &self.text[r.text + a + b..r.text + a + b + c],
+                amount_pence: r.pence,
+            };
+            let id = inserter.insert(&fields, Some(batch_id))?;
+            digest.add(id, &fields, batch_id);
+            let hash = if fields.reference.is_empty() {
+                0
+            } else {
+                let h = refs.hash(fields.reference);
+                refs.note(h);
+                h
+            };
+            written.push(id, r.line, hash)?;
             let fy = FinancialYear::containing(r.date);
             let period = Period::of_date(r.date).number();
             let contract_id = r.contract_id.unwrap_or(0);
