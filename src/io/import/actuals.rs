@@ -409,14 +409,7 @@ fn import_actuals_tuned(
     progress: &mut dyn FnMut(u64, u64),
     tuning: Tuning,
 ) -> Result<ImportOutcome, ImportError> {
-    let t0 = std::time::Instant::now();
-    let tm = |what: &str| {
-        if std::env::var_os("OUTTURN_T").is_some() {
-            eprintln!("T {what} {:.2}", t0.elapsed().as_secs_f64())
-        }
-    };
     let file = open(path, opts.encoding.as_deref(), ACTUAL_COLUMNS, &opts.map)?;
-    tm("scan");
     let (scan, read_count, file_rows) = (&file.scan, &file.read_count, file.rows);
     batches::with_bulk_settings(conn, |conn| {
         let tx = store::write_tx(conn)?;
@@ -498,17 +491,14 @@ fn import_actuals_tuned(
             })?
         })?;
         progress(scan.len, scan.len);
-        tm("loaded");
         problems.into_result()?;
         if tally.rows == 0 {
             return Err(ImportError::no_rows(&file.file_name));
         }
         batches::recreate_indexes(&tx, &dropped)?;
-        tm("indexes");
         if let Some(trigger) = &totals_trigger {
             batches::resume_actual_totals(&tx, trigger, &totals)?;
         }
-        tm("totals");
         let skipped = if held_through > 0 {
             duplicates(
                 &tx,
@@ -523,7 +513,6 @@ fn import_actuals_tuned(
             0
         };
         let today = e::today().unwrap_or_else(|_| chrono::Local::now().date_naive());
-        tm("dups");
         // The references of the batch that may be held more than once: the ledger before it
         // is noted too, then only the candidates are looked at exactly.
         refs.note_ledger(&tx, held_through)?;
@@ -536,7 +525,6 @@ fn import_actuals_tuned(
         })?;
         drop(refs);
         let mut by_id = e::actual_warnings(&tx, e::WarnScope::Prepared(batch_id), today)?;
-        tm("warnings");
         // Lines are looked up in id order; a row's own warnings keep their order (stable sorts).
         by_id.sort_by_key(|(id, _)| *id);
         let mut look = written.lookup()?;
@@ -566,9 +554,7 @@ fn import_actuals_tuned(
         } else {
             None
         };
-        let r = batch::finish_digested(tx, batch_id, outcome, opts.dry_run, digest);
-        tm("finish");
-        r
+        batch::finish_digested(tx, batch_id, outcome, opts.dry_run, digest)
     })
 }
 

@@ -202,9 +202,6 @@ pub(super) fn finish_digested(
 ) -> Result<ImportOutcome, ImportError> {
     batches::finish_batch(&tx, batch_id, outcome.rows, outcome.total)?;
     record_batch(&tx, batch_id, &outcome, digest)?;
-    if std::env::var_os("OUTTURN_T").is_some() {
-        eprintln!("T recorded");
-    }
     if !dry_run {
         tx.commit().map_err(StoreError::from)?;
     }
