@@ -37,6 +37,14 @@ pub(super) struct Pending {
     text: String,
 }
 
+/// What is noted of each row as it is written: its (id, line, reference hash), its image for
+/// the batch's audit digest, and its reference for the warnings.
+pub(super) struct Noted {
+    pub(super) written: LineLog,
+    pub(super) digest: ActualDigest,
+    pub(super) refs: e::RefFilter,
+}
+
 /// The totals of a run of written rows that share (FY, phase, period, contract).
 struct Run {
     fy: FinancialYear,
@@ -79,16 +87,13 @@ impl Pending {
         self.rows.len() >= max_rows || self.text.len() >= CHUNK_TEXT_BYTES
     }
 
-    /// Writes the held rows in their order (see [`Pending::sort`]), noting each (id, line, reference hash) in
-    /// `written`, its image in `digest` and its reference in `refs`, and adds them to `tally` and, when the totals trigger is
+    /// Writes the held rows in their order (see [`Pending::sort`]), noting each in `noted`, and adds them to `tally` and, when the totals trigger is
     /// suspended, to `totals`.
     pub(super) fn flush(
         &mut self,
         conn: &Connection,
         batch_id: i64,
-        written: &mut LineLog,
-        digest: &mut ActualDigest,
-        refs: &mut e::RefFilter,
+        noted: &mut Noted,
         tally: &mut Tally<i64>,
         mut totals: Option<&mut ActualTotals>,
     ) -> Result<(), ImportError> {
@@ -120,6 +125,11 @@ impl Pending {
                 amount_pence: r.pence,
             };
             let id = inserter.insert(&fields, Some(batch_id))?;
+            let Noted {
+                written,
+                digest,
+                refs,
+            } = &mut *noted;
             digest.add(id, &fields, batch_id);
             let hash = if fields.reference.is_empty() {
                 0
