@@ -3,6 +3,7 @@
 //! `&Connection` that return domain types. Every write path runs in one transaction and records an
 //! audit event in that same transaction.
 
+pub mod actual_digest;
 pub mod audit;
 pub mod backup;
 pub mod batches;

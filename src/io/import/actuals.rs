@@ -15,13 +15,14 @@ use rusqlite::Connection;
 
 use super::batches::{self as batch, ImportOutcome, Tally};
 use super::lines::LineLog;
-use super::pending::Pending;
+use super::pending::{Noted, Pending};
 use super::problems::{
     ImportError, LOOKUPS_CACHED, Lock, MAX_LISTED, Problems, RowProblem, look_up_once,
 };
 use super::rows::{Cells, Rows, open, require_cells};
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::{FinancialYear, Money};
+use crate::store::actual_digest::ActualDigest;
 use crate::store::batches::{self, BatchKind};
 use crate::store::{self, Field, StoreError, entities as e};
 
@@ -439,7 +440,13 @@ fn import_actuals_tuned(
         let mut tally: Tally<i64> = Tally::new();
         // (actual id, line) of every row written, in id order, to name the line of a duplicate
         // or a warning: in a temporary file, not in memory.
-        let mut written = LineLog::new()?;
+        let mut noted = Noted {
+            written: LineLog::new()?,
+            // The batch's audit digest, built as its rows are written rather than read back.
+            digest: ActualDigest::new(&tx)?,
+            // The references written, for the warning on a reference also on another date or amount.
+            refs: e::RefFilter::default(),
+        };
         let mut totals: batches::ActualTotals = std::collections::HashMap::new();
         // The file is read and checked on a second thread while this one writes the checked rows.
         let (problems, lookups) = std::thread::scope(|scope| {
@@ -463,7 +470,7 @@ fn import_actuals_tuned(
                 match receive.recv_timeout(PROGRESS_TICK) {
                     Ok(mut chunk) => {
                         let totals = totals_trigger.is_some().then_some(&mut totals);
-                        chunk.flush(&tx, batch_id, &mut written, &mut tally, totals)?;
+                        chunk.flush(&tx, batch_id, &mut noted, &mut tally, totals)?;
                         // The checker may have finished; then the chunk is simply dropped.
                         let _ = give_back.send(chunk);
                     }
@@ -492,7 +499,7 @@ fn import_actuals_tuned(
                 batch_id,
                 held_through,
                 opts,
-                &mut written,
+                &mut noted.written,
                 &mut tally,
                 &lookups,
             )?
@@ -500,10 +507,21 @@ fn import_actuals_tuned(
             0
         };
         let today = e::today().unwrap_or_else(|_| chrono::Local::now().date_naive());
-        let mut by_id = e::actual_warnings(&tx, e::WarnScope::Batch(batch_id), today)?;
+        // The references of the batch that may be held more than once: the ledger before it
+        // is noted too, then only the candidates are looked at exactly.
+        noted.refs.note_ledger(&tx, held_through)?;
+        e::start_warn_refs(&tx)?;
+        let refs = &noted.refs;
+        noted.written.each_hash(&mut |id, hash| {
+            if hash != 0 && refs.may_repeat(hash) {
+                e::add_warn_ref(&tx, id)?;
+            }
+            Ok(())
+        })?;
+        let mut by_id = e::actual_warnings(&tx, e::WarnScope::Prepared(batch_id), today)?;
         // Lines are looked up in id order; a row's own warnings keep their order (stable sorts).
         by_id.sort_by_key(|(id, _)| *id);
-        let mut look = written.lookup()?;
+        let mut look = noted.written.lookup()?;
         let mut by_line = Vec::with_capacity(by_id.len());
         for (id, w) in by_id {
             by_line.push((look.line_of(id)?, w));
@@ -524,7 +542,13 @@ fn import_actuals_tuned(
             )
         };
         store::capture::resume(&tx, "actual")?;
-        batch::finish(tx, batch_id, outcome, opts.dry_run)
+        // Rows left out as duplicates were deleted after they were hashed: read the batch back.
+        let digest = if skipped == 0 {
+            noted.digest.finish(batch_id)
+        } else {
+            None
+        };
+        batch::finish_digested(tx, batch_id, outcome, opts.dry_run, digest)
     })
 }
 

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::problems::ImportError;
 use crate::domain::{FinancialYear, Money};
 use crate::store::batches::{self, Batch};
+use crate::store::capture::Image;
 use crate::store::{self, StoreError, audit};
 
 /// What an import did (or, in a dry run, would do).
@@ -139,6 +140,7 @@ fn record_batch(
     conn: &Connection,
     batch_id: i64,
     outcome: &ImportOutcome,
+    digest: Option<Image>,
 ) -> Result<(), StoreError> {
     let batch = batches::get_batch(conn, batch_id)?;
     let summary = BatchSummary {
@@ -157,11 +159,14 @@ fn record_batch(
             })
             .collect(),
     };
-    // An import of actuals is replayed from its rows' count and SHA-256 (see `store::replay`).
-    let digest = if batch.kind == batches::BatchKind::Actuals.as_str() {
-        vec![store::capture::batch_digest(conn, batch_id)?]
-    } else {
-        Vec::new()
+    // An import of actuals is replayed from its rows' count and SHA-256 (see `store::replay`):
+    // built as the rows were written, or else read back now.
+    let digest = match digest {
+        Some(d) => vec![d],
+        None if batch.kind == batches::BatchKind::Actuals.as_str() => {
+            vec![store::capture::batch_digest(conn, batch_id)?]
+        }
+        None => Vec::new(),
     };
     audit::record_with(
         conn,
@@ -180,11 +185,23 @@ fn record_batch(
 pub(super) fn finish(
     tx: Transaction<'_>,
     batch_id: i64,
-    mut outcome: ImportOutcome,
+    outcome: ImportOutcome,
     dry_run: bool,
 ) -> Result<ImportOutcome, ImportError> {
+    finish_digested(tx, batch_id, outcome, dry_run, None)
+}
+
+/// [`finish`], with the digest of the batch's actuals built as they were written (`None`: read
+/// the batch back for it).
+pub(super) fn finish_digested(
+    tx: Transaction<'_>,
+    batch_id: i64,
+    mut outcome: ImportOutcome,
+    dry_run: bool,
+    digest: Option<Image>,
+) -> Result<ImportOutcome, ImportError> {
     batches::finish_batch(&tx, batch_id, outcome.rows, outcome.total)?;
-    record_batch(&tx, batch_id, &outcome)?;
+    record_batch(&tx, batch_id, &outcome, digest)?;
     if !dry_run {
         tx.commit().map_err(StoreError::from)?;
     }

@@ -8,6 +8,7 @@ use super::batches::Tally;
 use super::lines::LineLog;
 use super::problems::ImportError;
 use crate::domain::{FinancialYear, Period};
+use crate::store::actual_digest::ActualDigest;
 use crate::store::batches::ActualTotals;
 use crate::store::entities as e;
 
@@ -34,6 +35,14 @@ pub(super) struct PendingActual {
 pub(super) struct Pending {
     pub(super) rows: Vec<PendingActual>,
     text: String,
+}
+
+/// What is noted of each row as it is written: its (id, line, reference hash), its image for
+/// the batch's audit digest, and its reference for the warnings.
+pub(super) struct Noted {
+    pub(super) written: LineLog,
+    pub(super) digest: ActualDigest,
+    pub(super) refs: e::RefFilter,
 }
 
 /// The totals of a run of written rows that share (FY, phase, period, contract).
@@ -78,13 +87,13 @@ impl Pending {
         self.rows.len() >= max_rows || self.text.len() >= CHUNK_TEXT_BYTES
     }
 
-    /// Writes the held rows in their order (see [`Pending::sort`]), noting each (id, line) in `written`
-    /// and adds them to `tally` and, when the totals trigger is suspended, to `totals`.
+    /// Writes the held rows in their order (see [`Pending::sort`]), noting each in `noted`, and adds them to `tally` and, when the totals trigger is
+    /// suspended, to `totals`.
     pub(super) fn flush(
         &mut self,
         conn: &Connection,
         batch_id: i64,
-        written: &mut LineLog,
+        noted: &mut Noted,
         tally: &mut Tally<i64>,
         mut totals: Option<&mut ActualTotals>,
     ) -> Result<(), ImportError> {
@@ -106,19 +115,30 @@ impl Pending {
         let mut inserter = e::ActualInserter::new(conn)?;
         for r in &self.rows {
             let [a, b, c] = r.lens;
-            let id = inserter.insert(
-                &e::ActualFields {
-                    phase_id: r.phase_id,
-                    contract_id: r.contract_id,
-                    date: r.date,
-                    supplier: &self.text[r.text..r.text + a],
-                    description: &self.text[r.text + a..r.text + a + b],
-                    reference: &self.text[r.text + a + b..r.text + a + b + c],
-                    amount_pence: r.pence,
-                },
-                Some(batch_id),
-            )?;
-            written.push(id, r.line)?;
+            let fields = e::ActualFields {
+                phase_id: r.phase_id,
+                contract_id: r.contract_id,
+                date: r.date,
+                supplier: &self.text[r.text..r.text + a],
+                description: &self.text[r.text + a..r.text + a + b],
+                reference: &self.text[r.text + a + b..r.text + a + b + c],
+                amount_pence: r.pence,
+            };
+            let id = inserter.insert(&fields, Some(batch_id))?;
+            let Noted {
+                written,
+                digest,
+                refs,
+            } = &mut *noted;
+            digest.add(id, &fields, batch_id);
+            let hash = if fields.reference.is_empty() {
+                0
+            } else {
+                let h = refs.hash(fields.reference);
+                refs.note(h);
+                h
+            };
+            written.push(id, r.line, hash)?;
             let fy = FinancialYear::containing(r.date);
             let period = Period::of_date(r.date).number();
             let contract_id = r.contract_id.unwrap_or(0);

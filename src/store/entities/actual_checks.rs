@@ -26,6 +26,9 @@ pub fn today() -> std::result::Result<NaiveDate, String> {
 pub enum WarnScope {
     Actual(i64),
     Batch(i64),
+    /// Every row of an import batch whose references that may be held more than once are
+    /// already in `temp.warn_ref` (see [`RefFilter`](super::RefFilter), [`start_warn_refs`](super::start_warn_refs)).
+    Prepared(i64),
 }
 
 /// The warnings for the actuals in `scope`, each with the actual's id, in id order.
@@ -36,7 +39,7 @@ pub fn actual_warnings(
 ) -> Result<Vec<(i64, String)>> {
     let (cond, key) = match scope {
         WarnScope::Actual(id) => ("a.id = ?1", id),
-        WarnScope::Batch(b) => ("a.batch_id = ?1", b),
+        WarnScope::Batch(b) | WarnScope::Prepared(b) => ("a.batch_id = ?1", b),
     };
     let mut out = collect(
         conn,
@@ -67,8 +70,17 @@ pub fn actual_warnings(
             super::repeated_refs::repeated_batch_references(conn, b)?;
             "SELECT reference FROM temp.warn_ref WHERE ?1 IS NOT NULL"
         }
+        WarnScope::Prepared(_) => "SELECT reference FROM temp.warn_ref WHERE ?1 IS NOT NULL",
     };
-    let held = collect(
+    // With no candidate the ledger need not be read.
+    let none = !matches!(scope, WarnScope::Actual(_))
+        && conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM temp.warn_ref)", [], |r| {
+            r.get::<_, bool>(0)
+        })?;
+    let held = if none {
+        Vec::new()
+    } else {
+        collect(
         conn,
         &format!(
             "WITH refs AS ({refs}),
@@ -87,13 +99,14 @@ pub fn actual_warnings(
                 r.get::<_, Option<i64>>(4)?,
             ))
         },
-    )?;
-    if matches!(scope, WarnScope::Batch(_)) {
+    )?
+    };
+    if !matches!(scope, WarnScope::Actual(_)) {
         conn.execute_batch("DROP TABLE temp.warn_ref")?;
     }
     let in_scope = |id: i64, batch: Option<i64>| match scope {
         WarnScope::Actual(a) => a == id,
-        WarnScope::Batch(b) => batch == Some(b),
+        WarnScope::Batch(b) | WarnScope::Prepared(b) => batch == Some(b),
     };
     // `held` is in reference order: each group holds at least two (date, amount)s, so the first
     // that differs is found within the first two distinct ones of the group.
