@@ -306,15 +306,23 @@ fn main() -> anyhow::Result<()> {
         .get(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
+    // `bench_tui ROWS DB`: keep (and reuse) the database at DB; otherwise a temporary folder.
     let dir = tempfile::tempdir()?;
-    let path = dir.path().join("bench.db");
-    let t = Instant::now();
-    build(&path, rows)?;
-    println!(
-        "built {rows} actuals, {} phases in {:?}",
-        PROGRAMMES * PHASES_EACH,
-        t.elapsed()
-    );
+    let path = args
+        .get(2)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("bench.db"));
+    if path.exists() {
+        println!("reusing {}", path.display());
+    } else {
+        let t = Instant::now();
+        build(&path, rows)?;
+        println!(
+            "built {rows} actuals, {} phases in {:?}",
+            PROGRAMMES * PHASES_EACH,
+            t.elapsed()
+        );
+    }
     // Measure in a fresh process: memory and start-up without the build.
     for run in 1..=3 {
         println!("--- run {run}");

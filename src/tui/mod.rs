@@ -18,6 +18,7 @@ mod app_records;
 pub mod bindings;
 pub mod complete;
 pub mod effects;
+mod effects_actuals;
 mod effects_movement;
 mod export;
 pub mod form;
