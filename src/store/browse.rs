@@ -509,6 +509,13 @@ mod tests {
         );
     }
 
+    fn by_filter(by: ActualOrder, desc: bool) -> ActualFilter {
+        ActualFilter {
+            sort: ActualSort { by, desc },
+            ..Default::default()
+        }
+    }
+
     /// Pages the whole list `page` rows at a time, forward by key, returning the amounts.
     fn forward(conn: &Connection, f: &ActualFilter, page: u64) -> Vec<i64> {
         let mut out = Vec::new();
@@ -528,10 +535,7 @@ mod tests {
     #[test]
     fn pages_by_amount_and_supplier_in_either_direction() {
         let (conn, _) = ten();
-        let by = |by, desc| ActualFilter {
-            sort: ActualSort { by, desc },
-            ..Default::default()
-        };
+        let by = by_filter;
         // Amounts £1..£10 one a month: by amount is the date order; descending the reverse,
         // paged three at a time by the (amount, id) key.
         assert_eq!(
@@ -583,6 +587,32 @@ mod tests {
             ..desc.clone()
         };
         assert_eq!(position_of(&conn, &acme, six).unwrap(), None);
+        // The ids read once in the order, then rows by id: the same rows as the ORDER BY pages,
+        // in every order; a deleted id is left out.
+        for (by, desc) in [
+            (ActualOrder::Amount, false),
+            (ActualOrder::Amount, true),
+            (ActualOrder::Supplier, false),
+            (ActualOrder::Supplier, true),
+            (ActualOrder::Date, false),
+        ] {
+            let f = by_filter(by, desc);
+            let ids = sorted_ids(&conn, &f).unwrap();
+            assert_eq!(ids.len(), 10);
+            let mut paged = Vec::new();
+            for chunk in ids.chunks(3) {
+                paged.extend(amounts(&actuals_by_ids(&conn, chunk).unwrap()));
+            }
+            assert_eq!(paged, forward(&conn, &f, 4), "{by:?} {desc}");
+        }
+        let ids = sorted_ids(&conn, &desc).unwrap();
+        conn.execute("DELETE FROM actual WHERE id = ?1", [ids[1]])
+            .unwrap();
+        // 10, 8, 6 without the 8.
+        assert_eq!(
+            amounts(&actuals_by_ids(&conn, &ids[..3]).unwrap()),
+            vec![10, 6]
+        );
         // The export's stream: every row in the order, no paging.
         let mut all = Vec::new();
         each_actual_sorted(&conn, &desc, &mut |a| -> Result<()> {
