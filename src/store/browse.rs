@@ -605,14 +605,6 @@ mod tests {
             }
             assert_eq!(paged, forward(&conn, &f, 4), "{by:?} {desc}");
         }
-        let ids = sorted_ids(&conn, &desc).unwrap();
-        conn.execute("DELETE FROM actual WHERE id = ?1", [ids[1]])
-            .unwrap();
-        // 10, 8, 6 without the 8.
-        assert_eq!(
-            amounts(&actuals_by_ids(&conn, &ids[..3]).unwrap()),
-            vec![10, 6]
-        );
         // The export's stream: every row in the order, no paging.
         let mut all = Vec::new();
         each_actual_sorted(&conn, &desc, &mut |a| -> Result<()> {
@@ -621,5 +613,13 @@ mod tests {
         })
         .unwrap();
         assert_eq!(all, vec![10, 8, 6, 4, 2, 9, 7, 5, 3, 1]);
+        let ids = sorted_ids(&conn, &desc).unwrap();
+        conn.execute("DELETE FROM actual WHERE id = ?1", [ids[1]])
+            .unwrap();
+        // 10, 8, 6 without the 8.
+        assert_eq!(
+            amounts(&actuals_by_ids(&conn, &ids[..3]).unwrap()),
+            vec![10, 6]
+        );
     }
 }
