@@ -250,6 +250,35 @@ pub fn position_of(conn: &Connection, f: &ActualFilter, id: i64) -> Result<Optio
     Ok(found.then_some(before.max(0) as u64))
 }
 
+/// The ids of every actual the filter selects, in the filter's order (then id): one sorted scan,
+/// 8 bytes a row kept. The TUI keeps them for an order with no index (amount, supplier) and reads
+/// each page by id ([`actuals_by_ids`]) instead of sorting the rows again for every page.
+pub fn sorted_ids(conn: &Connection, f: &ActualFilter) -> Result<Vec<i64>> {
+    let (cond, params) = filter_sql(f);
+    let sql = format!(
+        "SELECT a.id FROM actual a WHERE {cond} ORDER BY {}",
+        order_by(f.sort, false)
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let rows = st.query_map(refs.as_slice(), |r| r.get::<_, i64>(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The actuals with these ids, in the order given (one primary-key lookup each); an id no longer
+/// in the database (deleted since the ids were read) is left out.
+pub fn actuals_by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Actual>> {
+    let mut st = conn.prepare_cached(&format!("{ACTUAL_SELECT} WHERE a.id = ?1"))?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let mut rows = st.query_map([id], actual_row)?;
+        if let Some(a) = rows.next() {
+            out.push(a?);
+        }
+    }
+    Ok(out)
+}
+
 /// Hands every actual the filter selects to `each`, in the filter's order, one row at a time
 /// (the TUI's export: a million rows in constant memory). Stops at the first error of `each`.
 pub fn each_actual_sorted<E: From<super::StoreError>>(
@@ -480,6 +509,13 @@ mod tests {
         );
     }
 
+    fn by_filter(by: ActualOrder, desc: bool) -> ActualFilter {
+        ActualFilter {
+            sort: ActualSort { by, desc },
+            ..Default::default()
+        }
+    }
+
     /// Pages the whole list `page` rows at a time, forward by key, returning the amounts.
     fn forward(conn: &Connection, f: &ActualFilter, page: u64) -> Vec<i64> {
         let mut out = Vec::new();
@@ -499,10 +535,7 @@ mod tests {
     #[test]
     fn pages_by_amount_and_supplier_in_either_direction() {
         let (conn, _) = ten();
-        let by = |by, desc| ActualFilter {
-            sort: ActualSort { by, desc },
-            ..Default::default()
-        };
+        let by = by_filter;
         // Amounts £1..£10 one a month: by amount is the date order; descending the reverse,
         // paged three at a time by the (amount, id) key.
         assert_eq!(
@@ -554,6 +587,24 @@ mod tests {
             ..desc.clone()
         };
         assert_eq!(position_of(&conn, &acme, six).unwrap(), None);
+        // The ids read once in the order, then rows by id: the same rows as the ORDER BY pages,
+        // in every order; a deleted id is left out.
+        for (by, desc) in [
+            (ActualOrder::Amount, false),
+            (ActualOrder::Amount, true),
+            (ActualOrder::Supplier, false),
+            (ActualOrder::Supplier, true),
+            (ActualOrder::Date, false),
+        ] {
+            let f = by_filter(by, desc);
+            let ids = sorted_ids(&conn, &f).unwrap();
+            assert_eq!(ids.len(), 10);
+            let mut paged = Vec::new();
+            for chunk in ids.chunks(3) {
+                paged.extend(amounts(&actuals_by_ids(&conn, chunk).unwrap()));
+            }
+            assert_eq!(paged, forward(&conn, &f, 4), "{by:?} {desc}");
+        }
         // The export's stream: every row in the order, no paging.
         let mut all = Vec::new();
         each_actual_sorted(&conn, &desc, &mut |a| -> Result<()> {
@@ -562,5 +613,13 @@ mod tests {
         })
         .unwrap();
         assert_eq!(all, vec![10, 8, 6, 4, 2, 9, 7, 5, 3, 1]);
+        let ids = sorted_ids(&conn, &desc).unwrap();
+        conn.execute("DELETE FROM actual WHERE id = ?1", [ids[1]])
+            .unwrap();
+        // 10, 8, 6 without the 8.
+        assert_eq!(
+            amounts(&actuals_by_ids(&conn, &ids[..3]).unwrap()),
+            vec![10, 6]
+        );
     }
 }

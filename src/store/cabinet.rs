@@ -38,7 +38,19 @@ pub fn live_report(
     thresholds: RagThresholds,
 ) -> Result<CabinetReport> {
     let phases = figures::phase_figures(conn, fy, period, programme_id)?;
-    let report = build(fy, period, &phases, thresholds);
+    report_of(conn, fy, period, &phases, thresholds)
+}
+
+/// [`live_report`] from phase figures already read (the TUI reads them once for the report and
+/// the financing statement).
+pub fn report_of(
+    conn: &Connection,
+    fy: FinancialYear,
+    period: Period,
+    phases: &[crate::domain::report::PhaseFigures],
+    thresholds: RagThresholds,
+) -> Result<CabinetReport> {
+    let report = build(fy, period, phases, thresholds);
     let keys = phase_keys(conn)?;
     let last = match e::last_snapshot_before(conn, MONITORING, fy, period)? {
         Some(info) => {

@@ -86,12 +86,21 @@ pub fn phase_financing(
     period: Period,
     programme_id: Option<i64>,
 ) -> Result<Vec<PhaseFinancing>> {
+    let figures = figures::phase_figures(conn, fy, period, programme_id)?;
+    financing_of(conn, fy, programme_id, figures)
+}
+
+fn financing_of(
+    conn: &Connection,
+    fy: FinancialYear,
+    programme_id: Option<i64>,
+    figures: Vec<crate::domain::report::PhaseFigures>,
+) -> Result<Vec<PhaseFinancing>> {
     let mut funding = funding_of_year(conn, fy)?;
     let ids: HashMap<(String, String), i64> = e::list_phases(conn, programme_id)?
         .into_iter()
         .map(|p| ((p.programme_code, p.code), p.id))
         .collect();
-    let figures = figures::phase_figures(conn, fy, period, programme_id)?;
     Ok(figures
         .into_iter()
         .map(|f| {
@@ -123,6 +132,22 @@ pub fn statement(
     programme_id: Option<i64>,
 ) -> Result<FinancingStatement> {
     let phases = phase_financing(conn, fy, period, programme_id)?;
+    Ok(financing_statement(
+        fy,
+        period,
+        &phases,
+        &financing_order(conn)?,
+    ))
+}
+
+/// [`statement`] of every programme from the phase figures of `fy` `period` already read.
+pub fn statement_of(
+    conn: &Connection,
+    fy: FinancialYear,
+    period: Period,
+    figures: Vec<crate::domain::report::PhaseFigures>,
+) -> Result<FinancingStatement> {
+    let phases = financing_of(conn, fy, None, figures)?;
     Ok(financing_statement(
         fy,
         period,

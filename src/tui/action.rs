@@ -453,6 +453,12 @@ pub enum Effect {
         keep: Option<i64>,
         height: u64,
     },
+    /// The actuals with these ids (a slice, from absolute index `start`, of the view's id list).
+    LoadActualIds {
+        filter: ActualFilter,
+        start: u64,
+        ids: Vec<i64>,
+    },
     Import {
         path: PathBuf,
     },
@@ -503,6 +509,9 @@ pub enum Loaded {
         rows: Vec<Actual>,
         /// The answer to a filter form (which then closes).
         applied: bool,
+        /// With the total, in an order without an index: the ids of every row the filter
+        /// selects, in that order (the view reads its pages through them).
+        ids: Option<Vec<i64>>,
     },
 }
 

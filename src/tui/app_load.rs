@@ -71,6 +71,13 @@ impl App {
         (request, start): (PageRequest, StartAt),
         count: bool,
     ) -> Effect {
+        if !count && let Some((start, ids)) = self.actuals.id_page(start) {
+            return Effect::LoadActualIds {
+                filter: self.actuals.filter.clone(),
+                start,
+                ids,
+            };
+        }
         Effect::LoadActuals {
             filter: self.actuals.filter.clone(),
             request,
@@ -196,8 +203,10 @@ impl App {
                 start,
                 rows,
                 applied,
+                ids,
             } => {
-                if !self.actuals.take_page(filter, total, start, rows) {
+                let page_by_ids = total.is_none() && self.actuals.ids.is_some();
+                if !self.actuals.take_page(filter, total, (start, rows), ids) {
                     // A page for an old filter.
                     return vec![];
                 }
@@ -217,8 +226,13 @@ impl App {
                 // The cursor may need rows the page did not bring (after a reload).
                 let h = self.list_rows() as usize;
                 let again = self.actuals.scroll(h);
+                // A page read by id is what the ids hold (fewer rows only where another process
+                // deleted some, which its reload mends): asking again could loop.
                 again
-                    .filter(|(request, _)| !matches!(request, PageRequest::Offset(_)))
+                    .filter(|_| !page_by_ids)
+                    .filter(|(request, _)| {
+                        self.actuals.ids.is_some() || !matches!(request, PageRequest::Offset(_))
+                    })
                     .map(|p| self.load_actuals(p, false))
                     .into_iter()
                     .collect()

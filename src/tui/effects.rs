@@ -13,7 +13,7 @@ use super::action::{Action, Effect, Loaded, UndoStep, WriteOp};
 pub const AUDIT_LIMIT: usize = 2000;
 pub use super::export::{export, is_workbook};
 use super::state::{
-    BudgetData, ContractRow, Figures, PAGE, PhaseDetail, Register, StartAt, Tree, YearBar,
+    BudgetData, ContractRow, Figures, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
 pub use super::writes::resolve_phase;
 use crate::domain::alerts::{
@@ -90,7 +90,7 @@ pub fn run(
             request,
             start,
             count,
-        } => load_actuals(conn, filter, request, start, count),
+        } => super::effects_actuals::load(conn, filter, request, start, count),
         Effect::LoadMovement { fy, from, to } => super::effects_movement::load(conn, fy, from, to)
             .map(|m| Action::Loaded(Loaded::Movement(Box::new(m)))),
         Effect::CompletePath { field, text } => {
@@ -149,22 +149,25 @@ pub fn run(
                 programme_id: None,
                 sort,
             };
-            load_actuals(conn, filter, PageRequest::First, StartAt::At(0), true).map(|a| match a {
-                Action::Loaded(Loaded::Actuals {
-                    filter,
-                    total,
-                    start,
-                    rows,
-                    ..
-                }) => Action::Loaded(Loaded::Actuals {
-                    filter,
-                    total,
-                    start,
-                    rows,
-                    applied: true,
-                }),
-                other => other,
-            })
+            super::effects_actuals::load(conn, filter, PageRequest::First, StartAt::At(0), true)
+                .map(|a| match a {
+                    Action::Loaded(Loaded::Actuals {
+                        filter,
+                        total,
+                        start,
+                        rows,
+                        ids,
+                        ..
+                    }) => Action::Loaded(Loaded::Actuals {
+                        filter,
+                        total,
+                        start,
+                        rows,
+                        applied: true,
+                        ids,
+                    }),
+                    other => other,
+                })
         }
         Effect::Export {
             path,
@@ -175,7 +178,10 @@ pub fn run(
             filter,
             keep,
             height,
-        } => sort_actuals(conn, filter, keep, height),
+        } => super::effects_actuals::sort(conn, filter, keep, height),
+        Effect::LoadActualIds { filter, start, ids } => {
+            super::effects_actuals::by_ids(conn, filter, start, &ids)
+        }
         Effect::Import { path } => return import(conn, &path, progress),
         Effect::Write { op, undoing } => return write(conn, op, undoing),
     };
@@ -215,7 +221,20 @@ fn load_figures(
     };
     let fy = fy.unwrap_or_else(|| FinancialYear::to_open_on(today, &years));
     let period = period.unwrap_or_else(|| fy.period_to_show(today));
-    let (cabinet, _) = store::cabinet::report(conn, fy, period, None, None)?;
+    // The phase figures are read once for the live report and the financing statement (a
+    // closed period's report comes from its snapshot).
+    let (cabinet, financing) = match e::find_snapshot(conn, e::MONITORING, fy, period)? {
+        Some(_) => (
+            store::cabinet::report(conn, fy, period, None, None)?.0,
+            store::financing::statement(conn, fy, period, None)?,
+        ),
+        None => {
+            let phases = figures::phase_figures(conn, fy, period, None)?;
+            let t = figures::rag_thresholds(conn)?;
+            let c = store::cabinet::report_of(conn, fy, period, &phases, t)?;
+            (c, store::financing::statement_of(conn, fy, period, phases)?)
+        }
+    };
     let after_rag = cabinet.after_rag;
     let report = cabinet.report;
     let mut by_year = Vec::new();
@@ -255,7 +274,6 @@ fn load_figures(
         &after_rag,
         &store::settings::comment_thresholds(conn)?,
     );
-    let financing = store::financing::statement(conn, fy, period, None)?;
     let soon = today + chrono::Days::new(SPEND_BY_DAYS as u64);
     let mut others = Vec::new();
     for y in store::financing::years_with_spend_by_between(conn, today, soon)? {
@@ -446,83 +464,6 @@ fn load_contracts(conn: &Connection, today: NaiveDate) -> store::Result<Vec<Cont
         });
     }
     Ok(out)
-}
-
-fn load_actuals(
-    conn: &Connection,
-    filter: ActualFilter,
-    request: PageRequest,
-    start: StartAt,
-    count: bool,
-) -> store::Result<Action> {
-    let total = if count {
-        Some(browse::sum_actuals(conn, &filter)?)
-    } else {
-        None
-    };
-    let rows = browse::actuals_page(conn, &filter, request, PAGE)?;
-    let start = match start {
-        StartAt::At(n) => n,
-        StartAt::EndingBefore(n) => n.saturating_sub(rows.len() as u64),
-        StartAt::End => match total {
-            Some((t, _)) => t.saturating_sub(rows.len() as u64),
-            None => browse::count_actuals(conn, &filter)?.saturating_sub(rows.len() as u64),
-        },
-    };
-    Ok(Action::Loaded(Loaded::Actuals {
-        filter,
-        total,
-        start,
-        rows,
-        applied: false,
-    }))
-}
-
-/// Loads the page of the actuals in the filter's (new) order that shows actual `keep` at the
-/// foot of a list `height` rows tall, with the count and total: the rows before it and from it
-/// read by key (never a large OFFSET, which would sort everything before the row).
-fn sort_actuals(
-    conn: &Connection,
-    filter: ActualFilter,
-    keep: Option<i64>,
-    height: u64,
-) -> store::Result<Action> {
-    let found = match keep {
-        Some(id) => browse::position_of(conn, &filter, id)?.map(|pos| (id, pos)),
-        None => None,
-    };
-    let Some((id, pos)) = found else {
-        return load_actuals(conn, filter, PageRequest::First, StartAt::At(0), true);
-    };
-    let at = e::get_actual(conn, id)?;
-    let key = (at.date, at.id);
-    let mut rows = browse::actuals_page(
-        conn,
-        &filter,
-        PageRequest::Before {
-            date: key.0,
-            id: key.1,
-        },
-        height.saturating_sub(1),
-    )?;
-    let start = pos.saturating_sub(rows.len() as u64);
-    rows.push(at);
-    rows.extend(browse::actuals_page(
-        conn,
-        &filter,
-        PageRequest::After {
-            date: key.0,
-            id: key.1,
-        },
-        PAGE.saturating_sub(rows.len() as u64),
-    )?);
-    Ok(Action::Loaded(Loaded::Actuals {
-        total: Some(browse::sum_actuals(conn, &filter)?),
-        filter,
-        start,
-        rows,
-        applied: false,
-    }))
 }
 
 fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {

@@ -19,6 +19,7 @@ mod app_views;
 pub mod bindings;
 pub mod complete;
 pub mod effects;
+mod effects_actuals;
 mod effects_movement;
 mod export;
 pub mod form;

@@ -232,6 +232,9 @@ pub struct ActualsView {
     pub list: ListState,
     /// True once loaded for the current filter.
     pub loaded: bool,
+    /// In an order without an index (amount, supplier): the ids of every row the filter
+    /// selects, in that order, read once by the `s` (or the reload) and paged through by id.
+    pub ids: Option<Vec<i64>>,
 }
 
 impl std::ops::Deref for ActualsView {
@@ -258,10 +261,14 @@ impl ActualsView {
     /// The page that reloads the window where it is: from the first row shown.
     pub fn window_page(&self) -> (PageRequest, StartAt) {
         let top = self.top as u64;
-        let request = if top == 0 {
-            PageRequest::First
-        } else {
-            PageRequest::Offset(top)
+        let request = match self.get(self.top.wrapping_sub(1)) {
+            _ if top == 0 => PageRequest::First,
+            // By key from the row above the window (an OFFSET would read every row before it).
+            Some(a) if self.ids.is_none() => PageRequest::After {
+                date: a.date,
+                id: a.id,
+            },
+            _ => PageRequest::Offset(top),
         };
         (request, StartAt::At(top))
     }
@@ -273,10 +280,11 @@ impl ActualsView {
         &mut self,
         filter: ActualFilter,
         total: Option<(u64, Money)>,
-        start: u64,
-        rows: Vec<Actual>,
+        (start, rows): (u64, Vec<Actual>),
+        ids: Option<Vec<i64>>,
     ) -> bool {
         if let Some((t, sum)) = total {
+            self.ids = ids;
             self.sum = sum;
             if filter != self.filter {
                 self.list = ListState::default();
@@ -297,6 +305,21 @@ impl ActualsView {
             self.list.cursor = start as usize + i;
         }
         true
+    }
+
+    /// The slice of the id list (and its absolute start) to read for a page `scroll` asked for,
+    /// when the view pages through its ids.
+    pub fn id_page(&self, start: StartAt) -> Option<(u64, Vec<i64>)> {
+        let ids = self.ids.as_ref()?;
+        let len = ids.len() as u64;
+        let from = match start {
+            StartAt::At(n) => n,
+            StartAt::EndingBefore(n) => n.saturating_sub(PAGE),
+            StartAt::End => len.saturating_sub(PAGE),
+        }
+        .min(len);
+        let to = (from + PAGE).min(len);
+        Some((from, ids[from as usize..to as usize].to_vec()))
     }
 
     /// Keeps the cursor visible in `height` rows and says which page to fetch when the rows in
