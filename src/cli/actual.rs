@@ -95,19 +95,7 @@ pub struct ActualEditArgs {
 
 impl Listing for Actual {
     fn headers() -> &'static [&'static str] {
-        &[
-            "Id",
-            "Date",
-            "FY",
-            "Period",
-            "Programme",
-            "Phase",
-            "Contract",
-            "Supplier",
-            "Description",
-            "Reference",
-            "Amount",
-        ]
+        &crate::io::table::ACTUAL_HEADERS
     }
 
     fn cells(&self, format: Format) -> Vec<Cell> {

@@ -197,6 +197,22 @@ impl Table {
     }
 }
 
+/// The columns of a list of actuals: `outturn actual list` and the TUI's export of the Actuals
+/// screen.
+pub const ACTUAL_HEADERS: [&str; 11] = [
+    "Id",
+    "Date",
+    "FY",
+    "Period",
+    "Programme",
+    "Phase",
+    "Contract",
+    "Supplier",
+    "Description",
+    "Reference",
+    "Amount",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,21 +18,6 @@ use crate::store::{self, entities::ActualFilter};
 /// Rows of actuals held at once while an export streams them.
 const CHUNK: usize = 10_000;
 
-/// The column names of an actuals export: those of `outturn actual list --format csv`.
-pub const ACTUAL_HEADERS: [&str; 11] = [
-    "Id",
-    "Date",
-    "FY",
-    "Period",
-    "Programme",
-    "Phase",
-    "Contract",
-    "Supplier",
-    "Description",
-    "Reference",
-    "Amount",
-];
-
 /// An actual's CSV cells, as `outturn actual list --format csv` writes them (ISO date, money as
 /// a plain decimal with two places).
 pub fn actual_cells(a: &Actual) -> Vec<Cell> {
@@ -150,7 +135,7 @@ fn write_actuals(
     let mut rows = 0usize;
     out.write_with(|file| {
         let mut w = std::io::BufWriter::new(file);
-        let mut page = Table::new(&ACTUAL_HEADERS);
+        let mut page = Table::new(&crate::io::table::ACTUAL_HEADERS);
         let mut first = true;
         let flush = |page: &mut Table, w: &mut dyn Write, first: &mut bool| {
             let r = page.write_csv_part(*first, w);
