@@ -5,7 +5,8 @@
 //! memory is measured without the build: opens it, draws the first full frame to a 140x40
 //! TestBackend (from process start), and drives key presses through the same path as the
 //! terminal (key -> action -> update -> effects -> draw): scrolling the actuals, changing the FY,
-//! opening a phase, and the live reload after another process adds an actual. Prints medians and the peak resident memory (VmHWM).
+//! opening a phase, and the live reload after another process adds an actual (on each screen
+//! and order of the actuals, in the year shown and in another). Prints medians and the peak resident memory (VmHWM).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -105,6 +106,26 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 fn max(v: &[Duration]) -> Duration {
     v.iter().copied().max().unwrap_or_default()
+}
+
+/// The effect's variant name (its Debug text up to the first brace or space, never all of it:
+/// an effect may carry a list of two million ids).
+fn effect_name(effect: &outturn::tui::action::Effect) -> String {
+    struct Word(String);
+    impl std::fmt::Write for Word {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            for c in s.chars() {
+                if !c.is_alphanumeric() {
+                    return Err(std::fmt::Error);
+                }
+                self.0.push(c);
+            }
+            Ok(())
+        }
+    }
+    let mut w = Word(String::new());
+    let _ = std::fmt::Write::write_fmt(&mut w, format_args!("{effect:?}"));
+    w.0
 }
 
 fn peak_rss_kb() -> u64 {
@@ -265,61 +286,80 @@ fn measure(path: &Path, process_start: Instant) -> anyhow::Result<()> {
         max(&opens)
     );
     // Live reload: another connection adds an actual; the tick notices the data version and
-    // reloads the screen (actuals, then the dashboard), drawing it.
+    // reloads the screen, drawing it. On each screen (and each order of the actuals) four
+    // reloads: two after an actual in the year shown, two after one in an earlier year. The
+    // slowest effect of each reload is named (the effects run as `handle` runs them).
     let mut other = store::open_existing(path)?;
     let phase = e::list_phases(&other, None)?
         .first()
         .map(|p| p.id)
         .unwrap_or_default();
     let mut watch = outturn::tui::live::Watch::new(&conn)?;
-    let mut reloads = Vec::new();
     let mut live_term = Terminal::new(TestBackend::new(w, h))?;
-    let mut sorted_reloads = Vec::new();
-    for (i, screen) in ['6', '6', '6', '1', '1', '1', 's', 's', 's']
-        .into_iter()
-        .enumerate()
-    {
-        if screen == 's' && i == 6 {
-            // The Actuals by amount: the reload reads the year's ids in that order again.
-            press(&mut app, &mut conn, KeyCode::Char('6'));
-            press(&mut app, &mut conn, KeyCode::Char('s'));
-        } else if screen != 's' {
-            press(&mut app, &mut conn, KeyCode::Char(screen));
+    let earlier = NaiveDate::from_ymd_opt(2020, 6, 1).unwrap_or_default();
+    let mut n = 0;
+    for (label, keys) in [
+        ("dashboard", &[KeyCode::Char('1')][..]),
+        ("report", &[KeyCode::Char('7')][..]),
+        // At the end of the year: the most rows before the window.
+        (
+            "actuals (date order)",
+            &[KeyCode::Char('6'), KeyCode::End][..],
+        ),
+        ("actuals by amount", &[KeyCode::Char('s')][..]),
+        ("actuals by supplier", &[KeyCode::Char('s')][..]),
+        ("programmes", &[KeyCode::Char('s'), KeyCode::Char('2')][..]),
+    ] {
+        for k in keys {
+            press(&mut app, &mut conn, *k);
         }
-        let tx = store::write_tx(&mut other)?;
-        e::add_actual(
-            &tx,
-            &e::NewActual {
-                phase_id: phase,
-                contract_id: None,
-                date: today,
-                supplier: "Live reload".into(),
-                description: String::new(),
-                reference: format!("LIVE-{i}"),
-                amount: Money::from_pence(100),
-            },
-        )?;
-        tx.commit()?;
-        let t = Instant::now();
-        anyhow::ensure!(watch.changed(&conn)?, "the change was not noticed");
-        handle(&mut app, &mut conn, Action::Changed);
-        live_term.draw(|f| ui::draw(f, &app, today, theme))?;
-        if screen == 's' {
-            sorted_reloads.push(t.elapsed());
-        } else {
-            reloads.push(t.elapsed());
+        let mut times = Vec::new();
+        let mut slowest = (Duration::ZERO, String::new());
+        for i in 0..4 {
+            n += 1;
+            let tx = store::write_tx(&mut other)?;
+            e::add_actual(
+                &tx,
+                &e::NewActual {
+                    phase_id: phase,
+                    contract_id: None,
+                    date: if i % 2 == 0 { today } else { earlier },
+                    supplier: "Live reload".into(),
+                    description: String::new(),
+                    reference: format!("LIVE-{n}"),
+                    amount: Money::from_pence(100),
+                },
+            )?;
+            tx.commit()?;
+            let t = Instant::now();
+            anyhow::ensure!(watch.changed(&conn)?, "the change was not noticed");
+            let mut queue = std::collections::VecDeque::from([Action::Changed]);
+            while let Some(a) = queue.pop_front() {
+                for effect in app.update(a) {
+                    let name = effect_name(&effect);
+                    let te = Instant::now();
+                    queue.push_back(outturn::tui::effects::run(
+                        &mut conn,
+                        today,
+                        effect,
+                        &mut |_, _| {},
+                    ));
+                    if te.elapsed() > slowest.0 {
+                        slowest = (te.elapsed(), name);
+                    }
+                }
+            }
+            live_term.draw(|f| ui::draw(f, &app, today, theme))?;
+            times.push(t.elapsed());
         }
+        println!(
+            "live reload on {label:<21} median {:?} (max {:?}; slowest effect {} {:?})",
+            median(times.clone()),
+            max(&times),
+            slowest.1,
+            slowest.0
+        );
     }
-    println!(
-        "live reload after another process's change (actuals, dashboard): median {:?} (max {:?})",
-        median(reloads.clone()),
-        max(&reloads)
-    );
-    println!(
-        "live reload with the actuals sorted by amount (the ids read again): median {:?} (max {:?})",
-        median(sorted_reloads.clone()),
-        max(&sorted_reloads)
-    );
     println!("peak resident memory: {} MB", peak_rss_kb() / 1024);
     Ok(())
 }

@@ -38,7 +38,7 @@ pub enum PageRequest {
 }
 
 /// The WHERE clause (on `actual a`) for a filter, and its parameters.
-fn filter_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
+pub(super) fn filter_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
     let mut conds: Vec<String> = vec!["1 = 1".into()];
     let mut params: Vec<Box<dyn ToSql>> = Vec::new();
     let mut push = |cond: &str, v: Box<dyn ToSql>, conds: &mut Vec<String>| {
@@ -116,7 +116,7 @@ pub fn sum_actuals(conn: &Connection, f: &ActualFilter) -> Result<(u64, Money)> 
 }
 
 /// The count and sum over the running totals `actual_total t` for a filter without text.
-fn totals_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
+pub(super) fn totals_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
     let mut conds: Vec<String> = vec!["1 = 1".into()];
     let mut params: Vec<Box<dyn ToSql>> = Vec::new();
     let mut push = |cond: &str, v: Box<dyn ToSql>| {
@@ -155,7 +155,7 @@ fn totals_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
 }
 
 /// The column an order of actuals sorts by (then by id).
-fn order_column(sort: ActualSort) -> &'static str {
+pub(super) fn order_column(sort: ActualSort) -> &'static str {
     match sort.by {
         ActualOrder::Date => "a.date",
         ActualOrder::Amount => "a.amount_pence",
@@ -188,6 +188,10 @@ pub fn actuals_page(
             let op = if smaller { "<" } else { ">" };
             let key = if f.sort.by == ActualOrder::Date {
                 params.push(Box::new(iso(date)));
+                // The date alone bounds the index range too, ahead of the filter's year: SQLite
+                // seeks on the first bound it meets and not on a row value (it would scan from
+                // the start of the year to the key).
+                cond = format!("a.date {op}= ?{} AND {cond}", params.len());
                 format!("?{}", params.len())
             } else {
                 params.push(Box::new(id));

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod batches;
 pub mod browse;
+pub mod browse_reload;
 pub mod cabinet;
 pub mod capture;
 pub mod check;

@@ -453,6 +453,14 @@ pub enum Effect {
         keep: Option<i64>,
         height: u64,
     },
+    /// Another process changed the database: mend the id list of actuals in an order without an
+    /// index (`held`, as read at its audit mark) from the actuals changed since, or read it
+    /// again, and load the page from index `top`, with the count and total.
+    ReloadSortedActuals {
+        filter: ActualFilter,
+        held: super::state::IdList,
+        top: u64,
+    },
     /// The actuals with these ids (a slice, from absolute index `start`, of the view's id list).
     LoadActualIds {
         filter: ActualFilter,
@@ -510,8 +518,9 @@ pub enum Loaded {
         /// The answer to a filter form (which then closes).
         applied: bool,
         /// With the total, in an order without an index: the ids of every row the filter
-        /// selects, in that order (the view reads its pages through them).
-        ids: Option<Vec<i64>>,
+        /// selects, in that order (the view reads its pages through them), and where the audit
+        /// log stood when they were read.
+        ids: Option<super::state::IdList>,
     },
 }
 

@@ -122,6 +122,19 @@ impl App {
         self.load_actuals(self.actuals.window_page(), true)
     }
 
+    /// Reloads the actuals window where it is after another process's change: in an order read
+    /// through the ids, mending them from what changed since they were read.
+    pub(super) fn actuals_reload(&self) -> Effect {
+        match (&self.actuals.ids, &self.actuals.ids_mark) {
+            (Some(ids), Some(mark)) if self.actuals.loaded => Effect::ReloadSortedActuals {
+                filter: self.actuals.filter.clone(),
+                held: (ids.clone(), mark.clone()),
+                top: self.actuals.top as u64,
+            },
+            _ => self.actuals_window(),
+        }
+    }
+
     /// Keeps the cursor visible and asks for the page that covers the visible rows.
     pub(super) fn scroll_actuals(&mut self) -> Vec<Effect> {
         let h = self.list_rows() as usize;

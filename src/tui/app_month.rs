@@ -285,7 +285,7 @@ impl App {
         }];
         match self.screen {
             Screen::Dashboard | Screen::Report => {}
-            Screen::Actuals => out.push(self.actuals_window()),
+            Screen::Actuals => out.push(self.actuals_reload()),
             _ => out.extend(self.load_screen()),
         }
         out
@@ -310,6 +310,8 @@ impl App {
         self.period = Some(target.period_to_show(self.today));
         self.actuals.filter.fy = Some(target);
         self.actuals.filter.period = None;
+        // Another year's list: from its first row (an index into this year's means nothing).
+        self.actuals.list = ListState::default();
         self.actuals.filter_label = filter_label(&self.actuals.filter, &self.phase_filter_text());
         self.actuals.loaded = false;
         self.reload_figures()

@@ -179,6 +179,9 @@ pub fn run(
             keep,
             height,
         } => super::effects_actuals::sort(conn, filter, keep, height),
+        Effect::ReloadSortedActuals { filter, held, top } => {
+            super::effects_actuals::reload_sorted(conn, filter, held, top)
+        }
         Effect::LoadActualIds { filter, start, ids } => {
             super::effects_actuals::by_ids(conn, filter, start, &ids)
         }

@@ -8,8 +8,9 @@
 use rusqlite::Connection;
 
 use super::action::{Action, Loaded};
-use super::state::{PAGE, StartAt};
+use super::state::{IdList, PAGE, StartAt};
 use crate::store::browse::{self, PageRequest};
+use crate::store::browse_reload;
 use crate::store::entities::{self as e, ActualFilter, ActualOrder};
 use crate::store::{self};
 
@@ -42,10 +43,19 @@ pub(super) fn load(
         None
     };
     let rows = browse::actuals_page(conn, &filter, request, PAGE)?;
-    let start = match start {
-        StartAt::At(n) => n,
-        StartAt::EndingBefore(n) => n.saturating_sub(rows.len() as u64),
-        StartAt::End => match total {
+    let start = match (start, request, total) {
+        // A reload by key in the date order: where the key stands now (rows before or after
+        // it may have come or gone since).
+        (StartAt::At(_), PageRequest::After { date, id }, Some((t, _))) => {
+            if filter.sort.desc {
+                t.saturating_sub(browse_reload::count_before_date(conn, &filter, date, id)?)
+            } else {
+                browse_reload::count_before_date(conn, &filter, date, id.saturating_add(1))?
+            }
+        }
+        (StartAt::At(n), ..) => n,
+        (StartAt::EndingBefore(n), ..) => n.saturating_sub(rows.len() as u64),
+        (StartAt::End, ..) => match total {
             Some((t, _)) => t.saturating_sub(rows.len() as u64),
             None => browse::count_actuals(conn, &filter)?.saturating_sub(rows.len() as u64),
         },
@@ -87,8 +97,44 @@ fn sorted(
     top: u64,
     height: u64,
 ) -> store::Result<Action> {
+    // The mark first: a change that commits while the ids are read is mended by the next reload.
+    let mark = browse_reload::audit_mark(conn)?;
     let ids = browse::sorted_ids(conn, &filter)?;
     let (_, sum) = browse::sum_actuals(conn, &filter)?;
+    page_of(conn, filter, (ids, mark), sum, keep, top, height)
+}
+
+/// After another process's change, in an order read through the ids: the held ids mended for the
+/// actuals changed since their audit mark (when the log says which, and the mended list counts
+/// what the filter selects now), else read again; then the page from index `top`.
+pub(super) fn reload_sorted(
+    conn: &Connection,
+    filter: ActualFilter,
+    (mut ids, mark): IdList,
+    top: u64,
+) -> store::Result<Action> {
+    if let Some((changed, now)) = browse_reload::actuals_changed_since(conn, &mark)?
+        && browse_reload::mend_sorted_ids(conn, &filter, &mut ids, &changed)?
+    {
+        let (n, sum) = browse::sum_actuals(conn, &filter)?;
+        if n == ids.len() as u64 {
+            return page_of(conn, filter, (ids, now), sum, None, top, 1);
+        }
+    }
+    sorted(conn, filter, None, top, 1)
+}
+
+/// The page of `ids` that shows actual `keep` at the foot of a list `height` rows tall, or
+/// (without it) the page from index `top` (clamped to the last page), with the count and total.
+fn page_of(
+    conn: &Connection,
+    filter: ActualFilter,
+    (ids, mark): IdList,
+    sum: crate::domain::Money,
+    keep: Option<i64>,
+    top: u64,
+    height: u64,
+) -> store::Result<Action> {
     let len = ids.len() as u64;
     let start = match keep.and_then(|id| ids.iter().position(|x| *x == id)) {
         Some(pos) => (pos as u64).saturating_sub(height.saturating_sub(1)),
@@ -102,7 +148,7 @@ fn sorted(
         start,
         rows,
         applied: false,
-        ids: Some(ids),
+        ids: Some((ids, mark)),
     }))
 }
 

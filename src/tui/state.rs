@@ -12,7 +12,7 @@ use crate::domain::model::{
 use crate::domain::report::{Report, ReportRow, RowKind};
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::browse::PageRequest;
-use crate::store::entities::ActualFilter;
+use crate::store::entities::{ActualFilter, ActualOrder};
 
 /// The smallest terminal Outturn draws in (narrower or shorter gets a message, and only `q`).
 pub const MIN_WIDTH: u16 = 80;
@@ -235,7 +235,12 @@ pub struct ActualsView {
     /// In an order without an index (amount, supplier): the ids of every row the filter
     /// selects, in that order, read once by the `s` (or the reload) and paged through by id.
     pub ids: Option<Vec<i64>>,
+    /// Where the audit log stood when `ids` were read (the reload mends them from there).
+    pub ids_mark: Option<crate::store::browse_reload::AuditMark>,
 }
+
+/// The ids of an actuals list in an order without an index, and the audit mark they were read at.
+pub type IdList = (Vec<i64>, crate::store::browse_reload::AuditMark);
 
 impl std::ops::Deref for ActualsView {
     type Target = ListState;
@@ -268,6 +273,22 @@ impl ActualsView {
                 date: a.date,
                 id: a.id,
             },
+            // In the date order, from the first row shown itself: after (its date, its id less
+            // one) ascending, (its date, its id plus one) descending. The reload then works out
+            // where that row stands now.
+            _ if self.ids.is_none() && self.filter.sort.by == ActualOrder::Date => {
+                match self.get(self.top) {
+                    Some(a) => PageRequest::After {
+                        date: a.date,
+                        id: if self.filter.sort.desc {
+                            a.id.saturating_add(1)
+                        } else {
+                            a.id.saturating_sub(1)
+                        },
+                    },
+                    None => PageRequest::Offset(top),
+                }
+            }
             _ => PageRequest::Offset(top),
         };
         (request, StartAt::At(top))
@@ -281,10 +302,10 @@ impl ActualsView {
         filter: ActualFilter,
         total: Option<(u64, Money)>,
         (start, rows): (u64, Vec<Actual>),
-        ids: Option<Vec<i64>>,
+        ids: Option<IdList>,
     ) -> bool {
         if let Some((t, sum)) = total {
-            self.ids = ids;
+            (self.ids, self.ids_mark) = ids.unzip();
             self.sum = sum;
             if filter != self.filter {
                 self.list = ListState::default();
