@@ -75,23 +75,25 @@ fn a_reload_after_an_actual_in_another_year_then_in_the_year_shown() {
     let mut watch = Watch::new(&conn).unwrap();
     assert_eq!(app.screen, Screen::Dashboard);
     let (grand, dt1) = (grand_actual(&app), dt1_actual(&app));
-    let (bar21, bar22) = (bar(&app, 2021), bar(&app, 2022));
+    let (bar19, bar22) = (bar(&app, 2019), bar(&app, 2022));
     // The chart's 2022-23 bar is the report's grand total (to P5, the period shown).
     assert_eq!(bar22, grand);
 
-    // 1. On the Dashboard, £1,234.56 in 2021-22 (15/06/2021, its P3): 2022-23's figures stand,
-    // 2021-22's bar (its report to P12) grows by exactly that.
+    // The chart's years: 2017-18, 2018-19, 2019-20, 2022-23, 2023-24; 2019-20 has no actual.
+    assert_eq!(bar19, Money::ZERO);
+    // 1. On the Dashboard, £1,234.56 in 2019-20 (15/06/2019, its P3): 2022-23's figures stand,
+    // 2019-20's bar (its report to P12) grows by exactly that.
     add_elsewhere(
         &path,
-        NaiveDate::from_ymd_opt(2021, 6, 15).unwrap(),
+        NaiveDate::from_ymd_opt(2019, 6, 15).unwrap(),
         "1234.56",
-        "LIVE-21",
+        "LIVE-19",
     );
     assert!(watch.changed(&conn).unwrap());
     handle(&mut app, &mut conn, Action::Changed);
     assert_eq!(grand_actual(&app), grand);
     assert_eq!(dt1_actual(&app), dt1);
-    assert_eq!(bar(&app, 2021), bar21 + pounds("1234.56"));
+    assert_eq!(bar(&app, 2019), bar19 + pounds("1234.56"));
     assert_eq!(bar(&app, 2022), bar22);
     let now = fresh(&path);
     let (f, g) = (app.figures.as_ref().unwrap(), now.figures.as_ref().unwrap());
@@ -99,19 +101,19 @@ fn a_reload_after_an_actual_in_another_year_then_in_the_year_shown() {
     assert_eq!(f.by_year, g.by_year);
 
     // 2. On the Actuals (2022-23, date order): MS-INV-0001 (31/10/2022, £229,752.18) and
-    // MS-INV-0002 (31/01/2023, £344,628.27); the 2021-22 actual is not in the list.
+    // MS-INV-0002 (31/01/2023, £344,628.27); the 2019-20 actual is not in the list.
     key(&mut app, &mut conn, KeyCode::Char('6'));
     assert_eq!(app.actuals.total, 2);
     // £229,752.18 + £344,628.27 = £574,380.45.
     assert_eq!(app.actuals.sum, pounds("574380.45"));
     key(&mut app, &mut conn, KeyCode::Down);
     let selected = app.actuals.get(app.actuals.cursor).unwrap().id;
-    // Another £1,000.00 in 2021-22: the list stands.
+    // Another £1,000.00 in 2019-20: the list stands.
     add_elsewhere(
         &path,
-        NaiveDate::from_ymd_opt(2021, 7, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2019, 7, 1).unwrap(),
         "1000.00",
-        "LIVE-21B",
+        "LIVE-19B",
     );
     assert!(watch.changed(&conn).unwrap());
     handle(&mut app, &mut conn, Action::Changed);
@@ -138,14 +140,16 @@ fn a_reload_after_an_actual_in_another_year_then_in_the_year_shown() {
     assert_eq!(app.actuals.cursor, 2);
     assert!(screen_text(&app, 140, 40).contains("LIVE-22"));
 
-    // 3. The Report (reloaded with the Actuals): DT1 and the grand total to P5 grow by £100.00.
+    // 3. The Report (reloaded with the Actuals): DT1 and the grand total to P5 grow by £100.00
+    // (both actuals of 2022-23 before fall after P5: the grand total to P5 was £0.00).
+    assert_eq!(grand, Money::ZERO);
     key(&mut app, &mut conn, KeyCode::Char('7'));
     assert_eq!(dt1_actual(&app), dt1 + pounds("100.00"));
     assert_eq!(grand_actual(&app), grand + pounds("100.00"));
     // 4. The Dashboard: its chart was left stale by the reload elsewhere and is read again:
-    // 2021-22 £1,234.56 + £1,000.00 = £2,234.56 up, 2022-23 £100.00 up.
+    // 2019-20 £1,234.56 + £1,000.00 = £2,234.56, 2022-23 £100.00.
     key(&mut app, &mut conn, KeyCode::Char('1'));
-    assert_eq!(bar(&app, 2021), bar21 + pounds("2234.56"));
+    assert_eq!(bar(&app, 2019), bar19 + pounds("2234.56"));
     assert_eq!(bar(&app, 2022), bar22 + pounds("100.00"));
     let now = fresh(&path);
     let (f, g) = (app.figures.as_ref().unwrap(), now.figures.as_ref().unwrap());
@@ -266,10 +270,13 @@ fn the_date_order_reload_lands_where_a_fresh_read_does() {
     assert_eq!(app.actuals.cursor, at + 2);
     assert_eq!(app.actuals.get(app.actuals.cursor).unwrap().id, selected);
     window_is_exact(&app, &conn, "date order, rows added and removed above");
-    // At the end of the list, descending: another row on the last day of the year comes first
-    // in the list, so everything moves one down.
+    // Latest first, at the end of the list: another row on the last day of the year comes
+    // first in the list, so everything (the window at the end included) moves one down.
     key(&mut app, &mut conn, KeyCode::Char('S'));
-    // The `S` on the date order is the date descending (or the next order): either way exact.
+    // `S` reverses the order: the date, latest first; End goes to the earliest row.
+    assert_eq!(app.actuals.filter.sort.by, ActualOrder::Date);
+    assert!(app.actuals.filter.sort.desc);
+    assert!(app.actuals.ids.is_none());
     key(&mut app, &mut conn, KeyCode::End);
     let last = app.actuals.get(app.actuals.cursor).unwrap().id;
     add_elsewhere(
