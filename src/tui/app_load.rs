@@ -99,6 +99,8 @@ impl App {
     }
 
     pub(super) fn reload_after_write(&mut self) -> Vec<Effect> {
+        // Before the list is marked stale: a sorted list is mended from the write's audit event.
+        let window = (self.screen == Screen::Actuals).then(|| self.actuals_reload());
         self.figures = None;
         self.actuals.loaded = false;
         let mut out = self.load_screen();
@@ -109,10 +111,10 @@ impl App {
                 chart: true,
             });
         }
-        if self.screen == Screen::Actuals {
+        if let Some(window) = window {
             // Keep the place: reload the window at the cursor.
             out.retain(|e| !matches!(e, Effect::LoadActuals { .. }));
-            out.push(self.actuals_window());
+            out.push(window);
         }
         out
     }
@@ -122,8 +124,9 @@ impl App {
         self.load_actuals(self.actuals.window_page(), true)
     }
 
-    /// Reloads the actuals window where it is after another process's change: in an order read
-    /// through the ids, mending them from what changed since they were read.
+    /// Reloads the actuals window where it is after a change (another process's, or a write
+    /// here): in an order read through the ids, mending them from what changed since they were
+    /// read.
     pub(super) fn actuals_reload(&self) -> Effect {
         match (&self.actuals.ids, &self.actuals.ids_mark) {
             (Some(ids), Some(mark)) if self.actuals.loaded => Effect::ReloadSortedActuals {
