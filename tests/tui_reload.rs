@@ -356,3 +356,30 @@ fn a_sorted_list_is_mended_from_the_audited_changes() {
     key(&mut app, &mut conn, KeyCode::End);
     assert_eq!(app.actuals.get(app.actuals.cursor).unwrap().id, first);
 }
+
+#[test]
+fn a_delete_here_and_its_undo_mend_the_sorted_list() {
+    let (_dir, path) = six_hundred();
+    let (mut app, mut conn) = app_on(&path, 80, 24);
+    show(&mut app, &mut conn, Screen::Actuals);
+    // Amount, largest first.
+    key(&mut app, &mut conn, KeyCode::Char('s'));
+    key(&mut app, &mut conn, KeyCode::Char('S'));
+    assert_eq!(app.actuals.filter.sort.by, ActualOrder::Amount);
+    for _ in 0..50 {
+        key(&mut app, &mut conn, KeyCode::Down);
+    }
+    let doomed = app.actuals.get(app.actuals.cursor).unwrap().clone();
+    let sum = app.actuals.sum;
+    key(&mut app, &mut conn, KeyCode::Char('d'));
+    key(&mut app, &mut conn, KeyCode::Char('y'));
+    // 602 - 1 rows, the total less the deleted amount; the list is what a fresh read gives.
+    assert_eq!(app.actuals.total, 601);
+    assert_eq!(app.actuals.sum, sum - doomed.amount);
+    assert!(!app.actuals.ids.as_ref().unwrap().contains(&doomed.id));
+    window_is_exact(&app, &conn, "after the delete");
+    key(&mut app, &mut conn, KeyCode::Char('u'));
+    assert_eq!(app.actuals.total, 602);
+    assert_eq!(app.actuals.sum, sum);
+    window_is_exact(&app, &conn, "after its undo");
+}

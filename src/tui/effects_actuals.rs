@@ -1,9 +1,11 @@
-//! Loading the Actuals screen's rows. In the date order (indexed) each page is read by key. In an
-//! order without an index (amount, supplier) a full load (the `s`, a new filter, a reload after a
-//! write or another process's change) reads the ids of everything the filter selects in that
-//! order once, in one sorted scan, and hands them to the view; every page after that is read by
-//! id from them ([`by_ids`]), so paging and Home/End cost a page of primary-key lookups however
-//! far down the list they go.
+//! Loading the Actuals screen's rows. In the date order (indexed) each page is read by key; a
+//! reload reads the window from its first row's key and works out where that row now stands from
+//! the running totals. In an order without an index (amount, supplier) a full load (the `s`, a
+//! new filter) reads the ids of everything the filter selects in that order once, in one sorted
+//! scan, and hands them to the view; every page after that is read by id from them ([`by_ids`]),
+//! so paging and Home/End cost a page of primary-key lookups however far down the list they go.
+//! A reload after a write or another process's change mends the ids from the audit log
+//! ([`reload_sorted`]) and reads them again only when the log cannot say what changed.
 
 use rusqlite::Connection;
 

@@ -233,7 +233,7 @@ pub struct ActualsView {
     /// True once loaded for the current filter.
     pub loaded: bool,
     /// In an order without an index (amount, supplier): the ids of every row the filter
-    /// selects, in that order, read once by the `s` (or the reload) and paged through by id.
+    /// selects, in that order, read once by the `s` (mended by a reload) and paged through by id.
     pub ids: Option<Vec<i64>>,
     /// Where the audit log stood when `ids` were read (the reload mends them from there).
     pub ids_mark: Option<crate::store::browse_reload::AuditMark>,
