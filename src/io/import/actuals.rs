@@ -446,6 +446,7 @@ fn import_actuals_tuned(
             digest: ActualDigest::new(&tx)?,
             // The references written, for the warning on a reference also on another date or amount.
             refs: e::RefFilter::default(),
+            latest: None,
         };
         let mut totals: batches::ActualTotals = std::collections::HashMap::new();
         // The file is read and checked on a second thread while this one writes the checked rows.
@@ -510,15 +511,20 @@ fn import_actuals_tuned(
         // The references of the batch that may be held more than once: the ledger before it
         // is noted too, then only the candidates are looked at exactly.
         noted.refs.note_ledger(&tx, held_through)?;
-        e::start_warn_refs(&tx)?;
+        e::start_warn_ids(&tx)?;
         let refs = &noted.refs;
         noted.written.each_hash(&mut |id, hash| {
             if hash != 0 && refs.may_repeat(hash) {
-                e::add_warn_ref(&tx, id)?;
+                e::add_warn_id(&tx, id)?;
             }
             Ok(())
         })?;
-        let mut by_id = e::actual_warnings(&tx, e::WarnScope::Prepared(batch_id), today)?;
+        let scope = e::WarnScope::Prepared {
+            batch: batch_id,
+            held_through,
+            latest: noted.latest,
+        };
+        let mut by_id = e::actual_warnings(&tx, scope, today)?;
         // Lines are looked up in id order; a row's own warnings keep their order (stable sorts).
         by_id.sort_by_key(|(id, _)| *id);
         let mut look = noted.written.lookup()?;
@@ -750,6 +756,83 @@ mod tests {
         *after.entry(("A".into(), 2023)).or_insert(0) += 1234;
         assert_eq!(held(&conn), after);
         assert!(check::run(&conn).unwrap().is_clean());
+    }
+
+    #[test]
+    fn warnings_read_only_the_candidates_and_match_a_whole_ledger_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = write(
+            dir.path(),
+            "first.csv",
+            "Date,Phase,Supplier,Description,Reference,Amount\n\
+             01/01/2023,A,S,D,R1,10.00\n\
+             02/01/2023,B,S,D,R2,20.00\n\
+             03/01/2023,C,S,D,R5,5.00\n",
+        );
+        // Line 2: R1 held as actual 1 on another date. Lines 3 and 4: R3 twice in the batch, two
+        // amounts. Line 5: R2 as held (same date and amount, another phase): no warning. Line 6:
+        // after today. Line 7: R5 twice in the batch with the same date and amount, as held.
+        let second = write(
+            dir.path(),
+            "second.csv",
+            "Date,Phase,Supplier,Description,Reference,Amount\n\
+             01/02/2023,A,S,D,R1,10.00\n\
+             01/03/2023,A,S,D,R3,5.00\n\
+             01/03/2023,B,S,D,R3,6.00\n\
+             02/01/2023,A,S,D,R2,20.00\n\
+             01/01/2999,A,S,D,R4,1.00\n\
+             03/01/2023,A,S,D,R5,5.00\n",
+        );
+        for bulk_min_rows in [0, u64::MAX] {
+            for chunk_rows in [1, 2, 1000] {
+                let tuning = Tuning {
+                    bulk_min_rows,
+                    chunk_rows,
+                };
+                let mut conn = setup();
+                import(&mut conn, &first, tuning).unwrap();
+                let o = import(&mut conn, &second, tuning).unwrap();
+                let today = e::today().unwrap();
+                let want = [
+                    "line 2: reference 'R1' is also on actual 1 dated 01/01/2023 for £10.00: \
+                     another date or amount (a duplicate?)"
+                        .to_string(),
+                    format!(
+                        "line 6: dated 01/01/2999 is after today ({}): is the date right?",
+                        uk_date(today)
+                    ),
+                ];
+                let r3: Vec<&String> = o.warnings.iter().filter(|w| w.contains("'R3'")).collect();
+                assert_eq!(r3.len(), 2, "{tuning:?}: {:?}", o.warnings);
+                assert!(r3[0].starts_with("line 3: reference 'R3' is also on actual "));
+                assert!(r3[0].ends_with(
+                    " dated 01/03/2023 for £6.00: another date or amount (a duplicate?)"
+                ));
+                assert!(r3[1].starts_with("line 4: reference 'R3' is also on actual "));
+                assert!(r3[1].ends_with(
+                    " dated 01/03/2023 for £5.00: another date or amount (a duplicate?)"
+                ));
+                let rest: Vec<&String> =
+                    o.warnings.iter().filter(|w| !w.contains("'R3'")).collect();
+                assert_eq!(rest, want.iter().collect::<Vec<_>>(), "{tuning:?}");
+                // The same as the scan of the whole ledger that `Batch` makes.
+                let batch = batches::list_batches(&conn).unwrap().last().unwrap().id;
+                let mut scanned: Vec<String> =
+                    e::actual_warnings(&conn, e::WarnScope::Batch(batch), today)
+                        .unwrap()
+                        .into_iter()
+                        .map(|(_, w)| w)
+                        .collect();
+                let mut ours: Vec<String> = o
+                    .warnings
+                    .iter()
+                    .map(|w| w.split_once(": ").unwrap().1.to_string())
+                    .collect();
+                scanned.sort();
+                ours.sort();
+                assert_eq!(ours, scanned, "{tuning:?}");
+            }
+        }
     }
 
     #[test]

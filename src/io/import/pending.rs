@@ -43,6 +43,8 @@ pub(super) struct Noted {
     pub(super) written: LineLog,
     pub(super) digest: ActualDigest,
     pub(super) refs: e::RefFilter,
+    /// The latest date written (for the warning on a date after today).
+    pub(super) latest: Option<NaiveDate>,
 }
 
 /// The totals of a run of written rows that share (FY, phase, period, contract).
@@ -129,7 +131,11 @@ impl Pending {
                 written,
                 digest,
                 refs,
+                latest,
             } = &mut *noted;
+            if latest.is_none_or(|d| d < r.date) {
+                *latest = Some(r.date);
+            }
             digest.add(id, &fields, batch_id);
             let hash = if fields.reference.is_empty() {
                 0

@@ -105,8 +105,8 @@ impl RefFilter {
     }
 }
 
-/// Creates `temp.warn_ref` empty, for the references an import may hold more than once.
-pub fn start_warn_refs(conn: &Connection) -> Result<()> {
+/// Creates `temp.warn_ref` empty, for the references that may be held more than once.
+fn start_warn_refs(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "DROP TABLE IF EXISTS temp.warn_ref;
          CREATE TEMP TABLE warn_ref(reference TEXT PRIMARY KEY) WITHOUT ROWID;",
@@ -114,13 +114,20 @@ pub fn start_warn_refs(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Adds the non-empty reference of actual `id` (if it is still held) to `temp.warn_ref`.
-pub fn add_warn_ref(conn: &Connection, id: i64) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT OR IGNORE INTO temp.warn_ref(reference)
-         SELECT reference FROM main.actual WHERE id = ?1 AND reference <> ''",
-    )?
-    .execute([id])?;
+/// Creates `temp.warn_id` empty, for the ids of an import's rows whose references may be held
+/// more than once (read by [`WarnScope::Prepared`](super::WarnScope::Prepared)).
+pub fn start_warn_ids(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.warn_id;
+         CREATE TEMP TABLE warn_id(id INTEGER PRIMARY KEY);",
+    )?;
+    Ok(())
+}
+
+/// Adds actual `id` to `temp.warn_id`: its reference may be held more than once.
+pub fn add_warn_id(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO temp.warn_id(id) VALUES (?1)")?
+        .execute([id])?;
     Ok(())
 }
 
