@@ -437,10 +437,9 @@ fn import_actuals_tuned(
         };
         let batch_id =
             batches::insert_batch(&tx, BatchKind::Actuals, &file.file_name, &scan.sha256)?;
-        let mut tally: Tally<i64> = Tally::new();
         // (actual id, line) of every row written, in id order, to name the line of a duplicate
         // or a warning: in a temporary file, not in memory.
-        let mut noted = Noted {
+        let noted = Noted {
             written: LineLog::new()?,
             // The batch's audit digest, built as its rows are written rather than read back.
             digest: ActualDigest::new(&tx)?,
@@ -448,10 +447,14 @@ fn import_actuals_tuned(
             refs: e::RefFilter::default(),
             latest: None,
         };
-        let mut totals: batches::ActualTotals = std::collections::HashMap::new();
-        // The file is read and checked on a second thread while this one writes the checked rows.
-        let (problems, lookups) = std::thread::scope(|scope| {
+        let sum_totals = totals_trigger.is_some();
+        // Three threads in a pipeline of chunks: one reads and checks the file, this one (which
+        // holds the transaction) inserts the checked rows, and a third notes what was written
+        // (lines, audit digest, references, tallies), then hands the emptied chunk back to the
+        // first. At most four chunks are held at once.
+        let (problems, lookups, mut noted, mut tally, totals) = std::thread::scope(|scope| {
             let (send, receive) = mpsc::sync_channel::<Pending>(1);
+            let (to_note, written) = mpsc::sync_channel::<Pending>(0);
             let (give_back, spare) = mpsc::channel::<Pending>();
             let (idx, lock) = (&file.idx, &lock);
             let checker = scope.spawn(move || {
@@ -467,23 +470,44 @@ fn import_actuals_tuned(
                     },
                 )
             });
+            let noter = scope.spawn(move || {
+                let mut noted = noted;
+                let mut tally: Tally<i64> = Tally::new();
+                let mut totals: batches::ActualTotals = std::collections::HashMap::new();
+                for mut chunk in written {
+                    let sums = sum_totals.then_some(&mut totals);
+                    chunk.note(batch_id, &mut noted, &mut tally, sums)?;
+                    // The checker may have finished; then the chunk is simply dropped.
+                    let _ = give_back.send(chunk);
+                }
+                Ok::<_, ImportError>((noted, tally, totals))
+            });
             loop {
                 match receive.recv_timeout(PROGRESS_TICK) {
                     Ok(mut chunk) => {
-                        let totals = totals_trigger.is_some().then_some(&mut totals);
-                        chunk.flush(&tx, batch_id, &mut noted, &mut tally, totals)?;
-                        // The checker may have finished; then the chunk is simply dropped.
-                        let _ = give_back.send(chunk);
+                        chunk.write(&tx, batch_id)?;
+                        // When the noter has stopped, its error is reported below.
+                        if to_note.send(chunk).is_err() {
+                            break;
+                        }
                     }
                     Err(mpsc::RecvTimeoutError::Timeout) => {}
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 }
                 progress(read_count.load(Ordering::Relaxed), scan.len);
             }
-            checker.join().map_err(|_| ImportError::Io {
+            drop(to_note);
+            drop(receive);
+            let stopped = |what: &str| ImportError::Io {
                 path: path.display().to_string(),
-                source: std::io::Error::other("the thread checking the file stopped unexpectedly"),
-            })?
+                source: std::io::Error::other(format!("the thread {what} stopped unexpectedly")),
+            };
+            let (noted, tally, totals) = noter
+                .join()
+                .map_err(|_| stopped("noting the rows written"))??;
+            let (problems, lookups) =
+                checker.join().map_err(|_| stopped("checking the file"))??;
+            Ok::<_, ImportError>((problems, lookups, noted, tally, totals))
         })?;
         progress(scan.len, scan.len);
         problems.into_result()?;
