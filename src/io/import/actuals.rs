@@ -537,12 +537,15 @@ fn import_actuals_tuned(
         noted.refs.note_ledger(&tx, held_through)?;
         e::start_warn_ids(&tx)?;
         let refs = &noted.refs;
-        noted.written.each_hash(&mut |id, hash| {
-            if hash != 0 && refs.may_repeat(hash) {
-                e::add_warn_id(&tx, id)?;
-            }
-            Ok(())
-        })?;
+        // With no reference met twice (the usual case), the rows need not be read again.
+        if refs.any_again() {
+            noted.written.each_hash(&mut |id, hash| {
+                if hash != 0 && refs.may_repeat(hash) {
+                    e::add_warn_id(&tx, id)?;
+                }
+                Ok(())
+            })?;
+        }
         let scope = e::WarnScope::Prepared {
             batch: batch_id,
             held_through,
