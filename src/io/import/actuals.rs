@@ -43,6 +43,10 @@ const TUNING: Tuning = Tuning {
     chunk_rows: 1 << 17,
 };
 
+/// An import of at least this many rows (estimated from the file's size) keeps SQLite's sorts
+/// and temporary tables in files, so that its memory stays flat however large the file.
+const LARGE_ROWS: u64 = 100_000;
+
 /// How often in time progress is reported while actuals are checked on one thread and written on another.
 const PROGRESS_TICK: std::time::Duration = std::time::Duration::from_millis(100);
 
@@ -411,7 +415,9 @@ fn import_actuals_tuned(
 ) -> Result<ImportOutcome, ImportError> {
     let file = open(path, opts.encoding.as_deref(), ACTUAL_COLUMNS, &opts.map)?;
     let (scan, read_count, file_rows) = (&file.scan, &file.read_count, file.rows);
-    batches::with_bulk_settings(conn, |conn| {
+    // Past this many rows (estimated) SQLite's sorts and temporary tables go to files.
+    let large = scan.len / BYTES_PER_ROW_ESTIMATE >= LARGE_ROWS;
+    batches::with_bulk_settings(conn, large, |conn| {
         let tx = store::write_tx(conn)?;
         batch::refuse_reimport(&tx, &scan.sha256)?;
         // The batch's audit event carries the count and SHA-256 of its rows, not every row image.
