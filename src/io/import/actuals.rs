@@ -450,7 +450,10 @@ fn import_actuals_tuned(
             // The batch's audit digest, built as its rows are written rather than read back.
             digest: ActualDigest::new(&tx)?,
             // The references written, for the warning on a reference also on another date or amount.
-            refs: e::RefFilter::default(),
+            // Sized for the file's rows and the ledger before it (ids are at least as many).
+            refs: e::RefFilter::for_references(
+                estimated_rows.saturating_add(u64::try_from(held_through).unwrap_or(0)),
+            ),
             latest: None,
         };
         let sum_totals = totals_trigger.is_some();

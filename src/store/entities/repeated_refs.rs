@@ -1,13 +1,13 @@
 //! The references of an import batch that may be held more than once in the ledger, found
 //! without sorting the ledger by reference (it has no index on reference). One pass over the
-//! references fills a Bloom filter of a fixed size (32 MiB, whatever the ledger's size) of the
-//! references met; a reference whose bits were all set already is noted as met again, exactly
-//! (by its 64-bit hash) while there are few, in a second Bloom filter past
+//! references fills a Bloom filter of the references met (32 bits a reference expected, at most
+//! 32 MiB whatever the ledger's size); a reference whose bits were all set already is noted as
+//! met again, exactly (by its 64-bit hash) while there are few, in a second Bloom filter past
 //! [`AGAIN_EXACT_MAX`]. An import fills them as it writes its rows and reads only the ledger held
 //! before it ([`RefFilter`]). Nothing held twice is ever missed; the few references there by
-//! chance are weeded out by the exact check of
-//! [`actual_warnings`](super::actual_warnings). Ten million different references leave a few
-//! thousand such candidates, a million about one; with none, the exact check reads nothing.
+//! chance (about one in six thousand, four in ten thousand at ten million) are weeded out by the
+//! exact check of [`actual_warnings`](super::actual_warnings), which reads only their rows and
+//! the ledger before the import; with none, it reads nothing.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
@@ -16,7 +16,7 @@ use rusqlite::Connection;
 
 use crate::store::Result;
 
-/// Bits in the filter of references met: 2^28 (32 MiB).
+/// The most bits in the filter of references met: 2^28 (32 MiB).
 const SEEN_BITS: u64 = 1 << 28;
 /// Bits in the filter of references met again, once there are too many to hold exactly: 2^26
 /// (8 MiB).
@@ -26,8 +26,8 @@ const AGAIN_BITS: u64 = 1 << 26;
 pub const AGAIN_EXACT_MAX: usize = 1 << 20;
 
 /// A Bloom filter of four probes per reference: with ten million references in 2^28 bits, one
-/// not held passes for held about four times in ten thousand, with a million about once in a
-/// billion.
+/// not held passes for held about four times in ten thousand; with 32 bits a reference, about
+/// once in six thousand.
 struct Filter {
     words: Vec<u64>,
     bits: u64,
@@ -81,15 +81,27 @@ pub struct RefFilter {
 
 impl Default for RefFilter {
     fn default() -> Self {
-        RefFilter {
-            state: std::hash::RandomState::new(),
-            seen: Filter::new(SEEN_BITS),
-            again: Again::Exact(HashSet::new()),
-        }
+        RefFilter::for_references(u64::MAX)
     }
 }
 
 impl RefFilter {
+    /// A filter sized for about `expected` references: 32 bits each (a power of two, at least
+    /// 2^16 and at most [`SEEN_BITS`]), so that a small import touches little memory and one not
+    /// held passes for held about once in six thousand.
+    pub fn for_references(expected: u64) -> Self {
+        let bits = expected
+            .saturating_mul(32)
+            .checked_next_power_of_two()
+            .unwrap_or(SEEN_BITS)
+            .clamp(1 << 16, SEEN_BITS);
+        RefFilter {
+            state: std::hash::RandomState::new(),
+            seen: Filter::new(bits),
+            again: Again::Exact(HashSet::new()),
+        }
+    }
+
     /// The hash of a reference, as the filter uses it.
     pub fn hash(&self, text: &str) -> u64 {
         let mut h = self.state.build_hasher();
