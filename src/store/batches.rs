@@ -340,11 +340,13 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
 const BULK_CACHE_KIB: i64 = 32_768;
 
 /// Runs a bulk load `f` with a bigger SQLite page cache, temporary tables and sorts in files
-/// (bounded memory), and without SQLite's row-by-row foreign key checks, restoring all three
-/// afterwards. The load must resolve every phase, contract and batch
-/// id it writes inside its own write transaction, so that the references hold by construction.
+/// when `large` (bounded memory; a small load's sorts are small), and without SQLite's
+/// row-by-row foreign key checks, restoring all three afterwards. The load must resolve every
+/// phase, contract and batch id it writes inside its own write transaction, so that the
+/// references hold by construction.
 pub fn with_bulk_settings<T, E: From<StoreError>>(
     conn: &mut Connection,
+    large: bool,
     f: impl FnOnce(&mut Connection) -> std::result::Result<T, E>,
 ) -> std::result::Result<T, E> {
     let cache: i64 = conn
@@ -360,7 +362,9 @@ pub fn with_bulk_settings<T, E: From<StoreError>>(
         .map_err(StoreError::from)?;
     conn.pragma_update(None, "foreign_keys", 0)
         .map_err(StoreError::from)?;
-    set_temp_store(conn, TEMP_STORE_FILE)?;
+    if large {
+        set_temp_store(conn, TEMP_STORE_FILE)?;
+    }
     let out = f(conn);
     set_temp_store(conn, temp_store)?;
     conn.pragma_update(None, "foreign_keys", foreign_keys)
@@ -467,6 +471,54 @@ pub fn resume_actual_totals(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_load_sorts_in_files_and_restores_the_settings_and_the_audit_capture() {
+        let mut conn = crate::store::open_in_memory().unwrap();
+        let read = |c: &Connection, p: &str| -> i64 {
+            c.query_row(&format!("PRAGMA {p}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = ["temp_store", "cache_size", "foreign_keys"].map(|p| read(&conn, p));
+        for large in [false, true] {
+            for fail in [false, true] {
+                let got: std::result::Result<i64, StoreError> =
+                    with_bulk_settings(&mut conn, large, |c| {
+                        let inside = read(c, "temp_store");
+                        assert_eq!(read(c, "cache_size"), -BULK_CACHE_KIB);
+                        assert_eq!(read(c, "foreign_keys"), 0);
+                        if fail {
+                            Err(StoreError::Refused("no".into()))
+                        } else {
+                            Ok(inside)
+                        }
+                    });
+                match got {
+                    Ok(inside) if large => assert_eq!(inside, TEMP_STORE_FILE),
+                    Ok(inside) => assert_eq!(inside, before[0]),
+                    Err(_) => assert!(fail),
+                }
+                let after = ["temp_store", "cache_size", "foreign_keys"].map(|p| read(&conn, p));
+                assert_eq!(after, before, "large {large}, fail {fail}");
+            }
+        }
+        // The audit capture (TEMP triggers, dropped when temp_store changes) is back: an added
+        // programme carries its row image, so `check`'s replay of the log matches the tables.
+        let tx = crate::store::write_tx(&mut conn).unwrap();
+        crate::store::entities::add_programme(
+            &tx,
+            &crate::store::entities::NewProgramme {
+                code: "Q".into(),
+                name: "Another".into(),
+                organisation: String::new(),
+                status: crate::domain::model::DeliveryStatus::Active,
+            },
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        let report = crate::store::check::run(&conn).unwrap();
+        assert!(report.is_clean(), "{:?}", report.findings);
+    }
 
     #[test]
     fn totals_beyond_what_sqlite_holds_are_refused_not_clamped() {

@@ -358,26 +358,41 @@ fn actual_totals(conn: &Connection) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// (type, name) -> (table, SQL) of every schema object.
+type Schema = std::collections::BTreeMap<(String, String), (String, Option<String>)>;
+
+fn read_schema(c: &Connection) -> Result<Schema> {
+    const OBJECTS: &str = "SELECT type, name, tbl_name, sql FROM main.sqlite_master
+         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name";
+    rows(c, OBJECTS, |r| {
+        Ok((
+            (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+            (r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?),
+        ))
+    })
+    .map(|v| v.into_iter().collect())
+}
+
+/// The schema this binary writes, read once per process from a fresh database.
+fn expected_schema() -> Result<&'static Schema> {
+    static EXPECTED: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    if let Some(s) = EXPECTED.get() {
+        return Ok(s);
+    }
+    let fresh = super::open_in_memory()?;
+    let schema = read_schema(&fresh)?;
+    Ok(EXPECTED.get_or_init(|| schema))
+}
+
 /// The schema: every table, index, trigger and view, with its SQL, against a fresh database
 /// migrated to the version this binary writes. Anything added (a trigger that drops audit events),
 /// dropped (the append-only triggers) or changed is a finding. (Bulk imports drop and rebuild the
 /// indexes of `actual` inside their transaction, so a crash never leaves one missing either.)
 fn schema(conn: &Connection) -> Result<Vec<String>> {
-    const OBJECTS: &str = "SELECT type, name, tbl_name, sql FROM main.sqlite_master
-         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name";
-    let read = |c: &Connection| {
-        rows(c, OBJECTS, |r| {
-            Ok((
-                (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
-                (r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?),
-            ))
-        })
-    };
-    let fresh = super::open_in_memory()?;
-    let want: std::collections::BTreeMap<_, _> = read(&fresh)?.into_iter().collect();
-    let have: std::collections::BTreeMap<_, _> = read(conn)?.into_iter().collect();
+    let want = expected_schema()?;
+    let have = read_schema(conn)?;
     let mut out = Vec::new();
-    for ((kind, name), (table, sql)) in &want {
+    for ((kind, name), (table, sql)) in want {
         match have.get(&(kind.clone(), name.clone())) {
             None => out.push(format!(
                 "schema: the {kind} {name} on {table} is missing: restore a backup taken before it went"

@@ -195,12 +195,38 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
 
 /// An in-memory database with the current schema (tests, previews).
 pub fn open_in_memory() -> Result<Connection> {
-    let conn = Connection::open_in_memory()?;
+    let mut conn = Connection::open_in_memory()?;
     configure(&conn)?;
-    migrate(&conn)?;
+    copy_fresh_schema(&mut conn)?;
     conn.pragma_update(None, "application_id", open::APPLICATION_ID)?;
     capture::install(&conn)?;
     Ok(conn)
+}
+
+/// Gives `conn` (empty, in memory) the current schema: copied page by page from a database
+/// migrated once per process, rather than running every migration again each time.
+fn copy_fresh_schema(conn: &mut Connection) -> Result<()> {
+    static TEMPLATE: std::sync::OnceLock<std::sync::Mutex<Connection>> = std::sync::OnceLock::new();
+    let template = match TEMPLATE.get() {
+        Some(t) => t,
+        None => {
+            let fresh = Connection::open_in_memory()?;
+            configure(&fresh)?;
+            migrate(&fresh)?;
+            TEMPLATE.get_or_init(|| std::sync::Mutex::new(fresh))
+        }
+    };
+    // A panic elsewhere while the lock was held cannot leave the template half-copied: it is
+    // only ever read.
+    let template = template
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    rusqlite::backup::Backup::new(&template, conn)?.run_to_completion(
+        i32::MAX,
+        std::time::Duration::ZERO,
+        None,
+    )?;
+    Ok(())
 }
 
 #[cfg(unix)]

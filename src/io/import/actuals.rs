@@ -43,6 +43,10 @@ const TUNING: Tuning = Tuning {
     chunk_rows: 1 << 17,
 };
 
+/// An import of at least this many rows (estimated from the file's size) keeps SQLite's sorts
+/// and temporary tables in files, so that its memory stays flat however large the file.
+const LARGE_ROWS: u64 = 100_000;
+
 /// How often in time progress is reported while actuals are checked on one thread and written on another.
 const PROGRESS_TICK: std::time::Duration = std::time::Duration::from_millis(100);
 
@@ -411,7 +415,9 @@ fn import_actuals_tuned(
 ) -> Result<ImportOutcome, ImportError> {
     let file = open(path, opts.encoding.as_deref(), ACTUAL_COLUMNS, &opts.map)?;
     let (scan, read_count, file_rows) = (&file.scan, &file.read_count, file.rows);
-    batches::with_bulk_settings(conn, |conn| {
+    // Past this many rows (estimated) SQLite's sorts and temporary tables go to files.
+    let large = scan.len / BYTES_PER_ROW_ESTIMATE >= LARGE_ROWS;
+    batches::with_bulk_settings(conn, large, |conn| {
         let tx = store::write_tx(conn)?;
         batch::refuse_reimport(&tx, &scan.sha256)?;
         // The batch's audit event carries the count and SHA-256 of its rows, not every row image.
@@ -437,20 +443,27 @@ fn import_actuals_tuned(
         };
         let batch_id =
             batches::insert_batch(&tx, BatchKind::Actuals, &file.file_name, &scan.sha256)?;
-        let mut tally: Tally<i64> = Tally::new();
         // (actual id, line) of every row written, in id order, to name the line of a duplicate
         // or a warning: in a temporary file, not in memory.
-        let mut noted = Noted {
+        let noted = Noted {
             written: LineLog::new()?,
             // The batch's audit digest, built as its rows are written rather than read back.
             digest: ActualDigest::new(&tx)?,
             // The references written, for the warning on a reference also on another date or amount.
-            refs: e::RefFilter::default(),
+            // Sized for the file's rows and the ledger before it (ids are at least as many).
+            refs: e::RefFilter::for_references(
+                estimated_rows.saturating_add(u64::try_from(held_through).unwrap_or(0)),
+            ),
+            latest: None,
         };
-        let mut totals: batches::ActualTotals = std::collections::HashMap::new();
-        // The file is read and checked on a second thread while this one writes the checked rows.
-        let (problems, lookups) = std::thread::scope(|scope| {
+        let sum_totals = totals_trigger.is_some();
+        // Three threads in a pipeline of chunks: one reads and checks the file, this one (which
+        // holds the transaction) inserts the checked rows, and a third notes what was written
+        // (lines, audit digest, references, tallies), then hands the emptied chunk back to the
+        // first. At most four chunks are held at once.
+        let (problems, lookups, mut noted, mut tally, totals) = std::thread::scope(|scope| {
             let (send, receive) = mpsc::sync_channel::<Pending>(1);
+            let (to_note, written) = mpsc::sync_channel::<Pending>(0);
             let (give_back, spare) = mpsc::channel::<Pending>();
             let (idx, lock) = (&file.idx, &lock);
             let checker = scope.spawn(move || {
@@ -466,23 +479,44 @@ fn import_actuals_tuned(
                     },
                 )
             });
+            let noter = scope.spawn(move || {
+                let mut noted = noted;
+                let mut tally: Tally<i64> = Tally::new();
+                let mut totals: batches::ActualTotals = std::collections::HashMap::new();
+                for mut chunk in written {
+                    let sums = sum_totals.then_some(&mut totals);
+                    chunk.note(batch_id, &mut noted, &mut tally, sums)?;
+                    // The checker may have finished; then the chunk is simply dropped.
+                    let _ = give_back.send(chunk);
+                }
+                Ok::<_, ImportError>((noted, tally, totals))
+            });
             loop {
                 match receive.recv_timeout(PROGRESS_TICK) {
                     Ok(mut chunk) => {
-                        let totals = totals_trigger.is_some().then_some(&mut totals);
-                        chunk.flush(&tx, batch_id, &mut noted, &mut tally, totals)?;
-                        // The checker may have finished; then the chunk is simply dropped.
-                        let _ = give_back.send(chunk);
+                        chunk.write(&tx, batch_id)?;
+                        // When the noter has stopped, its error is reported below.
+                        if to_note.send(chunk).is_err() {
+                            break;
+                        }
                     }
                     Err(mpsc::RecvTimeoutError::Timeout) => {}
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 }
                 progress(read_count.load(Ordering::Relaxed), scan.len);
             }
-            checker.join().map_err(|_| ImportError::Io {
+            drop(to_note);
+            drop(receive);
+            let stopped = |what: &str| ImportError::Io {
                 path: path.display().to_string(),
-                source: std::io::Error::other("the thread checking the file stopped unexpectedly"),
-            })?
+                source: std::io::Error::other(format!("the thread {what} stopped unexpectedly")),
+            };
+            let (noted, tally, totals) = noter
+                .join()
+                .map_err(|_| stopped("noting the rows written"))??;
+            let (problems, lookups) =
+                checker.join().map_err(|_| stopped("checking the file"))??;
+            Ok::<_, ImportError>((problems, lookups, noted, tally, totals))
         })?;
         progress(scan.len, scan.len);
         problems.into_result()?;
@@ -510,15 +544,23 @@ fn import_actuals_tuned(
         // The references of the batch that may be held more than once: the ledger before it
         // is noted too, then only the candidates are looked at exactly.
         noted.refs.note_ledger(&tx, held_through)?;
-        e::start_warn_refs(&tx)?;
+        e::start_warn_ids(&tx)?;
         let refs = &noted.refs;
-        noted.written.each_hash(&mut |id, hash| {
-            if hash != 0 && refs.may_repeat(hash) {
-                e::add_warn_ref(&tx, id)?;
-            }
-            Ok(())
-        })?;
-        let mut by_id = e::actual_warnings(&tx, e::WarnScope::Prepared(batch_id), today)?;
+        // With no reference met twice (the usual case), the rows need not be read again.
+        if refs.any_again() {
+            noted.written.each_hash(&mut |id, hash| {
+                if hash != 0 && refs.may_repeat(hash) {
+                    e::add_warn_id(&tx, id)?;
+                }
+                Ok(())
+            })?;
+        }
+        let scope = e::WarnScope::Prepared {
+            batch: batch_id,
+            held_through,
+            latest: noted.latest,
+        };
+        let mut by_id = e::actual_warnings(&tx, scope, today)?;
         // Lines are looked up in id order; a row's own warnings keep their order (stable sorts).
         by_id.sort_by_key(|(id, _)| *id);
         let mut look = noted.written.lookup()?;
@@ -750,6 +792,83 @@ mod tests {
         *after.entry(("A".into(), 2023)).or_insert(0) += 1234;
         assert_eq!(held(&conn), after);
         assert!(check::run(&conn).unwrap().is_clean());
+    }
+
+    #[test]
+    fn warnings_read_only_the_candidates_and_match_a_whole_ledger_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = write(
+            dir.path(),
+            "first.csv",
+            "Date,Phase,Supplier,Description,Reference,Amount\n\
+             01/01/2023,A,S,D,R1,10.00\n\
+             02/01/2023,B,S,D,R2,20.00\n\
+             03/01/2023,C,S,D,R5,5.00\n",
+        );
+        // Line 2: R1 held as actual 1 on another date. Lines 3 and 4: R3 twice in the batch, two
+        // amounts. Line 5: R2 as held (same date and amount, another phase): no warning. Line 6:
+        // after today. Line 7: R5 twice in the batch with the same date and amount, as held.
+        let second = write(
+            dir.path(),
+            "second.csv",
+            "Date,Phase,Supplier,Description,Reference,Amount\n\
+             01/02/2023,A,S,D,R1,10.00\n\
+             01/03/2023,A,S,D,R3,5.00\n\
+             01/03/2023,B,S,D,R3,6.00\n\
+             02/01/2023,A,S,D,R2,20.00\n\
+             01/01/2999,A,S,D,R4,1.00\n\
+             03/01/2023,A,S,D,R5,5.00\n",
+        );
+        for bulk_min_rows in [0, u64::MAX] {
+            for chunk_rows in [1, 2, 1000] {
+                let tuning = Tuning {
+                    bulk_min_rows,
+                    chunk_rows,
+                };
+                let mut conn = setup();
+                import(&mut conn, &first, tuning).unwrap();
+                let o = import(&mut conn, &second, tuning).unwrap();
+                let today = e::today().unwrap();
+                let want = [
+                    "line 2: reference 'R1' is also on actual 1 dated 01/01/2023 for £10.00: \
+                     another date or amount (a duplicate?)"
+                        .to_string(),
+                    format!(
+                        "line 6: dated 01/01/2999 is after today ({}): is the date right?",
+                        uk_date(today)
+                    ),
+                ];
+                let r3: Vec<&String> = o.warnings.iter().filter(|w| w.contains("'R3'")).collect();
+                assert_eq!(r3.len(), 2, "{tuning:?}: {:?}", o.warnings);
+                assert!(r3[0].starts_with("line 3: reference 'R3' is also on actual "));
+                assert!(r3[0].ends_with(
+                    " dated 01/03/2023 for £6.00: another date or amount (a duplicate?)"
+                ));
+                assert!(r3[1].starts_with("line 4: reference 'R3' is also on actual "));
+                assert!(r3[1].ends_with(
+                    " dated 01/03/2023 for £5.00: another date or amount (a duplicate?)"
+                ));
+                let rest: Vec<&String> =
+                    o.warnings.iter().filter(|w| !w.contains("'R3'")).collect();
+                assert_eq!(rest, want.iter().collect::<Vec<_>>(), "{tuning:?}");
+                // The same as the scan of the whole ledger that `Batch` makes.
+                let batch = batches::list_batches(&conn).unwrap().last().unwrap().id;
+                let mut scanned: Vec<String> =
+                    e::actual_warnings(&conn, e::WarnScope::Batch(batch), today)
+                        .unwrap()
+                        .into_iter()
+                        .map(|(_, w)| w)
+                        .collect();
+                let mut ours: Vec<String> = o
+                    .warnings
+                    .iter()
+                    .map(|w| w.split_once(": ").unwrap().1.to_string())
+                    .collect();
+                scanned.sort();
+                ours.sort();
+                assert_eq!(ours, scanned, "{tuning:?}");
+            }
+        }
     }
 
     #[test]

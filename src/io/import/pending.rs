@@ -35,6 +35,8 @@ pub(super) struct PendingActual {
 pub(super) struct Pending {
     pub(super) rows: Vec<PendingActual>,
     text: String,
+    /// The ids the rows were written as, in the same order (see [`Pending::write`]).
+    ids: Vec<i64>,
 }
 
 /// What is noted of each row as it is written: its (id, line, reference hash), its image for
@@ -43,6 +45,8 @@ pub(super) struct Noted {
     pub(super) written: LineLog,
     pub(super) digest: ActualDigest,
     pub(super) refs: e::RefFilter,
+    /// The latest date written (for the warning on a date after today).
+    pub(super) latest: Option<NaiveDate>,
 }
 
 /// The totals of a run of written rows that share (FY, phase, period, contract).
@@ -87,11 +91,37 @@ impl Pending {
         self.rows.len() >= max_rows || self.text.len() >= CHUNK_TEXT_BYTES
     }
 
-    /// Writes the held rows in their order (see [`Pending::sort`]), noting each in `noted`, and adds them to `tally` and, when the totals trigger is
-    /// suspended, to `totals`.
-    pub(super) fn flush(
+    /// Inserts the held rows in their order (see [`Pending::sort`]), keeping their ids for
+    /// [`Pending::note`]. Only the insert runs here, on the thread that holds the transaction;
+    /// what is noted of each row is done on another.
+    pub(super) fn write(&mut self, conn: &Connection, batch_id: i64) -> Result<(), ImportError> {
+        self.ids.clear();
+        let mut inserter = e::ActualInserter::new(conn)?;
+        for r in &self.rows {
+            let id = inserter.insert(&self.fields(r), Some(batch_id))?;
+            self.ids.push(id);
+        }
+        Ok(())
+    }
+
+    /// The columns of held row `r`, as written.
+    fn fields<'a>(&'a self, r: &PendingActual) -> e::ActualFields<'a> {
+        let [a, b, c] = r.lens;
+        e::ActualFields {
+            phase_id: r.phase_id,
+            contract_id: r.contract_id,
+            date: r.date,
+            supplier: &self.text[r.text..r.text + a],
+            description: &self.text[r.text + a..r.text + a + b],
+            reference: &self.text[r.text + a + b..r.text + a + b + c],
+            amount_pence: r.pence,
+        }
+    }
+
+    /// Notes each row written by [`Pending::write`] (with its id) in `noted`, adds them to
+    /// `tally` and, when the totals trigger is suspended, to `totals`; then empties the chunk.
+    pub(super) fn note(
         &mut self,
-        conn: &Connection,
         batch_id: i64,
         noted: &mut Noted,
         tally: &mut Tally<i64>,
@@ -112,24 +142,17 @@ impl Pending {
                 t.1 += run.rows;
             }
         };
-        let mut inserter = e::ActualInserter::new(conn)?;
-        for r in &self.rows {
-            let [a, b, c] = r.lens;
-            let fields = e::ActualFields {
-                phase_id: r.phase_id,
-                contract_id: r.contract_id,
-                date: r.date,
-                supplier: &self.text[r.text..r.text + a],
-                description: &self.text[r.text + a..r.text + a + b],
-                reference: &self.text[r.text + a + b..r.text + a + b + c],
-                amount_pence: r.pence,
-            };
-            let id = inserter.insert(&fields, Some(batch_id))?;
+        for (r, &id) in self.rows.iter().zip(&self.ids) {
+            let fields = self.fields(r);
             let Noted {
                 written,
                 digest,
                 refs,
+                latest,
             } = &mut *noted;
+            if latest.is_none_or(|d| d < r.date) {
+                *latest = Some(r.date);
+            }
             digest.add(id, &fields, batch_id);
             let hash = if fields.reference.is_empty() {
                 0
@@ -171,6 +194,7 @@ impl Pending {
         }
         self.rows.clear();
         self.text.clear();
+        self.ids.clear();
         Ok(())
     }
 }

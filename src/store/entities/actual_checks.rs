@@ -26,9 +26,15 @@ pub fn today() -> std::result::Result<NaiveDate, String> {
 pub enum WarnScope {
     Actual(i64),
     Batch(i64),
-    /// Every row of an import batch whose references that may be held more than once are
-    /// already in `temp.warn_ref` (see [`RefFilter`](super::RefFilter), [`start_warn_refs`](super::start_warn_refs)).
-    Prepared(i64),
+    /// Every row of import batch `batch`, just written in the caller's transaction after the
+    /// actuals with ids up to `held_through`. The ids of its rows whose references may be held
+    /// more than once are already in `temp.warn_id` (see [`RefFilter`](super::RefFilter),
+    /// [`start_warn_ids`](super::start_warn_ids)); `latest` is its latest date.
+    Prepared {
+        batch: i64,
+        held_through: i64,
+        latest: Option<NaiveDate>,
+    },
 }
 
 /// The warnings for the actuals in `scope`, each with the actual's id, in id order.
@@ -39,74 +45,83 @@ pub fn actual_warnings(
 ) -> Result<Vec<(i64, String)>> {
     let (cond, key) = match scope {
         WarnScope::Actual(id) => ("a.id = ?1", id),
-        WarnScope::Batch(b) | WarnScope::Prepared(b) => ("a.batch_id = ?1", b),
+        WarnScope::Batch(b) => ("a.batch_id = ?1", b),
+        // The batch's rows are the ones after `held_through`: a range of ids, not a scan.
+        WarnScope::Prepared { held_through, .. } => ("a.id > ?1", held_through),
     };
-    let mut out = collect(
-        conn,
-        &format!("SELECT a.id, a.date FROM actual a WHERE {cond} AND a.date > ?2 ORDER BY a.id"),
-        params![key, today.format("%Y-%m-%d").to_string()],
-        |r| Ok((r.get::<_, i64>(0)?, date_col(r, 1)?)),
-    )?
-    .into_iter()
-    .map(|(id, d)| {
-        (
-            id,
-            format!(
-                "dated {} is after today ({}): is the date right?",
-                uk_date(d),
-                uk_date(today)
-            ),
-        )
-    })
-    .collect::<Vec<_>>();
-    // References of the scope held with more than one (date, amount): one pass over the ledger
-    // (no index on reference is needed), then the few actuals holding them. For a batch, only
-    // the references it may hold more than once are looked at (see `repeated_refs`).
-    let refs = match scope {
-        WarnScope::Actual(_) => {
-            "SELECT DISTINCT a.reference FROM actual a WHERE a.id = ?1 AND a.reference <> ''"
-        }
-        WarnScope::Batch(b) => {
-            super::repeated_refs::repeated_batch_references(conn, b)?;
-            "SELECT reference FROM temp.warn_ref WHERE ?1 IS NOT NULL"
-        }
-        WarnScope::Prepared(_) => "SELECT reference FROM temp.warn_ref WHERE ?1 IS NOT NULL",
-    };
-    // With no candidate the ledger need not be read.
-    let none = !matches!(scope, WarnScope::Actual(_))
-        && conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM temp.warn_ref)", [], |r| {
-            r.get::<_, bool>(0)
-        })?;
-    let held = if none {
+    // A batch whose latest date is not after today has none after today: nothing to read.
+    let none_late =
+        matches!(scope, WarnScope::Prepared { latest, .. } if latest.is_none_or(|d| d <= today));
+    let late = if none_late {
         Vec::new()
     } else {
         collect(
-        conn,
-        &format!(
-            "WITH refs AS ({refs}),
-             mixed AS (SELECT x.reference FROM actual x JOIN refs ON refs.reference = x.reference
-                       GROUP BY x.reference HAVING count(DISTINCT x.date || '|' || x.amount_pence) > 1)
-             SELECT x.id, x.reference, x.date, x.amount_pence, x.batch_id FROM actual x
-             JOIN mixed ON mixed.reference = x.reference ORDER BY x.reference, x.id"
-        ),
-        [key],
-        |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                date_col(r, 2)?,
-                money_col(r, 3)?,
-                r.get::<_, Option<i64>>(4)?,
-            ))
-        },
-    )?
+            conn,
+            &format!(
+                "SELECT a.id, a.date FROM actual a WHERE {cond} AND a.date > ?2 ORDER BY a.id"
+            ),
+            params![key, today.format("%Y-%m-%d").to_string()],
+            |r| Ok((r.get::<_, i64>(0)?, date_col(r, 1)?)),
+        )?
     };
-    if !matches!(scope, WarnScope::Actual(_)) {
-        conn.execute_batch("DROP TABLE temp.warn_ref")?;
-    }
+    let mut out = late
+        .into_iter()
+        .map(|(id, d)| {
+            (
+                id,
+                format!(
+                    "dated {} is after today ({}): is the date right?",
+                    uk_date(d),
+                    uk_date(today)
+                ),
+            )
+        })
+        .collect::<Vec<_>>();
+    // References of the scope held with more than one (date, amount): one pass over the ledger
+    // (no index on reference is needed), then the few actuals holding them. For a batch, only
+    // the references it may hold more than once are looked at (see `repeated_refs`).
+    let held = match scope {
+        WarnScope::Prepared { held_through, .. } => prepared_references(conn, held_through)?,
+        WarnScope::Actual(_) | WarnScope::Batch(_) => {
+            let refs = match scope {
+                WarnScope::Batch(b) => {
+                    super::repeated_refs::repeated_batch_references(conn, b)?;
+                    "SELECT reference FROM temp.warn_ref WHERE ?1 IS NOT NULL"
+                }
+                _ => {
+                    "SELECT DISTINCT a.reference FROM actual a WHERE a.id = ?1 AND a.reference <> ''"
+                }
+            };
+            // With no candidate the ledger need not be read.
+            let none = matches!(scope, WarnScope::Batch(_))
+                && conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM temp.warn_ref)", [], |r| {
+                    r.get::<_, bool>(0)
+                })?;
+            let held = if none {
+                Vec::new()
+            } else {
+                collect(
+                    conn,
+                    &format!(
+                        "WITH refs AS ({refs}),
+                         mixed AS (SELECT x.reference FROM actual x JOIN refs ON refs.reference = x.reference
+                                   GROUP BY x.reference HAVING count(DISTINCT x.date || '|' || x.amount_pence) > 1)
+                         SELECT x.id, x.reference, x.date, x.amount_pence, x.batch_id FROM actual x
+                         JOIN mixed ON mixed.reference = x.reference ORDER BY x.reference, x.id"
+                    ),
+                    [key],
+                    held_row,
+                )?
+            };
+            if matches!(scope, WarnScope::Batch(_)) {
+                conn.execute_batch("DROP TABLE temp.warn_ref")?;
+            }
+            held
+        }
+    };
     let in_scope = |id: i64, batch: Option<i64>| match scope {
         WarnScope::Actual(a) => a == id,
-        WarnScope::Batch(b) | WarnScope::Prepared(b) => batch == Some(b),
+        WarnScope::Batch(b) | WarnScope::Prepared { batch: b, .. } => batch == Some(b),
     };
     // `held` is in reference order: each group holds at least two (date, amount)s, so the first
     // that differs is found within the first two distinct ones of the group.
@@ -136,6 +151,52 @@ pub fn actual_warnings(
     }
     out.sort_by_key(|(id, _)| *id);
     Ok(out)
+}
+
+/// An actual holding a reference: (id, reference, date, amount, batch).
+type Held = (i64, String, NaiveDate, Money, Option<i64>);
+
+fn held_row(r: &rusqlite::Row) -> rusqlite::Result<Held> {
+    Ok((
+        r.get::<_, i64>(0)?,
+        r.get::<_, String>(1)?,
+        date_col(r, 2)?,
+        money_col(r, 3)?,
+        r.get::<_, Option<i64>>(4)?,
+    ))
+}
+
+/// The actuals holding a reference of the batch just written that is held with more than one
+/// (date, amount), in (reference, id) order. Every row of the batch holding a candidate reference
+/// is in `temp.warn_id` (they share its hash), so only those rows and the ledger before the batch
+/// (ids up to `held_through`) are read: with no candidate, nothing is; never the whole batch.
+fn prepared_references(conn: &Connection, held_through: i64) -> Result<Vec<Held>> {
+    let none = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM temp.warn_id)", [], |r| {
+        r.get::<_, bool>(0)
+    })?;
+    let held = if none {
+        Vec::new()
+    } else {
+        collect(
+            conn,
+            "WITH batch AS (SELECT x.id, x.reference, x.date, x.amount_pence, x.batch_id
+                            FROM temp.warn_id w JOIN main.actual x ON x.id = w.id
+                            WHERE x.reference <> ''),
+                  pool AS (SELECT * FROM batch
+                           UNION ALL
+                           SELECT x.id, x.reference, x.date, x.amount_pence, x.batch_id
+                           FROM main.actual x
+                           WHERE x.id <= ?1 AND x.reference IN (SELECT reference FROM batch)),
+                  mixed AS (SELECT reference FROM pool GROUP BY reference
+                            HAVING count(DISTINCT date || '|' || amount_pence) > 1)
+             SELECT p.id, p.reference, p.date, p.amount_pence, p.batch_id FROM pool p
+             JOIN mixed ON mixed.reference = p.reference ORDER BY p.reference, p.id",
+            [held_through],
+            held_row,
+        )?
+    };
+    conn.execute_batch("DROP TABLE temp.warn_id")?;
+    Ok(held)
 }
 
 #[cfg(test)]

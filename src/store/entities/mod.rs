@@ -55,5 +55,5 @@ pub use phase::*;
 pub use programme::*;
 pub use records::*;
 pub use refs::*;
-pub use repeated_refs::{RefFilter, add_warn_ref, start_warn_refs};
+pub use repeated_refs::{RefFilter, add_warn_id, start_warn_ids};
 pub use snapshot::*;
