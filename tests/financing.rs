@@ -4,104 +4,19 @@
 
 mod common;
 
+use common::books::{self, actual};
 use common::{demo_db, ok, run, snapshot, stderr, stdout};
 use std::path::Path;
 
 /// Programme P with phases A and B; A has £1,000.00 and B £100.00 approved for 2024-25.
 fn base() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("f.db");
-    ok(&db, &["init"]);
-    ok(
-        &db,
-        &[
-            "programme",
-            "add",
-            "--code",
-            "P",
-            "--name",
-            "Prog",
-            "--organisation",
-            "Council",
-        ],
-    );
-    ok(
-        &db,
-        &[
-            "phase",
-            "add",
-            "--programme",
-            "P",
-            "--code",
-            "A",
-            "--name",
-            "Scheme A",
-        ],
-    );
-    ok(
-        &db,
-        &[
-            "phase",
-            "add",
-            "--programme",
-            "P",
-            "--code",
-            "B",
-            "--name",
-            "Scheme B",
-        ],
-    );
-    ok(
-        &db,
-        &[
-            "allocation",
-            "add",
-            "--phase",
-            "A",
-            "--fy",
-            "2024-25",
-            "--amount",
-            "1000",
-        ],
-    );
-    ok(
-        &db,
-        &[
-            "allocation",
-            "add",
-            "--phase",
-            "B",
-            "--fy",
-            "2024-25",
-            "--amount",
-            "100",
-        ],
-    );
-    (dir, db)
+    books::two_phases("f.db", ["1000", "100"])
 }
 
 fn funding(db: &Path, args: &[&str]) {
     let mut a = vec!["funding", "add", "--fy", "2024-25"];
     a.extend_from_slice(args);
     ok(db, &a);
-}
-
-fn actual(db: &Path, phase: &str, date: &str, amount: &str, reference: &str) {
-    ok(
-        db,
-        &[
-            "actual",
-            "add",
-            "--phase",
-            phase,
-            "--date",
-            date,
-            "--amount",
-            amount,
-            "--reference",
-            reference,
-        ],
-    );
 }
 
 /// The statement's CSV rows (header left out) as at `period`.

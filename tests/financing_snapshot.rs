@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::books::actual;
 use common::{ok, run, stderr, stdout};
 use std::path::Path;
 
@@ -50,50 +51,7 @@ fn add(db: &Path, args: &[&str]) {
 /// £500.00; £600.00 spent on 10/05/2024) and phase B (£100.00; reserves £80.00; £90.00 spent on
 /// 01/06/2024).
 fn books() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
-    add(&db, &["init"]);
-    add(
-        &db,
-        &[
-            "programme",
-            "add",
-            "--code",
-            "P",
-            "--name",
-            "Prog",
-            "--organisation",
-            "Council",
-        ],
-    );
-    for (code, name, budget) in [("A", "Scheme A", "1000"), ("B", "Scheme B", "100")] {
-        add(
-            &db,
-            &[
-                "phase",
-                "add",
-                "--programme",
-                "P",
-                "--code",
-                code,
-                "--name",
-                name,
-            ],
-        );
-        add(
-            &db,
-            &[
-                "allocation",
-                "add",
-                "--phase",
-                code,
-                "--fy",
-                "2024-25",
-                "--amount",
-                budget,
-            ],
-        );
-    }
+    let (dir, db) = common::books::two_phases("s.db", ["1000", "100"]);
     for (phase, source, amount, spend_by) in [
         ("A", "grant", "300", Some("2026-03-31")),
         ("A", "borrowing", "500", None),
@@ -111,24 +69,6 @@ fn books() -> (tempfile::TempDir, std::path::PathBuf) {
     actual(&db, "A", "2024-05-10", "600", "INV-1");
     actual(&db, "B", "2024-06-01", "90", "INV-2");
     (dir, db)
-}
-
-fn actual(db: &Path, phase: &str, date: &str, amount: &str, reference: &str) {
-    add(
-        db,
-        &[
-            "actual",
-            "add",
-            "--phase",
-            phase,
-            "--date",
-            date,
-            "--amount",
-            amount,
-            "--reference",
-            reference,
-        ],
-    );
 }
 
 fn p6_csv(db: &Path, extra: &[&str]) -> String {

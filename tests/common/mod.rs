@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Small books built through the command line.
+pub mod books;
 /// The in-memory TUI helpers.
 pub mod tui;
 
