@@ -12,48 +12,12 @@ use chrono::NaiveDate;
 use common::tui::*;
 use crossterm::event::KeyCode;
 use outturn::domain::Money;
-use outturn::store::entities::{self as e, ActualFilter};
-use outturn::store::{self, browse};
+use outturn::store;
+use outturn::store::entities as e;
 use outturn::tui::action::{Action, Screen};
 use outturn::tui::app::App;
 use outturn::tui::handle;
 use rusqlite::Connection;
-
-const ROWS: i64 = 600;
-
-fn fixture() -> (tempfile::TempDir, std::path::PathBuf) {
-    demo_file_with(|conn| {
-        let phase = e::list_phases(conn, None).unwrap()[0].id;
-        let start = NaiveDate::from_ymd_opt(2022, 4, 1).unwrap();
-        for i in 0..ROWS {
-            e::insert_actual_row(
-                conn,
-                &e::NewActual {
-                    phase_id: phase,
-                    contract_id: None,
-                    date: start + chrono::Days::new((i % 300) as u64),
-                    supplier: format!("S{}", i % 7),
-                    description: format!("line {i}"),
-                    reference: format!("P-{i:04}"),
-                    amount: Money::from_pence((i * 37 % 1000) * 100 + i),
-                },
-                None,
-            )
-            .unwrap();
-        }
-    })
-}
-
-/// Every id the filter selects in its order, as the export streams it (ORDER BY in SQLite).
-fn ordered(conn: &Connection, f: &ActualFilter) -> Vec<i64> {
-    let mut out = Vec::new();
-    browse::each_actual_sorted(conn, f, &mut |a| -> store::Result<()> {
-        out.push(a.id);
-        Ok(())
-    })
-    .unwrap();
-    out
-}
 
 fn selected(app: &App) -> i64 {
     app.actuals.get(app.actuals.cursor).unwrap().id
@@ -74,7 +38,7 @@ fn walk(app: &mut App, conn: &mut Connection, k: KeyCode) -> Vec<i64> {
 
 #[test]
 fn sorted_paging_over_the_ids_gives_the_order_by_rows() {
-    let (_dir, db) = fixture();
+    let (_dir, db) = six_hundred_actuals();
     let (mut app, mut conn) = app_on(&db, 80, 24);
     show(&mut app, &mut conn, Screen::Actuals);
     // The date order reads by key and keeps no ids.
@@ -90,7 +54,7 @@ fn sorted_paging_over_the_ids_gives_the_order_by_rows() {
         key(&mut app, &mut conn, KeyCode::Home);
         key(&mut app, &mut conn, KeyCode::Char(press));
         let f = app.actuals.filter.clone();
-        let want = ordered(&conn, &f);
+        let want = ordered_ids(&conn, &f);
         assert_eq!(want.len(), 602);
         assert_eq!(app.actuals.ids.as_deref(), Some(&want[..]), "{label}");
         // The window holds a page (256 rows), not the list.
@@ -114,7 +78,7 @@ fn sorted_paging_over_the_ids_gives_the_order_by_rows() {
 
 #[test]
 fn a_reload_after_another_process_changes_reads_the_ids_again() {
-    let (_dir, db) = fixture();
+    let (_dir, db) = six_hundred_actuals();
     let (mut app, mut conn) = app_on(&db, 80, 24);
     show(&mut app, &mut conn, Screen::Actuals);
     // Amount, largest first (the sort keeps the selected record: Home, then the 5th row).
@@ -154,7 +118,7 @@ fn a_reload_after_another_process_changes_reads_the_ids_again() {
         .execute("DELETE FROM actual WHERE id = ?1", [smallest])
         .unwrap();
     handle(&mut app, &mut conn, Action::Changed);
-    let want = ordered(&conn, &app.actuals.filter);
+    let want = ordered_ids(&conn, &app.actuals.filter);
     assert_eq!(want[0], added);
     assert!(!want.contains(&smallest));
     assert_eq!(app.actuals.ids.as_deref(), Some(&want[..]));

@@ -12,8 +12,8 @@ use common::tui::*;
 use crossterm::event::KeyCode;
 use outturn::domain::report::RowKind;
 use outturn::domain::{FinancialYear, Money};
-use outturn::store::entities::{self as e, ActualEdit, ActualFilter, ActualOrder};
-use outturn::store::{self, browse};
+use outturn::store;
+use outturn::store::entities::{self as e, ActualEdit, ActualOrder};
 use outturn::tui::action::{Action, Screen};
 use outturn::tui::app::App;
 use outturn::tui::handle;
@@ -181,45 +181,9 @@ fn a_reload_after_an_actual_in_another_year_then_in_the_year_shown() {
     );
 }
 
-/// 600 actuals on one phase in 2022-23: actual i dated 1 April 2022 + (i mod 300) days, supplier
-/// "S{i mod 7}", amount (i x 37 mod 1000) pounds and i pence (as in tests/tui_paging.rs).
-fn six_hundred() -> (tempfile::TempDir, std::path::PathBuf) {
-    demo_file_with(|conn| {
-        let phase = e::list_phases(conn, None).unwrap()[0].id;
-        let start = NaiveDate::from_ymd_opt(2022, 4, 1).unwrap();
-        for i in 0..600i64 {
-            e::insert_actual_row(
-                conn,
-                &e::NewActual {
-                    phase_id: phase,
-                    contract_id: None,
-                    date: start + chrono::Days::new((i % 300) as u64),
-                    supplier: format!("S{}", i % 7),
-                    description: format!("line {i}"),
-                    reference: format!("P-{i:04}"),
-                    amount: Money::from_pence((i * 37 % 1000) * 100 + i),
-                },
-                None,
-            )
-            .unwrap();
-        }
-    })
-}
-
-/// Every id the filter selects in its order, as the export streams it (ORDER BY in SQLite).
-fn ordered(conn: &Connection, f: &ActualFilter) -> Vec<i64> {
-    let mut out = Vec::new();
-    browse::each_actual_sorted(conn, f, &mut |a| -> store::Result<()> {
-        out.push(a.id);
-        Ok(())
-    })
-    .unwrap();
-    out
-}
-
 /// The window and the selection are where a fresh read of the list puts them.
 fn window_is_exact(app: &App, conn: &Connection, label: &str) {
-    let want = ordered(conn, &app.actuals.filter);
+    let want = ordered_ids(conn, &app.actuals.filter);
     assert_eq!(app.actuals.total, want.len() as u64, "{label}");
     let start = app.actuals.start as usize;
     let ids: Vec<i64> = app.actuals.rows.iter().map(|a| a.id).collect();
@@ -233,7 +197,7 @@ fn window_is_exact(app: &App, conn: &Connection, label: &str) {
 
 #[test]
 fn the_date_order_reload_lands_where_a_fresh_read_does() {
-    let (_dir, path) = six_hundred();
+    let (_dir, path) = six_hundred_actuals();
     let (mut app, mut conn) = app_on(&path, 80, 24);
     let mut watch = Watch::new(&conn).unwrap();
     show(&mut app, &mut conn, Screen::Actuals);
@@ -249,7 +213,7 @@ fn the_date_order_reload_lands_where_a_fresh_read_does() {
     // Another process adds three actuals on 1 April 2022 (before the window) and deletes (as
     // the TUI or the CLI does, audited) the tenth row of the list: 602 + 3 - 1 = 604 rows, the
     // selected record 3 - 1 = 2 rows further down.
-    let tenth = ordered(&conn, &app.actuals.filter)[9];
+    let tenth = ordered_ids(&conn, &app.actuals.filter)[9];
     let gone = e::get_actual(&conn, tenth).unwrap().amount;
     for n in 0..3 {
         add_elsewhere(
@@ -294,7 +258,7 @@ fn the_date_order_reload_lands_where_a_fresh_read_does() {
 
 #[test]
 fn a_sorted_list_is_mended_from_the_audited_changes() {
-    let (_dir, path) = six_hundred();
+    let (_dir, path) = six_hundred_actuals();
     let (mut app, mut conn) = app_on(&path, 80, 24);
     let mut watch = Watch::new(&conn).unwrap();
     show(&mut app, &mut conn, Screen::Actuals);
@@ -310,7 +274,7 @@ fn a_sorted_list_is_mended_from_the_audited_changes() {
     // Another process renames the supplier of the first row of the list to "ZZZ" (to the
     // end: the count and the totals do not change, only the audit log says it moved), adds an
     // "AAA" actual (to the top) and deletes the last row.
-    let want = ordered(&conn, &app.actuals.filter);
+    let want = ordered_ids(&conn, &app.actuals.filter);
     let (first, last) = (want[0], want[601]);
     let mut other = store::open(&path).unwrap();
     let tx = store::write_tx(&mut other).unwrap();
@@ -345,7 +309,7 @@ fn a_sorted_list_is_mended_from_the_audited_changes() {
     assert!(watch.changed(&conn).unwrap());
     handle(&mut app, &mut conn, Action::Changed);
     // 602 + 1 - 1 = 602 rows: "AAA" first, the renamed row last.
-    let now = ordered(&conn, &app.actuals.filter);
+    let now = ordered_ids(&conn, &app.actuals.filter);
     assert_eq!(now.len(), 602);
     assert_eq!(now[0], added);
     assert_eq!(now[601], first);
@@ -359,7 +323,7 @@ fn a_sorted_list_is_mended_from_the_audited_changes() {
 
 #[test]
 fn a_delete_here_and_its_undo_mend_the_sorted_list() {
-    let (_dir, path) = six_hundred();
+    let (_dir, path) = six_hundred_actuals();
     let (mut app, mut conn) = app_on(&path, 80, 24);
     show(&mut app, &mut conn, Screen::Actuals);
     // Amount, largest first.

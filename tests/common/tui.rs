@@ -130,3 +130,40 @@ pub fn text_of(term: &Terminal<TestBackend>) -> String {
 pub fn screen_text(app: &App, w: u16, h: u16) -> String {
     text_of(&render(app, w, h, false))
 }
+
+/// The demo plus 600 actuals on its first phase in 2022-23: actual i (0..600) dated 1 April
+/// 2022 plus (i mod 300) days, supplier "S{i mod 7}", reference "P-{i:04}", amount (i x 37 mod
+/// 1000) pounds and i pence, so that amounts and suppliers repeat and ties fall back to the id.
+pub fn six_hundred_actuals() -> (tempfile::TempDir, PathBuf) {
+    demo_file_with(|conn| {
+        let phase = outturn::store::entities::list_phases(conn, None).unwrap()[0].id;
+        let start = NaiveDate::from_ymd_opt(2022, 4, 1).unwrap();
+        for i in 0..600i64 {
+            outturn::store::entities::insert_actual_row(
+                conn,
+                &outturn::store::entities::NewActual {
+                    phase_id: phase,
+                    contract_id: None,
+                    date: start + chrono::Days::new((i % 300) as u64),
+                    supplier: format!("S{}", i % 7),
+                    description: format!("line {i}"),
+                    reference: format!("P-{i:04}"),
+                    amount: Money::from_pence((i * 37 % 1000) * 100 + i),
+                },
+                None,
+            )
+            .unwrap();
+        }
+    })
+}
+
+/// Every id the filter selects in its order, as the export streams it (ORDER BY in SQLite).
+pub fn ordered_ids(conn: &Connection, f: &outturn::store::entities::ActualFilter) -> Vec<i64> {
+    let mut out = Vec::new();
+    outturn::store::browse::each_actual_sorted(conn, f, &mut |a| -> store::Result<()> {
+        out.push(a.id);
+        Ok(())
+    })
+    .unwrap();
+    out
+}

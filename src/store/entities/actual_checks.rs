@@ -93,10 +93,7 @@ pub fn actual_warnings(
                 }
             };
             // With no candidate the ledger need not be read.
-            let none = matches!(scope, WarnScope::Batch(_))
-                && conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM temp.warn_ref)", [], |r| {
-                    r.get::<_, bool>(0)
-                })?;
+            let none = matches!(scope, WarnScope::Batch(_)) && is_empty(conn, "temp.warn_ref")?;
             let held = if none {
                 Vec::new()
             } else {
@@ -153,6 +150,12 @@ pub fn actual_warnings(
     Ok(out)
 }
 
+/// True when `table` (a temporary table of candidates) has no row.
+fn is_empty(conn: &Connection, table: &str) -> Result<bool> {
+    let sql = format!("SELECT NOT EXISTS (SELECT 1 FROM {table})");
+    Ok(conn.query_row(&sql, [], |r| r.get::<_, bool>(0))?)
+}
+
 /// An actual holding a reference: (id, reference, date, amount, batch).
 type Held = (i64, String, NaiveDate, Money, Option<i64>);
 
@@ -171,10 +174,7 @@ fn held_row(r: &rusqlite::Row) -> rusqlite::Result<Held> {
 /// is in `temp.warn_id` (they share its hash), so only those rows and the ledger before the batch
 /// (ids up to `held_through`) are read: with no candidate, nothing is; never the whole batch.
 fn prepared_references(conn: &Connection, held_through: i64) -> Result<Vec<Held>> {
-    let none = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM temp.warn_id)", [], |r| {
-        r.get::<_, bool>(0)
-    })?;
-    let held = if none {
+    let held = if is_empty(conn, "temp.warn_id")? {
         Vec::new()
     } else {
         collect(
