@@ -234,6 +234,19 @@ mod tests {
     use crate::store::entities::{self as e, ActualEdit, NewActual};
     use crate::store::open_in_memory;
 
+    /// 2022-23's actuals by amount and by supplier, each ascending and descending.
+    fn sorted_2022_filters() -> Vec<ActualFilter> {
+        [ActualOrder::Amount, ActualOrder::Supplier]
+            .into_iter()
+            .flat_map(|by| [false, true].map(|desc| (by, desc)))
+            .map(|(by, desc)| ActualFilter {
+                fy: Some(FinancialYear::new(2022).unwrap()),
+                sort: ActualSort { by, desc },
+                ..Default::default()
+            })
+            .collect()
+    }
+
     /// One phase; actual i (0..40) dated 1 April 2022 + 9i days (P1 .. P12 of 2022-23, four a
     /// period or so), supplier "S{i mod 3}", amount (i x 7 mod 10) pounds: ties on both keys.
     fn forty() -> (Connection, i64) {
@@ -316,17 +329,7 @@ mod tests {
     fn mends_a_sorted_list_from_the_audited_changes() {
         let (conn, phase) = forty();
         let mark0 = audit_mark(&conn).unwrap();
-        for (by, desc) in [
-            (ActualOrder::Amount, false),
-            (ActualOrder::Amount, true),
-            (ActualOrder::Supplier, false),
-            (ActualOrder::Supplier, true),
-        ] {
-            let f = ActualFilter {
-                fy: Some(FinancialYear::new(2022).unwrap()),
-                sort: ActualSort { by, desc },
-                ..Default::default()
-            };
+        for f in sorted_2022_filters() {
             let ids = sorted_ids(&conn, &f).unwrap();
             assert_eq!(ids.len(), 40);
             // Nothing changed: nothing to mend.
@@ -361,19 +364,10 @@ mod tests {
         let (changed, now) = actuals_changed_since(&conn, &mark0).unwrap().unwrap();
         assert_eq!(changed, vec![7, 9, 20, added, later]);
         assert_ne!(now, mark0);
-        for (by, desc) in [
-            (ActualOrder::Amount, false),
-            (ActualOrder::Amount, true),
-            (ActualOrder::Supplier, false),
-            (ActualOrder::Supplier, true),
-        ] {
-            let f = ActualFilter {
-                fy: Some(FinancialYear::new(2022).unwrap()),
-                sort: ActualSort { by, desc },
-                ..Default::default()
-            };
+        for f in sorted_2022_filters() {
             // The list as read before the changes: the rows of ids 1..=40 in the order. Rebuilt
             // from the keys before: the amounts and suppliers of `new`, sorted.
+            let ActualSort { by, desc } = f.sort;
             let mut before: Vec<i64> = (1..=40).collect();
             let key = |id: i64| {
                 let a = new(phase, 2022, 0, id as u64 - 1);
