@@ -14,7 +14,7 @@ use crate::store::entities as e;
 
 /// Checked ledger rows are written in chunks of at most this many bytes of text (supplier,
 /// description and reference), or the `max_rows` given to [`Pending::is_full`].
-pub(super) const CHUNK_TEXT_BYTES: usize = 16 << 20;
+pub(super) const CHUNK_TEXT_BYTES: usize = 8 << 20;
 /// A checked ledger row held in [`Pending`]; its text is in the chunk's buffer.
 pub(super) struct PendingActual {
     phase_id: i64,
