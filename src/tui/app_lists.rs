@@ -34,6 +34,20 @@ fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
+/// The rows of a list the App holds (when loaded).
+type Rows<T> = fn(&App) -> Option<&[T]>;
+
+/// The id of the row at `cursor`, read before a sort to find the same record after it.
+fn id_at<T>(rows: Option<&[T]>, cursor: usize, id: impl Fn(&T) -> i64) -> Option<i64> {
+    rows.and_then(|r| r.get(cursor)).map(id)
+}
+
+/// Where the record of id `keep` is now.
+fn index_of<T>(rows: Option<&[T]>, keep: Option<i64>, id: impl Fn(&T) -> i64) -> Option<usize> {
+    let keep = keep?;
+    rows?.iter().position(|r| id(r) == keep)
+}
+
 impl App {
     /// `s` (`reverse` false): sort by the next column; `S`: the same column the other way. On
     /// the Report, `s` sorts by the selected column, then the other way, then back to the
@@ -53,14 +67,10 @@ impl App {
             }
             Screen::Decisions => {
                 self.sorts.decisions = Some(step(self.sorts.decisions, DECISIONS.len()));
-                let keep = self
-                    .register
-                    .as_ref()
-                    .and_then(|r| r.decisions.get(self.decision_list.cursor).map(|d| d.id));
+                let rows: Rows<_> = |a| a.register.as_ref().map(|r| &r.decisions[..]);
+                let keep = id_at(rows(self), self.decision_list.cursor, |d| d.id);
                 self.apply_sorts();
-                if let Some(r) = &self.register
-                    && let Some(i) = r.decisions.iter().position(|d| Some(d.id) == keep)
-                {
+                if let Some(i) = index_of(rows(self), keep, |d| d.id) {
                     self.decision_list.cursor = i;
                 }
             }
@@ -86,40 +96,28 @@ impl App {
                     }
                 };
                 self.sorts.budget = Some(next);
-                let keep = self
-                    .budget
-                    .as_ref()
-                    .and_then(|b| b.changes.get(self.budget_list.cursor).map(|c| c.id));
+                let rows: Rows<_> = |a| a.budget.as_ref().map(|b| &b.changes[..]);
+                let keep = id_at(rows(self), self.budget_list.cursor, |c| c.id);
                 self.apply_sorts();
-                if let Some(b) = &self.budget
-                    && let Some(i) = b.changes.iter().position(|c| Some(c.id) == keep)
-                {
+                if let Some(i) = index_of(rows(self), keep, |c| c.id) {
                     self.budget_list.cursor = i;
                 }
             }
             Screen::Contracts => {
                 self.sorts.contracts = Some(step(self.sorts.contracts, CONTRACTS.len()));
-                let keep = self
-                    .contracts
-                    .as_ref()
-                    .and_then(|c| c.get(self.contract_list.cursor).map(|r| r.contract.id));
+                let rows: Rows<_> = |a| a.contracts.as_deref();
+                let keep = id_at(rows(self), self.contract_list.cursor, |r| r.contract.id);
                 self.apply_sorts();
-                if let Some(c) = &self.contracts
-                    && let Some(i) = c.iter().position(|r| Some(r.contract.id) == keep)
-                {
+                if let Some(i) = index_of(rows(self), keep, |r| r.contract.id) {
                     self.contract_list.cursor = i;
                 }
             }
             Screen::Audit => {
                 self.sorts.audit = Some(step(self.sorts.audit, AUDIT.len()));
-                let keep = self
-                    .audit
-                    .as_ref()
-                    .and_then(|e| e.get(self.audit_list.cursor).map(|e| e.id));
+                let rows: Rows<_> = |a| a.audit.as_deref();
+                let keep = id_at(rows(self), self.audit_list.cursor, |e| e.id);
                 self.apply_sorts();
-                if let Some(e) = &self.audit
-                    && let Some(i) = e.iter().position(|e| Some(e.id) == keep)
-                {
+                if let Some(i) = index_of(rows(self), keep, |e| e.id) {
                     self.audit_list.cursor = i;
                 }
             }
