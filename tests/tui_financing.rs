@@ -7,113 +7,52 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use outturn::domain::model::AllocationStatus;
-use outturn::domain::{FinancialYear, Money, Period};
+use outturn::domain::{Money, Period};
 use outturn::store::{self, entities as e};
-use outturn::tui::action::Action;
 use outturn::tui::app::{App, Mode};
-use outturn::tui::ui::{self, Theme};
-use outturn::tui::{handle, keymap};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use rusqlite::Connection;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2022, 8, 26).unwrap()
-}
-
-fn fy22() -> FinancialYear {
-    FinancialYear::new(2022).unwrap()
-}
-
-fn pounds(s: &str) -> Money {
-    Money::parse(s).unwrap()
-}
+mod common;
+use common::tui::*;
 
 /// The demo database, with an approved addition of £100,000.00 to WIR-SCP/DT1 for 2022-23: its
 /// revised budget becomes 804,132.63 + 100,000.00 = £904,132.63 against approved funding of
 /// grant 304,132.63 + reserves 500,000.00 = £804,132.63, a gap of £100,000.00. And £1,000.00 spent
 /// on DT1 on 10/05/2022 (P2): met from the grant (grants first), nothing unfunded.
 fn demo_with_gap() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.db");
-    let mut conn = store::open(&path).unwrap();
-    let tx = store::write_tx(&mut conn).unwrap();
-    outturn::io::demo::load_all(&tx).unwrap();
-    let phase_id = e::phase_ref(&tx, Some("WIR-SCP"), "DT1").unwrap().id;
-    let decision = e::list_decisions(&tx).unwrap().remove(0).id;
-    e::add_allocation(
-        &tx,
-        &e::NewAllocation {
-            phase_id,
-            first_fy: fy22(),
-            last_fy: fy22(),
-            amount: pounds("100000"),
-            status: AllocationStatus::Approved,
-            decision_id: Some(decision),
-            profile: None,
-            note: String::new(),
-        },
-    )
-    .unwrap();
-    e::add_actual(
-        &tx,
-        &e::NewActual {
-            phase_id,
-            contract_id: None,
-            date: NaiveDate::from_ymd_opt(2022, 5, 10).unwrap(),
-            supplier: "Example Supplier".into(),
-            description: "Survey".into(),
-            reference: "INV-F1".into(),
-            amount: pounds("1000"),
-        },
-    )
-    .unwrap();
-    tx.commit().unwrap();
-    (dir, path)
-}
-
-fn app_on(path: &Path, w: u16, h: u16) -> (App, Connection) {
-    let mut conn = store::open(path).unwrap();
-    let mut app = App::new(today(), PathBuf::from("/tmp/exports"));
-    handle(&mut app, &mut conn, Action::Resize(w, h));
-    handle(&mut app, &mut conn, Action::Start);
-    (app, conn)
-}
-
-fn key(app: &mut App, conn: &mut Connection, code: KeyCode) {
-    if let Some(a) = keymap::action_for_key(app, &KeyEvent::new(code, KeyModifiers::NONE)) {
-        handle(app, conn, a);
-    }
-}
-
-fn clear_field(app: &mut App, conn: &mut Connection) {
-    let ev = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    if let Some(a) = keymap::action_for_key(app, &ev) {
-        handle(app, conn, a);
-    }
-}
-
-fn typed(app: &mut App, conn: &mut Connection, s: &str) {
-    for c in s.chars() {
-        key(app, conn, KeyCode::Char(c));
-    }
-}
-
-fn screen_text(app: &App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| ui::draw(f, app, today(), Theme { colour: false }))
+    demo_file_with(|tx| {
+        let phase_id = e::phase_ref(tx, Some("WIR-SCP"), "DT1").unwrap().id;
+        let decision = e::list_decisions(tx).unwrap().remove(0).id;
+        e::add_allocation(
+            tx,
+            &e::NewAllocation {
+                phase_id,
+                first_fy: fy22(),
+                last_fy: fy22(),
+                amount: pounds("100000"),
+                status: AllocationStatus::Approved,
+                decision_id: Some(decision),
+                profile: None,
+                note: String::new(),
+            },
+        )
         .unwrap();
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+        e::add_actual(
+            tx,
+            &e::NewActual {
+                phase_id,
+                contract_id: None,
+                date: NaiveDate::from_ymd_opt(2022, 5, 10).unwrap(),
+                supplier: "Example Supplier".into(),
+                description: "Survey".into(),
+                reference: "INV-F1".into(),
+                amount: pounds("1000"),
+            },
+        )
+        .unwrap();
+    })
 }
 
 /// The Financing view of the Budget screen (2022-23 as at P5).
@@ -206,7 +145,7 @@ fn adding_a_funding_line_in_the_tui_closes_the_gap_by_its_amount() {
         }
         other => panic!("{other:?}"),
     }
-    clear_field(&mut app, &mut conn);
+    key_ctrl_u(&mut app, &mut conn);
     typed(&mut app, &mut conn, "£60k");
     key(&mut app, &mut conn, KeyCode::Enter);
     assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
@@ -239,7 +178,7 @@ fn editing_and_withdrawing_the_selected_line_move_the_gap() {
     key(&mut app, &mut conn, KeyCode::Char('e'));
     // Amount 500,000.00 -> 450,000.00: gap 904,132.63 - (304,132.63 + 450,000.00) = £150,000.00.
     key(&mut app, &mut conn, KeyCode::Tab);
-    clear_field(&mut app, &mut conn);
+    key_ctrl_u(&mut app, &mut conn);
     typed(&mut app, &mut conn, "450000");
     key(&mut app, &mut conn, KeyCode::Enter);
     assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);

@@ -4,10 +4,8 @@
 //! for each. Driven with keys on the demo ("today" 26/08/2022); the database is checked through
 //! the store to hold exactly what was typed.
 
-use std::path::{Path, PathBuf};
-
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use outturn::domain::benefit::{BenefitKind, BenefitStatus};
 use outturn::domain::milestone::MilestoneStatus;
 use outturn::domain::model::{AllocationStatus, DeliveryStatus};
@@ -15,57 +13,18 @@ use outturn::domain::{FinancialYear, Money, Period};
 use outturn::store::{self, entities as e};
 use outturn::tui::action::Action;
 use outturn::tui::app::{App, Mode};
-use outturn::tui::ui::{self, Theme};
-use outturn::tui::{handle, keymap};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use outturn::tui::handle;
 use rusqlite::Connection;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2022, 8, 26).unwrap()
-}
+mod common;
+use common::tui::*;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-fn pounds(s: &str) -> Money {
-    Money::parse(s).unwrap()
-}
-
-fn demo_file(setup: impl FnOnce(&Connection)) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.db");
-    let mut conn = store::open(&path).unwrap();
-    let tx = store::write_tx(&mut conn).unwrap();
-    outturn::io::demo::load_all(&tx).unwrap();
-    setup(&tx);
-    tx.commit().unwrap();
-    (dir, path)
-}
-
-fn app_on(path: &Path) -> (App, Connection) {
-    let mut conn = store::open(path).unwrap();
-    let mut app = App::new(today(), PathBuf::from("/tmp/exports"));
-    handle(&mut app, &mut conn, Action::Resize(80, 24));
-    handle(&mut app, &mut conn, Action::Start);
-    (app, conn)
-}
-
-fn key(app: &mut App, conn: &mut Connection, code: KeyCode) {
-    if let Some(a) = keymap::action_for_key(app, &KeyEvent::new(code, KeyModifiers::NONE)) {
-        handle(app, conn, a);
-    }
-}
-
 fn ch(app: &mut App, conn: &mut Connection, c: char) {
     key(app, conn, KeyCode::Char(c));
-}
-
-fn typed(app: &mut App, conn: &mut Connection, s: &str) {
-    for c in s.chars() {
-        ch(app, conn, c);
-    }
 }
 
 /// Fills the open form from its first field: each value typed (over a pre-filled one), then
@@ -74,30 +33,11 @@ fn fill(app: &mut App, conn: &mut Connection, values: &[&str]) {
     for v in values {
         match *v {
             "=" => {}
-            "~" => {
-                let ev = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
-                let a = keymap::action_for_key(app, &ev).unwrap();
-                handle(app, conn, a);
-            }
+            "~" => key_ctrl_u(app, conn),
             v => typed(app, conn, v),
         }
         key(app, conn, KeyCode::Tab);
     }
-}
-
-fn screen_text(app: &App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| ui::draw(f, app, today(), Theme { colour: false }))
-        .unwrap();
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// The form at both sizes.
@@ -167,8 +107,8 @@ fn select_tree(app: &mut App, conn: &mut Connection, prog: &str, phase: Option<&
 
 #[test]
 fn programmes_and_phases_are_added_edited_deleted_and_undone_from_the_phases_screen() {
-    let (_dir, path) = demo_file(|_| {});
-    let (mut app, mut conn) = app_on(&path);
+    let (_dir, path) = demo_file_with(|_| {});
+    let (mut app, mut conn) = app_on(&path, 80, 24);
     ch(&mut app, &mut conn, '2');
     ch(&mut app, &mut conn, 'N');
     assert_eq!(form_values(&app), ["", "", "", "active"]);
@@ -286,8 +226,8 @@ fn programmes_and_phases_are_added_edited_deleted_and_undone_from_the_phases_scr
 
 #[test]
 fn adding_a_programme_is_undone_by_deleting_it_and_an_edit_changed_underneath_is_not_saved() {
-    let (_dir, path) = demo_file(|_| {});
-    let (mut app, mut conn) = app_on(&path);
+    let (_dir, path) = demo_file_with(|_| {});
+    let (mut app, mut conn) = app_on(&path, 80, 24);
     ch(&mut app, &mut conn, '2');
     ch(&mut app, &mut conn, 'N');
     fill(&mut app, &mut conn, &["ABC-LIB", "Libraries", "", "="]);
@@ -338,8 +278,8 @@ fn adding_a_programme_is_undone_by_deleting_it_and_an_edit_changed_underneath_is
 
 #[test]
 fn decisions_are_added_edited_deleted_and_undone_from_the_decisions_screen() {
-    let (_dir, path) = demo_file(|_| {});
-    let (mut app, mut conn) = app_on(&path);
+    let (_dir, path) = demo_file_with(|_| {});
+    let (mut app, mut conn) = app_on(&path, 80, 24);
     let logged = decision_events(&conn).len();
     ch(&mut app, &mut conn, '3');
     ch(&mut app, &mut conn, 'n');
@@ -483,8 +423,8 @@ fn decision_events(conn: &Connection) -> Vec<String> {
 
 #[test]
 fn contracts_with_extensions_and_frameworks_are_added_edited_deleted_and_undone() {
-    let (_dir, path) = demo_file(|_| {});
-    let (mut app, mut conn) = app_on(&path);
+    let (_dir, path) = demo_file_with(|_| {});
+    let (mut app, mut conn) = app_on(&path, 80, 24);
     ch(&mut app, &mut conn, '5');
     ch(&mut app, &mut conn, 'n');
     fill(
@@ -675,8 +615,8 @@ fn contracts_with_extensions_and_frameworks_are_added_edited_deleted_and_undone(
 
 #[test]
 fn milestones_and_benefits_are_added_edited_completed_realised_and_withdrawn_in_the_phase_view() {
-    let (_dir, path) = demo_file(|_| {});
-    let (mut app, mut conn) = app_on(&path);
+    let (_dir, path) = demo_file_with(|_| {});
+    let (mut app, mut conn) = app_on(&path, 80, 24);
     ch(&mut app, &mut conn, '2');
     // Without an open phase, m says where milestones are.
     ch(&mut app, &mut conn, 'm');
@@ -855,8 +795,8 @@ fn milestones_and_benefits_are_added_edited_completed_realised_and_withdrawn_in_
 
 #[test]
 fn an_added_benefit_is_undone_by_withdrawing_it() {
-    let (_dir, path) = demo_file(|_| {});
-    let (mut app, mut conn) = app_on(&path);
+    let (_dir, path) = demo_file_with(|_| {});
+    let (mut app, mut conn) = app_on(&path, 80, 24);
     ch(&mut app, &mut conn, '2');
     select_tree(&mut app, &mut conn, "WIR-SCP", Some("DT1"));
     key(&mut app, &mut conn, KeyCode::Enter);
@@ -879,7 +819,7 @@ fn an_added_benefit_is_undone_by_withdrawing_it() {
 
 #[test]
 fn the_budget_cursor_moves_to_the_allocations_and_a_approves_the_selected_one() {
-    let (_dir, path) = demo_file(|conn| {
+    let (_dir, path) = demo_file_with(|conn| {
         e::add_allocation(
             conn,
             &e::NewAllocation {
@@ -895,7 +835,7 @@ fn the_budget_cursor_moves_to_the_allocations_and_a_approves_the_selected_one() 
         )
         .unwrap();
     });
-    let (mut app, mut conn) = app_on(&path);
+    let (mut app, mut conn) = app_on(&path, 80, 24);
     ch(&mut app, &mut conn, '4');
     let allocations = app.budget.as_ref().unwrap().allocations.clone();
     let at = allocations
@@ -944,7 +884,7 @@ fn the_budget_cursor_moves_to_the_allocations_and_a_approves_the_selected_one() 
 
 #[test]
 fn an_undo_the_store_refuses_says_why_and_an_edit_of_a_deleted_record_says_it_is_gone() {
-    let (_dir, path) = demo_file(|conn| {
+    let (_dir, path) = demo_file_with(|conn| {
         e::add_phase(
             conn,
             &e::NewPhase {
@@ -957,7 +897,7 @@ fn an_undo_the_store_refuses_says_why_and_an_edit_of_a_deleted_record_says_it_is
         )
         .unwrap();
     });
-    let (mut app, mut conn) = app_on(&path);
+    let (mut app, mut conn) = app_on(&path, 80, 24);
     ch(&mut app, &mut conn, '2');
     select_tree(&mut app, &mut conn, "WIR-SCP", Some("TMP"));
     ch(&mut app, &mut conn, 'e');
