@@ -4,21 +4,17 @@
 
 use std::path::PathBuf;
 
-use chrono::{FixedOffset, NaiveDate};
+use chrono::FixedOffset;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use outturn::domain::Money;
 use outturn::store::{self, entities as e};
 use outturn::tui::action::{Action, Command, Screen};
 use outturn::tui::app::{App, Mode};
-use outturn::tui::ui::{self, Theme};
 use outturn::tui::{handle, keymap};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use rusqlite::Connection;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2022, 8, 26).unwrap()
-}
+mod common;
+use common::tui::{key, screen_text, today, typed};
 
 /// The demo books, then actual 10 edited to £1,234.56 with a new
 /// supplier; every event stamped 09:00 UTC by `officer`, the edit 23:30 UTC by `jsmith`.
@@ -65,38 +61,11 @@ fn app(w: u16, h: u16) -> (App, Connection) {
     (app, conn)
 }
 
-fn key(app: &mut App, conn: &mut Connection, code: KeyCode) {
-    if let Some(a) = keymap::action_for_key(app, &KeyEvent::new(code, KeyModifiers::NONE)) {
-        handle(app, conn, a);
-    }
-}
-
-fn typed(app: &mut App, conn: &mut Connection, s: &str) {
-    for c in s.chars() {
-        key(app, conn, KeyCode::Char(c));
-    }
-}
-
-fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| ui::draw(f, app, today(), Theme { colour: false }))
-        .unwrap();
-    term
-}
-
-fn text(app: &App, w: u16, h: u16) -> String {
-    let term = render(app, w, h);
-    let buf = term.backend().buffer();
-    (0..h)
-        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
-        .collect()
-}
-
 #[test]
 fn an_edit_shows_field_old_new_in_words_and_local_time() {
     for (w, h) in [(80u16, 24u16), (140, 40)] {
         let (app, _conn) = app(w, h);
-        let shown = text(&app, w, h);
+        let shown = screen_text(&app, w, h);
         // The newest event (the edit) is selected: 23:30 UTC is 00:30 the next day in BST.
         assert!(shown.contains("27/08/2022 00:30:00"), "{shown}");
         assert!(shown.contains("26/08/2022 10:00:00"), "{shown}");
@@ -133,7 +102,7 @@ fn the_filter_selects_by_kind_user_and_date() {
     let events = app.audit.as_ref().unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].entity, "budget_change");
-    let shown = text(&app, 140, 40);
+    let shown = screen_text(&app, 140, 40);
     assert!(
         shown.contains("Audit: 1 change (budget change), newest first"),
         "{shown}"
@@ -191,14 +160,14 @@ fn the_filter_selects_by_kind_user_and_date() {
     typed(&mut app, &mut conn, "27/08/2022");
     key(&mut app, &mut conn, KeyCode::Enter);
     assert!(matches!(app.mode, Mode::Form(_)));
-    let shown = text(&app, 140, 40);
+    let shown = screen_text(&app, 140, 40);
     assert!(shown.contains("is before the from date"), "{shown}");
 }
 
 #[test]
 fn the_footer_and_help_offer_the_audit_filter() {
     let (app, _conn) = app(140, 40);
-    let shown = text(&app, 140, 40);
+    let shown = screen_text(&app, 140, 40);
     assert!(shown.contains("/ filter"), "{shown}");
 }
 
@@ -212,7 +181,7 @@ fn the_alerts_panel_scrolls_with_j_and_k() {
     );
     let n = app.figures.as_ref().unwrap().alerts.len();
     assert_eq!(n, 4, "the demo has four alerts");
-    let first = text(&app, 80, 24);
+    let first = screen_text(&app, 80, 24);
     // At 80x24 three of the four fit; the title says so and the footer offers J/K.
     assert!(first.contains("Alerts 1-3 of 4 (J/K scroll)"), "{first}");
     assert!(first.contains("JK alerts"), "{first}");
@@ -225,7 +194,7 @@ fn the_alerts_panel_scrolls_with_j_and_k() {
         "{first}"
     );
     key(&mut app, &mut conn, KeyCode::Char('J'));
-    let down = text(&app, 80, 24);
+    let down = screen_text(&app, 80, 24);
     assert!(!down.contains("milestone 'Phase 2 online"), "{down}");
     assert!(down.contains("Alerts 2-4 of 4"), "{down}");
     insta::assert_snapshot!("dashboard_alerts_scrolled_80x24", down);
@@ -238,5 +207,5 @@ fn the_alerts_panel_scrolls_with_j_and_k() {
         key(&mut app, &mut conn, KeyCode::Char('K'));
     }
     assert_eq!(app.alerts_top, 0);
-    assert_eq!(text(&app, 80, 24), first);
+    assert_eq!(screen_text(&app, 80, 24), first);
 }
