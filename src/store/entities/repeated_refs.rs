@@ -23,7 +23,7 @@ const SEEN_BITS: u64 = 1 << 28;
 const AGAIN_BITS: u64 = 1 << 26;
 /// The most hashes of references met again held exactly (8 MiB of hashes, about twice that in
 /// the set): past it they go into a Bloom filter.
-pub const AGAIN_EXACT_MAX: usize = 1 << 20;
+const AGAIN_EXACT_MAX: usize = 1 << 20;
 
 /// A Bloom filter of four probes per reference: with ten million references in 2^28 bits, one
 /// not held passes for held about four times in ten thousand; with 32 bits a reference, about
