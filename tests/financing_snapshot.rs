@@ -43,6 +43,20 @@ P,Programme total,,2024-25,P6,1100.00,300.00,0.00,0.00,150.00,0.00,80.00,0.00,50
 ,Grand total,,2024-25,P6,1100.00,300.00,0.00,0.00,150.00,0.00,80.00,0.00,500.00,1030.00,70.00,100.00,0.00,0.00,0.00,0.00,80.00,0.00,500.00,10.00
 ";
 
+/// A capital receipt of £150.00 for A in 2024-25: refused while P6 is closed, added after reopening.
+const CAPITAL_RECEIPT: [&str; 10] = [
+    "funding",
+    "add",
+    "--phase",
+    "A",
+    "--fy",
+    "2024-25",
+    "--source",
+    "capital receipts",
+    "--amount",
+    "150",
+];
+
 fn add(db: &Path, args: &[&str]) {
     ok(db, args);
 }
@@ -91,21 +105,7 @@ fn p6_csv(db: &Path, extra: &[&str]) -> String {
 /// borrowing first in the order of application, and B renamed "Scheme B (phase 1)". The order
 /// and the name would change the P6 statement if it were worked out live.
 fn late_changes(db: &Path) {
-    let o = run(
-        db,
-        &[
-            "funding",
-            "add",
-            "--phase",
-            "A",
-            "--fy",
-            "2024-25",
-            "--source",
-            "capital receipts",
-            "--amount",
-            "150",
-        ],
-    );
+    let o = run(db, &CAPITAL_RECEIPT);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("falls in a closed period"),
@@ -236,21 +236,7 @@ fn a_closed_period_keeps_its_financing_statement_whatever_changes_until_reopened
         ],
     );
     assert!(reopened.contains("2 snapshots discarded"), "{reopened}");
-    add(
-        &db,
-        &[
-            "funding",
-            "add",
-            "--phase",
-            "A",
-            "--fy",
-            "2024-25",
-            "--source",
-            "capital receipts",
-            "--amount",
-            "150",
-        ],
-    );
+    add(&db, &CAPITAL_RECEIPT);
     assert_eq!(p6_csv(&db, &[]), format!("{HEADER}{RECLOSED_P6}"));
     ok(
         &db,
