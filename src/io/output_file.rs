@@ -7,12 +7,115 @@
 //! device such as `/dev/full`, a FIFO, a folder, a read-only file, a link to nowhere) is refused
 //! with one line and nothing is written. The new content is written beside the target under
 //! `.NAME.partial-PID`, synced, and renamed over it: the file is the old one or the whole new one.
+//!
+//! The books themselves are never an output: the database this process has open (registered by
+//! the store with [`protect_database`]), its `-wal`, `-shm` and `-journal` files, the journal
+//! files of any other SQLite database, and a database that another program has open (its `-wal`
+//! or `-shm` file is beside it) are refused, directly or through a link. Only a backup may replace
+//! a database file, and only one that nothing has open (an older backup, with `--force`); every
+//! other output refuses any SQLite database.
 
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::UserError;
+
+/// The databases this process has open, by their real path.
+static OPEN_DATABASES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// The suffixes SQLite gives a database's own files beside it.
+const SIDECARS: [&str; 3] = ["-wal", "-shm", "-journal"];
+
+/// Records that `path` is a database this process has open, so that no output replaces it or its
+/// journal files. Called by the store for every database it opens.
+pub fn protect_database(path: &Path) {
+    let real = real_path(path);
+    if let Ok(mut open) = OPEN_DATABASES.lock()
+        && !open.contains(&real)
+    {
+        open.push(real);
+    }
+}
+
+/// The path with its folder resolved (links and `..`), and the file itself when it exists.
+fn real_path(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) => {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            dir.canonicalize()
+                .map(|d| d.join(name))
+                .unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// `path` with `suffix` added to its file name (`books.db` -> `books.db-wal`).
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// True when `path` is a regular file that starts with SQLite's header (nothing else is opened:
+/// opening a FIFO would block).
+fn is_sqlite_file(path: &Path) -> bool {
+    use std::io::Read;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .map(|_| &head == b"SQLite format 3\0")
+        .unwrap_or(false)
+}
+
+/// Why `target` (links already followed) may not be written, if it is part of a database.
+/// `database` is true for a backup, which may replace a database file that nothing has open.
+fn database_clash(target: &Path, database: bool) -> Option<String> {
+    let real = real_path(target);
+    let open = OPEN_DATABASES.lock().map(|o| o.clone()).unwrap_or_default();
+    for db in &open {
+        if &real == db {
+            return Some("is the database itself".into());
+        }
+        for s in SIDECARS {
+            if real == with_suffix(db, s) {
+                return Some(format!("is the database's own {s} file"));
+            }
+        }
+    }
+    let name = real.to_string_lossy();
+    for s in SIDECARS {
+        if let Some(base) = name.strip_suffix(s)
+            && is_sqlite_file(Path::new(base))
+        {
+            return Some(format!("is the {s} file of the database {base}"));
+        }
+    }
+    if is_sqlite_file(&real) {
+        let in_use = ["-wal", "-shm"]
+            .iter()
+            .any(|s| with_suffix(&real, s).exists());
+        if in_use {
+            return Some("is a database that another program has open".into());
+        }
+        if !database {
+            return Some("is a database, not a report file".into());
+        }
+    }
+    None
+}
 
 /// A checked destination: the real file to write (links followed) and what the user typed.
 #[derive(Debug, Clone)]
@@ -33,6 +136,16 @@ impl OutputFile {
     /// Checks `path` as a destination for `what` (the option or command, for the message).
     /// With `replace` false an existing file is refused too.
     pub fn check(what: &str, path: &Path, replace: bool) -> Result<Self, UserError> {
+        Self::check_as(what, path, replace, false)
+    }
+
+    /// Checks `path` as the destination of a database copy (a backup): as [`OutputFile::check`],
+    /// except that a database file nothing has open (an older backup) may be replaced.
+    pub fn check_database(what: &str, path: &Path, replace: bool) -> Result<Self, UserError> {
+        Self::check_as(what, path, replace, true)
+    }
+
+    fn check_as(what: &str, path: &Path, replace: bool, database: bool) -> Result<Self, UserError> {
         let mut target = path.to_path_buf();
         let mut hops = 0;
         let system = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
@@ -54,6 +167,18 @@ impl OutputFile {
             }
         }
         let linked = hops > 0;
+        if let Some(why) = database_clash(&target, database) {
+            let shown = if linked {
+                format!("{why} (through the link to {})", target.display())
+            } else {
+                why
+            };
+            return Err(refuse(
+                what,
+                path,
+                &format!("{shown}: write to another file"),
+            ));
+        }
         // /dev/stdout and its kind lead through /proc/self/fd to whatever standard output is
         // (a terminal, a pipe, or a file that would be swapped under the shell): never a place
         // to replace. `-` is the way to write to standard output.
@@ -301,6 +426,42 @@ mod tests {
         symlink("/dev/null", &link).unwrap();
         let e = err(&link, true);
         assert!(e.contains("is a system device, not a regular file"), "{e}");
+    }
+
+    #[test]
+    fn the_open_database_and_its_journal_files_are_refused_through_links_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("books.db");
+        std::fs::write(&db, b"SQLite format 3\0and the rest").unwrap();
+        protect_database(&db);
+        assert!(err(&db, true).contains("is the database itself"));
+        // Not yet on disk: the journal files are still the database's own.
+        let wal = dir.path().join("books.db-wal");
+        assert!(err(&wal, true).contains("own -wal file"));
+        let link = dir.path().join("export.csv");
+        symlink("books.db", &link).unwrap();
+        let e = err(&link, true);
+        assert!(
+            e.contains("the database itself (through the link to"),
+            "{e}"
+        );
+        // Another database's journal file, and a database as a report.
+        let other = dir.path().join("other.db");
+        std::fs::write(&other, b"SQLite format 3\0").unwrap();
+        let e = err(&dir.path().join("other.db-journal"), true);
+        assert!(e.contains("-journal file of the database"), "{e}");
+        assert!(err(&other, true).contains("is a database, not a report file"));
+        let old = OutputFile::check_database("backup", &other, true).unwrap();
+        assert!(old.exists());
+        std::fs::write(dir.path().join("other.db-shm"), b"").unwrap();
+        let e = OutputFile::check_database("backup", &other, true)
+            .unwrap_err()
+            .0;
+        assert!(e.contains("another program has open"), "{e}");
+        assert_eq!(
+            std::fs::read(&db).unwrap(),
+            b"SQLite format 3\0and the rest"
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use super::open::{Identity, identify, not_outturn, remove_stale_partials};
 use super::{Result, SCHEMA_VERSION, StoreError, audit, check, create_owner_only, holds_data};
-use crate::io::output_file::{OutputFile, folder_of, partial_beside};
+use crate::io::output_file::{OutputFile, folder_of, partial_beside, protect_database};
 
 /// The sibling file SQLite keeps beside `path` (`-wal`, `-shm`, `-journal`).
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
@@ -100,19 +100,10 @@ fn copy_into_new_file(from: &Connection, to: &Path) -> Result<()> {
 /// Writes a backup of the database open on `conn` to `dest` (0600). Refuses to replace an
 /// existing file unless `force`. Safe while others read and write the database.
 pub fn backup(conn: &Connection, dest: &Path, force: bool) -> Result<()> {
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if let Some(live) = conn.path().filter(|p| !p.is_empty())
-        && same(Path::new(live), dest)
-    {
-        return Err(refused(format!(
-            "{} is the database itself: write the backup to another file",
-            dest.display()
-        )));
+    if let Some(live) = conn.path().filter(|p| !p.is_empty()) {
+        protect_database(Path::new(live));
     }
-    let out = OutputFile::check("backup", dest, force).map_err(|e| refused(e.0))?;
+    let out = OutputFile::check_database("backup", dest, force).map_err(|e| refused(e.0))?;
     remove_stale_partials(&folder_of(out.target()));
     let tmp = out.partial();
     copy_into_new_file(conn, &tmp)?;

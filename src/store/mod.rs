@@ -119,6 +119,7 @@ pub fn default_path() -> PathBuf {
 pub fn open(path: &Path) -> Result<Connection> {
     let path = open::resolve_path(path);
     let path = path.as_path();
+    crate::io::output_file::protect_database(path);
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
         && !dir.exists()
