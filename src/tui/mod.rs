@@ -91,6 +91,21 @@ pub fn theme_from_env() -> Theme {
     }
 }
 
+/// Signals that end the TUI cleanly. On Unix: SIGTERM and SIGHUP (`kill`, the terminal closed);
+/// Ctrl+C arrives as a key in raw mode.
+#[cfg(unix)]
+const STOP_SIGNALS: &[std::ffi::c_int] =
+    &[signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP];
+
+/// Signals that end the TUI cleanly. Windows has no SIGHUP: signal_hook offers SIGTERM, SIGINT
+/// and SIGBREAK (Ctrl+Break, which raw mode does not turn into a key) there.
+#[cfg(windows)]
+const STOP_SIGNALS: &[std::ffi::c_int] = &[
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGBREAK,
+];
+
 /// Runs the TUI on an open database until the officer quits.
 pub fn run(mut conn: Connection, today: NaiveDate, export_dir: PathBuf) -> anyhow::Result<()> {
     use std::io::IsTerminal;
@@ -101,11 +116,11 @@ pub fn run(mut conn: Connection, today: NaiveDate, export_dir: PathBuf) -> anyho
         .into());
     }
     let theme = theme_from_env();
-    // SIGTERM and SIGHUP (the terminal closed, `kill`) end the TUI as `q` does: the flag is read
-    // on every turn of the loop (at least twice a second) and the terminal restored below.
+    // The signals that end the TUI as `q` does: the flag is read on every turn of the loop (at
+    // least twice a second) and the terminal restored below.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(signal, std::sync::Arc::clone(&stop))?;
+    for signal in STOP_SIGNALS {
+        signal_hook::flag::register(*signal, std::sync::Arc::clone(&stop))?;
     }
     // Installs a panic hook that restores the terminal before the panic message prints.
     let mut terminal = ratatui::try_init()?;
