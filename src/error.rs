@@ -1,6 +1,20 @@
 //! The user-facing error kinds shared by the command line and the TUI. A leaf: it imports nothing
 //! of Outturn, so `cli` and `tui` can both use it without importing each other.
 
+/// What the officer can do to get past a refusal. The store says what is wrong; each door says
+/// how to fix it in its own words: the command line names the command, the TUI the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fix {
+    /// Give each row listed a variance comment for `fy` `period`, then close again (or close
+    /// without them, when the officer must).
+    AddComments {
+        /// The financial year's label (`2025-26`).
+        fy: String,
+        /// The period's label (`P5`).
+        period: String,
+    },
+}
+
 /// An error in what the user typed: exit status 2, one line.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

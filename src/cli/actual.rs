@@ -15,7 +15,7 @@ use super::output::{
 };
 use crate::domain::calendar::uk_date;
 use crate::domain::model::Actual;
-use crate::store::{Db as Connection, StoreError, edit, entities as e};
+use crate::store::{Books, StoreError, edit, entities as e};
 
 #[derive(Debug, Subcommand)]
 pub enum ActualCmd {
@@ -218,7 +218,7 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
 }
 
 /// `outturn actual edit`.
-fn edit_actual(conn: &mut Connection, a: &ActualEditArgs) -> anyhow::Result<()> {
+fn edit_actual(conn: &mut Books, a: &ActualEditArgs) -> anyhow::Result<()> {
     let e = edit::ActualEdit {
         amount: a
             .amount

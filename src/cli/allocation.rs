@@ -158,7 +158,7 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
                 }
             );
         }
-        AllocationCmd::List(l) => l.print(&conn, e::list_allocations)?,
+        AllocationCmd::List(l) => l.print(&conn, |c, p, f| e::list_allocations(c, p, f))?,
         AllocationCmd::Profile { id, profile } => {
             let p = profile_arg(profile)?;
             let before = e::get_allocation(&conn, *id).map_err(|e| rename(e, "id"))?;

@@ -12,7 +12,7 @@ use crate::domain::calendar::parse_date;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::error::UserError;
 use crate::io::output_file::OutputFile;
-use crate::store::{self, Db as Connection, Field, StoreError, entities as e};
+use crate::store::{self, Books, Field, StoreError, entities as e};
 
 use super::output::{FormatArg, Listing, print_list};
 
@@ -89,10 +89,10 @@ pub fn months_arg(name: &str, s: &str) -> anyhow::Result<u32> {
 
 /// Opens the existing database at `db`. A database upgraded from before snapshots were kept has
 /// its closed periods' snapshots taken here, once, from the live figures, and says so in one line.
-pub fn open(db: &Path) -> anyhow::Result<Connection> {
-    let mut conn = store::open_existing(db)?;
+pub fn open(db: &Path) -> anyhow::Result<Books> {
+    let mut conn = Books::open_existing(db)?;
     if store::cabinet::snapshots_owed(&conn)? {
-        let taken = write(&mut conn, store::cabinet::take_owed)?;
+        let taken = write(&mut conn, |tx| store::cabinet::take_owed(tx))?;
         if !taken.is_empty() {
             // A period owed both its report and its financing statement is named once.
             let mut which: Vec<String> = Vec::new();
@@ -117,23 +117,20 @@ pub fn open(db: &Path) -> anyhow::Result<Connection> {
 }
 
 /// Runs one write in a transaction: all of it or none of it.
-pub fn write<T>(
-    conn: &mut Connection,
-    f: impl FnOnce(&Connection) -> store::Result<T>,
-) -> anyhow::Result<T> {
-    let tx = store::write_tx(conn)?;
+pub fn write<T>(conn: &mut Books, f: impl FnOnce(&Books) -> store::Result<T>) -> anyhow::Result<T> {
+    let tx = conn.begin()?;
     let out = f(&tx)?;
     tx.commit()?;
     Ok(out)
 }
 
 /// The programme id of an optional `--programme` code.
-pub fn opt_programme(conn: &Connection, p: &Option<String>) -> anyhow::Result<Option<i64>> {
+pub fn opt_programme(conn: &Books, p: &Option<String>) -> anyhow::Result<Option<i64>> {
     Ok(p.as_deref().map(|c| e::programme_id(conn, c)).transpose()?)
 }
 
 /// The decision id of an optional `--decision` reference.
-pub fn opt_decision(conn: &Connection, d: &Option<String>) -> anyhow::Result<Option<i64>> {
+pub fn opt_decision(conn: &Books, d: &Option<String>) -> anyhow::Result<Option<i64>> {
     Ok(d.as_deref()
         .map(|r| e::decision_id(conn, r).map_err(|e| rename(e, "--decision")))
         .transpose()?)
@@ -160,7 +157,7 @@ pub fn rename(err: StoreError, to: &str) -> StoreError {
 
 /// The phase id of a phase option (`opt`), within `programme` when given.
 pub fn phase_arg(
-    conn: &Connection,
+    conn: &Books,
     programme: Option<&str>,
     phase: &str,
     opt: &str,
@@ -185,8 +182,8 @@ impl ProgrammeYearList {
     /// Prints what `list` gives for the programme and year asked for (all when not given).
     pub fn print<T: Listing>(
         &self,
-        conn: &Connection,
-        list: impl FnOnce(&Connection, Option<i64>, Option<FinancialYear>) -> store::Result<Vec<T>>,
+        conn: &Books,
+        list: impl FnOnce(&Books, Option<i64>, Option<FinancialYear>) -> store::Result<Vec<T>>,
     ) -> anyhow::Result<()> {
         let fy = opt_fy_arg("--fy", &self.fy)?;
         let items = list(conn, opt_programme(conn, &self.programme)?, fy)?;

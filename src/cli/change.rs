@@ -193,7 +193,7 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
                 ch.status
             );
         }
-        ChangeCmd::List(l) => l.print(&conn, e::list_changes)?,
+        ChangeCmd::List(l) => l.print(&conn, |c, p, f| e::list_changes(c, p, f))?,
         ChangeCmd::Approve { id, decision } | ChangeCmd::Reject { id, decision } => {
             let status = if matches!(c, ChangeCmd::Approve { .. }) {
                 ChangeStatus::Approved

@@ -9,7 +9,7 @@ use clap::Subcommand;
 use super::args::open;
 use super::output::say;
 use super::output::{Cell, Table};
-use crate::store::{self, settings};
+use crate::store::settings;
 
 /// `outturn config`: settings kept in the database.
 #[derive(Debug, Subcommand)]
@@ -36,7 +36,7 @@ pub fn run(db: &Path, c: &ConfigCmd) -> anyhow::Result<ExitCode> {
     let mut conn = open(db)?;
     match c {
         ConfigCmd::Set { key, value } => {
-            let tx = store::write_tx(&mut conn)?;
+            let tx = conn.begin()?;
             let stored = settings::set(&tx, key, value)?;
             tx.commit()?;
             say!("{} = {stored}", key.trim());

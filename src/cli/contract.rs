@@ -21,7 +21,7 @@ use crate::domain::calendar::uk_date;
 use crate::domain::model::Contract;
 use crate::domain::profile::Month;
 use crate::error::UserError;
-use crate::store::{Db as Connection, entities as e};
+use crate::store::{Books, entities as e};
 
 #[derive(Debug, Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per run
@@ -368,7 +368,7 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
 
 /// `outturn contract exercise`.
 fn exercise(
-    conn: &mut Connection,
+    conn: &mut Books,
     reference: &str,
     option: Option<i64>,
     value: &Option<String>,

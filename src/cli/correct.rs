@@ -9,7 +9,7 @@ use super::args::{date_arg, field, phase_arg, rename, write};
 use super::output::say;
 use crate::domain::model::DeliveryStatus;
 use crate::error::UserError;
-use crate::store::{Db as Connection, entities as e};
+use crate::store::{Books, entities as e};
 
 /// `--expected-version`, shared by every edit and delete.
 #[derive(Debug, Args)]
@@ -150,7 +150,7 @@ fn opt_date(name: &str, s: &Option<String>) -> anyhow::Result<Option<Option<chro
 }
 
 /// `outturn programme edit`.
-pub fn programme_edit(conn: &mut Connection, a: &ProgrammeEditArgs) -> anyhow::Result<()> {
+pub fn programme_edit(conn: &mut Books, a: &ProgrammeEditArgs) -> anyhow::Result<()> {
     let id = e::programme_id(conn, &a.programme).map_err(|e| rename(e, "programme"))?;
     let edit = e::ProgrammeEdit {
         code: a.code.clone(),
@@ -172,7 +172,7 @@ pub fn programme_edit(conn: &mut Connection, a: &ProgrammeEditArgs) -> anyhow::R
 }
 
 /// `outturn phase edit`.
-pub fn phase_edit(conn: &mut Connection, a: &PhaseEditArgs) -> anyhow::Result<()> {
+pub fn phase_edit(conn: &mut Books, a: &PhaseEditArgs) -> anyhow::Result<()> {
     let id = phase_arg(conn, a.programme.as_deref(), &a.phase, "phase")?;
     let edit = e::PhaseEdit {
         code: a.code.clone(),
@@ -195,7 +195,7 @@ pub fn phase_edit(conn: &mut Connection, a: &PhaseEditArgs) -> anyhow::Result<()
 }
 
 /// `outturn decision edit`.
-pub fn decision_edit(conn: &mut Connection, a: &DecisionEditArgs) -> anyhow::Result<()> {
+pub fn decision_edit(conn: &mut Books, a: &DecisionEditArgs) -> anyhow::Result<()> {
     let id = e::decision_id(conn, &a.decision).map_err(|e| rename(e, "decision"))?;
     let edit = e::DecisionEdit {
         reference: a.reference.clone(),
@@ -220,7 +220,7 @@ pub fn decision_edit(conn: &mut Connection, a: &DecisionEditArgs) -> anyhow::Res
 }
 
 /// `outturn framework edit`.
-pub fn framework_edit(conn: &mut Connection, a: &FrameworkEditArgs) -> anyhow::Result<()> {
+pub fn framework_edit(conn: &mut Books, a: &FrameworkEditArgs) -> anyhow::Result<()> {
     let id = e::framework_id(conn, &a.framework).map_err(|e| rename(e, "framework"))?;
     let edit = e::FrameworkEdit {
         name: a.name.clone(),
@@ -245,7 +245,7 @@ pub enum Kind {
 }
 
 /// `outturn programme|phase|decision|framework delete`.
-pub fn delete(conn: &mut Connection, kind: Kind, a: &DeleteArgs) -> anyhow::Result<()> {
+pub fn delete(conn: &mut Books, kind: Kind, a: &DeleteArgs) -> anyhow::Result<()> {
     let v = a.version.expected_version;
     let which = a.which.as_str();
     match kind {

@@ -3,53 +3,71 @@
 //! the line already holds is not repeated), and every control character from the data escaped.
 
 use crate::domain::text::escape_controls;
-use crate::store::StoreError;
+use crate::error::Fix;
+use crate::store::{self, Condition, StoreError};
 
-/// What to tell the user about a SQLite failure, when it is one of the conditions a person can
-/// act on.
-fn sqlite_advice(e: &rusqlite::Error) -> Option<&'static str> {
-    use rusqlite::ErrorCode as C;
-    Some(match e.sqlite_error_code()? {
-        C::DiskFull => {
+/// What to tell the user about a condition of the database a person can act on.
+fn advice(c: Condition) -> &'static str {
+    match c {
+        Condition::DiskFull => {
             "the disk is full: free some space (or move the database with --db) and run the \
              command again; nothing was changed"
         }
-        C::DatabaseBusy | C::DatabaseLocked => {
+        Condition::Busy => {
             "the database stayed locked by another program for 30 seconds: wait for it to \
              finish (or close it) and run the command again; nothing was changed"
         }
-        C::ReadOnly => {
+        Condition::ReadOnly => {
             "the database is read-only (its file, folder or file system): lists, reports, check \
              and backup still work; to change it, make the file and its folder writable \
              (chmod u+w) or restore it to a writable place; nothing was changed"
         }
-        C::CannotOpen | C::PermissionDenied => {
+        Condition::CannotOpen => {
             "cannot open the database file: check that the path (--db or OUTTURN_DB) is right \
              and that you may read and write it and its folder"
         }
-        C::NotADatabase => {
+        Condition::NotADatabase => {
             "the file is not a SQLite database: give the path of an Outturn database (--db)"
         }
-        C::SystemIoFailure => {
+        Condition::DiskError => {
             "the disk reported an input/output error: check the disk and free space, then run \
              the command again"
         }
-        C::DatabaseCorrupt => {
+        Condition::Corrupt => {
             "the database file is damaged: run `outturn check`, and restore the latest backup \
              with `outturn restore`"
         }
-        _ => return None,
-    })
+    }
+}
+
+/// How to fix a refusal, in the command line's words.
+fn fix_words(fix: &Fix) -> String {
+    match fix {
+        Fix::AddComments { fy, period } => format!(
+            "add one with `outturn comment add --phase PHASE --fy {fy} --period {period} --text ...`, or close with --allow-missing-comments"
+        ),
+    }
+}
+
+/// The first condition of the database in `err`'s chain.
+fn condition_in(err: &anyhow::Error) -> Option<Condition> {
+    err.chain().find_map(store::condition)
 }
 
 /// The message for `err`, on one line, printed once.
 pub fn line(err: &anyhow::Error) -> String {
+    let text = match condition_in(err) {
+        Some(c) => advice(c).to_string(),
+        None => chain_once(err),
+    };
     let text = match err
         .chain()
-        .find_map(|c| c.downcast_ref::<rusqlite::Error>())
-    {
-        Some(e) if let Some(advice) = sqlite_advice(e) => advice.to_string(),
-        _ => chain_once(err),
+        .find_map(|c| match c.downcast_ref::<StoreError>() {
+            Some(StoreError::Fixable { fix, .. }) => Some(fix_words(fix)),
+            _ => None,
+        }) {
+        Some(fix) => format!("{text}; {fix}"),
+        None => text,
     };
     escape_controls(&text, false).into_owned()
 }
@@ -73,11 +91,7 @@ fn chain_once(err: &anyhow::Error) -> String {
 /// The exit status for an error: 2 for what the user typed or asked for (a file that is not an
 /// Outturn database included), 1 otherwise.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if let Some(e) = err
-        .chain()
-        .find_map(|c| c.downcast_ref::<rusqlite::Error>())
-        && e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase)
-    {
+    if condition_in(err) == Some(Condition::NotADatabase) {
         return 2;
     }
     if err.downcast_ref::<StoreError>().is_none()
@@ -104,21 +118,11 @@ mod tests {
     }
 
     #[test]
-    fn sqlite_conditions_are_one_line_with_advice() {
-        let full = rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
-            Some("database or disk is full".into()),
-        );
-        let err = anyhow::Error::new(StoreError::Sqlite(full)).context("opening x");
-        let l = line(&err);
-        assert!(l.starts_with("the disk is full: free some space"), "{l}");
-        assert_eq!(l.matches("full").count(), 1, "{l}");
-        let ro = rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
-            None,
-        );
-        let l = line(&anyhow::Error::new(StoreError::Sqlite(ro)));
-        assert!(l.contains("read-only") && l.contains("chmod u+w"), "{l}");
+    fn conditions_are_one_line_with_advice_and_a_refusal_exits_2() {
+        let err = anyhow::Error::new(std::io::Error::other("x")).context("opening x");
+        assert_eq!(condition_in(&err), None);
+        assert!(advice(Condition::DiskFull).starts_with("the disk is full: free some space"));
+        assert!(advice(Condition::ReadOnly).contains("chmod u+w"));
         let refused: anyhow::Result<()> =
             Err(StoreError::Refused("x is not an Outturn database".into()).into());
         let err = refused.context("opening x").unwrap_err();

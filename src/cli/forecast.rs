@@ -143,7 +143,7 @@ pub fn run(db: &Path, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
                 uk_date(f.as_at_date)
             );
         }
-        ForecastCmd::List(l) => l.print(&conn, e::list_forecasts)?,
+        ForecastCmd::List(l) => l.print(&conn, |c, p, f| e::list_forecasts(c, p, f))?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -258,7 +258,7 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
                 before.fy.label()
             );
         }
-        FundingCmd::List(l) => l.print(&conn, e::list_funding)?,
+        FundingCmd::List(l) => l.print(&conn, |c, p, f| e::list_funding(c, p, f))?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -11,7 +11,6 @@ use super::output::count;
 use super::output::say;
 use crate::error::UserError;
 use crate::io::synthetic::{self, GenOptions};
-use crate::store;
 
 /// `outturn gen`: synthetic extracts for trying the import or benchmarking it.
 #[derive(Debug, Args)]
@@ -78,7 +77,7 @@ pub fn run(db: &Path, a: &GenArgs) -> anyhow::Result<ExitCode> {
     let codes: Vec<&str> = summary.programmes.iter().map(|p| p.code.as_str()).collect();
     if a.create_programmes {
         let mut conn = open(db)?;
-        let tx = store::write_tx(&mut conn)?;
+        let tx = conn.begin()?;
         let n = synthetic::create_programmes(&tx, &summary.programmes)?;
         tx.commit()?;
         say!(

@@ -1,5 +1,6 @@
 //! `outturn init [--demo]`: creates the database, refusing one that already holds data.
 
+use crate::store::Books;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -12,7 +13,7 @@ use crate::store;
 
 /// Creates the database (loading the demo when asked); refuses one that already holds data.
 pub fn run(path: &Path, demo: bool) -> anyhow::Result<ExitCode> {
-    let mut conn = store::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut conn = Books::open(path).with_context(|| format!("opening {}", path.display()))?;
     if store::holds_data(&conn)? {
         return Err(UserError(format!(
             "{} already holds data: nothing was changed (use another --db, or back it up and remove it first)",

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::args::{fy_arg, open, period_arg, write};
+use super::args::{fy_arg, open, period_arg};
 use super::output::say;
 use super::output::{Cell, Format, Listing, date_cell, print_list};
 use crate::domain::calendar::uk_date;
-use crate::store::cabinet;
-use crate::store::locks::{self, ClosedPeriod};
+use crate::ops::period as ops;
+use crate::ops::types::ClosedPeriod;
 
 /// `outturn period`: closing and reopening periods.
 #[derive(Debug, Subcommand)]
@@ -72,9 +72,7 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
             allow_missing_comments,
         } => {
             let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
-            let closed = write(&mut conn, |tx| {
-                cabinet::close(tx, fy, period, *allow_missing_comments)
-            })?;
+            let closed = ops::close(&mut conn, fy, period, *allow_missing_comments)?;
             say!(
                 "Closed {} {}: everything dated on or before {} is locked. Its report is kept as a snapshot ({} rows, {} programme{}; its financing statement beside it, {} rows; `outturn report list`).",
                 fy.label(),
@@ -104,8 +102,8 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
         }
         PeriodCmd::Reopen { fy, period, reason } => {
             let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
-            let (n, gone) = write(&mut conn, |tx| cabinet::reopen(tx, fy, period, reason))?;
-            let lock = locks::locked_through(&conn)?;
+            let r = ops::reopen(&mut conn, fy, period, reason)?;
+            let (n, gone, lock) = (r.periods, r.discarded, r.locked_through);
             say!(
                 "Reopened {} {} ({n} closed period{} removed, {} snapshot{} discarded); {}.",
                 fy.label(),
@@ -119,7 +117,7 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
                 }
             );
         }
-        PeriodCmd::List { format } => print_list(&locks::list_closed(&conn)?, *format)?,
+        PeriodCmd::List { format } => print_list(&ops::list_closed(&conn)?, *format)?,
     }
     Ok(ExitCode::SUCCESS)
 }

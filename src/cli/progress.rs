@@ -17,7 +17,7 @@ use crate::domain::calendar::uk_date;
 use crate::domain::progress::{Half, ProgressComment, ProgressInput, ProgressReport, build};
 use crate::error::UserError;
 use crate::io::progress::{progress_html, progress_table, write_progress_csv};
-use crate::store::{Db as Connection, entities as e, figures};
+use crate::store::{Books, entities as e, figures};
 
 /// Options of `outturn report progress`.
 #[derive(Debug, Args)]
@@ -37,7 +37,7 @@ pub struct ProgressArgs {
 }
 
 /// The variance comments of the programme in the half's year (`build` keeps the half's periods).
-fn comments(conn: &Connection, code: &str, half: Half) -> anyhow::Result<Vec<ProgressComment>> {
+fn comments(conn: &Books, code: &str, half: Half) -> anyhow::Result<Vec<ProgressComment>> {
     Ok(e::list_comments(conn, Some(half.fy), None)?
         .into_iter()
         .filter(|c| c.programme_code == code)
@@ -51,7 +51,7 @@ fn comments(conn: &Connection, code: &str, half: Half) -> anyhow::Result<Vec<Pro
 }
 
 /// Builds the progress report of programme `code` for `half`.
-pub fn load(conn: &Connection, code: &str, half: Half) -> anyhow::Result<ProgressReport> {
+pub fn load(conn: &Books, code: &str, half: Half) -> anyhow::Result<ProgressReport> {
     let programme_id = e::programme_id(conn, code).map_err(|e| rename(e, "--programme"))?;
     let programme = e::list_programmes(conn)?
         .into_iter()

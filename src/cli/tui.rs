@@ -43,8 +43,8 @@ pub fn demo() -> anyhow::Result<ExitCode> {
         .tempdir()
         .context("creating a temporary folder for the demo")?;
     let path = dir.path().join("demo.db");
-    let mut conn = store::open(&path)?;
-    let tx = store::write_tx(&mut conn)?;
+    let mut conn = crate::ops::Books::open(&path)?;
+    let tx = conn.begin()?;
     crate::io::demo::load_all(&tx)?;
     tx.commit()?;
     crate::tui::run(conn, today()?, here())?;

@@ -1,9 +1,9 @@
 //! The demo programmes from the seed documents (`data/*.toml`), embedded in the binary and loaded
 //! through the same parsers and store functions as the command line, in one transaction.
 
+use crate::store::Handle;
 use std::collections::BTreeMap;
 
-use rusqlite::Connection;
 use serde::Deserialize;
 
 use crate::domain::calendar::parse_date;
@@ -211,7 +211,8 @@ fn bad(file: &str, field: &str, e: impl std::fmt::Display) -> StoreError {
 }
 
 /// Loads one demo file's text (already inside the caller's transaction).
-pub fn load_text(conn: &Connection, name: &str, text: &str) -> Result<()> {
+pub fn load_text(conn: &impl Handle, name: &str, text: &str) -> Result<()> {
+    let conn = conn.books();
     let f: File = toml::from_str(text).map_err(|e| bad(name, "toml", e))?;
     let money = |field: &str, s: &str| Money::parse(s).map_err(|e| bad(name, field, e));
     let date = |field: &str, s: &str| parse_date(s).map_err(|e| bad(name, field, e));
@@ -457,7 +458,8 @@ pub fn load_text(conn: &Connection, name: &str, text: &str) -> Result<()> {
 }
 
 /// Loads every demo file (inside the caller's transaction).
-pub fn load_all(conn: &Connection) -> Result<()> {
+pub fn load_all(conn: &impl Handle) -> Result<()> {
+    let conn = conn.books();
     for (name, text) in DEMO_FILES {
         load_text(conn, name, text)?;
     }

@@ -308,19 +308,23 @@ pub fn close(
         .map(needing_label)
         .collect();
     if !uncommented.is_empty() && !allow_missing_comments {
-        return Err(StoreError::Refused(format!(
-            "{} {} was not closed: {} row{} beyond the comment threshold (|variance| over {} % of the revised budget or over {}) ha{} no comment: {}; add one with `outturn comment add --phase PHASE --fy {} --period {} --text ...`, or close with --allow-missing-comments",
-            fy.label(),
-            period.label(),
-            uncommented.len(),
-            if uncommented.len() == 1 { "" } else { "s" },
-            t.pct,
-            t.amount.full(),
-            if uncommented.len() == 1 { "s" } else { "ve" },
-            uncommented.join("; "),
-            fy.label(),
-            period.label()
-        )));
+        return Err(StoreError::Fixable {
+            message: format!(
+                "{} {} was not closed: {} row{} beyond the comment threshold (|variance| over {} % of the revised budget or over {}) ha{} no comment: {}",
+                fy.label(),
+                period.label(),
+                uncommented.len(),
+                if uncommented.len() == 1 { "" } else { "s" },
+                t.pct,
+                t.amount.full(),
+                if uncommented.len() == 1 { "s" } else { "ve" },
+                uncommented.join("; "),
+            ),
+            fix: crate::error::Fix::AddComments {
+                fy: fy.label(),
+                period: period.label(),
+            },
+        });
     }
     let snapshot = take(conn, fy, period, "close", &live)?;
     let financing = financing::take(conn, fy, period, "close", live.report.thresholds)?;

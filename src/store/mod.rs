@@ -7,6 +7,7 @@ pub mod actual_digest;
 pub mod audit;
 pub mod backup;
 pub mod batches;
+pub mod books;
 pub mod browse;
 pub mod browse_reload;
 pub mod cabinet;
@@ -30,6 +31,8 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 pub use crate::error::Field;
 
 pub use rusqlite::Connection as Db;
+
+pub use books::{Books, Handle, HandleMut, Tx};
 
 /// Migration steps: entry `i` upgrades a database from `user_version` i to i + 1.
 const MIGRATIONS: &[&str] = &[
@@ -81,6 +84,15 @@ pub enum StoreError {
     /// The database refuses the operation (already holds data, newer schema, ...).
     #[error("{0}")]
     Refused(String),
+    /// A step refused until the officer does something first: what is wrong, and what to do
+    /// (each door says that in its own words).
+    #[error("{message}")]
+    Fixable {
+        /// What is wrong, naming the records.
+        message: String,
+        /// What to do about it.
+        fix: crate::error::Fix,
+    },
     /// A record could not be written to the audit log.
     #[error("audit record: {0}")]
     Json(#[from] serde_json::Error),
@@ -92,12 +104,85 @@ impl StoreError {
         !matches!(self, StoreError::Sqlite(_) | StoreError::Json(_))
     }
 
+    /// True when a record looked up was not there (someone else deleted it).
+    pub fn is_missing_row(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)
+        )
+    }
+
     /// Shorthand for [`StoreError::Invalid`].
     pub fn invalid(field: impl Into<Field>, message: impl Into<String>) -> Self {
         StoreError::Invalid {
             field: field.into(),
             message: message.into(),
         }
+    }
+}
+
+/// A condition of the database a person can act on, told apart from the engine's own codes so
+/// that the doors can say what to do without naming the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    /// The disk (or the temporary folder) is full.
+    DiskFull,
+    /// Another program held the database locked past the busy timeout.
+    Busy,
+    /// The file, its folder or its file system is read-only.
+    ReadOnly,
+    /// The file cannot be opened (path or permissions).
+    CannotOpen,
+    /// The file is not a database.
+    NotADatabase,
+    /// The disk reported an input/output error.
+    DiskError,
+    /// The database file is damaged.
+    Corrupt,
+}
+
+/// The condition `err` reports, when it is an engine failure a person can act on (a
+/// [`StoreError`] or the engine's own error, found anywhere in a chain of causes).
+pub fn condition(err: &(dyn std::error::Error + 'static)) -> Option<Condition> {
+    use rusqlite::ErrorCode as C;
+    let e = match err.downcast_ref::<StoreError>() {
+        Some(StoreError::Sqlite(e)) => e,
+        Some(_) => return None,
+        None => err.downcast_ref::<rusqlite::Error>()?,
+    };
+    Some(match e.sqlite_error_code()? {
+        C::DiskFull => Condition::DiskFull,
+        C::DatabaseBusy | C::DatabaseLocked => Condition::Busy,
+        C::ReadOnly => Condition::ReadOnly,
+        C::CannotOpen | C::PermissionDenied => Condition::CannotOpen,
+        C::NotADatabase => Condition::NotADatabase,
+        C::SystemIoFailure => Condition::DiskError,
+        C::DatabaseCorrupt => Condition::Corrupt,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod condition_tests {
+    use super::*;
+
+    #[test]
+    fn the_engines_codes_become_conditions_through_a_chain() {
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full".into()),
+        );
+        let err = anyhow::Error::new(StoreError::Sqlite(full)).context("opening x");
+        assert_eq!(err.chain().find_map(condition), Some(Condition::DiskFull));
+        let ro = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+            None,
+        );
+        assert_eq!(
+            condition(&StoreError::Sqlite(ro)),
+            Some(Condition::ReadOnly)
+        );
+        assert_eq!(condition(&StoreError::Refused("no".into())), None);
     }
 }
 

@@ -5,19 +5,21 @@
 
 use std::path::PathBuf;
 
-pub mod records;
+/// The values of the record forms (kept with the operations they feed).
+pub mod records {
+    pub use crate::ops::records::*;
+}
 
-use chrono::NaiveDate;
+pub use crate::ops::step::{FundingLine, Step as WriteOp, UndoStep};
 
 use super::line_edit::Edit;
 use super::state::{BudgetData, ContractRow, Figures, PhaseDetail, Register, StartAt, Tree};
-use crate::domain::model::{Actual, AllocationStatus, ChangeKind, ChangeStatus};
+use crate::domain::model::Actual;
 use crate::domain::report::ReportRow;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::audit::AuditEvent;
 use crate::store::batches::Batch;
 use crate::store::browse::PageRequest;
-use crate::store::edit::ActualEdit;
 use crate::store::entities::ActualFilter;
 
 /// The screens, in tab order (number keys 1 to 8).
@@ -207,172 +209,6 @@ pub enum Context {
     Form,
     /// A popup is open.
     Popup,
-}
-
-/// A database write asked for by the officer.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WriteOp {
-    DecideChange {
-        id: i64,
-        version: i64,
-        status: ChangeStatus,
-    },
-    /// Exercise extension option `option_id` at `value` (the option's estimate when None) on
-    /// `date`.
-    Exercise {
-        option_id: i64,
-        version: i64,
-        value: Option<Money>,
-        date: NaiveDate,
-    },
-    AddActual {
-        phase: String,
-        contract: Option<String>,
-        date: NaiveDate,
-        supplier: String,
-        description: String,
-        reference: String,
-        amount: Money,
-    },
-    DeleteActual(Box<Actual>),
-    /// Change actual `id`, as read at `version` (a newer version is a conflict).
-    EditActual {
-        id: i64,
-        version: i64,
-        edit: ActualEdit,
-    },
-    AddAllocation {
-        phase: String,
-        first_fy: FinancialYear,
-        last_fy: FinancialYear,
-        amount: Money,
-        status: AllocationStatus,
-        decision: Option<String>,
-    },
-    AddChange {
-        kind: ChangeKind,
-        from_phase: String,
-        to_phase: String,
-        from_fy: FinancialYear,
-        to_fy: FinancialYear,
-        amount: Money,
-        effective: NaiveDate,
-        reason: String,
-    },
-    /// Undo: delete an actual added in this session.
-    RemoveActual {
-        id: i64,
-    },
-    /// Enter (or replace) the forecast outturn of `phase` for `fy` as at `as_at`.
-    SetForecast {
-        phase: String,
-        fy: FinancialYear,
-        as_at: Period,
-        amount: Money,
-        note: String,
-    },
-    ClosePeriod {
-        fy: FinancialYear,
-        period: Period,
-    },
-    ReopenPeriod {
-        fy: FinancialYear,
-        period: Period,
-        reason: String,
-    },
-    /// Undo import batch `id` (its rows removed, the batch kept as undone).
-    UndoImport {
-        id: i64,
-        file: String,
-    },
-    /// Approve projected allocation `id` by decision `decision` (its reference) on `date`.
-    /// `date` None: the decision's date (as the command line does).
-    ApproveAllocation {
-        id: i64,
-        decision: String,
-        date: Option<NaiveDate>,
-    },
-    /// Withdraw projected allocation `id` with a reason, as of `date`.
-    WithdrawAllocation {
-        id: i64,
-        reason: String,
-        date: NaiveDate,
-    },
-    /// Amend proposed change `id` (read at `version`): amount, effective date, reason.
-    AmendChange {
-        id: i64,
-        version: i64,
-        amount: Money,
-        effective: NaiveDate,
-        reason: String,
-    },
-    /// Withdraw proposed change `id` (read at `version`) with a reason.
-    WithdrawChange {
-        id: i64,
-        version: i64,
-        reason: String,
-    },
-    /// Vary contract `id` (read at `version`) to `value` from `effective` (`YYYY-MM`), as of `date`.
-    VaryContract {
-        id: i64,
-        version: i64,
-        value: Money,
-        effective: crate::domain::profile::Month,
-        date: NaiveDate,
-    },
-    /// Add, or replace, the variance comment of `phase` for `fy` and `period`.
-    SetComment {
-        phase: String,
-        fy: FinancialYear,
-        period: Period,
-        text: String,
-    },
-    /// Add a funding line (`funding add`).
-    AddFunding(Box<FundingLine>),
-    /// Change funding line `id` (read at `version`) to the values given (`funding edit`).
-    EditFunding {
-        id: i64,
-        version: i64,
-        line: Box<FundingLine>,
-    },
-    /// Withdraw funding line `id` (read at `version`) (`funding withdraw`).
-    WithdrawFunding {
-        id: i64,
-        version: i64,
-    },
-    /// Withdraw the standing forecast of `phase` (`PROG/PHASE`) for `fy`, as of `date`.
-    WithdrawForecast {
-        phase: String,
-        fy: FinancialYear,
-        reason: String,
-        date: NaiveDate,
-    },
-    /// A programme, phase, decision, framework, contract, milestone or benefit ([`records`]).
-    Record(Box<records::RecordOp>),
-}
-
-/// A funding line as a form gives it (`funding add`; an edit leaves the phase and year as they are).
-#[derive(Debug, Clone, PartialEq)]
-pub struct FundingLine {
-    /// `PROG/PHASE` or `PHASE` (empty in an edit: the line keeps its phase and year).
-    pub phase: String,
-    pub fy: FinancialYear,
-    pub source: crate::domain::financing::FundingSource,
-    pub amount: Money,
-    /// Approved or projected.
-    pub status: AllocationStatus,
-    pub funder: Option<String>,
-    pub spend_by: Option<NaiveDate>,
-    /// The decision reference.
-    pub decision: Option<String>,
-}
-
-/// How to undo a change made in this session.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UndoStep {
-    /// "adding actual INV-1".
-    pub what: String,
-    pub op: WriteOp,
 }
 
 /// Work for the loop: loads, writes, exports.

@@ -152,7 +152,11 @@ impl App {
         self.mode = Mode::Confirm {
             question,
             effect: Effect::Write {
-                op: WriteOp::ClosePeriod { fy, period },
+                op: WriteOp::ClosePeriod {
+                    fy,
+                    period,
+                    allow_missing_comments: false,
+                },
                 undoing: false,
             },
         };

@@ -13,10 +13,10 @@ use super::app::{App, Mode, Status};
 use super::form::{self, Form, records as rf};
 use super::records_view::sorted_milestones;
 use super::state::{ListState, TreeRow};
-use super::writes::records::{benefit_open, phase_values};
 use crate::domain::benefit::Benefit;
 use crate::domain::milestone::Milestone;
 use crate::domain::model::{AllocationStatus, Framework};
+use crate::ops::{benefit_open, phase_values};
 use crate::tui::action::records::{DecisionValues, FrameworkValues, ProgrammeValues};
 
 /// A milestone or benefit of the phase view.

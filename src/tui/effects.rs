@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
+use crate::ops::{Books, HandleMut};
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
-use super::action::{Action, Effect, Loaded, UndoStep, WriteOp};
+use super::action::{Action, Effect, Loaded, WriteOp};
 
 /// The Audit screen shows at most this many events (the newest the filter selects).
 pub const AUDIT_LIMIT: usize = 2000;
@@ -15,7 +15,6 @@ pub use super::export::{export, is_workbook};
 use super::state::{
     BudgetData, ContractRow, Figures, PhaseDetail, Register, StartAt, Tree, YearBar,
 };
-pub use super::writes::resolve_phase;
 use crate::domain::alerts::{
     AlertInput, SPEND_BY_DAYS, add_missing_comment_alerts, alerts, financing_alerts,
 };
@@ -23,6 +22,7 @@ use crate::domain::benefit::position;
 use crate::domain::profile::profiled_to_end_of;
 use crate::domain::report::{ReportRow, RowKind};
 use crate::domain::{FinancialYear, Money, Period};
+pub use crate::ops::resolve_phase;
 use crate::store::browse::{self, PageRequest};
 use crate::store::entities::{self as e, ActualFilter};
 use crate::store::{self, Field, StoreError, audit, figures};
@@ -36,11 +36,12 @@ fn failed(title: &str, err: impl std::fmt::Display) -> Action {
 
 /// Runs one effect.
 pub fn run(
-    conn: &mut Connection,
+    conn: &mut impl HandleMut,
     today: NaiveDate,
     effect: Effect,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Action {
+    let conn = conn.books_mut();
     let r = match effect {
         Effect::LoadFigures { fy, period, chart } => load_figures(conn, today, fy, period, chart)
             .map(|f| Action::Loaded(Loaded::Figures(Box::new(f)))),
@@ -54,7 +55,7 @@ pub fn run(
             .map(|p| Action::Loaded(Loaded::Phase(Box::new(p)))),
         Effect::LoadDecisions => load_register(conn).map(|r| Action::Loaded(Loaded::Decisions(r))),
         Effect::LoadBudget { fy, period } => (|| {
-            let (funding, financing) = super::writes::load_financing(conn, today, fy, period)?;
+            let (funding, financing) = crate::ops::load_financing(conn, today, fy, period)?;
             Ok(BudgetData {
                 fy,
                 allocations: e::list_allocations(conn, None, Some(fy))?,
@@ -192,7 +193,7 @@ pub fn run(
 }
 
 /// Imports a ledger CSV (all rows or none), reporting progress as (bytes read, file size).
-fn import(conn: &mut Connection, path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Action {
+fn import(conn: &mut Books, path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Action {
     let opts = crate::io::import::ActualsOptions::default();
     match crate::io::import::import_actuals(conn, path, &opts, progress) {
         Ok(o) => Action::Imported {
@@ -211,7 +212,7 @@ fn import(conn: &mut Connection, path: &Path, progress: &mut dyn FnMut(u64, u64)
 }
 
 fn load_figures(
-    conn: &Connection,
+    conn: &Books,
     today: NaiveDate,
     fy: Option<FinancialYear>,
     period: Option<Period>,
@@ -307,7 +308,7 @@ fn load_figures(
     })
 }
 
-fn load_tree(conn: &Connection) -> store::Result<Tree> {
+fn load_tree(conn: &Books) -> store::Result<Tree> {
     Ok(Tree {
         programmes: e::list_programmes(conn)?,
         phases: e::list_phases(conn, None)?,
@@ -315,7 +316,7 @@ fn load_tree(conn: &Connection) -> store::Result<Tree> {
 }
 
 fn load_phase(
-    conn: &Connection,
+    conn: &Books,
     phase_id: i64,
     fy: FinancialYear,
     period: Period,
@@ -371,7 +372,7 @@ fn load_phase(
     })
 }
 
-fn load_register(conn: &Connection) -> store::Result<Register> {
+fn load_register(conn: &Books) -> store::Result<Register> {
     let decisions = e::list_decisions(conn)?;
     let allocations = e::list_allocations(conn, None, None)?;
     let changes = e::list_changes(conn, None, None)?;
@@ -438,7 +439,7 @@ fn load_register(conn: &Connection) -> store::Result<Register> {
 
 /// Every contract with what was paid against it up to `today` (an invoice dated later is not
 /// paid yet, so it still counts as outstanding).
-fn load_contracts(conn: &Connection, today: NaiveDate) -> store::Result<Vec<ContractRow>> {
+fn load_contracts(conn: &Books, today: NaiveDate) -> store::Result<Vec<ContractRow>> {
     let frameworks = e::framework_ends(conn)?;
     let paid = browse::paid_by_contract(conn, Some(today))?;
     let mut out = Vec::new();
@@ -469,15 +470,9 @@ fn load_contracts(conn: &Connection, today: NaiveDate) -> store::Result<Vec<Cont
     Ok(out)
 }
 
-fn write(conn: &mut Connection, op: WriteOp, undoing: bool) -> Action {
-    let result = (|| -> store::Result<(String, Option<UndoStep>)> {
-        let tx = store::write_tx(conn)?;
-        let out = super::writes::apply(&tx, &op)?;
-        tx.commit()?;
-        Ok(out)
-    })();
-    match result {
-        Ok((message, undo)) => Action::Wrote {
+fn write(conn: &mut Books, op: WriteOp, undoing: bool) -> Action {
+    match crate::ops::apply(conn, &op) {
+        Ok(crate::ops::Outcome { message, undo }) => Action::Wrote {
             message: if undoing {
                 format!("Undone: {message}")
             } else {
@@ -559,16 +554,15 @@ fn gone(op: &WriteOp, err: &StoreError) -> bool {
         WriteOp::EditActual { .. } | WriteOp::DeleteActual(_) | WriteOp::RemoveActual { .. }
     );
     on_actual
-        && matches!(
-            err,
-            StoreError::NotFound { what: "actual", .. }
-                | StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)
-        )
+        && (matches!(err, StoreError::NotFound { what: "actual", .. }) || err.is_missing_row())
 }
 
 /// A store error in words a finance officer can act on.
 fn describe(err: &StoreError) -> String {
     let s = err.to_string();
+    if let StoreError::Fixable { fix, .. } = err {
+        return format!("{s}; {}", fix_words(fix));
+    }
     if s.contains("database is locked") || s.contains("busy") {
         "the database is locked by another Outturn or program: try again when it has finished"
             .into()
@@ -576,6 +570,15 @@ fn describe(err: &StoreError) -> String {
         format!("{s}: free some disk space and try again")
     } else {
         s
+    }
+}
+
+/// How to fix a refusal, in the TUI's words (the keys).
+fn fix_words(fix: &crate::error::Fix) -> String {
+    match fix {
+        crate::error::Fix::AddComments { fy, period } => format!(
+            "add one with o on each row listed (Report screen, {fy} {period}), then close again with C"
+        ),
     }
 }
 
@@ -648,7 +651,7 @@ fn form_field_for(op: &WriteOp, err: &StoreError) -> usize {
         },
         WriteOp::Record(r) => super::form::records::error_field(r, &field),
         WriteOp::AddFunding(_) | WriteOp::EditFunding { .. } => {
-            super::writes::funding_field(matches!(op, WriteOp::AddFunding(_)), &field)
+            crate::ops::funding_field(matches!(op, WriteOp::AddFunding(_)), &field)
         }
         _ => 0,
     }

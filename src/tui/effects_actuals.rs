@@ -7,7 +7,7 @@
 //! A reload after a write or another process's change mends the ids from the audit log
 //! ([`reload_sorted`]) and reads them again only when the log cannot say what changed.
 
-use rusqlite::Connection;
+use crate::ops::Books;
 
 use super::action::{Action, Loaded};
 use super::state::{IdList, PAGE, StartAt};
@@ -24,7 +24,7 @@ pub fn by_id_list(filter: &ActualFilter) -> bool {
 /// A page of actuals; `count` recounts the total first (and, in an order read through the ids,
 /// reads the ids again).
 pub(super) fn load(
-    conn: &Connection,
+    conn: &Books,
     filter: ActualFilter,
     request: PageRequest,
     start: StartAt,
@@ -74,7 +74,7 @@ pub(super) fn load(
 
 /// The rows of `ids` (a slice of the view's id list starting at absolute index `start`).
 pub(super) fn by_ids(
-    conn: &Connection,
+    conn: &Books,
     filter: ActualFilter,
     start: u64,
     ids: &[i64],
@@ -93,7 +93,7 @@ pub(super) fn by_ids(
 /// shows actual `keep` at the foot of a list `height` rows tall, or (without it) the page from
 /// index `top` (clamped to the last page), with the count and total.
 fn sorted(
-    conn: &Connection,
+    conn: &Books,
     filter: ActualFilter,
     keep: Option<i64>,
     top: u64,
@@ -110,7 +110,7 @@ fn sorted(
 /// actuals changed since their audit mark (when the log says which, and the mended list counts
 /// what the filter selects now), else read again; then the page from index `top`.
 pub(super) fn reload_sorted(
-    conn: &Connection,
+    conn: &Books,
     filter: ActualFilter,
     (mut ids, mark): IdList,
     top: u64,
@@ -129,7 +129,7 @@ pub(super) fn reload_sorted(
 /// The page of `ids` that shows actual `keep` at the foot of a list `height` rows tall, or
 /// (without it) the page from index `top` (clamped to the last page), with the count and total.
 fn page_of(
-    conn: &Connection,
+    conn: &Books,
     filter: ActualFilter,
     (ids, mark): IdList,
     sum: crate::domain::Money,
@@ -159,7 +159,7 @@ fn page_of(
 /// it and from it are read by key (never a large OFFSET, which would sort everything before the
 /// row); in another order through the ids, read once here.
 pub(super) fn sort(
-    conn: &Connection,
+    conn: &Books,
     filter: ActualFilter,
     keep: Option<i64>,
     height: u64,

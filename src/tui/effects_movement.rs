@@ -2,7 +2,7 @@
 //! (`store::cabinet::movement` and `report_basis`), with the default earlier report the report's
 //! "at last report" columns and the committee pack use.
 
-use rusqlite::Connection;
+use crate::ops::Books;
 
 use super::movement::MovementData;
 use crate::domain::{FinancialYear, Period};
@@ -11,7 +11,7 @@ use crate::store::{self, cabinet, entities as e};
 /// The bridge of `fy` from `from` (None: the latest closed period of the year before `to`, else
 /// the period before `to`) to `to`, every programme.
 pub fn load(
-    conn: &Connection,
+    conn: &Books,
     fy: FinancialYear,
     from: Option<Period>,
     to: Period,

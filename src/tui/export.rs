@@ -1,10 +1,11 @@
 //! The effect behind `x`: writing what a screen shows to a CSV file (or the report's committee
 //! pack) through [`OutputFile`], asking before an existing file is replaced.
 
+use crate::store::Handle;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
+use crate::ops::Books;
 
 use super::action::{Action, Effect, ExportWhat};
 use super::sort::{Sort, sort_report};
@@ -43,7 +44,8 @@ fn absolute(path: &Path) -> PathBuf {
 /// Runs an export: refuses what is not a regular file (a folder, a device, a read-only file),
 /// asks before replacing an existing file (unless `replace`), and writes through a temporary
 /// file renamed into place, so a failure never leaves half a file.
-pub fn run(conn: &Connection, path: PathBuf, what: ExportWhat, replace: bool) -> Action {
+pub fn run(conn: &impl Handle, path: PathBuf, what: ExportWhat, replace: bool) -> Action {
+    let conn = conn.books();
     let refused = |err: String| Action::FormRejected {
         field: 0,
         message: err,
@@ -91,11 +93,12 @@ pub fn is_workbook(path: &Path) -> bool {
 /// Writes the report CSV (or, for a `.xlsx` path, the committee pack) over `path` (replacing
 /// it): what `outturn report --csv` writes. Returns the report's rows.
 pub fn export(
-    conn: &Connection,
+    conn: &impl Handle,
     path: &Path,
     fy: FinancialYear,
     period: Period,
 ) -> anyhow::Result<usize> {
+    let conn = conn.books();
     let out = OutputFile::check("export", path, true)?;
     write_report(conn, &out, path, fy, period, None)
 }
@@ -103,7 +106,7 @@ pub fn export(
 /// The report, its phase rows in `sort`'s order within each programme (none: as the command
 /// line writes it, byte for byte).
 fn write_report(
-    conn: &Connection,
+    conn: &Books,
     out: &OutputFile,
     path: &Path,
     fy: FinancialYear,
@@ -127,11 +130,7 @@ fn write_report(
 }
 
 /// Every actual the filter selects, in its order, a chunk at a time (constant memory).
-fn write_actuals(
-    conn: &Connection,
-    out: &OutputFile,
-    filter: &ActualFilter,
-) -> anyhow::Result<usize> {
+fn write_actuals(conn: &Books, out: &OutputFile, filter: &ActualFilter) -> anyhow::Result<usize> {
     let mut rows = 0usize;
     out.write_with(|file| {
         let mut w = std::io::BufWriter::new(file);

@@ -1,7 +1,7 @@
 //! Noticing what other processes change: the loop polls SQLite's data version on its tick (a
 //! pragma, microseconds) and, when it moved, asks the app to reload what is on screen.
 
-use rusqlite::Connection;
+use crate::store::Handle;
 
 use crate::store;
 
@@ -13,14 +13,16 @@ pub struct Watch {
 
 impl Watch {
     /// Starts watching `conn` from now.
-    pub fn new(conn: &Connection) -> store::Result<Watch> {
+    pub fn new(conn: &impl Handle) -> store::Result<Watch> {
+        let conn = conn.books();
         Ok(Watch {
             seen: store::data_version(conn)?,
         })
     }
 
     /// True (once) when another connection committed a change since the last call.
-    pub fn changed(&mut self, conn: &Connection) -> store::Result<bool> {
+    pub fn changed(&mut self, conn: &impl Handle) -> store::Result<bool> {
+        let conn = conn.books();
         let now = store::data_version(conn)?;
         let moved = now != self.seen;
         self.seen = now;

@@ -5,13 +5,14 @@
 //! write transaction, then refuses (or with `--skip-duplicates` leaves out) rows already held.
 
 use crate::domain::text::{MAX_TEXT, check_length};
+use crate::store::HandleMut;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 
+use crate::store::Books;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::batches::{self as batch, ImportOutcome, Tally};
 use super::lines::LineLog;
@@ -135,7 +136,7 @@ struct ActualLookups {
 }
 
 impl ActualLookups {
-    fn new(conn: &Connection) -> Result<Self, StoreError> {
+    fn new(conn: &Books) -> Result<Self, StoreError> {
         Ok(ActualLookups {
             directory: e::Directory::load(conn)?,
             phases: HashMap::new(),
@@ -332,7 +333,7 @@ fn check_ledger(
 /// many. Memory stays flat however many there are: they are streamed in id order, and only the
 /// [`MAX_LISTED`] with the lowest lines are kept.
 fn duplicates(
-    tx: &Connection,
+    tx: &Books,
     batch_id: i64,
     held_through: i64,
     opts: &ActualsOptions,
@@ -398,16 +399,17 @@ fn duplicates(
 /// Imports ledger actuals from a CSV extract: all rows or none. See the module documentation.
 /// `progress` is called with (file bytes read, file size) as the file is read.
 pub fn import_actuals(
-    conn: &mut Connection,
+    conn: &mut impl HandleMut,
     path: &Path,
     opts: &ActualsOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
+    let conn = conn.books_mut();
     import_actuals_tuned(conn, path, opts, progress, TUNING)
 }
 
 fn import_actuals_tuned(
-    conn: &mut Connection,
+    conn: &mut Books,
     path: &Path,
     opts: &ActualsOptions,
     progress: &mut dyn FnMut(u64, u64),
@@ -418,7 +420,7 @@ fn import_actuals_tuned(
     // Past this many rows (estimated) SQLite's sorts and temporary tables go to files.
     let large = scan.len / BYTES_PER_ROW_ESTIMATE >= LARGE_ROWS;
     batches::with_bulk_settings(conn, large, |conn| {
-        let tx = store::write_tx(conn)?;
+        let tx = conn.books_mut().begin()?;
         batch::refuse_reimport(&tx, &scan.sha256)?;
         // The batch's audit event carries the count and SHA-256 of its rows, not every row image.
         store::capture::pause(&tx, "actual")?;
@@ -603,9 +605,9 @@ mod tests {
     use std::collections::BTreeMap;
 
     /// Programme P with phases A, B and C; contract K belongs to B.
-    fn setup() -> Connection {
-        let mut conn = store::open_in_memory().unwrap();
-        let tx = store::write_tx(&mut conn).unwrap();
+    fn setup() -> Books {
+        let mut conn = Books::in_memory().unwrap();
+        let tx = conn.begin().unwrap();
         let programme = e::add_programme(
             &tx,
             &e::NewProgramme {
@@ -684,11 +686,7 @@ mod tests {
         path
     }
 
-    fn import(
-        conn: &mut Connection,
-        path: &Path,
-        tuning: Tuning,
-    ) -> Result<ImportOutcome, ImportError> {
+    fn import(conn: &mut Books, path: &Path, tuning: Tuning) -> Result<ImportOutcome, ImportError> {
         import_actuals_tuned(
             conn,
             path,
@@ -699,13 +697,13 @@ mod tests {
     }
 
     /// Every actual held, by date.
-    fn actuals(conn: &Connection) -> Vec<crate::domain::model::Actual> {
+    fn actuals(conn: &Books) -> Vec<crate::domain::model::Actual> {
         let all = e::ActualFilter::default();
         crate::store::browse::actuals_page(conn, &all, PageRequest::First, 1_000_000).unwrap()
     }
 
     /// (phase code, FY, pence) summed from the actuals held.
-    fn held(conn: &Connection) -> BTreeMap<(String, i32), i64> {
+    fn held(conn: &Books) -> BTreeMap<(String, i32), i64> {
         let mut sums = BTreeMap::new();
         for a in actuals(conn) {
             *sums.entry((a.phase_code, a.fy.start_year())).or_insert(0) += a.amount.pence();

@@ -3,9 +3,11 @@
 //! listing and undoing batches. The SQL is the store's (`store::batches`); this module only says
 //! what an import records.
 
+use crate::store::Handle;
+use crate::store::HandleMut;
 use std::collections::HashMap;
 
-use rusqlite::{Connection, Transaction};
+use crate::store::{Books, Tx};
 use serde::Serialize;
 
 use super::problems::ImportError;
@@ -137,7 +139,7 @@ struct FyPhaseLine<'a> {
 }
 
 fn record_batch(
-    conn: &Connection,
+    conn: &Books,
     batch_id: i64,
     outcome: &ImportOutcome,
     digest: Option<Image>,
@@ -183,7 +185,7 @@ fn record_batch(
 /// Finishes batch `batch_id` of an import that did `outcome`: sets its rows and total, records
 /// its audit event, and commits unless `dry_run`.
 pub(super) fn finish(
-    tx: Transaction<'_>,
+    tx: Tx<'_>,
     batch_id: i64,
     outcome: ImportOutcome,
     dry_run: bool,
@@ -194,7 +196,7 @@ pub(super) fn finish(
 /// [`finish`], with the digest of the batch's actuals built as they were written (`None`: read
 /// the batch back for it).
 pub(super) fn finish_digested(
-    tx: Transaction<'_>,
+    tx: Tx<'_>,
     batch_id: i64,
     mut outcome: ImportOutcome,
     dry_run: bool,
@@ -203,7 +205,7 @@ pub(super) fn finish_digested(
     batches::finish_batch(&tx, batch_id, outcome.rows, outcome.total)?;
     record_batch(&tx, batch_id, &outcome, digest)?;
     if !dry_run {
-        tx.commit().map_err(StoreError::from)?;
+        tx.commit()?;
     }
     outcome.batch_id = (!dry_run).then_some(batch_id);
     outcome.dry_run = dry_run;
@@ -211,7 +213,7 @@ pub(super) fn finish_digested(
 }
 
 /// Refuses a file whose bytes were imported before (and not undone).
-pub(super) fn refuse_reimport(conn: &Connection, sha256: &str) -> Result<(), ImportError> {
+pub(super) fn refuse_reimport(conn: &Books, sha256: &str) -> Result<(), ImportError> {
     match batches::active_batch_with_sha(conn, sha256)? {
         Some(batch) => Err(ImportError::AlreadyImported {
             batch: Box::new(batch),
@@ -221,15 +223,17 @@ pub(super) fn refuse_reimport(conn: &Connection, sha256: &str) -> Result<(), Imp
 }
 
 /// Every import batch, oldest first.
-pub fn list_batches(conn: &Connection) -> Result<Vec<Batch>, StoreError> {
+pub fn list_batches(conn: &impl Handle) -> Result<Vec<Batch>, StoreError> {
+    let conn = conn.books();
     batches::list_batches(conn)
 }
 
 /// Undoes a batch in one transaction (its actuals or allocations removed, one audit event).
 /// Refused when any of its rows is in a closed period or the batch is already undone.
-pub fn undo_batch(conn: &mut Connection, batch_id: i64) -> Result<Batch, ImportError> {
-    let tx = store::write_tx(conn)?;
+pub fn undo_batch(conn: &mut impl HandleMut, batch_id: i64) -> Result<Batch, ImportError> {
+    let conn = conn.books_mut();
+    let tx = conn.begin()?;
     let batch = batches::undo(&tx, batch_id)?;
-    tx.commit().map_err(StoreError::from)?;
+    tx.commit()?;
     Ok(batch)
 }

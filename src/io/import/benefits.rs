@@ -3,10 +3,11 @@
 //! description are one benefit with a target per year; they must give the same kind and owner and
 //! each year once. Programmes and phases must exist. All rows or none, one batch, undoable.
 
+use crate::store::HandleMut;
 use std::collections::HashMap;
 use std::path::Path;
 
-use rusqlite::Connection;
+use crate::store::Books;
 
 use super::batches::{ImportOutcome, Tally};
 use super::problems::{ImportError, Lock, Problems, look_up_once};
@@ -69,11 +70,7 @@ struct Lookups {
 }
 
 impl Lookups {
-    fn programme(
-        &mut self,
-        conn: &Connection,
-        code: &str,
-    ) -> Result<Result<i64, String>, StoreError> {
+    fn programme(&mut self, conn: &Books, code: &str) -> Result<Result<i64, String>, StoreError> {
         look_up_once(&mut self.programmes, code, || {
             e::programme_id(conn, code).map_err(message).transpose_err()
         })
@@ -81,7 +78,7 @@ impl Lookups {
 
     fn phase(
         &mut self,
-        conn: &Connection,
+        conn: &Books,
         programme: &str,
         code: &str,
     ) -> Result<Result<i64, String>, StoreError> {
@@ -127,7 +124,7 @@ struct Row {
 fn parse_row(
     cells: &Cells,
     line: u64,
-    conn: &Connection,
+    conn: &Books,
     lookups: &mut Lookups,
     lock: &Lock,
     problems: &mut Problems,
@@ -283,7 +280,7 @@ impl RowImporter for BenefitImporter {
         &mut self,
         cells: &Cells,
         line: u64,
-        conn: &Connection,
+        conn: &Books,
         lock: &Lock,
         problems: &mut Problems,
     ) -> Result<Option<Row>, StoreError> {
@@ -296,7 +293,7 @@ impl RowImporter for BenefitImporter {
 
     fn write(
         &mut self,
-        conn: &Connection,
+        conn: &Books,
         batch_id: i64,
         _file_name: &str,
         benefits: &[Gathered],
@@ -322,11 +319,12 @@ impl RowImporter for BenefitImporter {
 
 /// Imports benefits and their targets: all rows or none, as one batch of kind `benefits`.
 pub fn import_benefits(
-    conn: &mut Connection,
+    conn: &mut impl HandleMut,
     path: &Path,
     opts: &BenefitsOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
+    let conn = conn.books_mut();
     let how = WholeFile {
         path,
         columns: COLUMNS,

@@ -2,10 +2,11 @@
 //! and decisions looked up once each), and the import itself: one allocation per row for one
 //! financial year, phases created with `--create-missing` (never programmes), all rows or none.
 
+use crate::store::HandleMut;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use rusqlite::Connection;
+use crate::store::Books;
 
 use super::batches::{ImportOutcome, Tally};
 use super::problems::{ImportError, Lock, Problems, look_up_once};
@@ -96,7 +97,7 @@ fn not_found_message(err: StoreError) -> Result<String, StoreError> {
 impl BudgetLookups {
     pub(super) fn programme(
         &mut self,
-        conn: &Connection,
+        conn: &Books,
         code: &str,
     ) -> Result<Result<i64, String>, StoreError> {
         look_up_once(&mut self.programmes, code, || {
@@ -112,7 +113,7 @@ impl BudgetLookups {
 
     pub(super) fn phase(
         &mut self,
-        conn: &Connection,
+        conn: &Books,
         programme: &str,
         programme_id: i64,
         code: &str,
@@ -129,7 +130,7 @@ impl BudgetLookups {
 
     fn decision(
         &mut self,
-        conn: &Connection,
+        conn: &Books,
         reference: &str,
     ) -> Result<Result<i64, String>, StoreError> {
         look_up_once(&mut self.decisions, reference, || {
@@ -175,7 +176,7 @@ impl BudgetLookups {
     /// Reads an optional `Decision` cell: the id of the decision it names, or a problem.
     pub(super) fn read_decision(
         &mut self,
-        conn: &Connection,
+        conn: &Books,
         text: &str,
         line: u64,
         ok: &mut bool,
@@ -200,7 +201,7 @@ impl BudgetLookups {
 fn parse_budget(
     cells: &Cells,
     line: u64,
-    conn: &Connection,
+    conn: &Books,
     lookups: &mut BudgetLookups,
     lock: &Lock,
     create_missing: bool,
@@ -333,7 +334,7 @@ fn parse_budget(
 /// of the row's phase, and its whole amount the row's amount in the row's year. Dated the decision's
 /// date.
 fn approve_line(
-    tx: &Connection,
+    tx: &Books,
     id: i64,
     decision: i64,
     phase_id: i64,
@@ -384,7 +385,7 @@ impl RowImporter for BudgetImporter {
         &mut self,
         cells: &Cells,
         line: u64,
-        conn: &Connection,
+        conn: &Books,
         lock: &Lock,
         problems: &mut Problems,
     ) -> Result<Option<BudgetRow>, StoreError> {
@@ -406,7 +407,7 @@ impl RowImporter for BudgetImporter {
 
     fn write(
         &mut self,
-        tx: &Connection,
+        tx: &Books,
         batch_id: i64,
         file_name: &str,
         rows: &[BudgetRow],
@@ -479,11 +480,12 @@ impl RowImporter for BudgetImporter {
 /// Imports budget lines (one allocation per row, for one FY): all rows or none. Phases that do
 /// not exist are created with `create_missing`; programmes never are.
 pub fn import_budgets(
-    conn: &mut Connection,
+    conn: &mut impl HandleMut,
     path: &Path,
     opts: &BudgetsOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
+    let conn = conn.books_mut();
     let how = WholeFile {
         path,
         columns: BUDGET_COLUMNS,

@@ -2,9 +2,10 @@
 //! and decisions looked up once each, as for budgets), and the import itself: one funding line per
 //! row, all rows or none, one batch that `import undo` removes whole.
 
+use crate::store::HandleMut;
 use std::path::Path;
 
-use rusqlite::Connection;
+use crate::store::Books;
 
 use super::batches::{ImportOutcome, Tally};
 use super::budgets::{BudgetLookups, read_fy};
@@ -63,7 +64,7 @@ struct FundingRow {
 fn parse_funding(
     cells: &Cells,
     line: u64,
-    conn: &Connection,
+    conn: &Books,
     lookups: &mut BudgetLookups,
     lock: &Lock,
     problems: &mut Problems,
@@ -184,7 +185,7 @@ impl RowImporter for FundingImporter {
         &mut self,
         cells: &Cells,
         line: u64,
-        conn: &Connection,
+        conn: &Books,
         lock: &Lock,
         problems: &mut Problems,
     ) -> Result<Option<FundingRow>, StoreError> {
@@ -197,7 +198,7 @@ impl RowImporter for FundingImporter {
 
     fn write(
         &mut self,
-        conn: &Connection,
+        conn: &Books,
         batch_id: i64,
         file_name: &str,
         rows: &[FundingRow],
@@ -225,11 +226,12 @@ impl RowImporter for FundingImporter {
 
 /// Imports funding lines (one per row, for one FY): all rows or none.
 pub fn import_funding(
-    conn: &mut Connection,
+    conn: &mut impl HandleMut,
     path: &Path,
     opts: &FundingOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
+    let conn = conn.books_mut();
     let how = WholeFile {
         path,
         columns: FUNDING_COLUMNS,

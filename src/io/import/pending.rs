@@ -1,8 +1,8 @@
 //! Checked ledger rows waiting to be written, in chunks that bound the memory held, and writing
 //! a chunk in (phase, date) order while summing what it wrote.
 
+use crate::store::Books;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::batches::Tally;
 use super::lines::LineLog;
@@ -94,7 +94,7 @@ impl Pending {
     /// Inserts the held rows in their order (see [`Pending::sort`]), keeping their ids for
     /// [`Pending::note`]. Only the insert runs here, on the thread that holds the transaction;
     /// what is noted of each row is done on another.
-    pub(super) fn write(&mut self, conn: &Connection, batch_id: i64) -> Result<(), ImportError> {
+    pub(super) fn write(&mut self, conn: &Books, batch_id: i64) -> Result<(), ImportError> {
         self.ids.clear();
         let mut inserter = e::ActualInserter::new(conn)?;
         for r in &self.rows {

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
 
+use crate::store::Books;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::domain::calendar::uk_date;
@@ -183,7 +183,7 @@ pub(super) struct Lock {
 }
 
 impl Lock {
-    pub(super) fn read(conn: &Connection) -> Result<Lock, StoreError> {
+    pub(super) fn read(conn: &Books) -> Result<Lock, StoreError> {
         let through = locks::locked_through(conn)?;
         let label = locks::list_closed(conn)?
             .last()

@@ -5,13 +5,13 @@
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use crate::store::Books;
 
 use super::batches::{self as batch, ImportOutcome, Tally};
 use super::problems::{ImportError, Lock, Problems};
 use super::rows::{Cells, open};
+use crate::store::StoreError;
 use crate::store::batches::{self, BatchKind};
-use crate::store::{self, StoreError};
 
 /// What one kind of import does with its rows.
 pub(super) trait RowImporter {
@@ -24,7 +24,7 @@ pub(super) trait RowImporter {
         &mut self,
         cells: &Cells,
         line: u64,
-        conn: &Connection,
+        conn: &Books,
         lock: &Lock,
         problems: &mut Problems,
     ) -> Result<Option<Self::Row>, StoreError>;
@@ -34,7 +34,7 @@ pub(super) trait RowImporter {
     /// store refuses for a user's reason is recorded in `problems`.
     fn write(
         &mut self,
-        conn: &Connection,
+        conn: &Books,
         batch_id: i64,
         file_name: &str,
         items: &[Self::Item],
@@ -60,13 +60,13 @@ pub(super) struct WholeFile<'a> {
 
 /// Imports a file with `importer`: all rows or none.
 pub(super) fn import_whole<I: RowImporter>(
-    conn: &mut Connection,
+    conn: &mut Books,
     how: &WholeFile,
     importer: &mut I,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
     let mut file = open(how.path, how.encoding, how.columns, how.map)?;
-    let tx = store::write_tx(conn)?;
+    let tx = conn.begin()?;
     batch::refuse_reimport(&tx, &file.scan.sha256)?;
     let lock = Lock::read(&tx)?;
     let mut problems = Problems::default();

@@ -3,7 +3,7 @@
 //! ([`e::insert_actual_row`]), from the one generator ([`Rng`]). Not used by the application
 //! itself.
 
-use crate::store::Db as Connection;
+use crate::store::Handle;
 use chrono::NaiveDate;
 
 use super::rng::Rng;
@@ -40,12 +40,13 @@ fn day(fy: i32, offset: i64) -> NaiveDate {
 /// at random over the phases and years, a third of those on a phase with a contract paid against it.
 /// The same arguments always give the same database.
 pub fn fill_database(
-    conn: &Connection,
+    conn: &impl Handle,
     programmes: usize,
     phases_per_programme: usize,
     actuals: usize,
     seed: u64,
 ) -> Result<FillSummary> {
+    let conn = conn.books();
     let mut rng = Rng::new(seed);
     let years: Vec<FinancialYear> = (FIRST_FY..FIRST_FY + YEARS)
         .filter_map(|y| FinancialYear::new(y).ok())

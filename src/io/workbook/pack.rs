@@ -4,9 +4,8 @@
 //! Contracts sheet the figures the report's commitments are made of, the Benefits and Milestones
 //! sheets the positions and slippage their lists show.
 
+use crate::store::Handle;
 use std::collections::HashMap;
-
-use rusqlite::Connection;
 
 use super::{
     PageHeader, Sheet, benefits, contracts, financing, milestones, monitoring, movement, summary,
@@ -42,10 +41,11 @@ pub struct Pack {
 /// The sheets, in order (Summary, Monitoring, Movement, Financing, Contracts, Benefits,
 /// Milestones), from the data the other modules computed, each built in its own file.
 pub fn sheets(
-    conn: &Connection,
+    conn: &impl Handle,
     cabinet: &CabinetReport,
     programme_id: Option<i64>,
 ) -> store::Result<Vec<Sheet>> {
+    let conn = conn.books();
     let report = &cabinet.report;
     let contract_figures = figures::contract_figures(conn, report.fy, report.period, programme_id)?;
     let mut per_programme: HashMap<String, usize> = HashMap::new();
@@ -92,11 +92,12 @@ pub fn sheets(
 
 /// The pack for `fy` as at `period`, of one programme when given (its id and name).
 pub fn committee_pack(
-    conn: &Connection,
+    conn: &impl Handle,
     fy: FinancialYear,
     period: Period,
     programme: Option<(i64, &str)>,
 ) -> Result<Pack, PackError> {
+    let conn = conn.books();
     let programme_id = programme.map(|(id, _)| id);
     // The report as sent: the snapshot of a closed period, the live figures otherwise.
     let (cabinet, _) = store::cabinet::report(conn, fy, period, programme_id, None)?;

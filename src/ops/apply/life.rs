@@ -2,14 +2,14 @@
 //! withdrawing a proposed change, withdrawing a forecast. Only an amendment has an undo (the
 //! values as read, amended back); an approval or a withdrawal cannot be reversed by the store.
 
-use rusqlite::Connection;
+use crate::store::Books;
 
 use super::resolve_phase;
 use crate::domain::calendar::uk_date;
 use crate::error::Field;
+use crate::ops::step::{Step, UndoStep};
 use crate::store::entities as e;
 use crate::store::{self, StoreError};
-use crate::tui::action::{UndoStep, WriteOp};
 
 /// `err` about a record looked up by a form field, renamed to that field.
 pub(super) fn on_field(err: StoreError, field: Field) -> StoreError {
@@ -27,13 +27,10 @@ pub(super) fn on_field(err: StoreError, field: Field) -> StoreError {
 }
 
 /// Applies a lifecycle write; None when `op` is not one.
-pub(super) fn apply(
-    conn: &Connection,
-    op: &WriteOp,
-) -> Option<store::Result<(String, Option<UndoStep>)>> {
+pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Option<UndoStep>)>> {
     Some(match op {
-        WriteOp::ApproveAllocation { id, decision, date } => approve(conn, *id, decision, *date),
-        WriteOp::WithdrawAllocation { id, reason, date } => {
+        Step::ApproveAllocation { id, decision, date } => approve(conn, *id, decision, *date),
+        Step::WithdrawAllocation { id, reason, date } => {
             e::withdraw_allocation(conn, *id, None, reason, *date).map(|a| {
                 (
                     format!(
@@ -47,14 +44,14 @@ pub(super) fn apply(
                 )
             })
         }
-        WriteOp::AmendChange {
+        Step::AmendChange {
             id,
             version,
             amount,
             effective,
             reason,
         } => amend(conn, *id, *version, *amount, *effective, reason),
-        WriteOp::WithdrawChange {
+        Step::WithdrawChange {
             id,
             version,
             reason,
@@ -69,7 +66,7 @@ pub(super) fn apply(
                 None,
             )
         }),
-        WriteOp::VaryContract {
+        Step::VaryContract {
             id,
             version,
             value,
@@ -87,13 +84,13 @@ pub(super) fn apply(
                 None,
             )
         }),
-        WriteOp::SetComment {
+        Step::SetComment {
             phase,
             fy,
             period,
             text,
         } => set_comment(conn, phase, *fy, *period, text),
-        WriteOp::WithdrawForecast {
+        Step::WithdrawForecast {
             phase,
             fy,
             reason,
@@ -104,7 +101,7 @@ pub(super) fn apply(
 }
 
 fn approve(
-    conn: &Connection,
+    conn: &Books,
     id: i64,
     decision: &str,
     date: Option<chrono::NaiveDate>,
@@ -135,7 +132,7 @@ fn approve(
 }
 
 fn amend(
-    conn: &Connection,
+    conn: &Books,
     id: i64,
     version: i64,
     amount: crate::domain::Money,
@@ -163,7 +160,7 @@ fn amend(
         ),
         Some(UndoStep {
             what: format!("amending change {id}"),
-            op: WriteOp::AmendChange {
+            op: Step::AmendChange {
                 id,
                 version: after.version,
                 amount: before.amount,
@@ -176,7 +173,7 @@ fn amend(
 
 /// The standing forecast of a phase for a year: the latest as-at of those not withdrawn.
 fn withdraw_forecast(
-    conn: &Connection,
+    conn: &Books,
     phase: &str,
     fy: crate::domain::FinancialYear,
     reason: &str,
@@ -209,7 +206,7 @@ fn withdraw_forecast(
 /// Adds the comment, or edits the one the phase has for the year and period (undone by editing
 /// it back; a new comment cannot be removed here).
 fn set_comment(
-    conn: &Connection,
+    conn: &Books,
     phase: &str,
     fy: crate::domain::FinancialYear,
     period: crate::domain::Period,
@@ -227,7 +224,7 @@ fn set_comment(
                 format!("Changed the comment of {what} (u puts the old one back)"),
                 Some(UndoStep {
                     what: format!("changing the comment of {what}"),
-                    op: WriteOp::SetComment {
+                    op: Step::SetComment {
                         phase: phase.to_string(),
                         fy,
                         period,

@@ -5,7 +5,7 @@
 //! safe: an add by deleting the record (the store refuses while anything refers to it), a delete
 //! by adding the same values back, an edit by editing back to the values as read.
 
-use rusqlite::Connection;
+use crate::store::Books;
 
 use super::life::on_field;
 use super::resolve_phase;
@@ -13,20 +13,20 @@ use crate::domain::benefit::BenefitStatus;
 use crate::domain::milestone::MilestoneStatus;
 use crate::domain::model::Contract;
 use crate::error::Field;
-use crate::store::entities as e;
-use crate::store::{self, StoreError};
-use crate::tui::action::records::{
+use crate::ops::records::{
     BenefitValues, ContractValues, DecisionValues, ExtensionValues, FrameworkValues,
     MilestoneValues, PhaseValues, ProgrammeValues, RecordOp, Values,
 };
-use crate::tui::action::{UndoStep, WriteOp};
+use crate::ops::step::{Step, UndoStep};
+use crate::store::entities as e;
+use crate::store::{self, StoreError};
 
 type Out = store::Result<(String, Option<UndoStep>)>;
 
 fn step(what: String, op: RecordOp) -> Option<UndoStep> {
     Some(UndoStep {
         what,
-        op: WriteOp::Record(Box::new(op)),
+        op: Step::Record(Box::new(op)),
     })
 }
 
@@ -35,11 +35,11 @@ fn opt(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-fn programme_id(conn: &Connection, code: &str) -> store::Result<i64> {
+fn programme_id(conn: &Books, code: &str) -> store::Result<i64> {
     e::programme_id(conn, code).map_err(|err| on_field(err, Field::Programme))
 }
 
-fn phase_id(conn: &Connection, text: &str) -> store::Result<i64> {
+fn phase_id(conn: &Books, text: &str) -> store::Result<i64> {
     resolve_phase(conn, text).map_err(|err| on_field(err, Field::Phase))
 }
 
@@ -55,20 +55,21 @@ fn opt_ref(
 }
 
 /// Applies `op`. A record someone else deleted since it was read is said to be gone.
-pub(super) fn apply(conn: &Connection, op: &RecordOp) -> Out {
+pub(super) fn apply(conn: &Books, op: &RecordOp) -> Out {
     apply_op(conn, op).map_err(|err| match (err, op) {
-        (
-            StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows),
-            RecordOp::Edit { id, values, .. } | RecordOp::Delete { id, values, .. },
-        ) => gone(values.kind(), *id),
-        (StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows), _) => {
+        (err, RecordOp::Edit { id, values, .. } | RecordOp::Delete { id, values, .. })
+            if err.is_missing_row() =>
+        {
+            gone(values.kind(), *id)
+        }
+        (err, _) if err.is_missing_row() => {
             StoreError::Refused("that record is no longer there: someone else deleted it".into())
         }
         (err, _) => err,
     })
 }
 
-fn apply_op(conn: &Connection, op: &RecordOp) -> Out {
+fn apply_op(conn: &Books, op: &RecordOp) -> Out {
     match op {
         RecordOp::Add(values) => add(conn, values),
         RecordOp::Edit {
@@ -143,7 +144,7 @@ fn apply_op(conn: &Connection, op: &RecordOp) -> Out {
             let what = format!("benefit {id} {} as at {}", fy.label(), as_at.label());
             let undo = earlier.map(|r| UndoStep {
                 what: format!("the realisation of {what}"),
-                op: WriteOp::Record(Box::new(RecordOp::Realise {
+                op: Step::Record(Box::new(RecordOp::Realise {
                     id: *id,
                     fy: *fy,
                     as_at: *as_at,
@@ -172,7 +173,7 @@ fn apply_op(conn: &Connection, op: &RecordOp) -> Out {
     }
 }
 
-fn add(conn: &Connection, values: &Values) -> Out {
+fn add(conn: &Books, values: &Values) -> Out {
     let id = match values {
         Values::Programme(v) => e::add_programme(
             conn,
@@ -307,7 +308,7 @@ fn add(conn: &Connection, values: &Values) -> Out {
     Ok((format!("Added {kind} {name} (id {id}){tail}"), undo))
 }
 
-fn benefit_phase(conn: &Connection, v: &BenefitValues) -> store::Result<Option<i64>> {
+fn benefit_phase(conn: &Books, v: &BenefitValues) -> store::Result<Option<i64>> {
     opt_ref(
         &v.phase,
         |p| Ok(e::phase_ref(conn, Some(v.programme.trim()), p)?.id),
@@ -315,7 +316,7 @@ fn benefit_phase(conn: &Connection, v: &BenefitValues) -> store::Result<Option<i
     )
 }
 
-fn edit(conn: &Connection, id: i64, version: Option<i64>, values: &Values) -> Out {
+fn edit(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
     let (before, after_version) = match values {
         Values::Programme(v) => {
             let before = programme_values(conn, id)?;
@@ -438,7 +439,7 @@ fn edit(conn: &Connection, id: i64, version: Option<i64>, values: &Values) -> Ou
 
 /// A milestone's status is set only when it changes (setting it reopens a completed one); a
 /// completed milestone reopened by mistake is undone by completing it again on its date.
-fn edit_milestone(conn: &Connection, id: i64, version: Option<i64>, v: &MilestoneValues) -> Out {
+fn edit_milestone(conn: &Books, id: i64, version: Option<i64>, v: &MilestoneValues) -> Out {
     let before = e::get_milestone(conn, id)?;
     let after = e::edit_milestone(
         conn,
@@ -483,7 +484,7 @@ fn edit_milestone(conn: &Connection, id: i64, version: Option<i64>, v: &Mileston
     ))
 }
 
-fn delete(conn: &Connection, id: i64, version: Option<i64>, values: &Values) -> Out {
+fn delete(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
     // The values as they are now (what an undo adds back).
     let (now, tail) = match values {
         Values::Programme(_) => {
@@ -539,7 +540,7 @@ fn delete(conn: &Connection, id: i64, version: Option<i64>, values: &Values) -> 
     ))
 }
 
-fn programme_values(conn: &Connection, id: i64) -> store::Result<ProgrammeValues> {
+fn programme_values(conn: &Books, id: i64) -> store::Result<ProgrammeValues> {
     let p = e::list_programmes(conn)?
         .into_iter()
         .find(|p| p.id == id)
@@ -572,7 +573,7 @@ pub fn phase_values(p: &crate::domain::model::Phase) -> PhaseValues {
     }
 }
 
-fn decision_values(conn: &Connection, id: i64) -> store::Result<DecisionValues> {
+fn decision_values(conn: &Books, id: i64) -> store::Result<DecisionValues> {
     let d = e::list_decisions(conn)?
         .into_iter()
         .find(|d| d.id == id)
@@ -591,7 +592,7 @@ fn decision_values(conn: &Connection, id: i64) -> store::Result<DecisionValues> 
     })
 }
 
-fn framework_values(conn: &Connection, id: i64) -> store::Result<FrameworkValues> {
+fn framework_values(conn: &Books, id: i64) -> store::Result<FrameworkValues> {
     let f = e::list_frameworks(conn)?
         .into_iter()
         .find(|f| f.id == id)
@@ -604,7 +605,7 @@ fn framework_values(conn: &Connection, id: i64) -> store::Result<FrameworkValues
     })
 }
 
-fn contract_values(conn: &Connection, c: &Contract) -> store::Result<ContractValues> {
+fn contract_values(conn: &Books, c: &Contract) -> store::Result<ContractValues> {
     Ok(ContractValues {
         reference: c.reference.clone(),
         title: c.title.clone(),

@@ -3,9 +3,9 @@
 //! editing or deleting an actual, entering a forecast over an earlier one, closing or reopening a
 //! period, and an import (undone as a batch).
 
-use rusqlite::Connection;
+use crate::store::Books;
 
-use super::action::{UndoStep, WriteOp};
+use super::step::{Step, UndoStep};
 
 mod funding;
 mod life;
@@ -17,7 +17,7 @@ use crate::store::{self, StoreError, batches, locks};
 pub use funding::{funding_field, load_financing};
 
 /// Reads `PROG/PHASE` or `PHASE`.
-pub fn resolve_phase(conn: &Connection, text: &str) -> store::Result<i64> {
+pub fn resolve_phase(conn: &Books, text: &str) -> store::Result<i64> {
     let (prog, code) = match text.split_once('/') {
         Some((p, c)) => (Some(p.trim()), c.trim()),
         None => (None, text.trim()),
@@ -26,18 +26,18 @@ pub fn resolve_phase(conn: &Connection, text: &str) -> store::Result<i64> {
 }
 
 /// Applies `op`; returns the status message and the step that undoes it, when there is one.
-pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoStep>)> {
+pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>)> {
     if let Some(out) = life::apply(conn, op) {
         return out;
     }
-    if let WriteOp::Record(r) = op {
+    if let Step::Record(r) = op {
         return records::apply(conn, r);
     }
     if let Some(out) = funding::apply(conn, op) {
         return out;
     }
     match op {
-        WriteOp::DecideChange {
+        Step::DecideChange {
             id,
             version,
             status,
@@ -50,7 +50,7 @@ pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<U
             };
             Ok((format!("{verb} change {id}"), None))
         }
-        WriteOp::Exercise {
+        Step::Exercise {
             option_id,
             version,
             value,
@@ -67,7 +67,7 @@ pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<U
                 None,
             ))
         }
-        WriteOp::AddActual {
+        Step::AddActual {
             phase,
             contract,
             date,
@@ -97,23 +97,23 @@ pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<U
                 format!("Added actual {reference} of {}", amount.bracketed()),
                 Some(UndoStep {
                     what: format!("adding actual {reference}"),
-                    op: WriteOp::RemoveActual { id },
+                    op: Step::RemoveActual { id },
                 }),
             ))
         }
-        WriteOp::RemoveActual { id } => {
+        Step::RemoveActual { id } => {
             let a = e::get_actual(conn, *id)?;
             e::delete_actual(conn, *id, None)?;
             Ok((format!("removed actual {} again", a.reference), None))
         }
-        WriteOp::DeleteActual(a) => {
+        Step::DeleteActual(a) => {
             e::delete_actual(conn, a.id, Some(a.version))?;
             let phase = format!("{}/{}", a.programme_code, a.phase_code);
             Ok((
                 format!("Deleted actual {} of {}", a.reference, a.amount.bracketed()),
                 Some(UndoStep {
                     what: format!("deleting actual {}", a.reference),
-                    op: WriteOp::AddActual {
+                    op: Step::AddActual {
                         phase,
                         contract: a.contract_reference.clone(),
                         date: a.date,
@@ -125,7 +125,7 @@ pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<U
                 }),
             ))
         }
-        WriteOp::EditActual { id, version, edit } => {
+        Step::EditActual { id, version, edit } => {
             let before = e::get_actual(conn, *id)?;
             let after = crate::store::edit::edit_actual(conn, *id, Some(*version), edit)?;
             Ok((
@@ -138,7 +138,7 @@ pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<U
                 Some(UndoStep {
                     what: format!("editing actual {}", after.reference),
                     // Back to the values as read, from the version just saved.
-                    op: WriteOp::EditActual {
+                    op: Step::EditActual {
                         id: *id,
                         version: after.version,
                         edit: crate::store::edit::ActualEdit {
@@ -152,7 +152,7 @@ pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<U
                 }),
             ))
         }
-        WriteOp::AddAllocation {
+        Step::AddAllocation {
             phase,
             first_fy,
             last_fy,
@@ -186,7 +186,7 @@ pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<U
                 None,
             ))
         }
-        WriteOp::AddChange {
+        Step::AddChange {
             kind,
             from_phase,
             to_phase,
@@ -229,18 +229,18 @@ pub fn apply(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<U
                 None,
             ))
         }
-        WriteOp::SetForecast { .. }
-        | WriteOp::ClosePeriod { .. }
-        | WriteOp::ReopenPeriod { .. }
-        | WriteOp::UndoImport { .. } => apply_month(conn, op),
+        Step::SetForecast { .. }
+        | Step::ClosePeriod { .. }
+        | Step::ReopenPeriod { .. }
+        | Step::UndoImport { .. } => apply_month(conn, op),
         _ => Err(StoreError::Refused("not a write of this kind".into())),
     }
 }
 
 /// The writes of the month's routine: forecasts, closing and reopening periods, undoing imports.
-fn apply_month(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option<UndoStep>)> {
+fn apply_month(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>)> {
     match op {
-        WriteOp::SetForecast {
+        Step::SetForecast {
             phase,
             fy,
             as_at,
@@ -264,7 +264,7 @@ fn apply_month(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option
             let what = format!("{phase} {} as at {}", fy.label(), as_at.label());
             let undo = earlier.map(|f| UndoStep {
                 what: format!("the forecast of {what}"),
-                op: WriteOp::SetForecast {
+                op: Step::SetForecast {
                     phase: phase.clone(),
                     fy: *fy,
                     as_at: *as_at,
@@ -285,18 +285,24 @@ fn apply_month(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option
                 undo,
             ))
         }
-        WriteOp::ClosePeriod { fy, period } => {
-            locks::close_period(conn, *fy, *period)?;
+        Step::ClosePeriod {
+            fy,
+            period,
+            allow_missing_comments,
+        } => {
+            // The whole step: the lock, the comment gate, the report and financing snapshots.
+            let closed = super::period::close_in(conn, *fy, *period, *allow_missing_comments)?;
             Ok((
                 format!(
-                    "Closed {} {}: everything dated on or before {} is locked",
+                    "Closed {} {}: everything dated on or before {} is locked; its report is kept as a snapshot ({} rows)",
                     fy.label(),
                     period.label(),
-                    uk_date(fy.period_end(*period))
+                    uk_date(fy.period_end(*period)),
+                    closed.snapshot.rows
                 ),
                 Some(UndoStep {
                     what: format!("closing {} {}", fy.label(), period.label()),
-                    op: WriteOp::ReopenPeriod {
+                    op: Step::ReopenPeriod {
                         fy: *fy,
                         period: *period,
                         reason: "closed by mistake: undone in the TUI".into(),
@@ -304,15 +310,16 @@ fn apply_month(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option
                 }),
             ))
         }
-        WriteOp::ReopenPeriod { fy, period, reason } => {
+        Step::ReopenPeriod { fy, period, reason } => {
             let before = locks::list_closed(conn)?;
-            let n = locks::reopen_period(conn, *fy, *period, reason)?;
+            let n = super::period::reopen_in(conn, *fy, *period, reason)?.periods;
             // Closing the latest of the periods reopened locks the same dates again.
             let undo = before.last().map(|c| UndoStep {
                 what: format!("reopening {} {}", fy.label(), period.label()),
-                op: WriteOp::ClosePeriod {
+                op: Step::ClosePeriod {
                     fy: c.fy,
                     period: c.period,
+                    allow_missing_comments: true,
                 },
             });
             Ok((
@@ -325,7 +332,7 @@ fn apply_month(conn: &Connection, op: &WriteOp) -> store::Result<(String, Option
                 undo,
             ))
         }
-        WriteOp::UndoImport { id, file } => {
+        Step::UndoImport { id, file } => {
             let b = batches::undo(conn, *id)?;
             Ok((
                 format!(

@@ -3,8 +3,8 @@
 //! uses, each one audited transaction (the caller's). None has an undo here: a withdrawal is
 //! asked about first, and an edit or an addition is changed back with `e` or `w`.
 
+use crate::store::Books;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::life::on_field;
 use super::resolve_phase;
@@ -13,15 +13,15 @@ use crate::domain::Period;
 use crate::domain::calendar::uk_date;
 use crate::domain::financing::{FinancingStatement, Funding};
 use crate::error::Field;
+use crate::ops::step::{FundingLine, Step, UndoStep};
 use crate::store::entities as e;
 use crate::store::{self, financing};
-use crate::tui::action::{FundingLine, UndoStep, WriteOp};
 
 /// The funding lines of `fy` (every programme, withdrawn ones too) and its financing statement as
 /// at `period` (the period to show of `fy` on `today` when None): the snapshot for a closed
 /// period, as `report financing` prints it.
 pub fn load_financing(
-    conn: &Connection,
+    conn: &Books,
     today: NaiveDate,
     fy: FinancialYear,
     period: Option<Period>,
@@ -56,21 +56,18 @@ pub fn funding_field(add: bool, field: &Field) -> usize {
 }
 
 /// The decision id of a reference typed in a form, or the refusal naming the field.
-fn decision(conn: &Connection, d: &Option<String>) -> store::Result<Option<i64>> {
+fn decision(conn: &Books, d: &Option<String>) -> store::Result<Option<i64>> {
     d.as_deref()
         .map(|r| e::decision_id(conn, r).map_err(|err| on_field(err, Field::Decision)))
         .transpose()
 }
 
 /// Applies a funding write; None when `op` is not one.
-pub(super) fn apply(
-    conn: &Connection,
-    op: &WriteOp,
-) -> Option<store::Result<(String, Option<UndoStep>)>> {
+pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Option<UndoStep>)>> {
     Some(match op {
-        WriteOp::AddFunding(l) => add(conn, l),
-        WriteOp::EditFunding { id, version, line } => edit(conn, *id, *version, line),
-        WriteOp::WithdrawFunding { id, version } => (|| {
+        Step::AddFunding(l) => add(conn, l),
+        Step::EditFunding { id, version, line } => edit(conn, *id, *version, line),
+        Step::WithdrawFunding { id, version } => (|| {
             let before = e::get_funding(conn, *id)?;
             e::withdraw_funding(conn, *id, *version)?;
             Ok((
@@ -89,7 +86,7 @@ pub(super) fn apply(
     })
 }
 
-fn add(conn: &Connection, l: &FundingLine) -> store::Result<(String, Option<UndoStep>)> {
+fn add(conn: &Books, l: &FundingLine) -> store::Result<(String, Option<UndoStep>)> {
     let phase_id = resolve_phase(conn, &l.phase).map_err(|err| on_field(err, Field::Phase))?;
     let id = e::add_funding(
         conn,
@@ -125,7 +122,7 @@ fn add(conn: &Connection, l: &FundingLine) -> store::Result<(String, Option<Undo
 }
 
 fn edit(
-    conn: &Connection,
+    conn: &Books,
     id: i64,
     version: i64,
     l: &FundingLine,

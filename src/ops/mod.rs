@@ -1,0 +1,48 @@
+//! The operations: every step an officer can ask for, one public function each, called by both
+//! doors. A command-line handler parses its options, calls one operation and prints; a TUI action
+//! builds the same request, calls the same operation and shows the outcome. Each write opens and
+//! commits its own transaction, audited inside it, so a step has the same rules, refusals,
+//! warnings, snapshots and audit events whichever door asked for it (DOMAIN.md, "The life of a
+//! record").
+//!
+//! The store's pieces (locks, entities, figures, capture, snapshots) are put together here and
+//! nowhere else; the doors hold [`Books`] and name no engine type.
+//!
+//! Modelled on cargo's `ops` (each `cargo` command calls one function there) and gitui's
+//! `asyncgit::sync`.
+
+mod apply;
+pub mod period;
+pub mod records;
+pub mod step;
+
+pub use crate::store::{Books, Handle, HandleMut, Tx};
+pub use apply::records::{benefit_open, phase_values};
+pub use apply::{funding_field, load_financing, resolve_phase};
+pub use step::{FundingLine, Step, UndoStep};
+
+/// The types the operations take and give, named where the doors can reach them.
+pub mod types {
+    pub use crate::store::cabinet::Closed;
+    pub use crate::store::locks::ClosedPeriod;
+}
+
+use crate::store;
+
+/// What a write did: the message for the officer (the status line in the TUI) and, where undo is
+/// cheap, the step that undoes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// What changed, in the officer's words.
+    pub message: String,
+    /// The step that undoes it, when there is one.
+    pub undo: Option<UndoStep>,
+}
+
+/// Carries out `step` in one audited transaction: all of it, or nothing.
+pub fn apply(books: &mut impl HandleMut, step: &Step) -> store::Result<Outcome> {
+    books.books_mut().write(|tx| {
+        let (message, undo) = apply::apply(tx.books(), step)?;
+        Ok(Outcome { message, undo })
+    })
+}
