@@ -178,3 +178,95 @@ pub struct UndoStep {
     pub what: String,
     pub op: Step,
 }
+
+/// Every step the books take, by the name [`Step::kind`] gives it: the registry the parity test
+/// walks (a step added here without a row there fails it).
+pub const KINDS: &[&str] = &[
+    "change decide",
+    "contract exercise",
+    "actual add",
+    "actual delete",
+    "actual edit",
+    "allocation add",
+    "change add",
+    "actual remove",
+    "forecast set",
+    "period close",
+    "period reopen",
+    "import undo",
+    "allocation approve",
+    "allocation withdraw",
+    "change amend",
+    "change withdraw",
+    "contract vary",
+    "comment set",
+    "funding add",
+    "funding edit",
+    "funding withdraw",
+    "forecast withdraw",
+    "programme add",
+    "programme edit",
+    "programme delete",
+    "phase add",
+    "phase edit",
+    "phase delete",
+    "decision add",
+    "decision edit",
+    "decision delete",
+    "framework add",
+    "framework edit",
+    "framework delete",
+    "contract add",
+    "contract edit",
+    "contract delete",
+    "milestone add",
+    "milestone edit",
+    "milestone complete",
+    "benefit add",
+    "benefit edit",
+    "benefit withdraw",
+    "benefit realise",
+];
+
+impl Step {
+    /// The step's name in [`KINDS`]: the record kind and the verb (`"period close"`).
+    pub fn kind(&self) -> String {
+        let s = match self {
+            Step::DecideChange { .. } => "change decide",
+            Step::Exercise { .. } => "contract exercise",
+            Step::AddActual { .. } => "actual add",
+            Step::DeleteActual(_) => "actual delete",
+            Step::EditActual { .. } => "actual edit",
+            Step::AddAllocation { .. } => "allocation add",
+            Step::AddChange { .. } => "change add",
+            Step::RemoveActual { .. } => "actual remove",
+            Step::SetForecast { .. } => "forecast set",
+            Step::ClosePeriod { .. } => "period close",
+            Step::ReopenPeriod { .. } => "period reopen",
+            Step::UndoImport { .. } => "import undo",
+            Step::ApproveAllocation { .. } => "allocation approve",
+            Step::WithdrawAllocation { .. } => "allocation withdraw",
+            Step::AmendChange { .. } => "change amend",
+            Step::WithdrawChange { .. } => "change withdraw",
+            Step::VaryContract { .. } => "contract vary",
+            Step::SetComment { .. } => "comment set",
+            Step::AddFunding(_) => "funding add",
+            Step::EditFunding { .. } => "funding edit",
+            Step::WithdrawFunding { .. } => "funding withdraw",
+            Step::WithdrawForecast { .. } => "forecast withdraw",
+            Step::Record(r) => {
+                return match r.as_ref() {
+                    records::RecordOp::Add(v) => format!("{} add", v.kind()),
+                    records::RecordOp::Edit { values, .. } => format!("{} edit", values.kind()),
+                    records::RecordOp::Delete { values, .. } => {
+                        format!("{} delete", values.kind())
+                    }
+                    records::RecordOp::CompleteMilestone { .. } => "milestone complete".into(),
+                    records::RecordOp::WithdrawBenefit { .. } => "benefit withdraw".into(),
+                    records::RecordOp::Realise { .. } => "benefit realise".into(),
+                };
+            }
+        };
+        s.to_string()
+    }
+}

@@ -238,8 +238,17 @@ pub fn edit_benefit(
     )?;
     if let Some(targets) = &e.targets {
         let targets = check_targets(targets)?;
-        ensure_targets_open(conn, &before.targets, &targets)?;
-        write_targets(conn, id, &targets)?;
+        // Targets given as they are (a form sends every field) are not rewritten: the audit
+        // event then shows only what changed, whichever door asked.
+        let unchanged = before.targets.len() == targets.len()
+            && before
+                .targets
+                .iter()
+                .all(|l| targets.get(&l.fy) == Some(&l.amount));
+        if !unchanged {
+            ensure_targets_open(conn, &before.targets, &targets)?;
+            write_targets(conn, id, &targets)?;
+        }
     }
     conn.execute(
         "UPDATE benefit SET phase_id = CASE WHEN ?2 THEN ?3 ELSE phase_id END,
