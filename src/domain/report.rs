@@ -14,12 +14,22 @@ pub struct ContractFigures {
     pub profiled_to_end_of_fy: Money,
     /// What has been paid against it up to the end of P (all years).
     pub paid_to_date: Money,
+    /// For a year F that starts after today: what the profile puts before F's start, which
+    /// belongs to the years before F. None when F has started.
+    pub profiled_before_fy: Option<Money>,
 }
 
 impl ContractFigures {
     /// Profiled less paid, floored at zero: never the whole value again once invoices arrive.
+    /// For a year that starts after today, the profile before it is the earlier years' to
+    /// commit: max(0, profile to the end of F - max(paid to date, profile before F)), so no
+    /// pound is committed in two years (DOMAIN.md, "Commitments").
     pub fn commitment(&self) -> Money {
-        let c = self.profiled_to_end_of_fy - self.paid_to_date;
+        let counted = match self.profiled_before_fy {
+            Some(before) if before > self.paid_to_date => before,
+            _ => self.paid_to_date,
+        };
+        let c = self.profiled_to_end_of_fy - counted;
         if c.is_negative() { Money::ZERO } else { c }
     }
 }
@@ -418,13 +428,67 @@ mod tests {
         let c = ContractFigures {
             profiled_to_end_of_fy: m("804132.63"),
             paid_to_date: m("229752.18"),
+            profiled_before_fy: None,
         };
         assert_eq!(c.commitment(), m("574380.45"));
         let over = ContractFigures {
             profiled_to_end_of_fy: m("100"),
             paid_to_date: m("150"),
+            profiled_before_fy: None,
         };
         assert_eq!(over.commitment(), Money::ZERO);
+    }
+
+    #[test]
+    fn a_later_year_commits_only_what_the_earlier_years_do_not() {
+        // Issue 23 item 1: a contract of £1,492,720.02 profiled £876,886.64 up to 31 March 2027
+        // and £615,833.38 in 2027-28, nothing paid yet. As at a 2027-28 period (the year starts
+        // after today) only 2027-28's months are committed: 1,492,720.02 - 876,886.64.
+        let later = ContractFigures {
+            profiled_to_end_of_fy: m("1492720.02"),
+            paid_to_date: Money::ZERO,
+            profiled_before_fy: Some(m("876886.64")),
+        };
+        assert_eq!(later.commitment(), m("615833.38"));
+        // Paid beyond the earlier years' profile: the excess comes off the later year.
+        let ahead = ContractFigures {
+            paid_to_date: m("900000.00"),
+            ..later
+        };
+        assert_eq!(ahead.commitment(), m("592720.02"));
+        // A contract that ended before the year: nothing committed in it.
+        let ended = ContractFigures {
+            profiled_to_end_of_fy: m("70000"),
+            paid_to_date: Money::ZERO,
+            profiled_before_fy: Some(m("70000")),
+        };
+        assert_eq!(ended.commitment(), Money::ZERO);
+    }
+
+    proptest::proptest! {
+        /// Over the current and later years, a contract's commitments add up to at most its
+        /// unpaid value, whatever its profile and payments.
+        #[test]
+        fn commitments_over_the_years_never_exceed_the_unpaid_value(
+            months in proptest::collection::vec(0i64..5_000_000, 1..36),
+            paid in 0i64..100_000_000,
+        ) {
+            // One amount per month from April of the current year F0; years F0, F0+1, F0+2.
+            let pence = |v: i64| Money::from_pence(v);
+            let total: i64 = months.iter().sum();
+            let to_end_of = |y: usize| -> i64 { months.iter().take(12 * (y + 1)).sum() };
+            let mut sum = Money::ZERO;
+            for y in 0..3usize {
+                let c = ContractFigures {
+                    profiled_to_end_of_fy: pence(to_end_of(y)),
+                    paid_to_date: pence(paid),
+                    profiled_before_fy: (y > 0).then(|| pence(to_end_of(y - 1))),
+                };
+                sum += c.commitment();
+            }
+            let unpaid = (total - paid).max(0);
+            proptest::prop_assert!(sum <= pence(unpaid), "{} > {}", sum.full(), unpaid);
+        }
     }
 
     #[test]
@@ -440,6 +504,7 @@ mod tests {
         f.contracts = vec![ContractFigures {
             profiled_to_end_of_fy: m("900000"),
             paid_to_date: m("400000"),
+            profiled_before_fy: None,
         }];
         let r = build(
             FinancialYear::new(2017).unwrap(),

@@ -178,6 +178,10 @@ pub fn contract_figures(
          GROUP BY contract_id",
         params![fy.start_year(), period.number()],
     )?;
+    // A year that starts after today: the profile before it belongs to the years before it.
+    let later_year = entities::today()
+        .map(|today| fy.start() > today)
+        .unwrap_or(false);
     let mut out = Vec::new();
     for c in entities::list_contracts(conn, programme_id, None)? {
         let profile = entities::contract_profile(conn, &c)?;
@@ -185,6 +189,7 @@ pub fn contract_figures(
         let figures = ContractFigures {
             profiled_to_end_of_fy: profiled_to_end_of(&profile, fy),
             paid_to_date: Money::from_pence(paid),
+            profiled_before_fy: later_year.then(|| profiled_to_end_of(&profile, fy.prev())),
         };
         out.push((c, figures));
     }
