@@ -413,7 +413,8 @@ fn a_withdrawn_forecast_is_ignored_and_a_later_year_is_entered_as_at_a_date() {
         phase_row(&db, "2026-27", "P1"),
         "P,A,Alpha,2026-27,P1,6000.00,0.00,6000.00,0.00,0.00,0.00,0.00,6000.00,5000.00,entered 2025-26 P8,-1000.00,-16.7,0.0,Amber,,,,,"
     );
-    // A second one as at the same month replaces it and says so: -500 / 6,000 = -8.3 %: Green.
+    // One as at an earlier date of the same month is kept beside it (DOMAIN.md, "Forecast"): the
+    // report still takes the latest as-at date, 30/11/2025, so £5,000.
     let out = ok(
         &db,
         &[
@@ -425,6 +426,27 @@ fn a_withdrawn_forecast_is_ignored_and_a_later_year_is_entered_as_at_a_date() {
             "2026-27",
             "--as-at",
             "15/11/2025",
+            "--amount",
+            "5500",
+        ],
+    );
+    assert!(!out.contains("replacing"), "{out}");
+    assert_eq!(
+        phase_row(&db, "2026-27", "P1"),
+        "P,A,Alpha,2026-27,P1,6000.00,0.00,6000.00,0.00,0.00,0.00,0.00,6000.00,5000.00,entered 2025-26 P8,-1000.00,-16.7,0.0,Amber,,,,,"
+    );
+    // One as at the same date replaces it and says so: -500 / 6,000 = -8.3 %: Green.
+    let out = ok(
+        &db,
+        &[
+            "forecast",
+            "add",
+            "--phase",
+            "P/A",
+            "--fy",
+            "2026-27",
+            "--as-at",
+            "30/11/2025",
             "--amount",
             "5500",
         ],

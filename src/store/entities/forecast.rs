@@ -31,7 +31,8 @@ pub fn set_forecast(conn: &Connection, f: &NewForecast) -> Result<i64> {
 
 /// Enters a forecast outturn for `fy` as at `as_at` (a date on or before the end of `fy`: a later
 /// year's forecast may be entered as at today). A standing forecast of the same phase and FY as at
-/// the same month is replaced, and returned as it was (both kept in the audit log).
+/// the same date is replaced, and returned as it was (both kept in the audit log); one as at
+/// another date, even of the same period, is kept beside it (DOMAIN.md, "Forecast").
 pub fn set_forecast_as_at(
     conn: &Connection,
     phase_id: i64,
@@ -56,7 +57,7 @@ pub fn set_forecast_as_at(
     let existing: Option<i64> = conn
         .query_row(
             "SELECT id FROM forecast WHERE phase_id = ?1 AND fy = ?2 AND withdrawn_on IS NULL
-               AND substr(as_at_date, 1, 7) = substr(?3, 1, 7)",
+               AND as_at_date = ?3",
             params![phase_id, fy.start_year(), iso(as_at)],
             |r| r.get(0),
         )
@@ -248,6 +249,33 @@ mod tests {
             amount: pence(amount),
             note: format!("P{period}"),
         }
+    }
+
+    #[test]
+    fn a_forecast_as_at_another_date_of_the_period_is_kept_beside_the_first_and_the_latest_date_wins()
+     {
+        // Issue 23 item 2: as at 30/11/2020 £500, then as at 15/11/2020 £550. Both are kept; the
+        // P8 report takes the latest as-at date, 30/11, so £500. The same date again replaces.
+        let (conn, a) = db_with_phase();
+        let f20 = fy(2020);
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let (first, replaced) =
+            set_forecast_as_at(&conn, a, f20, d("2020-11-30"), pence(50_000), "").unwrap();
+        assert!(replaced.is_none());
+        let (second, replaced) =
+            set_forecast_as_at(&conn, a, f20, d("2020-11-15"), pence(55_000), "").unwrap();
+        assert!(replaced.is_none());
+        assert_ne!(first, second);
+        let live = list_forecasts(&conn, None, Some(f20)).unwrap();
+        assert_eq!(live.len(), 2);
+        let p8 = crate::store::figures::phase_figures(&conn, f20, Period::new(8).unwrap(), None)
+            .unwrap();
+        assert_eq!(p8[0].forecast.map(|f| f.0), Some(pence(50_000)));
+        let (again, replaced) =
+            set_forecast_as_at(&conn, a, f20, d("2020-11-15"), pence(56_000), "").unwrap();
+        assert_eq!(again, second);
+        assert_eq!(replaced.map(|f| f.amount), Some(pence(55_000)));
+        assert_eq!(list_forecasts(&conn, None, Some(f20)).unwrap().len(), 2);
     }
 
     #[test]
