@@ -135,7 +135,9 @@ pub fn rows_needing_comment<'a>(
         .enumerate()
         .map(|(i, r)| (r, after_rag.get(i).unwrap_or(&none)))
         .filter(|(r, a)| {
-            r.kind == RowKind::Phase && a.commentary.trim().is_empty() && beyond_threshold(r, t)
+            r.kind == RowKind::Phase
+                && super::text::is_blank(&a.commentary)
+                && beyond_threshold(r, t)
         })
         .map(|(r, _)| r)
         .collect()

@@ -41,6 +41,23 @@ pub fn escape_controls(s: &str, keep_newlines: bool) -> Cow<'_, str> {
 
 /// Refuses text longer than `max` characters, giving the length (never quoting a 5 MB value
 /// back); the caller names the field.
+/// True when `s` has no visible character: only whitespace and characters that print as nothing
+/// (zero-width spaces and joiners, direction marks, soft hyphens, variation selectors, fillers).
+/// Such a text is blank wherever a text is required (a comment, a reason, a name).
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| c.is_whitespace() || is_invisible(c))
+}
+
+/// A character that prints as nothing.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E007F}'
+        | '\u{E0100}'..='\u{E01EF}')
+}
+
 pub fn check_length(value: &str, max: usize) -> Result<(), String> {
     // Bytes bound characters from above: most values need no count.
     if value.len() <= max {
@@ -58,6 +75,17 @@ pub fn check_length(value: &str, max: usize) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_of_invisible_characters_is_blank() {
+        assert!(is_blank(""));
+        assert!(is_blank(" \t\n"));
+        assert!(is_blank("\u{200B}"));
+        assert!(is_blank("\u{FEFF}\u{200D} \u{2060}"));
+        assert!(!is_blank("\u{200B}x"));
+        assert!(!is_blank("Slipped"));
+        assert!(!is_blank("£"));
+    }
 
     #[test]
     fn escapes_esc_bel_c1_and_bidi_keeps_the_rest() {

@@ -113,6 +113,16 @@ pub struct ClosedPeriod {
 /// Closes `fy` `period` (and with it everything dated before its end).
 pub fn close_period(conn: &Connection, fy: FinancialYear, period: Period) -> Result<()> {
     let through = fy.period_end(period);
+    // A period is closed once it has ended: never one still running or still to come.
+    let today = super::today::today().map_err(StoreError::Refused)?;
+    if through >= today {
+        return Err(StoreError::Refused(format!(
+            "{} {} has not ended (it ends on {}): a period can be closed from the day after it ends",
+            fy.label(),
+            period.label(),
+            uk_date(through)
+        )));
+    }
     if let Some(lock) = locked_through(conn)?
         && lock >= through
     {
@@ -151,7 +161,7 @@ pub fn reopen_period(
     period: Period,
     reason: &str,
 ) -> Result<usize> {
-    if reason.trim().is_empty() {
+    if crate::domain::text::is_blank(reason) {
         return Err(StoreError::invalid(
             "--reason",
             "reopening a closed period needs a reason for the audit log",
@@ -265,4 +275,33 @@ pub fn bump_version(conn: &Connection, table: &str, id: i64, expected: i64) -> R
     Err(StoreError::Conflict(format!(
         "this {table} (id {id}) was changed{by} since you opened it: reload it and make your change again"
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_period_that_has_not_ended_is_not_closed() {
+        // Issue 26 item 9: `period close 2999-00 P12` was accepted. Far in the future whatever
+        // today is; nothing is written.
+        let conn = crate::store::open_in_memory().unwrap();
+        let fy = FinancialYear::new(2998).unwrap();
+        let e = close_period(&conn, fy, Period::new(12).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "2998-99 P12 has not ended (it ends on 31/03/2999): a period can be closed from the day after it ends"
+        );
+        assert_eq!(locked_through(&conn).unwrap(), None);
+        // A period long over closes.
+        close_period(
+            &conn,
+            FinancialYear::new(2017).unwrap(),
+            Period::new(4).unwrap(),
+        )
+        .unwrap();
+        assert!(locked_through(&conn).unwrap().is_some());
+    }
 }

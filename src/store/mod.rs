@@ -22,6 +22,7 @@ pub mod locks;
 pub mod open;
 pub mod replay;
 pub mod settings;
+pub mod today;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -10,16 +10,7 @@ use crate::domain::Money;
 use crate::domain::calendar::uk_date;
 use crate::store::Result;
 
-/// "Today" for the warnings and defaults: `OUTTURN_TODAY` (ISO or UK date) when set, else the
-/// local date.
-pub fn today() -> std::result::Result<NaiveDate, String> {
-    match std::env::var("OUTTURN_TODAY") {
-        Ok(s) if !s.trim().is_empty() => {
-            crate::domain::calendar::parse_date(&s).map_err(|e| format!("OUTTURN_TODAY: {e}"))
-        }
-        _ => Ok(chrono::Local::now().date_naive()),
-    }
-}
+pub use crate::store::today::today;
 
 /// Which actuals to check: one by id, or every row of an import batch.
 #[derive(Debug, Clone, Copy)]

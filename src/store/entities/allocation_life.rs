@@ -100,7 +100,7 @@ pub fn withdraw_allocation(
     reason: &str,
     date: NaiveDate,
 ) -> Result<Allocation> {
-    if reason.trim().is_empty() {
+    if crate::domain::text::is_blank(reason) {
         return Err(StoreError::invalid(
             "--reason",
             "is empty: say why the allocation is withdrawn",

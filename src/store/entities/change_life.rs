@@ -99,7 +99,7 @@ pub fn withdraw_change(
     expected_version: Option<i64>,
     reason: &str,
 ) -> Result<BudgetChange> {
-    if reason.trim().is_empty() {
+    if crate::domain::text::is_blank(reason) {
         return Err(StoreError::invalid(
             "--reason",
             "is empty: say why the change is withdrawn",

@@ -149,7 +149,7 @@ pub(crate) fn like_text(s: &str) -> String {
 }
 
 pub(super) fn required(field: &str, v: &str) -> Result<()> {
-    if v.trim().is_empty() {
+    if crate::domain::text::is_blank(v) {
         Err(StoreError::invalid(field, "is empty: it is required"))
     } else {
         Ok(())

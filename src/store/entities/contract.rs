@@ -1,6 +1,7 @@
 //! Contracts: adding one with its extension options and any explicit monthly profile, reading
 //! them, the monthly profile, exercising an option and varying the value.
 
+use crate::domain::calendar::date_supported;
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 use serde::Serialize;
@@ -116,6 +117,7 @@ pub fn add_contract(conn: &Connection, c: &NewContract) -> Result<i64> {
         )?;
     }
     let after = get_contract(conn, id)?;
+    ensure_supported_months(&after, "--term")?;
     audit::record(conn, "add", "contract", Some(id), None::<&()>, Some(&after))?;
     Ok(id)
 }
@@ -125,6 +127,25 @@ const CONTRACT_SELECT: &str = "SELECT c.id, c.reference, c.title, c.supplier, c.
     LEFT JOIN framework f ON f.id = c.framework_id LEFT JOIN decision d ON d.id = c.award_decision_id";
 
 /// A contract row of [`CONTRACT_SELECT`], its extension options still empty.
+/// Refuses a contract whose term (with the options exercised) runs past the supported years: its
+/// every month must fall on or before March 3000, the end of 2999-00. `field` names the option
+/// that took it there.
+pub(super) fn ensure_supported_months(c: &Contract, field: &str) -> Result<()> {
+    let end = c.end_month();
+    if date_supported(end.first_day()) {
+        return Ok(());
+    }
+    Err(StoreError::invalid(
+        field,
+        format!(
+            "contract {} would run to {}, past the supported years (they end in March 3000): \
+             shorten the term or start it earlier",
+            c.reference,
+            end.key()
+        ),
+    ))
+}
+
 fn contract_row(r: &Row) -> rusqlite::Result<Contract> {
     Ok(Contract {
         id: r.get(0)?,

@@ -92,6 +92,7 @@ pub fn exercise_option(
         params![contract_id, value.pence()],
     )?;
     let after = get_contract(conn, contract_id)?;
+    super::contract::ensure_supported_months(&after, "--option")?;
     locks::ensure_profile_open(
         conn,
         &format!("exercising this option of contract {}", before.reference),

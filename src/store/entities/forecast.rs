@@ -104,7 +104,7 @@ pub fn withdraw_forecast(
     reason: &str,
     on: NaiveDate,
 ) -> Result<Forecast> {
-    if reason.trim().is_empty() {
+    if crate::domain::text::is_blank(reason) {
         return Err(StoreError::invalid(
             "--reason",
             "is empty: say why the forecast is withdrawn",

@@ -21,7 +21,7 @@ fn text(v: &str) -> Value {
 }
 
 fn opt_text(v: &str) -> Value {
-    if v.trim().is_empty() {
+    if crate::domain::text::is_blank(v) {
         Value::Null
     } else {
         text(v)
@@ -30,7 +30,7 @@ fn opt_text(v: &str) -> Value {
 
 fn not_empty(field: &str, v: &Option<String>) -> Result<()> {
     match v {
-        Some(s) if s.trim().is_empty() => {
+        Some(s) if crate::domain::text::is_blank(s) => {
             Err(StoreError::invalid(field, "is empty: it is required"))
         }
         _ => Ok(()),
