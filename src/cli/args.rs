@@ -10,9 +10,12 @@ use clap::Args;
 
 use crate::domain::calendar::parse_date;
 use crate::domain::{FinancialYear, Money, Period};
+use crate::error::Field;
 use crate::error::UserError;
 use crate::io::output_file::OutputFile;
-use crate::store::{self, Books, Field, StoreError, entities as e};
+use crate::ops::books::Opened;
+use crate::ops::types::StoreError;
+use crate::ops::{self, Books};
 
 use super::output::{FormatArg, Listing, print_list};
 
@@ -88,36 +91,38 @@ pub fn months_arg(name: &str, s: &str) -> anyhow::Result<u32> {
 }
 
 /// Opens the existing database at `db`. A database upgraded from before snapshots were kept has
-/// its closed periods' snapshots taken here, once, from the live figures, and says so in one line.
+/// its closed periods' snapshots taken on opening, once, from the live figures, and says so in one
+/// line.
 pub fn open(db: &Path) -> anyhow::Result<Books> {
-    let mut conn = Books::open_existing(db)?;
-    if store::cabinet::snapshots_owed(&conn)? {
-        let taken = write(&mut conn, |tx| store::cabinet::take_owed(tx))?;
-        if !taken.is_empty() {
-            // A period owed both its report and its financing statement is named once.
-            let mut which: Vec<String> = Vec::new();
-            for s in &taken {
-                let p = format!("{} {}", s.fy.label(), s.period.label());
-                if !which.contains(&p) {
-                    which.push(p);
-                }
-            }
-            let what = if taken.iter().all(|s| s.kind == store::entities::FINANCING) {
-                "before the financing statement was kept in the snapshot; took the financing snapshot"
-            } else {
-                "before reports were kept as snapshots; took the snapshot"
-            };
-            eprintln!(
-                "outturn: note: this database was closed {what} of {} from the live figures now (`outturn report list`)",
-                which.join(", ")
-            );
-        }
+    let Opened { books, owed } = ops::books::open(db)?;
+    if let Some(owed) = owed {
+        let which: Vec<String> = owed
+            .periods
+            .iter()
+            .map(|(fy, period)| format!("{} {}", fy.label(), period.label()))
+            .collect();
+        let what = if owed.financing_only {
+            "before the financing statement was kept in the snapshot; took the financing snapshot"
+        } else {
+            "before reports were kept as snapshots; took the snapshot"
+        };
+        eprintln!(
+            "outturn: note: this database was closed {what} of {} from the live figures now (`outturn report list`)",
+            which.join(", ")
+        );
     }
-    Ok(conn)
+    Ok(books)
 }
 
 /// Runs one write in a transaction: all of it or none of it.
-pub fn write<T>(conn: &mut Books, f: impl FnOnce(&Books) -> store::Result<T>) -> anyhow::Result<T> {
+///
+/// Deprecated: this is the door assembling a step out of the store's pieces. Call the step's one
+/// function in `crate::ops` instead (it opens and commits its own audited transaction); this
+/// helper goes once no command uses it.
+pub fn write<T>(
+    conn: &mut Books,
+    f: impl FnOnce(&Books) -> Result<T, StoreError>,
+) -> anyhow::Result<T> {
     let tx = conn.begin()?;
     let out = f(&tx)?;
     tx.commit()?;
@@ -126,13 +131,15 @@ pub fn write<T>(conn: &mut Books, f: impl FnOnce(&Books) -> store::Result<T>) ->
 
 /// The programme id of an optional `--programme` code.
 pub fn opt_programme(conn: &Books, p: &Option<String>) -> anyhow::Result<Option<i64>> {
-    Ok(p.as_deref().map(|c| e::programme_id(conn, c)).transpose()?)
+    Ok(p.as_deref()
+        .map(|c| ops::lookup::programme(conn, c))
+        .transpose()?)
 }
 
 /// The decision id of an optional `--decision` reference.
 pub fn opt_decision(conn: &Books, d: &Option<String>) -> anyhow::Result<Option<i64>> {
     Ok(d.as_deref()
-        .map(|r| e::decision_id(conn, r).map_err(|e| rename(e, "--decision")))
+        .map(|r| ops::lookup::decision(conn, r).map_err(|e| rename(e, "--decision")))
         .transpose()?)
 }
 
@@ -162,9 +169,7 @@ pub fn phase_arg(
     phase: &str,
     opt: &str,
 ) -> anyhow::Result<i64> {
-    Ok(e::phase_ref(conn, programme, phase)
-        .map_err(|e| rename(e, opt))?
-        .id)
+    Ok(ops::lookup::phase(conn, programme, phase).map_err(|e| rename(e, opt))?)
 }
 
 /// `--programme`, `--fy` and `--format` of a list that can be narrowed to a programme and a year.
@@ -183,7 +188,7 @@ impl ProgrammeYearList {
     pub fn print<T: Listing>(
         &self,
         conn: &Books,
-        list: impl FnOnce(&Books, Option<i64>, Option<FinancialYear>) -> store::Result<Vec<T>>,
+        list: impl FnOnce(&Books, Option<i64>, Option<FinancialYear>) -> Result<Vec<T>, StoreError>,
     ) -> anyhow::Result<()> {
         let fy = opt_fy_arg("--fy", &self.fy)?;
         let items = list(conn, opt_programme(conn, &self.programme)?, fy)?;

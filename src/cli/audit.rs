@@ -1,4 +1,4 @@
-//! `outturn audit`: who changed what, and when (newest first), over `store::audit`.
+//! `outturn audit`: who changed what, and when (newest first), over `ops::audit`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::args::{date_arg, open};
 use super::output::{Cell, Format, Table, print_table};
 use crate::error::UserError;
-use crate::store::audit;
+use crate::ops::{self, audit};
 
 /// `outturn audit`: the options.
 #[derive(Debug, Args)]
@@ -47,8 +47,8 @@ pub enum AuditCmd {
 
 /// `outturn audit seal`.
 fn seal(db: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let conn = open(db)?;
-    let Some(seal) = audit::seal(&conn)? else {
+    let books = open(db)?;
+    let Some(seal) = ops::books::seal(&books)? else {
         return Err(UserError("the audit log is empty: there is nothing to seal".into()).into());
     };
     let text = format!("{}\n", serde_json::to_string_pretty(&seal)?);
@@ -66,48 +66,15 @@ fn seal(db: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The entities the audit log names, with the words people may type for them.
-const ENTITIES: &[(&str, &[&str])] = &[
-    ("programme", &["programme", "programmes"]),
-    ("phase", &["phase", "phases"]),
-    ("decision", &["decision", "decisions"]),
-    ("allocation", &["allocation", "allocations"]),
-    (
-        "budget_change",
-        &["change", "changes", "budget_change", "budget-change"],
-    ),
-    ("framework", &["framework", "frameworks"]),
-    ("contract", &["contract", "contracts"]),
-    ("actual", &["actual", "actuals"]),
-    ("forecast", &["forecast", "forecasts"]),
-    ("funding", &["funding", "fundings"]),
-    ("period", &["period", "periods"]),
-    (
-        "import_batch",
-        &["import", "imports", "import_batch", "import-batch", "batch"],
-    ),
-    ("setting", &["setting", "settings", "config"]),
-    ("snapshot", &["snapshot", "snapshots"]),
-    ("comment", &["comment", "comments"]),
-];
-
+/// The stored name of the kind of record `--entity` names.
 fn entity_arg(s: &str) -> anyhow::Result<String> {
-    let t = s.trim().to_ascii_lowercase();
-    ENTITIES
-        .iter()
-        .find(|(_, words)| words.contains(&t.as_str()))
-        .map(|(name, _)| name.to_string())
-        .ok_or_else(|| {
-            UserError(format!(
-                "--entity: '{s}' is not a kind of record; use one of {}",
-                ENTITIES
-                    .iter()
-                    .map(|(_, w)| w[0])
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-            .into()
-        })
+    audit::kind_named(s).map(str::to_string).ok_or_else(|| {
+        UserError(format!(
+            "--entity: '{s}' is not a kind of record; use one of {}",
+            audit::kind_words().join(", ")
+        ))
+        .into()
+    })
 }
 
 /// A short account of what an event changed: the fields that differ (edits), or the record

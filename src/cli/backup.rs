@@ -1,30 +1,28 @@
-//! `outturn backup` and `outturn restore`, over `store::backup`.
+//! `outturn backup` and `outturn restore`, over `ops::books`.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use super::args::open;
 use super::output::say;
-use crate::store::{self, audit, backup as store_backup};
+use crate::ops;
 
 /// `outturn backup FILE [--force]`: backs the database at `db` up to `file`.
 pub fn backup(db: &Path, file: &Path, force: bool) -> anyhow::Result<ExitCode> {
-    let conn = open(db)?;
-    store_backup::backup(&conn, file, force)?;
-    let events = audit::count(&conn)?;
+    let books = open(db)?;
+    let done = ops::books::backup(&books, file, force)?;
     say!(
-        "Backed up {} to {} ({events} audit events).",
+        "Backed up {} to {} ({} audit events).",
         db.display(),
-        file.display()
+        file.display(),
+        done.audit_events
     );
     Ok(ExitCode::SUCCESS)
 }
 
 /// `outturn restore FILE [--force]`: replaces the database at `target` with `file`.
 pub fn restore(target: &Path, file: &Path, force: bool) -> anyhow::Result<ExitCode> {
-    let s = store_backup::restore(file, target, force)?;
-    // Bring it to this Outturn's schema and WAL mode now, so the first user is not the one to.
-    drop(store::open_existing(target)?);
+    let s = ops::books::restore(file, target, force)?;
     say!(
         "Restored {} from {} (schema version {}, {} audit events, checked).",
         target.display(),

@@ -1,6 +1,6 @@
 //! `outturn check`: SQLite integrity, foreign keys, the budget rules, the schema, the audit chain
-//! and the replay of the audit log against every table, over `store::check`; `--seal FILE` also
-//! proves the log up to a seal written by `outturn audit seal` was not rewritten or cut back.
+//! and the replay of the audit log against every table, over `ops::books::check`; `--seal FILE`
+//! also proves the log up to a seal written by `outturn audit seal` was not rewritten or cut back.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ use clap::Args;
 use super::args::open;
 use super::output::say;
 use crate::error::UserError;
-use crate::store::{audit, check};
+use crate::ops::{self, types::Seal};
 
 /// `outturn check`: the options.
 #[derive(Debug, Args)]
@@ -22,7 +22,7 @@ pub struct CheckArgs {
 }
 
 /// Reads a seal file written by `outturn audit seal --out`.
-fn read_seal(path: &Path) -> anyhow::Result<audit::Seal> {
+fn read_seal(path: &Path) -> anyhow::Result<Seal> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| UserError(format!("--seal: cannot read {}: {e}", path.display())))?;
     serde_json::from_str(&text).map_err(|e| {
@@ -37,12 +37,8 @@ fn read_seal(path: &Path) -> anyhow::Result<audit::Seal> {
 /// `outturn check`: one line per finding and exit status 1, or `ok: N checks passed`.
 pub fn run(db: &Path, a: &CheckArgs) -> anyhow::Result<ExitCode> {
     let seal = a.seal.as_deref().map(read_seal).transpose()?;
-    let conn = open(db)?;
-    let mut report = check::run(&conn)?;
-    if let Some(seal) = &seal {
-        report.checks += 1;
-        report.findings.extend(audit::verify_seal(&conn, seal)?);
-    }
+    let books = open(db)?;
+    let report = ops::books::check(&books, seal.as_ref())?;
     if report.is_clean() {
         say!("ok: {} checks passed", report.checks);
         if let Some(s) = &seal {

@@ -4,7 +4,7 @@
 
 use crate::domain::text::escape_controls;
 use crate::error::Fix;
-use crate::store::{self, Condition, StoreError};
+use crate::ops::types::{Condition, StoreError};
 
 /// What to tell the user about a condition of the database a person can act on.
 fn advice(c: Condition) -> &'static str {
@@ -51,7 +51,7 @@ fn fix_words(fix: &Fix) -> String {
 
 /// The first condition of the database in `err`'s chain.
 fn condition_in(err: &anyhow::Error) -> Option<Condition> {
-    err.chain().find_map(store::condition)
+    err.chain().find_map(crate::ops::condition)
 }
 
 /// The message for `err`, on one line, printed once.

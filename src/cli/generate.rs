@@ -11,6 +11,7 @@ use super::output::count;
 use super::output::say;
 use crate::error::UserError;
 use crate::io::synthetic::{self, GenOptions};
+use crate::ops;
 
 /// `outturn gen`: synthetic extracts for trying the import or benchmarking it.
 #[derive(Debug, Args)]
@@ -76,10 +77,8 @@ pub fn run(db: &Path, a: &GenArgs) -> anyhow::Result<ExitCode> {
     );
     let codes: Vec<&str> = summary.programmes.iter().map(|p| p.code.as_str()).collect();
     if a.create_programmes {
-        let mut conn = open(db)?;
-        let tx = conn.begin()?;
-        let n = synthetic::create_programmes(&tx, &summary.programmes)?;
-        tx.commit()?;
+        let mut books = open(db)?;
+        let n = ops::generate::create_programmes(&mut books, &summary.programmes)?;
         say!(
             "Created {n} programmes in {} ({} already there).",
             db.display(),

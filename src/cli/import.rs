@@ -1,4 +1,4 @@
-//! `outturn import actuals|budgets|list|undo`: thin commands over `io::import`. A failed import
+//! `outturn import actuals|budgets|list|undo`: thin commands over `ops::import`. A failed import
 //! prints every listed problem on standard error and exits with status 2, having written nothing.
 //! A progress bar is drawn on standard error only when it is a terminal.
 
@@ -14,9 +14,10 @@ use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, Table, count, print_list};
 use crate::domain::text::escape_controls;
 use crate::io::import::{
-    self, ActualsOptions, BudgetsOptions, ImportError, ImportOutcome, MappedOptions, parse_map,
+    ActualsOptions, BudgetsOptions, ImportError, ImportOutcome, MappedOptions, parse_map,
 };
-use crate::store::batches::Batch;
+use crate::ops::import::{self, ActualsImported};
+use crate::ops::types::Batch;
 
 /// `outturn import …`.
 #[derive(Debug, Subcommand)]
@@ -126,6 +127,17 @@ fn progress_bar(file: &Path) -> ProgressBar {
     bar
 }
 
+/// Runs `f` with a progress bar over `file` (see [`progress_bar`]), cleared when it is done.
+fn with_progress<T>(file: &Path, f: impl FnOnce(&mut dyn FnMut(u64, u64)) -> T) -> T {
+    let bar = progress_bar(file);
+    let result = f(&mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    result
+}
+
 /// Runs an import of `file` with a progress bar, then prints what it did (`what`: "rows") or why
 /// it failed; gives the exit status.
 fn run_import(
@@ -133,13 +145,7 @@ fn run_import(
     what: &str,
     f: impl FnOnce(&mut dyn FnMut(u64, u64)) -> Result<ImportOutcome, ImportError>,
 ) -> ExitCode {
-    let bar = progress_bar(file);
-    let result = f(&mut |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    });
-    bar.finish_and_clear();
-    match result {
+    match with_progress(file, f) {
         Ok(o) => {
             print_outcome(&o, what);
             ExitCode::SUCCESS
@@ -148,13 +154,15 @@ fn run_import(
     }
 }
 
-fn print_outcome(o: &ImportOutcome, what: &str) {
+/// Prints the warnings of an import, one line each, on standard error.
+fn print_warnings(o: &ImportOutcome) {
     for w in &o.warnings {
-        eprintln!(
-            "warning: {}",
-            crate::domain::text::escape_controls(&w.to_string(), false)
-        );
+        eprintln!("warning: {}", escape_controls(&w.to_string(), false));
     }
+}
+
+fn print_outcome(o: &ImportOutcome, what: &str) {
+    print_warnings(o);
     if o.encoding_detected {
         say!(
             "Read {} as Windows-1252 (it is not valid UTF-8, as Excel on Windows saves it); \
@@ -261,37 +269,30 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 Ok(m) => m.unwrap_or_default(),
                 Err(err) => return Ok(failed(&err)),
             };
-            let mut opts = ActualsOptions {
+            let opts = ActualsOptions {
                 map,
                 dry_run: *dry_run,
                 skip_duplicates: *skip_duplicates,
                 encoding: encoding.clone(),
             };
-            if *strict && !*dry_run {
-                // Check first, writing nothing; import only a file without warnings.
-                opts.dry_run = true;
-                match import::import_actuals(&mut conn, file, &opts, &mut |_, _| {}) {
-                    Ok(o) if !o.warnings.is_empty() => {
-                        for w in &o.warnings {
-                            eprintln!(
-                                "warning: {}",
-                                crate::domain::text::escape_controls(&w.to_string(), false)
-                            );
-                        }
-                        eprintln!(
-                            "Refused under --strict: {} row(s) with warnings; nothing was written.",
-                            o.warnings.len()
-                        );
-                        return Ok(ExitCode::from(2));
-                    }
-                    Ok(_) => {}
-                    Err(err) => return Ok(failed(&err)),
+            let result = with_progress(file, |p| {
+                import::actuals(&mut conn, file, &opts, *strict, p)
+            });
+            return Ok(match result {
+                Ok(ActualsImported::Imported(o)) => {
+                    print_outcome(&o, "rows");
+                    ExitCode::SUCCESS
                 }
-                opts.dry_run = false;
-            }
-            return Ok(run_import(file, "rows", |p| {
-                import::import_actuals(&mut conn, file, &opts, p)
-            }));
+                Ok(ActualsImported::Warned(o)) => {
+                    print_warnings(&o);
+                    eprintln!(
+                        "Refused under --strict: {} row(s) with warnings; nothing was written.",
+                        o.warnings.len()
+                    );
+                    ExitCode::from(2)
+                }
+                Err(err) => failed(&err),
+            });
         }
         ImportCmd::Budgets {
             file,
@@ -305,7 +306,7 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 encoding: encoding.clone(),
             };
             return Ok(run_import(file, "budget lines", |p| {
-                import::import_budgets(&mut conn, file, &opts, p)
+                import::budgets(&mut conn, file, &opts, p)
             }));
         }
         ImportCmd::Benefits {
@@ -319,7 +320,7 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 Err(err) => return Ok(failed(&err)),
             };
             return Ok(run_import(file, "benefit targets", |p| {
-                import::import_benefits(&mut conn, file, &opts, p)
+                import::benefits(&mut conn, file, &opts, p)
             }));
         }
         ImportCmd::Funding {
@@ -333,21 +334,23 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 Err(err) => return Ok(failed(&err)),
             };
             return Ok(run_import(file, "funding lines", |p| {
-                import::import_funding(&mut conn, file, &opts, p)
+                import::funding(&mut conn, file, &opts, p)
             }));
         }
-        ImportCmd::List(f) => print_list(&import::list_batches(&conn)?, f.format)?,
-        ImportCmd::Undo { batch } => match import::undo_batch(&mut conn, *batch) {
-            Ok(b) => say!(
-                "Undid batch {} ({}, {}): removed {} rows, total {}.",
-                b.id,
-                b.kind,
-                b.file_name,
-                count(b.rows),
-                b.total.full()
-            ),
-            Err(err) => return Ok(failed(&err)),
-        },
+        ImportCmd::List(f) => print_list(&import::list(&conn)?, f.format)?,
+        ImportCmd::Undo { batch } => {
+            match import::undo(&mut conn, *batch).map_err(ImportError::from) {
+                Ok(b) => say!(
+                    "Undid batch {} ({}, {}): removed {} rows, total {}.",
+                    b.id,
+                    b.kind,
+                    b.file_name,
+                    count(b.rows),
+                    b.total.full()
+                ),
+                Err(err) => return Ok(failed(&err)),
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

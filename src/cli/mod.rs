@@ -1,6 +1,6 @@
-//! The command line: thin subcommands over domain + store + io. Every value a person types is read
-//! by the domain parsers; a bad value is a one-line error naming the option and the value, exit
-//! status 2, with nothing changed (each command is one transaction).
+//! The command line: thin subcommands over the operations (`ops`). Every value a person types is
+//! read by the domain parsers; a bad value is a one-line error naming the option and the value,
+//! exit status 2, with nothing changed (each command is one transaction).
 //!
 //! This module holds the parser ([`Cli`], [`Command`]) and the dispatch; each command family is a
 //! child module holding its clap type and its handler. Handlers are given the database path and
@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::error::UserError;
-use crate::store::{self, StoreError};
+use crate::ops::types::StoreError;
 
 pub mod actual;
 pub mod allocation;
@@ -170,7 +170,7 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
 /// The database path from `--db`, `OUTTURN_DB`, or the default, resolved once: a symbolic link
 /// is followed to the real file, which every command then opens, backs up or replaces.
 pub fn db_path(cli: &Cli) -> PathBuf {
-    store::open::resolve_path(&cli.db.clone().unwrap_or_else(store::default_path))
+    crate::ops::books::db_path(cli.db.as_deref())
 }
 
 /// Runs the command line. `None` for the command (the TUI) is handled by `main`.

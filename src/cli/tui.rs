@@ -8,12 +8,12 @@ use anyhow::Context;
 use chrono::NaiveDate;
 
 use crate::error::UserError;
-use crate::store;
+use crate::ops;
 
 /// "Today" for the TUI: `OUTTURN_TODAY` (ISO or UK date) when set, to see the dashboard as of a
 /// date; otherwise the local date.
 pub fn today() -> anyhow::Result<NaiveDate> {
-    Ok(store::entities::today().map_err(UserError)?)
+    Ok(ops::books::today().map_err(UserError)?)
 }
 
 fn here() -> PathBuf {
@@ -43,11 +43,8 @@ pub fn demo() -> anyhow::Result<ExitCode> {
         .tempdir()
         .context("creating a temporary folder for the demo")?;
     let path = dir.path().join("demo.db");
-    let mut conn = crate::ops::Books::open(&path)?;
-    let tx = conn.begin()?;
-    crate::io::demo::load_all(&tx)?;
-    tx.commit()?;
-    crate::tui::run(conn, today()?, here())?;
+    let books = ops::books::create_demo(&path)?;
+    crate::tui::run(books, today()?, here())?;
     drop(dir);
     Ok(ExitCode::SUCCESS)
 }

@@ -12,6 +12,11 @@
 //! `asyncgit::sync`.
 
 mod apply;
+pub mod audit;
+pub mod books;
+pub mod generate;
+pub mod import;
+pub mod lookup;
 pub mod period;
 pub mod records;
 pub mod step;
@@ -19,12 +24,18 @@ pub mod step;
 pub use crate::store::{Books, Handle, HandleMut, Tx};
 pub use apply::records::{benefit_open, phase_values};
 pub use apply::{funding_field, load_financing, resolve_phase};
+pub use books::condition;
 pub use step::{FundingLine, Step, UndoStep};
 
 /// The types the operations take and give, named where the doors can reach them.
 pub mod types {
+    pub use crate::store::audit::{AuditEvent, AuditFilter, Seal};
+    pub use crate::store::backup::BackupSummary;
+    pub use crate::store::batches::Batch;
     pub use crate::store::cabinet::Closed;
+    pub use crate::store::check::CheckReport;
     pub use crate::store::locks::ClosedPeriod;
+    pub use crate::store::{Condition, StoreError};
 }
 
 use crate::store;

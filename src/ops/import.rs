@@ -1,0 +1,94 @@
+//! Importing from CSV extracts (ledger actuals, budget lines, funding lines, benefit targets), the
+//! batches imported, and undoing one. Each import reads and checks the whole file and writes all of
+//! it or nothing, in its own audited transaction (see `io::import`); an undo removes a batch's rows
+//! in one.
+
+use std::path::Path;
+
+use crate::io::import::{
+    self as io_import, ActualsOptions, BenefitsOptions, BudgetsOptions, FundingOptions,
+    ImportError, ImportOutcome,
+};
+use crate::store::batches::{self, Batch};
+use crate::store::{self, Books, Handle, HandleMut};
+
+/// What an import of actuals did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActualsImported {
+    /// The file was imported (or, in a dry run, checked: nothing written).
+    Imported(ImportOutcome),
+    /// Refused because the file was to be imported only without warnings and the check found
+    /// some (listed in the outcome): nothing was written.
+    Warned(ImportOutcome),
+}
+
+/// Imports ledger actuals from `file`: every row checked first, one bad row and nothing is
+/// written. With `strict` (and not a dry run), the file is checked first, writing nothing, and
+/// imported only when no row has a warning. `progress` is told (bytes read, file size) as the
+/// file is imported.
+pub fn actuals(
+    books: &mut impl HandleMut,
+    file: &Path,
+    opts: &ActualsOptions,
+    strict: bool,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ActualsImported, ImportError> {
+    if strict && !opts.dry_run {
+        let check = ActualsOptions {
+            dry_run: true,
+            ..opts.clone()
+        };
+        let o = io_import::import_actuals(books, file, &check, &mut |_, _| {})?;
+        if !o.warnings.is_empty() {
+            return Ok(ActualsImported::Warned(o));
+        }
+    }
+    io_import::import_actuals(books, file, opts, progress).map(ActualsImported::Imported)
+}
+
+/// Imports budget lines from `file` (one allocation per row for one financial year): all rows
+/// or none; phases not there yet are created when the options ask.
+pub fn budgets(
+    books: &mut impl HandleMut,
+    file: &Path,
+    opts: &BudgetsOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    io_import::import_budgets(books, file, opts, progress)
+}
+
+/// Imports benefit targets from `file` (one row per benefit and year): all rows or none.
+pub fn benefits(
+    books: &mut impl HandleMut,
+    file: &Path,
+    opts: &BenefitsOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    io_import::import_benefits(books, file, opts, progress)
+}
+
+/// Imports funding lines from `file` (one per row): all rows or none.
+pub fn funding(
+    books: &mut impl HandleMut,
+    file: &Path,
+    opts: &FundingOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    io_import::import_funding(books, file, opts, progress)
+}
+
+/// Every import batch, oldest first.
+pub fn list(books: &impl Handle) -> store::Result<Vec<Batch>> {
+    batches::list_batches(books.books())
+}
+
+/// Undoes import batch `id` in its own audited transaction: its rows removed, the batch kept as
+/// undone. Refused when it was undone already or any of its rows lies in a closed period.
+pub fn undo(books: &mut impl HandleMut, id: i64) -> store::Result<Batch> {
+    books.books_mut().write(|tx| undo_in(tx.books(), id))
+}
+
+/// [`undo`] inside a transaction already open.
+pub(crate) fn undo_in(tx: &Books, id: i64) -> store::Result<Batch> {
+    batches::undo(tx, id)
+}

@@ -1,0 +1,33 @@
+//! The codes and references people type, turned into the records they name: programme and phase
+//! codes, decision references, framework names and contract references. A reference that names
+//! nothing is refused with the field it was given for and how to list what there is; a door
+//! renames the field to the way it asked for it.
+
+use crate::store::entities as e;
+use crate::store::{self, Handle};
+
+/// The id of the programme with `code`.
+pub fn programme(books: &impl Handle, code: &str) -> store::Result<i64> {
+    e::programme_id(books.books(), code)
+}
+
+/// The id of the phase `code` (`PHASE`, or `PROG/PHASE`), within the programme with code
+/// `programme` when given.
+pub fn phase(books: &impl Handle, programme: Option<&str>, code: &str) -> store::Result<i64> {
+    Ok(e::phase_ref(books.books(), programme, code)?.id)
+}
+
+/// The id of the decision with `reference`.
+pub fn decision(books: &impl Handle, reference: &str) -> store::Result<i64> {
+    e::decision_id(books.books(), reference)
+}
+
+/// The id of the framework named `name`.
+pub fn framework(books: &impl Handle, name: &str) -> store::Result<i64> {
+    e::framework_id(books.books(), name)
+}
+
+/// The id of the contract with `reference`, and the id of its phase.
+pub fn contract(books: &impl Handle, reference: &str) -> store::Result<(i64, i64)> {
+    e::contract_ref(books.books(), reference)
+}
