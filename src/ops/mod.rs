@@ -11,7 +11,11 @@
 //! Modelled on cargo's `ops` (each `cargo` command calls one function there) and gitui's
 //! `asyncgit::sync`.
 
+mod alerts;
 mod apply;
+pub mod browse;
+pub mod dashboard;
+pub mod movement;
 pub mod period;
 pub mod records;
 pub mod step;
@@ -23,8 +27,15 @@ pub use step::{FundingLine, Step, UndoStep};
 
 /// The types the operations take and give, named where the doors can reach them.
 pub mod types {
+    pub use crate::store::audit::{AuditEvent, AuditFilter};
+    pub use crate::store::batches::Batch;
+    pub use crate::store::browse::PageRequest;
+    pub use crate::store::browse_reload::AuditMark;
     pub use crate::store::cabinet::Closed;
+    pub use crate::store::edit::ActualEdit;
+    pub use crate::store::entities::{ActualFilter, ActualOrder, ActualSort};
     pub use crate::store::locks::ClosedPeriod;
+    pub use crate::store::{Field, StoreError};
 }
 
 use crate::store;
