@@ -11,12 +11,16 @@
 //! Modelled on cargo's `ops` (each `cargo` command calls one function there) and gitui's
 //! `asyncgit::sync`.
 
+mod alerts;
 mod apply;
 pub mod audit;
 pub mod books;
+pub mod browse;
+pub mod dashboard;
 pub mod generate;
 pub mod import;
 pub mod lookup;
+pub mod movement;
 pub mod period;
 pub mod records;
 pub mod step;
@@ -32,10 +36,14 @@ pub mod types {
     pub use crate::store::audit::{AuditEvent, AuditFilter, Seal};
     pub use crate::store::backup::BackupSummary;
     pub use crate::store::batches::Batch;
+    pub use crate::store::browse::PageRequest;
+    pub use crate::store::browse_reload::AuditMark;
     pub use crate::store::cabinet::Closed;
     pub use crate::store::check::CheckReport;
+    pub use crate::store::edit::ActualEdit;
+    pub use crate::store::entities::{ActualFilter, ActualOrder, ActualSort};
     pub use crate::store::locks::ClosedPeriod;
-    pub use crate::store::{Condition, StoreError};
+    pub use crate::store::{Condition, Field, StoreError};
 }
 
 use crate::store;

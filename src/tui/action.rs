@@ -1,6 +1,6 @@
 //! The TUI's vocabulary: the screens, the commands keys ask for, the actions that change the
 //! state, and the effects (loads, writes, exports) an update asks the loop to run. A leaf: it
-//! imports only the view data of [`super::state`] (itself a leaf), the domain and the store's
+//! imports only the view data of [`super::state`] (itself a leaf), the domain and the operations'
 //! types, never the app, the forms or the keymap.
 
 use std::path::PathBuf;
@@ -17,10 +17,7 @@ use super::state::{BudgetData, ContractRow, Figures, PhaseDetail, Register, Star
 use crate::domain::model::Actual;
 use crate::domain::report::ReportRow;
 use crate::domain::{FinancialYear, Money, Period};
-use crate::store::audit::AuditEvent;
-use crate::store::batches::Batch;
-use crate::store::browse::PageRequest;
-use crate::store::entities::ActualFilter;
+use crate::ops::types::{ActualFilter, ActualSort, AuditEvent, Batch, PageRequest};
 
 /// The screens, in tab order (number keys 1 to 8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -273,7 +270,7 @@ pub enum Effect {
         supplier: String,
         text: String,
         /// The order in force (a new filter keeps it).
-        sort: crate::store::entities::ActualSort,
+        sort: ActualSort,
     },
     /// Write what a screen shows to `path` (through `OutputFile`); an existing file is replaced
     /// only when `replace` (else the officer is asked first).

@@ -15,8 +15,7 @@ use super::state::{
 use crate::domain::audit_words::AuditShown;
 use crate::domain::calendar::uk_date;
 use crate::domain::{FinancialYear, Period};
-use crate::store::audit::AuditEvent;
-use crate::store::batches::Batch;
+use crate::ops::types::{AuditEvent, Batch};
 
 /// Rows fetched per page of actuals (defined with the actuals view in [`super::state`]).
 pub use super::state::PAGE;

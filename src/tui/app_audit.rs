@@ -5,7 +5,7 @@ use super::action::Effect;
 use super::app::{App, Mode};
 use super::form::{Form, FormKind};
 use crate::domain::audit_words::AuditShown;
-use crate::store::audit::AuditEvent;
+use crate::ops::types::AuditEvent;
 
 impl App {
     /// Takes the audit events loaded for `shown`, keeping those it selects (user and local dates;

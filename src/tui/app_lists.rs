@@ -13,7 +13,7 @@ use super::sort::{
 use super::state::{TreeRow, report_column};
 use crate::domain::audit_words::{changes, kind_word, local_time_in};
 use crate::io::table::{Cell, Table};
-use crate::store::entities::{ActualOrder, ActualSort};
+use crate::ops::types::{ActualOrder, ActualSort};
 
 /// The orders of the Actuals screen, in the order `s` steps through them.
 const ACTUAL_ORDERS: [ActualOrder; 3] = [

@@ -5,7 +5,7 @@ use super::action::{Effect, Loaded, Screen};
 use super::app::{App, Mode};
 use super::form::{Form, FormKind};
 use super::state::{StartAt, filter_label};
-use crate::store::browse::PageRequest;
+use crate::ops::types::PageRequest;
 
 impl App {
     /// The effects that load what the current screen needs.

@@ -8,7 +8,7 @@ use super::form;
 use super::state::{ListState, TreeRow, filter_label, report_column};
 use crate::domain::model::ChangeStatus;
 use crate::domain::report::RowKind;
-use crate::store::batches::Batch;
+use crate::ops::types::Batch;
 
 /// Report columns (as in the CSV) that the drill-down treats specially.
 const COL_APPROVED_CHANGES: usize = 6;

@@ -12,20 +12,12 @@ use super::action::{Action, Effect, Loaded, WriteOp};
 /// The Audit screen shows at most this many events (the newest the filter selects).
 pub const AUDIT_LIMIT: usize = 2000;
 pub use super::export::{export, is_workbook};
-use super::state::{
-    BudgetData, ContractRow, Figures, PhaseDetail, Register, StartAt, Tree, YearBar,
-};
-use crate::domain::alerts::{
-    AlertInput, SPEND_BY_DAYS, add_missing_comment_alerts, alerts, financing_alerts,
-};
-use crate::domain::benefit::position;
-use crate::domain::profile::profiled_to_end_of;
-use crate::domain::report::{ReportRow, RowKind};
-use crate::domain::{FinancialYear, Money, Period};
+use super::state::{BudgetData, Figures, Register, StartAt, Tree, YearBar};
+use crate::domain::{FinancialYear, Period};
+use crate::ops::browse::{self, ActualsPage};
+use crate::ops::dashboard::{self, DecisionRegister, FiguresRequest};
 pub use crate::ops::resolve_phase;
-use crate::store::browse::{self, PageRequest};
-use crate::store::entities::{self as e, ActualFilter};
-use crate::store::{self, Field, StoreError, audit, figures};
+use crate::ops::types::{ActualFilter, AuditFilter, Field, PageRequest, StoreError};
 
 fn failed(title: &str, err: impl std::fmt::Display) -> Action {
     Action::Failed {
@@ -51,29 +43,29 @@ pub fn run(
             fy,
             period,
             row,
-        } => load_phase(conn, phase_id, fy, period, row.map(|r| *r))
+        } => dashboard::phase_detail(conn, phase_id, (fy, period), row.map(|r| *r))
             .map(|p| Action::Loaded(Loaded::Phase(Box::new(p)))),
         Effect::LoadDecisions => load_register(conn).map(|r| Action::Loaded(Loaded::Decisions(r))),
-        Effect::LoadBudget { fy, period } => (|| {
-            let (funding, financing) = crate::ops::load_financing(conn, today, fy, period)?;
-            Ok(BudgetData {
-                fy,
-                allocations: e::list_allocations(conn, None, Some(fy))?,
-                changes: e::list_changes(conn, None, Some(fy))?,
-                funding,
-                financing: Some(financing),
+        Effect::LoadBudget { fy, period } => {
+            dashboard::budget_year(conn, today, fy, period).map(|b| {
+                Action::Loaded(Loaded::Budget(BudgetData {
+                    fy,
+                    allocations: b.allocations,
+                    changes: b.changes,
+                    funding: b.funding,
+                    financing: Some(b.financing),
+                }))
             })
-        })()
-        .map(|b| Action::Loaded(Loaded::Budget(b))),
+        }
         Effect::LoadContracts => {
-            load_contracts(conn, today).map(|c| Action::Loaded(Loaded::Contracts(c)))
+            dashboard::contracts(conn, today).map(|c| Action::Loaded(Loaded::Contracts(c)))
         }
         Effect::LoadFrameworks => {
-            e::list_frameworks(conn).map(|f| Action::Loaded(Loaded::Frameworks(f)))
+            dashboard::frameworks(conn).map(|f| Action::Loaded(Loaded::Frameworks(f)))
         }
-        Effect::LoadAudit { shown } => audit::list(
+        Effect::LoadAudit { shown } => browse::audit_events(
             conn,
-            &audit::AuditFilter {
+            &AuditFilter {
                 limit: Some(AUDIT_LIMIT),
                 // The stored name of the kind asked for ("budget changes" is `budget_change`);
                 // the screen filters the rest (user, local dates) as it takes the events.
@@ -91,8 +83,8 @@ pub fn run(
             request,
             start,
             count,
-        } => super::effects_actuals::load(conn, filter, request, start, count),
-        Effect::LoadMovement { fy, from, to } => super::effects_movement::load(conn, fy, from, to)
+        } => browse::actuals_page(conn, filter, (request, start), count).map(actuals(false)),
+        Effect::LoadMovement { fy, from, to } => crate::ops::movement::bridge(conn, fy, from, to)
             .map(|m| Action::Loaded(Loaded::Movement(Box::new(m)))),
         Effect::CompletePath { field, text } => {
             return Action::PathCompleted {
@@ -101,7 +93,7 @@ pub fn run(
             };
         }
         Effect::LoadBatches => {
-            store::batches::list_batches(conn).map(|b| Action::Loaded(Loaded::Batches(b)))
+            browse::import_batches(conn).map(|b| Action::Loaded(Loaded::Batches(b)))
         }
         Effect::ApplyFilter {
             fy,
@@ -116,8 +108,8 @@ pub fn run(
             let contract_id = if contract.trim().is_empty() {
                 None
             } else {
-                match e::contract_ref(conn, contract.trim()) {
-                    Ok((id, _)) => Some(id),
+                match browse::contract_id(conn, contract.trim()) {
+                    Ok(id) => Some(id),
                     Err(err) => {
                         return Action::FormRejected {
                             field: 3,
@@ -150,25 +142,8 @@ pub fn run(
                 programme_id: None,
                 sort,
             };
-            super::effects_actuals::load(conn, filter, PageRequest::First, StartAt::At(0), true)
-                .map(|a| match a {
-                    Action::Loaded(Loaded::Actuals {
-                        filter,
-                        total,
-                        start,
-                        rows,
-                        ids,
-                        ..
-                    }) => Action::Loaded(Loaded::Actuals {
-                        filter,
-                        total,
-                        start,
-                        rows,
-                        applied: true,
-                        ids,
-                    }),
-                    other => other,
-                })
+            let first = (PageRequest::First, StartAt::At(0));
+            browse::actuals_page(conn, filter, first, true).map(actuals(true))
         }
         Effect::Export {
             path,
@@ -179,17 +154,31 @@ pub fn run(
             filter,
             keep,
             height,
-        } => super::effects_actuals::sort(conn, filter, keep, height),
+        } => browse::sort(conn, filter, keep, height).map(actuals(false)),
         Effect::ReloadSortedActuals { filter, held, top } => {
-            super::effects_actuals::reload_sorted(conn, filter, held, top)
+            browse::reload_sorted(conn, filter, held, top).map(actuals(false))
         }
         Effect::LoadActualIds { filter, start, ids } => {
-            super::effects_actuals::by_ids(conn, filter, start, &ids)
+            browse::actuals_by_ids(conn, filter, start, &ids).map(actuals(false))
         }
         Effect::Import { path } => return import(conn, &path, progress),
         Effect::Write { op, undoing } => return write(conn, op, undoing),
     };
     r.unwrap_or_else(|err| failed("Could not load", err))
+}
+
+/// The action that hands a page of actuals to the view; `applied` when it answers a filter form.
+fn actuals(applied: bool) -> impl Fn(ActualsPage) -> Action {
+    move |page| {
+        Action::Loaded(Loaded::Actuals {
+            filter: page.filter,
+            total: page.total,
+            start: page.start,
+            rows: page.rows,
+            applied,
+            ids: page.ids,
+        })
+    }
 }
 
 /// Imports a ledger CSV (all rows or none), reporting progress as (bytes read, file size).
@@ -217,166 +206,52 @@ fn load_figures(
     fy: Option<FinancialYear>,
     period: Option<Period>,
     chart: bool,
-) -> store::Result<Figures> {
-    let years = if chart || fy.is_none() {
-        figures::years_with_figures(conn)?
-    } else {
-        Vec::new()
-    };
-    let fy = fy.unwrap_or_else(|| FinancialYear::to_open_on(today, &years));
-    let period = period.unwrap_or_else(|| fy.period_to_show(today));
-    // The phase figures are read once for the live report and the financing statement (a
-    // closed period's report comes from its snapshot).
-    let (cabinet, financing) = match e::find_snapshot(conn, e::MONITORING, fy, period)? {
-        Some(_) => (
-            store::cabinet::report(conn, fy, period, None, None)?.0,
-            store::financing::statement(conn, fy, period, None)?,
-        ),
-        None => {
-            let phases = figures::phase_figures(conn, fy, period, None)?;
-            let t = figures::rag_thresholds(conn)?;
-            let c = store::cabinet::report_of(conn, fy, period, &phases, t)?;
-            (c, store::financing::statement_of(conn, fy, period, phases)?)
-        }
-    };
-    let after_rag = cabinet.after_rag;
-    let report = cabinet.report;
-    let mut by_year = Vec::new();
-    for y in years.iter().filter(|_| chart) {
-        let at = y.period_to_show(today);
-        let r = if *y == fy && at == period {
-            report.clone()
-        } else {
-            figures::report(conn, *y, at, None)?
-        };
-        if let Some(g) = r.rows.iter().find(|r| r.kind == RowKind::GrandTotal) {
-            by_year.push(YearBar {
-                fy: *y,
+) -> Result<Figures, StoreError> {
+    let d = dashboard::figures(
+        conn,
+        &FiguresRequest {
+            today,
+            fy,
+            period,
+            chart,
+        },
+    )?;
+    Ok(Figures {
+        fy: d.fy,
+        period: d.period,
+        years: d.years,
+        programmes: d.programmes,
+        report: d.report,
+        after_rag: d.after_rag,
+        by_year: d
+            .by_year
+            .into_iter()
+            .map(|(fy, g)| YearBar {
+                fy,
                 revised: g.revised,
                 actual: g.actual_to_date,
                 forecast: g.forecast,
-            });
-        }
-    }
-    let phases = e::list_phases(conn, None)?;
-    let allocations = e::list_allocations(conn, None, None)?;
-    let contracts = e::list_contracts(conn, None, None)?;
-    let frameworks = e::list_frameworks(conn)?;
-    let milestones = e::list_milestones(conn, None, None)?;
-    let mut alerts = alerts(&AlertInput {
-        today,
-        report: &report,
-        phases: &phases,
-        allocations: &allocations,
-        contracts: &contracts,
-        frameworks: &frameworks,
-        milestones: &milestones,
-    });
-    add_missing_comment_alerts(
-        &mut alerts,
-        &report,
-        &after_rag,
-        &store::settings::comment_thresholds(conn)?,
-    );
-    let soon = today + chrono::Days::new(SPEND_BY_DAYS as u64);
-    let mut others = Vec::new();
-    for y in store::financing::years_with_spend_by_between(conn, today, soon)? {
-        if y != fy {
-            others.push(store::financing::statement(
-                conn,
-                y,
-                y.period_to_show(today),
-                None,
-            )?);
-        }
-    }
-    let lines = e::list_funding(conn, None, None)?;
-    alerts.extend(financing_alerts(today, &financing, &others, &lines));
-    alerts.sort_by_key(|a| std::cmp::Reverse(a.level));
-    Ok(Figures {
-        fy,
-        period,
-        years,
-        programmes: e::list_programmes(conn)?,
-        report,
-        after_rag,
-        by_year,
+            })
+            .collect(),
         chart,
-        alerts,
-        closed_through: store::locks::locked_through(conn)?,
-        financing: Some(financing),
+        alerts: d.alerts,
+        closed_through: d.closed_through,
+        financing: Some(d.financing),
     })
 }
 
-fn load_tree(conn: &Books) -> store::Result<Tree> {
-    Ok(Tree {
-        programmes: e::list_programmes(conn)?,
-        phases: e::list_phases(conn, None)?,
-    })
+fn load_tree(conn: &Books) -> Result<Tree, StoreError> {
+    let (programmes, phases) = dashboard::tree(conn)?;
+    Ok(Tree { programmes, phases })
 }
 
-fn load_phase(
-    conn: &Books,
-    phase_id: i64,
-    fy: FinancialYear,
-    period: Period,
-    known_row: Option<ReportRow>,
-) -> store::Result<PhaseDetail> {
-    let phase = e::get_phase(conn, phase_id)?;
-    let row = match known_row {
-        Some(r) => Some(r),
-        None => figures::report(conn, fy, period, Some(phase.programme_id))?
-            .rows
-            .into_iter()
-            .find(|r| r.kind == RowKind::Phase && r.phase_code == phase.code),
-    };
-    let allocations = e::list_allocations(conn, Some(phase.programme_id), Some(fy))?
-        .into_iter()
-        .filter(|a| a.phase_code == phase.code)
-        .collect();
-    let changes = e::list_changes(conn, Some(phase.programme_id), Some(fy))?
-        .into_iter()
-        .filter(|c| {
-            c.from.as_ref().is_some_and(|s| s.phase_id == phase_id)
-                || c.to.as_ref().is_some_and(|s| s.phase_id == phase_id)
-        })
-        .collect();
-    let contracts = e::list_contracts(conn, None, Some(phase_id))?;
-    let realisations = e::list_realisations(conn, Some(phase.programme_id), Some(fy))?;
-    let thresholds = figures::rag_thresholds(conn)?;
-    let benefits = e::list_benefits(conn, Some(phase.programme_id), false)?
-        .iter()
-        .filter(|b| b.phase_code.as_deref() == Some(phase.code.as_str()))
-        .map(|b| position(b, fy, period, &realisations, &thresholds))
-        .filter(|p| p.has_figures())
-        .collect();
-    let filter = ActualFilter {
-        phase_id: Some(phase_id),
-        fy: Some(fy),
-        ..Default::default()
-    };
-    let actual_count = browse::count_actuals(conn, &filter)?;
-    let actuals = browse::actuals_page(conn, &filter, PageRequest::First, 100)?;
-    Ok(PhaseDetail {
-        phase,
-        fy,
-        period,
-        row,
+fn load_register(conn: &Books) -> Result<Register, StoreError> {
+    let DecisionRegister {
+        decisions,
         allocations,
         changes,
         contracts,
-        actuals,
-        actual_count,
-        milestones: e::list_milestones(conn, None, Some(phase_id))?,
-        benefits,
-    })
-}
-
-fn load_register(conn: &Books) -> store::Result<Register> {
-    let decisions = e::list_decisions(conn)?;
-    let allocations = e::list_allocations(conn, None, None)?;
-    let changes = e::list_changes(conn, None, None)?;
-    let contracts = e::list_contracts(conn, None, None)?;
+    } = dashboard::decision_register(conn)?;
     let approved = decisions
         .iter()
         .map(|d| {
@@ -435,39 +310,6 @@ fn load_register(conn: &Books) -> store::Result<Register> {
         decisions,
         approved,
     })
-}
-
-/// Every contract with what was paid against it up to `today` (an invoice dated later is not
-/// paid yet, so it still counts as outstanding).
-fn load_contracts(conn: &Books, today: NaiveDate) -> store::Result<Vec<ContractRow>> {
-    let frameworks = e::framework_ends(conn)?;
-    let paid = browse::paid_by_contract(conn, Some(today))?;
-    let mut out = Vec::new();
-    for c in e::list_contracts(conn, None, None)? {
-        let profile = e::contract_profile(conn, &c)?;
-        let total: Money = profile.iter().map(|(_, m)| *m).sum();
-        let last_fy = profile
-            .last()
-            .map(|(m, _)| m.fy())
-            .unwrap_or_else(|| FinancialYear::containing(c.start));
-        debug_assert_eq!(profiled_to_end_of(&profile, last_fy), total);
-        let paid = paid.get(&c.id).copied().unwrap_or(Money::ZERO);
-        let outstanding = total - paid;
-        out.push(ContractRow {
-            framework_end: c
-                .framework
-                .as_ref()
-                .and_then(|f| frameworks.get(f).copied().flatten()),
-            outstanding: if outstanding.is_negative() {
-                Money::ZERO
-            } else {
-                outstanding
-            },
-            paid,
-            contract: c,
-        });
-    }
-    Ok(out)
 }
 
 fn write(conn: &mut Books, op: WriteOp, undoing: bool) -> Action {

@@ -1,11 +1,10 @@
 //! The effect behind `x`: writing what a screen shows to a CSV file (or the report's committee
 //! pack) through [`OutputFile`], asking before an existing file is replaced.
 
-use crate::store::Handle;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::ops::Books;
+use crate::ops::{Books, Handle};
 
 use super::action::{Action, Effect, ExportWhat};
 use super::sort::{Sort, sort_report};
@@ -13,8 +12,9 @@ use crate::domain::model::Actual;
 use crate::domain::{FinancialYear, Period};
 use crate::io::output_file::OutputFile;
 use crate::io::table::{Cell, Table};
-use crate::store::browse;
-use crate::store::{self, entities::ActualFilter};
+use crate::ops::browse;
+use crate::ops::dashboard;
+use crate::ops::types::ActualFilter;
 
 /// Rows of actuals held at once while an export streams them.
 const CHUNK: usize = 10_000;
@@ -117,7 +117,7 @@ fn write_report(
         let pack = crate::io::workbook::pack::committee_pack(conn, fy, period, None)?;
         (pack.bytes, pack.report_rows)
     } else {
-        let (mut report, _) = store::cabinet::report(conn, fy, period, None, None)?;
+        let mut report = dashboard::report(conn, fy, period)?;
         if let Some(s) = sort {
             sort_report(&mut report.report, &mut report.after_rag, s);
         }
@@ -142,7 +142,7 @@ fn write_actuals(conn: &Books, out: &OutputFile, filter: &ActualFilter) -> anyho
             page.rows.clear();
             r.map_err(std::io::Error::other)
         };
-        browse::each_actual_sorted(conn, filter, &mut |a| -> anyhow::Result<()> {
+        browse::each_actual(conn, filter, &mut |a| -> anyhow::Result<()> {
             page.push(actual_cells(&a));
             rows += 1;
             if page.rows.len() >= CHUNK {

@@ -17,8 +17,7 @@ mod records_typed;
 use crate::domain::calendar::{parse_date, uk_date};
 use crate::domain::model::{Actual, AllocationStatus, ChangeKind};
 use crate::domain::{FinancialYear, Money, Period};
-use crate::store::edit::ActualEdit;
-use crate::store::entities::ActualFilter;
+use crate::ops::types::{ActualEdit, ActualFilter};
 pub use funding::{add_funding_form, edit_funding_form};
 pub use life::{
     amend_change_form, approve_allocation_form, comment_form, exercise_form, question,

@@ -1,9 +1,9 @@
 //! Noticing what other processes change: the loop polls SQLite's data version on its tick (a
 //! pragma, microseconds) and, when it moved, asks the app to reload what is on screen.
 
-use crate::store::Handle;
-
-use crate::store;
+use crate::ops::Handle;
+use crate::ops::browse::data_version;
+use crate::ops::types::StoreError;
 
 /// The data version last seen on one connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,17 +13,15 @@ pub struct Watch {
 
 impl Watch {
     /// Starts watching `conn` from now.
-    pub fn new(conn: &impl Handle) -> store::Result<Watch> {
-        let conn = conn.books();
+    pub fn new(conn: &impl Handle) -> Result<Watch, StoreError> {
         Ok(Watch {
-            seen: store::data_version(conn)?,
+            seen: data_version(conn)?,
         })
     }
 
     /// True (once) when another connection committed a change since the last call.
-    pub fn changed(&mut self, conn: &impl Handle) -> store::Result<bool> {
-        let conn = conn.books();
-        let now = store::data_version(conn)?;
+    pub fn changed(&mut self, conn: &impl Handle) -> Result<bool, StoreError> {
+        let now = data_version(conn)?;
         let moved = now != self.seen;
         self.seen = now;
         Ok(moved)
@@ -33,6 +31,7 @@ impl Watch {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store;
 
     #[test]
     fn sees_another_connection_commit_but_not_its_own() {

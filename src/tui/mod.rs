@@ -19,8 +19,6 @@ mod app_views;
 pub mod bindings;
 pub mod complete;
 pub mod effects;
-mod effects_actuals;
-mod effects_movement;
 mod export;
 pub mod form;
 pub mod keymap;

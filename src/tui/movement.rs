@@ -1,27 +1,13 @@
 //! The movement view's data (`M` on the Report screen): the bridge of the revised budget from an
 //! earlier report of the year to the period shown, per phase and in total, by cause, as
 //! `outturn report movement` computes it. A leaf like [`super::state`]: view data only; it is
-//! loaded by an effect (`effects_movement`) and drawn by `ui::movement`.
+//! loaded by an effect (`ops::movement::bridge`) and drawn by `ui::movement`.
 
 use super::state::ListState;
-use crate::domain::movement::MovementRow;
-use crate::domain::{FinancialYear, Period};
+use crate::domain::Period;
 
-/// A loaded bridge.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MovementData {
-    pub fy: FinancialYear,
-    /// The later report: the period shown.
-    pub to: Period,
-    /// The earlier report; None when there is no period before `to` in the year (P1).
-    pub from: Option<Period>,
-    /// `P4 (snapshot of …)` or `P4 (live)`, as `report movement` says it.
-    pub from_basis: String,
-    pub to_basis: String,
-    /// The phase rows, a `Programme total` after each programme and the `Grand total`
-    /// (`store::cabinet::movement`).
-    pub rows: Vec<MovementRow>,
-}
+/// A loaded bridge: what `ops::movement::bridge` reads.
+pub use crate::ops::movement::Movement as MovementData;
 
 /// The movement view over the Report screen.
 #[derive(Debug, Clone, Default, PartialEq)]

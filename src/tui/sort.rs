@@ -2,7 +2,7 @@
 //! force on each list, the exact key of every cell (money by its value in pence, dates as dates,
 //! figures as exact decimals, codes and words as text) and the stable reorderings. Pure: no
 //! terminal, no database. The actuals are sorted by the database instead (see
-//! `store::browse`), their order kept in the filter.
+//! `ops::browse`), their order kept in the filter.
 
 use std::cmp::Ordering;
 
@@ -16,7 +16,7 @@ use crate::domain::model::{Allocation, BudgetChange, BudgetSide, Decision};
 use crate::domain::report::{Report, RowKind};
 use crate::domain::{FinancialYear, Money};
 use crate::io::table::Cell as TCell;
-use crate::store::audit::AuditEvent;
+use crate::ops::types::AuditEvent;
 
 /// A list's order: its column (an index into the list's column names) and direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

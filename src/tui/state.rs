@@ -6,21 +6,18 @@ use chrono::NaiveDate;
 
 use crate::domain::alerts::Alert;
 use crate::domain::financing::FinancingStatement;
-use crate::domain::model::{
-    Actual, Allocation, BudgetChange, Contract, Decision, Phase, Programme,
-};
+use crate::domain::model::{Actual, Allocation, BudgetChange, Decision, Phase, Programme};
 use crate::domain::report::{Report, ReportRow, RowKind};
 use crate::domain::{FinancialYear, Money, Period};
-use crate::store::browse::PageRequest;
-use crate::store::entities::{ActualFilter, ActualOrder};
+use crate::ops::types::{ActualFilter, ActualOrder, AuditMark, PageRequest};
+
+pub use crate::ops::browse::{IdList, PAGE, StartAt};
+pub use crate::ops::dashboard::{ContractPosition as ContractRow, PhaseDetail};
 
 /// The smallest terminal Outturn draws in (narrower or shorter gets a message, and only `q`).
 pub const MIN_WIDTH: u16 = 80;
 /// The smallest terminal height Outturn draws in.
 pub const MIN_HEIGHT: u16 = 24;
-
-/// Rows fetched per page of actuals (at least twice the tallest list).
-pub const PAGE: u64 = 256;
 
 /// Lines of chrome around a list screen's rows: tabs, header, block borders, table header, status
 /// and footer.
@@ -111,25 +108,6 @@ pub enum TreeRow<'a> {
     Phase(&'a Phase),
 }
 
-/// One phase, drilled into for a financial year.
-#[derive(Debug, Clone)]
-pub struct PhaseDetail {
-    pub phase: Phase,
-    pub fy: FinancialYear,
-    pub period: Period,
-    pub row: Option<ReportRow>,
-    pub allocations: Vec<Allocation>,
-    pub changes: Vec<BudgetChange>,
-    pub contracts: Vec<Contract>,
-    /// The first page of the phase's actuals in the year.
-    pub actuals: Vec<Actual>,
-    pub actual_count: u64,
-    /// The phase's milestones (all years), for the timeline.
-    pub milestones: Vec<crate::domain::milestone::Milestone>,
-    /// The phase's benefits, each as it stands in `fy` as at `period`.
-    pub benefits: Vec<crate::domain::benefit::BenefitPosition>,
-}
-
 /// The decision register with what each decision approved.
 #[derive(Debug, Clone, Default)]
 pub struct Register {
@@ -147,17 +125,6 @@ pub struct BudgetData {
     /// The Financing view: the year's funding lines (withdrawn ones too) and its statement.
     pub funding: Vec<crate::domain::financing::Funding>,
     pub financing: Option<FinancingStatement>,
-}
-
-/// A contract with what has been paid and what is still committed.
-#[derive(Debug, Clone)]
-pub struct ContractRow {
-    pub contract: Contract,
-    /// The actuals against the contract dated up to the TUI's today.
-    pub paid: Money,
-    /// Profile (with exercised extensions) less paid, floored at zero.
-    pub outstanding: Money,
-    pub framework_end: Option<NaiveDate>,
 }
 
 /// Where a list is: the selected row and the first row shown. The one list state of the TUI:
@@ -236,11 +203,8 @@ pub struct ActualsView {
     /// selects, in that order, read once by the `s` (mended by a reload) and paged through by id.
     pub ids: Option<Vec<i64>>,
     /// Where the audit log stood when `ids` were read (the reload mends them from there).
-    pub ids_mark: Option<crate::store::browse_reload::AuditMark>,
+    pub ids_mark: Option<AuditMark>,
 }
-
-/// The ids of an actuals list in an order without an index, and the audit mark they were read at.
-pub type IdList = (Vec<i64>, crate::store::browse_reload::AuditMark);
 
 impl std::ops::Deref for ActualsView {
     type Target = ListState;
@@ -384,17 +348,6 @@ impl ActualsView {
             (PageRequest::Offset(top), StartAt::At(top))
         })
     }
-}
-
-/// Where a page of actuals sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StartAt {
-    /// Its first row is at this absolute index.
-    At(u64),
-    /// Its last row is just before this absolute index.
-    EndingBefore(u64),
-    /// It ends at the last row.
-    End,
 }
 
 /// Report columns that scroll horizontally (after Programme and Phase).

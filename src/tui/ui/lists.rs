@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 use super::{Theme, cut, money, money_fit};
 use crate::domain::audit_words::{changes, kind_word, local_time_in};
 use crate::domain::calendar::uk_date;
-use crate::store::entities::{ActualOrder, ActualSort};
+use crate::ops::types::{ActualOrder, ActualSort};
 use crate::tui::app::App;
 use crate::tui::state::{ListState, TreeRow};
 

@@ -439,7 +439,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &Form, t: Theme) {
 fn batches_popup(
     frame: &mut Frame,
     area: Rect,
-    batches: &[crate::store::batches::Batch],
+    batches: &[crate::ops::types::Batch],
     list: &crate::tui::state::ListState,
     t: Theme,
 ) {

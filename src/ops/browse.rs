@@ -1,35 +1,70 @@
-//! Loading the Actuals screen's rows. In the date order (indexed) each page is read by key; a
-//! reload reads the window from its first row's key and works out where that row now stands from
-//! the running totals. In an order without an index (amount, supplier) a full load (the `s`, a
-//! new filter) reads the ids of everything the filter selects in that order once, in one sorted
-//! scan, and hands them to the view; every page after that is read by id from them ([`by_ids`]),
-//! so paging and Home/End cost a page of primary-key lookups however far down the list they go.
-//! A reload after a write or another process's change mends the ids from the audit log
-//! ([`reload_sorted`]) and reads them again only when the log cannot say what changed.
+//! Browsing the books a page at a time: the actuals a filter selects, paged for a list that may
+//! hold ten million of them, and streamed whole for an export; the audit log; the import
+//! batches; and whether another process has changed anything since a look.
+//!
+//! In the date order (indexed) each page of actuals is read by key; a reload reads the window
+//! from its first row's key and works out where that row now stands from the running totals. In
+//! an order without an index (amount, supplier) a full load (a new sort, a new filter) reads the
+//! ids of everything the filter selects in that order once, in one sorted scan, and hands them
+//! back; every page after that is read by id from them ([`actuals_by_ids`]), so paging and
+//! Home/End cost a page of primary-key lookups however far down the list they go. A reload after
+//! a write or another process's change mends the ids from the audit log ([`reload_sorted`]) and
+//! reads them again only when the log cannot say what changed.
 
-use crate::ops::Books;
-
-use super::action::{Action, Loaded};
-use super::state::{IdList, PAGE, StartAt};
+use crate::domain::Money;
+use crate::domain::model::Actual;
+use crate::store::audit::{self, AuditEvent, AuditFilter};
+use crate::store::batches::{self, Batch};
 use crate::store::browse::{self, PageRequest};
-use crate::store::browse_reload;
+use crate::store::browse_reload::{self, AuditMark};
 use crate::store::entities::{self as e, ActualFilter, ActualOrder};
-use crate::store::{self};
+use crate::store::{self, Books, Handle, StoreError};
+
+/// Rows read per page of actuals (at least twice the tallest list that shows them).
+pub const PAGE: u64 = 256;
+
+/// Where a page of actuals sits in the whole list the filter selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartAt {
+    /// Its first row is at this absolute index.
+    At(u64),
+    /// Its last row is just before this absolute index.
+    EndingBefore(u64),
+    /// It ends at the last row.
+    End,
+}
+
+/// The ids of every actual a filter selects in an order without an index, and the audit mark
+/// they were read at.
+pub type IdList = (Vec<i64>, AuditMark);
+
+/// A page of the actuals a filter selects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActualsPage {
+    pub filter: ActualFilter,
+    /// How many the filter selects and what they add up to, when they were counted.
+    pub total: Option<(u64, Money)>,
+    /// Absolute index of `rows[0]`.
+    pub start: u64,
+    pub rows: Vec<Actual>,
+    /// In an order read through the ids: every id the filter selects, when they were read.
+    pub ids: Option<IdList>,
+}
 
 /// True when the filter's order has no index: its pages are read through the ids.
 pub fn by_id_list(filter: &ActualFilter) -> bool {
     filter.sort.by != ActualOrder::Date
 }
 
-/// A page of actuals; `count` recounts the total first (and, in an order read through the ids,
-/// reads the ids again).
-pub(super) fn load(
-    conn: &Books,
+/// The page `request` of the actuals `filter` selects, sitting at `start`; `count` recounts the
+/// total first (and, in an order read through the ids, reads the ids again).
+pub fn actuals_page(
+    books: &impl Handle,
     filter: ActualFilter,
-    request: PageRequest,
-    start: StartAt,
+    (request, start): (PageRequest, StartAt),
     count: bool,
-) -> store::Result<Action> {
+) -> store::Result<ActualsPage> {
+    let conn = books.books();
     if count && by_id_list(&filter) {
         let top = match (request, start) {
             (PageRequest::First, _) => 0,
@@ -62,31 +97,29 @@ pub(super) fn load(
             None => browse::count_actuals(conn, &filter)?.saturating_sub(rows.len() as u64),
         },
     };
-    Ok(Action::Loaded(Loaded::Actuals {
+    Ok(ActualsPage {
         filter,
         total,
         start,
         rows,
-        applied: false,
         ids: None,
-    }))
+    })
 }
 
-/// The rows of `ids` (a slice of the view's id list starting at absolute index `start`).
-pub(super) fn by_ids(
-    conn: &Books,
+/// The actuals `ids` (a slice of a list's ids starting at absolute index `start`).
+pub fn actuals_by_ids(
+    books: &impl Handle,
     filter: ActualFilter,
     start: u64,
     ids: &[i64],
-) -> store::Result<Action> {
-    Ok(Action::Loaded(Loaded::Actuals {
+) -> store::Result<ActualsPage> {
+    Ok(ActualsPage {
         filter,
         total: None,
         start,
-        rows: browse::actuals_by_ids(conn, ids)?,
-        applied: false,
+        rows: browse::actuals_by_ids(books.books(), ids)?,
         ids: None,
-    }))
+    })
 }
 
 /// Reads the ids of what the filter selects in its order (one sorted scan) and the page that
@@ -98,7 +131,7 @@ fn sorted(
     keep: Option<i64>,
     top: u64,
     height: u64,
-) -> store::Result<Action> {
+) -> store::Result<ActualsPage> {
     // The mark first: a change that commits while the ids are read is mended by the next reload.
     let mark = browse_reload::audit_mark(conn)?;
     let ids = browse::sorted_ids(conn, &filter)?;
@@ -109,12 +142,13 @@ fn sorted(
 /// After another process's change, in an order read through the ids: the held ids mended for the
 /// actuals changed since their audit mark (when the log says which, and the mended list counts
 /// what the filter selects now), else read again; then the page from index `top`.
-pub(super) fn reload_sorted(
-    conn: &Books,
+pub fn reload_sorted(
+    books: &impl Handle,
     filter: ActualFilter,
     (mut ids, mark): IdList,
     top: u64,
-) -> store::Result<Action> {
+) -> store::Result<ActualsPage> {
+    let conn = books.books();
     if let Some((changed, now)) = browse_reload::actuals_changed_since(conn, &mark)?
         && browse_reload::mend_sorted_ids(conn, &filter, &mut ids, &changed)?
     {
@@ -132,11 +166,11 @@ fn page_of(
     conn: &Books,
     filter: ActualFilter,
     (ids, mark): IdList,
-    sum: crate::domain::Money,
+    sum: Money,
     keep: Option<i64>,
     top: u64,
     height: u64,
-) -> store::Result<Action> {
+) -> store::Result<ActualsPage> {
     let len = ids.len() as u64;
     let start = match keep.and_then(|id| ids.iter().position(|x| *x == id)) {
         Some(pos) => (pos as u64).saturating_sub(height.saturating_sub(1)),
@@ -144,26 +178,26 @@ fn page_of(
     };
     let end = (start + PAGE).min(len);
     let rows = browse::actuals_by_ids(conn, &ids[start as usize..end as usize])?;
-    Ok(Action::Loaded(Loaded::Actuals {
+    Ok(ActualsPage {
         filter,
         total: Some((len, sum)),
         start,
         rows,
-        applied: false,
         ids: Some((ids, mark)),
-    }))
+    })
 }
 
-/// Loads the page of the actuals in the filter's (new) order that shows actual `keep` at the
-/// foot of a list `height` rows tall, with the count and total. In the date order the rows before
-/// it and from it are read by key (never a large OFFSET, which would sort everything before the
-/// row); in another order through the ids, read once here.
-pub(super) fn sort(
-    conn: &Books,
+/// The page of the actuals in the filter's (new) order that shows actual `keep` at the foot of a
+/// list `height` rows tall, with the count and total. In the date order the rows before it and
+/// from it are read by key (never a large OFFSET, which would sort everything before the row); in
+/// another order through the ids, read once here.
+pub fn sort(
+    books: &impl Handle,
     filter: ActualFilter,
     keep: Option<i64>,
     height: u64,
-) -> store::Result<Action> {
+) -> store::Result<ActualsPage> {
+    let conn = books.books();
     if by_id_list(&filter) {
         return sorted(conn, filter, keep, 0, height);
     }
@@ -172,7 +206,7 @@ pub(super) fn sort(
         None => None,
     };
     let Some((id, pos)) = found else {
-        return load(conn, filter, PageRequest::First, StartAt::At(0), true);
+        return actuals_page(conn, filter, (PageRequest::First, StartAt::At(0)), true);
     };
     let at = e::get_actual(conn, id)?;
     let key = (at.date, at.id);
@@ -196,12 +230,42 @@ pub(super) fn sort(
         },
         PAGE.saturating_sub(rows.len() as u64),
     )?);
-    Ok(Action::Loaded(Loaded::Actuals {
+    Ok(ActualsPage {
         total: Some(browse::sum_actuals(conn, &filter)?),
         filter,
         start,
         rows,
-        applied: false,
         ids: None,
-    }))
+    })
+}
+
+/// Hands every actual the filter selects to `each`, in the filter's order, one row at a time
+/// (an export of a million rows in constant memory). Stops at the first error of `each`.
+pub fn each_actual<E: From<StoreError>>(
+    books: &impl Handle,
+    filter: &ActualFilter,
+    each: &mut dyn FnMut(Actual) -> Result<(), E>,
+) -> Result<(), E> {
+    browse::each_actual_sorted(books.books(), filter, each)
+}
+
+/// The id of the contract with reference `reference` (refused, naming it, when there is none).
+pub fn contract_id(books: &impl Handle, reference: &str) -> store::Result<i64> {
+    Ok(e::contract_ref(books.books(), reference)?.0)
+}
+
+/// The audit log's events the filter selects, newest first.
+pub fn audit_events(books: &impl Handle, filter: &AuditFilter) -> store::Result<Vec<AuditEvent>> {
+    audit::list(books.books(), filter)
+}
+
+/// The import batches, oldest first.
+pub fn import_batches(books: &impl Handle) -> store::Result<Vec<Batch>> {
+    batches::list_batches(books.books())
+}
+
+/// A number that moves whenever another connection commits a change to the books (not when this
+/// one does): compare two to know whether what is shown may be out of date.
+pub fn data_version(books: &impl Handle) -> store::Result<i64> {
+    store::data_version(books.books())
 }
