@@ -11,9 +11,15 @@
 //! Modelled on cargo's `ops` (each `cargo` command calls one function there) and gitui's
 //! `asyncgit::sync`.
 
+pub mod allocation;
 mod apply;
+pub mod benefit;
+pub mod change;
+pub mod contract;
+pub mod milestone;
 pub mod period;
 pub mod records;
+pub mod register;
 pub mod step;
 
 pub use crate::store::{Books, Handle, HandleMut, Tx};
@@ -23,7 +29,12 @@ pub use step::{FundingLine, Step, UndoStep};
 
 /// The types the operations take and give, named where the doors can reach them.
 pub mod types {
+    pub use crate::store::StoreError;
     pub use crate::store::cabinet::Closed;
+    pub use crate::store::entities::{
+        DecisionEdit, FrameworkEdit, MilestoneEdit, NewFramework, NewProgramme, NewRealisation,
+        PhaseEdit, ProgrammeEdit,
+    };
     pub use crate::store::locks::ClosedPeriod;
 }
 
