@@ -324,3 +324,132 @@ pub(crate) fn delete_in(tx: &Books, which: Which, expected: Option<i64>) -> stor
     let id = which.contract(tx)?;
     e::delete_contract(tx, id, expected)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::DeliveryStatus;
+    use crate::ops::register::{self, NewPhase};
+    use crate::ops::types::NewProgramme;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// Books with programme P, its phase A, and contract K (£1,000, 12 months from June 2025)
+    /// with one 6-month option estimated at £100.
+    fn books() -> Books {
+        let mut books = Books::in_memory().unwrap();
+        register::add_programme(
+            &mut books,
+            &NewProgramme {
+                code: "P".into(),
+                name: "Programme".into(),
+                organisation: String::new(),
+                status: DeliveryStatus::Active,
+            },
+        )
+        .unwrap();
+        register::add_phase(
+            &mut books,
+            &NewPhase {
+                programme: "P".into(),
+                code: "A".into(),
+                name: "Phase".into(),
+                status: DeliveryStatus::Active,
+                officer: None,
+            },
+        )
+        .unwrap();
+        add(
+            &mut books,
+            &NewContract {
+                reference: "K".into(),
+                title: String::new(),
+                supplier: "S".into(),
+                programme: None,
+                phase: "P/A".into(),
+                framework: None,
+                value: Money::from_pence(100_000),
+                start: day(2025, 6, 1),
+                term_months: 12,
+                award_decision: None,
+                extensions: vec![ExtensionValues {
+                    months: 6,
+                    value: Money::from_pence(10_000),
+                    due: None,
+                }],
+                profile: Vec::new(),
+            },
+        )
+        .unwrap();
+        books
+    }
+
+    #[test]
+    fn a_contract_named_by_reference_exercises_its_first_option_once() {
+        let mut books = books();
+        let x = Exercise {
+            contract: Some("K".into()),
+            option: None,
+            expected_version: None,
+            value: None,
+            decision: None,
+            date: day(2025, 7, 1),
+        };
+        let done = exercise(&mut books, &x).unwrap();
+        assert_eq!(done.added, Money::from_pence(10_000));
+        assert_eq!(done.after.value, Money::from_pence(110_000));
+        assert_eq!(done.after.current_term_months(), 18);
+        let err = exercise(&mut books, &x).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "contract K has no unexercised extension option"
+        );
+    }
+
+    #[test]
+    fn references_are_refused_in_the_field_they_were_given_in_and_nothing_changes() {
+        let mut books = books();
+        let change = ContractChange {
+            award_decision: Some(Some("NOPE".into())),
+            ..ContractChange::default()
+        };
+        let err = edit(&mut books, Which::named("K"), None, &change).unwrap_err();
+        assert!(
+            matches!(&err, StoreError::NotFound { field: Field::Decision, value, .. } if value == "NOPE"),
+            "{err}"
+        );
+        let err = delete(&mut books, Which::named("NOPE"), None).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::NotFound {
+                    field: Field::Contract,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let listed = list(&books, Some("P")).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].contract.version, 1);
+        assert_eq!(listed[0].contract.award_decision_reference, None);
+    }
+
+    #[test]
+    fn a_variation_without_a_month_takes_effect_from_the_first_month() {
+        let mut books = books();
+        let v = Vary {
+            value: Money::from_pence(120_000),
+            effective: None,
+            decision: None,
+            expected_version: None,
+            date: day(2025, 6, 15),
+        };
+        let varied = vary(&mut books, Which::named("K"), &v).unwrap();
+        assert_eq!(varied.effective, Month::of(day(2025, 6, 1)));
+        assert_eq!(varied.before.value, Money::from_pence(100_000));
+        assert_eq!(varied.after.value, Money::from_pence(120_000));
+    }
+}

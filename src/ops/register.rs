@@ -426,3 +426,90 @@ pub(crate) fn delete_framework_in(
 pub fn list_frameworks(books: &impl Handle) -> store::Result<Vec<Framework>> {
     e::list_frameworks(books.books())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn books() -> Books {
+        let mut books = Books::in_memory().unwrap();
+        for code in ["P", "Q"] {
+            add_programme(
+                &mut books,
+                &NewProgramme {
+                    code: code.into(),
+                    name: format!("Programme {code}"),
+                    organisation: String::new(),
+                    status: DeliveryStatus::Active,
+                },
+            )
+            .unwrap();
+            add_phase(
+                &mut books,
+                &NewPhase {
+                    programme: code.into(),
+                    code: "A".into(),
+                    name: "Phase A".into(),
+                    status: DeliveryStatus::Active,
+                    officer: Some("  ".into()),
+                },
+            )
+            .unwrap();
+        }
+        books
+    }
+
+    #[test]
+    fn a_phase_is_named_by_its_code_within_a_programme_or_as_prog_slash_phase() {
+        let mut books = books();
+        let edit = PhaseEdit {
+            name: Some("Renamed".into()),
+            ..PhaseEdit::default()
+        };
+        let err = edit_phase(&mut books, Which::named("A"), None, &edit).unwrap_err();
+        assert!(err.to_string().contains("several programmes"), "{err}");
+        let within = Which::Named {
+            name: "A",
+            programme: Some("Q"),
+        };
+        assert_eq!(
+            edit_phase(&mut books, within, None, &edit).unwrap().name,
+            "Renamed"
+        );
+        let phase = edit_phase(&mut books, Which::named("P/A"), None, &edit).unwrap();
+        assert_eq!((phase.programme_code.as_str(), phase.officer), ("P", None));
+        // An unknown programme is refused as the phase it was given for.
+        let unknown = Which::Named {
+            name: "A",
+            programme: Some("NOPE"),
+        };
+        let err = delete_phase(&mut books, unknown, None).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::NotFound {
+                    field: Field::Phase,
+                    what: "programme",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert_eq!(list_phases(&books, Some("P")).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_programme_is_deleted_only_when_nothing_refers_to_it() {
+        let mut books = books();
+        let err = delete_programme(&mut books, Which::named("P"), None).unwrap_err();
+        assert!(err.to_string().contains("1 phase(s)"), "{err}");
+        delete_phase(&mut books, Which::named("P/A"), None).unwrap();
+        delete_programme(&mut books, Which::named("P"), None).unwrap();
+        let codes: Vec<String> = list_programmes(&books)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.code)
+            .collect();
+        assert_eq!(codes, ["Q"]);
+    }
+}
