@@ -6,15 +6,15 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{
-    ProgrammeYearList, field, fy_arg, money_arg, open, opt_date_arg, opt_decision, opt_fy_arg,
-    phase_arg, profile_arg, rename, shorthand_note, write,
+    ProgrammeYearList, field, fy_arg, money_arg, open, opt_date_arg, opt_fy_arg, profile_arg,
+    shorthand_note,
 };
 use super::output::say;
-use super::output::{Cell, Format, Listing, money_cell, money_text, opt_text, yes_no};
+use super::output::{Cell, Format, Listing, money_cell, money_text, opt_text, print_list, yes_no};
 use super::tui::today;
 use crate::domain::calendar::uk_date;
 use crate::domain::model::{Allocation, AllocationStatus};
-use crate::store::entities as e;
+use crate::ops::allocation::{self as ops, Approve, NewAllocation};
 
 #[derive(Debug, Subcommand)]
 pub enum AllocationCmd {
@@ -118,7 +118,7 @@ impl Listing for Allocation {
 
 /// Runs `outturn allocation …` on the database at `db`.
 pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    let mut books = open(db)?;
     match c {
         AllocationCmd::Add {
             programme,
@@ -132,20 +132,21 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
             note,
         } => {
             let first = fy_arg("--fy", fy)?;
-            let a = e::NewAllocation {
-                phase_id: phase_arg(&conn, programme.as_deref(), phase, "--phase")?,
+            let a = NewAllocation {
+                programme: programme.clone(),
+                phase: phase.clone(),
                 first_fy: first,
                 last_fy: opt_fy_arg("--to-fy", to_fy)?.unwrap_or(first),
                 amount: money_arg("--amount", amount)?,
                 status: field("--status", AllocationStatus::parse(status))?,
-                decision_id: opt_decision(&conn, decision)?,
+                decision: decision.clone(),
                 profile: profile.as_deref().map(profile_arg).transpose()?,
                 note: note.clone(),
             };
-            let id = write(&mut conn, |tx| e::add_allocation(tx, &a))?;
-            let added = e::get_allocation(&conn, id)?;
+            let added = ops::add(&mut books, &a)?;
             say!(
-                "Added allocation {id}: {}{} for {}/{} {}{}.",
+                "Added allocation {}: {}{} for {}/{} {}{}.",
+                added.id,
                 added.amount.full(),
                 shorthand_note(amount, added.amount),
                 added.programme_code,
@@ -158,13 +159,14 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
                 }
             );
         }
-        AllocationCmd::List(l) => l.print(&conn, |c, p, f| e::list_allocations(c, p, f))?,
+        AllocationCmd::List(l) => {
+            let fy = opt_fy_arg("--fy", &l.fy)?;
+            let items = ops::list(&books, l.programme.as_deref(), fy)?;
+            print_list(&items, l.format.format)?;
+        }
         AllocationCmd::Profile { id, profile } => {
             let p = profile_arg(profile)?;
-            let before = e::get_allocation(&conn, *id).map_err(|e| rename(e, "id"))?;
-            write(&mut conn, |tx| {
-                e::set_allocation_profile(tx, *id, before.version, &p)
-            })?;
+            ops::reprofile(&mut books, *id, &p)?;
             say!("Allocation {id} reprofiled.");
         }
         AllocationCmd::Approve {
@@ -173,18 +175,14 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
             date,
             expected_version,
         } => {
-            let d = e::decision_id(&conn, decision).map_err(|e| rename(e, "--decision"))?;
-            let on = match opt_date_arg("--date", date)? {
-                Some(on) => on,
-                None => e::list_decisions(&conn)?
-                    .into_iter()
-                    .find(|x| x.id == d)
-                    .map(|x| x.date)
-                    .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            let approve = Approve {
+                id: *id,
+                decision: decision.clone(),
+                date: opt_date_arg("--date", date)?,
+                expected_version: *expected_version,
             };
-            let a = write(&mut conn, |tx| {
-                e::approve_allocation(tx, *id, *expected_version, d, on)
-            })?;
+            let done = ops::approve(&mut books, &approve)?;
+            let (a, on) = (done.allocation, done.on);
             say!(
                 "Allocation {id} approved by {decision} on {}: {} for {}/{} {} now counts in Original budget, no longer in Pending approval.",
                 uk_date(on),
@@ -200,9 +198,7 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
             expected_version,
         } => {
             let on = today()?;
-            let a = write(&mut conn, |tx| {
-                e::withdraw_allocation(tx, *id, *expected_version, reason, on)
-            })?;
+            let a = ops::withdraw(&mut books, *id, *expected_version, reason, on)?;
             say!(
                 "Allocation {id} withdrawn: {} for {}/{} {} leaves Pending approval.",
                 a.amount.full(),

@@ -7,14 +7,12 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::args::{
-    field, fy_arg, money_arg, open, opt_programme, period_arg, phase_arg, rename, write,
-    year_amounts_arg,
-};
+use super::args::{field, fy_arg, money_arg, open, period_arg, year_amounts_arg};
 use super::output::{Cell, Format, FormatArg, Listing, money_cell, print_list};
-use crate::domain::benefit::{Benefit, BenefitKind, BenefitPosition, position};
+use crate::domain::benefit::{Benefit, BenefitKind, BenefitPosition};
 use crate::domain::{Money, Period};
-use crate::store::{entities as e, figures};
+use crate::ops::benefit::{self as ops, BenefitChange, NewBenefit};
+use crate::ops::types::NewRealisation;
 
 #[derive(Debug, Subcommand)]
 pub enum BenefitCmd {
@@ -177,7 +175,7 @@ fn kind_arg(s: &str) -> anyhow::Result<BenefitKind> {
 
 /// Runs `outturn benefit …` on the database at `db`.
 pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    let mut books = open(db)?;
     match c {
         BenefitCmd::Add {
             programme,
@@ -187,20 +185,15 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
             owner,
             target,
         } => {
-            let programme_id =
-                e::programme_id(&conn, programme).map_err(|e| rename(e, "--programme"))?;
-            let b = e::NewBenefit {
-                programme_id,
-                phase_id: phase
-                    .as_deref()
-                    .map(|p| phase_arg(&conn, Some(programme), p, "--phase"))
-                    .transpose()?,
+            let b = NewBenefit {
+                programme: programme.clone(),
+                phase: phase.clone(),
                 description: description.clone(),
                 kind: kind_arg(kind)?,
                 owner: owner.clone(),
                 targets: year_amounts_arg("--target", target)?,
             };
-            let id = write(&mut conn, |tx| e::add_benefit(tx, &b))?;
+            let id = ops::add(&mut books, &b)?;
             let total = Money::sum(b.targets.iter().map(|(_, m)| *m));
             say!(
                 "Added benefit {id} ({}), targets totalling {}.",
@@ -218,19 +211,13 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
             target,
             expected_version,
         } => {
-            let current = e::get_benefit(&conn, *id)?;
-            let phase_id = match (phase, no_phase) {
-                (Some(p), _) => Some(Some(phase_arg(
-                    &conn,
-                    Some(&current.programme_code),
-                    p,
-                    "--phase",
-                )?)),
+            let phase = match (phase, no_phase) {
+                (Some(p), _) => Some(Some(p.clone())),
                 (None, true) => Some(None),
                 (None, false) => None,
             };
-            let edit = e::BenefitEdit {
-                phase_id,
+            let edit = BenefitChange {
+                phase,
                 description: description.clone(),
                 kind: kind.as_deref().map(kind_arg).transpose()?,
                 owner: owner.clone(),
@@ -239,9 +226,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
                     .map(|t| year_amounts_arg("--target", t))
                     .transpose()?,
             };
-            let b = write(&mut conn, |tx| {
-                e::edit_benefit(tx, *id, *expected_version, &edit)
-            })?;
+            let b = ops::edit(&mut books, *id, *expected_version, &edit)?;
             say!(
                 "Benefit {} is now at version {}: targets {}.",
                 b.id,
@@ -253,9 +238,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
             id,
             expected_version,
         } => {
-            let b = write(&mut conn, |tx| {
-                e::withdraw_benefit(tx, *id, *expected_version)
-            })?;
+            let b = ops::withdraw(&mut books, *id, *expected_version)?;
             say!("Withdrew benefit {} ({}).", b.id, b.description);
         }
         BenefitCmd::Realise {
@@ -265,7 +248,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
             realised,
             forecast,
         } => {
-            let r = e::NewRealisation {
+            let r = NewRealisation {
                 benefit_id: *id,
                 fy: fy_arg("--fy", fy)?,
                 as_at: period_arg("--period", period)?,
@@ -276,7 +259,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
                     .transpose()?
                     .unwrap_or(Money::ZERO),
             };
-            write(&mut conn, |tx| e::set_realisation(tx, &r))?;
+            ops::realise(&mut books, &r)?;
             say!(
                 "Benefit {id}: realised {} in {} to the end of {}, a further {} forecast by year end (expected {}).",
                 r.realised.full(),
@@ -292,28 +275,22 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
             period,
             all,
             format,
-        } => {
-            let programme_id = opt_programme(&conn, programme)?;
-            let benefits = e::list_benefits(&conn, programme_id, *all)?;
-            match fy {
-                None => print_list(&benefits, format.format)?,
-                Some(fy) => {
-                    let fy = fy_arg("--fy", fy)?;
-                    let as_at = period
-                        .as_deref()
-                        .map(|p| period_arg("--period", p))
-                        .transpose()?
-                        .unwrap_or(Period::LAST);
-                    let realisations = e::list_realisations(&conn, programme_id, Some(fy))?;
-                    let t = figures::rag_thresholds(&conn)?;
-                    let positions: Vec<BenefitPosition> = benefits
-                        .iter()
-                        .map(|b| position(b, fy, as_at, &realisations, &t))
-                        .collect();
-                    print_list(&positions, format.format)?;
-                }
+        } => match fy {
+            None => print_list(
+                &ops::list(&books, programme.as_deref(), *all)?,
+                format.format,
+            )?,
+            Some(fy) => {
+                let fy = fy_arg("--fy", fy)?;
+                let as_at = period
+                    .as_deref()
+                    .map(|p| period_arg("--period", p))
+                    .transpose()?
+                    .unwrap_or(Period::LAST);
+                let positions = ops::positions(&books, programme.as_deref(), *all, fy, as_at)?;
+                print_list(&positions, format.format)?;
             }
-        }
+        },
     }
     Ok(ExitCode::SUCCESS)
 }

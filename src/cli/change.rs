@@ -7,14 +7,12 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{
-    ProgrammeYearList, date_arg, field, money_arg, open, opt_decision, opt_fy_arg, phase_arg,
-    shorthand_note, write,
+    ProgrammeYearList, date_arg, field, money_arg, open, opt_fy_arg, shorthand_note,
 };
 use super::output::say;
-use super::output::{Cell, Format, Listing, date_cell, money_cell, opt_text};
-use crate::domain::FinancialYear;
+use super::output::{Cell, Format, Listing, date_cell, money_cell, opt_text, print_list};
 use crate::domain::model::{BudgetChange, BudgetSide, ChangeKind, ChangeStatus};
-use crate::store::entities as e;
+use crate::ops::change::{self as ops, Amendment, NewChange};
 
 #[derive(Debug, Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per run
@@ -135,7 +133,7 @@ impl Listing for BudgetChange {
 
 /// Runs `outturn change …` on the database at `db`.
 pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    let mut books = open(db)?;
     match c {
         ChangeCmd::Add {
             kind,
@@ -152,39 +150,25 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
             decision,
             reason,
         } => {
-            let kind = field("--kind", ChangeKind::parse(kind))?;
-            let prog = programme.as_deref();
-            let ph = |o: &Option<String>, name: &str| -> anyhow::Result<Option<i64>> {
-                o.as_deref()
-                    .map(|p| phase_arg(&conn, prog, p, name))
-                    .transpose()
-            };
-            let phase_id = ph(phase, "--phase")?;
-            let from_phase = ph(from_phase, "--from-phase")?.or(phase_id);
-            let to_phase = ph(to_phase, "--to-phase")?.or(phase_id);
-            let year = opt_fy_arg("--fy", fy)?;
-            let from_year = opt_fy_arg("--from-fy", from_fy)?.or(year);
-            let to_year = opt_fy_arg("--to-fy", to_fy)?.or(year);
-            let pair = |p: Option<i64>, y: Option<FinancialYear>| p.zip(y);
-            let (from, to) = match kind {
-                ChangeKind::Addition => (None, pair(to_phase, to_year)),
-                ChangeKind::Reduction => (pair(from_phase, from_year), None),
-                _ => (pair(from_phase, from_year), pair(to_phase, to_year)),
-            };
-            let ch = e::NewChange {
-                kind,
+            let ch = NewChange {
+                kind: field("--kind", ChangeKind::parse(kind))?,
                 amount: money_arg("--amount", amount)?,
-                from,
-                to,
+                programme: programme.clone(),
+                phase: phase.clone(),
+                from_phase: from_phase.clone(),
+                to_phase: to_phase.clone(),
+                fy: opt_fy_arg("--fy", fy)?,
+                from_fy: opt_fy_arg("--from-fy", from_fy)?,
+                to_fy: opt_fy_arg("--to-fy", to_fy)?,
                 effective: match effective {
                     Some(s) => date_arg("--effective", s)?,
                     None => chrono::Local::now().date_naive(),
                 },
                 status: field("--status", ChangeStatus::parse(status))?,
-                decision_id: opt_decision(&conn, decision)?,
+                decision: decision.clone(),
                 reason: reason.clone(),
             };
-            let id = write(&mut conn, |tx| e::add_change(tx, &ch))?;
+            let id = ops::add(&mut books, &ch)?;
             say!(
                 "Added {} {id} ({}{}, {}).",
                 ch.kind,
@@ -193,15 +177,18 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
                 ch.status
             );
         }
-        ChangeCmd::List(l) => l.print(&conn, |c, p, f| e::list_changes(c, p, f))?,
+        ChangeCmd::List(l) => {
+            let fy = opt_fy_arg("--fy", &l.fy)?;
+            let items = ops::list(&books, l.programme.as_deref(), fy)?;
+            print_list(&items, l.format.format)?;
+        }
         ChangeCmd::Approve { id, decision } | ChangeCmd::Reject { id, decision } => {
             let status = if matches!(c, ChangeCmd::Approve { .. }) {
                 ChangeStatus::Approved
             } else {
                 ChangeStatus::Rejected
             };
-            let d = opt_decision(&conn, decision)?;
-            write(&mut conn, |tx| e::decide_change(tx, *id, None, status, d))?;
+            ops::decide(&mut books, *id, None, status, decision.as_deref())?;
             say!("Change {id} {status}.");
         }
         ChangeCmd::Amend {
@@ -212,7 +199,7 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
             decision,
             expected_version,
         } => {
-            let amend = e::ChangeAmend {
+            let amend = Amendment {
                 amount: amount
                     .as_deref()
                     .map(|s| money_arg("--amount", s))
@@ -222,11 +209,9 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
                     .map(|s| date_arg("--effective", s))
                     .transpose()?,
                 reason: reason.clone(),
-                decision_id: opt_decision(&conn, decision)?,
+                decision: decision.clone(),
             };
-            let after = write(&mut conn, |tx| {
-                e::amend_change(tx, *id, *expected_version, &amend)
-            })?;
+            let after = ops::amend(&mut books, *id, *expected_version, &amend)?;
             say!(
                 "Change {id} amended: {} {}{} effective {}, version {}.",
                 after.kind,
@@ -244,9 +229,7 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
             reason,
             expected_version,
         } => {
-            write(&mut conn, |tx| {
-                e::withdraw_change(tx, *id, *expected_version, reason)
-            })?;
+            ops::withdraw(&mut books, *id, *expected_version, reason)?;
             say!("Change {id} withdrawn.");
         }
     }

@@ -8,8 +8,7 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::args::{
-    date_arg, field, money_arg, months_arg, open, opt_date_arg, opt_decision, opt_programme,
-    parse_month, phase_arg, rename, shorthand_note, write,
+    date_arg, field, money_arg, months_arg, open, opt_date_arg, parse_month, shorthand_note,
 };
 use super::output::say;
 use super::output::{
@@ -19,9 +18,12 @@ use super::tui::today;
 use crate::domain::Money;
 use crate::domain::calendar::uk_date;
 use crate::domain::model::Contract;
-use crate::domain::profile::Month;
-use crate::error::UserError;
-use crate::store::{Books, entities as e};
+use crate::error::{Field, UserError};
+use crate::ops::Books;
+use crate::ops::contract::{self as ops, ContractChange, Exercise, NewContract, Vary};
+use crate::ops::records::ExtensionValues;
+use crate::ops::register::Which;
+use crate::ops::types::StoreError;
 
 #[derive(Debug, Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per run
@@ -190,7 +192,7 @@ impl Listing for ListedContract<'_> {
 
 /// Runs `outturn contract …` on the database at `db`.
 pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    let mut books = open(db)?;
     match c {
         ContractCmd::Add {
             reference,
@@ -223,37 +225,35 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
                 .iter()
                 .enumerate()
                 .map(|(i, m)| {
-                    Ok(e::NewExtension {
+                    Ok(ExtensionValues {
                         months: months_arg("--extension", m)?,
                         value: extension_value
                             .get(i)
                             .map(|v| money_arg("--extension-value", v))
                             .transpose()?
                             .unwrap_or(Money::ZERO),
-                        decision_due: extension_due
+                        due: extension_due
                             .get(i)
                             .map(|d| date_arg("--extension-due", d))
                             .transpose()?,
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            let k = e::NewContract {
+            let k = NewContract {
                 reference: reference.clone(),
                 title: title.clone(),
                 supplier: supplier.clone(),
-                phase_id: phase_arg(&conn, programme.as_deref(), phase, "--phase")?,
-                framework_id: framework
-                    .as_deref()
-                    .map(|f| e::framework_id(&conn, f).map_err(|e| rename(e, "--framework")))
-                    .transpose()?,
+                programme: programme.clone(),
+                phase: phase.clone(),
+                framework: framework.clone(),
                 value: money_arg("--value", value)?,
                 start: date_arg("--start", start)?,
                 term_months: months_arg("--term", term)?,
-                award_decision_id: opt_decision(&conn, award_decision)?,
+                award_decision: award_decision.clone(),
                 extensions,
                 profile: Vec::new(),
             };
-            let id = write(&mut conn, |tx| e::add_contract(tx, &k))?;
+            let id = ops::add(&mut books, &k)?;
             say!(
                 "Added contract {} (id {id}), {}{}.",
                 k.reference.trim(),
@@ -262,17 +262,12 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             );
         }
         ContractCmd::List { programme, format } => {
-            let items = e::list_contracts(&conn, opt_programme(&conn, programme)?, None)?;
-            let frameworks = e::list_frameworks(&conn)?;
+            let items = ops::list(&books, programme.as_deref())?;
             let listed: Vec<ListedContract> = items
                 .iter()
                 .map(|k| ListedContract {
-                    contract: k,
-                    framework_end: k
-                        .framework
-                        .as_ref()
-                        .and_then(|n| frameworks.iter().find(|f| &f.name == n))
-                        .and_then(|f| f.end()),
+                    contract: &k.contract,
+                    framework_end: k.framework_end,
                 })
                 .collect();
             print_list(&listed, format.format)?;
@@ -283,7 +278,7 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             value,
             decision,
             date,
-        } => exercise(&mut conn, reference, *option, value, decision, date)?,
+        } => exercise(&mut books, reference, *option, value, decision, date)?,
         ContractCmd::Vary {
             reference,
             value,
@@ -291,26 +286,19 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             decision,
             expected_version,
         } => {
-            let (cid, _) = e::contract_ref(&conn, reference).map_err(|e| rename(e, "contract"))?;
             let v = money_arg("--value", value)?;
-            let k = e::get_contract(&conn, cid)?;
-            let from = match effective {
-                Some(m) => field("--effective", parse_month(m))?,
-                None => Month::of(k.start),
+            let vary = Vary {
+                value: v,
+                effective: effective
+                    .as_deref()
+                    .map(|m| field("--effective", parse_month(m)))
+                    .transpose()?,
+                decision: decision.clone(),
+                expected_version: *expected_version,
+                date: today()?,
             };
-            let d = opt_decision(&conn, decision)?;
-            let today = today()?;
-            let after = write(&mut conn, |tx| {
-                e::vary_contract(
-                    tx,
-                    cid,
-                    expected_version.unwrap_or(k.version),
-                    v,
-                    from,
-                    d,
-                    today,
-                )
-            })?;
+            let varied = ops::vary(&mut books, Which::named(reference), &vary)?;
+            let (k, after, from) = (varied.before, varied.after, varied.effective);
             say!(
                 "Contract {} varied from {} to {} effective {}: {} over {} to {}{}.",
                 after.reference,
@@ -324,28 +312,19 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             );
         }
         ContractCmd::Edit(a) => {
-            let (cid, _) =
-                e::contract_ref(&conn, &a.reference).map_err(|e| rename(e, "contract"))?;
             let cleared = |s: &Option<String>| {
                 s.as_deref()
                     .map(|v| (!v.trim().is_empty()).then(|| v.to_string()))
             };
-            let edit = e::ContractEdit {
+            let edit = ContractChange {
                 title: a.title.clone(),
                 supplier: a.supplier.clone(),
-                framework_id: cleared(&a.framework)
-                    .map(|f| {
-                        f.map(|f| e::framework_id(&conn, &f).map_err(|e| rename(e, "--framework")))
-                            .transpose()
-                    })
-                    .transpose()?,
-                award_decision_id: cleared(&a.award_decision)
-                    .map(|d| opt_decision(&conn, &d).map_err(|e| e.context("--award-decision")))
-                    .transpose()?,
+                framework: cleared(&a.framework),
+                award_decision: cleared(&a.award_decision),
             };
-            let after = write(&mut conn, |tx| {
-                e::edit_contract(tx, cid, a.expected_version, &edit)
-            })?;
+            let which = Which::named(&a.reference);
+            let after =
+                ops::edit(&mut books, which, a.expected_version, &edit).map_err(award_decision)?;
             say!(
                 "Contract {} edited, version {}.",
                 after.reference,
@@ -356,54 +335,62 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             reference,
             expected_version,
         } => {
-            let (cid, _) = e::contract_ref(&conn, reference).map_err(|e| rename(e, "contract"))?;
-            write(&mut conn, |tx| {
-                e::delete_contract(tx, cid, *expected_version)
-            })?;
+            ops::delete(&mut books, Which::named(reference), *expected_version)?;
             say!("Deleted contract {reference}.");
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// An unknown award decision is said as the option it was given in.
+fn award_decision(err: StoreError) -> anyhow::Error {
+    let award = matches!(
+        err,
+        StoreError::NotFound {
+            field: Field::Decision,
+            ..
+        }
+    );
+    let err = anyhow::Error::new(err);
+    if award {
+        err.context("--award-decision")
+    } else {
+        err
+    }
+}
+
 /// `outturn contract exercise`.
 fn exercise(
-    conn: &mut Books,
+    books: &mut Books,
     reference: &str,
     option: Option<i64>,
     value: &Option<String>,
     decision: &Option<String>,
     date: &Option<String>,
 ) -> anyhow::Result<()> {
-    let (cid, _) = e::contract_ref(conn, reference).map_err(|e| rename(e, "contract"))?;
-    let k = e::get_contract(conn, cid)?;
-    let opt = match option {
-        Some(id) => id,
-        None => k
-            .extensions
-            .iter()
-            .find(|x| !x.exercised)
-            .map(|x| x.id)
-            .ok_or_else(|| {
-                UserError(format!(
-                    "contract {reference} has no unexercised extension option"
-                ))
-            })?,
-    };
     let v = value
         .as_deref()
         .map(|s| money_arg("--value", s))
         .transpose()?;
-    let d = opt_decision(conn, decision)?;
     let on = match opt_date_arg("--date", date)? {
         Some(d) => d,
         None => today()?,
     };
-    let after = write(conn, |tx| e::exercise_option(tx, opt, None, d, v, on))?;
-    let added = after.value - k.value;
+    let done = ops::exercise(
+        books,
+        &Exercise {
+            contract: Some(reference.to_string()),
+            option,
+            expected_version: None,
+            value: v,
+            decision: decision.clone(),
+            date: on,
+        },
+    )?;
+    let (opt, after) = (done.option, done.after);
     say!(
         "Extension option {opt} of {reference} exercised: {} added{}, value now {}, term now {} months to {}.",
-        added.full(),
+        done.added.full(),
         value
             .as_deref()
             .zip(v)

@@ -5,11 +5,13 @@
 
 use clap::Args;
 
-use super::args::{date_arg, field, phase_arg, rename, write};
+use super::args::{date_arg, field};
 use super::output::say;
 use crate::domain::model::DeliveryStatus;
 use crate::error::UserError;
-use crate::store::{Books, entities as e};
+use crate::ops::Books;
+use crate::ops::register::{self as ops, Which};
+use crate::ops::types::{DecisionEdit, FrameworkEdit, PhaseEdit, ProgrammeEdit};
 
 /// `--expected-version`, shared by every edit and delete.
 #[derive(Debug, Args)]
@@ -150,17 +152,15 @@ fn opt_date(name: &str, s: &Option<String>) -> anyhow::Result<Option<Option<chro
 }
 
 /// `outturn programme edit`.
-pub fn programme_edit(conn: &mut Books, a: &ProgrammeEditArgs) -> anyhow::Result<()> {
-    let id = e::programme_id(conn, &a.programme).map_err(|e| rename(e, "programme"))?;
-    let edit = e::ProgrammeEdit {
+pub fn programme_edit(books: &mut Books, a: &ProgrammeEditArgs) -> anyhow::Result<()> {
+    let edit = ProgrammeEdit {
         code: a.code.clone(),
         name: a.name.clone(),
         organisation: a.organisation.clone(),
         status: status(&a.status)?,
     };
-    let after = write(conn, |tx| {
-        e::edit_programme(tx, id, a.version.expected_version, &edit)
-    })?;
+    let which = Which::named(&a.programme);
+    let after = ops::edit_programme(books, which, a.version.expected_version, &edit)?;
     say!(
         "Programme {} ({}, {}), version {}.",
         after.code,
@@ -172,17 +172,18 @@ pub fn programme_edit(conn: &mut Books, a: &ProgrammeEditArgs) -> anyhow::Result
 }
 
 /// `outturn phase edit`.
-pub fn phase_edit(conn: &mut Books, a: &PhaseEditArgs) -> anyhow::Result<()> {
-    let id = phase_arg(conn, a.programme.as_deref(), &a.phase, "phase")?;
-    let edit = e::PhaseEdit {
+pub fn phase_edit(books: &mut Books, a: &PhaseEditArgs) -> anyhow::Result<()> {
+    let edit = PhaseEdit {
         code: a.code.clone(),
         name: a.name.clone(),
         status: status(&a.status)?,
         officer: a.officer.clone(),
     };
-    let after = write(conn, |tx| {
-        e::edit_phase(tx, id, a.version.expected_version, &edit)
-    })?;
+    let which = Which::Named {
+        name: &a.phase,
+        programme: a.programme.as_deref(),
+    };
+    let after = ops::edit_phase(books, which, a.version.expected_version, &edit)?;
     say!(
         "Phase {}/{} ({}, {}), version {}.",
         after.programme_code,
@@ -195,9 +196,8 @@ pub fn phase_edit(conn: &mut Books, a: &PhaseEditArgs) -> anyhow::Result<()> {
 }
 
 /// `outturn decision edit`.
-pub fn decision_edit(conn: &mut Books, a: &DecisionEditArgs) -> anyhow::Result<()> {
-    let id = e::decision_id(conn, &a.decision).map_err(|e| rename(e, "decision"))?;
-    let edit = e::DecisionEdit {
+pub fn decision_edit(books: &mut Books, a: &DecisionEditArgs) -> anyhow::Result<()> {
+    let edit = DecisionEdit {
         reference: a.reference.clone(),
         body: a.body.clone(),
         date: a
@@ -212,25 +212,22 @@ pub fn decision_edit(conn: &mut Books, a: &DecisionEditArgs) -> anyhow::Result<(
         link: a.link.clone(),
         summary: a.summary.clone(),
     };
-    let after = write(conn, |tx| {
-        e::edit_decision(tx, id, a.version.expected_version, &edit)
-    })?;
+    let which = Which::named(&a.decision);
+    let after = ops::edit_decision(books, which, a.version.expected_version, &edit)?;
     say!("Decision {}, version {}.", after.reference, after.version);
     Ok(())
 }
 
 /// `outturn framework edit`.
-pub fn framework_edit(conn: &mut Books, a: &FrameworkEditArgs) -> anyhow::Result<()> {
-    let id = e::framework_id(conn, &a.framework).map_err(|e| rename(e, "framework"))?;
-    let edit = e::FrameworkEdit {
+pub fn framework_edit(books: &mut Books, a: &FrameworkEditArgs) -> anyhow::Result<()> {
+    let edit = FrameworkEdit {
         name: a.name.clone(),
         reference: a.reference.clone(),
         planned_end: opt_date("--planned-end", &a.planned_end)?,
         actual_end: opt_date("--actual-end", &a.actual_end)?,
     };
-    let after = write(conn, |tx| {
-        e::edit_framework(tx, id, a.version.expected_version, &edit)
-    })?;
+    let which = Which::named(&a.framework);
+    let after = ops::edit_framework(books, which, a.version.expected_version, &edit)?;
     say!("Framework {}, version {}.", after.name, after.version);
     Ok(())
 }
@@ -245,26 +242,18 @@ pub enum Kind {
 }
 
 /// `outturn programme|phase|decision|framework delete`.
-pub fn delete(conn: &mut Books, kind: Kind, a: &DeleteArgs) -> anyhow::Result<()> {
+pub fn delete(books: &mut Books, kind: Kind, a: &DeleteArgs) -> anyhow::Result<()> {
     let v = a.version.expected_version;
     let which = a.which.as_str();
+    let named = Which::Named {
+        name: which,
+        programme: a.programme.as_deref(),
+    };
     match kind {
-        Kind::Programme => {
-            let id = e::programme_id(conn, which).map_err(|e| rename(e, "programme"))?;
-            write(conn, |tx| e::delete_programme(tx, id, v))?;
-        }
-        Kind::Phase => {
-            let id = phase_arg(conn, a.programme.as_deref(), which, "phase")?;
-            write(conn, |tx| e::delete_phase(tx, id, v))?;
-        }
-        Kind::Decision => {
-            let id = e::decision_id(conn, which).map_err(|e| rename(e, "decision"))?;
-            write(conn, |tx| e::delete_decision(tx, id, v))?;
-        }
-        Kind::Framework => {
-            let id = e::framework_id(conn, which).map_err(|e| rename(e, "framework"))?;
-            write(conn, |tx| e::delete_framework(tx, id, v))?;
-        }
+        Kind::Programme => ops::delete_programme(books, Which::named(which), v)?,
+        Kind::Phase => ops::delete_phase(books, named, v)?,
+        Kind::Decision => ops::delete_decision(books, Which::named(which), v)?,
+        Kind::Framework => ops::delete_framework(books, Which::named(which), v)?,
     }
     say!("Deleted {} {which}.", format!("{kind:?}").to_lowercase());
     Ok(())

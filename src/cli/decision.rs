@@ -5,11 +5,11 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::args::{date_arg, open, opt_programme, write};
+use super::args::{date_arg, open};
 use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, date_cell, opt_text, print_list, yes_no};
 use crate::domain::model::Decision;
-use crate::store::entities as e;
+use crate::ops::register::{self as ops, NewDecision};
 
 #[derive(Debug, Subcommand)]
 pub enum DecisionCmd {
@@ -82,7 +82,7 @@ impl Listing for Decision {
 
 /// Runs `outturn decision …` on the database at `db`.
 pub fn run(db: &Path, c: &DecisionCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    let mut books = open(db)?;
     match c {
         DecisionCmd::Add {
             reference,
@@ -96,9 +96,9 @@ pub fn run(db: &Path, c: &DecisionCmd) -> anyhow::Result<ExitCode> {
             link,
             summary,
         } => {
-            let d = e::NewDecision {
+            let d = NewDecision {
                 reference: reference.clone(),
-                programme_id: opt_programme(&conn, programme)?,
+                programme: programme.clone(),
                 body: body.clone(),
                 date: date_arg("--date", date)?,
                 item: item.clone(),
@@ -108,14 +108,14 @@ pub fn run(db: &Path, c: &DecisionCmd) -> anyhow::Result<ExitCode> {
                 link: link.clone(),
                 summary: summary.clone(),
             };
-            let id = write(&mut conn, |tx| e::add_decision(tx, &d))?;
+            let id = ops::add_decision(&mut books, &d)?;
             say!("Added decision {} (id {id}).", d.reference.trim());
         }
-        DecisionCmd::Edit(a) => super::correct::decision_edit(&mut conn, a)?,
+        DecisionCmd::Edit(a) => super::correct::decision_edit(&mut books, a)?,
         DecisionCmd::Delete(a) => {
-            super::correct::delete(&mut conn, super::correct::Kind::Decision, a)?
+            super::correct::delete(&mut books, super::correct::Kind::Decision, a)?
         }
-        DecisionCmd::List(f) => print_list(&e::list_decisions(&conn)?, f.format)?,
+        DecisionCmd::List(f) => print_list(&ops::list_decisions(&books)?, f.format)?,
     }
     Ok(ExitCode::SUCCESS)
 }

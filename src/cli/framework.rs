@@ -5,11 +5,12 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::args::{open, opt_date_arg, write};
+use super::args::{open, opt_date_arg};
 use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, opt_date_cell, print_list};
 use crate::domain::model::Framework;
-use crate::store::entities as e;
+use crate::ops::register as ops;
+use crate::ops::types::NewFramework;
 
 #[derive(Debug, Subcommand)]
 pub enum FrameworkCmd {
@@ -49,7 +50,7 @@ impl Listing for Framework {
 
 /// Runs `outturn framework …` on the database at `db`.
 pub fn run(db: &Path, c: &FrameworkCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    let mut books = open(db)?;
     match c {
         FrameworkCmd::Add {
             name,
@@ -57,20 +58,20 @@ pub fn run(db: &Path, c: &FrameworkCmd) -> anyhow::Result<ExitCode> {
             planned_end,
             actual_end,
         } => {
-            let f = e::NewFramework {
+            let f = NewFramework {
                 name: name.clone(),
                 reference: reference.clone(),
                 planned_end: opt_date_arg("--planned-end", planned_end)?,
                 actual_end: opt_date_arg("--actual-end", actual_end)?,
             };
-            let id = write(&mut conn, |tx| e::add_framework(tx, &f))?;
+            let id = ops::add_framework(&mut books, &f)?;
             say!("Added framework {} (id {id}).", f.name.trim());
         }
-        FrameworkCmd::Edit(a) => super::correct::framework_edit(&mut conn, a)?,
+        FrameworkCmd::Edit(a) => super::correct::framework_edit(&mut books, a)?,
         FrameworkCmd::Delete(a) => {
-            super::correct::delete(&mut conn, super::correct::Kind::Framework, a)?
+            super::correct::delete(&mut books, super::correct::Kind::Framework, a)?
         }
-        FrameworkCmd::List(f) => print_list(&e::list_frameworks(&conn)?, f.format)?,
+        FrameworkCmd::List(f) => print_list(&ops::list_frameworks(&books)?, f.format)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,11 +7,12 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::args::{date_arg, field, open, opt_date_arg, opt_programme, phase_arg, write};
+use super::args::{date_arg, field, open, opt_date_arg};
 use super::output::{Cell, Format, FormatArg, Listing, date_cell, opt_date_cell, print_list};
 use crate::domain::calendar::uk_date;
 use crate::domain::milestone::{Milestone, MilestoneStatus};
-use crate::store::entities as e;
+use crate::ops::milestone::{self as ops, NewMilestone};
+use crate::ops::types::MilestoneEdit;
 
 #[derive(Debug, Subcommand)]
 pub enum MilestoneCmd {
@@ -122,7 +123,7 @@ fn print_slippage(m: &Milestone) {
 
 /// Runs `outturn milestone …` on the database at `db`.
 pub fn run(db: &Path, c: &MilestoneCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    let mut books = open(db)?;
     match c {
         MilestoneCmd::Add {
             programme,
@@ -132,15 +133,15 @@ pub fn run(db: &Path, c: &MilestoneCmd) -> anyhow::Result<ExitCode> {
             forecast,
             status,
         } => {
-            let m = e::NewMilestone {
-                phase_id: phase_arg(&conn, programme.as_deref(), phase, "--phase")?,
+            let m = NewMilestone {
+                programme: programme.clone(),
+                phase: phase.clone(),
                 name: name.clone(),
                 baseline: date_arg("--baseline", baseline)?,
                 forecast: opt_date_arg("--forecast", forecast)?,
                 status: status_arg(status)?,
             };
-            let id = write(&mut conn, |tx| e::add_milestone(tx, &m))?;
-            print_slippage(&e::get_milestone(&conn, id)?);
+            print_slippage(&ops::add(&mut books, &m)?);
         }
         MilestoneCmd::Edit {
             id,
@@ -151,7 +152,7 @@ pub fn run(db: &Path, c: &MilestoneCmd) -> anyhow::Result<ExitCode> {
             status,
             expected_version,
         } => {
-            let edit = e::MilestoneEdit {
+            let edit = MilestoneEdit {
                 name: name.clone(),
                 baseline: baseline
                     .as_deref()
@@ -164,9 +165,7 @@ pub fn run(db: &Path, c: &MilestoneCmd) -> anyhow::Result<ExitCode> {
                 },
                 status: status.as_deref().map(status_arg).transpose()?,
             };
-            let m = write(&mut conn, |tx| {
-                e::edit_milestone(tx, *id, *expected_version, &edit)
-            })?;
+            let m = ops::edit(&mut books, *id, *expected_version, &edit)?;
             print_slippage(&m);
         }
         MilestoneCmd::Complete {
@@ -175,9 +174,7 @@ pub fn run(db: &Path, c: &MilestoneCmd) -> anyhow::Result<ExitCode> {
             expected_version,
         } => {
             let actual = date_arg("--actual", actual)?;
-            let m = write(&mut conn, |tx| {
-                e::complete_milestone(tx, *id, *expected_version, actual)
-            })?;
+            let m = ops::complete(&mut books, *id, *expected_version, actual)?;
             print_slippage(&m);
         }
         MilestoneCmd::List {
@@ -185,15 +182,8 @@ pub fn run(db: &Path, c: &MilestoneCmd) -> anyhow::Result<ExitCode> {
             phase,
             format,
         } => {
-            let programme_id = opt_programme(&conn, programme)?;
-            let phase_id = phase
-                .as_deref()
-                .map(|p| phase_arg(&conn, programme.as_deref(), p, "--phase"))
-                .transpose()?;
-            print_list(
-                &e::list_milestones(&conn, programme_id, phase_id)?,
-                format.format,
-            )?;
+            let items = ops::list(&books, programme.as_deref(), phase.as_deref())?;
+            print_list(&items, format.format)?;
         }
     }
     Ok(ExitCode::SUCCESS)

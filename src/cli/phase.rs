@@ -5,11 +5,11 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::args::{field, open, opt_programme, rename, write};
+use super::args::{field, open};
 use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, opt_text, print_list};
 use crate::domain::model::{DeliveryStatus, Phase};
-use crate::store::entities as e;
+use crate::ops::register::{self as ops, NewPhase};
 
 #[derive(Debug, Subcommand)]
 pub enum PhaseCmd {
@@ -59,7 +59,7 @@ impl Listing for Phase {
 
 /// Runs `outturn phase …` on the database at `db`.
 pub fn run(db: &Path, c: &PhaseCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    let mut books = open(db)?;
     match c {
         PhaseCmd::Add {
             programme,
@@ -68,25 +68,24 @@ pub fn run(db: &Path, c: &PhaseCmd) -> anyhow::Result<ExitCode> {
             status,
             officer,
         } => {
-            let p = e::NewPhase {
-                programme_id: e::programme_id(&conn, programme)
-                    .map_err(|e| rename(e, "--programme"))?,
+            let p = NewPhase {
+                programme: programme.clone(),
                 code: code.clone(),
                 name: name.clone(),
                 status: field("--status", DeliveryStatus::parse(status))?,
                 officer: officer.clone(),
             };
-            let id = write(&mut conn, |tx| e::add_phase(tx, &p))?;
+            let id = ops::add_phase(&mut books, &p)?;
             say!(
                 "Added phase {}/{} (id {id}).",
                 programme.trim(),
                 p.code.trim()
             );
         }
-        PhaseCmd::Edit(a) => super::correct::phase_edit(&mut conn, a)?,
-        PhaseCmd::Delete(a) => super::correct::delete(&mut conn, super::correct::Kind::Phase, a)?,
+        PhaseCmd::Edit(a) => super::correct::phase_edit(&mut books, a)?,
+        PhaseCmd::Delete(a) => super::correct::delete(&mut books, super::correct::Kind::Phase, a)?,
         PhaseCmd::List { programme, format } => {
-            let items = e::list_phases(&conn, opt_programme(&conn, programme)?)?;
+            let items = ops::list_phases(&books, programme.as_deref())?;
             print_list(&items, format.format)?;
         }
     }

@@ -5,11 +5,12 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::args::{field, open, write};
+use super::args::{field, open};
 use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, print_list};
 use crate::domain::model::{DeliveryStatus, Programme};
-use crate::store::entities as e;
+use crate::ops::register as ops;
+use crate::ops::types::NewProgramme;
 
 #[derive(Debug, Subcommand)]
 pub enum ProgrammeCmd {
@@ -50,7 +51,7 @@ impl Listing for Programme {
 
 /// Runs `outturn programme …` on the database at `db`.
 pub fn run(db: &Path, c: &ProgrammeCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    let mut books = open(db)?;
     match c {
         ProgrammeCmd::Add {
             code,
@@ -58,20 +59,20 @@ pub fn run(db: &Path, c: &ProgrammeCmd) -> anyhow::Result<ExitCode> {
             organisation,
             status,
         } => {
-            let p = e::NewProgramme {
+            let p = NewProgramme {
                 code: code.clone(),
                 name: name.clone(),
                 organisation: organisation.clone(),
                 status: field("--status", DeliveryStatus::parse(status))?,
             };
-            let id = write(&mut conn, |tx| e::add_programme(tx, &p))?;
+            let id = ops::add_programme(&mut books, &p)?;
             say!("Added programme {} (id {id}).", p.code.trim());
         }
-        ProgrammeCmd::Edit(a) => super::correct::programme_edit(&mut conn, a)?,
+        ProgrammeCmd::Edit(a) => super::correct::programme_edit(&mut books, a)?,
         ProgrammeCmd::Delete(a) => {
-            super::correct::delete(&mut conn, super::correct::Kind::Programme, a)?
+            super::correct::delete(&mut books, super::correct::Kind::Programme, a)?
         }
-        ProgrammeCmd::List(f) => print_list(&e::list_programmes(&conn)?, f.format)?,
+        ProgrammeCmd::List(f) => print_list(&ops::list_programmes(&books)?, f.format)?,
     }
     Ok(ExitCode::SUCCESS)
 }

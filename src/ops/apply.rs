@@ -42,7 +42,7 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
             version,
             status,
         } => {
-            e::decide_change(conn, *id, Some(*version), *status, None)?;
+            super::change::decide_in(conn, *id, Some(*version), *status, None)?;
             let verb = if *status == ChangeStatus::Approved {
                 "Approved"
             } else {
@@ -56,7 +56,18 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
             value,
             date,
         } => {
-            let after = e::exercise_option(conn, *option_id, Some(*version), None, *value, *date)?;
+            let after = super::contract::exercise_in(
+                conn,
+                &super::contract::Exercise {
+                    contract: None,
+                    option: Some(*option_id),
+                    expected_version: Some(*version),
+                    value: *value,
+                    decision: None,
+                    date: *date,
+                },
+            )?
+            .after;
             Ok((
                 format!(
                     "Exercised the extension option of {}: value now {}, to {}",
@@ -160,24 +171,25 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
             status,
             decision,
         } => {
-            let phase_id = resolve_phase(conn, phase)?;
-            let decision_id = match decision {
-                Some(d) => Some(e::decision_id(conn, d)?),
-                None => None,
+            let (programme, code) = match phase.split_once('/') {
+                Some((p, c)) => (Some(p.trim().to_string()), c.trim().to_string()),
+                None => (None, phase.trim().to_string()),
             };
-            let id = e::add_allocation(
+            let id = super::allocation::add_in(
                 conn,
-                &e::NewAllocation {
-                    phase_id,
+                &super::allocation::NewAllocation {
+                    programme,
+                    phase: code,
                     first_fy: *first_fy,
                     last_fy: *last_fy,
                     amount: *amount,
                     status: *status,
-                    decision_id,
+                    decision: decision.clone(),
                     profile: None,
                     note: String::new(),
                 },
-            )?;
+            )?
+            .id;
             Ok((
                 format!(
                     "Added allocation {id}: {} for {phase} ({status})",
@@ -196,28 +208,27 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
             effective,
             reason,
         } => {
-            let from = resolve_phase(conn, from_phase)?;
-            let to = resolve_phase(conn, to_phase).map_err(|err| match err {
-                StoreError::NotFound {
-                    what, value, hint, ..
-                } => StoreError::NotFound {
-                    field: "--to-phase".into(),
-                    what,
-                    value,
-                    hint,
-                },
-                other => other,
-            })?;
-            let id = e::add_change(
+            // One phase (a reprofile) is the phase of both sides.
+            let (phase, from_phase, to_phase) = if from_phase == to_phase {
+                (Some(from_phase.clone()), None, None)
+            } else {
+                (None, Some(from_phase.clone()), Some(to_phase.clone()))
+            };
+            let id = super::change::add_in(
                 conn,
-                &e::NewChange {
+                &super::change::NewChange {
                     kind: *kind,
                     amount: *amount,
-                    from: Some((from, *from_fy)),
-                    to: Some((to, *to_fy)),
+                    programme: None,
+                    phase,
+                    from_phase,
+                    to_phase,
+                    fy: None,
+                    from_fy: Some(*from_fy),
+                    to_fy: Some(*to_fy),
                     effective: *effective,
                     status: ChangeStatus::Proposed,
-                    decision_id: None,
+                    decision: None,
                     reason: reason.clone(),
                 },
             )?;

@@ -12,17 +12,23 @@
 //! `asyncgit::sync`.
 
 mod alerts;
+pub mod allocation;
 mod apply;
 pub mod audit;
+pub mod benefit;
 pub mod books;
 pub mod browse;
+pub mod change;
+pub mod contract;
 pub mod dashboard;
 pub mod generate;
 pub mod import;
 pub mod lookup;
+pub mod milestone;
 pub mod movement;
 pub mod period;
 pub mod records;
+pub mod register;
 pub mod step;
 
 pub use crate::store::{Books, Handle, HandleMut, Tx};
@@ -42,6 +48,10 @@ pub mod types {
     pub use crate::store::check::CheckReport;
     pub use crate::store::edit::ActualEdit;
     pub use crate::store::entities::{ActualFilter, ActualOrder, ActualSort};
+    pub use crate::store::entities::{
+        DecisionEdit, FrameworkEdit, MilestoneEdit, NewFramework, NewProgramme, NewRealisation,
+        PhaseEdit, ProgrammeEdit,
+    };
     pub use crate::store::locks::ClosedPeriod;
     pub use crate::store::{Condition, Field, StoreError};
 }

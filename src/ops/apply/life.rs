@@ -1,13 +1,17 @@
 //! The lifecycle writes: approving and withdrawing a projected allocation, amending and
-//! withdrawing a proposed change, withdrawing a forecast. Only an amendment has an undo (the
-//! values as read, amended back); an approval or a withdrawal cannot be reversed by the store.
+//! withdrawing a proposed change, varying a contract, setting a comment, withdrawing a forecast.
+//! Each calls the operation the command line calls, inside the caller's transaction. Only an
+//! amendment and a comment changed have an undo (the values as read, put back); an approval or a
+//! withdrawal cannot be reversed by the store.
 
 use crate::store::Books;
 
 use super::resolve_phase;
 use crate::domain::calendar::uk_date;
 use crate::error::Field;
+use crate::ops::register::Which;
 use crate::ops::step::{Step, UndoStep};
+use crate::ops::{allocation, change, contract};
 use crate::store::entities as e;
 use crate::store::{self, StoreError};
 
@@ -31,7 +35,7 @@ pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Op
     Some(match op {
         Step::ApproveAllocation { id, decision, date } => approve(conn, *id, decision, *date),
         Step::WithdrawAllocation { id, reason, date } => {
-            e::withdraw_allocation(conn, *id, None, reason, *date).map(|a| {
+            allocation::withdraw_in(conn, *id, None, reason, *date).map(|a| {
                 (
                     format!(
                         "Allocation {id} withdrawn: {} for {}/{} {} leaves Pending approval",
@@ -55,7 +59,7 @@ pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Op
             id,
             version,
             reason,
-        } => e::withdraw_change(conn, *id, Some(*version), reason).map(|c| {
+        } => change::withdraw_in(conn, *id, Some(*version), reason).map(|c| {
             (
                 format!(
                     "Change {id} withdrawn ({} of {}): {}",
@@ -72,13 +76,23 @@ pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Op
             value,
             effective,
             date,
-            ..
-        } => e::vary_contract(conn, *id, *version, *value, *effective, None, *date).map(|c| {
+        } => contract::vary_in(
+            conn,
+            Which::Id(*id),
+            &contract::Vary {
+                value: *value,
+                effective: Some(*effective),
+                decision: None,
+                expected_version: Some(*version),
+                date: *date,
+            },
+        )
+        .map(|v| {
             (
                 format!(
                     "Contract {} varied to {} effective {}",
-                    c.reference,
-                    c.value.full(),
+                    v.after.reference,
+                    v.after.value.full(),
                     effective.key()
                 ),
                 None,
@@ -106,17 +120,17 @@ fn approve(
     decision: &str,
     date: Option<chrono::NaiveDate>,
 ) -> store::Result<(String, Option<UndoStep>)> {
-    let d = e::decision_id(conn, decision).map_err(|err| on_field(err, Field::Decision))?;
-    // As the command line: without a date, the decision's own date.
-    let on = match date {
-        Some(on) => on,
-        None => e::list_decisions(conn)?
-            .into_iter()
-            .find(|x| x.id == d)
-            .map(|x| x.date)
-            .ok_or_else(|| StoreError::Refused(format!("decision {decision} has no date")))?,
-    };
-    let a = e::approve_allocation(conn, id, None, d, on)?;
+    // Without a date, the decision's own date.
+    let done = allocation::approve_in(
+        conn,
+        &allocation::Approve {
+            id,
+            decision: decision.to_string(),
+            date,
+            expected_version: None,
+        },
+    )?;
+    let (a, on) = (done.allocation, done.on);
     Ok((
         format!(
             "Allocation {id} approved by {} on {}: {} for {}/{} {} now counts in Original budget",
@@ -140,15 +154,15 @@ fn amend(
     reason: &str,
 ) -> store::Result<(String, Option<UndoStep>)> {
     let before = e::get_change(conn, id)?;
-    let after = e::amend_change(
+    let after = change::amend_in(
         conn,
         id,
         Some(version),
-        &e::ChangeAmend {
+        &change::Amendment {
             amount: Some(amount),
             effective: Some(effective),
             reason: Some(reason.to_string()),
-            decision_id: None,
+            decision: None,
         },
     )?;
     Ok((

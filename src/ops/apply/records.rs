@@ -1,14 +1,12 @@
 //! The writes of the records figures rest on: adding, editing and deleting programmes, phases,
 //! decisions, frameworks and contracts; adding, editing and completing milestones; adding,
-//! editing, withdrawing and realising benefits. Each calls the store function the command line
-//! calls (inside the caller's one audited transaction) and says how to undo it where that is
+//! editing, withdrawing and realising benefits. Each calls the operation the command line calls
+//! (inside the caller's one audited transaction) and says how to undo it where that is
 //! safe: an add by deleting the record (the store refuses while anything refers to it), a delete
 //! by adding the same values back, an edit by editing back to the values as read.
 
 use crate::store::Books;
 
-use super::life::on_field;
-use super::resolve_phase;
 use crate::domain::benefit::BenefitStatus;
 use crate::domain::milestone::MilestoneStatus;
 use crate::domain::model::Contract;
@@ -17,7 +15,9 @@ use crate::ops::records::{
     BenefitValues, ContractValues, DecisionValues, ExtensionValues, FrameworkValues,
     MilestoneValues, PhaseValues, ProgrammeValues, RecordOp, Values,
 };
+use crate::ops::register::{self, Which};
 use crate::ops::step::{Step, UndoStep};
+use crate::ops::{benefit, contract, milestone};
 use crate::store::entities as e;
 use crate::store::{self, StoreError};
 
@@ -35,23 +35,12 @@ fn opt(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-fn programme_id(conn: &Books, code: &str) -> store::Result<i64> {
-    e::programme_id(conn, code).map_err(|err| on_field(err, Field::Programme))
-}
-
-fn phase_id(conn: &Books, text: &str) -> store::Result<i64> {
-    resolve_phase(conn, text).map_err(|err| on_field(err, Field::Phase))
-}
-
-/// A reference typed into an optional field: None when empty.
-fn opt_ref(
-    text: &str,
-    find: impl Fn(&str) -> store::Result<i64>,
-    field: Field,
-) -> store::Result<Option<i64>> {
-    opt(text)
-        .map(|t| find(&t).map_err(|err| on_field(err, field)))
-        .transpose()
+/// `PROG/PHASE` (or `PHASE`) as the programme and the phase's code.
+fn phase_parts(text: &str) -> (Option<String>, String) {
+    match text.split_once('/') {
+        Some((p, c)) => (Some(p.trim().to_string()), c.trim().to_string()),
+        None => (None, text.trim().to_string()),
+    }
 }
 
 /// Applies `op`. A record someone else deleted since it was read is said to be gone.
@@ -88,7 +77,7 @@ fn apply_op(conn: &Books, op: &RecordOp) -> Out {
             actual,
         } => {
             let before = e::get_milestone(conn, *id)?;
-            let after = e::complete_milestone(conn, *id, Some(*version), *actual)?;
+            let after = milestone::complete_in(conn, *id, Some(*version), *actual)?;
             Ok((
                 format!(
                     "Milestone {} completed on {}: slippage {} days, {}",
@@ -112,7 +101,7 @@ fn apply_op(conn: &Books, op: &RecordOp) -> Out {
             version,
             description,
         } => {
-            e::withdraw_benefit(conn, *id, *version)?;
+            benefit::withdraw_in(conn, *id, *version)?;
             Ok((
                 format!(
                     "Withdrew benefit {id} ({description}): kept and audited, left out of lists and reports"
@@ -131,7 +120,7 @@ fn apply_op(conn: &Books, op: &RecordOp) -> Out {
             let earlier = e::list_realisations(conn, None, Some(*fy))?
                 .into_iter()
                 .find(|r| r.benefit_id == *id && r.as_at == *as_at);
-            e::set_realisation(
+            benefit::realise_in(
                 conn,
                 &e::NewRealisation {
                     benefit_id: *id,
@@ -175,7 +164,7 @@ fn apply_op(conn: &Books, op: &RecordOp) -> Out {
 
 fn add(conn: &Books, values: &Values) -> Out {
     let id = match values {
-        Values::Programme(v) => e::add_programme(
+        Values::Programme(v) => register::add_programme_in(
             conn,
             &e::NewProgramme {
                 code: v.code.clone(),
@@ -184,25 +173,21 @@ fn add(conn: &Books, values: &Values) -> Out {
                 status: v.status,
             },
         )?,
-        Values::Phase(v) => e::add_phase(
+        Values::Phase(v) => register::add_phase_in(
             conn,
-            &e::NewPhase {
-                programme_id: programme_id(conn, &v.programme)?,
+            &register::NewPhase {
+                programme: v.programme.clone(),
                 code: v.code.clone(),
                 name: v.name.clone(),
                 status: v.status,
                 officer: opt(&v.officer),
             },
         )?,
-        Values::Decision(v) => e::add_decision(
+        Values::Decision(v) => register::add_decision_in(
             conn,
-            &e::NewDecision {
+            &register::NewDecision {
                 reference: v.reference.clone(),
-                programme_id: opt_ref(
-                    &v.programme,
-                    |c| e::programme_id(conn, c),
-                    Field::Programme,
-                )?,
+                programme: opt(&v.programme),
                 body: v.body.clone(),
                 date: v.date,
                 item: opt(&v.item),
@@ -213,7 +198,7 @@ fn add(conn: &Books, values: &Values) -> Out {
                 summary: v.summary.clone(),
             },
         )?,
-        Values::Framework(v) => e::add_framework(
+        Values::Framework(v) => register::add_framework_in(
             conn,
             &e::NewFramework {
                 name: v.name.clone(),
@@ -222,53 +207,46 @@ fn add(conn: &Books, values: &Values) -> Out {
                 actual_end: v.actual_end,
             },
         )?,
-        Values::Contract(v) => e::add_contract(
+        Values::Contract(v) => {
+            let (programme, phase) = phase_parts(&v.phase);
+            contract::add_in(
+                conn,
+                &contract::NewContract {
+                    reference: v.reference.clone(),
+                    title: v.title.clone(),
+                    supplier: v.supplier.clone(),
+                    programme,
+                    phase,
+                    framework: opt(&v.framework),
+                    value: v.value,
+                    start: v.start,
+                    term_months: v.term_months,
+                    award_decision: opt(&v.award_decision),
+                    extensions: v.extensions.clone(),
+                    profile: v.profile.clone(),
+                },
+            )?
+        }
+        Values::Milestone(v) => {
+            let (programme, phase) = phase_parts(&v.phase);
+            milestone::add_in(
+                conn,
+                &milestone::NewMilestone {
+                    programme,
+                    phase,
+                    name: v.name.clone(),
+                    baseline: v.baseline,
+                    forecast: v.forecast,
+                    status: v.status,
+                },
+            )?
+            .id
+        }
+        Values::Benefit(v) => benefit::add_in(
             conn,
-            &e::NewContract {
-                reference: v.reference.clone(),
-                title: v.title.clone(),
-                supplier: v.supplier.clone(),
-                phase_id: phase_id(conn, &v.phase)?,
-                framework_id: opt_ref(
-                    &v.framework,
-                    |n| e::framework_id(conn, n),
-                    Field::Framework,
-                )?,
-                value: v.value,
-                start: v.start,
-                term_months: v.term_months,
-                award_decision_id: opt_ref(
-                    &v.award_decision,
-                    |d| e::decision_id(conn, d),
-                    Field::Decision,
-                )?,
-                extensions: v
-                    .extensions
-                    .iter()
-                    .map(|x| e::NewExtension {
-                        months: x.months,
-                        value: x.value,
-                        decision_due: x.due,
-                    })
-                    .collect(),
-                profile: v.profile.clone(),
-            },
-        )?,
-        Values::Milestone(v) => e::add_milestone(
-            conn,
-            &e::NewMilestone {
-                phase_id: phase_id(conn, &v.phase)?,
-                name: v.name.clone(),
-                baseline: v.baseline,
-                forecast: v.forecast,
-                status: v.status,
-            },
-        )?,
-        Values::Benefit(v) => e::add_benefit(
-            conn,
-            &e::NewBenefit {
-                programme_id: programme_id(conn, &v.programme)?,
-                phase_id: benefit_phase(conn, v)?,
+            &benefit::NewBenefit {
+                programme: v.programme.clone(),
+                phase: opt(&v.phase),
                 description: v.description.clone(),
                 kind: v.kind,
                 owner: v.owner.clone(),
@@ -308,21 +286,13 @@ fn add(conn: &Books, values: &Values) -> Out {
     Ok((format!("Added {kind} {name} (id {id}){tail}"), undo))
 }
 
-fn benefit_phase(conn: &Books, v: &BenefitValues) -> store::Result<Option<i64>> {
-    opt_ref(
-        &v.phase,
-        |p| Ok(e::phase_ref(conn, Some(v.programme.trim()), p)?.id),
-        Field::Phase,
-    )
-}
-
 fn edit(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
     let (before, after_version) = match values {
         Values::Programme(v) => {
             let before = programme_values(conn, id)?;
-            let after = e::edit_programme(
+            let after = register::edit_programme_in(
                 conn,
-                id,
+                Which::Id(id),
                 version,
                 &e::ProgrammeEdit {
                     code: Some(v.code.clone()),
@@ -335,9 +305,9 @@ fn edit(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
         }
         Values::Phase(v) => {
             let before = phase_values(&e::get_phase(conn, id)?);
-            let after = e::edit_phase(
+            let after = register::edit_phase_in(
                 conn,
-                id,
+                Which::Id(id),
                 version,
                 &e::PhaseEdit {
                     code: Some(v.code.clone()),
@@ -350,9 +320,9 @@ fn edit(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
         }
         Values::Decision(v) => {
             let before = decision_values(conn, id)?;
-            let after = e::edit_decision(
+            let after = register::edit_decision_in(
                 conn,
-                id,
+                Which::Id(id),
                 version,
                 &e::DecisionEdit {
                     reference: Some(v.reference.clone()),
@@ -370,9 +340,9 @@ fn edit(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
         }
         Values::Framework(v) => {
             let before = framework_values(conn, id)?;
-            let after = e::edit_framework(
+            let after = register::edit_framework_in(
                 conn,
-                id,
+                Which::Id(id),
                 version,
                 &e::FrameworkEdit {
                     name: Some(v.name.clone()),
@@ -385,22 +355,15 @@ fn edit(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
         }
         Values::Contract(v) => {
             let before = contract_values(conn, &e::get_contract(conn, id)?)?;
-            let framework_id =
-                opt_ref(&v.framework, |n| e::framework_id(conn, n), Field::Framework)?;
-            let award_decision_id = opt_ref(
-                &v.award_decision,
-                |d| e::decision_id(conn, d),
-                Field::Decision,
-            )?;
-            let after = e::edit_contract(
+            let after = contract::edit_in(
                 conn,
-                id,
+                Which::Id(id),
                 version,
-                &e::ContractEdit {
+                &contract::ContractChange {
                     title: Some(v.title.clone()),
                     supplier: Some(v.supplier.clone()),
-                    framework_id: Some(framework_id),
-                    award_decision_id: Some(award_decision_id),
+                    framework: Some(opt(&v.framework)),
+                    award_decision: Some(opt(&v.award_decision)),
                 },
             )?;
             (Values::Contract(before), after.version)
@@ -408,12 +371,12 @@ fn edit(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
         Values::Milestone(v) => return edit_milestone(conn, id, version, v),
         Values::Benefit(v) => {
             let before = benefit_values(&e::get_benefit(conn, id)?);
-            let after = e::edit_benefit(
+            let after = benefit::edit_in(
                 conn,
                 id,
                 version,
-                &e::BenefitEdit {
-                    phase_id: Some(benefit_phase(conn, v)?),
+                &benefit::BenefitChange {
+                    phase: Some(opt(&v.phase)),
                     description: Some(v.description.clone()),
                     kind: Some(v.kind),
                     owner: Some(v.owner.clone()),
@@ -441,7 +404,7 @@ fn edit(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
 /// completed milestone reopened by mistake is undone by completing it again on its date.
 fn edit_milestone(conn: &Books, id: i64, version: Option<i64>, v: &MilestoneValues) -> Out {
     let before = e::get_milestone(conn, id)?;
-    let after = e::edit_milestone(
+    let after = milestone::edit_in(
         conn,
         id,
         version,
@@ -489,28 +452,28 @@ fn delete(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
     let (now, tail) = match values {
         Values::Programme(_) => {
             let v = programme_values(conn, id)?;
-            e::delete_programme(conn, id, version)?;
+            register::delete_programme_in(conn, Which::Id(id), version)?;
             (Some(Values::Programme(v)), "")
         }
         Values::Phase(_) => {
             let v = phase_values(&e::get_phase(conn, id)?);
-            e::delete_phase(conn, id, version)?;
+            register::delete_phase_in(conn, Which::Id(id), version)?;
             (Some(Values::Phase(v)), "")
         }
         Values::Decision(_) => {
             let v = decision_values(conn, id)?;
-            e::delete_decision(conn, id, version)?;
+            register::delete_decision_in(conn, Which::Id(id), version)?;
             (Some(Values::Decision(v)), "")
         }
         Values::Framework(_) => {
             let v = framework_values(conn, id)?;
-            e::delete_framework(conn, id, version)?;
+            register::delete_framework_in(conn, Which::Id(id), version)?;
             (Some(Values::Framework(v)), "")
         }
         Values::Contract(_) => {
             let c = e::get_contract(conn, id)?;
             let v = contract_values(conn, &c)?;
-            e::delete_contract(conn, id, version)?;
+            contract::delete_in(conn, Which::Id(id), version)?;
             // Variations and exercised options are not added back by `contract add`.
             if c.variations.is_empty() && c.extensions.iter().all(|x| !x.exercised) {
                 (Some(Values::Contract(v)), "")
