@@ -484,14 +484,15 @@ fn half_year_progress_report_csv_and_html() {
             )
         })
         .collect();
-    // Design approved: done 10/12 against 15/12: -5, met. Build complete: 15/12/2017 -> 14/01/2018 =
-    // 16 + 14 = 30 days, open: slipped, Amber. Go-live: completed 30/05/2018, after the half, so as at
+    // Design approved: done 10/12 against 15/12: -5, met. Build complete: forecast 14/01/2018, still
+    // open at the half's end, so late by at least the days from its baseline 15/12/2017 to
+    // 31/03/2018: 16 + 31 + 28 + 31 = 106 days: slipped, Red (DOMAIN.md, "Milestone"). Go-live: completed 30/05/2018, after the half, so as at
     // 31/03/2018 open; forecast 31/05/2018 - 01/03/2018 = 30 + 30 + 31 = 91 days: Red. "Later" is
     // due 01/06/2018: not in the half.
     assert_eq!(
         milestones,
         vec![
-            vec!["Build complete", "", "30", "slipped", "Amber"],
+            vec!["Build complete", "", "106", "slipped", "Red"],
             vec!["Design approved", "2017-12-10", "-5", "met", "Green"],
             vec!["Go-live", "", "91", "slipped", "Red"],
         ]
@@ -898,17 +899,22 @@ fn import_benefits_all_or_nothing_then_undo() {
 #[test]
 fn demo_data_has_illustrative_benefits_and_milestones() {
     let (_dir, db) = common::demo_db();
-    let m = ok(
-        &db,
-        &[
+    // An open milestone is late by at least the days since its baseline to today: pinned to the
+    // day of the demo's contract award, before the go-live's baseline.
+    let o = common::bin()
+        .env("OUTTURN_TODAY", "2022-08-26")
+        .args(["--db", db.to_str().unwrap()])
+        .args([
             "milestone",
             "list",
             "--programme",
             "WIR-SCP",
             "--format",
             "csv",
-        ],
-    );
+        ])
+        .output()
+        .unwrap();
+    let m = common::stdout(&o);
     // Go-live baseline 31/03/2023, forecast 30/06/2023: 30 + 31 + 30 = 91 days: Red.
     assert!(
         m.contains("Phase 1 go-live (illustrative),2023-03-31,2023-06-30,,in progress,91,Red"),

@@ -3,7 +3,10 @@
 //! alert), and how it stood in a half year (the progress report). Pure: `today` is passed in.
 //!
 //! Slippage = the actual date, or with none the forecast date, or with neither the baseline itself,
-//! less the baseline, in days (negative when early). RAG: Green on or before the baseline (slippage
+//! less the baseline, in days (negative when early). While a milestone is open it is late by at
+//! least the days since its baseline, counted to the date it is measured to: the report's period
+//! end (see [`Milestone::as_at`]), or today in lists and screens (the store reads it so). This is
+//! the one rule every place that shows slippage uses (DOMAIN.md, "Milestone"). RAG: Green on or before the baseline (slippage
 //! <= 0), Amber up to 90 days late (1..=90), Red beyond (91 or more).
 
 use chrono::NaiveDate;
@@ -65,6 +68,10 @@ pub struct Milestone {
     pub actual: Option<NaiveDate>,
     pub status: MilestoneStatus,
     pub version: i64,
+    /// The date an open milestone's slippage is counted to: today as read, or the period end of a
+    /// report ([`Milestone::as_at`]). None: measured to its expected date alone.
+    #[serde(skip)]
+    pub measured_to: Option<NaiveDate>,
 }
 
 /// The milestone RAG for a slippage in days: Green <= 0, Amber 1..=90, Red beyond.
@@ -111,9 +118,14 @@ impl Milestone {
         self.actual.or(self.forecast).unwrap_or(self.baseline)
     }
 
-    /// Days from the baseline to the expected date (negative when early).
+    /// Days from the baseline to the expected date (negative when early); while open, at least
+    /// the days from the baseline to the date it is measured to.
     pub fn slippage_days(&self) -> i64 {
-        (self.expected_date() - self.baseline).num_days()
+        let expected = (self.expected_date() - self.baseline).num_days();
+        match (self.actual, self.measured_to) {
+            (None, Some(to)) => expected.max((to - self.baseline).num_days()),
+            _ => expected,
+        }
     }
 
     /// The RAG of [`milestone_rag`] for this milestone's slippage.
@@ -130,6 +142,7 @@ impl Milestone {
     /// (the milestone is then in progress), so a report as at a date reads the same later.
     pub fn as_at(&self, date: NaiveDate) -> Milestone {
         let mut m = self.clone();
+        m.measured_to = Some(date);
         if m.actual.is_some_and(|a| a > date) {
             m.actual = None;
             m.status = MilestoneStatus::InProgress;
@@ -182,6 +195,7 @@ pub(crate) fn example(
             MilestoneStatus::Planned
         },
         version: 1,
+        measured_to: None,
     }
 }
 
@@ -199,6 +213,36 @@ mod tests {
         actual: Option<NaiveDate>,
     ) -> Milestone {
         example("Go-live", baseline, forecast, actual)
+    }
+
+    #[test]
+    fn an_open_milestone_is_late_by_at_least_the_days_since_its_baseline() {
+        // Issue 23 item 3: open, baseline 31/10/2025, no forecast; measured to 30/11/2025 (the
+        // P8 period end) it is 30 days late, Amber; to today 05/12/2025, 35 days.
+        let open = ms(d(2025, 10, 31), None, None);
+        assert_eq!(
+            open.slippage_days(),
+            0,
+            "measured to nothing but its own dates"
+        );
+        let p8 = open.as_at(d(2025, 11, 30));
+        assert_eq!((p8.slippage_days(), p8.rag()), (30, Rag::Amber));
+        let today = Milestone {
+            measured_to: Some(d(2025, 12, 5)),
+            ..open.clone()
+        };
+        assert_eq!(today.slippage_days(), 35);
+        // A later forecast counts when it is later than the date measured to.
+        let forecast = Milestone {
+            forecast: Some(d(2026, 3, 1)),
+            ..today.clone()
+        };
+        assert_eq!(forecast.slippage_days(), 121);
+        // Before its baseline an open milestone is not late.
+        assert_eq!(open.as_at(d(2025, 10, 1)).slippage_days(), 0);
+        // Complete: the actual date alone.
+        let done = ms(d(2025, 10, 31), None, Some(d(2025, 11, 3))).as_at(d(2025, 12, 5));
+        assert_eq!(done.slippage_days(), 3);
     }
 
     #[test]

@@ -88,6 +88,8 @@ fn milestone_row(r: &Row) -> rusqlite::Result<Milestone> {
         actual: opt_date_col(r, 7)?,
         status: MilestoneStatus::parse(&status).map_err(|e| conv_err(8, e))?,
         version: r.get(9)?,
+        // Lists and screens measure an open milestone to today (DOMAIN.md, "Milestone").
+        measured_to: super::today().ok(),
     })
 }
 
@@ -244,7 +246,12 @@ mod tests {
             "--name: 'Go-live': the phase already has a milestone of that name"
         );
         let m = get_milestone(&conn, id).unwrap();
-        assert_eq!((m.slippage_days(), m.phase_code.as_str()), (30, "A"));
+        // Read as at its baseline: only the forecast makes it late.
+        let at_baseline = m.as_at(m.baseline);
+        assert_eq!(
+            (at_baseline.slippage_days(), m.phase_code.as_str()),
+            (30, "A")
+        );
         let m = edit_milestone(
             &conn,
             id,
