@@ -154,12 +154,14 @@ pub struct PhaseDetail {
 }
 
 /// Phase `phase_id` in `fy` as at `period`; `known_row` is its report row when the caller has
-/// it already (else it is read).
+/// it already (else it is read). Open milestones are measured to `today`, as every screen shows
+/// them (DOMAIN.md, "Milestone").
 pub fn phase_detail(
     books: &impl Handle,
     phase_id: i64,
     (fy, period): (FinancialYear, Period),
     known_row: Option<ReportRow>,
+    today: chrono::NaiveDate,
 ) -> store::Result<PhaseDetail> {
     let conn = books.books();
     let phase = e::get_phase(conn, phase_id)?;
@@ -206,7 +208,13 @@ pub fn phase_detail(
         contracts,
         actuals,
         actual_count,
-        milestones: e::list_milestones(conn, None, Some(phase_id))?,
+        milestones: e::list_milestones(conn, None, Some(phase_id))?
+            .into_iter()
+            .map(|m| Milestone {
+                measured_to: Some(today),
+                ..m
+            })
+            .collect(),
         benefits,
         phase,
     })

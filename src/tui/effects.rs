@@ -43,7 +43,7 @@ pub fn run(
             fy,
             period,
             row,
-        } => dashboard::phase_detail(conn, phase_id, (fy, period), row.map(|r| *r))
+        } => dashboard::phase_detail(conn, phase_id, (fy, period), row.map(|r| *r), today)
             .map(|p| Action::Loaded(Loaded::Phase(Box::new(p)))),
         Effect::LoadDecisions => load_register(conn).map(|r| Action::Loaded(Loaded::Decisions(r))),
         Effect::LoadBudget { fy, period } => {
