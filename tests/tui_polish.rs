@@ -541,7 +541,7 @@ fn a_key_bound_nowhere_is_unbound() {
     ));
 }
 
-/// The README's key list: a row per binding, in the help's words (`| keys | what | where |`).
+/// The guide's key list (docs/tui.md): a row per binding, in the help's words (`| keys | what | where |`).
 fn readme_key_table() -> String {
     let mut out = String::from("| Keys | What they do | Where |\n|---|---|---|\n");
     for (k, h, s) in keymap::key_list() {
@@ -551,13 +551,13 @@ fn readme_key_table() -> String {
 }
 
 #[test]
-fn the_readme_lists_every_key_once_in_the_words_of_the_help() {
+fn the_guide_lists_every_key_once_in_the_words_of_the_help() {
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/tui.md")).unwrap();
     let table = readme_key_table();
     assert!(
         readme.contains(&table),
-        "the README's key list differs from the bindings; it should read:\n{table}"
+        "the key list of docs/tui.md differs from the bindings; it should read:\n{table}"
     );
     assert_eq!(readme.matches(&table).count(), 1);
     // Each binding once in it (with where it works: ↑/k moves in lists and in the movement view).
