@@ -161,3 +161,27 @@ fn contract_months_stay_within_the_supported_years() {
         "contract Y would run to 3001-03, past the supported years",
     );
 }
+
+// Item 2: one valid UTF-8 character beside stray bytes is a UTF-8 file with errors: refused,
+// naming the bytes, never read whole as Windows-1252 (which stored `CafÃ©`).
+#[test]
+fn utf8_with_stray_bytes_is_refused_not_stored_as_mojibake() {
+    let (dir, db) = demo_db();
+    let file = dir.path().join("mixed.csv");
+    let mut bytes = b"Date,Phase,Supplier,Description,Reference,Amount\n".to_vec();
+    bytes.extend_from_slice("2022-08-01,WIR-SCP/DT1,Café,Licences,L-1,".as_bytes());
+    bytes.extend_from_slice(b"\xA3100.00\n2022-08-02,WIR-SCP/DT1,Acme,Support,L-2,\xA350.00\n");
+    std::fs::write(&file, &bytes).unwrap();
+    let f = file.display().to_string();
+    refused(
+        &db,
+        &["import", "actuals", &f],
+        "the file is UTF-8 except for 2 bytes that are not (line 2 column 43, line 3 column 41)",
+    );
+    // Said to be Windows-1252, it is read so (the officer's choice).
+    let o = run(
+        &db,
+        &["import", "actuals", &f, "--encoding", "windows-1252"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}

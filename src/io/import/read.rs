@@ -193,10 +193,10 @@ fn invalid_places(scan: &Scan) -> String {
 /// The encoding to read with, and whether it was detected rather than given.
 ///
 /// The rule: a file that is all UTF-8 is UTF-8. A file with bytes that are not UTF-8 is
-/// Windows-1252 (as Excel on Windows saves it) only when those bytes outnumber its valid
-/// multi-byte UTF-8 characters; otherwise it is a UTF-8 file with a few bad bytes (a stray
-/// `0xA3` beside `é` and `£` written as UTF-8), which is refused naming their lines and
-/// columns, unless `--encoding` says which it is.
+/// Windows-1252 (as Excel on Windows saves it) only when it holds no valid multi-byte UTF-8
+/// character at all; a single one (`é` written as UTF-8) beside stray bytes means a UTF-8 file
+/// with errors, which is refused naming their lines and columns (never read as Windows-1252 and
+/// stored as mojibake), unless `--encoding` says which it is.
 pub(super) fn choose_encoding(
     scan: &Scan,
     forced: Option<&str>,
@@ -231,7 +231,7 @@ pub(super) fn choose_encoding(
                 invalid_places(scan)
             ),
         }),
-        (Some(_), false) if scan.multibyte >= scan.invalid => Err(ImportError::Encoding {
+        (Some(_), false) if scan.multibyte > 0 => Err(ImportError::Encoding {
             message: format!(
                 "the file is UTF-8 except for {} that {} not ({}): correct {}, or if the file really is \
                  Windows-1252 say so with --encoding windows-1252",
