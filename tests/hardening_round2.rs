@@ -185,3 +185,47 @@ fn utf8_with_stray_bytes_is_refused_not_stored_as_mojibake() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+// Item 14 and item 18 (UTF-16): junk is refused as soon as it shows, in one short line.
+#[test]
+fn junk_files_are_refused_early_and_quoted_short() {
+    let (dir, db) = demo_db();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.display().to_string()
+    };
+    // NULs: refused at the first one (a whole file of them is not read into memory).
+    let nul = write("nul.csv", &vec![0u8; 4 << 20]);
+    refused(
+        &db,
+        &["import", "actuals", &nul],
+        "line 1 column 1 holds a NUL byte: this is not a text file",
+    );
+    let nul2 = write(
+        "nul2.csv",
+        b"Date,Phase,Supplier,Description,Reference,Amount\n2022-08-01,WIR\0",
+    );
+    refused(
+        &db,
+        &["import", "actuals", &nul2],
+        "line 2 column 15 holds a NUL byte",
+    );
+    // UTF-16, as Excel's "Unicode text" saves it.
+    let utf16 = write("u16.csv", b"\xFF\xFED\0a\0t\0e\0");
+    refused(&db, &["import", "actuals", &utf16], "save it as CSV UTF-8");
+    // One line of 2 MB with no end.
+    let long = write("long.csv", &vec![b'a'; 2 << 20]);
+    refused(
+        &db,
+        &["import", "actuals", &long],
+        "line 1 is longer than 1048576 bytes",
+    );
+    // A header of junk is quoted to at most 200 characters.
+    let header = format!("{}\n", "x,".repeat(50_000));
+    let junk = write("junk.csv", header.as_bytes());
+    let o = run(&db, &["import", "actuals", &junk]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.len() < 600, "{} bytes: {}", err.len(), &err[..300]);
+}

@@ -41,6 +41,14 @@ pub fn escape_controls(s: &str, keep_newlines: bool) -> Cow<'_, str> {
 
 /// Refuses text longer than `max` characters, giving the length (never quoting a 5 MB value
 /// back); the caller names the field.
+/// `s` cut to at most `max` characters, with `…` (and how much was left out) when cut.
+pub fn cut(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}… ({} more characters)", &s[..i], s[i..].chars().count()),
+    }
+}
+
 /// True when `s` has no visible character: only whitespace and characters that print as nothing
 /// (zero-width spaces and joiners, direction marks, soft hyphens, variation selectors, fillers).
 /// Such a text is blank wherever a text is required (a comment, a reason, a name).
@@ -75,6 +83,12 @@ pub fn check_length(value: &str, max: usize) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_text_is_cut_with_a_mark() {
+        assert_eq!(cut("abc", 3), "abc");
+        assert_eq!(cut("abcdé", 3), "abc… (2 more characters)");
+    }
 
     #[test]
     fn a_text_of_invisible_characters_is_blank() {

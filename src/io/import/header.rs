@@ -1,6 +1,9 @@
 //! The header: finding Outturn's columns in line 1 of a file, after the renames of `--map`, with
 //! one message naming every required column that is missing. It reads no rows.
 
+/// The most characters of a file's own text quoted in a message.
+const QUOTED_MAX: usize = 200;
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -89,12 +92,14 @@ fn map_header(
     map: &[(String, String)],
 ) -> Result<Vec<Option<usize>>, ImportError> {
     let names = || columns.iter().map(|c| c.0).collect::<Vec<_>>().join(", ");
+    // What line 1 holds, quoted to at most 200 characters (a header of junk is not echoed whole).
     let found = || {
-        header
+        let all = header
             .iter()
             .map(|h| format!("'{}'", h.trim()))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        crate::domain::text::cut(&all, QUOTED_MAX)
     };
     let mut renames: HashMap<String, String> = HashMap::new();
     for (from, to) in map {

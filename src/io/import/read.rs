@@ -124,6 +124,49 @@ fn regular_file(path: &Path) -> Result<(), ImportError> {
     }
 }
 
+/// The longest line a ledger extract may have: a file past it is not an extract (junk, a binary).
+pub(super) const MAX_LINE_BYTES: u64 = 1 << 20;
+
+/// Refuses what cannot be a text extract, as soon as it shows: a UTF-16 file (its byte-order
+/// mark), a NUL byte, or a line past [`MAX_LINE_BYTES`]. `chunk` starts at absolute offset
+/// `at`; `tally` has checked everything before it.
+fn refuse_junk(chunk: &[u8], at: u64, tally: &Utf8Tally) -> Result<(), ImportError> {
+    let junk = |message: String| Err(ImportError::Header { message });
+    if at == 0 && (chunk.starts_with(b"\xFF\xFE") || chunk.starts_with(b"\xFE\xFF")) {
+        return junk(
+            "the file is UTF-16 (\"Unicode text\"): save it as CSV UTF-8 and import it again"
+                .into(),
+        );
+    }
+    if let Some(i) = chunk.iter().position(|&b| b == 0) {
+        let before = &chunk[..i];
+        let newlines = before.iter().filter(|&&b| b == b'\n').count() as u64;
+        let line_start = match before.iter().rposition(|&b| b == b'\n') {
+            Some(j) => at + j as u64 + 1,
+            None => tally.line_start,
+        };
+        let line = tally.newlines + newlines + 1;
+        let column = at + i as u64 - line_start + 1;
+        return junk(format!(
+            "line {line} column {column} holds a NUL byte: this is not a text file (if it was saved \
+             as \"Unicode text\", UTF-16, save it as CSV UTF-8)"
+        ));
+    }
+    let line_so_far = match chunk.iter().rposition(|&b| b == b'\n') {
+        Some(j) => (chunk.len() - j - 1) as u64,
+        None => at + chunk.len() as u64 - tally.line_start,
+    };
+    if line_so_far > MAX_LINE_BYTES {
+        let newlines = chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+        return junk(format!(
+            "line {} is longer than {} bytes: this is not a ledger extract (check the file)",
+            tally.newlines + newlines + 1,
+            MAX_LINE_BYTES
+        ));
+    }
+    Ok(())
+}
+
 /// Hashes the file and checks whether it is UTF-8, streaming it in blocks.
 pub(super) fn scan(path: &Path) -> Result<Scan, ImportError> {
     regular_file(path)?;
@@ -143,6 +186,7 @@ pub(super) fn scan(path: &Path) -> Result<Scan, ImportError> {
             break;
         }
         let chunk = &buf[..n];
+        refuse_junk(chunk, len, &tally)?;
         hasher.update(chunk);
         len += n as u64;
         if first {
