@@ -15,6 +15,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader of standard output went away: not a failure of the command.
+        Err(err) if cli::output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("outturn: {}", cli::errors::line(&err));
             ExitCode::from(cli::errors::exit_code(&err))

@@ -229,3 +229,73 @@ fn junk_files_are_refused_early_and_quoted_short() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.len() < 600, "{} bytes: {}", err.len(), &err[..300]);
 }
+
+// Item 16: `check --seal` reads only a regular file (a FIFO blocked for ever).
+#[cfg(unix)]
+#[test]
+fn check_seal_reads_only_a_regular_file() {
+    let (dir, db) = demo_db();
+    let fifo = dir.path().join("seal.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(
+        made.is_ok_and(|s| s.success()),
+        "mkfifo is part of coreutils"
+    );
+    let f = fifo.display().to_string();
+    refused(&db, &["check", "--seal", &f], "is not a regular file");
+    let d = dir.path().display().to_string();
+    refused(&db, &["check", "--seal", &d], "is not a regular file");
+}
+
+// Item 3: a closed standard output is not the command's failure: a write that committed exits 0
+// (a script that retries on failure would add it twice), and a read ends quietly.
+#[test]
+fn a_closed_stdout_after_a_commit_exits_0() {
+    let (_dir, db) = demo_db();
+    let closed_stdout = |args: &[&str]| {
+        let mut child = common::bin()
+            .env("OUTTURN_TODAY", TODAY)
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader goes away before anything is written
+        child.wait_with_output().unwrap()
+    };
+    let o = closed_stdout(&[
+        "actual",
+        "add",
+        "--date",
+        "2026-12-01",
+        "--phase",
+        "WIR-SCP/DT1",
+        "--supplier",
+        "Acme",
+        "--description",
+        "Licences",
+        "--reference",
+        "INV-PIPE",
+        "--amount",
+        "10",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let o = closed_stdout(&[
+        "period",
+        "close",
+        "2017-18",
+        "P4",
+        "--allow-missing-comments",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = closed_stdout(&["actual", "list"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Committed exactly once each.
+    let list = common::stdout(&run(&db, &["actual", "list", "--format", "csv"]));
+    assert_eq!(list.matches("INV-PIPE").count(), 1, "{list}");
+    let closed = common::stdout(&run(&db, &["period", "list"]));
+    assert!(closed.contains("2017-18  P4"), "{closed}");
+}

@@ -23,6 +23,15 @@ pub struct CheckArgs {
 
 /// Reads a seal file written by `outturn audit seal --out`.
 fn read_seal(path: &Path) -> anyhow::Result<Seal> {
+    // Only a regular file, and only as much as a seal can be: a FIFO or a device would block or
+    // never end.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Err(UserError(format!(
+            "--seal: {} is not a regular file (a folder, pipe or device): give the seal file written by `outturn audit seal --out`",
+            path.display()
+        ))
+        .into());
+    }
     let text = std::fs::read_to_string(path)
         .map_err(|e| UserError(format!("--seal: cannot read {}: {e}", path.display())))?;
     serde_json::from_str(&text).map_err(|e| {

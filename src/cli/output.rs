@@ -166,7 +166,32 @@ pub fn count(n: u64) -> String {
 /// escaped (`\u{1b}`): `say!("Added programme {code}.")`.
 macro_rules! say {
     ($($arg:tt)*) => {
-        println!("{}", $crate::domain::text::escape_controls(&format!($($arg)*), false))
+        $crate::cli::output::line_out(&$crate::domain::text::escape_controls(&format!($($arg)*), false))
     };
 }
 pub(crate) use say;
+
+/// Prints one line on standard output. A closed or broken standard output is not the command's
+/// failure: what it did (a write already committed) stands, and the line is dropped quietly, as
+/// other Unix tools do (`outturn actual add ... | head -0`).
+pub fn line_out(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// As `println!`, through [`line_out`]: never a panic on a closed standard output.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::line_out(&format!($($arg)*))
+    };
+}
+pub(crate) use outln;
+
+/// True when `err` is a broken or closed standard output (the reader went away): a read then ends
+/// quietly, with exit status 0.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{fy_arg, open, period_arg};
-use super::output::say;
 use super::output::{Cell, Format, Listing, date_cell, print_list};
+use super::output::{outln, say};
 use crate::domain::calendar::uk_date;
 use crate::ops::period as ops;
 use crate::ops::types::ClosedPeriod;
@@ -88,7 +88,7 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
                 closed.financing.rows
             );
             if !closed.uncommented.is_empty() {
-                println!(
+                outln!(
                     "Closed without a comment on {} row{} beyond the threshold: {}.",
                     closed.uncommented.len(),
                     if closed.uncommented.len() == 1 {
