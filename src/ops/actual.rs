@@ -216,3 +216,110 @@ pub fn each(
     };
     e::each_actual(books, &filter, 0, query.limit, each)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> Books {
+        let mut books = Books::in_memory().unwrap();
+        let tx = books.begin().unwrap();
+        crate::io::demo::load_all(&*tx).unwrap();
+        tx.commit().unwrap();
+        books
+    }
+
+    fn late(reference: &str) -> NewActual {
+        NewActual {
+            programme: None,
+            phase: "WOL-DTP/PH2".into(),
+            contract: None,
+            date: NaiveDate::from_ymd_opt(2018, 12, 1).unwrap(),
+            supplier: "Acme".into(),
+            description: String::new(),
+            reference: reference.into(),
+            amount: Money::from_pence(10_000),
+        }
+    }
+
+    fn count(books: &Books) -> usize {
+        let mut n = 0;
+        let all = ActualQuery {
+            limit: 1_000_000,
+            ..ActualQuery::default()
+        };
+        each(books, &all, &mut |_| {
+            n += 1;
+            true
+        })
+        .unwrap();
+        n
+    }
+
+    #[test]
+    fn a_late_actual_is_warned_about_or_under_strict_refused_with_nothing_written() {
+        let mut books = demo();
+        let today = NaiveDate::from_ymd_opt(2018, 1, 15).unwrap();
+        let before = count(&books);
+        let strict = Checks {
+            today,
+            strict: true,
+        };
+        let err = add(&mut books, &late("INV-9"), Some(strict)).unwrap_err();
+        assert!(
+            err.to_string().starts_with("refused under --strict"),
+            "{err}"
+        );
+        assert_eq!(count(&books), before);
+        let warned = Checks {
+            today,
+            strict: false,
+        };
+        let added = add(&mut books, &late("INV-9"), Some(warned)).unwrap();
+        assert_eq!(added.warnings.len(), 1, "{:?}", added.warnings);
+        assert!(
+            add(&mut books, &late("INV-10"), None)
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
+        assert_eq!(count(&books), before + 2);
+    }
+
+    #[test]
+    fn a_phase_lookup_names_the_phase_field_and_an_edit_says_first_what_it_lacks() {
+        let mut books = demo();
+        let mut wrong = late("INV-9");
+        wrong.programme = Some("NOPE".into());
+        wrong.phase = "PH2".into();
+        let err = add(&mut books, &wrong, None).unwrap_err().to_string();
+        assert!(err.starts_with("--phase: no programme 'NOPE'"), "{err}");
+        let err = edit(&mut books, 99_999, None, &ActualEdit::default()).unwrap_err();
+        assert!(
+            err.to_string().starts_with("edit: nothing to change"),
+            "{err}"
+        );
+        let err = delete(&mut books, 99_999, None).unwrap_err();
+        assert_eq!(err.to_string(), "id: no actual '99999'");
+    }
+
+    #[test]
+    fn an_edit_gives_the_actual_as_read_and_as_saved() {
+        let mut books = demo();
+        let id = add(&mut books, &late("INV-9"), None).unwrap().id;
+        let change = ActualEdit {
+            amount: Some(Money::from_pence(5)),
+            ..ActualEdit::default()
+        };
+        let Edited { before, after } = edit(&mut books, id, Some(1), &change).unwrap();
+        assert_eq!(
+            (before.amount, after.amount),
+            (Money::from_pence(10_000), Money::from_pence(5))
+        );
+        assert_eq!(after.version, 2);
+        assert_eq!(
+            delete(&mut books, id, Some(2)).unwrap().amount,
+            Money::from_pence(5)
+        );
+    }
+}

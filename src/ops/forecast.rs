@@ -71,3 +71,40 @@ pub fn list(
     let books = books.books();
     e::list_forecasts(books, opt_programme(books, programme)?, fy)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_forecast_as_at_the_same_date_replaces_the_standing_one_and_gives_it_back() {
+        let mut books = Books::in_memory().unwrap();
+        let tx = books.begin().unwrap();
+        crate::io::demo::load_all(&*tx).unwrap();
+        tx.commit().unwrap();
+        let fy = FinancialYear::new(2017).unwrap();
+        let entry = |pounds: i64, note: &str| NewForecast {
+            programme: Some("WOL-DTP".into()),
+            phase: "PH2".into(),
+            fy,
+            as_at: NaiveDate::from_ymd_opt(2018, 2, 28).unwrap(),
+            amount: Money::from_pence(pounds * 100),
+            note: note.into(),
+        };
+        let first = enter(&mut books, &entry(100, "first")).unwrap();
+        assert_eq!(first.replaced, None);
+        let second = enter(&mut books, &entry(200, "second")).unwrap();
+        assert_eq!(second.id, first.id);
+        let was = second.replaced.unwrap();
+        assert_eq!(
+            (was.amount, was.note.as_str()),
+            (Money::from_pence(10_000), "first")
+        );
+        let listed = list(&books, Some("WOL-DTP"), Some(fy)).unwrap();
+        assert!(
+            listed
+                .iter()
+                .any(|f| f.id == first.id && f.note == "second")
+        );
+    }
+}
