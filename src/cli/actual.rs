@@ -6,8 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use super::args::{
-    date_arg, money_arg, open, opt_date_arg, opt_fy_arg, opt_programme, period_arg, phase_arg,
-    rename, shorthand_note, write,
+    date_arg, money_arg, open, opt_date_arg, opt_fy_arg, period_arg, shorthand_note,
 };
 use super::output::say;
 use super::output::{
@@ -15,7 +14,9 @@ use super::output::{
 };
 use crate::domain::calendar::uk_date;
 use crate::domain::model::Actual;
-use crate::store::{Books, StoreError, edit, entities as e};
+use crate::ops::Books;
+use crate::ops::actual as ops;
+use crate::ops::types::ActualEdit;
 
 #[derive(Debug, Subcommand)]
 pub enum ActualCmd {
@@ -130,16 +131,10 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
             amount,
             strict,
         } => {
-            let a = e::NewActual {
-                phase_id: phase_arg(&conn, programme.as_deref(), phase, "--phase")?,
-                contract_id: contract
-                    .as_deref()
-                    .map(|r| {
-                        e::contract_ref(&conn, r)
-                            .map(|c| c.0)
-                            .map_err(|e| rename(e, "--contract"))
-                    })
-                    .transpose()?,
+            let a = ops::NewActual {
+                programme: programme.clone(),
+                phase: phase.clone(),
+                contract: contract.clone(),
                 date: date_arg("--date", date)?,
                 supplier: supplier.clone(),
                 description: description.clone(),
@@ -147,19 +142,12 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
                 amount: money_arg("--amount", amount)?,
             };
             let today = super::tui::today()?;
-            let (id, warnings) = write(&mut conn, |tx| {
-                let id = e::add_actual(tx, &a)?;
-                let warnings = e::actual_warnings(tx, e::WarnScope::Actual(id), today)?;
-                if *strict && !warnings.is_empty() {
-                    let all: Vec<String> = warnings.into_iter().map(|(_, w)| w).collect();
-                    return Err(StoreError::Refused(format!(
-                        "refused under --strict: the actual {}",
-                        all.join("; and ")
-                    )));
-                }
-                Ok((id, warnings))
-            })?;
-            for (_, w) in &warnings {
+            let checks = ops::Checks {
+                today,
+                strict: *strict,
+            };
+            let ops::Added { id, warnings } = ops::add(&mut conn, &a, Some(checks))?;
+            for w in &warnings {
                 eprintln!(
                     "warning: actual {id} {}",
                     crate::domain::text::escape_controls(w, false)
@@ -181,24 +169,21 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
             limit,
             format,
         } => {
-            let filter = e::ActualFilter {
-                programme_id: opt_programme(&conn, programme)?,
-                phase_id: phase
-                    .as_deref()
-                    .map(|p| phase_arg(&conn, programme.as_deref(), p, "--phase"))
-                    .transpose()?,
+            let query = ops::ActualQuery {
+                programme: programme.clone(),
+                phase: phase.clone(),
                 fy: opt_fy_arg("--fy", fy)?,
                 period: period
                     .as_deref()
                     .map(|s| period_arg("--period", s))
                     .transpose()?,
                 supplier: supplier.clone(),
-                ..Default::default()
+                limit: *limit,
             };
             // Streamed: `--limit` in the millions never holds the rows in memory.
             stream_list(format.format, |each| {
                 let mut failed = None;
-                e::each_actual(&conn, &filter, 0, *limit, &mut |a| match each(a) {
+                ops::each(&conn, &query, &mut |a| match each(a) {
                     Ok(()) => true,
                     Err(err) => {
                         failed = Some(err);
@@ -209,7 +194,7 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
             })?;
         }
         ActualCmd::Delete { id } => {
-            write(&mut conn, |tx| e::delete_actual(tx, *id, None))?;
+            ops::delete(&mut conn, *id, None)?;
             say!("Deleted actual {id}.");
         }
         ActualCmd::Edit(a) => edit_actual(&mut conn, a)?,
@@ -219,7 +204,7 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
 
 /// `outturn actual edit`.
 fn edit_actual(conn: &mut Books, a: &ActualEditArgs) -> anyhow::Result<()> {
-    let e = edit::ActualEdit {
+    let e = ActualEdit {
         amount: a
             .amount
             .as_deref()
@@ -230,9 +215,7 @@ fn edit_actual(conn: &mut Books, a: &ActualEditArgs) -> anyhow::Result<()> {
         description: a.description.clone(),
         reference: a.reference.clone(),
     };
-    let after = write(conn, |tx| {
-        edit::edit_actual(tx, a.id, a.expected_version, &e)
-    })?;
+    let after = ops::edit(conn, a.id, a.expected_version, &e)?.after;
     say!(
         "Actual {}: {} on {} ({} {}), version {}.",
         after.id,

@@ -1,6 +1,6 @@
 //! The report as it goes to Cabinet, on the command line: `report list` (the snapshots held),
 //! `report movement` (the bridge between two reports) and `comment add|edit|list` (variance
-//! commentary). Thin over `store::cabinet`, `store::entities` and `io::movement`.
+//! commentary). Thin over `ops::report`, `ops::comment` and `io::movement`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use super::args::{fy_arg, open, opt_fy_arg, opt_programme, period_arg, phase_arg, rename, write};
+use super::args::{fy_arg, open, opt_fy_arg, period_arg};
 use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, print_list};
 use crate::domain::FinancialYear;
@@ -16,8 +16,8 @@ use crate::domain::Period;
 use crate::error::UserError;
 use crate::io::movement::{movement_table, write_movement_csv};
 use crate::io::report::MoneyStyle;
-use crate::store::cabinet;
-use crate::store::entities::{self as e, Comment, SnapshotInfo};
+use crate::ops::types::{Comment, SnapshotInfo};
+use crate::ops::{comment, report};
 
 /// Options of `outturn report movement`.
 #[derive(Debug, Args)]
@@ -91,7 +91,7 @@ pub type WriteFile = fn(&Path, &[u8]) -> anyhow::Result<()>;
 /// Runs `outturn report list`: the snapshots held.
 pub fn run_list(db: &Path, f: &FormatArg) -> anyhow::Result<ExitCode> {
     let conn = open(db)?;
-    print_list(&e::list_snapshots(&conn)?, f.format)?;
+    print_list(&report::snapshots(&conn)?, f.format)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -102,59 +102,52 @@ pub fn run_movement(
     write_file: WriteFile,
 ) -> anyhow::Result<ExitCode> {
     let conn = open(db)?;
-    {
-        {
-            let fy = fy_arg("--fy", &a.fy)?;
-            let (from, to) = (period_arg("--from", &a.from)?, period_arg("--to", &a.to)?);
-            if to <= from {
-                return Err(UserError(format!(
-                    "--to: {} is not after --from {}: give the earlier report in --from, e.g. --from P6 --to P9",
-                    to.label(),
-                    from.label()
-                ))
-                .into());
-            }
-            let pid = opt_programme(&conn, &a.programme).map_err(|e| match e
-                .downcast::<crate::store::StoreError>(
-            ) {
-                Ok(s) => rename(s, "--programme").into(),
-                Err(e) => e,
-            })?;
-            let rows = cabinet::movement(&conn, fy, from, to, pid)?;
-            let basis = |p: Period| cabinet::report_basis(&conn, fy, p);
-            match a.csv.as_deref() {
-                Some(p) if p.as_os_str() == "-" => {
-                    let stdout = std::io::stdout();
-                    let mut out = stdout.lock();
-                    write_movement_csv(fy, from, to, &rows, &mut out)?;
-                    out.flush()?;
-                }
-                Some(path) => {
-                    let mut buf = Vec::new();
-                    write_movement_csv(fy, from, to, &rows, &mut buf)?;
-                    write_file(path, &buf)?;
-                    say!(
-                        "Wrote the {} movement from {} to {} ({} rows) to {}.",
-                        fy.label(),
-                        basis(from)?,
-                        basis(to)?,
-                        rows.len(),
-                        path.display()
-                    );
-                }
-                None => {
-                    let stdout = std::io::stdout();
-                    let mut out = stdout.lock();
-                    writeln!(
-                        out,
-                        "Movement in revised budget {} from {} to {}, by cause.",
-                        fy.label(),
-                        basis(from)?,
-                        basis(to)?
-                    )?;
-                    movement_table(fy, from, to, &rows, MoneyStyle::Screen).write_text(&mut out)?;
-                }
-            }
+    let fy = fy_arg("--fy", &a.fy)?;
+    let (from, to) = (period_arg("--from", &a.from)?, period_arg("--to", &a.to)?);
+    if to <= from {
+        return Err(UserError(format!(
+            "--to: {} is not after --from {}: give the earlier report in --from, e.g. --from P6 --to P9",
+            to.label(),
+            from.label()
+        ))
+        .into());
+    }
+    let report::Movement {
+        from_basis,
+        to_basis,
+        rows,
+    } = report::movement(&conn, fy, from, to, a.programme.as_deref())?;
+    match a.csv.as_deref() {
+        Some(p) if p.as_os_str() == "-" => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            write_movement_csv(fy, from, to, &rows, &mut out)?;
+            out.flush()?;
+        }
+        Some(path) => {
+            let mut buf = Vec::new();
+            write_movement_csv(fy, from, to, &rows, &mut buf)?;
+            write_file(path, &buf)?;
+            say!(
+                "Wrote the {} movement from {} to {} ({} rows) to {}.",
+                fy.label(),
+                from_basis,
+                to_basis,
+                rows.len(),
+                path.display()
+            );
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            writeln!(
+                out,
+                "Movement in revised budget {} from {} to {}, by cause.",
+                fy.label(),
+                from_basis,
+                to_basis
+            )?;
+            movement_table(fy, from, to, &rows, MoneyStyle::Screen).write_text(&mut out)?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -243,12 +236,9 @@ pub fn run_comment(db: &Path, c: &CommentCmd) -> anyhow::Result<ExitCode> {
             period,
             text,
         } => {
-            let phase_id = phase_arg(&conn, programme.as_deref(), phase, "--phase")?;
             let (fy, period): (FinancialYear, Period) =
                 (fy_arg("--fy", fy)?, period_arg("--period", period)?);
-            let id = write(&mut conn, |tx| {
-                e::add_comment(tx, phase_id, fy, period, text)
-            })?;
+            let id = comment::add(&mut conn, programme.as_deref(), phase, fy, period, text)?;
             say!(
                 "Added comment {id} for {phase} {} {}.",
                 fy.label(),
@@ -260,9 +250,7 @@ pub fn run_comment(db: &Path, c: &CommentCmd) -> anyhow::Result<ExitCode> {
             text,
             expected_version,
         } => {
-            let c = write(&mut conn, |tx| {
-                e::edit_comment(tx, *id, *expected_version, text)
-            })?;
+            let c = comment::edit(&mut conn, *id, *expected_version, text)?;
             say!(
                 "Changed comment {id} ({}/{} {} {}); now version {}.",
                 c.programme_code,
@@ -278,7 +266,7 @@ pub fn run_comment(db: &Path, c: &CommentCmd) -> anyhow::Result<ExitCode> {
                 .as_deref()
                 .map(|p| period_arg("--period", p))
                 .transpose()?;
-            print_list(&e::list_comments(&conn, fy, period)?, format.format)?;
+            print_list(&comment::list(&conn, fy, period)?, format.format)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,5 +1,5 @@
 //! `outturn config set|get|list`: settings kept in the database (the RAG thresholds the report
-//! uses), over `store::settings`.
+//! uses), over `ops::settings`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,7 +9,7 @@ use clap::Subcommand;
 use super::args::open;
 use super::output::say;
 use super::output::{Cell, Table};
-use crate::store::settings;
+use crate::ops::settings;
 
 /// `outturn config`: settings kept in the database.
 #[derive(Debug, Subcommand)]
@@ -36,9 +36,7 @@ pub fn run(db: &Path, c: &ConfigCmd) -> anyhow::Result<ExitCode> {
     let mut conn = open(db)?;
     match c {
         ConfigCmd::Set { key, value } => {
-            let tx = conn.begin()?;
-            let stored = settings::set(&tx, key, value)?;
-            tx.commit()?;
+            let stored = settings::set(&mut conn, key, value)?;
             say!("{} = {stored}", key.trim());
         }
         ConfigCmd::Get { key } => {

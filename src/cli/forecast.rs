@@ -6,16 +6,15 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::args::{
-    ProgrammeYearList, date_arg, fy_arg, money_arg, open, period_arg, phase_arg, shorthand_note,
-    write,
+    ProgrammeYearList, date_arg, fy_arg, money_arg, open, opt_fy_arg, period_arg, shorthand_note,
 };
 use super::output::say;
-use super::output::{Cell, Format, Listing, date_cell, money_cell, opt_date_cell};
+use super::output::{Cell, Format, Listing, date_cell, money_cell, opt_date_cell, print_list};
 use super::tui::today;
 use crate::domain::calendar::uk_date;
 use crate::domain::model::Forecast;
 use crate::domain::{FinancialYear, Period};
-use crate::store::entities as e;
+use crate::ops::forecast as ops;
 
 #[derive(Debug, Subcommand)]
 pub enum ForecastCmd {
@@ -96,7 +95,6 @@ pub fn run(db: &Path, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
             amount,
             note,
         } => {
-            let phase_id = phase_arg(&conn, programme.as_deref(), phase, "--phase")?;
             let fy = fy_arg("--fy", fy)?;
             let date = match (period, as_at) {
                 (Some(p), _) => fy.period_end(period_arg("--period", p)?),
@@ -104,9 +102,17 @@ pub fn run(db: &Path, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
                 (None, None) => today()?.min(fy.end()),
             };
             let money = money_arg("--amount", amount)?;
-            let (id, replaced) = write(&mut conn, |tx| {
-                e::set_forecast_as_at(tx, phase_id, fy, date, money, note)
-            })?;
+            let ops::Entered { id, replaced } = ops::enter(
+                &mut conn,
+                &ops::NewForecast {
+                    programme: programme.clone(),
+                    phase: phase.clone(),
+                    fy,
+                    as_at: date,
+                    amount: money,
+                    note: note.clone(),
+                },
+            )?;
             let at = FinancialYear::containing(date);
             say!(
                 "Forecast {id}: {}{} for {} as at {} ({} {}){}.",
@@ -131,9 +137,7 @@ pub fn run(db: &Path, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
             expected_version,
         } => {
             let on = today()?;
-            let f = write(&mut conn, |tx| {
-                e::withdraw_forecast(tx, *id, *expected_version, reason, on)
-            })?;
+            let f = ops::withdraw(&mut conn, *id, *expected_version, reason, on)?;
             say!(
                 "Forecast {id} withdrawn: {} for {}/{} {} as at {} no longer counts.",
                 f.amount.full(),
@@ -143,7 +147,13 @@ pub fn run(db: &Path, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
                 uk_date(f.as_at_date)
             );
         }
-        ForecastCmd::List(l) => l.print(&conn, |c, p, f| e::list_forecasts(c, p, f))?,
+        ForecastCmd::List(l) => {
+            let fy = opt_fy_arg("--fy", &l.fy)?;
+            print_list(
+                &ops::list(&conn, l.programme.as_deref(), fy)?,
+                l.format.format,
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

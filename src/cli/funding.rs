@@ -1,6 +1,6 @@
 //! `outturn funding add|edit|withdraw|list` (how each phase's budget is paid for) and
-//! `outturn report financing` (the financing statement). Thin over `store::entities` (funding
-//! lines), `store::financing` (the statement's figures), `domain::financing` and `io::financing`.
+//! `outturn report financing` (the financing statement). Thin over `ops::funding` (funding
+//! lines), `ops::report` (the statement as at a period), `domain::financing` and `io::financing`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,16 +9,16 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use super::args::{
-    ProgrammeYearList, date_arg, field, fy_arg, money_arg, open, opt_decision, opt_programme,
-    period_arg, phase_arg, rename, write, write_file_atomically,
+    ProgrammeYearList, date_arg, field, fy_arg, money_arg, open, opt_fy_arg, period_arg,
+    write_file_atomically,
 };
-use super::output::{Cell, Format, Listing, money_cell, opt_date_cell, opt_text};
+use super::output::{Cell, Format, Listing, money_cell, opt_date_cell, opt_text, print_list};
 use crate::domain::calendar::uk_date;
 use crate::domain::financing::{Funding, FundingSource};
 use crate::domain::model::AllocationStatus;
 use crate::io::financing::{statement_table, write_statement_csv};
 use crate::io::report::MoneyStyle;
-use crate::store::{entities as e, financing};
+use crate::ops::funding as ops;
 
 /// `outturn funding …`.
 #[derive(Debug, Subcommand)]
@@ -169,8 +169,9 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
             decision,
             note,
         } => {
-            let f = e::NewFunding {
-                phase_id: phase_arg(&conn, programme.as_deref(), phase, "--phase")?,
+            let f = ops::NewFunding {
+                programme: programme.clone(),
+                phase: phase.clone(),
                 fy: fy_arg("--fy", fy)?,
                 source: source_arg(source)?,
                 amount: money_arg("--amount", amount)?,
@@ -180,13 +181,13 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
                     .as_deref()
                     .map(|s| date_arg("--spend-by", s))
                     .transpose()?,
-                decision_id: opt_decision(&conn, decision)?,
+                decision: decision.clone(),
                 note: note.clone(),
             };
-            let id = write(&mut conn, |tx| e::add_funding(tx, &f))?;
-            let added = e::get_funding(&conn, id)?;
+            let added = ops::add(&mut conn, &f)?;
             println!(
-                "Added funding line {id}: {} {} ({}) for {}/{} {}{}.",
+                "Added funding line {}: {} {} ({}) for {}/{} {}{}.",
+                added.id,
                 added.amount.full(),
                 added.source,
                 added.status,
@@ -210,7 +211,6 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
             note,
             expected_version,
         } => {
-            let before = e::get_funding(&conn, *id).map_err(|e| rename(e, "id"))?;
             let status = status.as_deref().map(status_arg).transpose()?;
             if status == Some(AllocationStatus::Withdrawn) {
                 return Err(crate::error::UserError(format!(
@@ -218,7 +218,7 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
                 ))
                 .into());
             }
-            let edit = e::FundingEdit {
+            let change = ops::FundingChange {
                 source: source.as_deref().map(source_arg).transpose()?,
                 amount: amount
                     .as_deref()
@@ -231,24 +231,19 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
                     Some(None) => Some(None),
                     Some(Some(s)) => Some(Some(date_arg("--spend-by", &s)?)),
                 },
-                decision_id: match decision {
-                    None => None,
-                    Some(d) if d.trim().is_empty() => Some(None),
-                    Some(_) => Some(opt_decision(&conn, decision)?),
-                },
+                decision: decision
+                    .as_ref()
+                    .map(|d| (!d.trim().is_empty()).then(|| d.clone())),
                 note: note.clone(),
             };
-            let version = expected_version.unwrap_or(before.version);
-            write(&mut conn, |tx| e::edit_funding(tx, *id, version, &edit))?;
+            ops::edit(&mut conn, *id, *expected_version, &change)?;
             println!("Funding line {id} changed.");
         }
         FundingCmd::Withdraw {
             id,
             expected_version,
         } => {
-            let before = e::get_funding(&conn, *id).map_err(|e| rename(e, "id"))?;
-            let version = expected_version.unwrap_or(before.version);
-            write(&mut conn, |tx| e::withdraw_funding(tx, *id, version))?;
+            let before = ops::withdraw(&mut conn, *id, *expected_version)?;
             println!(
                 "Funding line {id} withdrawn ({} {} for {}/{} {}).",
                 before.amount.full(),
@@ -258,7 +253,13 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
                 before.fy.label()
             );
         }
-        FundingCmd::List(l) => l.print(&conn, |c, p, f| e::list_funding(c, p, f))?,
+        FundingCmd::List(l) => {
+            let fy = opt_fy_arg("--fy", &l.fy)?;
+            print_list(
+                &ops::list(&conn, l.programme.as_deref(), fy)?,
+                l.format.format,
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -268,14 +269,9 @@ pub fn report(db: &Path, a: &FinancingArgs) -> anyhow::Result<ExitCode> {
     let fy = fy_arg("--fy", &a.fy)?;
     let period = period_arg("--period", &a.period)?;
     let conn = open(db)?;
-    let programme_id = opt_programme(&conn, &a.programme).map_err(|e| {
-        match e.downcast::<crate::store::StoreError>() {
-            Ok(s) => rename(s, "--programme").into(),
-            Err(e) => e,
-        }
-    })?;
-    let (statement, snapshot) = financing::report(&conn, fy, period, programme_id)?;
+    let read = crate::ops::report::financing(&conn, fy, period, a.programme.as_deref())?;
     drop(conn);
+    let (statement, snapshot) = (read.report, read.snapshot);
     let frozen = snapshot
         .as_ref()
         .map(super::cabinet::frozen)

@@ -1,6 +1,7 @@
 //! `outturn pack`: the committee pack, one formatted Excel workbook of the monitoring report and
-//! what goes with it. Thin over `io::workbook::pack`: this module reads the options and writes
-//! the file safely (a temporary file in the same folder renamed into place); it computes nothing.
+//! what goes with it. Thin over `ops::pack` (the pack's data, read in one go) and
+//! `io::workbook::pack` (the workbook): this module reads the options and writes the file safely
+//! (a temporary file in the same folder renamed into place); it computes nothing.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,10 +9,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::args::open;
 use super::args::write_output_file;
-use super::args::{open, rename};
 use super::report::resolve_when;
-use crate::store::entities;
+use crate::io::workbook::pack::write_pack;
 
 /// Options of `outturn pack`.
 #[derive(Debug, Args)]
@@ -39,24 +40,8 @@ pub struct PackArgs {
 pub fn run(db: &Path, a: &PackArgs) -> anyhow::Result<ExitCode> {
     let (fy, period) = resolve_when(a.fy.as_deref(), a.period.as_deref(), a.month.as_deref())?;
     let conn = open(db)?;
-    let programme = match a.programme.as_deref() {
-        Some(code) => {
-            let id = entities::programme_id(&conn, code).map_err(|e| rename(e, "--programme"))?;
-            let name = entities::list_programmes(&conn)?
-                .into_iter()
-                .find(|p| p.id == id)
-                .map(|p| p.name)
-                .unwrap_or_else(|| code.to_string());
-            Some((id, name))
-        }
-        None => None,
-    };
-    let pack = crate::io::workbook::pack::committee_pack(
-        &conn,
-        fy,
-        period,
-        programme.as_ref().map(|(id, name)| (*id, name.as_str())),
-    )?;
+    let data = crate::ops::pack::gather(&conn, fy, period, a.programme.as_deref())?;
+    let pack = write_pack(&data)?;
     drop(conn);
     if a.xlsx.as_os_str() == "-" {
         let stdout = std::io::stdout();

@@ -1,7 +1,7 @@
 //! `outturn report progress`: the six-monthly progress report for Scrutiny, on screen, as CSV and
-//! as one self-contained HTML file for A4. It gathers what `domain::progress::build` needs (the
-//! monitoring report of the FY as at the half's last period, and for H2 as at P6, through
-//! `store::figures`; milestones; benefit positions) and computes nothing itself.
+//! as one self-contained HTML file for A4. `ops::progress` gathers it (the monitoring report of
+//! the FY as at the half's last period, and for H2 as at P6; milestones; benefit positions;
+//! comments); this module reads the options, prints and writes files, and computes nothing.
 
 use super::output::say;
 use std::io::Write;
@@ -10,14 +10,11 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::args::{field, open, rename};
-use crate::domain::Period;
-use crate::domain::benefit::position;
+use super::args::{field, open};
 use crate::domain::calendar::uk_date;
-use crate::domain::progress::{Half, ProgressComment, ProgressInput, ProgressReport, build};
+use crate::domain::progress::Half;
 use crate::error::UserError;
 use crate::io::progress::{progress_html, progress_table, write_progress_csv};
-use crate::store::{Books, entities as e, figures};
 
 /// Options of `outturn report progress`.
 #[derive(Debug, Args)]
@@ -36,59 +33,6 @@ pub struct ProgressArgs {
     pub html: Option<PathBuf>,
 }
 
-/// The variance comments of the programme in the half's year (`build` keeps the half's periods).
-fn comments(conn: &Books, code: &str, half: Half) -> anyhow::Result<Vec<ProgressComment>> {
-    Ok(e::list_comments(conn, Some(half.fy), None)?
-        .into_iter()
-        .filter(|c| c.programme_code == code)
-        .map(|c| ProgressComment {
-            phase_code: c.phase_code,
-            fy: c.fy,
-            period: c.period,
-            text: c.text,
-        })
-        .collect())
-}
-
-/// Builds the progress report of programme `code` for `half`.
-pub fn load(conn: &Books, code: &str, half: Half) -> anyhow::Result<ProgressReport> {
-    let programme_id = e::programme_id(conn, code).map_err(|e| rename(e, "--programme"))?;
-    let programme = e::list_programmes(conn)?
-        .into_iter()
-        .find(|p| p.id == programme_id)
-        .ok_or_else(|| anyhow::anyhow!("programme {code} vanished while reading"))?;
-    let year = figures::report(conn, half.fy, half.last_period(), Some(programme_id))?;
-    let first_half = if half.second {
-        Some(figures::report(
-            conn,
-            half.fy,
-            Period::new(6)?,
-            Some(programme_id),
-        )?)
-    } else {
-        None
-    };
-    let milestones = e::list_milestones(conn, Some(programme_id), None)?;
-    let thresholds = figures::rag_thresholds(conn)?;
-    let realisations = e::list_realisations(conn, Some(programme_id), Some(half.fy))?;
-    let benefits: Vec<_> = e::list_benefits(conn, Some(programme_id), false)?
-        .iter()
-        .map(|b| position(b, half.fy, half.last_period(), &realisations, &thresholds))
-        .filter(|p| p.has_figures())
-        .collect();
-    let input = ProgressInput {
-        programme_code: &programme.code,
-        programme_name: &programme.name,
-        organisation: &programme.organisation,
-        half,
-        year: &year,
-        first_half: first_half.as_ref(),
-        milestones: &milestones,
-        benefits: &benefits,
-    };
-    Ok(build(&input, &comments(conn, &programme.code, half)?))
-}
-
 /// `outturn report progress`; files are written whole through `write_file_atomically` (the
 /// report command's, passed in so this module does not import it back).
 pub fn run(
@@ -98,7 +42,7 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let half = field("--half", Half::parse(&a.half))?;
     let conn = open(db)?;
-    let report = load(&conn, &a.programme, half)?;
+    let report = crate::ops::progress::progress(&conn, &a.programme, half)?;
     drop(conn);
     let mut wrote = false;
     match a.csv.as_deref() {

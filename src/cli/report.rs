@@ -1,6 +1,6 @@
-//! `outturn report`: the monthly monitoring report on screen or as CSV. Thin over
-//! `store::figures`, `domain::report` and `io::report`: this module reads the options, picks the
-//! output and writes files safely; it computes nothing.
+//! `outturn report`: the monthly monitoring report on screen or as CSV. Thin over `ops::report`,
+//! `domain::report` and `io::report`: this module reads the options, picks the output and writes
+//! files safely; it computes nothing.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,14 +9,14 @@ use std::process::ExitCode;
 use clap::Args;
 
 pub use super::args::write_file_atomically;
-use super::args::{field, open, rename};
+use super::args::{field, open};
 use super::output::say;
 use crate::domain::calendar::{parse_month, uk_date};
-use crate::domain::report::{RagThresholds, parse_threshold_pct};
+use crate::domain::report::parse_threshold_pct;
 use crate::domain::{FinancialYear, Period};
 use crate::error::UserError;
 use crate::io::report::{MoneyStyle, report_table, write_csv};
-use crate::store::{cabinet, entities, figures};
+use crate::ops::report::{self as ops, ReportRequest};
 
 /// Options of `outturn report`.
 #[derive(Debug, Args)]
@@ -158,7 +158,7 @@ fn default_when(db: &Path) -> anyhow::Result<(FinancialYear, Period)> {
     let today = super::tui::today()?;
     let fy = FinancialYear::containing(today);
     let conn = open(db)?;
-    let closed = crate::store::locks::list_closed(&conn)?
+    let closed = crate::ops::period::list_closed(&conn)?
         .into_iter()
         .filter(|c| c.fy == fy)
         .map(|c| c.period)
@@ -211,27 +211,17 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
         .map(|s| threshold_arg("--rag-amber", s))
         .transpose()?;
     let conn = open(db)?;
-    let programme_id = a
-        .programme
-        .as_deref()
-        .map(|code| entities::programme_id(&conn, code).map_err(|e| rename(e, "--programme")))
-        .transpose()?;
-    let stored = figures::rag_thresholds(&conn)?;
-    let overrides = (red.is_some() || amber.is_some()).then(|| RagThresholds {
-        red_overspend_pct: red.unwrap_or(stored.red_overspend_pct),
-        amber_underspend_pct: amber.unwrap_or(stored.amber_underspend_pct),
-    });
-    let (cabinet, snapshot) =
-        cabinet::report(&conn, fy, period, programme_id, overrides).map_err(|e| {
-            rename(
-                e,
-                if red.is_some() {
-                    "--rag-red"
-                } else {
-                    "--rag-amber"
-                },
-            )
-        })?;
+    let read = ops::report(
+        &conn,
+        &ReportRequest {
+            fy,
+            period,
+            programme: a.programme.clone(),
+            rag_red: red,
+            rag_amber: amber,
+        },
+    )?;
+    let (cabinet, snapshot) = (read.report, read.snapshot);
     drop(conn);
     let thresholds = cabinet.report.thresholds;
     let frozen = snapshot

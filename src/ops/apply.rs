@@ -10,10 +10,13 @@ use super::step::{Step, UndoStep};
 mod funding;
 mod life;
 pub mod records;
+use super::actual::{self, split_phase};
+use super::forecast;
 use crate::domain::calendar::uk_date;
 use crate::domain::model::ChangeStatus;
+use crate::store::edit::ActualEdit;
 use crate::store::entities as e;
-use crate::store::{self, StoreError, batches, locks};
+use crate::store::{self, StoreError, locks};
 pub use funding::{funding_field, load_financing};
 
 /// Reads `PROG/PHASE` or `PHASE`.
@@ -87,23 +90,22 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
             reference,
             amount,
         } => {
-            let phase_id = resolve_phase(conn, phase)?;
-            let contract_id = match contract {
-                Some(r) => Some(e::contract_ref(conn, r)?.0),
-                None => None,
-            };
-            let id = e::add_actual(
+            let (programme, code) = split_phase(phase);
+            let id = actual::add_in(
                 conn,
-                &e::NewActual {
-                    phase_id,
-                    contract_id,
+                &actual::NewActual {
+                    programme: programme.map(str::to_string),
+                    phase: code.to_string(),
+                    contract: contract.clone(),
                     date: *date,
                     supplier: supplier.clone(),
                     description: description.clone(),
                     reference: reference.clone(),
                     amount: *amount,
                 },
-            )?;
+                None,
+            )?
+            .id;
             Ok((
                 format!("Added actual {reference} of {}", amount.bracketed()),
                 Some(UndoStep {
@@ -113,12 +115,11 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
             ))
         }
         Step::RemoveActual { id } => {
-            let a = e::get_actual(conn, *id)?;
-            e::delete_actual(conn, *id, None)?;
+            let a = actual::delete_in(conn, *id, None)?;
             Ok((format!("removed actual {} again", a.reference), None))
         }
         Step::DeleteActual(a) => {
-            e::delete_actual(conn, a.id, Some(a.version))?;
+            actual::delete_in(conn, a.id, Some(a.version))?;
             let phase = format!("{}/{}", a.programme_code, a.phase_code);
             Ok((
                 format!("Deleted actual {} of {}", a.reference, a.amount.bracketed()),
@@ -137,8 +138,8 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
             ))
         }
         Step::EditActual { id, version, edit } => {
-            let before = e::get_actual(conn, *id)?;
-            let after = crate::store::edit::edit_actual(conn, *id, Some(*version), edit)?;
+            let actual::Edited { before, after } =
+                actual::edit_in(conn, *id, Some(*version), edit)?;
             Ok((
                 format!(
                     "Saved actual {}: {} dated {}",
@@ -152,7 +153,7 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
                     op: Step::EditActual {
                         id: *id,
                         version: after.version,
-                        edit: crate::store::edit::ActualEdit {
+                        edit: ActualEdit {
                             amount: Some(before.amount),
                             date: Some(before.date),
                             supplier: Some(before.supplier),
@@ -258,22 +259,21 @@ fn apply_month(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoSte
             amount,
             note,
         } => {
-            let found = e::get_phase(conn, resolve_phase(conn, phase)?)?;
-            let earlier = e::list_forecasts(conn, Some(found.programme_id), Some(*fy))?
-                .into_iter()
-                .find(|f| f.phase_code == found.code && f.as_at == *as_at);
-            e::set_forecast(
+            let (programme, code) = split_phase(phase);
+            let entered = forecast::enter_in(
                 conn,
-                &e::NewForecast {
-                    phase_id: found.id,
+                &forecast::NewForecast {
+                    programme: programme.map(str::to_string),
+                    phase: code.to_string(),
                     fy: *fy,
-                    as_at: *as_at,
+                    as_at: fy.period_end(*as_at),
                     amount: *amount,
                     note: note.clone(),
                 },
             )?;
             let what = format!("{phase} {} as at {}", fy.label(), as_at.label());
-            let undo = earlier.map(|f| UndoStep {
+            // The standing forecast it replaced is put back by entering it again.
+            let undo = entered.replaced.map(|f| UndoStep {
                 what: format!("the forecast of {what}"),
                 op: Step::SetForecast {
                     phase: phase.clone(),
@@ -344,7 +344,7 @@ fn apply_month(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoSte
             ))
         }
         Step::UndoImport { id, file } => {
-            let b = batches::undo(conn, *id)?;
+            let b = super::import::undo_in(conn, *id)?;
             Ok((
                 format!(
                     "Undid import batch {id} ({file}): {} rows totalling {} removed",

@@ -11,6 +11,7 @@
 //! Modelled on cargo's `ops` (each `cargo` command calls one function there) and gitui's
 //! `asyncgit::sync`.
 
+pub mod actual;
 mod alerts;
 pub mod allocation;
 mod apply;
@@ -19,17 +20,25 @@ pub mod benefit;
 pub mod books;
 pub mod browse;
 pub mod change;
+pub mod comment;
 pub mod contract;
 pub mod dashboard;
+pub mod forecast;
+pub mod funding;
 pub mod generate;
 pub mod import;
 pub mod lookup;
 pub mod milestone;
 pub mod movement;
+pub mod pack;
 pub mod period;
+pub mod progress;
 pub mod records;
 pub mod register;
+pub mod report;
+pub mod settings;
 pub mod step;
+pub mod summary;
 
 pub use crate::store::{Books, Handle, HandleMut, Tx};
 pub use apply::records::{benefit_open, phase_values};
@@ -48,11 +57,13 @@ pub mod types {
     pub use crate::store::check::CheckReport;
     pub use crate::store::edit::ActualEdit;
     pub use crate::store::entities::{ActualFilter, ActualOrder, ActualSort};
+    pub use crate::store::entities::{Comment, SnapshotInfo};
     pub use crate::store::entities::{
         DecisionEdit, FrameworkEdit, MilestoneEdit, NewFramework, NewProgramme, NewRealisation,
         PhaseEdit, ProgrammeEdit,
     };
     pub use crate::store::locks::ClosedPeriod;
+    pub use crate::store::settings::Setting;
     pub use crate::store::{Condition, Field, StoreError};
 }
 

@@ -1,21 +1,19 @@
 //! The Financing view's data and writes: the year's funding lines and financing statement, and
-//! adding, editing and withdrawing a funding line through the store functions `outturn funding`
-//! uses, each one audited transaction (the caller's). None has an undo here: a withdrawal is
-//! asked about first, and an edit or an addition is changed back with `e` or `w`.
+//! adding, editing and withdrawing a funding line through the operations `outturn funding` calls
+//! (`ops::funding`), each one audited transaction (the caller's). None has an undo here: a
+//! withdrawal is asked about first, and an edit or an addition is changed back with `e` or `w`.
 
-use crate::store::Books;
 use chrono::NaiveDate;
 
-use super::life::on_field;
-use super::resolve_phase;
 use crate::domain::FinancialYear;
 use crate::domain::Period;
 use crate::domain::calendar::uk_date;
 use crate::domain::financing::{FinancingStatement, Funding};
 use crate::error::Field;
+use crate::ops::actual::split_phase;
 use crate::ops::step::{FundingLine, Step, UndoStep};
-use crate::store::entities as e;
-use crate::store::{self, financing};
+use crate::ops::{funding, report};
+use crate::store::{self, Books};
 
 /// The funding lines of `fy` (every programme, withdrawn ones too) and its financing statement as
 /// at `period` (the period to show of `fy` on `today` when None): the snapshot for a closed
@@ -27,8 +25,8 @@ pub fn load_financing(
     period: Option<Period>,
 ) -> store::Result<(Vec<Funding>, FinancingStatement)> {
     let period = period.unwrap_or_else(|| fy.period_to_show(today));
-    let lines = e::list_funding(conn, None, Some(fy))?;
-    let (statement, _) = financing::report(conn, fy, period, None)?;
+    let lines = funding::list(conn, None, Some(fy))?;
+    let statement = report::financing(conn, fy, period, None)?.report;
     Ok((lines, statement))
 }
 
@@ -55,57 +53,50 @@ pub fn funding_field(add: bool, field: &Field) -> usize {
     }
 }
 
-/// The decision id of a reference typed in a form, or the refusal naming the field.
-fn decision(conn: &Books, d: &Option<String>) -> store::Result<Option<i64>> {
-    d.as_deref()
-        .map(|r| e::decision_id(conn, r).map_err(|err| on_field(err, Field::Decision)))
-        .transpose()
-}
-
 /// Applies a funding write; None when `op` is not one.
 pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Option<UndoStep>)>> {
     Some(match op {
         Step::AddFunding(l) => add(conn, l),
         Step::EditFunding { id, version, line } => edit(conn, *id, *version, line),
-        Step::WithdrawFunding { id, version } => (|| {
-            let before = e::get_funding(conn, *id)?;
-            e::withdraw_funding(conn, *id, *version)?;
-            Ok((
-                format!(
-                    "Funding line {id} withdrawn ({} {} for {}/{} {})",
-                    before.amount.full(),
-                    before.source,
-                    before.programme_code,
-                    before.phase_code,
-                    before.fy.label()
-                ),
-                None,
-            ))
-        })(),
+        Step::WithdrawFunding { id, version } => funding::withdraw_in(conn, *id, Some(*version))
+            .map(|before| {
+                (
+                    format!(
+                        "Funding line {id} withdrawn ({} {} for {}/{} {})",
+                        before.amount.full(),
+                        before.source,
+                        before.programme_code,
+                        before.phase_code,
+                        before.fy.label()
+                    ),
+                    None,
+                )
+            }),
         _ => return None,
     })
 }
 
 fn add(conn: &Books, l: &FundingLine) -> store::Result<(String, Option<UndoStep>)> {
-    let phase_id = resolve_phase(conn, &l.phase).map_err(|err| on_field(err, Field::Phase))?;
-    let id = e::add_funding(
+    let (programme, phase) = split_phase(&l.phase);
+    let added = funding::add_in(
         conn,
-        &e::NewFunding {
-            phase_id,
+        &funding::NewFunding {
+            programme: programme.map(str::to_string),
+            phase: phase.to_string(),
             fy: l.fy,
             source: l.source,
             amount: l.amount,
             status: l.status,
             funder: l.funder.clone(),
             spend_by: l.spend_by,
-            decision_id: decision(conn, &l.decision)?,
+            decision: l.decision.clone(),
             note: String::new(),
         },
     )?;
-    let added = e::get_funding(conn, id)?;
     Ok((
         format!(
-            "Added funding line {id}: {} {} ({}) for {}/{} {}{}",
+            "Added funding line {}: {} {} ({}) for {}/{} {}{}",
+            added.id,
             added.amount.full(),
             added.source,
             added.status,
@@ -127,15 +118,15 @@ fn edit(
     version: i64,
     l: &FundingLine,
 ) -> store::Result<(String, Option<UndoStep>)> {
-    let edit = e::FundingEdit {
+    let change = funding::FundingChange {
         source: Some(l.source),
         amount: Some(l.amount),
         status: Some(l.status),
         funder: Some(l.funder.clone()),
         spend_by: Some(l.spend_by),
-        decision_id: Some(decision(conn, &l.decision)?),
+        decision: Some(l.decision.clone()),
         note: None,
     };
-    e::edit_funding(conn, id, version, &edit)?;
+    funding::edit_in(conn, id, Some(version), &change)?;
     Ok((format!("Funding line {id} changed"), None))
 }

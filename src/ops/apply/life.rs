@@ -8,27 +8,11 @@ use crate::store::Books;
 
 use super::resolve_phase;
 use crate::domain::calendar::uk_date;
-use crate::error::Field;
 use crate::ops::register::Which;
 use crate::ops::step::{Step, UndoStep};
 use crate::ops::{allocation, change, contract};
 use crate::store::entities as e;
 use crate::store::{self, StoreError};
-
-/// `err` about a record looked up by a form field, renamed to that field.
-pub(super) fn on_field(err: StoreError, field: Field) -> StoreError {
-    match err {
-        StoreError::NotFound {
-            what, value, hint, ..
-        } => StoreError::NotFound {
-            field,
-            what,
-            value,
-            hint,
-        },
-        other => other,
-    }
-}
 
 /// Applies a lifecycle write; None when `op` is not one.
 pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Option<UndoStep>)>> {

@@ -1,0 +1,97 @@
+//! Variance comments (why a phase's variance is what it is, and what is being done): adding one
+//! for a phase, year and period, changing its text, setting it either way, and listing them.
+//! `comment add|edit|list` and the TUI's comment form call these; closing a period asks for them.
+
+use super::actual::split_phase;
+use super::register::phase_id;
+use crate::domain::{FinancialYear, Period};
+use crate::error::Field;
+use crate::store::entities::{self as e, Comment};
+use crate::store::{self, Books, Handle, HandleMut};
+
+/// Adds the comment of phase `phase` (a code, or `PROG/PHASE`; within `programme` when given)
+/// for `fy` as at `period`, in its own audited transaction; returns its id. Refused when the
+/// phase already has one for that period, or the period is closed.
+pub fn add(
+    books: &mut impl HandleMut,
+    programme: Option<&str>,
+    phase: &str,
+    fy: FinancialYear,
+    period: Period,
+    text: &str,
+) -> store::Result<i64> {
+    books.books_mut().write(|tx| {
+        let tx = tx.books();
+        let phase_id = phase_id(tx, programme, phase, Field::Phase)?;
+        e::add_comment(tx, phase_id, fy, period, text)
+    })
+}
+
+/// Changes the text of comment `id` (refused when it is no longer at `expected_version`, when
+/// given), in its own audited transaction; returns it as saved.
+pub fn edit(
+    books: &mut impl HandleMut,
+    id: i64,
+    expected_version: Option<i64>,
+    text: &str,
+) -> store::Result<Comment> {
+    books
+        .books_mut()
+        .write(|tx| e::edit_comment(tx.books(), id, expected_version, text))
+}
+
+/// What setting a comment did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetComment {
+    /// A new comment, with its id.
+    Added(i64),
+    /// The phase's comment for the period was changed; as it was before.
+    Changed(Comment),
+}
+
+/// Adds the comment of `phase` (`PROG/PHASE`, as a form gives it) for `fy` as at `period`, or
+/// changes the one it has, in its own audited transaction.
+pub fn set(
+    books: &mut impl HandleMut,
+    phase: &str,
+    fy: FinancialYear,
+    period: Period,
+    text: &str,
+) -> store::Result<SetComment> {
+    books
+        .books_mut()
+        .write(|tx| set_in(tx.books(), phase, fy, period, text))
+}
+
+/// [`set`] inside a transaction already open.
+pub(crate) fn set_in(
+    tx: &Books,
+    phase: &str,
+    fy: FinancialYear,
+    period: Period,
+    text: &str,
+) -> store::Result<SetComment> {
+    let (programme, code) = split_phase(phase);
+    let phase_id = phase_id(tx, programme, code, Field::Phase)?;
+    let existing = e::list_comments(tx, Some(fy), Some(period))?
+        .into_iter()
+        .find(|c| c.phase_id == phase_id);
+    match existing {
+        Some(c) => {
+            e::edit_comment(tx, c.id, Some(c.version), text)?;
+            Ok(SetComment::Changed(c))
+        }
+        None => Ok(SetComment::Added(e::add_comment(
+            tx, phase_id, fy, period, text,
+        )?)),
+    }
+}
+
+/// The comments, of one year and period when given.
+pub fn list(
+    books: &impl Handle,
+    fy: Option<FinancialYear>,
+    period: Option<Period>,
+) -> store::Result<Vec<Comment>> {
+    e::list_comments(books.books(), fy, period)
+}
