@@ -12,7 +12,9 @@ use super::args::{
     ProgrammeYearList, date_arg, field, fy_arg, money_arg, open, opt_fy_arg, period_arg,
     write_file_atomically,
 };
-use super::output::{Cell, Format, Listing, money_cell, opt_date_cell, opt_text, print_list};
+use super::output::{
+    Cell, Format, Listing, money_cell, opt_date_cell, opt_text, outln, print_list,
+};
 use crate::domain::calendar::uk_date;
 use crate::domain::financing::{Funding, FundingSource};
 use crate::domain::model::AllocationStatus;
@@ -185,7 +187,7 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
                 note: note.clone(),
             };
             let added = ops::add(&mut conn, &f)?;
-            println!(
+            outln!(
                 "Added funding line {}: {} {} ({}) for {}/{} {}{}.",
                 added.id,
                 added.amount.full(),
@@ -237,14 +239,14 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
                 note: note.clone(),
             };
             ops::edit(&mut conn, *id, *expected_version, &change)?;
-            println!("Funding line {id} changed.");
+            outln!("Funding line {id} changed.");
         }
         FundingCmd::Withdraw {
             id,
             expected_version,
         } => {
             let before = ops::withdraw(&mut conn, *id, *expected_version)?;
-            println!(
+            outln!(
                 "Funding line {id} withdrawn ({} {} for {}/{} {}).",
                 before.amount.full(),
                 before.source,
@@ -287,7 +289,7 @@ pub fn report(db: &Path, a: &FinancingArgs) -> anyhow::Result<ExitCode> {
             let mut buf = Vec::new();
             write_statement_csv(&statement, &mut buf)?;
             write_file_atomically(path, &buf)?;
-            println!(
+            outln!(
                 "Wrote the {} {} financing statement ({} rows{frozen}) to {}.",
                 fy.label(),
                 period.label(),

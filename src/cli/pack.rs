@@ -11,6 +11,7 @@ use clap::Args;
 
 use super::args::open;
 use super::args::write_output_file;
+use super::output::outln;
 use super::report::resolve_when;
 use crate::io::workbook::pack::write_pack;
 
@@ -51,7 +52,7 @@ pub fn run(db: &Path, a: &PackArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     write_output_file("--xlsx", &a.xlsx, &pack.bytes)?;
-    println!(
+    outln!(
         "Wrote the {} {} committee pack (sheets {}; {} phase rows, {} report rows in all) to {}.",
         fy.label(),
         period.label(),
