@@ -214,12 +214,12 @@ fn junk_files_are_refused_early_and_quoted_short() {
     // UTF-16, as Excel's "Unicode text" saves it.
     let utf16 = write("u16.csv", b"\xFF\xFED\0a\0t\0e\0");
     refused(&db, &["import", "actuals", &utf16], "save it as CSV UTF-8");
-    // One line of 2 MB with no end.
-    let long = write("long.csv", &vec![b'a'; 2 << 20]);
+    // One line of 9 MiB with no end.
+    let long = write("long.csv", &vec![b'a'; 9 << 20]);
     refused(
         &db,
         &["import", "actuals", &long],
-        "line 1 is longer than 1048576 bytes",
+        "line 1 is longer than 8388608 bytes",
     );
     // A header of junk is quoted to at most 200 characters.
     let header = format!("{}\n", "x,".repeat(50_000));

@@ -9,7 +9,7 @@ use crate::domain::model::Forecast;
 use crate::domain::{FinancialYear, Money};
 use crate::error::Field;
 use crate::store::entities as e;
-use crate::store::{self, Books, Handle, HandleMut};
+use crate::store::{self, Books, Handle, HandleMut, StoreError};
 
 /// A forecast outturn as the officer gives it.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,7 +59,34 @@ pub fn withdraw(
 ) -> store::Result<Forecast> {
     books
         .books_mut()
-        .write(|tx| e::withdraw_forecast(tx.books(), id, expected_version, reason, on))
+        .write(|tx| withdraw_in(tx.books(), id, expected_version, reason, on))
+}
+
+/// [`withdraw`] inside a transaction already open.
+pub(crate) fn withdraw_in(
+    tx: &Books,
+    id: i64,
+    expected_version: Option<i64>,
+    reason: &str,
+    on: NaiveDate,
+) -> store::Result<Forecast> {
+    e::withdraw_forecast(tx, id, expected_version, reason, on)
+}
+
+/// The standing forecast of `phase` (`PROG/PHASE`) for `fy`: the live one with the latest as-at
+/// date, the one the report reads; refused when there is none.
+pub(crate) fn standing_in(tx: &Books, phase: &str, fy: FinancialYear) -> store::Result<Forecast> {
+    let found = e::get_phase(tx, super::resolve_phase(tx, phase)?)?;
+    e::list_forecasts(tx, Some(found.programme_id), Some(fy))?
+        .into_iter()
+        .filter(|f| f.phase_code == found.code && f.withdrawn_on.is_none())
+        .max_by_key(|f| (f.as_at_date, f.id))
+        .ok_or_else(|| {
+            StoreError::Refused(format!(
+                "{phase} has no standing forecast for {}: nothing to withdraw",
+                fy.label()
+            ))
+        })
 }
 
 /// The forecasts (withdrawn ones too), of one programme (code) and year when given.

@@ -125,7 +125,7 @@ fn regular_file(path: &Path) -> Result<(), ImportError> {
 }
 
 /// The longest line a ledger extract may have: a file past it is not an extract (junk, a binary).
-pub(super) const MAX_LINE_BYTES: u64 = 1 << 20;
+pub(super) const MAX_LINE_BYTES: u64 = 8 << 20;
 
 /// Refuses what cannot be a text extract, as soon as it shows: a UTF-16 file (its byte-order
 /// mark), a NUL byte, or a line past [`MAX_LINE_BYTES`]. `chunk` starts at absolute offset

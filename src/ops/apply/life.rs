@@ -6,13 +6,12 @@
 
 use crate::store::Books;
 
-use super::resolve_phase;
 use crate::domain::calendar::uk_date;
 use crate::ops::register::Which;
 use crate::ops::step::{Step, UndoStep};
-use crate::ops::{allocation, change, contract};
+use crate::ops::{allocation, change, comment, contract, forecast};
 use crate::store::entities as e;
-use crate::store::{self, StoreError};
+use crate::store::{self};
 
 /// Applies a lifecycle write; None when `op` is not one.
 pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Option<UndoStep>)>> {
@@ -177,18 +176,8 @@ fn withdraw_forecast(
     reason: &str,
     on: chrono::NaiveDate,
 ) -> store::Result<(String, Option<UndoStep>)> {
-    let found = e::get_phase(conn, resolve_phase(conn, phase)?)?;
-    let standing = e::list_forecasts(conn, Some(found.programme_id), Some(fy))?
-        .into_iter()
-        .filter(|f| f.phase_code == found.code && f.withdrawn_on.is_none())
-        .max_by_key(|f| (f.as_at_date, f.id))
-        .ok_or_else(|| {
-            StoreError::Refused(format!(
-                "{phase} has no standing forecast for {}: nothing to withdraw",
-                fy.label()
-            ))
-        })?;
-    e::withdraw_forecast(conn, standing.id, Some(standing.version), reason, on)?;
+    let standing = forecast::standing_in(conn, phase, fy)?;
+    forecast::withdraw_in(conn, standing.id, Some(standing.version), reason, on)?;
     Ok((
         format!(
             "Withdrew the forecast of {phase} {} as at {} ({}): {}",
@@ -210,30 +199,20 @@ fn set_comment(
     period: crate::domain::Period,
     text: &str,
 ) -> store::Result<(String, Option<UndoStep>)> {
-    let phase_id = resolve_phase(conn, phase)?;
     let what = format!("{phase} {} {}", fy.label(), period.label());
-    let existing = e::list_comments(conn, Some(fy), Some(period))?
-        .into_iter()
-        .find(|c| c.phase_id == phase_id);
-    match existing {
-        Some(c) => {
-            e::edit_comment(conn, c.id, Some(c.version), text)?;
-            Ok((
-                format!("Changed the comment of {what} (u puts the old one back)"),
-                Some(UndoStep {
-                    what: format!("changing the comment of {what}"),
-                    op: Step::SetComment {
-                        phase: phase.to_string(),
-                        fy,
-                        period,
-                        text: c.text,
-                    },
-                }),
-            ))
-        }
-        None => {
-            e::add_comment(conn, phase_id, fy, period, text)?;
-            Ok((format!("Added the comment of {what}"), None))
-        }
+    match comment::set_in(conn, phase, fy, period, text)? {
+        comment::SetComment::Changed(c) => Ok((
+            format!("Changed the comment of {what} (u puts the old one back)"),
+            Some(UndoStep {
+                what: format!("changing the comment of {what}"),
+                op: Step::SetComment {
+                    phase: phase.to_string(),
+                    fy,
+                    period,
+                    text: c.text,
+                },
+            }),
+        )),
+        comment::SetComment::Added(_) => Ok((format!("Added the comment of {what}"), None)),
     }
 }
