@@ -173,6 +173,78 @@ fn sigterm_and_sighup_restore_the_terminal_as_q_does() {
     }
 }
 
+/// CPU time used so far by process `pid` (user + system), from /proc; None once it has ended.
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which is in parentheses): utime is the 14th field, stime
+    // the 15th, in clock ticks (100 a second on Linux).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // A zombie has ended; only its parent has not collected it yet.
+    if f.first() == Some(&"Z") {
+        return None;
+    }
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
+#[test]
+fn sigint_restores_the_terminal_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    init_demo(&db);
+    let pid_file = dir.path().join("pid-INT");
+    let launch = format!(
+        "sh -c 'echo $$ >{}; exec \"$0\" \"$@\"'",
+        pid_file.display()
+    );
+    let tmux = start_tui(dir.path(), &db, &launch);
+    tmux.wait_for("1 Dashboard");
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let killed = Command::new("kill")
+        .args(["-INT", pid.trim()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_terminal_restored(&tmux);
+}
+
+/// Issue 26 item 4: a TUI whose terminal goes away (the terminal closed: its pseudo-terminal is
+/// gone) ends within 2 seconds, using well under half a second of CPU, instead of spinning on
+/// end-of-file for ever.
+#[test]
+fn the_tui_ends_when_its_terminal_goes_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    init_demo(&db);
+    let pid_file = dir.path().join("pid-gone");
+    let launch = format!(
+        "sh -c 'echo $$ >{}; exec \"$0\" \"$@\"'",
+        pid_file.display()
+    );
+    let tmux = start_tui(dir.path(), &db, &launch);
+    tmux.wait_for("1 Dashboard");
+    let pid = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .to_string();
+    let before = cpu_seconds(&pid).expect("the TUI is running");
+    // The terminal goes away: the server and its pseudo-terminals with it.
+    tmux.run(&["kill-server"]);
+    let start = Instant::now();
+    let mut last = before;
+    while let Some(cpu) = cpu_seconds(&pid) {
+        last = cpu;
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "still running 2 s after its terminal went away ({:.2} s of CPU)",
+            cpu - before
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(last - before < 0.5, "{:.2} s of CPU", last - before);
+}
+
 #[test]
 fn export_from_the_report_screen_and_quit_restores_the_terminal() {
     let which = Command::new("sh")

@@ -89,11 +89,38 @@ pub fn theme_from_env() -> Theme {
     }
 }
 
-/// Signals that end the TUI cleanly. On Unix: SIGTERM and SIGHUP (`kill`, the terminal closed);
-/// Ctrl+C arrives as a key in raw mode.
+/// Signals that end the TUI cleanly. On Unix: SIGTERM, SIGHUP (`kill`, the terminal closed) and
+/// SIGINT (`kill -INT`; Ctrl+C itself arrives as a key in raw mode).
 #[cfg(unix)]
-const STOP_SIGNALS: &[std::ffi::c_int] =
-    &[signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP];
+const STOP_SIGNALS: &[std::ffi::c_int] = &[
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGINT,
+];
+
+#[cfg(unix)]
+/// How long the loop has, after a stop signal, to notice it and leave by itself.
+const STOP_GRACE: Duration = Duration::from_millis(600);
+
+/// Ends the process soon after a stop signal even when the loop cannot notice it: with its
+/// terminal gone, the terminal library can spin reading end-of-file and never return to the loop
+/// (crossterm #793). Every write is committed in its own transaction as it is made, so leaving
+/// loses no committed work; the terminal is restored as far as it still can be.
+#[cfg(unix)]
+fn exit_on_stop_signals(stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> anyhow::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new(STOP_SIGNALS)?;
+    std::thread::Builder::new()
+        .name("stop-signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                std::thread::sleep(STOP_GRACE);
+                let _ = ratatui::try_restore();
+                std::process::exit(128 + signal);
+            }
+        })?;
+    Ok(())
+}
 
 /// Signals that end the TUI cleanly. Windows has no SIGHUP: signal_hook offers SIGTERM, SIGINT
 /// and SIGBREAK (Ctrl+Break, which raw mode does not turn into a key) there.
@@ -120,6 +147,8 @@ pub fn run(mut conn: Books, today: NaiveDate, export_dir: PathBuf) -> anyhow::Re
     for signal in STOP_SIGNALS {
         signal_hook::flag::register(*signal, std::sync::Arc::clone(&stop))?;
     }
+    #[cfg(unix)]
+    exit_on_stop_signals(std::sync::Arc::clone(&stop))?;
     // Installs a panic hook that restores the terminal before the panic message prints.
     let mut terminal = ratatui::try_init()?;
     let result = (|| -> anyhow::Result<()> {
@@ -143,6 +172,8 @@ pub fn run(mut conn: Books, today: NaiveDate, export_dir: PathBuf) -> anyhow::Re
                     continue;
                 }
             }
+            // A terminal that has gone away (end of file, or an input/output error on the tty)
+            // ends the TUI: there is no one left to read the screen.
             if !event::poll(TICK)? {
                 continue;
             }
