@@ -11,7 +11,10 @@
 //! lock. In WAL mode every open connection keeps a shared lock on the database file for as long as
 //! it is open (not only while it reads), so the exclusive lock fails while any other process
 //! (the TUI, a command, the `sqlite3` shell) has the file open. The lock is then held while the
-//! old write-ahead log is folded in and removed and the checked copy is renamed over the target.
+//! old write-ahead log is folded in and removed, and the checked copy is written into the target
+//! through that same connection with the backup API: one SQLite transaction in rollback-journal
+//! mode, so an interrupted restore is rolled back to the old database whole. No file is renamed
+//! over the open database (Windows refuses that: SQLite opens files without FILE_SHARE_DELETE).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -32,6 +35,22 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
 
 fn refused(msg: String) -> StoreError {
     StoreError::Refused(msg)
+}
+
+/// The refusal for a target database another process has open.
+fn target_in_use(target: &Path) -> StoreError {
+    refused(format!(
+        "{} is in use (Outturn or another program has it open): close it there and run the \
+         restore again; nothing was restored",
+        target.display()
+    ))
+}
+
+fn busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 fn io_err(what: &str, path: &Path, e: std::io::Error) -> StoreError {
@@ -86,7 +105,11 @@ fn copy_into_new_file(from: &Connection, to: &Path) -> Result<()> {
             return Err(refused(format!("the copy failed its check: {ok}")));
         }
         drop(dst);
-        std::fs::File::open(to)
+        // Opened for writing: Windows flushes (FlushFileBuffers) only through a handle that may
+        // write, and refuses a read-only one with "Access denied".
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(to)
             .and_then(|f| f.sync_all())
             .map_err(|e| io_err("flush", to, e))?;
         Ok(())
@@ -194,36 +217,27 @@ pub fn check_backup(path: &Path) -> Result<(Connection, BackupSummary)> {
 
 /// Takes the target database for ourselves: an exclusive lock with no waiting. Fails with a
 /// message when anyone else has the file open. The returned connection holds the lock until it is
-/// dropped, with the write-ahead log folded in and removed.
+/// dropped, with the write-ahead log folded in and removed: the database is in rollback-journal
+/// mode (`DELETE`) while it is held.
 fn lock_target(target: &Path) -> Result<Connection> {
-    let in_use = || {
-        refused(format!(
-            "{} is in use (Outturn or another program has it open): close it there and run \
-             the restore again; nothing was restored",
-            target.display()
-        ))
-    };
     let conn = Connection::open_with_flags(
         target,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(Duration::ZERO)?;
-    let busy = |e: &rusqlite::Error| {
-        matches!(
-            e.sqlite_error_code(),
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-        )
-    };
-    let take = || -> rusqlite::Result<()> {
+    let take = || -> rusqlite::Result<String> {
         let _mode: String = conn.query_row("PRAGMA locking_mode = EXCLUSIVE", [], |r| r.get(0))?;
         conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")?;
         // Leaving WAL mode needs every other connection gone; it checkpoints and deletes the -wal.
-        let _mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
-        Ok(())
+        conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+            r.get::<_, String>(0)
+        })
     };
     match take() {
-        Ok(()) => Ok(conn),
-        Err(e) if busy(&e) => Err(in_use()),
+        Ok(mode) if mode.eq_ignore_ascii_case("delete") => Ok(conn),
+        // SQLite answers with the mode it kept when it could not leave WAL mode.
+        Ok(_) => Err(target_in_use(target)),
+        Err(e) if busy(&e) => Err(target_in_use(target)),
         Err(e) => Err(e.into()),
     }
 }
@@ -251,6 +265,7 @@ pub fn restore(from: &Path, target: &Path, force: bool) -> Result<BackupSummary>
     let target = target.as_path();
     let (src, summary) = check_backup(from)?;
     remove_stale_partials(&folder_of(target));
+    roll_back_interrupted_restore(target)?;
     refuse_foreign_target(target)?;
     let guard = if target.exists() {
         let guard = lock_target(target)?;
@@ -275,15 +290,70 @@ pub fn restore(from: &Path, target: &Path, force: bool) -> Result<BackupSummary>
         remove_with_sidecars(&tmp);
         return Err(e);
     }
-    let _ = std::fs::remove_file(sidecar(target, "-wal"));
-    let _ = std::fs::remove_file(sidecar(target, "-shm"));
-    let renamed = std::fs::rename(&tmp, target);
-    drop(guard);
-    renamed.map_err(|e| {
-        remove_with_sidecars(&tmp);
-        io_err("replace", target, e)
-    })?;
+    let placed = match guard {
+        // An existing database: written in place under the lock held since the checks.
+        Some(mut guard) => copy_into_locked(&tmp, &mut guard),
+        // A new one: nothing has it open, so the checked copy takes its name.
+        None => std::fs::rename(&tmp, target).map_err(|e| io_err("replace", target, e)),
+    };
+    remove_with_sidecars(&tmp);
+    placed?;
     Ok(summary)
+}
+
+/// Copies the checked copy at `copy` into the database held by `guard` (see [`lock_target`])
+/// with SQLite's backup API, in one step: one write transaction in rollback-journal mode, so the
+/// target ends up either the whole copy or, if this is interrupted (an error, a kill, a power
+/// cut), the old database, rolled back from its journal by the next connection.
+fn copy_into_locked(copy: &Path, guard: &mut Connection) -> Result<()> {
+    let src = Connection::open_with_flags(
+        copy,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let step = {
+        let b = Backup::new(&src, guard)?;
+        // -1: every page in one step, one transaction. The target is ours alone (the lock), so
+        // it can be neither busy nor locked; anything but Done is given up and rolled back.
+        b.step(-1)?
+    };
+    if step != StepResult::Done {
+        return Err(refused(
+            "the restore stopped unexpectedly: try again; nothing was restored".into(),
+        ));
+    }
+    #[cfg(unix)]
+    if let Some(path) = guard.path().filter(|p| !p.is_empty()) {
+        // As a new file would be: readable by its owner only. The data is in place by now, so a
+        // file this user may write but not chmod keeps its mode.
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    Ok(())
+}
+
+/// A restore killed while it wrote into the target leaves the target half-written with its
+/// rollback journal beside it (a "hot" journal). A read-only look cannot roll it back (it would
+/// see the half-written file), so any such journal is rolled back first, as SQLite does on the
+/// next read-write open: the target is then the old database again, whole. Refused, as in use,
+/// when another process holds the database (a restore still running).
+fn roll_back_interrupted_restore(target: &Path) -> Result<()> {
+    if !target.is_file() || !sidecar(target, "-journal").is_file() {
+        return Ok(());
+    }
+    // A file this process cannot open for writing, or not a database SQLite can read: the
+    // read-only look that follows, and the lock, say so.
+    let Ok(conn) = Connection::open_with_flags(
+        target,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return Ok(());
+    };
+    conn.busy_timeout(Duration::ZERO)?;
+    // Any read takes a shared lock, and taking it rolls a hot journal back.
+    match conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0)) {
+        Err(e) if busy(&e) => Err(target_in_use(target)),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses to restore over a file that is not an Outturn database (read-only look, no write).
@@ -395,8 +465,68 @@ mod tests {
         drop(conn);
         let err = restore(&file, &live, false).unwrap_err().to_string();
         assert!(err.contains("already holds data"), "{err}");
+        let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+        let before = inode(&live);
         restore(&file, &live, true).unwrap();
+        // Written into the database file in place, not a new file renamed over it.
+        assert_eq!(inode(&live), before);
+        let mode = std::fs::metadata(&live).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
         let conn = open(&live).unwrap();
         assert!(crate::store::check::run(&conn).unwrap().is_clean());
+    }
+
+    fn count(path: &Path, sql: &str) -> i64 {
+        open(path)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_restore_over_a_half_written_target_rolls_it_back_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let live = dir.path().join("live.db");
+        let conn = demo(&live);
+        let file = dir.path().join("b.db");
+        backup(&conn, &file, false).unwrap();
+        drop(conn);
+        let actuals = count(&live, "SELECT count(*) FROM actual");
+        // A restore killed mid-copy: the target half-written, its rollback journal beside it.
+        // Made by copying both files while a big write transaction has spilled into the file.
+        let half = dir.path().join("half.db");
+        {
+            let w = Connection::open(&live).unwrap();
+            let _: String = w
+                .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+                .unwrap();
+            w.execute_batch(
+                "PRAGMA cache_size = 10; BEGIN; CREATE TABLE junk(b BLOB);
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+                 INSERT INTO junk SELECT randomblob(20000) FROM n;",
+            )
+            .unwrap();
+            std::fs::copy(&live, &half).unwrap();
+            std::fs::copy(sidecar(&live, "-journal"), sidecar(&half, "-journal")).unwrap();
+            w.execute_batch("ROLLBACK").unwrap();
+        }
+        assert!(std::fs::metadata(sidecar(&half, "-journal")).unwrap().len() > 0);
+        assert_ne!(std::fs::read(&half).unwrap(), std::fs::read(&live).unwrap());
+        // Refused without --force: the rolled-back target is the old database, which holds data.
+        let err = restore(&file, &half, false).unwrap_err().to_string();
+        assert!(err.contains("already holds data"), "{err}");
+        assert!(!sidecar(&half, "-journal").exists());
+        assert_eq!(count(&half, "SELECT count(*) FROM actual"), actuals);
+        restore(&file, &half, true).unwrap();
+        let conn = open(&half).unwrap();
+        assert!(crate::store::check::run(&conn).unwrap().is_clean());
+        let junk: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'junk'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(junk, 0);
     }
 }
