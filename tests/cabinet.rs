@@ -465,7 +465,7 @@ fn a_database_closed_before_snapshots_gets_them_on_first_open() {
         conn.execute_batch(
             "DROP TABLE snapshot_report_row; DROP TABLE snapshot_budget_line;
              DROP TABLE snapshot_financing_source; DROP TABLE snapshot_financing_row;
-             DROP TABLE snapshot_financing;
+             DROP TABLE snapshot_financing; DROP TABLE financing_final;
              DROP TABLE snapshot_owed; DROP TABLE variance_comment; DROP TABLE snapshot;
              DROP TABLE IF EXISTS funding; DROP TABLE IF EXISTS benefit_realisation;
              DROP TABLE IF EXISTS benefit_target; DROP TABLE IF EXISTS benefit;
