@@ -13,6 +13,11 @@ pub enum Fix {
         /// The period's label (`P5`).
         period: String,
     },
+    /// Reopen the year's financing, with a reason, before changing its funding lines.
+    ReopenFinancing {
+        /// The financial year's label (`2025-26`).
+        fy: String,
+    },
 }
 
 /// An error in what the user typed: exit status 2, one line.

@@ -465,7 +465,7 @@ fn a_database_closed_before_snapshots_gets_them_on_first_open() {
         conn.execute_batch(
             "DROP TABLE snapshot_report_row; DROP TABLE snapshot_budget_line;
              DROP TABLE snapshot_financing_source; DROP TABLE snapshot_financing_row;
-             DROP TABLE snapshot_financing;
+             DROP TABLE snapshot_financing; DROP TABLE financing_final;
              DROP TABLE snapshot_owed; DROP TABLE variance_comment; DROP TABLE snapshot;
              DROP TABLE IF EXISTS funding; DROP TABLE IF EXISTS benefit_realisation;
              DROP TABLE IF EXISTS benefit_target; DROP TABLE IF EXISTS benefit;
@@ -497,4 +497,98 @@ fn a_database_closed_before_snapshots_gets_them_on_first_open() {
     assert_eq!(csv(&db, "6", &[]), reported);
     let o = run(&db, &["check"]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+}
+
+/// Issue 23 item 7: a standing variance's comment is carried forward, marked, editable, and it
+/// satisfies the close.
+#[test]
+fn a_comment_carried_forward_is_marked_and_satisfies_the_close() {
+    let (_d, db) = setup();
+    ok(&db, &["period", "close", "2017-18", "P6"]);
+    after_p6(&db);
+    ok(
+        &db,
+        &[
+            "comment",
+            "add",
+            "--phase",
+            "A",
+            "--fy",
+            "2017-18",
+            "--period",
+            "P9",
+            "--text",
+            "Tender slipped to 2018-19",
+        ],
+    );
+    ok(&db, &["period", "close", "2017-18", "P9"]);
+    // P10: A's forecast is still 600,000 (as at P9) against 750,000: -150,000 (-20.0 %), beyond
+    // the threshold; with no comment for P10 the close is refused.
+    let o = run(&db, &["period", "close", "2017-18", "P10"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("CAB/A (variance -£150,000.00, -20.0 %)"));
+    // Backwards, or into a closed period, is refused.
+    let o = run(
+        &db,
+        &[
+            "comment", "carry", "--fy", "2017-18", "--from", "P9", "--to", "P8",
+        ],
+    );
+    assert!(
+        stderr(&o).contains("--to: P8 is not after P9"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        &db,
+        &[
+            "comment", "carry", "--fy", "2017-18", "--from", "P8", "--to", "P9",
+        ],
+    );
+    assert!(stderr(&o).contains("closed period"), "{}", stderr(&o));
+    // Carried to P10 (the period after P9 by default): comment 2, marked.
+    let out = ok(
+        &db,
+        &["comment", "carry", "--fy", "2017-18", "--from", "P9"],
+    );
+    assert_eq!(
+        out,
+        "Carried 1 comment of 2017-18 P9 to P10: CAB/A (id 2); change one with `outturn comment edit ID --text ...`.\n"
+    );
+    let list = ok(
+        &db,
+        &[
+            "comment", "list", "--fy", "2017-18", "--period", "P10", "--format", "csv",
+        ],
+    );
+    assert!(
+        list.contains("2,CAB,A,2017-18,P10,Tender slipped to 2018-19 (carried from P9),"),
+        "{list}"
+    );
+    // Carried again: A has one for P10 now, so nothing is added.
+    let out = ok(
+        &db,
+        &["comment", "carry", "--fy", "2017-18", "--from", "P9"],
+    );
+    assert_eq!(
+        out,
+        "Carried 0 comments of 2017-18 P9 to P10 (1 phase already had one for P10, kept as it is).\n"
+    );
+    // Editable like any other; the close now passes and the report carries the text.
+    ok(
+        &db,
+        &[
+            "comment",
+            "edit",
+            "2",
+            "--text",
+            "Tender slipped to 2018-19; award due in P11",
+        ],
+    );
+    ok(&db, &["period", "close", "2017-18", "P10"]);
+    assert!(
+        csv(&db, "10", &[]).contains(",Tender slipped to 2018-19; award due in P11\n"),
+        "{}",
+        csv(&db, "10", &[])
+    );
 }

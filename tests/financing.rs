@@ -368,3 +368,149 @@ fn a_funding_import_with_a_bad_row_leaves_nothing_and_a_good_one_can_be_undone()
     );
     assert!(stdout(&run(&db, &["import", "list"])).contains("funding"));
 }
+
+/// Issue 23 item 5: a funding line for a year is accepted after a period of that year is closed
+/// (the close keeps the statement as reported); `funding finalise` locks the year's lines,
+/// `funding reopen` with a reason unlocks them; both audited.
+#[test]
+fn funding_follows_the_budget_after_a_close_until_the_year_is_finalised() {
+    let (_dir, db) = base();
+    actual(&db, "A", "10/06/2024", "400.00", "INV-1");
+    ok(
+        &db,
+        &[
+            "period",
+            "close",
+            "2024-25",
+            "P3",
+            "--allow-missing-comments",
+        ],
+    );
+    // After the close of P3, A gets a grant of £300.00: accepted (it used to be refused as
+    // falling in a closed period).
+    funding(
+        &db,
+        &["--phase", "A", "--source", "grant", "--amount", "300"],
+    );
+    // P3 as reported stays as reported: no funding, A's gap its whole £1,000.00, its £400.00
+    // unfunded.
+    let p3 = statement(&db, "P3");
+    let col = |r: &str, i: usize| r.split(',').nth(i).unwrap().to_string();
+    assert_eq!(
+        (col(&p3[0], 14), col(&p3[0], 15), col(&p3[0], 24)),
+        ("0.00".into(), "1000.00".into(), "400.00".into())
+    );
+    // P4 (open) follows the line: funding £300.00, gap 1000 - 300 = £700.00; the grant meets
+    // £300.00 of the £400.00 spent and £100.00 is unfunded.
+    let p4 = statement(&db, "P4");
+    assert_eq!(
+        (
+            col(&p4[0], 14),
+            col(&p4[0], 15),
+            col(&p4[0], 16),
+            col(&p4[0], 24)
+        ),
+        (
+            "300.00".into(),
+            "700.00".into(),
+            "300.00".into(),
+            "100.00".into()
+        )
+    );
+
+    // Finalised with its outturn, the year's lines are locked: add, edit and withdraw refused,
+    // nothing written, the message naming what is wrong and how to reopen.
+    let out = ok(&db, &["funding", "finalise", "--fy", "2024-25"]);
+    assert!(
+        out.starts_with("Finalised the financing of 2024-25"),
+        "{out}"
+    );
+    let before = snapshot(&db);
+    for args in [
+        &[
+            "funding", "add", "--fy", "2024-25", "--phase", "B", "--source", "reserves",
+            "--amount", "50",
+        ][..],
+        &["funding", "edit", "1", "--amount", "350"],
+        &["funding", "withdraw", "1"],
+    ] {
+        let o = run(&db, args);
+        assert!(!o.status.success(), "{args:?}");
+        let e = stderr(&o);
+        assert!(
+            e.contains("the funding lines for 2024-25 are locked: the year's financing was finalised with its outturn by ")
+                && e.contains("reopen the year's financing with `outturn funding reopen --fy 2024-25 --reason ...`")
+                && !e.contains("date the entry"),
+            "{e}"
+        );
+    }
+    assert_eq!(snapshot(&db), before);
+    // Finalised twice is refused; so is a year that has not ended.
+    let o = run(&db, &["funding", "finalise", "--fy", "2024-25"]);
+    assert!(stderr(&o).contains("already finalised"), "{}", stderr(&o));
+    let o = run(&db, &["funding", "finalise", "--fy", "2999-00"]);
+    assert!(
+        stderr(&o).contains("before the year has ended (it ends on 31/03/3000)"),
+        "{}",
+        stderr(&o)
+    );
+    // Another year's lines are not locked.
+    ok(
+        &db,
+        &[
+            "funding",
+            "add",
+            "--fy",
+            "2025-26",
+            "--phase",
+            "A",
+            "--source",
+            "borrowing",
+            "--amount",
+            "10",
+        ],
+    );
+    // Reopened with a reason, the line can be changed again: withdrawn, A's P4 funding is 0.
+    let o = run(
+        &db,
+        &["funding", "reopen", "--fy", "2024-25", "--reason", " "],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = ok(
+        &db,
+        &[
+            "funding",
+            "reopen",
+            "--fy",
+            "2024-25",
+            "--reason",
+            "DfE moved the grant",
+        ],
+    );
+    assert!(
+        out.starts_with("Reopened the financing of 2024-25"),
+        "{out}"
+    );
+    ok(&db, &["funding", "withdraw", "1"]);
+    assert_eq!(col(&statement(&db, "P4")[0], 14), "0.00");
+    // One audited event each for the finalise and the reopen, the reason in the reopen's.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let events: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT action, coalesce(after, '') FROM audit WHERE entity = 'financing' ORDER BY id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].0, "finalise");
+    assert_eq!(events[1].0, "reopen");
+    assert!(
+        events[1].1.contains("DfE moved the grant"),
+        "{:?}",
+        events[1]
+    );
+    ok(&db, &["check"]);
+}

@@ -774,3 +774,124 @@ fn a_budgets_import_approves_a_projected_line_by_its_id() {
     let list = ok(&db, &["allocation", "list", "--format", "csv"]);
     assert_eq!(list.lines().count(), 2, "{list}");
 }
+
+/// Issue 23 item 6: a final account agreed after the term is a variation that puts the whole
+/// difference in its month (DOMAIN.md, "Contract").
+#[test]
+fn a_variation_after_the_term_puts_the_whole_difference_in_its_month() {
+    let (_d, db) = setup();
+    approved(&db, "20000");
+    // £6,000.00 over April to September 2025 (£1,000.00 a month), paid in full in September.
+    ok(
+        &db,
+        &[
+            "contract",
+            "add",
+            "--reference",
+            "C3",
+            "--supplier",
+            "Acme",
+            "--phase",
+            "P/A",
+            "--value",
+            "6000",
+            "--start",
+            "2025-04-01",
+            "--term",
+            "6",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "actual",
+            "add",
+            "--date",
+            "2025-09-20",
+            "--phase",
+            "P/A",
+            "--contract",
+            "C3",
+            "--amount",
+            "6000",
+            "--reference",
+            "INV-1",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "period",
+            "close",
+            "2025-26",
+            "P6",
+            "--allow-missing-comments",
+        ],
+    );
+    // Before its start is refused, naming the term.
+    let o = run(
+        &db,
+        &[
+            "contract",
+            "vary",
+            "C3",
+            "--value",
+            "6900",
+            "--effective",
+            "2025-03",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("2025-03 is before the start of contract C3 (2025-04 to 2025-09)"),
+        "{}",
+        stderr(&o)
+    );
+    // The final account, £6,900.00, agreed in November (after the term): the whole £900.00 in
+    // November; the closed months keep what they held.
+    let out = ok(
+        &db,
+        &[
+            "contract",
+            "vary",
+            "C3",
+            "--value",
+            "6900",
+            "--effective",
+            "2025-11",
+        ],
+    );
+    assert!(
+        out.contains(
+            "varied from £6,000.00 to £6,900.00 effective 2025-11: £900.00 all in 2025-11, after the term ended in 2025-09"
+        ),
+        "{out}"
+    );
+    // P8: profiled to the end of the year 6,900 less 6,000 paid = 900 committed; headroom
+    // 20,000 - 6,000 - 900 = 13,100; forecast 6,000 + 900 = 6,900; variance -13,100
+    // (-65.5 %); spent 6,000 / 20,000 = 30.0 %. At P6 (snapshot) the forecast was 6,000: the
+    // movement is 900.
+    assert_eq!(
+        phase_row(&db, "2025-26", "P8"),
+        "P,A,Alpha,2025-26,P8,20000.00,0.00,20000.00,0.00,0.00,6000.00,900.00,13100.00,6900.00,derived,-13100.00,-65.5,30.0,Amber,20000.00,0.00,6000.00,900.00,"
+    );
+    // Revised down to £6,400.00 in December: -£500.00 in December, so 400 is committed;
+    // headroom 13,600; forecast 6,400; variance -13,600 (-68.0 %); movement 400.
+    ok(
+        &db,
+        &[
+            "contract",
+            "vary",
+            "C3",
+            "--value",
+            "6400",
+            "--effective",
+            "2025-12",
+        ],
+    );
+    assert_eq!(
+        phase_row(&db, "2025-26", "P8"),
+        "P,A,Alpha,2025-26,P8,20000.00,0.00,20000.00,0.00,0.00,6000.00,400.00,13600.00,6400.00,derived,-13600.00,-68.0,30.0,Amber,20000.00,0.00,6000.00,400.00,"
+    );
+    ok(&db, &["check"]);
+}

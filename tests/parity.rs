@@ -335,6 +335,21 @@ fn rows() -> Vec<Row> {
                 text: "Slipped".into(),
             },
         ),
+        Row {
+            setup: vec![
+                "comment add --phase WOL-DTP/PH2 --fy 2017-18 --period P9 --text Slipped",
+                "comment add --phase WOL-DTP/ICT --fy 2017-18 --period P9 --text Late",
+                "comment add --phase WOL-DTP/ICT --fy 2017-18 --period P10 --text Own",
+            ],
+            ..row(
+                "comment carry --fy 2017-18 --from P9",
+                Step::CarryComments {
+                    fy: fy("2017-18"),
+                    from: p("P9"),
+                    to: p("P10"),
+                },
+            )
+        },
         row(
             "funding add --phase WOL-DTP/PH2 --fy 2017-18 --source grant --amount 100000",
             Step::AddFunding(Box::new(FundingLine {

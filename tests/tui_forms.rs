@@ -446,3 +446,41 @@ fn o_adds_then_changes_the_variance_comment_of_a_report_row() {
     key(&mut app, &mut conn, KeyCode::Char('u'));
     assert_eq!(comments(&conn), vec!["Tender under estimate".to_string()]);
 }
+
+/// Issue 23 item 7: `O` on the Report screen carries the previous period's comments forward to
+/// the period shown (2022-23 P5 on 26/08/2022), marked, where a phase has none.
+#[test]
+fn capital_o_carries_the_previous_periods_comments_to_the_period_shown() {
+    let (_dir, path) = demo_file_with(|conn| {
+        let dt1: i64 = conn
+            .query_row(
+                "SELECT ph.id FROM phase ph JOIN programme pr ON pr.id = ph.programme_id
+                 WHERE pr.code = 'WIR-SCP' AND ph.code = 'DT1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        e::add_comment(conn, dt1, fy22(), Period::new(4).unwrap(), "Licences late").unwrap();
+    });
+    let (mut app, mut conn) = app_on(&path, 80, 24);
+    key(&mut app, &mut conn, KeyCode::Char('7'));
+    key(&mut app, &mut conn, KeyCode::Char('O'));
+    assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
+    let p5: Vec<String> = e::list_comments(&conn, Some(fy22()), Some(Period::new(5).unwrap()))
+        .unwrap()
+        .into_iter()
+        .map(|c| format!("{}/{}: {}", c.programme_code, c.phase_code, c.text))
+        .collect();
+    assert_eq!(
+        p5,
+        vec!["WIR-SCP/DT1: Licences late (carried from P4)".to_string()]
+    );
+    // Again: DT1 has its P5 comment, nothing more is added.
+    key(&mut app, &mut conn, KeyCode::Char('O'));
+    assert_eq!(
+        e::list_comments(&conn, Some(fy22()), Some(Period::new(5).unwrap()))
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -184,6 +184,20 @@ pub enum CommentCmd {
         #[arg(long)]
         expected_version: Option<i64>,
     },
+    /// Carry each phase's comment of one period forward to a later one where that phase has none,
+    /// marked "(carried from P7)" and editable like any other (a carried comment satisfies the
+    /// close).
+    Carry {
+        /// The financial year: 2017-18.
+        #[arg(long)]
+        fy: String,
+        /// The period whose comments are carried: P7.
+        #[arg(long)]
+        from: String,
+        /// The period they are carried to (default: the one after --from).
+        #[arg(long)]
+        to: Option<String>,
+    },
     /// List comments.
     List {
         #[arg(long)]
@@ -258,6 +272,43 @@ pub fn run_comment(db: &Path, c: &CommentCmd) -> anyhow::Result<ExitCode> {
                 c.fy.label(),
                 c.period.label(),
                 c.version
+            );
+        }
+        CommentCmd::Carry { fy, from, to } => {
+            let fy = fy_arg("--fy", fy)?;
+            let from = period_arg("--from", from)?;
+            let to = to.as_deref().map(|p| period_arg("--to", p)).transpose()?;
+            let c = comment::carry(&mut conn, fy, from, to)?;
+            say!(
+                "Carried {} comment{} of {} {} to {}{}{}",
+                c.added.len(),
+                if c.added.len() == 1 { "" } else { "s" },
+                fy.label(),
+                from.label(),
+                c.to.label(),
+                if c.kept > 0 {
+                    format!(
+                        " ({} phase{} already had one for {}, kept as {})",
+                        c.kept,
+                        if c.kept == 1 { "" } else { "s" },
+                        c.to.label(),
+                        if c.kept == 1 { "it is" } else { "they are" }
+                    )
+                } else {
+                    String::new()
+                },
+                if c.added.is_empty() {
+                    ".".to_string()
+                } else {
+                    format!(
+                        ": {}; change one with `outturn comment edit ID --text ...`.",
+                        c.added
+                            .iter()
+                            .map(|k| format!("{}/{} (id {})", k.programme_code, k.phase_code, k.id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
             );
         }
         CommentCmd::List { fy, period, format } => {

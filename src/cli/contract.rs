@@ -299,15 +299,22 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             };
             let varied = ops::vary(&mut books, Which::named(reference), &vary)?;
             let (k, after, from) = (varied.before, varied.after, varied.effective);
+            let spread = if from > after.end_month() {
+                format!(
+                    "all in {}, after the term ended in {}",
+                    from.key(),
+                    after.end_month().key()
+                )
+            } else {
+                format!("over {} to {}", from.key(), after.end_month().key())
+            };
             say!(
-                "Contract {} varied from {} to {} effective {}: {} over {} to {}{}.",
+                "Contract {} varied from {} to {} effective {}: {} {spread}{}.",
                 after.reference,
                 k.value.full(),
                 after.value.full(),
                 from.key(),
                 (after.value - k.value).full(),
-                from.key(),
-                after.end_month().key(),
                 shorthand_note(value, v),
             );
         }

@@ -46,6 +46,9 @@ fn fix_words(fix: &Fix) -> String {
         Fix::AddComments { fy, period } => format!(
             "add one with `outturn comment add --phase PHASE --fy {fy} --period {period} --text ...`, or close with --allow-missing-comments"
         ),
+        Fix::ReopenFinancing { fy } => format!(
+            "to change them, reopen the year's financing with `outturn funding reopen --fy {fy} --reason ...`"
+        ),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `outturn funding add|edit|withdraw|list` (how each phase's budget is paid for) and
+//! `outturn funding add|edit|withdraw|list|finalise|reopen` (how each phase's budget is paid for) and
 //! `outturn report financing` (the financing statement). Thin over `ops::funding` (funding
 //! lines), `ops::report` (the statement as at a period), `domain::financing` and `io::financing`.
 
@@ -90,6 +90,23 @@ pub enum FundingCmd {
     },
     /// List funding lines.
     List(ProgrammeYearList),
+    /// Finalise a year's financing with its outturn: its funding lines are locked from then on
+    /// (closed periods do not lock them). Only after the year has ended.
+    Finalise {
+        /// The financial year (2025-26).
+        #[arg(long)]
+        fy: String,
+    },
+    /// Reopen a finalised year's financing so its funding lines can be changed again; the reason
+    /// goes in the audit log.
+    Reopen {
+        /// The financial year (2025-26).
+        #[arg(long)]
+        fy: String,
+        /// Why it is reopened (required).
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 /// Options of `outturn report financing`.
@@ -261,6 +278,25 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
                 &ops::list(&conn, l.programme.as_deref(), fy)?,
                 l.format.format,
             )?;
+        }
+        FundingCmd::Finalise { fy } => {
+            let fy = fy_arg("--fy", fy)?;
+            ops::finalise(&mut conn, fy)?;
+            outln!(
+                "Finalised the financing of {}: its funding lines are locked (reopen with `outturn funding reopen --fy {} --reason ...`).",
+                fy.label(),
+                fy.label()
+            );
+        }
+        FundingCmd::Reopen { fy, reason } => {
+            let fy = fy_arg("--fy", fy)?;
+            let was = ops::reopen(&mut conn, fy, reason)?;
+            outln!(
+                "Reopened the financing of {} (finalised by {} at {}): its funding lines can be changed again.",
+                fy.label(),
+                was.who,
+                was.at
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -8,7 +8,9 @@
 //!   commits nothing more.
 //! - A variation from month M adds the difference (new value - old value) evenly over the months
 //!   from M to the end of the term at that time, the remainder in the last month. Months before M
-//!   never change, so a variation effective in an open month never touches a closed one.
+//!   never change, so a variation effective in an open month never touches a closed one. A
+//!   variation from a month after the end of the term (a final account agreed late) puts the whole
+//!   difference in that month.
 //!
 //! Pure: the store passes the contract's events in order.
 
@@ -82,7 +84,11 @@ pub fn profile_with_events(
             }
             ContractEvent::Variation { effective, delta } => {
                 let from = effective.max(Month::of(start));
-                (months_between(from, end), delta)
+                if from > end {
+                    (vec![from], delta)
+                } else {
+                    (months_between(from, end), delta)
+                }
             }
         };
         let shares = even_split(amount, months.len());
@@ -108,6 +114,36 @@ mod tests {
     }
     fn keyed(p: &[(Month, Money)]) -> Vec<(String, String)> {
         p.iter().map(|(k, v)| (k.key(), v.plain())).collect()
+    }
+
+    #[test]
+    fn a_variation_after_the_term_puts_the_whole_difference_in_its_month() {
+        // £1,200.00 over April to June 2025 = £400.00 a month. A final account of £1,450.00
+        // agreed in September 2025 (after the term): the whole £250.00 in September, July and
+        // August stay empty, the term still ends in June. Then one of £1,300.00 in October:
+        // -£150.00 in October. Every month before stays as it was.
+        let events = [
+            ContractEvent::Variation {
+                effective: mo(2025, 9),
+                delta: m("250"),
+            },
+            ContractEvent::Variation {
+                effective: mo(2025, 10),
+                delta: m("-150"),
+            },
+        ];
+        let p = profile_with_events(d("2025-04-10"), 3, m("1200"), &[], &events);
+        assert_eq!(
+            keyed(&p),
+            [
+                ("2025-04".into(), "400.00".into()),
+                ("2025-05".into(), "400.00".into()),
+                ("2025-06".into(), "400.00".into()),
+                ("2025-09".into(), "250.00".into()),
+                ("2025-10".into(), "-150.00".into()),
+            ]
+        );
+        assert_eq!(end_month(d("2025-04-10"), 3, &events), mo(2025, 6));
     }
 
     #[test]

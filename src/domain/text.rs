@@ -80,8 +80,32 @@ pub fn check_length(value: &str, max: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// A comment's text carried forward from period `from` (its label, `P7`), marked so the reader
+/// knows it was not written for the later period: `TEXT (carried from P7)`. A mark already at
+/// the end (carried twice) is replaced, never repeated.
+pub fn carried(text: &str, from: &str) -> String {
+    let base = text.trim_end();
+    let base = match base.rfind(" (carried from P") {
+        Some(i) if base.ends_with(')') => base[..i].trim_end(),
+        _ => base,
+    };
+    format!("{base} (carried from {from})")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_carried_comment_is_marked_once() {
+        assert_eq!(
+            super::carried("Tender late; re-run in May", "P7"),
+            "Tender late; re-run in May (carried from P7)"
+        );
+        assert_eq!(
+            super::carried("Tender late (carried from P7)", "P8"),
+            "Tender late (carried from P8)"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -1,6 +1,7 @@
 //! Variance comments (why a phase's variance is what it is, and what is being done): adding one
 //! for a phase, year and period, changing its text, setting it either way, and listing them.
-//! `comment add|edit|list` and the TUI's comment form call these; closing a period asks for them.
+//! Carrying them forward from one period to the next. `comment add|edit|carry|list` and the TUI's
+//! comment form and carry key call these; closing a period asks for them.
 
 use super::actual::split_phase;
 use super::register::phase_id;
@@ -94,4 +95,71 @@ pub fn list(
     period: Option<Period>,
 ) -> store::Result<Vec<Comment>> {
     e::list_comments(books.books(), fy, period)
+}
+
+/// What carrying comments forward did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Carried {
+    pub fy: FinancialYear,
+    pub from: Period,
+    pub to: Period,
+    /// The comments added to `to`, each marked "(carried from P7)".
+    pub added: Vec<Comment>,
+    /// How many comments of `from` were not carried, their phase having one for `to` already.
+    pub kept: usize,
+}
+
+/// Carries the comments of `fy` `from` forward to `to` (the period after `from` when None):
+/// each phase with a comment for `from` and none for `to` gets it, marked "(carried from P7)"
+/// and editable; one audited transaction. Refused when `to` is not after `from` or is closed.
+pub fn carry(
+    books: &mut impl HandleMut,
+    fy: FinancialYear,
+    from: Period,
+    to: Option<Period>,
+) -> store::Result<Carried> {
+    books
+        .books_mut()
+        .write(|tx| carry_in(tx.books(), fy, from, to))
+}
+
+/// [`carry`] inside a transaction already open.
+pub(crate) fn carry_in(
+    tx: &Books,
+    fy: FinancialYear,
+    from: Period,
+    to: Option<Period>,
+) -> store::Result<Carried> {
+    let to = match to.or_else(|| from.next()) {
+        Some(to) if to > from => to,
+        Some(to) => {
+            return Err(store::StoreError::invalid(
+                Field::from("--to"),
+                format!(
+                    "{} is not after {}: comments are carried forward, to a later period",
+                    to.label(),
+                    from.label()
+                ),
+            ));
+        }
+        None => {
+            return Err(store::StoreError::invalid(
+                Field::from("--to"),
+                format!(
+                    "{} is the last period of {}: there is no later period of the year to carry its comments to",
+                    from.label(),
+                    fy.label()
+                ),
+            ));
+        }
+    };
+    let before = e::list_comments(tx, Some(fy), Some(from))?.len();
+    let added = e::carry_comments(tx, fy, from, to)?;
+    Ok(Carried {
+        fy,
+        from,
+        to,
+        kept: before - added.len(),
+        added,
+    })
 }

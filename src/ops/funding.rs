@@ -1,5 +1,7 @@
 //! Funding lines (how each phase's budget for a year is paid for): adding, changing, withdrawing
-//! and listing them. `funding add|edit|withdraw|list` and the TUI's Financing view call these.
+//! and listing them; finalising a year's financing with its outturn (which locks its lines) and
+//! reopening it with a reason. `funding add|edit|withdraw|list|finalise|reopen` and the TUI's
+//! Financing view call these.
 
 use chrono::NaiveDate;
 
@@ -9,6 +11,7 @@ use crate::domain::model::AllocationStatus;
 use crate::domain::{FinancialYear, Money};
 use crate::error::Field;
 use crate::store::entities as e;
+use crate::store::financing_final::{self as fin, FinalFinancing};
 use crate::store::{self, Books, Handle, HandleMut};
 
 /// A new funding line, as the officer gives it.
@@ -145,4 +148,37 @@ pub fn list(
 ) -> store::Result<Vec<Funding>> {
     let books = books.books();
     e::list_funding(books, opt_programme(books, programme)?, fy)
+}
+
+/// Finalises `fy`'s financing with its outturn, in its own audited transaction: from now on its
+/// funding lines are locked. Refused before the year has ended and when it is finalised already.
+pub fn finalise(books: &mut impl HandleMut, fy: FinancialYear) -> store::Result<FinalFinancing> {
+    books.books_mut().write(|tx| finalise_in(tx.books(), fy))
+}
+
+/// [`finalise`] inside a transaction already open.
+pub(crate) fn finalise_in(tx: &Books, fy: FinancialYear) -> store::Result<FinalFinancing> {
+    let today = store::today::today().map_err(store::StoreError::Refused)?;
+    fin::finalise(tx, fy, today)
+}
+
+/// Reopens `fy`'s financing so its funding lines can be changed again, with `reason` in the
+/// audit log, in its own transaction. Returns the finalisation it undid.
+pub fn reopen(
+    books: &mut impl HandleMut,
+    fy: FinancialYear,
+    reason: &str,
+) -> store::Result<FinalFinancing> {
+    books
+        .books_mut()
+        .write(|tx| reopen_in(tx.books(), fy, reason))
+}
+
+/// [`reopen`] inside a transaction already open.
+pub(crate) fn reopen_in(
+    tx: &Books,
+    fy: FinancialYear,
+    reason: &str,
+) -> store::Result<FinalFinancing> {
+    fin::reopen(tx, fy, reason)
 }

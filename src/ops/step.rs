@@ -131,6 +131,12 @@ pub enum Step {
         period: Period,
         text: String,
     },
+    /// Carry the comments of `fy` `from` forward to `to` where a phase has none (`comment carry`).
+    CarryComments {
+        fy: FinancialYear,
+        from: Period,
+        to: Period,
+    },
     /// Add a funding line (`funding add`).
     AddFunding(Box<FundingLine>),
     /// Change funding line `id` (read at `version`) to the values given (`funding edit`).
@@ -200,6 +206,7 @@ pub const KINDS: &[&str] = &[
     "change withdraw",
     "contract vary",
     "comment set",
+    "comment carry",
     "funding add",
     "funding edit",
     "funding withdraw",
@@ -250,6 +257,7 @@ impl Step {
             Step::WithdrawChange { .. } => "change withdraw",
             Step::VaryContract { .. } => "contract vary",
             Step::SetComment { .. } => "comment set",
+            Step::CarryComments { .. } => "comment carry",
             Step::AddFunding(_) => "funding add",
             Step::EditFunding { .. } => "funding edit",
             Step::WithdrawFunding { .. } => "funding withdraw",

@@ -17,6 +17,7 @@ pub mod edit;
 pub mod entities;
 pub mod figures;
 pub mod financing;
+pub mod financing_final;
 pub mod limits;
 pub mod locks;
 pub mod open;
@@ -46,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v7.sql"),
     include_str!("schema_v8.sql"),
     include_str!("schema_v9.sql"),
+    include_str!("schema_v10.sql"),
 ];
 
 /// The schema version this binary writes.

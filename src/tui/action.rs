@@ -127,6 +127,8 @@ pub enum Command {
     VaryContract,
     /// Report row: add or edit the variance comment for the phase, year and period.
     Comment,
+    /// Report: carry the previous period's comments forward to the period shown.
+    CarryComments,
     /// Report row, phase view: withdraw the standing forecast (a form asks the reason).
     WithdrawForecast,
     /// The import batches, to undo one.

@@ -519,6 +519,7 @@ impl App {
             Command::WithdrawForecast => self.withdraw_forecast(),
             Command::VaryContract => self.vary_contract(),
             Command::Comment => self.comment(),
+            Command::CarryComments => self.carry_comments(),
             Command::Exercise => self.exercise(),
             Command::Edit => {
                 let Some(a) = self.actuals.get(self.actuals.cursor) else {

@@ -163,6 +163,26 @@ impl App {
         vec![]
     }
 
+    /// `O`: carry the comments of the period before the one shown forward to it, where a phase
+    /// has none (each marked "(carried from P7)", changed with `o`).
+    pub(super) fn carry_comments(&mut self) -> Vec<Effect> {
+        let (Some(fy), Some(period)) = (self.fy, self.period) else {
+            return vec![];
+        };
+        let Some(from) = period.prev() else {
+            self.note("P1 is the first period of the year: there are no earlier comments to carry");
+            return vec![];
+        };
+        vec![Effect::Write {
+            op: WriteOp::CarryComments {
+                fy,
+                from,
+                to: period,
+            },
+            undoing: false,
+        }]
+    }
+
     /// `R`: reopen the period shown (a form asks the reason).
     pub(super) fn reopen_period(&mut self) -> Vec<Effect> {
         let (Some(fy), Some(period)) = (self.fy, self.period) else {

@@ -536,6 +536,13 @@ pub static BINDINGS: &[Binding] = &[
         false,
     ),
     b(
+        &[k('O')],
+        Command::CarryComments,
+        "carry the previous period's comments forward to the period shown",
+        Scope::On(&[S::Report]),
+        false,
+    ),
+    b(
         &[k('F')],
         Command::WithdrawForecast,
         "withdraw the phase's standing forecast (reason)",

@@ -421,6 +421,9 @@ fn fix_words(fix: &crate::error::Fix) -> String {
         crate::error::Fix::AddComments { fy, period } => format!(
             "add one with o on each row listed (Report screen, {fy} {period}), then close again with C"
         ),
+        crate::error::Fix::ReopenFinancing { fy } => format!(
+            "to change them, reopen the year's financing with a reason (outturn funding reopen --fy {fy} --reason ...)"
+        ),
     }
 }
 

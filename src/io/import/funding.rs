@@ -66,7 +66,6 @@ fn parse_funding(
     line: u64,
     conn: &Books,
     lookups: &mut BudgetLookups,
-    lock: &Lock,
     problems: &mut Problems,
 ) -> Result<Option<FundingRow>, StoreError> {
     let mut ok = require_cells(
@@ -76,7 +75,8 @@ fn parse_funding(
         "funding line",
         problems,
     );
-    let fy = read_fy(cells.get(F_FY), line, lock, &mut ok, problems);
+    // Funding lines are not locked by closed periods; a finalised year refuses them when written.
+    let fy = read_fy(cells.get(F_FY), line, &Lock::none(), &mut ok, problems);
     let mut read = |column: &str, text: &str, f: &dyn Fn(&str) -> Result<(), String>| {
         if let Err(message) = f(text) {
             problems.add(line, column, || message);
@@ -186,10 +186,10 @@ impl RowImporter for FundingImporter {
         cells: &Cells,
         line: u64,
         conn: &Books,
-        lock: &Lock,
+        _: &Lock,
         problems: &mut Problems,
     ) -> Result<Option<FundingRow>, StoreError> {
-        parse_funding(cells, line, conn, &mut self.lookups, lock, problems)
+        parse_funding(cells, line, conn, &mut self.lookups, problems)
     }
 
     fn gather(&mut self, rows: Vec<FundingRow>, _: &mut Problems) -> Vec<FundingRow> {

@@ -192,6 +192,14 @@ impl Lock {
         Ok(Lock { through, label })
     }
 
+    /// No lock: for rows that closed periods do not lock (funding lines, DOMAIN.md "Financing").
+    pub(super) fn none() -> Lock {
+        Lock {
+            through: None,
+            label: String::new(),
+        }
+    }
+
     /// The message for a row dated in a closed period; `what` quotes the value.
     pub(super) fn message(&self, what: String) -> String {
         format!(

@@ -87,6 +87,26 @@ pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Op
             period,
             text,
         } => set_comment(conn, phase, *fy, *period, text),
+        Step::CarryComments { fy, from, to } => {
+            comment::carry_in(conn, *fy, *from, Some(*to)).map(|c| {
+                let n = c.added.len();
+                (
+                    format!(
+                        "Carried {n} comment{} of {} {} to {} (o changes one){}",
+                        if n == 1 { "" } else { "s" },
+                        fy.label(),
+                        from.label(),
+                        to.label(),
+                        if c.kept > 0 {
+                            format!("; {} phase(s) kept their own", c.kept)
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    None,
+                )
+            })
+        }
         Step::WithdrawForecast {
             phase,
             fy,

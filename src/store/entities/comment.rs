@@ -169,6 +169,32 @@ pub fn comments_for(
     .collect())
 }
 
+/// Carries each phase's comment for `fy` `from` forward to `to` where the phase has none for
+/// `to`: a new comment (audited, editable as any other) whose text is marked "(carried from
+/// P7)". Returns the comments added, by programme and phase. Refused when `to` is closed.
+pub fn carry_comments(
+    conn: &Connection,
+    fy: FinancialYear,
+    from: Period,
+    to: Period,
+) -> Result<Vec<Comment>> {
+    ensure_open(conn, fy, to)?;
+    let have: std::collections::HashSet<i64> = list_comments(conn, Some(fy), Some(to))?
+        .into_iter()
+        .map(|c| c.phase_id)
+        .collect();
+    let mut added = Vec::new();
+    for c in list_comments(conn, Some(fy), Some(from))? {
+        if have.contains(&c.phase_id) {
+            continue;
+        }
+        let text = crate::domain::text::carried(&c.text, &from.label());
+        let id = add_comment(conn, c.phase_id, fy, to, &text)?;
+        added.push(get_comment(conn, id)?);
+    }
+    Ok(added)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,5 +250,39 @@ mod tests {
         assert!(matches!(e, StoreError::Closed(_)), "{e}");
         assert!(add_comment(&conn, 1, fy, Period::new(6).unwrap(), "z").is_err());
         assert!(add_comment(&conn, 1, fy, Period::new(8).unwrap(), "z").is_ok());
+    }
+
+    #[test]
+    fn comments_are_carried_where_the_later_period_has_none() {
+        let conn = setup();
+        conn.execute_batch(
+            "INSERT INTO phase(id, programme_id, code, name) VALUES (2, 1, 'B', 'B');",
+        )
+        .unwrap();
+        let fy = FinancialYear::new(2017).unwrap();
+        let (p7, p8) = (Period::new(7).unwrap(), Period::new(8).unwrap());
+        add_comment(&conn, 1, fy, p7, "Tender late").unwrap();
+        add_comment(&conn, 2, fy, p7, "Supplier slow").unwrap();
+        add_comment(&conn, 2, fy, p8, "Supplier replaced").unwrap();
+        let added = carry_comments(&conn, fy, p7, p8).unwrap();
+        // A's is carried, marked; B keeps its own P8 comment.
+        assert_eq!(added.len(), 1);
+        assert_eq!(
+            (added[0].phase_id, added[0].text.as_str()),
+            (1, "Tender late (carried from P7)")
+        );
+        let p8s = comments_for(&conn, fy, p8).unwrap();
+        assert_eq!(p8s[&2], "Supplier replaced");
+        // Carried again, nothing is left to carry.
+        assert!(carry_comments(&conn, fy, p7, p8).unwrap().is_empty());
+        // Four adds audited (three typed, one carried).
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audit WHERE entity = 'comment'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 4);
     }
 }

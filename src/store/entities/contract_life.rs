@@ -121,8 +121,10 @@ struct VariationAudit<'a> {
 
 /// Varies a contract's value from `effective`: the difference is spread evenly over the months
 /// from `effective` to the end of the term (the last month takes the remainder); months before
-/// never change. Refused when `effective` is in a closed period or outside the term, or when the
-/// months before it already hold more than the new value.
+/// never change. Effective after the end of the term (a final account agreed late), the whole
+/// difference goes in that month (a new value below the old one there lowers what the contract
+/// commits). Refused when `effective` is in a closed period or before the start, or, within the
+/// term, when the months before it already hold more than the new value.
 pub fn vary_contract(
     conn: &Connection,
     id: i64,
@@ -150,11 +152,11 @@ pub fn vary_contract(
         ));
     }
     let (first, last) = (Month::of(before.start), before.end_month());
-    if effective < first || effective > last {
+    if effective < first {
         return Err(StoreError::invalid(
             "--effective",
             format!(
-                "{} is outside the term of contract {} ({} to {})",
+                "{} is before the start of contract {} ({} to {})",
                 effective.key(),
                 before.reference,
                 first.key(),
@@ -177,7 +179,7 @@ pub fn vary_contract(
         .filter(|(m, _)| *m < effective)
         .map(|(_, a)| *a)
         .sum();
-    if new_value < held {
+    if effective <= last && new_value < held {
         return Err(StoreError::invalid(
             "--value",
             format!(

@@ -1,7 +1,7 @@
 //! Funding lines: how a phase's budget for one financial year is paid for (source, amount,
 //! approved or projected, funder, spend-by date, decision). Added, edited and withdrawn in the
-//! caller's transaction, each audited; a line for a year that had begun by a closed period is
-//! refused, as an allocation is.
+//! caller's transaction, each audited. Closed periods do not lock them (each close keeps the
+//! financing statement as reported); a year whose financing is finalised does.
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
@@ -53,7 +53,7 @@ fn check_amount(amount: Money) -> Result<()> {
 }
 
 fn ensure_year_open(conn: &Connection, fy: FinancialYear) -> Result<()> {
-    locks::ensure_open(conn, "a funding line for a year", fy.start())
+    crate::store::financing_final::ensure_not_final(conn, fy)
 }
 
 /// Adds a funding line; returns its id.
@@ -292,16 +292,43 @@ mod tests {
     }
 
     #[test]
-    fn a_zero_amount_or_a_closed_year_is_refused() {
+    fn a_zero_amount_or_a_finalised_year_is_refused_a_closed_period_is_not() {
         let (conn, a) = db_with_phase();
         let e = add_funding(&conn, &grant(a, 0)).unwrap_err().to_string();
         assert!(
             e.starts_with("--amount: '0.00' must be more than zero"),
             "{e}"
         );
+        // Issue 23 item 5: 2024-25 P1 closed, a line for 2024-25 is still added, edited and
+        // withdrawn (the close kept the financing statement as reported).
         crate::store::locks::close_period(&conn, fy(2024), crate::domain::Period::new(1).unwrap())
             .unwrap();
+        let id = add_funding(&conn, &grant(a, 100)).unwrap();
+        let v = get_funding(&conn, id).unwrap().version;
+        let more = FundingEdit {
+            amount: Some(pence(250)),
+            ..Default::default()
+        };
+        edit_funding(&conn, id, v, &more).unwrap();
+        // Finalised, the year's lines are locked; another year's are not.
+        let today = NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
+        crate::store::financing_final::finalise(&conn, fy(2024), today).unwrap();
         let e = add_funding(&conn, &grant(a, 100)).unwrap_err();
-        assert!(matches!(e, StoreError::Closed(_)), "{e}");
+        assert!(matches!(e, StoreError::Fixable { .. }), "{e}");
+        assert!(
+            e.to_string().starts_with(
+                "the funding lines for 2024-25 are locked: the year's financing was finalised"
+            ),
+            "{e}"
+        );
+        assert!(edit_funding(&conn, id, v + 1, &more).is_err());
+        assert!(withdraw_funding(&conn, id, v + 1).is_err());
+        let next = NewFunding {
+            fy: fy(2025),
+            ..grant(a, 100)
+        };
+        add_funding(&conn, &next).unwrap();
+        crate::store::financing_final::reopen(&conn, fy(2024), "DfE moved the grant").unwrap();
+        withdraw_funding(&conn, id, v + 1).unwrap();
     }
 }
