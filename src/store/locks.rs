@@ -167,6 +167,8 @@ pub fn reopen_period(
             "reopening a closed period needs a reason for the audit log",
         ));
     }
+    crate::domain::text::check_length(reason.trim(), crate::domain::text::MAX_NOTE)
+        .map_err(|m| StoreError::invalid("--reason", m))?;
     let from = fy.period_end(period).format("%Y-%m-%d").to_string();
     let before = list_closed(conn)?;
     let n = conn.execute(
