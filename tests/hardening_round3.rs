@@ -178,3 +178,137 @@ fn texts_of_the_newer_records_are_bounded() {
         "line 2, column Note: 4001 characters is too long",
     );
 }
+
+// Item 18: clear one-line errors, naming the option or the file's line and column.
+#[test]
+fn new_phases_of_a_budget_import_are_bounded_by_line_and_column() {
+    let (dir, db) = demo_db();
+    let code = "C".repeat(41);
+    let name = "N".repeat(501);
+    let f = write(
+        dir.path(),
+        "code.csv",
+        &format!(
+            "Programme,Phase,Financial year,Amount,Phase name\nWOL-DTP,{code},2027-28,100,x\n"
+        ),
+    );
+    import_refused(
+        &db,
+        &["import", "budgets", "--create-missing", &f],
+        "line 2, column Phase: 41 characters is too long (at most 40)",
+    );
+    let f = write(
+        dir.path(),
+        "name.csv",
+        &format!(
+            "Programme,Phase,Financial year,Amount,Phase name\nWOL-DTP,NEW,2027-28,100,{name}\n"
+        ),
+    );
+    import_refused(
+        &db,
+        &["import", "budgets", "--create-missing", &f],
+        "line 2, column Phase name: 501 characters is too long (at most 500)",
+    );
+}
+
+#[test]
+fn version_0_a_long_supplier_a_folder_and_a_link_loop_are_named() {
+    let (dir, db) = demo_db();
+    refused(
+        &db,
+        &[
+            "milestone",
+            "edit",
+            "5",
+            "--name",
+            "Go-live",
+            "--expected-version",
+            "0",
+        ],
+        "--expected-version: 0 is not a version: versions start at 1",
+    );
+    let o = run(
+        &db,
+        &[
+            "milestone",
+            "edit",
+            "5",
+            "--name",
+            "Go-live",
+            "--expected-version",
+            "9",
+        ],
+    );
+    let err = stderr(&o);
+    assert!(err.contains("milestone 5 is at version 1"), "{err}");
+    assert!(!err.contains("id "), "no internal id: {err}");
+    refused(
+        &db,
+        &["actual", "list", "--supplier", &"%".repeat(60_000)],
+        "--supplier: 60000 characters is too long (at most 500)",
+    );
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    for args in [&["actual", "list"][..], &["init"][..]] {
+        let o = run(&folder, args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("is a folder, not a database file"), "{err}");
+    }
+    let (a, b) = (dir.path().join("loop1"), dir.path().join("loop2"));
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    for args in [&["actual", "list"][..], &["init"][..]] {
+        let o = run(&a, args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("--db:") && err.contains("is a loop of symbolic links"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn targets_and_profiles_take_thousands_separators() {
+    let (_dir, db) = demo_db();
+    let o = run(
+        &db,
+        &[
+            "benefit",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--description",
+            "Less paper",
+            "--kind",
+            "cashable",
+            "--target",
+            "2027-28=£250,000,2028-29=£1,000.50",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        common::stdout(&o).contains("£251,000.50"),
+        "{}",
+        common::stdout(&o)
+    );
+    refused(
+        &db,
+        &[
+            "benefit",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--description",
+            "More paper",
+            "--kind",
+            "cashable",
+            "--target",
+            "2027-28=£250,000,2028=5",
+        ],
+        "--target: '2028'",
+    );
+}
