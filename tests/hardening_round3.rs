@@ -312,3 +312,78 @@ fn targets_and_profiles_take_thousands_separators() {
         "--target: '2028'",
     );
 }
+
+// Item 19: a command line clap cannot read is one line, naming the argument; text options and
+// `config set` values may begin with `-`.
+#[test]
+fn command_line_errors_are_one_line_and_values_may_begin_with_a_hyphen() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_dir, db) = demo_db();
+    for (args, needle) in [
+        (
+            &["actual", "list", "--bogus"][..],
+            "unexpected argument '--bogus' found: see `outturn actual list --help`",
+        ),
+        (
+            &["actual", "add", "--amount", "5"][..],
+            "the following required arguments were not provided: --date <DATE>, --phase <PHASE>",
+        ),
+        (
+            &["frob"][..],
+            "unrecognized subcommand 'frob': see `outturn --help`",
+        ),
+        (
+            &["config", "set", "rag.red_overspend_pct", "-1"][..],
+            "'-1' is not a percentage from 0 to 100",
+        ),
+    ] {
+        refused(&db, args, needle);
+    }
+    let before = snapshot(&db);
+    let o = common::bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["actual", "list", "--supplier"])
+        .arg(std::ffi::OsStr::from_bytes(b"caf\xe9"))
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("the value of --supplier is not valid UTF-8 ('caf\\xe9')"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&db), before);
+    for args in [
+        &[
+            "comment",
+            "add",
+            "--phase",
+            "WOL-DTP/PH2",
+            "--fy",
+            "2026-27",
+            "--period",
+            "P8",
+            "--text",
+            "-5% on plan: tender late",
+        ][..],
+        &[
+            "phase",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--code",
+            "HY",
+            "--name",
+            "-Hyphen",
+        ][..],
+        &["config", "set", "comment.variance_amount", "-0"][..],
+    ] {
+        let o = run(&db, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+    let o = run(&db, &["--help"]);
+    assert!(o.status.success());
+    assert!(common::stdout(&o).contains("Usage: outturn"));
+}
