@@ -8,7 +8,25 @@ use clap::Parser;
 use outturn::cli::{self, Cli};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            use clap::error::ErrorKind;
+            // Help and version are not errors: clap prints them whole.
+            if matches!(
+                err.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = err.print();
+                return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+            }
+            eprintln!("outturn: {}", cli::errors::clap_line(&err, &args));
+            return ExitCode::from(2);
+        }
+    };
     let result = match &cli.command {
         Some(command) => cli::run(&cli, command),
         None => cli::tui::open(&cli::db_path(&cli)),

@@ -30,9 +30,9 @@ pub enum ActualCmd {
         phase: String,
         #[arg(long)]
         contract: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         supplier: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         description: String,
         #[arg(long, default_value = "")]
         reference: String,
@@ -54,7 +54,7 @@ pub enum ActualCmd {
         fy: Option<String>,
         #[arg(long)]
         period: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         supplier: Option<String>,
         /// At most this many rows.
         #[arg(long, default_value_t = 1000)]
@@ -80,10 +80,10 @@ pub struct ActualEditArgs {
     #[arg(long)]
     pub date: Option<String>,
     /// A new supplier.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub supplier: Option<String>,
     /// A new description.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub description: Option<String>,
     /// A new ledger reference.
     #[arg(long)]

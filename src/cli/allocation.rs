@@ -42,7 +42,7 @@ pub enum AllocationCmd {
         /// Per-FY split: "2018-19=£6m,2019-20=£5m" (default: even split, marked assumed).
         #[arg(long)]
         profile: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
     },
     /// List allocations.
@@ -73,7 +73,7 @@ pub enum AllocationCmd {
         /// The allocation id (from `allocation list`).
         id: i64,
         /// Why it is withdrawn.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         reason: String,
         #[arg(long)]
         expected_version: Option<i64>,

@@ -61,8 +61,8 @@ pub fn profile_arg(s: &str) -> anyhow::Result<Vec<(FinancialYear, Money)>> {
 
 /// Reads amounts per year, "2018-19=£6m,2019-20=£5m", given as option `name`.
 pub fn year_amounts_arg(name: &str, s: &str) -> anyhow::Result<Vec<(FinancialYear, Money)>> {
-    s.split(',')
-        .filter(|p| !p.trim().is_empty())
+    crate::domain::profile::year_amount_parts(s)
+        .iter()
         .map(|part| {
             let (y, m) = part.split_once('=').ok_or_else(|| {
                 UserError(format!(

@@ -24,13 +24,13 @@ pub enum BenefitCmd {
         /// The phase (code) it comes from, if one.
         #[arg(long)]
         phase: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         description: String,
         /// cashable, non-cashable or income.
         #[arg(long)]
         kind: String,
         /// Who answers for it.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         owner: String,
         /// Targets per FY: "2018-19=£250k,2019-20=£500k".
         #[arg(long, default_value = "")]
@@ -44,11 +44,11 @@ pub enum BenefitCmd {
         /// Detach the benefit from its phase.
         #[arg(long)]
         no_phase: bool,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         description: Option<String>,
         #[arg(long)]
         kind: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         owner: Option<String>,
         #[arg(long)]
         target: Option<String>,

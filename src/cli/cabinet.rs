@@ -171,14 +171,14 @@ pub enum CommentCmd {
         #[arg(long)]
         period: String,
         /// The reason for the variance and the action taken.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         text: String,
     },
     /// Change a comment's text.
     Edit {
         /// The comment's id (from `comment list`).
         id: i64,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         text: String,
         /// Refuse if the comment changed since this version (from `comment list --format json`).
         #[arg(long)]

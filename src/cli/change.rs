@@ -52,7 +52,7 @@ pub enum ChangeCmd {
         status: String,
         #[arg(long)]
         decision: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         reason: String,
     },
     /// List budget changes.
@@ -76,7 +76,7 @@ pub enum ChangeCmd {
         amount: Option<String>,
         #[arg(long)]
         effective: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         reason: Option<String>,
         #[arg(long)]
         decision: Option<String>,
@@ -87,7 +87,7 @@ pub enum ChangeCmd {
     Withdraw {
         id: i64,
         /// Why it is withdrawn.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         reason: String,
         #[arg(long)]
         expected_version: Option<i64>,

@@ -20,6 +20,7 @@ pub enum ConfigCmd {
         /// rag.red_overspend_pct, rag.amber_underspend_pct, comment.variance_pct or comment.variance_amount.
         key: String,
         /// A percentage from 0 to 100, e.g. 5 or 7.5 (an amount for comment.variance_amount, e.g. £100k).
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
     /// Print one setting's value.

@@ -32,9 +32,9 @@ pub enum ContractCmd {
     Add {
         #[arg(long)]
         reference: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         title: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         supplier: String,
         #[arg(long)]
         programme: Option<String>,
@@ -117,9 +117,9 @@ pub enum ContractCmd {
 #[derive(Debug, clap::Args)]
 pub struct ContractEditArgs {
     pub reference: String,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub title: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub supplier: Option<String>,
     #[arg(long)]
     pub framework: Option<String>,

@@ -30,9 +30,9 @@ pub struct ProgrammeEditArgs {
     /// A new code.
     #[arg(long)]
     pub code: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub name: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub organisation: Option<String>,
     /// planned, active, delivered or closed.
     #[arg(long)]
@@ -51,13 +51,13 @@ pub struct PhaseEditArgs {
     /// A new code.
     #[arg(long)]
     pub code: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub name: Option<String>,
     /// planned -> active -> delivered -> closed (forward only).
     #[arg(long)]
     pub status: Option<String>,
     /// The responsible officer (empty clears it).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub officer: Option<String>,
     #[command(flatten)]
     pub version: Version,
@@ -71,11 +71,11 @@ pub struct DecisionEditArgs {
     /// A new reference.
     #[arg(long)]
     pub reference: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub body: Option<String>,
     #[arg(long)]
     pub date: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub item: Option<String>,
     /// yes or no.
     #[arg(long)]
@@ -83,11 +83,11 @@ pub struct DecisionEditArgs {
     /// yes or no.
     #[arg(long)]
     pub call_in: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub outcome: Option<String>,
     #[arg(long)]
     pub link: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub summary: Option<String>,
     #[command(flatten)]
     pub version: Version,
@@ -99,7 +99,7 @@ pub struct FrameworkEditArgs {
     /// The framework's name.
     pub framework: String,
     /// A new name.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub name: Option<String>,
     #[arg(long)]
     pub reference: Option<String>,

@@ -19,7 +19,7 @@ pub enum DecisionCmd {
         #[arg(long)]
         reference: String,
         /// Council, Cabinet, a committee, or an officer under delegation.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         body: String,
         /// Meeting or decision date (26/08/2022 or 2022-08-26).
         #[arg(long)]
@@ -28,7 +28,7 @@ pub enum DecisionCmd {
         #[arg(long)]
         programme: Option<String>,
         /// Item or minute reference.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         item: Option<String>,
         /// A key decision.
         #[arg(long)]
@@ -36,12 +36,12 @@ pub enum DecisionCmd {
         /// Subject to call-in.
         #[arg(long)]
         call_in: bool,
-        #[arg(long, default_value = "approved")]
+        #[arg(long, default_value = "approved", allow_hyphen_values = true)]
         outcome: String,
         /// Link or document reference.
         #[arg(long)]
         link: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         summary: String,
     },
     /// Correct a decision (audited, with --expected-version).

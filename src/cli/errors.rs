@@ -6,6 +6,79 @@ use crate::domain::text::escape_controls;
 use crate::error::Fix;
 use crate::ops::types::{Condition, StoreError};
 
+/// A command-line parse error in one line, without clap's blank lines and usage block: the
+/// message, any list it introduces (the missing options) and its tip, then the `--help` to read.
+/// An argument that is not UTF-8 is named by its place and the option it belongs to.
+pub fn clap_line(err: &clap::Error, args: &[std::ffi::OsString]) -> String {
+    if err.kind() == clap::error::ErrorKind::InvalidUtf8
+        && let Some(named) = non_utf8_argument(args)
+    {
+        return escape_controls(&named, false).into_owned();
+    }
+    let text = err.render().to_string();
+    let (mut message, mut items, mut tips, mut usage) =
+        (String::new(), Vec::new(), Vec::new(), None);
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(m) = t.strip_prefix("error: ") {
+            message = m.to_string();
+        } else if let Some(tip) = t.strip_prefix("tip: ") {
+            tips.push(tip.to_string());
+        } else if let Some(u) = t.strip_prefix("Usage: ") {
+            let words: Vec<&str> = u
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '<', '-']))
+                .collect();
+            usage = Some(words.join(" "));
+        } else if !t.is_empty() && !t.starts_with("For more information") {
+            items.push(t.to_string());
+        }
+    }
+    let mut out = message.trim_end_matches(':').to_string();
+    if !items.is_empty() {
+        out.push_str(if message.ends_with(':') { ": " } else { " (" });
+        out.push_str(&items.join(", "));
+        if !message.ends_with(':') {
+            out.push(')');
+        }
+    }
+    for tip in tips {
+        out.push_str("; ");
+        out.push_str(&tip);
+    }
+    match usage {
+        Some(command) => out.push_str(&format!(": see `{command} --help`")),
+        None => out.push_str(": see --help"),
+    }
+    escape_controls(&out, false).into_owned()
+}
+
+/// "argument 4 (the value of --supplier) is not UTF-8: ..." for the first argument that is not
+/// valid UTF-8, its bytes shown escaped.
+fn non_utf8_argument(args: &[std::ffi::OsString]) -> Option<String> {
+    let i = args.iter().position(|a| a.to_str().is_none())?;
+    let bytes = args[i].as_encoded_bytes();
+    let shown = bytes.escape_ascii().to_string();
+    let option = match bytes.iter().position(|b| *b == b'=') {
+        Some(eq) if bytes.starts_with(b"--") => {
+            Some(String::from_utf8_lossy(&bytes[..eq]).into_owned())
+        }
+        _ => i
+            .checked_sub(1)
+            .and_then(|p| args[p].to_str())
+            .filter(|p| p.starts_with('-'))
+            .map(str::to_string),
+    };
+    let what = match option {
+        Some(o) => format!("the value of {o}"),
+        None => format!("argument {i}"),
+    };
+    Some(format!(
+        "{what} is not valid UTF-8 ('{shown}'): give the text in UTF-8 (e.g. convert the script \
+         with iconv -t UTF-8)"
+    ))
+}
+
 /// What to tell the user about a condition of the database a person can act on.
 fn advice(c: Condition) -> &'static str {
     match c {

@@ -35,7 +35,7 @@ pub enum ForecastCmd {
         as_at: Option<String>,
         #[arg(long, allow_hyphen_values = true)]
         amount: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
     },
     /// List forecasts (withdrawn ones included, marked).
@@ -45,7 +45,7 @@ pub enum ForecastCmd {
         /// The forecast id (from `forecast list`).
         id: i64,
         /// Why it is withdrawn.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         reason: String,
         #[arg(long)]
         expected_version: Option<i64>,

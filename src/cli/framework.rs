@@ -16,7 +16,7 @@ use crate::ops::types::NewFramework;
 pub enum FrameworkCmd {
     /// Add a framework.
     Add {
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         name: String,
         #[arg(long, default_value = "")]
         reference: String,

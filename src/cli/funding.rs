@@ -45,7 +45,7 @@ pub enum FundingCmd {
         #[arg(long, default_value = "approved")]
         status: String,
         /// Who provides it, e.g. DfE.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         funder: Option<String>,
         /// The date a grant or contribution must be spent by: 31/03/2018 or 2018-03-31.
         #[arg(long)]
@@ -53,7 +53,7 @@ pub enum FundingCmd {
         /// The decision reference it rests on.
         #[arg(long)]
         decision: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         note: String,
     },
     /// Change a funding line: give only what changes.
@@ -68,14 +68,14 @@ pub enum FundingCmd {
         #[arg(long)]
         status: Option<String>,
         /// The funder; an empty value clears it.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         funder: Option<String>,
         /// The spend-by date; an empty value clears it.
         #[arg(long)]
         spend_by: Option<String>,
         #[arg(long)]
         decision: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
         /// Refuse the edit if the line changed since this version (from `list --format json`).
         #[arg(long)]

@@ -22,7 +22,7 @@ pub enum MilestoneCmd {
         programme: Option<String>,
         #[arg(long)]
         phase: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         name: String,
         /// The baseline date (2023-03-31 or 31/03/2023).
         #[arg(long)]
@@ -37,7 +37,7 @@ pub enum MilestoneCmd {
     /// Change a milestone (only what is given). Setting --status reopens a completed one.
     Edit {
         id: i64,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         name: Option<String>,
         #[arg(long)]
         baseline: Option<String>,

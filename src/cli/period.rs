@@ -35,7 +35,7 @@ pub enum PeriodCmd {
         /// The period (P7).
         period: String,
         /// Why it is reopened (required).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         reason: String,
     },
     /// List the closed periods.

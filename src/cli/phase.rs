@@ -19,13 +19,13 @@ pub enum PhaseCmd {
         programme: String,
         #[arg(long)]
         code: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         name: String,
         /// planned, active, delivered or closed.
         #[arg(long, default_value = "active")]
         status: String,
         /// The responsible officer.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         officer: Option<String>,
     },
     /// Correct a phase (audited, with --expected-version).

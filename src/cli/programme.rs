@@ -18,9 +18,9 @@ pub enum ProgrammeCmd {
     Add {
         #[arg(long)]
         code: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         name: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         organisation: String,
         /// planned, active, delivered or closed.
         #[arg(long, default_value = "active")]

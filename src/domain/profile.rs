@@ -6,6 +6,29 @@ use chrono::{Datelike, NaiveDate};
 use super::calendar::{FinancialYear, Period, add_months};
 use super::money::Money;
 
+/// Splits `A=x; B=y`, or `A=x,B=y` as the command line takes it (a comma inside an amount,
+/// `£1,250,000`, stays with it: a piece without `=` joins the one before).
+pub fn year_amount_parts(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if text.contains(';') {
+        out.extend(text.split(';').map(String::from));
+    } else {
+        for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+            match out.last_mut() {
+                Some(last) if !part.contains('=') => {
+                    last.push(',');
+                    last.push_str(part);
+                }
+                _ => out.push(part.to_string()),
+            }
+        }
+    }
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// Splits `total` into `parts` shares, equal to the penny, the remainder in the last share.
 /// The first financial year a per-FY profile gives twice, if any: each year may appear once.
 pub fn repeated_year(profile: &[(FinancialYear, Money)]) -> Option<FinancialYear> {
@@ -162,6 +185,19 @@ pub fn profiled_in(profile: &[(Month, Money)], fy: FinancialYear) -> Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_comma_inside_an_amount_stays_with_it() {
+        assert_eq!(
+            year_amount_parts("2018-19=£250,000,2019-20=£1,000.50"),
+            ["2018-19=£250,000", "2019-20=£1,000.50"]
+        );
+        assert_eq!(
+            year_amount_parts("2018-19=£250k; 2019-20=£1,000"),
+            ["2018-19=£250k", "2019-20=£1,000"]
+        );
+        assert_eq!(year_amount_parts(" , "), Vec::<String>::new());
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -37,8 +37,23 @@ pub enum PageRequest {
     },
 }
 
-/// The WHERE clause (on `actual a`) for a filter, and its parameters.
-pub(super) fn filter_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
+/// Refuses a search text longer than the longest text it searches (it can match nothing, and
+/// SQLite would fail on its pattern), naming its option.
+pub(crate) fn check_search(f: &ActualFilter) -> Result<()> {
+    for (option, text) in [("--supplier", &f.supplier), ("search text", &f.text)] {
+        if let Some(t) = text {
+            crate::domain::text::check_length(t, crate::domain::text::MAX_TEXT)
+                .map_err(|m| super::StoreError::invalid(option, m))?;
+        }
+    }
+    Ok(())
+}
+
+/// The WHERE clause (on `actual a`) for a filter, and its parameters. A search text longer than
+/// the longest text it searches can match nothing and is refused, naming its option (SQLite
+/// would fail on the pattern with a raw "LIKE or GLOB pattern too complex").
+pub(super) fn filter_sql(f: &ActualFilter) -> Result<(String, Vec<Box<dyn ToSql>>)> {
+    check_search(f)?;
     let mut conds: Vec<String> = vec!["1 = 1".into()];
     let mut params: Vec<Box<dyn ToSql>> = Vec::new();
     let mut push = |cond: &str, v: Box<dyn ToSql>, conds: &mut Vec<String>| {
@@ -86,7 +101,7 @@ pub(super) fn filter_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
             "(a.description LIKE '%' || ?{n} || '%' ESCAPE '\\' OR a.reference LIKE '%' || ?{n} || '%' ESCAPE '\\')"
         ));
     }
-    (conds.join(" AND "), params)
+    Ok((conds.join(" AND "), params))
 }
 
 /// How many actuals match the filter.
@@ -101,7 +116,7 @@ pub fn sum_actuals(conn: &Connection, f: &ActualFilter) -> Result<(u64, Money)> 
     let by_text = f.supplier.as_ref().is_some_and(|s| !s.is_empty())
         || f.text.as_ref().is_some_and(|s| !s.is_empty());
     let (sql, params) = if by_text {
-        let (cond, params) = filter_sql(f);
+        let (cond, params) = filter_sql(f)?;
         (
             format!("SELECT count(*), coalesce(sum(a.amount_pence), 0) FROM actual a WHERE {cond}"),
             params,
@@ -179,7 +194,7 @@ pub fn actuals_page(
     req: PageRequest,
     limit: u64,
 ) -> Result<Vec<Actual>> {
-    let (mut cond, mut params) = filter_sql(f);
+    let (mut cond, mut params) = filter_sql(f)?;
     let descending = matches!(req, PageRequest::Last | PageRequest::Before { .. });
     // Reading towards smaller keys: a descending order read forwards, or backwards.
     let smaller = f.sort.desc != descending;
@@ -236,7 +251,7 @@ pub fn actuals_page(
 /// Where actual `id` stands in the filter's order (0 for the first), or None when the filter
 /// does not select it.
 pub fn position_of(conn: &Connection, f: &ActualFilter, id: i64) -> Result<Option<u64>> {
-    let (cond, mut params) = filter_sql(f);
+    let (cond, mut params) = filter_sql(f)?;
     params.push(Box::new(id));
     let n = params.len();
     let col = order_column(f.sort);
@@ -258,7 +273,7 @@ pub fn position_of(conn: &Connection, f: &ActualFilter, id: i64) -> Result<Optio
 /// 8 bytes a row kept. The TUI keeps them for an order with no index (amount, supplier) and reads
 /// each page by id ([`actuals_by_ids`]) instead of sorting the rows again for every page.
 pub fn sorted_ids(conn: &Connection, f: &ActualFilter) -> Result<Vec<i64>> {
-    let (cond, params) = filter_sql(f);
+    let (cond, params) = filter_sql(f)?;
     let sql = format!(
         "SELECT a.id FROM actual a WHERE {cond} ORDER BY {}",
         order_by(f.sort, false)
@@ -290,7 +305,7 @@ pub fn each_actual_sorted<E: From<super::StoreError>>(
     f: &ActualFilter,
     each: &mut dyn FnMut(Actual) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
-    let (cond, params) = filter_sql(f);
+    let (cond, params) = filter_sql(f)?;
     let sql = format!(
         "{ACTUAL_SELECT} WHERE {cond} ORDER BY {}",
         order_by(f.sort, false)

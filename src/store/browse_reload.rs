@@ -41,7 +41,7 @@ pub fn count_before_date(
         let refs: Vec<&dyn ToSql> = tp.iter().map(|p| p.as_ref()).collect();
         whole = st.query_row(refs.as_slice(), |r| r.get(0))?;
     }
-    let (cond, mut params) = filter_sql(f);
+    let (cond, mut params) = filter_sql(f)?;
     params.push(Box::new(iso(date)));
     let d = params.len();
     params.push(Box::new(id));
@@ -168,7 +168,7 @@ pub fn sort_key(conn: &Connection, sort: ActualSort, id: i64) -> Result<Option<S
 
 /// Which of `ids` the filter selects now (in the database and matching it).
 pub fn selected(conn: &Connection, f: &ActualFilter, ids: &[i64]) -> Result<Vec<i64>> {
-    let (cond, mut params) = filter_sql(f);
+    let (cond, mut params) = filter_sql(f)?;
     params.push(Box::new(0i64));
     let n = params.len();
     let mut st = conn.prepare_cached(&format!(

@@ -154,6 +154,19 @@ pub fn close_period(conn: &Connection, fy: FinancialYear, period: Period) -> Res
     Ok(())
 }
 
+/// The officer's words for record `id` kept in `table`: "budget change 3" where the officer
+/// names the record by that number (`outturn change approve 3`), "this phase" where by its code.
+fn record_words(table: &str, id: i64) -> String {
+    let word = match table {
+        "variance_comment" => "comment",
+        "budget_change" => "budget change",
+        "funding" => "funding line",
+        "actual" | "forecast" | "allocation" | "contract" | "benefit" | "milestone" => table,
+        other => return format!("this {}", other.replace('_', " ")),
+    };
+    format!("{word} {id}")
+}
+
 /// Reopens `fy` `period` and every later closed period, with a reason for the audit log.
 pub fn reopen_period(
     conn: &Connection,
@@ -167,6 +180,8 @@ pub fn reopen_period(
             "reopening a closed period needs a reason for the audit log",
         ));
     }
+    crate::domain::text::check_length(reason.trim(), crate::domain::text::MAX_NOTE)
+        .map_err(|m| StoreError::invalid("--reason", m))?;
     let from = fy.period_end(period).format("%Y-%m-%d").to_string();
     let before = list_closed(conn)?;
     let n = conn.execute(
@@ -243,6 +258,15 @@ pub fn list_closed(conn: &Connection) -> Result<Vec<ClosedPeriod>> {
 
 /// Bumps `version` of `table` row `id` if it is still `expected`; otherwise says who changed it.
 pub fn bump_version(conn: &Connection, table: &str, id: i64, expected: i64) -> Result<()> {
+    if expected < 1 {
+        return Err(StoreError::invalid(
+            "--expected-version",
+            format!(
+                "{expected} is not a version: versions start at 1; read the version from the list"
+            ),
+        ));
+    }
+    let what = record_words(table, id);
     let sql = format!("UPDATE {table} SET version = version + 1 WHERE id = ?1 AND version = ?2");
     let n = conn.execute(&sql, params![id, expected])?;
     if n == 1 {
@@ -257,14 +281,14 @@ pub fn bump_version(conn: &Connection, table: &str, id: i64, expected: i64) -> R
         .optional()?;
     let Some(current) = exists else {
         return Err(StoreError::Conflict(format!(
-            "this {table} (id {id}) was deleted by someone else since you opened it"
+            "{what} was deleted by someone else since you opened it"
         )));
     };
     if current < expected {
         return Err(StoreError::invalid(
             "--expected-version",
             format!(
-                "this {table} (id {id}) is at version {current}, never at version {expected}: \
+                "{what} is at version {current}, never at version {expected}: \
                  read the version from the list again"
             ),
         ));
@@ -273,7 +297,7 @@ pub fn bump_version(conn: &Connection, table: &str, id: i64, expected: i64) -> R
         .map(|e| format!(" by {} at {}", e.who_label(), e.at))
         .unwrap_or_default();
     Err(StoreError::Conflict(format!(
-        "this {table} (id {id}) was changed{by} since you opened it: reload it and make your change again"
+        "{what} was changed{by} since you opened it: reload it and make your change again"
     )))
 }
 

@@ -206,6 +206,7 @@ pub fn default_path() -> PathBuf {
 /// or one written by a newer Outturn, is refused with not a byte changed. A file this process may
 /// not write is opened read-only (reading commands work; a write is refused).
 pub fn open(path: &Path) -> Result<Connection> {
+    open::check_database_path(path)?;
     let path = open::resolve_path(path);
     let path = path.as_path();
     crate::io::output_file::protect_database(path);
@@ -274,6 +275,7 @@ fn open_read_only_checked(path: &Path) -> Result<Connection> {
 
 /// Opens an existing database without creating it.
 pub fn open_existing(path: &Path) -> Result<Connection> {
+    open::check_database_path(path)?;
     if !path.exists() {
         return Err(StoreError::Refused(format!(
             "no database at {}: create one with `outturn init` (or `outturn init --demo`)",

@@ -104,6 +104,32 @@ pub fn identify(conn: &Connection) -> Result<Identity> {
     )))
 }
 
+/// Refuses a `--db` that is a folder, or a chain of symbolic links that never reaches a file (a
+/// loop, or more than 40 links), before SQLite is asked to open it: SQLite would report an
+/// input/output error, and creating it would say "File exists".
+pub fn check_database_path(given: &Path) -> Result<()> {
+    let resolved = resolve_path(given);
+    match std::fs::symlink_metadata(&resolved) {
+        Ok(m) if m.file_type().is_symlink() => Err(StoreError::invalid(
+            "--db",
+            format!(
+                "{} is a loop of symbolic links (or a chain of more than 40) that never reaches a \
+                 file: give the database file itself",
+                given.display()
+            ),
+        )),
+        Ok(m) if m.is_dir() => Err(StoreError::invalid(
+            "--db",
+            format!(
+                "{} is a folder, not a database file: give a file, e.g. {}",
+                given.display(),
+                given.join("outturn.db").display()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The refusal for a file that is not an Outturn database.
 pub fn not_outturn(path: &Path, why: &str) -> StoreError {
     StoreError::Refused(format!(

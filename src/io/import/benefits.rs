@@ -15,6 +15,7 @@ use super::rows::{Cells, require_cells};
 use super::whole::{RowImporter, WholeFile, import_whole};
 use crate::domain::benefit::BenefitKind;
 use crate::domain::calendar::uk_date;
+use crate::domain::text::{MAX_TEXT, check_length};
 use crate::domain::{FinancialYear, Money};
 use crate::store::batches::BatchKind;
 use crate::store::{StoreError, entities as e};
@@ -134,6 +135,11 @@ fn parse_row(
         problems.add(line, column, || m);
         false
     };
+    for (c, column) in [(C_DESCRIPTION, "Description"), (C_OWNER, "Owner")] {
+        if let Err(m) = check_length(cells.get(c), MAX_TEXT) {
+            ok = bad(column, m);
+        }
+    }
     let fy_text = cells.get(C_FY);
     let fy = match FinancialYear::parse(fy_text) {
         Ok(y) if lock.through.is_some_and(|l| y.start() <= l) => {

@@ -14,6 +14,7 @@ use super::rows::{Cells, require_cells};
 use super::whole::{RowImporter, WholeFile, import_whole};
 use crate::domain::calendar::uk_date;
 use crate::domain::model::{AllocationStatus, DeliveryStatus};
+use crate::domain::text::{MAX_CODE, MAX_TEXT, check_length};
 use crate::domain::{FinancialYear, Money};
 use crate::store::batches::{self, BatchKind};
 use crate::store::{StoreError, entities as e};
@@ -279,6 +280,14 @@ fn parse_budget(
                 Some(id) => phase = Some(PhaseTarget::Existing(id)),
                 None if create_missing => {
                     let name = cells.get(B_PHASE_NAME);
+                    for (column, text, max) in
+                        [("Phase", code, MAX_CODE), ("Phase name", name, MAX_TEXT)]
+                    {
+                        if let Err(m) = check_length(text, max) {
+                            problems.add(line, column, || m);
+                            ok = false;
+                        }
+                    }
                     let key = (pid, code.to_string());
                     match new_phases.get(&key) {
                         Some((first, first_line)) if !name.is_empty() && first != name => {

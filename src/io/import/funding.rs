@@ -16,6 +16,7 @@ use crate::domain::Money;
 use crate::domain::calendar::parse_date;
 use crate::domain::financing::FundingSource;
 use crate::domain::model::AllocationStatus;
+use crate::domain::text::{MAX_NOTE, MAX_TEXT, check_length};
 use crate::store::batches::BatchKind;
 use crate::store::{StoreError, entities as e};
 
@@ -83,6 +84,10 @@ fn parse_funding(
             ok = false;
         }
     };
+    read("Funder", cells.get(F_FUNDER), &|t| {
+        check_length(t, MAX_TEXT)
+    });
+    read("Note", cells.get(F_NOTE), &|t| check_length(t, MAX_NOTE));
     let source_text = cells.get(F_SOURCE);
     let source = FundingSource::parse(source_text).ok();
     if !source_text.is_empty() {

@@ -43,6 +43,32 @@ pub const DATE_FORMAT: &str = "dd/mm/yyyy";
 const A4: u8 = 9;
 /// The widest a fitted column gets, in characters.
 const MAX_WIDTH: usize = 60;
+/// The longest text an Excel cell holds, in UTF-16 code units (as Excel counts).
+pub const MAX_CELL_TEXT: usize = 32_767;
+
+/// `s` as a cell can hold it: a text past Excel's [`MAX_CELL_TEXT`] is cut, and ends with a mark
+/// saying how many characters were left out, so the pack never fails on what a record says.
+pub fn cell_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= MAX_CELL_TEXT || s.encode_utf16().count() <= MAX_CELL_TEXT {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    // Room for the mark, which is far shorter than this.
+    let room = MAX_CELL_TEXT - 80;
+    let (mut used, mut end, mut kept) = (0, 0, 0);
+    for (i, c) in s.char_indices() {
+        if used + c.len_utf16() > room {
+            break;
+        }
+        used += c.len_utf16();
+        end = i + c.len_utf8();
+        kept += 1;
+    }
+    let left_out = s.chars().count() - kept;
+    std::borrow::Cow::Owned(format!(
+        "{}… [cut at Excel's limit of 32,767 characters: {left_out} more characters]",
+        &s[..end]
+    ))
+}
 
 /// One cell of a sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,7 +256,7 @@ fn write_cell(
     match v {
         Value::Text(s) if s.is_empty() => {}
         Value::Text(s) => {
-            ws.write_string_with_format(row, col, s, &f.text[bold])?;
+            ws.write_string_with_format(row, col, cell_text(s), &f.text[bold])?;
         }
         Value::Money(m) => {
             ws.write_number_with_format(row, col, exact_f64(&m.plain())?, &f.money[bold])?;
@@ -338,6 +364,37 @@ mod tests {
 
     fn money(s: &str) -> Value {
         Value::Money(Money::parse(s).unwrap())
+    }
+
+    #[test]
+    fn a_text_past_excels_limit_is_cut_with_a_mark() {
+        let short = "é".repeat(MAX_CELL_TEXT);
+        assert_eq!(cell_text(&short), short.as_str());
+        // 😀 is two UTF-16 units: 20,000 of them are past the limit.
+        let long = "😀".repeat(20_000);
+        let cut = cell_text(&long);
+        assert!(cut.encode_utf16().count() <= MAX_CELL_TEXT, "{}", cut.len());
+        assert!(
+            cut.ends_with("more characters]"),
+            "{}",
+            &cut[cut.len() - 90..]
+        );
+        let kept = cut.chars().filter(|c| *c == '😀').count();
+        assert!(cut.contains(&format!(": {} more characters]", 20_000 - kept)));
+        let sheet = Sheet {
+            name: "Notes".into(),
+            headers: vec!["Note".into()],
+            rows: vec![Row {
+                total: false,
+                cells: vec![Value::Text("x".repeat(100_000))],
+            }],
+        };
+        let page = PageHeader {
+            title: "T".into(),
+            fy: FinancialYear::new(2026).unwrap(),
+            period: Period::new(1).unwrap(),
+        };
+        assert!(write(&[sheet], &page).is_ok());
     }
 
     #[test]

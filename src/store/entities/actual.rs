@@ -230,6 +230,7 @@ pub fn each_actual(
     limit: u64,
     each: &mut dyn FnMut(Actual) -> bool,
 ) -> Result<()> {
+    crate::store::browse::check_search(f)?;
     let mut st = conn.prepare_cached(&format!(
         "{ACTUAL_SELECT} WHERE (?1 IS NULL OR ph.programme_id = ?1) AND (?2 IS NULL OR a.phase_id = ?2)
          AND (?3 IS NULL OR a.fy = ?3) AND (?4 IS NULL OR a.period = ?4)

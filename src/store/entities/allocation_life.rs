@@ -106,6 +106,7 @@ pub fn withdraw_allocation(
             "is empty: say why the allocation is withdrawn",
         ));
     }
+    super::common::within("--reason", reason, crate::domain::text::MAX_NOTE)?;
     let before = projected(conn, id, "withdrawn")?;
     locks::ensure_open(conn, "a withdrawal", date)?;
     set_status(

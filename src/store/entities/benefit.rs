@@ -7,9 +7,12 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, conv_err, fy_col, money_col, not_found, period_col, required};
+use super::common::{
+    collect, conv_err, fy_col, money_col, not_found, period_col, required, within,
+};
 use crate::domain::benefit::{Benefit, BenefitKind, BenefitStatus, Realisation};
 use crate::domain::model::ProfileLine;
+use crate::domain::text::MAX_TEXT;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::{Result, StoreError, audit, locks};
 
@@ -121,6 +124,8 @@ fn write_targets(
 /// Adds a benefit with its targets; returns its id.
 pub fn add_benefit(conn: &Connection, b: &NewBenefit) -> Result<i64> {
     required("--description", &b.description)?;
+    within("--description", &b.description, MAX_TEXT)?;
+    within("--owner", &b.owner, MAX_TEXT)?;
     check_phase(conn, b.programme_id, b.phase_id)?;
     let targets = check_targets(&b.targets)?;
     ensure_targets_open(conn, &[], &targets)?;
@@ -225,6 +230,10 @@ pub fn edit_benefit(
     let before = get_benefit(conn, id)?;
     if let Some(d) = &e.description {
         required("--description", d)?;
+        within("--description", d, MAX_TEXT)?;
+    }
+    if let Some(o) = &e.owner {
+        within("--owner", o, MAX_TEXT)?;
     }
     let programme_id = programme_of(conn, id)?;
     if let Some(phase) = e.phase_id {

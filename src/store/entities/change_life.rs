@@ -105,6 +105,7 @@ pub fn withdraw_change(
             "is empty: say why the change is withdrawn",
         ));
     }
+    super::common::within("--reason", reason, crate::domain::text::MAX_NOTE)?;
     let before = proposed(conn, id, "withdrawn")?;
     locks::ensure_open(conn, "a budget change", before.effective)?;
     locks::bump_version(

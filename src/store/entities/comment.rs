@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, fy_col, period_col, required, the_one};
+use super::common::{collect, fy_col, period_col, required, the_one, within};
+use crate::domain::text::MAX_NOTE;
 use crate::domain::{FinancialYear, Period};
 use crate::store::{Result, StoreError, audit, current_user, locks, now_stamp};
 
@@ -78,6 +79,7 @@ pub fn add_comment(
     text: &str,
 ) -> Result<i64> {
     required("--text", text)?;
+    within("--text", text, MAX_NOTE)?;
     ensure_open(conn, fy, period)?;
     let existing: Option<i64> = conn
         .query_row(
@@ -112,6 +114,7 @@ pub fn edit_comment(
     text: &str,
 ) -> Result<Comment> {
     required("--text", text)?;
+    within("--text", text, MAX_NOTE)?;
     let before = get_comment(conn, id)?;
     ensure_open(conn, before.fy, before.period)?;
     locks::bump_version(

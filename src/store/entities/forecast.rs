@@ -110,6 +110,7 @@ pub fn withdraw_forecast(
             "is empty: say why the forecast is withdrawn",
         ));
     }
+    within("--reason", reason, MAX_NOTE)?;
     let before = forecast_or_not_found(conn, id)?;
     if before.withdrawn_on.is_some() {
         return Err(StoreError::Refused(format!(

@@ -7,9 +7,12 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, conv_err, fy_col, iso, money_col, opt_date_col, the_one, word_col};
+use super::common::{
+    collect, conv_err, fy_col, iso, money_col, opt_date_col, the_one, within, word_col,
+};
 use crate::domain::financing::{Funding, FundingSource};
 use crate::domain::model::AllocationStatus;
+use crate::domain::text::{MAX_NOTE, MAX_TEXT};
 use crate::domain::{FinancialYear, Money};
 use crate::store::{Result, StoreError, audit, locks};
 
@@ -59,6 +62,8 @@ fn ensure_year_open(conn: &Connection, fy: FinancialYear) -> Result<()> {
 /// Adds a funding line; returns its id.
 pub fn add_funding(conn: &Connection, f: &NewFunding) -> Result<i64> {
     check_amount(f.amount)?;
+    within("--funder", f.funder.as_deref().unwrap_or(""), MAX_TEXT)?;
+    within("--note", &f.note, MAX_NOTE)?;
     ensure_year_open(conn, f.fy)?;
     conn.execute(
         "INSERT INTO funding(phase_id, fy, source, amount_pence, status, funder, spend_by, decision_id, note)
@@ -92,6 +97,12 @@ pub fn edit_funding(
     ensure_year_open(conn, before.fy)?;
     if let Some(a) = e.amount {
         check_amount(a)?;
+    }
+    if let Some(Some(f)) = &e.funder {
+        within("--funder", f, MAX_TEXT)?;
+    }
+    if let Some(n) = &e.note {
+        within("--note", n, MAX_NOTE)?;
     }
     locks::bump_version(conn, "funding", id, expected_version)?;
     let decision_id: Option<i64> = match e.decision_id {

@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, conv_err, date_col, iso, not_found, opt_date_col, required};
+use super::common::{collect, conv_err, date_col, iso, not_found, opt_date_col, required, within};
 use crate::domain::milestone::{Milestone, MilestoneStatus};
+use crate::domain::text::MAX_TEXT;
 use crate::store::{Result, StoreError, audit, locks};
 
 /// A milestone to add.
@@ -47,6 +48,7 @@ fn unique_name(err: rusqlite::Error, name: &str) -> StoreError {
 /// Adds a milestone (not complete: complete it with [`complete_milestone`]); returns its id.
 pub fn add_milestone(conn: &Connection, m: &NewMilestone) -> Result<i64> {
     required("--name", &m.name)?;
+    within("--name", &m.name, MAX_TEXT)?;
     if m.status == MilestoneStatus::Complete {
         return Err(StoreError::invalid(
             "--status",
@@ -148,6 +150,7 @@ pub fn edit_milestone(
     ensure_actual_open(conn, &before)?;
     if let Some(n) = &e.name {
         required("--name", n)?;
+        within("--name", n, MAX_TEXT)?;
     }
     if e.status == Some(MilestoneStatus::Complete) {
         return Err(StoreError::invalid(

@@ -19,29 +19,6 @@ pub(super) fn months(t: &str) -> Result<u32, String> {
     }
 }
 
-/// Splits `A=x; B=y`, or `A=x,B=y` as the command line takes it (a comma inside an amount,
-/// `£1,250,000`, stays with it: a piece without `=` joins the one before).
-fn items(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    if text.contains(';') {
-        out.extend(text.split(';').map(String::from));
-    } else {
-        for part in text.split(',') {
-            match out.last_mut() {
-                Some(last) if !part.contains('=') => {
-                    last.push(',');
-                    last.push_str(part);
-                }
-                _ => out.push(part.to_string()),
-            }
-        }
-    }
-    out.into_iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
 /// `12=£250k@31/03/2025; 24`: months, then an estimated value, then when the decision is due.
 pub(super) fn extensions(text: &str) -> Result<Vec<ExtensionValues>, String> {
     text.split(';')
@@ -70,7 +47,7 @@ pub(super) fn extensions(text: &str) -> Result<Vec<ExtensionValues>, String> {
 
 /// `2023-24=£250k; 2024-25=£500k`.
 pub(super) fn targets(text: &str) -> Result<Vec<(FinancialYear, Money)>, String> {
-    items(text)
+    crate::domain::profile::year_amount_parts(text)
         .iter()
         .map(|part| {
             let (y, m) = part

@@ -1,0 +1,389 @@
+//! Hardening, round three (issue 26, items 10, 11 and 18 to 21): bounded texts and totals, clear
+//! one-line errors, small faults. Each test runs the real binary on a demo database, "today"
+//! pinned to 05/12/2026 as in the hostile run.
+
+mod common;
+
+use std::path::Path;
+
+use common::{demo_db, snapshot, stderr};
+
+const TODAY: &str = "2026-12-05";
+
+fn run(db: &Path, args: &[&str]) -> std::process::Output {
+    common::bin()
+        .env("OUTTURN_TODAY", TODAY)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Exit status 2, one line on standard error containing `needle`, and the books unchanged.
+fn refused(db: &Path, args: &[&str], needle: &str) {
+    let before = snapshot(db);
+    let o = run(db, args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.contains(needle), "{needle:?} not in {err}");
+    assert_eq!(snapshot(db), before, "{args:?} changed the books");
+}
+
+/// An import refused: exit status 2, the problem on the first line of standard error (the count
+/// follows), and the books unchanged.
+fn import_refused(db: &Path, args: &[&str], needle: &str) {
+    let before = snapshot(db);
+    let o = run(db, args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert!(
+        err.lines().next().unwrap().contains(needle),
+        "{needle:?} not in {err}"
+    );
+    assert!(err.lines().count() <= 2, "{err}");
+    assert_eq!(snapshot(db), before, "{args:?} changed the books");
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+// Item 10: every text field has its limit, from the command line and from imports.
+#[test]
+fn texts_of_the_newer_records_are_bounded() {
+    let (dir, db) = demo_db();
+    let name = "N".repeat(501);
+    let note = "N".repeat(4001);
+    refused(
+        &db,
+        &[
+            "comment",
+            "add",
+            "--phase",
+            "WOL-DTP/PH2",
+            "--fy",
+            "2017-18",
+            "--period",
+            "P9",
+            "--text",
+            &note,
+        ],
+        "--text: 4001 characters is too long (at most 4000)",
+    );
+    refused(
+        &db,
+        &[
+            "benefit",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--description",
+            &name,
+            "--kind",
+            "cashable",
+        ],
+        "--description: 501 characters is too long (at most 500)",
+    );
+    refused(
+        &db,
+        &[
+            "benefit",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--description",
+            "Less paper",
+            "--kind",
+            "cashable",
+            "--owner",
+            &name,
+        ],
+        "--owner: 501 characters is too long",
+    );
+    refused(
+        &db,
+        &[
+            "milestone",
+            "add",
+            "--phase",
+            "WOL-DTP/PH2",
+            "--name",
+            &name,
+            "--baseline",
+            "2027-03-31",
+        ],
+        "--name: 501 characters is too long",
+    );
+    for (option, value, needle) in [
+        ("--funder", &name, "--funder: 501 characters is too long"),
+        ("--note", &note, "--note: 4001 characters is too long"),
+    ] {
+        refused(
+            &db,
+            &[
+                "funding",
+                "add",
+                "--phase",
+                "WOL-DTP/PH2",
+                "--fy",
+                "2027-28",
+                "--source",
+                "grant",
+                "--amount",
+                "100",
+                option,
+                value,
+            ],
+            needle,
+        );
+    }
+    refused(
+        &db,
+        &["period", "reopen", "2017-18", "P1", "--reason", &note],
+        "--reason: 4001 characters is too long",
+    );
+    refused(
+        &db,
+        &["forecast", "withdraw", "1", "--reason", &note],
+        "--reason: 4001 characters is too long",
+    );
+    let benefits = write(
+        dir.path(),
+        "benefits.csv",
+        &format!(
+            "Programme,Phase,Description,Kind,Owner,Financial year,Target\n\
+             WOL-DTP,,{name},cashable,Me,2027-28,100\n"
+        ),
+    );
+    import_refused(
+        &db,
+        &["import", "benefits", &benefits],
+        "line 2, column Description: 501 characters is too long",
+    );
+    let funding = write(
+        dir.path(),
+        "funding.csv",
+        &format!(
+            "Programme,Phase,Financial year,Source,Amount,Funder,Note\n\
+             WOL-DTP,PH2,2027-28,grant,100,DfE,{note}\n"
+        ),
+    );
+    import_refused(
+        &db,
+        &["import", "funding", &funding],
+        "line 2, column Note: 4001 characters is too long",
+    );
+}
+
+// Item 18: clear one-line errors, naming the option or the file's line and column.
+#[test]
+fn new_phases_of_a_budget_import_are_bounded_by_line_and_column() {
+    let (dir, db) = demo_db();
+    let code = "C".repeat(41);
+    let name = "N".repeat(501);
+    let f = write(
+        dir.path(),
+        "code.csv",
+        &format!(
+            "Programme,Phase,Financial year,Amount,Phase name\nWOL-DTP,{code},2027-28,100,x\n"
+        ),
+    );
+    import_refused(
+        &db,
+        &["import", "budgets", "--create-missing", &f],
+        "line 2, column Phase: 41 characters is too long (at most 40)",
+    );
+    let f = write(
+        dir.path(),
+        "name.csv",
+        &format!(
+            "Programme,Phase,Financial year,Amount,Phase name\nWOL-DTP,NEW,2027-28,100,{name}\n"
+        ),
+    );
+    import_refused(
+        &db,
+        &["import", "budgets", "--create-missing", &f],
+        "line 2, column Phase name: 501 characters is too long (at most 500)",
+    );
+}
+
+#[test]
+fn version_0_a_long_supplier_a_folder_and_a_link_loop_are_named() {
+    let (dir, db) = demo_db();
+    refused(
+        &db,
+        &[
+            "milestone",
+            "edit",
+            "5",
+            "--name",
+            "Go-live",
+            "--expected-version",
+            "0",
+        ],
+        "--expected-version: 0 is not a version: versions start at 1",
+    );
+    let o = run(
+        &db,
+        &[
+            "milestone",
+            "edit",
+            "5",
+            "--name",
+            "Go-live",
+            "--expected-version",
+            "9",
+        ],
+    );
+    let err = stderr(&o);
+    assert!(err.contains("milestone 5 is at version 1"), "{err}");
+    assert!(!err.contains("id "), "no internal id: {err}");
+    refused(
+        &db,
+        &["actual", "list", "--supplier", &"%".repeat(60_000)],
+        "--supplier: 60000 characters is too long (at most 500)",
+    );
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    for args in [&["actual", "list"][..], &["init"][..]] {
+        let o = run(&folder, args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("is a folder, not a database file"), "{err}");
+    }
+    let (a, b) = (dir.path().join("loop1"), dir.path().join("loop2"));
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    for args in [&["actual", "list"][..], &["init"][..]] {
+        let o = run(&a, args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("--db:") && err.contains("is a loop of symbolic links"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn targets_and_profiles_take_thousands_separators() {
+    let (_dir, db) = demo_db();
+    let o = run(
+        &db,
+        &[
+            "benefit",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--description",
+            "Less paper",
+            "--kind",
+            "cashable",
+            "--target",
+            "2027-28=£250,000,2028-29=£1,000.50",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        common::stdout(&o).contains("£251,000.50"),
+        "{}",
+        common::stdout(&o)
+    );
+    refused(
+        &db,
+        &[
+            "benefit",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--description",
+            "More paper",
+            "--kind",
+            "cashable",
+            "--target",
+            "2027-28=£250,000,2028=5",
+        ],
+        "--target: '2028'",
+    );
+}
+
+// Item 19: a command line clap cannot read is one line, naming the argument; text options and
+// `config set` values may begin with `-`.
+#[test]
+fn command_line_errors_are_one_line_and_values_may_begin_with_a_hyphen() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_dir, db) = demo_db();
+    for (args, needle) in [
+        (
+            &["actual", "list", "--bogus"][..],
+            "unexpected argument '--bogus' found: see `outturn actual list --help`",
+        ),
+        (
+            &["actual", "add", "--amount", "5"][..],
+            "the following required arguments were not provided: --date <DATE>, --phase <PHASE>",
+        ),
+        (
+            &["frob"][..],
+            "unrecognized subcommand 'frob': see `outturn --help`",
+        ),
+        (
+            &["config", "set", "rag.red_overspend_pct", "-1"][..],
+            "'-1' is not a percentage from 0 to 100",
+        ),
+    ] {
+        refused(&db, args, needle);
+    }
+    let before = snapshot(&db);
+    let o = common::bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["actual", "list", "--supplier"])
+        .arg(std::ffi::OsStr::from_bytes(b"caf\xe9"))
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("the value of --supplier is not valid UTF-8 ('caf\\xe9')"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&db), before);
+    for args in [
+        &[
+            "comment",
+            "add",
+            "--phase",
+            "WOL-DTP/PH2",
+            "--fy",
+            "2026-27",
+            "--period",
+            "P8",
+            "--text",
+            "-5% on plan: tender late",
+        ][..],
+        &[
+            "phase",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--code",
+            "HY",
+            "--name",
+            "-Hyphen",
+        ][..],
+        &["config", "set", "comment.variance_amount", "-0"][..],
+    ] {
+        let o = run(&db, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+    let o = run(&db, &["--help"]);
+    assert!(o.status.success());
+    assert!(common::stdout(&o).contains("Usage: outturn"));
+}
