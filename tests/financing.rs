@@ -514,3 +514,70 @@ fn funding_follows_the_budget_after_a_close_until_the_year_is_finalised() {
     );
     ok(&db, &["check"]);
 }
+
+/// Issue 23 item 5, imports: a funding file for a year with a closed period is imported and
+/// undone as any other; once the year's financing is finalised both are refused until it is
+/// reopened.
+#[test]
+fn a_funding_import_follows_the_finalised_year_not_the_closed_period() {
+    let (dir, db) = base();
+    ok(
+        &db,
+        &[
+            "period",
+            "close",
+            "2024-25",
+            "P3",
+            "--allow-missing-comments",
+        ],
+    );
+    let file = dir.path().join("funding.csv");
+    std::fs::write(
+        &file,
+        "Programme,Phase,Financial year,Source,Amount\nP,A,2024-25,grant,250.00\n",
+    )
+    .unwrap();
+    let out = ok(&db, &["import", "funding", file.to_str().unwrap()]);
+    assert!(out.contains("total £250.00"), "{out}");
+    ok(&db, &["funding", "finalise", "--fy", "2024-25"]);
+    let before = snapshot(&db);
+    let o = run(&db, &["import", "undo", "1"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("the funding lines for 2024-25 are locked"),
+        "{}",
+        stderr(&o)
+    );
+    let second = dir.path().join("more.csv");
+    std::fs::write(
+        &second,
+        "Programme,Phase,Financial year,Source,Amount\nP,B,2024-25,reserves,40.00\n",
+    )
+    .unwrap();
+    let o = run(&db, &["import", "funding", second.to_str().unwrap()]);
+    assert!(
+        stderr(&o).contains("line 2: the funding lines for 2024-25 are locked"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(snapshot(&db), before);
+    ok(
+        &db,
+        &[
+            "funding",
+            "reopen",
+            "--fy",
+            "2024-25",
+            "--reason",
+            "grant withdrawn",
+        ],
+    );
+    ok(&db, &["import", "undo", "1"]);
+    assert_eq!(
+        ok(&db, &["funding", "list", "--format", "csv"])
+            .lines()
+            .count(),
+        1,
+        "only the header: the undo removed the imported line"
+    );
+}

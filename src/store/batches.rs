@@ -247,7 +247,7 @@ struct Undone<'a> {
 
 /// Undoes a batch inside the caller's transaction: removes its actuals or allocations, marks it
 /// undone and records one audit event. Refused when it is already undone or when any of its rows
-/// lies in a closed period.
+/// lies in a closed period (a funding line: for a year whose financing is finalised).
 pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
     let before = get_batch(conn, id)?;
     if let Some(at) = &before.undone_at {
@@ -256,7 +256,24 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
             before.file_name
         )));
     }
-    if let Some(lock) = locks::locked_through(conn)? {
+    let funding = before.kind == BatchKind::Funding.as_str();
+    if funding {
+        // Funding lines are not locked by closed periods, only by a year's finalised financing.
+        let years: Vec<i32> = {
+            let mut st =
+                conn.prepare("SELECT DISTINCT fy FROM funding WHERE batch_id = ?1 ORDER BY fy")?;
+            st.query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for y in years {
+            if let Ok(fy) = FinancialYear::new(y) {
+                super::financing_final::ensure_not_final(conn, fy)?;
+            }
+        }
+    }
+    if let Some(lock) = locks::locked_through(conn)?
+        && !funding
+    {
         let (locked, first): (i64, Option<String>) = if before.kind == BatchKind::Actuals.as_str() {
             conn.query_row(
                 "SELECT count(*), min(date) FROM actual WHERE batch_id = ?1 AND date <= ?2",
