@@ -20,6 +20,7 @@ pub mod financing;
 pub mod limits;
 pub mod locks;
 pub mod open;
+pub mod profiles;
 pub mod replay;
 pub mod settings;
 pub mod today;
@@ -46,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v7.sql"),
     include_str!("schema_v8.sql"),
     include_str!("schema_v9.sql"),
+    include_str!("schema_v10.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -22,6 +22,7 @@ use super::problems::{
 };
 use super::rows::{Cells, Rows, open, require_cells};
 use crate::domain::calendar::{parse_date, uk_date};
+use crate::domain::ledger::{AmountShape, DateFormat, HeaderRule, ImportProfile, row_amount};
 use crate::domain::{FinancialYear, Money};
 use crate::store::actual_digest::ActualDigest;
 use crate::store::batches::{self, BatchKind};
@@ -62,6 +63,45 @@ pub struct ActualsOptions {
     pub skip_duplicates: bool,
     /// `utf-8` or `windows-1252` to force the encoding (default: detect).
     pub encoding: Option<String>,
+    /// The saved profile the file is read with: its mapping, header rule, encoding, date format
+    /// and amount shape (used where `map` and `encoding` are not given). Recorded on the batch.
+    pub profile: Option<ImportProfile>,
+}
+
+/// How a row's date and amount are read: by the profile, or as without one.
+#[derive(Debug, Clone, Copy)]
+struct RowRules {
+    /// None: the dates Outturn reads without a profile (`26/08/2022` or `2022-08-26`).
+    date: Option<DateFormat>,
+    amount: AmountShape,
+}
+
+impl RowRules {
+    fn of(profile: Option<&ImportProfile>) -> Self {
+        RowRules {
+            date: profile.map(|p| p.date_format),
+            amount: profile.map_or(AmountShape::Signed, |p| p.amount),
+        }
+    }
+
+    /// The columns read, each required or not in this shape.
+    fn columns(&self) -> Vec<(&'static str, bool)> {
+        let needed = self.amount.columns();
+        ACTUAL_COLUMNS
+            .iter()
+            .map(|&(name, required)| {
+                let money = matches!(name, "Amount" | "Debit" | "Credit" | "Sign");
+                (
+                    name,
+                    if money {
+                        needed.contains(&name)
+                    } else {
+                        required
+                    },
+                )
+            })
+            .collect()
+    }
 }
 
 /// The message for a phase (or its programme) that cannot be found, and the column to blame.
@@ -103,6 +143,9 @@ const ACTUAL_COLUMNS: &[(&str, bool)] = &[
     ("Amount", true),
     ("Programme", false),
     ("Contract", false),
+    ("Debit", false),
+    ("Credit", false),
+    ("Sign", false),
 ];
 const A_DATE: usize = 0;
 const A_PHASE: usize = 1;
@@ -112,12 +155,14 @@ const A_REFERENCE: usize = 4;
 const A_AMOUNT: usize = 5;
 const A_PROGRAMME: usize = 6;
 const A_CONTRACT: usize = 7;
+const A_DEBIT: usize = 8;
+const A_CREDIT: usize = 9;
+const A_SIGN: usize = 10;
 /// The cells no ledger line may leave empty.
 const ACTUAL_REQUIRED_CELLS: &[(usize, &str)] = &[
     (A_DATE, "Date"),
     (A_PHASE, "Phase"),
     (A_REFERENCE, "Reference"),
-    (A_AMOUNT, "Amount"),
 ];
 
 /// A phase id, or the column to blame and the message.
@@ -186,12 +231,18 @@ impl ActualLookups {
 fn parse_actual(
     cells: &Cells,
     line: u64,
+    rules: RowRules,
     lookups: &mut ActualLookups,
     lock: &Lock,
     problems: &mut Problems,
     out: &mut e::NewActual,
 ) -> Result<bool, StoreError> {
     let mut ok = require_cells(cells, line, ACTUAL_REQUIRED_CELLS, "ledger line", problems);
+    for c in [(A_AMOUNT, "Amount"), (A_SIGN, "Sign")] {
+        if rules.amount.columns().contains(&c.1) {
+            ok &= require_cells(cells, line, &[c], "ledger line", problems);
+        }
+    }
     for (c, column) in [
         (A_SUPPLIER, "Supplier"),
         (A_DESCRIPTION, "Description"),
@@ -204,7 +255,11 @@ fn parse_actual(
     }
     let date_text = cells.get(A_DATE);
     if !date_text.is_empty() {
-        match parse_date(date_text) {
+        let date = match rules.date {
+            Some(format) => format.parse_date(date_text),
+            None => parse_date(date_text).map_err(|e| e.to_string()),
+        };
+        match date {
             Ok(d) => {
                 if lock.through.is_some_and(|l| d <= l) {
                     problems.add(line, "Date", || lock.message(format!("'{date_text}'")));
@@ -213,17 +268,24 @@ fn parse_actual(
                 out.date = d;
             }
             Err(err) => {
-                problems.add(line, "Date", || err.to_string());
+                problems.add(line, "Date", || err);
                 ok = false;
             }
         }
     }
     let amount_text = cells.get(A_AMOUNT);
-    if !amount_text.is_empty() {
-        match Money::parse(amount_text) {
+    let amount_needed = rules.amount.columns().contains(&"Amount");
+    if !(amount_needed && amount_text.is_empty()) {
+        match row_amount(
+            rules.amount,
+            amount_text,
+            cells.get(A_DEBIT),
+            cells.get(A_CREDIT),
+            cells.get(A_SIGN),
+        ) {
             Ok(m) => out.amount = m,
-            Err(err) => {
-                problems.add(line, "Amount", || err.to_string());
+            Err((column, message)) => {
+                problems.add(line, column, || message);
                 ok = false;
             }
         }
@@ -289,6 +351,7 @@ fn parse_actual(
 fn check_ledger(
     mut rows: Rows,
     idx: &[Option<usize>],
+    rules: RowRules,
     mut lookups: ActualLookups,
     lock: &Lock,
     chunk_rows: usize,
@@ -307,7 +370,15 @@ fn check_ledger(
     };
     while let Some(line) = rows.next(&mut problems, &mut |_, _| {})? {
         let cells = Cells::new(&rows.record, idx);
-        let good = parse_actual(&cells, line, &mut lookups, lock, &mut problems, &mut row)?;
+        let good = parse_actual(
+            &cells,
+            line,
+            rules,
+            &mut lookups,
+            lock,
+            &mut problems,
+            &mut row,
+        )?;
         if !good || !problems.is_empty() {
             continue;
         }
@@ -415,7 +486,18 @@ fn import_actuals_tuned(
     progress: &mut dyn FnMut(u64, u64),
     tuning: Tuning,
 ) -> Result<ImportOutcome, ImportError> {
-    let file = open(path, opts.encoding.as_deref(), ACTUAL_COLUMNS, &opts.map)?;
+    let profile = opts.profile.as_ref();
+    let rules = RowRules::of(profile);
+    let map = match profile {
+        Some(p) if opts.map.is_empty() => &p.map,
+        _ => &opts.map,
+    };
+    let encoding = opts
+        .encoding
+        .as_deref()
+        .or(profile.and_then(|p| p.encoding.as_deref()));
+    let header = profile.map_or(HeaderRule::Skip(0), |p| p.header);
+    let file = open(path, encoding, &rules.columns(), map, header)?;
     let (scan, read_count, file_rows) = (&file.scan, &file.read_count, file.rows);
     // Past this many rows (estimated) SQLite's sorts and temporary tables go to files.
     let large = scan.len / BYTES_PER_ROW_ESTIMATE >= LARGE_ROWS;
@@ -445,6 +527,9 @@ fn import_actuals_tuned(
         };
         let batch_id =
             batches::insert_batch(&tx, BatchKind::Actuals, &file.file_name, &scan.sha256)?;
+        if let Some(p) = profile {
+            store::profiles::set_batch_profile(&tx, batch_id, &p.name)?;
+        }
         // (actual id, line) of every row written, in id order, to name the line of a duplicate
         // or a warning: in a temporary file, not in memory.
         let noted = Noted {
@@ -472,6 +557,7 @@ fn import_actuals_tuned(
                 check_ledger(
                     file_rows,
                     idx,
+                    rules,
                     lookups,
                     lock,
                     tuning.chunk_rows,
