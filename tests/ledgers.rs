@@ -249,3 +249,59 @@ fn profiles_are_audited_and_an_unknown_one_is_named() {
         stderr(&o)
     );
 }
+
+#[test]
+fn ledger_codes_map_cost_centre_and_project_and_an_unknown_code_is_named_once() {
+    let (_dir, db) = two_phases("codes.db", ["£10,000", "£10,000"]);
+    ok(
+        &db,
+        &[
+            "import",
+            "profile",
+            "add",
+            "unit4-cc",
+            "--map",
+            "Trans Date=Date,Supplier Name=Supplier,Narrative=Description,Voucher No=Reference,\
+             Net (£)=Amount",
+            "--code-columns",
+            "Cost Centre,Project",
+            "--date-format",
+            "dd-mon-yyyy",
+        ],
+    );
+    let codes = ledger("codes.csv");
+    let out = ok(&db, &["import", "codes", "load", codes.to_str().unwrap()]);
+    assert!(out.contains("Mapped 2 ledger codes"), "{out}");
+    let list = ok(&db, &["import", "codes", "list", "--format", "csv"]);
+    assert!(list.contains("CC100+PRJ7,P/A"), "{list}");
+    let before = snapshot(&db);
+    let o = import(&db, "unit4_cost_centres.csv", "unit4-cc");
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "line 5, column Cost Centre+Project: ledger code 'CC999+PRJ1' is not mapped (2 rows: \
+             lines 5, 7): map it with `outturn import codes add \"CC999+PRJ1\" PROG/PHASE`"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("CC999+PRJ1' is not mapped").count(), 1, "{err}");
+    assert_eq!(snapshot(&db), before, "a refused file changes nothing");
+    ok(&db, &["import", "codes", "add", "CC999+PRJ1", "P/B"]);
+    let o = import(&db, "unit4_cost_centres.csv", "unit4-cc");
+    let out = common::stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A: 500.00 - 50.00 = 450.00; B: 120.10 + 75.00 + 25.00 = 220.10; total 670.10.
+    assert!(out.contains("total £670.10."), "{out}");
+    assert!(out.contains("450.00") && out.contains("220.10"), "{out}");
+    ok(&db, &["import", "codes", "delete", "CC999+PRJ1"]);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let events: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit WHERE entity = 'ledger_code'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(events, 4, "two loaded, one added, one deleted");
+}

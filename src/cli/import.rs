@@ -12,7 +12,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::args::open;
 use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, Table, count, print_list};
-use crate::domain::ledger::{AmountShape, DateFormat, HeaderRule, ImportProfile, ProfileChange};
+use crate::domain::ledger::{
+    AmountShape, DateFormat, HeaderRule, ImportProfile, ProfileChange, parse_code_columns,
+};
 use crate::domain::text::escape_controls;
 use crate::error::UserError;
 use crate::io::import::{
@@ -20,7 +22,7 @@ use crate::io::import::{
 };
 use crate::ops::Books;
 use crate::ops::import::{self, ActualsImported};
-use crate::ops::types::Batch;
+use crate::ops::types::{Batch, LedgerCode};
 
 /// `outturn import …`.
 #[derive(Debug, Subcommand)]
@@ -102,6 +104,10 @@ pub enum ImportCmd {
     /// encoding, date format and amount shape).
     #[command(subcommand)]
     Profile(ProfileCmd),
+    /// The ledger code map: a ledger's code (or a pair such as cost centre and project, joined
+    /// with +) to a phase and optionally a contract, for profiles with --code-columns.
+    #[command(subcommand)]
+    Codes(CodesCmd),
     /// List import batches.
     List(FormatArg),
     /// Undo an import batch: removes its rows in one transaction (recorded in the audit log).
@@ -140,6 +146,80 @@ pub enum ProfileCmd {
     },
 }
 
+/// `outturn import codes …`.
+#[derive(Debug, Subcommand)]
+pub enum CodesCmd {
+    /// Map a ledger code to a phase (and optionally a contract).
+    Add {
+        /// The ledger's code: "CC100" or, for a pair of code columns, "CC100+PRJ7".
+        code: String,
+        /// The phase: PROG/PHASE.
+        phase: String,
+        /// The contract the code's spending is on (it must belong to the phase).
+        #[arg(long)]
+        contract: Option<String>,
+    },
+    /// Map every code of a two-column CSV (ledger code, PROG/PHASE; a header line naming them
+    /// is skipped), all or none.
+    Load {
+        /// The CSV file.
+        file: PathBuf,
+    },
+    /// List the code map.
+    List(FormatArg),
+    /// Remove a code from the map.
+    Delete {
+        /// The ledger code.
+        code: String,
+    },
+}
+
+impl Listing for LedgerCode {
+    fn headers() -> &'static [&'static str] {
+        &["Code", "Phase", "Contract"]
+    }
+
+    fn cells(&self, _format: Format) -> Vec<Cell> {
+        vec![
+            self.code.as_str().into(),
+            self.phase.as_str().into(),
+            self.contract.clone().unwrap_or_default().into(),
+        ]
+    }
+}
+
+/// Runs `outturn import codes …`.
+fn run_codes(conn: &mut Books, c: &CodesCmd) -> anyhow::Result<ExitCode> {
+    match c {
+        CodesCmd::Add {
+            code,
+            phase,
+            contract,
+        } => {
+            let added = import::add_code(conn, code, phase, contract.as_deref())?;
+            say!(
+                "Mapped ledger code {} to {}{}.",
+                added.code,
+                added.phase,
+                added
+                    .contract
+                    .map(|c| format!(" (contract {c})"))
+                    .unwrap_or_default()
+            );
+        }
+        CodesCmd::Load { file } => match import::load_codes(conn, file) {
+            Ok(n) => say!("Mapped {} ledger codes from {}.", count(n), file.display()),
+            Err(err) => return Ok(failed(&err)),
+        },
+        CodesCmd::List(f) => print_list(&import::list_codes(conn)?, f.format)?,
+        CodesCmd::Delete { code } => {
+            let gone = import::delete_code(conn, code)?;
+            say!("Removed ledger code {} (was {}).", gone.code, gone.phase);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// A profile's settings as typed.
 #[derive(Debug, clap::Args)]
 pub struct ProfileArgs {
@@ -161,6 +241,10 @@ pub struct ProfileArgs {
     /// debit-credit-net (both netted) or sign-column (Amount with a DR/CR Sign column).
     #[arg(long)]
     amount: Option<String>,
+    /// The file columns that make the ledger code looked up in the code map instead of a
+    /// Phase column: "Cost Centre,Project" (joined with +: CC100+PRJ7); "" for none.
+    #[arg(long)]
+    code_columns: Option<String>,
 }
 
 fn typed<T>(name: &str, r: Result<T, String>) -> anyhow::Result<T> {
@@ -193,13 +277,26 @@ impl ProfileArgs {
                 .as_deref()
                 .map(|a| typed("--amount", AmountShape::parse(a)))
                 .transpose()?,
+            code_columns: self
+                .code_columns
+                .as_deref()
+                .map(|c| typed("--code-columns", parse_code_columns(c)))
+                .transpose()?,
         })
     }
 }
 
 impl Listing for ImportProfile {
     fn headers() -> &'static [&'static str] {
-        &["Name", "Header", "Encoding", "Date format", "Amount", "Map"]
+        &[
+            "Name",
+            "Header",
+            "Encoding",
+            "Date format",
+            "Amount",
+            "Code columns",
+            "Map",
+        ]
     }
 
     fn cells(&self, _format: Format) -> Vec<Cell> {
@@ -212,6 +309,7 @@ impl Listing for ImportProfile {
                 .into(),
             self.date_format.name().into(),
             self.amount.name().into(),
+            self.code_columns.join(",").into(),
             self.map_text().into(),
         ]
     }
@@ -228,6 +326,7 @@ fn run_profile(conn: &mut Books, c: &ProfileCmd) -> anyhow::Result<()> {
                 encoding: None,
                 date_format: DateFormat::DayMonthYearSlash,
                 amount: AmountShape::Signed,
+                code_columns: Vec::new(),
             });
             import::add_profile(conn, &new)?;
             say!("Added import profile {}.", new.name);
@@ -495,6 +594,7 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
             }));
         }
         ImportCmd::Profile(c) => run_profile(&mut conn, c)?,
+        ImportCmd::Codes(c) => return run_codes(&mut conn, c),
         ImportCmd::List(f) => print_list(&import::list(&conn)?, f.format)?,
         ImportCmd::Undo { batch } => {
             match import::undo(&mut conn, *batch).map_err(ImportError::from) {

@@ -316,7 +316,33 @@ pub struct ImportProfile {
     pub date_format: DateFormat,
     /// The shape the money takes.
     pub amount: AmountShape,
+    /// The file columns whose cells, joined with `+`, make the ledger code looked up in the
+    /// code map for the phase (empty: the file has a Phase column).
+    pub code_columns: Vec<String>,
 }
+
+/// Joins the cells of a profile's code columns into one ledger code: `CC100+PRJ7`.
+pub const CODE_JOIN: &str = "+";
+
+/// Reads `--code-columns "Cost Centre,Project"`: at most [`MAX_CODE_COLUMNS`].
+pub fn parse_code_columns(s: &str) -> Result<Vec<String>, String> {
+    let cols: Vec<String> = s
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect();
+    if cols.len() > MAX_CODE_COLUMNS {
+        return Err(format!(
+            "'{s}' names {} columns: a ledger code is made of at most {MAX_CODE_COLUMNS}",
+            cols.len()
+        ));
+    }
+    Ok(cols)
+}
+
+/// The most file columns a ledger code is made of.
+pub const MAX_CODE_COLUMNS: usize = 3;
 
 impl ImportProfile {
     /// The mapping written back as `--map` takes it: `Trans Date=Date,Net=Amount`.
@@ -344,6 +370,8 @@ pub struct ProfileChange {
     pub date_format: Option<DateFormat>,
     /// A new amount shape.
     pub amount: Option<AmountShape>,
+    /// New code columns.
+    pub code_columns: Option<Vec<String>>,
 }
 
 impl ProfileChange {
@@ -357,6 +385,7 @@ impl ProfileChange {
             encoding: self.encoding.clone().unwrap_or(p.encoding),
             date_format: self.date_format.unwrap_or(p.date_format),
             amount: self.amount.unwrap_or(p.amount),
+            code_columns: self.code_columns.clone().unwrap_or(p.code_columns),
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::io::import::{
     ImportError, ImportOutcome,
 };
 use crate::store::batches::{self, Batch};
+use crate::store::ledger_codes::{self, LedgerCode};
 use crate::store::profiles;
 use crate::store::{self, Books, Handle, HandleMut};
 
@@ -100,6 +101,45 @@ pub fn list_profiles(books: &impl Handle) -> store::Result<Vec<ImportProfile>> {
 /// The profile batch `batch_id` was imported with, if any.
 pub fn batch_profile(books: &impl Handle, batch_id: i64) -> store::Result<Option<String>> {
     profiles::batch_profile(books.books(), batch_id)
+}
+
+/// Maps ledger `code` to `phase` (`PROG/PHASE`) and optionally a contract, audited.
+pub fn add_code(
+    books: &mut impl HandleMut,
+    code: &str,
+    phase: &str,
+    contract: Option<&str>,
+) -> store::Result<LedgerCode> {
+    books
+        .books_mut()
+        .write(|tx| ledger_codes::add_code(tx, code, phase, contract))
+}
+
+/// Maps every (code, phase) pair of a two-column CSV in one transaction, each audited: all or
+/// none. Gives how many were mapped.
+pub fn load_codes(books: &mut impl HandleMut, file: &Path) -> Result<u64, ImportError> {
+    let pairs = io_import::read_code_pairs(file)?;
+    let n = books.books_mut().write(|tx| {
+        for (line, code, phase) in &pairs {
+            ledger_codes::add_code(tx, code, phase, None).map_err(|e| {
+                store::StoreError::invalid("code", format!("{}, line {line}: {e}", file.display()))
+            })?;
+        }
+        Ok(pairs.len() as u64)
+    })?;
+    Ok(n)
+}
+
+/// The code map, by code.
+pub fn list_codes(books: &impl Handle) -> store::Result<Vec<LedgerCode>> {
+    ledger_codes::list_codes(books.books())
+}
+
+/// Removes ledger `code` from the map, audited.
+pub fn delete_code(books: &mut impl HandleMut, code: &str) -> store::Result<LedgerCode> {
+    books
+        .books_mut()
+        .write(|tx| ledger_codes::delete_code(tx, code))
 }
 
 /// Imports budget lines from `file` (one allocation per row for one financial year): all rows

@@ -17,6 +17,7 @@ pub mod edit;
 pub mod entities;
 pub mod figures;
 pub mod financing;
+pub mod ledger_codes;
 pub mod limits;
 pub mod locks;
 pub mod open;

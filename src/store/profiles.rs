@@ -9,7 +9,7 @@ use crate::domain::text::MAX_TEXT;
 use crate::store::entities::common::{collect, required, within};
 use crate::store::{Result, StoreError, audit};
 
-const COLUMNS: &str = "name, column_map, header, encoding, date_format, amount";
+const COLUMNS: &str = "name, column_map, header, encoding, date_format, amount, code_columns";
 
 fn parse_map(text: &str) -> Vec<(String, String)> {
     text.split('\u{1f}')
@@ -47,6 +47,12 @@ fn profile_row(r: &Row) -> rusqlite::Result<ImportProfile> {
         encoding: r.get(3)?,
         date_format: DateFormat::parse(&date).map_err(bad("date_format"))?,
         amount: AmountShape::parse(&amount).map_err(bad("amount"))?,
+        code_columns: r
+            .get::<_, String>(6)?
+            .split('\u{1f}')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect(),
     })
 }
 
@@ -112,14 +118,15 @@ pub fn add_profile(conn: &Connection, p: &ImportProfile) -> Result<i64> {
         ));
     }
     conn.execute(
-        &format!("INSERT INTO import_profile({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+        &format!("INSERT INTO import_profile({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
         params![
             p.name.trim(),
             map_text(&p.map),
             p.header.label(),
             p.encoding,
             p.date_format.name(),
-            p.amount.name()
+            p.amount.name(),
+            p.code_columns.join("\u{1f}")
         ],
     )?;
     let id = conn.last_insert_rowid();
@@ -147,7 +154,7 @@ pub fn edit_profile(conn: &Connection, name: &str, p: &ImportProfile) -> Result<
     }
     conn.execute(
         "UPDATE import_profile SET name = ?2, column_map = ?3, header = ?4, encoding = ?5,
-         date_format = ?6, amount = ?7, version = version + 1 WHERE id = ?1",
+         date_format = ?6, amount = ?7, code_columns = ?8, version = version + 1 WHERE id = ?1",
         params![
             id,
             p.name.trim(),
@@ -155,7 +162,8 @@ pub fn edit_profile(conn: &Connection, name: &str, p: &ImportProfile) -> Result<
             p.header.label(),
             p.encoding,
             p.date_format.name(),
-            p.amount.name()
+            p.amount.name(),
+            p.code_columns.join("\u{1f}")
         ],
     )?;
     audit::record(
@@ -222,6 +230,7 @@ mod tests {
             encoding: Some("windows-1252".into()),
             date_format: DateFormat::DayMonYear,
             amount: AmountShape::Signed,
+            code_columns: vec!["Cost Centre".into(), "Project".into()],
         }
     }
 

@@ -22,7 +22,9 @@ use super::problems::{
 };
 use super::rows::{Cells, Rows, open, require_cells};
 use crate::domain::calendar::{parse_date, uk_date};
-use crate::domain::ledger::{AmountShape, DateFormat, HeaderRule, ImportProfile, row_amount};
+use crate::domain::ledger::{
+    AmountShape, CODE_JOIN, DateFormat, HeaderRule, ImportProfile, MAX_CODE_COLUMNS, row_amount,
+};
 use crate::domain::{FinancialYear, Money};
 use crate::store::actual_digest::ActualDigest;
 use crate::store::batches::{self, BatchKind};
@@ -74,6 +76,8 @@ struct RowRules {
     /// None: the dates Outturn reads without a profile (`26/08/2022` or `2022-08-26`).
     date: Option<DateFormat>,
     amount: AmountShape,
+    /// How many file columns make the ledger code (0: the file has a Phase column).
+    codes: usize,
 }
 
 impl RowRules {
@@ -81,6 +85,7 @@ impl RowRules {
         RowRules {
             date: profile.map(|p| p.date_format),
             amount: profile.map_or(AmountShape::Signed, |p| p.amount),
+            codes: profile.map_or(0, |p| p.code_columns.len().min(MAX_CODE_COLUMNS)),
         }
     }
 
@@ -89,16 +94,19 @@ impl RowRules {
         let needed = self.amount.columns();
         ACTUAL_COLUMNS
             .iter()
-            .map(|&(name, required)| {
+            .enumerate()
+            .map(|(i, &(name, required))| {
                 let money = matches!(name, "Amount" | "Debit" | "Credit" | "Sign");
-                (
-                    name,
-                    if money {
-                        needed.contains(&name)
-                    } else {
-                        required
-                    },
-                )
+                let required = if money {
+                    needed.contains(&name)
+                } else if i == A_PHASE {
+                    self.codes == 0
+                } else if i >= A_CODE {
+                    i < A_CODE + self.codes
+                } else {
+                    required
+                };
+                (name, required)
             })
             .collect()
     }
@@ -146,6 +154,9 @@ const ACTUAL_COLUMNS: &[(&str, bool)] = &[
     ("Debit", false),
     ("Credit", false),
     ("Sign", false),
+    ("Ledger code 1", false),
+    ("Ledger code 2", false),
+    ("Ledger code 3", false),
 ];
 const A_DATE: usize = 0;
 const A_PHASE: usize = 1;
@@ -158,12 +169,10 @@ const A_CONTRACT: usize = 7;
 const A_DEBIT: usize = 8;
 const A_CREDIT: usize = 9;
 const A_SIGN: usize = 10;
-/// The cells no ledger line may leave empty.
-const ACTUAL_REQUIRED_CELLS: &[(usize, &str)] = &[
-    (A_DATE, "Date"),
-    (A_PHASE, "Phase"),
-    (A_REFERENCE, "Reference"),
-];
+/// The first of the columns whose cells make a ledger code (see `ImportProfile::code_columns`).
+const A_CODE: usize = 11;
+/// The cells no ledger line may leave empty (and Phase, unless the phase comes from a code).
+const ACTUAL_REQUIRED_CELLS: &[(usize, &str)] = &[(A_DATE, "Date"), (A_REFERENCE, "Reference")];
 
 /// A phase id, or the column to blame and the message.
 type PhaseLookup = Result<i64, (&'static str, String)>;
@@ -178,7 +187,27 @@ struct ActualLookups {
     phases_cached: usize,
     /// contract reference -> (contract id, its phase id) or message.
     contracts: HashMap<String, Result<(i64, i64), String>>,
+    /// The ledger code map (empty unless the profile has code columns): code -> (phase id,
+    /// contract id).
+    codes: HashMap<String, (i64, Option<i64>)>,
+    /// The code columns' names as the profile gives them, joined with `+`, to name in problems.
+    code_label: String,
+    /// Codes not in the map, each listed once: code -> its problem's place, lines and rows.
+    unknown: HashMap<String, UnknownCode>,
 }
+
+/// A ledger code not in the map, as met so far.
+#[derive(Default)]
+struct UnknownCode {
+    /// Where its problem is listed (None past the problems listed).
+    listed: Option<usize>,
+    /// Its first lines.
+    lines: Vec<u64>,
+    rows: u64,
+}
+
+/// How many lines of an unknown code are named.
+const UNKNOWN_LINES_NAMED: usize = 5;
 
 impl ActualLookups {
     fn new(conn: &Books) -> Result<Self, StoreError> {
@@ -187,7 +216,75 @@ impl ActualLookups {
             phases: HashMap::new(),
             phases_cached: 0,
             contracts: HashMap::new(),
+            codes: HashMap::new(),
+            code_label: String::new(),
+            unknown: HashMap::new(),
         })
+    }
+
+    /// Loads the code map for a profile with code columns.
+    fn with_codes(
+        mut self,
+        conn: &Books,
+        profile: Option<&ImportProfile>,
+    ) -> Result<Self, StoreError> {
+        if let Some(p) = profile.filter(|p| !p.code_columns.is_empty()) {
+            self.codes = store::ledger_codes::code_map(conn)?;
+            self.code_label = p.code_columns.join(CODE_JOIN);
+        }
+        Ok(self)
+    }
+
+    /// The phase and contract of the row's ledger code, or None when the code is not mapped
+    /// (listed once, with its lines and rows counted).
+    fn ledger_code(
+        &mut self,
+        cells: &Cells,
+        line: u64,
+        columns: usize,
+        problems: &mut Problems,
+    ) -> Option<(i64, Option<i64>)> {
+        let parts: Vec<&str> = (A_CODE..A_CODE + columns).map(|c| cells.get(c)).collect();
+        let code = parts.join(CODE_JOIN);
+        if let Some(found) = self.codes.get(&code) {
+            return Some(*found);
+        }
+        let unknown = self.unknown.entry(code).or_default();
+        if unknown.rows == 0 {
+            unknown.listed = (problems.listed.len() < MAX_LISTED).then_some(problems.listed.len());
+            problems.add(line, &self.code_label, String::new);
+        }
+        unknown.rows += 1;
+        if unknown.lines.len() < UNKNOWN_LINES_NAMED {
+            unknown.lines.push(line);
+        }
+        None
+    }
+
+    /// Writes the problem of each unknown code, now that its lines and rows are all counted.
+    fn name_unknown_codes(&self, problems: &mut Problems) {
+        for (code, u) in &self.unknown {
+            let Some(p) = u.listed.and_then(|i| problems.listed.get_mut(i)) else {
+                continue;
+            };
+            let lines = u
+                .lines
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if u.rows > u.lines.len() as u64 {
+                ", ..."
+            } else {
+                ""
+            };
+            p.message = format!(
+                "ledger code '{code}' is not mapped ({} row{}: lines {lines}{more}): map it with \
+                 `outturn import codes add \"{code}\" PROG/PHASE` and import the file again",
+                u.rows,
+                if u.rows == 1 { "" } else { "s" }
+            );
+        }
     }
 
     fn label(&self, phase_id: i64) -> String {
@@ -238,6 +335,9 @@ fn parse_actual(
     out: &mut e::NewActual,
 ) -> Result<bool, StoreError> {
     let mut ok = require_cells(cells, line, ACTUAL_REQUIRED_CELLS, "ledger line", problems);
+    if rules.codes == 0 {
+        ok &= require_cells(cells, line, &[(A_PHASE, "Phase")], "ledger line", problems);
+    }
     for c in [(A_AMOUNT, "Amount"), (A_SIGN, "Sign")] {
         if rules.amount.columns().contains(&c.1) {
             ok &= require_cells(cells, line, &[c], "ledger line", problems);
@@ -292,7 +392,16 @@ fn parse_actual(
     }
     let code = cells.get(A_PHASE);
     let mut phase_id = None;
-    if !code.is_empty() {
+    let mut code_contract = None;
+    if rules.codes > 0 {
+        match lookups.ledger_code(cells, line, rules.codes, problems) {
+            Some((pid, cid)) => {
+                phase_id = Some(pid);
+                code_contract = cid;
+            }
+            None => ok = false,
+        }
+    } else if !code.is_empty() {
         match lookups.phase(cells.get(A_PROGRAMME), code)? {
             Ok(id) => phase_id = Some(id),
             Err((column, message)) => {
@@ -302,7 +411,7 @@ fn parse_actual(
         }
     }
     let contract = cells.get(A_CONTRACT);
-    out.contract_id = None;
+    out.contract_id = code_contract;
     if !contract.is_empty() {
         match lookups.contract(contract)? {
             Ok((cid, contract_phase)) => {
@@ -391,6 +500,7 @@ fn check_ledger(
             }
         }
     }
+    lookups.name_unknown_codes(&mut problems);
     if problems.is_empty() && !pending.rows.is_empty() {
         pending.sort();
         emit(pending);
@@ -488,16 +598,21 @@ fn import_actuals_tuned(
 ) -> Result<ImportOutcome, ImportError> {
     let profile = opts.profile.as_ref();
     let rules = RowRules::of(profile);
-    let map = match profile {
-        Some(p) if opts.map.is_empty() => &p.map,
-        _ => &opts.map,
+    let mut map = match profile {
+        Some(p) if opts.map.is_empty() => p.map.clone(),
+        _ => opts.map.clone(),
     };
+    // The code columns are read as Ledger code 1, 2, ...
+    let code_columns = profile.map_or(&[][..], |p| &p.code_columns);
+    for (i, column) in code_columns.iter().take(MAX_CODE_COLUMNS).enumerate() {
+        map.push((column.clone(), ACTUAL_COLUMNS[A_CODE + i].0.to_string()));
+    }
     let encoding = opts
         .encoding
         .as_deref()
         .or(profile.and_then(|p| p.encoding.as_deref()));
     let header = profile.map_or(HeaderRule::Skip(0), |p| p.header);
-    let file = open(path, encoding, &rules.columns(), map, header)?;
+    let file = open(path, encoding, &rules.columns(), &map, header)?;
     let (scan, read_count, file_rows) = (&file.scan, &file.read_count, file.rows);
     // Past this many rows (estimated) SQLite's sorts and temporary tables go to files.
     let large = scan.len / BYTES_PER_ROW_ESTIMATE >= LARGE_ROWS;
@@ -507,7 +622,7 @@ fn import_actuals_tuned(
         // The batch's audit event carries the count and SHA-256 of its rows, not every row image.
         store::capture::pause(&tx, "actual")?;
         let lock = Lock::read(&tx)?;
-        let lookups = ActualLookups::new(&tx)?;
+        let lookups = ActualLookups::new(&tx)?.with_codes(&tx, profile)?;
         let held_through = batches::last_actual_id(&tx)?;
         // A file with more rows than the ledger holds loads faster into the bare table with
         // the indexes built afterwards (same SQL, same transaction).
