@@ -304,4 +304,6 @@ fn ledger_codes_map_cost_centre_and_project_and_an_unknown_code_is_named_once() 
         )
         .unwrap();
     assert_eq!(events, 4, "two loaded, one added, one deleted");
+    // The audit log replays to the books as they are, profiles and code map included.
+    ok(&db, &["check"]);
 }

@@ -151,3 +151,55 @@ pub fn code_map(conn: &Connection) -> Result<HashMap<String, (i64, Option<i64>)>
     )?;
     Ok(rows.into_iter().map(|(c, p, k)| (c, (p, k))).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::DeliveryStatus;
+    use crate::store::Books;
+    use crate::store::entities as e;
+
+    #[test]
+    fn a_code_maps_to_a_phase_once_and_a_contract_of_another_phase_is_refused() {
+        let mut books = Books::in_memory().unwrap();
+        let tx = books.begin().unwrap();
+        let p = e::add_programme(
+            &tx,
+            &e::NewProgramme {
+                code: "P".into(),
+                name: "Prog".into(),
+                organisation: String::new(),
+                status: DeliveryStatus::Active,
+            },
+        )
+        .unwrap();
+        for code in ["A", "B"] {
+            e::add_phase(
+                &tx,
+                &e::NewPhase {
+                    programme_id: p,
+                    code: code.into(),
+                    name: code.into(),
+                    status: DeliveryStatus::Active,
+                    officer: None,
+                },
+            )
+            .unwrap();
+        }
+        let added = add_code(&tx, " CC1+PRJ1 ", "P/A", None).unwrap();
+        assert_eq!(
+            (added.code.as_str(), added.phase.as_str()),
+            ("CC1+PRJ1", "P/A")
+        );
+        assert!(add_code(&tx, "CC1+PRJ1", "P/B", None).is_err());
+        assert!(add_code(&tx, "CC2", "P/Z", None).is_err());
+        add_code(&tx, "CC2", "B", None).unwrap();
+        let map = code_map(&tx).unwrap();
+        assert_eq!(map.len(), 2);
+        assert_eq!(list_codes(&tx).unwrap()[1].phase, "P/B");
+        delete_code(&tx, "CC2").unwrap();
+        assert!(delete_code(&tx, "CC2").is_err());
+        assert_eq!(list_codes(&tx).unwrap().len(), 1);
+        tx.commit().unwrap();
+    }
+}
