@@ -307,3 +307,41 @@ fn ledger_codes_map_cost_centre_and_project_and_an_unknown_code_is_named_once() 
     // The audit log replays to the books as they are, profiles and code map included.
     ok(&db, &["check"]);
 }
+
+#[test]
+fn a_profile_that_skips_lines_reads_the_header_where_it_says() {
+    let (_dir, db) = two_phases("skip.db", ["£10,000", "£10,000"]);
+    let add = |header: &str| {
+        let name = format!("skip{header}");
+        ok(
+            &db,
+            &[
+                "import",
+                "profile",
+                "add",
+                &name,
+                "--map",
+                "Trans Date=Date,Capital Scheme=Phase,Supplier Name=Supplier,\
+                 Narrative=Description,Voucher No=Reference,Net (£)=Amount",
+                "--header",
+                header,
+                "--date-format",
+                "dd-mon-yyyy",
+            ],
+        );
+        name
+    };
+    // One line skipped: line 2 (the run line) is taken for the header, and named.
+    let one = add("1");
+    let o = import(&db, "unit4_period8.csv", &one);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("(line 2 has 'Run on 05/12/2024 by FINANCE')"),
+        "{}",
+        stderr(&o)
+    );
+    let two = add("2");
+    let o = import(&db, "unit4_period8.csv", &two);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(common::stdout(&o).contains("total £1,360.45."));
+}
