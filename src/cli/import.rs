@@ -12,12 +12,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::args::open;
 use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, Table, count, print_list};
+use crate::domain::ledger::{
+    AmountShape, DateFormat, HeaderRule, ImportProfile, ProfileChange, parse_code_columns,
+};
 use crate::domain::text::escape_controls;
+use crate::error::UserError;
 use crate::io::import::{
     ActualsOptions, BudgetsOptions, ImportError, ImportOutcome, MappedOptions, parse_map,
 };
+use crate::ops::Books;
 use crate::ops::import::{self, ActualsImported};
-use crate::ops::types::Batch;
+use crate::ops::types::{Batch, LedgerCode};
 
 /// `outturn import …`.
 #[derive(Debug, Subcommand)]
@@ -29,8 +34,11 @@ pub enum ImportCmd {
         /// optionally Programme and Contract).
         file: PathBuf,
         /// Rename the file's columns: "Trans Date=Date,Net=Amount".
-        #[arg(long)]
+        #[arg(long, conflicts_with = "profile")]
         map: Option<String>,
+        /// Read the file with a saved profile (see `outturn import profile list`).
+        #[arg(long)]
+        profile: Option<String>,
         /// Check the file and show what would be imported, writing nothing.
         #[arg(long)]
         dry_run: bool,
@@ -92,6 +100,14 @@ pub enum ImportCmd {
         #[arg(long)]
         encoding: Option<String>,
     },
+    /// Saved import profiles: how one ledger's extract is read (its column names, header,
+    /// encoding, date format and amount shape).
+    #[command(subcommand)]
+    Profile(ProfileCmd),
+    /// The ledger code map: a ledger's code (or a pair such as cost centre and project, joined
+    /// with +) to a phase and optionally a contract, for profiles with --code-columns.
+    #[command(subcommand)]
+    Codes(CodesCmd),
     /// List import batches.
     List(FormatArg),
     /// Undo an import batch: removes its rows in one transaction (recorded in the audit log).
@@ -99,6 +115,241 @@ pub enum ImportCmd {
         /// The batch id (see `outturn import list`).
         batch: i64,
     },
+}
+
+/// `outturn import profile …`.
+#[derive(Debug, Subcommand)]
+pub enum ProfileCmd {
+    /// Save a profile.
+    Add {
+        /// Its name, used as `outturn import actuals FILE --profile NAME`.
+        name: String,
+        #[command(flatten)]
+        settings: ProfileArgs,
+    },
+    /// Change a saved profile: each setting given replaces the profile's own.
+    Edit {
+        /// The profile's name.
+        name: String,
+        /// A new name.
+        #[arg(long)]
+        rename: Option<String>,
+        #[command(flatten)]
+        settings: ProfileArgs,
+    },
+    /// List saved profiles.
+    List(FormatArg),
+    /// Delete a saved profile (batches keep the name they were imported with).
+    Delete {
+        /// The profile's name.
+        name: String,
+    },
+}
+
+/// `outturn import codes …`.
+#[derive(Debug, Subcommand)]
+pub enum CodesCmd {
+    /// Map a ledger code to a phase (and optionally a contract).
+    Add {
+        /// The ledger's code: "CC100" or, for a pair of code columns, "CC100+PRJ7".
+        code: String,
+        /// The phase: PROG/PHASE.
+        phase: String,
+        /// The contract the code's spending is on (it must belong to the phase).
+        #[arg(long)]
+        contract: Option<String>,
+    },
+    /// Map every code of a two-column CSV (ledger code, PROG/PHASE; a header line naming them
+    /// is skipped), all or none.
+    Load {
+        /// The CSV file.
+        file: PathBuf,
+    },
+    /// List the code map.
+    List(FormatArg),
+    /// Remove a code from the map.
+    Delete {
+        /// The ledger code.
+        code: String,
+    },
+}
+
+impl Listing for LedgerCode {
+    fn headers() -> &'static [&'static str] {
+        &["Code", "Phase", "Contract"]
+    }
+
+    fn cells(&self, _format: Format) -> Vec<Cell> {
+        vec![
+            self.code.as_str().into(),
+            self.phase.as_str().into(),
+            self.contract.clone().unwrap_or_default().into(),
+        ]
+    }
+}
+
+/// Runs `outturn import codes …`.
+fn run_codes(conn: &mut Books, c: &CodesCmd) -> anyhow::Result<ExitCode> {
+    match c {
+        CodesCmd::Add {
+            code,
+            phase,
+            contract,
+        } => {
+            let added = import::add_code(conn, code, phase, contract.as_deref())?;
+            say!(
+                "Mapped ledger code {} to {}{}.",
+                added.code,
+                added.phase,
+                added
+                    .contract
+                    .map(|c| format!(" (contract {c})"))
+                    .unwrap_or_default()
+            );
+        }
+        CodesCmd::Load { file } => match import::load_codes(conn, file) {
+            Ok(n) => say!("Mapped {} ledger codes from {}.", count(n), file.display()),
+            Err(err) => return Ok(failed(&err)),
+        },
+        CodesCmd::List(f) => print_list(&import::list_codes(conn)?, f.format)?,
+        CodesCmd::Delete { code } => {
+            let gone = import::delete_code(conn, code)?;
+            say!("Removed ledger code {} (was {}).", gone.code, gone.phase);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A profile's settings as typed.
+#[derive(Debug, clap::Args)]
+pub struct ProfileArgs {
+    /// Rename the file's columns: "Trans Date=Date,Net (£)=Amount" (Outturn's columns, and
+    /// Debit, Credit and Sign for those amount shapes).
+    #[arg(long)]
+    map: Option<String>,
+    /// Where the header is: `find` (the first line within the first 20 holding every mapped
+    /// column; the default) or a number of lines to skip above it.
+    #[arg(long)]
+    header: Option<String>,
+    /// windows-1252 or utf-8 (default: detected).
+    #[arg(long)]
+    encoding: Option<String>,
+    /// dd/mm/yyyy (the default), dd-mon-yyyy, dd.mm.yyyy, yyyy-mm-dd or excel (a serial day).
+    #[arg(long)]
+    date_format: Option<String>,
+    /// signed (one Amount column; the default), debit-credit (a row with both refused),
+    /// debit-credit-net (both netted) or sign-column (Amount with a DR/CR Sign column).
+    #[arg(long)]
+    amount: Option<String>,
+    /// The file columns that make the ledger code looked up in the code map instead of a
+    /// Phase column: "Cost Centre,Project" (joined with +: CC100+PRJ7); "" for none.
+    #[arg(long)]
+    code_columns: Option<String>,
+}
+
+fn typed<T>(name: &str, r: Result<T, String>) -> anyhow::Result<T> {
+    r.map_err(|e| UserError(format!("{name}: {e}")).into())
+}
+
+impl ProfileArgs {
+    /// The settings given, as a change to a profile.
+    fn change(&self) -> anyhow::Result<ProfileChange> {
+        let map = match self.map.as_deref().map(parse_map).transpose() {
+            Ok(m) => m,
+            Err(e) => return Err(UserError(e.to_string()).into()),
+        };
+        Ok(ProfileChange {
+            name: None,
+            map,
+            header: self
+                .header
+                .as_deref()
+                .map(|h| typed("--header", HeaderRule::parse(h)))
+                .transpose()?,
+            encoding: self.encoding.clone().map(Some),
+            date_format: self
+                .date_format
+                .as_deref()
+                .map(|d| typed("--date-format", DateFormat::parse(d)))
+                .transpose()?,
+            amount: self
+                .amount
+                .as_deref()
+                .map(|a| typed("--amount", AmountShape::parse(a)))
+                .transpose()?,
+            code_columns: self
+                .code_columns
+                .as_deref()
+                .map(|c| typed("--code-columns", parse_code_columns(c)))
+                .transpose()?,
+        })
+    }
+}
+
+impl Listing for ImportProfile {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "Name",
+            "Header",
+            "Encoding",
+            "Date format",
+            "Amount",
+            "Code columns",
+            "Map",
+        ]
+    }
+
+    fn cells(&self, _format: Format) -> Vec<Cell> {
+        vec![
+            self.name.as_str().into(),
+            self.header.label().into(),
+            self.encoding
+                .clone()
+                .unwrap_or_else(|| "detect".into())
+                .into(),
+            self.date_format.name().into(),
+            self.amount.name().into(),
+            self.code_columns.join(",").into(),
+            self.map_text().into(),
+        ]
+    }
+}
+
+/// Runs `outturn import profile …`.
+fn run_profile(conn: &mut Books, c: &ProfileCmd) -> anyhow::Result<()> {
+    match c {
+        ProfileCmd::Add { name, settings } => {
+            let new = settings.change()?.applied_to(&ImportProfile {
+                name: name.trim().to_string(),
+                map: Vec::new(),
+                header: HeaderRule::Find,
+                encoding: None,
+                date_format: DateFormat::DayMonthYearSlash,
+                amount: AmountShape::Signed,
+                code_columns: Vec::new(),
+            });
+            import::add_profile(conn, &new)?;
+            say!("Added import profile {}.", new.name);
+        }
+        ProfileCmd::Edit {
+            name,
+            rename,
+            settings,
+        } => {
+            let change = ProfileChange {
+                name: rename.clone(),
+                ..settings.change()?
+            };
+            let now = import::edit_profile(conn, name, &change)?;
+            say!("Changed import profile {}.", now.name);
+        }
+        ProfileCmd::List(f) => print_list(&import::list_profiles(conn)?, f.format)?,
+        ProfileCmd::Delete { name } => {
+            let gone = import::delete_profile(conn, name)?;
+            say!("Deleted import profile {}.", gone.name);
+        }
+    }
+    Ok(())
 }
 
 /// Prints an import failure, every line, and gives its exit status.
@@ -260,6 +511,7 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
         ImportCmd::Actuals {
             file,
             map,
+            profile,
             dry_run,
             skip_duplicates,
             encoding,
@@ -274,9 +526,13 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 dry_run: *dry_run,
                 skip_duplicates: *skip_duplicates,
                 encoding: encoding.clone(),
+                profile: None,
             };
-            let result = with_progress(file, |p| {
-                import::actuals(&mut conn, file, &opts, *strict, p)
+            let result = with_progress(file, |p| match profile {
+                Some(name) => {
+                    import::actuals_with_profile(&mut conn, file, name, &opts, *strict, p)
+                }
+                None => import::actuals(&mut conn, file, &opts, *strict, p),
             });
             return Ok(match result {
                 Ok(ActualsImported::Imported(o)) => {
@@ -337,6 +593,8 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 import::funding(&mut conn, file, &opts, p)
             }));
         }
+        ImportCmd::Profile(c) => run_profile(&mut conn, c)?,
+        ImportCmd::Codes(c) => return run_codes(&mut conn, c),
         ImportCmd::List(f) => print_list(&import::list(&conn)?, f.format)?,
         ImportCmd::Undo { batch } => {
             match import::undo(&mut conn, *batch).map_err(ImportError::from) {

@@ -7,6 +7,7 @@ pub mod benefit;
 pub mod cabinet;
 pub mod calendar;
 pub mod financing;
+pub mod ledger;
 pub mod milestone;
 pub mod model;
 pub mod money;

@@ -5,11 +5,14 @@
 
 use std::path::Path;
 
+use crate::domain::ledger::{ImportProfile, ProfileChange};
 use crate::io::import::{
     self as io_import, ActualsOptions, BenefitsOptions, BudgetsOptions, FundingOptions,
     ImportError, ImportOutcome,
 };
 use crate::store::batches::{self, Batch};
+use crate::store::ledger_codes::{self, LedgerCode};
+use crate::store::profiles;
 use crate::store::{self, Books, Handle, HandleMut};
 
 /// What an import of actuals did.
@@ -44,6 +47,99 @@ pub fn actuals(
         }
     }
     io_import::import_actuals(books, file, opts, progress).map(ActualsImported::Imported)
+}
+
+/// [`actuals`] read with the saved profile called `profile` (its mapping, header rule,
+/// encoding, date format and amount shape); the batch records the profile's name.
+pub fn actuals_with_profile(
+    books: &mut impl HandleMut,
+    file: &Path,
+    profile: &str,
+    opts: &ActualsOptions,
+    strict: bool,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ActualsImported, ImportError> {
+    let opts = ActualsOptions {
+        profile: Some(profiles::profile(books.books(), profile)?),
+        ..opts.clone()
+    };
+    actuals(books, file, &opts, strict, progress)
+}
+
+/// Saves a new import profile, audited; gives its id.
+pub fn add_profile(books: &mut impl HandleMut, profile: &ImportProfile) -> store::Result<i64> {
+    books
+        .books_mut()
+        .write(|tx| profiles::add_profile(tx, profile))
+}
+
+/// Changes the saved profile called `name`, audited; gives it as it now is.
+pub fn edit_profile(
+    books: &mut impl HandleMut,
+    name: &str,
+    change: &ProfileChange,
+) -> store::Result<ImportProfile> {
+    books.books_mut().write(|tx| {
+        let now = change.applied_to(&profiles::profile(tx, name)?);
+        profiles::edit_profile(tx, name, &now)?;
+        Ok(now)
+    })
+}
+
+/// Deletes the saved profile called `name`, audited; gives it as it was.
+pub fn delete_profile(books: &mut impl HandleMut, name: &str) -> store::Result<ImportProfile> {
+    books
+        .books_mut()
+        .write(|tx| profiles::delete_profile(tx, name))
+}
+
+/// Every saved import profile, by name.
+pub fn list_profiles(books: &impl Handle) -> store::Result<Vec<ImportProfile>> {
+    profiles::list_profiles(books.books())
+}
+
+/// The profile batch `batch_id` was imported with, if any.
+pub fn batch_profile(books: &impl Handle, batch_id: i64) -> store::Result<Option<String>> {
+    profiles::batch_profile(books.books(), batch_id)
+}
+
+/// Maps ledger `code` to `phase` (`PROG/PHASE`) and optionally a contract, audited.
+pub fn add_code(
+    books: &mut impl HandleMut,
+    code: &str,
+    phase: &str,
+    contract: Option<&str>,
+) -> store::Result<LedgerCode> {
+    books
+        .books_mut()
+        .write(|tx| ledger_codes::add_code(tx, code, phase, contract))
+}
+
+/// Maps every (code, phase) pair of a two-column CSV in one transaction, each audited: all or
+/// none. Gives how many were mapped.
+pub fn load_codes(books: &mut impl HandleMut, file: &Path) -> Result<u64, ImportError> {
+    let pairs = io_import::read_code_pairs(file)?;
+    let n = books.books_mut().write(|tx| {
+        for (line, code, phase) in &pairs {
+            ledger_codes::add_code(tx, code, phase, None).map_err(|e| {
+                store::StoreError::invalid("code", format!("{}, line {line}: {e}", file.display()))
+            })?;
+        }
+        Ok(pairs.len() as u64)
+    })?;
+    Ok(n)
+}
+
+/// The code map, by code.
+pub fn list_codes(books: &impl Handle) -> store::Result<Vec<LedgerCode>> {
+    ledger_codes::list_codes(books.books())
+}
+
+/// Removes ledger `code` from the map, audited.
+pub fn delete_code(books: &mut impl HandleMut, code: &str) -> store::Result<LedgerCode> {
+    books
+        .books_mut()
+        .write(|tx| ledger_codes::delete_code(tx, code))
 }
 
 /// Imports budget lines from `file` (one allocation per row for one financial year): all rows

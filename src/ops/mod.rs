@@ -62,6 +62,7 @@ pub mod types {
         DecisionEdit, FrameworkEdit, MilestoneEdit, NewFramework, NewProgramme, NewRealisation,
         PhaseEdit, ProgrammeEdit,
     };
+    pub use crate::store::ledger_codes::LedgerCode;
     pub use crate::store::locks::ClosedPeriod;
     pub use crate::store::settings::Setting;
     pub use crate::store::{Condition, Field, StoreError};

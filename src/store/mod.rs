@@ -18,9 +18,11 @@ pub mod entities;
 pub mod figures;
 pub mod financing;
 pub mod financing_final;
+pub mod ledger_codes;
 pub mod limits;
 pub mod locks;
 pub mod open;
+pub mod profiles;
 pub mod replay;
 pub mod settings;
 pub mod today;
@@ -48,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v8.sql"),
     include_str!("schema_v9.sql"),
     include_str!("schema_v10.sql"),
+    include_str!("schema_v11.sql"),
 ];
 
 /// The schema version this binary writes.

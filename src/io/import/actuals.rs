@@ -22,6 +22,9 @@ use super::problems::{
 };
 use super::rows::{Cells, Rows, open, require_cells};
 use crate::domain::calendar::{parse_date, uk_date};
+use crate::domain::ledger::{
+    AmountShape, CODE_JOIN, DateFormat, HeaderRule, ImportProfile, MAX_CODE_COLUMNS, row_amount,
+};
 use crate::domain::{FinancialYear, Money};
 use crate::store::actual_digest::ActualDigest;
 use crate::store::batches::{self, BatchKind};
@@ -62,6 +65,51 @@ pub struct ActualsOptions {
     pub skip_duplicates: bool,
     /// `utf-8` or `windows-1252` to force the encoding (default: detect).
     pub encoding: Option<String>,
+    /// The saved profile the file is read with: its mapping, header rule, encoding, date format
+    /// and amount shape (used where `map` and `encoding` are not given). Recorded on the batch.
+    pub profile: Option<ImportProfile>,
+}
+
+/// How a row's date and amount are read: by the profile, or as without one.
+#[derive(Debug, Clone, Copy)]
+struct RowRules {
+    /// None: the dates Outturn reads without a profile (`26/08/2022` or `2022-08-26`).
+    date: Option<DateFormat>,
+    amount: AmountShape,
+    /// How many file columns make the ledger code (0: the file has a Phase column).
+    codes: usize,
+}
+
+impl RowRules {
+    fn of(profile: Option<&ImportProfile>) -> Self {
+        RowRules {
+            date: profile.map(|p| p.date_format),
+            amount: profile.map_or(AmountShape::Signed, |p| p.amount),
+            codes: profile.map_or(0, |p| p.code_columns.len().min(MAX_CODE_COLUMNS)),
+        }
+    }
+
+    /// The columns read, each required or not in this shape.
+    fn columns(&self) -> Vec<(&'static str, bool)> {
+        let needed = self.amount.columns();
+        ACTUAL_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, &(name, required))| {
+                let money = matches!(name, "Amount" | "Debit" | "Credit" | "Sign");
+                let required = if money {
+                    needed.contains(&name)
+                } else if i == A_PHASE {
+                    self.codes == 0
+                } else if i >= A_CODE {
+                    i < A_CODE + self.codes
+                } else {
+                    required
+                };
+                (name, required)
+            })
+            .collect()
+    }
 }
 
 /// The message for a phase (or its programme) that cannot be found, and the column to blame.
@@ -103,6 +151,12 @@ const ACTUAL_COLUMNS: &[(&str, bool)] = &[
     ("Amount", true),
     ("Programme", false),
     ("Contract", false),
+    ("Debit", false),
+    ("Credit", false),
+    ("Sign", false),
+    ("Ledger code 1", false),
+    ("Ledger code 2", false),
+    ("Ledger code 3", false),
 ];
 const A_DATE: usize = 0;
 const A_PHASE: usize = 1;
@@ -112,13 +166,13 @@ const A_REFERENCE: usize = 4;
 const A_AMOUNT: usize = 5;
 const A_PROGRAMME: usize = 6;
 const A_CONTRACT: usize = 7;
-/// The cells no ledger line may leave empty.
-const ACTUAL_REQUIRED_CELLS: &[(usize, &str)] = &[
-    (A_DATE, "Date"),
-    (A_PHASE, "Phase"),
-    (A_REFERENCE, "Reference"),
-    (A_AMOUNT, "Amount"),
-];
+const A_DEBIT: usize = 8;
+const A_CREDIT: usize = 9;
+const A_SIGN: usize = 10;
+/// The first of the columns whose cells make a ledger code (see `ImportProfile::code_columns`).
+const A_CODE: usize = 11;
+/// The cells no ledger line may leave empty (and Phase, unless the phase comes from a code).
+const ACTUAL_REQUIRED_CELLS: &[(usize, &str)] = &[(A_DATE, "Date"), (A_REFERENCE, "Reference")];
 
 /// A phase id, or the column to blame and the message.
 type PhaseLookup = Result<i64, (&'static str, String)>;
@@ -133,7 +187,27 @@ struct ActualLookups {
     phases_cached: usize,
     /// contract reference -> (contract id, its phase id) or message.
     contracts: HashMap<String, Result<(i64, i64), String>>,
+    /// The ledger code map (empty unless the profile has code columns): code -> (phase id,
+    /// contract id).
+    codes: HashMap<String, (i64, Option<i64>)>,
+    /// The code columns' names as the profile gives them, joined with `+`, to name in problems.
+    code_label: String,
+    /// Codes not in the map, each listed once: code -> its problem's place, lines and rows.
+    unknown: HashMap<String, UnknownCode>,
 }
+
+/// A ledger code not in the map, as met so far.
+#[derive(Default)]
+struct UnknownCode {
+    /// Where its problem is listed (None past the problems listed).
+    listed: Option<usize>,
+    /// Its first lines.
+    lines: Vec<u64>,
+    rows: u64,
+}
+
+/// How many lines of an unknown code are named.
+const UNKNOWN_LINES_NAMED: usize = 5;
 
 impl ActualLookups {
     fn new(conn: &Books) -> Result<Self, StoreError> {
@@ -142,7 +216,75 @@ impl ActualLookups {
             phases: HashMap::new(),
             phases_cached: 0,
             contracts: HashMap::new(),
+            codes: HashMap::new(),
+            code_label: String::new(),
+            unknown: HashMap::new(),
         })
+    }
+
+    /// Loads the code map for a profile with code columns.
+    fn with_codes(
+        mut self,
+        conn: &Books,
+        profile: Option<&ImportProfile>,
+    ) -> Result<Self, StoreError> {
+        if let Some(p) = profile.filter(|p| !p.code_columns.is_empty()) {
+            self.codes = store::ledger_codes::code_map(conn)?;
+            self.code_label = p.code_columns.join(CODE_JOIN);
+        }
+        Ok(self)
+    }
+
+    /// The phase and contract of the row's ledger code, or None when the code is not mapped
+    /// (listed once, with its lines and rows counted).
+    fn ledger_code(
+        &mut self,
+        cells: &Cells,
+        line: u64,
+        columns: usize,
+        problems: &mut Problems,
+    ) -> Option<(i64, Option<i64>)> {
+        let parts: Vec<&str> = (A_CODE..A_CODE + columns).map(|c| cells.get(c)).collect();
+        let code = parts.join(CODE_JOIN);
+        if let Some(found) = self.codes.get(&code) {
+            return Some(*found);
+        }
+        let unknown = self.unknown.entry(code).or_default();
+        if unknown.rows == 0 {
+            unknown.listed = (problems.listed.len() < MAX_LISTED).then_some(problems.listed.len());
+            problems.add(line, &self.code_label, String::new);
+        }
+        unknown.rows += 1;
+        if unknown.lines.len() < UNKNOWN_LINES_NAMED {
+            unknown.lines.push(line);
+        }
+        None
+    }
+
+    /// Writes the problem of each unknown code, now that its lines and rows are all counted.
+    fn name_unknown_codes(&self, problems: &mut Problems) {
+        for (code, u) in &self.unknown {
+            let Some(p) = u.listed.and_then(|i| problems.listed.get_mut(i)) else {
+                continue;
+            };
+            let lines = u
+                .lines
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if u.rows > u.lines.len() as u64 {
+                ", ..."
+            } else {
+                ""
+            };
+            p.message = format!(
+                "ledger code '{code}' is not mapped ({} row{}: lines {lines}{more}): map it with \
+                 `outturn import codes add \"{code}\" PROG/PHASE` and import the file again",
+                u.rows,
+                if u.rows == 1 { "" } else { "s" }
+            );
+        }
     }
 
     fn label(&self, phase_id: i64) -> String {
@@ -186,12 +328,21 @@ impl ActualLookups {
 fn parse_actual(
     cells: &Cells,
     line: u64,
+    rules: RowRules,
     lookups: &mut ActualLookups,
     lock: &Lock,
     problems: &mut Problems,
     out: &mut e::NewActual,
 ) -> Result<bool, StoreError> {
     let mut ok = require_cells(cells, line, ACTUAL_REQUIRED_CELLS, "ledger line", problems);
+    if rules.codes == 0 {
+        ok &= require_cells(cells, line, &[(A_PHASE, "Phase")], "ledger line", problems);
+    }
+    for c in [(A_AMOUNT, "Amount"), (A_SIGN, "Sign")] {
+        if rules.amount.columns().contains(&c.1) {
+            ok &= require_cells(cells, line, &[c], "ledger line", problems);
+        }
+    }
     for (c, column) in [
         (A_SUPPLIER, "Supplier"),
         (A_DESCRIPTION, "Description"),
@@ -204,7 +355,11 @@ fn parse_actual(
     }
     let date_text = cells.get(A_DATE);
     if !date_text.is_empty() {
-        match parse_date(date_text) {
+        let date = match rules.date {
+            Some(format) => format.parse_date(date_text),
+            None => parse_date(date_text).map_err(|e| e.to_string()),
+        };
+        match date {
             Ok(d) => {
                 if lock.through.is_some_and(|l| d <= l) {
                     problems.add(line, "Date", || lock.message(format!("'{date_text}'")));
@@ -213,24 +368,40 @@ fn parse_actual(
                 out.date = d;
             }
             Err(err) => {
-                problems.add(line, "Date", || err.to_string());
+                problems.add(line, "Date", || err);
                 ok = false;
             }
         }
     }
     let amount_text = cells.get(A_AMOUNT);
-    if !amount_text.is_empty() {
-        match Money::parse(amount_text) {
+    let amount_needed = rules.amount.columns().contains(&"Amount");
+    if !(amount_needed && amount_text.is_empty()) {
+        match row_amount(
+            rules.amount,
+            amount_text,
+            cells.get(A_DEBIT),
+            cells.get(A_CREDIT),
+            cells.get(A_SIGN),
+        ) {
             Ok(m) => out.amount = m,
-            Err(err) => {
-                problems.add(line, "Amount", || err.to_string());
+            Err((column, message)) => {
+                problems.add(line, column, || message);
                 ok = false;
             }
         }
     }
     let code = cells.get(A_PHASE);
     let mut phase_id = None;
-    if !code.is_empty() {
+    let mut code_contract = None;
+    if rules.codes > 0 {
+        match lookups.ledger_code(cells, line, rules.codes, problems) {
+            Some((pid, cid)) => {
+                phase_id = Some(pid);
+                code_contract = cid;
+            }
+            None => ok = false,
+        }
+    } else if !code.is_empty() {
         match lookups.phase(cells.get(A_PROGRAMME), code)? {
             Ok(id) => phase_id = Some(id),
             Err((column, message)) => {
@@ -240,7 +411,7 @@ fn parse_actual(
         }
     }
     let contract = cells.get(A_CONTRACT);
-    out.contract_id = None;
+    out.contract_id = code_contract;
     if !contract.is_empty() {
         match lookups.contract(contract)? {
             Ok((cid, contract_phase)) => {
@@ -289,6 +460,7 @@ fn parse_actual(
 fn check_ledger(
     mut rows: Rows,
     idx: &[Option<usize>],
+    rules: RowRules,
     mut lookups: ActualLookups,
     lock: &Lock,
     chunk_rows: usize,
@@ -307,7 +479,15 @@ fn check_ledger(
     };
     while let Some(line) = rows.next(&mut problems, &mut |_, _| {})? {
         let cells = Cells::new(&rows.record, idx);
-        let good = parse_actual(&cells, line, &mut lookups, lock, &mut problems, &mut row)?;
+        let good = parse_actual(
+            &cells,
+            line,
+            rules,
+            &mut lookups,
+            lock,
+            &mut problems,
+            &mut row,
+        )?;
         if !good || !problems.is_empty() {
             continue;
         }
@@ -320,6 +500,7 @@ fn check_ledger(
             }
         }
     }
+    lookups.name_unknown_codes(&mut problems);
     if problems.is_empty() && !pending.rows.is_empty() {
         pending.sort();
         emit(pending);
@@ -415,7 +596,23 @@ fn import_actuals_tuned(
     progress: &mut dyn FnMut(u64, u64),
     tuning: Tuning,
 ) -> Result<ImportOutcome, ImportError> {
-    let file = open(path, opts.encoding.as_deref(), ACTUAL_COLUMNS, &opts.map)?;
+    let profile = opts.profile.as_ref();
+    let rules = RowRules::of(profile);
+    let mut map = match profile {
+        Some(p) if opts.map.is_empty() => p.map.clone(),
+        _ => opts.map.clone(),
+    };
+    // The code columns are read as Ledger code 1, 2, ...
+    let code_columns = profile.map_or(&[][..], |p| &p.code_columns);
+    for (i, column) in code_columns.iter().take(MAX_CODE_COLUMNS).enumerate() {
+        map.push((column.clone(), ACTUAL_COLUMNS[A_CODE + i].0.to_string()));
+    }
+    let encoding = opts
+        .encoding
+        .as_deref()
+        .or(profile.and_then(|p| p.encoding.as_deref()));
+    let header = profile.map_or(HeaderRule::Skip(0), |p| p.header);
+    let file = open(path, encoding, &rules.columns(), &map, header)?;
     let (scan, read_count, file_rows) = (&file.scan, &file.read_count, file.rows);
     // Past this many rows (estimated) SQLite's sorts and temporary tables go to files.
     let large = scan.len / BYTES_PER_ROW_ESTIMATE >= LARGE_ROWS;
@@ -425,7 +622,7 @@ fn import_actuals_tuned(
         // The batch's audit event carries the count and SHA-256 of its rows, not every row image.
         store::capture::pause(&tx, "actual")?;
         let lock = Lock::read(&tx)?;
-        let lookups = ActualLookups::new(&tx)?;
+        let lookups = ActualLookups::new(&tx)?.with_codes(&tx, profile)?;
         let held_through = batches::last_actual_id(&tx)?;
         // A file with more rows than the ledger holds loads faster into the bare table with
         // the indexes built afterwards (same SQL, same transaction).
@@ -445,6 +642,9 @@ fn import_actuals_tuned(
         };
         let batch_id =
             batches::insert_batch(&tx, BatchKind::Actuals, &file.file_name, &scan.sha256)?;
+        if let Some(p) = profile {
+            store::profiles::set_batch_profile(&tx, batch_id, &p.name)?;
+        }
         // (actual id, line) of every row written, in id order, to name the line of a duplicate
         // or a warning: in a temporary file, not in memory.
         let noted = Noted {
@@ -472,6 +672,7 @@ fn import_actuals_tuned(
                 check_ledger(
                     file_rows,
                     idx,
+                    rules,
                     lookups,
                     lock,
                     tuning.chunk_rows,

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use super::problems::ImportError;
 use super::read::{CsvReader, csv_err};
+use crate::domain::ledger::{HEADER_SEARCH_LINES, HeaderRule};
 
 /// The options of an import whose columns may be renamed: `--map`, `--dry-run`, `--encoding`.
 #[derive(Debug, Clone, Default)]
@@ -88,6 +89,7 @@ fn norm(name: &str) -> String {
 /// index of each in the record.
 fn map_header(
     header: &[String],
+    line: u64,
     columns: &[(&str, bool)],
     map: &[(String, String)],
 ) -> Result<Vec<Option<usize>>, ImportError> {
@@ -114,7 +116,7 @@ fn map_header(
         if !header.iter().any(|h| norm(h) == norm(from)) {
             return Err(ImportError::Header {
                 message: format!(
-                    "--map: the file has no column '{from}' (line 1 has {})",
+                    "--map: the file has no column '{from}' (line {line} has {})",
                     found()
                 ),
             });
@@ -129,7 +131,7 @@ fn map_header(
             if let Some(j) = idx[c] {
                 return Err(ImportError::Header {
                     message: format!(
-                        "line 1: columns {} and {} are both '{}': remove or rename one (--map)",
+                        "line {line}: columns {} and {} are both '{}': remove or rename one (--map)",
                         j + 1,
                         i + 1,
                         columns[c].0
@@ -149,8 +151,8 @@ fn map_header(
         let example = missing.first().copied().unwrap_or("Amount");
         return Err(ImportError::Header {
             message: format!(
-                "line 1: the header has no {} column{} (it has {}): name the columns {}, or rename \
-                 the file's columns with --map \"Their Name={example}\"",
+                "line {line}: the header has no {} column{} (it has {}): name the columns {}, or \
+                 rename the file's columns with --map \"Their Name={example}\"",
                 missing
                     .iter()
                     .map(|m| format!("'{m}'"))
@@ -165,29 +167,91 @@ fn map_header(
     Ok(idx)
 }
 
-/// Reads line 1 and finds `columns` in it (see [`map_header`]); returns their indexes and the
-/// header's width.
+fn texts(record: &csv::ByteRecord) -> Vec<String> {
+    record
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect()
+}
+
+/// The physical line on which `record`, just read, started (see `rows::row_line`).
+fn line_of(reader: &CsvReader, record: &csv::ByteRecord) -> u64 {
+    let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+    reader.position().line().saturating_sub(1 + inside).max(1)
+}
+
+/// Reads the header, where `rule` says it is, and finds `columns` in it (see [`map_header`]);
+/// returns their indexes, the header's width and its line.
 pub(super) fn read_header(
     reader: &mut CsvReader,
     path: &Path,
     columns: &[(&str, bool)],
     map: &[(String, String)],
-) -> Result<(Vec<Option<usize>>, usize), ImportError> {
-    let header: Vec<String> = reader
-        .byte_headers()
-        .map_err(csv_err(path))?
-        .iter()
-        .map(|f| String::from_utf8_lossy(f).into_owned())
-        .collect();
-    if header.iter().all(|h| h.trim().is_empty()) {
-        return Err(ImportError::Header {
-            message: format!(
-                "{} is empty: line 1 must name the columns ({})",
-                path.display(),
-                columns.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
-            ),
-        });
+    rule: HeaderRule,
+) -> Result<(Vec<Option<usize>>, usize, u64), ImportError> {
+    let mut record = reader.byte_headers().map_err(csv_err(path))?.clone();
+    let mut line = line_of(reader, &record);
+    let mut first_err = None;
+    loop {
+        let header = texts(&record);
+        let blank = header.iter().all(|h| h.trim().is_empty());
+        match rule {
+            HeaderRule::Skip(0) => {
+                if blank {
+                    return Err(ImportError::Header {
+                        message: format!(
+                            "{} is empty: line 1 must name the columns ({})",
+                            path.display(),
+                            columns.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+                        ),
+                    });
+                }
+                let idx = map_header(&header, 1, columns, map)?;
+                return Ok((idx, header.len(), 1));
+            }
+            HeaderRule::Skip(n) if line > n => {
+                let idx = map_header(&header, line, columns, map)?;
+                return Ok((idx, header.len(), line));
+            }
+            HeaderRule::Skip(_) => {}
+            HeaderRule::Find if line > HEADER_SEARCH_LINES => break,
+            HeaderRule::Find if !blank => match map_header(&header, line, columns, map) {
+                Ok(idx) => return Ok((idx, header.len(), line)),
+                Err(err) => {
+                    first_err.get_or_insert(err);
+                }
+            },
+            HeaderRule::Find => {}
+        }
+        if !reader
+            .read_byte_record(&mut record)
+            .map_err(csv_err(path))?
+        {
+            break;
+        }
+        line = line_of(reader, &record);
     }
-    let idx = map_header(&header, columns, map)?;
-    Ok((idx, header.len()))
+    let why = match first_err {
+        Some(err) => format!("; {err}"),
+        None => String::new(),
+    };
+    Err(ImportError::Header {
+        message: match rule {
+            HeaderRule::Find => format!(
+                "{}: no line within the first {HEADER_SEARCH_LINES} holds every column the profile \
+                 maps ({}){why}",
+                path.display(),
+                columns
+                    .iter()
+                    .filter(|c| c.1)
+                    .map(|c| c.0)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            HeaderRule::Skip(n) => format!(
+                "{}: the file ends within the {n} lines the profile skips: there is no header",
+                path.display()
+            ),
+        },
+    })
 }

@@ -11,6 +11,7 @@ use encoding_rs::Encoding;
 use super::header::read_header;
 use super::problems::{ImportError, Problems};
 use super::read::{CsvReader, Scan, choose_encoding, csv_err, file_name_of, open_csv, scan};
+use crate::domain::ledger::HeaderRule;
 
 /// How often (in records) the progress callback is called, or ...
 const PROGRESS_EVERY: u64 = 4_096;
@@ -126,6 +127,7 @@ impl<'a> Rows<'a> {
         scan: &Scan,
         path: &'a Path,
         width: usize,
+        header_line: u64,
     ) -> Self {
         Rows {
             reader,
@@ -134,7 +136,7 @@ impl<'a> Rows<'a> {
             path,
             width,
             record: csv::ByteRecord::new(),
-            previous_line: 1, // the header
+            previous_line: header_line,
             n: 0,
         }
     }
@@ -180,18 +182,26 @@ pub(super) struct Opened<'a> {
 }
 
 /// Opens `path` for import: scans it, chooses its encoding (`forced`, or detected) and finds
-/// `columns` (name, required) in its header after the renames of `map`.
+/// `columns` (name, required) in its header, where `rule` says it is, after the renames of `map`.
 pub(super) fn open<'a>(
     path: &'a Path,
     forced: Option<&str>,
     columns: &[(&str, bool)],
     map: &[(String, String)],
+    rule: HeaderRule,
 ) -> Result<Opened<'a>, ImportError> {
     let scan = scan(path)?;
     let (encoding, detected) = choose_encoding(&scan, forced)?;
     let (mut reader, read_count) = open_csv(path, &scan, encoding)?;
-    let (idx, width) = read_header(&mut reader, path, columns, map)?;
-    let rows = Rows::new(reader, Arc::clone(&read_count), &scan, path, width);
+    let (idx, width, header_line) = read_header(&mut reader, path, columns, map, rule)?;
+    let rows = Rows::new(
+        reader,
+        Arc::clone(&read_count),
+        &scan,
+        path,
+        width,
+        header_line,
+    );
     Ok(Opened {
         scan,
         encoding,

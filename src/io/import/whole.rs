@@ -65,7 +65,13 @@ pub(super) fn import_whole<I: RowImporter>(
     importer: &mut I,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
-    let mut file = open(how.path, how.encoding, how.columns, how.map)?;
+    let mut file = open(
+        how.path,
+        how.encoding,
+        how.columns,
+        how.map,
+        crate::domain::ledger::HeaderRule::Skip(0),
+    )?;
     let tx = conn.begin()?;
     batch::refuse_reimport(&tx, &file.scan.sha256)?;
     let lock = Lock::read(&tx)?;

@@ -103,7 +103,7 @@ pub(super) fn word_col<T>(
     parse(&s).map_err(|e| conv_err(i, e))
 }
 
-pub(super) fn collect<T>(
+pub(crate) fn collect<T>(
     conn: &Connection,
     sql: &str,
     p: impl rusqlite::Params,
@@ -148,7 +148,7 @@ pub(crate) fn like_text(s: &str) -> String {
     out
 }
 
-pub(super) fn required(field: &str, v: &str) -> Result<()> {
+pub(crate) fn required(field: &str, v: &str) -> Result<()> {
     if crate::domain::text::is_blank(v) {
         Err(StoreError::invalid(field, "is empty: it is required"))
     } else {
