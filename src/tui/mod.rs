@@ -102,6 +102,10 @@ const STOP_SIGNALS: &[std::ffi::c_int] = &[
 /// How long the loop has, after a stop signal, to notice it and leave by itself.
 const STOP_GRACE: Duration = Duration::from_millis(600);
 
+/// The same after a hang-up (the terminal closed).
+#[cfg(unix)]
+const HANGUP_GRACE: Duration = Duration::from_millis(100);
+
 /// Ends the process soon after a stop signal even when the loop cannot notice it: with its
 /// terminal gone, the terminal library can spin reading end-of-file and never return to the loop
 /// (crossterm #793). Every write is committed in its own transaction as it is made, so leaving
@@ -114,9 +118,17 @@ fn exit_on_stop_signals(stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> 
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
                 stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                std::thread::sleep(STOP_GRACE);
+                // A hang-up means the terminal is gone: the loop may never see the flag, and
+                // every moment spent waiting is spent spinning on end-of-file.
+                let grace = if signal == signal_hook::consts::SIGHUP {
+                    HANGUP_GRACE
+                } else {
+                    STOP_GRACE
+                };
+                std::thread::sleep(grace);
                 let _ = ratatui::try_restore();
-                std::process::exit(128 + signal);
+                // As `q` would have: the officer's work is committed.
+                std::process::exit(0);
             }
         })?;
     Ok(())
