@@ -387,3 +387,64 @@ fn command_line_errors_are_one_line_and_values_may_begin_with_a_hyphen() {
     assert!(o.status.success());
     assert!(common::stdout(&o).contains("Usage: outturn"));
 }
+
+// Item 20: no internal ids in messages; the audit log is searched by every kind it names.
+#[test]
+fn messages_use_codes_and_audit_takes_every_kind() {
+    let (_dir, db) = demo_db();
+    let out = common::ok(
+        &db,
+        &[
+            "phase",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--code",
+            "PH9",
+            "--name",
+            "Phase 9",
+        ],
+    );
+    assert_eq!(out.trim(), "Added phase WOL-DTP/PH9.");
+    common::ok(
+        &db,
+        &[
+            "benefit",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--description",
+            "Less paper",
+            "--kind",
+            "cashable",
+        ],
+    );
+    common::ok(
+        &db,
+        &[
+            "milestone",
+            "add",
+            "--phase",
+            "WOL-DTP/PH9",
+            "--name",
+            "Start",
+            "--baseline",
+            "2027-03-31",
+        ],
+    );
+    for (word, entity) in [("benefit", "benefit"), ("milestones", "milestone")] {
+        let out = common::ok(&db, &["audit", "--entity", word, "--format", "csv"]);
+        assert!(
+            out.lines()
+                .skip(1)
+                .any(|l| l.contains(&format!(",{entity},"))),
+            "{word}: {out}"
+        );
+    }
+    refused(
+        &db,
+        &["audit", "--entity", "bogus"],
+        "use one of programme, phase, decision, allocation, change, framework, contract, actual, \
+         forecast, funding, period, import, setting, snapshot, comment, benefit, realisation, milestone",
+    );
+}

@@ -24,6 +24,20 @@ fn year(fy: i64) -> String {
         .unwrap_or_else(|| fy.to_string())
 }
 
+/// A phase as the officer names it: `PROGRAMME/PHASE`.
+fn phase_name(conn: &Connection, phase_id: i64) -> Result<String> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT pr.code || '/' || ph.code FROM phase ph JOIN programme pr ON pr.id = ph.programme_id
+             WHERE ph.id = ?1",
+            [phase_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| "a phase no longer kept".to_string()))
+}
+
 fn refused(what: String) -> StoreError {
     StoreError::Refused(format!(
         "{what} would add up to more than {} either way, more than Outturn can hold: nothing was changed",
@@ -47,7 +61,8 @@ pub fn ensure_totals_fit(conn: &Connection) -> Result<()> {
             let exact: bool = r.get(5)?;
             if !exact {
                 return Err(refused(format!(
-                    "the actuals of phase id {phase} in {} P{period}",
+                    "the actuals of {} in {} P{period}",
+                    phase_name(conn, phase)?,
                     year(fy)
                 )));
             }
@@ -58,7 +73,8 @@ pub fn ensure_totals_fit(conn: &Connection) -> Result<()> {
     }
     if let Some(((phase, fy), _)) = by_phase_year.iter().find(|(_, p)| !fits(**p)) {
         return Err(refused(format!(
-            "the actuals of phase id {phase} in {}",
+            "the actuals of {} in {}",
+            phase_name(conn, *phase)?,
             year(*fy)
         )));
     }
@@ -79,7 +95,8 @@ pub fn ensure_totals_fit(conn: &Connection) -> Result<()> {
     }
     if let Some(((phase, fy), _)) = budget.iter().find(|(_, p)| !fits(**p)) {
         return Err(refused(format!(
-            "the allocations of phase id {phase} in {}",
+            "the allocations of {} in {}",
+            phase_name(conn, *phase)?,
             year(*fy)
         )));
     }
@@ -109,7 +126,7 @@ mod tests {
         )
         .unwrap();
         let err = ensure_totals_fit(&conn).unwrap_err().to_string();
-        assert!(err.contains("phase id 1 in 2022-23"), "{err}");
+        assert!(err.contains("the actuals of P/A in 2022-23"), "{err}");
         // Moved to two phases: each fits, but all actuals together (1e19) do not.
         conn.execute("UPDATE actual_total SET phase_id = 2 WHERE period = 2", [])
             .unwrap();
