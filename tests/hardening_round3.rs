@@ -448,3 +448,98 @@ fn messages_use_codes_and_audit_takes_every_kind() {
          forecast, funding, period, import, setting, snapshot, comment, benefit, realisation, milestone",
     );
 }
+
+// Item 21: small faults.
+#[test]
+fn small_faults_of_imports_packs_and_wording() {
+    let (dir, db) = demo_db();
+    // --skip-duplicates with every row a duplicate keeps no batch of no rows.
+    let rows = "Date,Phase,Supplier,Description,Reference,Amount\n\
+                2026-11-02,WOL-DTP/PH2,Acme,Licences,INV-Z1,10\n";
+    let first = write(dir.path(), "first.csv", rows);
+    let out = common::ok(&db, &["import", "actuals", &first]);
+    assert!(out.contains("Imported 1 row from first.csv"), "{out}");
+    let again = write(dir.path(), "again.csv", &format!("{rows}\n"));
+    refused(
+        &db,
+        &["import", "actuals", &again, "--skip-duplicates"],
+        "every row of again.csv is already in the ledger (1 row left out by --skip-duplicates)",
+    );
+    refused(
+        &db,
+        &["import", "actuals", &first],
+        "(first.csv, 1 row, £10.00",
+    );
+    // A target name of 255 bytes can be written.
+    let long = dir.path().join(format!("{}.xlsx", "p".repeat(250)));
+    let o = run(
+        &db,
+        &[
+            "pack",
+            "--fy",
+            "2017-18",
+            "--period",
+            "9",
+            "--xlsx",
+            long.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::metadata(&long).unwrap().len() > 0);
+    // The path is printed with its control characters escaped.
+    let odd = dir.path().join("a\u{1b}[31mb.xlsx");
+    let o = run(
+        &db,
+        &[
+            "pack",
+            "--fy",
+            "2017-18",
+            "--period",
+            "9",
+            "--xlsx",
+            odd.to_str().unwrap(),
+        ],
+    );
+    let out = common::stdout(&o);
+    assert!(
+        out.contains("a\\u{1b}[31mb.xlsx") && !out.contains('\u{1b}'),
+        "{out}"
+    );
+    assert!(out.contains("2 phase rows, 4 report rows in all"), "{out}");
+    // `pack --xlsx -` onto a terminal is refused (the terminal is `script`'s pseudo-terminal).
+    let cmd = format!(
+        "OUTTURN_TODAY={TODAY} {} --db '{}' pack --fy 2017-18 --period 9 --xlsx -",
+        env!("CARGO_BIN_EXE_outturn"),
+        db.display()
+    );
+    let o = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .output()
+        .expect("script (util-linux) runs the command on a pseudo-terminal");
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains(
+            "--xlsx: `-` writes the workbook's bytes to standard output, which is a terminal"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains("PK"), "no workbook bytes on the terminal");
+    // Wording: "an allocation status".
+    refused(
+        &db,
+        &[
+            "allocation",
+            "add",
+            "--phase",
+            "WOL-DTP/PH2",
+            "--fy",
+            "2027-28",
+            "--amount",
+            "1",
+            "--status",
+            "bogus",
+        ],
+        "'bogus' is not an allocation status",
+    );
+}
