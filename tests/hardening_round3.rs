@@ -543,3 +543,44 @@ fn small_faults_of_imports_packs_and_wording() {
         "'bogus' is not an allocation status",
     );
 }
+
+// Item 11: funding lines are held to the same total limits as actuals.
+#[test]
+fn funding_totals_stay_within_what_sqlite_holds() {
+    let (dir, db) = demo_db();
+    // Funding already near the limit (put there directly: 92,234 lines of £1tn would take minutes).
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "INSERT INTO funding(phase_id, fy, source, amount_pence, status, note)
+         SELECT id, 2027, 'grant', 9223372036854775000, 'approved', '' FROM phase WHERE code = 'PH2'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    refused(
+        &db,
+        &[
+            "funding",
+            "add",
+            "--phase",
+            "WOL-DTP/PH2",
+            "--fy",
+            "2027-28",
+            "--source",
+            "grant",
+            "--amount",
+            "£1m",
+        ],
+        "the funding lines of WOL-DTP/PH2 in 2027-28 would add up to more than",
+    );
+    let f = write(
+        dir.path(),
+        "funding.csv",
+        "Programme,Phase,Financial year,Source,Amount\nWOL-DTP,ICT,2027-28,grant,£1m\n",
+    );
+    refused(
+        &db,
+        &["import", "funding", &f],
+        "all funding lines together would add up to more than",
+    );
+}

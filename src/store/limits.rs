@@ -106,6 +106,33 @@ pub fn ensure_totals_fit(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Refuses (inside the caller's transaction) when the funding lines of a phase in a year, or all
+/// funding lines together, add up past SQLite's INTEGER: the same limit as actuals and budgets.
+/// One pass over the funding lines, summed in 128-bit arithmetic; an import calls it once, after
+/// its rows.
+pub fn ensure_funding_fits(conn: &Connection) -> Result<()> {
+    let mut by_phase_year: BTreeMap<(i64, i64), i128> = BTreeMap::new();
+    let mut all: i128 = 0;
+    let mut st = conn.prepare_cached("SELECT phase_id, fy, amount_pence FROM funding")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let p = i128::from(r.get::<_, i64>(2)?);
+        *by_phase_year.entry((r.get(0)?, r.get(1)?)).or_default() += p;
+        all += p;
+    }
+    if let Some(((phase, fy), _)) = by_phase_year.iter().find(|(_, p)| !fits(**p)) {
+        return Err(refused(format!(
+            "the funding lines of {} in {}",
+            phase_name(conn, *phase)?,
+            year(*fy)
+        )));
+    }
+    if !fits(all) {
+        return Err(refused("all funding lines together".to_string()));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +173,30 @@ mod tests {
         )
         .unwrap();
         assert!(ensure_totals_fit(&conn).is_err());
+    }
+
+    #[test]
+    fn funding_past_i64_is_refused() {
+        let conn = crate::store::open_in_memory().unwrap();
+        conn.execute_batch(
+            "INSERT INTO programme(id, code, name) VALUES (1, 'P', 'P');
+             INSERT INTO phase(id, programme_id, code, name) VALUES (1, 1, 'A', 'A'), (2, 1, 'B', 'B');
+             INSERT INTO funding(phase_id, fy, source, amount_pence, status, note)
+                 VALUES (1, 2022, 'grant', 5000000000000000000, 'approved', '');",
+        )
+        .unwrap();
+        ensure_funding_fits(&conn).unwrap();
+        conn.execute(
+            "INSERT INTO funding(phase_id, fy, source, amount_pence, status, note)
+                 VALUES (1, 2022, 'grant', 5000000000000000000, 'approved', '')",
+            [],
+        )
+        .unwrap();
+        let err = ensure_funding_fits(&conn).unwrap_err().to_string();
+        assert!(err.contains("the funding lines of P/A in 2022-23"), "{err}");
+        conn.execute("UPDATE funding SET phase_id = 2 WHERE id = 2", [])
+            .unwrap();
+        let err = ensure_funding_fits(&conn).unwrap_err().to_string();
+        assert!(err.contains("all funding lines together"), "{err}");
     }
 }
