@@ -584,3 +584,41 @@ fn funding_totals_stay_within_what_sqlite_holds() {
         "all funding lines together would add up to more than",
     );
 }
+
+// Item 10: a text kept before the limits (put there directly) never makes the pack fail.
+#[test]
+fn the_pack_cuts_a_text_past_excels_limit() {
+    let (dir, db) = demo_db();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let n = conn
+        .execute(
+            "UPDATE benefit SET description = description || ?1",
+            [" long".repeat(10_000)],
+        )
+        .unwrap();
+    assert!(n > 0);
+    drop(conn);
+    let out = dir.path().join("pack.xlsx");
+    let o = run(
+        &db,
+        &[
+            "pack",
+            "--fy",
+            "2017-18",
+            "--period",
+            "9",
+            "--xlsx",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut marked = false;
+    for i in 0..zip.len() {
+        let mut part = String::new();
+        if std::io::Read::read_to_string(&mut zip.by_index(i).unwrap(), &mut part).is_ok() {
+            marked |= part.contains("[cut at Excel's limit of 32,767 characters:");
+        }
+    }
+    assert!(marked, "the cut text carries its mark");
+}
