@@ -387,3 +387,238 @@ fn command_line_errors_are_one_line_and_values_may_begin_with_a_hyphen() {
     assert!(o.status.success());
     assert!(common::stdout(&o).contains("Usage: outturn"));
 }
+
+// Item 20: no internal ids in messages; the audit log is searched by every kind it names.
+#[test]
+fn messages_use_codes_and_audit_takes_every_kind() {
+    let (_dir, db) = demo_db();
+    let out = common::ok(
+        &db,
+        &[
+            "phase",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--code",
+            "PH9",
+            "--name",
+            "Phase 9",
+        ],
+    );
+    assert_eq!(out.trim(), "Added phase WOL-DTP/PH9.");
+    common::ok(
+        &db,
+        &[
+            "benefit",
+            "add",
+            "--programme",
+            "WOL-DTP",
+            "--description",
+            "Less paper",
+            "--kind",
+            "cashable",
+        ],
+    );
+    common::ok(
+        &db,
+        &[
+            "milestone",
+            "add",
+            "--phase",
+            "WOL-DTP/PH9",
+            "--name",
+            "Start",
+            "--baseline",
+            "2027-03-31",
+        ],
+    );
+    for (word, entity) in [("benefit", "benefit"), ("milestones", "milestone")] {
+        let out = common::ok(&db, &["audit", "--entity", word, "--format", "csv"]);
+        assert!(
+            out.lines()
+                .skip(1)
+                .any(|l| l.contains(&format!(",{entity},"))),
+            "{word}: {out}"
+        );
+    }
+    refused(
+        &db,
+        &["audit", "--entity", "bogus"],
+        "use one of programme, phase, decision, allocation, change, framework, contract, actual, \
+         forecast, funding, period, import, setting, snapshot, comment, benefit, realisation, milestone",
+    );
+}
+
+// Item 21: small faults.
+#[test]
+fn small_faults_of_imports_packs_and_wording() {
+    let (dir, db) = demo_db();
+    // --skip-duplicates with every row a duplicate keeps no batch of no rows.
+    let rows = "Date,Phase,Supplier,Description,Reference,Amount\n\
+                2026-11-02,WOL-DTP/PH2,Acme,Licences,INV-Z1,10\n";
+    let first = write(dir.path(), "first.csv", rows);
+    let out = common::ok(&db, &["import", "actuals", &first]);
+    assert!(out.contains("Imported 1 row from first.csv"), "{out}");
+    let again = write(dir.path(), "again.csv", &format!("{rows}\n"));
+    refused(
+        &db,
+        &["import", "actuals", &again, "--skip-duplicates"],
+        "every row of again.csv is already in the ledger (1 row left out by --skip-duplicates)",
+    );
+    refused(
+        &db,
+        &["import", "actuals", &first],
+        "(first.csv, 1 row, £10.00",
+    );
+    // A target name of 255 bytes can be written.
+    let long = dir.path().join(format!("{}.xlsx", "p".repeat(250)));
+    let o = run(
+        &db,
+        &[
+            "pack",
+            "--fy",
+            "2017-18",
+            "--period",
+            "9",
+            "--xlsx",
+            long.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::metadata(&long).unwrap().len() > 0);
+    // The path is printed with its control characters escaped.
+    let odd = dir.path().join("a\u{1b}[31mb.xlsx");
+    let o = run(
+        &db,
+        &[
+            "pack",
+            "--fy",
+            "2017-18",
+            "--period",
+            "9",
+            "--xlsx",
+            odd.to_str().unwrap(),
+        ],
+    );
+    let out = common::stdout(&o);
+    assert!(
+        out.contains("a\\u{1b}[31mb.xlsx") && !out.contains('\u{1b}'),
+        "{out}"
+    );
+    assert!(out.contains("2 phase rows, 4 report rows in all"), "{out}");
+    // `pack --xlsx -` onto a terminal is refused (the terminal is `script`'s pseudo-terminal).
+    let cmd = format!(
+        "OUTTURN_TODAY={TODAY} {} --db '{}' pack --fy 2017-18 --period 9 --xlsx -",
+        env!("CARGO_BIN_EXE_outturn"),
+        db.display()
+    );
+    let o = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .output()
+        .expect("script (util-linux) runs the command on a pseudo-terminal");
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains(
+            "--xlsx: `-` writes the workbook's bytes to standard output, which is a terminal"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains("PK"), "no workbook bytes on the terminal");
+    // Wording: "an allocation status".
+    refused(
+        &db,
+        &[
+            "allocation",
+            "add",
+            "--phase",
+            "WOL-DTP/PH2",
+            "--fy",
+            "2027-28",
+            "--amount",
+            "1",
+            "--status",
+            "bogus",
+        ],
+        "'bogus' is not an allocation status",
+    );
+}
+
+// Item 11: funding lines are held to the same total limits as actuals.
+#[test]
+fn funding_totals_stay_within_what_sqlite_holds() {
+    let (dir, db) = demo_db();
+    // Funding already near the limit (put there directly: 92,234 lines of £1tn would take minutes).
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "INSERT INTO funding(phase_id, fy, source, amount_pence, status, note)
+         SELECT id, 2027, 'grant', 9223372036854775000, 'approved', '' FROM phase WHERE code = 'PH2'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    refused(
+        &db,
+        &[
+            "funding",
+            "add",
+            "--phase",
+            "WOL-DTP/PH2",
+            "--fy",
+            "2027-28",
+            "--source",
+            "grant",
+            "--amount",
+            "£1m",
+        ],
+        "the funding lines of WOL-DTP/PH2 in 2027-28 would add up to more than",
+    );
+    let f = write(
+        dir.path(),
+        "funding.csv",
+        "Programme,Phase,Financial year,Source,Amount\nWOL-DTP,ICT,2027-28,grant,£1m\n",
+    );
+    refused(
+        &db,
+        &["import", "funding", &f],
+        "all funding lines together would add up to more than",
+    );
+}
+
+// Item 10: a text kept before the limits (put there directly) never makes the pack fail.
+#[test]
+fn the_pack_cuts_a_text_past_excels_limit() {
+    let (dir, db) = demo_db();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let n = conn
+        .execute(
+            "UPDATE benefit SET description = description || ?1",
+            [" long".repeat(10_000)],
+        )
+        .unwrap();
+    assert!(n > 0);
+    drop(conn);
+    let out = dir.path().join("pack.xlsx");
+    let o = run(
+        &db,
+        &[
+            "pack",
+            "--fy",
+            "2017-18",
+            "--period",
+            "9",
+            "--xlsx",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut marked = false;
+    for i in 0..zip.len() {
+        let mut part = String::new();
+        if std::io::Read::read_to_string(&mut zip.by_index(i).unwrap(), &mut part).is_ok() {
+            marked |= part.contains("[cut at Excel's limit of 32,767 characters:");
+        }
+    }
+    assert!(marked, "the cut text carries its mark");
+}

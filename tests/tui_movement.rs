@@ -329,7 +329,7 @@ fn tab_completes_the_import_path_and_the_import_names_its_encoding() {
     let status = app.status.clone().unwrap().text;
     assert!(
         status.starts_with(
-            "Imported 1 rows totalling £12.50 from ledger-aug.csv, read as windows-1252 (the file is not UTF-8)"
+            "Imported 1 row totalling £12.50 from ledger-aug.csv, read as windows-1252 (the file is not UTF-8)"
         ),
         "{status}"
     );
@@ -339,7 +339,7 @@ fn tab_completes_the_import_path_and_the_import_names_its_encoding() {
     key(&mut app, &mut conn, KeyCode::Enter);
     let status = app.status.clone().unwrap().text;
     assert!(
-        status.starts_with("Imported 1 rows totalling £7.50 from utf8.csv, read as UTF-8"),
+        status.starts_with("Imported 1 row totalling £7.50 from utf8.csv, read as UTF-8"),
         "{status}"
     );
 }

@@ -21,7 +21,8 @@ pub struct AuditArgs {
     #[arg(long)]
     pub since: Option<String>,
     /// Only events about one kind of record: programme, phase, decision, allocation, change,
-    /// framework, contract, actual, forecast, period, import.
+    /// framework, contract, actual, forecast, funding, period, import, setting, snapshot, comment,
+    /// benefit, realisation or milestone.
     #[arg(long)]
     pub entity: Option<String>,
     /// At most this many events (newest first).
@@ -214,6 +215,27 @@ pub fn run(db: &Path, a: &AuditArgs) -> anyhow::Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_help_lists_every_kind_the_log_names() {
+        let cmd = <super::AuditArgs as clap::Args>::augment_args(clap::Command::new("audit"));
+        let help = cmd
+            .get_arguments()
+            .find(|a| a.get_id() == "entity")
+            .and_then(|a| a.get_help())
+            .map(|h| h.to_string())
+            .unwrap();
+        let listed: Vec<String> = help
+            .split(": ")
+            .nth(1)
+            .unwrap()
+            .trim_end_matches('.')
+            .split(", ")
+            .flat_map(|w| w.split(" or "))
+            .map(str::to_string)
+            .collect();
+        assert_eq!(listed, crate::ops::audit::kind_words(), "{help}");
+    }
+
     use super::*;
 
     fn event(before: Option<&str>, after: Option<&str>) -> audit::AuditEvent {

@@ -129,11 +129,11 @@ pub fn run_movement(
             write_movement_csv(fy, from, to, &rows, &mut buf)?;
             write_file(path, &buf)?;
             say!(
-                "Wrote the {} movement from {} to {} ({} rows) to {}.",
+                "Wrote the {} movement from {} to {} ({}) to {}.",
                 fy.label(),
                 from_basis,
                 to_basis,
-                rows.len(),
+                crate::domain::text::counted(rows.len() as u64, "row"),
                 path.display()
             );
         }

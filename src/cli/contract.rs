@@ -253,9 +253,9 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
                 extensions,
                 profile: Vec::new(),
             };
-            let id = ops::add(&mut books, &k)?;
+            ops::add(&mut books, &k)?;
             say!(
-                "Added contract {} (id {id}), {}{}.",
+                "Added contract {}, {}{}.",
                 k.reference.trim(),
                 k.value.full(),
                 shorthand_note(value, k.value)

@@ -108,8 +108,8 @@ pub fn run(db: &Path, c: &DecisionCmd) -> anyhow::Result<ExitCode> {
                 link: link.clone(),
                 summary: summary.clone(),
             };
-            let id = ops::add_decision(&mut books, &d)?;
-            say!("Added decision {} (id {id}).", d.reference.trim());
+            ops::add_decision(&mut books, &d)?;
+            say!("Added decision {}.", d.reference.trim());
         }
         DecisionCmd::Edit(a) => super::correct::decision_edit(&mut books, a)?,
         DecisionCmd::Delete(a) => {

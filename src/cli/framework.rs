@@ -64,8 +64,8 @@ pub fn run(db: &Path, c: &FrameworkCmd) -> anyhow::Result<ExitCode> {
                 planned_end: opt_date_arg("--planned-end", planned_end)?,
                 actual_end: opt_date_arg("--actual-end", actual_end)?,
             };
-            let id = ops::add_framework(&mut books, &f)?;
-            say!("Added framework {} (id {id}).", f.name.trim());
+            ops::add_framework(&mut books, &f)?;
+            say!("Added framework {}.", f.name.trim());
         }
         FrameworkCmd::Edit(a) => super::correct::framework_edit(&mut books, a)?,
         FrameworkCmd::Delete(a) => {

@@ -13,7 +13,7 @@ use super::args::{
     write_file_atomically,
 };
 use super::output::{
-    Cell, Format, Listing, money_cell, opt_date_cell, opt_text, outln, print_list,
+    Cell, Format, Listing, money_cell, opt_date_cell, opt_text, outln, print_list, say,
 };
 use crate::domain::calendar::uk_date;
 use crate::domain::financing::{Funding, FundingSource};
@@ -325,11 +325,11 @@ pub fn report(db: &Path, a: &FinancingArgs) -> anyhow::Result<ExitCode> {
             let mut buf = Vec::new();
             write_statement_csv(&statement, &mut buf)?;
             write_file_atomically(path, &buf)?;
-            outln!(
-                "Wrote the {} {} financing statement ({} rows{frozen}) to {}.",
+            say!(
+                "Wrote the {} {} financing statement ({}{frozen}) to {}.",
                 fy.label(),
                 period.label(),
-                statement.rows.len(),
+                crate::domain::text::counted(statement.rows.len() as u64, "row"),
                 path.display()
             );
         }

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::args::open;
-use super::output::count;
 use super::output::say;
 use crate::error::UserError;
 use crate::io::synthetic::{self, GenOptions};
@@ -69,10 +68,10 @@ pub fn run(db: &Path, a: &GenArgs) -> anyhow::Result<ExitCode> {
     })?;
     let dir = a.out.display();
     say!(
-        "Wrote {dir}/actuals.csv ({} rows, total {}) and {dir}/budgets.csv ({} rows, total {}).",
-        count(summary.actual_rows),
+        "Wrote {dir}/actuals.csv ({}, total {}) and {dir}/budgets.csv ({}, total {}).",
+        crate::domain::text::counted(summary.actual_rows, "row"),
         summary.actual_total.full(),
-        count(summary.budget_rows),
+        crate::domain::text::counted(summary.budget_rows, "row"),
         summary.budget_total.full()
     );
     let codes: Vec<&str> = summary.programmes.iter().map(|p| p.code.as_str()).collect();

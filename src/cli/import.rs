@@ -389,7 +389,7 @@ fn with_progress<T>(file: &Path, f: impl FnOnce(&mut dyn FnMut(u64, u64)) -> T) 
     result
 }
 
-/// Runs an import of `file` with a progress bar, then prints what it did (`what`: "rows") or why
+/// Runs an import of `file` with a progress bar, then prints what it did (`what`: "row", said "rows" for more than one) or why
 /// it failed; gives the exit status.
 fn run_import(
     file: &Path,
@@ -423,22 +423,22 @@ fn print_outcome(o: &ImportOutcome, what: &str) {
     }
     match o.batch_id {
         Some(id) => say!(
-            "Imported {} {what} from {} as batch {id}: total {}.",
-            count(o.rows),
+            "Imported {} from {} as batch {id}: total {}.",
+            crate::domain::text::counted(o.rows, what),
             o.file_name,
             o.total.full()
         ),
         None => say!(
-            "Dry run: {} {what} from {} would be imported, total {}; nothing was written.",
-            count(o.rows),
+            "Dry run: {} from {} would be imported, total {}; nothing was written.",
+            crate::domain::text::counted(o.rows, what),
             o.file_name,
             o.total.full()
         ),
     }
     if o.skipped_duplicates > 0 {
         say!(
-            "Left out {} rows already in the ledger (--skip-duplicates).",
-            count(o.skipped_duplicates)
+            "Left out {} already in the ledger (--skip-duplicates).",
+            crate::domain::text::counted(o.skipped_duplicates, "row")
         );
     }
     if o.created_phases > 0 {
@@ -536,7 +536,7 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
             });
             return Ok(match result {
                 Ok(ActualsImported::Imported(o)) => {
-                    print_outcome(&o, "rows");
+                    print_outcome(&o, "row");
                     ExitCode::SUCCESS
                 }
                 Ok(ActualsImported::Warned(o)) => {
@@ -561,7 +561,7 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 dry_run: *dry_run,
                 encoding: encoding.clone(),
             };
-            return Ok(run_import(file, "budget lines", |p| {
+            return Ok(run_import(file, "budget line", |p| {
                 import::budgets(&mut conn, file, &opts, p)
             }));
         }
@@ -575,7 +575,7 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 Ok(o) => o,
                 Err(err) => return Ok(failed(&err)),
             };
-            return Ok(run_import(file, "benefit targets", |p| {
+            return Ok(run_import(file, "benefit target", |p| {
                 import::benefits(&mut conn, file, &opts, p)
             }));
         }
@@ -589,7 +589,7 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 Ok(o) => o,
                 Err(err) => return Ok(failed(&err)),
             };
-            return Ok(run_import(file, "funding lines", |p| {
+            return Ok(run_import(file, "funding line", |p| {
                 import::funding(&mut conn, file, &opts, p)
             }));
         }
@@ -599,11 +599,11 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
         ImportCmd::Undo { batch } => {
             match import::undo(&mut conn, *batch).map_err(ImportError::from) {
                 Ok(b) => say!(
-                    "Undid batch {} ({}, {}): removed {} rows, total {}.",
+                    "Undid batch {} ({}, {}): removed {}, total {}.",
                     b.id,
                     b.kind,
                     b.file_name,
-                    count(b.rows),
+                    crate::domain::text::counted(b.rows, "row"),
                     b.total.full()
                 ),
                 Err(err) => return Ok(failed(&err)),

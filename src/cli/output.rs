@@ -151,15 +151,7 @@ pub fn yes_no(b: bool) -> Cell {
 
 /// A count with thousands separators: 1,000,000.
 pub fn count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::domain::text::grouped(n)
 }
 
 /// Prints a message line on standard output with every control character from the data in it

@@ -11,7 +11,7 @@ use clap::Args;
 
 use super::args::open;
 use super::args::write_output_file;
-use super::output::outln;
+use super::output::say;
 use super::report::resolve_when;
 use crate::io::workbook::pack::write_pack;
 
@@ -40,6 +40,14 @@ pub struct PackArgs {
 /// `outturn pack`.
 pub fn run(db: &Path, a: &PackArgs) -> anyhow::Result<ExitCode> {
     let (fy, period) = resolve_when(a.fy.as_deref(), a.period.as_deref(), a.month.as_deref())?;
+    if a.xlsx.as_os_str() == "-" && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(crate::error::UserError(
+            "--xlsx: `-` writes the workbook's bytes to standard output, which is a terminal: \
+             redirect it (`> pack.xlsx`) or give a file name"
+                .into(),
+        )
+        .into());
+    }
     let conn = open(db)?;
     let data = crate::ops::pack::gather(&conn, fy, period, a.programme.as_deref())?;
     let pack = write_pack(&data)?;
@@ -52,13 +60,13 @@ pub fn run(db: &Path, a: &PackArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     write_output_file("--xlsx", &a.xlsx, &pack.bytes)?;
-    outln!(
-        "Wrote the {} {} committee pack (sheets {}; {} phase rows, {} report rows in all) to {}.",
+    say!(
+        "Wrote the {} {} committee pack (sheets {}; {}, {} in all) to {}.",
         fy.label(),
         period.label(),
         pack.sheets.join(", "),
-        pack.phase_rows,
-        pack.report_rows,
+        crate::domain::text::counted(pack.phase_rows as u64, "phase row"),
+        crate::domain::text::counted(pack.report_rows as u64, "report row"),
         a.xlsx.display()
     );
     Ok(ExitCode::SUCCESS)

@@ -74,18 +74,13 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
             let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
             let closed = ops::close(&mut conn, fy, period, *allow_missing_comments)?;
             say!(
-                "Closed {} {}: everything dated on or before {} is locked. Its report is kept as a snapshot ({} rows, {} programme{}; its financing statement beside it, {} rows; `outturn report list`).",
+                "Closed {} {}: everything dated on or before {} is locked. Its report is kept as a snapshot ({}, {}; its financing statement beside it, {}; `outturn report list`).",
                 fy.label(),
                 period.label(),
                 uk_date(fy.period_end(period)),
-                closed.snapshot.rows,
-                closed.snapshot.programmes,
-                if closed.snapshot.programmes == 1 {
-                    ""
-                } else {
-                    "s"
-                },
-                closed.financing.rows
+                crate::domain::text::counted(closed.snapshot.rows as u64, "row"),
+                crate::domain::text::counted(closed.snapshot.programmes as u64, "programme"),
+                crate::domain::text::counted(closed.financing.rows as u64, "row")
             );
             if !closed.uncommented.is_empty() {
                 outln!(

@@ -75,12 +75,8 @@ pub fn run(db: &Path, c: &PhaseCmd) -> anyhow::Result<ExitCode> {
                 status: field("--status", DeliveryStatus::parse(status))?,
                 officer: officer.clone(),
             };
-            let id = ops::add_phase(&mut books, &p)?;
-            say!(
-                "Added phase {}/{} (id {id}).",
-                programme.trim(),
-                p.code.trim()
-            );
+            ops::add_phase(&mut books, &p)?;
+            say!("Added phase {}/{}.", programme.trim(), p.code.trim());
         }
         PhaseCmd::Edit(a) => super::correct::phase_edit(&mut books, a)?,
         PhaseCmd::Delete(a) => super::correct::delete(&mut books, super::correct::Kind::Phase, a)?,

@@ -65,8 +65,8 @@ pub fn run(db: &Path, c: &ProgrammeCmd) -> anyhow::Result<ExitCode> {
                 organisation: organisation.clone(),
                 status: field("--status", DeliveryStatus::parse(status))?,
             };
-            let id = ops::add_programme(&mut books, &p)?;
-            say!("Added programme {} (id {id}).", p.code.trim());
+            ops::add_programme(&mut books, &p)?;
+            say!("Added programme {}.", p.code.trim());
         }
         ProgrammeCmd::Edit(a) => super::correct::programme_edit(&mut books, a)?,
         ProgrammeCmd::Delete(a) => {

@@ -247,10 +247,11 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
                 .filter(|r| r.kind == crate::domain::report::RowKind::Phase)
                 .count();
             say!(
-                "Wrote the {} {} report{frozen} ({phases} phase rows, {} rows in all) to {}.",
+                "Wrote the {} {} report{frozen} ({}, {} in all) to {}.",
                 fy.label(),
                 period.label(),
-                report.rows.len(),
+                crate::domain::text::counted(phases as u64, "phase row"),
+                crate::domain::text::counted(report.rows.len() as u64, "row"),
                 path.display()
             );
         }

@@ -12,7 +12,10 @@ use super::profile::Month;
 
 /// An input word that is not one of an enum's spellings.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{value}' is not a {what}: use one of {choices}")]
+#[error(
+    "'{value}' is not {} {what}: use one of {choices}",
+    super::text::a_or_an(what)
+)]
 pub struct UnknownWord {
     /// What was being read ("phase status").
     pub what: &'static str,

@@ -16,6 +16,36 @@ pub const MAX_TEXT: usize = 500;
 /// The longest note, reason, decision summary or outcome, in characters.
 pub const MAX_NOTE: usize = 4000;
 
+/// "an" before a word that starts with a vowel ("an allocation status"), "a" otherwise.
+pub fn a_or_an(word: &str) -> &'static str {
+    match word.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
+/// A count with thousands separators: 1,000,000.
+pub fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A count and its noun, singular for one: "1 row", "2 rows", "1,000 phase rows".
+pub fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{} {noun}s", grouped(n))
+    }
+}
+
 /// True for a character [`escape_controls`] escapes (newline included).
 pub fn is_dangerous(c: char) -> bool {
     (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')

@@ -319,13 +319,24 @@ pub fn folder_of(path: &Path) -> PathBuf {
     }
 }
 
-/// `.NAME.partial-PID` beside `path`.
+/// The longest file name most file systems take, in bytes.
+const MAX_NAME_BYTES: usize = 255;
+
+/// `.NAME.partial-PID` beside `path`, NAME cut (at a character) so that the name, and SQLite's
+/// `-journal` beside it, stay within [`MAX_NAME_BYTES`]: a target named with 241 to 255 bytes
+/// can be written too.
 pub fn partial_beside(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "outturn".into());
-    path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+    let tail = format!(".partial-{}", std::process::id());
+    let room = MAX_NAME_BYTES - 1 - tail.len() - "-journal".len();
+    let mut end = name.len().min(room);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    path.with_file_name(format!(".{}{tail}", &name[..end]))
 }
 
 /// Creates `path` new, readable and writable by its owner only (0600 on Unix); a leftover file
@@ -345,6 +356,22 @@ fn create_new_owner_only(path: &Path) -> std::io::Result<File> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partial_beside_a_long_name_stays_within_255_bytes() {
+        for len in [200, 240, 241, 255] {
+            let target = PathBuf::from("/tmp").join("é".repeat(len / 2) + &"x".repeat(len % 2));
+            let p = partial_beside(&target);
+            let n = p.file_name().unwrap().len();
+            assert!(n + "-journal".len() <= 255, "{len}: {n}");
+            assert!(p.file_name().unwrap().to_str().unwrap().starts_with(".é"));
+        }
+        let short = partial_beside(Path::new("/tmp/pack.xlsx"));
+        assert_eq!(
+            short.file_name().unwrap().to_str().unwrap(),
+            format!(".pack.xlsx.partial-{}", std::process::id())
+        );
+    }
     use std::os::unix::fs::{PermissionsExt, symlink};
 
     fn err(path: &Path, replace: bool) -> String {

@@ -305,11 +305,11 @@ fn apply_month(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoSte
             let closed = super::period::close_in(conn, *fy, *period, *allow_missing_comments)?;
             Ok((
                 format!(
-                    "Closed {} {}: everything dated on or before {} is locked; its report is kept as a snapshot ({} rows)",
+                    "Closed {} {}: everything dated on or before {} is locked; its report is kept as a snapshot ({})",
                     fy.label(),
                     period.label(),
                     uk_date(fy.period_end(*period)),
-                    closed.snapshot.rows
+                    crate::domain::text::counted(closed.snapshot.rows as u64, "row")
                 ),
                 Some(UndoStep {
                     what: format!("closing {} {}", fy.label(), period.label()),
@@ -347,8 +347,8 @@ fn apply_month(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoSte
             let b = super::import::undo_in(conn, *id)?;
             Ok((
                 format!(
-                    "Undid import batch {id} ({file}): {} rows totalling {} removed",
-                    b.rows,
+                    "Undid import batch {id} ({file}): {} totalling {} removed",
+                    crate::domain::text::counted(b.rows, "row"),
                     b.total.bracketed()
                 ),
                 None,

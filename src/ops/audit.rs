@@ -29,6 +29,17 @@ const KINDS: &[(&str, &[&str])] = &[
     ("setting", &["setting", "settings", "config"]),
     ("snapshot", &["snapshot", "snapshots"]),
     ("comment", &["comment", "comments"]),
+    ("benefit", &["benefit", "benefits"]),
+    (
+        "benefit_realisation",
+        &[
+            "realisation",
+            "realisations",
+            "benefit_realisation",
+            "benefit-realisation",
+        ],
+    ),
+    ("milestone", &["milestone", "milestones"]),
 ];
 
 /// The kind of record the log names for `word` as typed ("Change" is `budget_change`), if any.

@@ -24,6 +24,20 @@ fn year(fy: i64) -> String {
         .unwrap_or_else(|| fy.to_string())
 }
 
+/// A phase as the officer names it: `PROGRAMME/PHASE`.
+fn phase_name(conn: &Connection, phase_id: i64) -> Result<String> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT pr.code || '/' || ph.code FROM phase ph JOIN programme pr ON pr.id = ph.programme_id
+             WHERE ph.id = ?1",
+            [phase_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| "a phase no longer kept".to_string()))
+}
+
 fn refused(what: String) -> StoreError {
     StoreError::Refused(format!(
         "{what} would add up to more than {} either way, more than Outturn can hold: nothing was changed",
@@ -47,7 +61,8 @@ pub fn ensure_totals_fit(conn: &Connection) -> Result<()> {
             let exact: bool = r.get(5)?;
             if !exact {
                 return Err(refused(format!(
-                    "the actuals of phase id {phase} in {} P{period}",
+                    "the actuals of {} in {} P{period}",
+                    phase_name(conn, phase)?,
                     year(fy)
                 )));
             }
@@ -58,7 +73,8 @@ pub fn ensure_totals_fit(conn: &Connection) -> Result<()> {
     }
     if let Some(((phase, fy), _)) = by_phase_year.iter().find(|(_, p)| !fits(**p)) {
         return Err(refused(format!(
-            "the actuals of phase id {phase} in {}",
+            "the actuals of {} in {}",
+            phase_name(conn, *phase)?,
             year(*fy)
         )));
     }
@@ -79,12 +95,40 @@ pub fn ensure_totals_fit(conn: &Connection) -> Result<()> {
     }
     if let Some(((phase, fy), _)) = budget.iter().find(|(_, p)| !fits(**p)) {
         return Err(refused(format!(
-            "the allocations of phase id {phase} in {}",
+            "the allocations of {} in {}",
+            phase_name(conn, *phase)?,
             year(*fy)
         )));
     }
     if !fits(all_budget) {
         return Err(refused("all allocations together".to_string()));
+    }
+    Ok(())
+}
+
+/// Refuses (inside the caller's transaction) when the funding lines of a phase in a year, or all
+/// funding lines together, add up past SQLite's INTEGER: the same limit as actuals and budgets.
+/// One pass over the funding lines, summed in 128-bit arithmetic; an import calls it once, after
+/// its rows.
+pub fn ensure_funding_fits(conn: &Connection) -> Result<()> {
+    let mut by_phase_year: BTreeMap<(i64, i64), i128> = BTreeMap::new();
+    let mut all: i128 = 0;
+    let mut st = conn.prepare_cached("SELECT phase_id, fy, amount_pence FROM funding")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let p = i128::from(r.get::<_, i64>(2)?);
+        *by_phase_year.entry((r.get(0)?, r.get(1)?)).or_default() += p;
+        all += p;
+    }
+    if let Some(((phase, fy), _)) = by_phase_year.iter().find(|(_, p)| !fits(**p)) {
+        return Err(refused(format!(
+            "the funding lines of {} in {}",
+            phase_name(conn, *phase)?,
+            year(*fy)
+        )));
+    }
+    if !fits(all) {
+        return Err(refused("all funding lines together".to_string()));
     }
     Ok(())
 }
@@ -109,7 +153,7 @@ mod tests {
         )
         .unwrap();
         let err = ensure_totals_fit(&conn).unwrap_err().to_string();
-        assert!(err.contains("phase id 1 in 2022-23"), "{err}");
+        assert!(err.contains("the actuals of P/A in 2022-23"), "{err}");
         // Moved to two phases: each fits, but all actuals together (1e19) do not.
         conn.execute("UPDATE actual_total SET phase_id = 2 WHERE period = 2", [])
             .unwrap();
@@ -129,5 +173,30 @@ mod tests {
         )
         .unwrap();
         assert!(ensure_totals_fit(&conn).is_err());
+    }
+
+    #[test]
+    fn funding_past_i64_is_refused() {
+        let conn = crate::store::open_in_memory().unwrap();
+        conn.execute_batch(
+            "INSERT INTO programme(id, code, name) VALUES (1, 'P', 'P');
+             INSERT INTO phase(id, programme_id, code, name) VALUES (1, 1, 'A', 'A'), (2, 1, 'B', 'B');
+             INSERT INTO funding(phase_id, fy, source, amount_pence, status, note)
+                 VALUES (1, 2022, 'grant', 5000000000000000000, 'approved', '');",
+        )
+        .unwrap();
+        ensure_funding_fits(&conn).unwrap();
+        conn.execute(
+            "INSERT INTO funding(phase_id, fy, source, amount_pence, status, note)
+                 VALUES (1, 2022, 'grant', 5000000000000000000, 'approved', '')",
+            [],
+        )
+        .unwrap();
+        let err = ensure_funding_fits(&conn).unwrap_err().to_string();
+        assert!(err.contains("the funding lines of P/A in 2022-23"), "{err}");
+        conn.execute("UPDATE funding SET phase_id = 2 WHERE id = 2", [])
+            .unwrap();
+        let err = ensure_funding_fits(&conn).unwrap_err().to_string();
+        assert!(err.contains("all funding lines together"), "{err}");
     }
 }

@@ -278,7 +278,8 @@ impl App {
                     .map(|b| format!(" (batch {b}; `outturn import undo {b}` removes it)"))
                     .unwrap_or_default();
                 self.note(format!(
-                    "Imported {rows} rows totalling {} from {file}{read}{undo}",
+                    "Imported {} totalling {} from {file}{read}{undo}",
+                    crate::domain::text::counted(rows, "row"),
                     total.full()
                 ));
                 if let Some(id) = batch_id {

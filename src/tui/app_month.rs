@@ -221,10 +221,10 @@ impl App {
         }
         self.mode = Mode::Confirm {
             question: format!(
-                "Undo import batch {} ({}: {} rows totalling {})? Its rows are removed. y/n",
+                "Undo import batch {} ({}: {} totalling {})? Its rows are removed. y/n",
                 b.id,
                 b.file_name,
-                b.rows,
+                crate::domain::text::counted(b.rows, "row"),
                 b.total.bracketed()
             ),
             effect: Effect::Write {

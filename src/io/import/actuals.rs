@@ -743,6 +743,17 @@ fn import_actuals_tuned(
         } else {
             0
         };
+        // Every row was already in the ledger: no batch of no rows is kept.
+        if tally.rows == 0 {
+            return Err(ImportError::Header {
+                message: format!(
+                    "every row of {} is already in the ledger ({} left out by \
+                     --skip-duplicates): nothing was imported",
+                    file.file_name,
+                    crate::domain::text::counted(skipped, "row")
+                ),
+            });
+        }
         let today = e::today().unwrap_or_else(|_| chrono::Local::now().date_naive());
         // The references of the batch that may be held more than once: the ledger before it
         // is noted too, then only the candidates are looked at exactly.

@@ -215,7 +215,7 @@ impl RowImporter for FundingImporter {
             if new.note.is_empty() {
                 new.note = format!("imported from {file_name}, line {}", r.line);
             }
-            match e::add_funding(conn, &new) {
+            match e::add_funding_unchecked(conn, &new) {
                 Ok(id) => e::set_funding_batch(conn, id, batch_id)?,
                 Err(err) if err.is_user_error() => {
                     problems.add(r.line, "", || err.to_string());
@@ -225,6 +225,8 @@ impl RowImporter for FundingImporter {
             }
             tally.add(r.new.fy, &r.label, r.new.amount.pence(), 1);
         }
+        // Once for the whole file: a check per row would read every funding line for each.
+        crate::store::limits::ensure_funding_fits(conn)?;
         Ok(())
     }
 }

@@ -68,9 +68,9 @@ pub enum ImportError {
     },
     /// The same file (same SHA-256) is already imported as a batch that has not been undone.
     #[error(
-        "this file was already imported as batch {} ({}, {} rows, {}, by {} at {}): nothing was imported; \
+        "this file was already imported as batch {} ({}, {}, {}, by {} at {}): nothing was imported; \
          to load it again, undo that batch first with `outturn import undo {}`",
-        batch.id, batch.file_name, batch.rows, batch.total.full(), batch.who, batch.at, batch.id
+        batch.id, batch.file_name, crate::domain::text::counted(batch.rows, "row"), batch.total.full(), batch.who, batch.at, batch.id
     )]
     AlreadyImported {
         /// The earlier batch.

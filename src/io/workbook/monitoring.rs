@@ -53,8 +53,24 @@ pub fn typed(header: &str, cell: &Cell) -> Value {
         ColumnType::Percent => {
             Decimal::from_str_exact(text).map_or_else(|_| as_text(), Value::Percent)
         }
-        ColumnType::Money => Money::parse(text).map_or_else(|_| as_text(), Value::Money),
+        ColumnType::Money => Money::parse(text)
+            .ok()
+            .or_else(|| total(text))
+            .map_or_else(as_text, Value::Money),
     }
+}
+
+/// A total past the £1 trillion an amount entered may be (the report's plain text, e.g.
+/// `10000000000000000.00`), read exactly while it fits Money's pence: so every money cell of the
+/// pack is a number, exact to the penny up to 15 significant digits (£9,999,999,999,999.99), as
+/// Excel holds numbers, and Excel's nearest number beyond.
+fn total(text: &str) -> Option<Money> {
+    let d = Decimal::from_str_exact(text).ok()?;
+    if d.normalize().scale() > 2 {
+        return None;
+    }
+    let pence = (d * Decimal::ONE_HUNDRED).normalize();
+    rust_decimal::prelude::ToPrimitive::to_i64(&pence).map(Money::from_pence)
 }
 
 /// The report as a sheet: the CSV's header and rows (the columns after RAG included), typed;
@@ -93,6 +109,19 @@ mod tests {
         assert_eq!(
             typed("Phase", &Cell::Text("=HYPERLINK(\"x\")".into())),
             Value::Text("=HYPERLINK(\"x\")".into())
+        );
+        // A total past £1tn (16 or more significant digits) is still money, so still a number.
+        assert_eq!(
+            typed("Revised budget", &n("92233720368547758.07")),
+            Value::Money(Money::from_pence(i64::MAX))
+        );
+        assert_eq!(
+            typed("Revised budget", &n("-10000000000000000.00")),
+            Value::Money(Money::from_pence(-1_000_000_000_000_000_000))
+        );
+        assert_eq!(
+            typed("Revised budget", &n("1.001")),
+            Value::Text("1.001".into())
         );
         // A later column of figures that are not money stays as the CSV wrote it.
         assert_eq!(

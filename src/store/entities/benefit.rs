@@ -353,7 +353,7 @@ pub fn set_realisation(conn: &Connection, r: &NewRealisation) -> Result<i64> {
             r.benefit_id
         )));
     }
-    locks::ensure_open(conn, "a benefit realised as at", r.fy.period_end(r.as_at))?;
+    locks::ensure_open(conn, "a benefit realisation", r.fy.period_end(r.as_at))?;
     let existing: Option<i64> = conn
         .query_row(
             "SELECT id FROM benefit_realisation WHERE benefit_id = ?1 AND fy = ?2 AND as_at_period = ?3",

@@ -52,7 +52,7 @@ pub fn set_forecast_as_at(
             ),
         ));
     }
-    locks::ensure_open(conn, "a forecast as at", as_at)?;
+    locks::ensure_open(conn, "a forecast", as_at)?;
     let period = Period::of_date(as_at);
     let existing: Option<i64> = conn
         .query_row(
@@ -65,7 +65,7 @@ pub fn set_forecast_as_at(
     match existing {
         Some(id) => {
             let before = get_forecast(conn, id)?;
-            locks::ensure_open(conn, "a forecast as at", before.as_at_date)?;
+            locks::ensure_open(conn, "a forecast", before.as_at_date)?;
             conn.execute(
                 "UPDATE forecast SET amount_pence = ?2, note = ?3, as_at_date = ?4, as_at_period = ?5,
                      version = version + 1 WHERE id = ?1",
@@ -117,7 +117,7 @@ pub fn withdraw_forecast(
             "forecast {id} is already withdrawn"
         )));
     }
-    locks::ensure_open(conn, "a forecast as at", before.as_at_date)?;
+    locks::ensure_open(conn, "a forecast", before.as_at_date)?;
     locks::bump_version(
         conn,
         "forecast",
@@ -214,7 +214,7 @@ pub fn edit_forecast(
             "forecast {id} is withdrawn: enter a new one with `outturn forecast add`"
         )));
     }
-    locks::ensure_open(conn, "a forecast as at", before.as_at_date)?;
+    locks::ensure_open(conn, "a forecast", before.as_at_date)?;
     locks::bump_version(
         conn,
         "forecast",

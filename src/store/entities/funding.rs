@@ -59,8 +59,17 @@ fn ensure_year_open(conn: &Connection, fy: FinancialYear) -> Result<()> {
     crate::store::financing_final::ensure_not_final(conn, fy)
 }
 
-/// Adds a funding line; returns its id.
+/// Adds a funding line; returns its id. Refused when it would take a total of funding past what
+/// SQLite holds.
 pub fn add_funding(conn: &Connection, f: &NewFunding) -> Result<i64> {
+    let id = add_funding_unchecked(conn, f)?;
+    crate::store::limits::ensure_funding_fits(conn)?;
+    Ok(id)
+}
+
+/// [`add_funding`] without the check of the totals: an import adds its rows this way, then calls
+/// [`crate::store::limits::ensure_funding_fits`] once.
+pub fn add_funding_unchecked(conn: &Connection, f: &NewFunding) -> Result<i64> {
     check_amount(f.amount)?;
     within("--funder", f.funder.as_deref().unwrap_or(""), MAX_TEXT)?;
     within("--note", &f.note, MAX_NOTE)?;
@@ -127,6 +136,7 @@ pub fn edit_funding(
             e.note.clone().unwrap_or_else(|| before.note.clone()),
         ],
     )?;
+    crate::store::limits::ensure_funding_fits(conn)?;
     let after = get_funding(conn, id)?;
     audit::record(
         conn,

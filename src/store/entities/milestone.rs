@@ -134,7 +134,7 @@ pub fn list_milestones(
 
 fn ensure_actual_open(conn: &Connection, m: &Milestone) -> Result<()> {
     match m.actual {
-        Some(a) => locks::ensure_open(conn, "a milestone completed", a),
+        Some(a) => locks::ensure_open(conn, "a milestone completion", a),
         None => Ok(()),
     }
 }
@@ -203,7 +203,7 @@ pub fn complete_milestone(
 ) -> Result<Milestone> {
     let before = get_milestone(conn, id)?;
     ensure_actual_open(conn, &before)?;
-    locks::ensure_open(conn, "a milestone completed", actual)?;
+    locks::ensure_open(conn, "a milestone completion", actual)?;
     locks::bump_version(
         conn,
         "milestone",
