@@ -17,15 +17,13 @@ use chrono::NaiveDate;
 use super::batches::{self as batch, ImportOutcome, Tally};
 use super::lines::LineLog;
 use super::pending::{Noted, Pending};
-use super::problems::{
-    ImportError, LOOKUPS_CACHED, Lock, MAX_LISTED, Problems, RowProblem, look_up_once,
-};
+use super::problems::{ImportError, LOOKUPS_CACHED, Lock, MAX_LISTED, Problems, look_up_once};
 use super::rows::{Cells, Rows, open, require_cells};
-use crate::domain::calendar::{parse_date, uk_date};
+use crate::domain::Money;
+use crate::domain::calendar::parse_date;
 use crate::domain::ledger::{
     AmountShape, CODE_JOIN, DateFormat, HeaderRule, ImportProfile, MAX_CODE_COLUMNS, row_amount,
 };
-use crate::domain::{FinancialYear, Money};
 use crate::store::actual_digest::ActualDigest;
 use crate::store::batches::{self, BatchKind};
 use crate::store::{self, Field, StoreError, entities as e};
@@ -508,75 +506,6 @@ fn check_ledger(
     Ok((problems, lookups))
 }
 
-/// Finds the rows of batch `batch_id` that are already in the ledger (actuals up to
-/// `held_through`). Refuses the file listing the first [`MAX_LISTED`] in file order and counting
-/// the rest, or with `--skip-duplicates` deletes them from the batch and its tally and returns how
-/// many. Memory stays flat however many there are: they are streamed in id order, and only the
-/// [`MAX_LISTED`] with the lowest lines are kept.
-fn duplicates(
-    tx: &Books,
-    batch_id: i64,
-    held_through: i64,
-    opts: &ActualsOptions,
-    written: &mut LineLog,
-    tally: &mut Tally<i64>,
-    lookups: &ActualLookups,
-) -> Result<u64, ImportError> {
-    let mut count = 0u64;
-    if opts.skip_duplicates {
-        batches::each_duplicate_of_batch(tx, batch_id, held_through, &mut |d| {
-            batches::delete_actual_rows(tx, &[d.new_id])?;
-            let fy = FinancialYear::containing(d.date);
-            tally.add(fy, &d.phase_id, d.amount.pence(), -1);
-            count += 1;
-            Ok(())
-        })?;
-        return Ok(count);
-    }
-    let mut look = written.lookup()?;
-    // The duplicates with the lowest lines so far, trimmed to MAX_LISTED now and then.
-    let mut lowest: Vec<(u64, batches::DuplicateActual)> = Vec::new();
-    let mut failed = None;
-    batches::each_duplicate_of_batch(tx, batch_id, held_through, &mut |d| {
-        count += 1;
-        match look.line_of(d.new_id) {
-            Ok(line) => lowest.push((line, d)),
-            Err(e) => failed = Some(e),
-        }
-        if lowest.len() >= 4 * MAX_LISTED {
-            lowest.sort_by_key(|(line, _)| *line);
-            lowest.truncate(MAX_LISTED);
-        }
-        Ok(())
-    })?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    if count == 0 {
-        return Ok(0);
-    }
-    lowest.sort_by_key(|(line, _)| *line);
-    lowest.truncate(MAX_LISTED);
-    let problems: Vec<RowProblem> = lowest
-        .into_iter()
-        .map(|(line, d)| RowProblem {
-            line,
-            column: "Reference".to_string(),
-            message: format!(
-                "'{}' dated {} for {} on {} is already in the ledger (actual {}): leave it out, or \
-                 import with --skip-duplicates",
-                d.reference,
-                uk_date(d.date),
-                d.amount.full(),
-                lookups.label(d.phase_id),
-                d.existing_id
-            ),
-        })
-        .collect();
-    let more = usize::try_from(count).unwrap_or(usize::MAX) - problems.len();
-    Err(ImportError::Duplicates { problems, more })
-}
-
 /// Imports ledger actuals from a CSV extract: all rows or none. See the module documentation.
 /// `progress` is called with (file bytes read, file size) as the file is read.
 pub fn import_actuals(
@@ -731,14 +660,14 @@ fn import_actuals_tuned(
             batches::resume_actual_totals(&tx, trigger, &totals)?;
         }
         let skipped = if held_through > 0 {
-            duplicates(
+            super::actual_duplicates::duplicates(
                 &tx,
                 batch_id,
                 held_through,
-                opts,
+                opts.skip_duplicates,
                 &mut noted.written,
                 &mut tally,
-                &lookups,
+                &|phase| lookups.label(phase),
             )?
         } else {
             0
@@ -811,6 +740,8 @@ fn import_actuals_tuned(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::FinancialYear;
+    use crate::domain::calendar::uk_date;
     use crate::domain::model::DeliveryStatus;
     use crate::store::browse::PageRequest;
     use crate::store::check;

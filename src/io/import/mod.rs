@@ -21,6 +21,7 @@
 //! funding and benefits imports share), then one file per kind: `actuals`, `budgets`, `funding`
 //! and `benefits`. This file only names the public API.
 
+mod actual_duplicates;
 mod actuals;
 mod batches;
 mod benefits;
