@@ -3,32 +3,9 @@
 
 mod common;
 
-use std::path::Path;
+use common::{demo_db, stderr};
 
-use common::{demo_db, snapshot, stderr};
-
-const TODAY: &str = "2026-12-05";
-
-fn run(db: &Path, args: &[&str]) -> std::process::Output {
-    common::bin()
-        .env("OUTTURN_TODAY", TODAY)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// Exit status 2, one line on standard error containing `needle`, and the books unchanged.
-fn refused(db: &Path, args: &[&str], needle: &str) {
-    let before = snapshot(db);
-    let o = run(db, args);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-    assert_eq!(err.lines().count(), 1, "one line: {err}");
-    assert!(err.contains(needle), "{needle:?} not in {err}");
-    assert_eq!(snapshot(db), before, "{args:?} changed the books");
-}
+use common::hostile::{TODAY, refused, run};
 
 // Item 9: a period that has not ended is not closed, so today's entries stay possible.
 #[test]

@@ -21,10 +21,7 @@ pub use funding::{funding_field, load_financing};
 
 /// Reads `PROG/PHASE` or `PHASE`.
 pub fn resolve_phase(conn: &Books, text: &str) -> store::Result<i64> {
-    let (prog, code) = match text.split_once('/') {
-        Some((p, c)) => (Some(p.trim()), c.trim()),
-        None => (None, text.trim()),
-    };
+    let (prog, code) = super::actual::split_phase(text);
     Ok(e::phase_ref(conn, prog, code)?.id)
 }
 

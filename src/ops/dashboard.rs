@@ -111,16 +111,6 @@ pub fn figures(books: &impl Handle, ask: &FiguresRequest) -> store::Result<Dashb
     })
 }
 
-/// The report of `fy` at `period`, every programme (the snapshot's for a closed period): what
-/// `outturn report --csv` writes.
-pub fn report(
-    books: &impl Handle,
-    fy: FinancialYear,
-    period: Period,
-) -> store::Result<CabinetReport> {
-    Ok(cabinet::report(books.books(), fy, period, None, None)?.0)
-}
-
 /// The programmes and every phase, for the tree.
 pub fn tree(books: &impl Handle) -> store::Result<(Vec<Programme>, Vec<Phase>)> {
     let conn = books.books();

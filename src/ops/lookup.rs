@@ -1,5 +1,5 @@
 //! The codes and references people type, turned into the records they name: programme and phase
-//! codes, decision references, framework names and contract references. A reference that names
+//! codes and decision references. A reference that names
 //! nothing is refused with the field it was given for and how to list what there is; a door
 //! renames the field to the way it asked for it.
 
@@ -20,14 +20,4 @@ pub fn phase(books: &impl Handle, programme: Option<&str>, code: &str) -> store:
 /// The id of the decision with `reference`.
 pub fn decision(books: &impl Handle, reference: &str) -> store::Result<i64> {
     e::decision_id(books.books(), reference)
-}
-
-/// The id of the framework named `name`.
-pub fn framework(books: &impl Handle, name: &str) -> store::Result<i64> {
-    e::framework_id(books.books(), name)
-}
-
-/// The id of the contract with `reference`, and the id of its phase.
-pub fn contract(books: &impl Handle, reference: &str) -> store::Result<(i64, i64)> {
-    e::contract_ref(books.books(), reference)
 }

@@ -39,19 +39,24 @@ pub fn bridge(
             .map(|s| s.period)
             .or_else(|| to.prev()),
     };
-    let (rows, from_basis) = match from {
-        Some(p) => (
-            cabinet::movement(conn, fy, p, to, None)?,
-            cabinet::report_basis(conn, fy, p)?,
+    // The same bridge `outturn report movement` prints, from the earlier report chosen.
+    let (rows, from_basis, to_basis) = match from {
+        Some(p) => {
+            let m = super::report::movement(conn, fy, p, to, None)?;
+            (m.rows, m.from_basis, m.to_basis)
+        }
+        None => (
+            Vec::new(),
+            String::new(),
+            cabinet::report_basis(conn, fy, to)?,
         ),
-        None => (Vec::new(), String::new()),
     };
     Ok(Movement {
         fy,
         to,
         from,
         from_basis,
-        to_basis: cabinet::report_basis(conn, fy, to)?,
+        to_basis,
         rows,
     })
 }

@@ -89,7 +89,7 @@ pub(crate) fn named(err: StoreError, field: Field) -> StoreError {
 
 /// The id of programme `code`.
 pub(crate) fn programme_id(tx: &Books, code: &str, field: Field) -> store::Result<i64> {
-    e::programme_id(tx, code).map_err(|err| named(err, field))
+    super::lookup::programme(tx, code).map_err(|err| named(err, field))
 }
 
 /// The id of phase `phase` (a code or `PROG/PHASE`), within `programme` when given.
@@ -99,14 +99,12 @@ pub(crate) fn phase_id(
     phase: &str,
     field: Field,
 ) -> store::Result<i64> {
-    Ok(e::phase_ref(tx, programme, phase)
-        .map_err(|err| named(err, field))?
-        .id)
+    super::lookup::phase(tx, programme, phase).map_err(|err| named(err, field))
 }
 
 /// The id of decision `reference`.
 pub(crate) fn decision_id(tx: &Books, reference: &str, field: Field) -> store::Result<i64> {
-    e::decision_id(tx, reference).map_err(|err| named(err, field))
+    super::lookup::decision(tx, reference).map_err(|err| named(err, field))
 }
 
 /// The id of framework `name`.

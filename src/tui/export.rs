@@ -13,7 +13,7 @@ use crate::domain::{FinancialYear, Period};
 use crate::io::output_file::OutputFile;
 use crate::io::table::{Cell, Table};
 use crate::ops::browse;
-use crate::ops::dashboard;
+use crate::ops::report;
 use crate::ops::types::ActualFilter;
 
 /// Rows of actuals held at once while an export streams them.
@@ -117,7 +117,15 @@ fn write_report(
         let pack = crate::io::workbook::pack::committee_pack(conn, fy, period, None)?;
         (pack.bytes, pack.report_rows)
     } else {
-        let mut report = dashboard::report(conn, fy, period)?;
+        // The same report `outturn report --csv` writes: the snapshot of a closed period.
+        let request = report::ReportRequest {
+            fy,
+            period,
+            programme: None,
+            rag_red: None,
+            rag_amber: None,
+        };
+        let mut report = report::report(conn, &request)?.report;
         if let Some(s) = sort {
             sort_report(&mut report.report, &mut report.after_rag, s);
         }
