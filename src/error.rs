@@ -18,6 +18,76 @@ pub enum Fix {
         /// The financial year's label (`2025-26`).
         fy: String,
     },
+    /// Look the reference up among the records of this kind.
+    ListThem(Records),
+    /// Look the profile up among the saved import profiles, or save a new one.
+    ListOrAddProfile,
+    /// Reopen the closed period, with a reason, first.
+    ReopenPeriod,
+    /// Reopen the closed period with a reason, or date the entry in an open period.
+    ReopenOrRedate,
+    /// Give the path of a file made by a backup.
+    GiveBackup,
+    /// Confirm replacing a database that holds data (after backing it up).
+    ForceRestore,
+    /// Create the database (or a demo one).
+    CreateDatabase,
+    /// A funding line is taken out by withdrawing it, not by a zero amount.
+    WithdrawFunding,
+    /// Change the phase's existing comment instead of adding a second.
+    EditComment {
+        /// The comment's id.
+        id: i64,
+    },
+    /// A milestone is completed by its own step, which takes the actual date.
+    CompleteMilestone {
+        /// True when the milestone is being added (add it first, then complete it).
+        adding: bool,
+    },
+    /// Move or delete the actuals that refer to the record first.
+    MoveActuals,
+    /// An approved allocation changes through budget changes.
+    ChangeBudget,
+    /// A budget is reduced by a reduction change, not by a negative allocation.
+    ReduceBudget,
+    /// A withdrawn forecast stays withdrawn: enter a new one.
+    NewForecast,
+    /// Change the existing import profile instead of adding a second.
+    EditProfile,
+    /// Delete the code's mapping before mapping it again.
+    RemapCode {
+        /// The ledger code.
+        code: String,
+    },
+}
+
+/// The kinds of record a reference is looked up among, each shown by its own list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Records {
+    /// Import batches.
+    ImportBatches,
+    /// Ledger codes mapped to phases.
+    LedgerCodes,
+    /// Budget changes.
+    Changes,
+    /// Variance comments.
+    Comments,
+    /// Milestones.
+    Milestones,
+    /// Benefits.
+    Benefits,
+    /// Programmes.
+    Programmes,
+    /// Phases.
+    Phases,
+    /// Decisions.
+    Decisions,
+    /// Frameworks.
+    Frameworks,
+    /// Contracts.
+    Contracts,
+    /// Forecasts.
+    Forecasts,
 }
 
 /// An error in what the user typed: exit status 2, one line.

@@ -248,7 +248,7 @@ fn restore_refuses_a_backup_whose_running_totals_were_raised() {
     }
     let before = snapshot(&db);
     let o = run(&db, &["restore", b.to_str().unwrap(), "--force"]);
-    let err = refused(&o, "fails `outturn check`");
+    let err = refused(&o, "fails the books' check");
     // The 2017-18 P8 actual of £212,400.00 now totals £212,400.00 + £1,000,000.00 = £1,212,400.00.
     assert!(
         err.contains(

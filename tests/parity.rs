@@ -132,6 +132,9 @@ struct Row {
     step: Step,
     /// Words both refusals must contain; None when the step must succeed.
     refused: Option<&'static str>,
+    /// How each door says the fix: words the command line's refusal holds (its command) and
+    /// words the TUI's holds (its key or screen).
+    fixes: Option<(&'static str, &'static str)>,
 }
 
 fn row(cli: &'static str, step: Step) -> Row {
@@ -140,6 +143,7 @@ fn row(cli: &'static str, step: Step) -> Row {
         cli: cli.split_whitespace().collect(),
         step,
         refused: None,
+        fixes: None,
     }
 }
 
@@ -683,6 +687,43 @@ fn rows() -> Vec<Row> {
                 },
             )
         },
+        // The fix in each door's words: the command line names its command, the TUI its key.
+        Row {
+            setup: vec!["period close 2017-18 P4 --allow-missing-comments"],
+            refused: Some("falls in a closed period (closed through"),
+            fixes: Some(("`outturn period reopen`", "R on the Report screen")),
+            ..row(
+                "actual add --date 2017-05-10 --phase WOL-DTP/ICT --supplier Acme --description X --reference INV-11 --amount 1",
+                Step::AddActual {
+                    phase: "WOL-DTP/ICT".into(),
+                    contract: None,
+                    date: d("2017-05-10"),
+                    supplier: "Acme".into(),
+                    description: "X".into(),
+                    reference: "INV-11".into(),
+                    amount: m("1"),
+                },
+            )
+        },
+        Row {
+            refused: Some("no contract 'NOPE'"),
+            fixes: Some((
+                "; list them with `outturn contract list`",
+                "; see them on the Contracts screen",
+            )),
+            ..row(
+                "actual add --date 2022-08-20 --phase WIR-SCP/DT1 --contract NOPE --supplier Acme --description X --reference INV-12 --amount 1",
+                Step::AddActual {
+                    phase: "WIR-SCP/DT1".into(),
+                    contract: Some("NOPE".into()),
+                    date: d("2022-08-20"),
+                    supplier: "Acme".into(),
+                    description: "X".into(),
+                    reference: "INV-12".into(),
+                    amount: m("1"),
+                },
+            )
+        },
     ]
 }
 
@@ -741,6 +782,23 @@ fn every_step_is_the_same_step_from_either_door() {
                             "{kind}: the {door} should refuse with {words:?}: {other:?}"
                         )),
                     }
+                }
+                if let (Some((cli_words, tui_words)), Err(c), Err(t)) = (r.fixes, &cli, &tui) {
+                    if !c.contains(cli_words) {
+                        failures.push(format!(
+                            "{kind}: the command line should say {cli_words:?}: {c}"
+                        ));
+                    }
+                    if !t.contains(tui_words) {
+                        failures.push(format!("{kind}: the TUI should say {tui_words:?}: {t}"));
+                    }
+                }
+                // Each door says the fix in its own words: the TUI names keys and screens,
+                // never a command (issue 22: no store message names a command).
+                if let Err(e) = &tui
+                    && e.contains("`outturn ")
+                {
+                    failures.push(format!("{kind}: the TUI's refusal names a command: {e}"));
                 }
                 assert_eq!(tables(&a), before, "{kind}: a refusal changed the books");
             }

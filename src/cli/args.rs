@@ -145,7 +145,7 @@ pub fn opt_decision(conn: &Books, d: &Option<String>) -> anyhow::Result<Option<i
 
 /// A store error about a value, renamed to the option the user typed it in.
 pub fn rename(err: StoreError, to: &str) -> StoreError {
-    match err {
+    err.map_plain(|err| match err {
         StoreError::NotFound {
             what, value, hint, ..
         } => StoreError::NotFound {
@@ -159,7 +159,7 @@ pub fn rename(err: StoreError, to: &str) -> StoreError {
             message,
         },
         other => other,
-    }
+    })
 }
 
 /// The phase id of a phase option (`opt`), within `programme` when given.

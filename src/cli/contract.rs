@@ -352,7 +352,7 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
 /// An unknown award decision is said as the option it was given in.
 fn award_decision(err: StoreError) -> anyhow::Error {
     let award = matches!(
-        err,
+        err.plain(),
         StoreError::NotFound {
             field: Field::Decision,
             ..

@@ -3,7 +3,7 @@
 //! the line already holds is not repeated), and every control character from the data escaped.
 
 use crate::domain::text::escape_controls;
-use crate::error::Fix;
+use crate::error::{Fix, Records};
 use crate::ops::types::{Condition, StoreError};
 
 /// A command-line parse error in one line, without clap's blank lines and usage block: the
@@ -113,15 +113,72 @@ fn advice(c: Condition) -> &'static str {
     }
 }
 
-/// How to fix a refusal, in the command line's words.
+/// How to fix a refusal, in the command line's words: the text that follows the refusal, with
+/// its separator.
 fn fix_words(fix: &Fix) -> String {
     match fix {
         Fix::AddComments { fy, period } => format!(
-            "add one with `outturn comment add --phase PHASE --fy {fy} --period {period} --text ...`, or close with --allow-missing-comments"
+            "; add one with `outturn comment add --phase PHASE --fy {fy} --period {period} --text ...`, or close with --allow-missing-comments"
         ),
         Fix::ReopenFinancing { fy } => format!(
-            "to change them, reopen the year's financing with `outturn funding reopen --fy {fy} --reason ...`"
+            "; to change them, reopen the year's financing with `outturn funding reopen --fy {fy} --reason ...`"
         ),
+        Fix::ListThem(records) => format!("; list them with `outturn {} list`", command(*records)),
+        Fix::ListOrAddProfile => "; list them with `outturn import profile list`, or add one with \
+                                  `outturn import profile add`"
+            .into(),
+        Fix::ReopenPeriod => ": reopen it with `outturn period reopen` and a reason first".into(),
+        Fix::ReopenOrRedate => {
+            ": reopen it with `outturn period reopen` and a reason, or date the \
+                                entry in an open period"
+                .into()
+        }
+        Fix::GiveBackup => ": give the path of a file made by `outturn backup`".into(),
+        Fix::ForceRestore => ": add --force to replace it with the backup (back it up first with \
+                              `outturn backup`)"
+            .into(),
+        Fix::CreateDatabase => ": create one with `outturn init` (or `outturn init --demo`)".into(),
+        Fix::WithdrawFunding => " (withdraw a line with `outturn funding withdraw`)".into(),
+        Fix::EditComment { id } => {
+            format!(": change it with `outturn comment edit {id} --text ...`")
+        }
+        Fix::CompleteMilestone { adding: true } => {
+            ": add the milestone, then `outturn milestone complete ID --actual DATE`".into()
+        }
+        Fix::CompleteMilestone { adding: false } => {
+            ": use `outturn milestone complete ID --actual DATE`".into()
+        }
+        Fix::MoveActuals => {
+            " (list them with `outturn actual list`; move or delete them first)".into()
+        }
+        Fix::ChangeBudget => {
+            ": an approved allocation is changed through budget changes (`outturn change add`)"
+                .into()
+        }
+        Fix::ReduceBudget => " (reduce a budget with `outturn change add --kind reduction`)".into(),
+        Fix::NewForecast => ": enter a new one with `outturn forecast add`".into(),
+        Fix::EditProfile => ": change it with `outturn import profile edit`".into(),
+        Fix::RemapCode { code } => {
+            format!(": delete it with `outturn import codes delete \"{code}\"` to map it again")
+        }
+    }
+}
+
+/// The command that lists records of a kind.
+fn command(records: Records) -> &'static str {
+    match records {
+        Records::ImportBatches => "import",
+        Records::LedgerCodes => "import codes",
+        Records::Changes => "change",
+        Records::Comments => "comment",
+        Records::Milestones => "milestone",
+        Records::Benefits => "benefit",
+        Records::Programmes => "programme",
+        Records::Phases => "phase",
+        Records::Decisions => "decision",
+        Records::Frameworks => "framework",
+        Records::Contracts => "contract",
+        Records::Forecasts => "forecast",
     }
 }
 
@@ -138,11 +195,9 @@ pub fn line(err: &anyhow::Error) -> String {
     };
     let text = match err
         .chain()
-        .find_map(|c| match c.downcast_ref::<StoreError>() {
-            Some(StoreError::Fixable { fix, .. }) => Some(fix_words(fix)),
-            _ => None,
-        }) {
-        Some(fix) => format!("{text}; {fix}"),
+        .find_map(|c| c.downcast_ref::<StoreError>().and_then(StoreError::fix))
+    {
+        Some(fix) => format!("{text}{}", fix_words(fix)),
         None => text,
     };
     escape_controls(&text, false).into_owned()

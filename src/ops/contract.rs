@@ -417,13 +417,13 @@ mod tests {
         };
         let err = edit(&mut books, Which::named("K"), None, &change).unwrap_err();
         assert!(
-            matches!(&err, StoreError::NotFound { field: Field::Decision, value, .. } if value == "NOPE"),
+            matches!(err.plain(), StoreError::NotFound { field: Field::Decision, value, .. } if value == "NOPE"),
             "{err}"
         );
         let err = delete(&mut books, Which::named("NOPE"), None).unwrap_err();
         assert!(
             matches!(
-                err,
+                err.plain(),
                 StoreError::NotFound {
                     field: Field::Contract,
                     ..

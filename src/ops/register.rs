@@ -73,7 +73,7 @@ impl<'a> Which<'a> {
 
 /// A store refusal about a reference, renamed to the field it was given in.
 pub(crate) fn named(err: StoreError, field: Field) -> StoreError {
-    match err {
+    err.map_plain(|err| match err {
         StoreError::NotFound {
             what, value, hint, ..
         } => StoreError::NotFound {
@@ -84,7 +84,7 @@ pub(crate) fn named(err: StoreError, field: Field) -> StoreError {
         },
         StoreError::Invalid { message, .. } => StoreError::Invalid { field, message },
         other => other,
-    }
+    })
 }
 
 /// The id of programme `code`.

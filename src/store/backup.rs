@@ -150,10 +150,8 @@ pub struct BackupSummary {
 /// an unbroken audit chain.
 pub fn check_backup(path: &Path) -> Result<(Connection, BackupSummary)> {
     if !path.is_file() {
-        return Err(refused(format!(
-            "no backup file at {}: give the path of a file made by `outturn backup`",
-            path.display()
-        )));
+        return Err(refused(format!("no backup file at {}", path.display()))
+            .with_fix(crate::error::Fix::GiveBackup));
     }
     let conn = Connection::open_with_flags(
         path,
@@ -270,11 +268,8 @@ pub fn restore(from: &Path, target: &Path, force: bool) -> Result<BackupSummary>
     let guard = if target.exists() {
         let guard = lock_target(target)?;
         if !force && guard_holds_data(&guard)? {
-            return Err(refused(format!(
-                "{} already holds data: add --force to replace it with the backup \
-                 (back it up first with `outturn backup`)",
-                target.display()
-            )));
+            return Err(refused(format!("{} already holds data", target.display()))
+                .with_fix(crate::error::Fix::ForceRestore));
         }
         Some(guard)
     } else {
@@ -386,7 +381,7 @@ fn check_copy(from: &Path, copy: &Path) -> Result<()> {
         named.push(format!("and {} more", n - 5));
     }
     Err(refused(format!(
-        "{} fails `outturn check` ({n} finding{}): {}; nothing was restored",
+        "{} fails the books' check ({n} finding{}): {}; nothing was restored",
         from.display(),
         if n == 1 { "" } else { "s" },
         named.join("; ")

@@ -106,11 +106,16 @@ pub fn finish_batch(conn: &Connection, id: i64, rows: u64, total: Money) -> Resu
 pub fn get_batch(conn: &Connection, id: i64) -> Result<Batch> {
     conn.query_row(&format!("{BATCH_SELECT} WHERE id = ?1"), [id], batch_row)
         .optional()?
-        .ok_or_else(|| StoreError::NotFound {
-            field: "batch".into(),
-            what: "import batch",
-            value: id.to_string(),
-            hint: "; list them with `outturn import list`".into(),
+        .ok_or_else(|| {
+            StoreError::NotFound {
+                field: "batch".into(),
+                what: "import batch",
+                value: id.to_string(),
+                hint: String::new(),
+            }
+            .with_fix(crate::error::Fix::ListThem(
+                crate::error::Records::ImportBatches,
+            ))
         })
 }
 
@@ -309,10 +314,11 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
             let first = first.unwrap_or_default();
             return Err(StoreError::Closed(format!(
                 "batch {id} ({}) cannot be undone: {what} in a closed period (closed through {}; \
-                 earliest {first}): reopen the period with `outturn period reopen` and a reason first",
+                 earliest {first})",
                 before.file_name,
                 uk_date(lock)
-            )));
+            ))
+            .with_fix(crate::error::Fix::ReopenPeriod));
         }
     }
     // The actuals of a batch go as one entry of the event (its rows are known from the import's

@@ -64,13 +64,12 @@ pub fn add_code(
         })
         .optional()?;
     if held.is_some() {
-        return Err(StoreError::invalid(
-            "code",
-            format!(
-                "ledger code '{code}' is mapped already: delete it with `outturn import codes \
-                 delete \"{code}\"` to map it again"
-            ),
-        ));
+        return Err(
+            StoreError::invalid("code", format!("ledger code '{code}' is mapped already"))
+                .with_fix(crate::error::Fix::RemapCode {
+                    code: code.to_string(),
+                }),
+        );
     }
     conn.execute(
         "INSERT INTO ledger_code(code, phase_id, contract_id) VALUES (?1, ?2, ?3)",
@@ -123,8 +122,11 @@ pub fn delete_code(conn: &Connection, code: &str) -> Result<LedgerCode> {
             field: "code".into(),
             what: "ledger code",
             value: code.to_string(),
-            hint: "; list them with `outturn import codes list`".into(),
-        });
+            hint: String::new(),
+        }
+        .with_fix(crate::error::Fix::ListThem(
+            crate::error::Records::LedgerCodes,
+        )));
     };
     let id: i64 = conn.query_row("SELECT id FROM ledger_code WHERE code = ?1", [code], |r| {
         r.get(0)

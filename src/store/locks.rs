@@ -47,10 +47,10 @@ fn lock_label(conn: &Connection) -> Result<String> {
 pub fn closed_error(conn: &Connection, what: &str, date: NaiveDate) -> StoreError {
     let label = lock_label(conn).unwrap_or_default();
     StoreError::Closed(format!(
-        "{what} dated {} falls in a closed period (closed through {label}): reopen it with \
-         `outturn period reopen` and a reason, or date the entry in an open period",
+        "{what} dated {} falls in a closed period (closed through {label})",
         uk_date(date)
     ))
+    .with_fix(crate::error::Fix::ReopenOrRedate)
 }
 
 /// Refuses a write of something dated `date` when that date is in a closed period.
@@ -95,9 +95,10 @@ pub fn ensure_profile_open(
     let label = lock_label(conn).unwrap_or_default();
     Err(StoreError::Closed(format!(
         "{what} would change what it puts into {}, which is in a closed period (closed through \
-         {label}): reopen it with `outturn period reopen` and a reason first",
+         {label})",
         first.format("%B %Y")
-    )))
+    ))
+    .with_fix(crate::error::Fix::ReopenPeriod))
 }
 
 /// A closed period as listed.

@@ -100,6 +100,15 @@ pub enum StoreError {
         /// What to do about it.
         fix: crate::error::Fix,
     },
+    /// A refusal and what fixes it: `error` says what is wrong without naming a command or a
+    /// key; each door adds the fix in its own words ([`StoreError::fix`]).
+    #[error("{error}")]
+    Fixed {
+        /// What is wrong.
+        error: Box<StoreError>,
+        /// What to do about it.
+        fix: crate::error::Fix,
+    },
     /// A record could not be written to the audit log.
     #[error("audit record: {0}")]
     Json(#[from] serde_json::Error),
@@ -108,15 +117,55 @@ pub enum StoreError {
 impl StoreError {
     /// A user-input error (exit status 2 on the command line) rather than a system failure.
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, StoreError::Sqlite(_) | StoreError::Json(_))
+        !matches!(self.plain(), StoreError::Sqlite(_) | StoreError::Json(_))
     }
 
     /// True when a record looked up was not there (someone else deleted it).
     pub fn is_missing_row(&self) -> bool {
         matches!(
-            self,
+            self.plain(),
             StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)
         )
+    }
+
+    /// This refusal with what fixes it, for the doors to word.
+    pub fn with_fix(self, fix: crate::error::Fix) -> Self {
+        StoreError::Fixed {
+            error: Box::new(self),
+            fix,
+        }
+    }
+
+    /// What fixes this refusal, when the store knows.
+    pub fn fix(&self) -> Option<&crate::error::Fix> {
+        match self {
+            StoreError::Fixed { fix, .. } | StoreError::Fixable { fix, .. } => Some(fix),
+            _ => None,
+        }
+    }
+
+    /// The refusal itself, without what fixes it.
+    pub fn plain(&self) -> &StoreError {
+        match self {
+            StoreError::Fixed { error, .. } => error.plain(),
+            other => other,
+        }
+    }
+
+    /// The refusal itself, dropping what fixes it (for a message that says it another way).
+    pub fn into_plain(self) -> StoreError {
+        match self {
+            StoreError::Fixed { error, .. } => error.into_plain(),
+            other => other,
+        }
+    }
+
+    /// `f` applied to the refusal itself, keeping what fixes it.
+    pub fn map_plain(self, f: impl FnOnce(StoreError) -> StoreError) -> StoreError {
+        match self {
+            StoreError::Fixed { error, fix } => error.map_plain(f).with_fix(fix),
+            other => f(other),
+        }
     }
 
     /// Shorthand for [`StoreError::Invalid`].
@@ -153,8 +202,10 @@ pub enum Condition {
 pub fn condition(err: &(dyn std::error::Error + 'static)) -> Option<Condition> {
     use rusqlite::ErrorCode as C;
     let e = match err.downcast_ref::<StoreError>() {
-        Some(StoreError::Sqlite(e)) => e,
-        Some(_) => return None,
+        Some(e) => match e.plain() {
+            StoreError::Sqlite(e) => e,
+            _ => return None,
+        },
         None => err.downcast_ref::<rusqlite::Error>()?,
     };
     Some(match e.sqlite_error_code()? {
@@ -280,10 +331,10 @@ fn open_read_only_checked(path: &Path) -> Result<Connection> {
 pub fn open_existing(path: &Path) -> Result<Connection> {
     open::check_database_path(path)?;
     if !path.exists() {
-        return Err(StoreError::Refused(format!(
-            "no database at {}: create one with `outturn init` (or `outturn init --demo`)",
-            path.display()
-        )));
+        return Err(
+            StoreError::Refused(format!("no database at {}", path.display()))
+                .with_fix(crate::error::Fix::CreateDatabase),
+        );
     }
     open(path)
 }

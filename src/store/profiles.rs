@@ -75,13 +75,14 @@ pub fn profile(conn: &Connection, name: &str) -> Result<ImportProfile> {
             profile_row,
         )
         .optional()?;
-    found.ok_or_else(|| StoreError::NotFound {
-        field: "--profile".into(),
-        what: "import profile",
-        value: name.trim().to_string(),
-        hint: "; list them with `outturn import profile list`, or add one with \
-               `outturn import profile add`"
-            .into(),
+    found.ok_or_else(|| {
+        StoreError::NotFound {
+            field: "--profile".into(),
+            what: "import profile",
+            value: name.trim().to_string(),
+            hint: String::new(),
+        }
+        .with_fix(crate::error::Fix::ListOrAddProfile)
     })
 }
 
@@ -111,11 +112,9 @@ pub fn add_profile(conn: &Connection, p: &ImportProfile) -> Result<i64> {
     if profile(conn, &p.name).is_ok() {
         return Err(StoreError::invalid(
             "--name",
-            format!(
-                "import profile '{}' already exists: change it with `outturn import profile edit`",
-                p.name.trim()
-            ),
-        ));
+            format!("import profile '{}' already exists", p.name.trim()),
+        )
+        .with_fix(crate::error::Fix::EditProfile));
     }
     conn.execute(
         &format!("INSERT INTO import_profile({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),

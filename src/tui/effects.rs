@@ -14,6 +14,7 @@ pub const AUDIT_LIMIT: usize = 2000;
 pub use super::export::{export, is_workbook};
 use super::state::{BudgetData, Figures, Register, StartAt, Tree, YearBar};
 use crate::domain::{FinancialYear, Period};
+use crate::error::{Fix, Records};
 use crate::ops::browse::{self, ActualsPage};
 use crate::ops::dashboard::{self, DecisionRegister, FiguresRequest};
 pub use crate::ops::resolve_phase;
@@ -331,7 +332,7 @@ fn write(conn: &mut Books, op: WriteOp, undoing: bool) -> Action {
                 }
             ),
         },
-        Err(err) => match (&op, &err) {
+        Err(err) => match (&op, err.plain()) {
             (WriteOp::Record(r), StoreError::Conflict(_)) => Action::Failed {
                 title: format!("Not saved: someone else changed this {}", record_kind(r)),
                 lines: vec![
@@ -366,7 +367,7 @@ fn write(conn: &mut Books, op: WriteOp, undoing: bool) -> Action {
             {
                 Action::FormRejected {
                     field: form_field_for(&op, &err),
-                    message: err.to_string(),
+                    message: describe(&err),
                 }
             }
             _ => Action::Failed {
@@ -396,14 +397,15 @@ fn gone(op: &WriteOp, err: &StoreError) -> bool {
         WriteOp::EditActual { .. } | WriteOp::DeleteActual(_) | WriteOp::RemoveActual { .. }
     );
     on_actual
-        && (matches!(err, StoreError::NotFound { what: "actual", .. }) || err.is_missing_row())
+        && (matches!(err.plain(), StoreError::NotFound { what: "actual", .. })
+            || err.is_missing_row())
 }
 
 /// A store error in words a finance officer can act on.
 fn describe(err: &StoreError) -> String {
     let s = err.to_string();
-    if let StoreError::Fixable { fix, .. } = err {
-        return format!("{s}; {}", fix_words(fix));
+    if let Some(fix) = err.fix() {
+        return format!("{s}{}", fix_words(fix));
     }
     if s.contains("database is locked") || s.contains("busy") {
         "the database is locked by another Outturn or program: try again when it has finished"
@@ -415,21 +417,72 @@ fn describe(err: &StoreError) -> String {
     }
 }
 
-/// How to fix a refusal, in the TUI's words (the keys).
-fn fix_words(fix: &crate::error::Fix) -> String {
+/// How to fix a refusal, in the TUI's words (the keys and screens), as the text that follows the
+/// refusal. What only the command line does (restore, import profiles and codes) is said as its
+/// command.
+fn fix_words(fix: &Fix) -> String {
     match fix {
-        crate::error::Fix::AddComments { fy, period } => format!(
-            "add one with o on each row listed (Report screen, {fy} {period}), then close again with C"
+        Fix::AddComments { fy, period } => format!(
+            "; add one with o on each row listed (Report screen, {fy} {period}), then close again with C"
         ),
-        crate::error::Fix::ReopenFinancing { fy } => format!(
-            "to change them, reopen the year's financing with a reason (outturn funding reopen --fy {fy} --reason ...)"
+        Fix::ReopenFinancing { fy } => format!(
+            "; to change them, reopen the year's financing with a reason (outturn funding reopen --fy {fy} --reason ...)"
         ),
+        Fix::ListThem(records) => format!("; {}", where_listed(*records)),
+        Fix::ListOrAddProfile => "; list them with `outturn import profile list`, or add one with \
+                                  `outturn import profile add`"
+            .into(),
+        Fix::ReopenPeriod => ": reopen it first with R on the Report screen, giving a reason".into(),
+        Fix::ReopenOrRedate => ": reopen it with R on the Report screen, giving a reason, or date \
+                                the entry in an open period"
+            .into(),
+        Fix::GiveBackup => ": give the path of a file made by `outturn backup`".into(),
+        Fix::ForceRestore => ": restore over it with `outturn restore --force` (back it up first)"
+            .into(),
+        Fix::CreateDatabase => ": create one with `outturn init` (or `outturn init --demo`)".into(),
+        Fix::WithdrawFunding => " (withdraw a line with w in the Financing view: $ on the Budget screen)"
+            .into(),
+        Fix::EditComment { .. } => ": change it with o on the Report screen".into(),
+        Fix::CompleteMilestone { adding: true } => {
+            ": add the milestone, then complete it with c in the phase view".into()
+        }
+        Fix::CompleteMilestone { adding: false } => {
+            ": complete it with c in the phase view (Enter on the Phases screen)".into()
+        }
+        Fix::MoveActuals => " (they are on the Actuals screen; move or delete them first)".into(),
+        Fix::ChangeBudget => {
+            ": an approved allocation is changed through budget changes (p or v on the Budget screen)"
+                .into()
+        }
+        Fix::ReduceBudget => " (reduce a budget with a reduction change on the Budget screen)".into(),
+        Fix::NewForecast => ": enter a new one with f on the Report screen".into(),
+        Fix::EditProfile => ": change it with `outturn import profile edit`".into(),
+        Fix::RemapCode { code } => {
+            format!(": delete it with `outturn import codes delete \"{code}\"` to map it again")
+        }
+    }
+}
+
+/// Where the TUI shows records of a kind.
+fn where_listed(records: Records) -> &'static str {
+    match records {
+        Records::ImportBatches => "see them with b on the Actuals screen",
+        Records::LedgerCodes => "list them with `outturn import codes list`",
+        Records::Changes => "see them on the Budget screen",
+        Records::Comments | Records::Forecasts => "see them on the Report screen",
+        Records::Milestones | Records::Benefits => {
+            "see them in the phase view (Enter on the Phases screen)"
+        }
+        Records::Programmes | Records::Phases => "see them on the Phases screen",
+        Records::Decisions => "see them on the Decisions screen",
+        Records::Frameworks => "see them with t on the Contracts screen",
+        Records::Contracts => "see them on the Contracts screen",
     }
 }
 
 /// The form field a store error is about.
 fn form_field_for(op: &WriteOp, err: &StoreError) -> usize {
-    let field = match err {
+    let field = match err.plain() {
         StoreError::Invalid { field, .. } | StoreError::NotFound { field, .. } => field.clone(),
         StoreError::Closed(_) => Field::Date,
         _ => Field::Other(String::new()),

@@ -112,7 +112,7 @@ impl RowRules {
 
 /// The message for a phase (or its programme) that cannot be found, and the column to blame.
 fn phase_problem(err: StoreError) -> Result<(&'static str, String), StoreError> {
-    match err {
+    match err.into_plain() {
         StoreError::NotFound {
             field,
             what,
@@ -311,7 +311,10 @@ impl ActualLookups {
     fn contract(&mut self, reference: &str) -> Result<Result<(i64, i64), String>, StoreError> {
         let directory = &self.directory;
         look_up_once(&mut self.contracts, reference, || {
-            match directory.contract(reference) {
+            match directory
+                .contract(reference)
+                .map_err(StoreError::into_plain)
+            {
                 Ok(c) => Ok(Ok(c)),
                 Err(StoreError::NotFound {
                     what, value, hint, ..

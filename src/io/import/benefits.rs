@@ -55,7 +55,7 @@ struct Gathered {
 }
 
 fn message(err: StoreError) -> Result<String, StoreError> {
-    match err {
+    match err.into_plain() {
         StoreError::NotFound {
             what, value, hint, ..
         } => Ok(format!("no {what} '{value}'{hint}")),

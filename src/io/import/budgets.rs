@@ -86,7 +86,7 @@ pub(super) struct BudgetLookups {
 }
 
 fn not_found_message(err: StoreError) -> Result<String, StoreError> {
-    match err {
+    match err.into_plain() {
         StoreError::NotFound {
             what, value, hint, ..
         } => Ok(format!("no {what} '{value}'{hint}")),

@@ -39,11 +39,9 @@ pub fn add_allocation(conn: &Connection, a: &NewAllocation) -> Result<i64> {
     if a.amount <= Money::ZERO {
         return Err(StoreError::invalid(
             "--amount",
-            format!(
-                "'{}' must be more than zero (reduce a budget with `outturn change add --kind reduction`)",
-                a.amount.plain()
-            ),
-        ));
+            format!("'{}' must be more than zero", a.amount.plain()),
+        )
+        .with_fix(crate::error::Fix::ReduceBudget));
     }
     locks::ensure_open(conn, "an allocation for a year", a.first_fy.start())?;
     let (profile, assumed) = match &a.profile {

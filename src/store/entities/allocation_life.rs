@@ -14,15 +14,15 @@ use crate::store::{Result, StoreError, audit, locks};
 fn projected(conn: &Connection, id: i64, verb: &str) -> Result<Allocation> {
     let before = get_allocation(conn, id)?;
     if before.status != AllocationStatus::Projected {
-        let how = if before.status == AllocationStatus::Approved {
-            ": an approved allocation is changed through budget changes (`outturn change add`)"
-        } else {
-            ""
-        };
-        return Err(StoreError::Refused(format!(
-            "allocation {id} is {}: only a projected allocation can be {verb}{how}",
+        let err = StoreError::Refused(format!(
+            "allocation {id} is {}: only a projected allocation can be {verb}",
             before.status
-        )));
+        ));
+        return Err(if before.status == AllocationStatus::Approved {
+            err.with_fix(crate::error::Fix::ChangeBudget)
+        } else {
+            err
+        });
     }
     Ok(before)
 }
@@ -167,10 +167,8 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with(&format!("allocation {id} is approved: only a projected")));
-        let err = withdraw_allocation(&conn, id, None, "x", date("2025-06-01"))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("changed through budget changes"), "{err}");
+        let err = withdraw_allocation(&conn, id, None, "x", date("2025-06-01")).unwrap_err();
+        assert_eq!(err.fix(), Some(&crate::error::Fix::ChangeBudget), "{err}");
     }
 
     #[test]

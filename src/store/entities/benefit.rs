@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::common::{
-    collect, conv_err, fy_col, money_col, not_found, period_col, required, within,
+    collect, conv_err, fy_col, money_col, not_found_in, period_col, required, within,
 };
 use crate::domain::benefit::{Benefit, BenefitKind, BenefitStatus, Realisation};
 use crate::domain::model::ProfileLine;
@@ -186,11 +186,11 @@ pub fn get_benefit(conn: &Connection, id: i64) -> Result<Benefit> {
     .into_iter()
     .next()
     .ok_or_else(|| {
-        not_found(
+        not_found_in(
             "id",
             "benefit",
             &id.to_string(),
-            "; list them with `outturn benefit list`".into(),
+            crate::error::Records::Benefits,
         )
     })
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, date_col, fy_col, iso, money_col, not_found, within, word_col};
+use super::common::{collect, date_col, fy_col, iso, money_col, not_found_in, within, word_col};
 use super::phase::get_phase;
 use crate::domain::model::{BudgetChange, BudgetSide, ChangeKind, ChangeStatus};
 use crate::domain::text::MAX_NOTE;
@@ -187,11 +187,11 @@ pub fn get_change(conn: &Connection, id: i64) -> Result<BudgetChange> {
     )
     .optional()?
     .ok_or_else(|| {
-        not_found(
+        not_found_in(
             "change",
             "budget change",
             &id.to_string(),
-            "; list them with `outturn change list`".into(),
+            crate::error::Records::Changes,
         )
     })
 }

@@ -53,11 +53,14 @@ pub fn get_comment(conn: &Connection, id: i64) -> Result<Comment> {
         [id],
         comment_row,
     )?;
-    the_one(rows, "comment", id).map_err(|_| StoreError::NotFound {
-        field: "ID".into(),
-        what: "comment",
-        value: id.to_string(),
-        hint: "; list them with `outturn comment list`".into(),
+    the_one(rows, "comment", id).map_err(|_| {
+        StoreError::NotFound {
+            field: "ID".into(),
+            what: "comment",
+            value: id.to_string(),
+            hint: String::new(),
+        }
+        .with_fix(crate::error::Fix::ListThem(crate::error::Records::Comments))
     })
 }
 
@@ -90,10 +93,11 @@ pub fn add_comment(
         .optional()?;
     if let Some(id) = existing {
         return Err(StoreError::Refused(format!(
-            "this phase already has a comment for {} {} (id {id}): change it with `outturn comment edit {id} --text ...`",
+            "this phase already has a comment for {} {} (id {id})",
             fy.label(),
             period.label()
-        )));
+        ))
+        .with_fix(crate::error::Fix::EditComment { id }));
     }
     conn.execute(
         "INSERT INTO variance_comment(phase_id, fy, period, text, who, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -219,7 +223,7 @@ mod tests {
         let (fy, p7) = (FinancialYear::new(2017).unwrap(), Period::new(7).unwrap());
         let id = add_comment(&conn, 1, fy, p7, "Slippage: tender late").unwrap();
         let e = add_comment(&conn, 1, fy, p7, "again").unwrap_err();
-        assert!(e.to_string().contains(&format!("comment edit {id}")), "{e}");
+        assert_eq!(e.fix(), Some(&crate::error::Fix::EditComment { id }), "{e}");
         assert!(add_comment(&conn, 1, fy, p7, "  ").is_err());
         let c = edit_comment(&conn, id, Some(1), "Slippage: tender re-run").unwrap();
         assert_eq!((c.version, c.text.as_str()), (2, "Slippage: tender re-run"));
@@ -250,7 +254,7 @@ mod tests {
         let id = add_comment(&conn, 1, fy, p7, "x").unwrap();
         locks::close_period(&conn, fy, p7).unwrap();
         let e = edit_comment(&conn, id, None, "y").unwrap_err();
-        assert!(matches!(e, StoreError::Closed(_)), "{e}");
+        assert!(matches!(e.plain(), StoreError::Closed(_)), "{e}");
         assert!(add_comment(&conn, 1, fy, Period::new(6).unwrap(), "z").is_err());
         assert!(add_comment(&conn, 1, fy, Period::new(8).unwrap(), "z").is_ok());
     }

@@ -123,6 +123,16 @@ pub(super) fn not_found(field: &str, what: &'static str, value: &str, hint: Stri
     }
 }
 
+/// A reference not found, to be looked up in the list of `records`.
+pub(crate) fn not_found_in(
+    field: &str,
+    what: &'static str,
+    value: &str,
+    records: crate::error::Records,
+) -> StoreError {
+    not_found(field, what, value, String::new()).with_fix(crate::error::Fix::ListThem(records))
+}
+
 /// The first of `rows` read for record `id` of kind `what`, or that it was not found.
 pub(super) fn the_one<T>(rows: Vec<T>, what: &'static str, id: i64) -> Result<T> {
     rows.into_iter()

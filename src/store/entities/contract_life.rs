@@ -295,10 +295,10 @@ pub fn delete_contract(conn: &Connection, id: i64, expected_version: Option<i64>
     )?;
     if actuals > 0 {
         return Err(StoreError::Refused(format!(
-            "contract {} cannot be deleted: {actuals} actual(s) refer to it (list them with \
-             `outturn actual list`; move or delete them first)",
+            "contract {} cannot be deleted: {actuals} actual(s) refer to it",
             before.reference
-        )));
+        ))
+        .with_fix(crate::error::Fix::MoveActuals));
     }
     locks::ensure_profile_open(
         conn,

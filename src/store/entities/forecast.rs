@@ -11,6 +11,7 @@ use crate::domain::calendar::uk_date;
 use crate::domain::model::Forecast;
 use crate::domain::text::MAX_NOTE;
 use crate::domain::{FinancialYear, Money, Period};
+use crate::error::{Fix, Records};
 use crate::store::{Result, StoreError, audit, locks};
 
 /// A forecast to enter.
@@ -142,12 +143,9 @@ pub fn withdraw_forecast(
 
 fn forecast_or_not_found(conn: &Connection, id: i64) -> Result<Forecast> {
     get_forecast(conn, id).map_err(|e| match e {
-        StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => StoreError::NotFound {
-            field: "id".into(),
-            what: "forecast",
-            value: id.to_string(),
-            hint: "; list them with `outturn forecast list`".into(),
-        },
+        StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => {
+            super::common::not_found_in("id", "forecast", &id.to_string(), Records::Forecasts)
+        }
         e => e,
     })
 }
@@ -210,9 +208,9 @@ pub fn edit_forecast(
     within("--note", note.unwrap_or(""), MAX_NOTE)?;
     let before = forecast_or_not_found(conn, id)?;
     if before.withdrawn_on.is_some() {
-        return Err(StoreError::Refused(format!(
-            "forecast {id} is withdrawn: enter a new one with `outturn forecast add`"
-        )));
+        return Err(
+            StoreError::Refused(format!("forecast {id} is withdrawn")).with_fix(Fix::NewForecast)
+        );
     }
     locks::ensure_open(conn, "a forecast", before.as_at_date)?;
     locks::bump_version(

@@ -46,11 +46,9 @@ fn check_amount(amount: Money) -> Result<()> {
     if amount <= Money::ZERO {
         return Err(StoreError::invalid(
             "--amount",
-            format!(
-                "'{}' must be more than zero (withdraw a line with `outturn funding withdraw`)",
-                amount.plain()
-            ),
-        ));
+            format!("'{}' must be more than zero", amount.plain()),
+        )
+        .with_fix(crate::error::Fix::WithdrawFunding));
     }
     Ok(())
 }

@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, conv_err, date_col, iso, not_found, opt_date_col, required, within};
+use super::common::{
+    collect, conv_err, date_col, iso, not_found_in, opt_date_col, required, within,
+};
 use crate::domain::milestone::{Milestone, MilestoneStatus};
 use crate::domain::text::MAX_TEXT;
 use crate::store::{Result, StoreError, audit, locks};
@@ -50,10 +52,10 @@ pub fn add_milestone(conn: &Connection, m: &NewMilestone) -> Result<i64> {
     required("--name", &m.name)?;
     within("--name", &m.name, MAX_TEXT)?;
     if m.status == MilestoneStatus::Complete {
-        return Err(StoreError::invalid(
-            "--status",
-            "'complete' needs an actual date: add the milestone, then `outturn milestone complete ID --actual DATE`",
-        ));
+        return Err(
+            StoreError::invalid("--status", "'complete' needs an actual date")
+                .with_fix(crate::error::Fix::CompleteMilestone { adding: true }),
+        );
     }
     conn.execute(
         "INSERT INTO milestone(phase_id, name, baseline_date, forecast_date, status) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -106,11 +108,11 @@ pub fn get_milestone(conn: &Connection, id: i64) -> Result<Milestone> {
     .into_iter()
     .next()
     .ok_or_else(|| {
-        not_found(
+        not_found_in(
             "id",
             "milestone",
             &id.to_string(),
-            "; list them with `outturn milestone list`".into(),
+            crate::error::Records::Milestones,
         )
     })
 }
@@ -153,10 +155,10 @@ pub fn edit_milestone(
         within("--name", n, MAX_TEXT)?;
     }
     if e.status == Some(MilestoneStatus::Complete) {
-        return Err(StoreError::invalid(
-            "--status",
-            "'complete' needs an actual date: use `outturn milestone complete ID --actual DATE`",
-        ));
+        return Err(
+            StoreError::invalid("--status", "'complete' needs an actual date")
+                .with_fix(crate::error::Fix::CompleteMilestone { adding: false }),
+        );
     }
     locks::bump_version(
         conn,
@@ -294,7 +296,7 @@ mod tests {
         .unwrap();
         locks::close_period(&conn, fy(2017), Period::new(6).unwrap()).unwrap();
         let e = complete_milestone(&conn, id, None, date("2017-09-30")).unwrap_err();
-        assert!(matches!(e, StoreError::Closed(_)), "{e}");
+        assert!(matches!(e.plain(), StoreError::Closed(_)), "{e}");
         complete_milestone(&conn, id, None, date("2017-10-01")).unwrap();
     }
 }

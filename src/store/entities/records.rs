@@ -7,7 +7,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 use serde::Serialize;
 
-use super::common::{iso, not_found};
+use super::common::{iso, not_found_in};
 use super::decision::list_decisions;
 use super::framework::list_frameworks;
 use super::phase::get_phase;
@@ -115,15 +115,13 @@ fn delete_unreferenced<T: Serialize>(
     Ok(())
 }
 
-fn found<T>(item: Option<T>, what: &'static str, id: i64, list: &str) -> Result<T> {
-    item.ok_or_else(|| {
-        not_found(
-            "id",
-            what,
-            &id.to_string(),
-            format!("; list them with `outturn {list} list`"),
-        )
-    })
+fn found<T>(
+    item: Option<T>,
+    what: &'static str,
+    id: i64,
+    list: crate::error::Records,
+) -> Result<T> {
+    item.ok_or_else(|| not_found_in("id", what, &id.to_string(), list))
 }
 
 /// What `programme edit` may change.
@@ -140,7 +138,7 @@ fn programme_by_id(conn: &Connection, id: i64) -> Result<(crate::domain::model::
         list_programmes(conn)?.into_iter().find(|p| p.id == id),
         "programme",
         id,
-        "programme",
+        crate::error::Records::Programmes,
     )?;
     let v = p.version;
     Ok((p, v))
@@ -213,11 +211,11 @@ pub struct PhaseEdit {
 
 fn phase_by_id(conn: &Connection, id: i64) -> Result<(Phase, i64)> {
     let p = get_phase(conn, id).map_err(|e| match e {
-        StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => not_found(
+        StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => not_found_in(
             "id",
             "phase",
             &id.to_string(),
-            "; list them with `outturn phase list`".into(),
+            crate::error::Records::Phases,
         ),
         e => e,
     })?;
@@ -314,7 +312,7 @@ fn decision_by_id(conn: &Connection, id: i64) -> Result<(crate::domain::model::D
         list_decisions(conn)?.into_iter().find(|d| d.id == id),
         "decision",
         id,
-        "decision",
+        crate::error::Records::Decisions,
     )?;
     let v = d.version;
     Ok((d, v))
@@ -416,7 +414,7 @@ fn framework_by_id(conn: &Connection, id: i64) -> Result<(crate::domain::model::
         list_frameworks(conn)?.into_iter().find(|f| f.id == id),
         "framework",
         id,
-        "framework",
+        crate::error::Records::Frameworks,
     )?;
     let v = f.version;
     Ok((f, v))

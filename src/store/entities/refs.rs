@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::common::{collect, not_found};
+use super::common::{collect, not_found, not_found_in};
 use crate::store::{Result, StoreError};
 
 /// The id of the programme with `code`.
@@ -44,11 +44,11 @@ pub fn decision_id(conn: &Connection, reference: &str) -> Result<i64> {
     )
     .optional()?
     .ok_or_else(|| {
-        not_found(
+        not_found_in(
             "decision",
             "decision",
             reference,
-            "; list them with `outturn decision list`".into(),
+            crate::error::Records::Decisions,
         )
     })
 }
@@ -62,11 +62,11 @@ pub fn framework_id(conn: &Connection, name: &str) -> Result<i64> {
     )
     .optional()?
     .ok_or_else(|| {
-        not_found(
+        not_found_in(
             "framework",
             "framework",
             name,
-            "; list them with `outturn framework list`".into(),
+            crate::error::Records::Frameworks,
         )
     })
 }
@@ -83,11 +83,11 @@ pub fn contract_ref(conn: &Connection, reference: &str) -> Result<(i64, i64)> {
 }
 
 fn contract_not_found(reference: &str) -> StoreError {
-    not_found(
+    not_found_in(
         "contract",
         "contract",
         reference,
-        "; list them with `outturn contract list`".into(),
+        crate::error::Records::Contracts,
     )
 }
 
@@ -297,22 +297,19 @@ mod tests {
             err,
             "--programme: no programme 'X'; known programmes: RDS, SCH"
         );
-        let err = decision_id(&conn, "D1").unwrap_err().to_string();
-        assert_eq!(
-            err,
-            "--decision: no decision 'D1'; list them with `outturn decision list`"
-        );
-        let err = framework_id(&conn, "F").unwrap_err().to_string();
-        assert_eq!(
-            err,
-            "--framework: no framework 'F'; list them with `outturn framework list`"
-        );
-        let err = contract_ref(&conn, "C1").unwrap_err().to_string();
-        assert_eq!(
-            err,
-            "--contract: no contract 'C1'; list them with `outturn contract list`"
-        );
+        // The store says what is missing and which list holds them; each door words the list.
+        use crate::error::{Fix, Records};
+        let err = decision_id(&conn, "D1").unwrap_err();
+        assert_eq!(err.to_string(), "--decision: no decision 'D1'");
+        assert_eq!(err.fix(), Some(&Fix::ListThem(Records::Decisions)));
+        let err = framework_id(&conn, "F").unwrap_err();
+        assert_eq!(err.to_string(), "--framework: no framework 'F'");
+        assert_eq!(err.fix(), Some(&Fix::ListThem(Records::Frameworks)));
+        let err = contract_ref(&conn, "C1").unwrap_err();
+        assert_eq!(err.to_string(), "--contract: no contract 'C1'");
+        assert_eq!(err.fix(), Some(&Fix::ListThem(Records::Contracts)));
         let dir_err = Directory::load(&conn).unwrap().contract("C1").unwrap_err();
-        assert_eq!(dir_err.to_string(), err);
+        assert_eq!(dir_err.to_string(), err.to_string());
+        assert_eq!(dir_err.fix(), err.fix());
     }
 }
