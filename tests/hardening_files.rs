@@ -444,3 +444,42 @@ fn control_characters_are_escaped_in_tables_and_errors_kept_in_csv_and_json() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("\\u{1b}[2J"), "{}", stdout(&o));
 }
+
+/// Issue 25's first finding: a connection string given as `--db` (or `OUTTURN_DB`) is never taken
+/// for a path. It is refused in one line, its password hidden, and no `postgresql:` folder or
+/// SQLite file is made.
+#[test]
+fn a_connection_string_is_never_a_path() {
+    let dir = tempfile::tempdir().unwrap();
+    for (given, shown) in [
+        (
+            "postgresql://alice:s3cret@db.council.local/outturn",
+            "'postgresql://alice:***@db.council.local/outturn' is a PostgreSQL connection string",
+        ),
+        (
+            "host=db dbname=outturn password=s3cret",
+            "'host=db dbname=outturn password=***' is a PostgreSQL connection string",
+        ),
+    ] {
+        for args in [vec!["init"], vec!["summary"]] {
+            let o = common::bin()
+                .current_dir(dir.path())
+                .arg("--db")
+                .arg(given)
+                .args(&args)
+                .output()
+                .unwrap();
+            let err = refused(&o, shown);
+            assert!(!err.contains("s3cret"), "{err}");
+        }
+        let o = common::bin()
+            .current_dir(dir.path())
+            .env("OUTTURN_DB", given)
+            .arg("init")
+            .output()
+            .unwrap();
+        refused(&o, shown);
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "nothing is created: {left:?}");
+}

@@ -12,7 +12,8 @@ use crate::ops::{self, Books};
 
 /// Creates the database (loading the demo when asked); refuses one that already holds data.
 pub fn run(path: &Path, demo: bool) -> anyhow::Result<ExitCode> {
-    let mut books = Books::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut books =
+        Books::open(path).with_context(|| format!("opening {}", crate::ops::books::shown(path)))?;
     match ops::books::init(&mut books, demo)? {
         Init::HoldsData => {
             return Err(UserError(format!(

@@ -31,7 +31,8 @@ pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
         .into());
     }
     // Through the command line's open, so owed snapshots are taken (and said) before the screen.
-    let conn = super::args::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let conn = super::args::open(path)
+        .with_context(|| format!("opening {}", crate::ops::books::shown(path)))?;
     crate::tui::run(conn, today()?, here())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -22,6 +22,15 @@ pub fn db_path(given: Option<&Path>) -> PathBuf {
     store::open::resolve_path(&path)
 }
 
+/// The books' location as shown to people: a path as given, a connection string with its
+/// password hidden.
+pub fn shown(given: &Path) -> String {
+    match store::locator::locate(given) {
+        store::locator::Locator::Postgres { shown } => shown,
+        store::locator::Locator::File => given.display().to_string(),
+    }
+}
+
 /// "Today": `OUTTURN_TODAY` (ISO or UK date) when set, to see the books as of a date; otherwise
 /// the local date. The error says what is wrong with the date given.
 pub fn today() -> Result<NaiveDate, String> {

@@ -20,6 +20,7 @@ pub mod financing;
 pub mod financing_final;
 pub mod ledger_codes;
 pub mod limits;
+pub mod locator;
 pub mod locks;
 pub mod open;
 pub mod profiles;

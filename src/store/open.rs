@@ -108,6 +108,16 @@ pub fn identify(conn: &Connection) -> Result<Identity> {
 /// loop, or more than 40 links), before SQLite is asked to open it: SQLite would report an
 /// input/output error, and creating it would say "File exists".
 pub fn check_database_path(given: &Path) -> Result<()> {
+    if let super::locator::Locator::Postgres { shown } = super::locator::locate(given) {
+        return Err(StoreError::invalid(
+            "--db",
+            format!(
+                "'{shown}' is a PostgreSQL connection string, and this Outturn keeps its books \
+                 in a SQLite file only (PostgreSQL books are not available yet): give the path \
+                 of a database file; nothing was created"
+            ),
+        ));
+    }
     let resolved = resolve_path(given);
     match std::fs::symlink_metadata(&resolved) {
         Ok(m) if m.file_type().is_symlink() => Err(StoreError::invalid(
