@@ -372,11 +372,25 @@ fn approve_a_proposed_change_and_exercise_an_extension() {
     show(&mut app, &mut conn, Screen::Budget);
     let b = app.budget.as_ref().unwrap();
     assert_eq!(b.changes.len(), 1);
+    // `a` asks the decision approving it (optional, as `change approve --decision`), then y/n.
     key(&mut app, &mut conn, KeyCode::Char('a'));
-    assert!(matches!(app.mode, Mode::Confirm { .. }));
+    assert!(matches!(app.mode, Mode::Form(_)), "{:?}", app.mode);
+    typed(&mut app, &mut conn, "WIR-DOR-2022-08-26");
+    key(&mut app, &mut conn, KeyCode::Enter);
+    match &app.mode {
+        Mode::Confirm { question, .. } => assert!(
+            question.contains("Approve change 1 by decision WIR-DOR-2022-08-26?"),
+            "{question}"
+        ),
+        other => panic!("{other:?}"),
+    }
     key(&mut app, &mut conn, KeyCode::Char('y'));
     let b = app.budget.as_ref().unwrap();
     assert_eq!(b.changes[0].status.to_string(), "approved");
+    assert_eq!(
+        b.changes[0].decision_reference.as_deref(),
+        Some("WIR-DOR-2022-08-26")
+    );
     // 2023-24 revised budget: £574,380.46 + £250,000.00 = £824,380.46 (effective 01/07/2023 <= P12).
     assert_eq!(
         app.figures.as_ref().unwrap().report.rows[0].revised.plain(),
@@ -387,7 +401,8 @@ fn approve_a_proposed_change_and_exercise_an_extension() {
 
     show(&mut app, &mut conn, Screen::Contracts);
     key(&mut app, &mut conn, KeyCode::Char('e'));
-    // The form asks the value it adds (the option's estimate as it opens), then a question.
+    // The form asks the value it adds (the option's estimate as it opens), the decision
+    // (optional) and the date (today as it opens), then a question.
     key(&mut app, &mut conn, KeyCode::Enter);
     key(&mut app, &mut conn, KeyCode::Char('y'));
     let c = &app.contracts.as_ref().unwrap()[0];

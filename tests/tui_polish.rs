@@ -363,11 +363,14 @@ fn the_help_lists_the_keys_that_work_here_first() {
         ]
     );
     assert!(here.contains(&"help: every key") && here.contains(&"quit"));
-    assert!(!here.contains(&"approve the proposed change"), "{here:?}");
+    assert!(
+        !here.contains(&"approve the proposed change (decision)"),
+        "{here:?}"
+    );
     assert!(
         rows[other..]
             .iter()
-            .any(|r| r.1 == "approve the proposed change")
+            .any(|r| r.1 == "approve the proposed change (decision)")
     );
     // Every binding is in the help once, wherever it is opened.
     for ctx in [

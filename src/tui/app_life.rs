@@ -76,7 +76,11 @@ impl App {
         else {
             return vec![];
         };
-        self.mode = Mode::Form(form::vary_contract_form(&row.contract, self.today));
+        self.mode = Mode::Form(form::vary_contract_form(
+            &row.contract,
+            self.today,
+            self.figures.as_ref().and_then(|f| f.closed_through),
+        ));
         vec![]
     }
 

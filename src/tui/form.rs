@@ -20,8 +20,9 @@ use crate::domain::{FinancialYear, Money, Period};
 use crate::ops::types::{ActualEdit, ActualFilter};
 pub use funding::{add_funding_form, edit_funding_form};
 pub use life::{
-    amend_change_form, approve_allocation_form, comment_form, exercise_form, question,
-    vary_contract_form, withdraw_allocation_form, withdraw_change_form, withdraw_forecast_form,
+    amend_change_form, approve_allocation_form, comment_form, decide_change_form, exercise_form,
+    question, vary_contract_form, withdraw_allocation_form, withdraw_change_form,
+    withdraw_forecast_form,
 };
 
 /// A form field.
@@ -88,17 +89,22 @@ pub enum FormKind {
         id: i64,
         version: i64,
     },
+    /// Approving (`approve`) or rejecting proposed change `id` as read at `version`.
+    DecideChange {
+        id: i64,
+        version: i64,
+        approve: bool,
+    },
     /// Varying contract `id` as read at `version`, as of `on`.
     VaryContract {
         id: i64,
         version: i64,
         on: NaiveDate,
     },
-    /// Exercising extension option `option_id` (read at `version`) of a contract, as of `on`.
+    /// Exercising extension option `option_id` (read at `version`) of a contract.
     Exercise {
         option_id: i64,
         version: i64,
-        on: NaiveDate,
     },
     /// The variance comment of a phase for a year and period.
     Comment,
@@ -710,6 +716,7 @@ pub fn form_effect(
         | FormKind::WithdrawAllocation { .. }
         | FormKind::AmendChange { .. }
         | FormKind::WithdrawChange { .. }
+        | FormKind::DecideChange { .. }
         | FormKind::VaryContract { .. }
         | FormKind::Exercise { .. }
         | FormKind::Comment
