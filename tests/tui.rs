@@ -138,8 +138,8 @@ fn red_rag_is_red_and_readable_without_colour() {
         100_000,
         "EXTRA-1",
     );
-    handle(&mut app, &mut conn, Action::Command(Command::NextPeriod));
-    handle(&mut app, &mut conn, Action::Command(Command::PrevPeriod));
+    // On to P5 (the TUI opens on P4, the month being reported), which reloads the figures.
+    to_todays_period(&mut app, &mut conn);
     let f = app.figures.as_ref().unwrap();
     assert_eq!(f.period, Period::new(5).unwrap());
     let text = render(&app, 140, 40, true);
@@ -173,9 +173,10 @@ fn red_rag_is_red_and_readable_without_colour() {
 #[test]
 fn keys_move_between_screens_and_years() {
     let (mut app, mut conn) = demo_app(80, 24);
-    // Today 26/08/2022 is in 2022-23, which has figures: open on it, as at P5 (August).
+    // Today 26/08/2022, nothing closed: open on the month being reported, the latest period
+    // that has ended, 2022-23 P4 (July; August, P5, has not ended).
     assert_eq!(app.fy, Some(FinancialYear::new(2022).unwrap()));
-    assert_eq!(app.period, Period::new(5).ok());
+    assert_eq!(app.period, Period::new(4).ok());
     key(&mut app, &mut conn, KeyCode::Tab);
     assert_eq!(app.screen, Screen::Programmes);
     key(&mut app, &mut conn, KeyCode::BackTab);
@@ -193,9 +194,11 @@ fn keys_move_between_screens_and_years() {
     assert_eq!(dt1.revised.plain(), "574380.46");
     assert_eq!(dt1.pending.plain(), "250000.00");
     assert_eq!(app.actuals.filter.fy, app.fy);
+    // [ back to 2022-23, the year being reported: its month being reported, P4; < moves to P3.
     key(&mut app, &mut conn, KeyCode::Char('['));
-    key(&mut app, &mut conn, KeyCode::Char('<'));
     assert_eq!(app.period, Period::new(4).ok());
+    key(&mut app, &mut conn, KeyCode::Char('<'));
+    assert_eq!(app.period, Period::new(3).ok());
     key(&mut app, &mut conn, KeyCode::Char('q'));
     assert!(app.quit);
 }
@@ -314,6 +317,7 @@ fn scrolls_a_long_list_a_page_at_a_time() {
 #[test]
 fn add_then_undo_and_delete_then_undo() {
     let (mut app, mut conn) = demo_app(80, 24);
+    to_todays_period(&mut app, &mut conn);
     show(&mut app, &mut conn, Screen::Actuals);
     assert_eq!(app.actuals.total, 2);
     key(&mut app, &mut conn, KeyCode::Char('n'));
@@ -420,12 +424,13 @@ fn export_writes_the_same_bytes_as_the_report_csv() {
     key(&mut app, &mut conn, KeyCode::Char('7'));
     key(&mut app, &mut conn, KeyCode::Char('x'));
     key(&mut app, &mut conn, KeyCode::Enter);
-    let path = dir.path().join("outturn-2022-23-P5.csv");
+    // The report shown: 2022-23 as at P4, the month being reported.
+    let path = dir.path().join("outturn-2022-23-P4.csv");
     let written = std::fs::read_to_string(&path).unwrap();
     let (report, _) = store::cabinet::report(
         &conn,
         FinancialYear::new(2022).unwrap(),
-        Period::new(5).unwrap(),
+        Period::new(4).unwrap(),
         None,
         None,
     )
@@ -513,6 +518,7 @@ fn import_a_ledger_csv_from_the_actuals_screen() {
     )
     .unwrap();
     let (mut app, mut conn) = demo_app(80, 24);
+    to_todays_period(&mut app, &mut conn);
     show(&mut app, &mut conn, Screen::Actuals);
     // 2022-23 holds the two Microsoft invoices before the import.
     assert_eq!(app.actuals.total, 2);

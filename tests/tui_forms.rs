@@ -274,6 +274,7 @@ fn f_withdraws_the_standing_forecast_of_a_report_row() {
         .unwrap();
     });
     let (mut app, mut conn) = app_on(&path, 80, 24);
+    to_todays_period(&mut app, &mut conn);
     assert_eq!(dt1_row(&app).forecast, pounds("800000"));
     key(&mut app, &mut conn, KeyCode::Char('7'));
     key(&mut app, &mut conn, KeyCode::Char('F'));
@@ -482,6 +483,7 @@ fn v_pre_fills_the_first_open_month() {
 fn o_adds_then_changes_the_variance_comment_of_a_report_row() {
     let (_dir, path) = demo_file_with(|_| {});
     let (mut app, mut conn) = app_on(&path, 80, 24);
+    to_todays_period(&mut app, &mut conn);
     key(&mut app, &mut conn, KeyCode::Char('7'));
     let comments = |conn: &Connection| {
         e::list_comments(conn, Some(fy22()), Some(Period::new(5).unwrap()))
@@ -538,6 +540,7 @@ fn capital_o_carries_the_previous_periods_comments_to_the_period_shown() {
         e::add_comment(conn, dt1, fy22(), Period::new(4).unwrap(), "Licences late").unwrap();
     });
     let (mut app, mut conn) = app_on(&path, 80, 24);
+    to_todays_period(&mut app, &mut conn);
     key(&mut app, &mut conn, KeyCode::Char('7'));
     key(&mut app, &mut conn, KeyCode::Char('O'));
     assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);

@@ -50,7 +50,8 @@ fn another_process_changes_show_after_one_reload() {
         &e::NewForecast {
             phase_id: phase,
             fy: fy22(),
-            as_at: Period::new(5).unwrap(),
+            // As at P4, the month being reported, which the TUI opens on.
+            as_at: Period::new(4).unwrap(),
             amount: pounds("777777.77"),
             note: String::new(),
         },
@@ -110,8 +111,8 @@ fn drill_down_from_the_report_to_the_actuals_that_make_the_cell() {
     let (_dir, path) = demo_file();
     let (mut app, mut conn) = app_on(&path, 140, 40);
     key(&mut app, &mut conn, KeyCode::Char('7'));
-    // P5 -> P10 (January 2023): both 2022-23 invoices are to date.
-    for _ in 0..5 {
+    // P4 (the month being reported) -> P10 (January 2023): both 2022-23 invoices are to date.
+    for _ in 0..6 {
         key(&mut app, &mut conn, KeyCode::Char('>'));
     }
     assert_eq!(app.period, Period::new(10).ok());
@@ -158,7 +159,8 @@ fn a_forecast_from_the_report_row_and_its_undo() {
         Mode::Form(f) => {
             assert_eq!(f.fields[0].value.text(), "WIR-SCP/DT1");
             assert_eq!(f.fields[1].value.text(), "2022-23");
-            assert_eq!(f.fields[2].value.text(), "P5");
+            // The month being reported (P4, July), which the TUI opens on.
+            assert_eq!(f.fields[2].value.text(), "P4");
         }
         other => panic!("{other:?}"),
     }
@@ -202,14 +204,15 @@ fn a_forecast_from_the_report_row_and_its_undo() {
 fn close_and_reopen_the_period_shown() {
     let (_dir, path) = demo_file();
     let (mut app, mut conn) = app_on(&path, 80, 24);
-    assert!(screen_text(&app, 80, 24).contains("as at P5 (August) open"));
+    // The month being reported: P4 (July), the latest period that has ended on 26/08/2022.
+    assert!(screen_text(&app, 80, 24).contains("as at P4 (July) open"));
     key(&mut app, &mut conn, KeyCode::Char('C'));
     assert!(matches!(app.mode, Mode::Confirm { .. }));
     key(&mut app, &mut conn, KeyCode::Char('y'));
-    assert!(screen_text(&app, 80, 24).contains("as at P5 (August) closed"));
+    assert!(screen_text(&app, 80, 24).contains("as at P4 (July) closed"));
     assert_eq!(
         store::locks::locked_through(&conn).unwrap(),
-        NaiveDate::from_ymd_opt(2022, 8, 31)
+        NaiveDate::from_ymd_opt(2022, 7, 31)
     );
     key(&mut app, &mut conn, KeyCode::Char('u'));
     assert_eq!(store::locks::locked_through(&conn).unwrap(), None);
@@ -368,4 +371,41 @@ fn the_report_as_read_and_as_the_csv() {
         let text = screen_text(&app, w, h);
         assert!(text.contains("Green") || text.contains("Amber") || text.contains("Red"));
     }
+}
+
+/// Issue 23 item 9: the TUI opens on the month being reported. `on` is today; `close` a period
+/// of 2022-23 to close first (through the command line, as an officer would).
+fn opens_on(on: (i32, u32, u32), close: Option<&str>) -> (String, Option<Period>) {
+    let (_dir, db) = common::demo_db();
+    if let Some(p) = close {
+        common::ok(
+            &db,
+            &["period", "close", "2022-23", p, "--allow-missing-comments"],
+        );
+    }
+    let mut conn = store::open(&db).unwrap();
+    let today = NaiveDate::from_ymd_opt(on.0, on.1, on.2).unwrap();
+    let mut app = App::new(today, std::path::PathBuf::from("/tmp/exports"));
+    handle(&mut app, &mut conn, Action::Resize(80, 24));
+    handle(&mut app, &mut conn, Action::Start);
+    (app.fy.unwrap().label(), app.period)
+}
+
+#[test]
+fn the_tui_opens_on_the_month_being_reported() {
+    let p = |n| Period::new(n).ok();
+    // Nothing closed, 26/08/2022: July (P4) is the latest period that has ended; P5 has not.
+    assert_eq!(opens_on((2022, 8, 26), None), ("2022-23".into(), p(4)));
+    // Early January 2023: December (P9) has ended.
+    assert_eq!(opens_on((2023, 1, 5), None), ("2022-23".into(), p(9)));
+    // 2022-23 P2 closed (through 31/05/2022): P3 is being reported, though P4 has ended.
+    assert_eq!(
+        opens_on((2022, 8, 26), Some("P2")),
+        ("2022-23".into(), p(3))
+    );
+    // P4 closed on 26/08/2022: P5, the first period after it.
+    assert_eq!(
+        opens_on((2022, 8, 26), Some("P4")),
+        ("2022-23".into(), p(5))
+    );
 }

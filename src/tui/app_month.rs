@@ -6,6 +6,7 @@ use super::action::{Effect, Screen, WriteOp};
 use super::app::{App, Mode, Status};
 use super::form;
 use super::state::{ListState, TreeRow, filter_label, report_column};
+use crate::domain::FinancialYear;
 use crate::domain::report::RowKind;
 use crate::ops::types::Batch;
 
@@ -315,7 +316,15 @@ impl App {
             return vec![];
         }
         self.fy = Some(target);
-        self.period = Some(target.period_to_show(self.today));
+        // The year being reported opens on the month being reported, another on its period to
+        // show (today's, or P12).
+        let closed_through = self.figures.as_ref().and_then(|f| f.closed_through);
+        let (reported, month) = FinancialYear::reporting_period(self.today, closed_through);
+        self.period = Some(if target == reported {
+            month
+        } else {
+            target.period_to_show(self.today)
+        });
         self.actuals.filter.fy = Some(target);
         self.actuals.filter.period = None;
         // Another year's list: from its first row (an index into this year's means nothing).
