@@ -409,3 +409,57 @@ fn the_tui_opens_on_the_month_being_reported() {
         ("2022-23".into(), p(5))
     );
 }
+
+/// Issue 23 item 10: after a forecast saved with `f` on the Report screen (and a comment saved
+/// with `o`) the selection stays on the row it was on, so the next forecast goes to the same
+/// phase. 2017-18 (`[` five times from 2022-23) has three phases here: ICT, PH2 and PH3 (added
+/// with £1,000.00), rows 0-2, then the programme total and the grand total. PH3 is row 2, past
+/// the two programme cards the cursor was once clamped to.
+#[test]
+fn the_report_selection_stays_on_its_row_after_a_save() {
+    let (_dir, path) = common::demo_db();
+    for line in [
+        "phase add --programme WOL-DTP --code PH3 --name Phase_3",
+        "allocation add --phase WOL-DTP/PH3 --fy 2017-18 --amount 1000 --status approved",
+    ] {
+        common::ok(&path, &line.split_whitespace().collect::<Vec<_>>());
+    }
+    let (mut app, mut conn) = app_on(&path, 80, 24);
+    key(&mut app, &mut conn, KeyCode::Char('7'));
+    for _ in 0..5 {
+        key(&mut app, &mut conn, KeyCode::Char('['));
+    }
+    assert_eq!(app.fy.unwrap().label(), "2017-18");
+    // Down twice from the first row is PH3.
+    assert_eq!(app.cards.cursor, 0);
+    key(&mut app, &mut conn, KeyCode::Down);
+    key(&mut app, &mut conn, KeyCode::Down);
+    let selected = |app: &App| {
+        let r = &app.figures.as_ref().unwrap().report.rows[app.cards.cursor];
+        format!("{}/{}", r.programme_code, r.phase_code)
+    };
+    assert_eq!(selected(&app), "WOL-DTP/PH3");
+    for (k, text) in [('f', "£2,500"), ('o', "Contractor late")] {
+        key(&mut app, &mut conn, KeyCode::Char(k));
+        match &app.mode {
+            Mode::Form(f) => assert_eq!(f.fields[0].value.text(), "WOL-DTP/PH3"),
+            other => panic!("{other:?}"),
+        }
+        for _ in 0..3 {
+            key(&mut app, &mut conn, KeyCode::Tab);
+        }
+        typed(&mut app, &mut conn, text);
+        key(&mut app, &mut conn, KeyCode::Enter);
+        assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
+        assert_eq!(app.cards.cursor, 2, "after {k}");
+        assert_eq!(selected(&app), "WOL-DTP/PH3", "after {k}");
+    }
+    let ph3 = app
+        .figures
+        .as_ref()
+        .unwrap()
+        .phase_row("WOL-DTP", "PH3")
+        .unwrap()
+        .forecast;
+    assert_eq!(ph3, pounds("2500"));
+}

@@ -72,6 +72,9 @@ pub struct App {
     pub figures: Option<Figures>,
     /// The dashboard's first card and the report's selected row (one cursor for both).
     pub cards: ListState,
+    /// The Report row selected when the figures were last asked for again (kind, programme,
+    /// phase): the selection stays on it when they arrive, wherever a sort puts it.
+    pub report_keep: Option<super::state::ReportRowKey>,
     pub tree: Option<Tree>,
     pub tree_list: ListState,
     pub phase: Option<PhaseDetail>,
@@ -130,6 +133,7 @@ impl App {
             size: (80, 24),
             figures: None,
             cards: ListState::default(),
+            report_keep: None,
             tree: None,
             tree_list: ListState::default(),
             phase: None,
@@ -217,8 +221,12 @@ impl App {
                 vec![]
             }
             Action::Loaded(l) => {
+                let figures = matches!(l, super::action::Loaded::Figures(_));
                 let out = self.loaded(l);
                 self.apply_sorts();
+                if figures {
+                    self.restore_report_row();
+                }
                 out
             }
             Action::Changed => self.external_change(),

@@ -28,6 +28,15 @@ pub fn list_height(height: u16) -> u16 {
     height.saturating_sub(LIST_CHROME).max(1)
 }
 
+/// A Report row as the officer knows it, wherever a sort or a reload puts it: its kind, programme
+/// code and phase code.
+pub type ReportRowKey = (RowKind, String, String);
+
+/// The key of report row `r`.
+pub fn report_row_key(r: &ReportRow) -> ReportRowKey {
+    (r.kind, r.programme_code.clone(), r.phase_code.clone())
+}
+
 /// One budget year in the dashboard chart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YearBar {
