@@ -512,11 +512,21 @@ fn o_adds_then_changes_the_variance_comment_of_a_report_row() {
     assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
     assert!(before.is_empty(), "{before:?}");
     assert_eq!(comments(&conn), vec!["Tender under estimate".to_string()]);
-    // A second comment for the same phase and period replaces the first; u puts it back.
+    // A second comment for the same phase and period replaces the first (issue 26 item 21: the
+    // form shows the comment it replaces, pre-filled); typing over it replaces it; u puts it
+    // back.
     key(&mut app, &mut conn, KeyCode::Char('o'));
+    match &app.mode {
+        Mode::Form(f) => {
+            assert_eq!(f.fields[3].value.text(), "Tender under estimate");
+            assert!(f.title.contains("replaces the one shown"), "{}", f.title);
+        }
+        other => panic!("{other:?}"),
+    }
     for _ in 0..3 {
         key(&mut app, &mut conn, KeyCode::Tab);
     }
+    insta::assert_snapshot!("comment_replaces_80x24", screen_text(&app, 80, 24));
     typed(&mut app, &mut conn, "Revised: retender");
     key(&mut app, &mut conn, KeyCode::Enter);
     assert_eq!(comments(&conn), vec!["Revised: retender".to_string()]);

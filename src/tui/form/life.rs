@@ -172,11 +172,22 @@ pub fn exercise_form(c: &Contract, opt: &ExtensionOption, today: NaiveDate) -> F
     )
 }
 
-/// `o`: the variance comment of `phase` for `fy` and `period` (it replaces the one there is).
-pub fn comment_form(phase: String, fy: Option<FinancialYear>, period: Option<Period>) -> Form {
+/// `o`: the variance comment of `phase` for `fy` and `period`; `current` is the comment there is,
+/// which the form shows (pre-filled, to edit or type over) and the new text replaces.
+pub fn comment_form(
+    phase: String,
+    fy: Option<FinancialYear>,
+    period: Option<Period>,
+    current: &str,
+) -> Form {
+    let title = if current.is_empty() {
+        "Variance comment (the phase has none for the period)"
+    } else {
+        "Variance comment (replaces the one shown: edit it, or type over it)"
+    };
     Form::new(
         FormKind::Comment,
-        "Variance comment (replaces the phase's comment for the period)",
+        title,
         vec![
             Field::new("Phase", phase, "WIR-SCP/DT1"),
             Field::new("Financial year", super::label(fy), "2022-23"),
@@ -185,7 +196,7 @@ pub fn comment_form(phase: String, fy: Option<FinancialYear>, period: Option<Per
                 period.map(|p| p.label()).unwrap_or_default(),
                 "P5",
             ),
-            Field::new("Comment", "", "Tender came in under estimate"),
+            Field::new("Comment", current, "Tender came in under estimate"),
         ],
     )
 }
