@@ -119,9 +119,9 @@ fn drill_down_from_the_report_to_the_actuals_that_make_the_cell() {
     let cell = app.figures.as_ref().unwrap().report.rows[0].actual_to_date;
     // £229,752.18 (31/10/2022) + £344,628.27 (31/01/2023) = £574,380.45.
     assert_eq!(cell, pounds("574380.45"));
-    // The selected column: move right to "Actual to date" (as read: Phase name, Original,
-    // Approved, Revised, Pending, Actual in period, Actual to date = 6 steps).
-    for _ in 0..6 {
+    // The selected column: move right to "Actual to date" (as read: Phase name, Revised budget,
+    // Actual to date = 2 steps).
+    for _ in 0..2 {
         key(&mut app, &mut conn, KeyCode::Right);
     }
     assert!(screen_text(&app, 140, 40).contains("Enter: Actual to date"));
@@ -135,9 +135,13 @@ fn drill_down_from_the_report_to_the_actuals_that_make_the_cell() {
     );
     insta::assert_snapshot!("drilled_actuals_140x40", screen_text(&app, 140, 40));
 
-    // "Actual in period" (one step left): January only, MS-INV-0002 = £344,628.27.
+    // "Actual in period" (seven steps right, past Forecast outturn, Variance, RAG, Original
+    // budget, Approved changes and Pending approval): January only, MS-INV-0002 = £344,628.27.
     key(&mut app, &mut conn, KeyCode::Char('7'));
-    key(&mut app, &mut conn, KeyCode::Left);
+    for _ in 0..7 {
+        key(&mut app, &mut conn, KeyCode::Right);
+    }
+    assert!(screen_text(&app, 140, 40).contains("Enter: Actual in period"));
     key(&mut app, &mut conn, KeyCode::Enter);
     assert_eq!(app.actuals.total, 1);
     assert_eq!(app.actuals.sum, pounds("344628.27"));
@@ -363,12 +367,14 @@ fn the_report_as_read_and_as_the_csv() {
         let text = screen_text(&app, w, h);
         assert!(text.contains("804132.63"), "{text}");
         insta::assert_snapshot!(format!("report_csv_cells_{w}x{h}"), text);
-        // Scrolled on to the RAG word (the five columns after RAG follow it).
-        for _ in 0..11 {
+        // Scrolled on to the RAG word (CSV column 19, the five columns after RAG follow it):
+        // `c` back to the report as read keeps RAG selected.
+        for _ in 0..13 {
             key(&mut app, &mut conn, KeyCode::Right);
         }
         key(&mut app, &mut conn, KeyCode::Char('c'));
         let text = screen_text(&app, w, h);
+        assert!(text.contains("Enter: RAG"), "{text}");
         assert!(text.contains("Green") || text.contains("Amber") || text.contains("Red"));
     }
 }
@@ -462,4 +468,47 @@ fn the_report_selection_stays_on_its_row_after_a_save() {
         .unwrap()
         .forecast;
     assert_eq!(ph3, pounds("2500"));
+}
+
+/// Issue 23 item 11: the columns after RAG in £ like the rest. With 2022-23 P3 closed, the
+/// report as at P4 has a last report: DT1's revised budget then was £804,132.63 (nothing has
+/// moved it since, so the budget movement is £0.00). They come last as read, after the columns
+/// read together and the rest (15 steps right); at 140x40 all five are on screen, headers whole.
+#[test]
+fn the_columns_after_rag_are_money_as_read() {
+    let (_dir, db) = common::demo_db();
+    common::ok(
+        &db,
+        &[
+            "period",
+            "close",
+            "2022-23",
+            "P3",
+            "--allow-missing-comments",
+        ],
+    );
+    for (w, h) in [(140u16, 40u16), (80, 24)] {
+        let (mut app, mut conn) = app_on(&db, w, h);
+        key(&mut app, &mut conn, KeyCode::Char('7'));
+        assert_eq!(app.period, Period::new(4).ok());
+        for _ in 0..15 {
+            key(&mut app, &mut conn, KeyCode::Right);
+        }
+        let text = screen_text(&app, w, h);
+        assert!(
+            text.contains("Enter: Revised budget at last report"),
+            "{text}"
+        );
+        if w == 140 {
+            assert!(
+                text.contains("Revised budget at last report Budget movement"),
+                "{text}"
+            );
+            assert!(text.contains("£804,132.63"), "{text}");
+            assert!(!text.contains("804132.63 "), "{text}");
+        } else {
+            assert!(text.contains("£804.1k"), "{text}");
+        }
+        insta::assert_snapshot!(format!("report_after_rag_{w}x{h}"), text);
+    }
 }

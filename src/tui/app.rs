@@ -506,9 +506,10 @@ impl App {
             Command::AlertsDown => self.scroll_alerts(1),
             Command::AlertsUp => self.scroll_alerts(-1),
             Command::ToggleCells => {
+                // The same column stays selected in the other view.
+                let col = super::state::report_column(self.report_col, self.report_cells);
                 self.report_cells = !self.report_cells;
-                let last = report_columns(self.report_cells).len().saturating_sub(3);
-                self.report_col = self.report_col.min(last);
+                self.report_col = super::state::report_col_of(col, self.report_cells);
                 vec![]
             }
             Command::Export => self.export_form(),

@@ -362,12 +362,31 @@ impl ActualsView {
 /// Report columns that scroll horizontally (after Programme and Phase).
 pub const REPORT_SCROLL_COLUMNS: usize = crate::io::report::COLUMNS.len() - 2;
 
-/// The report columns shown, in order, as CSV column indexes: every one for the exact cells;
-/// as read, without Financial year and Period (the header says them).
+/// The report as read, in the order its columns scroll after the codes (CSV column indexes):
+/// the phase name, then the columns an officer reads together (Revised budget, Actual to date,
+/// Forecast outturn, Variance, RAG), then the rest in the CSV's order (Financial year and Period
+/// are left out: the header says them).
+const READ_ORDER: [usize; 22] = [
+    0, 1, 2, 7, 10, 13, 15, 18, 5, 6, 8, 9, 11, 12, 14, 16, 17, 19, 20, 21, 22, 23,
+];
+
+/// The report columns shown, in order, as CSV column indexes: every one in the CSV's order for
+/// the exact cells; as read, [`READ_ORDER`]. Programme and Phase (the first two) stay put.
 pub fn report_columns(exact: bool) -> Vec<usize> {
-    (0..crate::io::report::COLUMNS.len())
-        .filter(|c| exact || !matches!(c, 3 | 4))
-        .collect()
+    if exact {
+        (0..crate::io::report::COLUMNS.len()).collect()
+    } else {
+        READ_ORDER.to_vec()
+    }
+}
+
+/// The place among the scrolling columns of CSV column `col` in the view `exact` (0 when it is
+/// not shown there): to keep the selected column when `c` switches the view.
+pub fn report_col_of(col: usize, exact: bool) -> usize {
+    report_columns(exact)
+        .iter()
+        .position(|c| *c == col)
+        .map_or(0, |i| i.saturating_sub(2))
 }
 
 /// The CSV column of the selected report column (`report_col` counts the scrolling columns).
@@ -408,6 +427,22 @@ mod tests {
 
     fn at(cursor: usize, top: usize) -> ListState {
         ListState { cursor, top }
+    }
+
+    #[test]
+    fn the_report_as_read_shows_every_column_but_year_and_period_once() {
+        let mut read = report_columns(false);
+        assert_eq!(&read[..8], &[0, 1, 2, 7, 10, 13, 15, 18]);
+        read.sort();
+        let all: Vec<usize> = (0..crate::io::report::COLUMNS.len())
+            .filter(|c| !matches!(c, 3 | 4))
+            .collect();
+        assert_eq!(read, all);
+        // `c` keeps the selected column: Variance is the 5th scrolling column as read (after the
+        // name, Revised budget, Actual to date, Forecast outturn), the 14th in the CSV's order.
+        assert_eq!(report_col_of(15, false), 4);
+        assert_eq!(report_col_of(15, true), 13);
+        assert_eq!(report_column(report_col_of(15, true), true), 15);
     }
 
     #[test]
