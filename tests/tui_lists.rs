@@ -581,3 +581,34 @@ fn snapshots_of_a_sorted_header_and_the_export_form() {
     }
     drop(dir);
 }
+
+/// Issue 23 item 13: a decision that recommended or noted projected allocations does not list
+/// them under "Approved:". WOL-CAB-2017-10-18-5 (recommended to Council) holds the £11.0m
+/// projected for future phases and £5.0m for the ICT capital programme; WOL-COU-2017-11-08-6
+/// approved £3.0m for Phase 2 and £1.0m for ICT.
+#[test]
+fn a_decision_that_noted_allocations_does_not_list_them_as_approved() {
+    let (mut app, mut conn) = demo_app(140, 40);
+    show(&mut app, &mut conn, Screen::Decisions);
+    let at = |app: &App, r: &str| {
+        let reg = app.register.as_ref().unwrap();
+        reg.decisions.iter().position(|d| d.reference == r).unwrap()
+    };
+    app.decision_list.cursor = at(&app, "WOL-CAB-2017-10-18-5");
+    let text = screen_text(&app, 140, 40);
+    let approved = text.find("Approved:").unwrap();
+    let noted = text.find("Recorded against it, not approved:").unwrap();
+    let allocation = text.find("Allocation WOL-DTP/FUT").unwrap();
+    assert!(approved < noted && noted < allocation, "{text}");
+    assert!(text[approved..noted].contains("nothing"), "{text}");
+    assert!(text.contains("£11,000,000.00 (projected)"), "{text}");
+    insta::assert_snapshot!("decision_noted_140x40", text);
+    app.decision_list.cursor = at(&app, "WOL-COU-2017-11-08-6");
+    let text = screen_text(&app, 140, 40);
+    assert!(!text.contains("not approved:"), "{text}");
+    let approved = text.find("Approved:").unwrap();
+    assert!(
+        text[approved..].contains("£3,000,000.00 (approved)"),
+        "{text}"
+    );
+}

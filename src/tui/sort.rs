@@ -227,6 +227,9 @@ pub fn sort_register(r: &mut Register, s: Sort) {
     if r.approved.len() == o.len() {
         permute(&mut r.approved, &o);
     }
+    if r.noted.len() == o.len() {
+        permute(&mut r.noted, &o);
+    }
 }
 
 /// Sorts the budget changes or the allocations.

@@ -121,8 +121,12 @@ pub enum TreeRow<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Register {
     pub decisions: Vec<Decision>,
-    /// Per decision (same order): one line per allocation, change, contract or extension.
+    /// Per decision (same order): one line per approved allocation or change, contract awarded
+    /// or extension exercised by it.
     pub approved: Vec<Vec<String>>,
+    /// Per decision (same order): one line per allocation or change recorded against it that it
+    /// did not approve (projected, proposed, rejected, withdrawn: a decision that noted them).
+    pub noted: Vec<Vec<String>>,
 }
 
 /// Allocations and budget changes for the selected FY.
