@@ -78,7 +78,7 @@ pub const CONTRACTS: &[&str] = &[
     "Value",
     "Paid to today",
     "Outstanding",
-    "Framework",
+    "Framework ends",
 ];
 pub const AUDIT: &[&str] = &["When", "Who", "Action", "Record", "Id"];
 /// The columns the Actuals screen sorts by (in the database).
