@@ -93,9 +93,29 @@ fn an_edit_shows_field_old_new_in_words_and_local_time() {
 fn the_filter_selects_by_kind_user_and_date() {
     let (mut app, mut conn) = app(140, 40);
     let all = app.audit.as_ref().unwrap().len();
-    // Record kind "budget change": the demo has exactly one.
+    // Something that is not a kind of record ("06/2026", a month) is refused on its field,
+    // naming the kinds (issue 23 item 13), rather than showing no events.
     key(&mut app, &mut conn, KeyCode::Char('/'));
     assert!(matches!(app.mode, Mode::Form(_)));
+    typed(&mut app, &mut conn, "06/2026");
+    key(&mut app, &mut conn, KeyCode::Enter);
+    match &app.mode {
+        Mode::Form(f) => {
+            let e = f.fields[0].error.as_deref().unwrap();
+            assert!(
+                e.starts_with("'06/2026' is not a kind of record; use one of programme, phase,"),
+                "{e}"
+            );
+            assert!(e.contains("change") && e.contains("milestone"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(app.audit.as_ref().unwrap().len(), all);
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    if let Some(a) = keymap::action_for_key(&app, &ctrl_u) {
+        handle(&mut app, &mut conn, a);
+    }
+    // Record kind "budget change": the demo has exactly one.
     typed(&mut app, &mut conn, "budget change");
     key(&mut app, &mut conn, KeyCode::Enter);
     assert!(matches!(app.mode, Mode::Normal));
@@ -120,7 +140,6 @@ fn the_filter_selects_by_kind_user_and_date() {
 
     // Kind cleared, user "smith": only the edit.
     key(&mut app, &mut conn, KeyCode::Char('/'));
-    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
     if let Some(a) = keymap::action_for_key(&app, &ctrl_u) {
         handle(&mut app, &mut conn, a);
     }

@@ -238,7 +238,11 @@ pub fn audit_filter_form(shown: &AuditShown) -> Form {
         vec![
             Field::new(
                 "Record kind",
-                shown.kind.clone().unwrap_or_default(),
+                shown
+                    .kind
+                    .as_deref()
+                    .map(crate::domain::audit_words::kind_word)
+                    .unwrap_or_default(),
                 "budget change, actual, contract",
             ),
             Field::new(
@@ -558,9 +562,28 @@ pub fn form_effect(
                     format!("the to date {} is before the from date", uk_date(t)),
                 ));
             }
+            // A kind of record as the audit log names it ("change" is a budget change): anything
+            // else is refused, naming the kinds, rather than shown as no events.
+            let kind = match opt(0) {
+                None => None,
+                Some(t) => Some(
+                    crate::ops::audit::kind_named(&t)
+                        .or_else(|| crate::ops::audit::kind_named(&t.trim().replace(' ', "_")))
+                        .ok_or_else(|| {
+                            (
+                                0,
+                                format!(
+                                    "'{t}' is not a kind of record; use one of {}",
+                                    crate::ops::audit::kind_words().join(", ")
+                                ),
+                            )
+                        })?
+                        .to_string(),
+                ),
+            };
             Ok(Effect::LoadAudit {
                 shown: AuditShown {
-                    kind: opt(0),
+                    kind,
                     user: opt(1),
                     from,
                     to,
