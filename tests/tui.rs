@@ -748,3 +748,34 @@ fn contract_paid_is_paid_to_today() {
         ("£574,380.45".to_string(), "£804,132.64".to_string())
     );
 }
+
+/// Issue 23 item 13: `x` to a `.xlsx` path writes the committee pack, and the status line says
+/// so as `outturn pack` does (not "Exported 3 rows"): 2022-23 P4 has one phase, DT1, and three
+/// report rows (DT1, the WIR-SCP total, the grand total).
+#[test]
+fn export_to_a_workbook_says_it_wrote_the_committee_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = demo_db();
+    let mut app = App::new(today(), dir.path().to_path_buf());
+    handle(&mut app, &mut conn, Action::Resize(140, 40));
+    handle(&mut app, &mut conn, Action::Start);
+    key(&mut app, &mut conn, KeyCode::Char('7'));
+    key(&mut app, &mut conn, KeyCode::Char('x'));
+    let path = dir.path().join("pack.xlsx");
+    key_ctrl_u(&mut app, &mut conn);
+    typed(&mut app, &mut conn, &path.display().to_string());
+    key(&mut app, &mut conn, KeyCode::Enter);
+    let status = &app.status.as_ref().unwrap().text;
+    assert!(
+        status.starts_with("Exported the 2022-23 P4 committee pack (sheets Summary"),
+        "{status}"
+    );
+    assert!(
+        status.ends_with(&format!(
+            "; 1 phase row, 3 report rows in all) to {}",
+            path.display()
+        )),
+        "{status}"
+    );
+    assert!(std::fs::read(&path).unwrap().starts_with(b"PK"));
+}

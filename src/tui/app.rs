@@ -248,9 +248,9 @@ impl App {
                 }
                 self.reload_after_write()
             }
-            Action::Exported { path, rows } => {
+            Action::Exported { path, what } => {
                 self.mode = Mode::Normal;
-                self.note(format!("Exported {rows} rows to {}", path.display()));
+                self.note(format!("Exported {what} to {}", path.display()));
                 vec![]
             }
             Action::AskOverwrite { question, effect } => {
