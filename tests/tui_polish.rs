@@ -569,3 +569,26 @@ fn the_guide_lists_every_key_once_in_the_words_of_the_help() {
         assert_eq!(table.matches(&row).count(), 1, "{row}");
     }
 }
+
+/// Issue 23 item 13: a status message longer than the screen is wrapped, not cut, at 80 and at
+/// 140 columns: `u` with nothing to undo says which changes it undoes, to the last word.
+#[test]
+fn a_long_status_message_is_wrapped_whole() {
+    for (w, h) in [(80u16, 24u16), (140, 40)] {
+        let (mut app, mut conn) = demo_app(w, h);
+        key(&mut app, &mut conn, KeyCode::Char('u'));
+        let said = app.status.as_ref().unwrap().text.clone();
+        assert!(said.chars().count() > w as usize, "{said}");
+        let text = screen_text(&app, w, h);
+        // Every word of it is on the screen, in order, across the lines it takes.
+        let shown: String = text
+            .lines()
+            .skip_while(|l| !l.starts_with(" Nothing to undo"))
+            .take_while(|l| !l.trim().is_empty() && !l.contains("? help"))
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(shown, said, "{text}");
+        insta::assert_snapshot!(format!("status_wrapped_{w}x{h}"), text);
+    }
+}

@@ -124,7 +124,7 @@ pub fn draw(frame: &mut Frame, app: &App, today: NaiveDate, theme: Theme) {
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(status_height(app, area.width)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -212,6 +212,52 @@ fn closed_label(app: &App, t: Theme) -> Span<'static> {
     }
 }
 
+/// The most lines a status message takes; a longer one ends with `…`.
+const STATUS_LINES: usize = 4;
+
+/// The status message as drawn: a space, then its words wrapped to `width`, at most
+/// [`STATUS_LINES`] lines (one line when there is no message).
+fn status_lines(app: &App, width: u16) -> Vec<String> {
+    let Some(s) = &app.status else {
+        return vec![String::new()];
+    };
+    let width = (width as usize).saturating_sub(1).max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.text.split(' ') {
+        let fits = line.chars().count() + 1 + word.chars().count() <= width;
+        if line.is_empty() || fits {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line.push_str(word);
+        }
+        // A word longer than the line (a long path) is broken where the line ends.
+        while line.chars().count() > width {
+            let head: String = line.chars().take(width).collect();
+            line = line.chars().skip(width).collect();
+            lines.push(head);
+        }
+    }
+    lines.push(line);
+    if lines.len() > STATUS_LINES {
+        lines.truncate(STATUS_LINES);
+        if let Some(last) = lines.last_mut() {
+            *last = cut(&format!("{last} …"), width);
+        }
+    }
+    lines.into_iter().map(|l| format!(" {l}")).collect()
+}
+
+/// The lines the status line takes at `width`: a message too long for one line is wrapped, not
+/// cut (up to [`STATUS_LINES`]); the screen above gives way.
+fn status_height(app: &App, width: u16) -> u16 {
+    status_lines(app, width).len() as u16
+}
+
 fn draw_status(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     if let Some(s) = &app.status {
         let style = if s.error {
@@ -219,10 +265,11 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         } else {
             t.green()
         };
-        frame.render_widget(
-            Paragraph::new(Line::from(Span::styled(format!(" {}", s.text), style))),
-            area,
-        );
+        let lines: Vec<Line> = status_lines(app, area.width)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, style)))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
     }
 }
 
