@@ -217,14 +217,31 @@ fn the_alerts_panel_scrolls_with_j_and_k() {
     assert!(!down.contains("milestone 'Phase 2 online"), "{down}");
     assert!(down.contains("Alerts 2-4 of 4"), "{down}");
     insta::assert_snapshot!("dashboard_alerts_scrolled_80x24", down);
-    // Never past the last alert; K comes back to the first.
+    // Never past the point where the last alert shows (2-4 of 4, issue 23 item 13); one K
+    // comes back to the first.
     for _ in 0..10 {
         key(&mut app, &mut conn, KeyCode::Char('J'));
     }
-    assert_eq!(app.alerts_top, 3);
-    for _ in 0..10 {
-        key(&mut app, &mut conn, KeyCode::Char('K'));
-    }
+    assert_eq!(app.alerts_top, 1);
+    assert_eq!(screen_text(&app, 80, 24), down);
+    key(&mut app, &mut conn, KeyCode::Char('K'));
     assert_eq!(app.alerts_top, 0);
     assert_eq!(screen_text(&app, 80, 24), first);
+}
+
+/// Issue 23 item 13: when all the alerts fit (the demo's four at 140x40) the panel does not
+/// scroll: J leaves it as it is.
+#[test]
+fn the_alerts_do_not_scroll_when_they_all_fit() {
+    let (mut app, mut conn) = app(140, 40);
+    handle(
+        &mut app,
+        &mut conn,
+        Action::Command(Command::Show(Screen::Dashboard)),
+    );
+    let first = screen_text(&app, 140, 40);
+    assert!(first.contains("Alerts (4)"), "{first}");
+    key(&mut app, &mut conn, KeyCode::Char('J'));
+    assert_eq!(app.alerts_top, 0);
+    assert_eq!(screen_text(&app, 140, 40), first);
 }

@@ -23,6 +23,55 @@ pub const MIN_HEIGHT: u16 = 24;
 /// and footer.
 pub const LIST_CHROME: u16 = 7;
 
+/// The most lines the status message takes (a longer one ends with `…`).
+pub const STATUS_LINES: usize = 4;
+
+/// The height of a dashboard card.
+pub const CARD_HEIGHT: u16 = 9;
+
+/// The status message `text` word-wrapped to a terminal `width` wide (after the one space it
+/// starts with), at most [`STATUS_LINES`] lines; one line when there is no message.
+pub fn status_wrapped(text: Option<&str>, width: u16) -> Vec<String> {
+    let width = (width as usize).saturating_sub(1).max(1);
+    text.map_or_else(
+        || vec![String::new()],
+        |t| crate::domain::text::wrap_words(t, width),
+    )
+}
+
+/// The dashboard's alerts panel inside its border at terminal `size` with a status line
+/// `status_lines` tall: (width, height). Its layout is the dashboard's: the cards (two rows from
+/// a body 34 lines tall), then the chart and the alerts side by side, half the width each.
+pub fn alerts_inner(size: (u16, u16), status_lines: u16) -> (usize, usize) {
+    let (w, h) = size;
+    let body = h.saturating_sub(3 + status_lines);
+    let cards = CARD_HEIGHT * if body >= 34 { 2 } else { 1 };
+    let bottom = body.saturating_sub(cards).max(4);
+    let width = w - w / 2;
+    (
+        width.saturating_sub(2).max(1) as usize,
+        bottom.saturating_sub(2) as usize,
+    )
+}
+
+/// Alert `text` with its mark (`! ` or `• `) word-wrapped to the alerts panel's `width`.
+pub fn alert_lines(mark: &str, text: &str, width: usize) -> Vec<String> {
+    crate::domain::text::wrap_words(&format!("{mark}{text}"), width)
+}
+
+/// The furthest the alerts scroll at `width` x `height`: the first alert from which all the
+/// rest fit (0 when they all fit: then nothing scrolls).
+pub fn alerts_max_top(alerts: &[Alert], width: usize, height: usize) -> usize {
+    let mut used = 0;
+    for (i, a) in alerts.iter().enumerate().rev() {
+        used += alert_lines("• ", &a.text, width).len();
+        if used > height {
+            return (i + 1).min(alerts.len().saturating_sub(1));
+        }
+    }
+    0
+}
+
 /// Rows of a list that fit a terminal `height` lines tall.
 pub fn list_height(height: u16) -> u16 {
     height.saturating_sub(LIST_CHROME).max(1)

@@ -30,6 +30,7 @@ use crate::domain::Money;
 use crate::domain::report::Rag;
 
 pub use super::state::{MIN_HEIGHT, MIN_WIDTH};
+use super::state::{STATUS_LINES, status_wrapped};
 
 /// Colours, or none (NO_COLOR): meaning is then carried by brackets, words and bold/reverse.
 #[derive(Debug, Clone, Copy)]
@@ -212,37 +213,11 @@ fn closed_label(app: &App, t: Theme) -> Span<'static> {
     }
 }
 
-/// The most lines a status message takes; a longer one ends with `…`.
-const STATUS_LINES: usize = 4;
-
 /// The status message as drawn: a space, then its words wrapped to `width`, at most
 /// [`STATUS_LINES`] lines (one line when there is no message).
 fn status_lines(app: &App, width: u16) -> Vec<String> {
-    let Some(s) = &app.status else {
-        return vec![String::new()];
-    };
+    let mut lines = status_wrapped(app.status.as_ref().map(|s| s.text.as_str()), width);
     let width = (width as usize).saturating_sub(1).max(1);
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in s.text.split(' ') {
-        let fits = line.chars().count() + 1 + word.chars().count() <= width;
-        if line.is_empty() || fits {
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        } else {
-            lines.push(std::mem::take(&mut line));
-            line.push_str(word);
-        }
-        // A word longer than the line (a long path) is broken where the line ends.
-        while line.chars().count() > width {
-            let head: String = line.chars().take(width).collect();
-            line = line.chars().skip(width).collect();
-            lines.push(head);
-        }
-    }
-    lines.push(line);
     if lines.len() > STATUS_LINES {
         lines.truncate(STATUS_LINES);
         if let Some(last) = lines.last_mut() {
@@ -254,7 +229,7 @@ fn status_lines(app: &App, width: u16) -> Vec<String> {
 
 /// The lines the status line takes at `width`: a message too long for one line is wrapped, not
 /// cut (up to [`STATUS_LINES`]); the screen above gives way.
-fn status_height(app: &App, width: u16) -> u16 {
+pub fn status_height(app: &App, width: u16) -> u16 {
     status_lines(app, width).len() as u16
 }
 
