@@ -212,16 +212,7 @@ fn the_funding_lock_says_to_reopen_the_financing_not_to_date_the_entry() {
     use outturn::tui::action::{Action, Effect, FundingLine, WriteOp};
     let (_dir, db) = common::demo_db();
     common::ok(&db, &["funding", "finalise", "--fy", "2017-18"]);
-    common::ok(
-        &db,
-        &[
-            "period",
-            "close",
-            "2022-23",
-            "P3",
-            "--allow-missing-comments",
-        ],
-    );
+    common::close(&db, "2022-23", "P3");
     let mut conn = store::open(&db).unwrap();
     let line = |fy: i32, phase: &str| {
         WriteOp::AddFunding(Box::new(FundingLine {

@@ -384,10 +384,7 @@ fn the_report_as_read_and_as_the_csv() {
 fn opens_on(on: (i32, u32, u32), close: Option<&str>) -> (String, Option<Period>) {
     let (_dir, db) = common::demo_db();
     if let Some(p) = close {
-        common::ok(
-            &db,
-            &["period", "close", "2022-23", p, "--allow-missing-comments"],
-        );
+        common::close(&db, "2022-23", p);
     }
     let mut conn = store::open(&db).unwrap();
     let today = NaiveDate::from_ymd_opt(on.0, on.1, on.2).unwrap();
@@ -477,16 +474,7 @@ fn the_report_selection_stays_on_its_row_after_a_save() {
 #[test]
 fn the_columns_after_rag_are_money_as_read() {
     let (_dir, db) = common::demo_db();
-    common::ok(
-        &db,
-        &[
-            "period",
-            "close",
-            "2022-23",
-            "P3",
-            "--allow-missing-comments",
-        ],
-    );
+    common::close(&db, "2022-23", "P3");
     for (w, h) in [(140u16, 40u16), (80, 24)] {
         let (mut app, mut conn) = app_on(&db, w, h);
         key(&mut app, &mut conn, KeyCode::Char('7'));
