@@ -939,3 +939,31 @@ fn demo_data_has_illustrative_benefits_and_milestones() {
         "{b}"
     );
 }
+
+/// Issue 23 item 13: a benefit's targets are shown in £ on screen (the table), like every other
+/// amount, and stay plain decimals in CSV. The demo's benefit 1 has targets of £150,000.00,
+/// £500,000.00 and £750,000.00 for 2017-18 to 2019-20.
+#[test]
+fn benefit_targets_are_money_on_screen_and_plain_in_csv() {
+    let (_dir, db) = common::demo_db();
+    let table = ok(&db, &["benefit", "list", "--programme", "WOL-DTP"]);
+    assert!(
+        table.contains("2017-18=£150,000.00; 2018-19=£500,000.00; 2019-20=£750,000.00"),
+        "{table}"
+    );
+    let csv = ok(
+        &db,
+        &[
+            "benefit",
+            "list",
+            "--programme",
+            "WOL-DTP",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(
+        csv.contains("\"2017-18=150000.00,2018-19=500000.00,2019-20=750000.00\""),
+        "{csv}"
+    );
+}

@@ -279,11 +279,12 @@ fn rows() -> Vec<Row> {
             },
         ),
         row(
-            "change approve 1",
+            "change approve 1 --decision WOL-COU-2017-11-08-6",
             Step::DecideChange {
                 id: 1,
                 version: 1,
                 status: ChangeStatus::Approved,
+                decision: Some("WOL-COU-2017-11-08-6".into()),
             },
         ),
         row(
@@ -448,22 +449,24 @@ fn rows() -> Vec<Row> {
         ),
         // Contracts.
         row(
-            "contract vary WIR-MS-2022-001 --value 1400000 --effective 2022-12",
+            "contract vary WIR-MS-2022-001 --value 1400000 --effective 2022-12 --decision WIR-DOR-2022-08-26",
             Step::VaryContract {
                 id: 1,
                 version: 1,
                 value: m("1400000"),
                 effective: Month::parse_typed("2022-12").unwrap(),
+                decision: Some("WIR-DOR-2022-08-26".into()),
                 date: d(TODAY),
             },
         ),
         row(
-            "contract exercise WIR-MS-2022-001 --value 650000",
+            "contract exercise WIR-MS-2022-001 --value 650000 --decision WIR-DOR-2022-08-26 --date 2022-08-20",
             Step::Exercise {
                 option_id: 1,
                 version: 1,
                 value: Some(m("650000")),
-                date: d(TODAY),
+                decision: Some("WIR-DOR-2022-08-26".into()),
+                date: d("2022-08-20"),
             },
         ),
         // Funding.
@@ -663,6 +666,18 @@ fn rows() -> Vec<Row> {
             })),
         ),
         // Refusals: the same refusal from both doors, and nothing changed.
+        Row {
+            refused: Some("NO-SUCH-DECISION"),
+            ..row(
+                "change approve 1 --decision NO-SUCH-DECISION",
+                Step::DecideChange {
+                    id: 1,
+                    version: 1,
+                    status: ChangeStatus::Approved,
+                    decision: Some("NO-SUCH-DECISION".into()),
+                },
+            )
+        },
         Row {
             refused: Some("already"),
             ..row(

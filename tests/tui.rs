@@ -138,8 +138,8 @@ fn red_rag_is_red_and_readable_without_colour() {
         100_000,
         "EXTRA-1",
     );
-    handle(&mut app, &mut conn, Action::Command(Command::NextPeriod));
-    handle(&mut app, &mut conn, Action::Command(Command::PrevPeriod));
+    // On to P5 (the TUI opens on P4, the month being reported), which reloads the figures.
+    to_todays_period(&mut app, &mut conn);
     let f = app.figures.as_ref().unwrap();
     assert_eq!(f.period, Period::new(5).unwrap());
     let text = render(&app, 140, 40, true);
@@ -154,10 +154,8 @@ fn red_rag_is_red_and_readable_without_colour() {
         "Digital transformation phase 1: spent and committed £904,132.63 against a revised budget of £804,132.63 in 2022-23"
     );
     show(&mut app, &mut conn, Screen::Report);
-    // Scroll right until RAG is in view (the five columns after RAG follow it).
-    for _ in 0..14 {
-        key(&mut app, &mut conn, KeyCode::Right);
-    }
+    // RAG is on screen as the report opens (issue 23 item 11: read with Revised budget, Actual
+    // to date, Forecast outturn and Variance).
     let term = render(&app, 140, 40, true);
     let reds = fg_of(&term, "Red");
     assert_eq!(reds.len(), 3, "phase, programme total, grand total rows");
@@ -173,9 +171,10 @@ fn red_rag_is_red_and_readable_without_colour() {
 #[test]
 fn keys_move_between_screens_and_years() {
     let (mut app, mut conn) = demo_app(80, 24);
-    // Today 26/08/2022 is in 2022-23, which has figures: open on it, as at P5 (August).
+    // Today 26/08/2022, nothing closed: open on the month being reported, the latest period
+    // that has ended, 2022-23 P4 (July; August, P5, has not ended).
     assert_eq!(app.fy, Some(FinancialYear::new(2022).unwrap()));
-    assert_eq!(app.period, Period::new(5).ok());
+    assert_eq!(app.period, Period::new(4).ok());
     key(&mut app, &mut conn, KeyCode::Tab);
     assert_eq!(app.screen, Screen::Programmes);
     key(&mut app, &mut conn, KeyCode::BackTab);
@@ -193,9 +192,11 @@ fn keys_move_between_screens_and_years() {
     assert_eq!(dt1.revised.plain(), "574380.46");
     assert_eq!(dt1.pending.plain(), "250000.00");
     assert_eq!(app.actuals.filter.fy, app.fy);
+    // [ back to 2022-23, the year being reported: its month being reported, P4; < moves to P3.
     key(&mut app, &mut conn, KeyCode::Char('['));
-    key(&mut app, &mut conn, KeyCode::Char('<'));
     assert_eq!(app.period, Period::new(4).ok());
+    key(&mut app, &mut conn, KeyCode::Char('<'));
+    assert_eq!(app.period, Period::new(3).ok());
     key(&mut app, &mut conn, KeyCode::Char('q'));
     assert!(app.quit);
 }
@@ -314,6 +315,7 @@ fn scrolls_a_long_list_a_page_at_a_time() {
 #[test]
 fn add_then_undo_and_delete_then_undo() {
     let (mut app, mut conn) = demo_app(80, 24);
+    to_todays_period(&mut app, &mut conn);
     show(&mut app, &mut conn, Screen::Actuals);
     assert_eq!(app.actuals.total, 2);
     key(&mut app, &mut conn, KeyCode::Char('n'));
@@ -372,11 +374,25 @@ fn approve_a_proposed_change_and_exercise_an_extension() {
     show(&mut app, &mut conn, Screen::Budget);
     let b = app.budget.as_ref().unwrap();
     assert_eq!(b.changes.len(), 1);
+    // `a` asks the decision approving it (optional, as `change approve --decision`), then y/n.
     key(&mut app, &mut conn, KeyCode::Char('a'));
-    assert!(matches!(app.mode, Mode::Confirm { .. }));
+    assert!(matches!(app.mode, Mode::Form(_)), "{:?}", app.mode);
+    typed(&mut app, &mut conn, "WIR-DOR-2022-08-26");
+    key(&mut app, &mut conn, KeyCode::Enter);
+    match &app.mode {
+        Mode::Confirm { question, .. } => assert!(
+            question.contains("Approve change 1 by decision WIR-DOR-2022-08-26?"),
+            "{question}"
+        ),
+        other => panic!("{other:?}"),
+    }
     key(&mut app, &mut conn, KeyCode::Char('y'));
     let b = app.budget.as_ref().unwrap();
     assert_eq!(b.changes[0].status.to_string(), "approved");
+    assert_eq!(
+        b.changes[0].decision_reference.as_deref(),
+        Some("WIR-DOR-2022-08-26")
+    );
     // 2023-24 revised budget: £574,380.46 + £250,000.00 = £824,380.46 (effective 01/07/2023 <= P12).
     assert_eq!(
         app.figures.as_ref().unwrap().report.rows[0].revised.plain(),
@@ -387,7 +403,8 @@ fn approve_a_proposed_change_and_exercise_an_extension() {
 
     show(&mut app, &mut conn, Screen::Contracts);
     key(&mut app, &mut conn, KeyCode::Char('e'));
-    // The form asks the value it adds (the option's estimate as it opens), then a question.
+    // The form asks the value it adds (the option's estimate as it opens), the decision
+    // (optional) and the date (today as it opens), then a question.
     key(&mut app, &mut conn, KeyCode::Enter);
     key(&mut app, &mut conn, KeyCode::Char('y'));
     let c = &app.contracts.as_ref().unwrap()[0];
@@ -405,12 +422,13 @@ fn export_writes_the_same_bytes_as_the_report_csv() {
     key(&mut app, &mut conn, KeyCode::Char('7'));
     key(&mut app, &mut conn, KeyCode::Char('x'));
     key(&mut app, &mut conn, KeyCode::Enter);
-    let path = dir.path().join("outturn-2022-23-P5.csv");
+    // The report shown: 2022-23 as at P4, the month being reported.
+    let path = dir.path().join("outturn-2022-23-P4.csv");
     let written = std::fs::read_to_string(&path).unwrap();
     let (report, _) = store::cabinet::report(
         &conn,
         FinancialYear::new(2022).unwrap(),
-        Period::new(5).unwrap(),
+        Period::new(4).unwrap(),
         None,
         None,
     )
@@ -498,6 +516,7 @@ fn import_a_ledger_csv_from_the_actuals_screen() {
     )
     .unwrap();
     let (mut app, mut conn) = demo_app(80, 24);
+    to_todays_period(&mut app, &mut conn);
     show(&mut app, &mut conn, Screen::Actuals);
     // 2022-23 holds the two Microsoft invoices before the import.
     assert_eq!(app.actuals.total, 2);
@@ -728,4 +747,35 @@ fn contract_paid_is_paid_to_today() {
         paid_on(NaiveDate::from_ymd_opt(2023, 2, 1).unwrap()),
         ("£574,380.45".to_string(), "£804,132.64".to_string())
     );
+}
+
+/// Issue 23 item 13: `x` to a `.xlsx` path writes the committee pack, and the status line says
+/// so as `outturn pack` does (not "Exported 3 rows"): 2022-23 P4 has one phase, DT1, and three
+/// report rows (DT1, the WIR-SCP total, the grand total).
+#[test]
+fn export_to_a_workbook_says_it_wrote_the_committee_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = demo_db();
+    let mut app = App::new(today(), dir.path().to_path_buf());
+    handle(&mut app, &mut conn, Action::Resize(140, 40));
+    handle(&mut app, &mut conn, Action::Start);
+    key(&mut app, &mut conn, KeyCode::Char('7'));
+    key(&mut app, &mut conn, KeyCode::Char('x'));
+    let path = dir.path().join("pack.xlsx");
+    key_ctrl_u(&mut app, &mut conn);
+    typed(&mut app, &mut conn, &path.display().to_string());
+    key(&mut app, &mut conn, KeyCode::Enter);
+    let status = &app.status.as_ref().unwrap().text;
+    assert!(
+        status.starts_with("Exported the 2022-23 P4 committee pack (sheets Summary"),
+        "{status}"
+    );
+    assert!(
+        status.ends_with(&format!(
+            "; 1 phase row, 3 report rows in all) to {}",
+            path.display()
+        )),
+        "{status}"
+    );
+    assert!(std::fs::read(&path).unwrap().starts_with(b"PK"));
 }

@@ -93,9 +93,29 @@ fn an_edit_shows_field_old_new_in_words_and_local_time() {
 fn the_filter_selects_by_kind_user_and_date() {
     let (mut app, mut conn) = app(140, 40);
     let all = app.audit.as_ref().unwrap().len();
-    // Record kind "budget change": the demo has exactly one.
+    // Something that is not a kind of record ("06/2026", a month) is refused on its field,
+    // naming the kinds (issue 23 item 13), rather than showing no events.
     key(&mut app, &mut conn, KeyCode::Char('/'));
     assert!(matches!(app.mode, Mode::Form(_)));
+    typed(&mut app, &mut conn, "06/2026");
+    key(&mut app, &mut conn, KeyCode::Enter);
+    match &app.mode {
+        Mode::Form(f) => {
+            let e = f.fields[0].error.as_deref().unwrap();
+            assert!(
+                e.starts_with("'06/2026' is not a kind of record; use one of programme, phase,"),
+                "{e}"
+            );
+            assert!(e.contains("change") && e.contains("milestone"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(app.audit.as_ref().unwrap().len(), all);
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    if let Some(a) = keymap::action_for_key(&app, &ctrl_u) {
+        handle(&mut app, &mut conn, a);
+    }
+    // Record kind "budget change": the demo has exactly one.
     typed(&mut app, &mut conn, "budget change");
     key(&mut app, &mut conn, KeyCode::Enter);
     assert!(matches!(app.mode, Mode::Normal));
@@ -120,7 +140,6 @@ fn the_filter_selects_by_kind_user_and_date() {
 
     // Kind cleared, user "smith": only the edit.
     key(&mut app, &mut conn, KeyCode::Char('/'));
-    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
     if let Some(a) = keymap::action_for_key(&app, &ctrl_u) {
         handle(&mut app, &mut conn, a);
     }
@@ -198,14 +217,31 @@ fn the_alerts_panel_scrolls_with_j_and_k() {
     assert!(!down.contains("milestone 'Phase 2 online"), "{down}");
     assert!(down.contains("Alerts 2-4 of 4"), "{down}");
     insta::assert_snapshot!("dashboard_alerts_scrolled_80x24", down);
-    // Never past the last alert; K comes back to the first.
+    // Never past the point where the last alert shows (2-4 of 4, issue 23 item 13); one K
+    // comes back to the first.
     for _ in 0..10 {
         key(&mut app, &mut conn, KeyCode::Char('J'));
     }
-    assert_eq!(app.alerts_top, 3);
-    for _ in 0..10 {
-        key(&mut app, &mut conn, KeyCode::Char('K'));
-    }
+    assert_eq!(app.alerts_top, 1);
+    assert_eq!(screen_text(&app, 80, 24), down);
+    key(&mut app, &mut conn, KeyCode::Char('K'));
     assert_eq!(app.alerts_top, 0);
     assert_eq!(screen_text(&app, 80, 24), first);
+}
+
+/// Issue 23 item 13: when all the alerts fit (the demo's four at 140x40) the panel does not
+/// scroll: J leaves it as it is.
+#[test]
+fn the_alerts_do_not_scroll_when_they_all_fit() {
+    let (mut app, mut conn) = app(140, 40);
+    handle(
+        &mut app,
+        &mut conn,
+        Action::Command(Command::Show(Screen::Dashboard)),
+    );
+    let first = screen_text(&app, 140, 40);
+    assert!(first.contains("Alerts (4)"), "{first}");
+    key(&mut app, &mut conn, KeyCode::Char('J'));
+    assert_eq!(app.alerts_top, 0);
+    assert_eq!(screen_text(&app, 140, 40), first);
 }

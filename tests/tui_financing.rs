@@ -201,3 +201,54 @@ fn editing_and_withdrawing_the_selected_line_move_the_gap() {
     let actions: Vec<&str> = events.iter().take(2).map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["withdraw", "edit"]);
 }
+
+/// Issue 23 item 13: a funding line of a year whose financing is finalised is refused with what
+/// fixes it (reopening the year's financing), never the closed-period advice to date the entry,
+/// which does not apply to funding; a closed period does not lock funding at all.
+#[test]
+fn the_funding_lock_says_to_reopen_the_financing_not_to_date_the_entry() {
+    use outturn::domain::FinancialYear;
+    use outturn::domain::financing::FundingSource;
+    use outturn::tui::action::{Action, Effect, FundingLine, WriteOp};
+    let (_dir, db) = common::demo_db();
+    common::ok(&db, &["funding", "finalise", "--fy", "2017-18"]);
+    common::close(&db, "2022-23", "P3");
+    let mut conn = store::open(&db).unwrap();
+    let line = |fy: i32, phase: &str| {
+        WriteOp::AddFunding(Box::new(FundingLine {
+            phase: phase.into(),
+            fy: FinancialYear::new(fy).unwrap(),
+            source: FundingSource::Grant,
+            amount: pounds("100"),
+            status: AllocationStatus::Approved,
+            funder: None,
+            spend_by: None,
+            decision: None,
+        }))
+    };
+    let run = |conn: &mut Connection, op: WriteOp| {
+        outturn::tui::effects::run(
+            conn,
+            today(),
+            Effect::Write { op, undoing: false },
+            &mut |_, _| {},
+        )
+    };
+    match run(&mut conn, line(2017, "WOL-DTP/PH2")) {
+        Action::FormRejected { message, .. } => {
+            assert!(message.contains("financing was finalised"), "{message}");
+            assert!(!message.contains("date"), "{message}");
+        }
+        Action::Failed { lines, .. } => {
+            let text = lines.join(" ");
+            assert!(text.contains("reopen the year's financing"), "{text}");
+            assert!(!text.contains("date it"), "{text}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // 2022-23 P3 closed: a 2022-23 line is still added.
+    assert!(matches!(
+        run(&mut conn, line(2022, "WIR-SCP/DT1")),
+        Action::Wrote { .. }
+    ));
+}

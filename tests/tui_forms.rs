@@ -274,6 +274,7 @@ fn f_withdraws_the_standing_forecast_of_a_report_row() {
         .unwrap();
     });
     let (mut app, mut conn) = app_on(&path, 80, 24);
+    to_todays_period(&mut app, &mut conn);
     assert_eq!(dt1_row(&app).forecast, pounds("800000"));
     key(&mut app, &mut conn, KeyCode::Char('7'));
     key(&mut app, &mut conn, KeyCode::Char('F'));
@@ -325,6 +326,11 @@ fn v_varies_the_selected_contract_from_a_month() {
     let c = app.contracts.as_ref().unwrap()[0].contract.clone();
     let before = e::contract_profile(&conn, &c).unwrap();
     key(&mut app, &mut conn, KeyCode::Char('v'));
+    match &app.mode {
+        // Nothing is closed: the contract's first month, September 2022.
+        Mode::Form(f) => assert_eq!(f.fields[1].value.text(), "2022-09"),
+        other => panic!("{other:?}"),
+    }
     // A month that is not one is refused on its field, as `--effective 13/2022` is.
     key(&mut app, &mut conn, KeyCode::Tab);
     typed(&mut app, &mut conn, "13/2022");
@@ -347,11 +353,24 @@ fn v_varies_the_selected_contract_from_a_month() {
     // The new value: the old one plus £12,000.00.
     let new_value = c.value + pounds("12000");
     typed(&mut app, &mut conn, &new_value.plain());
+    // The decision varying it, as `contract vary --decision`.
+    key(&mut app, &mut conn, KeyCode::Tab);
+    key(&mut app, &mut conn, KeyCode::Tab);
+    typed(&mut app, &mut conn, "WIR-DOR-2022-08-26");
     insta::assert_snapshot!("vary_contract_80x24", screen_text(&app, 80, 24));
     key(&mut app, &mut conn, KeyCode::Enter);
     assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
     let after_c = e::get_contract(&conn, c.id).unwrap();
     assert_eq!(after_c.value, new_value);
+    assert_eq!(
+        after_c
+            .variations
+            .last()
+            .unwrap()
+            .decision_reference
+            .as_deref(),
+        Some("WIR-DOR-2022-08-26")
+    );
     let after = e::contract_profile(&conn, &after_c).unwrap();
     let sum = |p: &[(outturn::domain::profile::Month, Money)]| {
         p.iter().fold(Money::ZERO, |t, (_, m)| t + *m)
@@ -390,9 +409,26 @@ fn e_exercises_an_extension_at_the_value_typed() {
         other => panic!("{other:?}"),
     }
     typed(&mut app, &mut conn, "£50k");
+    // The decision exercising it and the date it was exercised (today as the form opens), as
+    // `contract exercise --decision --date`.
+    key(&mut app, &mut conn, KeyCode::Tab);
+    typed(&mut app, &mut conn, "WIR-DOR-2022-08-26");
+    key(&mut app, &mut conn, KeyCode::Tab);
+    match &app.mode {
+        Mode::Form(f) => assert_eq!(f.fields[2].value.text(), "26/08/2022"),
+        other => panic!("{other:?}"),
+    }
+    key_ctrl_u(&mut app, &mut conn);
+    typed(&mut app, &mut conn, "20/08/2022");
     insta::assert_snapshot!("exercise_80x24", screen_text(&app, 80, 24));
     key(&mut app, &mut conn, KeyCode::Enter);
-    assert!(matches!(app.mode, Mode::Confirm { .. }), "{:?}", app.mode);
+    match &app.mode {
+        Mode::Confirm { question, .. } => assert!(
+            question.contains("on 20/08/2022, adding £50,000.00 by decision WIR-DOR-2022-08-26?"),
+            "{question}"
+        ),
+        other => panic!("{other:?}"),
+    }
     key(&mut app, &mut conn, KeyCode::Char('y'));
     assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
     let after = e::get_contract(&conn, c.id).unwrap();
@@ -401,12 +437,53 @@ fn e_exercises_an_extension_at_the_value_typed() {
     assert_eq!(after.value - c.value, pounds("50000"));
     assert_eq!(after.current_term_months(), term + 12);
     assert!(after.extensions.iter().all(|x| x.exercised));
+    let x = &after.extensions[0];
+    assert_eq!(x.decision_reference.as_deref(), Some("WIR-DOR-2022-08-26"));
+    assert_eq!(x.exercised_on, NaiveDate::from_ymd_opt(2022, 8, 20));
+}
+
+/// With 2022-23 P4 closed (through 31/07/2022), `v` on a contract that started in June 2022
+/// pre-fills August 2022, the first open month, not June (which is closed and would be refused).
+#[test]
+fn v_pre_fills_the_first_open_month() {
+    let (_dir, db) = common::demo_db();
+    for line in [
+        "contract add --reference C-JUNE --supplier Acme --programme WIR-SCP --phase DT1 --value 12000 --start 2022-06-01 --term 12",
+        "period close 2022-23 P4 --allow-missing-comments",
+    ] {
+        common::ok(&db, &line.split_whitespace().collect::<Vec<_>>());
+    }
+    let (mut app, mut conn) = app_on(&db, 80, 24);
+    key(&mut app, &mut conn, KeyCode::Char('5'));
+    let at = app
+        .contracts
+        .as_ref()
+        .unwrap()
+        .iter()
+        .position(|r| r.contract.reference == "C-JUNE")
+        .unwrap();
+    app.contract_list.cursor = at;
+    key(&mut app, &mut conn, KeyCode::Char('v'));
+    match &app.mode {
+        Mode::Form(f) => assert_eq!(f.fields[1].value.text(), "2022-08"),
+        other => panic!("{other:?}"),
+    }
+    // The month pre-filled is taken: £12,000.00 to £15,000.00 from August, no closed month moved.
+    key_ctrl_u(&mut app, &mut conn);
+    typed(&mut app, &mut conn, "15000");
+    key(&mut app, &mut conn, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
+    let id = app.contracts.as_ref().unwrap()[at].contract.id;
+    let c = e::get_contract(&conn, id).unwrap();
+    assert_eq!(c.value, pounds("15000"));
+    assert_eq!(c.variations.last().unwrap().effective.key(), "2022-08");
 }
 
 #[test]
 fn o_adds_then_changes_the_variance_comment_of_a_report_row() {
     let (_dir, path) = demo_file_with(|_| {});
     let (mut app, mut conn) = app_on(&path, 80, 24);
+    to_todays_period(&mut app, &mut conn);
     key(&mut app, &mut conn, KeyCode::Char('7'));
     let comments = |conn: &Connection| {
         e::list_comments(conn, Some(fy22()), Some(Period::new(5).unwrap()))
@@ -435,11 +512,21 @@ fn o_adds_then_changes_the_variance_comment_of_a_report_row() {
     assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
     assert!(before.is_empty(), "{before:?}");
     assert_eq!(comments(&conn), vec!["Tender under estimate".to_string()]);
-    // A second comment for the same phase and period replaces the first; u puts it back.
+    // A second comment for the same phase and period replaces the first (issue 26 item 21: the
+    // form shows the comment it replaces, pre-filled); typing over it replaces it; u puts it
+    // back.
     key(&mut app, &mut conn, KeyCode::Char('o'));
+    match &app.mode {
+        Mode::Form(f) => {
+            assert_eq!(f.fields[3].value.text(), "Tender under estimate");
+            assert!(f.title.contains("replaces the one shown"), "{}", f.title);
+        }
+        other => panic!("{other:?}"),
+    }
     for _ in 0..3 {
         key(&mut app, &mut conn, KeyCode::Tab);
     }
+    insta::assert_snapshot!("comment_replaces_80x24", screen_text(&app, 80, 24));
     typed(&mut app, &mut conn, "Revised: retender");
     key(&mut app, &mut conn, KeyCode::Enter);
     assert_eq!(comments(&conn), vec!["Revised: retender".to_string()]);
@@ -463,6 +550,7 @@ fn capital_o_carries_the_previous_periods_comments_to_the_period_shown() {
         e::add_comment(conn, dt1, fy22(), Period::new(4).unwrap(), "Licences late").unwrap();
     });
     let (mut app, mut conn) = app_on(&path, 80, 24);
+    to_todays_period(&mut app, &mut conn);
     key(&mut app, &mut conn, KeyCode::Char('7'));
     key(&mut app, &mut conn, KeyCode::Char('O'));
     assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);

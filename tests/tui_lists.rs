@@ -518,9 +518,10 @@ fn report_rows_sort_within_their_programme_and_the_export_follows() {
     };
     let natural = rows(&app);
     assert_eq!(natural[..2], ["WOL-DTP/ICT", "WOL-DTP/PH2"]);
-    // The selected column: Variance % (the 13th after Programme and Phase as read: Phase name,
-    // then the CSV's columns from Original budget). ICT -78.8, PH2 -13.3.
-    for _ in 0..12 {
+    // The selected column: Variance % (the 14th after Programme and Phase as read: Phase name,
+    // Revised budget, Actual to date, Forecast outturn, Variance, RAG, then the CSV's columns
+    // from Original budget). ICT -78.8, PH2 -13.3.
+    for _ in 0..13 {
         key(&mut app, &mut conn, KeyCode::Char('l'));
     }
     assert!(screen_text(&app, 140, 40).contains("Enter: Variance %"));
@@ -537,7 +538,8 @@ fn report_rows_sort_within_their_programme_and_the_export_follows() {
     assert_eq!(sorted[2..], natural[2..]);
     assert_eq!(app.cards.cursor, 0, "the selection stays on PH2");
     let text = screen_text(&app, 140, 40);
-    assert!(text.contains("Varianc… ▼"), "{text}");
+    // The header whole with its arrow (there is room for it).
+    assert!(text.contains("Variance % ▼"), "{text}");
     insta::assert_snapshot!("report_sorted_140x40", text);
     // The export holds the rows in that order: the CLI's CSV with ICT and PH2 swapped.
     key(&mut app, &mut conn, KeyCode::Char('x'));
@@ -578,4 +580,35 @@ fn snapshots_of_a_sorted_header_and_the_export_form() {
         insta::assert_snapshot!(format!("export_form_{w}x{h}"), screen_text(&app, w, h));
     }
     drop(dir);
+}
+
+/// Issue 23 item 13: a decision that recommended or noted projected allocations does not list
+/// them under "Approved:". WOL-CAB-2017-10-18-5 (recommended to Council) holds the £11.0m
+/// projected for future phases and £5.0m for the ICT capital programme; WOL-COU-2017-11-08-6
+/// approved £3.0m for Phase 2 and £1.0m for ICT.
+#[test]
+fn a_decision_that_noted_allocations_does_not_list_them_as_approved() {
+    let (mut app, mut conn) = demo_app(140, 40);
+    show(&mut app, &mut conn, Screen::Decisions);
+    let at = |app: &App, r: &str| {
+        let reg = app.register.as_ref().unwrap();
+        reg.decisions.iter().position(|d| d.reference == r).unwrap()
+    };
+    app.decision_list.cursor = at(&app, "WOL-CAB-2017-10-18-5");
+    let text = screen_text(&app, 140, 40);
+    let approved = text.find("Approved:").unwrap();
+    let noted = text.find("Recorded against it, not approved:").unwrap();
+    let allocation = text.find("Allocation WOL-DTP/FUT").unwrap();
+    assert!(approved < noted && noted < allocation, "{text}");
+    assert!(text[approved..noted].contains("nothing"), "{text}");
+    assert!(text.contains("£11,000,000.00 (projected)"), "{text}");
+    insta::assert_snapshot!("decision_noted_140x40", text);
+    app.decision_list.cursor = at(&app, "WOL-COU-2017-11-08-6");
+    let text = screen_text(&app, 140, 40);
+    assert!(!text.contains("not approved:"), "{text}");
+    let approved = text.find("Approved:").unwrap();
+    assert!(
+        text[approved..].contains("£3,000,000.00 (approved)"),
+        "{text}"
+    );
 }

@@ -50,7 +50,8 @@ fn another_process_changes_show_after_one_reload() {
         &e::NewForecast {
             phase_id: phase,
             fy: fy22(),
-            as_at: Period::new(5).unwrap(),
+            // As at P4, the month being reported, which the TUI opens on.
+            as_at: Period::new(4).unwrap(),
             amount: pounds("777777.77"),
             note: String::new(),
         },
@@ -110,17 +111,17 @@ fn drill_down_from_the_report_to_the_actuals_that_make_the_cell() {
     let (_dir, path) = demo_file();
     let (mut app, mut conn) = app_on(&path, 140, 40);
     key(&mut app, &mut conn, KeyCode::Char('7'));
-    // P5 -> P10 (January 2023): both 2022-23 invoices are to date.
-    for _ in 0..5 {
+    // P4 (the month being reported) -> P10 (January 2023): both 2022-23 invoices are to date.
+    for _ in 0..6 {
         key(&mut app, &mut conn, KeyCode::Char('>'));
     }
     assert_eq!(app.period, Period::new(10).ok());
     let cell = app.figures.as_ref().unwrap().report.rows[0].actual_to_date;
     // £229,752.18 (31/10/2022) + £344,628.27 (31/01/2023) = £574,380.45.
     assert_eq!(cell, pounds("574380.45"));
-    // The selected column: move right to "Actual to date" (as read: Phase name, Original,
-    // Approved, Revised, Pending, Actual in period, Actual to date = 6 steps).
-    for _ in 0..6 {
+    // The selected column: move right to "Actual to date" (as read: Phase name, Revised budget,
+    // Actual to date = 2 steps).
+    for _ in 0..2 {
         key(&mut app, &mut conn, KeyCode::Right);
     }
     assert!(screen_text(&app, 140, 40).contains("Enter: Actual to date"));
@@ -134,9 +135,13 @@ fn drill_down_from_the_report_to_the_actuals_that_make_the_cell() {
     );
     insta::assert_snapshot!("drilled_actuals_140x40", screen_text(&app, 140, 40));
 
-    // "Actual in period" (one step left): January only, MS-INV-0002 = £344,628.27.
+    // "Actual in period" (seven steps right, past Forecast outturn, Variance, RAG, Original
+    // budget, Approved changes and Pending approval): January only, MS-INV-0002 = £344,628.27.
     key(&mut app, &mut conn, KeyCode::Char('7'));
-    key(&mut app, &mut conn, KeyCode::Left);
+    for _ in 0..7 {
+        key(&mut app, &mut conn, KeyCode::Right);
+    }
+    assert!(screen_text(&app, 140, 40).contains("Enter: Actual in period"));
     key(&mut app, &mut conn, KeyCode::Enter);
     assert_eq!(app.actuals.total, 1);
     assert_eq!(app.actuals.sum, pounds("344628.27"));
@@ -158,7 +163,8 @@ fn a_forecast_from_the_report_row_and_its_undo() {
         Mode::Form(f) => {
             assert_eq!(f.fields[0].value.text(), "WIR-SCP/DT1");
             assert_eq!(f.fields[1].value.text(), "2022-23");
-            assert_eq!(f.fields[2].value.text(), "P5");
+            // The month being reported (P4, July), which the TUI opens on.
+            assert_eq!(f.fields[2].value.text(), "P4");
         }
         other => panic!("{other:?}"),
     }
@@ -202,14 +208,15 @@ fn a_forecast_from_the_report_row_and_its_undo() {
 fn close_and_reopen_the_period_shown() {
     let (_dir, path) = demo_file();
     let (mut app, mut conn) = app_on(&path, 80, 24);
-    assert!(screen_text(&app, 80, 24).contains("as at P5 (August) open"));
+    // The month being reported: P4 (July), the latest period that has ended on 26/08/2022.
+    assert!(screen_text(&app, 80, 24).contains("as at P4 (July) open"));
     key(&mut app, &mut conn, KeyCode::Char('C'));
     assert!(matches!(app.mode, Mode::Confirm { .. }));
     key(&mut app, &mut conn, KeyCode::Char('y'));
-    assert!(screen_text(&app, 80, 24).contains("as at P5 (August) closed"));
+    assert!(screen_text(&app, 80, 24).contains("as at P4 (July) closed"));
     assert_eq!(
         store::locks::locked_through(&conn).unwrap(),
-        NaiveDate::from_ymd_opt(2022, 8, 31)
+        NaiveDate::from_ymd_opt(2022, 7, 31)
     );
     key(&mut app, &mut conn, KeyCode::Char('u'));
     assert_eq!(store::locks::locked_through(&conn).unwrap(), None);
@@ -360,12 +367,136 @@ fn the_report_as_read_and_as_the_csv() {
         let text = screen_text(&app, w, h);
         assert!(text.contains("804132.63"), "{text}");
         insta::assert_snapshot!(format!("report_csv_cells_{w}x{h}"), text);
-        // Scrolled on to the RAG word (the five columns after RAG follow it).
-        for _ in 0..11 {
+        // Scrolled on to the RAG word (CSV column 19, the five columns after RAG follow it):
+        // `c` back to the report as read keeps RAG selected.
+        for _ in 0..13 {
             key(&mut app, &mut conn, KeyCode::Right);
         }
         key(&mut app, &mut conn, KeyCode::Char('c'));
         let text = screen_text(&app, w, h);
+        assert!(text.contains("Enter: RAG"), "{text}");
         assert!(text.contains("Green") || text.contains("Amber") || text.contains("Red"));
+    }
+}
+
+/// Issue 23 item 9: the TUI opens on the month being reported. `on` is today; `close` a period
+/// of 2022-23 to close first (through the command line, as an officer would).
+fn opens_on(on: (i32, u32, u32), close: Option<&str>) -> (String, Option<Period>) {
+    let (_dir, db) = common::demo_db();
+    if let Some(p) = close {
+        common::close(&db, "2022-23", p);
+    }
+    let mut conn = store::open(&db).unwrap();
+    let today = NaiveDate::from_ymd_opt(on.0, on.1, on.2).unwrap();
+    let mut app = App::new(today, std::path::PathBuf::from("/tmp/exports"));
+    handle(&mut app, &mut conn, Action::Resize(80, 24));
+    handle(&mut app, &mut conn, Action::Start);
+    (app.fy.unwrap().label(), app.period)
+}
+
+#[test]
+fn the_tui_opens_on_the_month_being_reported() {
+    let p = |n| Period::new(n).ok();
+    // Nothing closed, 26/08/2022: July (P4) is the latest period that has ended; P5 has not.
+    assert_eq!(opens_on((2022, 8, 26), None), ("2022-23".into(), p(4)));
+    // Early January 2023: December (P9) has ended.
+    assert_eq!(opens_on((2023, 1, 5), None), ("2022-23".into(), p(9)));
+    // 2022-23 P2 closed (through 31/05/2022): P3 is being reported, though P4 has ended.
+    assert_eq!(
+        opens_on((2022, 8, 26), Some("P2")),
+        ("2022-23".into(), p(3))
+    );
+    // P4 closed on 26/08/2022: P5, the first period after it.
+    assert_eq!(
+        opens_on((2022, 8, 26), Some("P4")),
+        ("2022-23".into(), p(5))
+    );
+}
+
+/// Issue 23 item 10: after a forecast saved with `f` on the Report screen (and a comment saved
+/// with `o`) the selection stays on the row it was on, so the next forecast goes to the same
+/// phase. 2017-18 (`[` five times from 2022-23) has three phases here: ICT, PH2 and PH3 (added
+/// with £1,000.00), rows 0-2, then the programme total and the grand total. PH3 is row 2, past
+/// the two programme cards the cursor was once clamped to.
+#[test]
+fn the_report_selection_stays_on_its_row_after_a_save() {
+    let (_dir, path) = common::demo_db();
+    for line in [
+        "phase add --programme WOL-DTP --code PH3 --name Phase_3",
+        "allocation add --phase WOL-DTP/PH3 --fy 2017-18 --amount 1000 --status approved",
+    ] {
+        common::ok(&path, &line.split_whitespace().collect::<Vec<_>>());
+    }
+    let (mut app, mut conn) = app_on(&path, 80, 24);
+    key(&mut app, &mut conn, KeyCode::Char('7'));
+    for _ in 0..5 {
+        key(&mut app, &mut conn, KeyCode::Char('['));
+    }
+    assert_eq!(app.fy.unwrap().label(), "2017-18");
+    // Down twice from the first row is PH3.
+    assert_eq!(app.cards.cursor, 0);
+    key(&mut app, &mut conn, KeyCode::Down);
+    key(&mut app, &mut conn, KeyCode::Down);
+    let selected = |app: &App| {
+        let r = &app.figures.as_ref().unwrap().report.rows[app.cards.cursor];
+        format!("{}/{}", r.programme_code, r.phase_code)
+    };
+    assert_eq!(selected(&app), "WOL-DTP/PH3");
+    for (k, text) in [('f', "£2,500"), ('o', "Contractor late")] {
+        key(&mut app, &mut conn, KeyCode::Char(k));
+        match &app.mode {
+            Mode::Form(f) => assert_eq!(f.fields[0].value.text(), "WOL-DTP/PH3"),
+            other => panic!("{other:?}"),
+        }
+        for _ in 0..3 {
+            key(&mut app, &mut conn, KeyCode::Tab);
+        }
+        typed(&mut app, &mut conn, text);
+        key(&mut app, &mut conn, KeyCode::Enter);
+        assert_eq!(app.mode, Mode::Normal, "{:?}", app.status);
+        assert_eq!(app.cards.cursor, 2, "after {k}");
+        assert_eq!(selected(&app), "WOL-DTP/PH3", "after {k}");
+    }
+    let ph3 = app
+        .figures
+        .as_ref()
+        .unwrap()
+        .phase_row("WOL-DTP", "PH3")
+        .unwrap()
+        .forecast;
+    assert_eq!(ph3, pounds("2500"));
+}
+
+/// Issue 23 item 11: the columns after RAG in £ like the rest. With 2022-23 P3 closed, the
+/// report as at P4 has a last report: DT1's revised budget then was £804,132.63 (nothing has
+/// moved it since, so the budget movement is £0.00). They come last as read, after the columns
+/// read together and the rest (15 steps right); at 140x40 all five are on screen, headers whole.
+#[test]
+fn the_columns_after_rag_are_money_as_read() {
+    let (_dir, db) = common::demo_db();
+    common::close(&db, "2022-23", "P3");
+    for (w, h) in [(140u16, 40u16), (80, 24)] {
+        let (mut app, mut conn) = app_on(&db, w, h);
+        key(&mut app, &mut conn, KeyCode::Char('7'));
+        assert_eq!(app.period, Period::new(4).ok());
+        for _ in 0..15 {
+            key(&mut app, &mut conn, KeyCode::Right);
+        }
+        let text = screen_text(&app, w, h);
+        assert!(
+            text.contains("Enter: Revised budget at last report"),
+            "{text}"
+        );
+        if w == 140 {
+            assert!(
+                text.contains("Revised budget at last report Budget movement"),
+                "{text}"
+            );
+            assert!(text.contains("£804,132.63"), "{text}");
+            assert!(!text.contains("804132.63 "), "{text}");
+        } else {
+            assert!(text.contains("£804.1k"), "{text}");
+        }
+        insta::assert_snapshot!(format!("report_after_rag_{w}x{h}"), text);
     }
 }

@@ -363,11 +363,14 @@ fn the_help_lists_the_keys_that_work_here_first() {
         ]
     );
     assert!(here.contains(&"help: every key") && here.contains(&"quit"));
-    assert!(!here.contains(&"approve the proposed change"), "{here:?}");
+    assert!(
+        !here.contains(&"approve the proposed change (decision)"),
+        "{here:?}"
+    );
     assert!(
         rows[other..]
             .iter()
-            .any(|r| r.1 == "approve the proposed change")
+            .any(|r| r.1 == "approve the proposed change (decision)")
     );
     // Every binding is in the help once, wherever it is opened.
     for ctx in [
@@ -564,5 +567,28 @@ fn the_guide_lists_every_key_once_in_the_words_of_the_help() {
     for (k, h, s) in keymap::key_list() {
         let row = format!("| `{k}` | {h} | {s} |\n");
         assert_eq!(table.matches(&row).count(), 1, "{row}");
+    }
+}
+
+/// Issue 23 item 13: a status message longer than the screen is wrapped, not cut, at 80 and at
+/// 140 columns: `u` with nothing to undo says which changes it undoes, to the last word.
+#[test]
+fn a_long_status_message_is_wrapped_whole() {
+    for (w, h) in [(80u16, 24u16), (140, 40)] {
+        let (mut app, mut conn) = demo_app(w, h);
+        key(&mut app, &mut conn, KeyCode::Char('u'));
+        let said = app.status.as_ref().unwrap().text.clone();
+        assert!(said.chars().count() > w as usize, "{said}");
+        let text = screen_text(&app, w, h);
+        // Every word of it is on the screen, in order, across the lines it takes.
+        let shown: String = text
+            .lines()
+            .skip_while(|l| !l.starts_with(" Nothing to undo"))
+            .take_while(|l| !l.trim().is_empty() && !l.contains("? help"))
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(shown, said, "{text}");
+        insta::assert_snapshot!(format!("status_wrapped_{w}x{h}"), text);
     }
 }

@@ -768,9 +768,10 @@ fn milestones_and_benefits_are_added_edited_completed_realised_and_withdrawn_in_
     ch(&mut app, &mut conn, 'u');
     assert_eq!(find_b(&conn).owner, "Head of ICT");
 
-    // r: realised £500.25 to P5 2022-23, a further £700.25 forecast (expected £1,200.50).
+    // r: realised £500.25 to P4 2022-23 (the month being reported, which the TUI opens on), a
+    // further £700.25 forecast (expected £1,200.50).
     ch(&mut app, &mut conn, 'r');
-    assert_eq!(form_values(&app), ["2022-23", "P5", "", "£0.00"]);
+    assert_eq!(form_values(&app), ["2022-23", "P4", "", "£0.00"]);
     fill(&mut app, &mut conn, &["=", "=", "£500.25", "£700.25"]);
     snap(&mut app, &mut conn, "realise_benefit");
     key(&mut app, &mut conn, KeyCode::Enter);
@@ -782,7 +783,7 @@ fn milestones_and_benefits_are_added_edited_completed_realised_and_withdrawn_in_
         .unwrap();
     assert_eq!(
         (r.as_at, r.realised, r.forecast),
-        (Period::new(5).unwrap(), pounds("500.25"), pounds("700.25"))
+        (Period::new(4).unwrap(), pounds("500.25"), pounds("700.25"))
     );
 
     // W withdraws it after a question.

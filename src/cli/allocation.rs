@@ -96,12 +96,7 @@ impl Listing for Allocation {
     }
 
     fn cells(&self, format: Format) -> Vec<Cell> {
-        let profile = self
-            .profile
-            .iter()
-            .map(|l| format!("{} {}", l.fy.label(), money_text(l.amount, format)))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let profile = profile_text(self, format);
         vec![
             Cell::Num(self.id.to_string()),
             self.programme_code.as_str().into(),
@@ -114,6 +109,16 @@ impl Listing for Allocation {
             opt_text(&self.decision_reference),
         ]
     }
+}
+
+/// An allocation's profile: `2018-19 £6,000,000.00; 2019-20 £5,000,000.00` (plain decimals in
+/// CSV and JSON).
+fn profile_text(a: &Allocation, format: Format) -> String {
+    a.profile
+        .iter()
+        .map(|l| format!("{} {}", l.fy.label(), money_text(l.amount, format)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Runs `outturn allocation …` on the database at `db`.
@@ -166,8 +171,11 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
         }
         AllocationCmd::Profile { id, profile } => {
             let p = profile_arg(profile)?;
-            ops::reprofile(&mut books, *id, &p)?;
-            say!("Allocation {id} reprofiled.");
+            let after = ops::reprofile(&mut books, *id, &p)?;
+            say!(
+                "Allocation {id} reprofiled: {}.",
+                profile_text(&after, Format::Table)
+            );
         }
         AllocationCmd::Approve {
             id,

@@ -111,7 +111,12 @@ impl Listing for Benefit {
         ]
     }
 
-    fn cells(&self, _format: Format) -> Vec<Cell> {
+    fn cells(&self, format: Format) -> Vec<Cell> {
+        // On screen in £ like every other amount; plain decimals in CSV and JSON.
+        let targets = match format {
+            Format::Table => self.targets_shown(),
+            _ => self.targets_text(),
+        };
         vec![
             Cell::Num(self.id.to_string()),
             self.programme_code.as_str().into(),
@@ -120,7 +125,7 @@ impl Listing for Benefit {
             self.kind.as_str().into(),
             self.owner.as_str().into(),
             self.status.as_str().into(),
-            self.targets_text().into(),
+            targets.into(),
             Cell::Num(self.version.to_string()),
         ]
     }
@@ -231,7 +236,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
                 "Benefit {} is now at version {}: targets {}.",
                 b.id,
                 b.version,
-                b.targets_text()
+                b.targets_shown()
             );
         }
         BenefitCmd::Withdraw {

@@ -253,7 +253,7 @@ impl AuditShown {
     pub fn label(&self) -> String {
         let mut parts = Vec::new();
         if let Some(k) = &self.kind {
-            parts.push(k.clone());
+            parts.push(kind_word(k));
         }
         if let Some(u) = &self.user {
             parts.push(format!("by {u}"));

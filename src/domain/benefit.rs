@@ -135,6 +135,16 @@ impl Benefit {
             .collect::<Vec<_>>()
             .join(",")
     }
+
+    /// The targets as the officer reads them on screen: `2023-24=£300,000.00; 2024-25=£600,000.00`
+    /// (money as everywhere else; the form the TUI and `--target` read back).
+    pub fn targets_shown(&self) -> String {
+        self.targets
+            .iter()
+            .map(|t| format!("{}={}", t.fy.label(), t.amount.full()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 /// Realised to date in a FY as at a period, with the further amount forecast by year end.
@@ -329,6 +339,10 @@ mod tests {
             (None, Money::ZERO, Rag::Red)
         );
         assert_eq!(b.targets_text(), "2017-18=200000.00,2018-19=400000.00");
+        assert_eq!(
+            b.targets_shown(),
+            "2017-18=£200,000.00; 2018-19=£400,000.00"
+        );
     }
 
     #[test]

@@ -177,6 +177,24 @@ impl FinancialYear {
         }
     }
 
+    /// The month being reported on `today` (the period the TUI opens on): the first period after
+    /// the last closed one, whose last day is `closed_through`; with none closed, the latest
+    /// period that has ended by `today` (the month before today's).
+    pub fn reporting_period(
+        today: NaiveDate,
+        closed_through: Option<NaiveDate>,
+    ) -> (FinancialYear, Period) {
+        let day = match closed_through {
+            Some(end) => end.succ_opt().unwrap_or(end),
+            // The last day of the month before today's.
+            None => today
+                .with_day(1)
+                .and_then(|first| first.pred_opt())
+                .unwrap_or(today),
+        };
+        (FinancialYear::containing(day), Period::of_date(day))
+    }
+
     /// Parses `2017-18`, `2017/18`, `2017-2018`, `2017/2018`, optionally
     /// prefixed by `FY` (any case, optionally followed by spaces).
     pub fn parse(s: &str) -> Result<Self, CalendarError> {
@@ -620,6 +638,39 @@ mod tests {
         // 31 March is P12 of the year it ends; 1 April is P1 of the next.
         assert_eq!(fy(2022).period_to_show(d(2023, 3, 31)), per(12));
         assert_eq!(fy(2023).period_to_show(d(2023, 4, 1)), per(1));
+    }
+
+    #[test]
+    fn the_month_reported_follows_the_last_close_else_the_last_ended_period() {
+        // Early December 2026 with nothing closed: November, 2026-27 P8, has ended; P9 has not.
+        assert_eq!(
+            FinancialYear::reporting_period(d(2026, 12, 5), None),
+            (fy(2026), per(8))
+        );
+        // On the last day of a month that month has not ended yet.
+        assert_eq!(
+            FinancialYear::reporting_period(d(2026, 11, 30), None),
+            (fy(2026), per(7))
+        );
+        // In April nothing of the new year has ended: P12 of the year before.
+        assert_eq!(
+            FinancialYear::reporting_period(d(2023, 4, 10), None),
+            (fy(2022), per(12))
+        );
+        // P7 (October 2026) closed, through 31/10/2026: P8 is being reported, whatever today.
+        assert_eq!(
+            FinancialYear::reporting_period(d(2026, 12, 5), Some(d(2026, 10, 31))),
+            (fy(2026), per(8))
+        );
+        assert_eq!(
+            FinancialYear::reporting_period(d(2027, 2, 1), Some(d(2026, 10, 31))),
+            (fy(2026), per(8))
+        );
+        // P12 closed: P1 of the next year.
+        assert_eq!(
+            FinancialYear::reporting_period(d(2027, 4, 20), Some(d(2027, 3, 31))),
+            (fy(2027), per(1))
+        );
     }
 
     #[test]

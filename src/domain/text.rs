@@ -37,6 +37,33 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// `text` word-wrapped to lines of at most `width` characters (a word longer than a line is
+/// broken where the line ends); one empty line for empty text.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let fits = line.chars().count() + 1 + word.chars().count() <= width;
+        if line.is_empty() || fits {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line.push_str(word);
+        }
+        while line.chars().count() > width {
+            let head: String = line.chars().take(width).collect();
+            line = line.chars().skip(width).collect();
+            lines.push(head);
+        }
+    }
+    lines.push(line);
+    lines
+}
+
 /// A count and its noun, singular for one: "1 row", "2 rows", "1,000 phase rows".
 pub fn counted(n: u64, noun: &str) -> String {
     if n == 1 {
@@ -124,6 +151,15 @@ pub fn carried(text: &str, from: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn words_wrap_to_the_width_and_a_long_word_breaks() {
+        assert_eq!(wrap_words("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap_words("one two three", 13), ["one two three"]);
+        assert_eq!(wrap_words("abcdefghij x", 4), ["abcd", "efgh", "ij x"]);
+        assert_eq!(wrap_words("", 5), [""]);
+    }
+
     #[test]
     fn a_carried_comment_is_marked_once() {
         assert_eq!(

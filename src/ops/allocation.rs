@@ -66,11 +66,12 @@ pub fn list(
 }
 
 /// Sets allocation `id`'s per-year profile (replacing an assumed even split).
+/// Returns the allocation with its new profile.
 pub fn reprofile(
     books: &mut impl HandleMut,
     id: i64,
     profile: &[(FinancialYear, Money)],
-) -> store::Result<()> {
+) -> store::Result<Allocation> {
     books
         .books_mut()
         .write(|tx| reprofile_in(tx.books(), id, profile))
@@ -81,9 +82,10 @@ pub(crate) fn reprofile_in(
     tx: &Books,
     id: i64,
     profile: &[(FinancialYear, Money)],
-) -> store::Result<()> {
+) -> store::Result<Allocation> {
     let before = e::get_allocation(tx, id).map_err(|err| named(err, Field::Id))?;
-    e::set_allocation_profile(tx, id, before.version, profile)
+    e::set_allocation_profile(tx, id, before.version, profile)?;
+    e::get_allocation(tx, id)
 }
 
 /// An approval of a projected allocation.

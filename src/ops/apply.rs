@@ -41,8 +41,9 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
             id,
             version,
             status,
+            decision,
         } => {
-            super::change::decide_in(conn, *id, Some(*version), *status, None)?;
+            super::change::decide_in(conn, *id, Some(*version), *status, decision.as_deref())?;
             let verb = if *status == ChangeStatus::Approved {
                 "Approved"
             } else {
@@ -54,6 +55,7 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
             option_id,
             version,
             value,
+            decision,
             date,
         } => {
             let after = super::contract::exercise_in(
@@ -63,7 +65,7 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
                     option: Some(*option_id),
                     expected_version: Some(*version),
                     value: *value,
-                    decision: None,
+                    decision: decision.clone(),
                     date: *date,
                 },
             )?

@@ -26,9 +26,10 @@ use crate::store::{self, Handle, cabinet, figures, financing, locks};
 pub struct FiguresRequest {
     /// The day the figures are read on (the period to show, the alerts' horizon).
     pub today: NaiveDate,
-    /// None: the year to open on `today`.
+    /// None: the year of the month being reported on `today` (see `open_on`).
     pub fy: Option<FinancialYear>,
-    /// None: the period to show of the year on `today`.
+    /// None: the month being reported when `fy` is None too, else the period to show of `fy` on
+    /// `today`.
     pub period: Option<Period>,
     /// True to read the years with figures and each one's grand total (the chart) as well.
     pub chart: bool,
@@ -65,10 +66,12 @@ pub fn figures(books: &impl Handle, ask: &FiguresRequest) -> store::Result<Dashb
     } else {
         Vec::new()
     };
-    let fy = ask
-        .fy
-        .unwrap_or_else(|| FinancialYear::to_open_on(today, &years));
-    let period = ask.period.unwrap_or_else(|| fy.period_to_show(today));
+    let closed_through = locks::locked_through(conn)?;
+    let (fy, period) = match (ask.fy, ask.period) {
+        (Some(fy), Some(period)) => (fy, period),
+        (Some(fy), None) => (fy, fy.period_to_show(today)),
+        (None, _) => open_on(today, closed_through, &years),
+    };
     // The phase figures are read once for the live report and the financing statement (a
     // closed period's report comes from its snapshot).
     let (cabinet, financing) = match e::find_snapshot(conn, e::MONITORING, fy, period)? {
@@ -106,9 +109,26 @@ pub fn figures(books: &impl Handle, ask: &FiguresRequest) -> store::Result<Dashb
         after_rag,
         by_year,
         alerts,
-        closed_through: locks::locked_through(conn)?,
+        closed_through,
         financing,
     })
+}
+
+/// The year and period to open on: the month being reported
+/// ([`FinancialYear::reporting_period`]); with nothing closed and no figures in that year, the
+/// latest year with figures, as at the period to show of it.
+fn open_on(
+    today: NaiveDate,
+    closed_through: Option<NaiveDate>,
+    years: &[FinancialYear],
+) -> (FinancialYear, Period) {
+    let (fy, period) = FinancialYear::reporting_period(today, closed_through);
+    if closed_through.is_some() || years.is_empty() || years.contains(&fy) {
+        (fy, period)
+    } else {
+        let fy = FinancialYear::to_open_on(today, years);
+        (fy, fy.period_to_show(today))
+    }
 }
 
 /// The programmes and every phase, for the tree.

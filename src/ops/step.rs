@@ -13,17 +13,21 @@ use crate::store::edit::ActualEdit;
 /// A write to the books asked for by the officer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
+    /// Approve or reject proposed change `id` (read at `version`), by decision `decision` (its
+    /// reference) when given.
     DecideChange {
         id: i64,
         version: i64,
         status: ChangeStatus,
+        decision: Option<String>,
     },
     /// Exercise extension option `option_id` at `value` (the option's estimate when None) on
-    /// `date`.
+    /// `date`, by decision `decision` when given.
     Exercise {
         option_id: i64,
         version: i64,
         value: Option<Money>,
+        decision: Option<String>,
         date: NaiveDate,
     },
     AddActual {
@@ -116,12 +120,14 @@ pub enum Step {
         version: i64,
         reason: String,
     },
-    /// Vary contract `id` (read at `version`) to `value` from `effective` (`YYYY-MM`), as of `date`.
+    /// Vary contract `id` (read at `version`) to `value` from `effective` (`YYYY-MM`), as of `date`,
+    /// by decision `decision` when given.
     VaryContract {
         id: i64,
         version: i64,
         value: Money,
         effective: crate::domain::profile::Month,
+        decision: Option<String>,
         date: NaiveDate,
     },
     /// Add, or replace, the variance comment of `phase` for `fy` and `period`.

@@ -378,7 +378,8 @@ pub enum Action {
     /// An export finished.
     Exported {
         path: PathBuf,
-        rows: usize,
+        /// What was written, in words: "3 rows", "the 2022-23 P4 committee pack (sheets ...)".
+        what: String,
     },
     /// The export's file exists: ask before `effect` replaces it.
     AskOverwrite {

@@ -72,6 +72,9 @@ pub struct App {
     pub figures: Option<Figures>,
     /// The dashboard's first card and the report's selected row (one cursor for both).
     pub cards: ListState,
+    /// The Report row selected when the figures were last asked for again (kind, programme,
+    /// phase): the selection stays on it when they arrive, wherever a sort puts it.
+    pub report_keep: Option<super::state::ReportRowKey>,
     pub tree: Option<Tree>,
     pub tree_list: ListState,
     pub phase: Option<PhaseDetail>,
@@ -130,6 +133,7 @@ impl App {
             size: (80, 24),
             figures: None,
             cards: ListState::default(),
+            report_keep: None,
             tree: None,
             tree_list: ListState::default(),
             phase: None,
@@ -217,8 +221,12 @@ impl App {
                 vec![]
             }
             Action::Loaded(l) => {
+                let figures = matches!(l, super::action::Loaded::Figures(_));
                 let out = self.loaded(l);
                 self.apply_sorts();
+                if figures {
+                    self.restore_report_row();
+                }
                 out
             }
             Action::Changed => self.external_change(),
@@ -240,9 +248,9 @@ impl App {
                 }
                 self.reload_after_write()
             }
-            Action::Exported { path, rows } => {
+            Action::Exported { path, what } => {
                 self.mode = Mode::Normal;
-                self.note(format!("Exported {rows} rows to {}", path.display()));
+                self.note(format!("Exported {what} to {}", path.display()));
                 vec![]
             }
             Action::AskOverwrite { question, effect } => {
@@ -498,9 +506,10 @@ impl App {
             Command::AlertsDown => self.scroll_alerts(1),
             Command::AlertsUp => self.scroll_alerts(-1),
             Command::ToggleCells => {
+                // The same column stays selected in the other view.
+                let col = super::state::report_column(self.report_col, self.report_cells);
                 self.report_cells = !self.report_cells;
-                let last = report_columns(self.report_cells).len().saturating_sub(3);
-                self.report_col = self.report_col.min(last);
+                self.report_col = super::state::report_col_of(col, self.report_cells);
                 vec![]
             }
             Command::Export => self.export_form(),

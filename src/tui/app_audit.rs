@@ -4,6 +4,7 @@
 use super::action::Effect;
 use super::app::{App, Mode};
 use super::form::{Form, FormKind};
+use super::state;
 use crate::domain::audit_words::AuditShown;
 use crate::ops::types::AuditEvent;
 
@@ -33,8 +34,18 @@ impl App {
 
     /// Moves the first alert shown `delta` alerts, within the alerts there are.
     pub(super) fn scroll_alerts(&mut self, delta: i64) -> Vec<Effect> {
-        let n = self.figures.as_ref().map_or(0, |f| f.alerts.len());
-        let top = (self.alerts_top as i64 + delta).clamp(0, n.saturating_sub(1) as i64);
+        // Never past the first alert from which the rest all fit (none when they all fit), in
+        // the panel the dashboard draws at this size.
+        let status =
+            state::status_wrapped(self.status.as_ref().map(|s| s.text.as_str()), self.size.0)
+                .len()
+                .min(state::STATUS_LINES) as u16;
+        let (w, h) = state::alerts_inner(self.size, status);
+        let last = self
+            .figures
+            .as_ref()
+            .map_or(0, |f| state::alerts_max_top(&f.alerts, w, h));
+        let top = (self.alerts_top as i64 + delta).clamp(0, last as i64);
         self.alerts_top = top as usize;
         vec![]
     }

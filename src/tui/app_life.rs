@@ -76,7 +76,11 @@ impl App {
         else {
             return vec![];
         };
-        self.mode = Mode::Form(form::vary_contract_form(&row.contract, self.today));
+        self.mode = Mode::Form(form::vary_contract_form(
+            &row.contract,
+            self.today,
+            self.figures.as_ref().and_then(|f| f.closed_through),
+        ));
         vec![]
     }
 
@@ -86,8 +90,26 @@ impl App {
             self.note("Move to a phase row to comment on it");
             return vec![];
         };
-        self.mode = Mode::Form(form::comment_form(phase, self.fy, self.period));
+        let current = self.comment_of(&phase);
+        self.mode = Mode::Form(form::comment_form(phase, self.fy, self.period, &current));
         vec![]
+    }
+
+    /// The variance comment `phase` (`PROG/PHASE`) has in the report shown (empty for none).
+    fn comment_of(&self, phase: &str) -> String {
+        let Some(f) = self.figures.as_ref() else {
+            return String::new();
+        };
+        f.report
+            .rows
+            .iter()
+            .position(|r| {
+                r.kind == RowKind::Phase
+                    && format!("{}/{}", r.programme_code, r.phase_code) == phase
+            })
+            .and_then(|i| f.after_rag.get(i))
+            .map(|a| a.commentary.clone())
+            .unwrap_or_default()
     }
 
     /// The open phase (Phases screen) or the selected phase row (Report), as `PROG/PHASE`.

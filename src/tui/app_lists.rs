@@ -161,9 +161,7 @@ impl App {
             Some(s) if s.col == col => None,
             _ => Some(Sort { col, desc: false }),
         };
-        let key = |r: &crate::domain::report::ReportRow| {
-            (r.kind, r.programme_code.clone(), r.phase_code.clone())
-        };
+        let key = super::state::report_row_key;
         let keep = self
             .figures
             .as_ref()

@@ -4,7 +4,7 @@
 use super::action::{Effect, Loaded, Screen};
 use super::app::{App, Mode};
 use super::form::{Form, FormKind};
-use super::state::{StartAt, filter_label};
+use super::state::{ReportRowKey, StartAt, filter_label, report_row_key};
 use crate::ops::types::PageRequest;
 
 impl App {
@@ -101,6 +101,7 @@ impl App {
     pub(super) fn reload_after_write(&mut self) -> Vec<Effect> {
         // Before the list is marked stale: a sorted list is mended from the write's audit event.
         let window = (self.screen == Screen::Actuals).then(|| self.actuals_reload());
+        self.report_keep = self.selected_report_row();
         self.figures = None;
         self.actuals.loaded = false;
         let mut out = self.load_screen();
@@ -138,6 +139,30 @@ impl App {
         }
     }
 
+    /// The key of the Report row selected, on the Report screen.
+    fn selected_report_row(&self) -> Option<ReportRowKey> {
+        let f = self
+            .figures
+            .as_ref()
+            .filter(|_| self.screen == Screen::Report)?;
+        f.report.rows.get(self.cards.cursor).map(report_row_key)
+    }
+
+    /// Puts the Report's selection back on the row it was on before the figures were read again
+    /// (after a save from the Report screen, or another process's change), once they are sorted.
+    pub(super) fn restore_report_row(&mut self) {
+        let Some(keep) = self.report_keep.take() else {
+            return;
+        };
+        if let Some(i) = self
+            .figures
+            .as_ref()
+            .and_then(|f| f.report.rows.iter().position(|r| report_row_key(r) == keep))
+        {
+            self.cards.cursor = i;
+        }
+    }
+
     /// Keeps the cursor visible and asks for the page that covers the visible rows.
     pub(super) fn scroll_actuals(&mut self) -> Vec<Effect> {
         let h = self.list_rows() as usize;
@@ -150,6 +175,14 @@ impl App {
     pub(super) fn loaded(&mut self, l: Loaded) -> Vec<Effect> {
         match l {
             Loaded::Figures(mut f) => {
+                // The same report read again (another process's change): keep its row.
+                let same = self
+                    .figures
+                    .as_ref()
+                    .is_some_and(|old| (old.fy, old.period) == (f.fy, f.period));
+                if self.report_keep.is_none() && same {
+                    self.report_keep = self.selected_report_row();
+                }
                 if f.chart {
                     self.chart_stale = false;
                 }
@@ -165,7 +198,12 @@ impl App {
                     self.actuals.filter.fy = Some(f.fy);
                     self.actuals.filter_label = filter_label(&self.actuals.filter, "");
                 }
-                self.cards.clamp(f.programmes.len());
+                // The cursor is the Report's row there, a programme card elsewhere.
+                self.cards.clamp(if self.screen == Screen::Report {
+                    f.report.rows.len()
+                } else {
+                    f.programmes.len()
+                });
                 self.figures = Some(*f);
                 self.reload_movement()
             }

@@ -6,7 +6,7 @@ use super::action::{Effect, Screen, WriteOp};
 use super::app::{App, Mode, Status};
 use super::form;
 use super::state::{ListState, TreeRow, filter_label, report_column};
-use crate::domain::model::ChangeStatus;
+use crate::domain::FinancialYear;
 use crate::domain::report::RowKind;
 use crate::ops::types::Batch;
 
@@ -54,28 +54,13 @@ impl App {
         }
     }
 
+    /// `a`/`r`: the form asking the decision approving or rejecting the selected proposed change.
     pub(super) fn decide(&mut self, approve: bool) -> Vec<Effect> {
         let Some(ch) = self.proposed_change("approved or rejected") else {
             return vec![];
         };
-        let status = if approve {
-            ChangeStatus::Approved
-        } else {
-            ChangeStatus::Rejected
-        };
-        let question = format!(
-            "{} change {} ({} of {})? This cannot be undone here. y/n",
-            if approve { "Approve" } else { "Reject" },
-            ch.id,
-            ch.kind,
-            ch.amount.full()
-        );
-        let op = WriteOp::DecideChange {
-            id: ch.id,
-            version: ch.version,
-            status,
-        };
-        self.confirm(question, op)
+        self.mode = Mode::Form(form::decide_change_form(&ch, approve));
+        vec![]
     }
 
     pub(super) fn exercise(&mut self) -> Vec<Effect> {
@@ -331,7 +316,15 @@ impl App {
             return vec![];
         }
         self.fy = Some(target);
-        self.period = Some(target.period_to_show(self.today));
+        // The year being reported opens on the month being reported, another on its period to
+        // show (today's, or P12).
+        let closed_through = self.figures.as_ref().and_then(|f| f.closed_through);
+        let (reported, month) = FinancialYear::reporting_period(self.today, closed_through);
+        self.period = Some(if target == reported {
+            month
+        } else {
+            target.period_to_show(self.today)
+        });
         self.actuals.filter.fy = Some(target);
         self.actuals.filter.period = None;
         // Another year's list: from its first row (an index into this year's means nothing).

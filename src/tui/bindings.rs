@@ -475,14 +475,14 @@ pub static BINDINGS: &[Binding] = &[
     b(
         &[k('a')],
         Command::Approve,
-        "approve the proposed change",
+        "approve the proposed change (decision)",
         Scope::Main(&[S::Budget]),
         true,
     ),
     b(
         &[k('r')],
         Command::Reject,
-        "reject the proposed change",
+        "reject the proposed change (decision)",
         Scope::Main(&[S::Budget]),
         true,
     ),
@@ -552,14 +552,14 @@ pub static BINDINGS: &[Binding] = &[
     b(
         &[k('v')],
         Command::VaryContract,
-        "vary the contract's value (new value, month)",
+        "vary the contract's value (new value, month, decision)",
         Scope::Main(&[S::Contracts]),
         true,
     ),
     b(
         &[k('e')],
         Command::Exercise,
-        "exercise an extension option",
+        "exercise an extension option (value, decision, date)",
         Scope::Main(&[S::Contracts]),
         true,
     ),

@@ -13,6 +13,7 @@ use super::action::{Action, Effect, Loaded, WriteOp};
 pub const AUDIT_LIMIT: usize = 2000;
 pub use super::export::{export, is_workbook};
 use super::state::{BudgetData, Figures, Register, StartAt, Tree, YearBar};
+use crate::domain::model::{AllocationStatus, ChangeStatus};
 use crate::domain::{FinancialYear, Period};
 use crate::error::{Fix, Records};
 use crate::ops::browse::{self, ActualsPage};
@@ -253,16 +254,22 @@ fn load_register(conn: &Books) -> Result<Register, StoreError> {
         changes,
         contracts,
     } = dashboard::decision_register(conn)?;
-    let approved = decisions
+    let (approved, noted) = decisions
         .iter()
         .map(|d| {
             let r = Some(d.reference.as_str());
             let mut lines = Vec::new();
+            let mut noted = Vec::new();
             for a in allocations
                 .iter()
                 .filter(|a| a.decision_reference.as_deref() == r)
             {
                 let years = a.first_fy.range_label(a.last_fy);
+                let lines = if a.status == AllocationStatus::Approved {
+                    &mut lines
+                } else {
+                    &mut noted
+                };
                 lines.push(format!(
                     "Allocation {}/{} {} {} ({})",
                     a.programme_code,
@@ -276,6 +283,11 @@ fn load_register(conn: &Books) -> Result<Register, StoreError> {
                 .iter()
                 .filter(|c| c.decision_reference.as_deref() == r)
             {
+                let lines = if c.status == ChangeStatus::Approved {
+                    &mut lines
+                } else {
+                    &mut noted
+                };
                 lines.push(format!(
                     "Budget change {} {} {} ({})",
                     c.id,
@@ -304,12 +316,13 @@ fn load_register(conn: &Books) -> Result<Register, StoreError> {
                     ));
                 }
             }
-            lines
+            (lines, noted)
         })
-        .collect();
+        .unzip();
     Ok(Register {
         decisions,
         approved,
+        noted,
     })
 }
 

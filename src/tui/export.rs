@@ -9,6 +9,7 @@ use crate::ops::{Books, Handle};
 use super::action::{Action, Effect, ExportWhat};
 use super::sort::{Sort, sort_report};
 use crate::domain::model::Actual;
+use crate::domain::text::counted;
 use crate::domain::{FinancialYear, Period};
 use crate::io::output_file::OutputFile;
 use crate::io::table::{Cell, Table};
@@ -64,20 +65,21 @@ pub fn run(conn: &impl Handle, path: PathBuf, what: ExportWhat, replace: bool) -
             }),
         };
     }
+    let rows = |n: usize| counted(n as u64, "row");
     let written = match what {
         ExportWhat::Report { fy, period, sort } => {
-            write_report(conn, &out, &path, fy, period, sort)
+            write_report(conn, &out, &path, fy, period, sort).map(|(_, what)| what)
         }
-        ExportWhat::Actuals(filter) => write_actuals(conn, &out, &filter),
+        ExportWhat::Actuals(filter) => write_actuals(conn, &out, &filter).map(rows),
         ExportWhat::Table(table) => out
             .write_with(|f| table.write_csv(f).map_err(std::io::Error::other))
-            .map(|_| table.rows.len())
+            .map(|_| rows(table.rows.len()))
             .map_err(anyhow::Error::from),
     };
     match written {
-        Ok(rows) => Action::Exported {
+        Ok(what) => Action::Exported {
             path: absolute(&path),
-            rows,
+            what,
         },
         Err(err) => refused(format!("{err:#}")),
     }
@@ -100,11 +102,13 @@ pub fn export(
 ) -> anyhow::Result<usize> {
     let conn = conn.books();
     let out = OutputFile::check("export", path, true)?;
-    write_report(conn, &out, path, fy, period, None)
+    write_report(conn, &out, path, fy, period, None).map(|(rows, _)| rows)
 }
 
 /// The report, its phase rows in `sort`'s order within each programme (none: as the command
-/// line writes it, byte for byte).
+/// line writes it, byte for byte); or, for a `.xlsx` path, the committee pack. Returns the
+/// report's rows and what was written, in words ("3 rows", "the 2022-23 P4 committee pack
+/// (sheets ...)").
 fn write_report(
     conn: &Books,
     out: &OutputFile,
@@ -112,10 +116,19 @@ fn write_report(
     fy: FinancialYear,
     period: Period,
     sort: Option<Sort>,
-) -> anyhow::Result<usize> {
-    let (bytes, rows) = if is_workbook(path) {
+) -> anyhow::Result<(usize, String)> {
+    let (bytes, rows, what) = if is_workbook(path) {
         let pack = crate::io::workbook::pack::committee_pack(conn, fy, period, None)?;
-        (pack.bytes, pack.report_rows)
+        // As `outturn pack` says it.
+        let what = format!(
+            "the {} {} committee pack (sheets {}; {}, {} in all)",
+            fy.label(),
+            period.label(),
+            pack.sheets.join(", "),
+            counted(pack.phase_rows as u64, "phase row"),
+            counted(pack.report_rows as u64, "report row"),
+        );
+        (pack.bytes, pack.report_rows, what)
     } else {
         // The same report `outturn report --csv` writes: the snapshot of a closed period.
         let request = report::ReportRequest {
@@ -131,10 +144,11 @@ fn write_report(
         }
         let mut buf = Vec::new();
         crate::io::report::write_csv(&report, &mut buf)?;
-        (buf, report.report.rows.len())
+        let rows = report.report.rows.len();
+        (buf, rows, counted(rows as u64, "row"))
     };
     out.write_bytes(&bytes)?;
-    Ok(rows)
+    Ok((rows, what))
 }
 
 /// Every actual the filter selects, in its order, a chunk at a time (constant memory).

@@ -20,8 +20,9 @@ use crate::domain::{FinancialYear, Money, Period};
 use crate::ops::types::{ActualEdit, ActualFilter};
 pub use funding::{add_funding_form, edit_funding_form};
 pub use life::{
-    amend_change_form, approve_allocation_form, comment_form, exercise_form, question,
-    vary_contract_form, withdraw_allocation_form, withdraw_change_form, withdraw_forecast_form,
+    amend_change_form, approve_allocation_form, comment_form, decide_change_form, exercise_form,
+    question, vary_contract_form, withdraw_allocation_form, withdraw_change_form,
+    withdraw_forecast_form,
 };
 
 /// A form field.
@@ -88,17 +89,22 @@ pub enum FormKind {
         id: i64,
         version: i64,
     },
+    /// Approving (`approve`) or rejecting proposed change `id` as read at `version`.
+    DecideChange {
+        id: i64,
+        version: i64,
+        approve: bool,
+    },
     /// Varying contract `id` as read at `version`, as of `on`.
     VaryContract {
         id: i64,
         version: i64,
         on: NaiveDate,
     },
-    /// Exercising extension option `option_id` (read at `version`) of a contract, as of `on`.
+    /// Exercising extension option `option_id` (read at `version`) of a contract.
     Exercise {
         option_id: i64,
         version: i64,
-        on: NaiveDate,
     },
     /// The variance comment of a phase for a year and period.
     Comment,
@@ -232,7 +238,11 @@ pub fn audit_filter_form(shown: &AuditShown) -> Form {
         vec![
             Field::new(
                 "Record kind",
-                shown.kind.clone().unwrap_or_default(),
+                shown
+                    .kind
+                    .as_deref()
+                    .map(crate::domain::audit_words::kind_word)
+                    .unwrap_or_default(),
                 "budget change, actual, contract",
             ),
             Field::new(
@@ -552,9 +562,28 @@ pub fn form_effect(
                     format!("the to date {} is before the from date", uk_date(t)),
                 ));
             }
+            // A kind of record as the audit log names it ("change" is a budget change): anything
+            // else is refused, naming the kinds, rather than shown as no events.
+            let kind = match opt(0) {
+                None => None,
+                Some(t) => Some(
+                    crate::ops::audit::kind_named(&t)
+                        .or_else(|| crate::ops::audit::kind_named(&t.trim().replace(' ', "_")))
+                        .ok_or_else(|| {
+                            (
+                                0,
+                                format!(
+                                    "'{t}' is not a kind of record; use one of {}",
+                                    crate::ops::audit::kind_words().join(", ")
+                                ),
+                            )
+                        })?
+                        .to_string(),
+                ),
+            };
             Ok(Effect::LoadAudit {
                 shown: AuditShown {
-                    kind: opt(0),
+                    kind,
                     user: opt(1),
                     from,
                     to,
@@ -710,6 +739,7 @@ pub fn form_effect(
         | FormKind::WithdrawAllocation { .. }
         | FormKind::AmendChange { .. }
         | FormKind::WithdrawChange { .. }
+        | FormKind::DecideChange { .. }
         | FormKind::VaryContract { .. }
         | FormKind::Exercise { .. }
         | FormKind::Comment

@@ -78,7 +78,7 @@ pub const CONTRACTS: &[&str] = &[
     "Value",
     "Paid to today",
     "Outstanding",
-    "Framework",
+    "Framework ends",
 ];
 pub const AUDIT: &[&str] = &["When", "Who", "Action", "Record", "Id"];
 /// The columns the Actuals screen sorts by (in the database).
@@ -226,6 +226,9 @@ pub fn sort_register(r: &mut Register, s: Sort) {
     permute(&mut r.decisions, &o);
     if r.approved.len() == o.len() {
         permute(&mut r.approved, &o);
+    }
+    if r.noted.len() == o.len() {
+        permute(&mut r.noted, &o);
     }
 }
 

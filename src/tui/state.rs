@@ -23,9 +23,67 @@ pub const MIN_HEIGHT: u16 = 24;
 /// and footer.
 pub const LIST_CHROME: u16 = 7;
 
+/// The most lines the status message takes (a longer one ends with `…`).
+pub const STATUS_LINES: usize = 4;
+
+/// The height of a dashboard card.
+pub const CARD_HEIGHT: u16 = 9;
+
+/// The status message `text` word-wrapped to a terminal `width` wide (after the one space it
+/// starts with), at most [`STATUS_LINES`] lines; one line when there is no message.
+pub fn status_wrapped(text: Option<&str>, width: u16) -> Vec<String> {
+    let width = (width as usize).saturating_sub(1).max(1);
+    text.map_or_else(
+        || vec![String::new()],
+        |t| crate::domain::text::wrap_words(t, width),
+    )
+}
+
+/// The dashboard's alerts panel inside its border at terminal `size` with a status line
+/// `status_lines` tall: (width, height). Its layout is the dashboard's: the cards (two rows from
+/// a body 34 lines tall), then the chart and the alerts side by side, half the width each.
+pub fn alerts_inner(size: (u16, u16), status_lines: u16) -> (usize, usize) {
+    let (w, h) = size;
+    let body = h.saturating_sub(3 + status_lines);
+    let cards = CARD_HEIGHT * if body >= 34 { 2 } else { 1 };
+    let bottom = body.saturating_sub(cards).max(4);
+    let width = w - w / 2;
+    (
+        width.saturating_sub(2).max(1) as usize,
+        bottom.saturating_sub(2) as usize,
+    )
+}
+
+/// Alert `text` with its mark (`! ` or `• `) word-wrapped to the alerts panel's `width`.
+pub fn alert_lines(mark: &str, text: &str, width: usize) -> Vec<String> {
+    crate::domain::text::wrap_words(&format!("{mark}{text}"), width)
+}
+
+/// The furthest the alerts scroll at `width` x `height`: the first alert from which all the
+/// rest fit (0 when they all fit: then nothing scrolls).
+pub fn alerts_max_top(alerts: &[Alert], width: usize, height: usize) -> usize {
+    let mut used = 0;
+    for (i, a) in alerts.iter().enumerate().rev() {
+        used += alert_lines("• ", &a.text, width).len();
+        if used > height {
+            return (i + 1).min(alerts.len().saturating_sub(1));
+        }
+    }
+    0
+}
+
 /// Rows of a list that fit a terminal `height` lines tall.
 pub fn list_height(height: u16) -> u16 {
     height.saturating_sub(LIST_CHROME).max(1)
+}
+
+/// A Report row as the officer knows it, wherever a sort or a reload puts it: its kind, programme
+/// code and phase code.
+pub type ReportRowKey = (RowKind, String, String);
+
+/// The key of report row `r`.
+pub fn report_row_key(r: &ReportRow) -> ReportRowKey {
+    (r.kind, r.programme_code.clone(), r.phase_code.clone())
 }
 
 /// One budget year in the dashboard chart.
@@ -112,8 +170,12 @@ pub enum TreeRow<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Register {
     pub decisions: Vec<Decision>,
-    /// Per decision (same order): one line per allocation, change, contract or extension.
+    /// Per decision (same order): one line per approved allocation or change, contract awarded
+    /// or extension exercised by it.
     pub approved: Vec<Vec<String>>,
+    /// Per decision (same order): one line per allocation or change recorded against it that it
+    /// did not approve (projected, proposed, rejected, withdrawn: a decision that noted them).
+    pub noted: Vec<Vec<String>>,
 }
 
 /// Allocations and budget changes for the selected FY.
@@ -353,12 +415,31 @@ impl ActualsView {
 /// Report columns that scroll horizontally (after Programme and Phase).
 pub const REPORT_SCROLL_COLUMNS: usize = crate::io::report::COLUMNS.len() - 2;
 
-/// The report columns shown, in order, as CSV column indexes: every one for the exact cells;
-/// as read, without Financial year and Period (the header says them).
+/// The report as read, in the order its columns scroll after the codes (CSV column indexes):
+/// the phase name, then the columns an officer reads together (Revised budget, Actual to date,
+/// Forecast outturn, Variance, RAG), then the rest in the CSV's order (Financial year and Period
+/// are left out: the header says them).
+const READ_ORDER: [usize; 22] = [
+    0, 1, 2, 7, 10, 13, 15, 18, 5, 6, 8, 9, 11, 12, 14, 16, 17, 19, 20, 21, 22, 23,
+];
+
+/// The report columns shown, in order, as CSV column indexes: every one in the CSV's order for
+/// the exact cells; as read, [`READ_ORDER`]. Programme and Phase (the first two) stay put.
 pub fn report_columns(exact: bool) -> Vec<usize> {
-    (0..crate::io::report::COLUMNS.len())
-        .filter(|c| exact || !matches!(c, 3 | 4))
-        .collect()
+    if exact {
+        (0..crate::io::report::COLUMNS.len()).collect()
+    } else {
+        READ_ORDER.to_vec()
+    }
+}
+
+/// The place among the scrolling columns of CSV column `col` in the view `exact` (0 when it is
+/// not shown there): to keep the selected column when `c` switches the view.
+pub fn report_col_of(col: usize, exact: bool) -> usize {
+    report_columns(exact)
+        .iter()
+        .position(|c| *c == col)
+        .map_or(0, |i| i.saturating_sub(2))
 }
 
 /// The CSV column of the selected report column (`report_col` counts the scrolling columns).
@@ -399,6 +480,22 @@ mod tests {
 
     fn at(cursor: usize, top: usize) -> ListState {
         ListState { cursor, top }
+    }
+
+    #[test]
+    fn the_report_as_read_shows_every_column_but_year_and_period_once() {
+        let mut read = report_columns(false);
+        assert_eq!(&read[..8], &[0, 1, 2, 7, 10, 13, 15, 18]);
+        read.sort();
+        let all: Vec<usize> = (0..crate::io::report::COLUMNS.len())
+            .filter(|c| !matches!(c, 3 | 4))
+            .collect();
+        assert_eq!(read, all);
+        // `c` keeps the selected column: Variance is the 5th scrolling column as read (after the
+        // name, Revised budget, Actual to date, Forecast outturn), the 14th in the CSV's order.
+        assert_eq!(report_col_of(15, false), 4);
+        assert_eq!(report_col_of(15, true), 13);
+        assert_eq!(report_column(report_col_of(15, true), true), 15);
     }
 
     #[test]

@@ -46,6 +46,14 @@ pub fn ok(db: &Path, args: &[&str]) -> String {
     stdout(&o)
 }
 
+/// `outturn period close FY PERIOD --allow-missing-comments` on `db`.
+pub fn close(db: &Path, fy: &str, period: &str) {
+    ok(
+        db,
+        &["period", "close", fy, period, "--allow-missing-comments"],
+    );
+}
+
 pub fn demo_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db");

@@ -167,3 +167,16 @@ pub fn ordered_ids(conn: &Connection, f: &outturn::store::entities::ActualFilter
     .unwrap();
     out
 }
+
+/// Moves the app on to 2022-23 P5 (August), the period today (26/08/2022) is in, where the
+/// demo's August payments are: the TUI opens on P4 (July), the month being reported (nothing is
+/// closed, and July is the latest period that has ended).
+pub fn to_todays_period(app: &mut App, conn: &mut Connection) {
+    assert_eq!(
+        app.period,
+        outturn::domain::Period::new(4).ok(),
+        "opens on P4"
+    );
+    key(app, conn, KeyCode::Char('>'));
+    assert_eq!(app.period, outturn::domain::Period::new(5).ok());
+}

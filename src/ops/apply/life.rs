@@ -58,6 +58,7 @@ pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Op
             version,
             value,
             effective,
+            decision,
             date,
         } => contract::vary_in(
             conn,
@@ -65,7 +66,7 @@ pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Op
             &contract::Vary {
                 value: *value,
                 effective: Some(*effective),
-                decision: None,
+                decision: decision.clone(),
                 expected_version: Some(*version),
                 date: *date,
             },

@@ -1,12 +1,15 @@
 //! The forms of the lifecycle operations: approving and withdrawing a projected allocation,
-//! amending and withdrawing a proposed change, withdrawing a forecast. Each validates with the
-//! command line's parsers; the withdrawals ask a yes/no question before they run.
+//! approving or rejecting, amending and withdrawing a proposed change, varying a contract and
+//! exercising its option, withdrawing a forecast. Each validates with the command line's parsers;
+//! the decisions, the exercise and the withdrawals ask a yes/no question before they run.
 
 use chrono::NaiveDate;
 
 use super::{Field, Form, FormKind};
 use crate::domain::calendar::{parse_date, uk_date};
-use crate::domain::model::{Allocation, AllocationStatus, BudgetChange, Contract, ExtensionOption};
+use crate::domain::model::{
+    Allocation, AllocationStatus, BudgetChange, ChangeStatus, Contract, ExtensionOption,
+};
 use crate::domain::profile::Month;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::tui::action::{Effect, WriteOp};
@@ -91,9 +94,44 @@ pub fn withdraw_forecast_form(phase: String, fy: Option<FinancialYear>, today: N
     )
 }
 
+/// `a`/`r`: approve (`approve`) or reject proposed change `c`, by the decision typed (optional,
+/// as `change approve --decision`); a yes/no question follows.
+pub fn decide_change_form(c: &BudgetChange, approve: bool) -> Form {
+    Form::new(
+        FormKind::DecideChange {
+            id: c.id,
+            version: c.version,
+            approve,
+        },
+        format!(
+            "{} proposed {} {} of {}",
+            if approve { "Approve" } else { "Reject" },
+            c.kind,
+            c.id,
+            c.amount.full()
+        ),
+        vec![Field::new("Decision (optional)", "", "WIR-DOR-2022-08-26")],
+    )
+}
+
+/// The first month a variation of `c` can take effect: its first month, or the first month
+/// after the last closed period when that is later (a closed month holds).
+pub fn first_open_month(c: &Contract, closed_through: Option<NaiveDate>) -> Month {
+    let start = Month::of(c.start);
+    match closed_through.and_then(|d| d.succ_opt()) {
+        Some(open) if Month::of(open) > start => Month::of(open),
+        _ => start,
+    }
+}
+
 /// `v`: vary contract `c` as of `today`; the value pre-filled with its value, the month with
-/// its start month (as `contract vary` without `--effective`).
-pub fn vary_contract_form(c: &Contract, today: NaiveDate) -> Form {
+/// its first open month ([`first_open_month`]), and the decision (optional, as `contract vary
+/// --decision`).
+pub fn vary_contract_form(
+    c: &Contract,
+    today: NaiveDate,
+    closed_through: Option<NaiveDate>,
+) -> Form {
     Form::new(
         FormKind::VaryContract {
             id: c.id,
@@ -105,35 +143,51 @@ pub fn vary_contract_form(c: &Contract, today: NaiveDate) -> Form {
             Field::new("New value", c.value.full(), "£1.2m"),
             Field::new(
                 "Effective month",
-                Month::of(c.start).key(),
+                first_open_month(c, closed_through).key(),
                 "2022-11 or 11/2022",
             ),
+            Field::new("Decision (optional)", "", "WIR-DOR-2022-08-26"),
         ],
     )
 }
 
-/// `e`: exercise extension option `opt` of contract `c` as of `today`, at the value typed
-/// (pre-filled with the option's estimate; `contract exercise --value`).
+/// `e`: exercise extension option `opt` of contract `c` at the value typed (pre-filled with the
+/// option's estimate; `contract exercise --value`), by the decision typed (optional), on the date
+/// typed (pre-filled with `today`; `--date`).
 pub fn exercise_form(c: &Contract, opt: &ExtensionOption, today: NaiveDate) -> Form {
     Form::new(
         FormKind::Exercise {
             option_id: opt.id,
             version: opt.version,
-            on: today,
         },
         format!(
             "Exercise the {}-month extension of {}",
             opt.months, c.reference
         ),
-        vec![Field::new("Value it adds", opt.value.full(), "£250k")],
+        vec![
+            Field::new("Value it adds", opt.value.full(), "£250k"),
+            Field::new("Decision (optional)", "", "WIR-DOR-2022-08-26"),
+            Field::new("Date exercised", uk_date(today), "26/08/2022"),
+        ],
     )
 }
 
-/// `o`: the variance comment of `phase` for `fy` and `period` (it replaces the one there is).
-pub fn comment_form(phase: String, fy: Option<FinancialYear>, period: Option<Period>) -> Form {
+/// `o`: the variance comment of `phase` for `fy` and `period`; `current` is the comment there is,
+/// which the form shows (pre-filled, to edit or type over) and the new text replaces.
+pub fn comment_form(
+    phase: String,
+    fy: Option<FinancialYear>,
+    period: Option<Period>,
+    current: &str,
+) -> Form {
+    let title = if current.is_empty() {
+        "Variance comment (the phase has none for the period)"
+    } else {
+        "Variance comment (replaces the one shown: edit it, or type over it)"
+    };
     Form::new(
         FormKind::Comment,
-        "Variance comment (replaces the phase's comment for the period)",
+        title,
         vec![
             Field::new("Phase", phase, "WIR-SCP/DT1"),
             Field::new("Financial year", super::label(fy), "2022-23"),
@@ -142,7 +196,7 @@ pub fn comment_form(phase: String, fy: Option<FinancialYear>, period: Option<Per
                 period.map(|p| p.label()).unwrap_or_default(),
                 "P5",
             ),
-            Field::new("Comment", "", "Tender came in under estimate"),
+            Field::new("Comment", current, "Tender came in under estimate"),
         ],
     )
 }
@@ -159,6 +213,7 @@ pub(super) fn effect(form: &Form) -> Option<Result<Effect, (usize, String)>> {
             .ok_or_else(|| (i, format!("'{t}' is not an allocation id: type its number")))
     };
     let date = |i: usize| parse_date(form.value(i)).map_err(|e| (i, e.to_string()));
+    let optional = |i: usize| Some(form.value(i).to_string()).filter(|t| !t.is_empty());
     let write = |op: WriteOp| Effect::Write { op, undoing: false };
     let out = (|| match form.kind {
         FormKind::ApproveAllocation => {
@@ -208,14 +263,25 @@ pub(super) fn effect(form: &Form) -> Option<Result<Effect, (usize, String)>> {
                 version,
                 value,
                 effective,
+                decision: optional(2),
                 date: on,
             }))
         }
-        FormKind::Exercise {
-            option_id,
+        FormKind::DecideChange {
+            id,
             version,
-            on,
-        } => {
+            approve,
+        } => Ok(write(WriteOp::DecideChange {
+            id,
+            version,
+            status: if approve {
+                ChangeStatus::Approved
+            } else {
+                ChangeStatus::Rejected
+            },
+            decision: optional(0),
+        })),
+        FormKind::Exercise { option_id, version } => {
             let value = Money::parse(form.value(0)).map_err(|e| (0, e.to_string()))?;
             if value.is_negative() {
                 return Err((0, format!("'{}' is negative", value.plain())));
@@ -224,7 +290,8 @@ pub(super) fn effect(form: &Form) -> Option<Result<Effect, (usize, String)>> {
                 option_id,
                 version,
                 value: Some(value),
-                date: on,
+                decision: optional(1),
+                date: date(2)?,
             }))
         }
         FormKind::Comment => {
@@ -256,6 +323,14 @@ pub(super) fn effect(form: &Form) -> Option<Result<Effect, (usize, String)>> {
     }
 }
 
+/// " by decision D" when a decision is given.
+fn by(decision: &Option<String>) -> String {
+    decision
+        .as_deref()
+        .map(|d| format!(" by decision {d}"))
+        .unwrap_or_default()
+}
+
 /// The yes/no question asked before a write that cannot be undone here; None for the others.
 pub fn question(op: &WriteOp) -> Option<String> {
     match op {
@@ -265,9 +340,30 @@ pub fn question(op: &WriteOp) -> Option<String> {
         WriteOp::WithdrawChange { id, reason, .. } => Some(format!(
             "Withdraw change {id} ({reason})? This cannot be undone here. y/n"
         )),
-        WriteOp::Exercise { value, .. } => Some(format!(
-            "Exercise the extension option, adding {}? This cannot be undone here. y/n",
-            value.map(|v| v.full()).unwrap_or_default()
+        WriteOp::Exercise {
+            value,
+            decision,
+            date,
+            ..
+        } => Some(format!(
+            "Exercise the extension option on {}, adding {}{}? This cannot be undone here. y/n",
+            uk_date(*date),
+            value.map(|v| v.full()).unwrap_or_default(),
+            by(decision)
+        )),
+        WriteOp::DecideChange {
+            id,
+            status,
+            decision,
+            ..
+        } => Some(format!(
+            "{} change {id}{}? This cannot be undone here. y/n",
+            if *status == ChangeStatus::Approved {
+                "Approve"
+            } else {
+                "Reject"
+            },
+            by(decision)
         )),
         WriteOp::WithdrawForecast {
             phase, fy, reason, ..

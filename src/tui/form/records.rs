@@ -342,11 +342,7 @@ pub fn benefit_form(phase: &str, b: Option<&Benefit>) -> Form {
                 b.description.clone(),
                 b.kind.as_str().into(),
                 b.owner.clone(),
-                b.targets
-                    .iter()
-                    .map(|t| format!("{}={}", t.fy.label(), t.amount.full()))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                b.targets_shown(),
             ],
         ),
     }

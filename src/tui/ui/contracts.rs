@@ -20,7 +20,7 @@ fn days_to(end: Option<NaiveDate>, today: NaiveDate) -> String {
             if n < 0 {
                 format!("ended {} days ago", -n)
             } else {
-                format!("{n} days")
+                format!("in {n} days")
             }
         }
         None => String::new(),

@@ -5,16 +5,15 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Theme, money_fit};
 use crate::domain::Money;
 use crate::domain::report::{Rag, ReportRow, RowKind, percent_text};
 use crate::tui::app::App;
-use crate::tui::state::Figures;
+use crate::tui::state::{CARD_HEIGHT, Figures, alert_lines, alerts_max_top};
 
 const CARD_WIDTH: u16 = 38;
-const CARD_HEIGHT: u16 = 9;
 
 /// Draws the dashboard.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
@@ -149,18 +148,18 @@ fn draw_card(
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// The alerts, from alert `top` (J/K scroll); the title says which are shown when they do not
-/// all fit.
+/// The alerts, from alert `top` (J/K scroll, never past the point where the last is shown: when
+/// they all fit nothing scrolls); the title says which are shown when they do not all fit.
 fn draw_alerts(frame: &mut Frame, area: Rect, f: &Figures, top: usize, t: Theme) {
     let n = f.alerts.len();
-    let top = top.min(n.saturating_sub(1));
     let inner_w = area.width.saturating_sub(2).max(1) as usize;
     let inner_h = area.height.saturating_sub(2) as usize;
-    // How many alerts fit from `top` (each wraps to whole lines of the panel's width).
+    let top = top.min(alerts_max_top(&f.alerts, inner_w, inner_h));
+    // How many alerts fit from `top` (each wrapped to whole lines of the panel's width).
     let mut used = 0;
     let mut fit = 0;
     for a in f.alerts.iter().skip(top) {
-        let lines = (a.text.chars().count() + 2).div_ceil(inner_w);
+        let lines = alert_lines("• ", &a.text, inner_w).len();
         if used + lines > inner_h {
             break;
         }
@@ -180,20 +179,23 @@ fn draw_alerts(frame: &mut Frame, area: Rect, f: &Figures, top: usize, t: Theme)
     let lines: Vec<Line> = if f.alerts.is_empty() {
         vec![Line::from("Nothing needs attention.")]
     } else {
-        f.alerts
-            .iter()
-            .skip(top)
-            .map(|a| {
-                let (mark, style) = match a.level {
-                    Rag::Red => ("! ", t.red()),
-                    _ => ("• ", t.amber()),
-                };
-                Line::from(vec![Span::styled(mark, style), Span::raw(a.text.clone())])
-            })
-            .collect()
+        // Wrapped here, as the scroll counts the lines, the mark coloured on the first.
+        let mut lines = Vec::new();
+        for a in f.alerts.iter().skip(top) {
+            let (mark, style) = match a.level {
+                Rag::Red => ("! ", t.red()),
+                _ => ("• ", t.amber()),
+            };
+            for (i, l) in alert_lines(mark, &a.text, inner_w).into_iter().enumerate() {
+                lines.push(match l.strip_prefix(mark).filter(|_| i == 0) {
+                    Some(rest) => {
+                        Line::from(vec![Span::styled(mark, style), Span::raw(rest.to_string())])
+                    }
+                    None => Line::from(l),
+                });
+            }
+        }
+        lines
     };
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }

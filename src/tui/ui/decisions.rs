@@ -95,12 +95,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         Line::from(d.summary.clone()),
         Line::styled("Approved:", t.heading()),
     ];
-    let approved = reg.approved.get(app.decision_list.cursor);
-    match approved {
-        Some(list) if !list.is_empty() => {
-            lines.extend(list.iter().map(|l| Line::from(format!("  {l}"))));
-        }
-        _ => lines.push(Line::styled("  nothing recorded against it", t.dim())),
+    let at = app.decision_list.cursor;
+    let approved = reg.approved.get(at).filter(|l| !l.is_empty());
+    let noted = reg.noted.get(at).filter(|l| !l.is_empty());
+    match (approved, noted) {
+        (Some(list), _) => lines.extend(list.iter().map(|l| Line::from(format!("  {l}")))),
+        (None, Some(_)) => lines.push(Line::styled("  nothing", t.dim())),
+        (None, None) => lines.push(Line::styled("  nothing recorded against it", t.dim())),
+    }
+    // What it noted or recommended without approving it (a projected allocation, a change not
+    // approved) is never listed as approved.
+    if let Some(list) = noted {
+        lines.push(Line::styled(
+            "Recorded against it, not approved:",
+            t.heading(),
+        ));
+        lines.extend(list.iter().map(|l| Line::from(format!("  {l}"))));
     }
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(

@@ -30,6 +30,7 @@ use crate::domain::Money;
 use crate::domain::report::Rag;
 
 pub use super::state::{MIN_HEIGHT, MIN_WIDTH};
+use super::state::{STATUS_LINES, status_wrapped};
 
 /// Colours, or none (NO_COLOR): meaning is then carried by brackets, words and bold/reverse.
 #[derive(Debug, Clone, Copy)]
@@ -124,7 +125,7 @@ pub fn draw(frame: &mut Frame, app: &App, today: NaiveDate, theme: Theme) {
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(status_height(app, area.width)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -212,6 +213,26 @@ fn closed_label(app: &App, t: Theme) -> Span<'static> {
     }
 }
 
+/// The status message as drawn: a space, then its words wrapped to `width`, at most
+/// [`STATUS_LINES`] lines (one line when there is no message).
+fn status_lines(app: &App, width: u16) -> Vec<String> {
+    let mut lines = status_wrapped(app.status.as_ref().map(|s| s.text.as_str()), width);
+    let width = (width as usize).saturating_sub(1).max(1);
+    if lines.len() > STATUS_LINES {
+        lines.truncate(STATUS_LINES);
+        if let Some(last) = lines.last_mut() {
+            *last = cut(&format!("{last} …"), width);
+        }
+    }
+    lines.into_iter().map(|l| format!(" {l}")).collect()
+}
+
+/// The lines the status line takes at `width`: a message too long for one line is wrapped, not
+/// cut (up to [`STATUS_LINES`]); the screen above gives way.
+pub fn status_height(app: &App, width: u16) -> u16 {
+    status_lines(app, width).len() as u16
+}
+
 fn draw_status(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
     if let Some(s) = &app.status {
         let style = if s.error {
@@ -219,10 +240,11 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
         } else {
             t.green()
         };
-        frame.render_widget(
-            Paragraph::new(Line::from(Span::styled(format!(" {}", s.text), style))),
-            area,
-        );
+        let lines: Vec<Line> = status_lines(app, area.width)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, style)))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
     }
 }
 

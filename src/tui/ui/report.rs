@@ -1,7 +1,10 @@
 //! The Report screen: the monitoring report as a finance officer reads it (money as £ with
 //! negatives in brackets, short `£1.38m` when the screen is narrow, RAG as a coloured word), or
 //! with `c` the exact CSV cells. Programme and Phase stay put while the other columns scroll
-//! (← →); the first column after them is the selected one, and Enter opens what is behind it.
+//! (← →): as read, the phase name and the columns read together come first (Revised budget,
+//! Actual to date, Forecast outturn, Variance, RAG), then the rest; the exact cells keep the
+//! CSV's order. The first column after the codes is the selected one, and Enter opens what is
+//! behind it.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -17,8 +20,13 @@ use crate::io::table::{Cell as TCell, formula_safe};
 use crate::tui::app::App;
 use crate::tui::state::{report_column, report_columns};
 
-/// Columns holding money (as in the CSV).
-const MONEY: [usize; 10] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 15];
+/// Columns holding money (as in the CSV), those after RAG included.
+const MONEY: [usize; 14] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 19, 20, 21, 22];
+/// How many scrolling columns are read together as the report opens: the phase name, Revised
+/// budget, Actual to date, Forecast outturn, Variance and RAG.
+const READ_TOGETHER: usize = 6;
+/// A header is cut to this width (with …) only when the column would not fit with it whole.
+const HEADER_CUT: usize = 10;
 /// The RAG column.
 const RAG: usize = 18;
 /// The phase name column, the only free text (cut with `…` beyond this).
@@ -113,34 +121,56 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, t: Theme) {
             out
         })
         .collect();
+    // Each column's width with its header whole, and with it cut (a long header is cut rather
+    // than push a column off the screen, and only then).
     let width_of = |i: usize| {
         let content = cells
             .iter()
             .map(|r| r[i].0.chars().count())
             .max()
             .unwrap_or(1);
-        let header = table.headers[i].chars().count();
+        // The sorted column's header carries its arrow too.
+        let arrow = app.sorts.report.is_some_and(|s| s.col == i);
+        let header = table.headers[i].chars().count() + if arrow { 2 } else { 0 };
         let w = if i == NAME {
             content.min(if short { NAME_SHORT } else { NAME_MAX })
         } else {
             content
         };
-        // A long header is cut (with …) rather than widen a column of short figures.
-        w.max(header.min(10)) as u16
+        (w.max(header) as u16, w.max(header.min(HEADER_CUT)) as u16)
     };
     let inner = area.width.saturating_sub(2);
     let order = report_columns(exact);
     let first = report_column(app.report_col, exact);
-    let mut shown_cols: Vec<(usize, u16)> = vec![(0, width_of(0)), (1, width_of(1))];
-    let mut used: u16 = shown_cols.iter().map(|(_, w)| w + 1).sum();
-    for &c in order.iter().skip_while(|c| **c != first) {
-        let w = width_of(c);
-        if used + w > inner && shown_cols.len() > 2 {
-            break;
+    // The codes, then the columns from the selected one while they fit: headers whole (the last
+    // one cut if that lets it in), or every header cut (`cut_all`).
+    let fit = |cut_all: bool| {
+        let mut cols: Vec<(usize, u16)> = vec![(0, width_of(0).0), (1, width_of(1).0)];
+        let mut used: u16 = cols.iter().map(|(_, w)| w + 1).sum();
+        for &c in order.iter().skip_while(|c| **c != first) {
+            let (whole, cut_to) = width_of(c);
+            let w = if !cut_all && used + whole <= inner {
+                whole
+            } else if used + cut_to <= inner || cols.len() == 2 {
+                cut_to
+            } else {
+                break;
+            };
+            used += w + 1;
+            cols.push((c, w));
         }
-        used += w + 1;
-        shown_cols.push((c, w));
-    }
+        cols
+    };
+    // Headers are cut only when that shows more of the columns read together (the name and the
+    // five after it) than whole headers do.
+    let whole = fit(false);
+    let shown_cols = if whole.len() < 2 + READ_TOGETHER {
+        Some(fit(true))
+            .filter(|c| c.len() > whole.len())
+            .unwrap_or(whole)
+    } else {
+        whole
+    };
     let header = Row::new(shown_cols.iter().map(|(c, w)| {
         let style = if *c == first {
             t.heading().patch(t.selected())
