@@ -107,10 +107,25 @@ pub fn identify(conn: &Connection) -> Result<Identity> {
     )))
 }
 
-/// Refuses a `--db` that is a folder, or a chain of symbolic links that never reaches a file (a
-/// loop, or more than 40 links), before SQLite is asked to open it: SQLite would report an
-/// input/output error, and creating it would say "File exists".
+/// Refuses a `--db` that is a folder, a Windows device name (`NUL`, `COM1`: on Windows), or a
+/// chain of symbolic links that never reaches a file (a loop, or more than 40 links), before
+/// SQLite is asked to open it: SQLite would report an input/output error, and creating it would
+/// say "File exists".
 pub fn check_database_path(given: &Path) -> Result<()> {
+    if cfg!(windows)
+        && given
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(crate::io::platform::device_names::is_reserved)
+    {
+        return Err(StoreError::invalid(
+            "--db",
+            format!(
+                "{} is a Windows device name, not a database file: give a file, e.g. outturn.db",
+                given.display()
+            ),
+        ));
+    }
     let resolved = resolve_path(given);
     match std::fs::symlink_metadata(&resolved) {
         Ok(m) if m.file_type().is_symlink() => Err(StoreError::invalid(
