@@ -31,7 +31,10 @@ fn keys_choose_create_demo_or_quit() {
     let key = |c: KeyCode, m: KeyModifiers| choice_for_key(&KeyEvent::new(c, m));
     let none = KeyModifiers::NONE;
     assert_eq!(key(KeyCode::Char('c'), none), Some(Choice::Create));
-    assert_eq!(key(KeyCode::Char('C'), KeyModifiers::SHIFT), Some(Choice::Create));
+    assert_eq!(
+        key(KeyCode::Char('C'), KeyModifiers::SHIFT),
+        Some(Choice::Create)
+    );
     assert_eq!(key(KeyCode::Char('d'), none), Some(Choice::Demo));
     assert_eq!(key(KeyCode::Char('q'), none), Some(Choice::Quit));
     assert_eq!(key(KeyCode::Esc, none), Some(Choice::Quit));
