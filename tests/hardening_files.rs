@@ -31,6 +31,7 @@ fn refused(o: &std::process::Output, needle: &str) -> String {
     err
 }
 
+#[cfg(unix)]
 fn report_args(csv: &Path) -> Vec<String> {
     ["report", "--fy", "2022-23", "--period", "5", "--csv"]
         .iter()
@@ -39,6 +40,7 @@ fn report_args(csv: &Path) -> Vec<String> {
         .collect()
 }
 
+#[cfg(unix)]
 fn run_s(db: &Path, args: &[String]) -> std::process::Output {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     run(db, &args)

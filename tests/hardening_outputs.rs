@@ -71,7 +71,8 @@ fn writers(out: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn no_output_option_writes_over_the_database_or_its_journal_files() {
-    let (dir, db) = demo_db();
+    // The folder is kept (it holds the database) and used by the Unix-only links below.
+    let (_dir, db) = demo_db();
     let before = hash(&db);
     let db_s = db.display().to_string();
     for args in writers(&db_s) {
@@ -94,7 +95,7 @@ fn no_output_option_writes_over_the_database_or_its_journal_files() {
     // Through a symbolic link to the database.
     #[cfg(unix)]
     {
-        let link = dir.path().join("report.csv");
+        let link = _dir.path().join("report.csv");
         std::os::unix::fs::symlink(&db, &link).unwrap();
         let link_s = link.display().to_string();
         for args in writers(&link_s) {
@@ -104,7 +105,7 @@ fn no_output_option_writes_over_the_database_or_its_journal_files() {
             assert_eq!(hash(&db), before, "{args:?} changed the database");
         }
         // `gen --out` writes actuals.csv in a folder: a link named actuals.csv to the database.
-        let gen_dir = dir.path().join("gen");
+        let gen_dir = _dir.path().join("gen");
         std::fs::create_dir(&gen_dir).unwrap();
         std::os::unix::fs::symlink(&db, gen_dir.join("actuals.csv")).unwrap();
         let gen_s = gen_dir.display().to_string();

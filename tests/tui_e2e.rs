@@ -437,3 +437,34 @@ fn no_database_says_how_to_create_one() {
     assert!(err.contains("outturn demo"), "{err}");
     assert!(!db.exists(), "nothing was created");
 }
+
+/// In a terminal, `outturn` with no database (a first start, or outturn.exe double-clicked in
+/// Explorer) offers to create it, to open the demo, or to quit, instead of a one-line error
+/// (issue 28, item 8). q creates nothing; d opens the demo in a temporary copy and creates
+/// nothing; c creates the database, its folder too, and opens it.
+#[test]
+fn no_database_in_a_terminal_offers_to_create_it_or_open_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data").join("outturn.db");
+    for (key, creates) in [("q", false), ("d", false), ("c", true)] {
+        let tmux = start_tui(dir.path(), &db, "");
+        let screen = tmux.wait_for("There is no database at");
+        assert!(screen.contains("Create an empty database"), "{screen}");
+        tmux.keys(&[key]);
+        if key != "q" {
+            tmux.wait_for("1 Dashboard");
+            tmux.keys(&["q"]);
+        }
+        assert_terminal_restored(&tmux);
+        assert_eq!(db.exists(), creates, "after {key}");
+    }
+    let out = Command::new(BIN)
+        .args(["--db", db.to_str().unwrap(), "check"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the new database checks clean: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

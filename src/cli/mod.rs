@@ -49,12 +49,22 @@ pub mod tui;
 #[derive(Debug, Parser)]
 #[command(name = "outturn", version, about, long_about = None)]
 pub struct Cli {
-    /// The database file (default: your data directory, e.g. ~/.local/share/outturn/outturn.db).
-    #[arg(long, global = true, env = "OUTTURN_DB", value_name = "PATH")]
+    // The help names this platform's own default (see [`DB_HELP`]).
+    #[arg(long, global = true, env = "OUTTURN_DB", value_name = "PATH", help = DB_HELP)]
     pub db: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
+
+/// The help of `--db`, naming where this platform keeps the database by default (as
+/// `directories` finds it: see `store::default_path`).
+#[cfg(windows)]
+const DB_HELP: &str = "The database file (default: your data directory, e.g. %APPDATA%\\Outturn\\outturn\\data\\outturn.db)";
+#[cfg(target_os = "macos")]
+const DB_HELP: &str = "The database file (default: your data directory, e.g. ~/Library/Application Support/uk.Outturn.outturn/outturn.db)";
+#[cfg(not(any(windows, target_os = "macos")))]
+const DB_HELP: &str =
+    "The database file (default: your data directory, e.g. ~/.local/share/outturn/outturn.db)";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]

@@ -21,7 +21,21 @@ fn here() -> PathBuf {
 }
 
 /// `outturn`: the TUI on the database at `path` (from --db / OUTTURN_DB / the default location).
+/// With no database there yet, in a terminal (a double-click on outturn.exe included), the
+/// officer is offered to create it, to open the demo, or to quit; elsewhere (a script) it is a
+/// one-line error.
 pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
+    use crate::tui::first_run::{self, Choice};
+    use std::io::IsTerminal;
+    if !path.exists() && std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        match first_run::ask(path)? {
+            Choice::Quit => return Ok(ExitCode::SUCCESS),
+            Choice::Demo => return demo(),
+            Choice::Create => {
+                super::init::run(path, false)?;
+            }
+        }
+    }
     if !path.exists() {
         return Err(UserError(format!(
             "no database at {}: create one with `outturn init` (or `outturn init --demo` for the demo \

@@ -6,6 +6,7 @@ pub mod financing;
 pub mod import;
 pub mod movement;
 pub mod output_file;
+pub mod platform;
 pub mod progress;
 pub mod report;
 pub mod synthetic;

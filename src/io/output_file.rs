@@ -20,6 +20,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::platform::{device_names, held_open};
 use crate::error::UserError;
 
 /// The databases this process has open, by their real path.
@@ -39,9 +40,10 @@ pub fn protect_database(path: &Path) {
     }
 }
 
-/// The path with its folder resolved (links and `..`), and the file itself when it exists.
+/// The path with its folder resolved (links and `..`), and the file itself when it exists; on
+/// Windows in the form the officer would write (`C:\...`, not `\\?\C:\...`).
 fn real_path(path: &Path) -> PathBuf {
-    if let Ok(p) = path.canonicalize() {
+    if let Ok(p) = dunce::canonicalize(path) {
         return p;
     }
     match (path.parent(), path.file_name()) {
@@ -51,7 +53,7 @@ fn real_path(path: &Path) -> PathBuf {
             } else {
                 dir
             };
-            dir.canonicalize()
+            dunce::canonicalize(dir)
                 .map(|d| d.join(name))
                 .unwrap_or_else(|_| path.to_path_buf())
         }
@@ -125,6 +127,48 @@ pub struct OutputFile {
     exists: bool,
 }
 
+/// Why a read-only file is refused, with the way to make it writable on this platform.
+#[cfg(windows)]
+const READ_ONLY: &str = "is read-only: clear Read-only in its Properties (or ask for write access) \
+     or choose another file";
+#[cfg(not(windows))]
+const READ_ONLY: &str = "is read-only: make it writable (chmod u+w) or choose another file";
+
+/// True when `path` names a device rather than a file on Windows: a reserved name (`NUL`,
+/// `CON`, `COM1`, any extension) or a device path (`\\.\COM1`). Never on Unix, where `NUL` is
+/// a file like any other.
+fn device(path: &Path) -> bool {
+    cfg!(windows)
+        && (path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(device_names::is_reserved)
+            || path.as_os_str().to_string_lossy().starts_with(r"\\.\"))
+}
+
+/// The refusal for a file another program holds open (Windows).
+fn held(what: &str, path: &Path) -> UserError {
+    UserError(format!(
+        "{what}: {}: {}; nothing was written",
+        path.display(),
+        held_open::HELD_OPEN
+    ))
+}
+
+/// The message for a failed write of `shown`: another program holding it open in Windows'
+/// words, anything else as the system says it.
+fn cannot_write(shown: &Path, e: &std::io::Error) -> UserError {
+    let why = if held_open::is_held_open(e) {
+        held_open::HELD_OPEN.to_string()
+    } else {
+        e.to_string()
+    };
+    UserError(format!(
+        "cannot write {}: {why}; nothing was written",
+        shown.display()
+    ))
+}
+
 fn refuse(what: &str, path: &Path, why: &str) -> UserError {
     UserError(format!(
         "{what}: {} {why}; nothing was written",
@@ -148,7 +192,7 @@ impl OutputFile {
     fn check_as(what: &str, path: &Path, replace: bool, database: bool) -> Result<Self, UserError> {
         let mut target = path.to_path_buf();
         let mut hops = 0;
-        let system = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
+        let system = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc") || device(p);
         let mut via_system = system(path);
         while let Ok(m) = std::fs::symlink_metadata(&target) {
             if !m.file_type().is_symlink() {
@@ -157,6 +201,7 @@ impl OutputFile {
             hops += 1;
             let next = std::fs::read_link(&target)
                 .map_err(|e| refuse(what, path, &format!("is a link that cannot be read ({e})")))?;
+            let next = dunce::simplified(&next).to_path_buf();
             target = match target.parent() {
                 Some(dir) if next.is_relative() => dir.join(next),
                 _ => next,
@@ -212,17 +257,17 @@ impl OutputFile {
                         path.display()
                     )));
                 }
-                if m.permissions().readonly()
-                    || std::fs::OpenOptions::new()
-                        .write(true)
-                        .open(&target)
-                        .is_err()
-                {
-                    return Err(refuse(
-                        what,
-                        path,
-                        "is read-only: make it writable (chmod u+w) or choose another file",
-                    ));
+                let opened = if m.permissions().readonly() {
+                    None
+                } else {
+                    Some(std::fs::OpenOptions::new().write(true).open(&target))
+                };
+                match opened {
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) if held_open::is_held_open(&e) => {
+                        return Err(held(what, path));
+                    }
+                    _ => return Err(refuse(what, path, READ_ONLY)),
                 }
                 Ok(OutputFile::new(what, target, path, true)?)
             }
@@ -275,10 +320,7 @@ impl OutputFile {
     pub fn replace_with(&self, partial: &Path) -> Result<(), UserError> {
         std::fs::rename(partial, &self.target).map_err(|e| {
             let _ = std::fs::remove_file(partial);
-            UserError(format!(
-                "cannot write {}: {e}; nothing was written",
-                self.shown.display()
-            ))
+            cannot_write(&self.shown, &e)
         })
     }
 
@@ -291,10 +333,7 @@ impl OutputFile {
         let partial = self.partial();
         let failed = |e: std::io::Error| {
             let _ = std::fs::remove_file(&partial);
-            UserError(format!(
-                "cannot write {}: {e}; nothing was written",
-                self.shown.display()
-            ))
+            cannot_write(&self.shown, &e)
         };
         let mut file = create_new_owner_only(&partial).map_err(failed)?;
         fill(&mut file)
@@ -339,18 +378,12 @@ pub fn partial_beside(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{}{tail}", &name[..end]))
 }
 
-/// Creates `path` new, readable and writable by its owner only (0600 on Unix); a leftover file
-/// of the same name is removed first.
+/// Creates `path` new, readable and writable by its owner only (0600 on Unix, an access list on
+/// Windows: see [`super::platform::owner_only`]); a leftover file of the same name is removed
+/// first.
 fn create_new_owner_only(path: &Path) -> std::io::Result<File> {
     let _ = std::fs::remove_file(path);
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
+    super::platform::owner_only::create_new(path)
 }
 
 #[cfg(all(test, unix))]

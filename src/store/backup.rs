@@ -316,12 +316,10 @@ fn copy_into_locked(copy: &Path, guard: &mut Connection) -> Result<()> {
             "the restore stopped unexpectedly: try again; nothing was restored".into(),
         ));
     }
-    #[cfg(unix)]
     if let Some(path) = guard.path().filter(|p| !p.is_empty()) {
-        // As a new file would be: readable by its owner only. The data is in place by now, so a
-        // file this user may write but not chmod keeps its mode.
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        // As a new file would be: readable by its owner only (0600, or Windows' access list). The
+        // data is in place by now, so a file this user may write but not restrict keeps its own.
+        let _ = crate::io::platform::owner_only::restrict(std::path::Path::new(path));
     }
     Ok(())
 }

@@ -376,21 +376,10 @@ fn copy_fresh_schema(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-#[cfg(unix)]
+/// Creates the new file `path` readable and writable by its owner only (0600 on Unix, an access
+/// list on Windows: see [`crate::io::platform::owner_only`]).
 pub(crate) fn create_owner_only(path: &Path) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map(|_| ())
-        .map_err(|e| StoreError::Refused(format!("cannot create {}: {e}", path.display())))
-}
-
-#[cfg(not(unix))]
-pub(crate) fn create_owner_only(path: &Path) -> Result<()> {
-    std::fs::File::create(path)
+    crate::io::platform::owner_only::create_new(path)
         .map(|_| ())
         .map_err(|e| StoreError::Refused(format!("cannot create {}: {e}", path.display())))
 }
@@ -528,10 +517,10 @@ pub fn current_user() -> String {
     }
 }
 
-/// The operating-system login of this process, from the system's user list (uid -> name), never
-/// from the environment (`$USER` can say anything).
+/// The operating-system login of this process (the user list on Unix, `GetUserNameW` on Windows;
+/// see [`crate::io::platform::login`]), or `unknown` when the system gives none.
 pub fn os_login() -> String {
-    os_user().unwrap_or_else(|| "unknown".to_string())
+    crate::io::platform::login::os_user().unwrap_or_else(|| "unknown".to_string())
 }
 
 /// The name given by `OUTTURN_USER`, recorded beside the login (never instead of it).
@@ -540,25 +529,6 @@ pub fn acting_name() -> Option<String> {
         .ok()
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
-}
-
-/// The user this process runs as, from the system's user list.
-#[cfg(unix)]
-fn os_user() -> Option<String> {
-    use std::os::unix::fs::MetadataExt;
-    let uid = std::fs::metadata("/proc/self").ok()?.uid();
-    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
-    let name = passwd.lines().find_map(|line| {
-        let mut f = line.split(':');
-        let name = f.next()?;
-        (f.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_string())
-    });
-    Some(name.unwrap_or_else(|| format!("uid {uid}")))
-}
-
-#[cfg(not(unix))]
-fn os_user() -> Option<String> {
-    None
 }
 
 /// Now, as stored in the audit log and batches: UTC, RFC 3339 to the second.

@@ -29,6 +29,7 @@ pub fn resolve_path(path: &Path) -> PathBuf {
         match std::fs::symlink_metadata(&p) {
             Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&p) {
                 Ok(target) => {
+                    let target = dunce::simplified(&target).to_path_buf();
                     p = match p.parent() {
                         Some(dir) if target.is_relative() => dir.join(target),
                         _ => target,
@@ -39,10 +40,12 @@ pub fn resolve_path(path: &Path) -> PathBuf {
             _ => break,
         }
     }
-    // The folder may itself be reached through links: name the real one.
+    // The folder may itself be reached through links: name the real one, as the officer would
+    // write it (`C:\Users\...`, not Windows' `\\?\C:\Users\...`: dunce keeps the plain form
+    // whenever it means the same file).
     match (p.parent(), p.file_name()) {
         (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => {
-            dir.canonicalize().map(|d| d.join(name)).unwrap_or(p)
+            dunce::canonicalize(dir).map(|d| d.join(name)).unwrap_or(p)
         }
         _ => p,
     }
@@ -104,9 +107,10 @@ pub fn identify(conn: &Connection) -> Result<Identity> {
     )))
 }
 
-/// Refuses a `--db` that is a folder, or a chain of symbolic links that never reaches a file (a
-/// loop, or more than 40 links), before SQLite is asked to open it: SQLite would report an
-/// input/output error, and creating it would say "File exists".
+/// Refuses a `--db` that is a folder, a Windows device name (`NUL`, `COM1`: on Windows), or a
+/// chain of symbolic links that never reaches a file (a loop, or more than 40 links), before
+/// SQLite is asked to open it: SQLite would report an input/output error, and creating it would
+/// say "File exists".
 pub fn check_database_path(given: &Path) -> Result<()> {
     if let super::locator::Locator::Postgres { shown } = super::locator::locate(given) {
         return Err(StoreError::invalid(
@@ -115,6 +119,20 @@ pub fn check_database_path(given: &Path) -> Result<()> {
                 "'{shown}' is a PostgreSQL connection string, and this Outturn keeps its books \
                  in a SQLite file only (PostgreSQL books are not available yet): give the path \
                  of a database file; nothing was created"
+            ),
+        ));
+    }
+    if cfg!(windows)
+        && given
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(crate::io::platform::device_names::is_reserved)
+    {
+        return Err(StoreError::invalid(
+            "--db",
+            format!(
+                "{} is a Windows device name, not a database file: give a file, e.g. outturn.db",
+                given.display()
             ),
         ));
     }
@@ -223,7 +241,7 @@ pub fn remove_stale_partials(dir: &Path) -> usize {
         let Some(pid) = partial_pid(&name) else {
             continue;
         };
-        if pid == std::process::id() || process_running(pid) {
+        if pid == std::process::id() || crate::io::platform::process::running(pid) {
             continue;
         }
         if entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
@@ -248,17 +266,6 @@ fn partial_pid(name: &str) -> Option<u32> {
         return None;
     }
     pid.parse().ok()
-}
-
-/// True when a process with this id runs (on Linux, /proc/PID exists). Elsewhere, assume it does
-/// (a partial file is then left in place rather than taken from a running backup).
-fn process_running(pid: u32) -> bool {
-    let proc_dir = Path::new("/proc");
-    if proc_dir.join("self").exists() {
-        proc_dir.join(pid.to_string()).exists()
-    } else {
-        true
-    }
 }
 
 #[cfg(test)]

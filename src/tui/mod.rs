@@ -20,6 +20,7 @@ pub mod bindings;
 pub mod complete;
 pub mod effects;
 mod export;
+pub mod first_run;
 pub mod form;
 pub mod keymap;
 pub mod line_edit;
