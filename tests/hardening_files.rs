@@ -463,7 +463,7 @@ fn a_connection_string_is_never_a_path() {
             "'host=db dbname=outturn password=***' is a PostgreSQL connection string",
         ),
     ] {
-        for args in [vec!["init"], vec!["summary"]] {
+        for args in [vec!["init"], vec!["summary"], vec![]] {
             let o = common::bin()
                 .current_dir(dir.path())
                 .arg("--db")

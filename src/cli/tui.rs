@@ -27,6 +27,7 @@ fn here() -> PathBuf {
 pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
     use crate::tui::first_run::{self, Choice};
     use std::io::IsTerminal;
+    ops::books::check_path(path)?;
     if !path.exists() && std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         match first_run::ask(path)? {
             Choice::Quit => return Ok(ExitCode::SUCCESS),

@@ -12,7 +12,7 @@ use crate::store::audit::{self, Seal};
 use crate::store::backup::{self as store_backup, BackupSummary};
 use crate::store::check::{self as store_check, CheckReport};
 use crate::store::entities::{self as e, FINANCING};
-use crate::store::{self, Books, Condition, Handle, HandleMut, cabinet};
+use crate::store::{self, Books, Condition, Handle, HandleMut, StoreError, cabinet};
 
 /// The database to work on: `given` (from the door's option or the environment) or the default
 /// place in the user's data directory, with a symbolic link followed to the real file, which is
@@ -20,6 +20,12 @@ use crate::store::{self, Books, Condition, Handle, HandleMut, cabinet};
 pub fn db_path(given: Option<&Path>) -> PathBuf {
     let path = given.map_or_else(store::default_path, Path::to_path_buf);
     store::open::resolve_path(&path)
+}
+
+/// Refuses a `--db` that cannot be a database file (a connection string, a folder, a device
+/// name, a loop of links) before anything is offered or created there.
+pub fn check_path(given: &Path) -> Result<(), StoreError> {
+    store::open::check_database_path(given)
 }
 
 /// The books' location as shown to people: a path as given, a connection string with its
