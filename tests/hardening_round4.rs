@@ -16,22 +16,21 @@ fn ok(db: &Path, args: &[&str]) -> String {
     stdout(&o)
 }
 
-/// The cells of the first CSV line whose second cell is `phase`.
-fn csv_row(csv: &str, phase: &str) -> Vec<String> {
-    csv.lines()
-        .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>())
-        .find(|cells| cells.get(1).map(String::as_str) == Some(phase))
-        .unwrap_or_else(|| panic!("no row {phase} in {csv}"))
-}
-
-/// The cell under `column` of the row of `phase`.
+/// The cell under `column` of the first row whose `Phase` cell is `phase`.
 fn cell(csv: &str, phase: &str, column: &str) -> String {
-    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
-    let at = header
-        .iter()
-        .position(|h| *h == column)
-        .unwrap_or_else(|| panic!("no column {column} in {header:?}"));
-    csv_row(csv, phase)[at].clone()
+    let mut lines = csv.lines().map(|l| l.split(',').collect::<Vec<_>>());
+    let header = lines.next().unwrap();
+    let at = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+    };
+    let (phase_at, column_at) = (at("Phase"), at(column));
+    let row = lines
+        .find(|cells| cells.get(phase_at) == Some(&phase))
+        .unwrap_or_else(|| panic!("no row {phase} in {csv}"));
+    row[column_at].to_string()
 }
 
 /// Programme P, phase A: £400,000 entered as approved for 2023-24 (allocation 1), and £100,000
@@ -71,17 +70,15 @@ fn movement(db: &Path) -> String {
     )
 }
 
-fn close(db: &Path, period: &str) {
+fn close_in(db: &Path, fy: &str, period: &str) {
     ok(
         db,
-        &[
-            "period",
-            "close",
-            "2023-24",
-            period,
-            "--allow-missing-comments",
-        ],
+        &["period", "close", fy, period, "--allow-missing-comments"],
     );
+}
+
+fn close(db: &Path, period: &str) {
+    close_in(db, "2023-24", period);
 }
 
 // Item 7: an allocation approved on 15/07/2023 is pending in April to June and Original budget
@@ -177,4 +174,39 @@ fn a_reduction_before_an_approval_cannot_spend_it() {
     // Effective on the day of the approval: 400,000 + 100,000 - 450,000 = 50,000.
     ok(&db, &reduce("15/07/2023"));
     assert_eq!(cell(&report(&db, "P4"), "A", "Revised budget"), "50000.00");
+}
+
+fn progress(db: &Path, format: &str) -> String {
+    let mut args: Vec<&str> = "report progress --programme WOL-DTP --half 2017-18H2"
+        .split(' ')
+        .collect();
+    args.extend([format, "-"]);
+    ok(db, &args)
+}
+
+// Item 6: a closed half's progress report reads from the snapshots. On the demo, Phase 2's
+// 2017-18 variance at P12 is 2,600,000 - 3,000,000 = -400,000, an underspend of 13.3 %: Amber
+// beyond the default 10 %, Green once Amber starts beyond 15 %.
+#[test]
+fn a_closed_half_keeps_the_thresholds_it_was_reported_with() {
+    let (_dir, db) = common::demo_db();
+    let rag = |csv: &str| cell(csv, "PH2", "RAG");
+    close_in(&db, "2017-18", "P12");
+    let (csv, html) = (progress(&db, "--csv"), progress(&db, "--html"));
+    assert_eq!(rag(&csv), "Amber");
+    ok(&db, &["config", "set", "rag.amber_underspend_pct", "15"]);
+    // The half as it was reported, byte for byte, and the same RAG as the monthly P12 snapshot.
+    assert_eq!(progress(&db, "--csv"), csv);
+    assert_eq!(progress(&db, "--html"), html);
+    let p12 = ok(
+        &db,
+        &["report", "--fy", "2017-18", "--period", "P12", "--csv", "-"],
+    );
+    assert_eq!(rag(&p12), "Amber");
+    // Reopened, the half is live again and rated with today's thresholds.
+    ok(
+        &db,
+        &["period", "reopen", "2017-18", "P12", "--reason", "recheck"],
+    );
+    assert_eq!(rag(&progress(&db, "--csv")), "Green");
 }
