@@ -39,7 +39,7 @@ fn audit_count(db: &Path) -> i64 {
 fn check_is_clean(db: &Path) {
     let o = run(db, &["check"]);
     assert!(
-        o.status.success() && stdout(&o) == "ok: 11 checks passed\n",
+        o.status.success() && stdout(&o) == "ok: 12 checks passed\n",
         "check: {}{}",
         stdout(&o),
         stderr(&o)

@@ -13,6 +13,7 @@ pub mod browse_reload;
 pub mod cabinet;
 pub mod capture;
 pub mod check;
+mod check_locked;
 pub mod edit;
 pub mod entities;
 pub mod figures;
