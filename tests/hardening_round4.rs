@@ -1,6 +1,7 @@
-//! Hardening, round four (issue 26, items 6 and 7): what was reported stays reported. An approval
-//! counts from its date; the progress report of a closed half is read from the snapshots. Each
-//! test runs the real binary, "today" pinned to 05/12/2026 as in the hostile run.
+//! Hardening, round four (issue 26, items 6, 7, 18 and 21): what was reported stays reported (an
+//! approval counts from its date; the progress report of a closed half is read from the
+//! snapshots), and a restore or an import meets the rest of the system plainly. Each test runs the
+//! real binary, "today" pinned to 05/12/2026 as in the hostile run.
 
 mod common;
 
@@ -209,4 +210,198 @@ fn a_closed_half_keeps_the_thresholds_it_was_reported_with() {
         &["period", "reopen", "2017-18", "P12", "--reason", "recheck"],
     );
     assert_eq!(rag(&progress(&db, "--csv")), "Green");
+}
+
+/// Exit status 2 and one line on standard error holding `needle`.
+fn one_line_refusal(o: &std::process::Output, needle: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(needle), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+// Item 21: a restore does not go ahead while another program holds the database open, even one
+// that takes no SQLite lock (here `sleep`, with the file as its standard input).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_restore_waits_for_every_program_holding_the_file() {
+    let (dir, db) = common::demo_db();
+    let backup = dir.path().join("b.db");
+    let backup = backup.to_str().unwrap();
+    ok(&db, &["backup", backup]);
+    let mut holder = std::process::Command::new("sleep")
+        .arg("60")
+        .stdin(std::fs::File::open(&db).unwrap())
+        .spawn()
+        .unwrap();
+    let needle = format!(
+        "is open in another program (sleep, process {}): close it there and run the restore again; nothing was restored",
+        holder.id()
+    );
+    let o = run(&db, &["restore", backup, "--force"]);
+    let _ = holder.kill();
+    let _ = holder.wait();
+    one_line_refusal(&o, &needle);
+    // Once it has let go, the restore goes ahead.
+    assert!(ok(&db, &["restore", backup, "--force"]).starts_with("Restored "));
+}
+
+// Item 18: a write while a restore replaces the database says so at once (it neither waits 30
+// seconds for the restore's lock nor calls the database read-only). A restore writes its checked
+// copy beside the database as `.NAME.partial-PID` while it works; here a running `sleep` stands
+// for the restore's process.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_during_a_restore_says_a_restore_is_under_way() {
+    let (dir, db) = common::demo_db();
+    let mut restore = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .unwrap();
+    let partial = dir.path().join(format!(".x.db.partial-{}", restore.id()));
+    std::fs::write(&partial, b"").unwrap();
+    let needle = format!(
+        "x.db is being restored from a backup (outturn restore, process {}): run the command again when the restore has finished; nothing was changed",
+        restore.id()
+    );
+    let add = "actual add --programme WOL-DTP --phase PH2 --date 2018-01-31 --amount 10.00";
+    let add: Vec<&str> = add.split(' ').collect();
+    let o = run(&db, &add);
+    let _ = restore.kill();
+    let _ = restore.wait();
+    one_line_refusal(&o, &needle);
+    // The restore's process gone, its leftover copy holds nothing up.
+    ok(&db, &add);
+}
+
+/// Where a command runs in [`in_small_tmpfs`].
+struct Tmpfs<'a> {
+    /// An empty folder to mount it on.
+    mount: &'a Path,
+    /// Its size (`64k`).
+    size: &'a str,
+    /// TMPDIR points there.
+    tmpdir: bool,
+    /// The database is copied there first (as `x.db`) and used there.
+    database_there: bool,
+}
+
+/// Runs `outturn --db DB ARGS` with a small tmpfs mounted in a mount namespace of its own
+/// (`unshare`: nothing outside the command sees the mount, and it goes with the command). None
+/// when this system cannot make such a namespace (then the test says so, and fails under CI).
+fn in_small_tmpfs(t: &Tmpfs, db: &Path, args: &[&str]) -> Option<std::process::Output> {
+    let probe = std::process::Command::new("unshare")
+        .args(["-rm", "true"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "unshare -rm is needed (user and mount namespaces) under CI"
+        );
+        eprintln!("SKIPPED: this system cannot make a mount namespace (unshare -rm)");
+        return None;
+    }
+    let script = format!(
+        "mount -t tmpfs -o size={} tmpfs \"$MOUNT\" && {} {} exec \"$BIN\" --db \"$DB\" \"$@\"",
+        t.size,
+        if t.database_there {
+            "cp \"$DB\" \"$MOUNT/x.db\" && DB=\"$MOUNT/x.db\" &&"
+        } else {
+            ""
+        },
+        if t.tmpdir { "TMPDIR=\"$MOUNT\"" } else { "" },
+    );
+    let o = std::process::Command::new("unshare")
+        .args(["-rm", "sh", "-c", &script, "sh"])
+        .args(args)
+        .env("MOUNT", t.mount)
+        .env("BIN", env!("CARGO_BIN_EXE_outturn"))
+        .env("DB", db)
+        .env("OUTTURN_TODAY", "2026-12-05")
+        .env("OUTTURN_USER", "test-officer")
+        .env_remove("OUTTURN_DB")
+        .env_remove("SQLITE_TMPDIR")
+        .output()
+        .unwrap();
+    Some(o)
+}
+
+/// A file of `n` actuals on WOL-DTP/PH2 in November 2026.
+fn many_actuals(dir: &Path, n: usize) -> String {
+    let mut text = String::from("Date,Phase,Supplier,Description,Reference,Amount\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "2026-11-{:02},WOL-DTP/PH2,Acme,Licences,INV-{i},1{}.00\n",
+            1 + i % 28,
+            i % 100
+        ));
+    }
+    let p = dir.join("many.csv");
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+/// One line naming the disks, never blaming the database, and the command failed.
+fn names_the_disk(o: &std::process::Output, temporary: &Path) {
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "a disk is full: the disk of the database's folder, or of the temporary folder {} (set by TMPDIR)",
+            temporary.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("database or disk is full"), "{err}");
+    assert_ne!(o.status.code(), Some(0), "{err}");
+}
+
+/// An import of `rows` actuals into a copy of the demo with a small tmpfs as `t` says (mounted
+/// on a new folder): what it printed, the tmpfs's folder, and whether the demo outside is as it
+/// was. None when the system cannot mount one (see [`in_small_tmpfs`]).
+fn import_in_tmpfs(
+    size: &str,
+    tmpdir: bool,
+    database_there: bool,
+    rows: usize,
+) -> Option<(std::process::Output, PathBuf, bool)> {
+    let (dir, db) = common::demo_db();
+    let file = many_actuals(dir.path(), rows);
+    let mount = dir.path().join("small");
+    std::fs::create_dir(&mount).unwrap();
+    let before = common::snapshot(&db);
+    let t = Tmpfs {
+        mount: &mount,
+        size,
+        tmpdir,
+        database_there,
+    };
+    let o = in_small_tmpfs(&t, &db, &["import", "actuals", &file])?;
+    let unchanged = common::snapshot(&db) == before;
+    // The tmpfs went with the command: the folder is removed with `dir`.
+    Some((o, mount, unchanged))
+}
+
+// Item 18: an import that fills the temporary folder (its line file: 24 bytes a row, 240 KB for
+// 10,000 rows, in a 64 KB tmpfs) names that folder and the disk, not the database, on one line,
+// and imports nothing.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_import_filling_the_temporary_folder_names_it() {
+    let Some((o, mount, unchanged)) = import_in_tmpfs("64k", true, false, 10_000) else {
+        return;
+    };
+    names_the_disk(&o, &mount);
+    assert!(unchanged);
+}
+
+// Item 18: the same when the database's own disk fills during the import (a copy of the demo in
+// a 2 MB tmpfs: the demo takes 1.2 MB, and 20,000 rows to write).
+#[cfg(target_os = "linux")]
+#[test]
+fn an_import_filling_the_database_disk_names_the_disk() {
+    let Some((o, _, _)) = import_in_tmpfs("2m", false, true, 20_000) else {
+        return;
+    };
+    names_the_disk(&o, &std::env::temp_dir());
 }

@@ -19,6 +19,7 @@ pub mod entities;
 pub mod figures;
 pub mod financing;
 pub mod financing_final;
+mod holders;
 pub mod ledger_codes;
 pub mod limits;
 pub mod locks;
@@ -133,7 +134,7 @@ impl StoreError {
 /// that the doors can say what to do without naming the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Condition {
-    /// The disk (or the temporary folder) is full.
+    /// The disk of the database or of the temporary folder is full (or over its quota).
     DiskFull,
     /// Another program held the database locked past the busy timeout.
     Busy,
@@ -153,6 +154,14 @@ pub enum Condition {
 /// [`StoreError`] or the engine's own error, found anywhere in a chain of causes).
 pub fn condition(err: &(dyn std::error::Error + 'static)) -> Option<Condition> {
     use rusqlite::ErrorCode as C;
+    // A file of Outturn's own (an import's temporary file) on a full disk, or over a quota.
+    if let Some(io) = err.downcast_ref::<std::io::Error>() {
+        return matches!(
+            io.kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+        )
+        .then_some(Condition::DiskFull);
+    }
     let e = match err.downcast_ref::<StoreError>() {
         Some(StoreError::Sqlite(e)) => e,
         Some(_) => return None,
@@ -191,6 +200,12 @@ mod condition_tests {
             Some(Condition::ReadOnly)
         );
         assert_eq!(condition(&StoreError::Refused("no".into())), None);
+        // The import's temporary file on a full disk (ENOSPC).
+        let io = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let err = anyhow::Error::new(io).context("writing the temporary file");
+        assert_eq!(err.chain().find_map(condition), Some(Condition::DiskFull));
+        let other = std::io::Error::other("x");
+        assert_eq!(condition(&other), None);
     }
 }
 
@@ -213,6 +228,10 @@ pub fn open(path: &Path) -> Result<Connection> {
     open::check_database_path(path)?;
     let path = open::resolve_path(path);
     let path = path.as_path();
+    // A restore holds the file while it writes the backup in: say so rather than wait for it.
+    if let Some(pid) = open::restore_under_way(path) {
+        return Err(open::restoring(path, pid));
+    }
     crate::io::output_file::protect_database(path);
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
