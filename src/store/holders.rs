@@ -1,7 +1,7 @@
 //! Which other programs hold a database file open, whatever they are. SQLite's locks show only
-//! SQLite connections (see [`super::backup`]); a program that merely has the file open (an editor,
-//! a copy in progress, a script reading it) takes no lock, and replacing the file under it would
-//! leave it reading the old pages. On Linux every process's open files are listed under
+//! SQLite connections (the restore takes an exclusive lock); a program that merely has the file
+//! open (an editor, a copy in progress, a script reading it) takes no lock, and replacing the file
+//! under it would leave it reading the old pages. On Linux every process's open files are listed under
 //! `/proc/PID/fd`; elsewhere this finds nothing (Windows refuses to replace a file another
 //! program has open by itself). Reads only.
 
