@@ -53,6 +53,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v9.sql"),
     include_str!("schema_v10.sql"),
     include_str!("schema_v11.sql"),
+    // Version 12 (the committee pack's snapshot) comes from another branch; see schema_v13.sql.
+    include_str!("schema_v13.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -748,5 +750,54 @@ mod tests {
             .is_err(),
             "foreign keys are on"
         );
+    }
+
+    #[test]
+    fn version_13_indexes_the_references_of_the_actuals_it_keeps() {
+        // Every step before the references' index, then the actuals, then the rest.
+        let conn = Connection::open_in_memory().unwrap();
+        configure(&conn).unwrap();
+        let before = MIGRATIONS.len() - 1;
+        for (i, step) in MIGRATIONS.iter().enumerate().take(before) {
+            conn.execute_batch(step).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO programme(id, code, name) VALUES (1, 'P', 'P');
+             INSERT INTO phase(id, programme_id, code, name) VALUES (1, 1, 'A', 'A');
+             INSERT INTO actual(id, phase_id, date, fy, period, reference, amount_pence) VALUES
+               (1, 1, '2025-04-02', 2025, 1, 'INV-1', 100),
+               (2, 1, '2025-04-03', 2025, 1, '', 200),
+               (3, 1, '2025-04-04', 2025, 1, 'INV-1', 300);",
+        )
+        .unwrap();
+        migrate(&conn).unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
+        // The actuals are kept; the index holds the two non-blank references, and a lookup by
+        // reference reads it rather than every actual.
+        let ids: Vec<i64> = conn
+            .prepare(
+                "SELECT id FROM actual INDEXED BY actual_reference
+                 WHERE reference = 'INV-1' AND reference <> '' ORDER BY id",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(ids, vec![1, 3]);
+        let plan: Vec<String> = conn
+            .prepare(
+                "EXPLAIN QUERY PLAN
+                 SELECT id FROM actual WHERE reference = 'INV-1' AND reference <> ''",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let plan = plan.join("; ");
+        assert!(plan.contains("actual_reference"), "{plan}");
     }
 }
