@@ -991,7 +991,7 @@ fn import_state(db: &Path) -> State {
         "{}",
         db.display()
     );
-    assert_eq!(actual_schema(&fresh).len(), 6, "3 indexes and 3 triggers");
+    assert_eq!(actual_schema(&fresh).len(), 7, "4 indexes and 3 triggers");
     let q = |s: &str| -> i64 { conn.query_row(s, [], |r| r.get(0)).unwrap() };
     vec![
         q("SELECT count(*) FROM actual"),
