@@ -467,6 +467,7 @@ fn a_database_closed_before_snapshots_gets_them_on_first_open() {
              DROP TABLE snapshot_financing_source; DROP TABLE snapshot_financing_row;
              DROP TABLE snapshot_financing; DROP TABLE financing_final;
              DROP TABLE import_profile; DROP TABLE ledger_code;
+             DROP INDEX actual_reference;
              ALTER TABLE import_batch DROP COLUMN profile;
              DROP TABLE snapshot_owed; DROP TABLE variance_comment; DROP TABLE snapshot;
              DROP TABLE IF EXISTS funding; DROP TABLE IF EXISTS benefit_realisation;

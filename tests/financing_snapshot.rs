@@ -339,6 +339,7 @@ fn a_database_closed_before_the_financing_snapshot_gets_it_on_first_open() {
              DROP TABLE snapshot_financing_source; DROP TABLE snapshot_financing_row;
              DROP TABLE snapshot_financing; DROP TABLE financing_final;
              DROP TABLE import_profile; DROP TABLE ledger_code;
+             DROP INDEX actual_reference;
              ALTER TABLE import_batch DROP COLUMN profile;
              PRAGMA user_version = 7;",
         )

@@ -6,9 +6,9 @@ mod common;
 
 use std::path::Path;
 
+use common::forge::{event_hash, rehash_chain};
 use common::{demo_db, ok, run, stderr, stdout};
 use rusqlite::{Connection, params};
-use sha2::{Digest, Sha256};
 
 /// Runs `check` and returns its output, asserting it failed.
 fn check_fails(db: &Path, extra: &[&str]) -> String {
@@ -21,53 +21,6 @@ fn check_fails(db: &Path, extra: &[&str]) -> String {
 
 fn raw(db: &Path) -> Connection {
     Connection::open(db).unwrap()
-}
-
-/// The hash of an audit event as Outturn computes it (what an attacker who read the source would
-/// recompute): SHA-256 over length-prefixed fields.
-fn event_hash(prev: &str, row: &[Option<String>]) -> String {
-    // row: id, at, who, action, entity, entity_id, before, after, as_name, images
-    let mut h = Sha256::new();
-    let nul = "\u{0}".to_string();
-    let mut parts: Vec<String> = vec![prev.to_string()];
-    parts.extend(row[..6].iter().map(|v| v.clone().unwrap_or_default()));
-    parts.push(row[6].clone().unwrap_or(nul.clone()));
-    parts.push(row[7].clone().unwrap_or(nul.clone()));
-    if row[8].is_some() || row[9].is_some() {
-        parts.push(row[8].clone().unwrap_or(nul.clone()));
-        parts.push(row[9].clone().unwrap_or(nul));
-    }
-    for p in parts {
-        h.update((p.len() as u64).to_le_bytes());
-        h.update(p.as_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Recomputes every hash of the chain, as an attacker covering their tracks would.
-fn rehash_chain(conn: &Connection) {
-    conn.execute_batch("DROP TRIGGER IF EXISTS audit_no_update")
-        .unwrap();
-    let rows: Vec<Vec<Option<String>>> = conn
-        .prepare(
-            "SELECT CAST(id AS TEXT), at, who, action, entity, CAST(entity_id AS TEXT), before, after, as_name, images
-             FROM audit ORDER BY id",
-        )
-        .unwrap()
-        .query_map([], |r| (0..10).map(|i| r.get(i)).collect())
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let mut prev = "0".repeat(64);
-    for row in rows {
-        let hash = event_hash(&prev, &row);
-        conn.execute(
-            "UPDATE audit SET prev_hash = ?2, hash = ?3 WHERE id = ?1",
-            params![row[0], prev, hash],
-        )
-        .unwrap();
-        prev = hash;
-    }
 }
 
 /// A demo database with one actual of £100.00 in 2017-18 P10 (31/01/2018) and P10 closed.

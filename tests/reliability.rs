@@ -39,7 +39,7 @@ fn audit_count(db: &Path) -> i64 {
 fn check_is_clean(db: &Path) {
     let o = run(db, &["check"]);
     assert!(
-        o.status.success() && stdout(&o) == "ok: 11 checks passed\n",
+        o.status.success() && stdout(&o) == "ok: 12 checks passed\n",
         "check: {}{}",
         stdout(&o),
         stderr(&o)
@@ -993,7 +993,7 @@ fn import_state(db: &Path) -> State {
         "{}",
         db.display()
     );
-    assert_eq!(actual_schema(&fresh).len(), 6, "3 indexes and 3 triggers");
+    assert_eq!(actual_schema(&fresh).len(), 7, "4 indexes and 3 triggers");
     let q = |s: &str| -> i64 { conn.query_row(s, [], |r| r.get(0)).unwrap() };
     vec![
         q("SELECT count(*) FROM actual"),

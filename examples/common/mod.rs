@@ -20,7 +20,12 @@ pub fn arg(name: &str, default: usize) -> usize {
 }
 
 /// Builds the release `outturn` binary and returns its path (beside `target/release/examples`).
+/// With `OUTTURN_BENCH_BIN` set, that binary is used as it is (a long run keeps measuring the
+/// binary it started with while the sources change).
 pub fn release_binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("OUTTURN_BENCH_BIN") {
+        return PathBuf::from(bin);
+    }
     let cargo = option_env!("CARGO").unwrap_or("cargo");
     let status = Command::new(cargo)
         .args(["build", "--release", "--quiet", "--bin", "outturn"])
@@ -90,6 +95,11 @@ pub fn demo_db(dir: &Path) -> PathBuf {
 
 /// Runs `bin --db DB ARGS...` once, asserting it succeeds, and returns its wall time.
 pub fn run_once(bin: &Path, db: &Path, args: &[&str]) -> Duration {
+    run_with_output(bin, db, args).0
+}
+
+/// [`run_once`], also returning what it printed on standard output.
+pub fn run_with_output(bin: &Path, db: &Path, args: &[&str]) -> (Duration, String) {
     let started = Instant::now();
     let o = Command::new(bin)
         .arg("--db")
@@ -103,7 +113,7 @@ pub fn run_once(bin: &Path, db: &Path, args: &[&str]) -> Duration {
         "{args:?} failed: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-    took
+    (took, String::from_utf8_lossy(&o.stdout).into_owned())
 }
 
 /// Times `bin --db DB ARGS...` `runs` times after one warming run, and prints the median,

@@ -79,13 +79,29 @@ fn non_utf8_argument(args: &[std::ffi::OsString]) -> Option<String> {
     ))
 }
 
+/// The temporary folder SQLite and an import write to: `SQLITE_TMPDIR`, else `TMPDIR`, else
+/// the system's.
+fn temporary_folder() -> std::path::PathBuf {
+    std::env::var_os("SQLITE_TMPDIR")
+        .filter(|d| !d.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// What to tell the user about a disk that filled: which disks it can be, never the database.
+fn disk_full() -> String {
+    format!(
+        "a disk is full: the disk of the database's folder, or of the temporary folder {} (set \
+         by TMPDIR): free some space there, or set TMPDIR to a folder on a disk with room, and \
+         run the command again; nothing was changed",
+        temporary_folder().display()
+    )
+}
+
 /// What to tell the user about a condition of the database a person can act on.
-fn advice(c: Condition) -> &'static str {
-    match c {
-        Condition::DiskFull => {
-            "the disk is full: free some space (or move the database with --db) and run the \
-             command again; nothing was changed"
-        }
+fn advice(c: Condition) -> String {
+    let text = match c {
+        Condition::DiskFull => return disk_full(),
         Condition::Busy => {
             "the database stayed locked by another program for 30 seconds: wait for it to \
              finish (or close it) and run the command again; nothing was changed"
@@ -110,7 +126,21 @@ fn advice(c: Condition) -> &'static str {
             "the database file is damaged: run `outturn check`, and restore the latest backup \
              with `outturn restore`"
         }
+    };
+    text.to_string()
+}
+
+/// The advice for a condition of the database anywhere in `err`'s chain of causes (an import's
+/// error prints its own lines, this one in place of the engine's words).
+pub fn condition_advice(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cause = Some(err);
+    while let Some(e) = cause {
+        if let Some(c) = crate::ops::condition(e) {
+            return Some(advice(c));
+        }
+        cause = e.source();
     }
+    None
 }
 
 /// How to fix a refusal, in the command line's words: the text that follows the refusal, with
@@ -190,7 +220,7 @@ fn condition_in(err: &anyhow::Error) -> Option<Condition> {
 /// The message for `err`, on one line, printed once.
 pub fn line(err: &anyhow::Error) -> String {
     let text = match condition_in(err) {
-        Some(c) => advice(c).to_string(),
+        Some(c) => advice(c),
         None => chain_once(err),
     };
     let text = match err
@@ -252,7 +282,9 @@ mod tests {
     fn conditions_are_one_line_with_advice_and_a_refusal_exits_2() {
         let err = anyhow::Error::new(std::io::Error::other("x")).context("opening x");
         assert_eq!(condition_in(&err), None);
-        assert!(advice(Condition::DiskFull).starts_with("the disk is full: free some space"));
+        assert!(
+            advice(Condition::DiskFull).starts_with("a disk is full: the disk of the database")
+        );
         assert!(advice(Condition::ReadOnly).contains("chmod u+w"));
         let refused: anyhow::Result<()> =
             Err(StoreError::Refused("x is not an Outturn database".into()).into());

@@ -354,7 +354,12 @@ fn run_profile(conn: &mut Books, c: &ProfileCmd) -> anyhow::Result<()> {
 
 /// Prints an import failure, every line, and gives its exit status.
 fn failed(err: &ImportError) -> ExitCode {
-    for line in err.lines() {
+    // A full disk, a lock held too long: what to do, not the engine's words.
+    let lines = match super::errors::condition_advice(err) {
+        Some(advice) => vec![advice],
+        None => err.lines(),
+    };
+    for line in lines {
         eprintln!("{}", escape_controls(&line, false));
     }
     ExitCode::from(if err.is_user_error() { 2 } else { 1 })

@@ -365,11 +365,16 @@ const MAX_NAME_BYTES: usize = 255;
 /// `-journal` beside it, stay within [`MAX_NAME_BYTES`]: a target named with 241 to 255 bytes
 /// can be written too.
 pub fn partial_beside(path: &Path) -> PathBuf {
+    partial_of(path, std::process::id())
+}
+
+/// The temporary name [`partial_beside`] gives `path` in process `pid`.
+pub fn partial_of(path: &Path, pid: u32) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "outturn".into());
-    let tail = format!(".partial-{}", std::process::id());
+    let tail = format!(".partial-{pid}");
     let room = MAX_NAME_BYTES - 1 - tail.len() - "-journal".len();
     let mut end = name.len().min(room);
     while !name.is_char_boundary(end) {

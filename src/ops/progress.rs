@@ -1,5 +1,5 @@
 //! The six-monthly progress report for Scrutiny, gathered: the monitoring report of the year as at
-//! the half's last period (and for H2 as at P6), the programme's milestones, its benefits'
+//! the half's last period (and for H2 as at P6), each the snapshot when the period is closed, the programme's milestones, its benefits'
 //! positions and its variance comments, put together by `domain::progress::build`.
 //! `report progress` calls it.
 
@@ -9,7 +9,7 @@ use crate::domain::benefit::position;
 use crate::domain::progress::{Half, ProgressComment, ProgressInput, ProgressReport, build};
 use crate::error::Field;
 use crate::store::entities as e;
-use crate::store::{self, Books, Handle, StoreError, figures};
+use crate::store::{self, Books, Handle, StoreError, cabinet, figures};
 
 /// The variance comments of programme `code` in the half's year (`build` keeps the half's
 /// periods).
@@ -36,19 +36,26 @@ pub fn progress(books: &impl Handle, programme: &str, half: Half) -> store::Resu
         .ok_or_else(|| {
             StoreError::Refused(format!("programme {programme} vanished while reading"))
         })?;
-    let year = figures::report(books, half.fy, half.last_period(), Some(programme_id))?;
+    // A closed period's report is its snapshot, so a closed half reads as it was reported: the
+    // RAG thresholds kept with the half's last snapshot also rate its benefits.
+    let (year, kept) =
+        cabinet::report(books, half.fy, half.last_period(), Some(programme_id), None)?;
+    let year = year.report;
     let first_half = if half.second {
-        Some(figures::report(
-            books,
-            half.fy,
-            Period::new(6).map_err(|err| StoreError::Refused(err.to_string()))?,
-            Some(programme_id),
-        )?)
+        let p6 = Period::new(6).map_err(|err| StoreError::Refused(err.to_string()))?;
+        Some(
+            cabinet::report(books, half.fy, p6, Some(programme_id), None)?
+                .0
+                .report,
+        )
     } else {
         None
     };
     let milestones = e::list_milestones(books, Some(programme_id), None)?;
-    let thresholds = figures::rag_thresholds(books)?;
+    let thresholds = match kept {
+        Some(info) => info.thresholds,
+        None => figures::rag_thresholds(books)?,
+    };
     let realisations = e::list_realisations(books, Some(programme_id), Some(half.fy))?;
     let benefits: Vec<_> = e::list_benefits(books, Some(programme_id), false)?
         .iter()

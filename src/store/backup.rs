@@ -13,7 +13,9 @@
 //! (the TUI, a command, the `sqlite3` shell) has the file open. The lock is then held while the
 //! old write-ahead log is folded in and removed, and the checked copy is written into the target
 //! through that same connection with the backup API: one SQLite transaction in rollback-journal
-//! mode, so an interrupted restore is rolled back to the old database whole. No file is renamed
+//! mode, so an interrupted restore is rolled back to the old database whole. A program that has
+//! the file open without SQLite (and so without a lock) is found through the system's list of
+//! open files ([`super::holders`]), before the checks and again before the copy. No file is renamed
 //! over the open database (Windows refuses that: SQLite opens files without FILE_SHARE_DELETE).
 
 use std::path::{Path, PathBuf};
@@ -44,6 +46,23 @@ fn target_in_use(target: &Path) -> StoreError {
          restore again; nothing was restored",
         target.display()
     ))
+}
+
+/// Refuses while another program (not only a SQLite connection, which the lock finds) has the
+/// target or a file beside it open: it would go on reading the old database, or write over the
+/// restored one.
+fn refuse_other_holders(target: &Path) -> Result<()> {
+    let holders = super::holders::other_holders(target);
+    if holders.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> = holders.iter().map(ToString::to_string).collect();
+    Err(refused(format!(
+        "{} is open in another program ({}): close it there and run the restore again; nothing \
+         was restored",
+        target.display(),
+        named.join("; ")
+    )))
 }
 
 fn busy(e: &rusqlite::Error) -> bool {
@@ -267,6 +286,7 @@ pub fn restore(from: &Path, target: &Path, force: bool) -> Result<BackupSummary>
     refuse_foreign_target(target)?;
     let guard = if target.exists() {
         let guard = lock_target(target)?;
+        refuse_other_holders(target)?;
         if !force && guard_holds_data(&guard)? {
             return Err(refused(format!("{} already holds data", target.display()))
                 .with_fix(crate::error::Fix::ForceRestore));
@@ -287,7 +307,9 @@ pub fn restore(from: &Path, target: &Path, force: bool) -> Result<BackupSummary>
     }
     let placed = match guard {
         // An existing database: written in place under the lock held since the checks.
-        Some(mut guard) => copy_into_locked(&tmp, &mut guard),
+        Some(mut guard) => {
+            refuse_other_holders(target).and_then(|()| copy_into_locked(&tmp, &mut guard))
+        }
         // A new one: nothing has it open, so the checked copy takes its name.
         None => std::fs::rename(&tmp, target).map_err(|e| io_err("replace", target, e)),
     };

@@ -1,8 +1,9 @@
 //! `outturn check`: SQLite's own integrity and foreign-key checks plus the domain invariants that
 //! the write paths keep (profiles add up, actuals sit in the right period, no year moved below
 //! zero, the audit chain unbroken and in time order, the running totals in `actual_total` equal to
-//! the actuals, the schema exactly Outturn's, and every table equal to what replaying the audit
-//! log gives). Reads only; each finding is one line a person can act on.
+//! the actuals, the schema exactly Outturn's, every table equal to what replaying the audit log
+//! gives, and each closed period's kept report equal to what the rows its close locked add up
+//! to). Reads only; each finding is one line a person can act on.
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -426,7 +427,7 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
 }
 
 fn run_checks(conn: &Connection) -> Result<CheckReport> {
-    let checks: [(&str, Check); 11] = [
+    let checks: [(&str, Check); 12] = [
         ("integrity", integrity),
         ("foreign key", foreign_keys),
         ("allocations", allocation_profiles),
@@ -438,6 +439,10 @@ fn run_checks(conn: &Connection) -> Result<CheckReport> {
         ("actual totals", actual_totals),
         ("schema", schema),
         ("audit replay", super::replay::compare),
+        (
+            "closed reports",
+            super::check_locked::snapshots_match_locked_rows,
+        ),
     ];
     let mut report = CheckReport {
         checks: checks.len(),
@@ -469,7 +474,7 @@ mod tests {
         tx.commit().unwrap();
         let r = run(&conn).unwrap();
         assert_eq!(r.findings, Vec::<String>::new());
-        assert_eq!(r.checks, 11);
+        assert_eq!(r.checks, 12);
     }
 
     #[test]

@@ -37,17 +37,23 @@ pub fn phase_figures(
 ) -> Result<Vec<PhaseFigures>> {
     let f = fy.start_year();
     let end = fy.period_end(period).format("%Y-%m-%d").to_string();
-    let allocations = |status: &str| {
+    // An allocation entered as approved (no approval date) counts in every period; one approved
+    // later counts from its approval date and is pending before it.
+    let allocations = |approved: bool| {
         sums_by_phase(
             conn,
             "SELECT a.phase_id, sum(p.amount_pence) FROM allocation_profile p
              JOIN allocation a ON a.id = p.allocation_id
-             WHERE p.fy = ?1 AND a.status = ?2 GROUP BY a.phase_id",
-            params![f, status],
+             WHERE p.fy = ?1 AND (CASE WHEN a.status = 'approved'
+                                         AND (a.status_date IS NULL OR a.status_date <= ?2)
+                                       THEN 1
+                                       WHEN a.status IN ('approved', 'projected') THEN 0 END) = ?3
+             GROUP BY a.phase_id",
+            params![f, end, approved],
         )
     };
-    let original = allocations("approved")?;
-    let projected = allocations("projected")?;
+    let original = allocations(true)?;
+    let projected = allocations(false)?;
     let changes = |status: &str, dated: bool| -> Result<HashMap<i64, i64>> {
         let date_cond = if dated {
             "AND effective_date <= ?3"

@@ -13,11 +13,13 @@ pub mod browse_reload;
 pub mod cabinet;
 pub mod capture;
 pub mod check;
+mod check_locked;
 pub mod edit;
 pub mod entities;
 pub mod figures;
 pub mod financing;
 pub mod financing_final;
+mod holders;
 pub mod ledger_codes;
 pub mod limits;
 pub mod locator;
@@ -52,6 +54,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v9.sql"),
     include_str!("schema_v10.sql"),
     include_str!("schema_v11.sql"),
+    // Version 12 (the committee pack's snapshot) comes from another branch; see schema_v13.sql.
+    include_str!("schema_v13.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -182,7 +186,7 @@ impl StoreError {
 /// that the doors can say what to do without naming the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Condition {
-    /// The disk (or the temporary folder) is full.
+    /// The disk of the database or of the temporary folder is full (or over its quota).
     DiskFull,
     /// Another program held the database locked past the busy timeout.
     Busy,
@@ -202,6 +206,14 @@ pub enum Condition {
 /// [`StoreError`] or the engine's own error, found anywhere in a chain of causes).
 pub fn condition(err: &(dyn std::error::Error + 'static)) -> Option<Condition> {
     use rusqlite::ErrorCode as C;
+    // A file of Outturn's own (an import's temporary file) on a full disk, or over a quota.
+    if let Some(io) = err.downcast_ref::<std::io::Error>() {
+        return matches!(
+            io.kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+        )
+        .then_some(Condition::DiskFull);
+    }
     let e = match err.downcast_ref::<StoreError>() {
         Some(e) => match e.plain() {
             StoreError::Sqlite(e) => e,
@@ -242,6 +254,12 @@ mod condition_tests {
             Some(Condition::ReadOnly)
         );
         assert_eq!(condition(&StoreError::Refused("no".into())), None);
+        // The import's temporary file on a full disk (ENOSPC).
+        let io = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let err = anyhow::Error::new(io).context("writing the temporary file");
+        assert_eq!(err.chain().find_map(condition), Some(Condition::DiskFull));
+        let other = std::io::Error::other("x");
+        assert_eq!(condition(&other), None);
     }
 }
 
@@ -264,6 +282,10 @@ pub fn open(path: &Path) -> Result<Connection> {
     open::check_database_path(path)?;
     let path = open::resolve_path(path);
     let path = path.as_path();
+    // A restore holds the file while it writes the backup in: say so rather than wait for it.
+    if let Some(pid) = open::restore_under_way(path) {
+        return Err(open::restoring(path, pid));
+    }
     crate::io::output_file::protect_database(path);
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
@@ -750,5 +772,54 @@ mod tests {
             .is_err(),
             "foreign keys are on"
         );
+    }
+
+    #[test]
+    fn version_13_indexes_the_references_of_the_actuals_it_keeps() {
+        // Every step before the references' index, then the actuals, then the rest.
+        let conn = Connection::open_in_memory().unwrap();
+        configure(&conn).unwrap();
+        let before = MIGRATIONS.len() - 1;
+        for (i, step) in MIGRATIONS.iter().enumerate().take(before) {
+            conn.execute_batch(step).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO programme(id, code, name) VALUES (1, 'P', 'P');
+             INSERT INTO phase(id, programme_id, code, name) VALUES (1, 1, 'A', 'A');
+             INSERT INTO actual(id, phase_id, date, fy, period, reference, amount_pence) VALUES
+               (1, 1, '2025-04-02', 2025, 1, 'INV-1', 100),
+               (2, 1, '2025-04-03', 2025, 1, '', 200),
+               (3, 1, '2025-04-04', 2025, 1, 'INV-1', 300);",
+        )
+        .unwrap();
+        migrate(&conn).unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
+        // The actuals are kept; the index holds the two non-blank references, and a lookup by
+        // reference reads it rather than every actual.
+        let ids: Vec<i64> = conn
+            .prepare(
+                "SELECT id FROM actual INDEXED BY actual_reference
+                 WHERE reference = 'INV-1' AND reference <> '' ORDER BY id",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(ids, vec![1, 3]);
+        let plan: Vec<String> = conn
+            .prepare(
+                "EXPLAIN QUERY PLAN
+                 SELECT id FROM actual WHERE reference = 'INV-1' AND reference <> ''",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let plan = plan.join("; ");
+        assert!(plan.contains("actual_reference"), "{plan}");
     }
 }

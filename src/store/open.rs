@@ -256,6 +256,37 @@ pub fn remove_stale_partials(dir: &Path) -> usize {
     removed
 }
 
+/// The process of a restore writing into the database at `path` now: another running process
+/// whose partial copy (`.NAME.partial-PID`, the checked copy a restore writes beside its target)
+/// is beside it. A backup never writes there (a backup onto the database itself is refused).
+/// Only where it can be told that the process still runs (Linux): a partial copy left by a
+/// restore that was killed must never hold the database.
+pub fn restore_under_way(path: &Path) -> Option<u32> {
+    if !Path::new("/proc/self").exists() {
+        return None;
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::read_dir(dir).ok()?.flatten().find_map(|entry| {
+        let pid = partial_pid(&entry.file_name().to_string_lossy())?;
+        (pid != std::process::id()
+            && entry.path() == crate::io::output_file::partial_of(path, pid)
+            && process_running(pid))
+        .then_some(pid)
+    })
+}
+
+/// The refusal of anything but reading while a restore replaces the database at `path`.
+pub fn restoring(path: &Path, pid: u32) -> StoreError {
+    StoreError::Refused(format!(
+        "{} is being restored from a backup (outturn restore, process {pid}): run the command \
+         again when the restore has finished; nothing was changed",
+        path.display()
+    ))
+}
+
 /// The PID in `.NAME.partial-PID`, when `name` is such a file (not its side files).
 fn partial_pid(name: &str) -> Option<u32> {
     if !name.starts_with('.') {

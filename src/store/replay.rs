@@ -3,15 +3,20 @@
 //! A row the log does not account for (written, changed or deleted outside Outturn) is a finding
 //! naming the table and the record. The actuals of a bulk import are accounted for by the batch's
 //! count and SHA-256; a row of a batch edited later is compared by its image, and the batch's digest
-//! is rebuilt from the image it had before that edit. Reads only.
+//! is rebuilt from the image it had before that edit. An event that changes a row dated in a period
+//! closed at that event's time (by the closed periods the log has replayed so far) is a finding:
+//! Outturn refuses such writes, so a well-chained event doing it was forged. Reads only.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde_json::Value;
 
 use super::Result;
 use super::capture::{self, Image, RowDigest};
+use crate::domain::calendar::uk_date;
+use crate::domain::{FinancialYear, Period};
 
 /// How many findings one table lists before the rest are only counted.
 const MAX_LINES: usize = 20;
@@ -31,7 +36,33 @@ struct Replayed {
     /// Actual ids written by an event after they were loaded, with their image before that.
     touched: HashMap<i64, Option<String>>,
     batches: BTreeMap<i64, BatchState>,
+    /// The closed periods as the log says: key -> the last day each locks (ISO).
+    closed: BTreeMap<String, String>,
     findings: Vec<String>,
+}
+
+/// The date that decides whether a row of `table` lies in a closed period, from its image: what
+/// the write paths give [`super::locks::ensure_open`] (an actual's date, a change's effective
+/// date, a forecast's as-at date, a comment's period end). None for tables a close does not
+/// lock row by row.
+fn locked_date(table: &str, image: &str) -> Option<NaiveDate> {
+    let v: Value = serde_json::from_str(image).ok()?;
+    let text = |field: &str| {
+        v.get(field)
+            .and_then(Value::as_str)
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    };
+    match table {
+        "actual" => text("date"),
+        "budget_change" => text("effective_date"),
+        "forecast" => text("as_at_date"),
+        "variance_comment" => {
+            let fy = FinancialYear::new(i32::try_from(v.get("fy")?.as_i64()?).ok()?).ok()?;
+            let p = Period::new(u8::try_from(v.get("period")?.as_i64()?).ok()?).ok()?;
+            Some(fy.period_end(p))
+        }
+        _ => None,
+    }
 }
 
 /// `[5]` -> `5`, `[2017,10]` -> `2017,10`.
@@ -68,10 +99,68 @@ fn differences(table_image: &str, log_image: &str) -> String {
 }
 
 impl Replayed {
+    /// The last day locked by the closed periods in force, as the log says.
+    fn lock(&self) -> Option<NaiveDate> {
+        self.closed
+            .values()
+            .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .max()
+    }
+
+    /// A finding when event `event` changes a row of `table` dated on or before `lock`: Outturn
+    /// refuses every such write, so the event was not written by Outturn.
+    fn refuse_locked(
+        &mut self,
+        event: i64,
+        lock: Option<NaiveDate>,
+        (table, key): (&str, &str),
+        images: [Option<&String>; 2],
+    ) {
+        let Some(lock) = lock else { return };
+        if let [Some(b), Some(a)] = images
+            && !json_differs(b, a)
+        {
+            return;
+        }
+        if let Some(date) = images
+            .into_iter()
+            .flatten()
+            .filter_map(|i| locked_date(table, i))
+            .filter(|d| *d <= lock)
+            .min()
+        {
+            self.findings.push(format!(
+                "audit: event {event} changes {} {} dated {}, in a period that was closed through {} when it was written: Outturn refuses that, so the event was not written by Outturn",
+                table.replace('_', " "),
+                key_label(key),
+                uk_date(date),
+                uk_date(lock)
+            ));
+        }
+    }
+
     fn apply(&mut self, event: i64, images: Vec<Image>) {
+        let lock = self.lock();
         for image in images {
             match image {
                 Image::Row { t, k, b, a } => {
+                    self.refuse_locked(event, lock, (&t, &k), [b.as_ref(), a.as_ref()]);
+                    if t == "closed_period" {
+                        match a.as_deref().and_then(|a| {
+                            serde_json::from_str::<Value>(a)
+                                .ok()?
+                                .get("through_date")?
+                                .as_str()
+                                .map(str::to_string)
+                        }) {
+                            Some(through) => {
+                                self.closed.insert(k.clone(), through);
+                            }
+                            None => {
+                                self.closed.remove(&k);
+                            }
+                        }
+                    }
                     let slot = (t, k);
                     if t_is_actual(&slot.0)
                         && let Some(id) = key_label(&slot.1).parse::<i64>().ok()
@@ -146,6 +235,8 @@ fn replay(conn: &Connection) -> Result<Replayed> {
         let id: i64 = r.get(0)?;
         let action: String = r.get(1)?;
         let images: Option<String> = r.get(2)?;
+        // A baseline starts the books afresh (no lock in force before it: it writes the closed
+        // periods and the rows they lock together).
         if action == "baseline" {
             let findings = std::mem::take(&mut state.findings);
             state = Replayed {

@@ -68,9 +68,10 @@ pub fn actual_warnings(
             )
         })
         .collect::<Vec<_>>();
-    // References of the scope held with more than one (date, amount): one pass over the ledger
-    // (no index on reference is needed), then the few actuals holding them. For a batch, only
-    // the references it may hold more than once are looked at (see `repeated_refs`).
+    // References of the scope held with more than one (date, amount), then the actuals holding
+    // them, each found through the index on (non-blank) references: one actual costs a few
+    // lookups whatever the ledger's size. For a batch, only the references it may hold more than
+    // once are looked at (see `repeated_refs`).
     let held = match scope {
         WarnScope::Prepared { held_through, .. } => prepared_references(conn, held_through)?,
         WarnScope::Actual(_) | WarnScope::Batch(_) => {
@@ -93,9 +94,11 @@ pub fn actual_warnings(
                     &format!(
                         "WITH refs AS ({refs}),
                          mixed AS (SELECT x.reference FROM actual x JOIN refs ON refs.reference = x.reference
-                                   GROUP BY x.reference HAVING count(DISTINCT x.date || '|' || x.amount_pence) > 1)
+                                   WHERE x.reference <> '' GROUP BY x.reference
+                                   HAVING count(DISTINCT x.date || '|' || x.amount_pence) > 1)
                          SELECT x.id, x.reference, x.date, x.amount_pence, x.batch_id FROM actual x
-                         JOIN mixed ON mixed.reference = x.reference ORDER BY x.reference, x.id"
+                         JOIN mixed ON mixed.reference = x.reference WHERE x.reference <> ''
+                         ORDER BY x.reference, x.id"
                     ),
                     [key],
                     held_row,
@@ -162,8 +165,9 @@ fn held_row(r: &rusqlite::Row) -> rusqlite::Result<Held> {
 
 /// The actuals holding a reference of the batch just written that is held with more than one
 /// (date, amount), in (reference, id) order. Every row of the batch holding a candidate reference
-/// is in `temp.warn_id` (they share its hash), so only those rows and the ledger before the batch
-/// (ids up to `held_through`) are read: with no candidate, nothing is; never the whole batch.
+/// is in `temp.warn_id` (they share its hash), so only those rows and the actuals of the ledger
+/// before the batch (ids up to `held_through`) holding their references, through the index, are
+/// read: with no candidate, nothing is; never the whole batch nor the whole ledger.
 fn prepared_references(conn: &Connection, held_through: i64) -> Result<Vec<Held>> {
     let held = if is_empty(conn, "temp.warn_id")? {
         Vec::new()
@@ -177,7 +181,8 @@ fn prepared_references(conn: &Connection, held_through: i64) -> Result<Vec<Held>
                            UNION ALL
                            SELECT x.id, x.reference, x.date, x.amount_pence, x.batch_id
                            FROM main.actual x
-                           WHERE x.id <= ?1 AND x.reference IN (SELECT reference FROM batch)),
+                           WHERE +x.id <= ?1 AND x.reference <> ''
+                             AND x.reference IN (SELECT reference FROM batch)),
                   mixed AS (SELECT reference FROM pool GROUP BY reference
                             HAVING count(DISTINCT date || '|' || amount_pence) > 1)
              SELECT p.id, p.reference, p.date, p.amount_pence, p.batch_id FROM pool p

@@ -12,8 +12,9 @@ use crate::domain::calendar::uk_date;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::{Result, StoreError};
 
-/// The approved allocations of `phase` in `fy` and its approved changes there as (effective date,
-/// signed amount): what [`crate::domain::budget_path`] checks.
+/// The approved allocations of `phase` in `fy` entered as approved, and as (date, signed amount)
+/// its allocations approved on a date (they count from it) and its approved changes there (from
+/// their effective date): what [`crate::domain::budget_path`] checks.
 fn load_check_inputs(
     conn: &Connection,
     phase: i64,
@@ -21,11 +22,18 @@ fn load_check_inputs(
 ) -> Result<(Money, Vec<(NaiveDate, Money)>)> {
     let original: i64 = conn.query_row(
         "SELECT coalesce(sum(p.amount_pence), 0) FROM allocation_profile p JOIN allocation a ON a.id = p.allocation_id
-         WHERE a.phase_id = ?1 AND p.fy = ?2 AND a.status = 'approved'",
+         WHERE a.phase_id = ?1 AND p.fy = ?2 AND a.status = 'approved' AND a.status_date IS NULL",
         params![phase, fy.start_year()],
         |r| r.get(0),
     )?;
-    let movements = collect(
+    let mut movements = collect(
+        conn,
+        "SELECT a.status_date, p.amount_pence FROM allocation_profile p JOIN allocation a ON a.id = p.allocation_id
+         WHERE a.phase_id = ?1 AND p.fy = ?2 AND a.status = 'approved' AND a.status_date IS NOT NULL",
+        params![phase, fy.start_year()],
+        |r| Ok((date_col(r, 0)?, money_col(r, 1)?)),
+    )?;
+    movements.extend(collect(
         conn,
         "SELECT effective_date, CASE WHEN to_phase_id = ?1 AND to_fy = ?2 THEN amount_pence ELSE 0 END
                 - CASE WHEN from_phase_id = ?1 AND from_fy = ?2 THEN amount_pence ELSE 0 END
@@ -33,7 +41,7 @@ fn load_check_inputs(
            AND ((to_phase_id = ?1 AND to_fy = ?2) OR (from_phase_id = ?1 AND from_fy = ?2))",
         params![phase, fy.start_year()],
         |r| Ok((date_col(r, 0)?, money_col(r, 1)?)),
-    )?;
+    )?);
     Ok((Money::from_pence(original), movements))
 }
 

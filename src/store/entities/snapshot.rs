@@ -455,7 +455,8 @@ pub fn snapshot_lines(conn: &Connection, snapshot_id: i64) -> Result<Vec<BudgetL
 }
 
 /// The budget lines of every phase's revised budget in `fy` as at `period`, from the live records:
-/// each approved allocation's profile for the year, and each side in the year of each approved
+/// each approved allocation's profile for the year (one approved after the end of the period does
+/// not count yet), and each side in the year of each approved
 /// change effective on or before the end of the period (exactly what the report adds up).
 pub fn live_budget_lines(
     conn: &Connection,
@@ -469,6 +470,7 @@ pub fn live_budget_lines(
         "SELECT a.phase_id, NULL, a.id, p.amount_pence FROM allocation_profile p
            JOIN allocation a ON a.id = p.allocation_id
            WHERE p.fy = ?1 AND a.status = 'approved'
+             AND (a.status_date IS NULL OR a.status_date <= ?2)
          UNION ALL
          SELECT to_phase_id, kind, id, amount_pence FROM budget_change
            WHERE to_fy = ?1 AND status = 'approved' AND effective_date <= ?2
