@@ -54,8 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v9.sql"),
     include_str!("schema_v10.sql"),
     include_str!("schema_v11.sql"),
-    // Version 12 (the committee pack's snapshot) comes from another branch; see schema_v13.sql.
-    include_str!("schema_v13.sql"),
+    include_str!("schema_v12.sql"),
 ];
 
 /// The schema version this binary writes.
