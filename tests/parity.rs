@@ -952,3 +952,49 @@ fn a_close_from_the_tui_keeps_its_snapshots_and_its_report_stays_closed() {
     .unwrap();
     assert_eq!(report(&db), closed, "the closed P4 report moved");
 }
+
+/// Adding an actual warns the same from either door: a reference already on another actual with
+/// another date or amount is said, and the actual is still added (issue 26's review: the TUI's
+/// add skipped the checks).
+#[test]
+fn a_repeated_reference_is_warned_about_from_either_door() {
+    let (dir, demo) = common::demo_db();
+    let (a, b) = (dir.path().join("cli.db"), dir.path().join("tui.db"));
+    std::fs::copy(&demo, &a).unwrap();
+    std::fs::copy(&demo, &b).unwrap();
+    let first = "actual add --date 2022-08-20 --phase WIR-SCP/DT1 --supplier Acme --description X --reference INV-77 --amount 10";
+    for db in [&a, &b] {
+        through_cli(db, &first.split_whitespace().collect::<Vec<_>>()).unwrap();
+    }
+    let o = common::bin()
+        .env("OUTTURN_TODAY", TODAY)
+        .arg("--db")
+        .arg(&a)
+        .args("actual add --date 2022-08-21 --phase WIR-SCP/DT1 --supplier Acme --description X --reference INV-77 --amount 12".split_whitespace())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let cli_warning = common::stderr(&o);
+    assert!(cli_warning.contains("INV-77"), "{cli_warning}");
+    // SAFETY: the in-process door reads today from the environment, as the binary does; every
+    // test of this file sets the same value.
+    unsafe { std::env::set_var("OUTTURN_TODAY", TODAY) };
+    let said = through_tui(
+        &b,
+        &Step::AddActual {
+            phase: "WIR-SCP/DT1".into(),
+            contract: None,
+            date: d("2022-08-21"),
+            supplier: "Acme".into(),
+            description: "X".into(),
+            reference: "INV-77".into(),
+            amount: m("12"),
+        },
+    )
+    .unwrap();
+    assert!(
+        said.contains("; warning: the actual reference 'INV-77' is also on actual"),
+        "{said}"
+    );
+    assert!(said.contains("INV-77"), "{said}");
+}

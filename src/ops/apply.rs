@@ -90,7 +90,10 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
             amount,
         } => {
             let (programme, code) = split_phase(phase);
-            let id = actual::add_in(
+            // The same checks as the command line's `actual add`: a date after today and a
+            // reference already on another actual are warned about, not refused.
+            let today = crate::store::today::today().map_err(StoreError::Refused)?;
+            let added = actual::add_in(
                 conn,
                 &actual::NewActual {
                     programme: programme.map(str::to_string),
@@ -102,14 +105,21 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
                     reference: reference.clone(),
                     amount: *amount,
                 },
-                None,
-            )?
-            .id;
+                Some(actual::Checks {
+                    today,
+                    strict: false,
+                }),
+            )?;
+            let warned: String = added
+                .warnings
+                .iter()
+                .map(|w| format!("; warning: the actual {w}"))
+                .collect();
             Ok((
-                format!("Added actual {reference} of {}", amount.bracketed()),
+                format!("Added actual {reference} of {}{warned}", amount.bracketed()),
                 Some(UndoStep {
                     what: format!("adding actual {reference}"),
-                    op: Step::RemoveActual { id },
+                    op: Step::RemoveActual { id: added.id },
                 }),
             ))
         }

@@ -259,10 +259,10 @@ pub fn remove_stale_partials(dir: &Path) -> usize {
 /// The process of a restore writing into the database at `path` now: another running process
 /// whose partial copy (`.NAME.partial-PID`, the checked copy a restore writes beside its target)
 /// is beside it. A backup never writes there (a backup onto the database itself is refused).
-/// Only where it can be told that the process still runs (Linux): a partial copy left by a
-/// restore that was killed must never hold the database.
+/// Only where it can be told that the process still runs (Linux's /proc, Windows' process
+/// API): a partial copy left by a restore that was killed must never hold the database.
 pub fn restore_under_way(path: &Path) -> Option<u32> {
-    if !Path::new("/proc/self").exists() {
+    if cfg!(not(windows)) && !Path::new("/proc/self").exists() {
         return None;
     }
     let dir = match path.parent() {
@@ -273,7 +273,7 @@ pub fn restore_under_way(path: &Path) -> Option<u32> {
         let pid = partial_pid(&entry.file_name().to_string_lossy())?;
         (pid != std::process::id()
             && entry.path() == crate::io::output_file::partial_of(path, pid)
-            && process_running(pid))
+            && crate::io::platform::process::running(pid))
         .then_some(pid)
     })
 }
