@@ -43,12 +43,12 @@ pub fn sheets(data: &PackData) -> Vec<Sheet> {
     let cabinet = &data.cabinet;
     let report = &cabinet.report;
     let mut per_programme: HashMap<String, usize> = HashMap::new();
-    for (c, _) in &data.contracts {
+    for c in &data.lines.contracts {
         *per_programme.entry(c.programme_code.clone()).or_insert(0) += 1;
     }
     let monitoring = monitoring::sheet(cabinet);
     let summary = summary::sheet(report, &monitoring, &per_programme);
-    let contracts = contracts::sheet(&data.contracts, &data.framework_ends);
+    let contracts = contracts::sheet(&data.lines.contracts);
     let (fy, period) = (report.fy, report.period);
     let movement = movement::sheet(
         fy,
@@ -58,8 +58,8 @@ pub fn sheets(data: &PackData) -> Vec<Sheet> {
             .map(|(from, rows)| (*from, rows.as_slice())),
     );
     let financing = financing::sheet(&data.financing);
-    let benefits = benefits::sheet(&data.benefits);
-    let milestones = milestones::sheet(&data.milestones, fy.period_end(period));
+    let benefits = benefits::sheet(&data.lines.benefits);
+    let milestones = milestones::sheet(&data.lines.milestones);
     vec![
         summary, monitoring, movement, financing, contracts, benefits, milestones,
     ]
