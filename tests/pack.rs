@@ -428,7 +428,9 @@ fn the_workbook_is_formatted_for_print_and_filtering() {
             ws.contains("orientation=\"landscape\""),
             "sheet{n} landscape"
         );
-        assert!(ws.contains("fitToHeight=\"0\""), "sheet{n} fit to width");
+        // Printed at 80 %, never shrunk to one page wide (tests/pack_print.rs has the rest).
+        assert!(ws.contains("scale=\"80\""), "sheet{n} at 80 %");
+        assert!(!ws.contains("fitToPage"), "sheet{n} not fitted to a page");
         assert!(
             ws.contains("2017-18 P9&amp;Ras at 31/12/2017"),
             "sheet{n} header"
@@ -547,6 +549,24 @@ fn refused_outputs_name_the_option_and_change_nothing() {
             .all(|f| f == "a-folder" || f.starts_with("x.db")),
         "{left:?}"
     );
+}
+
+/// Issue 26 item 21: a `pack` killed while writing leaves `.pack.xlsx.partial-PID` beside its
+/// target (a process that is gone; 4194304 is above Linux's largest PID); the next `pack` into
+/// that folder removes it, and a partial of a process still running is left alone.
+#[test]
+fn a_killed_packs_partial_file_is_removed_by_the_next_pack() {
+    let (dir, db) = demo_db();
+    let stale = dir.path().join(".pack0.xlsx.partial-4194304");
+    std::fs::write(&stale, b"PK\x03\x04 half a workbook").unwrap();
+    let live = dir
+        .path()
+        .join(format!(".other.xlsx.partial-{}", std::process::id()));
+    std::fs::write(&live, b"being written").unwrap();
+    let path = pack(&db, &[]);
+    assert!(!stale.exists(), "the killed pack's partial file is gone");
+    assert!(live.exists(), "a running process's partial file stays");
+    assert!(sheet(&path, "Summary").len() > 1);
 }
 
 #[test]

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::entities::{self as e, MONITORING};
 use super::{Result, audit, figures};
-use crate::domain::benefit::position;
+use crate::domain::benefit::{Realisation, position};
 use crate::domain::pack::{BenefitLine, ContractLine, MilestoneLine, PackLines};
 use crate::domain::{FinancialYear, Period};
 
@@ -49,11 +49,18 @@ fn live_with_ids(
             (id_of(&c.programme_code), ContractLine::of(c, f, end))
         })
         .collect();
-    let realisations = e::list_realisations(conn, programme_id, Some(fy))?;
+    // Each benefit's realisations by its id, so the positions take one pass, not one per benefit.
+    let mut realisations: HashMap<i64, Vec<Realisation>> = HashMap::new();
+    for r in e::list_realisations(conn, programme_id, Some(fy))? {
+        realisations.entry(r.benefit_id).or_default().push(r);
+    }
     let thresholds = figures::rag_thresholds(conn)?;
     let benefits = e::list_benefits(conn, programme_id, false)?
         .iter()
-        .map(|b| position(b, fy, period, &realisations, &thresholds))
+        .map(|b| {
+            let own = realisations.get(&b.id).map_or(&[][..], Vec::as_slice);
+            position(b, fy, period, own, &thresholds)
+        })
         .filter(|p| p.has_figures())
         .map(|p| (id_of(&p.benefit.programme_code), BenefitLine::of(&p)))
         .collect();

@@ -29,27 +29,24 @@ pub const COLUMNS: [&str; 15] = [
     "RAG",
 ];
 
-fn text(s: &str) -> Value {
-    Value::Text(s.to_string())
-}
-
-/// The positions as a sheet, one row each, in the order given.
-pub fn sheet(positions: &[BenefitLine]) -> Sheet {
+/// The positions as a sheet, one row each, in the order given (their texts moved into the cells,
+/// so a large sheet is not held twice).
+pub fn sheet(positions: Vec<BenefitLine>) -> Sheet {
     let rows = positions
-        .iter()
+        .into_iter()
         .map(|b| Row {
             total: false,
             cells: vec![
                 Value::Int(b.id),
-                text(&b.programme_code),
-                b.phase_code.as_deref().map_or(Value::Blank, text),
-                text(&b.description),
-                text(&b.kind),
-                text(&b.owner),
-                text(&b.fy.label()),
-                text(&b.as_at.label()),
+                Value::Text(b.programme_code),
+                b.phase_code.map_or(Value::Blank, Value::Text),
+                Value::Text(b.description),
+                Value::Text(b.kind),
+                Value::Text(b.owner),
+                Value::Text(b.fy.label()),
+                Value::Text(b.as_at.label()),
                 Value::Money(b.target),
-                b.entered.map_or(Value::Blank, |e| text(&e.label())),
+                b.entered.map_or(Value::Blank, |e| Value::Text(e.label())),
                 Value::Money(b.realised),
                 Value::Money(b.forecast),
                 Value::Money(b.expected),

@@ -25,26 +25,22 @@ pub const COLUMNS: [&str; 11] = [
     "RAG",
 ];
 
-fn text(s: &str) -> Value {
-    Value::Text(s.to_string())
-}
-
 /// The milestones' lines, one row each, in the order given.
-pub fn sheet(milestones: &[MilestoneLine]) -> Sheet {
+pub fn sheet(milestones: Vec<MilestoneLine>) -> Sheet {
     let rows = milestones
-        .iter()
+        .into_iter()
         .map(|m| Row {
             total: false,
             cells: vec![
                 Value::Int(m.id),
-                text(&m.programme_code),
-                text(&m.phase_code),
-                text(&m.phase_name),
-                text(&m.name),
+                Value::Text(m.programme_code),
+                Value::Text(m.phase_code),
+                Value::Text(m.phase_name),
+                Value::Text(m.name),
                 Value::Date(m.baseline),
                 m.forecast.map_or(Value::Blank, Value::Date),
                 m.actual.map_or(Value::Blank, Value::Date),
-                text(&m.status),
+                Value::Text(m.status),
                 Value::Int(m.slippage_days),
                 Value::Rag(m.rag),
             ],
