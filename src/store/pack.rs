@@ -55,19 +55,20 @@ fn live_with_ids(
         realisations.entry(r.benefit_id).or_default().push(r);
     }
     let thresholds = figures::rag_thresholds(conn)?;
+    // Consumed as they are read: a benefit's texts go once its line is made.
     let benefits = e::list_benefits(conn, programme_id, false)?
-        .iter()
+        .into_iter()
         .map(|b| {
             let own = realisations.get(&b.id).map_or(&[][..], Vec::as_slice);
-            position(b, fy, period, own, &thresholds)
+            position(&b, fy, period, own, &thresholds)
         })
         .filter(|p| p.has_figures())
         .map(|p| (id_of(&p.benefit.programme_code), BenefitLine::of(&p)))
         .collect();
     let as_at = fy.period_end(period);
     let milestones = e::list_milestones(conn, programme_id, None)?
-        .iter()
-        .map(|m| (id_of(&m.programme_code), MilestoneLine::of(m, as_at)))
+        .into_iter()
+        .map(|m| (id_of(&m.programme_code), MilestoneLine::of(&m, as_at)))
         .collect();
     Ok((contracts, benefits, milestones))
 }

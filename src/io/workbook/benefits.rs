@@ -29,35 +29,38 @@ pub const COLUMNS: [&str; 15] = [
     "RAG",
 ];
 
-/// The positions as a sheet, one row each, in the order given (their texts moved into the cells,
-/// so a large sheet is not held twice).
-pub fn sheet(positions: Vec<BenefitLine>) -> Sheet {
-    let rows = positions
-        .into_iter()
-        .map(|b| Row {
-            total: false,
-            cells: vec![
-                Value::Int(b.id),
-                Value::Text(b.programme_code),
-                b.phase_code.map_or(Value::Blank, Value::Text),
-                Value::Text(b.description),
-                Value::Text(b.kind),
-                Value::Text(b.owner),
-                Value::Text(b.fy.label()),
-                Value::Text(b.as_at.label()),
-                Value::Money(b.target),
-                b.entered.map_or(Value::Blank, |e| Value::Text(e.label())),
-                Value::Money(b.realised),
-                Value::Money(b.forecast),
-                Value::Money(b.expected),
-                Value::Money(b.variance),
-                Value::Rag(b.rag),
-            ],
-        })
-        .collect();
-    Sheet {
-        name: NAME.to_string(),
-        headers: COLUMNS.iter().map(|s| s.to_string()).collect(),
-        rows,
+/// A benefit's row.
+fn row(b: &BenefitLine) -> Row {
+    let text = |s: &str| Value::Text(s.to_string());
+    Row {
+        total: false,
+        cells: vec![
+            Value::Int(b.id),
+            text(&b.programme_code),
+            b.phase_code.as_deref().map_or(Value::Blank, text),
+            text(&b.description),
+            text(&b.kind),
+            text(&b.owner),
+            Value::Text(b.fy.label()),
+            Value::Text(b.as_at.label()),
+            Value::Money(b.target),
+            b.entered.map_or(Value::Blank, |e| Value::Text(e.label())),
+            Value::Money(b.realised),
+            Value::Money(b.forecast),
+            Value::Money(b.expected),
+            Value::Money(b.variance),
+            Value::Rag(b.rag),
+        ],
     }
+}
+
+/// The positions as a sheet, one row each, in the order given, made as they are written (a
+/// programme may have many benefits).
+pub fn sheet(positions: Vec<BenefitLine>) -> Sheet {
+    Sheet::streamed(
+        NAME,
+        COLUMNS.iter().map(|s| s.to_string()).collect(),
+        positions,
+        row,
+    )
 }

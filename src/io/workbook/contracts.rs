@@ -122,5 +122,6 @@ pub fn sheet(contracts: &[ContractLine]) -> Sheet {
         name: NAME.to_string(),
         headers: COLUMNS.iter().map(|s| s.to_string()).collect(),
         rows,
+        streamed: None,
     }
 }

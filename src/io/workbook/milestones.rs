@@ -25,30 +25,33 @@ pub const COLUMNS: [&str; 11] = [
     "RAG",
 ];
 
-/// The milestones' lines, one row each, in the order given.
-pub fn sheet(milestones: Vec<MilestoneLine>) -> Sheet {
-    let rows = milestones
-        .into_iter()
-        .map(|m| Row {
-            total: false,
-            cells: vec![
-                Value::Int(m.id),
-                Value::Text(m.programme_code),
-                Value::Text(m.phase_code),
-                Value::Text(m.phase_name),
-                Value::Text(m.name),
-                Value::Date(m.baseline),
-                m.forecast.map_or(Value::Blank, Value::Date),
-                m.actual.map_or(Value::Blank, Value::Date),
-                Value::Text(m.status),
-                Value::Int(m.slippage_days),
-                Value::Rag(m.rag),
-            ],
-        })
-        .collect();
-    Sheet {
-        name: NAME.to_string(),
-        headers: COLUMNS.iter().map(|s| s.to_string()).collect(),
-        rows,
+/// A milestone's row.
+fn row(m: &MilestoneLine) -> Row {
+    let text = |s: &str| Value::Text(s.to_string());
+    Row {
+        total: false,
+        cells: vec![
+            Value::Int(m.id),
+            text(&m.programme_code),
+            text(&m.phase_code),
+            text(&m.phase_name),
+            text(&m.name),
+            Value::Date(m.baseline),
+            m.forecast.map_or(Value::Blank, Value::Date),
+            m.actual.map_or(Value::Blank, Value::Date),
+            text(&m.status),
+            Value::Int(m.slippage_days),
+            Value::Rag(m.rag),
+        ],
     }
+}
+
+/// The milestones' lines, one row each, in the order given, made as they are written.
+pub fn sheet(milestones: Vec<MilestoneLine>) -> Sheet {
+    Sheet::streamed(
+        NAME,
+        COLUMNS.iter().map(|s| s.to_string()).collect(),
+        milestones,
+        row,
+    )
 }

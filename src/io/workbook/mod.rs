@@ -73,10 +73,10 @@ pub struct TooManyRows {
 
 /// Refuses the first sheet (in order) whose rows and header are past [`MAX_ROWS`].
 pub fn check_rows(sheets: &[Sheet]) -> Result<(), TooManyRows> {
-    match sheets.iter().find(|s| s.rows.len() + 1 > MAX_ROWS) {
+    match sheets.iter().find(|s| s.len() + 1 > MAX_ROWS) {
         Some(s) => Err(TooManyRows {
             sheet: s.name.clone(),
-            rows: s.rows.len() + 1,
+            rows: s.len() + 1,
         }),
         None => Ok(()),
     }
@@ -137,7 +137,7 @@ pub struct Row {
 }
 
 /// A sheet: its tab name, the header row and the rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Sheet {
     /// The tab name (at most 31 characters, no `[]:*?/\`).
     pub name: String,
@@ -145,6 +145,59 @@ pub struct Sheet {
     pub headers: Vec<String>,
     /// The rows under the header.
     pub rows: Vec<Row>,
+    /// Further rows made one at a time as they are written (a sheet of one row per record, which
+    /// may be long), after `rows`.
+    pub streamed: Option<Streamed>,
+}
+
+impl Sheet {
+    /// A sheet of one row per record of `records`, each made by `row` only as it is written (and
+    /// once before, to fit the columns), so a long sheet is never held whole as cells.
+    pub fn streamed<T: 'static>(
+        name: &str,
+        headers: Vec<String>,
+        records: Vec<T>,
+        row: fn(&T) -> Row,
+    ) -> Sheet {
+        let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+        for r in &records {
+            fit(&mut widths, &row(r));
+        }
+        Sheet {
+            name: name.to_string(),
+            headers,
+            rows: Vec::new(),
+            streamed: Some(Streamed {
+                len: records.len(),
+                widths,
+                rows: Box::new(records.into_iter().map(move |r| row(&r))),
+            }),
+        }
+    }
+
+    /// Rows under the header, streamed ones included.
+    pub fn len(&self) -> usize {
+        self.rows.len() + self.streamed.as_ref().map_or(0, |s| s.len)
+    }
+
+    /// True when the sheet has no row under its header.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The rows of a sheet made as they are written: how many, the widest each column shows, and
+/// the rows themselves.
+pub struct Streamed {
+    len: usize,
+    widths: Vec<usize>,
+    rows: Box<dyn Iterator<Item = Row>>,
+}
+
+impl std::fmt::Debug for Streamed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Streamed({} rows)", self.len)
+    }
 }
 
 /// A sheet from the very table a CSV writer writes: its header and rows, each cell typed by
@@ -168,6 +221,7 @@ pub fn table_sheet(name: &str, table: crate::io::table::Table, totals: &[bool]) 
         name: name.to_string(),
         headers: table.headers,
         rows,
+        streamed: None,
     }
 }
 
@@ -265,15 +319,23 @@ fn shown_width(v: &Value) -> usize {
     }
 }
 
-/// Column widths fitted to the header and the cells, in characters.
-fn fitted_widths(sheet: &Sheet) -> Vec<usize> {
-    let mut widths: Vec<usize> = sheet.headers.iter().map(|h| h.chars().count()).collect();
-    for row in &sheet.rows {
-        for (i, v) in row.cells.iter().enumerate() {
-            if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(shown_width(v));
-            }
+/// Widens `widths` to fit the cells of `row`.
+fn fit(widths: &mut [usize], row: &Row) {
+    for (i, v) in row.cells.iter().enumerate() {
+        if let Some(w) = widths.get_mut(i) {
+            *w = (*w).max(shown_width(v));
         }
+    }
+}
+
+/// Column widths fitted to the header and the cells (streamed ones as measured), in characters.
+fn fitted_widths(sheet: &Sheet) -> Vec<usize> {
+    let mut widths: Vec<usize> = match &sheet.streamed {
+        Some(s) => s.widths.clone(),
+        None => sheet.headers.iter().map(|h| h.chars().count()).collect(),
+    };
+    for row in &sheet.rows {
+        fit(&mut widths, row);
     }
     widths
         .into_iter()
@@ -325,27 +387,31 @@ fn write_cell(
 fn write_sheet(
     ws: &mut Worksheet,
     f: &Formats,
-    sheet: &Sheet,
+    mut sheet: Sheet,
     page: &PageHeader,
 ) -> Result<(), XlsxError> {
     ws.set_name(&sheet.name)?;
+    for (c, w) in fitted_widths(&sheet).into_iter().enumerate() {
+        ws.set_column_width(col(c)?, w as f64)?;
+    }
     for (c, h) in sheet.headers.iter().enumerate() {
         ws.write_string_with_format(0, col(c)?, h, &f.header)?;
     }
-    for (r, row) in sheet.rows.iter().enumerate() {
+    let total_rows = sheet.len();
+    let streamed = sheet.streamed.take().map(|s| s.rows);
+    let rows = std::mem::take(&mut sheet.rows)
+        .into_iter()
+        .chain(streamed.into_iter().flatten());
+    for (r, row) in rows.enumerate() {
         let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
         for (c, v) in row.cells.iter().enumerate().take(sheet.headers.len()) {
             write_cell(ws, f, r, col(c)?, v, usize::from(row.total))?;
         }
     }
-    for (c, w) in fitted_widths(sheet).into_iter().enumerate() {
-        ws.set_column_width(col(c)?, w as f64)?;
-    }
     let keys = key_columns(&sheet.headers);
     ws.set_freeze_panes(1, keys)?;
     if !sheet.headers.is_empty() {
-        let last_row =
-            u32::try_from(sheet.rows.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
+        let last_row = u32::try_from(total_rows).map_err(|_| XlsxError::RowColumnLimitError)?;
         ws.autofilter(0, 0, last_row, col(sheet.headers.len() - 1)?)?;
     }
     ws.set_landscape();
@@ -382,13 +448,14 @@ fn col(c: usize) -> Result<u16, XlsxError> {
     u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)
 }
 
-/// Writes the sheets, in order, into one workbook and returns its bytes. The document's creation
+/// Writes the sheets, in order, into one workbook (each dropped once written) and returns its
+/// bytes. The document's creation
 /// date is the "as at" date (midnight), so the same sheets always give the same bytes. Each sheet
 /// is streamed (rust_xlsxwriter's constant memory mode: a row goes to a temporary file once the
 /// next is written, text inline), so memory does not grow with the rows written; the caller
 /// checks the rows against Excel's limit first ([`check_rows`]).
-pub fn write(sheets: &[Sheet], page: &PageHeader) -> Result<Vec<u8>, XlsxError> {
-    if check_rows(sheets).is_err() {
+pub fn write(sheets: Vec<Sheet>, page: &PageHeader) -> Result<Vec<u8>, XlsxError> {
+    if check_rows(&sheets).is_err() {
         return Err(XlsxError::RowColumnLimitError);
     }
     let mut wb = Workbook::new();
@@ -445,13 +512,14 @@ mod tests {
                 total: false,
                 cells: vec![Value::Text("x".repeat(100_000))],
             }],
+            streamed: None,
         };
         let page = PageHeader {
             title: "T".into(),
             fy: FinancialYear::new(2026).unwrap(),
             period: Period::new(1).unwrap(),
         };
-        assert!(write(&[sheet], &page).is_ok());
+        assert!(write(vec![sheet], &page).is_ok());
     }
 
     #[test]
@@ -471,6 +539,7 @@ mod tests {
                 };
                 rows
             ],
+            streamed: None,
         };
         // 1,048,575 rows and the header fill a sheet exactly; one more is refused, by name.
         let full = [blank("Summary", 1), blank("Benefits", MAX_ROWS - 1)];
@@ -491,7 +560,7 @@ mod tests {
              written"
         );
         assert!(matches!(
-            write(&over, &page),
+            write(over.into(), &page),
             Err(XlsxError::RowColumnLimitError)
         ));
     }
@@ -524,6 +593,7 @@ mod tests {
                     Value::Text("M".into()),
                 ],
             }],
+            streamed: None,
         };
         assert_eq!(fitted_widths(&sheet), vec![15, 13, 15]);
     }
@@ -541,13 +611,14 @@ mod tests {
                     cells: vec![Value::Rag(r), Value::Text("=1+1".into())],
                 })
                 .collect(),
+            streamed: None,
         };
         let page = PageHeader {
             title: "T".into(),
             fy: FinancialYear::parse("2017-18").unwrap(),
             period: Period::parse("9").unwrap(),
         };
-        let bytes = write(&[sheet], &page).unwrap();
+        let bytes = write(vec![sheet], &page).unwrap();
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut part = |name: &str| {
             let mut s = String::new();

@@ -85,10 +85,11 @@ pub fn write_pack(data: PackData) -> Result<Pack, PackError> {
     };
     let sheets = sheets(data);
     super::check_rows(&sheets)?;
-    let bytes = super::write(&sheets, &PageHeader { title, fy, period })?;
+    let names = sheets.iter().map(|s| s.name.clone()).collect();
+    let bytes = super::write(sheets, &PageHeader { title, fy, period })?;
     Ok(Pack {
         bytes,
-        sheets: sheets.into_iter().map(|s| s.name).collect(),
+        sheets: names,
         phase_rows,
         report_rows,
     })
