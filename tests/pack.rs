@@ -551,6 +551,28 @@ fn refused_outputs_name_the_option_and_change_nothing() {
     );
 }
 
+/// The counts the pack refuses a sheet past Excel's row limit by, before reading the records,
+/// are the rows the sheets get: C-EVIL (two options: a row more) and the Wirral call-off and the
+/// total on Contracts; the demo's benefits with a 2017-18 target (PH2's and ICT's); its five
+/// milestones.
+#[test]
+fn the_row_counts_checked_before_reading_are_the_sheets_rows() {
+    let (_d, db) = pack_db();
+    let path = pack(&db, &[]);
+    let conn = outturn::store::open(&db).unwrap();
+    let (fy, p) = (
+        outturn::domain::FinancialYear::parse("2017-18").unwrap(),
+        outturn::domain::Period::parse("9").unwrap(),
+    );
+    let c = outturn::store::pack::line_counts(&conn, fy, p, None).unwrap();
+    assert_eq!((c.contracts, c.further_options), (2, 1));
+    assert_eq!(sheet(&path, "Contracts").len() - 1, 2 + 1 + 1);
+    assert_eq!(c.benefits, 2);
+    assert_eq!(sheet(&path, "Benefits").len() - 1, c.benefits);
+    assert_eq!(c.milestones, 5);
+    assert_eq!(sheet(&path, "Milestones").len() - 1, c.milestones);
+}
+
 /// Issue 26 item 21: a `pack` killed while writing leaves `.pack.xlsx.partial-PID` beside its
 /// target (a process that is gone; 4194304 is above Linux's largest PID); the next `pack` into
 /// that folder removes it, and a partial of a process still running is left alone.

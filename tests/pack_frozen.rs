@@ -188,6 +188,20 @@ fn a_closed_periods_pack_is_the_same_workbook_byte_for_byte() {
         "Reduced printing and postage (illustrative)".into()
     ))));
 
+    // The row counts of a closed period are those kept.
+    let conn = outturn::store::open(&db).unwrap();
+    let c = outturn::store::pack::line_counts(
+        &conn,
+        outturn::domain::FinancialYear::parse("2017-18").unwrap(),
+        outturn::domain::Period::parse("7").unwrap(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(c.contracts + c.further_options + 1, k.len() - 1);
+    assert_eq!(c.milestones, m.len() - 1);
+    assert_eq!(c.benefits, b.len() - 1);
+    drop(conn);
+
     // The open P8 is live: the variation and the new names show.
     let p8 = pack(&db, "2017-18", "8", "p8.xlsx");
     let k = sheet(&p8, "Contracts");

@@ -11,8 +11,10 @@ use crate::domain::pack::PackLines;
 use crate::domain::report::RowKind;
 use crate::domain::{FinancialYear, Period};
 use crate::error::Field;
+use crate::io::workbook::{MAX_ROWS, TooManyRows, benefits, contracts, milestones};
 use crate::store::entities as e;
-use crate::store::{self, Books, Handle, cabinet, financing};
+use crate::store::pack::LineCounts;
+use crate::store::{self, Books, Handle, StoreError, cabinet, financing};
 
 /// Everything a committee pack shows, for a year as at a period. For a closed period every part
 /// is what was kept at its close (the report, the financing statement, the contracts, benefits
@@ -56,6 +58,27 @@ pub fn gather(
     gather_for(books, fy, period, programme)
 }
 
+/// Refuses, before any is read, contracts, benefits or milestones too many for a sheet (Excel's
+/// row limit, the header included; the writer checks every sheet again before writing).
+fn refuse_too_long(c: &LineCounts) -> store::Result<()> {
+    let sheets = [
+        (contracts::NAME, c.contracts + c.further_options + 1),
+        (benefits::NAME, c.benefits),
+        (milestones::NAME, c.milestones),
+    ];
+    match sheets.into_iter().find(|(_, rows)| rows + 1 > MAX_ROWS) {
+        Some((sheet, rows)) => Err(StoreError::invalid(
+            "--xlsx",
+            TooManyRows {
+                sheet: sheet.to_string(),
+                rows: rows + 1,
+            }
+            .to_string(),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// [`gather`] for a programme already found (its id and name).
 pub(crate) fn gather_for(
     books: &Books,
@@ -64,6 +87,7 @@ pub(crate) fn gather_for(
     programme: Option<(i64, String)>,
 ) -> store::Result<PackData> {
     let programme_id = programme.as_ref().map(|(id, _)| *id);
+    refuse_too_long(&store::pack::line_counts(books, fy, period, programme_id)?)?;
     let (cabinet, snapshot) = cabinet::report(books, fy, period, programme_id, None)?;
     let lines = store::pack::lines(books, fy, period, programme_id)?;
     let from = e::last_snapshot_before(books, e::MONITORING, fy, period)?.map(|info| info.period);

@@ -152,3 +152,83 @@ pub fn keep_owed(conn: &Connection, fy: FinancialYear, period: Period) -> Result
     )?;
     Ok(Some(kept))
 }
+
+/// How many lines the pack's contracts, benefits and milestones have (of one programme when
+/// given), counted in SQL before any is read, so a pack too long for a sheet can be refused
+/// without reading them: as kept at the close when the period is closed and they were kept, as
+/// [`live`] would make them otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LineCounts {
+    pub contracts: usize,
+    /// The options of each contract after its first (each gets a row of its own).
+    pub further_options: usize,
+    pub benefits: usize,
+    pub milestones: usize,
+}
+
+/// The [`LineCounts`] of `fy` as at `period`.
+pub fn line_counts(
+    conn: &Connection,
+    fy: FinancialYear,
+    period: Period,
+    programme_id: Option<i64>,
+) -> Result<LineCounts> {
+    let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<usize> {
+        let n: i64 = conn.query_row(sql, p, |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    };
+    if let Some(info) = e::find_snapshot(conn, MONITORING, fy, period)?
+        && e::pack_lines_kept(conn, info.id)?
+    {
+        let p: [&dyn rusqlite::ToSql; 2] = [&info.id, &programme_id];
+        let rows = |table: &str| {
+            count(
+                &format!(
+                    "SELECT count(*) FROM {table} WHERE snapshot_id = ?1 AND (?2 IS NULL OR programme_id = ?2)"
+                ),
+                &p,
+            )
+        };
+        return Ok(LineCounts {
+            contracts: rows("snapshot_contract_row")?,
+            further_options: count(
+                "SELECT count(*) FROM snapshot_contract_option o JOIN snapshot_contract_row c
+                   ON c.snapshot_id = o.snapshot_id AND c.seq = o.seq
+                 WHERE o.snapshot_id = ?1 AND (?2 IS NULL OR c.programme_id = ?2) AND o.option_seq > 0",
+                &p,
+            )?,
+            benefits: rows("snapshot_benefit_row")?,
+            milestones: rows("snapshot_milestone_row")?,
+        });
+    }
+    let p: [&dyn rusqlite::ToSql; 1] = [&programme_id];
+    let (y, n) = (fy.start_year(), period.number());
+    Ok(LineCounts {
+        contracts: count(
+            "SELECT count(*) FROM contract c JOIN phase ph ON ph.id = c.phase_id
+             WHERE ?1 IS NULL OR ph.programme_id = ?1",
+            &p,
+        )?,
+        further_options: count(
+            "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM extension_option o
+               JOIN contract c ON c.id = o.contract_id JOIN phase ph ON ph.id = c.phase_id
+               WHERE ?1 IS NULL OR ph.programme_id = ?1 GROUP BY o.contract_id)",
+            &p,
+        )?,
+        // What `live` keeps: active benefits with a target or a realisation in the year by then.
+        benefits: count(
+            "SELECT count(*) FROM benefit b WHERE b.status = 'active'
+               AND (?1 IS NULL OR b.programme_id = ?1)
+               AND (EXISTS (SELECT 1 FROM benefit_target t
+                            WHERE t.benefit_id = b.id AND t.fy = ?2 AND t.amount_pence <> 0)
+                    OR EXISTS (SELECT 1 FROM benefit_realisation r
+                               WHERE r.benefit_id = b.id AND r.fy = ?2 AND r.as_at_period <= ?3))",
+            &[&programme_id, &y, &n],
+        )?,
+        milestones: count(
+            "SELECT count(*) FROM milestone m JOIN phase ph ON ph.id = m.phase_id
+             WHERE ?1 IS NULL OR ph.programme_id = ?1",
+            &p,
+        )?,
+    })
+}
