@@ -460,10 +460,13 @@ fn a_database_closed_before_snapshots_gets_them_on_first_open() {
     ok(&db, &["period", "close", "2017-18", "P6"]);
     let reported = csv(&db, "6", &[]);
     {
-        // Make it what version 4 left: none of the tables of steps 5 to 7, P6 closed, user_version 4.
+        // Make it what version 4 left: none of the tables of steps 5 to 12, P6 closed, user_version 4.
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
-            "DROP TABLE snapshot_report_row; DROP TABLE snapshot_budget_line;
+            "DROP TABLE snapshot_contract_option; DROP TABLE snapshot_contract_row;
+             DROP TABLE snapshot_benefit_row; DROP TABLE snapshot_milestone_row;
+             DROP TABLE snapshot_pack;
+             DROP TABLE snapshot_report_row; DROP TABLE snapshot_budget_line;
              DROP TABLE snapshot_financing_source; DROP TABLE snapshot_financing_row;
              DROP TABLE snapshot_financing; DROP TABLE financing_final;
              DROP TABLE import_profile; DROP TABLE ledger_code;

@@ -331,11 +331,14 @@ fn a_database_closed_before_the_financing_snapshot_gets_it_on_first_open() {
         ],
     );
     {
-        // Make it what version 7 left: no financing snapshot, none of the tables of step 8.
+        // Make it what version 7 left: no financing snapshot, none of the tables of steps 8 to 13.
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
             "PRAGMA foreign_keys = ON;
              DELETE FROM snapshot WHERE kind = 'financing';
+             DROP TABLE snapshot_contract_option; DROP TABLE snapshot_contract_row;
+             DROP TABLE snapshot_benefit_row; DROP TABLE snapshot_milestone_row;
+             DROP TABLE snapshot_pack;
              DROP TABLE snapshot_financing_source; DROP TABLE snapshot_financing_row;
              DROP TABLE snapshot_financing; DROP TABLE financing_final;
              DROP TABLE import_profile; DROP TABLE ledger_code;

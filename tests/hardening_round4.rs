@@ -261,7 +261,7 @@ fn a_write_during_a_restore_says_a_restore_is_under_way() {
     let partial = dir.path().join(format!(".x.db.partial-{}", restore.id()));
     std::fs::write(&partial, b"").unwrap();
     let needle = format!(
-        "x.db is being restored from a backup (outturn restore, process {}): run the command again when the restore has finished; nothing was changed",
+        "x.db is being restored from a backup (a restore, process {}): run the command again when the restore has finished; nothing was changed",
         restore.id()
     );
     let add = "actual add --programme WOL-DTP --phase PH2 --date 2018-01-31 --amount 10.00";

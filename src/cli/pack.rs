@@ -13,7 +13,7 @@ use super::args::open;
 use super::args::write_output_file;
 use super::output::say;
 use super::report::resolve_when;
-use crate::io::workbook::pack::write_pack;
+use crate::io::workbook::pack::{PackError, write_pack};
 
 /// Options of `outturn pack`.
 #[derive(Debug, Args)]
@@ -50,7 +50,14 @@ pub fn run(db: &Path, a: &PackArgs) -> anyhow::Result<ExitCode> {
     }
     let conn = open(db)?;
     let data = crate::ops::pack::gather(&conn, fy, period, a.programme.as_deref())?;
-    let pack = write_pack(&data)?;
+    let pack = match write_pack(data) {
+        Ok(pack) => pack,
+        // Excel's row limit is the user's to avoid (a narrower pack): exit 2, one line.
+        Err(PackError::TooManyRows(e)) => {
+            return Err(crate::error::UserError(format!("--xlsx: {e}")).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     drop(conn);
     if a.xlsx.as_os_str() == "-" {
         let stdout = std::io::stdout();

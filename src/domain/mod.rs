@@ -12,6 +12,7 @@ pub mod milestone;
 pub mod model;
 pub mod money;
 pub mod movement;
+pub mod pack;
 pub mod profile;
 pub mod progress;
 pub mod report;

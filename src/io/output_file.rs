@@ -311,7 +311,7 @@ impl OutputFile {
     }
 
     /// The temporary file beside the target: `.NAME.partial-PID`, in the same folder so the
-    /// final rename is atomic (see `store::open::remove_stale_partials`).
+    /// final rename is atomic; [`remove_stale_partials`] clears those a killed process left.
     pub fn partial(&self) -> PathBuf {
         partial_beside(&self.target)
     }
@@ -331,6 +331,7 @@ impl OutputFile {
         fill: impl FnOnce(&mut File) -> std::io::Result<()>,
     ) -> Result<(), UserError> {
         let partial = self.partial();
+        remove_stale_partials(&folder_of(&self.target));
         let failed = |e: std::io::Error| {
             let _ = std::fs::remove_file(&partial);
             cannot_write(&self.shown, &e)
@@ -383,6 +384,47 @@ pub fn partial_of(path: &Path, pid: u32) -> PathBuf {
     path.with_file_name(format!(".{}{tail}", &name[..end]))
 }
 
+/// Removes `.NAME.partial-PID` files in `dir` left by an output, a backup or a restore that was
+/// interrupted (its process is no longer running), with their SQLite side files. Returns how many
+/// went. Every write through [`OutputFile`] calls it for its target's folder first, so a killed
+/// `pack` or report leaves nothing behind once anything is written there again.
+pub fn remove_stale_partials(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = partial_pid(&name) else {
+            continue;
+        };
+        if pid == std::process::id() || super::platform::process::running(pid) {
+            continue;
+        }
+        if entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
+            if std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+            for suffix in ["-journal", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(dir.join(format!("{name}{suffix}")));
+            }
+        }
+    }
+    removed
+}
+
+/// The PID in `.NAME.partial-PID`, when `name` is such a file (not its side files).
+pub fn partial_pid(name: &str) -> Option<u32> {
+    if !name.starts_with('.') {
+        return None;
+    }
+    let (_, pid) = name.rsplit_once(".partial-")?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
 /// Creates `path` new, readable and writable by its owner only (0600 on Unix, an access list on
 /// Windows: see [`super::platform::owner_only`]); a leftover file of the same name is removed
 /// first.
@@ -394,6 +436,32 @@ fn create_new_owner_only(path: &Path) -> std::io::Result<File> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partial_names_are_recognised() {
+        assert_eq!(partial_pid(".b.db.partial-123"), Some(123));
+        assert_eq!(partial_pid(".b.db.partial-123-wal"), None);
+        assert_eq!(partial_pid("b.db.partial-123"), None);
+        assert_eq!(partial_pid(".b.db.partial-"), None);
+    }
+
+    #[test]
+    fn stale_partials_go_live_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        // PID 4194304 is above Linux's largest pid_max: never running.
+        let dead = dir.path().join(".b.db.partial-4194304");
+        let dead_journal = dir.path().join(".b.db.partial-4194304-journal");
+        let mine = dir
+            .path()
+            .join(format!(".b.db.partial-{}", std::process::id()));
+        let other = dir.path().join("keep.db");
+        for p in [&dead, &dead_journal, &mine, &other] {
+            std::fs::write(p, "x").unwrap();
+        }
+        assert_eq!(remove_stale_partials(dir.path()), 1);
+        assert!(!dead.exists() && !dead_journal.exists());
+        assert!(mine.exists() && other.exists());
+    }
 
     #[test]
     fn a_partial_beside_a_long_name_stays_within_255_bytes() {

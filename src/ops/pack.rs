@@ -3,43 +3,36 @@
 //! the last report, the financing statement as sent, the benefits' positions and the milestones.
 //! `outturn pack` and the TUI's export call it; `io::workbook::pack` writes it as a workbook.
 
-use std::collections::HashMap;
-
-use chrono::NaiveDate;
-
 use super::register::programme_id;
-use crate::domain::benefit::{BenefitPosition, position};
 use crate::domain::cabinet::CabinetReport;
 use crate::domain::financing::FinancingStatement;
-use crate::domain::milestone::Milestone;
-use crate::domain::model::Contract;
 use crate::domain::movement::MovementRow;
-use crate::domain::report::ContractFigures;
+use crate::domain::pack::PackLines;
+use crate::domain::report::RowKind;
 use crate::domain::{FinancialYear, Period};
 use crate::error::Field;
+use crate::io::workbook::{MAX_ROWS, TooManyRows, benefits, contracts, milestones};
 use crate::store::entities as e;
-use crate::store::{self, Books, Handle, cabinet, figures, financing};
+use crate::store::pack::LineCounts;
+use crate::store::{self, Books, Handle, StoreError, cabinet, financing};
 
-/// Everything a committee pack shows, for a year as at a period.
+/// Everything a committee pack shows, for a year as at a period. For a closed period every part
+/// is what was kept at its close (the report, the financing statement, the contracts, benefits
+/// and milestones, the names of programmes and phases), so its pack is the same workbook
+/// whatever happens later.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PackData {
     /// The programme's name, when the pack is of one programme.
     pub programme: Option<String>,
     /// The monitoring report as sent.
     pub cabinet: CabinetReport,
-    /// Each contract with its figures (what the report's commitments are made of).
-    pub contracts: Vec<(Contract, ContractFigures)>,
-    /// The planned end of each framework, by name.
-    pub framework_ends: HashMap<String, Option<NaiveDate>>,
+    /// The contracts (what the report's commitments are made of), benefits and milestones.
+    pub lines: PackLines,
     /// The bridge from the last report (the latest closed period of the year before this one)
     /// and that period; None when there is none.
     pub bridge: Option<(Period, Vec<MovementRow>)>,
     /// The financing statement as sent.
     pub financing: FinancingStatement,
-    /// The benefits with figures for the year.
-    pub benefits: Vec<BenefitPosition>,
-    /// The milestones.
-    pub milestones: Vec<Milestone>,
 }
 
 /// The pack's data for `fy` as at `period`, of one programme (code) when given.
@@ -65,6 +58,27 @@ pub fn gather(
     gather_for(books, fy, period, programme)
 }
 
+/// Refuses, before any is read, contracts, benefits or milestones too many for a sheet (Excel's
+/// row limit, the header included; the writer checks every sheet again before writing).
+fn refuse_too_long(c: &LineCounts) -> store::Result<()> {
+    let sheets = [
+        (contracts::NAME, c.contracts + c.further_options + 1),
+        (benefits::NAME, c.benefits),
+        (milestones::NAME, c.milestones),
+    ];
+    match sheets.into_iter().find(|(_, rows)| rows + 1 > MAX_ROWS) {
+        Some((sheet, rows)) => Err(StoreError::invalid(
+            "--xlsx",
+            TooManyRows {
+                sheet: sheet.to_string(),
+                rows: rows + 1,
+            }
+            .to_string(),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// [`gather`] for a programme already found (its id and name).
 pub(crate) fn gather_for(
     books: &Books,
@@ -73,9 +87,9 @@ pub(crate) fn gather_for(
     programme: Option<(i64, String)>,
 ) -> store::Result<PackData> {
     let programme_id = programme.as_ref().map(|(id, _)| *id);
-    let (cabinet, _) = cabinet::report(books, fy, period, programme_id, None)?;
-    let contracts = figures::contract_figures(books, fy, period, programme_id)?;
-    let framework_ends = e::framework_ends(books)?;
+    refuse_too_long(&store::pack::line_counts(books, fy, period, programme_id)?)?;
+    let (cabinet, snapshot) = cabinet::report(books, fy, period, programme_id, None)?;
+    let lines = store::pack::lines(books, fy, period, programme_id)?;
     let from = e::last_snapshot_before(books, e::MONITORING, fy, period)?.map(|info| info.period);
     let bridge = match from {
         Some(from) => Some((
@@ -85,22 +99,23 @@ pub(crate) fn gather_for(
         None => None,
     };
     let financing = financing::report(books, fy, period, programme_id)?.0;
-    let realisations = e::list_realisations(books, programme_id, Some(fy))?;
-    let thresholds = figures::rag_thresholds(books)?;
-    let benefits = e::list_benefits(books, programme_id, false)?
-        .iter()
-        .map(|b| position(b, fy, period, &realisations, &thresholds))
-        .filter(|p| p.has_figures())
-        .collect();
-    let milestones = e::list_milestones(books, programme_id, None)?;
+    // A closed period's pack is titled with the programme's name as its report gave it.
+    let programme = programme.map(|(_, name)| {
+        let kept = snapshot.and_then(|_| {
+            cabinet
+                .report
+                .rows
+                .iter()
+                .find(|r| r.kind == RowKind::ProgrammeTotal)
+                .map(|r| r.programme_name.clone())
+        });
+        kept.unwrap_or(name)
+    });
     Ok(PackData {
-        programme: programme.map(|(_, name)| name),
+        programme,
         cabinet,
-        contracts,
-        framework_ends,
+        lines,
         bridge,
         financing,
-        benefits,
-        milestones,
     })
 }

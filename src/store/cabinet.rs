@@ -327,6 +327,8 @@ pub fn close(
         });
     }
     let snapshot = take(conn, fy, period, "close", &live)?;
+    // The pack's contracts, benefits and milestones, kept with the report (schema v12).
+    super::pack::keep(conn, snapshot.id, fy, period)?;
     let financing = financing::take(conn, fy, period, "close", live.report.thresholds)?;
     Ok(Closed {
         snapshot,
@@ -385,7 +387,12 @@ pub fn take_owed(conn: &Connection) -> Result<Vec<SnapshotInfo>> {
             let t = figures::rag_thresholds(conn)?;
             taken.push(financing::take(conn, fy, period, "upgrade", t)?);
         }
-        if kind == MONITORING || kind == FINANCING {
+        // The pack's lines are kept beside the report's snapshot (taken above when owed too);
+        // they add no snapshot of their own, so say nothing more.
+        if kind == super::pack::PACK && still_closed {
+            super::pack::keep_owed(conn, fy, period)?;
+        }
+        if kind == MONITORING || kind == FINANCING || kind == super::pack::PACK {
             e::clear_owed(conn, &kind, fy, period)?;
         }
     }
@@ -406,8 +413,55 @@ pub fn report_basis(conn: &Connection, fy: FinancialYear, p: Period) -> Result<S
     })
 }
 
+/// How a phase is named in a bridge, and its programme.
+struct PhaseName {
+    programme_id: Option<i64>,
+    programme_code: String,
+    phase_code: String,
+    phase_name: String,
+}
+
+/// Each phase's name by id: as named today, unless a snapshot of `periods` (later ones win)
+/// named it, so a bridge to a closed period names its phases as that report did.
+fn phase_names(
+    conn: &Connection,
+    fy: FinancialYear,
+    periods: &[Period],
+) -> Result<HashMap<i64, PhaseName>> {
+    let mut names: HashMap<i64, PhaseName> = e::list_phases(conn, None)?
+        .into_iter()
+        .map(|p| {
+            let name = PhaseName {
+                programme_id: Some(p.programme_id),
+                programme_code: p.programme_code,
+                phase_code: p.code,
+                phase_name: p.name,
+            };
+            (p.id, name)
+        })
+        .collect();
+    for p in periods {
+        if let Some(info) = e::find_snapshot(conn, MONITORING, fy, *p)? {
+            let (c, ids) = e::snapshot_report(conn, &info)?;
+            for (row, id) in c.report.rows.into_iter().zip(ids) {
+                if let (RowKind::Phase, Some(pid)) = (row.kind, id.phase_id) {
+                    let name = PhaseName {
+                        programme_id: id.programme_id,
+                        programme_code: row.programme_code,
+                        phase_code: row.phase_code,
+                        phase_name: row.phase_name,
+                    };
+                    names.insert(pid, name);
+                }
+            }
+        }
+    }
+    Ok(names)
+}
+
 /// The movement bridge of `fy` from `from` to `to` (each the snapshot when the period has one,
-/// live otherwise): per phase (of one programme when given), then totals.
+/// live otherwise): per phase (of one programme when given), named as the latest of the two
+/// snapshots named it (as today when neither has it), then totals.
 pub fn movement(
     conn: &Connection,
     fy: FinancialYear,
@@ -416,23 +470,20 @@ pub fn movement(
     programme_id: Option<i64>,
 ) -> Result<Vec<MovementRow>> {
     let bridges = bridge(&position(conn, fy, from)?, &position(conn, fy, to)?);
-    let phases: HashMap<i64, crate::domain::model::Phase> = e::list_phases(conn, None)?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let names = phase_names(conn, fy, &[from, to])?;
     let mut rows: Vec<MovementRow> = bridges
         .into_iter()
         .filter(|(_, b)| *b != Bridge::default())
         .filter_map(|(id, b)| {
-            let p = phases.get(&id);
-            if programme_id.is_some() && p.map(|p| p.programme_id) != programme_id {
+            let p = names.get(&id);
+            if programme_id.is_some() && p.and_then(|p| p.programme_id) != programme_id {
                 return None;
             }
             Some(MovementRow {
                 kind: RowKind::Phase,
                 programme_code: p.map(|p| p.programme_code.clone()).unwrap_or_default(),
-                phase_code: p.map_or_else(|| format!("#{id}"), |p| p.code.clone()),
-                phase_name: p.map(|p| p.name.clone()).unwrap_or_default(),
+                phase_code: p.map_or_else(|| format!("#{id}"), |p| p.phase_code.clone()),
+                phase_name: p.map(|p| p.phase_name.clone()).unwrap_or_default(),
                 bridge: b,
             })
         })

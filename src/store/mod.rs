@@ -25,6 +25,7 @@ pub mod limits;
 pub mod locator;
 pub mod locks;
 pub mod open;
+pub mod pack;
 pub mod profiles;
 pub mod replay;
 pub mod settings;
@@ -55,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v10.sql"),
     include_str!("schema_v11.sql"),
     include_str!("schema_v12.sql"),
+    include_str!("schema_v13.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -640,15 +642,21 @@ mod tests {
         .unwrap();
     }
 
-    #[test]
-    fn version_6_adds_funding_and_keeps_what_was_there() {
+    /// A database in memory as version `n` of the schema left it.
+    fn at_version(n: usize) -> Connection {
         let conn = Connection::open_in_memory().unwrap();
         configure(&conn).unwrap();
-        for (i, step) in MIGRATIONS.iter().enumerate().take(5) {
+        for (i, step) in MIGRATIONS.iter().enumerate().take(n) {
             conn.execute_batch(step).unwrap();
             conn.pragma_update(None, "user_version", (i + 1) as i64)
                 .unwrap();
         }
+        conn
+    }
+
+    #[test]
+    fn version_6_adds_funding_and_keeps_what_was_there() {
+        let conn = at_version(5);
         conn.execute_batch(
             "INSERT INTO programme(id, code, name) VALUES (1, 'P', 'P');
              INSERT INTO phase(id, programme_id, code, name) VALUES (1, 1, 'A', 'A');",
@@ -675,14 +683,52 @@ mod tests {
     }
 
     #[test]
-    fn version_8_owes_the_financing_snapshot_of_each_closed_period_and_keeps_the_report_one() {
-        let conn = Connection::open_in_memory().unwrap();
-        configure(&conn).unwrap();
-        for (i, step) in MIGRATIONS.iter().enumerate().take(7) {
-            conn.execute_batch(step).unwrap();
-            conn.pragma_update(None, "user_version", (i + 1) as i64)
+    fn version_12_owes_the_pack_lines_and_a_discarded_snapshot_takes_them_with_it() {
+        let conn = at_version(11);
+        conn.execute_batch(
+            "INSERT INTO closed_period(fy, period, through_date, who, at)
+                 VALUES (2017, 7, '2017-10-31', 'me', '2026-01-01T00:00:00Z');
+             INSERT INTO snapshot(id, kind, fy, period, rag_red_pct, rag_amber_pct, source, who, at)
+                 VALUES (1, 'monitoring', 2017, 7, '5', '10', 'close', 'me', '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        migrate(&conn).unwrap();
+        let owed: (String, i64, i64) = conn
+            .query_row("SELECT kind, fy, period FROM snapshot_owed", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(owed, ("pack".to_string(), 2017, 7));
+        conn.execute_batch(
+            "INSERT INTO snapshot_pack(snapshot_id) VALUES (1);
+             INSERT INTO snapshot_contract_row(snapshot_id, seq, programme_id, programme_code,
+               phase_code, reference, title, supplier, value_pence, paid_to_date_pence,
+               committed_pence, start_date, term_months, end_date)
+               VALUES (1, 0, 1, 'P', 'A', 'K', '', 'S', 100, 0, 100, '2017-10-01', 12, '2018-09-30');
+             INSERT INTO snapshot_contract_option(snapshot_id, seq, option_seq, months,
+               estimate_pence, exercised) VALUES (1, 0, 0, 6, 50, 0);
+             INSERT INTO snapshot_milestone_row(snapshot_id, seq, milestone_id, programme_code,
+               phase_code, phase_name, name, baseline, status, slippage_days, rag)
+               VALUES (1, 0, 1, 'P', 'A', 'A', 'M', '2017-10-01', 'in progress', 30, 'Amber');
+             DELETE FROM snapshot WHERE id = 1;",
+        )
+        .unwrap();
+        for table in [
+            "snapshot_pack",
+            "snapshot_contract_row",
+            "snapshot_contract_option",
+            "snapshot_milestone_row",
+        ] {
+            let n: i64 = conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
                 .unwrap();
+            assert_eq!(n, 0, "{table} goes with its snapshot");
         }
+    }
+
+    #[test]
+    fn version_8_owes_the_financing_snapshot_of_each_closed_period_and_keeps_the_report_one() {
+        let conn = at_version(7);
         conn.execute_batch(
             "INSERT INTO closed_period(fy, period, through_date, who, at)
                  VALUES (2017, 6, '2017-09-30', 'me', '2026-01-01T00:00:00Z');
@@ -692,13 +738,20 @@ mod tests {
         .unwrap();
         migrate(&conn).unwrap();
         let owed: Vec<(String, i64, i64)> = conn
-            .prepare("SELECT kind, fy, period FROM snapshot_owed")
+            .prepare("SELECT kind, fy, period FROM snapshot_owed ORDER BY kind")
             .unwrap()
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(owed, vec![("financing".to_string(), 2017, 6)]);
+        // Version 12 owes the pack's lines of the same period too.
+        assert_eq!(
+            owed,
+            vec![
+                ("financing".to_string(), 2017, 6),
+                ("pack".to_string(), 2017, 6)
+            ]
+        );
         let kept: String = conn
             .query_row("SELECT kind FROM snapshot WHERE id = 1", [], |r| r.get(0))
             .unwrap();

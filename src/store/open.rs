@@ -229,32 +229,7 @@ pub fn open_read_only(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Removes `.NAME.partial-PID` files in `dir` left by a backup or restore that was interrupted
-/// (its process is no longer running), with their SQLite side files. Returns how many went.
-pub fn remove_stale_partials(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    let mut removed = 0;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = partial_pid(&name) else {
-            continue;
-        };
-        if pid == std::process::id() || crate::io::platform::process::running(pid) {
-            continue;
-        }
-        if entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
-            if std::fs::remove_file(entry.path()).is_ok() {
-                removed += 1;
-            }
-            for suffix in ["-journal", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(dir.join(format!("{name}{suffix}")));
-            }
-        }
-    }
-    removed
-}
+pub use crate::io::output_file::remove_stale_partials;
 
 /// The process of a restore writing into the database at `path` now: another running process
 /// whose partial copy (`.NAME.partial-PID`, the checked copy a restore writes beside its target)
@@ -270,7 +245,7 @@ pub fn restore_under_way(path: &Path) -> Option<u32> {
         _ => Path::new("."),
     };
     std::fs::read_dir(dir).ok()?.flatten().find_map(|entry| {
-        let pid = partial_pid(&entry.file_name().to_string_lossy())?;
+        let pid = crate::io::output_file::partial_pid(&entry.file_name().to_string_lossy())?;
         (pid != std::process::id()
             && entry.path() == crate::io::output_file::partial_of(path, pid)
             && crate::io::platform::process::running(pid))
@@ -281,53 +256,15 @@ pub fn restore_under_way(path: &Path) -> Option<u32> {
 /// The refusal of anything but reading while a restore replaces the database at `path`.
 pub fn restoring(path: &Path, pid: u32) -> StoreError {
     StoreError::Refused(format!(
-        "{} is being restored from a backup (outturn restore, process {pid}): run the command \
+        "{} is being restored from a backup (a restore, process {pid}): run the command \
          again when the restore has finished; nothing was changed",
         path.display()
     ))
 }
 
-/// The PID in `.NAME.partial-PID`, when `name` is such a file (not its side files).
-fn partial_pid(name: &str) -> Option<u32> {
-    if !name.starts_with('.') {
-        return None;
-    }
-    let (_, pid) = name.rsplit_once(".partial-")?;
-    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    pid.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn partial_names_are_recognised() {
-        assert_eq!(partial_pid(".b.db.partial-123"), Some(123));
-        assert_eq!(partial_pid(".b.db.partial-123-wal"), None);
-        assert_eq!(partial_pid("b.db.partial-123"), None);
-        assert_eq!(partial_pid(".b.db.partial-"), None);
-    }
-
-    #[test]
-    fn stale_partials_go_live_ones_stay() {
-        let dir = tempfile::tempdir().unwrap();
-        // PID 4194304 is above Linux's largest pid_max: never running.
-        let dead = dir.path().join(".b.db.partial-4194304");
-        let dead_journal = dir.path().join(".b.db.partial-4194304-journal");
-        let mine = dir
-            .path()
-            .join(format!(".b.db.partial-{}", std::process::id()));
-        let other = dir.path().join("keep.db");
-        for p in [&dead, &dead_journal, &mine, &other] {
-            std::fs::write(p, "x").unwrap();
-        }
-        assert_eq!(remove_stale_partials(dir.path()), 1);
-        assert!(!dead.exists() && !dead_journal.exists());
-        assert!(mine.exists() && other.exists());
-    }
 
     #[cfg(unix)]
     #[test]

@@ -12,6 +12,8 @@ pub mod forge;
 pub mod hostile;
 /// The in-memory TUI helpers.
 pub mod tui;
+/// Reading a workbook back (calamine, its XML, LibreOffice).
+pub mod workbook;
 
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_outturn"));

@@ -1,24 +1,23 @@
-//! The Contracts sheet: every contract of the pack's programmes with its value, what has been
-//! paid against it to the end of the period and what it commits in the year (the figures the
-//! report's Commitments column adds up, from `store::figures::contract_figures`), its term, its
-//! framework and the framework's end, and its extension options. A contract with more than one
-//! option gets one further row per option (reference and option columns only), so the money
-//! columns still add up; the `Grand total` row adds them.
-
-use std::collections::HashMap;
+//! The Contracts sheet: every contract of the pack's programmes (`domain::pack::ContractLine`,
+//! the figures `contract list` and the report's commitments show) with its value now, what has
+//! been paid against it to the end of the period and what it commits in the year (the report's
+//! Commitments column adds these up), its term now and its end (extensions exercised included),
+//! its framework and the framework's end, and its extension options: each option's estimate and,
+//! once exercised, the value it was exercised at. A contract with more than one option gets one
+//! further row per option (reference and option columns only), so the money columns still add
+//! up; the `Grand total` row adds them.
 
 use chrono::NaiveDate;
 
 use super::{Row, Sheet, Value};
 use crate::domain::Money;
-use crate::domain::model::{Contract, ExtensionOption};
-use crate::domain::report::ContractFigures;
+use crate::domain::pack::{ContractLine, OptionLine};
 
 /// The sheet's tab name.
 pub const NAME: &str = "Contracts";
 
 /// The header row.
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 19] = [
     "Programme",
     "Phase",
     "Reference",
@@ -34,9 +33,10 @@ pub const COLUMNS: [&str; 18] = [
     "Framework end",
     "Award decision",
     "Option (months)",
-    "Option value",
+    "Option estimate",
     "Option decision due",
     "Option exercised",
+    "Exercised value",
 ];
 
 fn text(s: &str) -> Value {
@@ -47,29 +47,33 @@ fn opt_date(d: Option<NaiveDate>) -> Value {
     d.map_or(Value::Blank, Value::Date)
 }
 
-fn option_cells(x: Option<&ExtensionOption>) -> [Value; 4] {
+fn option_cells(x: Option<&OptionLine>) -> [Value; 5] {
     match x {
         Some(x) => [
             Value::Count(u64::from(x.months)),
-            Value::Money(x.value),
+            Value::Money(x.estimate),
             opt_date(x.decision_due),
             text(if x.exercised { "Yes" } else { "No" }),
+            x.exercised_value.map_or(Value::Blank, Value::Money),
         ],
-        None => [Value::Blank, Value::Blank, Value::Blank, Value::Blank],
+        None => [
+            Value::Blank,
+            Value::Blank,
+            Value::Blank,
+            Value::Blank,
+            Value::Blank,
+        ],
     }
 }
 
-/// The sheet from each contract with its figures, and each framework's end by name.
-pub fn sheet(
-    contracts: &[(Contract, ContractFigures)],
-    framework_ends: &HashMap<String, Option<NaiveDate>>,
-) -> Sheet {
+/// The sheet of the contracts' lines, in the order given.
+pub fn sheet(contracts: &[ContractLine]) -> Sheet {
     let mut rows = Vec::new();
     let (mut value, mut paid, mut committed) = (Money::ZERO, Money::ZERO, Money::ZERO);
-    for (c, f) in contracts {
+    for c in contracts {
         value += c.value;
-        paid += f.paid_to_date;
-        committed += f.commitment();
+        paid += c.paid_to_date;
+        committed += c.committed;
         let mut cells = vec![
             text(&c.programme_code),
             text(&c.phase_code),
@@ -77,27 +81,21 @@ pub fn sheet(
             text(&c.title),
             text(&c.supplier),
             Value::Money(c.value),
-            Value::Money(f.paid_to_date),
-            Value::Money(f.commitment()),
+            Value::Money(c.paid_to_date),
+            Value::Money(c.committed),
             Value::Date(c.start),
             Value::Count(u64::from(c.term_months)),
-            Value::Date(c.term_end()),
+            Value::Date(c.end),
             c.framework.as_deref().map_or(Value::Blank, text),
-            opt_date(
-                c.framework
-                    .as_ref()
-                    .and_then(|n| framework_ends.get(n).copied().flatten()),
-            ),
-            c.award_decision_reference
-                .as_deref()
-                .map_or(Value::Blank, text),
+            opt_date(c.framework_end),
+            c.award_decision.as_deref().map_or(Value::Blank, text),
         ];
-        cells.extend(option_cells(c.extensions.first()));
+        cells.extend(option_cells(c.options.first()));
         rows.push(Row {
             total: false,
             cells,
         });
-        for x in c.extensions.iter().skip(1) {
+        for x in c.options.iter().skip(1) {
             let mut cells = vec![Value::Blank; 14];
             cells[0] = text(&c.programme_code);
             cells[1] = text(&c.phase_code);
@@ -124,5 +122,6 @@ pub fn sheet(
         name: NAME.to_string(),
         headers: COLUMNS.iter().map(|s| s.to_string()).collect(),
         rows,
+        streamed: None,
     }
 }

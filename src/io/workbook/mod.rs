@@ -7,7 +7,9 @@
 //! fitted to their content; total rows bold; money as numbers formatted `£#,##0.00` with
 //! negatives red and in brackets; percentages as the report's one-decimal numbers shown with a
 //! `%`; dates as real dates; RAG cells filled red, amber or green and carrying the word; A4
-//! landscape, one page wide, with the title, year, period and "as at" date in the page header.
+//! landscape at 80 % (8.8 pt, never shrunk to fit), across pages where a sheet is wider, with the
+//! header row and the leading code columns (ID, Programme, Phase, Reference) frozen on screen and
+//! repeated on every printed page, the title, year, period and "as at" date in the page header.
 //! Text is always written as a string, never a formula.
 //!
 //! To add a sheet: write a file here with a function returning a [`Sheet`], and push it in
@@ -41,10 +43,44 @@ pub const PERCENT_FORMAT: &str = "0.0\"%\"";
 pub const DATE_FORMAT: &str = "dd/mm/yyyy";
 /// Paper size code for A4 in the OOXML page set-up.
 const A4: u8 = 9;
+/// The print scale, in percent: the workbook's 11 pt text prints at 8.8 pt (at least 8 pt, the
+/// smallest a committee reads comfortably).
+pub const PRINT_SCALE: u16 = 80;
+/// Headers of the columns that say which record a row is: the leading run of them is frozen on
+/// screen and repeated on every printed page (the print titles), beside the header row.
+const KEY_HEADERS: [&str; 4] = ["ID", "Programme", "Phase", "Reference"];
 /// The widest a fitted column gets, in characters.
 const MAX_WIDTH: usize = 60;
 /// The longest text an Excel cell holds, in UTF-16 code units (as Excel counts).
 pub const MAX_CELL_TEXT: usize = 32_767;
+/// The most rows an Excel sheet holds, its header row included.
+pub const MAX_ROWS: usize = 1_048_576;
+
+/// A sheet with more rows than Excel holds: refused before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the {sheet} sheet would have {} rows with its header, past Excel's limit of {} rows a sheet: \
+     make the pack of one programme (--programme); nothing was written",
+    crate::domain::text::grouped(*rows as u64),
+    crate::domain::text::grouped(MAX_ROWS as u64)
+)]
+pub struct TooManyRows {
+    /// The sheet's tab name.
+    pub sheet: String,
+    /// Its rows, the header included.
+    pub rows: usize,
+}
+
+/// Refuses the first sheet (in order) whose rows and header are past [`MAX_ROWS`].
+pub fn check_rows(sheets: &[Sheet]) -> Result<(), TooManyRows> {
+    match sheets.iter().find(|s| s.len() + 1 > MAX_ROWS) {
+        Some(s) => Err(TooManyRows {
+            sheet: s.name.clone(),
+            rows: s.len() + 1,
+        }),
+        None => Ok(()),
+    }
+}
 
 /// `s` as a cell can hold it: a text past Excel's [`MAX_CELL_TEXT`] is cut, and ends with a mark
 /// saying how many characters were left out, so the pack never fails on what a record says.
@@ -101,7 +137,7 @@ pub struct Row {
 }
 
 /// A sheet: its tab name, the header row and the rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Sheet {
     /// The tab name (at most 31 characters, no `[]:*?/\`).
     pub name: String,
@@ -109,6 +145,59 @@ pub struct Sheet {
     pub headers: Vec<String>,
     /// The rows under the header.
     pub rows: Vec<Row>,
+    /// Further rows made one at a time as they are written (a sheet of one row per record, which
+    /// may be long), after `rows`.
+    pub streamed: Option<Streamed>,
+}
+
+impl Sheet {
+    /// A sheet of one row per record of `records`, each made by `row` only as it is written (and
+    /// once before, to fit the columns), so a long sheet is never held whole as cells.
+    pub fn streamed<T: 'static>(
+        name: &str,
+        headers: Vec<String>,
+        records: Vec<T>,
+        row: fn(&T) -> Row,
+    ) -> Sheet {
+        let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+        for r in &records {
+            fit(&mut widths, &row(r));
+        }
+        Sheet {
+            name: name.to_string(),
+            headers,
+            rows: Vec::new(),
+            streamed: Some(Streamed {
+                len: records.len(),
+                widths,
+                rows: Box::new(records.into_iter().map(move |r| row(&r))),
+            }),
+        }
+    }
+
+    /// Rows under the header, streamed ones included.
+    pub fn len(&self) -> usize {
+        self.rows.len() + self.streamed.as_ref().map_or(0, |s| s.len)
+    }
+
+    /// True when the sheet has no row under its header.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The rows of a sheet made as they are written: how many, the widest each column shows, and
+/// the rows themselves.
+pub struct Streamed {
+    len: usize,
+    widths: Vec<usize>,
+    rows: Box<dyn Iterator<Item = Row>>,
+}
+
+impl std::fmt::Debug for Streamed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Streamed({} rows)", self.len)
+    }
 }
 
 /// A sheet from the very table a CSV writer writes: its header and rows, each cell typed by
@@ -132,6 +221,7 @@ pub fn table_sheet(name: &str, table: crate::io::table::Table, totals: &[bool]) 
         name: name.to_string(),
         headers: table.headers,
         rows,
+        streamed: None,
     }
 }
 
@@ -229,15 +319,23 @@ fn shown_width(v: &Value) -> usize {
     }
 }
 
-/// Column widths fitted to the header and the cells, in characters.
-fn fitted_widths(sheet: &Sheet) -> Vec<usize> {
-    let mut widths: Vec<usize> = sheet.headers.iter().map(|h| h.chars().count()).collect();
-    for row in &sheet.rows {
-        for (i, v) in row.cells.iter().enumerate() {
-            if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(shown_width(v));
-            }
+/// Widens `widths` to fit the cells of `row`.
+fn fit(widths: &mut [usize], row: &Row) {
+    for (i, v) in row.cells.iter().enumerate() {
+        if let Some(w) = widths.get_mut(i) {
+            *w = (*w).max(shown_width(v));
         }
+    }
+}
+
+/// Column widths fitted to the header and the cells (streamed ones as measured), in characters.
+fn fitted_widths(sheet: &Sheet) -> Vec<usize> {
+    let mut widths: Vec<usize> = match &sheet.streamed {
+        Some(s) => s.widths.clone(),
+        None => sheet.headers.iter().map(|h| h.chars().count()).collect(),
+    };
+    for row in &sheet.rows {
+        fit(&mut widths, row);
     }
     widths
         .into_iter()
@@ -289,32 +387,42 @@ fn write_cell(
 fn write_sheet(
     ws: &mut Worksheet,
     f: &Formats,
-    sheet: &Sheet,
+    mut sheet: Sheet,
     page: &PageHeader,
 ) -> Result<(), XlsxError> {
     ws.set_name(&sheet.name)?;
+    for (c, w) in fitted_widths(&sheet).into_iter().enumerate() {
+        ws.set_column_width(col(c)?, w as f64)?;
+    }
     for (c, h) in sheet.headers.iter().enumerate() {
         ws.write_string_with_format(0, col(c)?, h, &f.header)?;
     }
-    for (r, row) in sheet.rows.iter().enumerate() {
+    let total_rows = sheet.len();
+    let streamed = sheet.streamed.take().map(|s| s.rows);
+    let rows = std::mem::take(&mut sheet.rows)
+        .into_iter()
+        .chain(streamed.into_iter().flatten());
+    for (r, row) in rows.enumerate() {
         let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
         for (c, v) in row.cells.iter().enumerate().take(sheet.headers.len()) {
             write_cell(ws, f, r, col(c)?, v, usize::from(row.total))?;
         }
     }
-    for (c, w) in fitted_widths(sheet).into_iter().enumerate() {
-        ws.set_column_width(col(c)?, w as f64)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
+    let keys = key_columns(&sheet.headers);
+    ws.set_freeze_panes(1, keys)?;
     if !sheet.headers.is_empty() {
-        let last_row =
-            u32::try_from(sheet.rows.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
+        let last_row = u32::try_from(total_rows).map_err(|_| XlsxError::RowColumnLimitError)?;
         ws.autofilter(0, 0, last_row, col(sheet.headers.len() - 1)?)?;
     }
     ws.set_landscape();
     ws.set_paper_size(A4);
-    ws.set_print_fit_to_pages(1, 0);
+    // A fixed scale, never fitted to the page: a wide sheet prints across pages at a size that
+    // can be read, not one page wide at 5 pt.
+    ws.set_print_scale(PRINT_SCALE);
     ws.set_repeat_rows(0, 0)?;
+    if keys > 0 {
+        ws.set_repeat_columns(0, keys - 1)?;
+    }
     ws.set_header(format!(
         "&L&\"-,Bold\"{}: {}&C{} {}&Ras at {}",
         header_text(&page.title),
@@ -327,13 +435,29 @@ fn write_sheet(
     Ok(())
 }
 
+/// How many leading columns name the record (their headers are in [`KEY_HEADERS`]).
+fn key_columns(headers: &[String]) -> u16 {
+    let n = headers
+        .iter()
+        .take_while(|h| KEY_HEADERS.contains(&h.as_str()))
+        .count();
+    u16::try_from(n).unwrap_or(0)
+}
+
 fn col(c: usize) -> Result<u16, XlsxError> {
     u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)
 }
 
-/// Writes the sheets, in order, into one workbook and returns its bytes. The document's creation
-/// date is the "as at" date (midnight), so the same sheets always give the same bytes.
-pub fn write(sheets: &[Sheet], page: &PageHeader) -> Result<Vec<u8>, XlsxError> {
+/// Writes the sheets, in order, into one workbook (each dropped once written) and returns its
+/// bytes. The document's creation
+/// date is the "as at" date (midnight), so the same sheets always give the same bytes. Each sheet
+/// is streamed (rust_xlsxwriter's constant memory mode: a row goes to a temporary file once the
+/// next is written, text inline), so memory does not grow with the rows written; the caller
+/// checks the rows against Excel's limit first ([`check_rows`]).
+pub fn write(sheets: Vec<Sheet>, page: &PageHeader) -> Result<Vec<u8>, XlsxError> {
+    if check_rows(&sheets).is_err() {
+        return Err(XlsxError::RowColumnLimitError);
+    }
     let mut wb = Workbook::new();
     let created = page.as_at().and_time(chrono::NaiveTime::MIN);
     wb.set_properties(
@@ -353,7 +477,7 @@ pub fn write(sheets: &[Sheet], page: &PageHeader) -> Result<Vec<u8>, XlsxError> 
     );
     let f = Formats::new();
     for sheet in sheets {
-        write_sheet(wb.add_worksheet(), &f, sheet, page)?;
+        write_sheet(wb.add_worksheet_with_constant_memory()?, &f, sheet, page)?;
     }
     wb.save_to_buffer()
 }
@@ -388,13 +512,57 @@ mod tests {
                 total: false,
                 cells: vec![Value::Text("x".repeat(100_000))],
             }],
+            streamed: None,
         };
         let page = PageHeader {
             title: "T".into(),
             fy: FinancialYear::new(2026).unwrap(),
             period: Period::new(1).unwrap(),
         };
-        assert!(write(&[sheet], &page).is_ok());
+        assert!(write(vec![sheet], &page).is_ok());
+    }
+
+    #[test]
+    fn a_sheet_past_excels_row_limit_is_refused_by_name_before_anything_is_written() {
+        let page = PageHeader {
+            title: "T".into(),
+            fy: FinancialYear::new(2026).unwrap(),
+            period: Period::new(1).unwrap(),
+        };
+        let blank = |name: &str, rows: usize| Sheet {
+            name: name.into(),
+            headers: vec!["ID".into()],
+            rows: vec![
+                Row {
+                    total: false,
+                    cells: Vec::new(),
+                };
+                rows
+            ],
+            streamed: None,
+        };
+        // 1,048,575 rows and the header fill a sheet exactly; one more is refused, by name.
+        let full = [blank("Summary", 1), blank("Benefits", MAX_ROWS - 1)];
+        assert_eq!(check_rows(&full), Ok(()));
+        let over = [blank("Summary", 1), blank("Benefits", MAX_ROWS)];
+        let err = check_rows(&over).unwrap_err();
+        assert_eq!(
+            err,
+            TooManyRows {
+                sheet: "Benefits".into(),
+                rows: 1_048_577
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "the Benefits sheet would have 1,048,577 rows with its header, past Excel's limit of \
+             1,048,576 rows a sheet: make the pack of one programme (--programme); nothing was \
+             written"
+        );
+        assert!(matches!(
+            write(over.into(), &page),
+            Err(XlsxError::RowColumnLimitError)
+        ));
     }
 
     #[test]
@@ -425,6 +593,7 @@ mod tests {
                     Value::Text("M".into()),
                 ],
             }],
+            streamed: None,
         };
         assert_eq!(fitted_widths(&sheet), vec![15, 13, 15]);
     }
@@ -442,13 +611,14 @@ mod tests {
                     cells: vec![Value::Rag(r), Value::Text("=1+1".into())],
                 })
                 .collect(),
+            streamed: None,
         };
         let page = PageHeader {
             title: "T".into(),
             fy: FinancialYear::parse("2017-18").unwrap(),
             period: Period::parse("9").unwrap(),
         };
-        let bytes = write(&[sheet], &page).unwrap();
+        let bytes = write(vec![sheet], &page).unwrap();
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut part = |name: &str| {
             let mut s = String::new();
@@ -459,11 +629,12 @@ mod tests {
         for fill in ["FFFFC7CE", "FFFFEB9C", "FFC6EFCE"] {
             assert!(styles.contains(fill), "{fill}");
         }
-        let strings = part("xl/sharedStrings.xml");
+        // Streamed sheets write their text inline, in the cell.
+        let ws = part("xl/worksheets/sheet1.xml");
         for word in ["Red", "Amber", "Green", "=1+1"] {
-            assert!(strings.contains(&format!("<t>{word}</t>")), "{word}");
+            assert!(ws.contains(&format!("<t>{word}</t>")), "{word}");
         }
-        assert!(!part("xl/worksheets/sheet1.xml").contains("<f>"));
+        assert!(!ws.contains("<f>"));
     }
 
     #[test]

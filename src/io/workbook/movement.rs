@@ -38,6 +38,7 @@ pub fn sheet(fy: FinancialYear, to: Period, bridge: Option<(Period, &[MovementRo
                 total: false,
                 cells: vec![Value::Text(no_earlier_report(fy, to))],
             }],
+            streamed: None,
         },
     }
 }

@@ -22,6 +22,9 @@ pub enum PackError {
     Store(#[from] StoreError),
     #[error("writing the workbook: {0}")]
     Workbook(#[from] rust_xlsxwriter::XlsxError),
+    /// A sheet past Excel's row limit, found before anything was written.
+    #[error(transparent)]
+    TooManyRows(#[from] super::TooManyRows),
 }
 
 /// A written pack.
@@ -39,16 +42,16 @@ pub struct Pack {
 
 /// The sheets, in order (Summary, Monitoring, Movement, Financing, Contracts, Benefits,
 /// Milestones), from the pack's data, each built in its own file.
-pub fn sheets(data: &PackData) -> Vec<Sheet> {
+pub fn sheets(data: PackData) -> Vec<Sheet> {
     let cabinet = &data.cabinet;
     let report = &cabinet.report;
     let mut per_programme: HashMap<String, usize> = HashMap::new();
-    for (c, _) in &data.contracts {
+    for c in &data.lines.contracts {
         *per_programme.entry(c.programme_code.clone()).or_insert(0) += 1;
     }
     let monitoring = monitoring::sheet(cabinet);
     let summary = summary::sheet(report, &monitoring, &per_programme);
-    let contracts = contracts::sheet(&data.contracts, &data.framework_ends);
+    let contracts = contracts::sheet(&data.lines.contracts);
     let (fy, period) = (report.fy, report.period);
     let movement = movement::sheet(
         fy,
@@ -58,38 +61,37 @@ pub fn sheets(data: &PackData) -> Vec<Sheet> {
             .map(|(from, rows)| (*from, rows.as_slice())),
     );
     let financing = financing::sheet(&data.financing);
-    let benefits = benefits::sheet(&data.benefits);
-    let milestones = milestones::sheet(&data.milestones, fy.period_end(period));
+    let benefits = benefits::sheet(data.lines.benefits);
+    let milestones = milestones::sheet(data.lines.milestones);
     vec![
         summary, monitoring, movement, financing, contracts, benefits, milestones,
     ]
 }
 
-/// The pack of `data` (gathered by `ops::pack::gather`), written as a workbook.
-pub fn write_pack(data: &PackData) -> Result<Pack, PackError> {
+/// The pack of `data` (gathered by `ops::pack::gather`), written as a workbook. The data is
+/// consumed: its texts move into the sheets' cells, so a large pack is not held twice.
+pub fn write_pack(data: PackData) -> Result<Pack, PackError> {
     let report = &data.cabinet.report;
-    let sheets = sheets(data);
+    let (fy, period) = (report.fy, report.period);
+    let phase_rows = report
+        .rows
+        .iter()
+        .filter(|r| r.kind == RowKind::Phase)
+        .count();
+    let report_rows = report.rows.len();
     let title = match &data.programme {
         Some(name) => format!("Capital monitoring pack: {name}"),
         None => "Capital monitoring pack".to_string(),
     };
-    let bytes = super::write(
-        &sheets,
-        &PageHeader {
-            title,
-            fy: report.fy,
-            period: report.period,
-        },
-    )?;
+    let sheets = sheets(data);
+    super::check_rows(&sheets)?;
+    let names = sheets.iter().map(|s| s.name.clone()).collect();
+    let bytes = super::write(sheets, &PageHeader { title, fy, period })?;
     Ok(Pack {
         bytes,
-        sheets: sheets.into_iter().map(|s| s.name).collect(),
-        phase_rows: report
-            .rows
-            .iter()
-            .filter(|r| r.kind == RowKind::Phase)
-            .count(),
-        report_rows: report.rows.len(),
+        sheets: names,
+        phase_rows,
+        report_rows,
     })
 }
 
@@ -102,7 +104,7 @@ pub fn committee_pack(
     programme: Option<(i64, &str)>,
 ) -> Result<Pack, PackError> {
     let programme = programme.map(|(id, name)| (id, name.to_string()));
-    write_pack(&crate::ops::pack::gather_for(
+    write_pack(crate::ops::pack::gather_for(
         conn.books(),
         fy,
         period,

@@ -96,5 +96,6 @@ pub fn sheet(report: &Report, monitoring: &Sheet, contracts: &HashMap<String, us
         name: NAME.to_string(),
         headers,
         rows,
+        streamed: None,
     }
 }

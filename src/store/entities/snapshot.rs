@@ -341,7 +341,7 @@ fn basis_from_label(i: usize, s: &str) -> rusqlite::Result<ForecastBasis> {
     }
 }
 
-fn rag_from_label(i: usize, s: &str) -> rusqlite::Result<Rag> {
+pub(super) fn rag_from_label(i: usize, s: &str) -> rusqlite::Result<Rag> {
     [Rag::Red, Rag::Amber, Rag::Green]
         .into_iter()
         .find(|r| r.label() == s)
