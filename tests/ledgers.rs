@@ -7,6 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::books::two_phases;
+use common::ledger::{add_oracle_profile, batch_profiles, edit_profile};
 use common::{ok, run, snapshot, stderr};
 
 fn ledger(name: &str) -> PathBuf {
@@ -27,17 +28,6 @@ fn import(db: &Path, file: &str, profile: &str) -> std::process::Output {
             profile,
         ],
     )
-}
-
-fn batch_profiles(db: &Path) -> Vec<Option<String>> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut st = conn
-        .prepare("SELECT profile FROM import_batch ORDER BY id")
-        .unwrap();
-    st.query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
 }
 
 #[test]
@@ -102,16 +92,9 @@ fn a_unit4_extract_with_a_title_line_imports_with_its_profile() {
 #[test]
 fn debit_and_credit_both_filled_is_refused_with_its_line_unless_the_profile_nets_them() {
     let (_dir, db) = two_phases("gl.db", ["£20,000", "£20,000"]);
-    ok(
+    add_oracle_profile(
         &db,
         &[
-            "import",
-            "profile",
-            "add",
-            "oracle",
-            "--map",
-            "Accounting Date=Date,Project=Phase,Vendor=Supplier,Line Description=Description,\
-             Journal=Reference,Entered Dr=Debit,Entered Cr=Credit",
             "--header",
             "0",
             "--date-format",
@@ -129,17 +112,7 @@ fn debit_and_credit_both_filled_is_refused_with_its_line_unless_the_profile_nets
         "{err}"
     );
     assert_eq!(snapshot(&db), before, "a refused file changes nothing");
-    ok(
-        &db,
-        &[
-            "import",
-            "profile",
-            "edit",
-            "oracle",
-            "--amount",
-            "debit-credit-net",
-        ],
-    );
+    edit_profile(&db, "oracle", &["--amount", "debit-credit-net"]);
     // 10,000.00 + 2,500.50 - 125.25 + (40.00 - 15.00) = 12,400.25.
     let o = import(&db, "oracle_gl_both_filled.csv", "oracle");
     assert!(o.status.success(), "{}", stderr(&o));
@@ -154,21 +127,9 @@ fn debit_and_credit_both_filled_is_refused_with_its_line_unless_the_profile_nets
 #[test]
 fn debit_less_credit_imports_to_the_penny_and_a_wrong_date_format_is_named() {
     let (_dir, db) = two_phases("gl2.db", ["£20,000", "£20,000"]);
-    ok(
+    add_oracle_profile(
         &db,
-        &[
-            "import",
-            "profile",
-            "add",
-            "oracle",
-            "--map",
-            "Accounting Date=Date,Project=Phase,Vendor=Supplier,Line Description=Description,\
-             Journal=Reference,Entered Dr=Debit,Entered Cr=Credit",
-            "--date-format",
-            "dd/mm/yyyy",
-            "--amount",
-            "debit-credit",
-        ],
+        &["--date-format", "dd/mm/yyyy", "--amount", "debit-credit"],
     );
     let before = snapshot(&db);
     let o = import(&db, "oracle_gl_lines.csv", "oracle");
@@ -181,17 +142,7 @@ fn debit_less_credit_imports_to_the_penny_and_a_wrong_date_format_is_named() {
         stderr(&o)
     );
     assert_eq!(snapshot(&db), before);
-    ok(
-        &db,
-        &[
-            "import",
-            "profile",
-            "edit",
-            "oracle",
-            "--date-format",
-            "yyyy-mm-dd",
-        ],
-    );
+    edit_profile(&db, "oracle", &["--date-format", "yyyy-mm-dd"]);
     let o = import(&db, "oracle_gl_lines.csv", "oracle");
     let out = common::stdout(&o);
     assert!(o.status.success(), "{}", stderr(&o));

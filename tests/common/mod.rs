@@ -8,6 +8,8 @@ use std::process::{Command, Output};
 pub mod books;
 /// The hostile run's conventions (today pinned, one-line refusals).
 pub mod hostile;
+/// The steps the ledger-extract tests share.
+pub mod ledger;
 /// The in-memory TUI helpers.
 pub mod tui;
 
