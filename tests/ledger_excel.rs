@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use common::books::two_phases;
-use common::ledger::{add_oracle_profile, batch_profiles, edit_profile};
+use common::ledger::{add_oracle_profile, add_sap_profile, batch_profiles, edit_profile, fixture};
 use common::{ok, run, snapshot, stderr, stdout};
 use rust_xlsxwriter::{Format, Formula, Workbook};
 
@@ -434,5 +434,120 @@ fn budgets_and_funding_read_a_profile_a_title_line_and_a_workbook() {
     assert_eq!(
         batch_profiles(&db),
         [Some("plan".to_string()), Some("plan".to_string())]
+    );
+}
+
+#[test]
+fn the_sap_fixture_as_a_workbook_imports_as_its_csv_does() {
+    // tests/fixtures/ledgers/sap_fbl3n.csv written as Excel would hold it: the title rows, a
+    // blank row, the header, dates as text (`dd.mm.yyyy`, as SAP writes them), document
+    // numbers as numbers, and the amounts as floats (credits negative).
+    let header = [
+        "Posting Date",
+        "Document Number",
+        "Document Type",
+        "Cost Center",
+        "WBS Element",
+        "Vendor",
+        "Text",
+        "Amount in Local Currency",
+        "LCurr",
+    ]
+    .map(C::S)
+    .to_vec();
+    let line = |date, doc: f64, kind, cc, wbs, vendor, text, amount: f64| {
+        [
+            C::S(date),
+            C::N(doc),
+            C::S(kind),
+            C::S(cc),
+            C::S(wbs),
+            C::S(vendor),
+            C::S(text),
+            C::N(amount),
+            C::S("GBP"),
+        ]
+        .to_vec()
+    };
+    let rows = vec![
+        vec![C::S("G/L Account Line Item Display")],
+        vec![C::S(
+            "Company Code 1000  G/L Account 450000 Capital works in progress",
+        )],
+        vec![C::E],
+        header,
+        line(
+            "04.11.2024",
+            5100001234.0,
+            "KR",
+            "CC4410",
+            "P-0101-01",
+            "Acme Ltd",
+            "Resurfacing stage 1",
+            12500.0,
+        ),
+        line(
+            "11.11.2024",
+            5100001240.0,
+            "KR",
+            "CC4420",
+            "P-0102-03",
+            "Bright Lights plc",
+            "Column replacement",
+            3210.45,
+        ),
+        line(
+            "18.11.2024",
+            5100001251.0,
+            "KG",
+            "CC4410",
+            "P-0101-01",
+            "Acme Ltd",
+            "Credit memo: overcharge",
+            -1250.0,
+        ),
+        line(
+            "25.11.2024",
+            100004567.0,
+            "SA",
+            "CC4420",
+            "P-0102-03",
+            "",
+            "Accrual reversal",
+            -210.45,
+        ),
+    ];
+    let totals = |file: &Path, db: &Path| {
+        add_sap_profile(db);
+        let o = import(db, file, &["--profile", "sap"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let list = ok(db, &["actual", "list", "--format", "csv"]);
+        let amounts: Vec<String> = list
+            .lines()
+            .skip(1)
+            .map(|l| l.rsplit(',').next().unwrap().to_string())
+            .collect();
+        (
+            stdout(&o).lines().skip(1).collect::<Vec<_>>().join("\n"),
+            amounts,
+        )
+    };
+    let (dir, xlsx_db) = two_phases("sapx.db", ["£20,000", "£20,000"]);
+    let path = dir.path().join("sap_fbl3n.xlsx");
+    workbook(&path, &[("Sheet1", rows)]);
+    let (from_xlsx, xlsx_amounts) = totals(&path, &xlsx_db);
+    let (_dir2, csv_db) = two_phases("sapc.db", ["£20,000", "£20,000"]);
+    let (from_csv, csv_amounts) = totals(&fixture("sap_fbl3n.csv"), &csv_db);
+    // A: 12,500.00 - 1,250.00 = 11,250.00; B: 3,210.45 - 210.45 = 3,000.00; total 14,250.00.
+    assert!(
+        from_xlsx.contains("£11,250.00") && from_xlsx.contains("£14,250.00"),
+        "{from_xlsx}"
+    );
+    assert_eq!(from_xlsx, from_csv);
+    assert_eq!(xlsx_amounts, csv_amounts);
+    let list = ok(&xlsx_db, &["actual", "list", "--format", "csv"]);
+    assert!(
+        list.contains("5100001251"),
+        "a document number held as a number: {list}"
     );
 }

@@ -7,13 +7,11 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::books::two_phases;
-use common::ledger::{add_oracle_profile, batch_profiles, edit_profile};
+use common::ledger::{add_oracle_profile, add_sap_profile, batch_profiles, edit_profile, fixture};
 use common::{ok, run, snapshot, stderr};
 
 fn ledger(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/ledgers")
-        .join(name)
+    fixture(name)
 }
 
 fn import(db: &Path, file: &str, profile: &str) -> std::process::Output {
@@ -295,4 +293,62 @@ fn a_profile_that_skips_lines_reads_the_header_where_it_says() {
     let o = import(&db, "unit4_period8.csv", &two);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(common::stdout(&o).contains("total £1,360.45."));
+}
+
+#[test]
+fn an_sap_fbl3n_extract_with_trailing_minus_credits_imports_to_the_penny() {
+    let (_dir, db) = two_phases("sap.db", ["£20,000", "£20,000"]);
+    add_sap_profile(&db);
+    let o = import(&db, "sap_fbl3n.csv", "sap");
+    let out = common::stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A (CC4410+P-0101-01): 12,500.00 - 1,250.00 = 11,250.00;
+    // B (CC4420+P-0102-03): 3,210.45 - 210.45 = 3,000.00; total 14,250.00.
+    assert!(
+        out.contains("Imported 4 rows from sap_fbl3n.csv as batch 1: total £14,250.00."),
+        "{out}"
+    );
+    assert!(
+        out.contains("£11,250.00") && out.contains("£3,000.00"),
+        "{out}"
+    );
+    let list = ok(&db, &["actual", "list", "--format", "csv"]);
+    assert!(
+        list.contains("2024-11-18") && list.contains("-1250.00"),
+        "{list}"
+    );
+    assert_eq!(batch_profiles(&db), vec![Some("sap".to_string())]);
+}
+
+#[test]
+fn an_sap_extract_with_a_debit_credit_indicator_reads_s_and_h() {
+    let (_dir, db) = two_phases("sapdc.db", ["£20,000", "£20,000"]);
+    add_sap_profile(&db);
+    ok(
+        &db,
+        &[
+            "import",
+            "profile",
+            "add",
+            "sap-dc",
+            "--map",
+            "Posting Date=Date,Document Number=Reference,Vendor=Supplier,Text=Description,\
+             Amount in LC=Amount,D/C=Sign",
+            "--code-columns",
+            "Cost Center,WBS Element",
+            "--date-format",
+            "dd.mm.yyyy",
+            "--amount",
+            "sign-column",
+        ],
+    );
+    let o = import(&db, "sap_fbl3n_dc.csv", "sap-dc");
+    let out = common::stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A: 8,000.00 (S, debit) - 400.00 (H, credit) = 7,600.00; B: 1,500.50; total 9,100.50.
+    assert!(out.contains("total £9,100.50."), "{out}");
+    assert!(
+        out.contains("£7,600.00") && out.contains("£1,500.50"),
+        "{out}"
+    );
 }

@@ -17,6 +17,37 @@ pub fn add_oracle_profile(db: &Path, settings: &[&str]) {
     ok(db, &args);
 }
 
+/// Adds profile `sap` for an SAP FBL3N line-item extract: title lines above the header, Posting
+/// Date as `dd.mm.yyyy`, the phase from the cost centre and WBS element through the code map,
+/// and one signed amount with SAP's trailing minus; then loads the code map `sap_codes.csv`.
+pub fn add_sap_profile(db: &Path) {
+    ok(
+        db,
+        &[
+            "import",
+            "profile",
+            "add",
+            "sap",
+            "--map",
+            "Posting Date=Date,Document Number=Reference,Vendor=Supplier,Text=Description,\
+             Amount in Local Currency=Amount",
+            "--code-columns",
+            "Cost Center,WBS Element",
+            "--date-format",
+            "dd.mm.yyyy",
+        ],
+    );
+    let codes = fixture("sap_codes.csv");
+    ok(db, &["import", "codes", "load", codes.to_str().unwrap()]);
+}
+
+/// A file of tests/fixtures/ledgers.
+pub fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ledgers")
+        .join(name)
+}
+
 /// Changes profile `name` by these settings.
 pub fn edit_profile(db: &Path, name: &str, settings: &[&str]) {
     let mut args = vec!["import", "profile", "edit", name];
