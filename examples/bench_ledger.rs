@@ -22,7 +22,6 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, NaiveDate};
 use common::{arg, bench_dir, release_binary};
 use outturn::domain::ledger::{AmountShape, DateFormat, HeaderRule, ImportProfile};
-use outturn::io::import::{self, BudgetsOptions};
 use outturn::io::synthetic::{self, GenOptions};
 use outturn::store;
 
@@ -163,22 +162,7 @@ fn base_db(dir: &Path, codes: u64) -> anyhow::Result<PathBuf> {
     };
     let summary = synthetic::generate(&gen_dir, opts)?;
     let mut conn = store::open(&db)?;
-    {
-        let tx = store::write_tx(&mut conn)?;
-        synthetic::create_programmes(&tx, &summary.programmes)?;
-        tx.commit()?;
-    }
-    let budgets = BudgetsOptions {
-        create_missing: true,
-        ..Default::default()
-    };
-    import::import_budgets(
-        &mut conn,
-        &gen_dir.join("budgets.csv"),
-        &budgets,
-        &mut |_, _| {},
-    )
-    .map_err(|e| anyhow::anyhow!("budgets: {}", e.lines().join("; ")))?;
+    common::programmes_and_budgets(&mut conn, &gen_dir, &summary.programmes)?;
     // The phases, in the order the budgets file gives them (three years each).
     let text = std::fs::read_to_string(gen_dir.join("budgets.csv"))?;
     let mut phases: Vec<String> = Vec::new();
