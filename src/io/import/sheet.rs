@@ -19,8 +19,13 @@ use crate::domain::ledger::DateFormat;
 const ZIP: &[u8] = b"PK\x03\x04";
 const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
-/// True when the file at `path` is an Excel workbook rather than a text extract.
+/// True when the file at `path` is an Excel workbook rather than a text extract. Only a regular
+/// file is opened (a FIFO would wait for a writer); anything else is left to the CSV reading,
+/// which refuses it.
 pub(super) fn is_workbook(path: &Path) -> bool {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let mut head = [0u8; 8];
     let n = File::open(path)
         .and_then(|mut f| f.read(&mut head))
