@@ -15,11 +15,13 @@
 //! Not run in CI. For the peak memory of the command line itself:
 //! `/usr/bin/time -f %M target/release/outturn import actuals DIR/actuals.csv`.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use outturn::io::import::{self, ActualsOptions, BudgetsOptions};
+use outturn::io::import::{self, ActualsOptions};
 use outturn::io::synthetic::{self, GenOptions};
 use outturn::store;
 
@@ -64,22 +66,7 @@ fn ours(
     let db = dir.join(format!("bench-{run}.db"));
     let mut conn = store::open(&db)?;
     relax(&conn)?;
-    {
-        let tx = store::write_tx(&mut conn)?;
-        synthetic::create_programmes(&tx, programmes)?;
-        tx.commit()?;
-    }
-    let budgets = BudgetsOptions {
-        create_missing: true,
-        ..Default::default()
-    };
-    import::import_budgets(
-        &mut conn,
-        &dir.join("budgets.csv"),
-        &budgets,
-        &mut |_, _| {},
-    )
-    .map_err(|e| anyhow::anyhow!("budgets import: {}", e.lines().join("; ")))?;
+    common::programmes_and_budgets(&mut conn, dir, programmes)?;
     reset_peak_rss();
     let started = Instant::now();
     let outcome = import::import_actuals(

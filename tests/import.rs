@@ -840,7 +840,7 @@ fn cli_exits_2_listing_bad_rows_and_gen_feeds_the_import() {
         text.lines()
             .nth(2)
             .unwrap()
-            .starts_with("2,actuals,actuals.csv,500,")
+            .starts_with("2,actuals,actuals.csv,,500,")
     );
     let u = run(&["import", "undo", "2"]);
     assert!(u.status.success());

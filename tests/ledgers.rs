@@ -7,12 +7,11 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::books::two_phases;
+use common::ledger::{add_oracle_profile, add_sap_profile, batch_profiles, edit_profile, fixture};
 use common::{ok, run, snapshot, stderr};
 
 fn ledger(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/ledgers")
-        .join(name)
+    fixture(name)
 }
 
 fn import(db: &Path, file: &str, profile: &str) -> std::process::Output {
@@ -27,17 +26,6 @@ fn import(db: &Path, file: &str, profile: &str) -> std::process::Output {
             profile,
         ],
     )
-}
-
-fn batch_profiles(db: &Path) -> Vec<Option<String>> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut st = conn
-        .prepare("SELECT profile FROM import_batch ORDER BY id")
-        .unwrap();
-    st.query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
 }
 
 #[test]
@@ -102,16 +90,9 @@ fn a_unit4_extract_with_a_title_line_imports_with_its_profile() {
 #[test]
 fn debit_and_credit_both_filled_is_refused_with_its_line_unless_the_profile_nets_them() {
     let (_dir, db) = two_phases("gl.db", ["£20,000", "£20,000"]);
-    ok(
+    add_oracle_profile(
         &db,
         &[
-            "import",
-            "profile",
-            "add",
-            "oracle",
-            "--map",
-            "Accounting Date=Date,Project=Phase,Vendor=Supplier,Line Description=Description,\
-             Journal=Reference,Entered Dr=Debit,Entered Cr=Credit",
             "--header",
             "0",
             "--date-format",
@@ -129,17 +110,7 @@ fn debit_and_credit_both_filled_is_refused_with_its_line_unless_the_profile_nets
         "{err}"
     );
     assert_eq!(snapshot(&db), before, "a refused file changes nothing");
-    ok(
-        &db,
-        &[
-            "import",
-            "profile",
-            "edit",
-            "oracle",
-            "--amount",
-            "debit-credit-net",
-        ],
-    );
+    edit_profile(&db, "oracle", &["--amount", "debit-credit-net"]);
     // 10,000.00 + 2,500.50 - 125.25 + (40.00 - 15.00) = 12,400.25.
     let o = import(&db, "oracle_gl_both_filled.csv", "oracle");
     assert!(o.status.success(), "{}", stderr(&o));
@@ -154,21 +125,9 @@ fn debit_and_credit_both_filled_is_refused_with_its_line_unless_the_profile_nets
 #[test]
 fn debit_less_credit_imports_to_the_penny_and_a_wrong_date_format_is_named() {
     let (_dir, db) = two_phases("gl2.db", ["£20,000", "£20,000"]);
-    ok(
+    add_oracle_profile(
         &db,
-        &[
-            "import",
-            "profile",
-            "add",
-            "oracle",
-            "--map",
-            "Accounting Date=Date,Project=Phase,Vendor=Supplier,Line Description=Description,\
-             Journal=Reference,Entered Dr=Debit,Entered Cr=Credit",
-            "--date-format",
-            "dd/mm/yyyy",
-            "--amount",
-            "debit-credit",
-        ],
+        &["--date-format", "dd/mm/yyyy", "--amount", "debit-credit"],
     );
     let before = snapshot(&db);
     let o = import(&db, "oracle_gl_lines.csv", "oracle");
@@ -181,17 +140,7 @@ fn debit_less_credit_imports_to_the_penny_and_a_wrong_date_format_is_named() {
         stderr(&o)
     );
     assert_eq!(snapshot(&db), before);
-    ok(
-        &db,
-        &[
-            "import",
-            "profile",
-            "edit",
-            "oracle",
-            "--date-format",
-            "yyyy-mm-dd",
-        ],
-    );
+    edit_profile(&db, "oracle", &["--date-format", "yyyy-mm-dd"]);
     let o = import(&db, "oracle_gl_lines.csv", "oracle");
     let out = common::stdout(&o);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -344,4 +293,62 @@ fn a_profile_that_skips_lines_reads_the_header_where_it_says() {
     let o = import(&db, "unit4_period8.csv", &two);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(common::stdout(&o).contains("total £1,360.45."));
+}
+
+#[test]
+fn an_sap_fbl3n_extract_with_trailing_minus_credits_imports_to_the_penny() {
+    let (_dir, db) = two_phases("sap.db", ["£20,000", "£20,000"]);
+    add_sap_profile(&db);
+    let o = import(&db, "sap_fbl3n.csv", "sap");
+    let out = common::stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A (CC4410+P-0101-01): 12,500.00 - 1,250.00 = 11,250.00;
+    // B (CC4420+P-0102-03): 3,210.45 - 210.45 = 3,000.00; total 14,250.00.
+    assert!(
+        out.contains("Imported 4 rows from sap_fbl3n.csv as batch 1: total £14,250.00."),
+        "{out}"
+    );
+    assert!(
+        out.contains("£11,250.00") && out.contains("£3,000.00"),
+        "{out}"
+    );
+    let list = ok(&db, &["actual", "list", "--format", "csv"]);
+    assert!(
+        list.contains("2024-11-18") && list.contains("-1250.00"),
+        "{list}"
+    );
+    assert_eq!(batch_profiles(&db), vec![Some("sap".to_string())]);
+}
+
+#[test]
+fn an_sap_extract_with_a_debit_credit_indicator_reads_s_and_h() {
+    let (_dir, db) = two_phases("sapdc.db", ["£20,000", "£20,000"]);
+    add_sap_profile(&db);
+    ok(
+        &db,
+        &[
+            "import",
+            "profile",
+            "add",
+            "sap-dc",
+            "--map",
+            "Posting Date=Date,Document Number=Reference,Vendor=Supplier,Text=Description,\
+             Amount in LC=Amount,D/C=Sign",
+            "--code-columns",
+            "Cost Center,WBS Element",
+            "--date-format",
+            "dd.mm.yyyy",
+            "--amount",
+            "sign-column",
+        ],
+    );
+    let o = import(&db, "sap_fbl3n_dc.csv", "sap-dc");
+    let out = common::stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A: 8,000.00 (S, debit) - 400.00 (H, credit) = 7,600.00; B: 1,500.50; total 9,100.50.
+    assert!(out.contains("total £9,100.50."), "{out}");
+    assert!(
+        out.contains("£7,600.00") && out.contains("£1,500.50"),
+        "{out}"
+    );
 }

@@ -1740,6 +1740,7 @@ fn import_of_any_file_is_all_or_nothing() {
             skip_duplicates,
             encoding: encoding.map(str::to_string),
             profile: None,
+            sheet: None,
         };
         let result = outturn::io::import::import_actuals(&mut conn, &path, &opts, &mut |_, _| {});
         let after = ledger_state(&conn);

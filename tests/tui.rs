@@ -505,6 +505,71 @@ fn ledger(conn: &Connection) -> Vec<(String, i64)> {
 }
 
 #[test]
+fn the_import_form_offers_the_saved_profiles_and_the_batch_records_the_one_used() {
+    use outturn::domain::ledger::{AmountShape, DateFormat, HeaderRule, ImportProfile};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("unit4-aug.csv");
+    std::fs::write(
+        &file,
+        "Capital transactions, period 5\n\
+         Trans Date,Programme,Scheme,Supplier Name,Narrative,Voucher No,Net\n\
+         01-AUG-2022,WIR-SCP,DT1,Acme Ltd,Laptops,U4-1,\"1,200.00\"\n\
+         15-AUG-2022,WIR-SCP,DT1,Acme Ltd,Credit note,U4-2,-200.50\n",
+    )
+    .unwrap();
+    let (mut app, mut conn) = demo_app(80, 24);
+    let profile = |name: &str| ImportProfile {
+        name: name.into(),
+        map: [
+            ("Trans Date", "Date"),
+            ("Scheme", "Phase"),
+            ("Supplier Name", "Supplier"),
+            ("Narrative", "Description"),
+            ("Voucher No", "Reference"),
+            ("Net", "Amount"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .to_vec(),
+        header: HeaderRule::Find,
+        encoding: None,
+        date_format: DateFormat::DayMonYear,
+        amount: AmountShape::Signed,
+        code_columns: Vec::new(),
+    };
+    for name in ["oracle", "unit4"] {
+        outturn::ops::import::add_profile(&mut conn, &profile(name)).unwrap();
+    }
+    show(&mut app, &mut conn, Screen::Actuals);
+    key(&mut app, &mut conn, KeyCode::Char('i'));
+    typed(&mut app, &mut conn, &file.display().to_string());
+    // Tab leaves the whole path as it is and moves on to the profile; Tab there offers the saved
+    // profiles in turn, back to the first after the last.
+    let profile_field = |app: &App| match &app.mode {
+        Mode::Form(f) => (f.focus, f.fields[1].value.text().to_string()),
+        other => panic!("{other:?}"),
+    };
+    key(&mut app, &mut conn, KeyCode::Tab);
+    assert_eq!(profile_field(&app), (1, String::new()));
+    key(&mut app, &mut conn, KeyCode::Tab);
+    assert_eq!(profile_field(&app), (1, "oracle".to_string()));
+    key(&mut app, &mut conn, KeyCode::Tab);
+    assert_eq!(profile_field(&app), (1, "unit4".to_string()));
+    key(&mut app, &mut conn, KeyCode::Tab);
+    assert_eq!(profile_field(&app), (1, "oracle".to_string()));
+    key(&mut app, &mut conn, KeyCode::Tab);
+    key(&mut app, &mut conn, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal);
+    // £1,200.00 - £200.50 = £999.50, read with the title line and dd-mon-yyyy dates.
+    let status = &app.status.as_ref().unwrap().text;
+    assert!(
+        status.starts_with("Imported 2 rows totalling £999.50 from unit4-aug.csv"),
+        "{status}"
+    );
+    let batches = outturn::ops::import::list(&conn).unwrap();
+    assert_eq!(batches.last().unwrap().profile.as_deref(), Some("unit4"));
+}
+
+#[test]
 fn import_a_ledger_csv_from_the_actuals_screen() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("ledger-2022-08.csv");

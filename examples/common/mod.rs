@@ -81,6 +81,27 @@ pub fn build_db(path: &Path, actuals: usize, extra: impl FnOnce(&Db) -> String) 
     );
 }
 
+/// Adds the generated `programmes` to `conn` and imports the generated `budgets.csv` in `dir`
+/// (its phases created), as `outturn gen` files are loaded.
+pub fn programmes_and_budgets(
+    conn: &mut Db,
+    dir: &Path,
+    programmes: &[outturn::io::synthetic::GenProgramme],
+) -> anyhow::Result<()> {
+    {
+        let tx = outturn::store::write_tx(conn)?;
+        outturn::io::synthetic::create_programmes(&tx, programmes)?;
+        tx.commit()?;
+    }
+    let budgets = outturn::io::import::BudgetsOptions {
+        create_missing: true,
+        ..Default::default()
+    };
+    outturn::io::import::import_budgets(conn, &dir.join("budgets.csv"), &budgets, &mut |_, _| {})
+        .map_err(|e| anyhow::anyhow!("budgets import: {}", e.lines().join("; ")))?;
+    Ok(())
+}
+
 /// The demo database in `dir` (built once).
 pub fn demo_db(dir: &Path) -> PathBuf {
     let demo = dir.join("demo.db");

@@ -27,18 +27,14 @@ use crate::ops::types::{Batch, LedgerCode};
 /// `outturn import …`.
 #[derive(Debug, Subcommand)]
 pub enum ImportCmd {
-    /// Import ledger actuals from a CSV extract: every row is checked first; one bad row and
-    /// nothing is written.
+    /// Import ledger actuals from a CSV extract or an Excel workbook: every row is checked
+    /// first; one bad row and nothing is written.
     Actuals {
-        /// The CSV file (columns Date, Phase, Supplier, Description, Reference, Amount, and
+        /// The CSV file or .xlsx workbook (columns Date, Phase, Supplier, Description, Reference, Amount, and
         /// optionally Programme and Contract).
         file: PathBuf,
-        /// Rename the file's columns: "Trans Date=Date,Net=Amount".
-        #[arg(long, conflicts_with = "profile")]
-        map: Option<String>,
-        /// Read the file with a saved profile (see `outturn import profile list`).
-        #[arg(long)]
-        profile: Option<String>,
+        #[command(flatten)]
+        read: ReadArgs,
         /// Check the file and show what would be imported, writing nothing.
         #[arg(long)]
         dry_run: bool,
@@ -56,12 +52,14 @@ pub enum ImportCmd {
     },
     /// Import budget lines (one allocation per row for one financial year).
     Budgets {
-        /// The CSV file (columns Programme, Phase, Financial year, Amount, and optionally
-        /// Phase name, Status, Decision).
+        /// The CSV file or .xlsx workbook (columns Programme, Phase, Financial year, Amount,
+        /// and optionally Phase name, Status, Decision).
         file: PathBuf,
         /// Create phases that do not exist yet (programmes must exist).
         #[arg(long)]
         create_missing: bool,
+        #[command(flatten)]
+        read: ReadArgs,
         /// Check the file and show what would be imported, writing nothing.
         #[arg(long)]
         dry_run: bool,
@@ -87,12 +85,11 @@ pub enum ImportCmd {
     },
     /// Import funding lines (one per row: phase, financial year, source, amount).
     Funding {
-        /// The CSV file (columns Programme, Phase, Financial year, Source, Amount, and optionally
-        /// Status, Funder, Spend by, Decision, Note).
+        /// The CSV file or .xlsx workbook (columns Programme, Phase, Financial year, Source,
+        /// Amount, and optionally Status, Funder, Spend by, Decision, Note).
         file: PathBuf,
-        /// Rename the file's columns: "Year=Financial year,Value=Amount".
-        #[arg(long)]
-        map: Option<String>,
+        #[command(flatten)]
+        read: ReadArgs,
         /// Check the file and show what would be imported, writing nothing.
         #[arg(long)]
         dry_run: bool,
@@ -115,6 +112,32 @@ pub enum ImportCmd {
         /// The batch id (see `outturn import list`).
         batch: i64,
     },
+}
+
+/// How an imported file is read: renamed columns, a saved profile, a workbook's sheet.
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// Rename the file's columns: "Their Name=Outturn Name,...", e.g. "Trans Date=Date,Net=Amount".
+    #[arg(long, conflicts_with = "profile")]
+    map: Option<String>,
+    /// Read the file with a saved profile (see `outturn import profile list`): its renames,
+    /// header rule (title lines above the header) and encoding, and for actuals its date format,
+    /// amount shape and code columns.
+    #[arg(long)]
+    profile: Option<String>,
+    /// The sheet of an Excel workbook to read (default: its first sheet).
+    #[arg(long)]
+    sheet: Option<String>,
+}
+
+impl ReadArgs {
+    /// The options as typed, or the problem with `--map`.
+    fn options(&self, dry_run: bool, encoding: Option<&str>) -> Result<MappedOptions, ImportError> {
+        Ok(MappedOptions {
+            sheet: self.sheet.clone(),
+            ..MappedOptions::read(self.map.as_deref(), dry_run, encoding)?
+        })
+    }
 }
 
 /// `outturn import profile …`.
@@ -478,7 +501,7 @@ fn print_outcome(o: &ImportOutcome, what: &str) {
 impl Listing for Batch {
     fn headers() -> &'static [&'static str] {
         &[
-            "Batch", "Kind", "File", "Rows", "Total", "Who", "At", "Undone", "SHA-256",
+            "Batch", "Kind", "File", "Profile", "Rows", "Total", "Who", "At", "Undone", "SHA-256",
         ]
     }
 
@@ -499,6 +522,7 @@ impl Listing for Batch {
             Cell::Num(self.id.to_string()),
             self.kind.as_str().into(),
             self.file_name.as_str().into(),
+            self.profile.clone().unwrap_or_default().into(),
             Cell::Num(rows),
             Cell::Num(total),
             self.who.as_str().into(),
@@ -515,25 +539,25 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
     match c {
         ImportCmd::Actuals {
             file,
-            map,
-            profile,
+            read,
             dry_run,
             skip_duplicates,
             encoding,
             strict,
         } => {
-            let map = match map.as_deref().map(parse_map).transpose() {
-                Ok(m) => m.unwrap_or_default(),
+            let read_opts = match read.options(*dry_run, encoding.as_deref()) {
+                Ok(o) => o,
                 Err(err) => return Ok(failed(&err)),
             };
             let opts = ActualsOptions {
-                map,
+                map: read_opts.map,
                 dry_run: *dry_run,
                 skip_duplicates: *skip_duplicates,
                 encoding: encoding.clone(),
                 profile: None,
+                sheet: read_opts.sheet,
             };
-            let result = with_progress(file, |p| match profile {
+            let result = with_progress(file, |p| match &read.profile {
                 Some(name) => {
                     import::actuals_with_profile(&mut conn, file, name, &opts, *strict, p)
                 }
@@ -558,16 +582,25 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
         ImportCmd::Budgets {
             file,
             create_missing,
+            read,
             dry_run,
             encoding,
         } => {
+            let read_opts = match read.options(*dry_run, encoding.as_deref()) {
+                Ok(o) => o,
+                Err(err) => return Ok(failed(&err)),
+            };
             let opts = BudgetsOptions {
                 create_missing: *create_missing,
                 dry_run: *dry_run,
                 encoding: encoding.clone(),
+                map: read_opts.map,
+                profile: None,
+                sheet: read_opts.sheet,
             };
+            let profile = read.profile.as_deref();
             return Ok(run_import(file, "budget line", |p| {
-                import::budgets(&mut conn, file, &opts, p)
+                import::budgets_with_profile(&mut conn, file, &opts, profile, p)
             }));
         }
         ImportCmd::Benefits {
@@ -586,16 +619,17 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
         }
         ImportCmd::Funding {
             file,
-            map,
+            read,
             dry_run,
             encoding,
         } => {
-            let opts = match MappedOptions::read(map.as_deref(), *dry_run, encoding.as_deref()) {
+            let opts = match read.options(*dry_run, encoding.as_deref()) {
                 Ok(o) => o,
                 Err(err) => return Ok(failed(&err)),
             };
+            let profile = read.profile.as_deref();
             return Ok(run_import(file, "funding line", |p| {
-                import::funding(&mut conn, file, &opts, p)
+                import::funding_with_profile(&mut conn, file, &opts, profile, p)
             }));
         }
         ImportCmd::Profile(c) => run_profile(&mut conn, c)?,

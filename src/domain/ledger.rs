@@ -104,6 +104,25 @@ impl DateFormat {
             .unwrap_or("dd/mm/yyyy")
     }
 
+    /// A date written in this format (a workbook's date cell given to the same reading as text).
+    pub fn format_date(&self, date: NaiveDate) -> String {
+        use chrono::Datelike;
+        match self {
+            DateFormat::DayMonthYearSlash => date.format("%d/%m/%Y").to_string(),
+            DateFormat::DayMonthYearDot => date.format("%d.%m.%Y").to_string(),
+            DateFormat::Iso => date.format("%Y-%m-%d").to_string(),
+            DateFormat::DayMonYear => format!(
+                "{:02}-{}-{}",
+                date.day(),
+                MONTHS[date.month0() as usize].to_uppercase(),
+                date.year()
+            ),
+            DateFormat::Excel => NaiveDate::from_ymd_opt(1899, 12, 30)
+                .map(|base| (date - base).num_days().to_string())
+                .unwrap_or_default(),
+        }
+    }
+
     /// Reads a cell in this format, and only this format.
     pub fn parse_date(&self, cell: &str) -> Result<NaiveDate, String> {
         let t = cell.trim();
@@ -252,8 +271,15 @@ pub fn row_amount(
 ) -> Result<Money, AmountProblem> {
     let money =
         |column: &'static str, text: &str| Money::parse(text).map_err(|e| (column, e.to_string()));
+    // SAP shows a credit with its minus after the figure: `1,234.56-`.
+    let signed = |text: &str| match text.trim().strip_suffix('-') {
+        Some(figure) if !figure.starts_with(['-', '(']) && !figure.is_empty() => {
+            money("Amount", figure).map(|m| -m)
+        }
+        _ => money("Amount", text),
+    };
     match shape {
-        AmountShape::Signed => money("Amount", amount),
+        AmountShape::Signed => signed(amount),
         AmountShape::DebitCredit | AmountShape::DebitCreditNetted => {
             if debit.is_empty() && credit.is_empty() {
                 return Err((
@@ -288,13 +314,14 @@ pub fn row_amount(
             })
         }
         AmountShape::SignColumn => {
-            let m = money("Amount", amount)?;
+            let m = signed(amount)?;
+            // SAP's Debit/Credit indicator: S (Soll, debit) or H (Haben, credit).
             match sign.trim().to_uppercase().as_str() {
-                "DR" | "D" | "+" => Ok(m),
-                "CR" | "C" | "-" => Ok(-m),
+                "DR" | "D" | "S" | "+" => Ok(m),
+                "CR" | "C" | "H" | "-" => Ok(-m),
                 other => Err((
                     "Sign",
-                    format!("'{other}' is not a sign: give DR or CR (or + or -)"),
+                    format!("'{other}' is not a sign: give DR or CR (or + or -, or SAP's S or H)"),
                 )),
             }
         }
@@ -418,6 +445,18 @@ mod tests {
             Err("'31-feb-2026' is not a date: there is no such day".into())
         );
         assert!(DateFormat::parse("mm/dd/yyyy").is_err());
+        // A date written in each format reads back as itself.
+        for (_, f) in DATE_FORMATS {
+            assert_eq!(
+                f.parse_date(&f.format_date(d(2026, 12, 5))),
+                Ok(d(2026, 12, 5))
+            );
+        }
+        assert_eq!(
+            DateFormat::DayMonYear.format_date(d(2018, 1, 2)),
+            "02-JAN-2018"
+        );
+        assert_eq!(DateFormat::Excel.format_date(d(2024, 4, 1)), "45383");
         // Excel's day 1 is 31/12/1899 on the 1900 system as Excel counts after February 1900.
         assert_eq!(DateFormat::Excel.parse_date("45383"), Ok(d(2024, 4, 1)));
     }
@@ -436,6 +475,12 @@ mod tests {
             Ok(5999)
         );
         assert_eq!(p(row_amount(SignColumn, "7.00", "", "", "CR")), Ok(-700));
+        // SAP: a minus after the figure, and S (debit) or H (credit) as the indicator.
+        assert_eq!(p(row_amount(Signed, "1,234.56-", "", "", "")), Ok(-123_456));
+        assert_eq!(p(row_amount(SignColumn, "7.00", "", "", "H")), Ok(-700));
+        assert_eq!(p(row_amount(SignColumn, "7.00", "", "", "s")), Ok(700));
+        assert!(row_amount(Signed, "-5.00-", "", "", "").is_err());
+        assert!(row_amount(Signed, "-", "", "", "").is_err());
         assert_eq!(p(row_amount(SignColumn, "7.00", "", "", "dr")), Ok(700));
         assert_eq!(
             row_amount(SignColumn, "7.00", "", "", "X").unwrap_err().0,

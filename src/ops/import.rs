@@ -153,6 +153,29 @@ pub fn budgets(
     io_import::import_budgets(books, file, opts, progress)
 }
 
+/// [`budgets`] read with the saved profile called `profile`, when one is named (its column
+/// renames, header rule and encoding); the batch records the profile's name.
+pub fn budgets_with_profile(
+    books: &mut impl HandleMut,
+    file: &Path,
+    opts: &BudgetsOptions,
+    profile: Option<&str>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    let opts = BudgetsOptions {
+        profile: saved(books, profile)?,
+        ..opts.clone()
+    };
+    budgets(books, file, &opts, progress)
+}
+
+/// The saved profile called `name`, if one is named.
+fn saved(books: &impl Handle, name: Option<&str>) -> Result<Option<ImportProfile>, ImportError> {
+    Ok(name
+        .map(|n| profiles::profile(books.books(), n))
+        .transpose()?)
+}
+
 /// Imports benefit targets from `file` (one row per benefit and year): all rows or none.
 pub fn benefits(
     books: &mut impl HandleMut,
@@ -171,6 +194,22 @@ pub fn funding(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
     io_import::import_funding(books, file, opts, progress)
+}
+
+/// [`funding`] read with the saved profile called `profile`, when one is named (its column
+/// renames, header rule and encoding); the batch records the profile's name.
+pub fn funding_with_profile(
+    books: &mut impl HandleMut,
+    file: &Path,
+    opts: &FundingOptions,
+    profile: Option<&str>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    let opts = FundingOptions {
+        profile: saved(books, profile)?,
+        ..opts.clone()
+    };
+    funding(books, file, &opts, progress)
 }
 
 /// Every import batch, oldest first.

@@ -53,10 +53,11 @@ pub struct Batch {
     pub at: String,
     /// When it was undone, if it was.
     pub undone_at: Option<String>,
+    /// The import profile the file was read with, if any (its name then).
+    pub profile: Option<String>,
 }
 
-const BATCH_SELECT: &str =
-    "SELECT id, kind, file_name, sha256, rows, total_pence, who, at, undone_at FROM import_batch";
+const BATCH_SELECT: &str = "SELECT id, kind, file_name, sha256, rows, total_pence, who, at, undone_at, profile FROM import_batch";
 
 fn batch_row(r: &Row) -> rusqlite::Result<Batch> {
     Ok(Batch {
@@ -69,6 +70,7 @@ fn batch_row(r: &Row) -> rusqlite::Result<Batch> {
         who: r.get(6)?,
         at: r.get(7)?,
         undone_at: r.get(8)?,
+        profile: r.get(9)?,
     })
 }
 

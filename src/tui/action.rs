@@ -254,6 +254,11 @@ pub enum Effect {
         field: usize,
         text: String,
     },
+    /// Offer the saved import profile after `text` in field `field` of the import form (Tab).
+    CompleteProfile {
+        field: usize,
+        text: String,
+    },
     /// A page of actuals; `count` recounts the total first.
     LoadActuals {
         filter: ActualFilter,
@@ -304,6 +309,8 @@ pub enum Effect {
     },
     Import {
         path: PathBuf,
+        /// The saved import profile to read it with.
+        profile: Option<String>,
     },
     Write {
         op: WriteOp,

@@ -623,7 +623,7 @@ impl App {
                 }
                 Ok(effect) => {
                     let effect = self.complete_effect(effect);
-                    if let Effect::Import { path } = &effect {
+                    if let Effect::Import { path, .. } = &effect {
                         self.mode = Mode::Progress {
                             label: format!("Importing {}", path.display()),
                             done: 0,

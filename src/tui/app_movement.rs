@@ -17,6 +17,12 @@ impl App {
     pub(super) fn path_to_complete(f: &Form) -> Option<Effect> {
         let path_form = matches!(f.kind, FormKind::Import | FormKind::Export);
         let text = f.fields.get(f.focus)?.value.text();
+        if f.kind == FormKind::Import && f.focus == super::form::IMPORT_PROFILE_FIELD {
+            return Some(Effect::CompleteProfile {
+                field: f.focus,
+                text: text.to_string(),
+            });
+        }
         (path_form && f.focus == 0 && !text.trim().is_empty()).then(|| Effect::CompletePath {
             field: f.focus,
             text: text.to_string(),

@@ -94,6 +94,15 @@ pub fn run(
                 text: super::complete::complete(&text),
             };
         }
+        Effect::CompleteProfile { field, text } => {
+            let names: Vec<String> = crate::ops::import::list_profiles(conn)
+                .map(|all| all.into_iter().map(|p| p.name).collect())
+                .unwrap_or_default();
+            return Action::PathCompleted {
+                field,
+                text: super::form::next_profile(&names, &text),
+            };
+        }
         Effect::LoadBatches => {
             browse::import_batches(conn).map(|b| Action::Loaded(Loaded::Batches(b)))
         }
@@ -163,7 +172,9 @@ pub fn run(
         Effect::LoadActualIds { filter, start, ids } => {
             browse::actuals_by_ids(conn, filter, start, &ids).map(actuals(false))
         }
-        Effect::Import { path } => return import(conn, &path, progress),
+        Effect::Import { path, profile } => {
+            return import(conn, &path, profile.as_deref(), progress);
+        }
         Effect::Write { op, undoing } => return write(conn, op, undoing),
     };
     r.unwrap_or_else(|err| failed("Could not load", err))
@@ -183,10 +194,23 @@ fn actuals(applied: bool) -> impl Fn(ActualsPage) -> Action {
     }
 }
 
-/// Imports a ledger CSV (all rows or none), reporting progress as (bytes read, file size).
-fn import(conn: &mut Books, path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Action {
+/// Imports a ledger CSV or workbook (all rows or none), read with the saved `profile` if one is
+/// named, reporting progress as (bytes read, file size).
+fn import(
+    conn: &mut Books,
+    path: &Path,
+    profile: Option<&str>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Action {
+    use crate::ops::import::{self as ops_import, ActualsImported};
     let opts = crate::io::import::ActualsOptions::default();
-    match crate::io::import::import_actuals(conn, path, &opts, progress) {
+    let done = match profile {
+        Some(name) => ops_import::actuals_with_profile(conn, path, name, &opts, false, progress),
+        None => ops_import::actuals(conn, path, &opts, false, progress),
+    };
+    match done.map(|d| match d {
+        ActualsImported::Imported(o) | ActualsImported::Warned(o) => o,
+    }) {
         Ok(o) => Action::Imported {
             file: o.file_name,
             rows: o.rows,

@@ -366,13 +366,38 @@ pub fn export_list_form(what: &str, path: String) -> Form {
     )
 }
 
-/// A ledger CSV import.
+/// A ledger extract's import: the file, and the saved import profile to read it with (Tab in
+/// that field offers the saved profiles in turn).
 pub fn import_form() -> Form {
     Form::new(
         FormKind::Import,
-        "Import actuals from a ledger CSV",
-        vec![Field::new("CSV file", "", "ledger-2022-08.csv")],
+        "Import actuals from a ledger CSV or Excel workbook",
+        vec![
+            Field::new("CSV or .xlsx file", "", "ledger-2022-08.csv"),
+            Field::new(
+                "Profile (optional)",
+                "",
+                "Tab offers the saved profiles, e.g. unit4",
+            ),
+        ],
     )
+}
+
+/// The field of the import form that names the profile.
+pub const IMPORT_PROFILE_FIELD: usize = 1;
+
+/// The saved profile Tab offers after `typed` in the import form: the next name after it when it
+/// is one (back to the first after the last), else the first that starts with it (or the first
+/// of all when nothing is typed). None when no profile is saved or none fits.
+pub fn next_profile(names: &[String], typed: &str) -> Option<String> {
+    let typed = typed.trim();
+    if let Some(i) = names.iter().position(|n| n == typed) {
+        return names.get((i + 1) % names.len()).cloned();
+    }
+    names
+        .iter()
+        .find(|n| n.to_lowercase().starts_with(&typed.to_lowercase()))
+        .cloned()
 }
 
 /// A new actual dated `today`, against `phase` (`PROG/PHASE`, or empty).
@@ -621,6 +646,7 @@ pub fn form_effect(
         }
         FormKind::Import => Ok(Effect::Import {
             path: typed_path(&required(0)?),
+            profile: opt(IMPORT_PROFILE_FIELD),
         }),
         FormKind::AddActual => {
             let date = date(0)?;

@@ -10,6 +10,8 @@ pub mod books;
 pub mod forge;
 /// The hostile run's conventions (today pinned, one-line refusals).
 pub mod hostile;
+/// The steps the ledger-extract tests share.
+pub mod ledger;
 /// The in-memory TUI helpers.
 pub mod tui;
 /// Reading a workbook back (calamine, its XML, LibreOffice).

@@ -18,7 +18,7 @@ use super::batches::{self as batch, ImportOutcome, Tally};
 use super::lines::LineLog;
 use super::pending::{Noted, Pending};
 use super::problems::{ImportError, LOOKUPS_CACHED, Lock, MAX_LISTED, Problems, look_up_once};
-use super::rows::{Cells, Rows, open, require_cells};
+use super::rows::{Cells, Reading, Rows, open, require_cells};
 use crate::domain::Money;
 use crate::domain::calendar::parse_date;
 use crate::domain::ledger::{
@@ -66,6 +66,8 @@ pub struct ActualsOptions {
     /// The saved profile the file is read with: its mapping, header rule, encoding, date format
     /// and amount shape (used where `map` and `encoding` are not given). Recorded on the batch.
     pub profile: Option<ImportProfile>,
+    /// The sheet of a workbook to read (None: its first sheet); refused for a CSV.
+    pub sheet: Option<String>,
 }
 
 /// How a row's date and amount are read: by the profile, or as without one.
@@ -543,8 +545,13 @@ fn import_actuals_tuned(
         .encoding
         .as_deref()
         .or(profile.and_then(|p| p.encoding.as_deref()));
-    let header = profile.map_or(HeaderRule::Skip(0), |p| p.header);
-    let file = open(path, encoding, &rules.columns(), &map, header)?;
+    let how = Reading {
+        encoding,
+        sheet: opts.sheet.as_deref(),
+        dates: rules.date.unwrap_or(DateFormat::DayMonthYearSlash),
+        header: profile.map_or(HeaderRule::Skip(0), |p| p.header),
+    };
+    let file = open(path, how, &rules.columns(), &map)?;
     let (scan, read_count, file_rows) = (&file.scan, &file.read_count, file.rows);
     // Past this many rows (estimated) SQLite's sorts and temporary tables go to files.
     let large = scan.len / BYTES_PER_ROW_ESTIMATE >= LARGE_ROWS;

@@ -334,10 +334,8 @@ pub fn import_benefits(
     let how = WholeFile {
         path,
         columns: COLUMNS,
-        map: &opts.map,
-        encoding: opts.encoding.as_deref(),
+        options: opts,
         kind: BatchKind::Benefits,
-        dry_run: opts.dry_run,
     };
     import_whole(conn, &how, &mut BenefitImporter::default(), progress)
 }

@@ -9,10 +9,12 @@ use std::path::Path;
 use crate::store::Books;
 
 use super::batches::{ImportOutcome, Tally};
+use super::header::MappedOptions;
 use super::problems::{ImportError, Lock, Problems, look_up_once};
 use super::rows::{Cells, require_cells};
 use super::whole::{RowImporter, WholeFile, import_whole};
 use crate::domain::calendar::uk_date;
+use crate::domain::ledger::ImportProfile;
 use crate::domain::model::{AllocationStatus, DeliveryStatus};
 use crate::domain::text::{MAX_CODE, MAX_TEXT, check_length};
 use crate::domain::{FinancialYear, Money};
@@ -28,6 +30,12 @@ pub struct BudgetsOptions {
     pub dry_run: bool,
     /// `utf-8` or `windows-1252` to force the encoding (default: detect).
     pub encoding: Option<String>,
+    /// Renames of the file's columns: (file column, Outturn column).
+    pub map: Vec<(String, String)>,
+    /// A saved profile: its mapping, header rule and encoding. Recorded on the batch.
+    pub profile: Option<ImportProfile>,
+    /// The sheet of a workbook to read (None: its first sheet); refused for a CSV.
+    pub sheet: Option<String>,
 }
 
 const BUDGET_COLUMNS: &[(&str, bool)] = &[
@@ -495,13 +503,18 @@ pub fn import_budgets(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
     let conn = conn.books_mut();
+    let options = MappedOptions {
+        map: opts.map.clone(),
+        dry_run: opts.dry_run,
+        encoding: opts.encoding.clone(),
+        profile: opts.profile.clone(),
+        sheet: opts.sheet.clone(),
+    };
     let how = WholeFile {
         path,
         columns: BUDGET_COLUMNS,
-        map: &[],
-        encoding: opts.encoding.as_deref(),
+        options: &options,
         kind: BatchKind::Budgets,
-        dry_run: opts.dry_run,
     };
     let mut importer = BudgetImporter {
         lookups: BudgetLookups::default(),

@@ -242,10 +242,8 @@ pub fn import_funding(
     let how = WholeFile {
         path,
         columns: FUNDING_COLUMNS,
-        map: &opts.map,
-        encoding: opts.encoding.as_deref(),
+        options: opts,
         kind: BatchKind::Funding,
-        dry_run: opts.dry_run,
     };
     import_whole(conn, &how, &mut FundingImporter::default(), progress)
 }

@@ -8,10 +8,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::problems::ImportError;
-use super::read::{CsvReader, csv_err};
-use crate::domain::ledger::{HEADER_SEARCH_LINES, HeaderRule};
+use super::source::Source;
+use crate::domain::ledger::{HEADER_SEARCH_LINES, HeaderRule, ImportProfile};
 
-/// The options of an import whose columns may be renamed: `--map`, `--dry-run`, `--encoding`.
+/// The options of an import whose columns may be renamed: `--map`, `--dry-run`, `--encoding`,
+/// `--profile` and `--sheet`.
 #[derive(Debug, Clone, Default)]
 pub struct MappedOptions {
     /// Renames of the file's columns: (file column, Outturn column).
@@ -20,6 +21,11 @@ pub struct MappedOptions {
     pub dry_run: bool,
     /// `utf-8` or `windows-1252` to force the encoding (default: detect).
     pub encoding: Option<String>,
+    /// A saved profile: its mapping (where `map` is empty), header rule and encoding (where
+    /// `encoding` is not given). Recorded on the batch.
+    pub profile: Option<ImportProfile>,
+    /// The sheet of a workbook to read (None: its first sheet); refused for a CSV.
+    pub sheet: Option<String>,
 }
 
 impl MappedOptions {
@@ -33,6 +39,7 @@ impl MappedOptions {
             map: map.map(parse_map).transpose()?.unwrap_or_default(),
             dry_run,
             encoding: encoding.map(str::to_string),
+            ..MappedOptions::default()
         })
     }
 }
@@ -174,24 +181,33 @@ fn texts(record: &csv::ByteRecord) -> Vec<String> {
         .collect()
 }
 
-/// The physical line on which `record`, just read, started (see `rows::row_line`).
-fn line_of(reader: &CsvReader, record: &csv::ByteRecord) -> u64 {
-    let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
-    reader.position().line().saturating_sub(1 + inside).max(1)
+/// The header found: the index in a record of each column asked for, the header's cells and
+/// its line.
+pub(super) struct Header {
+    pub(super) idx: Vec<Option<usize>>,
+    pub(super) names: Vec<String>,
+    pub(super) line: u64,
 }
 
-/// Reads the header, where `rule` says it is, and finds `columns` in it (see [`map_header`]);
-/// returns their indexes, the header's width and its line.
+/// Reads the header, where `rule` says it is, and finds `columns` in it (see [`map_header`]).
 pub(super) fn read_header(
-    reader: &mut CsvReader,
+    source: &mut Source,
     path: &Path,
     columns: &[(&str, bool)],
     map: &[(String, String)],
     rule: HeaderRule,
-) -> Result<(Vec<Option<usize>>, usize, u64), ImportError> {
-    let mut record = reader.byte_headers().map_err(csv_err(path))?.clone();
-    let mut line = line_of(reader, &record);
+) -> Result<Header, ImportError> {
+    let mut record = csv::ByteRecord::new();
+    let mut previous = 0;
+    let mut line = source.next(&mut record, &mut previous, path)?.unwrap_or(1);
     let mut first_err = None;
+    let header_at = |idx, header, line| {
+        Ok(Header {
+            idx,
+            names: header,
+            line,
+        })
+    };
     loop {
         let header = texts(&record);
         let blank = header.iter().all(|h| h.trim().is_empty());
@@ -206,30 +222,27 @@ pub(super) fn read_header(
                         ),
                     });
                 }
-                let idx = map_header(&header, 1, columns, map)?;
-                return Ok((idx, header.len(), 1));
+                let idx = map_header(&header, line, columns, map)?;
+                return header_at(idx, header, line);
             }
             HeaderRule::Skip(n) if line > n => {
                 let idx = map_header(&header, line, columns, map)?;
-                return Ok((idx, header.len(), line));
+                return header_at(idx, header, line);
             }
             HeaderRule::Skip(_) => {}
             HeaderRule::Find if line > HEADER_SEARCH_LINES => break,
             HeaderRule::Find if !blank => match map_header(&header, line, columns, map) {
-                Ok(idx) => return Ok((idx, header.len(), line)),
+                Ok(idx) => return header_at(idx, header, line),
                 Err(err) => {
                     first_err.get_or_insert(err);
                 }
             },
             HeaderRule::Find => {}
         }
-        if !reader
-            .read_byte_record(&mut record)
-            .map_err(csv_err(path))?
-        {
-            break;
+        match source.next(&mut record, &mut previous, path)? {
+            Some(l) => line = l,
+            None => break,
         }
-        line = line_of(reader, &record);
     }
     let why = match first_err {
         Some(err) => format!("; {err}"),

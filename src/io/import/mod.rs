@@ -34,6 +34,8 @@ mod pending;
 mod problems;
 mod read;
 mod rows;
+mod sheet;
+mod source;
 mod whole;
 
 pub use actuals::{ActualsOptions, import_actuals};

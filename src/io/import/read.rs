@@ -200,13 +200,8 @@ pub(super) fn scan(path: &Path) -> Result<Scan, ImportError> {
         tally.check(&mut pending, &mut offset, false);
     }
     tally.check(&mut pending, &mut offset, true);
-    let sha256 = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
     Ok(Scan {
-        sha256,
+        sha256: hex(hasher),
         len,
         not_utf8_at: tally.invalid_at.first().map(|(line, _)| *line),
         invalid_at: tally.invalid_at,
@@ -216,6 +211,44 @@ pub(super) fn scan(path: &Path) -> Result<Scan, ImportError> {
         ends_with_lf: last == Some(b'\n'),
         has_cr,
         has_lf,
+    })
+}
+
+/// The digest in lower-case hexadecimal.
+fn hex(hasher: Sha256) -> String {
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Hashes a file that is not text (a workbook): its SHA-256 and length only.
+pub(super) fn hash_only(path: &Path) -> Result<Scan, ImportError> {
+    regular_file(path)?;
+    let mut f = File::open(path).map_err(io_err(path))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 18];
+    let mut len = 0u64;
+    loop {
+        let n = f.read(&mut buf).map_err(io_err(path))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        len += n as u64;
+    }
+    Ok(Scan {
+        sha256: hex(hasher),
+        len,
+        not_utf8_at: None,
+        invalid_at: Vec::new(),
+        invalid: 0,
+        multibyte: 0,
+        bom: false,
+        ends_with_lf: true,
+        has_cr: false,
+        has_lf: true,
     })
 }
 
@@ -414,7 +447,7 @@ pub(super) fn open_csv(
         Box::new(Decoding::new(counting, encoding).chain(tail))
     };
     let reader = csv::ReaderBuilder::new()
-        .has_headers(true)
+        .has_headers(false)
         .flexible(true)
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 16)

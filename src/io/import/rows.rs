@@ -10,8 +10,10 @@ use encoding_rs::Encoding;
 
 use super::header::read_header;
 use super::problems::{ImportError, Problems};
-use super::read::{CsvReader, Scan, choose_encoding, csv_err, file_name_of, open_csv, scan};
-use crate::domain::ledger::HeaderRule;
+use super::read::{Scan, choose_encoding, file_name_of, hash_only, open_csv, scan};
+use super::sheet::{Sheet, is_workbook};
+use super::source::Source;
+use crate::domain::ledger::{DateFormat, HeaderRule};
 
 /// How often (in records) the progress callback is called, or ...
 const PROGRESS_EVERY: u64 = 4_096;
@@ -90,26 +92,10 @@ fn row_shape(
     Some(true)
 }
 
-/// The physical line (header = 1) on which the row just read starts: the reader has consumed the
-/// row's closing line feed, so it is the reader's line less that one and less the line feeds
-/// inside quoted cells. (The position csv records for the row's start would count blank lines
-/// before it as part of the row.) `previous` is the line of the row before: lines only increase,
-/// which keeps a quote left open to the end of the file (no closing line feed) on its own line.
-fn row_line(reader: &CsvReader, record: &csv::ByteRecord, previous: &mut u64) -> u64 {
-    let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
-    let line = reader
-        .position()
-        .line()
-        .saturating_sub(1 + inside)
-        .max(*previous + 1);
-    *previous = line;
-    line
-}
-
 /// The data rows of a file, one at a time: reports progress, names each row's physical line,
 /// skips blank rows and records rows of the wrong width as problems. Actuals and budgets share it.
 pub(super) struct Rows<'a> {
-    reader: CsvReader,
+    source: Source,
     read_count: Arc<AtomicU64>,
     total: u64,
     path: &'a Path,
@@ -118,19 +104,23 @@ pub(super) struct Rows<'a> {
     pub(super) record: csv::ByteRecord,
     previous_line: u64,
     n: u64,
+    /// The name to give, in a problem, to each column of the file that is read (None for the
+    /// columns not read): a sheet's error cell in one of them refuses its row.
+    read_names: Vec<Option<String>>,
 }
 
 impl<'a> Rows<'a> {
     fn new(
-        reader: CsvReader,
+        source: Source,
         read_count: Arc<AtomicU64>,
         scan: &Scan,
         path: &'a Path,
         width: usize,
         header_line: u64,
+        read_names: Vec<Option<String>>,
     ) -> Self {
         Rows {
-            reader,
+            source,
             read_count,
             total: scan.len,
             path,
@@ -138,6 +128,7 @@ impl<'a> Rows<'a> {
             record: csv::ByteRecord::new(),
             previous_line: header_line,
             n: 0,
+            read_names,
         }
     }
 
@@ -147,21 +138,41 @@ impl<'a> Rows<'a> {
         problems: &mut Problems,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Option<u64>, ImportError> {
-        while self
-            .reader
-            .read_byte_record(&mut self.record)
-            .map_err(csv_err(self.path))?
+        while let Some(line) =
+            self.source
+                .next(&mut self.record, &mut self.previous_line, self.path)?
         {
             self.n += 1;
             if self.n.is_multiple_of(PROGRESS_EVERY) {
+                if let Some(done) = self.source.sheet_progress(self.total) {
+                    self.read_count.store(done, Ordering::Relaxed);
+                }
                 progress(self.read_count.load(Ordering::Relaxed), self.total);
             }
-            let line = row_line(&self.reader, &self.record, &mut self.previous_line);
-            if row_shape(&self.record, line, self.width, problems) == Some(true) {
+            if row_shape(&self.record, line, self.width, problems) == Some(true)
+                && self.no_error_cells(line, problems)
+            {
                 return Ok(Some(line));
             }
         }
         Ok(None)
+    }
+
+    /// Refuses a row of a sheet with an error cell (`#N/A`) in a column that is read.
+    fn no_error_cells(&self, line: u64, problems: &mut Problems) -> bool {
+        let mut ok = true;
+        for (i, shown) in self.source.cell_errors() {
+            if let Some(Some(name)) = self.read_names.get(*i) {
+                problems.add(line, name, || {
+                    format!(
+                        "'{shown}' is an error in the workbook: correct the cell's formula and \
+                         import the file again"
+                    )
+                });
+                ok = false;
+            }
+        }
+        ok
     }
 }
 
@@ -181,27 +192,86 @@ pub(super) struct Opened<'a> {
     pub(super) file_name: String,
 }
 
-/// Opens `path` for import: scans it, chooses its encoding (`forced`, or detected) and finds
-/// `columns` (name, required) in its header, where `rule` says it is, after the renames of `map`.
+/// How a file is read: its encoding (a CSV's; None to detect), the sheet (a workbook's; None for
+/// the first), how its date cells are written for the Date column, and where its header is.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Reading<'o> {
+    pub(super) encoding: Option<&'o str>,
+    pub(super) sheet: Option<&'o str>,
+    pub(super) dates: DateFormat,
+    pub(super) header: HeaderRule,
+}
+
+impl Default for Reading<'_> {
+    fn default() -> Self {
+        Reading {
+            encoding: None,
+            sheet: None,
+            dates: DateFormat::DayMonthYearSlash,
+            header: HeaderRule::Skip(0),
+        }
+    }
+}
+
+/// Opens `path` for import, a CSV or an Excel workbook: scans it, chooses its encoding (a CSV's:
+/// given, or detected) or its sheet, and finds `columns` (name, required) in its header, where
+/// `how` says it is, after the renames of `map`.
 pub(super) fn open<'a>(
     path: &'a Path,
-    forced: Option<&str>,
+    how: Reading,
     columns: &[(&str, bool)],
     map: &[(String, String)],
-    rule: HeaderRule,
 ) -> Result<Opened<'a>, ImportError> {
-    let scan = scan(path)?;
-    let (encoding, detected) = choose_encoding(&scan, forced)?;
-    let (mut reader, read_count) = open_csv(path, &scan, encoding)?;
-    let (idx, width, header_line) = read_header(&mut reader, path, columns, map, rule)?;
+    let workbook = is_workbook(path);
+    let (scan, encoding, detected, mut source, read_count) = if workbook {
+        let scan = hash_only(path)?;
+        let sheet = Sheet::open(path, how.sheet, how.dates)?;
+        let count = Arc::new(AtomicU64::new(0));
+        (
+            scan,
+            encoding_rs::UTF_8,
+            false,
+            Source::Sheet(Box::new(sheet)),
+            count,
+        )
+    } else {
+        if let Some(sheet) = how.sheet {
+            return Err(ImportError::Header {
+                message: format!(
+                    "--sheet '{sheet}': {} is not an Excel workbook (a CSV has no sheets): leave \
+                     --sheet out",
+                    path.display()
+                ),
+            });
+        }
+        let scan = scan(path)?;
+        let (encoding, detected) = choose_encoding(&scan, how.encoding)?;
+        let (reader, count) = open_csv(path, &scan, encoding)?;
+        (scan, encoding, detected, Source::Csv(reader), count)
+    };
+    let header = read_header(&mut source, path, columns, map, how.header)?;
+    // The name of each file column read, for a problem in it: Outturn's name for it, or the
+    // file's own for the columns that make a ledger code.
+    let mut read_names = vec![None; header.names.len()];
+    for (c, i) in header.idx.iter().enumerate() {
+        if let (Some(i), Some((name, _))) = (i, columns.get(c)) {
+            read_names[*i] = Some(if name.starts_with("Ledger code") {
+                header.names[*i].trim().to_string()
+            } else {
+                (*name).to_string()
+            });
+        }
+    }
     let rows = Rows::new(
-        reader,
+        source,
         Arc::clone(&read_count),
         &scan,
         path,
-        width,
-        header_line,
+        header.names.len(),
+        header.line,
+        read_names,
     );
+    let idx = header.idx;
     Ok(Opened {
         scan,
         encoding,

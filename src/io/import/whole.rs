@@ -8,8 +8,10 @@ use std::path::Path;
 use crate::store::Books;
 
 use super::batches::{self as batch, ImportOutcome, Tally};
+use super::header::MappedOptions;
 use super::problems::{ImportError, Lock, Problems};
-use super::rows::{Cells, open};
+use super::rows::{Cells, Reading, open};
+use crate::domain::ledger::HeaderRule;
 use crate::store::StoreError;
 use crate::store::batches::{self, BatchKind};
 
@@ -47,15 +49,14 @@ pub(super) trait RowImporter {
     }
 }
 
-/// The file an import reads and how: its columns (name, required), the `--map` renames, the
-/// forced encoding, the kind of batch and whether it is a dry run.
+/// The file an import reads and how: its columns (name, required), the options (`--map`
+/// renames, the forced encoding, a profile, the sheet, whether it is a dry run) and the kind of
+/// batch.
 pub(super) struct WholeFile<'a> {
     pub(super) path: &'a Path,
     pub(super) columns: &'a [(&'a str, bool)],
-    pub(super) map: &'a [(String, String)],
-    pub(super) encoding: Option<&'a str>,
+    pub(super) options: &'a MappedOptions,
     pub(super) kind: BatchKind,
-    pub(super) dry_run: bool,
 }
 
 /// Imports a file with `importer`: all rows or none.
@@ -65,13 +66,24 @@ pub(super) fn import_whole<I: RowImporter>(
     importer: &mut I,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
-    let mut file = open(
-        how.path,
-        how.encoding,
-        how.columns,
-        how.map,
-        crate::domain::ledger::HeaderRule::Skip(0),
-    )?;
+    let opts = how.options;
+    let profile = opts.profile.as_ref();
+    let map = match profile {
+        Some(p) if opts.map.is_empty() => &p.map,
+        _ => &opts.map,
+    };
+    // These rows' dates are read as without a profile, so a workbook's date cells are given
+    // to them as dd/mm/yyyy.
+    let reading = Reading {
+        encoding: opts
+            .encoding
+            .as_deref()
+            .or(profile.and_then(|p| p.encoding.as_deref())),
+        sheet: opts.sheet.as_deref(),
+        header: profile.map_or(HeaderRule::Skip(0), |p| p.header),
+        ..Reading::default()
+    };
+    let mut file = open(how.path, reading, how.columns, map)?;
     let tx = conn.begin()?;
     batch::refuse_reimport(&tx, &file.scan.sha256)?;
     let lock = Lock::read(&tx)?;
@@ -89,6 +101,9 @@ pub(super) fn import_whole<I: RowImporter>(
     }
     let file_name = file.file_name;
     let batch_id = batches::insert_batch(&tx, how.kind, &file_name, &file.scan.sha256)?;
+    if let Some(p) = profile {
+        crate::store::profiles::set_batch_profile(&tx, batch_id, &p.name)?;
+    }
     let mut tally: Tally<String> = Tally::new();
     let mut store_problems = Problems::default();
     importer.write(
@@ -106,5 +121,5 @@ pub(super) fn import_whole<I: RowImporter>(
         file.encoding.name(),
         file.detected,
     ));
-    batch::finish(tx, batch_id, outcome, how.dry_run)
+    batch::finish(tx, batch_id, outcome, opts.dry_run)
 }
