@@ -254,7 +254,7 @@ fn restore_refuses_a_backup_whose_running_totals_were_raised() {
     // The 2017-18 P8 actual of £212,400.00 now totals £212,400.00 + £1,000,000.00 = £1,212,400.00.
     assert!(
         err.contains(
-            "2017-18 P8 phase id 3 (no contract) holds £1,212,400.00 over 1 actual, \
+            "2017-18 P8 WOL-DTP/ICT (no contract) holds £1,212,400.00 over 1 actual, \
              but its actuals add up to £212,400.00"
         ),
         "{err}"

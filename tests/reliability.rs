@@ -1149,21 +1149,21 @@ fn check_names_each_kind_of_corruption_in_one_line() {
         (
             // Actual 1 (£212,400.00, 2017-18 P8, phase 3, no contract) is its total's only actual.
             "UPDATE actual_total SET amount_pence = amount_pence + 1 WHERE fy = 2017 AND phase_id = 3 AND period = 8",
-            &["actual totals: 2017-18 P8 phase id 3 (no contract) holds £212,400.01 over 1 actual, but its actuals add up to £212,400.00 over 1 actual"],
+            &["actual totals: 2017-18 P8 WOL-DTP/ICT (no contract) holds £212,400.01 over 1 actual, but its actuals add up to £212,400.00 over 1 actual"],
         ),
         (
             "UPDATE actual_total SET n = 3 WHERE fy = 2017 AND phase_id = 3 AND period = 8",
-            &["actual totals: 2017-18 P8 phase id 3 (no contract) holds £212,400.00 over 3 actuals, but its actuals add up to £212,400.00 over 1 actual"],
+            &["actual totals: 2017-18 P8 WOL-DTP/ICT (no contract) holds £212,400.00 over 3 actuals, but its actuals add up to £212,400.00 over 1 actual"],
         ),
         (
             // A stale total: nothing is filed under 2019-20.
             "INSERT INTO actual_total(fy, phase_id, period, contract_id, amount_pence, n) VALUES (2019, 2, 1, 0, 500, 2)",
-            &["actual totals: 2019-20 P1 phase id 2 (no contract) holds £5.00 over 2 actuals, but there are no actuals there"],
+            &["actual totals: 2019-20 P1 WOL-DTP/PH2 (no contract) holds £5.00 over 2 actuals, but there are no actuals there"],
         ),
         (
             // Actual 8: £229,752.18 on contract 1 in 2022-23 P7.
             "DELETE FROM actual_total WHERE fy = 2022 AND period = 7",
-            &["actual totals: 2022-23 P7 phase id 5 (contract id 1) has no running total, but its actuals add up to £229,752.18 over 1 actual"],
+            &["actual totals: 2022-23 P7 WIR-SCP/DT1 (contract WIR-MS-2022-001) has no running total, but its actuals add up to £229,752.18 over 1 actual"],
         ),
         (
             "DROP TRIGGER actual_total_insert",

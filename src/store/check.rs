@@ -292,7 +292,13 @@ const MAX_TOTAL_LINES: usize = 20;
 fn actual_totals(conn: &Connection) -> Result<Vec<String>> {
     let found = rows(
         conn,
-        "SELECT fy, phase_id, period, contract_id, sum(t_amount), sum(t_n), sum(a_amount), sum(a_n)
+        "SELECT fy, phase_id, period, contract_id, sum(t_amount), sum(t_n), sum(a_amount), sum(a_n),
+                coalesce((SELECT pr.code || '/' || ph.code FROM phase ph
+                          JOIN programme pr ON pr.id = ph.programme_id WHERE ph.id = phase_id),
+                         'phase id ' || phase_id),
+                CASE WHEN contract_id = 0 THEN 'no contract'
+                     ELSE coalesce((SELECT 'contract ' || c.reference FROM contract c
+                                    WHERE c.id = contract_id), 'contract id ' || contract_id) END
          FROM (SELECT fy, phase_id, period, contract_id, amount_pence AS t_amount, n AS t_n,
                       0 AS a_amount, 0 AS a_n FROM actual_total
                UNION ALL
@@ -302,27 +308,27 @@ fn actual_totals(conn: &Connection) -> Result<Vec<String>> {
          HAVING sum(t_amount) <> sum(a_amount) OR sum(t_n) <> sum(a_n)
          ORDER BY fy, phase_id, period, contract_id",
         |r| {
-            Ok([
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, i64>(6)?,
-                r.get::<_, i64>(7)?,
-            ])
+            Ok((
+                [
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, i64>(7)?,
+                ],
+                r.get::<_, String>(8)?,
+                r.get::<_, String>(9)?,
+            ))
         },
     )?;
     let mut out: Vec<String> = found
         .iter()
         .take(MAX_TOTAL_LINES)
-        .map(|&[fy, phase, period, contract, held, held_n, sum, n]| {
-            let contract = match contract {
-                0 => "no contract".to_string(),
-                c => format!("contract id {c}"),
-            };
-            let key = format!("{} P{period} phase id {phase} ({contract})", fy_label(fy));
+        .map(|([fy, period, held, held_n, sum, n], phase, contract)| {
+            let (fy, period, held, held_n, sum, n) = (*fy, *period, *held, *held_n, *sum, *n);
+            // Named by the officer's codes; an id only for a phase or contract that is gone.
+            let key = format!("{} P{period} {phase} ({contract})", fy_label(fy));
             let actuals = |n: i64| match n {
                 1 => "1 actual".to_string(),
                 n => format!("{n} actuals"),
@@ -502,7 +508,7 @@ mod tests {
         assert_eq!(r.findings.len(), MAX_TOTAL_LINES + 1, "{:?}", r.findings);
         assert_eq!(
             r.findings[0],
-            "actual totals: 2030-31 P1 phase id 2 (no contract) holds £1.00 over 1 actual, but there are no actuals there"
+            "actual totals: 2030-31 P1 WOL-DTP/PH2 (no contract) holds £1.00 over 1 actual, but there are no actuals there"
         );
         assert_eq!(
             r.findings[MAX_TOTAL_LINES],
