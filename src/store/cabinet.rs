@@ -327,7 +327,7 @@ pub fn close(
         });
     }
     let snapshot = take(conn, fy, period, "close", &live)?;
-    // The pack's contracts, benefits and milestones, kept with the report (schema v12).
+    // The pack's contracts, benefits and milestones, kept with the report (schema v13).
     super::pack::keep(conn, snapshot.id, fy, period)?;
     let financing = financing::take(conn, fy, period, "close", live.report.thresholds)?;
     Ok(Closed {

@@ -683,8 +683,8 @@ mod tests {
     }
 
     #[test]
-    fn version_12_owes_the_pack_lines_and_a_discarded_snapshot_takes_them_with_it() {
-        let conn = at_version(11);
+    fn version_13_owes_the_pack_lines_and_a_discarded_snapshot_takes_them_with_it() {
+        let conn = at_version(12);
         conn.execute_batch(
             "INSERT INTO closed_period(fy, period, through_date, who, at)
                  VALUES (2017, 7, '2017-10-31', 'me', '2026-01-01T00:00:00Z');

@@ -1,4 +1,4 @@
-//! The committee pack's part of a period-close snapshot (schema v12): the contracts, benefits and
+//! The committee pack's part of a period-close snapshot (schema v13): the contracts, benefits and
 //! milestones as the pack showed them when the period was closed, kept under the period's
 //! `monitoring` snapshot (so reopening, which deletes the snapshot, discards them too). A row
 //! carries its programme's id so a pack of one programme can narrow to it. Working the lines out
