@@ -42,6 +42,7 @@ pub mod phase;
 pub mod programme;
 pub mod progress;
 pub mod report;
+pub mod server;
 pub mod summary;
 pub mod tui;
 
@@ -52,6 +53,9 @@ pub struct Cli {
     // The help names this platform's own default (see [`DB_HELP`]).
     #[arg(long, global = true, env = "OUTTURN_DB", value_name = "PATH", help = DB_HELP)]
     pub db: Option<PathBuf>,
+    /// Allow a connection without TLS to a PostgreSQL server on another machine.
+    #[arg(long, global = true, env = "OUTTURN_PLAIN_TCP")]
+    pub plain_tcp: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -59,12 +63,11 @@ pub struct Cli {
 /// The help of `--db`, naming where this platform keeps the database by default (as
 /// `directories` finds it: see `store::default_path`).
 #[cfg(windows)]
-const DB_HELP: &str = "The database file (default: your data directory, e.g. %APPDATA%\\Outturn\\outturn\\data\\outturn.db)";
+const DB_HELP: &str = "The database file, or a PostgreSQL connection string (default: your data directory, e.g. %APPDATA%\\Outturn\\outturn\\data\\outturn.db)";
 #[cfg(target_os = "macos")]
-const DB_HELP: &str = "The database file (default: your data directory, e.g. ~/Library/Application Support/uk.Outturn.outturn/outturn.db)";
+const DB_HELP: &str = "The database file, or a PostgreSQL connection string (default: your data directory, e.g. ~/Library/Application Support/uk.Outturn.outturn/outturn.db)";
 #[cfg(not(any(windows, target_os = "macos")))]
-const DB_HELP: &str =
-    "The database file (default: your data directory, e.g. ~/.local/share/outturn/outturn.db)";
+const DB_HELP: &str = "The database file, or a PostgreSQL connection string (default: your data directory, e.g. ~/.local/share/outturn/outturn.db)";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -74,6 +77,12 @@ pub enum Command {
         /// Load the demo programmes (Wolverhampton and Wirral).
         #[arg(long)]
         demo: bool,
+        /// On a PostgreSQL server: the council the books are for (default: the database's name).
+        #[arg(long)]
+        council: Option<String>,
+        /// On a PostgreSQL server: the council's first lead (default: your login).
+        #[arg(long)]
+        lead: Option<String>,
     },
     /// Programmes: add, list, edit, delete.
     #[command(subcommand)]
@@ -148,6 +157,9 @@ pub enum Command {
     /// Variance commentary for the monitoring report: add, edit, list.
     #[command(subcommand)]
     Comment(cabinet::CommentCmd),
+    /// The team on a PostgreSQL server: who may read, write and close (leads only).
+    #[command(subcommand)]
+    Team(server::TeamCmd),
     /// Open the TUI on a fresh demo database in a temporary folder (your own database is untouched).
     Demo,
     /// Import actuals, budgets or funding from CSV extracts; list and undo import batches.
@@ -164,6 +176,41 @@ pub enum Command {
         #[arg(long)]
         programme: Option<String>,
     },
+}
+
+impl Command {
+    /// The command's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Init { .. } => "init",
+            Command::Programme(_) => "programme",
+            Command::Phase(_) => "phase",
+            Command::Decision(_) => "decision",
+            Command::Allocation(_) => "allocation",
+            Command::Change(_) => "change",
+            Command::Framework(_) => "framework",
+            Command::Contract(_) => "contract",
+            Command::Actual(_) => "actual",
+            Command::Forecast(_) => "forecast",
+            Command::Benefit(_) => "benefit",
+            Command::Milestone(_) => "milestone",
+            Command::Audit(_) => "audit",
+            Command::Period(_) => "period",
+            Command::Check(_) => "check",
+            Command::Backup { .. } => "backup",
+            Command::Restore { .. } => "restore",
+            Command::Demo => "demo",
+            Command::Import(_) => "import",
+            Command::Gen(_) => "gen",
+            Command::Summary { .. } => "summary",
+            Command::Report(_) => "report",
+            Command::Funding(_) => "funding",
+            Command::Pack(_) => "pack",
+            Command::Config(_) => "config",
+            Command::Comment(_) => "comment",
+            Command::Team(_) => "team",
+        }
+    }
 }
 
 /// The exit status for an error: 2 for what the user typed or asked for, 1 otherwise.
@@ -185,10 +232,31 @@ pub fn db_path(cli: &Cli) -> PathBuf {
 
 /// Runs the command line. `None` for the command (the TUI) is handled by `main`.
 pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
+    if let Some(db) = cli.db.as_deref()
+        && let Some((conninfo, shown)) = crate::ops::server::conninfo(db)
+    {
+        let at = server::Server {
+            conninfo: &conninfo,
+            shown: &shown,
+            plain_tcp: cli.plain_tcp,
+        };
+        return match command {
+            Command::Init {
+                demo,
+                council,
+                lead,
+            } => server::init(&at, *demo, council.as_deref(), lead.as_deref()),
+            Command::Team(c) => server::team(&at, c),
+            Command::Demo => tui::demo(),
+            Command::Gen(a) => generate::run(&db_path(cli), a),
+            other => Err(server::not_yet(&shown, other.name())),
+        };
+    }
     let db = db_path(cli);
     let db = db.as_path();
     match command {
-        Command::Init { demo } => init::run(db, *demo),
+        Command::Init { demo, .. } => init::run(db, *demo),
+        Command::Team(_) => Err(server::team_on_a_file(db)),
         Command::Programme(c) => programme::run(db, c),
         Command::Phase(c) => phase::run(db, c),
         Command::Decision(c) => decision::run(db, c),

@@ -36,6 +36,7 @@ pub mod progress;
 pub mod records;
 pub mod register;
 pub mod report;
+pub mod server;
 pub mod settings;
 pub mod step;
 pub mod summary;
@@ -56,6 +57,7 @@ pub mod types {
     pub use crate::store::cabinet::Closed;
     pub use crate::store::check::CheckReport;
     pub use crate::store::edit::ActualEdit;
+    pub use crate::store::engine::pg::{PgBooks, PgInit, Role};
     pub use crate::store::entities::{ActualFilter, ActualOrder, ActualSort};
     pub use crate::store::entities::{Comment, SnapshotInfo};
     pub use crate::store::entities::{

@@ -15,6 +15,7 @@ pub mod capture;
 pub mod check;
 mod check_locked;
 pub mod edit;
+pub mod engine;
 pub mod entities;
 pub mod figures;
 pub mod financing;
@@ -118,12 +119,18 @@ pub enum StoreError {
     /// A record could not be written to the audit log.
     #[error("audit record: {0}")]
     Json(#[from] serde_json::Error),
+    /// The PostgreSQL server failed (not a refusal by its rules).
+    #[error("database server: {0}")]
+    Server(String),
 }
 
 impl StoreError {
     /// A user-input error (exit status 2 on the command line) rather than a system failure.
     pub fn is_user_error(&self) -> bool {
-        !matches!(self.plain(), StoreError::Sqlite(_) | StoreError::Json(_))
+        !matches!(
+            self.plain(),
+            StoreError::Sqlite(_) | StoreError::Json(_) | StoreError::Server(_)
+        )
     }
 
     /// True when a record looked up was not there (someone else deleted it).

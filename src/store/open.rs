@@ -116,9 +116,9 @@ pub fn check_database_path(given: &Path) -> Result<()> {
         return Err(StoreError::invalid(
             "--db",
             format!(
-                "'{shown}' is a PostgreSQL connection string, and this Outturn keeps its books \
-                 in a SQLite file only (PostgreSQL books are not available yet): give the path \
-                 of a database file; nothing was created"
+                "'{shown}' is a PostgreSQL connection string, and on a PostgreSQL server this \
+                 Outturn runs init and team so far: give the path of a database file for the \
+                 rest; nothing was created"
             ),
         ));
     }

@@ -1,0 +1,111 @@
+//! The commands on books kept on a PostgreSQL server (`--db postgres://…`): `init`, which a DBA
+//! runs once on an empty database, and `team`, with which a lead says who may read, write and
+//! close. The other commands do not run on a server yet: they refuse, naming what does.
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::output::say;
+use crate::error::UserError;
+use crate::ops::server;
+use crate::ops::types::PgInit;
+
+/// The team on a PostgreSQL server: grant a login its role, list the team (leads only).
+#[derive(Debug, Subcommand)]
+pub enum TeamCmd {
+    /// Give a login (created by the DBA) a role in your council: viewer, officer or lead.
+    Grant {
+        /// The login, as the server knows it.
+        login: String,
+        /// viewer (reads), officer (also writes records), lead (also closes and reopens
+        /// periods, approves budget changes, finalises financing, manages the team).
+        #[arg(long)]
+        role: String,
+    },
+    /// The council's team: each login and its role.
+    List,
+}
+
+/// What a server command needs: where, and whether plain TCP to another machine is allowed.
+pub struct Server<'a> {
+    /// The connection string as given.
+    pub conninfo: &'a str,
+    /// The same, with its password hidden.
+    pub shown: &'a str,
+    /// `--plain-tcp`.
+    pub plain_tcp: bool,
+}
+
+/// `outturn init` on a server: the schema, the council and its first lead.
+pub fn init(
+    at: &Server<'_>,
+    demo: bool,
+    council: Option<&str>,
+    lead: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    if demo {
+        return Err(UserError(
+            "--demo: the demo programmes are loaded into a SQLite file only; run init without --demo on a server".to_string(),
+        )
+        .into());
+    }
+    let mut books = server::connect(at.conninfo, at.shown, at.plain_tcp)?;
+    match server::init(&mut books, council, lead)? {
+        PgInit::Created { council, lead } => say!(
+            "Created the books at {} for {council}, with {lead} as its lead.",
+            at.shown
+        ),
+        PgInit::AlreadyBooks => {
+            return Err(UserError(format!(
+                "{} already holds Outturn's books: nothing was changed",
+                at.shown
+            ))
+            .into());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `outturn team grant|list`.
+pub fn team(at: &Server<'_>, cmd: &TeamCmd) -> anyhow::Result<ExitCode> {
+    let mut books = server::connect(at.conninfo, at.shown, at.plain_tcp)?;
+    match cmd {
+        TeamCmd::Grant { login, role } => {
+            let role = server::team_grant(&mut books, login, role)?;
+            say!("{login} is now a {} of your council.", role.name());
+        }
+        TeamCmd::List => {
+            let team = server::team_list(&mut books)?;
+            let width = team
+                .iter()
+                .map(|(l, _)| l.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(5);
+            let mut out = format!("{:<width$}  Role\n", "Login");
+            for (login, role) in &team {
+                out.push_str(&format!("{login:<width$}  {}\n", role.name()));
+            }
+            print!("{out}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The refusal for a command that does not run on a server yet.
+pub fn not_yet(shown: &str, command: &str) -> anyhow::Error {
+    UserError(format!(
+        "{command}: the books at {shown} are on a PostgreSQL server, where this Outturn runs init and team so far; keep the books in a SQLite file (--db FILE) for {command}"
+    ))
+    .into()
+}
+
+/// The refusal for `team` on books kept in a file.
+pub fn team_on_a_file(path: &std::path::Path) -> anyhow::Error {
+    UserError(format!(
+        "team: {} is a SQLite file, whose books belong to whoever can open the file; a team is kept on a PostgreSQL server (--db postgres://LOGIN@HOST/DATABASE)",
+        path.display()
+    ))
+    .into()
+}

@@ -1,0 +1,63 @@
+//! Books on a PostgreSQL server: telling a connection string from a path, connecting, making the
+//! books on an empty database (the DBA's one step), and the team a lead manages. The rules are
+//! the server's (roles, row-level security, the append-only log, closed periods): see
+//! `docs/postgres.md`.
+
+use std::path::Path;
+
+use crate::store::engine::pg::{PgBooks, PgInit, Role};
+use crate::store::locator::{Locator, locate};
+use crate::store::{Result, StoreError};
+
+/// The connection string `given` names, when it names a server rather than a file.
+pub fn conninfo(given: &Path) -> Option<(String, String)> {
+    match locate(given) {
+        Locator::Postgres { shown } => Some((given.to_str()?.trim().to_string(), shown)),
+        Locator::File => None,
+    }
+}
+
+/// Connects to the books on the server `conninfo` names (`shown`: the same, password hidden).
+/// `plain_tcp` allows an unencrypted connection to another machine.
+pub fn connect(conninfo: &str, shown: &str, plain_tcp: bool) -> Result<PgBooks> {
+    PgBooks::connect(conninfo, shown, plain_tcp)
+}
+
+/// Makes new books on an empty database: the schema, the council (by default named as the
+/// database) and its first lead (by default the login running this). Refuses another
+/// application's database or a newer Outturn's, untouched.
+pub fn init(books: &mut PgBooks, council: Option<&str>, lead: Option<&str>) -> Result<PgInit> {
+    let login = books.login()?;
+    let council = match council {
+        Some(c) if !c.trim().is_empty() => c.trim().to_string(),
+        Some(_) => {
+            return Err(StoreError::Refused(
+                "--council: give the council's name".to_string(),
+            ));
+        }
+        None => books.database()?,
+    };
+    let lead = lead.map_or(login, |l| l.trim().to_string());
+    books.init(&council, &lead)
+}
+
+/// Gives `login` the role named `role` in the lead's council.
+pub fn team_grant(books: &mut PgBooks, login: &str, role: &str) -> Result<Role> {
+    let Some(role) = Role::parse(role) else {
+        return Err(StoreError::Refused(format!(
+            "--role: '{role}' is not a role; give viewer, officer or lead"
+        )));
+    };
+    books.team_grant(login.trim(), role)?;
+    Ok(role)
+}
+
+/// The council's team, by login.
+pub fn team_list(books: &mut PgBooks) -> Result<Vec<(String, Role)>> {
+    books.team_list()
+}
+
+/// The login the server knows this session by.
+pub fn login(books: &mut PgBooks) -> Result<String> {
+    books.login()
+}

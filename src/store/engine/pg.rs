@@ -1,0 +1,240 @@
+//! Books kept on a PostgreSQL server, shared by a team ([`PgBooks`]): connecting, the versioned
+//! migrations that create the schema on an empty database (and refuse another application's
+//! database or a newer Outturn's, untouched), the login the server knows the officer by, and the
+//! team: who may read, write and close.
+//!
+//! The rules live in the server (`postgres/roles.sql`, `postgres/v1.sql`): the group roles
+//! viewer ⊂ officer ⊂ lead, row-level security keyed on the council, the append-only audit log
+//! written only by a SECURITY DEFINER function, and closed periods held by triggers. A plain
+//! `psql` session cannot go round them.
+
+use postgres::Client;
+
+use super::pg_connect::Target;
+use super::pg_error::from_pg;
+use crate::store::{Result, StoreError};
+
+/// The cluster-wide group roles (created when missing).
+const ROLES: &str = include_str!("postgres/roles.sql");
+
+/// The migrations, in order: entry `i` brings the books from PostgreSQL schema `i` to `i + 1`.
+/// The schema after each is the SQLite schema of the same books ([`PG_SCHEMA_MATCHES`]).
+const MIGRATIONS: &[&str] = &[include_str!("postgres/v1.sql")];
+
+/// The SQLite schema version the newest PostgreSQL migration matches (kept in `meta`).
+pub const PG_SCHEMA_MATCHES: i64 = 13;
+
+/// A member's role in the team: viewers read; officers also write records; leads also close and
+/// reopen periods, approve budget changes, finalise financing and manage the team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Viewer,
+    Officer,
+    Lead,
+}
+
+impl Role {
+    /// The role's name, as typed and shown.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Officer => "officer",
+            Role::Lead => "lead",
+        }
+    }
+
+    /// Reads a role's name.
+    pub fn parse(text: &str) -> Option<Role> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "viewer" => Some(Role::Viewer),
+            "officer" => Some(Role::Officer),
+            "lead" => Some(Role::Lead),
+            _ => None,
+        }
+    }
+}
+
+/// What a database holds, read before anything is written to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holds {
+    /// No tables: new books can be made here.
+    Nothing,
+    /// Outturn's books at this schema version.
+    Outturn(i64),
+    /// Tables of another application (the first few named).
+    Other(Vec<String>),
+}
+
+/// What `init` did on a server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PgInit {
+    /// The schema was created, with the council and its first lead.
+    Created { council: String, lead: String },
+    /// The database already holds Outturn's books: nothing was changed.
+    AlreadyBooks,
+}
+
+/// Outturn's books on a PostgreSQL server.
+pub struct PgBooks {
+    client: Client,
+    shown: String,
+}
+
+impl std::fmt::Debug for PgBooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgBooks").field("at", &self.shown).finish()
+    }
+}
+
+impl PgBooks {
+    /// Connects to the server named by `conninfo` (`shown` is it with its password hidden).
+    pub fn connect(conninfo: &str, shown: &str, plain_tcp: bool) -> Result<PgBooks> {
+        let client = Target::parse(conninfo, shown, plain_tcp)?.connect(shown)?;
+        Ok(PgBooks {
+            client,
+            shown: shown.to_string(),
+        })
+    }
+
+    /// The books' place as shown (password hidden).
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// The login the server knows this session by (`session_user`): what the audit log records,
+    /// whatever `SET ROLE` or `OUTTURN_USER` say.
+    pub fn login(&mut self) -> Result<String> {
+        let row = self
+            .client
+            .query_one("SELECT session_user::text", &[])
+            .map_err(from_pg)?;
+        Ok(row.get(0))
+    }
+
+    /// The database's name.
+    pub fn database(&mut self) -> Result<String> {
+        let row = self
+            .client
+            .query_one("SELECT current_database()::text", &[])
+            .map_err(from_pg)?;
+        Ok(row.get(0))
+    }
+
+    /// What the database holds.
+    pub fn holds(&mut self) -> Result<Holds> {
+        let tables: Vec<String> = self
+            .client
+            .query(
+                "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                   AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
+                 ORDER BY c.relname",
+                &[],
+            )
+            .map_err(from_pg)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        if tables.is_empty() {
+            return Ok(Holds::Nothing);
+        }
+        if !tables.iter().any(|t| t == "meta") {
+            return Ok(Holds::Other(tables.into_iter().take(5).collect()));
+        }
+        let rows = self
+            .client
+            .query(
+                "SELECT key, value FROM meta WHERE key IN ('application', 'schema_version')",
+                &[],
+            )
+            .map_err(from_pg)?;
+        let get = |k: &str| {
+            rows.iter()
+                .find(|r| r.get::<_, String>(0) == k)
+                .map(|r| r.get::<_, String>(1))
+        };
+        match (get("application").as_deref(), get("schema_version")) {
+            (Some("outturn"), Some(v)) => Ok(Holds::Outturn(v.parse().unwrap_or(i64::MAX))),
+            _ => Ok(Holds::Other(tables.into_iter().take(5).collect())),
+        }
+    }
+
+    /// Refuses books this Outturn cannot work on: another application's database, an empty
+    /// one (not made with `init`), or a newer Outturn's. Nothing is written.
+    pub fn ensure_books(&mut self) -> Result<()> {
+        match self.holds()? {
+            Holds::Outturn(v) if v <= PG_SCHEMA_MATCHES => Ok(()),
+            Holds::Outturn(v) => Err(StoreError::Refused(format!(
+                "the books at {} were written by a newer Outturn (schema {v}; this one knows up to {PG_SCHEMA_MATCHES}); upgrade Outturn to use them",
+                self.shown
+            ))),
+            Holds::Nothing => Err(StoreError::Refused(format!(
+                "the database at {} holds no books yet; a DBA creates them once with init",
+                self.shown
+            ))),
+            Holds::Other(tables) => Err(other_application(&self.shown, &tables)),
+        }
+    }
+
+    /// Makes new books on an empty database: the group roles (once per server), the schema by
+    /// its migrations, and the council with its first lead, all in one transaction. Run by the
+    /// DBA (a role that may create roles and own the schema). Another application's database
+    /// or a newer Outturn's is refused untouched.
+    pub fn init(&mut self, council: &str, lead: &str) -> Result<PgInit> {
+        match self.holds()? {
+            Holds::Nothing => {}
+            Holds::Outturn(v) if v <= PG_SCHEMA_MATCHES => return Ok(PgInit::AlreadyBooks),
+            Holds::Outturn(_) => {
+                self.ensure_books()?;
+            }
+            Holds::Other(tables) => return Err(other_application(&self.shown, &tables)),
+        }
+        let mut tx = self.client.transaction().map_err(from_pg)?;
+        tx.batch_execute(ROLES).map_err(from_pg)?;
+        for step in MIGRATIONS {
+            tx.batch_execute(step).map_err(from_pg)?;
+        }
+        tx.execute("SELECT outturn_org_create($1, $2)", &[&council, &lead])
+            .map_err(from_pg)?;
+        tx.commit().map_err(from_pg)?;
+        Ok(PgInit::Created {
+            council: council.to_string(),
+            lead: lead.to_string(),
+        })
+    }
+
+    /// Gives `login` (a login the DBA created) a role in the lead's council. Leads only.
+    pub fn team_grant(&mut self, login: &str, role: Role) -> Result<()> {
+        self.ensure_books()?;
+        self.client
+            .execute("SELECT outturn_team_grant($1, $2)", &[&login, &role.name()])
+            .map_err(from_pg)?;
+        Ok(())
+    }
+
+    /// The council's team: each login and its role, by login.
+    pub fn team_list(&mut self) -> Result<Vec<(String, Role)>> {
+        self.ensure_books()?;
+        let rows = self
+            .client
+            .query(
+                "SELECT login::text, role::text FROM outturn_team_list()",
+                &[],
+            )
+            .map_err(from_pg)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let role: String = r.get(1);
+                (r.get(0), Role::parse(&role).unwrap_or(Role::Viewer))
+            })
+            .collect())
+    }
+}
+
+fn other_application(shown: &str, tables: &[String]) -> StoreError {
+    StoreError::Refused(format!(
+        "the database at {shown} holds another application's tables ({}); Outturn left it untouched: give an empty database",
+        tables.join(", ")
+    ))
+}

@@ -1,0 +1,1 @@
+-- The group roles: written in the pgsql branch (issue 25).

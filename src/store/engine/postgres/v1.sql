@@ -1,0 +1,1 @@
+-- The schema: written in the pgsql branch (issue 25).
