@@ -247,6 +247,8 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
                 lead,
             } => server::init(&at, *demo, council.as_deref(), lead.as_deref()),
             Command::Team(c) => server::team(&at, c),
+            Command::Backup { file, force } => server::backup(&at, file, *force),
+            Command::Restore { file, .. } => server::restore(&at, file),
             Command::Demo => tui::demo(),
             Command::Gen(a) => generate::run(&db_path(cli), a),
             other => Err(server::not_yet(&shown, other.name())),

@@ -73,7 +73,7 @@ pub fn team(at: &Server<'_>, cmd: &TeamCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         TeamCmd::Grant { login, role } => {
             let role = server::team_grant(&mut books, login, role)?;
-            say!("{login} is now a {} of your council.", role.name());
+            say!("{login} is now in your council's team as {}.", role.name());
         }
         TeamCmd::List => {
             let team = server::team_list(&mut books)?;
@@ -93,10 +93,36 @@ pub fn team(at: &Server<'_>, cmd: &TeamCmd) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `outturn backup FILE` on a server: `pg_dump`, checked.
+pub fn backup(at: &Server<'_>, file: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> {
+    let mut books = server::connect(at.conninfo, at.shown, at.plain_tcp)?;
+    let done = server::backup(&mut books, at.conninfo, file, force)?;
+    say!(
+        "Backed up {} to {} with pg_dump ({} audit events, {} tables; restore it into an empty database with outturn restore).",
+        at.shown,
+        file.display(),
+        done.audit_events,
+        done.tables
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `outturn restore FILE` on a server: `pg_restore` into an empty database, checked.
+pub fn restore(at: &Server<'_>, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let mut books = server::connect(at.conninfo, at.shown, at.plain_tcp)?;
+    let events = server::restore(&mut books, at.conninfo, file)?;
+    say!(
+        "Restored {} from {} with pg_restore ({events} audit events, checked).",
+        at.shown,
+        file.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The refusal for a command that does not run on a server yet.
 pub fn not_yet(shown: &str, command: &str) -> anyhow::Error {
     UserError(format!(
-        "{command}: the books at {shown} are on a PostgreSQL server, where this Outturn runs init and team so far; keep the books in a SQLite file (--db FILE) for {command}"
+        "{command}: the books at {shown} are on a PostgreSQL server, where this Outturn runs init, team, backup and restore so far; keep the books in a SQLite file (--db FILE) for {command}"
     ))
     .into()
 }

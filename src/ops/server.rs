@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use crate::store::engine::pg::{PgBooks, PgInit, Role};
+use crate::store::engine::pg_dump::{self, PgBackup};
 use crate::store::locator::{Locator, locate};
 use crate::store::{Result, StoreError};
 
@@ -60,4 +61,15 @@ pub fn team_list(books: &mut PgBooks) -> Result<Vec<(String, Role)>> {
 /// The login the server knows this session by.
 pub fn login(books: &mut PgBooks) -> Result<String> {
     books.login()
+}
+
+/// Backs the council's books up to `file` with `pg_dump`, and checks the archive.
+pub fn backup(books: &mut PgBooks, conninfo: &str, file: &Path, force: bool) -> Result<PgBackup> {
+    pg_dump::backup(books, conninfo, file, force)
+}
+
+/// Restores an archive into the empty database `books` is connected to with `pg_restore`, and
+/// checks the books restored; returns their audit events.
+pub fn restore(books: &mut PgBooks, conninfo: &str, file: &Path) -> Result<i64> {
+    pg_dump::restore(books, conninfo, file)
 }

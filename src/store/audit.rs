@@ -5,6 +5,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::engine::sql::Sql;
+use crate::sql_params;
+
 use super::capture::{self, Image};
 use super::{Result, acting_name, now_stamp, os_login};
 
@@ -233,21 +236,46 @@ pub fn last_change(conn: &Connection, entity: &str, id: i64) -> Result<Option<Au
 }
 
 /// Verifies the hash chain, that ids run 1, 2, 3 ... without a gap and that no event is dated
-/// before the one it follows; returns one line per broken link.
-pub fn verify_chain(conn: &Connection) -> Result<Vec<String>> {
-    let mut st = conn.prepare(
-        "SELECT id, at, who, action, entity, entity_id, before, after, as_name, images, prev_hash, hash
-         FROM audit ORDER BY id",
+/// before the one it follows; returns one line per broken link. Shared SQL: on a PostgreSQL
+/// server, the council's own log.
+pub fn verify_chain(conn: &impl Sql) -> Result<Vec<String>> {
+    verify_chain_where(conn, "", sql_params![])
+}
+
+/// [`verify_chain`] over the events `filter` (a `WHERE` clause, or nothing) selects: on a
+/// server read by its DBA, one council's log at a time.
+pub fn verify_chain_where(
+    conn: &impl Sql,
+    filter: &str,
+    params: &[&dyn super::engine::sql::Param],
+) -> Result<Vec<String>> {
+    let events = conn.query_map(
+        &format!(
+            "SELECT id, at, who, action, entity, entity_id, before, after, as_name, images, prev_hash, hash
+             FROM audit {filter} ORDER BY id"
+        ),
+        params,
+        |r| {
+            let e = AuditEvent {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                who: r.get(2)?,
+                action: r.get(3)?,
+                entity: r.get(4)?,
+                entity_id: r.get(5)?,
+                before: r.get(6)?,
+                after: r.get(7)?,
+                as_name: r.get(8)?,
+                images: r.get(9)?,
+            };
+            Ok((e, r.get::<_, String>(10)?, r.get::<_, String>(11)?))
+        },
     )?;
-    let mut rows = st.query([])?;
     let mut prev = GENESIS.to_string();
     let mut prev_at = String::new();
     let mut expected_id = 1;
     let mut findings = Vec::new();
-    while let Some(r) = rows.next()? {
-        let e = event_row(r)?;
-        let prev_hash: String = r.get(10)?;
-        let hash: String = r.get(11)?;
+    for (e, prev_hash, hash) in events {
         if e.id != expected_id {
             findings.push(format!(
                 "audit: event {expected_id} is missing (next is {})",

@@ -124,6 +124,20 @@ pub enum StoreError {
     Server(String),
 }
 
+impl From<engine::sql::DbError> for StoreError {
+    fn from(e: engine::sql::DbError) -> Self {
+        use engine::sql::DbError;
+        match e {
+            DbError::Sqlite(e) => StoreError::Sqlite(e),
+            DbError::Postgres(e) => engine::pg_error::from_pg(e),
+            DbError::NoRows => StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows),
+            DbError::Conversion { column, message } => {
+                StoreError::Server(format!("column {column}: {message}"))
+            }
+        }
+    }
+}
+
 impl StoreError {
     /// A user-input error (exit status 2 on the command line) rather than a system failure.
     pub fn is_user_error(&self) -> bool {

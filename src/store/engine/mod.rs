@@ -5,6 +5,7 @@
 
 pub mod pg;
 pub mod pg_connect;
+pub mod pg_dump;
 pub mod pg_error;
 pub mod pgpass;
 pub mod sql;

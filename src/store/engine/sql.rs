@@ -377,6 +377,15 @@ pub trait Sql {
         F: FnMut(&Row<'_>) -> DbResult<T>;
     /// Runs statements with no parameters, separated by `;`.
     fn execute_batch(&self, sql: &str) -> DbResult<()>;
+    /// SQLite's connection, for what only SQLite does (PRAGMAs, TEMP triggers, the backup API).
+    fn as_sqlite(&self) -> Option<&rusqlite::Connection> {
+        None
+    }
+    /// The PostgreSQL connection, for what only PostgreSQL does (COPY, LISTEN, the server's
+    /// audit function).
+    fn as_pg(&self) -> Option<&PgConn> {
+        None
+    }
 }
 
 fn sqlite_values(params: &[&dyn Param]) -> Vec<Value> {
@@ -424,13 +433,53 @@ impl Sql for rusqlite::Connection {
     fn execute_batch(&self, sql: &str) -> DbResult<()> {
         Ok(rusqlite::Connection::execute_batch(self, sql)?)
     }
+
+    fn as_sqlite(&self) -> Option<&rusqlite::Connection> {
+        Some(self)
+    }
 }
+
+/// Shared SQL through anything that lends SQLite's connection (books, a transaction).
+macro_rules! sql_through_sqlite {
+    ($($t:ty),*) => {$(
+        impl Sql for $t {
+            fn engine(&self) -> Engine {
+                Engine::Sqlite
+            }
+            fn execute(&self, sql: &str, params: &[&dyn Param]) -> DbResult<usize> {
+                Sql::execute(self as &rusqlite::Connection, sql, params)
+            }
+            fn query_row<T, F>(&self, sql: &str, params: &[&dyn Param], f: F) -> DbResult<T>
+            where
+                F: FnOnce(&Row<'_>) -> DbResult<T>,
+            {
+                Sql::query_row(self as &rusqlite::Connection, sql, params, f)
+            }
+            fn query_map<T, F>(&self, sql: &str, params: &[&dyn Param], f: F) -> DbResult<Vec<T>>
+            where
+                F: FnMut(&Row<'_>) -> DbResult<T>,
+            {
+                Sql::query_map(self as &rusqlite::Connection, sql, params, f)
+            }
+            fn execute_batch(&self, sql: &str) -> DbResult<()> {
+                Sql::execute_batch(self as &rusqlite::Connection, sql)
+            }
+            fn as_sqlite(&self) -> Option<&rusqlite::Connection> {
+                Some(self)
+            }
+        }
+    )*};
+}
+sql_through_sqlite!(crate::store::Books, rusqlite::Transaction<'_>);
 
 /// A PostgreSQL connection running shared SQL: statements are prepared once each (with `?N`
 /// rewritten) and kept.
 pub struct PgConn {
     client: RefCell<postgres::Client>,
     prepared: RefCell<HashMap<String, postgres::Statement>>,
+    /// Set when a statement of the open transaction failed because another transaction
+    /// committed a conflicting change first: the transaction can be run again.
+    retry: std::cell::Cell<bool>,
 }
 
 impl PgConn {
@@ -439,7 +488,29 @@ impl PgConn {
         PgConn {
             client: RefCell::new(client),
             prepared: RefCell::new(HashMap::new()),
+            retry: std::cell::Cell::new(false),
         }
+    }
+
+    /// True when the open transaction failed on a conflict with another (serialization failure
+    /// or deadlock), and can be run again; cleared by [`PgConn::clear_retry`].
+    pub fn must_retry(&self) -> bool {
+        self.retry.get()
+    }
+
+    /// Clears [`PgConn::must_retry`] before a transaction.
+    pub fn clear_retry(&self) {
+        self.retry.set(false);
+    }
+
+    fn noted(&self, e: postgres::Error) -> DbError {
+        if let Some(code) = e.code()
+            && (*code == postgres::error::SqlState::T_R_SERIALIZATION_FAILURE
+                || *code == postgres::error::SqlState::T_R_DEADLOCK_DETECTED)
+        {
+            self.retry.set(true);
+        }
+        DbError::Postgres(e)
     }
 
     /// The client, for what only PostgreSQL does (COPY, LISTEN, transactions).
@@ -451,7 +522,11 @@ impl PgConn {
         if let Some(st) = self.prepared.borrow().get(sql) {
             return Ok(st.clone());
         }
-        let st = self.client.borrow_mut().prepare(&to_dollar(sql))?;
+        let st = self
+            .client
+            .borrow_mut()
+            .prepare(&to_dollar(sql))
+            .map_err(|e| self.noted(e))?;
         self.prepared
             .borrow_mut()
             .insert(sql.to_string(), st.clone());
@@ -463,7 +538,10 @@ impl PgConn {
         let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
         let refs: Vec<&(dyn PgToSql + Sync)> =
             values.iter().map(|v| v as &(dyn PgToSql + Sync)).collect();
-        Ok(self.client.borrow_mut().query(&st, &refs)?)
+        self.client
+            .borrow_mut()
+            .query(&st, &refs)
+            .map_err(|e| self.noted(e))
     }
 }
 
@@ -477,7 +555,11 @@ impl Sql for PgConn {
         let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
         let refs: Vec<&(dyn PgToSql + Sync)> =
             values.iter().map(|v| v as &(dyn PgToSql + Sync)).collect();
-        let n = self.client.borrow_mut().execute(&st, &refs)?;
+        let n = self
+            .client
+            .borrow_mut()
+            .execute(&st, &refs)
+            .map_err(|e| self.noted(e))?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
@@ -503,7 +585,14 @@ impl Sql for PgConn {
     }
 
     fn execute_batch(&self, sql: &str) -> DbResult<()> {
-        Ok(self.client.borrow_mut().batch_execute(sql)?)
+        self.client
+            .borrow_mut()
+            .batch_execute(sql)
+            .map_err(|e| self.noted(e))
+    }
+
+    fn as_pg(&self) -> Option<&PgConn> {
+        Some(self)
     }
 }
 

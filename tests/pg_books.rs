@@ -1,0 +1,196 @@
+//! Books on a PostgreSQL server through the command line (issue 25): `init` makes them on an
+//! empty database through the migrations and refuses another application's database or a newer
+//! Outturn's untouched; `team` is the lead's; the other commands refuse, naming what runs there.
+//! Each test has its own database on the throwaway cluster of `common::pg`; with no PostgreSQL
+//! binaries the tests say so and pass, except under `OUTTURN_REQUIRE_POSTGRES=1` (CI).
+
+mod common;
+
+use common::pg::{self, TestDb};
+
+/// The connection string of `db` as `login`.
+fn at(db: &TestDb, login: &str) -> String {
+    format!("{} dbname={} user={login}", db.cluster.conninfo, db.name)
+}
+
+/// Runs outturn on the server; returns (exit status, stdout, stderr).
+fn outturn(conninfo: &str, args: &[&str]) -> (i32, String, String) {
+    let o = common::bin()
+        .arg("--db")
+        .arg(conninfo)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    )
+}
+
+fn tables(db: &TestDb) -> Vec<String> {
+    db.admin()
+        .query(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+#[test]
+fn init_makes_the_books_through_the_migrations_once() {
+    let Some(mut db) = pg::fresh_database() else {
+        return;
+    };
+    let lead = db.create_login("lead");
+    let dba = at(&db, pg::ADMIN);
+    let (code, out, err) = outturn(&dba, &["init", "--council", "Anytown", "--lead", &lead]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        format!("Created the books at {dba} for Anytown, with {lead} as its lead.\n")
+    );
+    let meta: Vec<(String, String)> = db
+        .admin()
+        .query("SELECT key, value FROM meta ORDER BY key", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        meta,
+        vec![
+            ("application".to_string(), "outturn".to_string()),
+            ("schema_version".to_string(), "13".to_string())
+        ]
+    );
+    assert!(tables(&db).contains(&"actual".to_string()));
+    // The lead made is the council's, and may list its team.
+    let (code, out, err) = outturn(&at(&db, &lead), &["team", "list"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        format!("{:<w$}  Role\n{lead:<w$}  lead\n", "Login", w = lead.len())
+    );
+    // A second init changes nothing.
+    let before = tables(&db);
+    let (code, _, err) = outturn(&dba, &["init"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        format!("outturn: {dba} already holds Outturn's books: nothing was changed\n")
+    );
+    assert_eq!(tables(&db), before);
+}
+
+#[test]
+fn another_applications_database_is_refused_untouched() {
+    let Some(db) = pg::fresh_database() else {
+        return;
+    };
+    db.admin()
+        .batch_execute("CREATE TABLE invoices(id BIGINT); INSERT INTO invoices VALUES (1)")
+        .unwrap();
+    let dba = at(&db, pg::ADMIN);
+    let (code, out, err) = outturn(&dba, &["init"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        format!(
+            "outturn: the database at {dba} holds another application's tables (invoices); Outturn left it untouched: give an empty database\n"
+        )
+    );
+    assert_eq!(tables(&db), vec!["invoices".to_string()]);
+    let n: i64 = db
+        .admin()
+        .query_one("SELECT count(*) FROM invoices", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn a_newer_outturns_books_are_refused() {
+    let Some(mut db) = pg::migrated_database() else {
+        return;
+    };
+    let (_, lead) = db.create_org("Anytown");
+    db.admin()
+        .batch_execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+        .unwrap();
+    let (code, _, err) = outturn(&at(&db, &lead), &["team", "list"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("were written by a newer Outturn (schema 99; this one knows up to 13)"),
+        "{err}"
+    );
+    let (code, _, err) = outturn(&at(&db, pg::ADMIN), &["init"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("newer Outturn"), "{err}");
+}
+
+#[test]
+fn a_lead_grants_roles_and_an_officer_cannot() {
+    let Some(mut db) = pg::migrated_database() else {
+        return;
+    };
+    let (_, lead) = db.create_org("Anytown");
+    let bob = db.create_login("bob");
+    let carol = db.create_login("carol");
+    let (code, out, err) = outturn(
+        &at(&db, &lead),
+        &["team", "grant", &bob, "--role", "officer"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        format!("{bob} is now in your council's team as officer.\n")
+    );
+    let (code, _, err) = outturn(
+        &at(&db, &lead),
+        &["team", "grant", &carol, "--role", "boss"],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "outturn: --role: 'boss' is not a role; give viewer, officer or lead\n"
+    );
+    // Bob, an officer, may not grant.
+    let (code, _, err) = outturn(&at(&db, &bob), &["team", "grant", &carol, "--role", "lead"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("the server refused: permission denied"),
+        "{err}"
+    );
+    assert!(err.contains("ask a lead of your team"), "{err}");
+    let (code, out, _) = outturn(&at(&db, &lead), &["team", "list"]);
+    assert_eq!(code, 0);
+    let w = lead.len().max(bob.len());
+    let mut want = vec![(bob.clone(), "officer"), (lead.clone(), "lead")];
+    want.sort();
+    let mut expected = format!("{:<w$}  Role\n", "Login");
+    for (login, role) in want {
+        expected.push_str(&format!("{login:<w$}  {role}\n"));
+    }
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn commands_not_yet_on_a_server_say_so() {
+    let Some(mut db) = pg::migrated_database() else {
+        return;
+    };
+    let (_, lead) = db.create_org("Anytown");
+    let conninfo = at(&db, &lead);
+    let (code, out, err) = outturn(&conninfo, &["summary"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        format!(
+            "outturn: summary: the books at {conninfo} are on a PostgreSQL server, where this Outturn runs init, team, backup and restore so far; keep the books in a SQLite file (--db FILE) for summary\n"
+        )
+    );
+}
