@@ -43,7 +43,10 @@ impl AuditEvent {
 /// The hash of the empty chain (before the first event).
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn event_hash(prev: &str, e: &AuditEvent) -> String {
+/// The hash of event `e` following the event whose hash is `prev`: SHA-256 over each part as its
+/// byte length (u64, little-endian) and its UTF-8 bytes. PostgreSQL's `outturn_event_hash`
+/// (store/engine/postgres/v1.sql) computes the same.
+pub fn event_hash(prev: &str, e: &AuditEvent) -> String {
     let mut h = Sha256::new();
     for part in [
         prev,

@@ -12,6 +12,8 @@ pub mod forge;
 pub mod hostile;
 /// The steps the ledger-extract tests share.
 pub mod ledger;
+/// A throwaway PostgreSQL cluster and a database per test (issue 25).
+pub mod pg;
 /// The in-memory TUI helpers.
 pub mod tui;
 /// Reading a workbook back (calamine, its XML, LibreOffice).
