@@ -194,3 +194,120 @@ fn commands_not_yet_on_a_server_say_so() {
         )
     );
 }
+
+/// Books with a programme added by `lead` through the server's audit function.
+fn with_a_programme(db: &mut TestDb) -> String {
+    let (_, lead) = db.create_org("Anytown");
+    let mut c = db.connect_as(&lead);
+    c.batch_execute(
+        "BEGIN;
+         INSERT INTO programme(code, name, organisation, status) VALUES ('DTP', 'Digital', 'Anytown', 'active');
+         SELECT outturn_audit_append('2026-12-05T10:00:00Z', 'add', 'programme', 1, NULL, '{\"code\":\"DTP\"}', NULL);
+         COMMIT;",
+    )
+    .unwrap();
+    lead
+}
+
+#[test]
+fn the_dba_backs_up_and_restores_with_the_servers_tools_checked() {
+    let Some(mut db) = pg::migrated_database() else {
+        return;
+    };
+    let lead = with_a_programme(&mut db);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("books.dump");
+    let file_s = file.display().to_string();
+    // A lead is not the DBA.
+    let (code, _, err) = outturn(&at(&db, &lead), &["backup", &file_s]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is taken by the server's DBA"), "{err}");
+    assert!(!file.exists());
+    let dba = at(&db, pg::ADMIN);
+    let (code, out, err) = outturn(&dba, &["backup", &file_s]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(&format!(
+            "Backed up {dba} to {file_s} with pg_dump (1 audit events, "
+        )),
+        "{out}"
+    );
+    // An existing file is replaced only when asked.
+    let (code, _, err) = outturn(&dba, &["backup", &file_s]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--force"), "{err}");
+    let Some(target) = pg::fresh_database() else {
+        return;
+    };
+    let to = at(&target, pg::ADMIN);
+    let (code, out, err) = outturn(&to, &["restore", &file_s]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        format!("Restored {to} from {file_s} with pg_restore (1 audit events, checked).\n")
+    );
+    let name: String = target
+        .admin()
+        .query_one("SELECT name FROM programme", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(name, "Digital");
+    // Not over books already there.
+    let (code, _, err) = outturn(&to, &["restore", &file_s]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not empty"), "{err}");
+}
+
+#[test]
+fn a_restore_whose_audit_chain_is_broken_is_reported() {
+    let Some(mut db) = pg::migrated_database() else {
+        return;
+    };
+    with_a_programme(&mut db);
+    // Rewritten behind the triggers' back (as only a superuser can), then backed up.
+    db.admin()
+        .batch_execute(
+            "SET session_replication_role = replica; UPDATE audit SET action = 'edit'; RESET session_replication_role;",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("books.dump");
+    let file_s = file.display().to_string();
+    let (code, _, err) = outturn(&at(&db, pg::ADMIN), &["backup", &file_s]);
+    assert_eq!(code, 0, "{err}");
+    let Some(target) = pg::fresh_database() else {
+        return;
+    };
+    let to = at(&target, pg::ADMIN);
+    let (code, _, err) = outturn(&to, &["restore", &file_s]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("fail their check (Anytown: audit: event 1 was altered after it was written)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_backup_is_refused() {
+    let Some(target) = pg::fresh_database() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "not a dump").unwrap();
+    let (code, _, err) = outturn(
+        &at(&target, pg::ADMIN),
+        &["restore", &file.display().to_string()],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("pg_restore --list failed"), "{err}");
+    let n: i64 = target
+        .admin()
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 0);
+}

@@ -161,7 +161,8 @@ pub fn restore(books: &mut PgBooks, conninfo: &str, file: &Path) -> Result<i64> 
     let findings = books.verify_audit_chain()?;
     if let Some(first) = findings.first() {
         return Err(refused(format!(
-            "the books restored from {} fail their check: {first}",
+            "the books restored at {} from {} fail their check ({first}): do not use them; drop that database and restore another backup",
+            books.shown(),
             file.display()
         )));
     }
