@@ -194,14 +194,25 @@ pub struct AuditFilter {
 /// Events, newest first.
 pub fn list(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
     let since = filter.since.map(|d| d.format("%Y-%m-%d").to_string());
-    let limit = filter.limit.map(|l| l as i64).unwrap_or(-1);
-    let mut st = conn.prepare(
-        "SELECT id, at, who, action, entity, entity_id, before, after, as_name, NULL FROM audit
-         WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR entity = ?2)
-         ORDER BY id DESC LIMIT ?3",
-    )?;
-    let rows = st.query_map(params![since, filter.entity, limit], event_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let sql =
+        "SELECT id, at, who, action, entity, entity_id, before, after, as_name, CAST(NULL AS TEXT)
+         FROM audit
+         WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1) AND (CAST(?2 AS TEXT) IS NULL OR entity = ?2)
+         ORDER BY id DESC";
+    let rows = match filter.limit {
+        Some(l) => {
+            let limit = i64::try_from(l).unwrap_or(i64::MAX);
+            let mut st = conn.prepare(&format!("{sql} LIMIT ?3"))?;
+            let rows = st.query_map(params![since, filter.entity, limit], event_row)?;
+            rows.collect::<rusqlite::Result<_>>()?
+        }
+        None => {
+            let mut st = conn.prepare(sql)?;
+            let rows = st.query_map(params![since, filter.entity], event_row)?;
+            rows.collect::<rusqlite::Result<_>>()?
+        }
+    };
+    Ok(rows)
 }
 
 /// How many events the log holds.
@@ -230,8 +241,8 @@ pub(crate) fn event_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEvent> {
 pub fn last_change(conn: &Connection, entity: &str, id: i64) -> Result<Option<AuditEvent>> {
     Ok(conn
         .query_row(
-            "SELECT id, at, who, action, entity, entity_id, before, after, as_name, NULL FROM audit
-             WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT 1",
+            "SELECT id, at, who, action, entity, entity_id, before, after, as_name, CAST(NULL AS TEXT)
+             FROM audit WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT 1",
             params![entity, id],
             event_row,
         )

@@ -44,6 +44,7 @@ impl TableShape {
             .iter()
             .map(|c| format!("{prefix}{}", quote(c)))
             .collect();
+        // engine: SQLite only (json_array; PostgreSQL builds images with to_jsonb)
         format!("json_array({})", cols.join(", "))
     }
 
@@ -54,11 +55,13 @@ impl TableShape {
             .iter()
             .map(|c| format!("{}, {prefix}{}", literal(c), quote(c)))
             .collect();
+        // engine: SQLite only (json_object; PostgreSQL builds images with to_jsonb)
         format!("json_object({})", cols.join(", "))
     }
 
     /// Every row of the table as (key, image), in key order.
     pub fn select_sql(&self) -> String {
+        // engine: SQLite only (json_* images, the `main.` schema name)
         format!(
             "SELECT {}, {} FROM main.{} ORDER BY {}",
             self.key_sql(""),
@@ -76,6 +79,7 @@ impl TableShape {
 /// The tables of the books in `conn`'s main schema, by name.
 pub fn tables(conn: &Connection) -> Result<Vec<TableShape>> {
     let names: Vec<String> = {
+        // engine: SQLite only (sqlite_master)
         let mut st = conn.prepare(
             "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
         )?;
@@ -87,6 +91,7 @@ pub fn tables(conn: &Connection) -> Result<Vec<TableShape>> {
         if NOT_REPLAYED.contains(&name.as_str()) {
             continue;
         }
+        // engine: SQLite only (pragma_table_info)
         let mut st = conn.prepare("SELECT name, pk FROM pragma_table_info(?1) ORDER BY cid")?;
         let cols: Vec<(String, i64)> = st
             .query_map([&name], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -97,6 +102,7 @@ pub fn tables(conn: &Connection) -> Result<Vec<TableShape>> {
             .map(|(c, pk)| (*pk, c.clone()))
             .collect();
         key.sort();
+        // engine: SQLite only (rowid as the key of a table without a primary key)
         let key: Vec<String> = if key.is_empty() {
             vec!["rowid".to_string()]
         } else {
@@ -125,6 +131,7 @@ fn create_triggers(conn: &Connection, t: &TableShape) -> Result<()> {
         t.image_sql("NEW."),
         t.image_sql("OLD."),
     );
+    // engine: SQLite only (TEMP triggers, json_* images)
     conn.execute_batch(&format!(
         "CREATE TEMP TRIGGER {ins} AFTER INSERT ON main.{table} BEGIN
              INSERT INTO temp.audit_capture(tbl, key, old, new) VALUES ({name}, {kn}, NULL, {inew});
@@ -144,6 +151,7 @@ fn create_triggers(conn: &Connection, t: &TableShape) -> Result<()> {
 
 fn drop_triggers(conn: &Connection, table: &str) -> Result<()> {
     for t in trigger_names(table) {
+        // engine: SQLite only (TEMP triggers)
         conn.execute_batch(&format!("DROP TRIGGER IF EXISTS temp.{t}"))?;
     }
     Ok(())
@@ -151,6 +159,7 @@ fn drop_triggers(conn: &Connection, table: &str) -> Result<()> {
 
 /// Creates the capture table (if needed) in this connection.
 pub fn ensure_table(conn: &Connection) -> Result<()> {
+    // engine: SQLite only (TEMP table)
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS audit_capture (
              seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, key TEXT NOT NULL, old TEXT, new TEXT)",
@@ -210,6 +219,7 @@ pub enum Image {
 /// Drains what this connection noted since the last event: one entry per row, in the order first
 /// written, with the image before the first write and after the last.
 pub fn drain(conn: &Connection) -> Result<Vec<Image>> {
+    // engine: SQLite only (temp.sqlite_master)
     let exists: i64 = conn.query_row(
         "SELECT count(*) FROM temp.sqlite_master WHERE name = 'audit_capture'",
         [],
@@ -219,11 +229,13 @@ pub fn drain(conn: &Connection) -> Result<Vec<Image>> {
         return Ok(Vec::new());
     }
     let noted: Vec<(String, String, Option<String>, Option<String>)> = {
+        // engine: SQLite only (TEMP table)
         let mut st =
             conn.prepare_cached("SELECT tbl, key, old, new FROM temp.audit_capture ORDER BY seq")?;
         st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?
     };
+    // engine: SQLite only (TEMP table)
     conn.execute("DELETE FROM temp.audit_capture", [])?;
     let mut out: Vec<Image> = Vec::new();
     let mut at: std::collections::HashMap<(String, String), usize> = Default::default();
@@ -277,6 +289,7 @@ pub fn actual_shape(conn: &Connection) -> Result<Option<TableShape>> {
 pub fn batch_digest(conn: &Connection, batch: i64) -> Result<Image> {
     let mut d = RowDigest::default();
     if let Some(shape) = actual_shape(conn)? {
+        // engine: SQLite only (json_* images, the `main.` schema name)
         let mut st = conn.prepare(&format!(
             "SELECT {} FROM main.actual WHERE batch_id = ?1 ORDER BY id",
             shape.image_sql("")
@@ -317,6 +330,7 @@ pub fn baseline(conn: &Connection) -> Result<Vec<Image>> {
         } else {
             ""
         };
+        // engine: SQLite only (json_* images, the `main.` schema name)
         let mut st = conn.prepare(&format!(
             "SELECT {}, {} FROM main.{}{filter}",
             t.key_sql(""),
@@ -335,6 +349,7 @@ pub fn baseline(conn: &Connection) -> Result<Vec<Image>> {
         }
         if t.name == "actual" {
             let batches: Vec<i64> = {
+                // engine: SQLite only (the `main.` schema name)
                 let mut st = conn.prepare(
                     "SELECT DISTINCT batch_id FROM main.actual WHERE batch_id IS NOT NULL ORDER BY 1",
                 )?;

@@ -51,6 +51,7 @@ fn fy_label(y: i64) -> String {
 
 /// SQLite's page-level integrity check.
 fn integrity(conn: &Connection) -> Result<Vec<String>> {
+    // engine: SQLite only (PRAGMA integrity_check)
     let lines = rows(conn, "PRAGMA integrity_check", |r| r.get::<_, String>(0))?;
     Ok(lines
         .into_iter()
@@ -61,6 +62,7 @@ fn integrity(conn: &Connection) -> Result<Vec<String>> {
 
 /// Rows that point at a parent that does not exist.
 fn foreign_keys(conn: &Connection) -> Result<Vec<String>> {
+    // engine: SQLite only (PRAGMA foreign_key_check)
     let found = rows(conn, "PRAGMA foreign_key_check", |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -82,9 +84,9 @@ fn allocation_profiles(conn: &Connection) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for (id, amount, profiled) in rows(
         conn,
-        "SELECT a.id, a.amount_pence, coalesce(sum(p.amount_pence), 0)
+        "SELECT a.id, a.amount_pence, CAST(coalesce(sum(p.amount_pence), 0) AS BIGINT)
          FROM allocation a LEFT JOIN allocation_profile p ON p.allocation_id = a.id
-         GROUP BY a.id HAVING a.amount_pence <> coalesce(sum(p.amount_pence), 0) ORDER BY a.id",
+         GROUP BY a.id, a.amount_pence HAVING a.amount_pence <> coalesce(sum(p.amount_pence), 0) ORDER BY a.id",
         |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -183,7 +185,7 @@ fn budgets_not_overdrawn(conn: &Connection) -> Result<Vec<String>> {
         "SELECT DISTINCT c.from_phase_id, c.from_fy, coalesce(pr.code || '/' || ph.code, 'phase id ' || c.from_phase_id)
          FROM budget_change c LEFT JOIN phase ph ON ph.id = c.from_phase_id
          LEFT JOIN programme pr ON pr.id = ph.programme_id
-         WHERE c.status = 'approved' AND c.from_phase_id IS NOT NULL ORDER BY 1, 2",
+         WHERE c.status = 'approved' AND c.from_phase_id IS NOT NULL ORDER BY 1, 2 NULLS FIRST",
         |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -231,9 +233,9 @@ pub fn refuse_overdrawn(conn: &Connection, field: &str, what: &str) -> Result<()
 fn contract_profiles(conn: &Connection) -> Result<Vec<String>> {
     let found = rows(
         conn,
-        "SELECT c.reference, c.value_pence, sum(p.amount_pence) FROM contract c
+        "SELECT c.reference, c.value_pence, CAST(sum(p.amount_pence) AS BIGINT) FROM contract c
          JOIN contract_profile p ON p.contract_id = c.id
-         GROUP BY c.id HAVING sum(p.amount_pence) <> c.value_pence ORDER BY c.reference",
+         GROUP BY c.id, c.reference, c.value_pence HAVING sum(p.amount_pence) <> c.value_pence ORDER BY c.reference",
         |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -292,7 +294,8 @@ const MAX_TOTAL_LINES: usize = 20;
 fn actual_totals(conn: &Connection) -> Result<Vec<String>> {
     let found = rows(
         conn,
-        "SELECT fy, phase_id, period, contract_id, sum(t_amount), sum(t_n), sum(a_amount), sum(a_n),
+        "SELECT fy, phase_id, period, contract_id, CAST(sum(t_amount) AS BIGINT),
+                CAST(sum(t_n) AS BIGINT), CAST(sum(a_amount) AS BIGINT), CAST(sum(a_n) AS BIGINT),
                 coalesce((SELECT pr.code || '/' || ph.code FROM phase ph
                           JOIN programme pr ON pr.id = ph.programme_id WHERE ph.id = phase_id),
                          'phase id ' || phase_id),
@@ -303,7 +306,7 @@ fn actual_totals(conn: &Connection) -> Result<Vec<String>> {
                       0 AS a_amount, 0 AS a_n FROM actual_total
                UNION ALL
                SELECT fy, phase_id, period, coalesce(contract_id, 0), 0, 0, sum(amount_pence), count(*)
-               FROM actual GROUP BY fy, phase_id, period, coalesce(contract_id, 0))
+               FROM actual GROUP BY fy, phase_id, period, coalesce(contract_id, 0)) AS both_sides
          GROUP BY fy, phase_id, period, contract_id
          HAVING sum(t_amount) <> sum(a_amount) OR sum(t_n) <> sum(a_n)
          ORDER BY fy, phase_id, period, contract_id",
@@ -369,6 +372,7 @@ fn actual_totals(conn: &Connection) -> Result<Vec<String>> {
 type Schema = std::collections::BTreeMap<(String, String), (String, Option<String>)>;
 
 fn read_schema(c: &Connection) -> Result<Schema> {
+    // engine: SQLite only (sqlite_master)
     const OBJECTS: &str = "SELECT type, name, tbl_name, sql FROM main.sqlite_master
          WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name";
     rows(c, OBJECTS, |r| {

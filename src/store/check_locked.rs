@@ -46,14 +46,14 @@ pub fn snapshots_match_locked_rows(conn: &Connection) -> Result<Vec<String>> {
     let mut st = conn.prepare(
         "SELECT s.fy, s.period, r.programme_code || '/' || r.phase_code,
                 r.actual_in_period_pence, r.actual_to_date_pence, r.approved_changes_pence,
-                (SELECT coalesce(sum(t.amount_pence), 0) FROM actual_total t
+                (SELECT CAST(coalesce(sum(t.amount_pence), 0) AS BIGINT) FROM actual_total t
                   WHERE t.fy = s.fy AND t.phase_id = r.phase_id AND t.period = s.period),
-                (SELECT coalesce(sum(t.amount_pence), 0) FROM actual_total t
+                (SELECT CAST(coalesce(sum(t.amount_pence), 0) AS BIGINT) FROM actual_total t
                   WHERE t.fy = s.fy AND t.phase_id = r.phase_id AND t.period <= s.period),
-                (SELECT coalesce(sum(CASE WHEN b.to_phase_id = r.phase_id AND b.to_fy = s.fy
+                (SELECT CAST(coalesce(sum(CASE WHEN b.to_phase_id = r.phase_id AND b.to_fy = s.fy
                                           THEN b.amount_pence ELSE 0 END)
                                - sum(CASE WHEN b.from_phase_id = r.phase_id AND b.from_fy = s.fy
-                                          THEN b.amount_pence ELSE 0 END), 0)
+                                          THEN b.amount_pence ELSE 0 END), 0) AS BIGINT)
                   FROM budget_change b
                   WHERE b.status = 'approved' AND b.effective_date <= c.through_date)
          FROM snapshot s
@@ -86,7 +86,7 @@ pub fn snapshots_match_locked_rows(conn: &Connection) -> Result<Vec<String>> {
     // A phase with locked actuals that the report kept at the close did not show at all.
     let mut st = conn.prepare(
         "SELECT s.fy, s.period, coalesce(pr.code || '/' || ph.code, 'phase id ' || t.phase_id),
-                sum(t.amount_pence)
+                CAST(sum(t.amount_pence) AS BIGINT)
          FROM snapshot s
          JOIN closed_period c ON c.fy = s.fy AND c.period = s.period
          JOIN actual_total t ON t.fy = s.fy AND t.period <= s.period
@@ -96,7 +96,7 @@ pub fn snapshots_match_locked_rows(conn: &Connection) -> Result<Vec<String>> {
            AND NOT EXISTS (SELECT 1 FROM snapshot_report_row r
                            WHERE r.snapshot_id = s.id AND r.phase_id = t.phase_id
                              AND r.row_kind = 'phase')
-         GROUP BY s.id, t.phase_id HAVING sum(t.amount_pence) <> 0
+         GROUP BY s.id, s.fy, s.period, t.phase_id, pr.code, ph.code HAVING sum(t.amount_pence) <> 0
          ORDER BY s.fy, s.period, t.phase_id",
     )?;
     let rows = st.query_map([], |r| {

@@ -35,21 +35,22 @@ pub fn phase_figures(
     period: Period,
     programme_id: Option<i64>,
 ) -> Result<Vec<PhaseFigures>> {
-    let f = fy.start_year();
+    let f = i64::from(fy.start_year());
     let end = fy.period_end(period).format("%Y-%m-%d").to_string();
     // An allocation entered as approved (no approval date) counts in every period; one approved
     // later counts from its approval date and is pending before it.
     let allocations = |approved: bool| {
         sums_by_phase(
             conn,
-            "SELECT a.phase_id, sum(p.amount_pence) FROM allocation_profile p
+            "SELECT a.phase_id, CAST(sum(p.amount_pence) AS BIGINT) FROM allocation_profile p
              JOIN allocation a ON a.id = p.allocation_id
              WHERE p.fy = ?1 AND (CASE WHEN a.status = 'approved'
                                          AND (a.status_date IS NULL OR a.status_date <= ?2)
                                        THEN 1
-                                       WHEN a.status IN ('approved', 'projected') THEN 0 END) = ?3
+                                       WHEN a.status IN ('approved', 'projected') THEN 0 END)
+                   = CAST(?3 AS BIGINT)
              GROUP BY a.phase_id",
-            params![f, end, approved],
+            params![f, end, i64::from(approved)],
         )
     };
     let original = allocations(true)?;
@@ -58,12 +59,12 @@ pub fn phase_figures(
         let date_cond = if dated {
             "AND effective_date <= ?3"
         } else {
-            "AND ?3 IS NOT NULL"
+            "AND CAST(?3 AS TEXT) IS NOT NULL"
         };
         let into = sums_by_phase(
             conn,
             &format!(
-                "SELECT to_phase_id, sum(amount_pence) FROM budget_change
+                "SELECT to_phase_id, CAST(sum(amount_pence) AS BIGINT) FROM budget_change
                  WHERE to_fy = ?1 AND status = ?2 {date_cond} GROUP BY to_phase_id"
             ),
             params![f, status, end],
@@ -71,7 +72,7 @@ pub fn phase_figures(
         let out_of = sums_by_phase(
             conn,
             &format!(
-                "SELECT from_phase_id, -sum(amount_pence) FROM budget_change
+                "SELECT from_phase_id, CAST(-sum(amount_pence) AS BIGINT) FROM budget_change
                  WHERE from_fy = ?1 AND status = ?2 {date_cond} GROUP BY from_phase_id"
             ),
             params![f, status, end],
@@ -91,10 +92,10 @@ pub fn phase_figures(
     let mut actual_to_date: HashMap<i64, i64> = HashMap::new();
     {
         let mut st = conn.prepare_cached(
-            "SELECT phase_id, period, sum(amount_pence) FROM actual_total
+            "SELECT phase_id, period, CAST(sum(amount_pence) AS BIGINT) FROM actual_total
              WHERE fy = ?1 AND period <= ?2 GROUP BY phase_id, period",
         )?;
-        let rows = st.query_map(params![f, period.number()], |r| {
+        let rows = st.query_map(params![f, i64::from(period.number())], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, u8>(1)?, r.get::<_, i64>(2)?))
         })?;
         for r in rows {
@@ -179,10 +180,10 @@ pub fn contract_figures(
 ) -> Result<Vec<(Contract, ContractFigures)>> {
     let paid_by_contract = sums_by_phase(
         conn,
-        "SELECT contract_id, sum(amount_pence) FROM actual_total
+        "SELECT contract_id, CAST(sum(amount_pence) AS BIGINT) FROM actual_total
          WHERE contract_id <> 0 AND (fy < ?1 OR (fy = ?1 AND period <= ?2))
          GROUP BY contract_id",
-        params![fy.start_year(), period.number()],
+        params![i64::from(fy.start_year()), i64::from(period.number())],
     )?;
     // A year that starts after today: the profile before it belongs to the years before it.
     let later_year = entities::today()
@@ -278,7 +279,7 @@ mod tests {
         };
         (
             q("SELECT fy, phase_id, period, contract_id, amount_pence, n FROM actual_total ORDER BY 1, 2, 3, 4"),
-            q("SELECT fy, phase_id, period, coalesce(contract_id, 0), sum(amount_pence), count(*) FROM actual
+            q("SELECT fy, phase_id, period, coalesce(contract_id, 0), CAST(sum(amount_pence) AS BIGINT), count(*) FROM actual
                GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"),
         )
     }

@@ -42,7 +42,7 @@ fn funding_of_year(
         "SELECT phase_id, id, source, amount_pence, status, spend_by FROM funding
          WHERE fy = ?1 AND status <> 'withdrawn' ORDER BY phase_id, id",
     )?;
-    let rows = st.query_map([fy.start_year()], |r| {
+    let rows = st.query_map([i64::from(fy.start_year())], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,

@@ -23,7 +23,7 @@ pub fn finalised(conn: &Connection, fy: FinancialYear) -> Result<Option<FinalFin
     Ok(conn
         .query_row(
             "SELECT who, at FROM financing_final WHERE fy = ?1",
-            [fy.start_year()],
+            [i64::from(fy.start_year())],
             |r| {
                 Ok(FinalFinancing {
                     fy,
@@ -78,7 +78,7 @@ pub fn finalise(conn: &Connection, fy: FinancialYear, today: NaiveDate) -> Resul
     };
     conn.execute(
         "INSERT INTO financing_final(fy, who, at) VALUES (?1, ?2, ?3)",
-        params![fy.start_year(), row.who, row.at],
+        params![i64::from(fy.start_year()), row.who, row.at],
     )?;
     audit::record(conn, "finalise", "financing", None, None::<&()>, Some(&row))?;
     Ok(row)
@@ -101,7 +101,7 @@ pub fn reopen(conn: &Connection, fy: FinancialYear, reason: &str) -> Result<Fina
     };
     conn.execute(
         "DELETE FROM financing_final WHERE fy = ?1",
-        [fy.start_year()],
+        [i64::from(fy.start_year())],
     )?;
     #[derive(Serialize)]
     struct Reopen<'a> {

@@ -71,11 +71,11 @@ pub fn add_code(
                 }),
         );
     }
-    conn.execute(
-        "INSERT INTO ledger_code(code, phase_id, contract_id) VALUES (?1, ?2, ?3)",
+    let id: i64 = conn.query_row(
+        "INSERT INTO ledger_code(code, phase_id, contract_id) VALUES (?1, ?2, ?3) RETURNING id",
         params![code, phase_id, contract_id],
+        |r| r.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     let added = LedgerCode {
         code: code.to_string(),
         phase: dir.label(phase_id),

@@ -52,14 +52,17 @@ pub fn ensure_totals_fit(conn: &Connection) -> Result<()> {
     let mut all: i128 = 0;
     {
         let mut st = conn.prepare_cached(
-            "SELECT fy, phase_id, period, contract_id, amount_pence, typeof(amount_pence) = 'integer'
+            // A total SQLite turned into a REAL is not equal to itself cast to an integer (a
+            // BIGINT column always is).
+            "SELECT fy, phase_id, period, contract_id, amount_pence,
+                    CAST(CASE WHEN amount_pence = CAST(amount_pence AS BIGINT) THEN 1 ELSE 0 END AS BIGINT)
              FROM actual_total",
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let (fy, phase, period): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-            let exact: bool = r.get(5)?;
-            if !exact {
+            let exact: i64 = r.get(5)?;
+            if exact == 0 {
                 return Err(refused(format!(
                     "the actuals of {} in {} P{period}",
                     phase_name(conn, phase)?,

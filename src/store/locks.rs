@@ -144,8 +144,8 @@ pub fn close_period(conn: &Connection, fy: FinancialYear, period: Period) -> Res
     conn.execute(
         "INSERT INTO closed_period(fy, period, through_date, who, at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
-            fy.start_year(),
-            period.number(),
+            i64::from(fy.start_year()),
+            i64::from(period.number()),
             through.format("%Y-%m-%d").to_string(),
             row.who,
             row.at

@@ -184,7 +184,7 @@ pub fn line_counts(
         let rows = |table: &str| {
             count(
                 &format!(
-                    "SELECT count(*) FROM {table} WHERE snapshot_id = ?1 AND (?2 IS NULL OR programme_id = ?2)"
+                    "SELECT count(*) FROM {table} WHERE snapshot_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR programme_id = ?2)"
                 ),
                 &p,
             )
@@ -194,7 +194,7 @@ pub fn line_counts(
             further_options: count(
                 "SELECT count(*) FROM snapshot_contract_option o JOIN snapshot_contract_row c
                    ON c.snapshot_id = o.snapshot_id AND c.seq = o.seq
-                 WHERE o.snapshot_id = ?1 AND (?2 IS NULL OR c.programme_id = ?2) AND o.option_seq > 0",
+                 WHERE o.snapshot_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR c.programme_id = ?2) AND o.option_seq > 0",
                 &p,
             )?,
             benefits: rows("snapshot_benefit_row")?,
@@ -202,23 +202,23 @@ pub fn line_counts(
         });
     }
     let p: [&dyn rusqlite::ToSql; 1] = [&programme_id];
-    let (y, n) = (fy.start_year(), period.number());
+    let (y, n) = (i64::from(fy.start_year()), i64::from(period.number()));
     Ok(LineCounts {
         contracts: count(
             "SELECT count(*) FROM contract c JOIN phase ph ON ph.id = c.phase_id
-             WHERE ?1 IS NULL OR ph.programme_id = ?1",
+             WHERE CAST(?1 AS BIGINT) IS NULL OR ph.programme_id = ?1",
             &p,
         )?,
         further_options: count(
-            "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM extension_option o
+            "SELECT CAST(coalesce(sum(n - 1), 0) AS BIGINT) FROM (SELECT count(*) AS n FROM extension_option o
                JOIN contract c ON c.id = o.contract_id JOIN phase ph ON ph.id = c.phase_id
-               WHERE ?1 IS NULL OR ph.programme_id = ?1 GROUP BY o.contract_id)",
+               WHERE CAST(?1 AS BIGINT) IS NULL OR ph.programme_id = ?1 GROUP BY o.contract_id) AS per_contract",
             &p,
         )?,
         // What `live` keeps: active benefits with a target or a realisation in the year by then.
         benefits: count(
             "SELECT count(*) FROM benefit b WHERE b.status = 'active'
-               AND (?1 IS NULL OR b.programme_id = ?1)
+               AND (CAST(?1 AS BIGINT) IS NULL OR b.programme_id = ?1)
                AND (EXISTS (SELECT 1 FROM benefit_target t
                             WHERE t.benefit_id = b.id AND t.fy = ?2 AND t.amount_pence <> 0)
                     OR EXISTS (SELECT 1 FROM benefit_realisation r
@@ -227,7 +227,7 @@ pub fn line_counts(
         )?,
         milestones: count(
             "SELECT count(*) FROM milestone m JOIN phase ph ON ph.id = m.phase_id
-             WHERE ?1 IS NULL OR ph.programme_id = ?1",
+             WHERE CAST(?1 AS BIGINT) IS NULL OR ph.programme_id = ?1",
             &p,
         )?,
     })

@@ -60,7 +60,8 @@ fn profile_row(r: &Row) -> rusqlite::Result<ImportProfile> {
 pub fn list_profiles(conn: &Connection) -> Result<Vec<ImportProfile>> {
     collect(
         conn,
-        &format!("SELECT {COLUMNS} FROM import_profile ORDER BY name"),
+        // The name is COLLATE NOCASE in SQLite: compared and sorted with ASCII case folded.
+        &format!("SELECT {COLUMNS} FROM import_profile ORDER BY lower(name)"),
         [],
         profile_row,
     )
@@ -70,7 +71,7 @@ pub fn list_profiles(conn: &Connection) -> Result<Vec<ImportProfile>> {
 pub fn profile(conn: &Connection, name: &str) -> Result<ImportProfile> {
     let found = conn
         .query_row(
-            &format!("SELECT {COLUMNS} FROM import_profile WHERE name = ?1"),
+            &format!("SELECT {COLUMNS} FROM import_profile WHERE lower(name) = lower(?1)"),
             [name.trim()],
             profile_row,
         )
@@ -89,7 +90,7 @@ pub fn profile(conn: &Connection, name: &str) -> Result<ImportProfile> {
 fn id_of(conn: &Connection, name: &str) -> Result<i64> {
     let id = conn
         .query_row(
-            "SELECT id FROM import_profile WHERE name = ?1",
+            "SELECT id FROM import_profile WHERE lower(name) = lower(?1)",
             [name.trim()],
             |r| r.get(0),
         )
@@ -116,8 +117,10 @@ pub fn add_profile(conn: &Connection, p: &ImportProfile) -> Result<i64> {
         )
         .with_fix(crate::error::Fix::EditProfile));
     }
-    conn.execute(
-        &format!("INSERT INTO import_profile({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+    let id: i64 = conn.query_row(
+        &format!(
+            "INSERT INTO import_profile({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id"
+        ),
         params![
             p.name.trim(),
             map_text(&p.map),
@@ -127,8 +130,8 @@ pub fn add_profile(conn: &Connection, p: &ImportProfile) -> Result<i64> {
             p.amount.name(),
             p.code_columns.join("\u{1f}")
         ],
+        |r| r.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     audit::record(
         conn,
         "add",

@@ -302,6 +302,7 @@ pub fn compare(conn: &Connection) -> Result<Vec<String>> {
         seen_tables.insert(t.name.clone());
         let actual = t.name == "actual";
         let sql = if actual {
+            // engine: SQLite only (json_* images from capture, the `main.` schema name)
             format!(
                 "SELECT {}, {}, batch_id, id FROM main.actual ORDER BY id",
                 t.key_sql(""),

@@ -78,21 +78,21 @@ pub fn add_allocation(conn: &Connection, a: &NewAllocation) -> Result<i64> {
             a.first_fy != a.last_fy,
         ),
     };
-    conn.execute(
+    let id: i64 = conn.query_row(
         "INSERT INTO allocation(phase_id, first_fy, last_fy, amount_pence, status, decision_id, profile_assumed, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
         params![
             a.phase_id,
-            a.first_fy.start_year(),
-            a.last_fy.start_year(),
+            i64::from(a.first_fy.start_year()),
+            i64::from(a.last_fy.start_year()),
             a.amount.pence(),
             a.status.as_str(),
             a.decision_id,
-            assumed,
+            i64::from(assumed),
             a.note
         ],
+        |r| r.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     for (fy, amount) in &profile {
         insert_profile_line(conn, id, *fy, *amount).map_err(|e| match e {
             rusqlite::Error::SqliteFailure(f, _)
@@ -140,7 +140,7 @@ fn insert_profile_line(
 ) -> rusqlite::Result<usize> {
     conn.execute(
         "INSERT INTO allocation_profile(allocation_id, fy, amount_pence) VALUES (?1, ?2, ?3)",
-        params![allocation_id, fy.start_year(), amount.pence()],
+        params![allocation_id, i64::from(fy.start_year()), amount.pence()],
     )
 }
 
@@ -216,8 +216,9 @@ pub fn list_allocations(
 ) -> Result<Vec<Allocation>> {
     allocation_rows(
         conn,
-        "WHERE (?1 IS NULL OR phase.programme_id = ?1) AND (?2 IS NULL OR (first_fy <= ?2 AND last_fy >= ?2))",
-        params![programme_id, fy.map(|f| f.start_year())],
+        "WHERE (CAST(?1 AS BIGINT) IS NULL OR phase.programme_id = ?1)
+         AND (CAST(?2 AS BIGINT) IS NULL OR (first_fy <= ?2 AND last_fy >= ?2))",
+        params![programme_id, fy.map(|f| i64::from(f.start_year()))],
     )
 }
 

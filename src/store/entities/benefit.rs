@@ -115,7 +115,7 @@ fn write_targets(
     for (fy, amount) in targets {
         conn.execute(
             "INSERT INTO benefit_target(benefit_id, fy, amount_pence) VALUES (?1, ?2, ?3)",
-            params![id, fy.start_year(), amount.pence()],
+            params![id, i64::from(fy.start_year()), amount.pence()],
         )?;
     }
     Ok(())
@@ -129,11 +129,12 @@ pub fn add_benefit(conn: &Connection, b: &NewBenefit) -> Result<i64> {
     check_phase(conn, b.programme_id, b.phase_id)?;
     let targets = check_targets(&b.targets)?;
     ensure_targets_open(conn, &[], &targets)?;
-    conn.execute(
-        "INSERT INTO benefit(programme_id, phase_id, description, kind, owner) VALUES (?1, ?2, ?3, ?4, ?5)",
+    let id: i64 = conn.query_row(
+        "INSERT INTO benefit(programme_id, phase_id, description, kind, owner) VALUES (?1, ?2, ?3, ?4, ?5)
+         RETURNING id",
         params![b.programme_id, b.phase_id, b.description.trim(), b.kind.as_str(), b.owner.trim()],
+        |r| r.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     write_targets(conn, id, &targets)?;
     let after = get_benefit(conn, id)?;
     audit::record(conn, "add", "benefit", Some(id), None::<&()>, Some(&after))?;
@@ -141,8 +142,8 @@ pub fn add_benefit(conn: &Connection, b: &NewBenefit) -> Result<i64> {
 }
 
 const BENEFIT_SELECT: &str = "SELECT b.id, pr.code, ph.code, b.description, b.kind, b.owner, b.status, b.version,
-        (SELECT group_concat(t.fy || ':' || t.amount_pence, ',') FROM
-            (SELECT fy, amount_pence FROM benefit_target WHERE benefit_id = b.id ORDER BY fy) t)
+        (SELECT string_agg(t.fy || ':' || t.amount_pence, ',' ORDER BY t.fy) FROM benefit_target t
+          WHERE t.benefit_id = b.id)
     FROM benefit b JOIN programme pr ON pr.id = b.programme_id LEFT JOIN phase ph ON ph.id = b.phase_id";
 
 fn targets_col(r: &Row, i: usize) -> rusqlite::Result<Vec<ProfileLine>> {
@@ -204,10 +205,11 @@ pub fn list_benefits(
     collect(
         conn,
         &format!(
-            "{BENEFIT_SELECT} WHERE (?1 IS NULL OR b.programme_id = ?1) AND (?2 OR b.status = 'active')
+            "{BENEFIT_SELECT} WHERE (CAST(?1 AS BIGINT) IS NULL OR b.programme_id = ?1)
+               AND (CAST(?2 AS BIGINT) <> 0 OR b.status = 'active')
              ORDER BY pr.code, b.id"
         ),
-        params![programme_id, include_withdrawn],
+        params![programme_id, i64::from(include_withdrawn)],
         benefit_row,
     )
 }
@@ -260,12 +262,12 @@ pub fn edit_benefit(
         }
     }
     conn.execute(
-        "UPDATE benefit SET phase_id = CASE WHEN ?2 THEN ?3 ELSE phase_id END,
+        "UPDATE benefit SET phase_id = CASE WHEN CAST(?2 AS BIGINT) <> 0 THEN ?3 ELSE phase_id END,
              description = coalesce(?4, description), kind = coalesce(?5, kind),
              owner = coalesce(?6, owner) WHERE id = ?1",
         params![
             id,
-            e.phase_id.is_some(),
+            i64::from(e.phase_id.is_some()),
             e.phase_id.flatten(),
             e.description.as_deref().map(str::trim),
             e.kind.map(BenefitKind::as_str),
@@ -357,7 +359,11 @@ pub fn set_realisation(conn: &Connection, r: &NewRealisation) -> Result<i64> {
     let existing: Option<i64> = conn
         .query_row(
             "SELECT id FROM benefit_realisation WHERE benefit_id = ?1 AND fy = ?2 AND as_at_period = ?3",
-            params![r.benefit_id, r.fy.start_year(), r.as_at.number()],
+            params![
+                r.benefit_id,
+                i64::from(r.fy.start_year()),
+                i64::from(r.as_at.number())
+            ],
             |x| x.get(0),
         )
         .optional()?;
@@ -371,12 +377,19 @@ pub fn set_realisation(conn: &Connection, r: &NewRealisation) -> Result<i64> {
             (id, Some(before))
         }
         None => {
-            conn.execute(
+            let id: i64 = conn.query_row(
                 "INSERT INTO benefit_realisation(benefit_id, fy, as_at_period, realised_pence, forecast_pence)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![r.benefit_id, r.fy.start_year(), r.as_at.number(), r.realised.pence(), r.forecast.pence()],
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                params![
+                    r.benefit_id,
+                    i64::from(r.fy.start_year()),
+                    i64::from(r.as_at.number()),
+                    r.realised.pence(),
+                    r.forecast.pence()
+                ],
+                |x| x.get(0),
             )?;
-            (conn.last_insert_rowid(), None)
+            (id, None)
         }
     };
     let after = get_realisation(conn, id)?;
@@ -401,10 +414,11 @@ pub fn list_realisations(
     collect(
         conn,
         &format!(
-            "{REALISATION_SELECT} WHERE (?1 IS NULL OR b.programme_id = ?1) AND (?2 IS NULL OR r.fy = ?2)
+            "{REALISATION_SELECT} WHERE (CAST(?1 AS BIGINT) IS NULL OR b.programme_id = ?1)
+               AND (CAST(?2 AS BIGINT) IS NULL OR r.fy = ?2)
              ORDER BY r.benefit_id, r.fy, r.as_at_period"
         ),
-        params![programme_id, fy.map(|y| y.start_year())],
+        params![programme_id, fy.map(|y| i64::from(y.start_year()))],
         realisation_row,
     )
 }
@@ -423,13 +437,17 @@ pub fn set_benefit_batch(conn: &Connection, benefit_id: i64, batch_id: i64) -> R
 /// closed period.
 pub fn delete_batch_benefits(conn: &Connection, batch_id: i64) -> Result<usize> {
     if let Some(lock) = locks::locked_through(conn)? {
-        let lock_fy = FinancialYear::containing(lock).start_year();
+        let lock_fy = i64::from(FinancialYear::containing(lock).start_year());
         let (targets, realisations): (i64, i64) = conn.query_row(
             "SELECT (SELECT count(*) FROM benefit_target t JOIN benefit b ON b.id = t.benefit_id
                      WHERE b.batch_id = ?1 AND t.fy <= ?2),
                     (SELECT count(*) FROM benefit_realisation r JOIN benefit b ON b.id = r.benefit_id
                      WHERE b.batch_id = ?1 AND (r.fy < ?2 OR (r.fy = ?2 AND r.as_at_period <= ?3)))",
-            params![batch_id, lock_fy, crate::domain::Period::of_date(lock).number()],
+            params![
+                batch_id,
+                lock_fy,
+                i64::from(crate::domain::Period::of_date(lock).number())
+            ],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         if targets + realisations > 0 {
@@ -568,6 +586,7 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         for (i, step) in crate::store::MIGRATIONS.iter().take(6).enumerate() {
             conn.execute_batch(step).unwrap();
+            // engine: SQLite only (the SQLite migration steps and their user_version pragma)
             conn.pragma_update(None, "user_version", i as i64 + 1)
                 .unwrap();
         }

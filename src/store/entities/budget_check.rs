@@ -21,16 +21,16 @@ fn load_check_inputs(
     fy: FinancialYear,
 ) -> Result<(Money, Vec<(NaiveDate, Money)>)> {
     let original: i64 = conn.query_row(
-        "SELECT coalesce(sum(p.amount_pence), 0) FROM allocation_profile p JOIN allocation a ON a.id = p.allocation_id
+        "SELECT CAST(coalesce(sum(p.amount_pence), 0) AS BIGINT) FROM allocation_profile p JOIN allocation a ON a.id = p.allocation_id
          WHERE a.phase_id = ?1 AND p.fy = ?2 AND a.status = 'approved' AND a.status_date IS NULL",
-        params![phase, fy.start_year()],
+        params![phase, i64::from(fy.start_year())],
         |r| r.get(0),
     )?;
     let mut movements = collect(
         conn,
         "SELECT a.status_date, p.amount_pence FROM allocation_profile p JOIN allocation a ON a.id = p.allocation_id
          WHERE a.phase_id = ?1 AND p.fy = ?2 AND a.status = 'approved' AND a.status_date IS NOT NULL",
-        params![phase, fy.start_year()],
+        params![phase, i64::from(fy.start_year())],
         |r| Ok((date_col(r, 0)?, money_col(r, 1)?)),
     )?;
     movements.extend(collect(
@@ -39,7 +39,7 @@ fn load_check_inputs(
                 - CASE WHEN from_phase_id = ?1 AND from_fy = ?2 THEN amount_pence ELSE 0 END
          FROM budget_change WHERE status = 'approved'
            AND ((to_phase_id = ?1 AND to_fy = ?2) OR (from_phase_id = ?1 AND from_fy = ?2))",
-        params![phase, fy.start_year()],
+        params![phase, i64::from(fy.start_year())],
         |r| Ok((date_col(r, 0)?, money_col(r, 1)?)),
     )?);
     Ok((Money::from_pence(original), movements))

@@ -26,17 +26,18 @@ pub struct NewChange {
 }
 
 /// Pence of approved allocations plus approved changes for phase ?1 in FY ?2 (any date).
-pub(crate) const APPROVED_BUDGET_SQL: &str = "SELECT
+pub(crate) const APPROVED_BUDGET_SQL: &str = "SELECT CAST(
            coalesce((SELECT sum(p.amount_pence) FROM allocation_profile p JOIN allocation a ON a.id = p.allocation_id
                      WHERE a.phase_id = ?1 AND p.fy = ?2 AND a.status = 'approved'), 0)
          + coalesce((SELECT sum(amount_pence) FROM budget_change WHERE status = 'approved' AND to_phase_id = ?1 AND to_fy = ?2), 0)
-         - coalesce((SELECT sum(amount_pence) FROM budget_change WHERE status = 'approved' AND from_phase_id = ?1 AND from_fy = ?2), 0)";
+         - coalesce((SELECT sum(amount_pence) FROM budget_change WHERE status = 'approved' AND from_phase_id = ?1 AND from_fy = ?2), 0)
+         AS BIGINT)";
 
 /// The budget a phase has in a year from approved allocations and approved changes (any date).
 pub fn approved_budget(conn: &Connection, phase_id: i64, fy: FinancialYear) -> Result<Money> {
     let pence: i64 = conn.query_row(
         APPROVED_BUDGET_SQL,
-        params![phase_id, fy.start_year()],
+        params![phase_id, i64::from(fy.start_year())],
         |r| r.get(0),
     )?;
     Ok(Money::from_pence(pence))
@@ -115,23 +116,23 @@ pub fn add_change(conn: &Connection, c: &NewChange) -> Result<i64> {
     if c.status == ChangeStatus::Approved {
         ensure_budget_to_move(conn, c)?;
     }
-    conn.execute(
+    let id: i64 = conn.query_row(
         "INSERT INTO budget_change(kind, amount_pence, from_phase_id, from_fy, to_phase_id, to_fy, effective_date, status, decision_id, reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
         params![
             c.kind.as_str(),
             c.amount.pence(),
             c.from.map(|f| f.0),
-            c.from.map(|f| f.1.start_year()),
+            c.from.map(|f| i64::from(f.1.start_year())),
             c.to.map(|t| t.0),
-            c.to.map(|t| t.1.start_year()),
+            c.to.map(|t| i64::from(t.1.start_year())),
             iso(c.effective),
             c.status.as_str(),
             c.decision_id,
             c.reason
         ],
+        |r| r.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     let after = get_change(conn, id)?;
     audit::record(
         conn,
@@ -205,10 +206,10 @@ pub fn list_changes(
     collect(
         conn,
         &format!(
-            "{CHANGE_SELECT} WHERE (?1 IS NULL OR fp.programme_id = ?1 OR tp.programme_id = ?1)
-             AND (?2 IS NULL OR c.from_fy = ?2 OR c.to_fy = ?2) ORDER BY c.effective_date, c.id"
+            "{CHANGE_SELECT} WHERE (CAST(?1 AS BIGINT) IS NULL OR fp.programme_id = ?1 OR tp.programme_id = ?1)
+             AND (CAST(?2 AS BIGINT) IS NULL OR c.from_fy = ?2 OR c.to_fy = ?2) ORDER BY c.effective_date, c.id"
         ),
-        params![programme_id, fy.map(|f| f.start_year())],
+        params![programme_id, fy.map(|f| i64::from(f.start_year()))],
         change_row,
     )
 }

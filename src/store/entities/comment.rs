@@ -87,7 +87,11 @@ pub fn add_comment(
     let existing: Option<i64> = conn
         .query_row(
             "SELECT id FROM variance_comment WHERE phase_id = ?1 AND fy = ?2 AND period = ?3",
-            params![phase_id, fy.start_year(), period.number()],
+            params![
+                phase_id,
+                i64::from(fy.start_year()),
+                i64::from(period.number())
+            ],
             |r| r.get(0),
         )
         .optional()?;
@@ -99,11 +103,12 @@ pub fn add_comment(
         ))
         .with_fix(crate::error::Fix::EditComment { id }));
     }
-    conn.execute(
-        "INSERT INTO variance_comment(phase_id, fy, period, text, who, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![phase_id, fy.start_year(), period.number(), text, current_user(), now_stamp()],
+    let id: i64 = conn.query_row(
+        "INSERT INTO variance_comment(phase_id, fy, period, text, who, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         RETURNING id",
+        params![phase_id, i64::from(fy.start_year()), i64::from(period.number()), text, current_user(), now_stamp()],
+        |r| r.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     let after = get_comment(conn, id)?;
     audit::record(conn, "add", "comment", Some(id), None::<&()>, Some(&after))?;
     Ok(id)
@@ -152,10 +157,10 @@ pub fn list_comments(
     collect(
         conn,
         &format!(
-            "{COMMENT_SELECT} WHERE (?1 IS NULL OR c.fy = ?1) AND (?2 IS NULL OR c.period = ?2)
+            "{COMMENT_SELECT} WHERE (CAST(?1 AS BIGINT) IS NULL OR c.fy = ?1) AND (CAST(?2 AS BIGINT) IS NULL OR c.period = ?2)
              ORDER BY pr.code, ph.code, c.fy, c.period"
         ),
-        params![fy.map(|y| y.start_year()), period.map(|p| p.number())],
+        params![fy.map(|y| i64::from(y.start_year())), period.map(|p| i64::from(p.number()))],
         comment_row,
     )
 }
@@ -169,7 +174,7 @@ pub fn comments_for(
     Ok(collect(
         conn,
         "SELECT phase_id, text FROM variance_comment WHERE fy = ?1 AND period = ?2",
-        params![fy.start_year(), period.number()],
+        params![i64::from(fy.start_year()), i64::from(period.number())],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?
     .into_iter()

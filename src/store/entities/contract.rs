@@ -82,9 +82,9 @@ pub fn add_contract(conn: &Connection, c: &NewContract) -> Result<i64> {
         }
     }
     locks::ensure_open(conn, "a contract starting", c.start)?;
-    conn.execute(
+    let id: i64 = conn.query_row(
         "INSERT INTO contract(reference, title, supplier, phase_id, framework_id, value_pence, original_value_pence, start_date, term_months, award_decision_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9) RETURNING id",
         params![
             c.reference.trim(),
             c.title.trim(),
@@ -93,11 +93,11 @@ pub fn add_contract(conn: &Connection, c: &NewContract) -> Result<i64> {
             c.framework_id,
             c.value.pence(),
             iso(c.start),
-            c.term_months,
+            i64::from(c.term_months),
             c.award_decision_id
         ],
+        |r| r.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     for e in &c.extensions {
         if e.months == 0 || e.months > 600 {
             return Err(StoreError::invalid(
@@ -107,7 +107,7 @@ pub fn add_contract(conn: &Connection, c: &NewContract) -> Result<i64> {
         }
         conn.execute(
             "INSERT INTO extension_option(contract_id, months, value_pence, decision_due) VALUES (?1, ?2, ?3, ?4)",
-            params![id, e.months, e.value.pence(), e.decision_due.map(iso)],
+            params![id, i64::from(e.months), e.value.pence(), e.decision_due.map(iso)],
         )?;
     }
     for (m, a) in &c.profile {
@@ -250,7 +250,8 @@ pub fn list_contracts(
 ) -> Result<Vec<Contract>> {
     contracts_where(
         conn,
-        "WHERE (?1 IS NULL OR ph.programme_id = ?1) AND (?2 IS NULL OR c.phase_id = ?2)",
+        "WHERE (CAST(?1 AS BIGINT) IS NULL OR ph.programme_id = ?1)
+         AND (CAST(?2 AS BIGINT) IS NULL OR c.phase_id = ?2)",
         params![programme_id, phase_id],
     )
 }

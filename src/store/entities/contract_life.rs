@@ -259,16 +259,16 @@ pub fn edit_contract(
     )?;
     conn.execute(
         "UPDATE contract SET title = coalesce(?2, title), supplier = coalesce(?3, supplier),
-             framework_id = CASE WHEN ?4 THEN ?5 ELSE framework_id END,
-             award_decision_id = CASE WHEN ?6 THEN ?7 ELSE award_decision_id END
+             framework_id = CASE WHEN CAST(?4 AS BIGINT) <> 0 THEN ?5 ELSE framework_id END,
+             award_decision_id = CASE WHEN CAST(?6 AS BIGINT) <> 0 THEN ?7 ELSE award_decision_id END
          WHERE id = ?1",
         params![
             id,
             e.title.as_deref().map(str::trim),
             e.supplier.as_deref().map(str::trim),
-            e.framework_id.is_some(),
+            i64::from(e.framework_id.is_some()),
             e.framework_id.flatten(),
-            e.award_decision_id.is_some(),
+            i64::from(e.award_decision_id.is_some()),
             e.award_decision_id.flatten()
         ],
     )?;
@@ -335,6 +335,7 @@ mod tests {
         for step in &MIGRATIONS[..3] {
             conn.execute_batch(step).unwrap();
         }
+        // engine: SQLite only (the SQLite migration steps and their user_version pragma)
         conn.pragma_update(None, "user_version", 3).unwrap();
         // Before step 4: a contract varied from £1,200.00 to £1,300.00 (value_pence held the
         // varied base) with a 2-month option of £50.00 exercised; forecasts as at P5 and P11.

@@ -41,23 +41,23 @@ pub fn add_decision(conn: &Connection, d: &NewDecision) -> Result<i64> {
             format!("decision '{}' already exists", d.reference.trim()),
         ));
     }
-    conn.execute(
+    let id: i64 = conn.query_row(
         "INSERT INTO decision(reference, programme_id, body, decision_date, item, key_decision, call_in, outcome, link, summary)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
         params![
             d.reference.trim(),
             d.programme_id,
             d.body.trim(),
             iso(d.date),
             d.item,
-            d.key_decision,
-            d.call_in,
+            i64::from(d.key_decision),
+            i64::from(d.call_in),
             d.outcome.trim(),
             d.link,
             d.summary
         ],
+        |r| r.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     audit::record(conn, "add", "decision", Some(id), None::<&()>, Some(d))?;
     Ok(id)
 }

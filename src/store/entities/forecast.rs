@@ -59,7 +59,7 @@ pub fn set_forecast_as_at(
         .query_row(
             "SELECT id FROM forecast WHERE phase_id = ?1 AND fy = ?2 AND withdrawn_on IS NULL
                AND as_at_date = ?3",
-            params![phase_id, fy.start_year(), iso(as_at)],
+            params![phase_id, i64::from(fy.start_year()), iso(as_at)],
             |r| r.get(0),
         )
         .optional()?;
@@ -70,7 +70,7 @@ pub fn set_forecast_as_at(
             conn.execute(
                 "UPDATE forecast SET amount_pence = ?2, note = ?3, as_at_date = ?4, as_at_period = ?5,
                      version = version + 1 WHERE id = ?1",
-                params![id, amount.pence(), note, iso(as_at), period.number()],
+                params![id, amount.pence(), note, iso(as_at), i64::from(period.number())],
             )?;
             let after = get_forecast(conn, id)?;
             audit::record(
@@ -84,11 +84,11 @@ pub fn set_forecast_as_at(
             Ok((id, Some(before)))
         }
         None => {
-            conn.execute(
-                "INSERT INTO forecast(phase_id, fy, as_at_period, as_at_date, amount_pence, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![phase_id, fy.start_year(), period.number(), iso(as_at), amount.pence(), note],
+            let id: i64 = conn.query_row(
+                "INSERT INTO forecast(phase_id, fy, as_at_period, as_at_date, amount_pence, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+                params![phase_id, i64::from(fy.start_year()), i64::from(period.number()), iso(as_at), amount.pence(), note],
+                |r| r.get(0),
             )?;
-            let id = conn.last_insert_rowid();
             let after = get_forecast(conn, id)?;
             audit::record(conn, "add", "forecast", Some(id), None::<&()>, Some(&after))?;
             Ok((id, None))
@@ -188,10 +188,10 @@ pub fn list_forecasts(
     collect(
         conn,
         &format!(
-            "{FORECAST_SELECT} WHERE (?1 IS NULL OR ph.programme_id = ?1) AND (?2 IS NULL OR f.fy = ?2)
+            "{FORECAST_SELECT} WHERE (CAST(?1 AS BIGINT) IS NULL OR ph.programme_id = ?1) AND (CAST(?2 AS BIGINT) IS NULL OR f.fy = ?2)
              ORDER BY pr.code, ph.code, f.fy, f.as_at_date, f.id"
         ),
-        params![programme_id, fy.map(|y| y.start_year())],
+        params![programme_id, fy.map(|y| i64::from(y.start_year()))],
         forecast_row,
     )
 }

@@ -32,16 +32,16 @@ pub fn add_framework(conn: &Connection, f: &NewFramework) -> Result<i64> {
             format!("framework '{}' already exists", f.name.trim()),
         ));
     }
-    conn.execute(
-        "INSERT INTO framework(name, reference, planned_end, actual_end) VALUES (?1, ?2, ?3, ?4)",
+    let id: i64 = conn.query_row(
+        "INSERT INTO framework(name, reference, planned_end, actual_end) VALUES (?1, ?2, ?3, ?4) RETURNING id",
         params![
             f.name.trim(),
             f.reference.trim(),
             f.planned_end.map(iso),
             f.actual_end.map(iso)
         ],
+        |r| r.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     audit::record(conn, "add", "framework", Some(id), None::<&()>, Some(f))?;
     Ok(id)
 }

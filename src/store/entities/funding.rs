@@ -72,12 +72,12 @@ pub fn add_funding_unchecked(conn: &Connection, f: &NewFunding) -> Result<i64> {
     within("--funder", f.funder.as_deref().unwrap_or(""), MAX_TEXT)?;
     within("--note", &f.note, MAX_NOTE)?;
     ensure_year_open(conn, f.fy)?;
-    conn.execute(
+    let id: i64 = conn.query_row(
         "INSERT INTO funding(phase_id, fy, source, amount_pence, status, funder, spend_by, decision_id, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
         params![
             f.phase_id,
-            f.fy.start_year(),
+            i64::from(f.fy.start_year()),
             f.source.as_str(),
             f.amount.pence(),
             f.status.as_str(),
@@ -86,8 +86,8 @@ pub fn add_funding_unchecked(conn: &Connection, f: &NewFunding) -> Result<i64> {
             f.decision_id,
             f.note
         ],
+        |r| r.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     let after = get_funding(conn, id)?;
     audit::record(conn, "add", "funding", Some(id), None::<&()>, Some(&after))?;
     Ok(id)
@@ -224,10 +224,10 @@ pub fn list_funding(
     collect(
         conn,
         &format!(
-            "{FUNDING_SELECT} WHERE (?1 IS NULL OR phase.programme_id = ?1) AND (?2 IS NULL OR fy = ?2)
+            "{FUNDING_SELECT} WHERE (CAST(?1 AS BIGINT) IS NULL OR phase.programme_id = ?1) AND (CAST(?2 AS BIGINT) IS NULL OR fy = ?2)
              ORDER BY programme.code, phase.code, fy, funding.id"
         ),
-        params![programme_id, fy.map(|f| f.start_year())],
+        params![programme_id, fy.map(|f| i64::from(f.start_year()))],
         funding_row,
     )
 }

@@ -57,12 +57,14 @@ pub fn add_milestone(conn: &Connection, m: &NewMilestone) -> Result<i64> {
                 .with_fix(crate::error::Fix::CompleteMilestone { adding: true }),
         );
     }
-    conn.execute(
-        "INSERT INTO milestone(phase_id, name, baseline_date, forecast_date, status) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![m.phase_id, m.name.trim(), iso(m.baseline), m.forecast.map(iso), m.status.as_str()],
-    )
-    .map_err(|e| unique_name(e, m.name.trim()))?;
-    let id = conn.last_insert_rowid();
+    let id: i64 = conn
+        .query_row(
+            "INSERT INTO milestone(phase_id, name, baseline_date, forecast_date, status) VALUES (?1, ?2, ?3, ?4, ?5)
+             RETURNING id",
+            params![m.phase_id, m.name.trim(), iso(m.baseline), m.forecast.map(iso), m.status.as_str()],
+            |r| r.get(0),
+        )
+        .map_err(|e| unique_name(e, m.name.trim()))?;
     let after = get_milestone(conn, id)?;
     audit::record(
         conn,
@@ -126,7 +128,7 @@ pub fn list_milestones(
     collect(
         conn,
         &format!(
-            "{MILESTONE_SELECT} WHERE (?1 IS NULL OR ph.programme_id = ?1) AND (?2 IS NULL OR m.phase_id = ?2)
+            "{MILESTONE_SELECT} WHERE (CAST(?1 AS BIGINT) IS NULL OR ph.programme_id = ?1) AND (CAST(?2 AS BIGINT) IS NULL OR m.phase_id = ?2)
              ORDER BY pr.code, ph.code, m.baseline_date, m.name"
         ),
         params![programme_id, phase_id],
@@ -170,17 +172,18 @@ pub fn edit_milestone(
     let reopen = e.status.is_some();
     conn.execute(
         "UPDATE milestone SET name = coalesce(?2, name), baseline_date = coalesce(?3, baseline_date),
-             forecast_date = CASE WHEN ?4 THEN ?5 ELSE forecast_date END,
-             status = coalesce(?6, status), actual_date = CASE WHEN ?7 THEN NULL ELSE actual_date END
+             forecast_date = CASE WHEN CAST(?4 AS BIGINT) <> 0 THEN ?5 ELSE forecast_date END,
+             status = coalesce(?6, status),
+             actual_date = CASE WHEN CAST(?7 AS BIGINT) <> 0 THEN NULL ELSE actual_date END
          WHERE id = ?1",
         params![
             id,
             e.name.as_deref().map(str::trim),
             e.baseline.map(iso),
-            e.forecast.is_some(),
+            i64::from(e.forecast.is_some()),
             e.forecast.flatten().map(iso),
             e.status.map(MilestoneStatus::as_str),
-            reopen
+            i64::from(reopen)
         ],
     )
     .map_err(|err| unique_name(err, e.name.as_deref().unwrap_or_default()))?;

@@ -16,7 +16,7 @@ use crate::store::Result;
 pub fn pack_lines_kept(conn: &Connection, snapshot_id: i64) -> Result<bool> {
     Ok(conn
         .query_row(
-            "SELECT 1 FROM snapshot_pack WHERE snapshot_id = ?1",
+            "SELECT snapshot_id FROM snapshot_pack WHERE snapshot_id = ?1",
             [snapshot_id],
             |_| Ok(()),
         )
@@ -62,7 +62,7 @@ pub fn insert_pack_lines(
             c.paid_to_date.pence(),
             c.committed.pence(),
             iso(c.start),
-            c.term_months,
+            i64::from(c.term_months),
             iso(c.end),
             c.framework,
             c.framework_end.map(iso),
@@ -73,10 +73,10 @@ pub fn insert_pack_lines(
                 snapshot_id,
                 seq as i64,
                 i as i64,
-                x.months,
+                i64::from(x.months),
                 x.estimate.pence(),
                 x.decision_due.map(iso),
-                x.exercised,
+                i64::from(x.exercised),
                 x.exercised_value.map(|v| v.pence()),
             ])?;
         }
@@ -99,7 +99,7 @@ pub fn insert_pack_lines(
             b.kind,
             b.owner,
             b.target.pence(),
-            b.entered.map(|p| p.number()),
+            b.entered.map(|p| i64::from(p.number())),
             b.realised.pence(),
             b.forecast.pence(),
             b.expected.pence(),
@@ -148,7 +148,7 @@ pub fn kept_pack_lines(
                 o.exercised_value_pence
          FROM snapshot_contract_option o JOIN snapshot_contract_row c
            ON c.snapshot_id = o.snapshot_id AND c.seq = o.seq
-         WHERE o.snapshot_id = ?1 AND (?2 IS NULL OR c.programme_id = ?2)
+         WHERE o.snapshot_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR c.programme_id = ?2)
          ORDER BY o.seq, o.option_seq",
         params![snapshot_id, programme_id],
         |r| {
@@ -174,7 +174,7 @@ pub fn kept_pack_lines(
         "SELECT seq, programme_code, phase_code, reference, title, supplier, value_pence,
                 paid_to_date_pence, committed_pence, start_date, term_months, end_date,
                 framework, framework_end, award_decision
-         FROM snapshot_contract_row WHERE snapshot_id = ?1 AND (?2 IS NULL OR programme_id = ?2)
+         FROM snapshot_contract_row WHERE snapshot_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR programme_id = ?2)
          ORDER BY seq",
         params![snapshot_id, programme_id],
         |r| {
@@ -216,7 +216,7 @@ pub fn kept_pack_lines(
         "SELECT benefit_id, programme_code, phase_code, description, kind, owner, target_pence,
                 entered_period, realised_pence, forecast_pence, expected_pence, variance_pence,
                 rag
-         FROM snapshot_benefit_row WHERE snapshot_id = ?1 AND (?2 IS NULL OR programme_id = ?2)
+         FROM snapshot_benefit_row WHERE snapshot_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR programme_id = ?2)
          ORDER BY seq",
         params![snapshot_id, programme_id],
         |r| {
@@ -246,7 +246,7 @@ pub fn kept_pack_lines(
         conn,
         "SELECT milestone_id, programme_code, phase_code, phase_name, name, baseline, forecast,
                 actual, status, slippage_days, rag
-         FROM snapshot_milestone_row WHERE snapshot_id = ?1 AND (?2 IS NULL OR programme_id = ?2)
+         FROM snapshot_milestone_row WHERE snapshot_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR programme_id = ?2)
          ORDER BY seq",
         params![snapshot_id, programme_id],
         |r| {

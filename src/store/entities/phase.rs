@@ -38,8 +38,9 @@ pub fn add_phase(conn: &Connection, p: &NewPhase) -> Result<i64> {
             format!("phase '{}' already exists in this programme", p.code.trim()),
         ));
     }
-    conn.execute(
-        "INSERT INTO phase(programme_id, code, name, status, officer) VALUES (?1, ?2, ?3, ?4, ?5)",
+    let id: i64 = conn.query_row(
+        "INSERT INTO phase(programme_id, code, name, status, officer) VALUES (?1, ?2, ?3, ?4, ?5)
+         RETURNING id",
         params![
             p.programme_id,
             p.code.trim(),
@@ -50,8 +51,8 @@ pub fn add_phase(conn: &Connection, p: &NewPhase) -> Result<i64> {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
         ],
+        |r| r.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     audit::record(conn, "add", "phase", Some(id), None::<&()>, Some(p))?;
     Ok(id)
 }
@@ -76,7 +77,7 @@ pub fn list_phases(conn: &Connection, programme_id: Option<i64>) -> Result<Vec<P
     collect(
         conn,
         &format!(
-            "{PHASE_SELECT} WHERE ?1 IS NULL OR programme_id = ?1 ORDER BY programme.code, phase.code"
+            "{PHASE_SELECT} WHERE CAST(?1 AS BIGINT) IS NULL OR programme_id = ?1 ORDER BY programme.code, phase.code"
         ),
         [programme_id],
         phase_row,

@@ -31,16 +31,16 @@ pub fn add_programme(conn: &Connection, p: &NewProgramme) -> Result<i64> {
             format!("programme '{}' already exists", p.code.trim()),
         ));
     }
-    conn.execute(
-        "INSERT INTO programme(code, name, organisation, status) VALUES (?1, ?2, ?3, ?4)",
+    let id: i64 = conn.query_row(
+        "INSERT INTO programme(code, name, organisation, status) VALUES (?1, ?2, ?3, ?4) RETURNING id",
         params![
             p.code.trim(),
             p.name.trim(),
             p.organisation.trim(),
             p.status.as_str()
         ],
+        |r| r.get(0),
     )?;
-    let id = conn.last_insert_rowid();
     audit::record(conn, "add", "programme", Some(id), None::<&()>, Some(p))?;
     Ok(id)
 }

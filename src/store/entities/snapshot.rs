@@ -134,21 +134,21 @@ pub(super) fn insert_header(
     who: &str,
     at: &str,
 ) -> Result<i64> {
-    conn.execute(
+    Ok(conn.query_row(
         "INSERT INTO snapshot(kind, fy, period, rag_red_pct, rag_amber_pct, source, who, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
         params![
             kind,
-            fy.start_year(),
-            period.number(),
+            i64::from(fy.start_year()),
+            i64::from(period.number()),
             thresholds.red_overspend_pct.to_string(),
             thresholds.amber_underspend_pct.to_string(),
             source,
             who,
             at
         ],
-    )?;
-    Ok(conn.last_insert_rowid())
+        |r| r.get(0),
+    )?)
 }
 
 /// Stores a monitoring snapshot: the header, every row with its ids, and the budget lines.
@@ -224,7 +224,8 @@ pub fn insert_snapshot(
         let mut st = conn.prepare_cached(
             "INSERT INTO snapshot_budget_line(snapshot_id, phase_id, source, record_id, change_kind, amount_pence)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT DO UPDATE SET amount_pence = amount_pence + excluded.amount_pence",
+             ON CONFLICT (snapshot_id, phase_id, source, record_id)
+             DO UPDATE SET amount_pence = snapshot_budget_line.amount_pence + excluded.amount_pence",
         )?;
         for l in lines {
             let (source, kind) = match l.source {
@@ -259,7 +260,7 @@ pub fn find_snapshot(
     let id: Option<i64> = conn
         .query_row(
             "SELECT id FROM snapshot WHERE kind = ?1 AND fy = ?2 AND period = ?3",
-            params![kind, fy.start_year(), period.number()],
+            params![kind, i64::from(fy.start_year()), i64::from(period.number())],
             |r| r.get(0),
         )
         .optional()?;
@@ -277,7 +278,7 @@ pub fn last_snapshot_before(
         .query_row(
             "SELECT id FROM snapshot WHERE kind = ?1 AND fy = ?2 AND period < ?3
              ORDER BY period DESC LIMIT 1",
-            params![kind, fy.start_year(), period.number()],
+            params![kind, i64::from(fy.start_year()), i64::from(period.number())],
             |r| r.get(0),
         )
         .optional()?;
@@ -288,7 +289,9 @@ pub fn last_snapshot_before(
 pub fn list_snapshots(conn: &Connection) -> Result<Vec<SnapshotInfo>> {
     collect(
         conn,
-        &format!("{INFO_SELECT} ORDER BY s.fy, s.period, s.kind <> 'monitoring', s.kind"),
+        &format!(
+            "{INFO_SELECT} ORDER BY s.fy, s.period, CASE WHEN s.kind = 'monitoring' THEN 0 ELSE 1 END, s.kind"
+        ),
         [],
         info_row,
     )
@@ -305,7 +308,7 @@ pub fn delete_snapshots_from(
         &format!(
             "{INFO_SELECT} WHERE s.fy > ?1 OR (s.fy = ?1 AND s.period >= ?2) ORDER BY s.kind, s.fy, s.period"
         ),
-        params![fy.start_year(), period.number()],
+        params![i64::from(fy.start_year()), i64::from(period.number())],
         info_row,
     )?;
     for s in &gone {
@@ -313,7 +316,7 @@ pub fn delete_snapshots_from(
     }
     conn.execute(
         "DELETE FROM snapshot_owed WHERE fy > ?1 OR (fy = ?1 AND period >= ?2)",
-        params![fy.start_year(), period.number()],
+        params![i64::from(fy.start_year()), i64::from(period.number())],
     )?;
     Ok(gone)
 }
@@ -464,10 +467,10 @@ pub fn live_budget_lines(
     period: Period,
 ) -> Result<Vec<BudgetLine>> {
     let end = fy.period_end(period).format("%Y-%m-%d").to_string();
-    let f = fy.start_year();
+    let f = i64::from(fy.start_year());
     collect(
         conn,
-        "SELECT a.phase_id, NULL, a.id, p.amount_pence FROM allocation_profile p
+        "SELECT a.phase_id, CAST(NULL AS TEXT), a.id, p.amount_pence FROM allocation_profile p
            JOIN allocation a ON a.id = p.allocation_id
            WHERE p.fy = ?1 AND a.status = 'approved'
              AND (a.status_date IS NULL OR a.status_date <= ?2)
@@ -496,7 +499,7 @@ pub fn owed_snapshots(conn: &Connection) -> Result<Vec<(String, FinancialYear, P
 pub fn clear_owed(conn: &Connection, kind: &str, fy: FinancialYear, period: Period) -> Result<()> {
     conn.execute(
         "DELETE FROM snapshot_owed WHERE kind = ?1 AND fy = ?2 AND period = ?3",
-        params![kind, fy.start_year(), period.number()],
+        params![kind, i64::from(fy.start_year()), i64::from(period.number())],
     )?;
     Ok(())
 }
