@@ -151,7 +151,12 @@ pub fn run(db: &Path, a: &AuditArgs) -> anyhow::Result<ExitCode> {
     if let Some(AuditCmd::Seal { out }) = &a.cmd {
         return seal(db, out.as_deref());
     }
-    let conn = open(db)?;
+    let books = open(db)?;
+    list(&books, a)
+}
+
+/// `outturn audit [--since] [--entity] [--limit]` on books on either engine.
+pub fn list(books: &impl ops::Sql, a: &AuditArgs) -> anyhow::Result<ExitCode> {
     let filter = audit::AuditFilter {
         since: a
             .since
@@ -161,7 +166,7 @@ pub fn run(db: &Path, a: &AuditArgs) -> anyhow::Result<ExitCode> {
         entity: a.entity.as_deref().map(entity_arg).transpose()?,
         limit: a.limit,
     };
-    let events = audit::list(&conn, &filter)?;
+    let events = audit::list(books, &filter)?;
     let full = a.format != Format::Table;
     let mut headers = vec!["Id", "When", "Who", "Action", "Entity", "Record"];
     if full {

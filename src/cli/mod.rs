@@ -249,6 +249,8 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
             Command::Team(c) => server::team(&at, c),
             Command::Backup { file, force } => server::backup(&at, file, *force),
             Command::Restore { file, .. } => server::restore(&at, file),
+            Command::Programme(c) => server::programme(&at, c),
+            Command::Audit(a) => server::audit(&at, a),
             Command::Demo => tui::demo(),
             Command::Gen(a) => generate::run(&db_path(cli), a),
             other => Err(server::not_yet(&shown, other.name())),

@@ -9,6 +9,7 @@ use super::args::{field, open};
 use super::output::say;
 use super::output::{Cell, Format, FormatArg, Listing, print_list};
 use crate::domain::model::{DeliveryStatus, Programme};
+use crate::ops as ops_any;
 use crate::ops::register as ops;
 use crate::ops::types::NewProgramme;
 
@@ -53,6 +54,19 @@ impl Listing for Programme {
 pub fn run(db: &Path, c: &ProgrammeCmd) -> anyhow::Result<ExitCode> {
     let mut books = open(db)?;
     match c {
+        ProgrammeCmd::Edit(a) => super::correct::programme_edit(&mut books, a)?,
+        ProgrammeCmd::Delete(a) => {
+            super::correct::delete(&mut books, super::correct::Kind::Programme, a)?
+        }
+        _ => return shared(&mut books, c),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The `programme` subcommands that run on books on either engine (a file or a server); the
+/// others are refused here, naming themselves.
+pub fn shared(books: &mut impl ops_any::Store, c: &ProgrammeCmd) -> anyhow::Result<ExitCode> {
+    match c {
         ProgrammeCmd::Add {
             code,
             name,
@@ -65,14 +79,12 @@ pub fn run(db: &Path, c: &ProgrammeCmd) -> anyhow::Result<ExitCode> {
                 organisation: organisation.clone(),
                 status: field("--status", DeliveryStatus::parse(status))?,
             };
-            ops::add_programme(&mut books, &p)?;
+            ops::add_programme(books, &p)?;
             say!("Added programme {}.", p.code.trim());
         }
-        ProgrammeCmd::Edit(a) => super::correct::programme_edit(&mut books, a)?,
-        ProgrammeCmd::Delete(a) => {
-            super::correct::delete(&mut books, super::correct::Kind::Programme, a)?
-        }
-        ProgrammeCmd::List(f) => print_list(&ops::list_programmes(&books)?, f.format)?,
+        ProgrammeCmd::Edit(_) => return Err(super::server::not_here("programme edit")),
+        ProgrammeCmd::Delete(_) => return Err(super::server::not_here("programme delete")),
+        ProgrammeCmd::List(f) => print_list(&ops::list_programmes(books)?, f.format)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -119,10 +119,34 @@ pub fn restore(at: &Server<'_>, file: &std::path::Path) -> anyhow::Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
+/// `outturn programme add|list` on a server.
+pub fn programme(at: &Server<'_>, c: &super::programme::ProgrammeCmd) -> anyhow::Result<ExitCode> {
+    let mut books = server::connect(at.conninfo, at.shown, at.plain_tcp)?;
+    super::programme::shared(&mut books, c)
+}
+
+/// `outturn audit` (the list) on a server.
+pub fn audit(at: &Server<'_>, a: &super::audit::AuditArgs) -> anyhow::Result<ExitCode> {
+    if a.cmd.is_some() {
+        return Err(not_yet(at.shown, "audit seal"));
+    }
+    let books = server::connect(at.conninfo, at.shown, at.plain_tcp)?;
+    super::audit::list(&books, a)
+}
+
+/// The refusal, inside a command's handler, of a subcommand that does not run on a server yet
+/// (handlers given the books do not know where they are).
+pub fn not_here(command: &str) -> anyhow::Error {
+    UserError(format!(
+        "{command}: this does not run on books on a PostgreSQL server yet; keep the books in a SQLite file (--db FILE) for {command}"
+    ))
+    .into()
+}
+
 /// The refusal for a command that does not run on a server yet.
 pub fn not_yet(shown: &str, command: &str) -> anyhow::Error {
     UserError(format!(
-        "{command}: the books at {shown} are on a PostgreSQL server, where this Outturn runs init, team, backup and restore so far; keep the books in a SQLite file (--db FILE) for {command}"
+        "{command}: the books at {shown} are on a PostgreSQL server, where this Outturn runs init, team, backup, restore, programme add and list, and audit so far; keep the books in a SQLite file (--db FILE) for {command}"
     ))
     .into()
 }

@@ -1,7 +1,7 @@
 //! The audit log as the officer reads it: who changed what, and when, newest first, narrowed by
 //! date, by the kind of record (named in the words people type) and by number.
 
-use crate::store::{self, Handle, audit as store_audit};
+use crate::store::{self, audit as store_audit};
 
 pub use crate::store::audit::{AuditEvent, AuditFilter};
 
@@ -57,6 +57,9 @@ pub fn kind_words() -> Vec<&'static str> {
 }
 
 /// The events `filter` picks, newest first.
-pub fn list(books: &impl Handle, filter: &AuditFilter) -> store::Result<Vec<AuditEvent>> {
-    store_audit::list(books.books(), filter)
+pub fn list(
+    books: &impl crate::store::engine::sql::Sql,
+    filter: &AuditFilter,
+) -> store::Result<Vec<AuditEvent>> {
+    store_audit::list(books, filter)
 }

@@ -162,3 +162,8 @@ pub fn check(books: &impl Handle, seal: Option<&Seal>) -> store::Result<CheckRep
 pub fn seal(books: &impl Handle) -> store::Result<Option<Seal>> {
     audit::seal(books.books())
 }
+
+/// The login the audit log records on books in a file: the officer's login on this machine.
+pub fn login() -> String {
+    store::os_login()
+}

@@ -41,6 +41,8 @@ pub mod settings;
 pub mod step;
 pub mod summary;
 
+pub use crate::store::engine::Store;
+pub use crate::store::engine::sql::Sql;
 pub use crate::store::{Books, Handle, HandleMut, Tx};
 pub use apply::records::{benefit_open, phase_values};
 pub use apply::{funding_field, load_financing, resolve_phase};

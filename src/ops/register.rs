@@ -10,6 +10,8 @@ use chrono::NaiveDate;
 
 use crate::domain::model::{Decision, DeliveryStatus, Framework, Phase, Programme};
 use crate::error::Field;
+use crate::store::engine::Store;
+use crate::store::engine::sql::Sql;
 use crate::store::entities::{self as e, FrameworkEdit, NewFramework, NewProgramme, ProgrammeEdit};
 use crate::store::entities::{DecisionEdit, PhaseEdit};
 use crate::store::{self, Books, Handle, HandleMut, StoreError};
@@ -126,14 +128,12 @@ pub(crate) fn opt_decision(tx: &Books, reference: Option<&str>) -> store::Result
 }
 
 /// Adds a programme; returns its id.
-pub fn add_programme(books: &mut impl HandleMut, p: &NewProgramme) -> store::Result<i64> {
-    books
-        .books_mut()
-        .write(|tx| add_programme_in(tx.books(), p))
+pub fn add_programme(books: &mut impl Store, p: &NewProgramme) -> store::Result<i64> {
+    books.write_step(|tx| add_programme_in(tx, p))
 }
 
 /// [`add_programme`] inside a transaction already open.
-pub(crate) fn add_programme_in(tx: &Books, p: &NewProgramme) -> store::Result<i64> {
+pub(crate) fn add_programme_in(tx: &impl Sql, p: &NewProgramme) -> store::Result<i64> {
     e::add_programme(tx, p)
 }
 
@@ -182,8 +182,8 @@ pub(crate) fn delete_programme_in(
 }
 
 /// Every programme, by code.
-pub fn list_programmes(books: &impl Handle) -> store::Result<Vec<Programme>> {
-    e::list_programmes(books.books())
+pub fn list_programmes(books: &impl Sql) -> store::Result<Vec<Programme>> {
+    e::list_programmes(books)
 }
 
 /// A phase to add to a programme.

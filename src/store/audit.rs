@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::engine::sql::Sql;
+use super::engine::sql::{Optional, Sql};
 use crate::sql_params;
 
 use super::capture::{self, Image};
@@ -82,7 +82,7 @@ pub fn event_hash(prev: &str, e: &AuditEvent) -> String {
 /// no longer exists). Call inside the transaction that makes the change: the event also carries
 /// the image of every row this connection wrote since the last event.
 pub fn record<B: Serialize, A: Serialize>(
-    conn: &Connection,
+    conn: &impl Sql,
     action: &str,
     entity: &str,
     entity_id: Option<i64>,
@@ -94,7 +94,7 @@ pub fn record<B: Serialize, A: Serialize>(
 
 /// [`record`], with `extra` entries after the rows noted (a bulk batch's digest).
 pub fn record_with<B: Serialize, A: Serialize>(
-    conn: &Connection,
+    conn: &impl Sql,
     action: &str,
     entity: &str,
     entity_id: Option<i64>,
@@ -102,9 +102,46 @@ pub fn record_with<B: Serialize, A: Serialize>(
     after: Option<&A>,
     extra: Vec<Image>,
 ) -> Result<i64> {
+    let Some(c) = conn.as_sqlite() else {
+        return append_on_server(conn, action, entity, entity_id, before, after, extra);
+    };
     // No change is recorded (and so none commits) that leaves a total beyond what SQLite holds.
-    super::limits::ensure_totals_fit(conn)?;
-    write_event(conn, action, entity, entity_id, before, after, extra)
+    super::limits::ensure_totals_fit(c)?;
+    write_event(c, action, entity, entity_id, before, after, extra)
+}
+
+/// On a PostgreSQL server the event is written by the server (`outturn_audit_append`, the only
+/// way into its log): the login is the session's, and the row images are those its triggers
+/// captured in this transaction.
+fn append_on_server<B: Serialize, A: Serialize>(
+    conn: &impl Sql,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    before: Option<&B>,
+    after: Option<&A>,
+    extra: Vec<Image>,
+) -> Result<i64> {
+    if !extra.is_empty() {
+        return Err(super::StoreError::Refused(
+            "a bulk load's digest is not yet recorded on a PostgreSQL server".to_string(),
+        ));
+    }
+    let before = before.map(serde_json::to_string).transpose()?;
+    let after = after.map(serde_json::to_string).transpose()?;
+    Ok(conn.query_row(
+        "SELECT outturn_audit_append(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        sql_params![
+            super::now_stamp(),
+            action,
+            entity,
+            entity_id,
+            before,
+            after,
+            super::acting_name()
+        ],
+        |r| r.get(0),
+    )?)
 }
 
 fn write_event<B: Serialize, A: Serialize>(
@@ -192,37 +229,35 @@ pub struct AuditFilter {
 }
 
 /// Events, newest first.
-pub fn list(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
+pub fn list(conn: &impl Sql, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
     let since = filter.since.map(|d| d.format("%Y-%m-%d").to_string());
     let sql =
         "SELECT id, at, who, action, entity, entity_id, before, after, as_name, CAST(NULL AS TEXT)
          FROM audit
          WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1) AND (CAST(?2 AS TEXT) IS NULL OR entity = ?2)
          ORDER BY id DESC";
-    let rows = match filter.limit {
+    Ok(match filter.limit {
         Some(l) => {
             let limit = i64::try_from(l).unwrap_or(i64::MAX);
-            let mut st = conn.prepare(&format!("{sql} LIMIT ?3"))?;
-            let rows = st.query_map(params![since, filter.entity, limit], event_row)?;
-            rows.collect::<rusqlite::Result<_>>()?
+            conn.query_map(
+                &format!("{sql} LIMIT ?3"),
+                sql_params![since, filter.entity, limit],
+                event_row,
+            )?
         }
-        None => {
-            let mut st = conn.prepare(sql)?;
-            let rows = st.query_map(params![since, filter.entity], event_row)?;
-            rows.collect::<rusqlite::Result<_>>()?
-        }
-    };
-    Ok(rows)
+        None => conn.query_map(sql, sql_params![since, filter.entity], event_row)?,
+    })
 }
-
 /// How many events the log holds.
-pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?)
+pub fn count(conn: &impl Sql) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM audit", sql_params![], |r| r.get(0))?)
 }
 
 /// An event from a row of
 /// `SELECT id, at, who, action, entity, entity_id, before, after, as_name, images`.
-pub(crate) fn event_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEvent> {
+pub(crate) fn event_row(
+    r: &super::engine::sql::Row<'_>,
+) -> super::engine::sql::DbResult<AuditEvent> {
     Ok(AuditEvent {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -238,12 +273,12 @@ pub(crate) fn event_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEvent> {
 }
 
 /// The last event about a record, for "changed by X at T" messages.
-pub fn last_change(conn: &Connection, entity: &str, id: i64) -> Result<Option<AuditEvent>> {
+pub fn last_change(conn: &impl Sql, entity: &str, id: i64) -> Result<Option<AuditEvent>> {
     Ok(conn
         .query_row(
             "SELECT id, at, who, action, entity, entity_id, before, after, as_name, CAST(NULL AS TEXT)
              FROM audit WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT 1",
-            params![entity, id],
+            sql_params![entity, id],
             event_row,
         )
         .optional()?)
@@ -261,7 +296,7 @@ pub fn verify_chain(conn: &impl Sql) -> Result<Vec<String>> {
 pub fn verify_chain_where(
     conn: &impl Sql,
     filter: &str,
-    params: &[&dyn super::engine::sql::Param],
+    params: impl super::engine::sql::Params,
 ) -> Result<Vec<String>> {
     let events = conn.query_map(
         &format!(

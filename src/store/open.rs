@@ -117,7 +117,7 @@ pub fn check_database_path(given: &Path) -> Result<()> {
             "--db",
             format!(
                 "'{shown}' is a PostgreSQL connection string, and on a PostgreSQL server this \
-                 Outturn runs init, team, backup and restore so far: give the path of a database file for the \
+                 Outturn runs init, team, backup, restore, programme add and list, and audit so far: give the path of a database file for the \
                  rest; nothing was created"
             ),
         ));

@@ -6,6 +6,8 @@ use std::process::{Command, Output};
 
 /// Small books built through the command line.
 pub mod books;
+/// The same steps on SQLite and on PostgreSQL (issue 25).
+pub mod engines;
 /// Forging the audit log: recomputed hashes, appended events.
 pub mod forge;
 /// The hostile run's conventions (today pinned, one-line refusals).

@@ -9,3 +9,35 @@ pub mod pg_dump;
 pub mod pg_error;
 pub mod pgpass;
 pub mod sql;
+
+use crate::store::Result;
+
+/// Books an operation can write, on either engine: each step runs in one transaction, committed
+/// when it succeeds and rolled back, leaving nothing half-written, when it fails. On a server the
+/// transaction is SERIALIZABLE and a step that lost a race with another officer's runs again
+/// ([`pg::PgBooks::write`]), so a step must do nothing outside the books it could not do twice.
+pub trait Store: sql::Sql {
+    /// The open transaction a step is given.
+    type Tx<'t>: sql::Sql
+    where
+        Self: 't;
+
+    /// Runs `step` in one write transaction.
+    fn write_step<T>(&mut self, step: impl FnMut(&Self::Tx<'_>) -> Result<T>) -> Result<T>;
+}
+
+impl Store for crate::store::Books {
+    type Tx<'t> = rusqlite::Transaction<'t>;
+
+    fn write_step<T>(&mut self, mut step: impl FnMut(&Self::Tx<'_>) -> Result<T>) -> Result<T> {
+        self.write(|tx| step(tx))
+    }
+}
+
+impl Store for pg::PgBooks {
+    type Tx<'t> = sql::PgConn;
+
+    fn write_step<T>(&mut self, step: impl FnMut(&Self::Tx<'_>) -> Result<T>) -> Result<T> {
+        self.write(step)
+    }
+}

@@ -10,7 +10,7 @@
 
 use super::pg_connect::Target;
 use super::pg_error::from_pg;
-use super::sql::{DbResult, Engine, Param, PgConn, Row, Sql};
+use super::sql::{DbResult, Engine, Params, PgConn, Row, Sql};
 use crate::store::{Result, StoreError};
 
 /// The cluster-wide group roles (created when missing).
@@ -321,16 +321,16 @@ impl Sql for PgBooks {
     fn engine(&self) -> Engine {
         Engine::Postgres
     }
-    fn execute(&self, sql: &str, params: &[&dyn Param]) -> DbResult<usize> {
+    fn execute(&self, sql: &str, params: impl Params) -> DbResult<usize> {
         self.conn.execute(sql, params)
     }
-    fn query_row<T, F>(&self, sql: &str, params: &[&dyn Param], f: F) -> DbResult<T>
+    fn query_row<T, F>(&self, sql: &str, params: impl Params, f: F) -> DbResult<T>
     where
         F: FnOnce(&Row<'_>) -> DbResult<T>,
     {
         self.conn.query_row(sql, params, f)
     }
-    fn query_map<T, F>(&self, sql: &str, params: &[&dyn Param], f: F) -> DbResult<Vec<T>>
+    fn query_map<T, F>(&self, sql: &str, params: impl Params, f: F) -> DbResult<Vec<T>>
     where
         F: FnMut(&Row<'_>) -> DbResult<T>,
     {

@@ -168,6 +168,47 @@ impl PgToSql for Value {
     postgres::types::to_sql_checked!();
 }
 
+/// The parameters of a statement: `[]`, `[a]` (values of one type), or `params![a, b]`
+/// (of any types), as rusqlite takes them.
+pub trait Params {
+    /// The values, in order.
+    fn values(&self) -> Vec<Value>;
+}
+
+impl Params for [&dyn Param; 0] {
+    fn values(&self) -> Vec<Value> {
+        Vec::new()
+    }
+}
+
+impl Params for &[&dyn Param] {
+    fn values(&self) -> Vec<Value> {
+        self.iter().map(|p| p.value()).collect()
+    }
+}
+
+macro_rules! array_params {
+    ($($n:literal),*) => {$(
+        impl<T: Param> Params for [T; $n] {
+            fn values(&self) -> Vec<Value> {
+                self.iter().map(|p| p.value()).collect()
+            }
+        }
+        impl<T: Param> Params for &[T; $n] {
+            fn values(&self) -> Vec<Value> {
+                self.iter().map(|p| p.value()).collect()
+            }
+        }
+    )*};
+}
+array_params!(1, 2, 3, 4, 5, 6, 7, 8);
+
+impl<T: Param> Params for Vec<T> {
+    fn values(&self) -> Vec<Value> {
+        self.iter().map(|p| p.value()).collect()
+    }
+}
+
 /// The parameters of a statement: `params![a, b]`, or `&[]`.
 #[macro_export]
 macro_rules! sql_params {
@@ -246,6 +287,22 @@ impl FromCol for i64 {
         pg_int(row, i)?.ok_or_else(|| "NULL read as an integer".to_string())
     }
 }
+
+macro_rules! narrow_col {
+    ($($t:ty),*) => {$(
+        impl FromCol for $t {
+            fn from_sqlite(v: ValueRef<'_>) -> Result<Self, String> {
+                let i = i64::from_sqlite(v)?;
+                <$t>::try_from(i).map_err(|_| format!("{i} is out of range for {}", stringify!($t)))
+            }
+            fn from_pg(row: &postgres::Row, i: usize) -> Result<Self, String> {
+                let v = i64::from_pg(row, i)?;
+                <$t>::try_from(v).map_err(|_| format!("{v} is out of range for {}", stringify!($t)))
+            }
+        }
+    )*};
+}
+narrow_col!(i32, i16, u32, u16, u8, usize);
 
 impl FromCol for bool {
     fn from_sqlite(v: ValueRef<'_>) -> Result<Self, String> {
@@ -365,14 +422,14 @@ pub trait Sql {
     /// The engine.
     fn engine(&self) -> Engine;
     /// Runs a statement, returning the number of rows changed.
-    fn execute(&self, sql: &str, params: &[&dyn Param]) -> DbResult<usize>;
+    fn execute(&self, sql: &str, params: impl Params) -> DbResult<usize>;
     /// Runs a query and reads its first row with `f` (an error when there is none: see
     /// [`Optional::optional`]).
-    fn query_row<T, F>(&self, sql: &str, params: &[&dyn Param], f: F) -> DbResult<T>
+    fn query_row<T, F>(&self, sql: &str, params: impl Params, f: F) -> DbResult<T>
     where
         F: FnOnce(&Row<'_>) -> DbResult<T>;
     /// Runs a query and reads every row with `f`, in order.
-    fn query_map<T, F>(&self, sql: &str, params: &[&dyn Param], f: F) -> DbResult<Vec<T>>
+    fn query_map<T, F>(&self, sql: &str, params: impl Params, f: F) -> DbResult<Vec<T>>
     where
         F: FnMut(&Row<'_>) -> DbResult<T>;
     /// Runs statements with no parameters, separated by `;`.
@@ -388,8 +445,8 @@ pub trait Sql {
     }
 }
 
-fn sqlite_values(params: &[&dyn Param]) -> Vec<Value> {
-    params.iter().map(|p| p.value()).collect()
+fn sqlite_values(params: impl Params) -> Vec<Value> {
+    params.values()
 }
 
 impl Sql for rusqlite::Connection {
@@ -397,13 +454,13 @@ impl Sql for rusqlite::Connection {
         Engine::Sqlite
     }
 
-    fn execute(&self, sql: &str, params: &[&dyn Param]) -> DbResult<usize> {
+    fn execute(&self, sql: &str, params: impl Params) -> DbResult<usize> {
         let values = sqlite_values(params);
         let mut st = self.prepare_cached(sql)?;
         Ok(st.execute(rusqlite::params_from_iter(values.iter()))?)
     }
 
-    fn query_row<T, F>(&self, sql: &str, params: &[&dyn Param], f: F) -> DbResult<T>
+    fn query_row<T, F>(&self, sql: &str, params: impl Params, f: F) -> DbResult<T>
     where
         F: FnOnce(&Row<'_>) -> DbResult<T>,
     {
@@ -416,7 +473,7 @@ impl Sql for rusqlite::Connection {
         }
     }
 
-    fn query_map<T, F>(&self, sql: &str, params: &[&dyn Param], mut f: F) -> DbResult<Vec<T>>
+    fn query_map<T, F>(&self, sql: &str, params: impl Params, mut f: F) -> DbResult<Vec<T>>
     where
         F: FnMut(&Row<'_>) -> DbResult<T>,
     {
@@ -446,16 +503,16 @@ macro_rules! sql_through_sqlite {
             fn engine(&self) -> Engine {
                 Engine::Sqlite
             }
-            fn execute(&self, sql: &str, params: &[&dyn Param]) -> DbResult<usize> {
+            fn execute(&self, sql: &str, params: impl Params) -> DbResult<usize> {
                 Sql::execute(self as &rusqlite::Connection, sql, params)
             }
-            fn query_row<T, F>(&self, sql: &str, params: &[&dyn Param], f: F) -> DbResult<T>
+            fn query_row<T, F>(&self, sql: &str, params: impl Params, f: F) -> DbResult<T>
             where
                 F: FnOnce(&Row<'_>) -> DbResult<T>,
             {
                 Sql::query_row(self as &rusqlite::Connection, sql, params, f)
             }
-            fn query_map<T, F>(&self, sql: &str, params: &[&dyn Param], f: F) -> DbResult<Vec<T>>
+            fn query_map<T, F>(&self, sql: &str, params: impl Params, f: F) -> DbResult<Vec<T>>
             where
                 F: FnMut(&Row<'_>) -> DbResult<T>,
             {
@@ -470,7 +527,11 @@ macro_rules! sql_through_sqlite {
         }
     )*};
 }
-sql_through_sqlite!(crate::store::Books, rusqlite::Transaction<'_>);
+sql_through_sqlite!(
+    crate::store::Books,
+    crate::store::Tx<'_>,
+    rusqlite::Transaction<'_>
+);
 
 /// A PostgreSQL connection running shared SQL: statements are prepared once each (with `?N`
 /// rewritten) and kept.
@@ -533,9 +594,9 @@ impl PgConn {
         Ok(st)
     }
 
-    fn rows(&self, sql: &str, params: &[&dyn Param]) -> DbResult<Vec<postgres::Row>> {
+    fn rows(&self, sql: &str, params: impl Params) -> DbResult<Vec<postgres::Row>> {
         let st = self.statement(sql)?;
-        let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
+        let values = params.values();
         let refs: Vec<&(dyn PgToSql + Sync)> =
             values.iter().map(|v| v as &(dyn PgToSql + Sync)).collect();
         self.client
@@ -550,9 +611,9 @@ impl Sql for PgConn {
         Engine::Postgres
     }
 
-    fn execute(&self, sql: &str, params: &[&dyn Param]) -> DbResult<usize> {
+    fn execute(&self, sql: &str, params: impl Params) -> DbResult<usize> {
         let st = self.statement(sql)?;
-        let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
+        let values = params.values();
         let refs: Vec<&(dyn PgToSql + Sync)> =
             values.iter().map(|v| v as &(dyn PgToSql + Sync)).collect();
         let n = self
@@ -563,7 +624,7 @@ impl Sql for PgConn {
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
-    fn query_row<T, F>(&self, sql: &str, params: &[&dyn Param], f: F) -> DbResult<T>
+    fn query_row<T, F>(&self, sql: &str, params: impl Params, f: F) -> DbResult<T>
     where
         F: FnOnce(&Row<'_>) -> DbResult<T>,
     {
@@ -574,7 +635,7 @@ impl Sql for PgConn {
         }
     }
 
-    fn query_map<T, F>(&self, sql: &str, params: &[&dyn Param], mut f: F) -> DbResult<Vec<T>>
+    fn query_map<T, F>(&self, sql: &str, params: impl Params, mut f: F) -> DbResult<Vec<T>>
     where
         F: FnMut(&Row<'_>) -> DbResult<T>,
     {

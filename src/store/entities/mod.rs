@@ -31,6 +31,7 @@ mod programme;
 mod records;
 mod refs;
 mod repeated_refs;
+mod rows;
 mod snapshot;
 #[cfg(test)]
 mod test_support;

@@ -1,10 +1,12 @@
 //! Programmes: adding and listing.
 
-use rusqlite::{Connection, Row, params};
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Row, Sql};
 use serde::Serialize;
 
-use super::common::{collect, required, within, word_col};
+use super::common::{required, within};
 use super::refs::programme_id;
+use super::rows::{rows as collect, word_at as word_col};
 use crate::domain::model::{DeliveryStatus, Programme};
 use crate::domain::text::{MAX_CODE, MAX_TEXT};
 use crate::store::{Result, StoreError, audit};
@@ -19,7 +21,7 @@ pub struct NewProgramme {
 }
 
 /// Adds a programme; its code must be new.
-pub fn add_programme(conn: &Connection, p: &NewProgramme) -> Result<i64> {
+pub fn add_programme(conn: &impl Sql, p: &NewProgramme) -> Result<i64> {
     required("--code", &p.code)?;
     required("--name", &p.name)?;
     within("--code", &p.code, MAX_CODE)?;
@@ -48,7 +50,7 @@ pub fn add_programme(conn: &Connection, p: &NewProgramme) -> Result<i64> {
 const PROGRAMME_SELECT: &str =
     "SELECT id, code, name, organisation, status, version FROM programme";
 
-fn programme_row(r: &Row) -> rusqlite::Result<Programme> {
+fn programme_row(r: &Row<'_>) -> DbResult<Programme> {
     Ok(Programme {
         id: r.get(0)?,
         code: r.get(1)?,
@@ -60,7 +62,7 @@ fn programme_row(r: &Row) -> rusqlite::Result<Programme> {
 }
 
 /// Every programme, by code.
-pub fn list_programmes(conn: &Connection) -> Result<Vec<Programme>> {
+pub fn list_programmes(conn: &impl Sql) -> Result<Vec<Programme>> {
     collect(
         conn,
         &format!("{PROGRAMME_SELECT} ORDER BY code"),

@@ -2,13 +2,13 @@
 //! framework names, contract references) to ids, and the in-memory [`Directory`] an import uses to
 //! resolve one on every row.
 
-use rusqlite::{Connection, OptionalExtension};
-
-use super::common::{collect, not_found, not_found_in};
+use super::common::{not_found, not_found_in};
+use super::rows::rows as collect;
+use crate::store::engine::sql::{Optional, Sql};
 use crate::store::{Result, StoreError};
 
 /// The id of the programme with `code`.
-pub fn programme_id(conn: &Connection, code: &str) -> Result<i64> {
+pub fn programme_id(conn: &impl Sql, code: &str) -> Result<i64> {
     let found = conn
         .query_row(
             "SELECT id FROM programme WHERE code = ?1",
@@ -31,12 +31,12 @@ pub struct PhaseRef {
 
 /// Finds phase `code`, within `programme` when given. A code used in several programmes without a
 /// programme given is an error that says to add one.
-pub fn phase_ref(conn: &Connection, programme: Option<&str>, code: &str) -> Result<PhaseRef> {
+pub fn phase_ref(conn: &impl Sql, programme: Option<&str>, code: &str) -> Result<PhaseRef> {
     Directory::load(conn)?.phase(programme, code)
 }
 
 /// The id of the decision with `reference`.
-pub fn decision_id(conn: &Connection, reference: &str) -> Result<i64> {
+pub fn decision_id(conn: &impl Sql, reference: &str) -> Result<i64> {
     conn.query_row(
         "SELECT id FROM decision WHERE reference = ?1",
         [reference.trim()],
@@ -54,7 +54,7 @@ pub fn decision_id(conn: &Connection, reference: &str) -> Result<i64> {
 }
 
 /// The id of the framework called `name`.
-pub fn framework_id(conn: &Connection, name: &str) -> Result<i64> {
+pub fn framework_id(conn: &impl Sql, name: &str) -> Result<i64> {
     conn.query_row(
         "SELECT id FROM framework WHERE name = ?1",
         [name.trim()],
@@ -72,7 +72,7 @@ pub fn framework_id(conn: &Connection, name: &str) -> Result<i64> {
 }
 
 /// The id and phase id of the contract with `reference`.
-pub fn contract_ref(conn: &Connection, reference: &str) -> Result<(i64, i64)> {
+pub fn contract_ref(conn: &impl Sql, reference: &str) -> Result<(i64, i64)> {
     conn.query_row(
         "SELECT id, phase_id FROM contract WHERE reference = ?1",
         [reference.trim()],
@@ -112,7 +112,7 @@ pub struct Directory {
 }
 
 impl Directory {
-    pub fn load(conn: &Connection) -> Result<Self> {
+    pub fn load(conn: &impl Sql) -> Result<Self> {
         let mut d = Directory {
             programmes: collect(conn, "SELECT code, id FROM programme", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
