@@ -494,8 +494,8 @@ mod tests {
         crate::io::demo::load_all(&tx).unwrap();
         tx.commit().unwrap();
         // 25 stale totals in 2030-31, phase 2, no contract: 20 listed and "5 more".
-        for p in 1..=12 {
-            for phase in [2, 3] {
+        for p in 1..=12_i64 {
+            for phase in [2_i64, 3] {
                 conn.execute(
                     "INSERT INTO actual_total VALUES (2030, ?1, ?2, 0, 100, 1)",
                     [phase, p],

@@ -56,7 +56,7 @@ pub fn ensure_totals_fit(conn: &Connection) -> Result<()> {
             // BIGINT column always is).
             "SELECT fy, phase_id, period, contract_id, amount_pence,
                     CAST(CASE WHEN amount_pence = CAST(amount_pence AS BIGINT) THEN 1 ELSE 0 END AS BIGINT)
-             FROM actual_total",
+             FROM actual_total ORDER BY fy, phase_id, period, contract_id",
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
