@@ -190,7 +190,7 @@ fn commands_not_yet_on_a_server_say_so() {
     assert_eq!(
         err,
         format!(
-            "outturn: summary: the books at {conninfo} are on a PostgreSQL server, where this Outturn runs init, team, backup, restore, programme add and list, and audit so far; keep the books in a SQLite file (--db FILE) for summary\n"
+            "outturn: summary: the books at {conninfo} are on a PostgreSQL server, where summary does not run yet (docs/postgres.md lists what does); keep the books in a SQLite file (--db FILE) for it\n"
         )
     );
 }

@@ -230,6 +230,25 @@ pub fn db_path(cli: &Cli) -> PathBuf {
     crate::ops::books::db_path(cli.db.as_deref())
 }
 
+/// True for a command whose handler runs on books on either engine ([`shared`]).
+fn runs_on_a_server(command: &Command) -> bool {
+    match command {
+        Command::Programme(_) => true,
+        Command::Audit(a) => a.cmd.is_none(),
+        _ => false,
+    }
+}
+
+/// Runs a command on books on either engine: a PostgreSQL server's here (a file's books reach
+/// the same handlers through each command's `run`). Only commands [`runs_on_a_server`] names.
+fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Programme(c) => programme::shared(books, c),
+        Command::Audit(a) => audit::list(books, a),
+        other => Err(server::not_here(other.name())),
+    }
+}
+
 /// Runs the command line. `None` for the command (the TUI) is handled by `main`.
 pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
     if let Some(db) = cli.db.as_deref()
@@ -249,10 +268,12 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
             Command::Team(c) => server::team(&at, c),
             Command::Backup { file, force } => server::backup(&at, file, *force),
             Command::Restore { file, .. } => server::restore(&at, file),
-            Command::Programme(c) => server::programme(&at, c),
-            Command::Audit(a) => server::audit(&at, a),
             Command::Demo => tui::demo(),
             Command::Gen(a) => generate::run(&db_path(cli), a),
+            other if runs_on_a_server(other) => {
+                let mut books = server::connect(&at)?;
+                shared(&mut books, other)
+            }
             other => Err(server::not_yet(&shown, other.name())),
         };
     }

@@ -119,26 +119,16 @@ pub fn restore(at: &Server<'_>, file: &std::path::Path) -> anyhow::Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-/// `outturn programme add|list` on a server.
-pub fn programme(at: &Server<'_>, c: &super::programme::ProgrammeCmd) -> anyhow::Result<ExitCode> {
-    let mut books = server::connect(at.conninfo, at.shown, at.plain_tcp)?;
-    super::programme::shared(&mut books, c)
-}
-
-/// `outturn audit` (the list) on a server.
-pub fn audit(at: &Server<'_>, a: &super::audit::AuditArgs) -> anyhow::Result<ExitCode> {
-    if a.cmd.is_some() {
-        return Err(not_yet(at.shown, "audit seal"));
-    }
-    let books = server::connect(at.conninfo, at.shown, at.plain_tcp)?;
-    super::audit::list(&books, a)
+/// Connects to the books on the server, for a command's shared handler.
+pub fn connect(at: &Server<'_>) -> anyhow::Result<crate::ops::types::PgBooks> {
+    Ok(server::connect(at.conninfo, at.shown, at.plain_tcp)?)
 }
 
 /// The refusal, inside a command's handler, of a subcommand that does not run on a server yet
 /// (handlers given the books do not know where they are).
 pub fn not_here(command: &str) -> anyhow::Error {
     UserError(format!(
-        "{command}: this does not run on books on a PostgreSQL server yet; keep the books in a SQLite file (--db FILE) for {command}"
+        "{command}: this does not run on books on a PostgreSQL server yet (docs/postgres.md lists what does); keep the books in a SQLite file (--db FILE) for it"
     ))
     .into()
 }
@@ -146,7 +136,7 @@ pub fn not_here(command: &str) -> anyhow::Error {
 /// The refusal for a command that does not run on a server yet.
 pub fn not_yet(shown: &str, command: &str) -> anyhow::Error {
     UserError(format!(
-        "{command}: the books at {shown} are on a PostgreSQL server, where this Outturn runs init, team, backup, restore, programme add and list, and audit so far; keep the books in a SQLite file (--db FILE) for {command}"
+        "{command}: the books at {shown} are on a PostgreSQL server, where {command} does not run yet (docs/postgres.md lists what does); keep the books in a SQLite file (--db FILE) for it"
     ))
     .into()
 }

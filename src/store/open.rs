@@ -116,9 +116,9 @@ pub fn check_database_path(given: &Path) -> Result<()> {
         return Err(StoreError::invalid(
             "--db",
             format!(
-                "'{shown}' is a PostgreSQL connection string, and on a PostgreSQL server this \
-                 Outturn runs init, team, backup, restore, programme add and list, and audit so far: give the path of a database file for the \
-                 rest; nothing was created"
+                "'{shown}' is a PostgreSQL connection string, and the TUI does not run on a \
+                 PostgreSQL server yet (docs/postgres.md lists what does): give the path of a \
+                 database file; nothing was created"
             ),
         ));
     }
