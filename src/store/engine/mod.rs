@@ -34,6 +34,17 @@ impl Store for crate::store::Books {
     }
 }
 
+impl Store for rusqlite::Connection {
+    type Tx<'t> = rusqlite::Transaction<'t>;
+
+    fn write_step<T>(&mut self, mut step: impl FnMut(&Self::Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = crate::store::write_tx(self)?;
+        let out = step(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
 impl Store for pg::PgBooks {
     type Tx<'t> = sql::PgConn;
 
