@@ -777,3 +777,184 @@ fn the_harness_leaves_no_postgres_process_behind() {
     assert!(!alive(pid), "postmaster {pid} outlived the watched process");
     assert!(!c.dir.as_ref().unwrap().exists());
 }
+
+#[test]
+fn a_close_waits_for_writes_in_flight_and_nothing_dated_in_it_commits_after() {
+    let Some(t) = team() else { return };
+    let mut o = t.as_(&t.officer);
+    let phase = programme_and_phase(&mut o, "P");
+    let insert = "INSERT INTO actual(phase_id, date, fy, period, amount_pence) VALUES ($1, $2, 2024, $3, 100)";
+    let close = |through: &'static str, period: i64| {
+        let mut lead = t.as_(&t.lead);
+        std::thread::spawn(move || {
+            lead.execute(
+                "INSERT INTO closed_period(fy, period, through_date, who, at) \
+                 VALUES (2024, $1, $2, 'lead', '2024-07-01T09:00:00Z')",
+                &[&period, &through],
+            )
+        })
+    };
+
+    // A write in flight dated in the period: the close waits for it to commit.
+    let mut w = o.transaction().unwrap();
+    w.execute(insert, &[&phase, &"2024-05-10", &2i64]).unwrap();
+    let closing = close("2024-05-31", 2);
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        !closing.is_finished(),
+        "the close did not wait for the write"
+    );
+    w.commit().unwrap();
+    closing.join().unwrap().unwrap();
+    assert_eq!(count(&mut o, "actual"), 1);
+
+    // A close in flight: a write dated in the period waits for it, then is refused.
+    let mut lead = t.as_(&t.lead);
+    let mut c = lead.transaction().unwrap();
+    c.execute(
+        "INSERT INTO closed_period(fy, period, through_date, who, at) \
+         VALUES (2024, 3, '2024-06-30', 'lead', '2024-07-01T09:00:00Z')",
+        &[],
+    )
+    .unwrap();
+    let mut o2 = t.as_(&t.officer);
+    let writing = std::thread::spawn(move || {
+        o2.execute(insert, &[&phase, &"2024-06-10", &3i64])
+            .map_err(|e| e.as_db_error().map(|d| d.message().to_string()))
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        !writing.is_finished(),
+        "the write did not wait for the close"
+    );
+    c.commit().unwrap();
+    assert_eq!(
+        writing.join().unwrap(),
+        Err(Some(
+            "an actual dated 10/06/2024 falls in a closed period (closed through 2024-25 P3)"
+                .to_string()
+        ))
+    );
+    assert_eq!(count(&mut o, "actual"), 1);
+}
+
+#[test]
+fn the_tables_and_columns_are_sqlites_in_order_with_org_id_last() {
+    let Some(db) = pg::migrated_database() else {
+        return;
+    };
+    let books = outturn::store::Books::in_memory().unwrap();
+    let sqlite_tables: Vec<String> = books
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut admin = db.admin();
+    let mut books_tables: Vec<String> = admin
+        .query("SELECT outturn_books_tables()", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    books_tables.sort();
+    assert_eq!(books_tables, sqlite_tables);
+    let mut pg_tables: Vec<String> = admin
+        .query(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' \
+             ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    pg_tables
+        .retain(|t| !["meta", "organisation", "member", "audit_capture"].contains(&t.as_str()));
+    assert_eq!(pg_tables, sqlite_tables);
+
+    for table in &sqlite_tables {
+        let sqlite: Vec<(String, String)> = books
+            .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
+            .unwrap()
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let pg: Vec<(String, String, Option<String>)> = admin
+            .query(
+                "SELECT column_name::text, udt_name::text, collation_name::text \
+                 FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 \
+                 ORDER BY ordinal_position",
+                &[table],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        assert_eq!(
+            pg.last(),
+            Some(&("org_id".to_string(), "int8".to_string(), None)),
+            "{table}"
+        );
+        assert_eq!(pg.len(), sqlite.len() + 1, "{table}");
+        for ((name, ty), (pg_name, pg_ty, collation)) in sqlite.iter().zip(&pg) {
+            assert_eq!(name, pg_name, "{table}: column order");
+            let expected = match (table.as_str(), name.as_str(), ty.as_str()) {
+                ("import_profile", "name", _) => "citext",
+                (_, _, "INTEGER") => "int8",
+                (_, _, "TEXT") => "text",
+                other => panic!("{table}.{name}: SQLite type {other:?}"),
+            };
+            assert_eq!(pg_ty, expected, "{table}.{name}");
+            if expected != "int8" {
+                assert_eq!(
+                    collation.as_deref(),
+                    Some("C"),
+                    "{table}.{name}: byte order"
+                );
+            }
+        }
+    }
+    // SQLite's `date(x) = x` checks and their translation agree.
+    for x in [
+        "2024-02-29",
+        "2023-02-29",
+        "2024-04-31",
+        "2024-2-01",
+        "2024-13-01",
+        "2024-12-31",
+        "24-01-01",
+        "2024-01-01T00:00",
+        " 2024-01-01",
+        "",
+    ] {
+        let sqlite: bool = books
+            .query_row("SELECT coalesce(date(?1) = ?1, 0)", [x], |r| r.get(0))
+            .unwrap();
+        let pg: bool = admin
+            .query_one("SELECT outturn_is_date($1)", &[&x])
+            .unwrap()
+            .get(0);
+        assert_eq!(pg, sqlite, "{x:?}");
+    }
+    let meta: Vec<(String, String)> = admin
+        .query("SELECT key, value FROM meta ORDER BY key", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        meta,
+        vec![
+            ("application".to_string(), "outturn".to_string()),
+            (
+                "schema_version".to_string(),
+                outturn::store::SCHEMA_VERSION.to_string()
+            ),
+        ]
+    );
+}
