@@ -872,8 +872,16 @@ fn the_tables_and_columns_are_sqlites_in_order_with_org_id_last() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    pg_tables
-        .retain(|t| !["meta", "organisation", "member", "audit_capture"].contains(&t.as_str()));
+    pg_tables.retain(|t| {
+        ![
+            "meta",
+            "organisation",
+            "member",
+            "audit_capture",
+            "audit_imported",
+        ]
+        .contains(&t.as_str())
+    });
     assert_eq!(pg_tables, sqlite_tables);
 
     for table in &sqlite_tables {
@@ -957,4 +965,145 @@ fn the_tables_and_columns_are_sqlites_in_order_with_org_id_last() {
             ),
         ]
     );
+}
+
+#[test]
+fn a_lead_copies_a_sqlite_log_verbatim_and_only_into_a_log_of_no_events_of_its_own() {
+    let Some(t) = team() else { return };
+    // A log written by SQLite.
+    let books = outturn::store::Books::in_memory().unwrap();
+    books
+        .execute("INSERT INTO programme(code, name) VALUES ('P', 'Prog')", [])
+        .unwrap();
+    outturn::store::audit::record(&books, "add", "programme", Some(1), None::<&()>, Some(&"P"))
+        .unwrap();
+    books
+        .execute("UPDATE programme SET name = 'Programme'", [])
+        .unwrap();
+    outturn::store::audit::record(&books, "edit", "programme", Some(1), Some(&"P"), Some(&"P"))
+        .unwrap();
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let events: Vec<Row> = books
+        .prepare(
+            "SELECT id, at, who, action, entity, entity_id, before, after, prev_hash, hash, as_name, images \
+             FROM audit ORDER BY id",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let import = "SELECT outturn_audit_import($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+    let put = |c: &mut Client, e: &Row| {
+        c.execute(
+            import,
+            &[
+                &e.0, &e.1, &e.2, &e.3, &e.4, &e.5, &e.6, &e.7, &e.8, &e.9, &e.10, &e.11,
+            ],
+        )
+    };
+    assert_eq!(
+        refused(put(&mut t.as_(&t.officer), &events[0])),
+        "permission denied for function outturn_audit_import"
+    );
+    let mut lead = t.as_(&t.lead);
+    // Out of order, or altered: refused.
+    assert_eq!(
+        refused(put(&mut lead, &events[1])),
+        "audit: event 2 does not follow the event before it (the log holds 0 events)"
+    );
+    let mut forged = events[0].clone();
+    forged.2 = "mallory".into();
+    assert_eq!(
+        refused(put(&mut lead, &forged)),
+        "audit: event 1 was altered after it was written"
+    );
+    for e in &events {
+        put(&mut lead, e).unwrap();
+    }
+    // The copied events are SQLite's, byte for byte; the server's own follow on.
+    let copied: Vec<(i64, String, String)> = lead
+        .query("SELECT id, who, hash FROM audit ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(
+        copied,
+        events
+            .iter()
+            .map(|e| (e.0, e.2.clone(), e.9.clone()))
+            .collect::<Vec<_>>()
+    );
+    let next: i64 = lead
+        .query_one(
+            "SELECT outturn_audit_append(NULL, 'add', 'programme', NULL, NULL, NULL, NULL)",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(next, 3);
+    let prev: String = lead
+        .query_one("SELECT prev_hash FROM audit WHERE id = 3", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(prev, events[1].9);
+    // Once the server has written an event of its own, nothing more comes from outside.
+    let mut late = events[1].clone();
+    late.0 = 4;
+    assert_eq!(
+        refused(put(&mut lead, &late)),
+        "the audit log of these books already holds events of its own: a log can only be copied into books that have none"
+    );
+}
+
+#[test]
+fn after_rows_kept_their_own_ids_a_lead_moves_the_sequences_past_them() {
+    let Some(t) = team() else { return };
+    let mut o = t.as_(&t.officer);
+    o.batch_execute("INSERT INTO programme(id, code, name) VALUES (50, 'P', 'Copied')")
+        .unwrap();
+    assert_eq!(
+        refused(o.batch_execute("SELECT outturn_identity_resync()")),
+        "permission denied for function outturn_identity_resync"
+    );
+    t.as_(&t.lead)
+        .batch_execute("SELECT outturn_identity_resync()")
+        .unwrap();
+    let id: i64 = o
+        .query_one(
+            "INSERT INTO programme(code, name) VALUES ('Q', 'New') RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(id, 51);
 }

@@ -273,6 +273,7 @@ pub fn template_data(bin: &Path) -> PathBuf {
     if root.join("ready").is_file() {
         return root;
     }
+    let t = Instant::now();
     let work = private_dir("outturn-pg-template-new.");
     let mut init = as_pg_user(&bin.join("initdb"));
     init.arg("-D").arg(work.join("data")).args([
@@ -306,6 +307,11 @@ pub fn template_data(bin: &Path) -> PathBuf {
         // Another test binary made it first.
         let _ = std::fs::remove_dir_all(&work);
     }
+    eprintln!(
+        "PostgreSQL template made in {} ms at {} (once per machine)",
+        t.elapsed().as_millis(),
+        root.display()
+    );
     assert!(
         root.join("ready").is_file(),
         "no template at {}",

@@ -1054,6 +1054,97 @@ BEGIN
 END
 $$;
 
+-- Moving books from SQLite (`outturn copy --to postgres://...`): the SQLite log's events, each
+-- exactly as written there (its own id, time, login and hash), appended in order by a lead. Each
+-- must extend the organisation's chain (the next id, the last hash as its prev_hash) and carry
+-- the hash Rust's event_hash gives it; and only while every event of the organisation came this
+-- way: once the server has appended one of its own, the log takes no more from outside. The row
+-- images noted in this transaction (the copied records themselves) are discarded: the copied
+-- events already describe them. audit_imported keeps, per organisation, the last event copied.
+CREATE TABLE audit_imported (
+    org_id     BIGINT PRIMARY KEY REFERENCES organisation(id),
+    through_id BIGINT NOT NULL
+);
+REVOKE ALL ON audit_imported FROM PUBLIC;
+
+CREATE FUNCTION outturn_audit_import(p_id BIGINT, p_at TEXT, p_who TEXT, p_action TEXT,
+                                     p_entity TEXT, p_entity_id BIGINT, p_before TEXT,
+                                     p_after TEXT, p_prev_hash TEXT, p_hash TEXT,
+                                     p_as_name TEXT, p_images TEXT)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    v_org BIGINT := outturn_org();
+    v_last BIGINT;
+    v_prev TEXT;
+    v_through BIGINT;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM member WHERE login = session_user AND role = 'lead') THEN
+        RAISE EXCEPTION USING ERRCODE = 'OT004',
+            MESSAGE = format('only a lead can copy an audit log into these books: %s is not a lead', session_user);
+    END IF;
+    PERFORM pg_advisory_xact_lock(43, v_org::int);
+    SELECT id, hash INTO v_last, v_prev FROM audit WHERE org_id = v_org ORDER BY id DESC LIMIT 1;
+    IF NOT FOUND THEN
+        v_last := 0;
+        v_prev := repeat('0', 64);
+    END IF;
+    SELECT through_id INTO v_through FROM audit_imported WHERE org_id = v_org;
+    IF v_last > coalesce(v_through, 0) THEN
+        RAISE EXCEPTION USING ERRCODE = 'OT005',
+            MESSAGE = 'the audit log of these books already holds events of its own: a log can only be copied into books that have none';
+    END IF;
+    IF p_id IS DISTINCT FROM v_last + 1 OR p_prev_hash IS DISTINCT FROM v_prev THEN
+        RAISE EXCEPTION USING ERRCODE = 'OT005',
+            MESSAGE = format('audit: event %s does not follow the event before it (the log holds %s events)', p_id, v_last);
+    END IF;
+    IF outturn_event_hash(p_prev_hash, p_id, p_at, p_who, p_action, p_entity, p_entity_id,
+                          p_before, p_after, p_as_name, p_images) IS DISTINCT FROM p_hash THEN
+        RAISE EXCEPTION USING ERRCODE = 'OT005',
+            MESSAGE = format('audit: event %s was altered after it was written', p_id);
+    END IF;
+    DELETE FROM audit_capture WHERE txid = txid_current();
+    INSERT INTO audit(id, at, who, action, entity, entity_id, before, after, prev_hash, hash,
+                      as_name, images, org_id)
+    VALUES (p_id, p_at, p_who, p_action, p_entity, p_entity_id, p_before, p_after, p_prev_hash,
+            p_hash, p_as_name, p_images, v_org);
+    INSERT INTO audit_imported(org_id, through_id) VALUES (v_org, p_id)
+    ON CONFLICT (org_id) DO UPDATE SET through_id = excluded.through_id;
+END
+$$;
+
+-- After rows were written with their own ids (a copy from SQLite keeps every id, since the audit
+-- log's row images name them), moves each id sequence past the largest id of the lead's books, so
+-- the next row added gets a new one. A sequence never goes back (another council's rows may hold
+-- ids this council cannot see).
+CREATE FUNCTION outturn_identity_resync() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    t TEXT;
+    v_seq TEXT;
+    v_max BIGINT;
+    v_last BIGINT;
+    v_called BOOLEAN;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM member WHERE login = session_user AND role = 'lead') THEN
+        RAISE EXCEPTION USING ERRCODE = 'OT004',
+            MESSAGE = format('only a lead can move the id sequences: %s is not a lead', session_user);
+    END IF;
+    FOR t IN SELECT b FROM outturn_books_tables() b
+              WHERE EXISTS (SELECT 1 FROM pg_attribute a
+                            WHERE a.attrelid = format('public.%I', b)::regclass
+                              AND a.attname = 'id' AND a.attidentity <> '')
+    LOOP
+        v_seq := pg_get_serial_sequence(format('public.%I', t), 'id');
+        EXECUTE format('SELECT max(id) FROM %I', t) INTO v_max;
+        EXECUTE format('SELECT last_value, is_called FROM %s', v_seq) INTO v_last, v_called;
+        IF v_max IS NOT NULL AND (v_max > v_last OR (v_max = v_last AND NOT v_called)) THEN
+            PERFORM setval(v_seq, v_max, true);
+        END IF;
+    END LOOP;
+END
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- Closed periods (locks.rs): everything dated on or before the lock date (the latest closed
 -- period's end) is locked. The store refuses such writes first, with these same words; the
@@ -1401,6 +1492,9 @@ GRANT EXECUTE ON FUNCTION outturn_locked_through() TO outturn_viewer;
 GRANT EXECUTE ON FUNCTION outturn_audit_append(TEXT, TEXT, TEXT, BIGINT, TEXT, TEXT, TEXT, TEXT)
     TO outturn_officer;
 GRANT EXECUTE ON FUNCTION outturn_team_grant(TEXT, TEXT) TO outturn_lead;
+GRANT EXECUTE ON FUNCTION outturn_identity_resync() TO outturn_lead;
+GRANT EXECUTE ON FUNCTION outturn_audit_import(BIGINT, TEXT, TEXT, TEXT, TEXT, BIGINT, TEXT, TEXT,
+                                               TEXT, TEXT, TEXT, TEXT) TO outturn_lead;
 GRANT EXECUTE ON FUNCTION outturn_team_list() TO outturn_lead;
 
 RESET ROLE;
