@@ -1107,3 +1107,45 @@ fn after_rows_kept_their_own_ids_a_lead_moves_the_sequences_past_them() {
         .get(0);
     assert_eq!(id, 51);
 }
+
+#[test]
+fn an_actual_refers_only_to_its_councils_records_and_keeps_them() {
+    let Some(t) = team() else { return };
+    let mut o = t.as_(&t.officer);
+    let phase = programme_and_phase(&mut o, "P");
+    let other = programme_and_phase(&mut t.as_(&t.officer2), "P");
+    let insert = "INSERT INTO actual(phase_id, contract_id, date, fy, period, amount_pence, batch_id) \
+                  VALUES ($1, $2, '2024-06-01', 2024, 3, 100, $3)";
+    let none: Option<i64> = None;
+    let e = o
+        .execute(insert, &[&other, &none, &none])
+        .expect_err("another council's phase");
+    let db = e.as_db_error().unwrap();
+    assert_eq!(db.code().code(), "23503");
+    assert_eq!(
+        db.message(),
+        "insert or update on table \"actual\" violates foreign key constraint \"actual_phase_id_fkey\""
+    );
+    assert_eq!(
+        db.detail(),
+        Some(format!("Key (phase_id)=({other}) is not present in table \"phase\".").as_str())
+    );
+    assert_eq!(
+        refused(o.execute(insert, &[&phase, &Some(999i64), &none])),
+        "insert or update on table \"actual\" violates foreign key constraint \"actual_contract_id_fkey\""
+    );
+    assert_eq!(
+        refused(o.execute(insert, &[&phase, &none, &Some(999i64)])),
+        "insert or update on table \"actual\" violates foreign key constraint \"actual_batch_id_fkey\""
+    );
+    o.execute(insert, &[&phase, &none, &none]).unwrap();
+    assert_eq!(
+        refused(o.execute("DELETE FROM phase WHERE id = $1", &[&phase])),
+        "update or delete on table \"phase\" violates foreign key constraint \"actual_phase_id_fkey\" on table \"actual\""
+    );
+    assert_eq!(
+        refused(o.execute("UPDATE actual SET phase_id = $1", &[&other])),
+        "insert or update on table \"actual\" violates foreign key constraint \"actual_phase_id_fkey\""
+    );
+    assert_eq!(count(&mut o, "phase"), 1);
+}
