@@ -938,6 +938,9 @@ BEGIN
             $fn$
             $body$, 'outturn_capture_' || t, t, 'outturn_key_' || t, 'outturn_image_' || t);
         EXECUTE format('REVOKE ALL ON FUNCTION %I() FROM PUBLIC', 'outturn_capture_' || t);
+        -- (One difference from SQLite: a delete that cascades, such as an allocation's to its
+        -- profile, is noted before the rows it cascades to, since PostgreSQL runs a cascade
+        -- after the statement's own rows; SQLite notes them first. The entries are the same.)
         IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_capture_' || t
                        AND tgrelid = format('public.%I', t)::regclass) THEN
             EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I '
