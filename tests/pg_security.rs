@@ -1181,3 +1181,45 @@ fn an_actual_refers_only_to_its_councils_records_and_keeps_them() {
     );
     assert_eq!(count(&mut o, "phase"), 1);
 }
+
+#[test]
+fn only_a_lead_finalises_financing_and_its_funding_lines_are_then_locked() {
+    let Some(t) = team() else { return };
+    let mut o = t.as_(&t.officer);
+    let phase = programme_and_phase(&mut o, "P");
+    let add = "INSERT INTO funding(phase_id, fy, source, amount_pence, status) \
+               VALUES ($1, 2024, 'grant', 5000, 'approved') RETURNING id";
+    let id: i64 = o.query_one(add, &[&phase]).unwrap().get(0);
+    let finalise =
+        "INSERT INTO financing_final(fy, who, at) VALUES (2024, 'jlead', '2025-06-01T09:00:00Z')";
+    assert_eq!(
+        refused(o.batch_execute(finalise)),
+        "permission denied for table financing_final"
+    );
+    t.as_(&t.lead).batch_execute(finalise).unwrap();
+    let locked = "the funding lines for 2024-25 are locked: the year's financing was finalised \
+                  with its outturn by jlead at 2025-06-01T09:00:00Z, and nothing was changed";
+    assert_eq!(refused(o.query_one(add, &[&phase])), locked);
+    assert_eq!(
+        refused(o.execute("UPDATE funding SET amount_pence = 1 WHERE id = $1", &[&id])),
+        locked
+    );
+    assert_eq!(
+        refused(o.execute("DELETE FROM funding WHERE id = $1", &[&id])),
+        locked
+    );
+    // Another year's lines are free.
+    o.batch_execute(&format!(
+        "INSERT INTO funding(phase_id, fy, source, amount_pence, status) \
+         VALUES ({phase}, 2025, 'grant', 1, 'projected')"
+    ))
+    .unwrap();
+    t.as_(&t.lead)
+        .batch_execute("DELETE FROM financing_final WHERE fy = 2024")
+        .unwrap();
+    assert_eq!(
+        o.execute("UPDATE funding SET amount_pence = 1 WHERE id = $1", &[&id])
+            .unwrap(),
+        1
+    );
+}

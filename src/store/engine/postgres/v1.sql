@@ -32,6 +32,7 @@
 --   OT001 a write dated in a closed period          OT004 only a lead may do this
 --   OT002 the audit log is append-only              OT005 a team step refused (message says why)
 --   OT003 the login is not a member of an organisation
+--   OT006 a funding line of a year whose financing is finalised
 
 -- citext (contrib, trusted; on Azure and RDS allow-listed) gives import_profile.name SQLite's NOCASE.
 CREATE EXTENSION IF NOT EXISTS citext;
@@ -1283,6 +1284,31 @@ END
 $$;
 CREATE TRIGGER closed_period_lock BEFORE INSERT OR DELETE ON closed_period
     FOR EACH ROW EXECUTE FUNCTION outturn_close_lock();
+
+-- A year whose financing a lead finalised (financing_final) has its funding lines locked until
+-- it is reopened (financing_final.rs's ensure_not_final, in its words).
+CREATE FUNCTION outturn_guard_financing_final() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    v_fy BIGINT;
+    f RECORD;
+BEGIN
+    FOREACH v_fy IN ARRAY ARRAY[CASE WHEN TG_OP <> 'INSERT' THEN OLD.fy END,
+                                CASE WHEN TG_OP <> 'DELETE' THEN NEW.fy END] LOOP
+        CONTINUE WHEN v_fy IS NULL;
+        SELECT who, at INTO f FROM financing_final WHERE fy = v_fy;
+        IF FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'OT006',
+                MESSAGE = format('the funding lines for %s are locked: the year''s financing was finalised with its outturn by %s at %s, and nothing was changed',
+                                 v_fy || '-' || lpad(((v_fy + 1) % 100)::text, 2, '0'), f.who, f.at),
+                HINT = 'a lead can reopen the year''s financing with a reason';
+        END IF;
+    END LOOP;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+CREATE TRIGGER funding_final BEFORE INSERT OR UPDATE OR DELETE ON funding
+    FOR EACH ROW EXECUTE FUNCTION outturn_guard_financing_final();
 
 -- ---------------------------------------------------------------------------------------------
 -- Approvals: only a lead approves a budget change (whatever role the session has SET).
