@@ -94,9 +94,11 @@ fn existing_cluster(conninfo: &str) -> Cluster {
         .map(|r| r.get(0));
     if have.as_deref() != Some(hash.as_str()) {
         c.batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE); CREATE DATABASE {TEMPLATE_DB};"
+            "DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)"
         ))
         .unwrap();
+        c.batch_execute(&format!("CREATE DATABASE {TEMPLATE_DB}"))
+            .unwrap();
         migrate(&format!("{conninfo} dbname={TEMPLATE_DB}"));
         c.batch_execute(&format!("COMMENT ON DATABASE {TEMPLATE_DB} IS '{hash}'"))
             .unwrap();
