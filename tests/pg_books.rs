@@ -203,6 +203,12 @@ fn with_a_programme(db: &mut TestDb) -> String {
         "BEGIN;
          INSERT INTO programme(code, name, organisation, status) VALUES ('DTP', 'Digital', 'Anytown', 'active');
          SELECT outturn_audit_append('2026-12-05T10:00:00Z', 'add', 'programme', 1, NULL, '{\"code\":\"DTP\"}', NULL);
+         COMMIT;
+         BEGIN;
+         INSERT INTO phase(programme_id, code, name) VALUES (1, 'ICT', 'ICT');
+         INSERT INTO actual(phase_id, date, fy, period, amount_pence) VALUES
+             (1, '2026-05-01', 2026, 2, 1000000), (1, '2026-05-02', 2026, 2, 250);
+         SELECT outturn_audit_append('2026-12-05T10:01:00Z', 'add', 'actual', NULL, NULL, NULL, NULL);
          COMMIT;",
     )
     .unwrap();
@@ -228,7 +234,7 @@ fn the_dba_backs_up_and_restores_with_the_servers_tools_checked() {
     assert_eq!(code, 0, "{err}");
     assert!(
         out.starts_with(&format!(
-            "Backed up {dba} to {file_s} with pg_dump (1 audit events, "
+            "Backed up {dba} to {file_s} with pg_dump (2 audit events, "
         )),
         "{out}"
     );
@@ -244,8 +250,21 @@ fn the_dba_backs_up_and_restores_with_the_servers_tools_checked() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
-        format!("Restored {to} from {file_s} with pg_restore (1 audit events, checked).\n")
+        format!("Restored {to} from {file_s} with pg_restore (2 audit events, checked).\n")
     );
+    // The running totals come back as they were, not counted again by the triggers.
+    let totals: (i64, i64) = {
+        let row = target
+            .admin()
+            .query_one(
+                "SELECT (SELECT sum(amount_pence)::bigint FROM actual_total),
+                        (SELECT sum(amount_pence)::bigint FROM actual)",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!(totals, (1_000_250, 1_000_250));
     let name: String = target
         .admin()
         .query_one("SELECT name FROM programme", &[])
