@@ -157,6 +157,16 @@ pub enum Command {
     /// Variance commentary for the monitoring report: add, edit, list.
     #[command(subcommand)]
     Comment(cabinet::CommentCmd),
+    /// Copy the books between a SQLite file and a PostgreSQL server, either way: every record,
+    /// snapshot, batch and the audit log as written.
+    Copy {
+        /// The books copied: a SQLite file or a connection string.
+        #[arg(long, value_name = "FROM")]
+        from: PathBuf,
+        /// Where to: new books made with init on a server (a lead's login), or a new SQLite file.
+        #[arg(long, value_name = "TO")]
+        to: PathBuf,
+    },
     /// The team on a PostgreSQL server: who may read, write and close (leads only).
     #[command(subcommand)]
     Team(server::TeamCmd),
@@ -209,6 +219,7 @@ impl Command {
             Command::Config(_) => "config",
             Command::Comment(_) => "comment",
             Command::Team(_) => "team",
+            Command::Copy { .. } => "copy",
         }
     }
 }
@@ -251,6 +262,9 @@ fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Resu
 
 /// Runs the command line. `None` for the command (the TUI) is handled by `main`.
 pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
+    if let Command::Copy { from, to } = command {
+        return server::copy(from, to, cli.plain_tcp);
+    }
     if let Some(db) = cli.db.as_deref()
         && let Some((conninfo, shown)) = crate::ops::server::conninfo(db)
     {
@@ -282,6 +296,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Init { demo, .. } => init::run(db, *demo),
         Command::Team(_) => Err(server::team_on_a_file(db)),
+        Command::Copy { .. } => unreachable!("copy is run before --db is read"),
         Command::Programme(c) => programme::run(db, c),
         Command::Phase(c) => phase::run(db, c),
         Command::Decision(c) => decision::run(db, c),

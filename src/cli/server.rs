@@ -119,6 +119,24 @@ pub fn restore(at: &Server<'_>, file: &std::path::Path) -> anyhow::Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
+/// `outturn copy --from A --to B`: books between a SQLite file and a server.
+pub fn copy(
+    from: &std::path::Path,
+    to: &std::path::Path,
+    plain_tcp: bool,
+) -> anyhow::Result<ExitCode> {
+    let copied = server::copy(from, to, plain_tcp)?;
+    let rows: usize = copied.rows.values().sum();
+    say!(
+        "Copied {} to {}: {rows} rows in {} tables, {} audit events (checked).",
+        crate::ops::books::shown(from),
+        crate::ops::books::shown(to),
+        copied.rows.len(),
+        copied.events
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Connects to the books on the server, for a command's shared handler.
 pub fn connect(at: &Server<'_>) -> anyhow::Result<crate::ops::types::PgBooks> {
     Ok(server::connect(at.conninfo, at.shown, at.plain_tcp)?)
