@@ -6,10 +6,6 @@ mod common;
 
 use common::pg::{self, TestDb};
 
-fn at(db: &TestDb, login: &str) -> String {
-    format!("{} dbname={} user={login}", db.cluster.conninfo, db.name)
-}
-
 /// Runs outturn; returns (exit status, stdout, stderr).
 fn outturn(args: &[&str]) -> (i32, String, String) {
     let o = common::bin()
@@ -45,7 +41,7 @@ fn the_demo_goes_to_a_server_and_back_unchanged() {
     let Some((dir, file, db, lead)) = demo_and_server() else {
         return;
     };
-    let server = at(&db, &lead);
+    let server = db.at(&lead);
     let events = ok(&["--db", &file, "audit", "--format", "csv"])
         .lines()
         .count()
@@ -100,7 +96,7 @@ fn a_copy_goes_only_into_empty_books_and_only_by_a_lead() {
     };
     let officer = db.add_member(&lead, "officer", "officer");
     // An officer may not copy a log in: the server refuses, and nothing is written.
-    let (code, _, err) = outturn(&["copy", "--from", &file, "--to", &at(&db, &officer)]);
+    let (code, _, err) = outturn(&["copy", "--from", &file, "--to", &db.at(&officer)]);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("the server refused: permission denied for function outturn_audit_import"),
@@ -114,8 +110,8 @@ fn a_copy_goes_only_into_empty_books_and_only_by_a_lead() {
     };
     assert_eq!((count("programme"), count("audit")), (0, 0));
     // Once copied, the books are not empty: a second copy is refused.
-    ok(&["copy", "--from", &file, "--to", &at(&db, &lead)]);
-    let (code, _, err) = outturn(&["copy", "--from", &file, "--to", &at(&db, &lead)]);
+    ok(&["copy", "--from", &file, "--to", &db.at(&lead)]);
+    let (code, _, err) = outturn(&["copy", "--from", &file, "--to", &db.at(&lead)]);
     assert_eq!(code, 2);
     assert!(err.contains("already hold records"), "{err}");
 }
@@ -129,7 +125,7 @@ fn a_file_whose_log_was_rewritten_is_not_copied() {
     c.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit SET who = 'someone' WHERE id = 3;")
         .unwrap();
     drop(c);
-    let (code, _, err) = outturn(&["copy", "--from", &file, "--to", &at(&db, &lead)]);
+    let (code, _, err) = outturn(&["copy", "--from", &file, "--to", &db.at(&lead)]);
     assert_eq!(code, 2);
     assert!(
         err.contains(

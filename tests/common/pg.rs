@@ -469,6 +469,14 @@ pub fn fresh_database() -> Option<TestDb> {
 }
 
 impl TestDb {
+    /// The connection string Outturn is given for this database as `login`.
+    pub fn at(&self, login: &str) -> String {
+        format!(
+            "{} dbname={} user={login}",
+            self.cluster.conninfo, self.name
+        )
+    }
+
     /// A connection as the superuser.
     pub fn admin(&self) -> Client {
         self.cluster.admin(&self.name)

@@ -123,6 +123,30 @@ fn insert(conn: &impl Sql, table: &str, cols: &[String], rows: &[Vec<Value>]) ->
     Ok(())
 }
 
+/// The rows of each table, read from the source: (table, columns, rows).
+type TableRows = Vec<(String, Vec<String>, Vec<Vec<Value>>)>;
+
+/// Every table's rows, read from `conn`.
+fn read_all(conn: &impl Sql, tables: &[(String, Vec<String>)]) -> Result<TableRows> {
+    tables
+        .iter()
+        .map(|(t, cols)| Ok((t.clone(), cols.clone(), rows_of(conn, t, cols)?)))
+        .collect()
+}
+
+/// Inserts every table's rows, in order; what was copied (with `events` audit events).
+fn insert_all(conn: &impl Sql, tables: &TableRows, events: usize) -> Result<Copied> {
+    let mut copied = Copied {
+        rows: BTreeMap::new(),
+        events,
+    };
+    for (t, cols, rows) in tables {
+        insert(conn, t, cols, rows)?;
+        copied.rows.insert(t.clone(), rows.len());
+    }
+    Ok(copied)
+}
+
 /// One audit event as stored, in column order.
 const EVENT_COLUMNS: &str =
     "id, at, who, action, entity, entity_id, before, after, prev_hash, hash, as_name, images";
@@ -166,19 +190,9 @@ pub fn file_to_server(from: &Path, to: &mut PgBooks) -> Result<Copied> {
     };
     let tables = sqlite_tables(sqlite)?;
     let events = events_of(&source)?;
-    let mut rows_by_table = Vec::new();
-    for (t, cols) in &tables {
-        rows_by_table.push((t.clone(), cols.clone(), rows_of(&source, t, cols)?));
-    }
+    let rows_by_table = read_all(&source, &tables)?;
     to.write(|tx| {
-        let mut copied = Copied {
-            rows: BTreeMap::new(),
-            events: events.len(),
-        };
-        for (t, cols, rows) in &rows_by_table {
-            insert(tx, t, cols, rows)?;
-            copied.rows.insert(t.clone(), rows.len());
-        }
+        let copied = insert_all(tx, &rows_by_table, events.len())?;
         for e in &events {
             tx.execute(
                 "SELECT outturn_audit_import(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -211,19 +225,9 @@ pub fn server_to_file(from: &mut PgBooks, to: &Path) -> Result<Copied> {
         };
         let tables = sqlite_tables(sqlite)?;
         let events = events_of(from)?;
-        let mut rows_by_table = Vec::new();
-        for (t, cols) in &tables {
-            rows_by_table.push((t.clone(), cols.clone(), rows_of(from, t, cols)?));
-        }
+        let rows_by_table = read_all(from, &tables)?;
         let copied = dest.write(|tx| {
-            let mut copied = Copied {
-                rows: BTreeMap::new(),
-                events: events.len(),
-            };
-            for (t, cols, rows) in &rows_by_table {
-                insert(tx, t, cols, rows)?;
-                copied.rows.insert(t.clone(), rows.len());
-            }
+            let copied = insert_all(tx, &rows_by_table, events.len())?;
             let cols: Vec<String> = EVENT_COLUMNS.split(", ").map(str::to_string).collect();
             insert(tx, "audit", &cols, &events)?;
             Ok(copied)
