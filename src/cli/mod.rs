@@ -244,7 +244,14 @@ pub fn db_path(cli: &Cli) -> PathBuf {
 /// True for a command whose handler runs on books on either engine ([`shared`]).
 fn runs_on_a_server(command: &Command) -> bool {
     match command {
-        Command::Programme(_) => true,
+        Command::Programme(_)
+        | Command::Phase(_)
+        | Command::Decision(_)
+        | Command::Framework(_)
+        | Command::Allocation(_)
+        | Command::Change(_)
+        | Command::Config(_)
+        | Command::Comment(_) => true,
         Command::Audit(a) => a.cmd.is_none(),
         _ => false,
     }
@@ -255,6 +262,13 @@ fn runs_on_a_server(command: &Command) -> bool {
 fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Programme(c) => programme::shared(books, c),
+        Command::Phase(c) => phase::shared(books, c),
+        Command::Decision(c) => decision::shared(books, c),
+        Command::Framework(c) => framework::shared(books, c),
+        Command::Allocation(c) => allocation::shared(books, c),
+        Command::Change(c) => change::shared(books, c),
+        Command::Config(c) => config::shared(books, c),
+        Command::Comment(c) => cabinet::comment_shared(books, c),
         Command::Audit(a) => audit::list(books, a),
         other => Err(server::not_here(other.name())),
     }

@@ -6,8 +6,9 @@
 
 use std::collections::BTreeMap;
 
+use super::engine::sql::{Optional, Sql};
+use crate::sql_params as params;
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Result, StoreError, audit, current_user, now_stamp};
@@ -15,7 +16,7 @@ use crate::domain::profile::Month;
 use crate::domain::{FinancialYear, Money, Period, calendar::uk_date};
 
 /// The last locked date, if any period is closed.
-pub fn locked_through(conn: &Connection) -> Result<Option<NaiveDate>> {
+pub fn locked_through(conn: &impl Sql) -> Result<Option<NaiveDate>> {
     let s: Option<String> =
         conn.query_row("SELECT max(through_date) FROM closed_period", [], |r| {
             r.get(0)
@@ -24,7 +25,7 @@ pub fn locked_through(conn: &Connection) -> Result<Option<NaiveDate>> {
 }
 
 /// The closed period whose end is the lock date, for messages ("2017-18 P7").
-fn lock_label(conn: &Connection) -> Result<String> {
+fn lock_label(conn: &impl Sql) -> Result<String> {
     let row: Option<(i32, u8)> = conn
         .query_row(
             "SELECT fy, period FROM closed_period ORDER BY through_date DESC LIMIT 1",
@@ -44,7 +45,7 @@ fn lock_label(conn: &Connection) -> Result<String> {
 }
 
 /// The error for a write dated in a closed period.
-pub fn closed_error(conn: &Connection, what: &str, date: NaiveDate) -> StoreError {
+pub fn closed_error(conn: &impl Sql, what: &str, date: NaiveDate) -> StoreError {
     let label = lock_label(conn).unwrap_or_default();
     StoreError::Closed(format!(
         "{what} dated {} falls in a closed period (closed through {label})",
@@ -54,7 +55,7 @@ pub fn closed_error(conn: &Connection, what: &str, date: NaiveDate) -> StoreErro
 }
 
 /// Refuses a write of something dated `date` when that date is in a closed period.
-pub fn ensure_open(conn: &Connection, what: &str, date: NaiveDate) -> Result<()> {
+pub fn ensure_open(conn: &impl Sql, what: &str, date: NaiveDate) -> Result<()> {
     match locked_through(conn)? {
         Some(lock) if date <= lock => Err(closed_error(conn, what, date)),
         _ => Ok(()),
@@ -64,7 +65,7 @@ pub fn ensure_open(conn: &Connection, what: &str, date: NaiveDate) -> Result<()>
 /// Refuses a change to a monthly profile (a contract's) that alters what it puts into a month
 /// that lies in a closed period: closed reports count those months.
 pub fn ensure_profile_open(
-    conn: &Connection,
+    conn: &impl Sql,
     what: &str,
     before: &[(Month, Money)],
     after: &[(Month, Money)],
@@ -112,7 +113,7 @@ pub struct ClosedPeriod {
 }
 
 /// Closes `fy` `period` (and with it everything dated before its end).
-pub fn close_period(conn: &Connection, fy: FinancialYear, period: Period) -> Result<()> {
+pub fn close_period(conn: &impl Sql, fy: FinancialYear, period: Period) -> Result<()> {
     let through = fy.period_end(period);
     // A period is closed once it has ended: never one still running or still to come.
     let today = super::today::today().map_err(StoreError::Refused)?;
@@ -170,7 +171,7 @@ fn record_words(table: &str, id: i64) -> String {
 
 /// Reopens `fy` `period` and every later closed period, with a reason for the audit log.
 pub fn reopen_period(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     reason: &str,
@@ -220,25 +221,25 @@ pub fn reopen_period(
 }
 
 /// Closed periods, oldest first.
-pub fn list_closed(conn: &Connection) -> Result<Vec<ClosedPeriod>> {
-    let mut st = conn.prepare(
+pub fn list_closed(conn: &impl Sql) -> Result<Vec<ClosedPeriod>> {
+    let rows = conn.query_map(
         "SELECT fy, period, through_date, who, at FROM closed_period ORDER BY through_date",
+        [],
+        |r| {
+            let fy: i32 = r.get(0)?;
+            let p: u8 = r.get(1)?;
+            let through: String = r.get(2)?;
+            Ok((
+                fy,
+                p,
+                through,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        },
     )?;
-    let rows = st.query_map([], |r| {
-        let fy: i32 = r.get(0)?;
-        let p: u8 = r.get(1)?;
-        let through: String = r.get(2)?;
-        Ok((
-            fy,
-            p,
-            through,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (fy, p, through, who, at) = row?;
+    for (fy, p, through, who, at) in rows {
         let (Ok(fy), Ok(period), Ok(through)) = (
             FinancialYear::new(fy),
             Period::new(p),
@@ -258,7 +259,7 @@ pub fn list_closed(conn: &Connection) -> Result<Vec<ClosedPeriod>> {
 }
 
 /// Bumps `version` of `table` row `id` if it is still `expected`; otherwise says who changed it.
-pub fn bump_version(conn: &Connection, table: &str, id: i64, expected: i64) -> Result<()> {
+pub fn bump_version(conn: &impl Sql, table: &str, id: i64, expected: i64) -> Result<()> {
     if expected < 1 {
         return Err(StoreError::invalid(
             "--expected-version",

@@ -15,17 +15,14 @@ pub(crate) fn bad_col(i: usize, e: impl std::fmt::Display) -> DbError {
     }
 }
 
-#[allow(dead_code)] // until the record kinds that read it move here
 pub(crate) fn fy_at(r: &Row<'_>, i: usize) -> DbResult<FinancialYear> {
     FinancialYear::new(r.get(i)?).map_err(|e| bad_col(i, e))
 }
 
-#[allow(dead_code)] // until the record kinds that read it move here
 pub(crate) fn period_at(r: &Row<'_>, i: usize) -> DbResult<Period> {
     Period::new(r.get(i)?).map_err(|e| bad_col(i, e))
 }
 
-#[allow(dead_code)] // until the record kinds that read it move here
 pub(crate) fn money_at(r: &Row<'_>, i: usize) -> DbResult<Money> {
     Ok(Money::from_pence(r.get(i)?))
 }
@@ -47,4 +44,17 @@ pub(crate) fn rows<T>(
     f: impl FnMut(&Row<'_>) -> DbResult<T>,
 ) -> Result<Vec<T>> {
     Ok(conn.query_map(sql, p, f)?)
+}
+
+/// Column `i`'s stored ISO date text as a date.
+pub(crate) fn date_at(r: &Row<'_>, i: usize) -> DbResult<chrono::NaiveDate> {
+    let s: String = r.get(i)?;
+    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| bad_col(i, e))
+}
+
+/// Column `i`'s stored ISO date text as a date, or `None` for NULL.
+pub(crate) fn opt_date_at(r: &Row<'_>, i: usize) -> DbResult<Option<chrono::NaiveDate>> {
+    let s: Option<String> = r.get(i)?;
+    s.map(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| bad_col(i, e)))
+        .transpose()
 }
