@@ -41,7 +41,7 @@ impl<'a> Which<'a> {
     }
 
     /// The id of the programme meant (a code typed is looked up; its refusal names `field`).
-    pub(crate) fn programme(self, tx: &Books, field: Field) -> store::Result<i64> {
+    pub(crate) fn programme(self, tx: &impl Sql, field: Field) -> store::Result<i64> {
         match self {
             Which::Id(id) => Ok(id),
             Which::Named { name, .. } => programme_id(tx, name, field),
@@ -49,7 +49,7 @@ impl<'a> Which<'a> {
     }
 
     /// The id of the phase meant.
-    pub(crate) fn phase(self, tx: &Books, field: Field) -> store::Result<i64> {
+    pub(crate) fn phase(self, tx: &impl Sql, field: Field) -> store::Result<i64> {
         match self {
             Which::Id(id) => Ok(id),
             Which::Named { name, programme } => phase_id(tx, programme, name, field),
@@ -57,7 +57,7 @@ impl<'a> Which<'a> {
     }
 
     /// The id of the decision meant.
-    pub(crate) fn decision(self, tx: &Books, field: Field) -> store::Result<i64> {
+    pub(crate) fn decision(self, tx: &impl Sql, field: Field) -> store::Result<i64> {
         match self {
             Which::Id(id) => Ok(id),
             Which::Named { name, .. } => decision_id(tx, name, field),
@@ -65,7 +65,7 @@ impl<'a> Which<'a> {
     }
 
     /// The id of the framework meant.
-    pub(crate) fn framework(self, tx: &Books, field: Field) -> store::Result<i64> {
+    pub(crate) fn framework(self, tx: &impl Sql, field: Field) -> store::Result<i64> {
         match self {
             Which::Id(id) => Ok(id),
             Which::Named { name, .. } => framework_id(tx, name, field),
@@ -90,38 +90,40 @@ pub(crate) fn named(err: StoreError, field: Field) -> StoreError {
 }
 
 /// The id of programme `code`.
-pub(crate) fn programme_id(tx: &Books, code: &str, field: Field) -> store::Result<i64> {
-    super::lookup::programme(tx, code).map_err(|err| named(err, field))
+pub(crate) fn programme_id(tx: &impl Sql, code: &str, field: Field) -> store::Result<i64> {
+    e::programme_id(tx, code).map_err(|err| named(err, field))
 }
 
 /// The id of phase `phase` (a code or `PROG/PHASE`), within `programme` when given.
 pub(crate) fn phase_id(
-    tx: &Books,
+    tx: &impl Sql,
     programme: Option<&str>,
     phase: &str,
     field: Field,
 ) -> store::Result<i64> {
-    super::lookup::phase(tx, programme, phase).map_err(|err| named(err, field))
+    e::phase_ref(tx, programme, phase)
+        .map(|p| p.id)
+        .map_err(|err| named(err, field))
 }
 
 /// The id of decision `reference`.
-pub(crate) fn decision_id(tx: &Books, reference: &str, field: Field) -> store::Result<i64> {
-    super::lookup::decision(tx, reference).map_err(|err| named(err, field))
+pub(crate) fn decision_id(tx: &impl Sql, reference: &str, field: Field) -> store::Result<i64> {
+    e::decision_id(tx, reference).map_err(|err| named(err, field))
 }
 
 /// The id of framework `name`.
-pub(crate) fn framework_id(tx: &Books, name: &str, field: Field) -> store::Result<i64> {
+pub(crate) fn framework_id(tx: &impl Sql, name: &str, field: Field) -> store::Result<i64> {
     e::framework_id(tx, name).map_err(|err| named(err, field))
 }
 
 /// The id of an optional programme code.
-pub(crate) fn opt_programme(tx: &Books, code: Option<&str>) -> store::Result<Option<i64>> {
+pub(crate) fn opt_programme(tx: &impl Sql, code: Option<&str>) -> store::Result<Option<i64>> {
     code.map(|c| programme_id(tx, c, Field::Programme))
         .transpose()
 }
 
 /// The id of an optional decision reference.
-pub(crate) fn opt_decision(tx: &Books, reference: Option<&str>) -> store::Result<Option<i64>> {
+pub(crate) fn opt_decision(tx: &impl Sql, reference: Option<&str>) -> store::Result<Option<i64>> {
     reference
         .map(|r| decision_id(tx, r, Field::Decision))
         .transpose()

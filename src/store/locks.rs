@@ -7,7 +7,10 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
+
+use crate::sql_params as params;
+use crate::store::engine::sql::{Optional, Sql};
 use serde::Serialize;
 
 use super::{Result, StoreError, audit, current_user, now_stamp};
@@ -15,7 +18,7 @@ use crate::domain::profile::Month;
 use crate::domain::{FinancialYear, Money, Period, calendar::uk_date};
 
 /// The last locked date, if any period is closed.
-pub fn locked_through(conn: &Connection) -> Result<Option<NaiveDate>> {
+pub fn locked_through(conn: &impl Sql) -> Result<Option<NaiveDate>> {
     let s: Option<String> =
         conn.query_row("SELECT max(through_date) FROM closed_period", [], |r| {
             r.get(0)
@@ -24,7 +27,7 @@ pub fn locked_through(conn: &Connection) -> Result<Option<NaiveDate>> {
 }
 
 /// The closed period whose end is the lock date, for messages ("2017-18 P7").
-fn lock_label(conn: &Connection) -> Result<String> {
+fn lock_label(conn: &impl Sql) -> Result<String> {
     let row: Option<(i32, u8)> = conn
         .query_row(
             "SELECT fy, period FROM closed_period ORDER BY through_date DESC LIMIT 1",
@@ -44,7 +47,7 @@ fn lock_label(conn: &Connection) -> Result<String> {
 }
 
 /// The error for a write dated in a closed period.
-pub fn closed_error(conn: &Connection, what: &str, date: NaiveDate) -> StoreError {
+pub fn closed_error(conn: &impl Sql, what: &str, date: NaiveDate) -> StoreError {
     let label = lock_label(conn).unwrap_or_default();
     StoreError::Closed(format!(
         "{what} dated {} falls in a closed period (closed through {label})",
@@ -54,7 +57,7 @@ pub fn closed_error(conn: &Connection, what: &str, date: NaiveDate) -> StoreErro
 }
 
 /// Refuses a write of something dated `date` when that date is in a closed period.
-pub fn ensure_open(conn: &Connection, what: &str, date: NaiveDate) -> Result<()> {
+pub fn ensure_open(conn: &impl Sql, what: &str, date: NaiveDate) -> Result<()> {
     match locked_through(conn)? {
         Some(lock) if date <= lock => Err(closed_error(conn, what, date)),
         _ => Ok(()),
@@ -64,7 +67,7 @@ pub fn ensure_open(conn: &Connection, what: &str, date: NaiveDate) -> Result<()>
 /// Refuses a change to a monthly profile (a contract's) that alters what it puts into a month
 /// that lies in a closed period: closed reports count those months.
 pub fn ensure_profile_open(
-    conn: &Connection,
+    conn: &impl Sql,
     what: &str,
     before: &[(Month, Money)],
     after: &[(Month, Money)],
@@ -143,7 +146,7 @@ pub fn close_period(conn: &Connection, fy: FinancialYear, period: Period) -> Res
     };
     conn.execute(
         "INSERT INTO closed_period(fy, period, through_date, who, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
+        rusqlite::params![
             i64::from(fy.start_year()),
             i64::from(period.number()),
             through.format("%Y-%m-%d").to_string(),
@@ -187,7 +190,7 @@ pub fn reopen_period(
     let before = list_closed(conn)?;
     let n = conn.execute(
         "DELETE FROM closed_period WHERE through_date >= ?1",
-        params![from],
+        rusqlite::params![from],
     )?;
     if n == 0 {
         return Err(StoreError::Refused(format!(
@@ -258,7 +261,7 @@ pub fn list_closed(conn: &Connection) -> Result<Vec<ClosedPeriod>> {
 }
 
 /// Bumps `version` of `table` row `id` if it is still `expected`; otherwise says who changed it.
-pub fn bump_version(conn: &Connection, table: &str, id: i64, expected: i64) -> Result<()> {
+pub fn bump_version(conn: &impl Sql, table: &str, id: i64, expected: i64) -> Result<()> {
     if expected < 1 {
         return Err(StoreError::invalid(
             "--expected-version",
