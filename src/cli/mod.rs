@@ -252,6 +252,15 @@ fn runs_on_a_server(command: &Command) -> bool {
         | Command::Change(_)
         | Command::Config(_)
         | Command::Comment(_) => true,
+        Command::Contract(_)
+        | Command::Forecast(_)
+        | Command::Funding(_)
+        | Command::Benefit(_)
+        | Command::Milestone(_) => true,
+        Command::Import(c) => matches!(
+            c,
+            import::ImportCmd::Profile(_) | import::ImportCmd::Codes(_)
+        ),
         Command::Audit(a) => a.cmd.is_none(),
         _ => false,
     }
@@ -269,6 +278,12 @@ fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Resu
         Command::Change(c) => change::shared(books, c),
         Command::Config(c) => config::shared(books, c),
         Command::Comment(c) => cabinet::comment_shared(books, c),
+        Command::Contract(c) => contract::shared(books, c),
+        Command::Forecast(c) => forecast::shared(books, c),
+        Command::Funding(c) => funding::shared(books, c),
+        Command::Benefit(c) => benefit::shared(books, c),
+        Command::Milestone(c) => milestone::shared(books, c),
+        Command::Import(c) => import::shared(books, c),
         Command::Audit(a) => audit::list(books, a),
         other => Err(server::not_here(other.name())),
     }

@@ -204,12 +204,14 @@ pub fn contract_figures(
 }
 
 /// The RAG thresholds saved in the database, or the defaults (+5 % red, 10 % underspend amber).
-pub fn rag_thresholds(conn: &Connection) -> Result<RagThresholds> {
+pub fn rag_thresholds(conn: &impl crate::store::engine::sql::Sql) -> Result<RagThresholds> {
     let mut t = RagThresholds::default();
-    let mut st = conn.prepare("SELECT key, value FROM setting WHERE key IN ('rag.red_overspend_pct', 'rag.amber_underspend_pct')")?;
-    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    for r in rows {
-        let (k, v) = r?;
+    let rows: Vec<(String, String)> = conn.query_map(
+        "SELECT key, value FROM setting WHERE key IN ('rag.red_overspend_pct', 'rag.amber_underspend_pct')",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    for (k, v) in rows {
         if let Ok(d) = v.parse() {
             if k == "rag.red_overspend_pct" {
                 t.red_overspend_pct = d;

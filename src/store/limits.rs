@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
+use crate::store::engine::sql::{Optional, Sql};
+
 use super::{Result, StoreError};
 use crate::domain::{FinancialYear, Money};
 
@@ -25,8 +27,7 @@ fn year(fy: i64) -> String {
 }
 
 /// A phase as the officer names it: `PROGRAMME/PHASE`.
-fn phase_name(conn: &Connection, phase_id: i64) -> Result<String> {
-    use rusqlite::OptionalExtension;
+fn phase_name(conn: &impl Sql, phase_id: i64) -> Result<String> {
     Ok(conn
         .query_row(
             "SELECT pr.code || '/' || ph.code FROM phase ph JOIN programme pr ON pr.id = ph.programme_id
@@ -113,14 +114,16 @@ pub fn ensure_totals_fit(conn: &Connection) -> Result<()> {
 /// funding lines together, add up past SQLite's INTEGER: the same limit as actuals and budgets.
 /// One pass over the funding lines, summed in 128-bit arithmetic; an import calls it once, after
 /// its rows.
-pub fn ensure_funding_fits(conn: &Connection) -> Result<()> {
+pub fn ensure_funding_fits(conn: &impl Sql) -> Result<()> {
     let mut by_phase_year: BTreeMap<(i64, i64), i128> = BTreeMap::new();
     let mut all: i128 = 0;
-    let mut st = conn.prepare_cached("SELECT phase_id, fy, amount_pence FROM funding")?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        let p = i128::from(r.get::<_, i64>(2)?);
-        *by_phase_year.entry((r.get(0)?, r.get(1)?)).or_default() += p;
+    let lines: Vec<(i64, i64, i64)> =
+        conn.query_map("SELECT phase_id, fy, amount_pence FROM funding", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    for (phase, fy, pence) in lines {
+        let p = i128::from(pence);
+        *by_phase_year.entry((phase, fy)).or_default() += p;
         all += p;
     }
     if let Some(((phase, fy), _)) = by_phase_year.iter().find(|(_, p)| !fits(**p)) {

@@ -94,15 +94,6 @@ pub(super) fn money_col(r: &Row, i: usize) -> rusqlite::Result<Money> {
     Ok(Money::from_pence(r.get(i)?))
 }
 
-pub(super) fn word_col<T>(
-    r: &Row,
-    i: usize,
-    parse: fn(&str) -> Result<T, UnknownWord>,
-) -> rusqlite::Result<T> {
-    let s: String = r.get(i)?;
-    parse(&s).map_err(|e| conv_err(i, e))
-}
-
 pub(crate) fn collect<T>(
     conn: &Connection,
     sql: &str,
