@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row};
 
-use crate::domain::model::UnknownWord;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::{Field, Result, StoreError};
 
