@@ -46,7 +46,7 @@ pub fn init(
 ) -> anyhow::Result<ExitCode> {
     if demo {
         return Err(UserError(
-            "--demo: the demo programmes are loaded into a SQLite file only; run init without --demo on a server".to_string(),
+            "--demo: the demo programmes are loaded into a SQLite file: make one (outturn --db demo.db init --demo), run init here without --demo, then, as the lead, outturn copy --from demo.db --to this server".to_string(),
         )
         .into());
     }
