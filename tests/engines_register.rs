@@ -903,3 +903,97 @@ fn an_officer_cannot_approve_a_budget_change_on_a_server() {
         "Change 1 approved.\n"
     );
 }
+
+/// Two officers approve a reduction of £700.00 against £1,000.00 at the same moment: one wins and
+/// the other is refused, whatever the engine (issue 25: no lost update of the budget path).
+#[test]
+fn of_two_competing_reductions_one_is_refused_on_both_engines() {
+    let race = |b: &Books| {
+        b.ok(&["programme", "add", "--code", "SCH", "--name", "Schools"]);
+        b.ok(&[
+            "phase",
+            "add",
+            "--programme",
+            "SCH",
+            "--code",
+            "P1",
+            "--name",
+            "Phase one",
+        ]);
+        b.ok(&[
+            "allocation",
+            "add",
+            "--phase",
+            "SCH/P1",
+            "--fy",
+            "2026-27",
+            "--amount",
+            "1000",
+        ]);
+        let reduce = || {
+            common::bin()
+                .env("OUTTURN_TODAY", "2026-12-05")
+                .arg("--db")
+                .arg(b.locator())
+                .args([
+                    "change",
+                    "add",
+                    "--kind",
+                    "reduction",
+                    "--phase",
+                    "SCH/P1",
+                    "--fy",
+                    "2026-27",
+                    "--amount",
+                    "700",
+                    "--effective",
+                    "2026-11-01",
+                    "--status",
+                    "approved",
+                ])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (one, two) = (reduce(), reduce());
+        let mut outcomes: Vec<(Option<i32>, String)> = [one, two]
+            .into_iter()
+            .map(|c| {
+                let o = c.wait_with_output().unwrap();
+                let said = if o.status.success() {
+                    o.stdout
+                } else {
+                    o.stderr
+                };
+                (o.status.code(), String::from_utf8(said).unwrap())
+            })
+            .collect();
+        outcomes.sort();
+        let won = outcomes[0].1.clone();
+        assert!(
+            won.starts_with("Added reduction ") && won.ends_with(" (£700.00, approved).\n"),
+            "{outcomes:?}"
+        );
+        assert_eq!(
+            (outcomes[0].0, outcomes[1].0, outcomes[1].1.as_str()),
+            (
+                Some(0),
+                Some(2),
+                "outturn: --amount: £700.00 cannot move out of SCH/P1 in 2026-27: its approved budget there is £300.00\n"
+            ),
+            "{outcomes:?}"
+        );
+        let listed = b.ok(&["change", "list", "--format", "csv"]);
+        let rows: Vec<&str> = listed.lines().skip(1).collect();
+        assert_eq!(rows.len(), 1, "{listed}");
+        assert!(
+            rows[0].ends_with(",reduction,700.00,SCH/P1 2026-27,,2026-11-01,approved,,"),
+            "{listed}"
+        );
+    };
+    race(&Books::sqlite());
+    if let Some(server) = Books::postgres() {
+        race(&server);
+    }
+}
