@@ -132,7 +132,7 @@ pub fn add_change(conn: &impl Sql, c: &NewChange) -> Result<i64> {
         ],
         |r| r.get(0),
     )
-    .map_err(super::records::refused_by_server)?;
+    ?;
     let after = get_change(conn, id)?;
     audit::record(
         conn,
@@ -259,7 +259,7 @@ pub fn decide_change(
         "UPDATE budget_change SET status = ?2, decision_id = coalesce(?3, decision_id) WHERE id = ?1",
         params![id, status.as_str(), decision_id],
     )
-    .map_err(super::records::refused_by_server)?;
+    ?;
     let after = get_change(conn, id)?;
     audit::record(
         conn,

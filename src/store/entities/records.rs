@@ -124,17 +124,6 @@ pub(crate) fn is_constraint(e: &DbError) -> bool {
     }
 }
 
-/// A statement refused by the server's own rules (SQLSTATE class OT: a closed period, a step
-/// only a lead may take), as the store's refusal (exit status 2) rather than a server failure.
-pub(crate) fn refused_by_server(e: DbError) -> StoreError {
-    if let DbError::Postgres(pg) = &e
-        && pg.code().is_some_and(|c| c.code().starts_with("OT"))
-    {
-        return StoreError::Refused(crate::store::engine::pg_error::describe(pg));
-    }
-    e.into()
-}
-
 fn found<T>(
     item: Option<T>,
     what: &'static str,
