@@ -11,7 +11,7 @@ use crate::sql_params as params;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Result, StoreError, audit, current_user, now_stamp};
+use super::{Result, StoreError, audit, now_stamp};
 use crate::domain::profile::Month;
 use crate::domain::{FinancialYear, Money, Period, calendar::uk_date};
 
@@ -139,7 +139,7 @@ pub fn close_period(conn: &impl Sql, fy: FinancialYear, period: Period) -> Resul
         fy,
         period,
         through,
-        who: current_user(),
+        who: super::current_user_on(conn)?,
         at: now_stamp(),
     };
     conn.execute(

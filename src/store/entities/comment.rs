@@ -12,7 +12,7 @@ use super::common::{required, the_one, within};
 use super::rows::{fy_at as fy_col, period_at as period_col, rows as collect};
 use crate::domain::text::MAX_NOTE;
 use crate::domain::{FinancialYear, Period};
-use crate::store::{Result, StoreError, audit, current_user, locks, now_stamp};
+use crate::store::{Result, StoreError, audit, locks, now_stamp};
 
 /// A variance comment as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -108,7 +108,7 @@ pub fn add_comment(
     let id: i64 = conn.query_row(
         "INSERT INTO variance_comment(phase_id, fy, period, text, who, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          RETURNING id",
-        params![phase_id, i64::from(fy.start_year()), i64::from(period.number()), text, current_user(), now_stamp()],
+        params![phase_id, i64::from(fy.start_year()), i64::from(period.number()), text, crate::store::current_user_on(conn)?, now_stamp()],
         |r| r.get(0),
     )?;
     let after = get_comment(conn, id)?;
@@ -136,7 +136,7 @@ pub fn edit_comment(
     )?;
     conn.execute(
         "UPDATE variance_comment SET text = ?2, who = ?3, at = ?4 WHERE id = ?1",
-        params![id, text, current_user(), now_stamp()],
+        params![id, text, crate::store::current_user_on(conn)?, now_stamp()],
     )?;
     let after = get_comment(conn, id)?;
     audit::record(
