@@ -5,43 +5,12 @@
 //! (`common::engines`); the expected transcripts are written by hand from DOMAIN.md's rules, the
 //! figures worked out below each test. Today is pinned to 05/12/2026 (2026-27 P9).
 //!
-//! Phases are not yet added by a command that runs on a server, so [`phase`] adds one with
-//! `phase add` on SQLite and with one INSERT as the council's lead on PostgreSQL; no transcript
-//! shows that step. Closed periods are tested on SQLite only (`period close` does not run on a
+//! Closed periods are tested on SQLite only (`period close` does not run on a
 //! server yet): [`closed_periods_refuse_contract_forecast_and_milestone_steps_on_sqlite`].
 
 mod common;
 
 use common::engines::{Books, Place, same_on_both};
-
-/// Adds phase `code` of programme `programme` (which must exist), printing nothing.
-fn phase(b: &Books, programme: &str, code: &str, name: &str) {
-    match &b.place {
-        Place::File(_) => {
-            b.ok(&[
-                "phase",
-                "add",
-                "--programme",
-                programme,
-                "--code",
-                code,
-                "--name",
-                name,
-            ]);
-        }
-        Place::Server { db, login } => {
-            let n = db
-                .connect_as(login)
-                .execute(
-                    "INSERT INTO phase(programme_id, code, name) \
-                     SELECT id, $2, $3 FROM programme WHERE code = $1",
-                    &[&programme, &code, &name],
-                )
-                .unwrap();
-            assert_eq!(n, 1);
-        }
-    }
-}
 
 /// Runs a step that must be refused and gives its message, with the officer's login written as
 /// `<login>` and every time stamp as `<time>` (the clock's, not the books').
@@ -81,10 +50,29 @@ fn timeless(msg: &str) -> String {
     out
 }
 
-/// Fresh books with programme DTP and its phase P1 (Cloud migration).
+/// Fresh books with programme DTP, its phase P1 (Cloud migration) and decision CAB-1.
 fn dtp(b: &Books) {
     b.ok(&["programme", "add", "--code", "DTP", "--name", "Digital"]);
-    phase(b, "DTP", "P1", "Cloud migration");
+    b.ok(&[
+        "phase",
+        "add",
+        "--programme",
+        "DTP",
+        "--code",
+        "P1",
+        "--name",
+        "Cloud migration",
+    ]);
+    b.ok(&[
+        "decision",
+        "add",
+        "--reference",
+        "CAB-1",
+        "--body",
+        "Cabinet",
+        "--date",
+        "01/03/2026",
+    ]);
 }
 
 /// The audit log of one kind of record as CSV without its id and time columns (the id counts
@@ -161,6 +149,8 @@ fn contracts_options_and_variations_read_the_same_on_both_engines() {
                 "6",
                 "--extension-value",
                 "300",
+                "--award-decision",
+                "CAB-1",
                 "--extension-due",
                 "01/02/2027",
                 "--extension",
@@ -206,9 +196,18 @@ fn contracts_options_and_variations_read_the_same_on_both_engines() {
             ],
         );
         t += &ok(b, &["contract", "list"]);
+        t += &refused(b, &["contract", "exercise", "C-001", "--decision", "CAB-9"]);
         t += &ok(
             b,
-            &["contract", "exercise", "C-001", "--date", "01/12/2026"],
+            &[
+                "contract",
+                "exercise",
+                "C-001",
+                "--date",
+                "01/12/2026",
+                "--decision",
+                "CAB-1",
+            ],
         );
         t += &refused(b, &["contract", "exercise", "C-001", "--option", "1"]);
         t += &refused(
@@ -249,6 +248,8 @@ fn contracts_options_and_variations_read_the_same_on_both_engines() {
                 "2027-01",
                 "--expected-version",
                 "2",
+                "--decision",
+                "CAB-1",
             ],
         );
         // The audit log shows the old and new value and the effective month.
@@ -279,7 +280,11 @@ fn contracts_options_and_variations_read_the_same_on_both_engines() {
                 "3",
             ],
         );
-        t += &ok(b, &["contract", "list", "--format", "csv"]);
+        t += &ok(
+            b,
+            &["contract", "list", "--programme", "DTP", "--format", "csv"],
+        );
+        t += &ok(b, &["contract", "list", "--format", "json"]);
         t += &audit_of(b, "contract", false);
         t += &refused(
             b,
@@ -299,6 +304,7 @@ fn contracts_options_and_variations_read_the_same_on_both_engines() {
          outturn: --term: '601' is not a number of months (1 to 600)\n\
          Reference  Programme  Phase  Supplier      Value       Start       Term  Framework  Framework end  Extensions                                                               Title\n\
          C-001      DTP        P1     Acme Ltd  £1,200.00  01/04/2026  12 months                            6 months option £300.00, decision due 01/02/2027; 3 months option £0.00  Hosting\n\
+         outturn: --decision: no decision 'CAB-9'; list them with `outturn decision list`\n\
          Extension option 1 of C-001 exercised: £300.00 added, value now £1,500.00, term now 18 months to 2027-09.\n\
          outturn: extension option 1 of C-001 is already exercised\n\
          outturn: contract 1 was changed by <login> (as test-officer) at <time> since you opened it: reload it and make your change again\n\
@@ -309,6 +315,66 @@ fn contracts_options_and_variations_read_the_same_on_both_engines() {
          outturn: contract 1 was changed by <login> (as test-officer) at <time> since you opened it: reload it and make your change again\n\
          Reference,Programme,Phase,Supplier,Value,Start,Term,Framework,Framework end,Extensions,Title\n\
          C-001,DTP,P1,Acme Ltd,1800.00,2026-04-01,18 months,,,\"6 months exercised £300.00, decision due 01/02/2027; 3 months option £0.00\",Cloud hosting\n\
+         [\n\
+         \x20 {\n\
+         \x20   \"id\": 1,\n\
+         \x20   \"reference\": \"C-001\",\n\
+         \x20   \"title\": \"Cloud hosting\",\n\
+         \x20   \"supplier\": \"Acme Ltd\",\n\
+         \x20   \"phase_id\": 1,\n\
+         \x20   \"programme_code\": \"DTP\",\n\
+         \x20   \"phase_code\": \"P1\",\n\
+         \x20   \"framework\": null,\n\
+         \x20   \"value\": \"1800.00\",\n\
+         \x20   \"original_value\": \"1200.00\",\n\
+         \x20   \"start\": \"2026-04-01\",\n\
+         \x20   \"term_months\": 12,\n\
+         \x20   \"award_decision_reference\": \"CAB-1\",\n\
+         \x20   \"extensions\": [\n\
+         \x20     {\n\
+         \x20       \"id\": 1,\n\
+         \x20       \"contract_id\": 1,\n\
+         \x20       \"months\": 6,\n\
+         \x20       \"value\": \"300.00\",\n\
+         \x20       \"decision_due\": \"2027-02-01\",\n\
+         \x20       \"exercised\": true,\n\
+         \x20       \"decision_reference\": \"CAB-1\",\n\
+         \x20       \"exercised_value\": \"300.00\",\n\
+         \x20       \"exercised_on\": \"2026-12-01\",\n\
+         \x20       \"seq\": 1,\n\
+         \x20       \"version\": 2\n\
+         \x20     },\n\
+         \x20     {\n\
+         \x20       \"id\": 2,\n\
+         \x20       \"contract_id\": 1,\n\
+         \x20       \"months\": 3,\n\
+         \x20       \"value\": \"0.00\",\n\
+         \x20       \"decision_due\": null,\n\
+         \x20       \"exercised\": false,\n\
+         \x20       \"decision_reference\": null,\n\
+         \x20       \"exercised_value\": null,\n\
+         \x20       \"exercised_on\": null,\n\
+         \x20       \"seq\": null,\n\
+         \x20       \"version\": 1\n\
+         \x20     }\n\
+         \x20   ],\n\
+         \x20   \"variations\": [\n\
+         \x20     {\n\
+         \x20       \"id\": 1,\n\
+         \x20       \"seq\": 2,\n\
+         \x20       \"effective\": {\n\
+         \x20         \"year\": 2027,\n\
+         \x20         \"month\": 1\n\
+         \x20       },\n\
+         \x20       \"old_value\": \"1500.00\",\n\
+         \x20       \"new_value\": \"1800.00\",\n\
+         \x20       \"decision_reference\": \"CAB-1\",\n\
+         \x20       \"varied_on\": \"2026-12-05\"\n\
+         \x20     }\n\
+         \x20   ],\n\
+         \x20   \"version\": 4\n\
+         \x20 }\n\
+         ]\n\
          Who | Action | Entity | Record\n\
          <login> (as test-officer) | edit | contract | 1\n\
          <login> (as test-officer) | vary | contract | 1\n\
