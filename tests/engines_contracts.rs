@@ -75,6 +75,22 @@ fn dtp(b: &Books) {
     ]);
 }
 
+/// Adds programme SCH and its phase S1 (Primary schools), printing nothing: records there must
+/// not show in DTP's lists.
+fn sch(b: &Books) {
+    b.ok(&["programme", "add", "--code", "SCH", "--name", "Schools"]);
+    b.ok(&[
+        "phase",
+        "add",
+        "--programme",
+        "SCH",
+        "--code",
+        "S1",
+        "--name",
+        "Primary schools",
+    ]);
+}
+
 /// The audit log of one kind of record as CSV without its id and time columns (the id counts
 /// the setup's events too, the time is the clock's), and without the record's images unless
 /// `images`.
@@ -441,6 +457,28 @@ fn forecasts_by_as_at_date_read_the_same_on_both_engines() {
         );
         t += &ok(b, &["forecast", "list", "--format", "csv"]);
         t += &audit_of(b, "forecast", true);
+        sch(b);
+        b.ok(&[
+            "forecast", "add", "--phase", "SCH/S1", "--fy", "2026-27", "--period", "P8",
+            "--amount", "50",
+        ]);
+        t += &ok(
+            b,
+            &[
+                "forecast",
+                "list",
+                "--programme",
+                "DTP",
+                "--fy",
+                "2026-27",
+                "--format",
+                "csv",
+            ],
+        );
+        t += &ok(
+            b,
+            &["forecast", "list", "--fy", "2027-28", "--format", "csv"],
+        );
         t
     });
     assert_eq!(
@@ -465,7 +503,12 @@ fn forecasts_by_as_at_date_read_the_same_on_both_engines() {
          <login> (as test-officer) | add | forecast | 3 |  | {\"id\":3,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P8\",\"as_at_date\":\"2026-11-30\",\"amount\":\"1200.00\",\"note\":\"\",\"withdrawn_on\":null,\"withdrawn_reason\":\"\",\"version\":1}\n\
          <login> (as test-officer) | replace | forecast | 1 | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P6\",\"as_at_date\":\"2026-09-15\",\"amount\":\"1000.00\",\"note\":\"first\",\"withdrawn_on\":null,\"withdrawn_reason\":\"\",\"version\":1} | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P6\",\"as_at_date\":\"2026-09-15\",\"amount\":\"1050.00\",\"note\":\"corrected\",\"withdrawn_on\":null,\"withdrawn_reason\":\"\",\"version\":2}\n\
          <login> (as test-officer) | add | forecast | 2 |  | {\"id\":2,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P6\",\"as_at_date\":\"2026-09-30\",\"amount\":\"1100.00\",\"note\":\"month end\",\"withdrawn_on\":null,\"withdrawn_reason\":\"\",\"version\":1}\n\
-         <login> (as test-officer) | add | forecast | 1 |  | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P6\",\"as_at_date\":\"2026-09-15\",\"amount\":\"1000.00\",\"note\":\"first\",\"withdrawn_on\":null,\"withdrawn_reason\":\"\",\"version\":1}\n"
+         <login> (as test-officer) | add | forecast | 1 |  | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P6\",\"as_at_date\":\"2026-09-15\",\"amount\":\"1000.00\",\"note\":\"first\",\"withdrawn_on\":null,\"withdrawn_reason\":\"\",\"version\":1}\n\
+         Programme,Phase,FY,As at,Forecast outturn,Note,Id,As at date,Withdrawn\n\
+         DTP,P1,2026-27,P6,1050.00,corrected,1,2026-09-15,\n\
+         DTP,P1,2026-27,P6,1100.00,month end,2,2026-09-30,\n\
+         DTP,P1,2026-27,P8,1200.00,,3,2026-11-30,2026-12-05\n\
+         Programme,Phase,FY,As at,Forecast outturn,Note,Id,As at date,Withdrawn\n"
     );
 }
 
@@ -577,6 +620,28 @@ fn funding_lines_and_a_finalised_year_read_the_same_on_both_engines() {
             &["funding", "list", "--fy", "2025-26", "--format", "csv"],
         );
         t += &audit_of(b, "funding", true);
+        sch(b);
+        b.ok(&[
+            "funding", "add", "--phase", "SCH/S1", "--fy", "2026-27", "--source", "grant",
+            "--amount", "40",
+        ]);
+        t += &ok(
+            b,
+            &[
+                "funding",
+                "list",
+                "--programme",
+                "DTP",
+                "--fy",
+                "2026-27",
+                "--format",
+                "csv",
+            ],
+        );
+        t += &ok(
+            b,
+            &["funding", "list", "--programme", "SCH", "--format", "csv"],
+        );
         t
     });
     assert_eq!(
@@ -608,7 +673,11 @@ fn funding_lines_and_a_finalised_year_read_the_same_on_both_engines() {
          <login> (as test-officer) | add | funding | 3 |  | {\"id\":3,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"source\":\"revenue\",\"amount\":\"75.00\",\"status\":\"approved\",\"funder\":null,\"spend_by\":null,\"decision_reference\":null,\"note\":\"\",\"version\":1}\n\
          <login> (as test-officer) | edit | funding | 2 | {\"id\":2,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2025-26\",\"source\":\"borrowing\",\"amount\":\"250.00\",\"status\":\"projected\",\"funder\":null,\"spend_by\":null,\"decision_reference\":null,\"note\":\"\",\"version\":1} | {\"id\":2,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2025-26\",\"source\":\"borrowing\",\"amount\":\"300.00\",\"status\":\"approved\",\"funder\":null,\"spend_by\":null,\"decision_reference\":null,\"note\":\"\",\"version\":2}\n\
          <login> (as test-officer) | add | funding | 2 |  | {\"id\":2,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2025-26\",\"source\":\"borrowing\",\"amount\":\"250.00\",\"status\":\"projected\",\"funder\":null,\"spend_by\":null,\"decision_reference\":null,\"note\":\"\",\"version\":1}\n\
-         <login> (as test-officer) | add | funding | 1 |  | {\"id\":1,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2025-26\",\"source\":\"grant\",\"amount\":\"500.00\",\"status\":\"approved\",\"funder\":\"DfE\",\"spend_by\":\"2027-03-31\",\"decision_reference\":null,\"note\":\"\",\"version\":1}\n"
+         <login> (as test-officer) | add | funding | 1 |  | {\"id\":1,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2025-26\",\"source\":\"grant\",\"amount\":\"500.00\",\"status\":\"approved\",\"funder\":\"DfE\",\"spend_by\":\"2027-03-31\",\"decision_reference\":null,\"note\":\"\",\"version\":1}\n\
+         Id,Programme,Phase,FY,Source,Amount,Status,Funder,Spend by,Decision\n\
+         3,DTP,P1,2026-27,revenue,75.00,withdrawn,,,\n\
+         Id,Programme,Phase,FY,Source,Amount,Status,Funder,Spend by,Decision\n\
+         4,SCH,S1,2026-27,grant,40.00,approved,,,\n"
     );
 }
 
@@ -791,6 +860,44 @@ fn benefits_and_realisations_read_the_same_on_both_engines() {
             &["benefit", "list", "--fy", "2026-27", "--format", "csv"],
         );
         t += &audit_of(b, "realisation", true);
+        sch(b);
+        b.ok(&[
+            "benefit",
+            "add",
+            "--programme",
+            "SCH",
+            "--description",
+            "Lower energy bills",
+            "--kind",
+            "cashable",
+            "--target",
+            "2026-27=£2,000",
+        ]);
+        t += &ok(
+            b,
+            &[
+                "benefit",
+                "list",
+                "--programme",
+                "DTP",
+                "--all",
+                "--format",
+                "csv",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "benefit",
+                "list",
+                "--programme",
+                "SCH",
+                "--fy",
+                "2026-27",
+                "--format",
+                "csv",
+            ],
+        );
         t
     });
     assert_eq!(
@@ -814,7 +921,12 @@ fn benefits_and_realisations_read_the_same_on_both_engines() {
          Who | Action | Entity | Record | Before | After\n\
          <login> (as test-officer) | add | benefit_realisation | 3 |  | {\"id\":3,\"benefit_id\":2,\"fy\":\"2026-27\",\"as_at\":\"P8\",\"realised\":\"500.00\",\"forecast\":\"0.00\",\"version\":1}\n\
          <login> (as test-officer) | add | benefit_realisation | 2 |  | {\"id\":2,\"benefit_id\":1,\"fy\":\"2026-27\",\"as_at\":\"P8\",\"realised\":\"6000.00\",\"forecast\":\"4000.00\",\"version\":1}\n\
-         <login> (as test-officer) | add | benefit_realisation | 1 |  | {\"id\":1,\"benefit_id\":1,\"fy\":\"2026-27\",\"as_at\":\"P6\",\"realised\":\"4000.00\",\"forecast\":\"4500.00\",\"version\":1}\n"
+         <login> (as test-officer) | add | benefit_realisation | 1 |  | {\"id\":1,\"benefit_id\":1,\"fy\":\"2026-27\",\"as_at\":\"P6\",\"realised\":\"4000.00\",\"forecast\":\"4500.00\",\"version\":1}\n\
+         ID,Programme,Phase,Description,Kind,Owner,Status,Targets,Version\n\
+         1,DTP,P1,Fewer servers,cashable,CIO,active,\"2026-27=10000.00,2027-28=20000.00\",2\n\
+         2,DTP,,Rent from the data centre,income,,withdrawn,2026-27=1000.00,2\n\
+         ID,Programme,Phase,Description,Kind,Owner,Financial year,As at,Target,Entered,Realised to date,Further forecast,Expected,Variance,RAG\n\
+         3,SCH,,Lower energy bills,cashable,,2026-27,P12,2000.00,,0.00,0.00,0.00,-2000.00,Red\n"
     );
 }
 
@@ -893,6 +1005,25 @@ fn milestones_read_the_same_on_both_engines() {
         t += &ok(b, &["milestone", "list"]);
         t += &ok(b, &["milestone", "list", "--format", "csv"]);
         t += &audit_of(b, "milestone", true);
+        sch(b);
+        b.ok(&[
+            "milestone",
+            "add",
+            "--phase",
+            "SCH/S1",
+            "--name",
+            "Go live",
+            "--baseline",
+            "30/09/2026",
+        ]);
+        t += &ok(
+            b,
+            &["milestone", "list", "--programme", "SCH", "--format", "csv"],
+        );
+        t += &ok(
+            b,
+            &["milestone", "list", "--phase", "DTP/P1", "--format", "csv"],
+        );
         t
     });
     assert_eq!(
@@ -914,7 +1045,12 @@ fn milestones_read_the_same_on_both_engines() {
          <login> (as test-officer) | complete | milestone | 1 | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Go live\",\"baseline\":\"2026-09-30\",\"forecast\":\"2026-10-31\",\"actual\":null,\"status\":\"in progress\",\"version\":2} | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Go live\",\"baseline\":\"2026-09-30\",\"forecast\":\"2026-10-31\",\"actual\":\"2026-10-15\",\"status\":\"complete\",\"version\":3}\n\
          <login> (as test-officer) | edit | milestone | 1 | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Go live\",\"baseline\":\"2026-09-30\",\"forecast\":\"2026-10-31\",\"actual\":null,\"status\":\"planned\",\"version\":1} | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Go live\",\"baseline\":\"2026-09-30\",\"forecast\":\"2026-10-31\",\"actual\":null,\"status\":\"in progress\",\"version\":2}\n\
          <login> (as test-officer) | add | milestone | 2 |  | {\"id\":2,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Decommission\",\"baseline\":\"2027-03-31\",\"forecast\":null,\"actual\":null,\"status\":\"planned\",\"version\":1}\n\
-         <login> (as test-officer) | add | milestone | 1 |  | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Go live\",\"baseline\":\"2026-09-30\",\"forecast\":\"2026-10-31\",\"actual\":null,\"status\":\"planned\",\"version\":1}\n"
+         <login> (as test-officer) | add | milestone | 1 |  | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Go live\",\"baseline\":\"2026-09-30\",\"forecast\":\"2026-10-31\",\"actual\":null,\"status\":\"planned\",\"version\":1}\n\
+         ID,Programme,Phase,Milestone,Baseline,Forecast,Actual,Status,Slippage days,RAG,Version\n\
+         3,SCH,S1,Go live,2026-09-30,,,planned,66,Amber,1\n\
+         ID,Programme,Phase,Milestone,Baseline,Forecast,Actual,Status,Slippage days,RAG,Version\n\
+         1,DTP,P1,Go live,2026-09-30,2026-10-31,2026-10-15,complete,15,Amber,3\n\
+         2,DTP,P1,Decommission,2027-03-31,,,planned,0,Green,1\n"
     );
 }
 
