@@ -1,0 +1,663 @@
+//! Forecasts, funding lines and the financing finalised with a year's outturn, benefits and their
+//! realisations, and milestones give the same output on SQLite and on PostgreSQL (issue 25).
+//! Each script runs on fresh books on each engine (`common::engines`); the expected transcripts
+//! are written by hand from DOMAIN.md's rules. Today is pinned to 05/12/2026 (2026-27 P9).
+
+mod common;
+#[path = "engines_steps/mod.rs"]
+mod steps;
+
+use common::engines::{Books, Place, same_on_both};
+use steps::{audit_of, dtp, ok, refused, sch};
+
+#[test]
+fn forecasts_by_as_at_date_read_the_same_on_both_engines() {
+    let t = same_on_both(|b| {
+        dtp(b);
+        let mut t = String::new();
+        let add = |as_at: &str, amount: &str, note: &str| {
+            b.ok(&[
+                "forecast", "add", "--phase", "DTP/P1", "--fy", "2026-27", "--as-at", as_at,
+                "--amount", amount, "--note", note,
+            ])
+        };
+        t += &add("15/09/2026", "1,000", "first");
+        t += &add("30/09/2026", "1,100", "month end");
+        t += &add("15/09/2026", "1,050", "corrected");
+        t += &ok(
+            b,
+            &[
+                "forecast", "add", "--phase", "DTP/P1", "--fy", "2026-27", "--period", "P8",
+                "--amount", "1,200",
+            ],
+        );
+        t += &refused(
+            b,
+            &[
+                "forecast", "add", "--phase", "DTP/P9", "--fy", "2026-27", "--period", "P8",
+                "--amount", "1",
+            ],
+        );
+        t += &ok(b, &["forecast", "list"]);
+        t += &refused(
+            b,
+            &[
+                "forecast",
+                "withdraw",
+                "3",
+                "--reason",
+                "typo",
+                "--expected-version",
+                "2",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "forecast",
+                "withdraw",
+                "3",
+                "--reason",
+                "typo",
+                "--expected-version",
+                "1",
+            ],
+        );
+        t += &ok(b, &["forecast", "list", "--format", "csv"]);
+        t += &audit_of(b, "forecast", true);
+        sch(b);
+        b.ok(&[
+            "forecast", "add", "--phase", "SCH/S1", "--fy", "2026-27", "--period", "P8",
+            "--amount", "50",
+        ]);
+        t += &ok(
+            b,
+            &[
+                "forecast",
+                "list",
+                "--programme",
+                "DTP",
+                "--fy",
+                "2026-27",
+                "--format",
+                "csv",
+            ],
+        );
+        t += &ok(
+            b,
+            &["forecast", "list", "--fy", "2027-28", "--format", "csv"],
+        );
+        t
+    });
+    assert_eq!(
+        t,
+        "Forecast 1: £1,000.00 for 2026-27 as at 15/09/2026 (2026-27 P6).\n\
+         Forecast 2: £1,100.00 for 2026-27 as at 30/09/2026 (2026-27 P6).\n\
+         Forecast 1: £1,050.00 for 2026-27 as at 15/09/2026 (2026-27 P6), replacing £1,000.00 as at 15/09/2026.\n\
+         Forecast 3: £1,200.00 for 2026-27 as at 30/11/2026 (2026-27 P8).\n\
+         outturn: --phase: no phase 'P9' in programme DTP; its phases: P1\n\
+         Programme  Phase  FY       As at  Forecast outturn  Note       Id  As at date  Withdrawn\n\
+         DTP        P1     2026-27  P6            £1,050.00  corrected   1  15/09/2026\n\
+         DTP        P1     2026-27  P6            £1,100.00  month end   2  30/09/2026\n\
+         DTP        P1     2026-27  P8            £1,200.00              3  30/11/2026\n\
+         outturn: --expected-version: forecast 3 is at version 1, never at version 2: read the version from the list again\n\
+         Forecast 3 withdrawn: £1,200.00 for DTP/P1 2026-27 as at 30/11/2026 no longer counts.\n\
+         Programme,Phase,FY,As at,Forecast outturn,Note,Id,As at date,Withdrawn\n\
+         DTP,P1,2026-27,P6,1050.00,corrected,1,2026-09-15,\n\
+         DTP,P1,2026-27,P6,1100.00,month end,2,2026-09-30,\n\
+         DTP,P1,2026-27,P8,1200.00,,3,2026-11-30,2026-12-05\n\
+         Who | Action | Entity | Record | Before | After\n\
+         <login> (as test-officer) | withdraw | forecast | 3 | {\"id\":3,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P8\",\"as_at_date\":\"2026-11-30\",\"amount\":\"1200.00\",\"note\":\"\",\"withdrawn_on\":null,\"withdrawn_reason\":\"\",\"version\":1} | {\"id\":3,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P8\",\"as_at_date\":\"2026-11-30\",\"amount\":\"1200.00\",\"note\":\"\",\"withdrawn_on\":\"2026-12-05\",\"withdrawn_reason\":\"typo\",\"version\":2}\n\
+         <login> (as test-officer) | add | forecast | 3 |  | {\"id\":3,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P8\",\"as_at_date\":\"2026-11-30\",\"amount\":\"1200.00\",\"note\":\"\",\"withdrawn_on\":null,\"withdrawn_reason\":\"\",\"version\":1}\n\
+         <login> (as test-officer) | replace | forecast | 1 | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P6\",\"as_at_date\":\"2026-09-15\",\"amount\":\"1000.00\",\"note\":\"first\",\"withdrawn_on\":null,\"withdrawn_reason\":\"\",\"version\":1} | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P6\",\"as_at_date\":\"2026-09-15\",\"amount\":\"1050.00\",\"note\":\"corrected\",\"withdrawn_on\":null,\"withdrawn_reason\":\"\",\"version\":2}\n\
+         <login> (as test-officer) | add | forecast | 2 |  | {\"id\":2,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P6\",\"as_at_date\":\"2026-09-30\",\"amount\":\"1100.00\",\"note\":\"month end\",\"withdrawn_on\":null,\"withdrawn_reason\":\"\",\"version\":1}\n\
+         <login> (as test-officer) | add | forecast | 1 |  | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"as_at\":\"P6\",\"as_at_date\":\"2026-09-15\",\"amount\":\"1000.00\",\"note\":\"first\",\"withdrawn_on\":null,\"withdrawn_reason\":\"\",\"version\":1}\n\
+         Programme,Phase,FY,As at,Forecast outturn,Note,Id,As at date,Withdrawn\n\
+         DTP,P1,2026-27,P6,1050.00,corrected,1,2026-09-15,\n\
+         DTP,P1,2026-27,P6,1100.00,month end,2,2026-09-30,\n\
+         DTP,P1,2026-27,P8,1200.00,,3,2026-11-30,2026-12-05\n\
+         Programme,Phase,FY,As at,Forecast outturn,Note,Id,As at date,Withdrawn\n"
+    );
+}
+
+#[test]
+fn funding_lines_and_a_finalised_year_read_the_same_on_both_engines() {
+    let t = same_on_both(|b| {
+        dtp(b);
+        let mut t = String::new();
+        t += &ok(
+            b,
+            &[
+                "funding",
+                "add",
+                "--phase",
+                "DTP/P1",
+                "--fy",
+                "2025-26",
+                "--source",
+                "grant",
+                "--amount",
+                "500",
+                "--funder",
+                "DfE",
+                "--spend-by",
+                "31/03/2027",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "funding",
+                "add",
+                "--phase",
+                "DTP/P1",
+                "--fy",
+                "2025-26",
+                "--source",
+                "borrowing",
+                "--amount",
+                "250",
+                "--status",
+                "projected",
+            ],
+        );
+        t += &refused(
+            b,
+            &[
+                "funding", "add", "--phase", "DTP/P1", "--fy", "2025-26", "--source", "grant",
+                "--amount", "0",
+            ],
+        );
+        t += &refused(
+            b,
+            &[
+                "funding",
+                "edit",
+                "2",
+                "--amount",
+                "300",
+                "--expected-version",
+                "2",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "funding",
+                "edit",
+                "2",
+                "--amount",
+                "300",
+                "--status",
+                "approved",
+                "--expected-version",
+                "1",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "funding", "add", "--phase", "DTP/P1", "--fy", "2026-27", "--source", "revenue",
+                "--amount", "75",
+            ],
+        );
+        t += &ok(b, &["funding", "withdraw", "3"]);
+        t += &ok(b, &["funding", "list"]);
+        t += &refused(b, &["funding", "finalise", "--fy", "2026-27"]);
+        t += &ok(b, &["funding", "finalise", "--fy", "2025-26"]);
+        t += &refused(b, &["funding", "finalise", "--fy", "2025-26"]);
+        t += &refused(b, &["funding", "edit", "1", "--amount", "600"]);
+        t += &refused(
+            b,
+            &["funding", "reopen", "--fy", "2025-26", "--reason", " "],
+        );
+        t += &ok(
+            b,
+            &[
+                "funding",
+                "reopen",
+                "--fy",
+                "2025-26",
+                "--reason",
+                "DfE moved the grant",
+            ],
+        );
+        t += &ok(b, &["funding", "edit", "1", "--amount", "600"]);
+        t += &ok(
+            b,
+            &["funding", "list", "--fy", "2025-26", "--format", "csv"],
+        );
+        t += &audit_of(b, "funding", true);
+        sch(b);
+        b.ok(&[
+            "funding", "add", "--phase", "SCH/S1", "--fy", "2026-27", "--source", "grant",
+            "--amount", "40",
+        ]);
+        t += &ok(
+            b,
+            &[
+                "funding",
+                "list",
+                "--programme",
+                "DTP",
+                "--fy",
+                "2026-27",
+                "--format",
+                "csv",
+            ],
+        );
+        t += &ok(
+            b,
+            &["funding", "list", "--programme", "SCH", "--format", "csv"],
+        );
+        t
+    });
+    assert_eq!(
+        t,
+        "Added funding line 1: £500.00 grant (approved) for DTP/P1 2025-26, to be spent by 31/03/2027.\n\
+         Added funding line 2: £250.00 borrowing (projected) for DTP/P1 2025-26.\n\
+         outturn: --amount: '0.00' must be more than zero (withdraw a line with `outturn funding withdraw`)\n\
+         outturn: --expected-version: funding line 2 is at version 1, never at version 2: read the version from the list again\n\
+         Funding line 2 changed.\n\
+         Added funding line 3: £75.00 revenue (approved) for DTP/P1 2026-27.\n\
+         Funding line 3 withdrawn (£75.00 revenue for DTP/P1 2026-27).\n\
+         Id  Programme  Phase  FY       Source      Amount  Status     Funder  Spend by    Decision\n\
+         \x201  DTP        P1     2025-26  grant      £500.00  approved   DfE     31/03/2027\n\
+         \x202  DTP        P1     2025-26  borrowing  £300.00  approved\n\
+         \x203  DTP        P1     2026-27  revenue     £75.00  withdrawn\n\
+         outturn: 2026-27's financing cannot be finalised before the year has ended (it ends on 31/03/2027): its outturn is not known yet\n\
+         Finalised the financing of 2025-26: its funding lines are locked (reopen with `outturn funding reopen --fy 2025-26 --reason ...`).\n\
+         outturn: 2025-26's financing is already finalised (by <login> (as test-officer) at <time>): nothing was changed\n\
+         outturn: the funding lines for 2025-26 are locked: the year's financing was finalised with its outturn by <login> (as test-officer) at <time>, and nothing was changed; to change them, reopen the year's financing with `outturn funding reopen --fy 2025-26 --reason ...`\n\
+         outturn: --reason: reopening a year's financing needs a reason for the audit log\n\
+         Reopened the financing of 2025-26 (finalised by <login> (as test-officer) at <time>): its funding lines can be changed again.\n\
+         Funding line 1 changed.\n\
+         Id,Programme,Phase,FY,Source,Amount,Status,Funder,Spend by,Decision\n\
+         1,DTP,P1,2025-26,grant,600.00,approved,DfE,2027-03-31,\n\
+         2,DTP,P1,2025-26,borrowing,300.00,approved,,,\n\
+         Who | Action | Entity | Record | Before | After\n\
+         <login> (as test-officer) | edit | funding | 1 | {\"id\":1,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2025-26\",\"source\":\"grant\",\"amount\":\"500.00\",\"status\":\"approved\",\"funder\":\"DfE\",\"spend_by\":\"2027-03-31\",\"decision_reference\":null,\"note\":\"\",\"version\":1} | {\"id\":1,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2025-26\",\"source\":\"grant\",\"amount\":\"600.00\",\"status\":\"approved\",\"funder\":\"DfE\",\"spend_by\":\"2027-03-31\",\"decision_reference\":null,\"note\":\"\",\"version\":2}\n\
+         <login> (as test-officer) | withdraw | funding | 3 | {\"id\":3,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"source\":\"revenue\",\"amount\":\"75.00\",\"status\":\"approved\",\"funder\":null,\"spend_by\":null,\"decision_reference\":null,\"note\":\"\",\"version\":1} | {\"id\":3,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"source\":\"revenue\",\"amount\":\"75.00\",\"status\":\"withdrawn\",\"funder\":null,\"spend_by\":null,\"decision_reference\":null,\"note\":\"\",\"version\":2}\n\
+         <login> (as test-officer) | add | funding | 3 |  | {\"id\":3,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2026-27\",\"source\":\"revenue\",\"amount\":\"75.00\",\"status\":\"approved\",\"funder\":null,\"spend_by\":null,\"decision_reference\":null,\"note\":\"\",\"version\":1}\n\
+         <login> (as test-officer) | edit | funding | 2 | {\"id\":2,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2025-26\",\"source\":\"borrowing\",\"amount\":\"250.00\",\"status\":\"projected\",\"funder\":null,\"spend_by\":null,\"decision_reference\":null,\"note\":\"\",\"version\":1} | {\"id\":2,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2025-26\",\"source\":\"borrowing\",\"amount\":\"300.00\",\"status\":\"approved\",\"funder\":null,\"spend_by\":null,\"decision_reference\":null,\"note\":\"\",\"version\":2}\n\
+         <login> (as test-officer) | add | funding | 2 |  | {\"id\":2,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2025-26\",\"source\":\"borrowing\",\"amount\":\"250.00\",\"status\":\"projected\",\"funder\":null,\"spend_by\":null,\"decision_reference\":null,\"note\":\"\",\"version\":1}\n\
+         <login> (as test-officer) | add | funding | 1 |  | {\"id\":1,\"phase_id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"fy\":\"2025-26\",\"source\":\"grant\",\"amount\":\"500.00\",\"status\":\"approved\",\"funder\":\"DfE\",\"spend_by\":\"2027-03-31\",\"decision_reference\":null,\"note\":\"\",\"version\":1}\n\
+         Id,Programme,Phase,FY,Source,Amount,Status,Funder,Spend by,Decision\n\
+         3,DTP,P1,2026-27,revenue,75.00,withdrawn,,,\n\
+         Id,Programme,Phase,FY,Source,Amount,Status,Funder,Spend by,Decision\n\
+         4,SCH,S1,2026-27,grant,40.00,approved,,,\n"
+    );
+}
+
+/// The server holds the rule whatever the program does: an officer's finalisation is refused by
+/// PostgreSQL's grants (only outturn_lead may write financing_final), while an officer's funding
+/// line is written.
+#[test]
+fn on_a_server_only_a_lead_finalises_a_years_financing() {
+    let Some(mut lead) = Books::postgres() else {
+        return;
+    };
+    dtp(&lead);
+    lead.ok(&[
+        "funding", "add", "--phase", "DTP/P1", "--fy", "2025-26", "--source", "grant", "--amount",
+        "500",
+    ]);
+    let Place::Server { db, login } = &mut lead.place else {
+        unreachable!()
+    };
+    let officer_login = db.add_member(login, "officer", "officer");
+    let Place::Server { db, .. } = lead.place else {
+        unreachable!()
+    };
+    let officer = Books {
+        place: Place::Server {
+            db,
+            login: officer_login,
+        },
+    };
+    let refused = officer.refused(&["funding", "finalise", "--fy", "2025-26"]);
+    assert_eq!(
+        refused,
+        "outturn: the server refused: permission denied for table financing_final; ask a lead of your team for the role that allows it\n"
+    );
+    // An officer still writes funding lines.
+    let added = officer.ok(&[
+        "funding", "add", "--phase", "DTP/P1", "--fy", "2025-26", "--source", "s106", "--amount",
+        "20",
+    ]);
+    assert_eq!(
+        added,
+        "Added funding line 2: £20.00 s106 (approved) for DTP/P1 2025-26.\n"
+    );
+}
+
+#[test]
+fn benefits_and_realisations_read_the_same_on_both_engines() {
+    let t = same_on_both(|b| {
+        dtp(b);
+        let mut t = String::new();
+        t += &ok(
+            b,
+            &[
+                "benefit",
+                "add",
+                "--programme",
+                "DTP",
+                "--phase",
+                "P1",
+                "--description",
+                "Fewer servers",
+                "--kind",
+                "cashable",
+                "--owner",
+                "Head of IT",
+                "--target",
+                "2026-27=£10k,2027-28=£20k",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "benefit",
+                "add",
+                "--programme",
+                "DTP",
+                "--description",
+                "Rent from the data centre",
+                "--kind",
+                "income",
+                "--target",
+                "2026-27=£1,000",
+            ],
+        );
+        t += &refused(
+            b,
+            &[
+                "benefit",
+                "add",
+                "--programme",
+                "DTP",
+                "--description",
+                "Twice",
+                "--kind",
+                "cashable",
+                "--target",
+                "2026-27=£1,2026-27=£2",
+            ],
+        );
+        t += &refused(
+            b,
+            &[
+                "benefit",
+                "edit",
+                "1",
+                "--owner",
+                "CIO",
+                "--expected-version",
+                "2",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "benefit",
+                "edit",
+                "1",
+                "--owner",
+                "CIO",
+                "--expected-version",
+                "1",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "benefit",
+                "realise",
+                "1",
+                "--fy",
+                "2026-27",
+                "--period",
+                "P6",
+                "--realised",
+                "4,000",
+                "--forecast",
+                "4,500",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "benefit",
+                "realise",
+                "1",
+                "--fy",
+                "2026-27",
+                "--period",
+                "P8",
+                "--realised",
+                "6,000",
+                "--forecast",
+                "4,000",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "benefit",
+                "realise",
+                "2",
+                "--fy",
+                "2026-27",
+                "--period",
+                "P8",
+                "--realised",
+                "500",
+            ],
+        );
+        t += &ok(b, &["benefit", "withdraw", "2"]);
+        t += &ok(b, &["benefit", "list"]);
+        t += &ok(
+            b,
+            &[
+                "benefit", "list", "--all", "--fy", "2026-27", "--period", "P6",
+            ],
+        );
+        t += &ok(
+            b,
+            &["benefit", "list", "--fy", "2026-27", "--format", "csv"],
+        );
+        t += &audit_of(b, "realisation", true);
+        sch(b);
+        b.ok(&[
+            "benefit",
+            "add",
+            "--programme",
+            "SCH",
+            "--description",
+            "Lower energy bills",
+            "--kind",
+            "cashable",
+            "--target",
+            "2026-27=£2,000",
+        ]);
+        t += &ok(
+            b,
+            &[
+                "benefit",
+                "list",
+                "--programme",
+                "DTP",
+                "--all",
+                "--format",
+                "csv",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "benefit",
+                "list",
+                "--programme",
+                "SCH",
+                "--fy",
+                "2026-27",
+                "--format",
+                "csv",
+            ],
+        );
+        t
+    });
+    assert_eq!(
+        t,
+        "Added benefit 1 (cashable), targets totalling £30,000.00.\n\
+         Added benefit 2 (income), targets totalling £1,000.00.\n\
+         outturn: --target: 2026-27 is given twice: give one target per year\n\
+         outturn: --expected-version: benefit 1 is at version 1, never at version 2: read the version from the list again\n\
+         Benefit 1 is now at version 2: targets 2026-27=£10,000.00; 2027-28=£20,000.00.\n\
+         Benefit 1: realised £4,000.00 in 2026-27 to the end of P6, a further £4,500.00 forecast by year end (expected £8,500.00).\n\
+         Benefit 1: realised £6,000.00 in 2026-27 to the end of P8, a further £4,000.00 forecast by year end (expected £10,000.00).\n\
+         Benefit 2: realised £500.00 in 2026-27 to the end of P8, a further £0.00 forecast by year end (expected £500.00).\n\
+         Withdrew benefit 2 (Rent from the data centre).\n\
+         ID  Programme  Phase  Description    Kind      Owner  Status  Targets                                 Version\n\
+         \x201  DTP        P1     Fewer servers  cashable  CIO    active  2026-27=£10,000.00; 2027-28=£20,000.00        2\n\
+         ID  Programme  Phase  Description                Kind      Owner  Financial year  As at      Target  Entered  Realised to date  Further forecast   Expected     Variance  RAG\n\
+         \x201  DTP        P1     Fewer servers              cashable  CIO    2026-27         P6     £10,000.00  P6              £4,000.00         £4,500.00  £8,500.00  (£1,500.00)  Red\n\
+         \x202  DTP               Rent from the data centre  income           2026-27         P6      £1,000.00                      £0.00             £0.00      £0.00  (£1,000.00)  Red\n\
+         ID,Programme,Phase,Description,Kind,Owner,Financial year,As at,Target,Entered,Realised to date,Further forecast,Expected,Variance,RAG\n\
+         1,DTP,P1,Fewer servers,cashable,CIO,2026-27,P12,10000.00,P8,6000.00,4000.00,10000.00,0.00,Green\n\
+         Who | Action | Entity | Record | Before | After\n\
+         <login> (as test-officer) | add | benefit_realisation | 3 |  | {\"id\":3,\"benefit_id\":2,\"fy\":\"2026-27\",\"as_at\":\"P8\",\"realised\":\"500.00\",\"forecast\":\"0.00\",\"version\":1}\n\
+         <login> (as test-officer) | add | benefit_realisation | 2 |  | {\"id\":2,\"benefit_id\":1,\"fy\":\"2026-27\",\"as_at\":\"P8\",\"realised\":\"6000.00\",\"forecast\":\"4000.00\",\"version\":1}\n\
+         <login> (as test-officer) | add | benefit_realisation | 1 |  | {\"id\":1,\"benefit_id\":1,\"fy\":\"2026-27\",\"as_at\":\"P6\",\"realised\":\"4000.00\",\"forecast\":\"4500.00\",\"version\":1}\n\
+         ID,Programme,Phase,Description,Kind,Owner,Status,Targets,Version\n\
+         1,DTP,P1,Fewer servers,cashable,CIO,active,\"2026-27=10000.00,2027-28=20000.00\",2\n\
+         2,DTP,,Rent from the data centre,income,,withdrawn,2026-27=1000.00,2\n\
+         ID,Programme,Phase,Description,Kind,Owner,Financial year,As at,Target,Entered,Realised to date,Further forecast,Expected,Variance,RAG\n\
+         3,SCH,,Lower energy bills,cashable,,2026-27,P12,2000.00,,0.00,0.00,0.00,-2000.00,Red\n"
+    );
+}
+
+#[test]
+fn milestones_read_the_same_on_both_engines() {
+    let t = same_on_both(|b| {
+        dtp(b);
+        let mut t = String::new();
+        t += &ok(
+            b,
+            &[
+                "milestone",
+                "add",
+                "--phase",
+                "DTP/P1",
+                "--name",
+                "Go live",
+                "--baseline",
+                "30/09/2026",
+                "--forecast",
+                "31/10/2026",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "milestone",
+                "add",
+                "--phase",
+                "DTP/P1",
+                "--name",
+                "Decommission",
+                "--baseline",
+                "31/03/2027",
+            ],
+        );
+        t += &refused(
+            b,
+            &[
+                "milestone",
+                "add",
+                "--phase",
+                "DTP/P1",
+                "--name",
+                "Go live",
+                "--baseline",
+                "30/09/2026",
+            ],
+        );
+        t += &refused(b, &["milestone", "edit", "2", "--name", "Go live"]);
+        t += &refused(
+            b,
+            &[
+                "milestone",
+                "edit",
+                "1",
+                "--status",
+                "in progress",
+                "--expected-version",
+                "2",
+            ],
+        );
+        t += &ok(
+            b,
+            &[
+                "milestone",
+                "edit",
+                "1",
+                "--status",
+                "in progress",
+                "--expected-version",
+                "1",
+            ],
+        );
+        t += &ok(b, &["milestone", "complete", "1", "--actual", "15/10/2026"]);
+        t += &ok(b, &["milestone", "list"]);
+        t += &ok(b, &["milestone", "list", "--format", "csv"]);
+        t += &audit_of(b, "milestone", true);
+        sch(b);
+        b.ok(&[
+            "milestone",
+            "add",
+            "--phase",
+            "SCH/S1",
+            "--name",
+            "Go live",
+            "--baseline",
+            "30/09/2026",
+        ]);
+        t += &ok(
+            b,
+            &["milestone", "list", "--programme", "SCH", "--format", "csv"],
+        );
+        t += &ok(
+            b,
+            &["milestone", "list", "--phase", "DTP/P1", "--format", "csv"],
+        );
+        t
+    });
+    assert_eq!(
+        t,
+        "Milestone 1 (Go live): baseline 30/09/2026, slippage 66 days, Amber.\n\
+         Milestone 2 (Decommission): baseline 31/03/2027, slippage 0 days, Green.\n\
+         outturn: --name: 'Go live': the phase already has a milestone of that name\n\
+         outturn: --name: 'Go live': the phase already has a milestone of that name\n\
+         outturn: --expected-version: milestone 1 is at version 1, never at version 2: read the version from the list again\n\
+         Milestone 1 (Go live): baseline 30/09/2026, slippage 66 days, Amber.\n\
+         Milestone 1 (Go live): baseline 30/09/2026, slippage 15 days, Amber.\n\
+         ID  Programme  Phase  Milestone       Baseline  Forecast    Actual      Status    Slippage days  RAG    Version\n\
+         \x201  DTP        P1     Go live       30/09/2026  31/10/2026  15/10/2026  complete             15  Amber        3\n\
+         \x202  DTP        P1     Decommission  31/03/2027                          planned               0  Green        1\n\
+         ID,Programme,Phase,Milestone,Baseline,Forecast,Actual,Status,Slippage days,RAG,Version\n\
+         1,DTP,P1,Go live,2026-09-30,2026-10-31,2026-10-15,complete,15,Amber,3\n\
+         2,DTP,P1,Decommission,2027-03-31,,,planned,0,Green,1\n\
+         Who | Action | Entity | Record | Before | After\n\
+         <login> (as test-officer) | complete | milestone | 1 | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Go live\",\"baseline\":\"2026-09-30\",\"forecast\":\"2026-10-31\",\"actual\":null,\"status\":\"in progress\",\"version\":2} | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Go live\",\"baseline\":\"2026-09-30\",\"forecast\":\"2026-10-31\",\"actual\":\"2026-10-15\",\"status\":\"complete\",\"version\":3}\n\
+         <login> (as test-officer) | edit | milestone | 1 | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Go live\",\"baseline\":\"2026-09-30\",\"forecast\":\"2026-10-31\",\"actual\":null,\"status\":\"planned\",\"version\":1} | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Go live\",\"baseline\":\"2026-09-30\",\"forecast\":\"2026-10-31\",\"actual\":null,\"status\":\"in progress\",\"version\":2}\n\
+         <login> (as test-officer) | add | milestone | 2 |  | {\"id\":2,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Decommission\",\"baseline\":\"2027-03-31\",\"forecast\":null,\"actual\":null,\"status\":\"planned\",\"version\":1}\n\
+         <login> (as test-officer) | add | milestone | 1 |  | {\"id\":1,\"programme_code\":\"DTP\",\"phase_code\":\"P1\",\"phase_name\":\"Cloud migration\",\"name\":\"Go live\",\"baseline\":\"2026-09-30\",\"forecast\":\"2026-10-31\",\"actual\":null,\"status\":\"planned\",\"version\":1}\n\
+         ID,Programme,Phase,Milestone,Baseline,Forecast,Actual,Status,Slippage days,RAG,Version\n\
+         3,SCH,S1,Go live,2026-09-30,,,planned,66,Amber,1\n\
+         ID,Programme,Phase,Milestone,Baseline,Forecast,Actual,Status,Slippage days,RAG,Version\n\
+         1,DTP,P1,Go live,2026-09-30,2026-10-31,2026-10-15,complete,15,Amber,3\n\
+         2,DTP,P1,Decommission,2027-03-31,,,planned,0,Green,1\n"
+    );
+}
