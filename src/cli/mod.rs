@@ -235,6 +235,11 @@ fn runs_on_a_server(command: &Command) -> bool {
     match command {
         Command::Programme(_) => true,
         Command::Audit(a) => a.cmd.is_none(),
+        Command::Summary { .. } | Command::Period(_) => true,
+        Command::Report(a) => !matches!(
+            a.other,
+            Some(report::OtherReport::Progress(_) | report::OtherReport::Financing(_))
+        ),
         _ => false,
     }
 }
@@ -245,6 +250,11 @@ fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Resu
     match command {
         Command::Programme(c) => programme::shared(books, c),
         Command::Audit(a) => audit::list(books, a),
+        Command::Summary { fy, programme } => {
+            summary::shared(books, fy.as_deref(), programme.as_deref())
+        }
+        Command::Period(c) => period::shared(books, c),
+        Command::Report(a) => report::shared(books, a),
         other => Err(server::not_here(other.name())),
     }
 }

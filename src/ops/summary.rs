@@ -2,11 +2,11 @@
 //! actual and headroom at year end, beside the approved funding, the funding gap and projected
 //! funding. `outturn summary` calls it.
 
-use super::register::opt_programme;
+use super::report::opt_programme;
 use crate::domain::report::RowKind;
 use crate::domain::{FinancialYear, Money, Period};
-use crate::store::entities as e;
-use crate::store::{self, Handle, figures, financing};
+use crate::store::engine::sql::Sql;
+use crate::store::{self, figures, financing};
 
 /// One row of the summary: a phase, a programme total or the grand total of a year.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,17 +38,16 @@ pub struct SummaryRow {
 /// The total rows add up the phase rows given (a phase with funding but no other figure in the
 /// year has no row).
 pub fn summary(
-    books: &impl Handle,
+    books: &impl Sql,
     fy: Option<FinancialYear>,
     programme: Option<&str>,
 ) -> store::Result<Vec<SummaryRow>> {
-    let books = books.books();
     let years = match fy {
         Some(y) => vec![y],
         None => figures::years_with_figures(books)?,
     };
     let pid = opt_programme(books, programme)?;
-    let allocations = e::list_allocations(books, pid, None)?;
+    let assumed = figures::assumed_profiles(books, pid)?;
     let mut out = Vec::new();
     for year in years {
         let report = figures::report(books, year, Period::LAST, pid)?;
@@ -71,12 +70,11 @@ pub fn summary(
                 RowKind::GrandTotal => grand,
             };
             let profile_assumed = r.kind == RowKind::Phase
-                && allocations.iter().any(|a| {
-                    a.profile_assumed
-                        && a.programme_code == r.programme_code
-                        && a.phase_code == r.phase_code
-                        && a.first_fy <= year
-                        && a.last_fy >= year
+                && assumed.iter().any(|(programme, phase, first, last)| {
+                    *programme == r.programme_code
+                        && *phase == r.phase_code
+                        && *first <= year
+                        && *last >= year
                 });
             out.push(SummaryRow {
                 fy: year,

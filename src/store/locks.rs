@@ -10,16 +10,19 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Result, StoreError, audit, current_user, now_stamp};
+use super::{Result, StoreError, audit, now_stamp};
 use crate::domain::profile::Month;
 use crate::domain::{FinancialYear, Money, Period, calendar::uk_date};
+use crate::store::engine::sql::Sql;
 
 /// The last locked date, if any period is closed.
-pub fn locked_through(conn: &Connection) -> Result<Option<NaiveDate>> {
-    let s: Option<String> =
-        conn.query_row("SELECT max(through_date) FROM closed_period", [], |r| {
-            r.get(0)
-        })?;
+pub fn locked_through(conn: &impl Sql) -> Result<Option<NaiveDate>> {
+    let s: Option<String> = Sql::query_row(
+        conn,
+        "SELECT max(through_date) FROM closed_period",
+        [],
+        |r| r.get(0),
+    )?;
     Ok(s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
 }
 
@@ -112,7 +115,7 @@ pub struct ClosedPeriod {
 }
 
 /// Closes `fy` `period` (and with it everything dated before its end).
-pub fn close_period(conn: &Connection, fy: FinancialYear, period: Period) -> Result<()> {
+pub fn close_period(conn: &impl Sql, fy: FinancialYear, period: Period) -> Result<()> {
     let through = fy.period_end(period);
     // A period is closed once it has ended: never one still running or still to come.
     let today = super::today::today().map_err(StoreError::Refused)?;
@@ -138,12 +141,13 @@ pub fn close_period(conn: &Connection, fy: FinancialYear, period: Period) -> Res
         fy,
         period,
         through,
-        who: current_user(),
+        who: super::cabinet::who(conn)?,
         at: now_stamp(),
     };
-    conn.execute(
+    Sql::execute(
+        conn,
         "INSERT INTO closed_period(fy, period, through_date, who, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
+        crate::sql_params![
             i64::from(fy.start_year()),
             i64::from(period.number()),
             through.format("%Y-%m-%d").to_string(),
@@ -170,7 +174,7 @@ fn record_words(table: &str, id: i64) -> String {
 
 /// Reopens `fy` `period` and every later closed period, with a reason for the audit log.
 pub fn reopen_period(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     reason: &str,
@@ -185,9 +189,10 @@ pub fn reopen_period(
         .map_err(|m| StoreError::invalid("--reason", m))?;
     let from = fy.period_end(period).format("%Y-%m-%d").to_string();
     let before = list_closed(conn)?;
-    let n = conn.execute(
+    let n = Sql::execute(
+        conn,
         "DELETE FROM closed_period WHERE through_date >= ?1",
-        params![from],
+        [from],
     )?;
     if n == 0 {
         return Err(StoreError::Refused(format!(
@@ -220,25 +225,26 @@ pub fn reopen_period(
 }
 
 /// Closed periods, oldest first.
-pub fn list_closed(conn: &Connection) -> Result<Vec<ClosedPeriod>> {
-    let mut st = conn.prepare(
+pub fn list_closed(conn: &impl Sql) -> Result<Vec<ClosedPeriod>> {
+    let rows = Sql::query_map(
+        conn,
         "SELECT fy, period, through_date, who, at FROM closed_period ORDER BY through_date",
+        [],
+        |r| {
+            let fy: i32 = r.get(0)?;
+            let p: u8 = r.get(1)?;
+            let through: String = r.get(2)?;
+            Ok((
+                fy,
+                p,
+                through,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        },
     )?;
-    let rows = st.query_map([], |r| {
-        let fy: i32 = r.get(0)?;
-        let p: u8 = r.get(1)?;
-        let through: String = r.get(2)?;
-        Ok((
-            fy,
-            p,
-            through,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (fy, p, through, who, at) = row?;
+    for (fy, p, through, who, at) in rows {
         let (Ok(fy), Ok(period), Ok(through)) = (
             FinancialYear::new(fy),
             Period::new(p),

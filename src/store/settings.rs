@@ -3,7 +3,8 @@
 //! (`financing.order`). Each change is validated and audited in the caller's transaction. The report reads
 //! them through [`super::figures::rag_thresholds`]; this module does not compute anything.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::store::engine::sql::{Optional as _, Sql};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::{Result, StoreError, audit};
@@ -105,7 +106,7 @@ fn normalise(key: &str, value: &str) -> std::result::Result<String, String> {
 }
 
 /// The variance-commentary thresholds saved in the database, or the defaults (10 %, £100,000).
-pub fn comment_thresholds(conn: &Connection) -> Result<CommentThresholds> {
+pub fn comment_thresholds(conn: &impl Sql) -> Result<CommentThresholds> {
     let mut t = CommentThresholds::default();
     if let Some(v) = stored(conn, COMMENT_PCT)?
         && let Ok(d) = v.parse()
@@ -120,7 +121,7 @@ pub fn comment_thresholds(conn: &Connection) -> Result<CommentThresholds> {
     Ok(t)
 }
 
-fn stored(conn: &Connection, key: &str) -> Result<Option<String>> {
+fn stored(conn: &impl Sql, key: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
             r.get(0)

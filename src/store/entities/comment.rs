@@ -167,18 +167,18 @@ pub fn list_comments(
 
 /// The comment text of each phase (by id) for FY `fy` as at `period`.
 pub fn comments_for(
-    conn: &Connection,
+    conn: &impl crate::store::engine::sql::Sql,
     fy: FinancialYear,
     period: Period,
 ) -> Result<HashMap<i64, String>> {
-    Ok(collect(
-        conn,
-        "SELECT phase_id, text FROM variance_comment WHERE fy = ?1 AND period = ?2",
-        params![i64::from(fy.start_year()), i64::from(period.number())],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?
-    .into_iter()
-    .collect())
+    Ok(conn
+        .query_map(
+            "SELECT phase_id, text FROM variance_comment WHERE fy = ?1 AND period = ?2",
+            crate::sql_params![i64::from(fy.start_year()), i64::from(period.number())],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+        )?
+        .into_iter()
+        .collect())
 }
 
 /// Carries each phase's comment for `fy` `from` forward to `to` where the phase has none for

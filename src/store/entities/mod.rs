@@ -31,7 +31,7 @@ mod programme;
 mod records;
 mod refs;
 mod repeated_refs;
-mod rows;
+pub(crate) mod rows;
 mod snapshot;
 #[cfg(test)]
 mod test_support;

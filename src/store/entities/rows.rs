@@ -15,17 +15,14 @@ pub(crate) fn bad_col(i: usize, e: impl std::fmt::Display) -> DbError {
     }
 }
 
-#[allow(dead_code)] // until the record kinds that read it move here
 pub(crate) fn fy_at(r: &Row<'_>, i: usize) -> DbResult<FinancialYear> {
     FinancialYear::new(r.get(i)?).map_err(|e| bad_col(i, e))
 }
 
-#[allow(dead_code)] // until the record kinds that read it move here
 pub(crate) fn period_at(r: &Row<'_>, i: usize) -> DbResult<Period> {
     Period::new(r.get(i)?).map_err(|e| bad_col(i, e))
 }
 
-#[allow(dead_code)] // until the record kinds that read it move here
 pub(crate) fn money_at(r: &Row<'_>, i: usize) -> DbResult<Money> {
     Ok(Money::from_pence(r.get(i)?))
 }
