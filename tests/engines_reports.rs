@@ -276,3 +276,78 @@ fn only_a_lead_closes_and_reopens_on_a_server() {
         Some("2026-27,P7,2026-10-31".to_string())
     );
 }
+
+/// What `check` says on books on a server before its own lines: the checks of SQLite's own file
+/// that do not run there.
+const NOT_RUN: &str = "not run on a PostgreSQL server: integrity, foreign key, schema, audit replay (the server keeps its own pages and foreign keys; the schema and the replay of the audit log are checked on books in a SQLite file only, for now)\n";
+
+#[test]
+fn check_runs_on_both_engines_and_says_which_checks_did_not_run() {
+    let file = Books::sqlite();
+    let server = Books::postgres();
+    for b in std::iter::once(&file).chain(server.as_ref()) {
+        let on_server = matches!(b.place, Place::Server { .. });
+        b.ok(&[
+            "programme",
+            "add",
+            "--code",
+            "DTP",
+            "--name",
+            "Digital transformation",
+        ]);
+        let clean = if on_server {
+            format!("{NOT_RUN}ok: 8 checks passed\n")
+        } else {
+            "ok: 12 checks passed\n".to_string()
+        };
+        assert_eq!(b.ok(&["check"]), clean);
+        // An allocation of £1,000.00 whose profile adds up to £900.00, written outside Outturn.
+        seed(
+            b,
+            "INSERT INTO phase(programme_id, code, name)
+               SELECT id, 'PH1', 'Network' FROM programme WHERE code = 'DTP';
+             INSERT INTO allocation(phase_id, first_fy, last_fy, amount_pence, status)
+               SELECT id, 2026, 2026, 100000, 'approved' FROM phase WHERE code = 'PH1';
+             INSERT INTO allocation_profile(allocation_id, fy, amount_pence)
+               SELECT id, 2026, 90000 FROM allocation;",
+        );
+        let o = b.run(&["check"]);
+        assert_eq!(o.status.code(), Some(1));
+        let out = String::from_utf8(o.stdout).unwrap();
+        let finding = "allocation 1: its profile adds up to £900.00, not its amount £1,000.00\n";
+        if on_server {
+            // The server's replay of the log is not run: the finding is the only one.
+            assert_eq!(out, format!("{NOT_RUN}{finding}"));
+        } else {
+            // The file's replay also finds the rows no audit event wrote.
+            assert!(out.starts_with(finding), "{out}");
+            assert!(
+                out.contains("allocation 1: is not in the audit log"),
+                "{out}"
+            );
+        }
+        assert_eq!(
+            String::from_utf8(o.stderr).unwrap(),
+            format!(
+                "outturn: check found {} problem{}\n",
+                out.lines().count() - usize::from(on_server),
+                if out.lines().count() - usize::from(on_server) == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            )
+        );
+    }
+    if let Some(server) = &server {
+        // A seal of the file's log: read, then refused on the server before anything is checked.
+        let dir = tempfile::tempdir().unwrap();
+        let seal = dir.path().join("seal.json");
+        file.ok(&["audit", "seal", "--out", seal.to_str().unwrap()]);
+        let err = server.refused(&["check", "--seal", seal.to_str().unwrap()]);
+        assert_eq!(
+            err,
+            "outturn: check --seal does not run on books on a PostgreSQL server yet: check the seal on a copy in a SQLite file (`outturn copy`)\n"
+        );
+    }
+}

@@ -235,7 +235,7 @@ fn runs_on_a_server(command: &Command) -> bool {
     match command {
         Command::Programme(_) => true,
         Command::Audit(a) => a.cmd.is_none(),
-        Command::Summary { .. } | Command::Period(_) => true,
+        Command::Summary { .. } | Command::Period(_) | Command::Check(_) => true,
         Command::Report(a) => !matches!(
             a.other,
             Some(report::OtherReport::Progress(_) | report::OtherReport::Financing(_))
@@ -254,6 +254,7 @@ fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Resu
             summary::shared(books, fy.as_deref(), programme.as_deref())
         }
         Command::Period(c) => period::shared(books, c),
+        Command::Check(a) => check::shared(books, a),
         Command::Report(a) => report::shared(books, a),
         other => Err(server::not_here(other.name())),
     }

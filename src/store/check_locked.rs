@@ -6,7 +6,7 @@
 //! with the right chain hash. The actuals are read through their running totals, which the
 //! `actual totals` check compares with the actuals themselves. Reads only.
 
-use rusqlite::Connection;
+use crate::store::engine::sql::Sql;
 
 use super::Result;
 use crate::domain::{FinancialYear, Money, Period};
@@ -42,8 +42,8 @@ fn finding(at: &str, phase: &str, what: &str, kept: i64, now: i64) -> String {
 
 /// Every phase row of every kept monitoring snapshot of a closed period, with its figures
 /// recomputed from the locked rows; then the phases whose locked actuals have no row there.
-pub fn snapshots_match_locked_rows(conn: &Connection) -> Result<Vec<String>> {
-    let mut st = conn.prepare(
+pub fn snapshots_match_locked_rows(conn: &impl Sql) -> Result<Vec<String>> {
+    let rows = conn.query_map(
         "SELECT s.fy, s.period, r.programme_code || '/' || r.phase_code,
                 r.actual_in_period_pence, r.actual_to_date_pence, r.approved_changes_pence,
                 (SELECT CAST(coalesce(sum(t.amount_pence), 0) AS BIGINT) FROM actual_total t
@@ -61,22 +61,22 @@ pub fn snapshots_match_locked_rows(conn: &Connection) -> Result<Vec<String>> {
          JOIN snapshot_report_row r ON r.snapshot_id = s.id AND r.row_kind = 'phase'
          WHERE s.kind = 'monitoring' AND r.phase_id IS NOT NULL
          ORDER BY s.fy, s.period, r.seq",
+        [],
+        |r| {
+            Ok(Compared {
+                fy: r.get(0)?,
+                period: r.get(1)?,
+                phase: r.get(2)?,
+                figures: [
+                    ("actual in period", r.get(3)?, r.get(6)?),
+                    ("actual to date", r.get(4)?, r.get(7)?),
+                    ("approved changes", r.get(5)?, r.get(8)?),
+                ],
+            })
+        },
     )?;
-    let rows = st.query_map([], |r| {
-        Ok(Compared {
-            fy: r.get(0)?,
-            period: r.get(1)?,
-            phase: r.get(2)?,
-            figures: [
-                ("actual in period", r.get(3)?, r.get(6)?),
-                ("actual to date", r.get(4)?, r.get(7)?),
-                ("approved changes", r.get(5)?, r.get(8)?),
-            ],
-        })
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let c = row?;
+    for c in rows {
         for (what, kept, now) in c.figures {
             if kept != now {
                 out.push(finding(&label(c.fy, c.period), &c.phase, what, kept, now));
@@ -84,7 +84,7 @@ pub fn snapshots_match_locked_rows(conn: &Connection) -> Result<Vec<String>> {
         }
     }
     // A phase with locked actuals that the report kept at the close did not show at all.
-    let mut st = conn.prepare(
+    let rows = conn.query_map(
         "SELECT s.fy, s.period, coalesce(pr.code || '/' || ph.code, 'phase id ' || t.phase_id),
                 CAST(sum(t.amount_pence) AS BIGINT)
          FROM snapshot s
@@ -98,17 +98,17 @@ pub fn snapshots_match_locked_rows(conn: &Connection) -> Result<Vec<String>> {
                              AND r.row_kind = 'phase')
          GROUP BY s.id, s.fy, s.period, t.phase_id, pr.code, ph.code HAVING sum(t.amount_pence) <> 0
          ORDER BY s.fy, s.period, t.phase_id",
+        [],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        },
     )?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-        ))
-    })?;
-    for row in rows {
-        let (fy, period, phase, now) = row?;
+    for (fy, period, phase, now) in rows {
         out.push(finding(
             &label(fy, period),
             &phase,
