@@ -151,12 +151,10 @@ fn a_closed_period_is_frozen_on_both_engines() {
         t += &b.refused(&["period", "close", "2026-27", "P9"]);
         t += &without_stamps(&b.ok(&["period", "list", "--format", "csv"]));
         t += &without_stamps(&b.ok(&["report", "list", "--format", "csv"]));
-        // Later records: a phase renamed, P7's comment reworded and an actual of P8; P7's report
-        // does not change.
+        // Later records: a phase renamed and an actual of P8; P7's report does not change.
         seed(
             b,
             "UPDATE phase SET name = 'Laptops and docks' WHERE code = 'PH2';
-             UPDATE variance_comment SET text = 'Reworded later';
              INSERT INTO actual(phase_id, date, fy, period, supplier, amount_pence)
                SELECT id, '2026-11-05', 2026, 8, 'Laptop Co', 1000000 FROM phase WHERE code = 'PH2';",
         );
@@ -213,7 +211,7 @@ fn a_closed_period_is_frozen_on_both_engines() {
             "outturn: --reason: reopening a closed period needs a reason for the audit log",
             "Reopened 2026-27 P7 (1 closed period removed, 2 snapshots discarded); no period is closed now.",
             "Programme,Phase,Phase name,Financial year,Period,Original budget,Approved changes,Revised budget,Pending approval,Actual in period,Actual to date,Commitments,Headroom,Forecast outturn,Forecast basis,Variance,Variance %,Spent %,RAG,Revised budget at last report,Budget movement,Forecast at last report,Forecast movement,Commentary",
-            "DTP,PH1,Network,2026-27,P7,1000000.00,0.00,1000000.00,0.00,150000.00,450000.00,0.00,550000.00,1200000.00,entered P7,200000.00,20.0,45.0,Red,,,,,Reworded later",
+            "DTP,PH1,Network,2026-27,P7,1000000.00,0.00,1000000.00,0.00,150000.00,450000.00,0.00,550000.00,1200000.00,entered P7,200000.00,20.0,45.0,Red,,,,,Extra cabinets needed",
             "DTP,PH2,Laptops and docks,2026-27,P7,200000.00,0.00,200000.00,0.00,0.00,50000.00,0.00,150000.00,190000.00,entered P7,-10000.00,-5.0,25.0,Green,,,,,",
             "DTP,Programme total,,2026-27,P7,1200000.00,0.00,1200000.00,0.00,150000.00,500000.00,0.00,700000.00,1390000.00,,190000.00,15.8,41.7,Red,,,,,",
             ",Grand total,,2026-27,P7,1200000.00,0.00,1200000.00,0.00,150000.00,500000.00,0.00,700000.00,1390000.00,,190000.00,15.8,41.7,Red,,,,,",
@@ -265,6 +263,20 @@ fn only_a_lead_closes_and_reopens_on_a_server() {
     assert!(
         b.ok(&["period", "close", "2026-27", "P7"])
             .starts_with("Closed 2026-27 P7: ")
+    );
+    // The server keeps the closed period's comment as the close left it, even from plain SQL.
+    let Place::Server { db, login } = &b.place else {
+        unreachable!()
+    };
+    let err = db
+        .connect_as(login)
+        .batch_execute("UPDATE variance_comment SET text = 'Reworded later'")
+        .unwrap_err();
+    assert_eq!(
+        err.as_db_error().map(|e| e.message()),
+        Some(
+            "a comment for 2026-27 P7 dated 31/10/2026 falls in a closed period (closed through 2026-27 P7)"
+        )
     );
     let (code, err) = officer_runs(&["period", "reopen", "2026-27", "P7", "--reason", "Mine"]);
     assert_eq!((code, err.as_str()), (Some(2), refused));
