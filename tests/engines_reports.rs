@@ -253,9 +253,13 @@ fn only_a_lead_closes_and_reopens_on_a_server() {
                 .replace(&officer, "<officer>"),
         )
     };
-    let refused = "outturn: the server refused: permission denied for table closed_period; ask a lead of your team for the role that allows it\n";
+    let refused = |verb: &str| {
+        format!(
+            "outturn: only a lead can {verb} a period: <officer> is not a lead; ask a lead of your team to {verb} it\n"
+        )
+    };
     let (code, err) = officer_runs(&["period", "close", "2026-27", "P7"]);
-    assert_eq!((code, err.as_str()), (Some(2), refused));
+    assert_eq!((code, err), (Some(2), refused("close")));
     assert_eq!(
         b.ok(&["period", "list"]),
         "FY  Period  Locked through  Closed by  Closed at\n"
@@ -279,7 +283,19 @@ fn only_a_lead_closes_and_reopens_on_a_server() {
         )
     );
     let (code, err) = officer_runs(&["period", "reopen", "2026-27", "P7", "--reason", "Mine"]);
-    assert_eq!((code, err.as_str()), (Some(2), refused));
+    assert_eq!((code, err), (Some(2), refused("reopen")));
+    // The server's grants refuse the officer whatever the client does: plain SQL too.
+    for sql in [
+        "INSERT INTO closed_period(fy, period, through_date, who, at)
+         VALUES (2026, 8, '2026-11-30', 'me', 'now')",
+        "DELETE FROM closed_period",
+    ] {
+        let err = db.connect_as(&officer).batch_execute(sql).unwrap_err();
+        assert_eq!(
+            err.as_db_error().map(|e| e.message()),
+            Some("permission denied for table closed_period")
+        );
+    }
     assert_eq!(
         b.ok(&["period", "list", "--format", "csv"])
             .lines()

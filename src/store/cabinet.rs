@@ -20,6 +20,25 @@ use crate::domain::report::{RagThresholds, Report, ReportRow, RowKind, build};
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::engine::sql::Sql;
 
+/// On a server, refuses `verb` (close, reopen) to a login that is not a lead, in words, before
+/// anything is written (the server's grants on `closed_period` refuse it anyway).
+fn lead_only(conn: &impl Sql, verb: &str) -> Result<()> {
+    if conn.as_pg().is_none() {
+        return Ok(());
+    }
+    let (login, lead): (String, bool) = conn.query_row(
+        "SELECT CAST(session_user AS TEXT), pg_has_role(session_user, 'outturn_lead', 'MEMBER')",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if lead {
+        return Ok(());
+    }
+    Err(StoreError::Refused(format!(
+        "only a lead can {verb} a period: {login} is not a lead; ask a lead of your team to {verb} it"
+    )))
+}
+
 /// Who is recorded as taking a step (closing a period, taking a snapshot): on SQLite the
 /// operating-system login (with `OUTTURN_USER` beside it), on a server the login, as the audit
 /// log records them.
@@ -314,6 +333,7 @@ pub fn close(
     period: Period,
     allow_missing_comments: bool,
 ) -> Result<Closed> {
+    lead_only(conn, "close")?;
     locks::close_period(conn, fy, period)?;
     let live = live_report(conn, fy, period, None, figures::rag_thresholds(conn)?)?;
     let t = settings::comment_thresholds(conn)?;
@@ -367,6 +387,7 @@ pub fn reopen(
     period: Period,
     reason: &str,
 ) -> Result<(usize, Vec<SnapshotInfo>)> {
+    lead_only(conn, "reopen")?;
     let n = locks::reopen_period(conn, fy, period, reason)?;
     let gone = e::delete_snapshots_from(conn, fy, period)?;
     #[derive(Serialize)]
