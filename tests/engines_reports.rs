@@ -174,6 +174,7 @@ fn a_closed_period_is_frozen_on_both_engines() {
         ]);
         t += &b.ok(&["report", "--fy", "2026-27", "--period", "7", "--csv", "-"]);
         t += &b.ok(&["period", "list"]);
+        t += &b.ok(&["report", "list", "--format", "csv"]);
         t
     });
     // P7 frozen: the name and comment as they were at the close; P8 live: PH2's £10,000.00 of
@@ -216,6 +217,7 @@ fn a_closed_period_is_frozen_on_both_engines() {
             "DTP,Programme total,,2026-27,P7,1200000.00,0.00,1200000.00,0.00,150000.00,500000.00,0.00,700000.00,1390000.00,,190000.00,15.8,41.7,Red,,,,,",
             ",Grand total,,2026-27,P7,1200000.00,0.00,1200000.00,0.00,150000.00,500000.00,0.00,700000.00,1390000.00,,190000.00,15.8,41.7,Red,,,,,",
             "FY  Period  Locked through  Closed by  Closed at",
+            "Report,FY,Period,Programmes,Rows,Taken by,Taken at,Source,RAG red %,RAG amber %",
         ])
     );
 }
