@@ -49,7 +49,8 @@ fn without_stamps(s: &str) -> String {
     out
 }
 
-/// A programme of two phases, each with an approved allocation for 2026-27; actuals in P2, P4
+/// A programme of two phases, each with an approved allocation for 2026-27 (PH2's spread evenly
+/// over its years: its profile assumed); actuals in P2, P4
 /// and P7; forecasts as at the end of P7: PH1 20 % over its budget, PH2 5 % under.
 fn books_with_figures(b: &Books) -> String {
     let mut t = b.ok(&[
@@ -68,8 +69,8 @@ fn books_with_figures(b: &Books) -> String {
            SELECT id, 'PH2', 'Laptops' FROM programme WHERE code = 'DTP';
          INSERT INTO allocation(phase_id, first_fy, last_fy, amount_pence, status)
            SELECT id, 2026, 2026, 100000000, 'approved' FROM phase WHERE code = 'PH1';
-         INSERT INTO allocation(phase_id, first_fy, last_fy, amount_pence, status)
-           SELECT id, 2026, 2026, 20000000, 'approved' FROM phase WHERE code = 'PH2';
+         INSERT INTO allocation(phase_id, first_fy, last_fy, amount_pence, status, profile_assumed)
+           SELECT id, 2026, 2026, 20000000, 'approved', 1 FROM phase WHERE code = 'PH2';
          INSERT INTO allocation_profile(allocation_id, fy, amount_pence)
            SELECT id, 2026, amount_pence FROM allocation;
          INSERT INTO actual(phase_id, date, fy, period, supplier, amount_pence)
@@ -93,7 +94,8 @@ fn summary_and_report_read_the_same_on_both_engines() {
         let mut t = books_with_figures(b);
         t += &b.ok(&["report", "--fy", "2026-27", "--period", "7"]);
         t += &b.ok(&["report", "--fy", "2026-27", "--period", "7", "--csv", "-"]);
-        t += &b.ok(&["summary", "--fy", "2026-27", "--programme", "DTP"]);
+        // Every year with figures (only 2026-27 here), of the one programme.
+        t += &b.ok(&["summary", "--programme", "DTP"]);
         t += &b.refused(&["summary", "--programme", "NOPE"]);
         t
     });
@@ -109,7 +111,7 @@ fn summary_and_report_read_the_same_on_both_engines() {
             "Added programme DTP.",
             "FY       Programme  Phase            Name     Approved budget  Pending approval  Committed       Actual     Headroom  Profile  Approved funding    Funding gap  Projected funding",
             "2026-27  DTP        PH1              Network    £1,000,000.00             £0.00      £0.00  £450,000.00  £550,000.00                      £0.00  £1,000,000.00              £0.00",
-            "2026-27  DTP        PH2              Laptops      £200,000.00             £0.00      £0.00   £50,000.00  £150,000.00                      £0.00    £200,000.00              £0.00",
+            "2026-27  DTP        PH2              Laptops      £200,000.00             £0.00      £0.00   £50,000.00  £150,000.00  assumed             £0.00    £200,000.00              £0.00",
             "2026-27  DTP        Programme total             £1,200,000.00             £0.00      £0.00  £500,000.00  £700,000.00                      £0.00  £1,200,000.00              £0.00",
             "2026-27             Grand total                 £1,200,000.00             £0.00      £0.00  £500,000.00  £700,000.00                      £0.00  £1,200,000.00              £0.00",
             "Capital monitoring 2026-27 as at P7 (October), year to date 01/04/2026 to 31/10/2026. RAG: Red over +5 % variance or spend + commitments over budget; Amber any overspend or underspend beyond 10 %.",
@@ -125,7 +127,7 @@ fn summary_and_report_read_the_same_on_both_engines() {
             ",Grand total,,2026-27,P7,1200000.00,0.00,1200000.00,0.00,150000.00,500000.00,0.00,700000.00,1390000.00,,190000.00,15.8,41.7,Red,,,,,",
             "FY       Programme  Phase            Name     Approved budget  Pending approval  Committed       Actual     Headroom  Profile  Approved funding    Funding gap  Projected funding",
             "2026-27  DTP        PH1              Network    £1,000,000.00             £0.00      £0.00  £450,000.00  £550,000.00                      £0.00  £1,000,000.00              £0.00",
-            "2026-27  DTP        PH2              Laptops      £200,000.00             £0.00      £0.00   £50,000.00  £150,000.00                      £0.00    £200,000.00              £0.00",
+            "2026-27  DTP        PH2              Laptops      £200,000.00             £0.00      £0.00   £50,000.00  £150,000.00  assumed             £0.00    £200,000.00              £0.00",
             "2026-27  DTP        Programme total             £1,200,000.00             £0.00      £0.00  £500,000.00  £700,000.00                      £0.00  £1,200,000.00              £0.00",
             "2026-27             Grand total                 £1,200,000.00             £0.00      £0.00  £500,000.00  £700,000.00                      £0.00  £1,200,000.00              £0.00",
             "outturn: --programme: no programme 'NOPE'; known programmes: DTP",
