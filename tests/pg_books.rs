@@ -8,11 +8,6 @@ mod common;
 
 use common::pg::{self, TestDb};
 
-/// The connection string of `db` as `login`.
-fn at(db: &TestDb, login: &str) -> String {
-    format!("{} dbname={} user={login}", db.cluster.conninfo, db.name)
-}
-
 /// Runs outturn on the server; returns (exit status, stdout, stderr).
 fn outturn(conninfo: &str, args: &[&str]) -> (i32, String, String) {
     let o = common::bin()
@@ -46,7 +41,7 @@ fn init_makes_the_books_through_the_migrations_once() {
         return;
     };
     let lead = db.create_login("lead");
-    let dba = at(&db, pg::ADMIN);
+    let dba = db.at(pg::ADMIN);
     let (code, out, err) = outturn(&dba, &["init", "--council", "Anytown", "--lead", &lead]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
@@ -69,7 +64,7 @@ fn init_makes_the_books_through_the_migrations_once() {
     );
     assert!(tables(&db).contains(&"actual".to_string()));
     // The lead made is the council's, and may list its team.
-    let (code, out, err) = outturn(&at(&db, &lead), &["team", "list"]);
+    let (code, out, err) = outturn(&db.at(&lead), &["team", "list"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
@@ -94,7 +89,7 @@ fn another_applications_database_is_refused_untouched() {
     db.admin()
         .batch_execute("CREATE TABLE invoices(id BIGINT); INSERT INTO invoices VALUES (1)")
         .unwrap();
-    let dba = at(&db, pg::ADMIN);
+    let dba = db.at(pg::ADMIN);
     let (code, out, err) = outturn(&dba, &["init"]);
     assert_eq!((code, out.as_str()), (2, ""));
     assert_eq!(
@@ -121,13 +116,13 @@ fn a_newer_outturns_books_are_refused() {
     db.admin()
         .batch_execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
         .unwrap();
-    let (code, _, err) = outturn(&at(&db, &lead), &["team", "list"]);
+    let (code, _, err) = outturn(&db.at(&lead), &["team", "list"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("were written by a newer Outturn (schema 99; this one knows up to 13)"),
         "{err}"
     );
-    let (code, _, err) = outturn(&at(&db, pg::ADMIN), &["init"]);
+    let (code, _, err) = outturn(&db.at(pg::ADMIN), &["init"]);
     assert_eq!(code, 2);
     assert!(err.contains("newer Outturn"), "{err}");
 }
@@ -140,33 +135,27 @@ fn a_lead_grants_roles_and_an_officer_cannot() {
     let (_, lead) = db.create_org("Anytown");
     let bob = db.create_login("bob");
     let carol = db.create_login("carol");
-    let (code, out, err) = outturn(
-        &at(&db, &lead),
-        &["team", "grant", &bob, "--role", "officer"],
-    );
+    let (code, out, err) = outturn(&db.at(&lead), &["team", "grant", &bob, "--role", "officer"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
         format!("{bob} is now in your council's team as officer.\n")
     );
-    let (code, _, err) = outturn(
-        &at(&db, &lead),
-        &["team", "grant", &carol, "--role", "boss"],
-    );
+    let (code, _, err) = outturn(&db.at(&lead), &["team", "grant", &carol, "--role", "boss"]);
     assert_eq!(code, 2);
     assert_eq!(
         err,
         "outturn: --role: 'boss' is not a role; give viewer, officer or lead\n"
     );
     // Bob, an officer, may not grant.
-    let (code, _, err) = outturn(&at(&db, &bob), &["team", "grant", &carol, "--role", "lead"]);
+    let (code, _, err) = outturn(&db.at(&bob), &["team", "grant", &carol, "--role", "lead"]);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("the server refused: permission denied"),
         "{err}"
     );
     assert!(err.contains("ask a lead of your team"), "{err}");
-    let (code, out, _) = outturn(&at(&db, &lead), &["team", "list"]);
+    let (code, out, _) = outturn(&db.at(&lead), &["team", "list"]);
     assert_eq!(code, 0);
     let w = lead.len().max(bob.len());
     let mut want = vec![(bob.clone(), "officer"), (lead.clone(), "lead")];
@@ -184,7 +173,7 @@ fn commands_not_yet_on_a_server_say_so() {
         return;
     };
     let (_, lead) = db.create_org("Anytown");
-    let conninfo = at(&db, &lead);
+    let conninfo = db.at(&lead);
     let (code, out, err) = outturn(&conninfo, &["actual", "list"]);
     assert_eq!((code, out.as_str()), (2, ""));
     assert_eq!(
@@ -203,6 +192,12 @@ fn with_a_programme(db: &mut TestDb) -> String {
         "BEGIN;
          INSERT INTO programme(code, name, organisation, status) VALUES ('DTP', 'Digital', 'Anytown', 'active');
          SELECT outturn_audit_append('2026-12-05T10:00:00Z', 'add', 'programme', 1, NULL, '{\"code\":\"DTP\"}', NULL);
+         COMMIT;
+         BEGIN;
+         INSERT INTO phase(programme_id, code, name) VALUES (1, 'ICT', 'ICT');
+         INSERT INTO actual(phase_id, date, fy, period, amount_pence) VALUES
+             (1, '2026-05-01', 2026, 2, 1000000), (1, '2026-05-02', 2026, 2, 250);
+         SELECT outturn_audit_append('2026-12-05T10:01:00Z', 'add', 'actual', NULL, NULL, NULL, NULL);
          COMMIT;",
     )
     .unwrap();
@@ -219,16 +214,16 @@ fn the_dba_backs_up_and_restores_with_the_servers_tools_checked() {
     let file = dir.path().join("books.dump");
     let file_s = file.display().to_string();
     // A lead is not the DBA.
-    let (code, _, err) = outturn(&at(&db, &lead), &["backup", &file_s]);
+    let (code, _, err) = outturn(&db.at(&lead), &["backup", &file_s]);
     assert_eq!(code, 2);
     assert!(err.contains("is taken by the server's DBA"), "{err}");
     assert!(!file.exists());
-    let dba = at(&db, pg::ADMIN);
+    let dba = db.at(pg::ADMIN);
     let (code, out, err) = outturn(&dba, &["backup", &file_s]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.starts_with(&format!(
-            "Backed up {dba} to {file_s} with pg_dump (1 audit events, "
+            "Backed up {dba} to {file_s} with pg_dump (2 audit events, "
         )),
         "{out}"
     );
@@ -239,13 +234,26 @@ fn the_dba_backs_up_and_restores_with_the_servers_tools_checked() {
     let Some(target) = pg::fresh_database() else {
         return;
     };
-    let to = at(&target, pg::ADMIN);
+    let to = target.at(pg::ADMIN);
     let (code, out, err) = outturn(&to, &["restore", &file_s]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
-        format!("Restored {to} from {file_s} with pg_restore (1 audit events, checked).\n")
+        format!("Restored {to} from {file_s} with pg_restore (2 audit events, checked).\n")
     );
+    // The running totals come back as they were, not counted again by the triggers.
+    let totals: (i64, i64) = {
+        let row = target
+            .admin()
+            .query_one(
+                "SELECT (SELECT sum(amount_pence)::bigint FROM actual_total),
+                        (SELECT sum(amount_pence)::bigint FROM actual)",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!(totals, (1_000_250, 1_000_250));
     let name: String = target
         .admin()
         .query_one("SELECT name FROM programme", &[])
@@ -273,12 +281,12 @@ fn a_restore_whose_audit_chain_is_broken_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("books.dump");
     let file_s = file.display().to_string();
-    let (code, _, err) = outturn(&at(&db, pg::ADMIN), &["backup", &file_s]);
+    let (code, _, err) = outturn(&db.at(pg::ADMIN), &["backup", &file_s]);
     assert_eq!(code, 0, "{err}");
     let Some(target) = pg::fresh_database() else {
         return;
     };
-    let to = at(&target, pg::ADMIN);
+    let to = target.at(pg::ADMIN);
     let (code, _, err) = outturn(&to, &["restore", &file_s]);
     assert_eq!(code, 2);
     assert!(
@@ -296,7 +304,7 @@ fn a_file_that_is_not_a_backup_is_refused() {
     let file = dir.path().join("notes.txt");
     std::fs::write(&file, "not a dump").unwrap();
     let (code, _, err) = outturn(
-        &at(&target, pg::ADMIN),
+        &target.at(pg::ADMIN),
         &["restore", &file.display().to_string()],
     );
     assert_eq!(code, 2);

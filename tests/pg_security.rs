@@ -396,6 +396,13 @@ const EVENTS: &[(&[&str], &str, &str, i64, &str)] = &[
         1,
         "gone",
     ),
+    (
+        &["DELETE FROM allocation WHERE id = 1"],
+        "delete",
+        "allocation",
+        1,
+        "cascade",
+    ),
 ];
 
 #[test]
@@ -483,12 +490,37 @@ fn the_chain_verifies_with_rusts_hash_and_the_images_are_sqlites() {
         );
         let hash: String = r.get(11);
         assert_eq!(event_hash(&prev, &e), hash, "event {}'s hash", e.id);
-        assert_eq!(
-            e.images.as_deref(),
-            Some(sqlite_images[i].as_str()),
-            "event {}'s row images",
-            e.id
-        );
+        if EVENTS[i]
+            .0
+            .iter()
+            .any(|sql| sql.starts_with("DELETE FROM allocation"))
+        {
+            // A cascade: the same entries, the parent noted before its cascaded rows on
+            // PostgreSQL (which runs a cascade after the statement's own rows), after on SQLite.
+            let entries = |images: &str| {
+                let mut v: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(images)
+                    .unwrap()
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect();
+                let parent = v.iter().position(|e| e.ends_with(r#""t":"allocation"}"#));
+                (parent, {
+                    v.sort();
+                    v
+                })
+            };
+            let (pg_parent, pg) = entries(e.images.as_deref().unwrap());
+            let (sqlite_parent, sqlite) = entries(&sqlite_images[i]);
+            assert_eq!(pg, sqlite, "event {}'s row images", e.id);
+            assert_eq!((pg_parent, sqlite_parent), (Some(0), Some(2)));
+        } else {
+            assert_eq!(
+                e.images.as_deref(),
+                Some(sqlite_images[i].as_str()),
+                "event {}'s row images",
+                e.id
+            );
+        }
         prev = hash;
     }
     // The images are the rows, not an empty list: the first event's, by hand.
@@ -776,4 +808,418 @@ fn the_harness_leaves_no_postgres_process_behind() {
     }
     assert!(!alive(pid), "postmaster {pid} outlived the watched process");
     assert!(!c.dir.as_ref().unwrap().exists());
+}
+
+#[test]
+fn a_close_waits_for_writes_in_flight_and_nothing_dated_in_it_commits_after() {
+    let Some(t) = team() else { return };
+    let mut o = t.as_(&t.officer);
+    let phase = programme_and_phase(&mut o, "P");
+    let insert = "INSERT INTO actual(phase_id, date, fy, period, amount_pence) VALUES ($1, $2, 2024, $3, 100)";
+    let close = |through: &'static str, period: i64| {
+        let mut lead = t.as_(&t.lead);
+        std::thread::spawn(move || {
+            lead.execute(
+                "INSERT INTO closed_period(fy, period, through_date, who, at) \
+                 VALUES (2024, $1, $2, 'lead', '2024-07-01T09:00:00Z')",
+                &[&period, &through],
+            )
+        })
+    };
+
+    // A write in flight dated in the period: the close waits for it to commit.
+    let mut w = o.transaction().unwrap();
+    w.execute(insert, &[&phase, &"2024-05-10", &2i64]).unwrap();
+    let closing = close("2024-05-31", 2);
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        !closing.is_finished(),
+        "the close did not wait for the write"
+    );
+    w.commit().unwrap();
+    closing.join().unwrap().unwrap();
+    assert_eq!(count(&mut o, "actual"), 1);
+
+    // A close in flight: a write dated in the period waits for it, then is refused.
+    let mut lead = t.as_(&t.lead);
+    let mut c = lead.transaction().unwrap();
+    c.execute(
+        "INSERT INTO closed_period(fy, period, through_date, who, at) \
+         VALUES (2024, 3, '2024-06-30', 'lead', '2024-07-01T09:00:00Z')",
+        &[],
+    )
+    .unwrap();
+    let mut o2 = t.as_(&t.officer);
+    let writing = std::thread::spawn(move || {
+        o2.execute(insert, &[&phase, &"2024-06-10", &3i64])
+            .map_err(|e| e.as_db_error().map(|d| d.message().to_string()))
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        !writing.is_finished(),
+        "the write did not wait for the close"
+    );
+    c.commit().unwrap();
+    assert_eq!(
+        writing.join().unwrap(),
+        Err(Some(
+            "an actual dated 10/06/2024 falls in a closed period (closed through 2024-25 P3)"
+                .to_string()
+        ))
+    );
+    assert_eq!(count(&mut o, "actual"), 1);
+}
+
+#[test]
+fn the_tables_and_columns_are_sqlites_in_order_with_org_id_last() {
+    let Some(db) = pg::migrated_database() else {
+        return;
+    };
+    let books = outturn::store::Books::in_memory().unwrap();
+    let sqlite_tables: Vec<String> = books
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut admin = db.admin();
+    let mut books_tables: Vec<String> = admin
+        .query("SELECT outturn_books_tables()", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    books_tables.sort();
+    assert_eq!(books_tables, sqlite_tables);
+    let mut pg_tables: Vec<String> = admin
+        .query(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' \
+             ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    pg_tables.retain(|t| {
+        ![
+            "meta",
+            "organisation",
+            "member",
+            "audit_capture",
+            "audit_imported",
+        ]
+        .contains(&t.as_str())
+    });
+    assert_eq!(pg_tables, sqlite_tables);
+
+    for table in &sqlite_tables {
+        let sqlite: Vec<(String, String)> = books
+            .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
+            .unwrap()
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let pg: Vec<(String, String, Option<String>)> = admin
+            .query(
+                "SELECT column_name::text, udt_name::text, collation_name::text \
+                 FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 \
+                 ORDER BY ordinal_position",
+                &[table],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        assert_eq!(
+            pg.last(),
+            Some(&("org_id".to_string(), "int8".to_string(), None)),
+            "{table}"
+        );
+        assert_eq!(pg.len(), sqlite.len() + 1, "{table}");
+        for ((name, ty), (pg_name, pg_ty, collation)) in sqlite.iter().zip(&pg) {
+            assert_eq!(name, pg_name, "{table}: column order");
+            let expected = match (table.as_str(), name.as_str(), ty.as_str()) {
+                ("import_profile", "name", _) => "citext",
+                (_, _, "INTEGER") => "int8",
+                (_, _, "TEXT") => "text",
+                other => panic!("{table}.{name}: SQLite type {other:?}"),
+            };
+            assert_eq!(pg_ty, expected, "{table}.{name}");
+            if expected != "int8" {
+                assert_eq!(
+                    collation.as_deref(),
+                    Some("C"),
+                    "{table}.{name}: byte order"
+                );
+            }
+        }
+    }
+    // SQLite's `date(x) = x` checks and their translation agree.
+    for x in [
+        "2024-02-29",
+        "2023-02-29",
+        "2024-04-31",
+        "2024-2-01",
+        "2024-13-01",
+        "2024-12-31",
+        "24-01-01",
+        "2024-01-01T00:00",
+        " 2024-01-01",
+        "",
+    ] {
+        let sqlite: bool = books
+            .query_row("SELECT coalesce(date(?1) = ?1, 0)", [x], |r| r.get(0))
+            .unwrap();
+        let pg: bool = admin
+            .query_one("SELECT outturn_is_date($1)", &[&x])
+            .unwrap()
+            .get(0);
+        assert_eq!(pg, sqlite, "{x:?}");
+    }
+    let meta: Vec<(String, String)> = admin
+        .query("SELECT key, value FROM meta ORDER BY key", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        meta,
+        vec![
+            ("application".to_string(), "outturn".to_string()),
+            (
+                "schema_version".to_string(),
+                outturn::store::SCHEMA_VERSION.to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_lead_copies_a_sqlite_log_verbatim_and_only_into_a_log_of_no_events_of_its_own() {
+    let Some(t) = team() else { return };
+    // A log written by SQLite.
+    let books = outturn::store::Books::in_memory().unwrap();
+    books
+        .execute("INSERT INTO programme(code, name) VALUES ('P', 'Prog')", [])
+        .unwrap();
+    outturn::store::audit::record(&books, "add", "programme", Some(1), None::<&()>, Some(&"P"))
+        .unwrap();
+    books
+        .execute("UPDATE programme SET name = 'Programme'", [])
+        .unwrap();
+    outturn::store::audit::record(&books, "edit", "programme", Some(1), Some(&"P"), Some(&"P"))
+        .unwrap();
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let events: Vec<Row> = books
+        .prepare(
+            "SELECT id, at, who, action, entity, entity_id, before, after, prev_hash, hash, as_name, images \
+             FROM audit ORDER BY id",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let import = "SELECT outturn_audit_import($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+    let put = |c: &mut Client, e: &Row| {
+        c.execute(
+            import,
+            &[
+                &e.0, &e.1, &e.2, &e.3, &e.4, &e.5, &e.6, &e.7, &e.8, &e.9, &e.10, &e.11,
+            ],
+        )
+    };
+    assert_eq!(
+        refused(put(&mut t.as_(&t.officer), &events[0])),
+        "permission denied for function outturn_audit_import"
+    );
+    let mut lead = t.as_(&t.lead);
+    // Out of order, or altered: refused.
+    assert_eq!(
+        refused(put(&mut lead, &events[1])),
+        "audit: event 2 does not follow the event before it (the log holds 0 events)"
+    );
+    let mut forged = events[0].clone();
+    forged.2 = "mallory".into();
+    assert_eq!(
+        refused(put(&mut lead, &forged)),
+        "audit: event 1 was altered after it was written"
+    );
+    for e in &events {
+        put(&mut lead, e).unwrap();
+    }
+    // The copied events are SQLite's, byte for byte; the server's own follow on.
+    let copied: Vec<(i64, String, String)> = lead
+        .query("SELECT id, who, hash FROM audit ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(
+        copied,
+        events
+            .iter()
+            .map(|e| (e.0, e.2.clone(), e.9.clone()))
+            .collect::<Vec<_>>()
+    );
+    let next: i64 = lead
+        .query_one(
+            "SELECT outturn_audit_append(NULL, 'add', 'programme', NULL, NULL, NULL, NULL)",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(next, 3);
+    let prev: String = lead
+        .query_one("SELECT prev_hash FROM audit WHERE id = 3", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(prev, events[1].9);
+    // Once the server has written an event of its own, nothing more comes from outside.
+    let mut late = events[1].clone();
+    late.0 = 4;
+    assert_eq!(
+        refused(put(&mut lead, &late)),
+        "the audit log of these books already holds events of its own: a log can only be copied into books that have none"
+    );
+}
+
+#[test]
+fn after_rows_kept_their_own_ids_a_lead_moves_the_sequences_past_them() {
+    let Some(t) = team() else { return };
+    let mut o = t.as_(&t.officer);
+    o.batch_execute("INSERT INTO programme(id, code, name) VALUES (50, 'P', 'Copied')")
+        .unwrap();
+    assert_eq!(
+        refused(o.batch_execute("SELECT outturn_identity_resync()")),
+        "permission denied for function outturn_identity_resync"
+    );
+    t.as_(&t.lead)
+        .batch_execute("SELECT outturn_identity_resync()")
+        .unwrap();
+    let id: i64 = o
+        .query_one(
+            "INSERT INTO programme(code, name) VALUES ('Q', 'New') RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(id, 51);
+}
+
+#[test]
+fn an_actual_refers_only_to_its_councils_records_and_keeps_them() {
+    let Some(t) = team() else { return };
+    let mut o = t.as_(&t.officer);
+    let phase = programme_and_phase(&mut o, "P");
+    let other = programme_and_phase(&mut t.as_(&t.officer2), "P");
+    let insert = "INSERT INTO actual(phase_id, contract_id, date, fy, period, amount_pence, batch_id) \
+                  VALUES ($1, $2, '2024-06-01', 2024, 3, 100, $3)";
+    let none: Option<i64> = None;
+    let e = o
+        .execute(insert, &[&other, &none, &none])
+        .expect_err("another council's phase");
+    let db = e.as_db_error().unwrap();
+    assert_eq!(db.code().code(), "23503");
+    assert_eq!(
+        db.message(),
+        "insert or update on table \"actual\" violates foreign key constraint \"actual_phase_id_fkey\""
+    );
+    assert_eq!(
+        db.detail(),
+        Some(format!("Key (phase_id)=({other}) is not present in table \"phase\".").as_str())
+    );
+    assert_eq!(
+        refused(o.execute(insert, &[&phase, &Some(999i64), &none])),
+        "insert or update on table \"actual\" violates foreign key constraint \"actual_contract_id_fkey\""
+    );
+    assert_eq!(
+        refused(o.execute(insert, &[&phase, &none, &Some(999i64)])),
+        "insert or update on table \"actual\" violates foreign key constraint \"actual_batch_id_fkey\""
+    );
+    o.execute(insert, &[&phase, &none, &none]).unwrap();
+    assert_eq!(
+        refused(o.execute("DELETE FROM phase WHERE id = $1", &[&phase])),
+        "update or delete on table \"phase\" violates foreign key constraint \"actual_phase_id_fkey\" on table \"actual\""
+    );
+    assert_eq!(
+        refused(o.execute("UPDATE actual SET phase_id = $1", &[&other])),
+        "insert or update on table \"actual\" violates foreign key constraint \"actual_phase_id_fkey\""
+    );
+    assert_eq!(count(&mut o, "phase"), 1);
+}
+
+#[test]
+fn only_a_lead_finalises_financing_and_its_funding_lines_are_then_locked() {
+    let Some(t) = team() else { return };
+    let mut o = t.as_(&t.officer);
+    let phase = programme_and_phase(&mut o, "P");
+    let add = "INSERT INTO funding(phase_id, fy, source, amount_pence, status) \
+               VALUES ($1, 2024, 'grant', 5000, 'approved') RETURNING id";
+    let id: i64 = o.query_one(add, &[&phase]).unwrap().get(0);
+    let finalise =
+        "INSERT INTO financing_final(fy, who, at) VALUES (2024, 'jlead', '2025-06-01T09:00:00Z')";
+    assert_eq!(
+        refused(o.batch_execute(finalise)),
+        "permission denied for table financing_final"
+    );
+    t.as_(&t.lead).batch_execute(finalise).unwrap();
+    let locked = "the funding lines for 2024-25 are locked: the year's financing was finalised \
+                  with its outturn by jlead at 2025-06-01T09:00:00Z, and nothing was changed";
+    assert_eq!(refused(o.query_one(add, &[&phase])), locked);
+    assert_eq!(
+        refused(o.execute("UPDATE funding SET amount_pence = 1 WHERE id = $1", &[&id])),
+        locked
+    );
+    assert_eq!(
+        refused(o.execute("DELETE FROM funding WHERE id = $1", &[&id])),
+        locked
+    );
+    // Another year's lines are free.
+    o.batch_execute(&format!(
+        "INSERT INTO funding(phase_id, fy, source, amount_pence, status) \
+         VALUES ({phase}, 2025, 'grant', 1, 'projected')"
+    ))
+    .unwrap();
+    t.as_(&t.lead)
+        .batch_execute("DELETE FROM financing_final WHERE fy = 2024")
+        .unwrap();
+    assert_eq!(
+        o.execute("UPDATE funding SET amount_pence = 1 WHERE id = $1", &[&id])
+            .unwrap(),
+        1
+    );
 }

@@ -123,7 +123,11 @@ fn profile_text(a: &Allocation, format: Format) -> String {
 
 /// Runs `outturn allocation …` on the database at `db`.
 pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
-    let mut books = open(db)?;
+    shared(&mut open(db)?, c)
+}
+
+/// `outturn allocation …` on books on either engine (a file or a server).
+pub fn shared(books: &mut impl crate::ops::Store, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
     match c {
         AllocationCmd::Add {
             programme,
@@ -148,7 +152,7 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
                 profile: profile.as_deref().map(profile_arg).transpose()?,
                 note: note.clone(),
             };
-            let added = ops::add(&mut books, &a)?;
+            let added = ops::add(books, &a)?;
             say!(
                 "Added allocation {}: {}{} for {}/{} {}{}.",
                 added.id,
@@ -166,12 +170,12 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
         }
         AllocationCmd::List(l) => {
             let fy = opt_fy_arg("--fy", &l.fy)?;
-            let items = ops::list(&books, l.programme.as_deref(), fy)?;
+            let items = ops::list(books, l.programme.as_deref(), fy)?;
             print_list(&items, l.format.format)?;
         }
         AllocationCmd::Profile { id, profile } => {
             let p = profile_arg(profile)?;
-            let after = ops::reprofile(&mut books, *id, &p)?;
+            let after = ops::reprofile(books, *id, &p)?;
             say!(
                 "Allocation {id} reprofiled: {}.",
                 profile_text(&after, Format::Table)
@@ -189,7 +193,7 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
                 date: opt_date_arg("--date", date)?,
                 expected_version: *expected_version,
             };
-            let done = ops::approve(&mut books, &approve)?;
+            let done = ops::approve(books, &approve)?;
             let (a, on) = (done.allocation, done.on);
             say!(
                 "Allocation {id} approved by {decision} on {}: {} for {}/{} {} now counts in Original budget, no longer in Pending approval.",
@@ -206,7 +210,7 @@ pub fn run(db: &Path, c: &AllocationCmd) -> anyhow::Result<ExitCode> {
             expected_version,
         } => {
             let on = today()?;
-            let a = ops::withdraw(&mut books, *id, *expected_version, reason, on)?;
+            let a = ops::withdraw(books, *id, *expected_version, reason, on)?;
             say!(
                 "Allocation {id} withdrawn: {} for {}/{} {} leaves Pending approval.",
                 a.amount.full(),

@@ -181,6 +181,11 @@ fn kind_arg(s: &str) -> anyhow::Result<BenefitKind> {
 /// Runs `outturn benefit …` on the database at `db`.
 pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
     let mut books = open(db)?;
+    shared(&mut books, c)
+}
+
+/// The `benefit` subcommands, on books on either engine (a file or a server).
+pub fn shared(books: &mut impl crate::ops::Store, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
     match c {
         BenefitCmd::Add {
             programme,
@@ -198,7 +203,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
                 owner: owner.clone(),
                 targets: year_amounts_arg("--target", target)?,
             };
-            let id = ops::add(&mut books, &b)?;
+            let id = ops::add(books, &b)?;
             let total = Money::sum(b.targets.iter().map(|(_, m)| *m));
             say!(
                 "Added benefit {id} ({}), targets totalling {}.",
@@ -231,7 +236,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
                     .map(|t| year_amounts_arg("--target", t))
                     .transpose()?,
             };
-            let b = ops::edit(&mut books, *id, *expected_version, &edit)?;
+            let b = ops::edit(books, *id, *expected_version, &edit)?;
             say!(
                 "Benefit {} is now at version {}: targets {}.",
                 b.id,
@@ -243,7 +248,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
             id,
             expected_version,
         } => {
-            let b = ops::withdraw(&mut books, *id, *expected_version)?;
+            let b = ops::withdraw(books, *id, *expected_version)?;
             say!("Withdrew benefit {} ({}).", b.id, b.description);
         }
         BenefitCmd::Realise {
@@ -264,7 +269,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
                     .transpose()?
                     .unwrap_or(Money::ZERO),
             };
-            ops::realise(&mut books, &r)?;
+            ops::realise(books, &r)?;
             say!(
                 "Benefit {id}: realised {} in {} to the end of {}, a further {} forecast by year end (expected {}).",
                 r.realised.full(),
@@ -282,7 +287,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
             format,
         } => match fy {
             None => print_list(
-                &ops::list(&books, programme.as_deref(), *all)?,
+                &ops::list(books, programme.as_deref(), *all)?,
                 format.format,
             )?,
             Some(fy) => {
@@ -292,7 +297,7 @@ pub fn run(db: &Path, c: &BenefitCmd) -> anyhow::Result<ExitCode> {
                     .map(|p| period_arg("--period", p))
                     .transpose()?
                     .unwrap_or(Period::LAST);
-                let positions = ops::positions(&books, programme.as_deref(), *all, fy, as_at)?;
+                let positions = ops::positions(books, programme.as_deref(), *all, fy, as_at)?;
                 print_list(&positions, format.format)?;
             }
         },

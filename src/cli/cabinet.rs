@@ -239,7 +239,14 @@ impl Listing for Comment {
 
 /// Runs `outturn comment ...`.
 pub fn run_comment(db: &Path, c: &CommentCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    comment_shared(&mut open(db)?, c)
+}
+
+/// `outturn comment …` on books on either engine (a file or a server).
+pub fn comment_shared(
+    conn: &mut impl crate::ops::Store,
+    c: &CommentCmd,
+) -> anyhow::Result<ExitCode> {
     match c {
         CommentCmd::Add {
             programme,
@@ -250,7 +257,7 @@ pub fn run_comment(db: &Path, c: &CommentCmd) -> anyhow::Result<ExitCode> {
         } => {
             let (fy, period): (FinancialYear, Period) =
                 (fy_arg("--fy", fy)?, period_arg("--period", period)?);
-            let id = comment::add(&mut conn, programme.as_deref(), phase, fy, period, text)?;
+            let id = comment::add(conn, programme.as_deref(), phase, fy, period, text)?;
             say!(
                 "Added comment {id} for {phase} {} {}.",
                 fy.label(),
@@ -262,7 +269,7 @@ pub fn run_comment(db: &Path, c: &CommentCmd) -> anyhow::Result<ExitCode> {
             text,
             expected_version,
         } => {
-            let c = comment::edit(&mut conn, *id, *expected_version, text)?;
+            let c = comment::edit(conn, *id, *expected_version, text)?;
             say!(
                 "Changed comment {id} ({}/{} {} {}); now version {}.",
                 c.programme_code,
@@ -276,7 +283,7 @@ pub fn run_comment(db: &Path, c: &CommentCmd) -> anyhow::Result<ExitCode> {
             let fy = fy_arg("--fy", fy)?;
             let from = period_arg("--from", from)?;
             let to = to.as_deref().map(|p| period_arg("--to", p)).transpose()?;
-            let c = comment::carry(&mut conn, fy, from, to)?;
+            let c = comment::carry(conn, fy, from, to)?;
             say!(
                 "Carried {} comment{} of {} {} to {}{}{}",
                 c.added.len(),
@@ -315,7 +322,7 @@ pub fn run_comment(db: &Path, c: &CommentCmd) -> anyhow::Result<ExitCode> {
                 .as_deref()
                 .map(|p| period_arg("--period", p))
                 .transpose()?;
-            print_list(&comment::list(&conn, fy, period)?, format.format)?;
+            print_list(&comment::list(conn, fy, period)?, format.format)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -133,7 +133,11 @@ impl Listing for BudgetChange {
 
 /// Runs `outturn change …` on the database at `db`.
 pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
-    let mut books = open(db)?;
+    shared(&mut open(db)?, c)
+}
+
+/// `outturn change …` on books on either engine (a file or a server).
+pub fn shared(books: &mut impl crate::ops::Store, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
     match c {
         ChangeCmd::Add {
             kind,
@@ -168,7 +172,7 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
                 decision: decision.clone(),
                 reason: reason.clone(),
             };
-            let id = ops::add(&mut books, &ch)?;
+            let id = ops::add(books, &ch)?;
             say!(
                 "Added {} {id} ({}{}, {}).",
                 ch.kind,
@@ -179,7 +183,7 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
         }
         ChangeCmd::List(l) => {
             let fy = opt_fy_arg("--fy", &l.fy)?;
-            let items = ops::list(&books, l.programme.as_deref(), fy)?;
+            let items = ops::list(books, l.programme.as_deref(), fy)?;
             print_list(&items, l.format.format)?;
         }
         ChangeCmd::Approve { id, decision } | ChangeCmd::Reject { id, decision } => {
@@ -188,7 +192,7 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
             } else {
                 ChangeStatus::Rejected
             };
-            ops::decide(&mut books, *id, None, status, decision.as_deref())?;
+            ops::decide(books, *id, None, status, decision.as_deref())?;
             say!("Change {id} {status}.");
         }
         ChangeCmd::Amend {
@@ -211,7 +215,7 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
                 reason: reason.clone(),
                 decision: decision.clone(),
             };
-            let after = ops::amend(&mut books, *id, *expected_version, &amend)?;
+            let after = ops::amend(books, *id, *expected_version, &amend)?;
             say!(
                 "Change {id} amended: {} {}{} effective {}, version {}.",
                 after.kind,
@@ -229,7 +233,7 @@ pub fn run(db: &Path, c: &ChangeCmd) -> anyhow::Result<ExitCode> {
             reason,
             expected_version,
         } => {
-            ops::withdraw(&mut books, *id, *expected_version, reason)?;
+            ops::withdraw(books, *id, *expected_version, reason)?;
             say!("Change {id} withdrawn.");
         }
     }

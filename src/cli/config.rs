@@ -34,19 +34,23 @@ pub enum ConfigCmd {
 
 /// `outturn config`.
 pub fn run(db: &Path, c: &ConfigCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    shared(&mut open(db)?, c)
+}
+
+/// `outturn config` on books on either engine (a file or a server).
+pub fn shared(conn: &mut impl crate::ops::Store, c: &ConfigCmd) -> anyhow::Result<ExitCode> {
     match c {
         ConfigCmd::Set { key, value } => {
-            let stored = settings::set(&mut conn, key, value)?;
+            let stored = settings::set(conn, key, value)?;
             say!("{} = {stored}", key.trim());
         }
         ConfigCmd::Get { key } => {
-            let s = settings::get(&conn, key)?;
+            let s = settings::get(conn, key)?;
             say!("{}", s.value);
         }
         ConfigCmd::List => {
             let mut t = Table::new(&["Key", "Value", "Set", "Meaning"]);
-            for s in settings::list(&conn)? {
+            for s in settings::list(conn)? {
                 t.push(vec![
                     s.key.into(),
                     Cell::Num(s.value),

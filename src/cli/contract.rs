@@ -19,7 +19,6 @@ use crate::domain::Money;
 use crate::domain::calendar::uk_date;
 use crate::domain::model::Contract;
 use crate::error::{Field, UserError};
-use crate::ops::Books;
 use crate::ops::contract::{self as ops, ContractChange, Exercise, NewContract, Vary};
 use crate::ops::records::ExtensionValues;
 use crate::ops::register::Which;
@@ -193,6 +192,11 @@ impl Listing for ListedContract<'_> {
 /// Runs `outturn contract …` on the database at `db`.
 pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
     let mut books = open(db)?;
+    shared(&mut books, c)
+}
+
+/// The `contract` subcommands, on books on either engine (a file or a server).
+pub fn shared(books: &mut impl crate::ops::Store, c: &ContractCmd) -> anyhow::Result<ExitCode> {
     match c {
         ContractCmd::Add {
             reference,
@@ -253,7 +257,7 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
                 extensions,
                 profile: Vec::new(),
             };
-            ops::add(&mut books, &k)?;
+            ops::add(books, &k)?;
             say!(
                 "Added contract {}, {}{}.",
                 k.reference.trim(),
@@ -262,7 +266,7 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             );
         }
         ContractCmd::List { programme, format } => {
-            let items = ops::list(&books, programme.as_deref())?;
+            let items = ops::list(books, programme.as_deref())?;
             let listed: Vec<ListedContract> = items
                 .iter()
                 .map(|k| ListedContract {
@@ -278,7 +282,7 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             value,
             decision,
             date,
-        } => exercise(&mut books, reference, *option, value, decision, date)?,
+        } => exercise(books, reference, *option, value, decision, date)?,
         ContractCmd::Vary {
             reference,
             value,
@@ -297,7 +301,7 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
                 expected_version: *expected_version,
                 date: today()?,
             };
-            let varied = ops::vary(&mut books, Which::named(reference), &vary)?;
+            let varied = ops::vary(books, Which::named(reference), &vary)?;
             let (k, after, from) = (varied.before, varied.after, varied.effective);
             let spread = if from > after.end_month() {
                 format!(
@@ -331,7 +335,7 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             };
             let which = Which::named(&a.reference);
             let after =
-                ops::edit(&mut books, which, a.expected_version, &edit).map_err(award_decision)?;
+                ops::edit(books, which, a.expected_version, &edit).map_err(award_decision)?;
             say!(
                 "Contract {} edited, version {}.",
                 after.reference,
@@ -342,7 +346,7 @@ pub fn run(db: &Path, c: &ContractCmd) -> anyhow::Result<ExitCode> {
             reference,
             expected_version,
         } => {
-            ops::delete(&mut books, Which::named(reference), *expected_version)?;
+            ops::delete(books, Which::named(reference), *expected_version)?;
             say!("Deleted contract {reference}.");
         }
     }
@@ -368,7 +372,7 @@ fn award_decision(err: StoreError) -> anyhow::Error {
 
 /// `outturn contract exercise`.
 fn exercise(
-    books: &mut Books,
+    books: &mut impl crate::ops::Store,
     reference: &str,
     option: Option<i64>,
     value: &Option<String>,

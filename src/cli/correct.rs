@@ -9,7 +9,6 @@ use super::args::{date_arg, field};
 use super::output::say;
 use crate::domain::model::DeliveryStatus;
 use crate::error::UserError;
-use crate::ops::Books;
 use crate::ops::register::{self as ops, Which};
 use crate::ops::types::{DecisionEdit, FrameworkEdit, PhaseEdit, ProgrammeEdit};
 
@@ -152,7 +151,10 @@ fn opt_date(name: &str, s: &Option<String>) -> anyhow::Result<Option<Option<chro
 }
 
 /// `outturn programme edit`.
-pub fn programme_edit(books: &mut Books, a: &ProgrammeEditArgs) -> anyhow::Result<()> {
+pub fn programme_edit(
+    books: &mut impl crate::ops::Store,
+    a: &ProgrammeEditArgs,
+) -> anyhow::Result<()> {
     let edit = ProgrammeEdit {
         code: a.code.clone(),
         name: a.name.clone(),
@@ -172,7 +174,7 @@ pub fn programme_edit(books: &mut Books, a: &ProgrammeEditArgs) -> anyhow::Resul
 }
 
 /// `outturn phase edit`.
-pub fn phase_edit(books: &mut Books, a: &PhaseEditArgs) -> anyhow::Result<()> {
+pub fn phase_edit(books: &mut impl crate::ops::Store, a: &PhaseEditArgs) -> anyhow::Result<()> {
     let edit = PhaseEdit {
         code: a.code.clone(),
         name: a.name.clone(),
@@ -196,7 +198,10 @@ pub fn phase_edit(books: &mut Books, a: &PhaseEditArgs) -> anyhow::Result<()> {
 }
 
 /// `outturn decision edit`.
-pub fn decision_edit(books: &mut Books, a: &DecisionEditArgs) -> anyhow::Result<()> {
+pub fn decision_edit(
+    books: &mut impl crate::ops::Store,
+    a: &DecisionEditArgs,
+) -> anyhow::Result<()> {
     let edit = DecisionEdit {
         reference: a.reference.clone(),
         body: a.body.clone(),
@@ -219,7 +224,10 @@ pub fn decision_edit(books: &mut Books, a: &DecisionEditArgs) -> anyhow::Result<
 }
 
 /// `outturn framework edit`.
-pub fn framework_edit(books: &mut Books, a: &FrameworkEditArgs) -> anyhow::Result<()> {
+pub fn framework_edit(
+    books: &mut impl crate::ops::Store,
+    a: &FrameworkEditArgs,
+) -> anyhow::Result<()> {
     let edit = FrameworkEdit {
         name: a.name.clone(),
         reference: a.reference.clone(),
@@ -242,7 +250,11 @@ pub enum Kind {
 }
 
 /// `outturn programme|phase|decision|framework delete`.
-pub fn delete(books: &mut Books, kind: Kind, a: &DeleteArgs) -> anyhow::Result<()> {
+pub fn delete(
+    books: &mut impl crate::ops::Store,
+    kind: Kind,
+    a: &DeleteArgs,
+) -> anyhow::Result<()> {
     let v = a.version.expected_version;
     let which = a.which.as_str();
     let named = Which::Named {

@@ -82,7 +82,11 @@ impl Listing for Decision {
 
 /// Runs `outturn decision …` on the database at `db`.
 pub fn run(db: &Path, c: &DecisionCmd) -> anyhow::Result<ExitCode> {
-    let mut books = open(db)?;
+    shared(&mut open(db)?, c)
+}
+
+/// `outturn decision …` on books on either engine (a file or a server).
+pub fn shared(books: &mut impl crate::ops::Store, c: &DecisionCmd) -> anyhow::Result<ExitCode> {
     match c {
         DecisionCmd::Add {
             reference,
@@ -108,14 +112,12 @@ pub fn run(db: &Path, c: &DecisionCmd) -> anyhow::Result<ExitCode> {
                 link: link.clone(),
                 summary: summary.clone(),
             };
-            ops::add_decision(&mut books, &d)?;
+            ops::add_decision(books, &d)?;
             say!("Added decision {}.", d.reference.trim());
         }
-        DecisionCmd::Edit(a) => super::correct::decision_edit(&mut books, a)?,
-        DecisionCmd::Delete(a) => {
-            super::correct::delete(&mut books, super::correct::Kind::Decision, a)?
-        }
-        DecisionCmd::List(f) => print_list(&ops::list_decisions(&books)?, f.format)?,
+        DecisionCmd::Edit(a) => super::correct::decision_edit(books, a)?,
+        DecisionCmd::Delete(a) => super::correct::delete(books, super::correct::Kind::Decision, a)?,
+        DecisionCmd::List(f) => print_list(&ops::list_decisions(books)?, f.format)?,
     }
     Ok(ExitCode::SUCCESS)
 }

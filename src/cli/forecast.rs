@@ -84,7 +84,12 @@ impl Listing for Forecast {
 
 /// Runs `outturn forecast …` on the database at `db`.
 pub fn run(db: &Path, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    let mut books = open(db)?;
+    shared(&mut books, c)
+}
+
+/// The `forecast` subcommands, on books on either engine (a file or a server).
+pub fn shared(books: &mut impl crate::ops::Store, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
     match c {
         ForecastCmd::Add {
             programme,
@@ -103,7 +108,7 @@ pub fn run(db: &Path, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
             };
             let money = money_arg("--amount", amount)?;
             let ops::Entered { id, replaced } = ops::enter(
-                &mut conn,
+                books,
                 &ops::NewForecast {
                     programme: programme.clone(),
                     phase: phase.clone(),
@@ -137,7 +142,7 @@ pub fn run(db: &Path, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
             expected_version,
         } => {
             let on = today()?;
-            let f = ops::withdraw(&mut conn, *id, *expected_version, reason, on)?;
+            let f = ops::withdraw(books, *id, *expected_version, reason, on)?;
             say!(
                 "Forecast {id} withdrawn: {} for {}/{} {} as at {} no longer counts.",
                 f.amount.full(),
@@ -150,7 +155,7 @@ pub fn run(db: &Path, c: &ForecastCmd) -> anyhow::Result<ExitCode> {
         ForecastCmd::List(l) => {
             let fy = opt_fy_arg("--fy", &l.fy)?;
             print_list(
-                &ops::list(&conn, l.programme.as_deref(), fy)?,
+                &ops::list(books, l.programme.as_deref(), fy)?,
                 l.format.format,
             )?;
         }

@@ -50,7 +50,11 @@ impl Listing for Framework {
 
 /// Runs `outturn framework …` on the database at `db`.
 pub fn run(db: &Path, c: &FrameworkCmd) -> anyhow::Result<ExitCode> {
-    let mut books = open(db)?;
+    shared(&mut open(db)?, c)
+}
+
+/// `outturn framework …` on books on either engine (a file or a server).
+pub fn shared(books: &mut impl crate::ops::Store, c: &FrameworkCmd) -> anyhow::Result<ExitCode> {
     match c {
         FrameworkCmd::Add {
             name,
@@ -64,14 +68,14 @@ pub fn run(db: &Path, c: &FrameworkCmd) -> anyhow::Result<ExitCode> {
                 planned_end: opt_date_arg("--planned-end", planned_end)?,
                 actual_end: opt_date_arg("--actual-end", actual_end)?,
             };
-            ops::add_framework(&mut books, &f)?;
+            ops::add_framework(books, &f)?;
             say!("Added framework {}.", f.name.trim());
         }
-        FrameworkCmd::Edit(a) => super::correct::framework_edit(&mut books, a)?,
+        FrameworkCmd::Edit(a) => super::correct::framework_edit(books, a)?,
         FrameworkCmd::Delete(a) => {
-            super::correct::delete(&mut books, super::correct::Kind::Framework, a)?
+            super::correct::delete(books, super::correct::Kind::Framework, a)?
         }
-        FrameworkCmd::List(f) => print_list(&ops::list_frameworks(&books)?, f.format)?,
+        FrameworkCmd::List(f) => print_list(&ops::list_frameworks(books)?, f.format)?,
     }
     Ok(ExitCode::SUCCESS)
 }

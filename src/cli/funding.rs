@@ -174,7 +174,12 @@ fn clearable(s: &Option<String>) -> Option<Option<String>> {
 
 /// Runs `outturn funding …`.
 pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    let mut books = open(db)?;
+    shared(&mut books, c)
+}
+
+/// The `funding` subcommands, on books on either engine (a file or a server).
+pub fn shared(books: &mut impl crate::ops::Store, c: &FundingCmd) -> anyhow::Result<ExitCode> {
     match c {
         FundingCmd::Add {
             programme,
@@ -203,7 +208,7 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
                 decision: decision.clone(),
                 note: note.clone(),
             };
-            let added = ops::add(&mut conn, &f)?;
+            let added = ops::add(books, &f)?;
             outln!(
                 "Added funding line {}: {} {} ({}) for {}/{} {}{}.",
                 added.id,
@@ -255,14 +260,14 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
                     .map(|d| (!d.trim().is_empty()).then(|| d.clone())),
                 note: note.clone(),
             };
-            ops::edit(&mut conn, *id, *expected_version, &change)?;
+            ops::edit(books, *id, *expected_version, &change)?;
             outln!("Funding line {id} changed.");
         }
         FundingCmd::Withdraw {
             id,
             expected_version,
         } => {
-            let before = ops::withdraw(&mut conn, *id, *expected_version)?;
+            let before = ops::withdraw(books, *id, *expected_version)?;
             outln!(
                 "Funding line {id} withdrawn ({} {} for {}/{} {}).",
                 before.amount.full(),
@@ -275,13 +280,13 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
         FundingCmd::List(l) => {
             let fy = opt_fy_arg("--fy", &l.fy)?;
             print_list(
-                &ops::list(&conn, l.programme.as_deref(), fy)?,
+                &ops::list(books, l.programme.as_deref(), fy)?,
                 l.format.format,
             )?;
         }
         FundingCmd::Finalise { fy } => {
             let fy = fy_arg("--fy", fy)?;
-            ops::finalise(&mut conn, fy)?;
+            ops::finalise(books, fy)?;
             outln!(
                 "Finalised the financing of {}: its funding lines are locked (reopen with `outturn funding reopen --fy {} --reason ...`).",
                 fy.label(),
@@ -290,7 +295,7 @@ pub fn run(db: &Path, c: &FundingCmd) -> anyhow::Result<ExitCode> {
         }
         FundingCmd::Reopen { fy, reason } => {
             let fy = fy_arg("--fy", fy)?;
-            let was = ops::reopen(&mut conn, fy, reason)?;
+            let was = ops::reopen(books, fy, reason)?;
             outln!(
                 "Reopened the financing of {} (finalised by {} at {}): its funding lines can be changed again.",
                 fy.label(),

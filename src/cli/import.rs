@@ -20,7 +20,6 @@ use crate::error::UserError;
 use crate::io::import::{
     ActualsOptions, BudgetsOptions, ImportError, ImportOutcome, MappedOptions, parse_map,
 };
-use crate::ops::Books;
 use crate::ops::import::{self, ActualsImported};
 use crate::ops::types::{Batch, LedgerCode};
 
@@ -212,7 +211,7 @@ impl Listing for LedgerCode {
 }
 
 /// Runs `outturn import codes …`.
-fn run_codes(conn: &mut Books, c: &CodesCmd) -> anyhow::Result<ExitCode> {
+fn run_codes(conn: &mut impl crate::ops::Store, c: &CodesCmd) -> anyhow::Result<ExitCode> {
     match c {
         CodesCmd::Add {
             code,
@@ -339,7 +338,7 @@ impl Listing for ImportProfile {
 }
 
 /// Runs `outturn import profile …`.
-fn run_profile(conn: &mut Books, c: &ProfileCmd) -> anyhow::Result<()> {
+fn run_profile(conn: &mut impl crate::ops::Store, c: &ProfileCmd) -> anyhow::Result<()> {
     match c {
         ProfileCmd::Add { name, settings } => {
             let new = settings.change()?.applied_to(&ImportProfile {
@@ -533,6 +532,17 @@ impl Listing for Batch {
     }
 }
 
+/// The `import` subcommands that run on books on either engine (a file or a server): the saved
+/// profiles and the ledger code map. The imports, the batch list and undo are refused here.
+pub fn shared(books: &mut impl crate::ops::Store, c: &ImportCmd) -> anyhow::Result<ExitCode> {
+    match c {
+        ImportCmd::Profile(c) => run_profile(books, c)?,
+        ImportCmd::Codes(c) => return run_codes(books, c),
+        _ => return Err(super::server::not_here("import")),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Runs `outturn import …`.
 pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
     let mut conn = open(db)?;
@@ -632,8 +642,7 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 import::funding_with_profile(&mut conn, file, &opts, profile, p)
             }));
         }
-        ImportCmd::Profile(c) => run_profile(&mut conn, c)?,
-        ImportCmd::Codes(c) => return run_codes(&mut conn, c),
+        ImportCmd::Profile(_) | ImportCmd::Codes(_) => return shared(&mut conn, c),
         ImportCmd::List(f) => print_list(&import::list(&conn)?, f.format)?,
         ImportCmd::Undo { batch } => {
             match import::undo(&mut conn, *batch).map_err(ImportError::from) {

@@ -124,6 +124,11 @@ fn print_slippage(m: &Milestone) {
 /// Runs `outturn milestone …` on the database at `db`.
 pub fn run(db: &Path, c: &MilestoneCmd) -> anyhow::Result<ExitCode> {
     let mut books = open(db)?;
+    shared(&mut books, c)
+}
+
+/// The `milestone` subcommands, on books on either engine (a file or a server).
+pub fn shared(books: &mut impl crate::ops::Store, c: &MilestoneCmd) -> anyhow::Result<ExitCode> {
     match c {
         MilestoneCmd::Add {
             programme,
@@ -141,7 +146,7 @@ pub fn run(db: &Path, c: &MilestoneCmd) -> anyhow::Result<ExitCode> {
                 forecast: opt_date_arg("--forecast", forecast)?,
                 status: status_arg(status)?,
             };
-            print_slippage(&ops::add(&mut books, &m)?);
+            print_slippage(&ops::add(books, &m)?);
         }
         MilestoneCmd::Edit {
             id,
@@ -165,7 +170,7 @@ pub fn run(db: &Path, c: &MilestoneCmd) -> anyhow::Result<ExitCode> {
                 },
                 status: status.as_deref().map(status_arg).transpose()?,
             };
-            let m = ops::edit(&mut books, *id, *expected_version, &edit)?;
+            let m = ops::edit(books, *id, *expected_version, &edit)?;
             print_slippage(&m);
         }
         MilestoneCmd::Complete {
@@ -174,7 +179,7 @@ pub fn run(db: &Path, c: &MilestoneCmd) -> anyhow::Result<ExitCode> {
             expected_version,
         } => {
             let actual = date_arg("--actual", actual)?;
-            let m = ops::complete(&mut books, *id, *expected_version, actual)?;
+            let m = ops::complete(books, *id, *expected_version, actual)?;
             print_slippage(&m);
         }
         MilestoneCmd::List {
@@ -182,7 +187,7 @@ pub fn run(db: &Path, c: &MilestoneCmd) -> anyhow::Result<ExitCode> {
             phase,
             format,
         } => {
-            let items = ops::list(&books, programme.as_deref(), phase.as_deref())?;
+            let items = ops::list(books, programme.as_deref(), phase.as_deref())?;
             print_list(&items, format.format)?;
         }
     }

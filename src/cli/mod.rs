@@ -157,6 +157,16 @@ pub enum Command {
     /// Variance commentary for the monitoring report: add, edit, list.
     #[command(subcommand)]
     Comment(cabinet::CommentCmd),
+    /// Copy the books between a SQLite file and a PostgreSQL server, either way: every record,
+    /// snapshot, batch and the audit log as written.
+    Copy {
+        /// The books copied: a SQLite file or a connection string.
+        #[arg(long, value_name = "FROM")]
+        from: PathBuf,
+        /// Where to: new books made with init on a server (a lead's login), or a new SQLite file.
+        #[arg(long, value_name = "TO")]
+        to: PathBuf,
+    },
     /// The team on a PostgreSQL server: who may read, write and close (leads only).
     #[command(subcommand)]
     Team(server::TeamCmd),
@@ -209,6 +219,7 @@ impl Command {
             Command::Config(_) => "config",
             Command::Comment(_) => "comment",
             Command::Team(_) => "team",
+            Command::Copy { .. } => "copy",
         }
     }
 }
@@ -233,7 +244,23 @@ pub fn db_path(cli: &Cli) -> PathBuf {
 /// True for a command whose handler runs on books on either engine ([`shared`]).
 fn runs_on_a_server(command: &Command) -> bool {
     match command {
-        Command::Programme(_) => true,
+        Command::Programme(_)
+        | Command::Phase(_)
+        | Command::Decision(_)
+        | Command::Framework(_)
+        | Command::Allocation(_)
+        | Command::Change(_)
+        | Command::Config(_)
+        | Command::Comment(_) => true,
+        Command::Contract(_)
+        | Command::Forecast(_)
+        | Command::Funding(_)
+        | Command::Benefit(_)
+        | Command::Milestone(_) => true,
+        Command::Import(c) => matches!(
+            c,
+            import::ImportCmd::Profile(_) | import::ImportCmd::Codes(_)
+        ),
         Command::Audit(a) => a.cmd.is_none(),
         Command::Summary { .. } | Command::Period(_) | Command::Check(_) => true,
         Command::Report(a) => !matches!(
@@ -249,6 +276,19 @@ fn runs_on_a_server(command: &Command) -> bool {
 fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Programme(c) => programme::shared(books, c),
+        Command::Phase(c) => phase::shared(books, c),
+        Command::Decision(c) => decision::shared(books, c),
+        Command::Framework(c) => framework::shared(books, c),
+        Command::Allocation(c) => allocation::shared(books, c),
+        Command::Change(c) => change::shared(books, c),
+        Command::Config(c) => config::shared(books, c),
+        Command::Comment(c) => cabinet::comment_shared(books, c),
+        Command::Contract(c) => contract::shared(books, c),
+        Command::Forecast(c) => forecast::shared(books, c),
+        Command::Funding(c) => funding::shared(books, c),
+        Command::Benefit(c) => benefit::shared(books, c),
+        Command::Milestone(c) => milestone::shared(books, c),
+        Command::Import(c) => import::shared(books, c),
         Command::Audit(a) => audit::list(books, a),
         Command::Summary { fy, programme } => {
             summary::shared(books, fy.as_deref(), programme.as_deref())
@@ -262,6 +302,9 @@ fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Resu
 
 /// Runs the command line. `None` for the command (the TUI) is handled by `main`.
 pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
+    if let Command::Copy { from, to } = command {
+        return server::copy(from, to, cli.plain_tcp);
+    }
     if let Some(db) = cli.db.as_deref()
         && let Some((conninfo, shown)) = crate::ops::server::conninfo(db)
     {
@@ -293,6 +336,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Init { demo, .. } => init::run(db, *demo),
         Command::Team(_) => Err(server::team_on_a_file(db)),
+        Command::Copy { .. } => unreachable!("copy is run before --db is read"),
         Command::Programme(c) => programme::run(db, c),
         Command::Phase(c) => phase::run(db, c),
         Command::Decision(c) => decision::run(db, c),

@@ -59,7 +59,11 @@ impl Listing for Phase {
 
 /// Runs `outturn phase …` on the database at `db`.
 pub fn run(db: &Path, c: &PhaseCmd) -> anyhow::Result<ExitCode> {
-    let mut books = open(db)?;
+    shared(&mut open(db)?, c)
+}
+
+/// `outturn phase …` on books on either engine (a file or a server).
+pub fn shared(books: &mut impl crate::ops::Store, c: &PhaseCmd) -> anyhow::Result<ExitCode> {
     match c {
         PhaseCmd::Add {
             programme,
@@ -75,13 +79,13 @@ pub fn run(db: &Path, c: &PhaseCmd) -> anyhow::Result<ExitCode> {
                 status: field("--status", DeliveryStatus::parse(status))?,
                 officer: officer.clone(),
             };
-            ops::add_phase(&mut books, &p)?;
+            ops::add_phase(books, &p)?;
             say!("Added phase {}/{}.", programme.trim(), p.code.trim());
         }
-        PhaseCmd::Edit(a) => super::correct::phase_edit(&mut books, a)?,
-        PhaseCmd::Delete(a) => super::correct::delete(&mut books, super::correct::Kind::Phase, a)?,
+        PhaseCmd::Edit(a) => super::correct::phase_edit(books, a)?,
+        PhaseCmd::Delete(a) => super::correct::delete(books, super::correct::Kind::Phase, a)?,
         PhaseCmd::List { programme, format } => {
-            let items = ops::list_phases(&books, programme.as_deref())?;
+            let items = ops::list_phases(books, programme.as_deref())?;
             print_list(&items, format.format)?;
         }
     }

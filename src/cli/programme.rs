@@ -52,19 +52,10 @@ impl Listing for Programme {
 
 /// Runs `outturn programme …` on the database at `db`.
 pub fn run(db: &Path, c: &ProgrammeCmd) -> anyhow::Result<ExitCode> {
-    let mut books = open(db)?;
-    match c {
-        ProgrammeCmd::Edit(a) => super::correct::programme_edit(&mut books, a)?,
-        ProgrammeCmd::Delete(a) => {
-            super::correct::delete(&mut books, super::correct::Kind::Programme, a)?
-        }
-        _ => return shared(&mut books, c),
-    }
-    Ok(ExitCode::SUCCESS)
+    shared(&mut open(db)?, c)
 }
 
-/// The `programme` subcommands that run on books on either engine (a file or a server); the
-/// others are refused here, naming themselves.
+/// `outturn programme …` on books on either engine (a file or a server).
 pub fn shared(books: &mut impl ops_any::Store, c: &ProgrammeCmd) -> anyhow::Result<ExitCode> {
     match c {
         ProgrammeCmd::Add {
@@ -82,8 +73,10 @@ pub fn shared(books: &mut impl ops_any::Store, c: &ProgrammeCmd) -> anyhow::Resu
             ops::add_programme(books, &p)?;
             say!("Added programme {}.", p.code.trim());
         }
-        ProgrammeCmd::Edit(_) => return Err(super::server::not_here("programme edit")),
-        ProgrammeCmd::Delete(_) => return Err(super::server::not_here("programme delete")),
+        ProgrammeCmd::Edit(a) => super::correct::programme_edit(books, a)?,
+        ProgrammeCmd::Delete(a) => {
+            super::correct::delete(books, super::correct::Kind::Programme, a)?
+        }
         ProgrammeCmd::List(f) => print_list(&ops::list_programmes(books)?, f.format)?,
     }
     Ok(ExitCode::SUCCESS)

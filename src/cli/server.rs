@@ -46,7 +46,7 @@ pub fn init(
 ) -> anyhow::Result<ExitCode> {
     if demo {
         return Err(UserError(
-            "--demo: the demo programmes are loaded into a SQLite file only; run init without --demo on a server".to_string(),
+            "--demo: the demo programmes are loaded into a SQLite file: make one (outturn --db demo.db init --demo), run init here without --demo, then, as the lead, outturn copy --from demo.db --to this server".to_string(),
         )
         .into());
     }
@@ -115,6 +115,24 @@ pub fn restore(at: &Server<'_>, file: &std::path::Path) -> anyhow::Result<ExitCo
         "Restored {} from {} with pg_restore ({events} audit events, checked).",
         at.shown,
         file.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `outturn copy --from A --to B`: books between a SQLite file and a server.
+pub fn copy(
+    from: &std::path::Path,
+    to: &std::path::Path,
+    plain_tcp: bool,
+) -> anyhow::Result<ExitCode> {
+    let copied = server::copy(from, to, plain_tcp)?;
+    let rows: usize = copied.rows.values().sum();
+    say!(
+        "Copied {} to {}: {rows} rows in {} tables, {} audit events (checked).",
+        crate::ops::books::shown(from),
+        crate::ops::books::shown(to),
+        copied.rows.len(),
+        copied.events
     );
     Ok(ExitCode::SUCCESS)
 }

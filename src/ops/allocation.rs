@@ -8,8 +8,10 @@ use super::register::{decision_id, named, opt_decision, opt_programme, phase_id}
 use crate::domain::model::{Allocation, AllocationStatus};
 use crate::domain::{FinancialYear, Money};
 use crate::error::Field;
+use crate::store;
+use crate::store::engine::Store;
+use crate::store::engine::sql::Sql;
 use crate::store::entities as e;
-use crate::store::{self, Books, Handle, HandleMut};
 
 /// An allocation to add.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,12 +37,12 @@ pub struct NewAllocation {
 }
 
 /// Adds an allocation; returns it as added.
-pub fn add(books: &mut impl HandleMut, a: &NewAllocation) -> store::Result<Allocation> {
-    books.books_mut().write(|tx| add_in(tx.books(), a))
+pub fn add(books: &mut impl Store, a: &NewAllocation) -> store::Result<Allocation> {
+    books.write_step(|tx| add_in(tx, a))
 }
 
 /// [`add`] inside a transaction already open.
-pub(crate) fn add_in(tx: &Books, a: &NewAllocation) -> store::Result<Allocation> {
+pub(crate) fn add_in(tx: &impl Sql, a: &NewAllocation) -> store::Result<Allocation> {
     let allocation = e::NewAllocation {
         phase_id: phase_id(tx, a.programme.as_deref(), &a.phase, Field::Phase)?,
         first_fy: a.first_fy,
@@ -57,29 +59,26 @@ pub(crate) fn add_in(tx: &Books, a: &NewAllocation) -> store::Result<Allocation>
 
 /// The allocations (of programme `programme` and covering `fy`, when given).
 pub fn list(
-    books: &impl Handle,
+    books: &impl Sql,
     programme: Option<&str>,
     fy: Option<FinancialYear>,
 ) -> store::Result<Vec<Allocation>> {
-    let books = books.books();
     e::list_allocations(books, opt_programme(books, programme)?, fy)
 }
 
 /// Sets allocation `id`'s per-year profile (replacing an assumed even split).
 /// Returns the allocation with its new profile.
 pub fn reprofile(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     profile: &[(FinancialYear, Money)],
 ) -> store::Result<Allocation> {
-    books
-        .books_mut()
-        .write(|tx| reprofile_in(tx.books(), id, profile))
+    books.write_step(|tx| reprofile_in(tx, id, profile))
 }
 
 /// [`reprofile`] inside a transaction already open.
 pub(crate) fn reprofile_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     profile: &[(FinancialYear, Money)],
 ) -> store::Result<Allocation> {
@@ -111,12 +110,12 @@ pub struct Approved {
 }
 
 /// Approves a projected allocation: it moves from Pending approval to Original budget.
-pub fn approve(books: &mut impl HandleMut, a: &Approve) -> store::Result<Approved> {
-    books.books_mut().write(|tx| approve_in(tx.books(), a))
+pub fn approve(books: &mut impl Store, a: &Approve) -> store::Result<Approved> {
+    books.write_step(|tx| approve_in(tx, a))
 }
 
 /// [`approve`] inside a transaction already open.
-pub(crate) fn approve_in(tx: &Books, a: &Approve) -> store::Result<Approved> {
+pub(crate) fn approve_in(tx: &impl Sql, a: &Approve) -> store::Result<Approved> {
     let d = decision_id(tx, &a.decision, Field::Decision)?;
     let on = match a.date {
         Some(on) => on,
@@ -133,20 +132,18 @@ pub(crate) fn approve_in(tx: &Books, a: &Approve) -> store::Result<Approved> {
 /// Withdraws projected allocation `id` as of `on`, with `reason` in the audit log: it leaves
 /// Pending approval.
 pub fn withdraw(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected: Option<i64>,
     reason: &str,
     on: NaiveDate,
 ) -> store::Result<Allocation> {
-    books
-        .books_mut()
-        .write(|tx| withdraw_in(tx.books(), id, expected, reason, on))
+    books.write_step(|tx| withdraw_in(tx, id, expected, reason, on))
 }
 
 /// [`withdraw`] inside a transaction already open.
 pub(crate) fn withdraw_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     expected: Option<i64>,
     reason: &str,

@@ -7,8 +7,10 @@ use super::register::{opt_programme, phase_id, programme_id};
 use crate::domain::benefit::{Benefit, BenefitKind, BenefitPosition, position};
 use crate::domain::{FinancialYear, Money, Period};
 use crate::error::Field;
+use crate::store::engine::Store;
+use crate::store::engine::sql::Sql;
 use crate::store::entities::{self as e, NewRealisation};
-use crate::store::{self, Books, Handle, HandleMut, figures};
+use crate::store::{self, figures};
 
 /// A benefit to add.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,12 +30,12 @@ pub struct NewBenefit {
 }
 
 /// Adds a benefit; returns its id.
-pub fn add(books: &mut impl HandleMut, b: &NewBenefit) -> store::Result<i64> {
-    books.books_mut().write(|tx| add_in(tx.books(), b))
+pub fn add(books: &mut impl Store, b: &NewBenefit) -> store::Result<i64> {
+    books.write_step(|tx| add_in(tx, b))
 }
 
 /// [`add`] inside a transaction already open.
-pub(crate) fn add_in(tx: &Books, b: &NewBenefit) -> store::Result<i64> {
+pub(crate) fn add_in(tx: &impl Sql, b: &NewBenefit) -> store::Result<i64> {
     let benefit = e::NewBenefit {
         programme_id: programme_id(tx, &b.programme, Field::Programme)?,
         phase_id: b
@@ -67,19 +69,17 @@ pub struct BenefitChange {
 
 /// Changes benefit `id`; returns it afterwards.
 pub fn edit(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected: Option<i64>,
     c: &BenefitChange,
 ) -> store::Result<Benefit> {
-    books
-        .books_mut()
-        .write(|tx| edit_in(tx.books(), id, expected, c))
+    books.write_step(|tx| edit_in(tx, id, expected, c))
 }
 
 /// [`edit`] inside a transaction already open.
 pub(crate) fn edit_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     expected: Option<i64>,
     c: &BenefitChange,
@@ -108,53 +108,41 @@ pub(crate) fn edit_in(
 }
 
 /// Withdraws benefit `id`: kept and audited, left out of lists and reports.
-pub fn withdraw(
-    books: &mut impl HandleMut,
-    id: i64,
-    expected: Option<i64>,
-) -> store::Result<Benefit> {
-    books
-        .books_mut()
-        .write(|tx| withdraw_in(tx.books(), id, expected))
+pub fn withdraw(books: &mut impl Store, id: i64, expected: Option<i64>) -> store::Result<Benefit> {
+    books.write_step(|tx| withdraw_in(tx, id, expected))
 }
 
 /// [`withdraw`] inside a transaction already open.
-pub(crate) fn withdraw_in(tx: &Books, id: i64, expected: Option<i64>) -> store::Result<Benefit> {
+pub(crate) fn withdraw_in(tx: &impl Sql, id: i64, expected: Option<i64>) -> store::Result<Benefit> {
     e::withdraw_benefit(tx, id, expected)
 }
 
 /// Enters what a benefit realised in a year to the end of a period, and the further amount
 /// forecast by year end (a second entry for the same period replaces the first); returns the
 /// entry's id.
-pub fn realise(books: &mut impl HandleMut, r: &NewRealisation) -> store::Result<i64> {
-    books.books_mut().write(|tx| realise_in(tx.books(), r))
+pub fn realise(books: &mut impl Store, r: &NewRealisation) -> store::Result<i64> {
+    books.write_step(|tx| realise_in(tx, r))
 }
 
 /// [`realise`] inside a transaction already open.
-pub(crate) fn realise_in(tx: &Books, r: &NewRealisation) -> store::Result<i64> {
+pub(crate) fn realise_in(tx: &impl Sql, r: &NewRealisation) -> store::Result<i64> {
     e::set_realisation(tx, r)
 }
 
 /// The benefits (of programme `programme` when given; withdrawn ones only when `all`).
-pub fn list(
-    books: &impl Handle,
-    programme: Option<&str>,
-    all: bool,
-) -> store::Result<Vec<Benefit>> {
-    let books = books.books();
+pub fn list(books: &impl Sql, programme: Option<&str>, all: bool) -> store::Result<Vec<Benefit>> {
     e::list_benefits(books, opt_programme(books, programme)?, all)
 }
 
 /// The benefits as [`list`] gives them, each with its target, realised, forecast and RAG in `fy`
 /// as at `as_at`.
 pub fn positions(
-    books: &impl Handle,
+    books: &impl Sql,
     programme: Option<&str>,
     all: bool,
     fy: FinancialYear,
     as_at: Period,
 ) -> store::Result<Vec<BenefitPosition>> {
-    let books = books.books();
     let programme_id = opt_programme(books, programme)?;
     let benefits = e::list_benefits(books, programme_id, all)?;
     let realisations = e::list_realisations(books, programme_id, Some(fy))?;

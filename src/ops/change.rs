@@ -8,8 +8,10 @@ use super::register::{opt_decision, opt_programme, phase_id};
 use crate::domain::model::{BudgetChange, ChangeKind, ChangeStatus};
 use crate::domain::{FinancialYear, Money};
 use crate::error::Field;
+use crate::store;
+use crate::store::engine::Store;
+use crate::store::engine::sql::Sql;
 use crate::store::entities as e;
-use crate::store::{self, Books, Handle, HandleMut};
 
 /// A budget change to add. Which phases and years it needs depends on its kind: a reprofile one
 /// phase and two years, a virement two phases and a year, an addition or a reduction one phase
@@ -45,12 +47,12 @@ pub struct NewChange {
 }
 
 /// Proposes or records a budget change; returns its id.
-pub fn add(books: &mut impl HandleMut, c: &NewChange) -> store::Result<i64> {
-    books.books_mut().write(|tx| add_in(tx.books(), c))
+pub fn add(books: &mut impl Store, c: &NewChange) -> store::Result<i64> {
+    books.write_step(|tx| add_in(tx, c))
 }
 
 /// [`add`] inside a transaction already open.
-pub(crate) fn add_in(tx: &Books, c: &NewChange) -> store::Result<i64> {
+pub(crate) fn add_in(tx: &impl Sql, c: &NewChange) -> store::Result<i64> {
     let prog = c.programme.as_deref();
     let phase = |p: &Option<String>, field: Field| {
         p.as_deref()
@@ -83,30 +85,27 @@ pub(crate) fn add_in(tx: &Books, c: &NewChange) -> store::Result<i64> {
 /// The budget changes (touching programme `programme` and year `fy`, when given), by effective
 /// date.
 pub fn list(
-    books: &impl Handle,
+    books: &impl Sql,
     programme: Option<&str>,
     fy: Option<FinancialYear>,
 ) -> store::Result<Vec<BudgetChange>> {
-    let books = books.books();
     e::list_changes(books, opt_programme(books, programme)?, fy)
 }
 
 /// Approves or rejects (`status`) proposed change `id`, by decision `decision` when given.
 pub fn decide(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected: Option<i64>,
     status: ChangeStatus,
     decision: Option<&str>,
 ) -> store::Result<()> {
-    books
-        .books_mut()
-        .write(|tx| decide_in(tx.books(), id, expected, status, decision))
+    books.write_step(|tx| decide_in(tx, id, expected, status, decision))
 }
 
 /// [`decide`] inside a transaction already open.
 pub(crate) fn decide_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     expected: Option<i64>,
     status: ChangeStatus,
@@ -131,19 +130,17 @@ pub struct Amendment {
 
 /// Amends proposed change `id`; returns it afterwards.
 pub fn amend(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected: Option<i64>,
     a: &Amendment,
 ) -> store::Result<BudgetChange> {
-    books
-        .books_mut()
-        .write(|tx| amend_in(tx.books(), id, expected, a))
+    books.write_step(|tx| amend_in(tx, id, expected, a))
 }
 
 /// [`amend`] inside a transaction already open.
 pub(crate) fn amend_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     expected: Option<i64>,
     a: &Amendment,
@@ -159,19 +156,17 @@ pub(crate) fn amend_in(
 
 /// Withdraws proposed change `id` with `reason`: it leaves Pending approval.
 pub fn withdraw(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected: Option<i64>,
     reason: &str,
 ) -> store::Result<BudgetChange> {
-    books
-        .books_mut()
-        .write(|tx| withdraw_in(tx.books(), id, expected, reason))
+    books.write_step(|tx| withdraw_in(tx, id, expected, reason))
 }
 
 /// [`withdraw`] inside a transaction already open.
 pub(crate) fn withdraw_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     expected: Option<i64>,
     reason: &str,

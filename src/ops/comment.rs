@@ -7,22 +7,23 @@ use super::actual::split_phase;
 use super::register::phase_id;
 use crate::domain::{FinancialYear, Period};
 use crate::error::Field;
+use crate::store;
+use crate::store::engine::Store;
+use crate::store::engine::sql::Sql;
 use crate::store::entities::{self as e, Comment};
-use crate::store::{self, Books, Handle, HandleMut};
 
 /// Adds the comment of phase `phase` (a code, or `PROG/PHASE`; within `programme` when given)
 /// for `fy` as at `period`, in its own audited transaction; returns its id. Refused when the
 /// phase already has one for that period, or the period is closed.
 pub fn add(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     programme: Option<&str>,
     phase: &str,
     fy: FinancialYear,
     period: Period,
     text: &str,
 ) -> store::Result<i64> {
-    books.books_mut().write(|tx| {
-        let tx = tx.books();
+    books.write_step(|tx| {
         let phase_id = phase_id(tx, programme, phase, Field::Phase)?;
         e::add_comment(tx, phase_id, fy, period, text)
     })
@@ -31,14 +32,12 @@ pub fn add(
 /// Changes the text of comment `id` (refused when it is no longer at `expected_version`, when
 /// given), in its own audited transaction; returns it as saved.
 pub fn edit(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected_version: Option<i64>,
     text: &str,
 ) -> store::Result<Comment> {
-    books
-        .books_mut()
-        .write(|tx| e::edit_comment(tx.books(), id, expected_version, text))
+    books.write_step(|tx| e::edit_comment(tx, id, expected_version, text))
 }
 
 /// What setting a comment did.
@@ -53,20 +52,18 @@ pub enum SetComment {
 /// Adds the comment of `phase` (`PROG/PHASE`, as a form gives it) for `fy` as at `period`, or
 /// changes the one it has, in its own audited transaction.
 pub fn set(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     phase: &str,
     fy: FinancialYear,
     period: Period,
     text: &str,
 ) -> store::Result<SetComment> {
-    books
-        .books_mut()
-        .write(|tx| set_in(tx.books(), phase, fy, period, text))
+    books.write_step(|tx| set_in(tx, phase, fy, period, text))
 }
 
 /// [`set`] inside a transaction already open.
 pub(crate) fn set_in(
-    tx: &Books,
+    tx: &impl Sql,
     phase: &str,
     fy: FinancialYear,
     period: Period,
@@ -90,11 +87,11 @@ pub(crate) fn set_in(
 
 /// The comments, of one year and period when given.
 pub fn list(
-    books: &impl Handle,
+    books: &impl Sql,
     fy: Option<FinancialYear>,
     period: Option<Period>,
 ) -> store::Result<Vec<Comment>> {
-    e::list_comments(books.books(), fy, period)
+    e::list_comments(books, fy, period)
 }
 
 /// What carrying comments forward did.
@@ -113,19 +110,17 @@ pub struct Carried {
 /// each phase with a comment for `from` and none for `to` gets it, marked "(carried from P7)"
 /// and editable; one audited transaction. Refused when `to` is not after `from` or is closed.
 pub fn carry(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     fy: FinancialYear,
     from: Period,
     to: Option<Period>,
 ) -> store::Result<Carried> {
-    books
-        .books_mut()
-        .write(|tx| carry_in(tx.books(), fy, from, to))
+    books.write_step(|tx| carry_in(tx, fy, from, to))
 }
 
 /// [`carry`] inside a transaction already open.
 pub(crate) fn carry_in(
-    tx: &Books,
+    tx: &impl Sql,
     fy: FinancialYear,
     from: Period,
     to: Option<Period>,

@@ -11,12 +11,14 @@ use crate::domain::Money;
 use crate::domain::model::Contract;
 use crate::domain::profile::Month;
 use crate::error::Field;
+use crate::store::engine::Store;
+use crate::store::engine::sql::Sql;
 use crate::store::entities as e;
-use crate::store::{self, Books, Handle, HandleMut, StoreError};
+use crate::store::{self, StoreError};
 
 impl Which<'_> {
     /// The id of the contract meant.
-    pub(crate) fn contract(self, tx: &Books) -> store::Result<i64> {
+    pub(crate) fn contract(self, tx: &impl Sql) -> store::Result<i64> {
         match self {
             Which::Id(id) => Ok(id),
             Which::Named { name, .. } => Ok(e::contract_ref(tx, name)
@@ -56,12 +58,12 @@ pub struct NewContract {
 }
 
 /// Adds a contract with its extension options; returns its id.
-pub fn add(books: &mut impl HandleMut, c: &NewContract) -> store::Result<i64> {
-    books.books_mut().write(|tx| add_in(tx.books(), c))
+pub fn add(books: &mut impl Store, c: &NewContract) -> store::Result<i64> {
+    books.write_step(|tx| add_in(tx, c))
 }
 
 /// [`add`] inside a transaction already open.
-pub(crate) fn add_in(tx: &Books, c: &NewContract) -> store::Result<i64> {
+pub(crate) fn add_in(tx: &impl Sql, c: &NewContract) -> store::Result<i64> {
     let contract = e::NewContract {
         reference: c.reference.clone(),
         title: c.title.clone(),
@@ -101,8 +103,7 @@ pub struct ListedContract {
 
 /// The contracts (of programme `programme` when given), by reference, each with its framework's
 /// end.
-pub fn list(books: &impl Handle, programme: Option<&str>) -> store::Result<Vec<ListedContract>> {
-    let books = books.books();
+pub fn list(books: &impl Sql, programme: Option<&str>) -> store::Result<Vec<ListedContract>> {
     let programme_id = super::register::opt_programme(books, programme)?;
     let contracts = e::list_contracts(books, programme_id, None)?;
     let frameworks = e::list_frameworks(books)?;
@@ -151,12 +152,12 @@ pub struct Exercised {
 }
 
 /// Exercises an extension option: its value is profiled over its months after the current end.
-pub fn exercise(books: &mut impl HandleMut, x: &Exercise) -> store::Result<Exercised> {
-    books.books_mut().write(|tx| exercise_in(tx.books(), x))
+pub fn exercise(books: &mut impl Store, x: &Exercise) -> store::Result<Exercised> {
+    books.write_step(|tx| exercise_in(tx, x))
 }
 
 /// [`exercise`] inside a transaction already open.
-pub(crate) fn exercise_in(tx: &Books, x: &Exercise) -> store::Result<Exercised> {
+pub(crate) fn exercise_in(tx: &impl Sql, x: &Exercise) -> store::Result<Exercised> {
     let before = match &x.contract {
         Some(reference) => Some(e::get_contract(tx, Which::named(reference).contract(tx)?)?),
         None => None,
@@ -227,12 +228,12 @@ pub struct Varied {
 
 /// Varies contract `which`'s value from a month: the difference is spread from that month to
 /// the end.
-pub fn vary(books: &mut impl HandleMut, which: Which, v: &Vary) -> store::Result<Varied> {
-    books.books_mut().write(|tx| vary_in(tx.books(), which, v))
+pub fn vary(books: &mut impl Store, which: Which, v: &Vary) -> store::Result<Varied> {
+    books.write_step(|tx| vary_in(tx, which, v))
 }
 
 /// [`vary`] inside a transaction already open.
-pub(crate) fn vary_in(tx: &Books, which: Which, v: &Vary) -> store::Result<Varied> {
+pub(crate) fn vary_in(tx: &impl Sql, which: Which, v: &Vary) -> store::Result<Varied> {
     let id = which.contract(tx)?;
     let before = e::get_contract(tx, id)?;
     let effective = v.effective.unwrap_or_else(|| Month::of(before.start));
@@ -269,19 +270,17 @@ pub struct ContractChange {
 
 /// Corrects contract `which`'s title, supplier, framework or award decision (no figure changes).
 pub fn edit(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     which: Which,
     expected: Option<i64>,
     c: &ContractChange,
 ) -> store::Result<Contract> {
-    books
-        .books_mut()
-        .write(|tx| edit_in(tx.books(), which, expected, c))
+    books.write_step(|tx| edit_in(tx, which, expected, c))
 }
 
 /// [`edit`] inside a transaction already open.
 pub(crate) fn edit_in(
-    tx: &Books,
+    tx: &impl Sql,
     which: Which,
     expected: Option<i64>,
     c: &ContractChange,
@@ -309,18 +308,12 @@ pub(crate) fn edit_in(
 }
 
 /// Deletes contract `which` while no actual refers to it.
-pub fn delete(
-    books: &mut impl HandleMut,
-    which: Which,
-    expected: Option<i64>,
-) -> store::Result<()> {
-    books
-        .books_mut()
-        .write(|tx| delete_in(tx.books(), which, expected))
+pub fn delete(books: &mut impl Store, which: Which, expected: Option<i64>) -> store::Result<()> {
+    books.write_step(|tx| delete_in(tx, which, expected))
 }
 
 /// [`delete`] inside a transaction already open.
-pub(crate) fn delete_in(tx: &Books, which: Which, expected: Option<i64>) -> store::Result<()> {
+pub(crate) fn delete_in(tx: &impl Sql, which: Which, expected: Option<i64>) -> store::Result<()> {
     let id = which.contract(tx)?;
     e::delete_contract(tx, id, expected)
 }
@@ -331,6 +324,7 @@ mod tests {
     use crate::domain::model::DeliveryStatus;
     use crate::ops::register::{self, NewPhase};
     use crate::ops::types::NewProgramme;
+    use crate::store::Books;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

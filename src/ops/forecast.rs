@@ -8,8 +8,10 @@ use super::register::{opt_programme, phase_id};
 use crate::domain::model::Forecast;
 use crate::domain::{FinancialYear, Money};
 use crate::error::Field;
+use crate::store::engine::Store;
+use crate::store::engine::sql::Sql;
 use crate::store::entities as e;
-use crate::store::{self, Books, Handle, HandleMut, StoreError};
+use crate::store::{self, StoreError};
 
 /// A forecast outturn as the officer gives it.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,12 +38,12 @@ pub struct Entered {
 }
 
 /// Enters `forecast`, in its own audited transaction.
-pub fn enter(books: &mut impl HandleMut, forecast: &NewForecast) -> store::Result<Entered> {
-    books.books_mut().write(|tx| enter_in(tx.books(), forecast))
+pub fn enter(books: &mut impl Store, forecast: &NewForecast) -> store::Result<Entered> {
+    books.write_step(|tx| enter_in(tx, forecast))
 }
 
 /// [`enter`] inside a transaction already open.
-pub(crate) fn enter_in(tx: &Books, f: &NewForecast) -> store::Result<Entered> {
+pub(crate) fn enter_in(tx: &impl Sql, f: &NewForecast) -> store::Result<Entered> {
     let phase = phase_id(tx, f.programme.as_deref(), &f.phase, Field::Phase)?;
     let (id, replaced) = e::set_forecast_as_at(tx, phase, f.fy, f.as_at, f.amount, &f.note)?;
     Ok(Entered { id, replaced })
@@ -51,20 +53,18 @@ pub(crate) fn enter_in(tx: &Books, f: &NewForecast) -> store::Result<Entered> {
 /// `reason`, as of `on`, in its own audited transaction: the report ignores it from then on.
 /// Returns the forecast as withdrawn.
 pub fn withdraw(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected_version: Option<i64>,
     reason: &str,
     on: NaiveDate,
 ) -> store::Result<Forecast> {
-    books
-        .books_mut()
-        .write(|tx| withdraw_in(tx.books(), id, expected_version, reason, on))
+    books.write_step(|tx| withdraw_in(tx, id, expected_version, reason, on))
 }
 
 /// [`withdraw`] inside a transaction already open.
 pub(crate) fn withdraw_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     reason: &str,
@@ -75,8 +75,13 @@ pub(crate) fn withdraw_in(
 
 /// The standing forecast of `phase` (`PROG/PHASE`) for `fy`: the live one with the latest as-at
 /// date, the one the report reads; refused when there is none.
-pub(crate) fn standing_in(tx: &Books, phase: &str, fy: FinancialYear) -> store::Result<Forecast> {
-    let found = e::get_phase(tx, super::resolve_phase(tx, phase)?)?;
+pub(crate) fn standing_in(
+    tx: &impl Sql,
+    phase: &str,
+    fy: FinancialYear,
+) -> store::Result<Forecast> {
+    let (prog, code) = super::actual::split_phase(phase);
+    let found = e::get_phase(tx, e::phase_ref(tx, prog, code)?.id)?;
     e::list_forecasts(tx, Some(found.programme_id), Some(fy))?
         .into_iter()
         .filter(|f| f.phase_code == found.code && f.withdrawn_on.is_none())
@@ -91,17 +96,17 @@ pub(crate) fn standing_in(tx: &Books, phase: &str, fy: FinancialYear) -> store::
 
 /// The forecasts (withdrawn ones too), of one programme (code) and year when given.
 pub fn list(
-    books: &impl Handle,
+    books: &impl Sql,
     programme: Option<&str>,
     fy: Option<FinancialYear>,
 ) -> store::Result<Vec<Forecast>> {
-    let books = books.books();
     e::list_forecasts(books, opt_programme(books, programme)?, fy)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Books;
 
     #[test]
     fn a_forecast_as_at_the_same_date_replaces_the_standing_one_and_gives_it_back() {

@@ -10,9 +10,11 @@ use crate::domain::financing::{Funding, FundingSource};
 use crate::domain::model::AllocationStatus;
 use crate::domain::{FinancialYear, Money};
 use crate::error::Field;
+use crate::store::engine::Store;
+use crate::store::engine::sql::Sql;
 use crate::store::entities as e;
 use crate::store::financing_final::{self as fin, FinalFinancing};
-use crate::store::{self, Books, Handle, HandleMut};
+use crate::store::{self};
 
 /// A new funding line, as the officer gives it.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,17 +51,17 @@ pub struct FundingChange {
 }
 
 /// Funding line `id` as it is now; a missing one is refused naming the id.
-fn line(tx: &Books, id: i64) -> store::Result<Funding> {
+fn line(tx: &impl Sql, id: i64) -> store::Result<Funding> {
     e::get_funding(tx, id).map_err(|err| named(err, Field::Id))
 }
 
 /// Adds a funding line, in its own audited transaction; returns it as added.
-pub fn add(books: &mut impl HandleMut, line: &NewFunding) -> store::Result<Funding> {
-    books.books_mut().write(|tx| add_in(tx.books(), line))
+pub fn add(books: &mut impl Store, line: &NewFunding) -> store::Result<Funding> {
+    books.write_step(|tx| add_in(tx, line))
 }
 
 /// [`add`] inside a transaction already open.
-pub(crate) fn add_in(tx: &Books, l: &NewFunding) -> store::Result<Funding> {
+pub(crate) fn add_in(tx: &impl Sql, l: &NewFunding) -> store::Result<Funding> {
     let phase_id = phase_id(tx, l.programme.as_deref(), &l.phase, Field::Phase)?;
     let id = e::add_funding(
         tx,
@@ -81,19 +83,17 @@ pub(crate) fn add_in(tx: &Books, l: &NewFunding) -> store::Result<Funding> {
 /// Changes funding line `id` (refused when it is no longer at `expected_version`; None: as it is
 /// now), in its own audited transaction.
 pub fn edit(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected_version: Option<i64>,
     change: &FundingChange,
 ) -> store::Result<()> {
-    books
-        .books_mut()
-        .write(|tx| edit_in(tx.books(), id, expected_version, change))
+    books.write_step(|tx| edit_in(tx, id, expected_version, change))
 }
 
 /// [`edit`] inside a transaction already open.
 pub(crate) fn edit_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     change: &FundingChange,
@@ -120,18 +120,16 @@ pub(crate) fn edit_in(
 /// is now), in its own audited transaction: it stays listed and counts nowhere. Returns the line
 /// as it was.
 pub fn withdraw(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected_version: Option<i64>,
 ) -> store::Result<Funding> {
-    books
-        .books_mut()
-        .write(|tx| withdraw_in(tx.books(), id, expected_version))
+    books.write_step(|tx| withdraw_in(tx, id, expected_version))
 }
 
 /// [`withdraw`] inside a transaction already open.
 pub(crate) fn withdraw_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
 ) -> store::Result<Funding> {
@@ -142,22 +140,21 @@ pub(crate) fn withdraw_in(
 
 /// The funding lines (withdrawn ones too), of one programme (code) and year when given.
 pub fn list(
-    books: &impl Handle,
+    books: &impl Sql,
     programme: Option<&str>,
     fy: Option<FinancialYear>,
 ) -> store::Result<Vec<Funding>> {
-    let books = books.books();
     e::list_funding(books, opt_programme(books, programme)?, fy)
 }
 
 /// Finalises `fy`'s financing with its outturn, in its own audited transaction: from now on its
 /// funding lines are locked. Refused before the year has ended and when it is finalised already.
-pub fn finalise(books: &mut impl HandleMut, fy: FinancialYear) -> store::Result<FinalFinancing> {
-    books.books_mut().write(|tx| finalise_in(tx.books(), fy))
+pub fn finalise(books: &mut impl Store, fy: FinancialYear) -> store::Result<FinalFinancing> {
+    books.write_step(|tx| finalise_in(tx, fy))
 }
 
 /// [`finalise`] inside a transaction already open.
-pub(crate) fn finalise_in(tx: &Books, fy: FinancialYear) -> store::Result<FinalFinancing> {
+pub(crate) fn finalise_in(tx: &impl Sql, fy: FinancialYear) -> store::Result<FinalFinancing> {
     let today = store::today::today().map_err(store::StoreError::Refused)?;
     fin::finalise(tx, fy, today)
 }
@@ -165,18 +162,16 @@ pub(crate) fn finalise_in(tx: &Books, fy: FinancialYear) -> store::Result<FinalF
 /// Reopens `fy`'s financing so its funding lines can be changed again, with `reason` in the
 /// audit log, in its own transaction. Returns the finalisation it undid.
 pub fn reopen(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     fy: FinancialYear,
     reason: &str,
 ) -> store::Result<FinalFinancing> {
-    books
-        .books_mut()
-        .write(|tx| reopen_in(tx.books(), fy, reason))
+    books.write_step(|tx| reopen_in(tx, fy, reason))
 }
 
 /// [`reopen`] inside a transaction already open.
 pub(crate) fn reopen_in(
-    tx: &Books,
+    tx: &impl Sql,
     fy: FinancialYear,
     reason: &str,
 ) -> store::Result<FinalFinancing> {

@@ -67,19 +67,20 @@ pub fn actuals_with_profile(
 }
 
 /// Saves a new import profile, audited; gives its id.
-pub fn add_profile(books: &mut impl HandleMut, profile: &ImportProfile) -> store::Result<i64> {
-    books
-        .books_mut()
-        .write(|tx| profiles::add_profile(tx, profile))
+pub fn add_profile(
+    books: &mut impl crate::store::engine::Store,
+    profile: &ImportProfile,
+) -> store::Result<i64> {
+    books.write_step(|tx| profiles::add_profile(tx, profile))
 }
 
 /// Changes the saved profile called `name`, audited; gives it as it now is.
 pub fn edit_profile(
-    books: &mut impl HandleMut,
+    books: &mut impl crate::store::engine::Store,
     name: &str,
     change: &ProfileChange,
 ) -> store::Result<ImportProfile> {
-    books.books_mut().write(|tx| {
+    books.write_step(|tx| {
         let now = change.applied_to(&profiles::profile(tx, name)?);
         profiles::edit_profile(tx, name, &now)?;
         Ok(now)
@@ -87,39 +88,46 @@ pub fn edit_profile(
 }
 
 /// Deletes the saved profile called `name`, audited; gives it as it was.
-pub fn delete_profile(books: &mut impl HandleMut, name: &str) -> store::Result<ImportProfile> {
-    books
-        .books_mut()
-        .write(|tx| profiles::delete_profile(tx, name))
+pub fn delete_profile(
+    books: &mut impl crate::store::engine::Store,
+    name: &str,
+) -> store::Result<ImportProfile> {
+    books.write_step(|tx| profiles::delete_profile(tx, name))
 }
 
 /// Every saved import profile, by name.
-pub fn list_profiles(books: &impl Handle) -> store::Result<Vec<ImportProfile>> {
-    profiles::list_profiles(books.books())
+pub fn list_profiles(
+    books: &impl crate::store::engine::sql::Sql,
+) -> store::Result<Vec<ImportProfile>> {
+    profiles::list_profiles(books)
 }
 
 /// The profile batch `batch_id` was imported with, if any.
-pub fn batch_profile(books: &impl Handle, batch_id: i64) -> store::Result<Option<String>> {
-    profiles::batch_profile(books.books(), batch_id)
+pub fn batch_profile(
+    books: &impl crate::store::engine::sql::Sql,
+    batch_id: i64,
+) -> store::Result<Option<String>> {
+    profiles::batch_profile(books, batch_id)
 }
 
 /// Maps ledger `code` to `phase` (`PROG/PHASE`) and optionally a contract, audited.
 pub fn add_code(
-    books: &mut impl HandleMut,
+    books: &mut impl crate::store::engine::Store,
     code: &str,
     phase: &str,
     contract: Option<&str>,
 ) -> store::Result<LedgerCode> {
-    books
-        .books_mut()
-        .write(|tx| ledger_codes::add_code(tx, code, phase, contract))
+    books.write_step(|tx| ledger_codes::add_code(tx, code, phase, contract))
 }
 
 /// Maps every (code, phase) pair of a two-column CSV in one transaction, each audited: all or
 /// none. Gives how many were mapped.
-pub fn load_codes(books: &mut impl HandleMut, file: &Path) -> Result<u64, ImportError> {
+pub fn load_codes(
+    books: &mut impl crate::store::engine::Store,
+    file: &Path,
+) -> Result<u64, ImportError> {
     let pairs = io_import::read_code_pairs(file)?;
-    let n = books.books_mut().write(|tx| {
+    let n = books.write_step(|tx| {
         for (line, code, phase) in &pairs {
             ledger_codes::add_code(tx, code, phase, None).map_err(|e| {
                 store::StoreError::invalid("code", format!("{}, line {line}: {e}", file.display()))
@@ -131,15 +139,16 @@ pub fn load_codes(books: &mut impl HandleMut, file: &Path) -> Result<u64, Import
 }
 
 /// The code map, by code.
-pub fn list_codes(books: &impl Handle) -> store::Result<Vec<LedgerCode>> {
-    ledger_codes::list_codes(books.books())
+pub fn list_codes(books: &impl crate::store::engine::sql::Sql) -> store::Result<Vec<LedgerCode>> {
+    ledger_codes::list_codes(books)
 }
 
 /// Removes ledger `code` from the map, audited.
-pub fn delete_code(books: &mut impl HandleMut, code: &str) -> store::Result<LedgerCode> {
-    books
-        .books_mut()
-        .write(|tx| ledger_codes::delete_code(tx, code))
+pub fn delete_code(
+    books: &mut impl crate::store::engine::Store,
+    code: &str,
+) -> store::Result<LedgerCode> {
+    books.write_step(|tx| ledger_codes::delete_code(tx, code))
 }
 
 /// Imports budget lines from `file` (one allocation per row for one financial year): all rows

@@ -7,8 +7,10 @@ use chrono::NaiveDate;
 use super::register::{opt_programme, phase_id};
 use crate::domain::milestone::{Milestone, MilestoneStatus};
 use crate::error::Field;
+use crate::store::engine::Store;
+use crate::store::engine::sql::Sql;
 use crate::store::entities::{self as e, MilestoneEdit};
-use crate::store::{self, Books, Handle, HandleMut};
+use crate::store::{self};
 
 /// A milestone to add (not complete: complete it with [`complete`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -28,12 +30,12 @@ pub struct NewMilestone {
 }
 
 /// Adds a milestone; returns it as added.
-pub fn add(books: &mut impl HandleMut, m: &NewMilestone) -> store::Result<Milestone> {
-    books.books_mut().write(|tx| add_in(tx.books(), m))
+pub fn add(books: &mut impl Store, m: &NewMilestone) -> store::Result<Milestone> {
+    books.write_step(|tx| add_in(tx, m))
 }
 
 /// [`add`] inside a transaction already open.
-pub(crate) fn add_in(tx: &Books, m: &NewMilestone) -> store::Result<Milestone> {
+pub(crate) fn add_in(tx: &impl Sql, m: &NewMilestone) -> store::Result<Milestone> {
     let milestone = e::NewMilestone {
         phase_id: phase_id(tx, m.programme.as_deref(), &m.phase, Field::Phase)?,
         name: m.name.clone(),
@@ -47,19 +49,17 @@ pub(crate) fn add_in(tx: &Books, m: &NewMilestone) -> store::Result<Milestone> {
 
 /// Changes milestone `id` (only what is given); setting the status reopens a completed one.
 pub fn edit(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected: Option<i64>,
     edit: &MilestoneEdit,
 ) -> store::Result<Milestone> {
-    books
-        .books_mut()
-        .write(|tx| edit_in(tx.books(), id, expected, edit))
+    books.write_step(|tx| edit_in(tx, id, expected, edit))
 }
 
 /// [`edit`] inside a transaction already open.
 pub(crate) fn edit_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     expected: Option<i64>,
     edit: &MilestoneEdit,
@@ -69,19 +69,17 @@ pub(crate) fn edit_in(
 
 /// Records milestone `id` as complete on `actual`.
 pub fn complete(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected: Option<i64>,
     actual: NaiveDate,
 ) -> store::Result<Milestone> {
-    books
-        .books_mut()
-        .write(|tx| complete_in(tx.books(), id, expected, actual))
+    books.write_step(|tx| complete_in(tx, id, expected, actual))
 }
 
 /// [`complete`] inside a transaction already open.
 pub(crate) fn complete_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     expected: Option<i64>,
     actual: NaiveDate,
@@ -91,11 +89,10 @@ pub(crate) fn complete_in(
 
 /// The milestones (of programme `programme`, and of phase `phase` within it, when given).
 pub fn list(
-    books: &impl Handle,
+    books: &impl Sql,
     programme: Option<&str>,
     phase: Option<&str>,
 ) -> store::Result<Vec<Milestone>> {
-    let books = books.books();
     let programme_id = opt_programme(books, programme)?;
     let phase_id = phase
         .map(|p| phase_id(books, programme, p, Field::Phase))

@@ -59,6 +59,7 @@ pub mod types {
     pub use crate::store::cabinet::Closed;
     pub use crate::store::check::CheckReport;
     pub use crate::store::edit::ActualEdit;
+    pub use crate::store::engine::copy::Copied;
     pub use crate::store::engine::pg::{PgBooks, PgInit, Role};
     pub use crate::store::entities::{ActualFilter, ActualOrder, ActualSort};
     pub use crate::store::entities::{Comment, SnapshotInfo};

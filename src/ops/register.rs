@@ -14,7 +14,7 @@ use crate::store::engine::Store;
 use crate::store::engine::sql::Sql;
 use crate::store::entities::{self as e, FrameworkEdit, NewFramework, NewProgramme, ProgrammeEdit};
 use crate::store::entities::{DecisionEdit, PhaseEdit};
-use crate::store::{self, Books, Handle, HandleMut, StoreError};
+use crate::store::{self, StoreError};
 
 /// The record a step is on, as a door names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ impl<'a> Which<'a> {
     }
 
     /// The id of the programme meant (a code typed is looked up; its refusal names `field`).
-    pub(crate) fn programme(self, tx: &Books, field: Field) -> store::Result<i64> {
+    pub(crate) fn programme(self, tx: &impl Sql, field: Field) -> store::Result<i64> {
         match self {
             Which::Id(id) => Ok(id),
             Which::Named { name, .. } => programme_id(tx, name, field),
@@ -49,7 +49,7 @@ impl<'a> Which<'a> {
     }
 
     /// The id of the phase meant.
-    pub(crate) fn phase(self, tx: &Books, field: Field) -> store::Result<i64> {
+    pub(crate) fn phase(self, tx: &impl Sql, field: Field) -> store::Result<i64> {
         match self {
             Which::Id(id) => Ok(id),
             Which::Named { name, programme } => phase_id(tx, programme, name, field),
@@ -57,7 +57,7 @@ impl<'a> Which<'a> {
     }
 
     /// The id of the decision meant.
-    pub(crate) fn decision(self, tx: &Books, field: Field) -> store::Result<i64> {
+    pub(crate) fn decision(self, tx: &impl Sql, field: Field) -> store::Result<i64> {
         match self {
             Which::Id(id) => Ok(id),
             Which::Named { name, .. } => decision_id(tx, name, field),
@@ -65,7 +65,7 @@ impl<'a> Which<'a> {
     }
 
     /// The id of the framework meant.
-    pub(crate) fn framework(self, tx: &Books, field: Field) -> store::Result<i64> {
+    pub(crate) fn framework(self, tx: &impl Sql, field: Field) -> store::Result<i64> {
         match self {
             Which::Id(id) => Ok(id),
             Which::Named { name, .. } => framework_id(tx, name, field),
@@ -90,38 +90,40 @@ pub(crate) fn named(err: StoreError, field: Field) -> StoreError {
 }
 
 /// The id of programme `code`.
-pub(crate) fn programme_id(tx: &Books, code: &str, field: Field) -> store::Result<i64> {
-    super::lookup::programme(tx, code).map_err(|err| named(err, field))
+pub(crate) fn programme_id(tx: &impl Sql, code: &str, field: Field) -> store::Result<i64> {
+    e::programme_id(tx, code).map_err(|err| named(err, field))
 }
 
 /// The id of phase `phase` (a code or `PROG/PHASE`), within `programme` when given.
 pub(crate) fn phase_id(
-    tx: &Books,
+    tx: &impl Sql,
     programme: Option<&str>,
     phase: &str,
     field: Field,
 ) -> store::Result<i64> {
-    super::lookup::phase(tx, programme, phase).map_err(|err| named(err, field))
+    e::phase_ref(tx, programme, phase)
+        .map(|p| p.id)
+        .map_err(|err| named(err, field))
 }
 
 /// The id of decision `reference`.
-pub(crate) fn decision_id(tx: &Books, reference: &str, field: Field) -> store::Result<i64> {
-    super::lookup::decision(tx, reference).map_err(|err| named(err, field))
+pub(crate) fn decision_id(tx: &impl Sql, reference: &str, field: Field) -> store::Result<i64> {
+    e::decision_id(tx, reference).map_err(|err| named(err, field))
 }
 
 /// The id of framework `name`.
-pub(crate) fn framework_id(tx: &Books, name: &str, field: Field) -> store::Result<i64> {
+pub(crate) fn framework_id(tx: &impl Sql, name: &str, field: Field) -> store::Result<i64> {
     e::framework_id(tx, name).map_err(|err| named(err, field))
 }
 
 /// The id of an optional programme code.
-pub(crate) fn opt_programme(tx: &Books, code: Option<&str>) -> store::Result<Option<i64>> {
+pub(crate) fn opt_programme(tx: &impl Sql, code: Option<&str>) -> store::Result<Option<i64>> {
     code.map(|c| programme_id(tx, c, Field::Programme))
         .transpose()
 }
 
 /// The id of an optional decision reference.
-pub(crate) fn opt_decision(tx: &Books, reference: Option<&str>) -> store::Result<Option<i64>> {
+pub(crate) fn opt_decision(tx: &impl Sql, reference: Option<&str>) -> store::Result<Option<i64>> {
     reference
         .map(|r| decision_id(tx, r, Field::Decision))
         .transpose()
@@ -139,19 +141,17 @@ pub(crate) fn add_programme_in(tx: &impl Sql, p: &NewProgramme) -> store::Result
 
 /// Corrects programme `which` (refused if it is no longer at version `expected`).
 pub fn edit_programme(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     which: Which,
     expected: Option<i64>,
     edit: &ProgrammeEdit,
 ) -> store::Result<Programme> {
-    books
-        .books_mut()
-        .write(|tx| edit_programme_in(tx.books(), which, expected, edit))
+    books.write_step(|tx| edit_programme_in(tx, which, expected, edit))
 }
 
 /// [`edit_programme`] inside a transaction already open.
 pub(crate) fn edit_programme_in(
-    tx: &Books,
+    tx: &impl Sql,
     which: Which,
     expected: Option<i64>,
     edit: &ProgrammeEdit,
@@ -162,18 +162,16 @@ pub(crate) fn edit_programme_in(
 
 /// Deletes programme `which` while nothing refers to it.
 pub fn delete_programme(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     which: Which,
     expected: Option<i64>,
 ) -> store::Result<()> {
-    books
-        .books_mut()
-        .write(|tx| delete_programme_in(tx.books(), which, expected))
+    books.write_step(|tx| delete_programme_in(tx, which, expected))
 }
 
 /// [`delete_programme`] inside a transaction already open.
 pub(crate) fn delete_programme_in(
-    tx: &Books,
+    tx: &impl Sql,
     which: Which,
     expected: Option<i64>,
 ) -> store::Result<()> {
@@ -202,12 +200,12 @@ pub struct NewPhase {
 }
 
 /// Adds a phase; returns its id.
-pub fn add_phase(books: &mut impl HandleMut, p: &NewPhase) -> store::Result<i64> {
-    books.books_mut().write(|tx| add_phase_in(tx.books(), p))
+pub fn add_phase(books: &mut impl Store, p: &NewPhase) -> store::Result<i64> {
+    books.write_step(|tx| add_phase_in(tx, p))
 }
 
 /// [`add_phase`] inside a transaction already open.
-pub(crate) fn add_phase_in(tx: &Books, p: &NewPhase) -> store::Result<i64> {
+pub(crate) fn add_phase_in(tx: &impl Sql, p: &NewPhase) -> store::Result<i64> {
     let phase = e::NewPhase {
         programme_id: programme_id(tx, &p.programme, Field::Programme)?,
         code: p.code.clone(),
@@ -220,19 +218,17 @@ pub(crate) fn add_phase_in(tx: &Books, p: &NewPhase) -> store::Result<i64> {
 
 /// Corrects phase `which`; its status only moves forward.
 pub fn edit_phase(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     which: Which,
     expected: Option<i64>,
     edit: &PhaseEdit,
 ) -> store::Result<Phase> {
-    books
-        .books_mut()
-        .write(|tx| edit_phase_in(tx.books(), which, expected, edit))
+    books.write_step(|tx| edit_phase_in(tx, which, expected, edit))
 }
 
 /// [`edit_phase`] inside a transaction already open.
 pub(crate) fn edit_phase_in(
-    tx: &Books,
+    tx: &impl Sql,
     which: Which,
     expected: Option<i64>,
     edit: &PhaseEdit,
@@ -243,18 +239,16 @@ pub(crate) fn edit_phase_in(
 
 /// Deletes phase `which` while nothing refers to it.
 pub fn delete_phase(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     which: Which,
     expected: Option<i64>,
 ) -> store::Result<()> {
-    books
-        .books_mut()
-        .write(|tx| delete_phase_in(tx.books(), which, expected))
+    books.write_step(|tx| delete_phase_in(tx, which, expected))
 }
 
 /// [`delete_phase`] inside a transaction already open.
 pub(crate) fn delete_phase_in(
-    tx: &Books,
+    tx: &impl Sql,
     which: Which,
     expected: Option<i64>,
 ) -> store::Result<()> {
@@ -263,8 +257,7 @@ pub(crate) fn delete_phase_in(
 }
 
 /// The phases (of programme `programme` when given), by programme code and phase code.
-pub fn list_phases(books: &impl Handle, programme: Option<&str>) -> store::Result<Vec<Phase>> {
-    let books = books.books();
+pub fn list_phases(books: &impl Sql, programme: Option<&str>) -> store::Result<Vec<Phase>> {
     e::list_phases(books, opt_programme(books, programme)?)
 }
 
@@ -294,12 +287,12 @@ pub struct NewDecision {
 }
 
 /// Records a decision; returns its id.
-pub fn add_decision(books: &mut impl HandleMut, d: &NewDecision) -> store::Result<i64> {
-    books.books_mut().write(|tx| add_decision_in(tx.books(), d))
+pub fn add_decision(books: &mut impl Store, d: &NewDecision) -> store::Result<i64> {
+    books.write_step(|tx| add_decision_in(tx, d))
 }
 
 /// [`add_decision`] inside a transaction already open.
-pub(crate) fn add_decision_in(tx: &Books, d: &NewDecision) -> store::Result<i64> {
+pub(crate) fn add_decision_in(tx: &impl Sql, d: &NewDecision) -> store::Result<i64> {
     let decision = e::NewDecision {
         reference: d.reference.clone(),
         programme_id: opt_programme(tx, d.programme.as_deref())?,
@@ -317,19 +310,17 @@ pub(crate) fn add_decision_in(tx: &Books, d: &NewDecision) -> store::Result<i64>
 
 /// Corrects decision `which`.
 pub fn edit_decision(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     which: Which,
     expected: Option<i64>,
     edit: &DecisionEdit,
 ) -> store::Result<Decision> {
-    books
-        .books_mut()
-        .write(|tx| edit_decision_in(tx.books(), which, expected, edit))
+    books.write_step(|tx| edit_decision_in(tx, which, expected, edit))
 }
 
 /// [`edit_decision`] inside a transaction already open.
 pub(crate) fn edit_decision_in(
-    tx: &Books,
+    tx: &impl Sql,
     which: Which,
     expected: Option<i64>,
     edit: &DecisionEdit,
@@ -340,18 +331,16 @@ pub(crate) fn edit_decision_in(
 
 /// Deletes decision `which` while nothing rests on it.
 pub fn delete_decision(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     which: Which,
     expected: Option<i64>,
 ) -> store::Result<()> {
-    books
-        .books_mut()
-        .write(|tx| delete_decision_in(tx.books(), which, expected))
+    books.write_step(|tx| delete_decision_in(tx, which, expected))
 }
 
 /// [`delete_decision`] inside a transaction already open.
 pub(crate) fn delete_decision_in(
-    tx: &Books,
+    tx: &impl Sql,
     which: Which,
     expected: Option<i64>,
 ) -> store::Result<()> {
@@ -360,37 +349,33 @@ pub(crate) fn delete_decision_in(
 }
 
 /// Every decision.
-pub fn list_decisions(books: &impl Handle) -> store::Result<Vec<Decision>> {
-    e::list_decisions(books.books())
+pub fn list_decisions(books: &impl Sql) -> store::Result<Vec<Decision>> {
+    e::list_decisions(books)
 }
 
 /// Adds a framework; returns its id.
-pub fn add_framework(books: &mut impl HandleMut, f: &NewFramework) -> store::Result<i64> {
-    books
-        .books_mut()
-        .write(|tx| add_framework_in(tx.books(), f))
+pub fn add_framework(books: &mut impl Store, f: &NewFramework) -> store::Result<i64> {
+    books.write_step(|tx| add_framework_in(tx, f))
 }
 
 /// [`add_framework`] inside a transaction already open.
-pub(crate) fn add_framework_in(tx: &Books, f: &NewFramework) -> store::Result<i64> {
+pub(crate) fn add_framework_in(tx: &impl Sql, f: &NewFramework) -> store::Result<i64> {
     e::add_framework(tx, f)
 }
 
 /// Corrects framework `which` (its actual end included).
 pub fn edit_framework(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     which: Which,
     expected: Option<i64>,
     edit: &FrameworkEdit,
 ) -> store::Result<Framework> {
-    books
-        .books_mut()
-        .write(|tx| edit_framework_in(tx.books(), which, expected, edit))
+    books.write_step(|tx| edit_framework_in(tx, which, expected, edit))
 }
 
 /// [`edit_framework`] inside a transaction already open.
 pub(crate) fn edit_framework_in(
-    tx: &Books,
+    tx: &impl Sql,
     which: Which,
     expected: Option<i64>,
     edit: &FrameworkEdit,
@@ -401,18 +386,16 @@ pub(crate) fn edit_framework_in(
 
 /// Deletes framework `which` while no contract is let under it.
 pub fn delete_framework(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     which: Which,
     expected: Option<i64>,
 ) -> store::Result<()> {
-    books
-        .books_mut()
-        .write(|tx| delete_framework_in(tx.books(), which, expected))
+    books.write_step(|tx| delete_framework_in(tx, which, expected))
 }
 
 /// [`delete_framework`] inside a transaction already open.
 pub(crate) fn delete_framework_in(
-    tx: &Books,
+    tx: &impl Sql,
     which: Which,
     expected: Option<i64>,
 ) -> store::Result<()> {
@@ -421,13 +404,14 @@ pub(crate) fn delete_framework_in(
 }
 
 /// Every framework.
-pub fn list_frameworks(books: &impl Handle) -> store::Result<Vec<Framework>> {
-    e::list_frameworks(books.books())
+pub fn list_frameworks(books: &impl Sql) -> store::Result<Vec<Framework>> {
+    e::list_frameworks(books)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Books;
 
     fn books() -> Books {
         let mut books = Books::in_memory().unwrap();

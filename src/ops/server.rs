@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::store::engine::copy::{self, Copied};
 use crate::store::engine::pg::{PgBooks, PgInit, Role};
 use crate::store::engine::pg_dump::{self, PgBackup};
 use crate::store::locator::{Locator, locate};
@@ -72,4 +73,25 @@ pub fn backup(books: &mut PgBooks, conninfo: &str, file: &Path, force: bool) -> 
 /// checks the books restored; returns their audit events.
 pub fn restore(books: &mut PgBooks, conninfo: &str, file: &Path) -> Result<i64> {
     pg_dump::restore(books, conninfo, file)
+}
+
+/// Copies books between a SQLite file and a server, either way: everything, with the audit log
+/// as it was written. Refused between two files or two servers (backup and restore do that).
+pub fn copy(from: &Path, to: &Path, plain_tcp: bool) -> Result<Copied> {
+    match (conninfo(from), conninfo(to)) {
+        (None, Some((to_info, to_shown))) => {
+            let mut dest = connect(&to_info, &to_shown, plain_tcp)?;
+            copy::file_to_server(from, &mut dest)
+        }
+        (Some((from_info, from_shown)), None) => {
+            let mut source = connect(&from_info, &from_shown, plain_tcp)?;
+            copy::server_to_file(&mut source, to)
+        }
+        (None, None) => Err(StoreError::Refused(
+            "--from and --to are both files: copy one file's books to another with backup and restore".to_string(),
+        )),
+        (Some(_), Some(_)) => Err(StoreError::Refused(
+            "--from and --to are both servers: move books between servers with backup and restore (pg_dump and pg_restore)".to_string(),
+        )),
+    }
 }

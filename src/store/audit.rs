@@ -305,18 +305,7 @@ pub fn verify_chain_where(
         ),
         params,
         |r| {
-            let e = AuditEvent {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                who: r.get(2)?,
-                action: r.get(3)?,
-                entity: r.get(4)?,
-                entity_id: r.get(5)?,
-                before: r.get(6)?,
-                after: r.get(7)?,
-                as_name: r.get(8)?,
-                images: r.get(9)?,
-            };
+            let e = event_row(r)?;
             Ok((e, r.get::<_, String>(10)?, r.get::<_, String>(11)?))
         },
     )?;

@@ -9,9 +9,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::entities::{self as e, FINANCING, MONITORING, RowIds, SnapshotInfo};
-use super::{
-    Result, StoreError, audit, current_user, figures, financing, locks, now_stamp, settings,
-};
+use super::{Result, StoreError, audit, figures, financing, locks, now_stamp, settings};
 use crate::domain::cabinet::{
     AfterRag, CabinetReport, LastFigures, PhaseKey, after_rag, rows_needing_comment,
 };
@@ -37,20 +35,6 @@ fn lead_only(conn: &impl Sql, verb: &str) -> Result<()> {
     Err(StoreError::Refused(format!(
         "only a lead can {verb} a period: {login} is not a lead; ask a lead of your team to {verb} it"
     )))
-}
-
-/// Who is recorded as taking a step (closing a period, taking a snapshot): on SQLite the
-/// operating-system login (with `OUTTURN_USER` beside it), on a server the login, as the audit
-/// log records them.
-pub(crate) fn who(conn: &impl Sql) -> Result<String> {
-    if conn.as_pg().is_none() {
-        return Ok(current_user());
-    }
-    let login: String = conn.query_row("SELECT CAST(session_user AS TEXT)", [], |r| r.get(0))?;
-    Ok(match super::acting_name() {
-        Some(name) => format!("{login} (as {name})"),
-        None => login,
-    })
 }
 
 /// Each phase's (programme code, phase code) and programme id, by phase id, as named today.
@@ -271,7 +255,7 @@ fn take(
     let info = e::insert_snapshot(
         conn,
         source,
-        &who(conn)?,
+        &super::current_user_on(conn)?,
         &now_stamp(),
         report,
         &ids,

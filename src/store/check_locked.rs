@@ -6,7 +6,7 @@
 //! with the right chain hash. The actuals are read through their running totals, which the
 //! `actual totals` check compares with the actuals themselves. Reads only.
 
-use crate::store::engine::sql::Sql;
+use super::engine::sql::Sql;
 
 use super::Result;
 use crate::domain::{FinancialYear, Money, Period};

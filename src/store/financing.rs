@@ -198,7 +198,7 @@ pub fn take(
     )?;
     let taking = e::Taking {
         source,
-        who: &super::cabinet::who(conn)?,
+        who: &super::current_user_on(conn)?,
         at: &now_stamp(),
     };
     let info = e::insert_financing_snapshot(conn, taking, thresholds, &s, &ids)?;

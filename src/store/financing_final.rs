@@ -2,8 +2,9 @@
 //! locked by closed periods, only by this step. Finalising and reopening are each audited; a
 //! reopen needs a reason. Every write of a funding line calls [`ensure_not_final`].
 
+use crate::sql_params as params;
+use crate::store::engine::sql::{Optional, Sql};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Result, StoreError, audit, current_user, now_stamp};
@@ -19,7 +20,7 @@ pub struct FinalFinancing {
 }
 
 /// The finalisation of `fy`'s financing, if it is finalised.
-pub fn finalised(conn: &Connection, fy: FinancialYear) -> Result<Option<FinalFinancing>> {
+pub fn finalised(conn: &impl Sql, fy: FinancialYear) -> Result<Option<FinalFinancing>> {
     Ok(conn
         .query_row(
             "SELECT who, at FROM financing_final WHERE fy = ?1",
@@ -36,7 +37,7 @@ pub fn finalised(conn: &Connection, fy: FinancialYear) -> Result<Option<FinalFin
 }
 
 /// Refuses a change to a funding line of `fy` once the year's financing is finalised.
-pub fn ensure_not_final(conn: &Connection, fy: FinancialYear) -> Result<()> {
+pub fn ensure_not_final(conn: &impl Sql, fy: FinancialYear) -> Result<()> {
     match finalised(conn, fy)? {
         None => Ok(()),
         Some(f) => Err(StoreError::Fixable {
@@ -52,9 +53,23 @@ pub fn ensure_not_final(conn: &Connection, fy: FinancialYear) -> Result<()> {
     }
 }
 
+/// Who finalises, as the audit log names them: on a server the login (`session_user`), whatever
+/// the operating system's user; in a file the operating system's login. Either way with the name
+/// `OUTTURN_USER` gives beside it.
+fn who(conn: &impl Sql) -> Result<String> {
+    if conn.as_pg().is_none() {
+        return Ok(current_user());
+    }
+    let login: String = conn.query_row("SELECT CAST(session_user AS TEXT)", [], |r| r.get(0))?;
+    Ok(match super::acting_name() {
+        Some(name) => format!("{login} (as {name})"),
+        None => login,
+    })
+}
+
 /// Finalises `fy`'s financing (its funding lines are locked from now on), audited. Refused
 /// before the year has ended, or when it is finalised already.
-pub fn finalise(conn: &Connection, fy: FinancialYear, today: NaiveDate) -> Result<FinalFinancing> {
+pub fn finalise(conn: &impl Sql, fy: FinancialYear, today: NaiveDate) -> Result<FinalFinancing> {
     if fy.end() >= today {
         return Err(StoreError::Refused(format!(
             "{}'s financing cannot be finalised before the year has ended (it ends on {}): its \
@@ -73,7 +88,7 @@ pub fn finalise(conn: &Connection, fy: FinancialYear, today: NaiveDate) -> Resul
     }
     let row = FinalFinancing {
         fy,
-        who: current_user(),
+        who: who(conn)?,
         at: now_stamp(),
     };
     conn.execute(
@@ -86,7 +101,7 @@ pub fn finalise(conn: &Connection, fy: FinancialYear, today: NaiveDate) -> Resul
 
 /// Reopens `fy`'s financing (its funding lines can be changed again), with `reason` in the audit
 /// log. Returns the finalisation it undid.
-pub fn reopen(conn: &Connection, fy: FinancialYear, reason: &str) -> Result<FinalFinancing> {
+pub fn reopen(conn: &impl Sql, fy: FinancialYear, reason: &str) -> Result<FinalFinancing> {
     if crate::domain::text::is_blank(reason) {
         return Err(StoreError::invalid(
             "--reason",
@@ -122,6 +137,7 @@ pub fn reopen(conn: &Connection, fy: FinancialYear, reason: &str) -> Result<Fina
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::Connection;
 
     fn fy(y: i32) -> FinancialYear {
         FinancialYear::new(y).unwrap()

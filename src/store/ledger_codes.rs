@@ -4,11 +4,13 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::sql_params as params;
+use crate::store::engine::sql::{Optional, Sql};
 use serde::Serialize;
 
 use crate::domain::text::MAX_TEXT;
-use crate::store::entities::common::{collect, required, within};
+use crate::store::entities::common::{required, within};
+use crate::store::entities::rows::rows as collect;
 use crate::store::entities::{Directory, contract_ref};
 use crate::store::{Result, StoreError, audit};
 
@@ -27,7 +29,7 @@ pub struct LedgerCode {
 /// optionally to contract `contract` (which must belong to that phase). A code mapped already
 /// is refused: delete it first.
 pub fn add_code(
-    conn: &Connection,
+    conn: &impl Sql,
     code: &str,
     phase: &str,
     contract: Option<&str>,
@@ -95,7 +97,7 @@ pub fn add_code(
 }
 
 /// Every code of the map, by code.
-pub fn list_codes(conn: &Connection) -> Result<Vec<LedgerCode>> {
+pub fn list_codes(conn: &impl Sql) -> Result<Vec<LedgerCode>> {
     let dir = Directory::load(conn)?;
     let rows: Vec<(String, i64, Option<String>)> = collect(
         conn,
@@ -115,7 +117,7 @@ pub fn list_codes(conn: &Connection) -> Result<Vec<LedgerCode>> {
 }
 
 /// Removes `code` from the map.
-pub fn delete_code(conn: &Connection, code: &str) -> Result<LedgerCode> {
+pub fn delete_code(conn: &impl Sql, code: &str) -> Result<LedgerCode> {
     let code = code.trim();
     let Some(before) = list_codes(conn)?.into_iter().find(|c| c.code == code) else {
         return Err(StoreError::NotFound {
@@ -144,7 +146,7 @@ pub fn delete_code(conn: &Connection, code: &str) -> Result<LedgerCode> {
 }
 
 /// The whole map for an import: code -> (phase id, contract id).
-pub fn code_map(conn: &Connection) -> Result<HashMap<String, (i64, Option<i64>)>> {
+pub fn code_map(conn: &impl Sql) -> Result<HashMap<String, (i64, Option<i64>)>> {
     let rows: Vec<(String, i64, Option<i64>)> = collect(
         conn,
         "SELECT code, phase_id, contract_id FROM ledger_code",

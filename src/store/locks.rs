@@ -6,28 +6,26 @@
 
 use std::collections::BTreeMap;
 
+use super::engine::sql::{Optional, Sql};
+use crate::sql_params as params;
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Result, StoreError, audit, now_stamp};
 use crate::domain::profile::Month;
 use crate::domain::{FinancialYear, Money, Period, calendar::uk_date};
-use crate::store::engine::sql::Sql;
 
 /// The last locked date, if any period is closed.
 pub fn locked_through(conn: &impl Sql) -> Result<Option<NaiveDate>> {
-    let s: Option<String> = Sql::query_row(
-        conn,
-        "SELECT max(through_date) FROM closed_period",
-        [],
-        |r| r.get(0),
-    )?;
+    let s: Option<String> =
+        conn.query_row("SELECT max(through_date) FROM closed_period", [], |r| {
+            r.get(0)
+        })?;
     Ok(s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
 }
 
 /// The closed period whose end is the lock date, for messages ("2017-18 P7").
-fn lock_label(conn: &Connection) -> Result<String> {
+fn lock_label(conn: &impl Sql) -> Result<String> {
     let row: Option<(i32, u8)> = conn
         .query_row(
             "SELECT fy, period FROM closed_period ORDER BY through_date DESC LIMIT 1",
@@ -47,7 +45,7 @@ fn lock_label(conn: &Connection) -> Result<String> {
 }
 
 /// The error for a write dated in a closed period.
-pub fn closed_error(conn: &Connection, what: &str, date: NaiveDate) -> StoreError {
+pub fn closed_error(conn: &impl Sql, what: &str, date: NaiveDate) -> StoreError {
     let label = lock_label(conn).unwrap_or_default();
     StoreError::Closed(format!(
         "{what} dated {} falls in a closed period (closed through {label})",
@@ -57,7 +55,7 @@ pub fn closed_error(conn: &Connection, what: &str, date: NaiveDate) -> StoreErro
 }
 
 /// Refuses a write of something dated `date` when that date is in a closed period.
-pub fn ensure_open(conn: &Connection, what: &str, date: NaiveDate) -> Result<()> {
+pub fn ensure_open(conn: &impl Sql, what: &str, date: NaiveDate) -> Result<()> {
     match locked_through(conn)? {
         Some(lock) if date <= lock => Err(closed_error(conn, what, date)),
         _ => Ok(()),
@@ -67,7 +65,7 @@ pub fn ensure_open(conn: &Connection, what: &str, date: NaiveDate) -> Result<()>
 /// Refuses a change to a monthly profile (a contract's) that alters what it puts into a month
 /// that lies in a closed period: closed reports count those months.
 pub fn ensure_profile_open(
-    conn: &Connection,
+    conn: &impl Sql,
     what: &str,
     before: &[(Month, Money)],
     after: &[(Month, Money)],
@@ -141,13 +139,12 @@ pub fn close_period(conn: &impl Sql, fy: FinancialYear, period: Period) -> Resul
         fy,
         period,
         through,
-        who: super::cabinet::who(conn)?,
+        who: super::current_user_on(conn)?,
         at: now_stamp(),
     };
-    Sql::execute(
-        conn,
+    conn.execute(
         "INSERT INTO closed_period(fy, period, through_date, who, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        crate::sql_params![
+        params![
             i64::from(fy.start_year()),
             i64::from(period.number()),
             through.format("%Y-%m-%d").to_string(),
@@ -189,10 +186,9 @@ pub fn reopen_period(
         .map_err(|m| StoreError::invalid("--reason", m))?;
     let from = fy.period_end(period).format("%Y-%m-%d").to_string();
     let before = list_closed(conn)?;
-    let n = Sql::execute(
-        conn,
+    let n = conn.execute(
         "DELETE FROM closed_period WHERE through_date >= ?1",
-        [from],
+        params![from],
     )?;
     if n == 0 {
         return Err(StoreError::Refused(format!(
@@ -226,8 +222,7 @@ pub fn reopen_period(
 
 /// Closed periods, oldest first.
 pub fn list_closed(conn: &impl Sql) -> Result<Vec<ClosedPeriod>> {
-    let rows = Sql::query_map(
-        conn,
+    let rows = conn.query_map(
         "SELECT fy, period, through_date, who, at FROM closed_period ORDER BY through_date",
         [],
         |r| {
@@ -264,7 +259,7 @@ pub fn list_closed(conn: &impl Sql) -> Result<Vec<ClosedPeriod>> {
 }
 
 /// Bumps `version` of `table` row `id` if it is still `expected`; otherwise says who changed it.
-pub fn bump_version(conn: &Connection, table: &str, id: i64, expected: i64) -> Result<()> {
+pub fn bump_version(conn: &impl Sql, table: &str, id: i64, expected: i64) -> Result<()> {
     if expected < 1 {
         return Err(StoreError::invalid(
             "--expected-version",

@@ -561,6 +561,21 @@ pub fn current_user() -> String {
     }
 }
 
+/// Who is writing, as [`current_user`] says it, on either engine: on a PostgreSQL server the
+/// login the server knows (`session_user`), with the name given beside it.
+pub fn current_user_on(conn: &impl engine::sql::Sql) -> Result<String> {
+    if conn.as_pg().is_none() {
+        return Ok(current_user());
+    }
+    let login: String = conn.query_row("SELECT session_user::text", crate::sql_params![], |r| {
+        r.get(0)
+    })?;
+    Ok(match acting_name() {
+        Some(name) => format!("{login} (as {name})"),
+        None => login,
+    })
+}
+
 /// The operating-system login of this process (the user list on Unix, `GetUserNameW` on Windows;
 /// see [`crate::io::platform::login`]), or `unknown` when the system gives none.
 pub fn os_login() -> String {

@@ -2,14 +2,19 @@
 //! transaction, and the profile a batch was imported with. The profile's settings are checked
 //! by `domain::ledger` before they reach here; this file only keeps them.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbError, DbResult, Optional, Row, Sql};
 
 use crate::domain::ledger::{AmountShape, DateFormat, HeaderRule, ImportProfile};
 use crate::domain::text::MAX_TEXT;
-use crate::store::entities::common::{collect, required, within};
+use crate::store::entities::common::{required, within};
+use crate::store::entities::rows::{bad_col, rows as collect};
 use crate::store::{Result, StoreError, audit};
 
 const COLUMNS: &str = "name, column_map, header, encoding, date_format, amount, code_columns";
+/// [`COLUMNS`] to read: the name as plain text (PostgreSQL keeps it as citext).
+const READ: &str =
+    "CAST(name AS TEXT), column_map, header, encoding, date_format, amount, code_columns";
 
 fn parse_map(text: &str) -> Vec<(String, String)> {
     text.split('\u{1f}')
@@ -26,17 +31,11 @@ fn map_text(map: &[(String, String)]) -> String {
         .join("\u{1f}")
 }
 
-fn bad(what: &str) -> impl Fn(String) -> rusqlite::Error + '_ {
-    move |m| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("import_profile.{what}: {m}").into(),
-        )
-    }
+fn bad(what: &str) -> impl Fn(String) -> DbError + '_ {
+    move |m| bad_col(0, format!("import_profile.{what}: {m}"))
 }
 
-fn profile_row(r: &Row) -> rusqlite::Result<ImportProfile> {
+fn profile_row(r: &Row<'_>) -> DbResult<ImportProfile> {
     let header: String = r.get(2)?;
     let date: String = r.get(4)?;
     let amount: String = r.get(5)?;
@@ -57,21 +56,21 @@ fn profile_row(r: &Row) -> rusqlite::Result<ImportProfile> {
 }
 
 /// Every profile, by name.
-pub fn list_profiles(conn: &Connection) -> Result<Vec<ImportProfile>> {
+pub fn list_profiles(conn: &impl Sql) -> Result<Vec<ImportProfile>> {
     collect(
         conn,
         // The name is COLLATE NOCASE in SQLite: compared and sorted with ASCII case folded.
-        &format!("SELECT {COLUMNS} FROM import_profile ORDER BY lower(name)"),
+        &format!("SELECT {READ} FROM import_profile ORDER BY lower(name)"),
         [],
         profile_row,
     )
 }
 
 /// The profile called `name` (in any case), or a message listing those there are.
-pub fn profile(conn: &Connection, name: &str) -> Result<ImportProfile> {
+pub fn profile(conn: &impl Sql, name: &str) -> Result<ImportProfile> {
     let found = conn
         .query_row(
-            &format!("SELECT {COLUMNS} FROM import_profile WHERE lower(name) = lower(?1)"),
+            &format!("SELECT {READ} FROM import_profile WHERE lower(name) = lower(?1)"),
             [name.trim()],
             profile_row,
         )
@@ -87,7 +86,7 @@ pub fn profile(conn: &Connection, name: &str) -> Result<ImportProfile> {
     })
 }
 
-fn id_of(conn: &Connection, name: &str) -> Result<i64> {
+fn id_of(conn: &impl Sql, name: &str) -> Result<i64> {
     let id = conn
         .query_row(
             "SELECT id FROM import_profile WHERE lower(name) = lower(?1)",
@@ -108,7 +107,7 @@ fn check(p: &ImportProfile) -> Result<()> {
 }
 
 /// Adds a profile; its name must be new.
-pub fn add_profile(conn: &Connection, p: &ImportProfile) -> Result<i64> {
+pub fn add_profile(conn: &impl Sql, p: &ImportProfile) -> Result<i64> {
     check(p)?;
     if profile(conn, &p.name).is_ok() {
         return Err(StoreError::invalid(
@@ -144,7 +143,7 @@ pub fn add_profile(conn: &Connection, p: &ImportProfile) -> Result<i64> {
 }
 
 /// Replaces the profile called `name` with `p` (which may rename it).
-pub fn edit_profile(conn: &Connection, name: &str, p: &ImportProfile) -> Result<()> {
+pub fn edit_profile(conn: &impl Sql, name: &str, p: &ImportProfile) -> Result<()> {
     check(p)?;
     let before = profile(conn, name)?;
     let id = id_of(conn, name)?;
@@ -180,7 +179,7 @@ pub fn edit_profile(conn: &Connection, name: &str, p: &ImportProfile) -> Result<
 }
 
 /// Deletes the profile called `name`; batches keep the name they were imported with.
-pub fn delete_profile(conn: &Connection, name: &str) -> Result<ImportProfile> {
+pub fn delete_profile(conn: &impl Sql, name: &str) -> Result<ImportProfile> {
     let before = profile(conn, name)?;
     let id = id_of(conn, name)?;
     conn.execute("DELETE FROM import_profile WHERE id = ?1", [id])?;
@@ -196,7 +195,7 @@ pub fn delete_profile(conn: &Connection, name: &str) -> Result<ImportProfile> {
 }
 
 /// Records on batch `batch_id` the profile it was imported with.
-pub fn set_batch_profile(conn: &Connection, batch_id: i64, name: &str) -> Result<()> {
+pub fn set_batch_profile(conn: &impl Sql, batch_id: i64, name: &str) -> Result<()> {
     conn.execute(
         "UPDATE import_batch SET profile = ?2 WHERE id = ?1",
         params![batch_id, name],
@@ -205,7 +204,7 @@ pub fn set_batch_profile(conn: &Connection, batch_id: i64, name: &str) -> Result
 }
 
 /// The profile batch `batch_id` was imported with, if any.
-pub fn batch_profile(conn: &Connection, batch_id: i64) -> Result<Option<String>> {
+pub fn batch_profile(conn: &impl Sql, batch_id: i64) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT profile FROM import_batch WHERE id = ?1",
@@ -220,6 +219,7 @@ pub fn batch_profile(conn: &Connection, batch_id: i64) -> Result<Option<String>>
 mod tests {
     use super::*;
     use crate::store::Books;
+    use rusqlite::Connection;
 
     fn unit4() -> ImportProfile {
         ImportProfile {

@@ -3,8 +3,8 @@
 //! (`financing.order`). Each change is validated and audited in the caller's transaction. The report reads
 //! them through [`super::figures::rag_thresholds`]; this module does not compute anything.
 
-use crate::store::engine::sql::{Optional as _, Sql};
-use rusqlite::{Connection, params};
+use super::engine::sql::{Optional, Sql};
+use crate::sql_params as params;
 use serde::Serialize;
 
 use super::{Result, StoreError, audit};
@@ -131,7 +131,7 @@ fn stored(conn: &impl Sql, key: &str) -> Result<Option<String>> {
 
 /// One setting's value (the default when it was never set). An unknown key is an error that
 /// lists the known ones.
-pub fn get(conn: &Connection, key: &str) -> Result<Setting> {
+pub fn get(conn: &impl Sql, key: &str) -> Result<Setting> {
     let (k, description) = known(key)?;
     let value = stored(conn, k)?;
     Ok(Setting {
@@ -143,21 +143,28 @@ pub fn get(conn: &Connection, key: &str) -> Result<Setting> {
 }
 
 /// Every known setting, in the order of [`KNOWN`].
-pub fn list(conn: &Connection) -> Result<Vec<Setting>> {
+pub fn list(conn: &impl Sql) -> Result<Vec<Setting>> {
     KNOWN.iter().map(|(k, _)| get(conn, k)).collect()
 }
 
 /// Sets a setting after checking the value (a percentage from 0 to 100), recording the change in
 /// the audit log. Call inside a write transaction. Returns the value as stored (`5.0` -> `5`).
-pub fn set(conn: &Connection, key: &str, value: &str) -> Result<String> {
+pub fn set(conn: &impl Sql, key: &str, value: &str) -> Result<String> {
     let (k, _) = known(key)?;
     let v = normalise(k, value).map_err(|e| StoreError::invalid(*k, e))?;
     let before = get(conn, k)?;
-    conn.execute(
-        "INSERT INTO setting(key, value) VALUES (?1, ?2)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    // An update, else an insert: the same on both engines (a server keys a setting by council
+    // and key, so an upsert's target would differ).
+    let updated = conn.execute(
+        "UPDATE setting SET value = ?2 WHERE key = ?1",
         params![k, v],
     )?;
+    if updated == 0 {
+        conn.execute(
+            "INSERT INTO setting(key, value) VALUES (?1, ?2)",
+            params![k, v],
+        )?;
+    }
     let after = get(conn, k)?;
     audit::record(conn, "set", "setting", None, Some(&before), Some(&after))?;
     Ok(v)

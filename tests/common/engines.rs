@@ -46,9 +46,7 @@ impl Books {
     pub fn locator(&self) -> String {
         match &self.place {
             Place::File(dir) => dir.path().join("books.db").display().to_string(),
-            Place::Server { db, login } => {
-                format!("{} dbname={} user={login}", db.cluster.conninfo, db.name)
-            }
+            Place::Server { db, login } => db.at(login),
         }
     }
 

@@ -94,9 +94,11 @@ fn existing_cluster(conninfo: &str) -> Cluster {
         .map(|r| r.get(0));
     if have.as_deref() != Some(hash.as_str()) {
         c.batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE); CREATE DATABASE {TEMPLATE_DB};"
+            "DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)"
         ))
         .unwrap();
+        c.batch_execute(&format!("CREATE DATABASE {TEMPLATE_DB}"))
+            .unwrap();
         migrate(&format!("{conninfo} dbname={TEMPLATE_DB}"));
         c.batch_execute(&format!("COMMENT ON DATABASE {TEMPLATE_DB} IS '{hash}'"))
             .unwrap();
@@ -273,6 +275,7 @@ pub fn template_data(bin: &Path) -> PathBuf {
     if root.join("ready").is_file() {
         return root;
     }
+    let t = Instant::now();
     let work = private_dir("outturn-pg-template-new.");
     let mut init = as_pg_user(&bin.join("initdb"));
     init.arg("-D").arg(work.join("data")).args([
@@ -306,6 +309,11 @@ pub fn template_data(bin: &Path) -> PathBuf {
         // Another test binary made it first.
         let _ = std::fs::remove_dir_all(&work);
     }
+    eprintln!(
+        "PostgreSQL template made in {} ms at {} (once per machine)",
+        t.elapsed().as_millis(),
+        root.display()
+    );
     assert!(
         root.join("ready").is_file(),
         "no template at {}",
@@ -461,6 +469,14 @@ pub fn fresh_database() -> Option<TestDb> {
 }
 
 impl TestDb {
+    /// The connection string Outturn is given for this database as `login`.
+    pub fn at(&self, login: &str) -> String {
+        format!(
+            "{} dbname={} user={login}",
+            self.cluster.conninfo, self.name
+        )
+    }
+
     /// A connection as the superuser.
     pub fn admin(&self) -> Client {
         self.cluster.admin(&self.name)

@@ -3,6 +3,7 @@
 //! [`pgpass`]), its errors in Outturn's words ([`pg_error`]), and its books ([`pg`]): the
 //! migrations in `postgres/*.sql`, the login, the team.
 
+pub mod copy;
 pub mod pg;
 pub mod pg_connect;
 pub mod pg_dump;

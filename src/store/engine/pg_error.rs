@@ -51,6 +51,11 @@ pub fn from_pg(e: postgres::Error) -> StoreError {
         StoreError::Conflict(format!(
             "another officer changed the same records at the same time ({text}); nothing was written: try again"
         ))
+    } else if code.code().starts_with("OT") {
+        // The server's own rules (v1.sql): OT001 a closed period, OT002 the append-only log,
+        // OT003 not a member, OT004 a lead's step, OT005 a team step refused, OT006 a finalised
+        // year. Its words name what to do.
+        StoreError::Refused(text)
     } else if *code == SqlState::RAISE_EXCEPTION
         || *code == SqlState::UNIQUE_VIOLATION
         || *code == SqlState::CHECK_VIOLATION

@@ -325,6 +325,28 @@ impl FromCol for String {
     }
 }
 
+impl FromCol for Value {
+    fn from_sqlite(v: ValueRef<'_>) -> Result<Self, String> {
+        match v {
+            ValueRef::Null => Ok(Value::Null),
+            ValueRef::Integer(i) => Ok(Value::Int(i)),
+            ValueRef::Text(_) => String::from_sqlite(v).map(Value::Text),
+            other => Err(format!(
+                "{:?} is neither an integer nor text",
+                other.data_type()
+            )),
+        }
+    }
+    fn from_pg(row: &postgres::Row, i: usize) -> Result<Self, String> {
+        match row.columns()[i].type_().clone() {
+            Type::INT8 | Type::INT4 | Type::INT2 | Type::BOOL | Type::OID => {
+                Ok(pg_int(row, i)?.map_or(Value::Null, Value::Int))
+            }
+            _ => Ok(pg_text(row, i)?.map_or(Value::Null, Value::Text)),
+        }
+    }
+}
+
 impl<T: FromCol> FromCol for Option<T> {
     fn from_sqlite(v: ValueRef<'_>) -> Result<Self, String> {
         match v {

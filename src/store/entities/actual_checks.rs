@@ -167,7 +167,9 @@ fn held_row(r: &rusqlite::Row) -> rusqlite::Result<Held> {
 /// (date, amount), in (reference, id) order. Every row of the batch holding a candidate reference
 /// is in `temp.warn_id` (they share its hash), so only those rows and the actuals of the ledger
 /// before the batch (ids up to `held_through`) holding their references, through the index, are
-/// read: with no candidate, nothing is; never the whole batch nor the whole ledger.
+/// read: with no candidate, nothing is; never the whole batch nor the whole ledger. The
+/// candidates lead the join (`CROSS JOIN` keeps that order): without statistics on the new
+/// temporary table, SQLite otherwise walked every actual by the reference index to probe them.
 fn prepared_references(conn: &Connection, held_through: i64) -> Result<Vec<Held>> {
     let held = if is_empty(conn, "temp.warn_id")? {
         Vec::new()
@@ -175,7 +177,7 @@ fn prepared_references(conn: &Connection, held_through: i64) -> Result<Vec<Held>
         collect(
             conn,
             "WITH batch AS (SELECT x.id, x.reference, x.date, x.amount_pence, x.batch_id
-                            FROM temp.warn_id w JOIN main.actual x ON x.id = w.id
+                            FROM temp.warn_id w CROSS JOIN main.actual x ON x.id = w.id
                             WHERE x.reference <> ''),
                   pool AS (SELECT * FROM batch
                            UNION ALL

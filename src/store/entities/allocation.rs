@@ -1,9 +1,14 @@
 //! Allocations of budget to a phase over a range of financial years, with their per-FY profile.
 
-use rusqlite::{Connection, Row, params};
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Params, Row, Sql};
 use serde::Serialize;
 
-use super::common::{collect, fy_col, money_col, opt_date_col, the_one, within, word_col};
+use super::common::{the_one, within};
+use super::rows::{
+    fy_at as fy_col, money_at as money_col, opt_date_at as opt_date_col, rows as collect,
+    word_at as word_col,
+};
 use crate::domain::model::{Allocation, AllocationStatus, ProfileLine};
 use crate::domain::profile::even_fy_profile;
 use crate::domain::text::MAX_NOTE;
@@ -24,7 +29,7 @@ pub struct NewAllocation {
 }
 
 /// Adds an allocation with its per-FY profile.
-pub fn add_allocation(conn: &Connection, a: &NewAllocation) -> Result<i64> {
+pub fn add_allocation(conn: &impl Sql, a: &NewAllocation) -> Result<i64> {
     within("--note", &a.note, MAX_NOTE)?;
     if a.last_fy < a.first_fy {
         return Err(StoreError::invalid(
@@ -95,9 +100,7 @@ pub fn add_allocation(conn: &Connection, a: &NewAllocation) -> Result<i64> {
     )?;
     for (fy, amount) in &profile {
         insert_profile_line(conn, id, *fy, *amount).map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
+            e if super::records::is_constraint(&e) => {
                 StoreError::invalid("--profile", format!("{} is given twice", fy.label()))
             }
             e => e.into(),
@@ -133,11 +136,11 @@ fn refuse_negative_shares(profile: &[(FinancialYear, Money)]) -> Result<()> {
 
 /// Writes one year of an allocation's profile.
 fn insert_profile_line(
-    conn: &Connection,
+    conn: &impl Sql,
     allocation_id: i64,
     fy: FinancialYear,
     amount: Money,
-) -> rusqlite::Result<usize> {
+) -> DbResult<usize> {
     conn.execute(
         "INSERT INTO allocation_profile(allocation_id, fy, amount_pence) VALUES (?1, ?2, ?3)",
         params![allocation_id, i64::from(fy.start_year()), amount.pence()],
@@ -149,7 +152,7 @@ const ALLOCATION_SELECT: &str = "SELECT allocation.id, programme.code, phase.cod
     LEFT JOIN decision ON decision.id = decision_id";
 
 /// An allocation row of [`ALLOCATION_SELECT`], its profile still empty.
-fn allocation_row(r: &Row) -> rusqlite::Result<Allocation> {
+fn allocation_row(r: &Row<'_>) -> DbResult<Allocation> {
     Ok(Allocation {
         id: r.get(0)?,
         programme_code: r.get(1)?,
@@ -168,18 +171,14 @@ fn allocation_row(r: &Row) -> rusqlite::Result<Allocation> {
     })
 }
 
-fn profile_line_row(r: &Row) -> rusqlite::Result<ProfileLine> {
+fn profile_line_row(r: &Row<'_>) -> DbResult<ProfileLine> {
     Ok(ProfileLine {
         fy: fy_col(r, 0)?,
         amount: money_col(r, 1)?,
     })
 }
 
-fn allocation_rows(
-    conn: &Connection,
-    filter: &str,
-    p: impl rusqlite::Params,
-) -> Result<Vec<Allocation>> {
+fn allocation_rows(conn: &impl Sql, filter: &str, p: impl Params) -> Result<Vec<Allocation>> {
     let mut out = collect(
         conn,
         &format!(
@@ -200,7 +199,7 @@ fn allocation_rows(
 }
 
 /// One allocation by id.
-pub fn get_allocation(conn: &Connection, id: i64) -> Result<Allocation> {
+pub fn get_allocation(conn: &impl Sql, id: i64) -> Result<Allocation> {
     the_one(
         allocation_rows(conn, "WHERE allocation.id = ?1", [id])?,
         "allocation",
@@ -210,7 +209,7 @@ pub fn get_allocation(conn: &Connection, id: i64) -> Result<Allocation> {
 
 /// Allocations, optionally only those with a share in `fy` or of one programme.
 pub fn list_allocations(
-    conn: &Connection,
+    conn: &impl Sql,
     programme_id: Option<i64>,
     fy: Option<FinancialYear>,
 ) -> Result<Vec<Allocation>> {
@@ -224,7 +223,7 @@ pub fn list_allocations(
 
 /// Replaces an allocation's per-FY profile (reprofiling an assumed split); clears the assumed mark.
 pub fn set_allocation_profile(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: i64,
     profile: &[(FinancialYear, Money)],
@@ -271,7 +270,7 @@ pub fn set_allocation_profile(
         [id],
     )?;
     // A reprofile may not take a year below what approved reductions and virements moved out.
-    crate::store::check::refuse_overdrawn(conn, "--profile", "the new profile")?;
+    super::budget_check::refuse_overdrawn(conn, "--profile", "the new profile")?;
     let after = get_allocation(conn, id)?;
     audit::record(
         conn,

@@ -3,15 +3,16 @@
 //! Pending approval (the report reads the status); an approved allocation is never edited in
 //! place, only changed through budget changes.
 
+use crate::sql_params as params;
+use crate::store::engine::sql::Sql;
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 
 use super::allocation::get_allocation;
 use super::common::iso;
 use crate::domain::model::{Allocation, AllocationStatus};
 use crate::store::{Result, StoreError, audit, locks};
 
-fn projected(conn: &Connection, id: i64, verb: &str) -> Result<Allocation> {
+fn projected(conn: &impl Sql, id: i64, verb: &str) -> Result<Allocation> {
     let before = get_allocation(conn, id)?;
     if before.status != AllocationStatus::Projected {
         let err = StoreError::Refused(format!(
@@ -28,7 +29,7 @@ fn projected(conn: &Connection, id: i64, verb: &str) -> Result<Allocation> {
 }
 
 fn set_status(
-    conn: &Connection,
+    conn: &impl Sql,
     before: &Allocation,
     expected_version: Option<i64>,
     status: AllocationStatus,
@@ -73,7 +74,7 @@ fn set_status(
 /// Approves a projected allocation by `decision_id` on `date` (refused when `date` is in a closed
 /// period): from now on it is Original budget, no longer Pending approval.
 pub fn approve_allocation(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     decision_id: i64,
@@ -94,7 +95,7 @@ pub fn approve_allocation(
 
 /// Withdraws a projected allocation with a reason: it leaves Pending approval.
 pub fn withdraw_allocation(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     reason: &str,
@@ -128,7 +129,7 @@ mod tests {
     use crate::store::entities::{NewAllocation, add_allocation};
     use crate::store::figures::phase_figures;
 
-    fn projected_line(conn: &Connection, phase: i64) -> i64 {
+    fn projected_line(conn: &impl Sql, phase: i64) -> i64 {
         add_allocation(
             conn,
             &NewAllocation {

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Optional, Row, Sql};
 use serde::Serialize;
 
-use super::common::{
-    collect, conv_err, fy_col, money_col, not_found_in, period_col, required, within,
-};
+use super::common::{not_found_in, required, within};
+use super::rows::{bad_col, fy_at, money_at, period_at, rows as collect};
 use crate::domain::benefit::{Benefit, BenefitKind, BenefitStatus, Realisation};
 use crate::domain::model::ProfileLine;
 use crate::domain::text::MAX_TEXT;
@@ -48,7 +48,7 @@ pub struct NewRealisation {
     pub forecast: Money,
 }
 
-fn check_phase(conn: &Connection, programme_id: i64, phase_id: Option<i64>) -> Result<()> {
+fn check_phase(conn: &impl Sql, programme_id: i64, phase_id: Option<i64>) -> Result<()> {
     let Some(phase_id) = phase_id else {
         return Ok(());
     };
@@ -93,7 +93,7 @@ fn check_targets(targets: &[(FinancialYear, Money)]) -> Result<BTreeMap<Financia
 
 /// Refuses a change of target in a year that has begun by the lock date.
 fn ensure_targets_open(
-    conn: &Connection,
+    conn: &impl Sql,
     before: &[ProfileLine],
     after: &BTreeMap<FinancialYear, Money>,
 ) -> Result<()> {
@@ -106,11 +106,7 @@ fn ensure_targets_open(
     Ok(())
 }
 
-fn write_targets(
-    conn: &Connection,
-    id: i64,
-    targets: &BTreeMap<FinancialYear, Money>,
-) -> Result<()> {
+fn write_targets(conn: &impl Sql, id: i64, targets: &BTreeMap<FinancialYear, Money>) -> Result<()> {
     conn.execute("DELETE FROM benefit_target WHERE benefit_id = ?1", [id])?;
     for (fy, amount) in targets {
         conn.execute(
@@ -122,7 +118,7 @@ fn write_targets(
 }
 
 /// Adds a benefit with its targets; returns its id.
-pub fn add_benefit(conn: &Connection, b: &NewBenefit) -> Result<i64> {
+pub fn add_benefit(conn: &impl Sql, b: &NewBenefit) -> Result<i64> {
     required("--description", &b.description)?;
     within("--description", &b.description, MAX_TEXT)?;
     within("--owner", &b.owner, MAX_TEXT)?;
@@ -146,21 +142,21 @@ const BENEFIT_SELECT: &str = "SELECT b.id, pr.code, ph.code, b.description, b.ki
           WHERE t.benefit_id = b.id)
     FROM benefit b JOIN programme pr ON pr.id = b.programme_id LEFT JOIN phase ph ON ph.id = b.phase_id";
 
-fn targets_col(r: &Row, i: usize) -> rusqlite::Result<Vec<ProfileLine>> {
+fn targets_col(r: &Row<'_>, i: usize) -> DbResult<Vec<ProfileLine>> {
     let s: Option<String> = r.get(i)?;
     let Some(s) = s else { return Ok(Vec::new()) };
     s.split(',')
         .map(|part| {
             let (y, p) = part.split_once(':').unwrap_or((part, "0"));
-            let fy = FinancialYear::new(y.parse().map_err(|e| conv_err(i, e))?)
-                .map_err(|e| conv_err(i, e))?;
-            let amount = Money::from_pence(p.parse().map_err(|e| conv_err(i, e))?);
+            let fy = FinancialYear::new(y.parse().map_err(|e| bad_col(i, e))?)
+                .map_err(|e| bad_col(i, e))?;
+            let amount = Money::from_pence(p.parse().map_err(|e| bad_col(i, e))?);
             Ok(ProfileLine { fy, amount })
         })
         .collect()
 }
 
-fn benefit_row(r: &Row) -> rusqlite::Result<Benefit> {
+fn benefit_row(r: &Row<'_>) -> DbResult<Benefit> {
     let kind: String = r.get(4)?;
     let status: String = r.get(6)?;
     Ok(Benefit {
@@ -168,16 +164,16 @@ fn benefit_row(r: &Row) -> rusqlite::Result<Benefit> {
         programme_code: r.get(1)?,
         phase_code: r.get(2)?,
         description: r.get(3)?,
-        kind: BenefitKind::parse(&kind).map_err(|e| conv_err(4, e))?,
+        kind: BenefitKind::parse(&kind).map_err(|e| bad_col(4, e))?,
         owner: r.get(5)?,
-        status: BenefitStatus::parse(&status).map_err(|e| conv_err(6, e))?,
+        status: BenefitStatus::parse(&status).map_err(|e| bad_col(6, e))?,
         version: r.get(7)?,
         targets: targets_col(r, 8)?,
     })
 }
 
 /// One benefit by id, or that there is none.
-pub fn get_benefit(conn: &Connection, id: i64) -> Result<Benefit> {
+pub fn get_benefit(conn: &impl Sql, id: i64) -> Result<Benefit> {
     collect(
         conn,
         &format!("{BENEFIT_SELECT} WHERE b.id = ?1"),
@@ -198,7 +194,7 @@ pub fn get_benefit(conn: &Connection, id: i64) -> Result<Benefit> {
 
 /// Benefits (of one programme when given), withdrawn ones only when asked, by programme then id.
 pub fn list_benefits(
-    conn: &Connection,
+    conn: &impl Sql,
     programme_id: Option<i64>,
     include_withdrawn: bool,
 ) -> Result<Vec<Benefit>> {
@@ -214,7 +210,7 @@ pub fn list_benefits(
     )
 }
 
-fn programme_of(conn: &Connection, id: i64) -> Result<i64> {
+fn programme_of(conn: &impl Sql, id: i64) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT programme_id FROM benefit WHERE id = ?1",
         [id],
@@ -224,7 +220,7 @@ fn programme_of(conn: &Connection, id: i64) -> Result<i64> {
 
 /// Edits a benefit, checked against the version the editor read.
 pub fn edit_benefit(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     e: &BenefitEdit,
@@ -288,7 +284,7 @@ pub fn edit_benefit(
 
 /// Withdraws a benefit: kept (and audited), left out of lists and reports.
 pub fn withdraw_benefit(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
 ) -> Result<Benefit> {
@@ -324,19 +320,19 @@ const REALISATION_SELECT: &str =
     "SELECT r.id, r.benefit_id, r.fy, r.as_at_period, r.realised_pence, r.forecast_pence, r.version
     FROM benefit_realisation r JOIN benefit b ON b.id = r.benefit_id";
 
-fn realisation_row(r: &Row) -> rusqlite::Result<Realisation> {
+fn realisation_row(r: &Row<'_>) -> DbResult<Realisation> {
     Ok(Realisation {
         id: r.get(0)?,
         benefit_id: r.get(1)?,
-        fy: fy_col(r, 2)?,
-        as_at: period_col(r, 3)?,
-        realised: money_col(r, 4)?,
-        forecast: money_col(r, 5)?,
+        fy: fy_at(r, 2)?,
+        as_at: period_at(r, 3)?,
+        realised: money_at(r, 4)?,
+        forecast: money_at(r, 5)?,
         version: r.get(6)?,
     })
 }
 
-fn get_realisation(conn: &Connection, id: i64) -> Result<Realisation> {
+fn get_realisation(conn: &impl Sql, id: i64) -> Result<Realisation> {
     Ok(conn.query_row(
         &format!("{REALISATION_SELECT} WHERE r.id = ?1"),
         [id],
@@ -347,7 +343,7 @@ fn get_realisation(conn: &Connection, id: i64) -> Result<Realisation> {
 /// Enters what a benefit realised in a FY to the end of a period, and the further amount forecast
 /// by year end; a second entry for the same benefit, FY and period replaces the first (audited).
 /// Refused for a withdrawn benefit and as at a closed period.
-pub fn set_realisation(conn: &Connection, r: &NewRealisation) -> Result<i64> {
+pub fn set_realisation(conn: &impl Sql, r: &NewRealisation) -> Result<i64> {
     let benefit = get_benefit(conn, r.benefit_id)?;
     if benefit.status == BenefitStatus::Withdrawn {
         return Err(StoreError::Refused(format!(
@@ -407,7 +403,7 @@ pub fn set_realisation(conn: &Connection, r: &NewRealisation) -> Result<i64> {
 
 /// Realisations (of one programme's benefits, and one FY, when given), by benefit, FY and period.
 pub fn list_realisations(
-    conn: &Connection,
+    conn: &impl Sql,
     programme_id: Option<i64>,
     fy: Option<FinancialYear>,
 ) -> Result<Vec<Realisation>> {
@@ -424,7 +420,7 @@ pub fn list_realisations(
 }
 
 /// Marks a benefit as loaded by an import batch (so undoing the batch removes it).
-pub fn set_benefit_batch(conn: &Connection, benefit_id: i64, batch_id: i64) -> Result<()> {
+pub fn set_benefit_batch(conn: &impl Sql, benefit_id: i64, batch_id: i64) -> Result<()> {
     conn.execute(
         "UPDATE benefit SET batch_id = ?2 WHERE id = ?1",
         params![benefit_id, batch_id],
@@ -435,7 +431,7 @@ pub fn set_benefit_batch(conn: &Connection, benefit_id: i64, batch_id: i64) -> R
 /// Removes the benefits an import batch loaded, with their targets and realisations; returns how
 /// many. Refused when one has a target for a year begun by the lock date or a realisation as at a
 /// closed period.
-pub fn delete_batch_benefits(conn: &Connection, batch_id: i64) -> Result<usize> {
+pub fn delete_batch_benefits(conn: &impl Sql, batch_id: i64) -> Result<usize> {
     if let Some(lock) = locks::locked_through(conn)? {
         let lock_fy = i64::from(FinancialYear::containing(lock).start_year());
         let (targets, realisations): (i64, i64) = conn.query_row(
@@ -465,6 +461,7 @@ pub fn delete_batch_benefits(conn: &Connection, batch_id: i64) -> Result<usize> 
 mod tests {
     use super::*;
     use crate::store::entities::test_support::{db, fy, pence, phase, programme};
+    use rusqlite::Connection;
 
     fn new(programme_id: i64, phase_id: Option<i64>) -> NewBenefit {
         NewBenefit {

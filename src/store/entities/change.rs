@@ -1,12 +1,17 @@
 //! Budget changes (reprofiles, virements, additions, reductions), the approved budget they move,
 //! and approving or rejecting a proposed change.
 
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Optional, Row, Sql};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, date_col, fy_col, iso, money_col, not_found_in, within, word_col};
+use super::common::{iso, not_found_in, within};
 use super::phase::get_phase;
+use super::rows::{
+    date_at as date_col, fy_at as fy_col, money_at as money_col, rows as collect,
+    word_at as word_col,
+};
 use crate::domain::model::{BudgetChange, BudgetSide, ChangeKind, ChangeStatus};
 use crate::domain::text::MAX_NOTE;
 use crate::domain::{FinancialYear, Money};
@@ -25,16 +30,10 @@ pub struct NewChange {
     pub reason: String,
 }
 
-/// Pence of approved allocations plus approved changes for phase ?1 in FY ?2 (any date).
-pub(crate) const APPROVED_BUDGET_SQL: &str = "SELECT CAST(
-           coalesce((SELECT sum(p.amount_pence) FROM allocation_profile p JOIN allocation a ON a.id = p.allocation_id
-                     WHERE a.phase_id = ?1 AND p.fy = ?2 AND a.status = 'approved'), 0)
-         + coalesce((SELECT sum(amount_pence) FROM budget_change WHERE status = 'approved' AND to_phase_id = ?1 AND to_fy = ?2), 0)
-         - coalesce((SELECT sum(amount_pence) FROM budget_change WHERE status = 'approved' AND from_phase_id = ?1 AND from_fy = ?2), 0)
-         AS BIGINT)";
+pub(crate) use super::budget_check::APPROVED_BUDGET_SQL;
 
 /// The budget a phase has in a year from approved allocations and approved changes (any date).
-pub fn approved_budget(conn: &Connection, phase_id: i64, fy: FinancialYear) -> Result<Money> {
+pub fn approved_budget(conn: &impl Sql, phase_id: i64, fy: FinancialYear) -> Result<Money> {
     let pence: i64 = conn.query_row(
         APPROVED_BUDGET_SQL,
         params![phase_id, i64::from(fy.start_year())],
@@ -77,7 +76,7 @@ fn check_change_shape(c: &NewChange) -> Result<()> {
     ))
 }
 
-fn ensure_budget_to_move(conn: &Connection, c: &NewChange) -> Result<()> {
+fn ensure_budget_to_move(conn: &impl Sql, c: &NewChange) -> Result<()> {
     if let Some((phase, fy)) = c.from {
         let have = approved_budget(conn, phase, fy)?;
         if have < c.amount {
@@ -100,7 +99,7 @@ fn ensure_budget_to_move(conn: &Connection, c: &NewChange) -> Result<()> {
 }
 
 /// Adds a budget change. An approved change may not move out more than the year has.
-pub fn add_change(conn: &Connection, c: &NewChange) -> Result<i64> {
+pub fn add_change(conn: &impl Sql, c: &NewChange) -> Result<i64> {
     within("--reason", &c.reason, MAX_NOTE)?;
     if c.amount <= Money::ZERO {
         return Err(StoreError::invalid(
@@ -132,7 +131,8 @@ pub fn add_change(conn: &Connection, c: &NewChange) -> Result<i64> {
             c.reason
         ],
         |r| r.get(0),
-    )?;
+    )
+    ?;
     let after = get_change(conn, id)?;
     audit::record(
         conn,
@@ -151,7 +151,7 @@ const CHANGE_SELECT: &str = "SELECT c.id, c.kind, c.amount_pence, c.from_phase_i
     LEFT JOIN phase tp ON tp.id = c.to_phase_id LEFT JOIN programme tpr ON tpr.id = tp.programme_id
     LEFT JOIN decision d ON d.id = c.decision_id";
 
-fn side(r: &Row, i: usize) -> rusqlite::Result<Option<BudgetSide>> {
+fn side(r: &Row<'_>, i: usize) -> DbResult<Option<BudgetSide>> {
     let id: Option<i64> = r.get(i)?;
     Ok(match id {
         Some(phase_id) => Some(BudgetSide {
@@ -164,7 +164,7 @@ fn side(r: &Row, i: usize) -> rusqlite::Result<Option<BudgetSide>> {
     })
 }
 
-fn change_row(r: &Row) -> rusqlite::Result<BudgetChange> {
+fn change_row(r: &Row<'_>) -> DbResult<BudgetChange> {
     Ok(BudgetChange {
         id: r.get(0)?,
         kind: word_col(r, 1, ChangeKind::parse)?,
@@ -180,7 +180,7 @@ fn change_row(r: &Row) -> rusqlite::Result<BudgetChange> {
 }
 
 /// One budget change by id.
-pub fn get_change(conn: &Connection, id: i64) -> Result<BudgetChange> {
+pub fn get_change(conn: &impl Sql, id: i64) -> Result<BudgetChange> {
     conn.query_row(
         &format!("{CHANGE_SELECT} WHERE c.id = ?1"),
         [id],
@@ -199,7 +199,7 @@ pub fn get_change(conn: &Connection, id: i64) -> Result<BudgetChange> {
 
 /// Budget changes, optionally touching one programme or FY, by effective date.
 pub fn list_changes(
-    conn: &Connection,
+    conn: &impl Sql,
     programme_id: Option<i64>,
     fy: Option<FinancialYear>,
 ) -> Result<Vec<BudgetChange>> {
@@ -216,7 +216,7 @@ pub fn list_changes(
 
 /// Approves or rejects a proposed change (optionally recording the decision).
 pub fn decide_change(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     status: ChangeStatus,
@@ -258,7 +258,8 @@ pub fn decide_change(
     conn.execute(
         "UPDATE budget_change SET status = ?2, decision_id = coalesce(?3, decision_id) WHERE id = ?1",
         params![id, status.as_str(), decision_id],
-    )?;
+    )
+    ?;
     let after = get_change(conn, id)?;
     audit::record(
         conn,
@@ -277,6 +278,7 @@ mod tests {
     use crate::domain::model::AllocationStatus;
     use crate::store::entities::allocation::{NewAllocation, add_allocation};
     use crate::store::entities::test_support::{date, db, fy, pence, phase, programme};
+    use rusqlite::Connection;
 
     /// Programme P with phases A (£1,000.00 approved in 2024-25) and B (nothing); their ids.
     fn two_phases() -> (Connection, i64, i64) {

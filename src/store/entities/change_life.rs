@@ -2,8 +2,9 @@
 //! one is only reversed by another change). The rule every approved change obeys is in
 //! [`super::budget_check`].
 
+use crate::sql_params as params;
+use crate::store::engine::sql::Sql;
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::change::get_change;
@@ -12,7 +13,7 @@ use crate::domain::Money;
 use crate::domain::model::{BudgetChange, ChangeStatus};
 use crate::store::{Result, StoreError, audit, locks};
 
-fn proposed(conn: &Connection, id: i64, verb: &str) -> Result<BudgetChange> {
+fn proposed(conn: &impl Sql, id: i64, verb: &str) -> Result<BudgetChange> {
     let before = get_change(conn, id)?;
     if before.status != ChangeStatus::Proposed {
         return Err(StoreError::Refused(format!(
@@ -35,7 +36,7 @@ pub struct ChangeAmend {
 
 /// Amends a proposed change (amount, effective date, reason, decision).
 pub fn amend_change(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     a: &ChangeAmend,
@@ -94,7 +95,7 @@ struct Withdrawal<'a> {
 
 /// Withdraws a proposed change with a reason: it leaves Pending approval.
 pub fn withdraw_change(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     reason: &str,

@@ -4,13 +4,15 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Optional, Row, Sql};
 use serde::Serialize;
 
-use super::common::{collect, fy_col, period_col, required, the_one, within};
+use super::common::{required, the_one, within};
+use super::rows::{fy_at as fy_col, period_at as period_col, rows as collect};
 use crate::domain::text::MAX_NOTE;
 use crate::domain::{FinancialYear, Period};
-use crate::store::{Result, StoreError, audit, current_user, locks, now_stamp};
+use crate::store::{Result, StoreError, audit, locks, now_stamp};
 
 /// A variance comment as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -30,7 +32,7 @@ pub struct Comment {
 const COMMENT_SELECT: &str = "SELECT c.id, pr.code, ph.code, c.phase_id, c.fy, c.period, c.text, c.who, c.at, c.version
     FROM variance_comment c JOIN phase ph ON ph.id = c.phase_id JOIN programme pr ON pr.id = ph.programme_id";
 
-fn comment_row(r: &Row) -> rusqlite::Result<Comment> {
+fn comment_row(r: &Row<'_>) -> DbResult<Comment> {
     Ok(Comment {
         id: r.get(0)?,
         programme_code: r.get(1)?,
@@ -46,7 +48,7 @@ fn comment_row(r: &Row) -> rusqlite::Result<Comment> {
 }
 
 /// One comment by id.
-pub fn get_comment(conn: &Connection, id: i64) -> Result<Comment> {
+pub fn get_comment(conn: &impl Sql, id: i64) -> Result<Comment> {
     let rows = collect(
         conn,
         &format!("{COMMENT_SELECT} WHERE c.id = ?1"),
@@ -64,7 +66,7 @@ pub fn get_comment(conn: &Connection, id: i64) -> Result<Comment> {
     })
 }
 
-fn ensure_open(conn: &Connection, fy: FinancialYear, period: Period) -> Result<()> {
+fn ensure_open(conn: &impl Sql, fy: FinancialYear, period: Period) -> Result<()> {
     locks::ensure_open(
         conn,
         &format!("a comment for {} {}", fy.label(), period.label()),
@@ -75,7 +77,7 @@ fn ensure_open(conn: &Connection, fy: FinancialYear, period: Period) -> Result<(
 /// Adds the comment for a phase, FY and period. Refused when the period is closed or the phase
 /// already has a comment for it.
 pub fn add_comment(
-    conn: &Connection,
+    conn: &impl Sql,
     phase_id: i64,
     fy: FinancialYear,
     period: Period,
@@ -106,7 +108,7 @@ pub fn add_comment(
     let id: i64 = conn.query_row(
         "INSERT INTO variance_comment(phase_id, fy, period, text, who, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          RETURNING id",
-        params![phase_id, i64::from(fy.start_year()), i64::from(period.number()), text, current_user(), now_stamp()],
+        params![phase_id, i64::from(fy.start_year()), i64::from(period.number()), text, crate::store::current_user_on(conn)?, now_stamp()],
         |r| r.get(0),
     )?;
     let after = get_comment(conn, id)?;
@@ -117,7 +119,7 @@ pub fn add_comment(
 /// Changes a comment's text, checked against the version the editor read. Refused when its period
 /// is closed.
 pub fn edit_comment(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     text: &str,
@@ -134,7 +136,7 @@ pub fn edit_comment(
     )?;
     conn.execute(
         "UPDATE variance_comment SET text = ?2, who = ?3, at = ?4 WHERE id = ?1",
-        params![id, text, current_user(), now_stamp()],
+        params![id, text, crate::store::current_user_on(conn)?, now_stamp()],
     )?;
     let after = get_comment(conn, id)?;
     audit::record(
@@ -150,7 +152,7 @@ pub fn edit_comment(
 
 /// Comments, optionally of one FY and one period, by programme, phase, year and period.
 pub fn list_comments(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: Option<FinancialYear>,
     period: Option<Period>,
 ) -> Result<Vec<Comment>> {
@@ -167,25 +169,25 @@ pub fn list_comments(
 
 /// The comment text of each phase (by id) for FY `fy` as at `period`.
 pub fn comments_for(
-    conn: &impl crate::store::engine::sql::Sql,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
 ) -> Result<HashMap<i64, String>> {
-    Ok(conn
-        .query_map(
-            "SELECT phase_id, text FROM variance_comment WHERE fy = ?1 AND period = ?2",
-            crate::sql_params![i64::from(fy.start_year()), i64::from(period.number())],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
-        )?
-        .into_iter()
-        .collect())
+    Ok(collect(
+        conn,
+        "SELECT phase_id, text FROM variance_comment WHERE fy = ?1 AND period = ?2",
+        params![i64::from(fy.start_year()), i64::from(period.number())],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?
+    .into_iter()
+    .collect())
 }
 
 /// Carries each phase's comment for `fy` `from` forward to `to` where the phase has none for
 /// `to`: a new comment (audited, editable as any other) whose text is marked "(carried from
 /// P7)". Returns the comments added, by programme and phase. Refused when `to` is closed.
 pub fn carry_comments(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     from: Period,
     to: Period,
@@ -211,6 +213,7 @@ pub fn carry_comments(
 mod tests {
     use super::*;
     use crate::store::open_in_memory;
+    use rusqlite::Connection;
 
     fn setup() -> Connection {
         let conn = open_in_memory().unwrap();

@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row};
 
-use crate::domain::model::UnknownWord;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::{Field, Result, StoreError};
 
@@ -92,15 +91,6 @@ pub(super) fn period_col(r: &Row, i: usize) -> rusqlite::Result<Period> {
 
 pub(super) fn money_col(r: &Row, i: usize) -> rusqlite::Result<Money> {
     Ok(Money::from_pence(r.get(i)?))
-}
-
-pub(super) fn word_col<T>(
-    r: &Row,
-    i: usize,
-    parse: fn(&str) -> Result<T, UnknownWord>,
-) -> rusqlite::Result<T> {
-    let s: String = r.get(i)?;
-    parse(&s).map_err(|e| conv_err(i, e))
 }
 
 pub(crate) fn collect<T>(

@@ -2,12 +2,14 @@
 //! them, the monthly profile, exercising an option and varying the value.
 
 use crate::domain::calendar::date_supported;
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Params, Row, Sql};
 use chrono::NaiveDate;
-use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, date_col, iso, money_col, opt_date_col, required, the_one, within};
+use super::common::{iso, required, the_one, within};
 use super::refs::contract_ref;
+use super::rows::{bad_col, date_at, money_at, opt_date_at, rows as collect};
 use crate::domain::Money;
 use crate::domain::contract_terms::profile_with_events;
 use crate::domain::model::{Contract, ContractVariation, ExtensionOption};
@@ -41,7 +43,7 @@ pub struct NewContract {
 }
 
 /// Adds a contract with its extension options and any explicit profile.
-pub fn add_contract(conn: &Connection, c: &NewContract) -> Result<i64> {
+pub fn add_contract(conn: &impl Sql, c: &NewContract) -> Result<i64> {
     required("--reference", &c.reference)?;
     required("--supplier", &c.supplier)?;
     within("--reference", &c.reference, MAX_TEXT)?;
@@ -146,7 +148,7 @@ pub(super) fn ensure_supported_months(c: &Contract, field: &str) -> Result<()> {
     ))
 }
 
-fn contract_row(r: &Row) -> rusqlite::Result<Contract> {
+fn contract_row(r: &Row<'_>) -> DbResult<Contract> {
     Ok(Contract {
         id: r.get(0)?,
         reference: r.get(1)?,
@@ -156,9 +158,9 @@ fn contract_row(r: &Row) -> rusqlite::Result<Contract> {
         programme_code: r.get(5)?,
         phase_code: r.get(6)?,
         framework: r.get(7)?,
-        value: money_col(r, 8)?,
-        original_value: money_col(r, 9)?,
-        start: date_col(r, 10)?,
+        value: money_at(r, 8)?,
+        original_value: money_at(r, 9)?,
+        start: date_at(r, 10)?,
         term_months: r.get(11)?,
         award_decision_reference: r.get(12)?,
         extensions: Vec::new(),
@@ -167,46 +169,37 @@ fn contract_row(r: &Row) -> rusqlite::Result<Contract> {
     })
 }
 
-fn extension_row(r: &Row) -> rusqlite::Result<ExtensionOption> {
+fn extension_row(r: &Row<'_>) -> DbResult<ExtensionOption> {
     Ok(ExtensionOption {
         id: r.get(0)?,
         contract_id: r.get(1)?,
         months: r.get(2)?,
-        value: money_col(r, 3)?,
-        decision_due: opt_date_col(r, 4)?,
+        value: money_at(r, 3)?,
+        decision_due: opt_date_at(r, 4)?,
         exercised: r.get(5)?,
         decision_reference: r.get(6)?,
         version: r.get(7)?,
         exercised_value: r.get::<_, Option<i64>>(8)?.map(Money::from_pence),
-        exercised_on: opt_date_col(r, 9)?,
+        exercised_on: opt_date_at(r, 9)?,
         seq: r.get(10)?,
     })
 }
 
-fn variation_row(r: &Row) -> rusqlite::Result<ContractVariation> {
+fn variation_row(r: &Row<'_>) -> DbResult<ContractVariation> {
     let month: String = r.get(2)?;
     Ok(ContractVariation {
         id: r.get(0)?,
         seq: r.get(1)?,
-        effective: Month::parse_key(&month).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                2,
-                rusqlite::types::Type::Text,
-                format!("'{month}' is not a month").into(),
-            )
-        })?,
-        old_value: money_col(r, 3)?,
-        new_value: money_col(r, 4)?,
+        effective: Month::parse_key(&month)
+            .ok_or_else(|| bad_col(2, format!("'{month}' is not a month")))?,
+        old_value: money_at(r, 3)?,
+        new_value: money_at(r, 4)?,
         decision_reference: r.get(5)?,
-        varied_on: date_col(r, 6)?,
+        varied_on: date_at(r, 6)?,
     })
 }
 
-fn contracts_where(
-    conn: &Connection,
-    filter: &str,
-    p: impl rusqlite::Params,
-) -> Result<Vec<Contract>> {
+fn contracts_where(conn: &impl Sql, filter: &str, p: impl Params) -> Result<Vec<Contract>> {
     let mut out = collect(
         conn,
         &format!("{CONTRACT_SELECT} {filter} ORDER BY c.reference"),
@@ -234,7 +227,7 @@ fn contracts_where(
 }
 
 /// One contract by id.
-pub fn get_contract(conn: &Connection, id: i64) -> Result<Contract> {
+pub fn get_contract(conn: &impl Sql, id: i64) -> Result<Contract> {
     the_one(
         contracts_where(conn, "WHERE c.id = ?1", [id])?,
         "contract",
@@ -244,7 +237,7 @@ pub fn get_contract(conn: &Connection, id: i64) -> Result<Contract> {
 
 /// Contracts, optionally of one programme or phase, by reference.
 pub fn list_contracts(
-    conn: &Connection,
+    conn: &impl Sql,
     programme_id: Option<i64>,
     phase_id: Option<i64>,
 ) -> Result<Vec<Contract>> {
@@ -257,10 +250,7 @@ pub fn list_contracts(
 }
 
 /// The explicit monthly profile of a contract (empty when it uses the even split).
-pub fn contract_explicit_profile(
-    conn: &Connection,
-    contract_id: i64,
-) -> Result<Vec<(Month, Money)>> {
+pub fn contract_explicit_profile(conn: &impl Sql, contract_id: i64) -> Result<Vec<(Month, Money)>> {
     let rows = collect(
         conn,
         "SELECT month, amount_pence FROM contract_profile WHERE contract_id = ?1 ORDER BY month",
@@ -275,7 +265,7 @@ pub fn contract_explicit_profile(
 
 /// The full monthly profile of a contract: the original value over the original term (or the
 /// explicit profile), then its exercises and variations in order ([`profile_with_events`]).
-pub fn contract_profile(conn: &Connection, c: &Contract) -> Result<Vec<(Month, Money)>> {
+pub fn contract_profile(conn: &impl Sql, c: &Contract) -> Result<Vec<(Month, Money)>> {
     let explicit = contract_explicit_profile(conn, c.id)?;
     Ok(profile_with_events(
         c.start,

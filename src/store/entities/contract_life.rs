@@ -2,8 +2,9 @@
 //! a month, correcting its title, supplier, framework or award decision, and deleting it while no
 //! actual refers to it. The profile rules are in [`crate::domain::contract_terms`].
 
+use crate::sql_params as params;
+use crate::store::engine::sql::{Optional, Sql};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::common::{iso, not_found, required};
@@ -15,7 +16,7 @@ use crate::store::{Result, StoreError, audit, locks};
 
 /// Exercises an extension option at its estimated value, today (the TUI's action).
 pub fn exercise_extension(
-    conn: &Connection,
+    conn: &impl Sql,
     option_id: i64,
     expected_version: Option<i64>,
     decision_id: Option<i64>,
@@ -28,7 +29,7 @@ pub fn exercise_extension(
 /// contract and profiled evenly over the option's months after the current end, which moves on.
 /// Refused only when those months lie in a closed period.
 pub fn exercise_option(
-    conn: &Connection,
+    conn: &impl Sql,
     option_id: i64,
     expected_version: Option<i64>,
     decision_id: Option<i64>,
@@ -126,7 +127,7 @@ struct VariationAudit<'a> {
 /// commits). Refused when `effective` is in a closed period or before the start, or, within the
 /// term, when the months before it already hold more than the new value.
 pub fn vary_contract(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: i64,
     new_value: Money,
@@ -242,7 +243,7 @@ pub struct ContractEdit {
 
 /// Corrects a contract's title, supplier, framework or award decision (no figure changes).
 pub fn edit_contract(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     e: &ContractEdit,
@@ -286,7 +287,7 @@ pub fn edit_contract(
 
 /// Deletes a contract (with its options, variations and explicit profile) while no actual refers
 /// to it and its profile puts nothing into a closed period.
-pub fn delete_contract(conn: &Connection, id: i64, expected_version: Option<i64>) -> Result<()> {
+pub fn delete_contract(conn: &impl Sql, id: i64, expected_version: Option<i64>) -> Result<()> {
     let before = get_contract(conn, id)?;
     let actuals: i64 = conn.query_row(
         "SELECT count(*) FROM actual WHERE contract_id = ?1",
@@ -328,6 +329,7 @@ pub fn delete_contract(conn: &Connection, id: i64, expected_version: Option<i64>
 mod tests {
     use super::*;
     use crate::store::{MIGRATIONS, migrate};
+    use rusqlite::Connection;
 
     #[test]
     fn version_4_keeps_varied_values_exercised_options_forecasts_and_changes() {

@@ -1,11 +1,13 @@
 //! Decisions (cabinet and delegated): adding and listing.
 
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Row, Sql};
 use chrono::NaiveDate;
-use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, date_col, iso, required, within};
+use super::common::{iso, required, within};
 use super::refs::decision_id;
+use super::rows::{date_at as date_col, rows as collect};
 use crate::domain::model::Decision;
 use crate::domain::text::{MAX_NOTE, MAX_TEXT};
 use crate::store::{Result, StoreError, audit};
@@ -26,7 +28,7 @@ pub struct NewDecision {
 }
 
 /// Adds a decision; its reference must be new.
-pub fn add_decision(conn: &Connection, d: &NewDecision) -> Result<i64> {
+pub fn add_decision(conn: &impl Sql, d: &NewDecision) -> Result<i64> {
     required("--reference", &d.reference)?;
     required("--body", &d.body)?;
     within("--reference", &d.reference, MAX_TEXT)?;
@@ -65,7 +67,7 @@ pub fn add_decision(conn: &Connection, d: &NewDecision) -> Result<i64> {
 const DECISION_SELECT: &str = "SELECT decision.id, reference, programme.code, body, decision_date, item, key_decision, call_in, outcome, link, summary, decision.version
          FROM decision LEFT JOIN programme ON programme.id = programme_id";
 
-fn decision_row(r: &Row) -> rusqlite::Result<Decision> {
+fn decision_row(r: &Row<'_>) -> DbResult<Decision> {
     Ok(Decision {
         id: r.get(0)?,
         reference: r.get(1)?,
@@ -83,7 +85,7 @@ fn decision_row(r: &Row) -> rusqlite::Result<Decision> {
 }
 
 /// Every decision, oldest first.
-pub fn list_decisions(conn: &Connection) -> Result<Vec<Decision>> {
+pub fn list_decisions(conn: &impl Sql) -> Result<Vec<Decision>> {
     collect(
         conn,
         &format!("{DECISION_SELECT} ORDER BY decision_date, decision.id"),

@@ -1,12 +1,14 @@
 //! Forecast outturns of a phase and year, entered as at a date (the report's "latest" is the
 //! latest as-at date), replaced within the month, or withdrawn.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Optional, Row, Sql};
 use serde::Serialize;
 
 use chrono::NaiveDate;
 
-use super::common::{collect, date_col, fy_col, iso, money_col, opt_date_col, period_col, within};
+use super::common::{iso, within};
+use super::rows::{date_at, fy_at, money_at, opt_date_at, period_at, rows as collect};
 use crate::domain::calendar::uk_date;
 use crate::domain::model::Forecast;
 use crate::domain::text::MAX_NOTE;
@@ -25,7 +27,7 @@ pub struct NewForecast {
 }
 
 /// Enters a forecast outturn as at the end of a period of its own FY (see [`set_forecast_as_at`]).
-pub fn set_forecast(conn: &Connection, f: &NewForecast) -> Result<i64> {
+pub fn set_forecast(conn: &impl Sql, f: &NewForecast) -> Result<i64> {
     let date = f.fy.period_end(f.as_at);
     Ok(set_forecast_as_at(conn, f.phase_id, f.fy, date, f.amount, &f.note)?.0)
 }
@@ -35,7 +37,7 @@ pub fn set_forecast(conn: &Connection, f: &NewForecast) -> Result<i64> {
 /// the same date is replaced, and returned as it was (both kept in the audit log); one as at
 /// another date, even of the same period, is kept beside it (DOMAIN.md, "Forecast").
 pub fn set_forecast_as_at(
-    conn: &Connection,
+    conn: &impl Sql,
     phase_id: i64,
     fy: FinancialYear,
     as_at: NaiveDate,
@@ -99,7 +101,7 @@ pub fn set_forecast_as_at(
 /// Withdraws a mistaken forecast with a reason: the report ignores it from then on. Refused when
 /// the date it was entered as at is in a closed period.
 pub fn withdraw_forecast(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     reason: &str,
@@ -141,7 +143,7 @@ pub fn withdraw_forecast(
     Ok(after)
 }
 
-fn forecast_or_not_found(conn: &Connection, id: i64) -> Result<Forecast> {
+fn forecast_or_not_found(conn: &impl Sql, id: i64) -> Result<Forecast> {
     get_forecast(conn, id).map_err(|e| match e {
         StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => {
             super::common::not_found_in("id", "forecast", &id.to_string(), Records::Forecasts)
@@ -154,24 +156,24 @@ const FORECAST_SELECT: &str = "SELECT f.id, pr.code, ph.code, f.fy, f.as_at_peri
         f.as_at_date, f.withdrawn_on, f.withdrawn_reason
     FROM forecast f JOIN phase ph ON ph.id = f.phase_id JOIN programme pr ON pr.id = ph.programme_id";
 
-fn forecast_row(r: &Row) -> rusqlite::Result<Forecast> {
+fn forecast_row(r: &Row<'_>) -> DbResult<Forecast> {
     Ok(Forecast {
         id: r.get(0)?,
         programme_code: r.get(1)?,
         phase_code: r.get(2)?,
-        fy: fy_col(r, 3)?,
-        as_at: period_col(r, 4)?,
-        amount: money_col(r, 5)?,
+        fy: fy_at(r, 3)?,
+        as_at: period_at(r, 4)?,
+        amount: money_at(r, 5)?,
         note: r.get(6)?,
         version: r.get(7)?,
-        as_at_date: date_col(r, 8)?,
-        withdrawn_on: opt_date_col(r, 9)?,
+        as_at_date: date_at(r, 8)?,
+        withdrawn_on: opt_date_at(r, 9)?,
         withdrawn_reason: r.get(10)?,
     })
 }
 
 /// One forecast by id.
-pub fn get_forecast(conn: &Connection, id: i64) -> Result<Forecast> {
+pub fn get_forecast(conn: &impl Sql, id: i64) -> Result<Forecast> {
     Ok(conn.query_row(
         &format!("{FORECAST_SELECT} WHERE f.id = ?1"),
         [id],
@@ -181,7 +183,7 @@ pub fn get_forecast(conn: &Connection, id: i64) -> Result<Forecast> {
 
 /// Forecasts, optionally of one programme or FY.
 pub fn list_forecasts(
-    conn: &Connection,
+    conn: &impl Sql,
     programme_id: Option<i64>,
     fy: Option<FinancialYear>,
 ) -> Result<Vec<Forecast>> {
@@ -199,7 +201,7 @@ pub fn list_forecasts(
 /// Changes a forecast's amount and note, checked against the version the editor read. Refused when
 /// the period it is entered as at is closed.
 pub fn edit_forecast(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     amount: Money,

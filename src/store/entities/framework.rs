@@ -2,12 +2,14 @@
 
 use std::collections::HashMap;
 
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Row, Sql};
 use chrono::NaiveDate;
-use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{collect, iso, opt_date_col, required, within};
+use super::common::{iso, required, within};
 use super::refs::framework_id;
+use super::rows::{opt_date_at as opt_date_col, rows as collect};
 use crate::domain::model::Framework;
 use crate::domain::text::MAX_TEXT;
 use crate::store::{Result, StoreError, audit};
@@ -22,7 +24,7 @@ pub struct NewFramework {
 }
 
 /// Adds a framework; its name must be new.
-pub fn add_framework(conn: &Connection, f: &NewFramework) -> Result<i64> {
+pub fn add_framework(conn: &impl Sql, f: &NewFramework) -> Result<i64> {
     required("--name", &f.name)?;
     within("--name", &f.name, MAX_TEXT)?;
     within("--reference", &f.reference, MAX_TEXT)?;
@@ -46,7 +48,7 @@ pub fn add_framework(conn: &Connection, f: &NewFramework) -> Result<i64> {
     Ok(id)
 }
 
-fn framework_row(r: &Row) -> rusqlite::Result<Framework> {
+fn framework_row(r: &Row<'_>) -> DbResult<Framework> {
     Ok(Framework {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -58,7 +60,7 @@ fn framework_row(r: &Row) -> rusqlite::Result<Framework> {
 }
 
 /// Every framework, by name.
-pub fn list_frameworks(conn: &Connection) -> Result<Vec<Framework>> {
+pub fn list_frameworks(conn: &impl Sql) -> Result<Vec<Framework>> {
     collect(
         conn,
         "SELECT id, name, reference, planned_end, actual_end, version FROM framework ORDER BY name",
@@ -68,7 +70,7 @@ pub fn list_frameworks(conn: &Connection) -> Result<Vec<Framework>> {
 }
 
 /// The date each framework ends (the actual end when known, else the planned one), by name.
-pub fn framework_ends(conn: &Connection) -> Result<HashMap<String, Option<NaiveDate>>> {
+pub fn framework_ends(conn: &impl Sql) -> Result<HashMap<String, Option<NaiveDate>>> {
     Ok(list_frameworks(conn)?
         .into_iter()
         .map(|f| (f.name.clone(), f.end()))

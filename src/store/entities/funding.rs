@@ -3,13 +3,13 @@
 //! caller's transaction, each audited. Closed periods do not lock them (each close keeps the
 //! financing statement as reported); a year whose financing is finalised does.
 
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Row, Sql};
 use chrono::NaiveDate;
-use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{
-    collect, conv_err, fy_col, iso, money_col, opt_date_col, the_one, within, word_col,
-};
+use super::common::{iso, the_one, within};
+use super::rows::{bad_col, fy_at, money_at, opt_date_at, rows as collect, word_at};
 use crate::domain::financing::{Funding, FundingSource};
 use crate::domain::model::AllocationStatus;
 use crate::domain::text::{MAX_NOTE, MAX_TEXT};
@@ -53,13 +53,13 @@ fn check_amount(amount: Money) -> Result<()> {
     Ok(())
 }
 
-fn ensure_year_open(conn: &Connection, fy: FinancialYear) -> Result<()> {
+fn ensure_year_open(conn: &impl Sql, fy: FinancialYear) -> Result<()> {
     crate::store::financing_final::ensure_not_final(conn, fy)
 }
 
 /// Adds a funding line; returns its id. Refused when it would take a total of funding past what
 /// SQLite holds.
-pub fn add_funding(conn: &Connection, f: &NewFunding) -> Result<i64> {
+pub fn add_funding(conn: &impl Sql, f: &NewFunding) -> Result<i64> {
     let id = add_funding_unchecked(conn, f)?;
     crate::store::limits::ensure_funding_fits(conn)?;
     Ok(id)
@@ -67,7 +67,7 @@ pub fn add_funding(conn: &Connection, f: &NewFunding) -> Result<i64> {
 
 /// [`add_funding`] without the check of the totals: an import adds its rows this way, then calls
 /// [`crate::store::limits::ensure_funding_fits`] once.
-pub fn add_funding_unchecked(conn: &Connection, f: &NewFunding) -> Result<i64> {
+pub fn add_funding_unchecked(conn: &impl Sql, f: &NewFunding) -> Result<i64> {
     check_amount(f.amount)?;
     within("--funder", f.funder.as_deref().unwrap_or(""), MAX_TEXT)?;
     within("--note", &f.note, MAX_NOTE)?;
@@ -95,7 +95,7 @@ pub fn add_funding_unchecked(conn: &Connection, f: &NewFunding) -> Result<i64> {
 
 /// Changes a funding line if it is still at `expected_version`.
 pub fn edit_funding(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: i64,
     e: &FundingEdit,
@@ -148,7 +148,7 @@ pub fn edit_funding(
 }
 
 /// Withdraws a funding line (it stays listed, counted nowhere). Refused when already withdrawn.
-pub fn withdraw_funding(conn: &Connection, id: i64, expected_version: i64) -> Result<()> {
+pub fn withdraw_funding(conn: &impl Sql, id: i64, expected_version: i64) -> Result<()> {
     let before = get_funding(conn, id)?;
     if before.status == AllocationStatus::Withdrawn {
         return Err(StoreError::Refused(format!(
@@ -178,23 +178,23 @@ const FUNDING_SELECT: &str = "SELECT funding.id, funding.phase_id, programme.cod
     FROM funding JOIN phase ON phase.id = phase_id JOIN programme ON programme.id = phase.programme_id
     LEFT JOIN decision ON decision.id = decision_id";
 
-fn source_col(r: &Row, i: usize) -> rusqlite::Result<FundingSource> {
+fn source_col(r: &Row<'_>, i: usize) -> DbResult<FundingSource> {
     let s: String = r.get(i)?;
-    FundingSource::parse(&s).map_err(|e| conv_err(i, e))
+    FundingSource::parse(&s).map_err(|e| bad_col(i, e))
 }
 
-fn funding_row(r: &Row) -> rusqlite::Result<Funding> {
+fn funding_row(r: &Row<'_>) -> DbResult<Funding> {
     Ok(Funding {
         id: r.get(0)?,
         phase_id: r.get(1)?,
         programme_code: r.get(2)?,
         phase_code: r.get(3)?,
-        fy: fy_col(r, 4)?,
+        fy: fy_at(r, 4)?,
         source: source_col(r, 5)?,
-        amount: money_col(r, 6)?,
-        status: word_col(r, 7, AllocationStatus::parse)?,
+        amount: money_at(r, 6)?,
+        status: word_at(r, 7, AllocationStatus::parse)?,
         funder: r.get(8)?,
-        spend_by: opt_date_col(r, 9)?,
+        spend_by: opt_date_at(r, 9)?,
         decision_reference: r.get(10)?,
         note: r.get(11)?,
         version: r.get(12)?,
@@ -202,7 +202,7 @@ fn funding_row(r: &Row) -> rusqlite::Result<Funding> {
 }
 
 /// One funding line by id.
-pub fn get_funding(conn: &Connection, id: i64) -> Result<Funding> {
+pub fn get_funding(conn: &impl Sql, id: i64) -> Result<Funding> {
     the_one(
         collect(
             conn,
@@ -217,7 +217,7 @@ pub fn get_funding(conn: &Connection, id: i64) -> Result<Funding> {
 
 /// Funding lines, optionally of one programme or one year: by programme, phase, year, id.
 pub fn list_funding(
-    conn: &Connection,
+    conn: &impl Sql,
     programme_id: Option<i64>,
     fy: Option<FinancialYear>,
 ) -> Result<Vec<Funding>> {
@@ -233,7 +233,7 @@ pub fn list_funding(
 }
 
 /// Marks a funding line as loaded by a funding batch (so undoing the batch removes it).
-pub fn set_funding_batch(conn: &Connection, funding_id: i64, batch_id: i64) -> Result<()> {
+pub fn set_funding_batch(conn: &impl Sql, funding_id: i64, batch_id: i64) -> Result<()> {
     conn.execute(
         "UPDATE funding SET batch_id = ?2 WHERE id = ?1",
         params![funding_id, batch_id],

@@ -2,13 +2,13 @@
 //! actual date in a closed period is refused (closed periods hold), as is any edit of one whose
 //! actual date is in a closed period.
 
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Row, Sql};
 use chrono::NaiveDate;
-use rusqlite::{Connection, Row, params};
 use serde::Serialize;
 
-use super::common::{
-    collect, conv_err, date_col, iso, not_found_in, opt_date_col, required, within,
-};
+use super::common::{iso, not_found_in, required, within};
+use super::rows::{bad_col, date_at, opt_date_at, rows as collect};
 use crate::domain::milestone::{Milestone, MilestoneStatus};
 use crate::domain::text::MAX_TEXT;
 use crate::store::{Result, StoreError, audit, locks};
@@ -33,22 +33,25 @@ pub struct MilestoneEdit {
     pub status: Option<MilestoneStatus>,
 }
 
-fn unique_name(err: rusqlite::Error, name: &str) -> StoreError {
-    match err {
-        rusqlite::Error::SqliteFailure(e, _)
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            StoreError::invalid(
-                "--name",
-                format!("'{name}': the phase already has a milestone of that name"),
-            )
-        }
-        e => e.into(),
+/// Refuses a name another milestone of the phase has (checked before the write, the same way on
+/// both engines).
+fn ensure_unique_name(conn: &impl Sql, phase_id: i64, name: &str, id: i64) -> Result<()> {
+    let taken: i64 = conn.query_row(
+        "SELECT count(*) FROM milestone WHERE phase_id = ?1 AND name = ?2 AND id <> ?3",
+        params![phase_id, name, id],
+        |r| r.get(0),
+    )?;
+    if taken > 0 {
+        return Err(StoreError::invalid(
+            "--name",
+            format!("'{name}': the phase already has a milestone of that name"),
+        ));
     }
+    Ok(())
 }
 
 /// Adds a milestone (not complete: complete it with [`complete_milestone`]); returns its id.
-pub fn add_milestone(conn: &Connection, m: &NewMilestone) -> Result<i64> {
+pub fn add_milestone(conn: &impl Sql, m: &NewMilestone) -> Result<i64> {
     required("--name", &m.name)?;
     within("--name", &m.name, MAX_TEXT)?;
     if m.status == MilestoneStatus::Complete {
@@ -57,6 +60,7 @@ pub fn add_milestone(conn: &Connection, m: &NewMilestone) -> Result<i64> {
                 .with_fix(crate::error::Fix::CompleteMilestone { adding: true }),
         );
     }
+    ensure_unique_name(conn, m.phase_id, m.name.trim(), 0)?;
     let id: i64 = conn
         .query_row(
             "INSERT INTO milestone(phase_id, name, baseline_date, forecast_date, status) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -64,7 +68,7 @@ pub fn add_milestone(conn: &Connection, m: &NewMilestone) -> Result<i64> {
             params![m.phase_id, m.name.trim(), iso(m.baseline), m.forecast.map(iso), m.status.as_str()],
             |r| r.get(0),
         )
-        .map_err(|e| unique_name(e, m.name.trim()))?;
+        ?;
     let after = get_milestone(conn, id)?;
     audit::record(
         conn,
@@ -81,7 +85,7 @@ const MILESTONE_SELECT: &str = "SELECT m.id, pr.code, ph.code, ph.name, m.name, 
         m.actual_date, m.status, m.version
     FROM milestone m JOIN phase ph ON ph.id = m.phase_id JOIN programme pr ON pr.id = ph.programme_id";
 
-fn milestone_row(r: &Row) -> rusqlite::Result<Milestone> {
+fn milestone_row(r: &Row<'_>) -> DbResult<Milestone> {
     let status: String = r.get(8)?;
     Ok(Milestone {
         id: r.get(0)?,
@@ -89,10 +93,10 @@ fn milestone_row(r: &Row) -> rusqlite::Result<Milestone> {
         phase_code: r.get(2)?,
         phase_name: r.get(3)?,
         name: r.get(4)?,
-        baseline: date_col(r, 5)?,
-        forecast: opt_date_col(r, 6)?,
-        actual: opt_date_col(r, 7)?,
-        status: MilestoneStatus::parse(&status).map_err(|e| conv_err(8, e))?,
+        baseline: date_at(r, 5)?,
+        forecast: opt_date_at(r, 6)?,
+        actual: opt_date_at(r, 7)?,
+        status: MilestoneStatus::parse(&status).map_err(|e| bad_col(8, e))?,
         version: r.get(9)?,
         // Lists and screens measure an open milestone to today (DOMAIN.md, "Milestone").
         measured_to: super::today().ok(),
@@ -100,7 +104,7 @@ fn milestone_row(r: &Row) -> rusqlite::Result<Milestone> {
 }
 
 /// One milestone by id, or that there is none.
-pub fn get_milestone(conn: &Connection, id: i64) -> Result<Milestone> {
+pub fn get_milestone(conn: &impl Sql, id: i64) -> Result<Milestone> {
     collect(
         conn,
         &format!("{MILESTONE_SELECT} WHERE m.id = ?1"),
@@ -121,7 +125,7 @@ pub fn get_milestone(conn: &Connection, id: i64) -> Result<Milestone> {
 
 /// Milestones (of one programme, and one phase, when given), by programme, phase, baseline, name.
 pub fn list_milestones(
-    conn: &Connection,
+    conn: &impl Sql,
     programme_id: Option<i64>,
     phase_id: Option<i64>,
 ) -> Result<Vec<Milestone>> {
@@ -136,7 +140,7 @@ pub fn list_milestones(
     )
 }
 
-fn ensure_actual_open(conn: &Connection, m: &Milestone) -> Result<()> {
+fn ensure_actual_open(conn: &impl Sql, m: &Milestone) -> Result<()> {
     match m.actual {
         Some(a) => locks::ensure_open(conn, "a milestone completion", a),
         None => Ok(()),
@@ -145,7 +149,7 @@ fn ensure_actual_open(conn: &Connection, m: &Milestone) -> Result<()> {
 
 /// Edits a milestone, checked against the version the editor read.
 pub fn edit_milestone(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     e: &MilestoneEdit,
@@ -170,6 +174,13 @@ pub fn edit_milestone(
     )?;
     // A status set back from complete clears the actual date.
     let reopen = e.status.is_some();
+    if let Some(n) = &e.name {
+        let phase_id: i64 =
+            conn.query_row("SELECT phase_id FROM milestone WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
+        ensure_unique_name(conn, phase_id, n.trim(), id)?;
+    }
     conn.execute(
         "UPDATE milestone SET name = coalesce(?2, name), baseline_date = coalesce(?3, baseline_date),
              forecast_date = CASE WHEN CAST(?4 AS BIGINT) <> 0 THEN ?5 ELSE forecast_date END,
@@ -185,8 +196,7 @@ pub fn edit_milestone(
             e.status.map(MilestoneStatus::as_str),
             i64::from(reopen)
         ],
-    )
-    .map_err(|err| unique_name(err, e.name.as_deref().unwrap_or_default()))?;
+    )?;
     let after = get_milestone(conn, id)?;
     audit::record(
         conn,
@@ -201,7 +211,7 @@ pub fn edit_milestone(
 
 /// Records a milestone as complete on `actual`. Refused when that date is in a closed period.
 pub fn complete_milestone(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     actual: NaiveDate,

@@ -1,9 +1,11 @@
 //! Phases of a programme: adding, listing and reading one.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Optional, Row, Sql};
 use serde::Serialize;
 
-use super::common::{collect, required, within, word_col};
+use super::common::{required, within};
+use super::rows::{rows as collect, word_at as word_col};
 use crate::domain::model::{DeliveryStatus, Phase};
 use crate::domain::text::{MAX_CODE, MAX_TEXT};
 use crate::store::{Result, StoreError, audit};
@@ -19,7 +21,7 @@ pub struct NewPhase {
 }
 
 /// Adds a phase; its code must be new within the programme.
-pub fn add_phase(conn: &Connection, p: &NewPhase) -> Result<i64> {
+pub fn add_phase(conn: &impl Sql, p: &NewPhase) -> Result<i64> {
     required("--code", &p.code)?;
     required("--name", &p.name)?;
     within("--code", &p.code, MAX_CODE)?;
@@ -59,7 +61,7 @@ pub fn add_phase(conn: &Connection, p: &NewPhase) -> Result<i64> {
 
 const PHASE_SELECT: &str = "SELECT phase.id, programme_id, programme.code, phase.code, phase.name, phase.status, officer, phase.version FROM phase JOIN programme ON programme.id = programme_id";
 
-fn phase_row(r: &Row) -> rusqlite::Result<Phase> {
+fn phase_row(r: &Row<'_>) -> DbResult<Phase> {
     Ok(Phase {
         id: r.get(0)?,
         programme_id: r.get(1)?,
@@ -73,7 +75,7 @@ fn phase_row(r: &Row) -> rusqlite::Result<Phase> {
 }
 
 /// Phases, optionally of one programme, by programme code and phase code.
-pub fn list_phases(conn: &Connection, programme_id: Option<i64>) -> Result<Vec<Phase>> {
+pub fn list_phases(conn: &impl Sql, programme_id: Option<i64>) -> Result<Vec<Phase>> {
     collect(
         conn,
         &format!(
@@ -85,7 +87,7 @@ pub fn list_phases(conn: &Connection, programme_id: Option<i64>) -> Result<Vec<P
 }
 
 /// One phase by id.
-pub fn get_phase(conn: &Connection, id: i64) -> Result<Phase> {
+pub fn get_phase(conn: &impl Sql, id: i64) -> Result<Phase> {
     Ok(conn.query_row(
         &format!("{PHASE_SELECT} WHERE phase.id = ?1"),
         [id],

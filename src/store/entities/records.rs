@@ -2,9 +2,8 @@
 //! against the version the editor read and audited with the record before and after; a delete is
 //! refused while anything refers to the record, with a message naming what does.
 
+use crate::store::engine::sql::{DbError, Sql, Value};
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
 use serde::Serialize;
 
 use super::common::{iso, not_found_in};
@@ -39,12 +38,12 @@ fn not_empty(field: &str, v: &Option<String>) -> Result<()> {
 
 /// Bumps the version and applies `sets` (column, value) to row `id` of `table`, auditing the
 /// record as `get` reads it before and after.
-fn apply<T: Serialize>(
-    conn: &Connection,
+fn apply<T: Serialize, C: Sql>(
+    conn: &C,
     table: &str,
     id: i64,
     expected: Option<i64>,
-    get: impl Fn(&Connection) -> Result<(T, i64)>,
+    get: impl Fn(&C) -> Result<(T, i64)>,
     sets: Vec<(&str, Value)>,
 ) -> Result<T> {
     let (before, version) = get(conn)?;
@@ -60,23 +59,21 @@ fn apply<T: Serialize>(
         .enumerate()
         .map(|(i, (c, _))| format!("{c} = ?{}", i + 2))
         .collect();
-    let values = std::iter::once(Value::Integer(id)).chain(sets.into_iter().map(|(_, v)| v));
+    let values = std::iter::once(Value::Int(id))
+        .chain(sets.into_iter().map(|(_, v)| v))
+        .collect::<Vec<_>>();
     conn.execute(
         &format!(
             "UPDATE {table} SET {} WHERE id = ?1",
             assignments.join(", ")
         ),
-        params_from_iter(values),
+        values,
     )
     .map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            StoreError::invalid(
-                "edit",
-                format!("another {table} already has that code, reference or name"),
-            )
-        }
+        e if is_constraint(&e) => StoreError::invalid(
+            "edit",
+            format!("another {table} already has that code, reference or name"),
+        ),
         e => e.into(),
     })?;
     let (after, _) = get(conn)?;
@@ -86,13 +83,13 @@ fn apply<T: Serialize>(
 
 /// Refuses deleting `what` while any of `refs` (a count query on ?1, what it counts) finds rows;
 /// otherwise deletes it and audits the record as it was.
-fn delete_unreferenced<T: Serialize>(
-    conn: &Connection,
+fn delete_unreferenced<T: Serialize, C: Sql>(
+    conn: &C,
     table: &str,
     what: &str,
     id: i64,
     expected: Option<i64>,
-    get: impl Fn(&Connection) -> Result<(T, i64)>,
+    get: impl Fn(&C) -> Result<(T, i64)>,
     refs: &[(&str, &str)],
 ) -> Result<()> {
     let (before, version) = get(conn)?;
@@ -115,6 +112,18 @@ fn delete_unreferenced<T: Serialize>(
     Ok(())
 }
 
+/// True for a statement refused by a constraint (a code, reference or name already used), on
+/// either engine.
+pub(crate) fn is_constraint(e: &DbError) -> bool {
+    match e {
+        DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+            f.code == rusqlite::ErrorCode::ConstraintViolation
+        }
+        DbError::Postgres(e) => e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION),
+        _ => false,
+    }
+}
+
 fn found<T>(
     item: Option<T>,
     what: &'static str,
@@ -133,7 +142,7 @@ pub struct ProgrammeEdit {
     pub status: Option<DeliveryStatus>,
 }
 
-fn programme_by_id(conn: &Connection, id: i64) -> Result<(crate::domain::model::Programme, i64)> {
+fn programme_by_id(conn: &impl Sql, id: i64) -> Result<(crate::domain::model::Programme, i64)> {
     let p = found(
         list_programmes(conn)?.into_iter().find(|p| p.id == id),
         "programme",
@@ -146,7 +155,7 @@ fn programme_by_id(conn: &Connection, id: i64) -> Result<(crate::domain::model::
 
 /// Edits a programme.
 pub fn edit_programme(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected: Option<i64>,
     e: &ProgrammeEdit,
@@ -177,7 +186,7 @@ pub fn edit_programme(
 }
 
 /// Deletes a programme while no phase or decision refers to it.
-pub fn delete_programme(conn: &Connection, id: i64, expected: Option<i64>) -> Result<()> {
+pub fn delete_programme(conn: &impl Sql, id: i64, expected: Option<i64>) -> Result<()> {
     let (p, _) = programme_by_id(conn, id)?;
     delete_unreferenced(
         conn,
@@ -209,7 +218,7 @@ pub struct PhaseEdit {
     pub officer: Option<String>,
 }
 
-fn phase_by_id(conn: &Connection, id: i64) -> Result<(Phase, i64)> {
+fn phase_by_id(conn: &impl Sql, id: i64) -> Result<(Phase, i64)> {
     let p = get_phase(conn, id).map_err(|e| match e {
         StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => not_found_in(
             "id",
@@ -224,12 +233,7 @@ fn phase_by_id(conn: &Connection, id: i64) -> Result<(Phase, i64)> {
 }
 
 /// Edits a phase; its status only moves forward (planned, active, delivered, closed).
-pub fn edit_phase(
-    conn: &Connection,
-    id: i64,
-    expected: Option<i64>,
-    e: &PhaseEdit,
-) -> Result<Phase> {
+pub fn edit_phase(conn: &impl Sql, id: i64, expected: Option<i64>, e: &PhaseEdit) -> Result<Phase> {
     not_empty("--code", &e.code)?;
     not_empty("--name", &e.name)?;
     let (before, _) = phase_by_id(conn, id)?;
@@ -259,7 +263,7 @@ pub fn edit_phase(
 }
 
 /// Deletes a phase while nothing refers to it.
-pub fn delete_phase(conn: &Connection, id: i64, expected: Option<i64>) -> Result<()> {
+pub fn delete_phase(conn: &impl Sql, id: i64, expected: Option<i64>) -> Result<()> {
     let (p, _) = phase_by_id(conn, id)?;
     delete_unreferenced(
         conn,
@@ -307,7 +311,7 @@ pub struct DecisionEdit {
     pub summary: Option<String>,
 }
 
-fn decision_by_id(conn: &Connection, id: i64) -> Result<(crate::domain::model::Decision, i64)> {
+fn decision_by_id(conn: &impl Sql, id: i64) -> Result<(crate::domain::model::Decision, i64)> {
     let d = found(
         list_decisions(conn)?.into_iter().find(|d| d.id == id),
         "decision",
@@ -320,7 +324,7 @@ fn decision_by_id(conn: &Connection, id: i64) -> Result<(crate::domain::model::D
 
 /// Edits a decision.
 pub fn edit_decision(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected: Option<i64>,
     e: &DecisionEdit,
@@ -341,10 +345,10 @@ pub fn edit_decision(
         sets.push(("item", opt_text(v)));
     }
     if let Some(v) = e.key_decision {
-        sets.push(("key_decision", Value::Integer(v.into())));
+        sets.push(("key_decision", Value::Int(v.into())));
     }
     if let Some(v) = e.call_in {
-        sets.push(("call_in", Value::Integer(v.into())));
+        sets.push(("call_in", Value::Int(v.into())));
     }
     if let Some(v) = &e.outcome {
         sets.push(("outcome", text(v)));
@@ -366,7 +370,7 @@ pub fn edit_decision(
 }
 
 /// Deletes a decision while no allocation, change, contract, option or variation rests on it.
-pub fn delete_decision(conn: &Connection, id: i64, expected: Option<i64>) -> Result<()> {
+pub fn delete_decision(conn: &impl Sql, id: i64, expected: Option<i64>) -> Result<()> {
     let (d, _) = decision_by_id(conn, id)?;
     delete_unreferenced(
         conn,
@@ -409,7 +413,7 @@ pub struct FrameworkEdit {
     pub actual_end: Option<Option<NaiveDate>>,
 }
 
-fn framework_by_id(conn: &Connection, id: i64) -> Result<(crate::domain::model::Framework, i64)> {
+fn framework_by_id(conn: &impl Sql, id: i64) -> Result<(crate::domain::model::Framework, i64)> {
     let f = found(
         list_frameworks(conn)?.into_iter().find(|f| f.id == id),
         "framework",
@@ -422,7 +426,7 @@ fn framework_by_id(conn: &Connection, id: i64) -> Result<(crate::domain::model::
 
 /// Edits a framework (its actual end included).
 pub fn edit_framework(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected: Option<i64>,
     e: &FrameworkEdit,
@@ -453,7 +457,7 @@ pub fn edit_framework(
 }
 
 /// Deletes a framework while no contract is let under it.
-pub fn delete_framework(conn: &Connection, id: i64, expected: Option<i64>) -> Result<()> {
+pub fn delete_framework(conn: &impl Sql, id: i64, expected: Option<i64>) -> Result<()> {
     let (f, _) = framework_by_id(conn, id)?;
     delete_unreferenced(
         conn,

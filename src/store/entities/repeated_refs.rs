@@ -1,5 +1,6 @@
 //! The references of an import batch that may be held more than once in the ledger, found
-//! without sorting the ledger by reference (it has no index on reference). One pass over the
+//! without sorting the ledger by reference (a large import loads without the reference index,
+//! rebuilt once its rows are in). One pass over the
 //! references fills a Bloom filter of the references met (32 bits a reference expected, at most
 //! 32 MiB whatever the ledger's size); a reference whose bits were all set already is noted as
 //! met again, exactly (by its 64-bit hash) while there are few, in a second Bloom filter past

@@ -45,3 +45,16 @@ pub(crate) fn rows<T>(
 ) -> Result<Vec<T>> {
     Ok(conn.query_map(sql, p, f)?)
 }
+
+/// Column `i`'s stored ISO date text as a date.
+pub(crate) fn date_at(r: &Row<'_>, i: usize) -> DbResult<chrono::NaiveDate> {
+    let s: String = r.get(i)?;
+    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| bad_col(i, e))
+}
+
+/// Column `i`'s stored ISO date text as a date, or `None` for NULL.
+pub(crate) fn opt_date_at(r: &Row<'_>, i: usize) -> DbResult<Option<chrono::NaiveDate>> {
+    let s: Option<String> = r.get(i)?;
+    s.map(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| bad_col(i, e)))
+        .transpose()
+}

@@ -1,0 +1,183 @@
+//! Officers writing at once on a PostgreSQL server (issue 25 item 4): separate processes, each
+//! with its own connection, started together. Of two edits of the same version exactly one
+//! wins and the other is told of the conflict (exit status 2); of two reductions that each fit
+//! the budget but not both, one is refused, and the budget never goes below zero. Plain READ
+//! COMMITTED would let both reductions through and leave -400.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+
+use common::engines::Books;
+
+fn spawn(b: &Books, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_outturn"))
+        .env_remove("OUTTURN_DB")
+        .env("OUTTURN_USER", "test-officer")
+        .env("OUTTURN_TODAY", "2026-12-05")
+        .arg("--db")
+        .arg(b.locator())
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Runs the steps at once; returns each one's (exit status, stderr), in the order given.
+fn at_once(b: &Books, steps: &[Vec<String>]) -> Vec<(i32, String)> {
+    let children: Vec<Child> = steps
+        .iter()
+        .map(|s| spawn(b, &s.iter().map(String::as_str).collect::<Vec<_>>()))
+        .collect();
+    children
+        .into_iter()
+        .map(|c| {
+            let o = c.wait_with_output().unwrap();
+            (
+                o.status.code().unwrap_or(-1),
+                String::from_utf8(o.stderr).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn of_two_edits_of_the_same_version_exactly_one_wins() {
+    let Some(b) = Books::postgres() else {
+        return;
+    };
+    b.ok(&["programme", "add", "--code", "DTP", "--name", "Digital"]);
+    for round in 1..=4 {
+        let version = round.to_string();
+        let steps: Vec<Vec<String>> = (0..3)
+            .map(|i| {
+                strings(&[
+                    "programme",
+                    "edit",
+                    "DTP",
+                    "--name",
+                    &format!("Digital {round}.{i}"),
+                    "--expected-version",
+                    &version,
+                ])
+            })
+            .collect();
+        let outcomes = at_once(&b, &steps);
+        let won: Vec<_> = outcomes.iter().filter(|(c, _)| *c == 0).collect();
+        assert_eq!(won.len(), 1, "round {round}: {outcomes:?}");
+        for (code, err) in outcomes.iter().filter(|(c, _)| *c != 0) {
+            assert_eq!(*code, 2, "round {round}: {err}");
+            assert!(
+                err.contains("this programme was changed by") && err.contains("reload it"),
+                "round {round}: {err}"
+            );
+        }
+    }
+    let list = b.ok(&["programme", "list", "--format", "csv"]);
+    assert!(list.contains("DTP,Digital 4."), "{list}");
+}
+
+#[test]
+fn of_two_reductions_that_each_fit_one_is_refused() {
+    let Some(b) = Books::postgres() else {
+        return;
+    };
+    b.ok(&["programme", "add", "--code", "SCH", "--name", "Schools"]);
+    b.ok(&[
+        "phase",
+        "add",
+        "--programme",
+        "SCH",
+        "--code",
+        "P1",
+        "--name",
+        "Phase one",
+    ]);
+    b.ok(&[
+        "allocation",
+        "add",
+        "--phase",
+        "SCH/P1",
+        "--fy",
+        "2026-27",
+        "--amount",
+        "1000",
+    ]);
+    let reduction = |status: &str| {
+        strings(&[
+            "change",
+            "add",
+            "--kind",
+            "reduction",
+            "--phase",
+            "SCH/P1",
+            "--fy",
+            "2026-27",
+            "--amount",
+            "700",
+            "--effective",
+            "01/11/2026",
+            "--status",
+            status,
+        ])
+    };
+    // Recorded as approved at once, by two officers at the same moment.
+    let outcomes = at_once(&b, &[reduction("approved"), reduction("approved")]);
+    let won = outcomes.iter().filter(|(c, _)| *c == 0).count();
+    assert_eq!(won, 1, "{outcomes:?}");
+    let (code, err) = outcomes.iter().find(|(c, _)| *c != 0).unwrap();
+    assert_eq!(*code, 2, "{err}");
+    assert!(
+        err.contains(
+            "£700.00 cannot move out of SCH/P1 in 2026-27: its approved budget there is £300.00"
+        ),
+        "{err}"
+    );
+    // Proposed one after the other, then approved at the same moment: again only one.
+    b.ok(&reduction("proposed")
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>());
+    b.ok(&[
+        "allocation",
+        "add",
+        "--phase",
+        "SCH/P1",
+        "--fy",
+        "2026-27",
+        "--amount",
+        "400",
+    ]);
+    b.ok(&reduction("proposed")
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>());
+    let ids: Vec<String> = b
+        .ok(&["change", "list", "--format", "csv"])
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains(",proposed"))
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let outcomes = at_once(
+        &b,
+        &[
+            strings(&["change", "approve", &ids[0]]),
+            strings(&["change", "approve", &ids[1]]),
+        ],
+    );
+    assert_eq!(
+        outcomes.iter().filter(|(c, _)| *c == 0).count(),
+        1,
+        "{outcomes:?}"
+    );
+    // 1,000 + 400 - 700 - 700 = 0 at most: never below zero.
+    let list = b.ok(&["change", "list", "--format", "csv"]);
+    assert_eq!(list.matches(",approved").count(), 2, "{list}");
+}
