@@ -6,6 +6,7 @@ use super::report::opt_programme;
 use crate::domain::report::RowKind;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::engine::sql::Sql;
+use crate::store::entities as e;
 use crate::store::{self, figures, financing};
 
 /// One row of the summary: a phase, a programme total or the grand total of a year.
@@ -47,7 +48,7 @@ pub fn summary(
         None => figures::years_with_figures(books)?,
     };
     let pid = opt_programme(books, programme)?;
-    let assumed = figures::assumed_profiles(books, pid)?;
+    let allocations = e::list_allocations(books, pid, None)?;
     let mut out = Vec::new();
     for year in years {
         let report = figures::report(books, year, Period::LAST, pid)?;
@@ -70,11 +71,12 @@ pub fn summary(
                 RowKind::GrandTotal => grand,
             };
             let profile_assumed = r.kind == RowKind::Phase
-                && assumed.iter().any(|(programme, phase, first, last)| {
-                    *programme == r.programme_code
-                        && *phase == r.phase_code
-                        && *first <= year
-                        && *last >= year
+                && allocations.iter().any(|a| {
+                    a.profile_assumed
+                        && a.programme_code == r.programme_code
+                        && a.phase_code == r.phase_code
+                        && a.first_fy <= year
+                        && a.last_fy >= year
                 });
             out.push(SummaryRow {
                 fy: year,

@@ -39,7 +39,7 @@ fn lead_only(conn: &impl Sql, verb: &str) -> Result<()> {
 
 /// Each phase's (programme code, phase code) and programme id, by phase id, as named today.
 fn phase_keys(conn: &impl Sql) -> Result<HashMap<i64, (PhaseKey, i64)>> {
-    Ok(figures::phase_names(conn, None)?
+    Ok(e::list_phases(conn, None)?
         .into_iter()
         .map(|p| (p.id, ((p.programme_code, p.code), p.programme_id)))
         .collect())
@@ -457,7 +457,7 @@ fn phase_names(
     fy: FinancialYear,
     periods: &[Period],
 ) -> Result<HashMap<i64, PhaseName>> {
-    let mut names: HashMap<i64, PhaseName> = figures::phase_names(conn, None)?
+    let mut names: HashMap<i64, PhaseName> = e::list_phases(conn, None)?
         .into_iter()
         .map(|p| {
             let name = PhaseName {

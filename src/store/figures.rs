@@ -4,11 +4,8 @@
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
-
-use super::entities::rows::{bad_col, rows};
+use super::entities::rows::rows;
 use super::{Result, entities};
-use crate::domain::contract_terms::{ContractEvent, profile_with_events};
 use crate::domain::model::Contract;
 use crate::domain::profile::{Month, profiled_to_end_of};
 use crate::domain::report::{ContractFigures, PhaseFigures, RagThresholds, Report, build};
@@ -23,117 +20,6 @@ fn sums_by_phase(conn: &impl Sql, sql: &str, p: impl Params) -> Result<HashMap<i
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
     })? {
         *out.entry(k).or_insert(0) += v;
-    }
-    Ok(out)
-}
-
-/// A phase as the figures name it.
-pub(crate) struct PhaseName {
-    pub id: i64,
-    pub programme_id: i64,
-    pub programme_code: String,
-    pub code: String,
-    pub name: String,
-}
-
-/// Every phase (of one programme when given), by programme code then phase code.
-pub(crate) fn phase_names(conn: &impl Sql, programme_id: Option<i64>) -> Result<Vec<PhaseName>> {
-    rows(
-        conn,
-        "SELECT phase.id, programme_id, programme.code, phase.code, phase.name
-         FROM phase JOIN programme ON programme.id = programme_id
-         WHERE CAST(?1 AS BIGINT) IS NULL OR programme_id = ?1
-         ORDER BY programme.code, phase.code",
-        [programme_id],
-        |r| {
-            Ok(PhaseName {
-                id: r.get(0)?,
-                programme_id: r.get(1)?,
-                programme_code: r.get(2)?,
-                code: r.get(3)?,
-                name: r.get(4)?,
-            })
-        },
-    )
-}
-
-/// A contract's id, its phase's id and its monthly profile.
-type ContractProfile = (i64, i64, Vec<(Month, Money)>);
-
-/// Each contract's phase and its full monthly profile (the original value over the original term,
-/// or its explicit profile, with its exercises and variations in the order they were made: as
-/// `entities::contract_profile`), of one programme when given.
-fn contract_profiles(conn: &impl Sql, programme_id: Option<i64>) -> Result<Vec<ContractProfile>> {
-    let month = |r: &crate::store::engine::sql::Row<'_>, i: usize| {
-        let s: String = r.get(i)?;
-        Month::parse_key(&s).ok_or_else(|| bad_col(i, format!("'{s}' is not a month")))
-    };
-    let contracts = rows(
-        conn,
-        "SELECT c.id, c.phase_id, c.start_date, c.term_months, c.original_value_pence
-         FROM contract c JOIN phase ph ON ph.id = c.phase_id
-         WHERE CAST(?1 AS BIGINT) IS NULL OR ph.programme_id = ?1 ORDER BY c.reference",
-        [programme_id],
-        |r| {
-            let start: String = r.get(2)?;
-            let start =
-                chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d").map_err(|e| bad_col(2, e))?;
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                start,
-                r.get::<_, u32>(3)?,
-                Money::from_pence(r.get(4)?),
-            ))
-        },
-    )?;
-    let mut out = Vec::new();
-    for (id, phase_id, start, term, original) in contracts {
-        let explicit = rows(
-            conn,
-            "SELECT month, amount_pence FROM contract_profile WHERE contract_id = ?1 ORDER BY month",
-            [id],
-            |r| Ok((month(r, 0)?, Money::from_pence(r.get(1)?))),
-        )?;
-        // Exercised extensions (in seq order, unsequenced last, then by id) and variations.
-        let mut events: Vec<(i64, i64, ContractEvent)> = rows(
-            conn,
-            "SELECT coalesce(seq, 9223372036854775807), id, months,
-                    coalesce(exercised_value_pence, value_pence)
-             FROM extension_option WHERE contract_id = ?1 AND exercised <> 0 ORDER BY id",
-            [id],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    0,
-                    ContractEvent::Exercise {
-                        months: r.get(2)?,
-                        value: Money::from_pence(r.get(3)?),
-                    },
-                ))
-            },
-        )?;
-        events.extend(rows(
-            conn,
-            "SELECT seq, effective_month, new_value_pence - old_value_pence
-             FROM contract_variation WHERE contract_id = ?1 ORDER BY seq",
-            [id],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    1,
-                    ContractEvent::Variation {
-                        effective: month(r, 1)?,
-                        delta: Money::from_pence(r.get(2)?),
-                    },
-                ))
-            },
-        )?);
-        // As Contract::events: a stable sort by seq, the extensions before the variations.
-        events.sort_by_key(|(seq, _, _)| *seq);
-        let events: Vec<ContractEvent> = events.into_iter().map(|(_, _, e)| e).collect();
-        let profile = profile_with_events(start, term, original, &explicit, &events);
-        out.push((id, phase_id, profile));
     }
     Ok(out)
 }
@@ -242,16 +128,8 @@ pub fn phase_figures(
     }
 
     let mut contracts: HashMap<i64, Vec<ContractFigures>> = HashMap::new();
-    let paid = paid_by_contract(conn, fy, period)?;
-    let later_year = later_year(fy);
-    for (id, phase_id, profile) in contract_profiles(conn, programme_id)? {
-        let figures = figures_of(
-            &profile,
-            paid.get(&id).copied().unwrap_or(0),
-            fy,
-            later_year,
-        );
-        contracts.entry(phase_id).or_default().push(figures);
+    for (c, figures) in contract_figures(conn, fy, period, programme_id)? {
+        contracts.entry(c.phase_id).or_default().push(figures);
     }
 
     let programmes: HashMap<i64, String> = entities::list_programmes(conn)?
@@ -259,7 +137,7 @@ pub fn phase_figures(
         .map(|p| (p.id, p.name))
         .collect();
     let get = |m: &HashMap<i64, i64>, id: i64| Money::from_pence(m.get(&id).copied().unwrap_or(0));
-    Ok(phase_names(conn, programme_id)?
+    Ok(entities::list_phases(conn, programme_id)?
         .into_iter()
         .map(|ph| PhaseFigures {
             programme_name: programmes
@@ -320,10 +198,9 @@ fn figures_of(
 
 /// Every contract (of one programme when given), by reference, with what it contributes to its
 /// phase's commitments for `fy` as at `period`: its profile to the end of F and what has been paid
-/// against it to the end of P. The one place the committee pack gets them (the report's own
-/// figures come from [`phase_figures`], the same way).
+/// against it to the end of P. The one place the report and the committee pack get them.
 pub fn contract_figures(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme_id: Option<i64>,
@@ -389,29 +266,10 @@ pub fn years_with_figures(conn: &impl Sql) -> Result<Vec<FinancialYear>> {
         .collect())
 }
 
-/// Which phases' allocations covering which years have an assumed profile (spread evenly rather
-/// than given): (programme code, phase code, first year, last year).
-pub fn assumed_profiles(
-    conn: &impl Sql,
-    programme_id: Option<i64>,
-) -> Result<Vec<(String, String, FinancialYear, FinancialYear)>> {
-    let fy = |r: &crate::store::engine::sql::Row<'_>, i: usize| {
-        FinancialYear::new(r.get(i)?).map_err(|e| bad_col(i, e))
-    };
-    rows(
-        conn,
-        "SELECT pr.code, ph.code, a.first_fy, a.last_fy FROM allocation a
-         JOIN phase ph ON ph.id = a.phase_id JOIN programme pr ON pr.id = ph.programme_id
-         WHERE a.profile_assumed <> 0 AND (CAST(?1 AS BIGINT) IS NULL OR ph.programme_id = ?1)",
-        [programme_id],
-        |r| Ok((r.get(0)?, r.get(1)?, fy(r, 2)?, fy(r, 3)?)),
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::store::open_in_memory;
+    use rusqlite::Connection;
 
     /// (fy, phase, period, contract or 0, sum of pence, count of actuals).
     type Total = (i64, i64, i64, i64, i64, i64);

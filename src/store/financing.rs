@@ -100,7 +100,7 @@ fn financing_of(
     figures: Vec<crate::domain::report::PhaseFigures>,
 ) -> Result<Vec<PhaseFinancing>> {
     let mut funding = funding_of_year(conn, fy)?;
-    let ids: HashMap<(String, String), i64> = figures::phase_names(conn, programme_id)?
+    let ids: HashMap<(String, String), i64> = e::list_phases(conn, programme_id)?
         .into_iter()
         .map(|p| ((p.programme_code, p.code), p.id))
         .collect();

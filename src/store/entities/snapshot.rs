@@ -91,7 +91,7 @@ pub fn row_ids<'a>(
     conn: &impl Sql,
     rows: impl Iterator<Item = (RowKind, &'a str, &'a str)>,
 ) -> Result<Vec<RowIds>> {
-    let phases: HashMap<(String, String), i64> = crate::store::figures::phase_names(conn, None)?
+    let phases: HashMap<(String, String), i64> = super::list_phases(conn, None)?
         .into_iter()
         .map(|p| ((p.programme_code, p.code), p.id))
         .collect();
