@@ -383,3 +383,56 @@ fn check_runs_on_both_engines_and_says_which_checks_did_not_run() {
         );
     }
 }
+
+#[test]
+fn the_progress_report_reads_the_same_on_both_engines() {
+    let transcript = same_on_both(|b| {
+        books_with_figures(b);
+        let mut t = b.ok(&[
+            "report",
+            "progress",
+            "--programme",
+            "DTP",
+            "--half",
+            "2026-27 H1",
+        ]);
+        t += &b.ok(&[
+            "report",
+            "progress",
+            "--programme",
+            "DTP",
+            "--half",
+            "2026-27 H1",
+            "--csv",
+            "-",
+        ]);
+        t += &b.refused(&[
+            "report",
+            "progress",
+            "--programme",
+            "NOPE",
+            "--half",
+            "2026-27 H1",
+        ]);
+        t
+    });
+    // H1 is P1 to P6 (to 30/09/2026): PH1's £300,000.00 of P2 (its P7 actual and the forecasts
+    // as at P7 are after the half), PH2's £50,000.00 of P4; with no forecast by then the forecast
+    // is derived (actual to date, no commitments), so the variances are -£700,000.00 and
+    // -£150,000.00 (-70 % and -75 %: Amber, an underspend beyond 10 %), -£850,000.00 in all.
+    assert_eq!(
+        transcript,
+        lines(&[
+            "DTP progress report 2026-27 H1 (01/04/2026 to 30/09/2026). Milestones: 0 due, 0 met, 0 slipped.",
+            "Section  Programme  Half        Phase            Phase name  Item  Kind  Owner  Revised budget  Actual in half  Actual to date  Forecast outturn  Target  Realised to date  Further forecast    Variance  Baseline date  Forecast date  Actual date  Slippage days  Outcome  Period  Commentary  RAG",
+            "Spend    DTP        2026-27 H1  PH1              Network                            1000000.00       300000.00       300000.00         300000.00                                              -700000.00                                                                                         Amber",
+            "Spend    DTP        2026-27 H1  PH2              Laptops                             200000.00        50000.00        50000.00          50000.00                                              -150000.00                                                                                         Amber",
+            "Spend    DTP        2026-27 H1  Programme total                                     1200000.00       350000.00       350000.00         350000.00                                              -850000.00                                                                                         Amber",
+            "Section,Programme,Half,Phase,Phase name,Item,Kind,Owner,Revised budget,Actual in half,Actual to date,Forecast outturn,Target,Realised to date,Further forecast,Variance,Baseline date,Forecast date,Actual date,Slippage days,Outcome,Period,Commentary,RAG",
+            "Spend,DTP,2026-27 H1,PH1,Network,,,,1000000.00,300000.00,300000.00,300000.00,,,,-700000.00,,,,,,,,Amber",
+            "Spend,DTP,2026-27 H1,PH2,Laptops,,,,200000.00,50000.00,50000.00,50000.00,,,,-150000.00,,,,,,,,Amber",
+            "Spend,DTP,2026-27 H1,Programme total,,,,,1200000.00,350000.00,350000.00,350000.00,,,,-850000.00,,,,,,,,Amber",
+            "outturn: --programme: no programme 'NOPE'; known programmes: DTP",
+        ])
+    );
+}

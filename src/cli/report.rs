@@ -236,7 +236,9 @@ pub fn shared(books: &mut impl crate::ops::Store, a: &ReportArgs) -> anyhow::Res
         Some(OtherReport::Movement(m)) => {
             return super::cabinet::run_movement(books, m, write_file_atomically);
         }
-        Some(OtherReport::Progress(_)) => return Err(super::server::not_here("report progress")),
+        Some(OtherReport::Progress(p)) => {
+            return super::progress::shared(books, p, write_file_atomically);
+        }
         Some(OtherReport::Financing(_)) => {
             return Err(super::server::not_here("report financing"));
         }
