@@ -89,19 +89,17 @@ pub fn frozen(s: &SnapshotInfo) -> String {
 pub type WriteFile = fn(&Path, &[u8]) -> anyhow::Result<()>;
 
 /// Runs `outturn report list`: the snapshots held.
-pub fn run_list(db: &Path, f: &FormatArg) -> anyhow::Result<ExitCode> {
-    let conn = open(db)?;
-    print_list(&report::snapshots(&conn)?, f.format)?;
+pub fn run_list(conn: &impl crate::ops::Sql, f: &FormatArg) -> anyhow::Result<ExitCode> {
+    print_list(&report::snapshots(conn)?, f.format)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `outturn report movement`: the bridge between two reports of a year.
 pub fn run_movement(
-    db: &Path,
+    conn: &impl crate::ops::Sql,
     a: &MovementArgs,
     write_file: WriteFile,
 ) -> anyhow::Result<ExitCode> {
-    let conn = open(db)?;
     let fy = fy_arg("--fy", &a.fy)?;
     let (from, to) = (period_arg("--from", &a.from)?, period_arg("--to", &a.to)?);
     if to <= from {
@@ -116,7 +114,7 @@ pub fn run_movement(
         from_basis,
         to_basis,
         rows,
-    } = report::movement(&conn, fy, from, to, a.programme.as_deref())?;
+    } = report::movement(conn, fy, from, to, a.programme.as_deref())?;
     match a.csv.as_deref() {
         Some(p) if p.as_os_str() == "-" => {
             let stdout = std::io::stdout();

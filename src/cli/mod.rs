@@ -262,6 +262,8 @@ fn runs_on_a_server(command: &Command) -> bool {
             import::ImportCmd::Profile(_) | import::ImportCmd::Codes(_)
         ),
         Command::Audit(a) => a.cmd.is_none(),
+        Command::Summary { .. } | Command::Period(_) | Command::Check(_) => true,
+        Command::Report(a) => !matches!(a.other, Some(report::OtherReport::Financing(_))),
         _ => false,
     }
 }
@@ -285,6 +287,12 @@ fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Resu
         Command::Milestone(c) => milestone::shared(books, c),
         Command::Import(c) => import::shared(books, c),
         Command::Audit(a) => audit::list(books, a),
+        Command::Summary { fy, programme } => {
+            summary::shared(books, fy.as_deref(), programme.as_deref())
+        }
+        Command::Period(c) => period::shared(books, c),
+        Command::Check(a) => check::shared(books, a),
+        Command::Report(a) => report::shared(books, a),
         other => Err(server::not_here(other.name())),
     }
 }

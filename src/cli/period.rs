@@ -64,7 +64,13 @@ impl Listing for ClosedPeriod {
 
 /// `outturn period ...`.
 pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    let mut books = open(db)?;
+    shared(&mut books, c)
+}
+
+/// `outturn period ...` on books on either engine (a file or a server; on a server only a lead
+/// may close and reopen: the server refuses anyone else).
+pub fn shared(books: &mut impl crate::ops::Store, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
     match c {
         PeriodCmd::Close {
             fy,
@@ -72,7 +78,7 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
             allow_missing_comments,
         } => {
             let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
-            let closed = ops::close(&mut conn, fy, period, *allow_missing_comments)?;
+            let closed = ops::close(books, fy, period, *allow_missing_comments)?;
             say!(
                 "Closed {} {}: everything dated on or before {} is locked. Its report is kept as a snapshot ({}, {}; its financing statement beside it, {}; `outturn report list`).",
                 fy.label(),
@@ -97,7 +103,7 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
         }
         PeriodCmd::Reopen { fy, period, reason } => {
             let (fy, period) = (fy_arg("FY", fy)?, period_arg("PERIOD", period)?);
-            let r = ops::reopen(&mut conn, fy, period, reason)?;
+            let r = ops::reopen(books, fy, period, reason)?;
             let (n, gone, lock) = (r.periods, r.discarded, r.locked_through);
             say!(
                 "Reopened {} {} ({n} closed period{} removed, {} snapshot{} discarded); {}.",
@@ -112,7 +118,7 @@ pub fn run(db: &Path, c: &PeriodCmd) -> anyhow::Result<ExitCode> {
                 }
             );
         }
-        PeriodCmd::List { format } => print_list(&ops::list_closed(&conn)?, *format)?,
+        PeriodCmd::List { format } => print_list(&ops::list_closed(books)?, *format)?,
     }
     Ok(ExitCode::SUCCESS)
 }

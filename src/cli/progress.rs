@@ -40,10 +40,19 @@ pub fn run(
     a: &ProgressArgs,
     write_file_atomically: fn(&Path, &[u8]) -> anyhow::Result<()>,
 ) -> anyhow::Result<ExitCode> {
+    field("--half", Half::parse(&a.half))?;
+    let mut books = open(db)?;
+    shared(&mut books, a, write_file_atomically)
+}
+
+/// `outturn report progress` on books on either engine (a file or a server).
+pub fn shared(
+    books: &mut impl crate::ops::Store,
+    a: &ProgressArgs,
+    write_file_atomically: fn(&Path, &[u8]) -> anyhow::Result<()>,
+) -> anyhow::Result<ExitCode> {
     let half = field("--half", Half::parse(&a.half))?;
-    let conn = open(db)?;
-    let report = crate::ops::progress::progress(&conn, &a.programme, half)?;
-    drop(conn);
+    let report = crate::ops::progress::progress(books, &a.programme, half)?;
     let mut wrote = false;
     match a.csv.as_deref() {
         Some(p) if p.as_os_str() == "-" => {

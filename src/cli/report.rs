@@ -154,11 +154,10 @@ pub fn resolve_when(
 /// With no `--fy`, `--period` or `--month`: the current financial year (of today, or
 /// `OUTTURN_TODAY`) as at its last closed period, or as at the current period when none of it is
 /// closed. Says which on stderr, so the CSV stays pure CSV.
-fn default_when(db: &Path) -> anyhow::Result<(FinancialYear, Period)> {
+fn default_when(conn: &impl crate::ops::Sql) -> anyhow::Result<(FinancialYear, Period)> {
     let today = super::tui::today()?;
     let fy = FinancialYear::containing(today);
-    let conn = open(db)?;
-    let closed = crate::ops::period::list_closed(&conn)?
+    let closed = crate::ops::period::list_closed(conn)?
         .into_iter()
         .filter(|c| c.fy == fy)
         .map(|c| c.period)
@@ -182,23 +181,23 @@ fn threshold_arg(name: &str, s: &str) -> anyhow::Result<rust_decimal::Decimal> {
     field(name, parse_threshold_pct(s))
 }
 
-/// `outturn report`.
-pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
-    match &a.other {
-        Some(OtherReport::List(f)) => return super::cabinet::run_list(db, f),
-        Some(OtherReport::Movement(m)) => {
-            return super::cabinet::run_movement(db, m, write_file_atomically);
-        }
-        Some(OtherReport::Progress(p)) => {
-            return super::progress::run(db, p, write_file_atomically);
-        }
-        Some(OtherReport::Financing(f)) => return super::funding::report(db, f),
-        None => {}
-    }
-    let (fy, period) = if a.fy.is_none() && a.period.is_none() && a.month.is_none() {
-        default_when(db)?
+/// The year and period asked for (None: the default, which needs the books) and the RAG
+/// thresholds given for this report, read from the options alone.
+type Asked = (
+    Option<(FinancialYear, Period)>,
+    Option<rust_decimal::Decimal>,
+    Option<rust_decimal::Decimal>,
+);
+
+fn asked(a: &ReportArgs) -> anyhow::Result<Asked> {
+    let when = if a.fy.is_none() && a.period.is_none() && a.month.is_none() {
+        None
     } else {
-        resolve_when(a.fy.as_deref(), a.period.as_deref(), a.month.as_deref())?
+        Some(resolve_when(
+            a.fy.as_deref(),
+            a.period.as_deref(),
+            a.month.as_deref(),
+        )?)
     };
     let red = a
         .rag_red
@@ -210,9 +209,48 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(|s| threshold_arg("--rag-amber", s))
         .transpose()?;
-    let conn = open(db)?;
+    Ok((when, red, amber))
+}
+
+/// `outturn report` on the database at `db`: the options are checked before it is opened.
+pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
+    match &a.other {
+        Some(OtherReport::Progress(p)) => {
+            return super::progress::run(db, p, write_file_atomically);
+        }
+        Some(OtherReport::Financing(f)) => return super::funding::report(db, f),
+        Some(_) => {}
+        None => {
+            asked(a)?;
+        }
+    }
+    let mut books = open(db)?;
+    shared(&mut books, a)
+}
+
+/// The `report` forms that run on books on either engine (a file or a server): the monitoring
+/// report, `report list` and `report movement`; the others are refused here, naming themselves.
+pub fn shared(books: &mut impl crate::ops::Store, a: &ReportArgs) -> anyhow::Result<ExitCode> {
+    match &a.other {
+        Some(OtherReport::List(f)) => return super::cabinet::run_list(books, f),
+        Some(OtherReport::Movement(m)) => {
+            return super::cabinet::run_movement(books, m, write_file_atomically);
+        }
+        Some(OtherReport::Progress(p)) => {
+            return super::progress::shared(books, p, write_file_atomically);
+        }
+        Some(OtherReport::Financing(_)) => {
+            return Err(super::server::not_here("report financing"));
+        }
+        None => {}
+    }
+    let (when, red, amber) = asked(a)?;
+    let (fy, period) = match when {
+        Some(w) => w,
+        None => default_when(books)?,
+    };
     let read = ops::report(
-        &conn,
+        books,
         &ReportRequest {
             fy,
             period,
@@ -222,7 +260,6 @@ pub fn run(db: &Path, a: &ReportArgs) -> anyhow::Result<ExitCode> {
         },
     )?;
     let (cabinet, snapshot) = (read.report, read.snapshot);
-    drop(conn);
     let thresholds = cabinet.report.thresholds;
     let frozen = snapshot
         .as_ref()

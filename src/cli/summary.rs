@@ -11,9 +11,18 @@ use super::output::{Cell, Table};
 /// The summary: for each FY (or the one asked for), each phase with figures: approved budget
 /// (revised at year end), pending approval, committed (at year end), actual (whole year), headroom.
 pub fn run(db: &Path, fy: Option<&str>, programme: Option<&str>) -> anyhow::Result<ExitCode> {
-    let conn = open(db)?;
+    let mut books = open(db)?;
+    shared(&mut books, fy, programme)
+}
+
+/// The summary, on books on either engine (a file or a server).
+pub fn shared(
+    books: &mut impl crate::ops::Store,
+    fy: Option<&str>,
+    programme: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let fy = fy.map(|s| fy_arg("--fy", s)).transpose()?;
-    let rows = crate::ops::summary::summary(&conn, fy, programme)?;
+    let rows = crate::ops::summary::summary(books, fy, programme)?;
     let mut t = Table::new(&[
         "FY",
         "Programme",

@@ -148,12 +148,21 @@ pub fn restore(file: &Path, target: &Path, force: bool) -> store::Result<BackupS
 
 /// Checks the books (integrity, references, the budget rules, the schema, the audit chain and
 /// the replay of the audit log) and, given a `seal`, that the log up to it is the one sealed.
-pub fn check(books: &impl Handle, seal: Option<&Seal>) -> store::Result<CheckReport> {
-    let books = books.books();
+/// On a PostgreSQL server the checks of SQLite's own file are not run (the report names them),
+/// and a seal is not checked yet (refused before anything is read).
+pub fn check(books: &impl crate::ops::Sql, seal: Option<&Seal>) -> store::Result<CheckReport> {
+    let file = match (seal, books.as_sqlite()) {
+        (Some(_), None) => {
+            return Err(StoreError::Refused(
+                "check --seal does not run on books on a PostgreSQL server yet: check the seal on a copy in a SQLite file (`outturn copy`)".into(),
+            ));
+        }
+        (_, file) => file,
+    };
     let mut report = store_check::run(books)?;
-    if let Some(seal) = seal {
+    if let (Some(seal), Some(file)) = (seal, file) {
         report.checks += 1;
-        report.findings.extend(audit::verify_seal(books, seal)?);
+        report.findings.extend(audit::verify_seal(file, seal)?);
     }
     Ok(report)
 }

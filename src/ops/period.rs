@@ -2,10 +2,12 @@
 //! report and financing snapshots; or the unlock and the snapshots discarded), never its pieces.
 
 use crate::domain::{FinancialYear, Period};
+use crate::store;
 use crate::store::cabinet::{self, Closed};
+use crate::store::engine::Store;
+use crate::store::engine::sql::Sql;
 use crate::store::entities::SnapshotInfo;
 use crate::store::locks::{self, ClosedPeriod};
-use crate::store::{self, Books, Handle, HandleMut};
 
 /// What a reopen did.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,19 +22,17 @@ pub struct Reopened {
 
 /// Closes `period` of `fy` (see [`cabinet::close`]), in its own audited transaction.
 pub fn close(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     fy: FinancialYear,
     period: Period,
     allow_missing_comments: bool,
 ) -> store::Result<Closed> {
-    books
-        .books_mut()
-        .write(|tx| close_in(tx.books(), fy, period, allow_missing_comments))
+    books.write_step(|tx| close_in(tx, fy, period, allow_missing_comments))
 }
 
 /// [`close`] inside a transaction already open.
 pub(crate) fn close_in(
-    tx: &Books,
+    tx: &impl Sql,
     fy: FinancialYear,
     period: Period,
     allow_missing_comments: bool,
@@ -43,19 +43,17 @@ pub(crate) fn close_in(
 /// Reopens `period` of `fy` and every later closed period, discarding their snapshots, with
 /// `reason` in the audit log.
 pub fn reopen(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     fy: FinancialYear,
     period: Period,
     reason: &str,
 ) -> store::Result<Reopened> {
-    books
-        .books_mut()
-        .write(|tx| reopen_in(tx.books(), fy, period, reason))
+    books.write_step(|tx| reopen_in(tx, fy, period, reason))
 }
 
 /// [`reopen`] inside a transaction already open.
 pub(crate) fn reopen_in(
-    tx: &Books,
+    tx: &impl Sql,
     fy: FinancialYear,
     period: Period,
     reason: &str,
@@ -69,6 +67,6 @@ pub(crate) fn reopen_in(
 }
 
 /// The closed periods, oldest first.
-pub fn list_closed(books: &impl Handle) -> store::Result<Vec<ClosedPeriod>> {
-    locks::list_closed(books.books())
+pub fn list_closed(books: &impl Sql) -> store::Result<Vec<ClosedPeriod>> {
+    locks::list_closed(books)
 }

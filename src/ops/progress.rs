@@ -8,12 +8,13 @@ use crate::domain::Period;
 use crate::domain::benefit::position;
 use crate::domain::progress::{Half, ProgressComment, ProgressInput, ProgressReport, build};
 use crate::error::Field;
+use crate::store::engine::sql::Sql;
 use crate::store::entities as e;
-use crate::store::{self, Books, Handle, StoreError, cabinet, figures};
+use crate::store::{self, StoreError, cabinet, figures};
 
 /// The variance comments of programme `code` in the half's year (`build` keeps the half's
 /// periods).
-fn comments(books: &Books, code: &str, half: Half) -> store::Result<Vec<ProgressComment>> {
+fn comments(books: &impl Sql, code: &str, half: Half) -> store::Result<Vec<ProgressComment>> {
     Ok(e::list_comments(books, Some(half.fy), None)?
         .into_iter()
         .filter(|c| c.programme_code == code)
@@ -27,8 +28,7 @@ fn comments(books: &Books, code: &str, half: Half) -> store::Result<Vec<Progress
 }
 
 /// The progress report of the programme with code `programme` for `half`.
-pub fn progress(books: &impl Handle, programme: &str, half: Half) -> store::Result<ProgressReport> {
-    let books = books.books();
+pub fn progress(books: &impl Sql, programme: &str, half: Half) -> store::Result<ProgressReport> {
     let programme_id = programme_id(books, programme, Field::Programme)?;
     let found = e::list_programmes(books)?
         .into_iter()

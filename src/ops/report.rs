@@ -5,15 +5,22 @@
 
 use rust_decimal::Decimal;
 
-use super::register::{named, opt_programme};
+use super::register::named;
 use crate::domain::cabinet::CabinetReport;
 use crate::domain::financing::FinancingStatement;
 use crate::domain::movement::MovementRow;
 use crate::domain::report::RagThresholds;
 use crate::domain::{FinancialYear, Period};
 use crate::error::Field;
+use crate::store::engine::sql::Sql;
 use crate::store::entities::{self as e, SnapshotInfo};
-use crate::store::{self, Handle, cabinet, figures, financing};
+use crate::store::{self, cabinet, figures, financing};
+
+/// The id of an optional programme code (a code not found is refused naming `--programme`).
+pub(crate) fn opt_programme(books: &impl Sql, code: Option<&str>) -> store::Result<Option<i64>> {
+    code.map(|c| e::programme_id(books, c).map_err(|err| named(err, Field::Programme)))
+        .transpose()
+}
 
 /// Which monitoring report to read.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,11 +49,7 @@ pub struct AsRead<T> {
 /// The monitoring report `request` asks for: a closed period's snapshot (other thresholds than
 /// it was taken with are refused), otherwise worked out live with the stored thresholds, or
 /// those given for this report.
-pub fn report(
-    books: &impl Handle,
-    request: &ReportRequest,
-) -> store::Result<AsRead<CabinetReport>> {
-    let books = books.books();
+pub fn report(books: &impl Sql, request: &ReportRequest) -> store::Result<AsRead<CabinetReport>> {
     let programme_id = opt_programme(books, request.programme.as_deref())?;
     let stored = figures::rag_thresholds(books)?;
     let (red, amber) = (request.rag_red, request.rag_amber);
@@ -83,13 +86,12 @@ pub struct Movement {
 /// its snapshot when the period is closed, live otherwise), by cause; of one programme (code)
 /// when given.
 pub fn movement(
-    books: &impl Handle,
+    books: &impl Sql,
     fy: FinancialYear,
     from: Period,
     to: Period,
     programme: Option<&str>,
 ) -> store::Result<Movement> {
-    let books = books.books();
     let programme_id = opt_programme(books, programme)?;
     Ok(Movement {
         rows: cabinet::movement(books, fy, from, to, programme_id)?,
@@ -101,18 +103,17 @@ pub fn movement(
 /// The financing statement of `fy` as at `period`, of one programme (code) when given: the
 /// snapshot kept when the period was closed, live otherwise.
 pub fn financing(
-    books: &impl Handle,
+    books: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme: Option<&str>,
 ) -> store::Result<AsRead<FinancingStatement>> {
-    let books = books.books();
     let programme_id = opt_programme(books, programme)?;
     let (report, snapshot) = financing::report(books, fy, period, programme_id)?;
     Ok(AsRead { report, snapshot })
 }
 
 /// The snapshots held: the reports and financing statements kept when periods were closed.
-pub fn snapshots(books: &impl Handle) -> store::Result<Vec<SnapshotInfo>> {
-    e::list_snapshots(books.books())
+pub fn snapshots(books: &impl Sql) -> store::Result<Vec<SnapshotInfo>> {
+    e::list_snapshots(books)
 }

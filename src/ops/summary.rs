@@ -2,11 +2,12 @@
 //! actual and headroom at year end, beside the approved funding, the funding gap and projected
 //! funding. `outturn summary` calls it.
 
-use super::register::opt_programme;
+use super::report::opt_programme;
 use crate::domain::report::RowKind;
 use crate::domain::{FinancialYear, Money, Period};
+use crate::store::engine::sql::Sql;
 use crate::store::entities as e;
-use crate::store::{self, Handle, figures, financing};
+use crate::store::{self, figures, financing};
 
 /// One row of the summary: a phase, a programme total or the grand total of a year.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,11 +39,10 @@ pub struct SummaryRow {
 /// The total rows add up the phase rows given (a phase with funding but no other figure in the
 /// year has no row).
 pub fn summary(
-    books: &impl Handle,
+    books: &impl Sql,
     fy: Option<FinancialYear>,
     programme: Option<&str>,
 ) -> store::Result<Vec<SummaryRow>> {
-    let books = books.books();
     let years = match fy {
         Some(y) => vec![y],
         None => figures::years_with_figures(books)?,

@@ -6,22 +6,39 @@
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
 use serde::Serialize;
 
 use super::entities::{self as e, FINANCING, MONITORING, RowIds, SnapshotInfo};
-use super::{
-    Result, StoreError, audit, current_user, figures, financing, locks, now_stamp, settings,
-};
+use super::{Result, StoreError, audit, figures, financing, locks, now_stamp, settings};
 use crate::domain::cabinet::{
     AfterRag, CabinetReport, LastFigures, PhaseKey, after_rag, rows_needing_comment,
 };
 use crate::domain::movement::{Bridge, MovementRow, Position, bridge, with_totals};
 use crate::domain::report::{RagThresholds, Report, ReportRow, RowKind, build};
 use crate::domain::{FinancialYear, Money, Period};
+use crate::store::engine::sql::Sql;
+
+/// On a server, refuses `verb` (close, reopen) to a login that is not a lead, in words, before
+/// anything is written (the server's grants on `closed_period` refuse it anyway).
+fn lead_only(conn: &impl Sql, verb: &str) -> Result<()> {
+    if conn.as_pg().is_none() {
+        return Ok(());
+    }
+    let (login, lead): (String, bool) = conn.query_row(
+        "SELECT CAST(session_user AS TEXT), pg_has_role(session_user, 'outturn_lead', 'MEMBER')",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if lead {
+        return Ok(());
+    }
+    Err(StoreError::Refused(format!(
+        "only a lead can {verb} a period: {login} is not a lead; ask a lead of your team to {verb} it"
+    )))
+}
 
 /// Each phase's (programme code, phase code) and programme id, by phase id, as named today.
-fn phase_keys(conn: &Connection) -> Result<HashMap<i64, (PhaseKey, i64)>> {
+fn phase_keys(conn: &impl Sql) -> Result<HashMap<i64, (PhaseKey, i64)>> {
     Ok(e::list_phases(conn, None)?
         .into_iter()
         .map(|p| (p.id, ((p.programme_code, p.code), p.programme_id)))
@@ -31,7 +48,7 @@ fn phase_keys(conn: &Connection) -> Result<HashMap<i64, (PhaseKey, i64)>> {
 /// The live report of `fy` as at `period` with its columns after RAG: "last report" is the
 /// snapshot of the latest closed period of the same year before `period`.
 pub fn live_report(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme_id: Option<i64>,
@@ -44,7 +61,7 @@ pub fn live_report(
 /// [`live_report`] from phase figures already read (the TUI reads them once for the report and
 /// the financing statement).
 pub fn report_of(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     phases: &[crate::domain::report::PhaseFigures],
@@ -152,7 +169,7 @@ fn thresholds_refused(info: &SnapshotInfo) -> StoreError {
 /// programme when asked), otherwise live with the stored thresholds or `overrides`. Also says
 /// which snapshot it is, if any.
 pub fn report(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme_id: Option<i64>,
@@ -178,7 +195,7 @@ pub fn report(
 
 /// The position the movement bridge starts or ends at: the snapshot's lines and revised budgets
 /// when the period has one, the live ones otherwise.
-pub fn position(conn: &Connection, fy: FinancialYear, period: Period) -> Result<Position> {
+pub fn position(conn: &impl Sql, fy: FinancialYear, period: Period) -> Result<Position> {
     let keys = phase_keys(conn)?;
     let by_code: HashMap<&PhaseKey, i64> = keys.iter().map(|(id, (k, _))| (k, *id)).collect();
     if let Some(info) = e::find_snapshot(conn, MONITORING, fy, period)? {
@@ -220,7 +237,7 @@ pub fn position(conn: &Connection, fy: FinancialYear, period: Period) -> Result<
 
 /// Takes the monitoring snapshot of `fy` `period` from the live figures, audited.
 fn take(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     source: &str,
@@ -238,7 +255,7 @@ fn take(
     let info = e::insert_snapshot(
         conn,
         source,
-        &current_user(),
+        &super::current_user_on(conn)?,
         &now_stamp(),
         report,
         &ids,
@@ -280,7 +297,7 @@ fn needing_label(r: &ReportRow) -> String {
 
 /// The phase rows of the live report of `fy` `period` beyond the comment threshold with no comment.
 pub fn rows_without_comment(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
 ) -> Result<Vec<String>> {
@@ -295,11 +312,12 @@ pub fn rows_without_comment(
 /// Closes `fy` `period` and takes its snapshot, in the caller's transaction. Refused while a row
 /// beyond the comment threshold has no comment, unless `allow_missing_comments`.
 pub fn close(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     allow_missing_comments: bool,
 ) -> Result<Closed> {
+    lead_only(conn, "close")?;
     locks::close_period(conn, fy, period)?;
     let live = live_report(conn, fy, period, None, figures::rag_thresholds(conn)?)?;
     let t = settings::comment_thresholds(conn)?;
@@ -327,8 +345,15 @@ pub fn close(
         });
     }
     let snapshot = take(conn, fy, period, "close", &live)?;
-    // The pack's contracts, benefits and milestones, kept with the report (schema v13).
-    super::pack::keep(conn, snapshot.id, fy, period)?;
+    // The pack's contracts, benefits and milestones, kept with the report (schema v13). On a
+    // server the pack's readers are not shared yet: its lines are owed, as for a period closed
+    // before they were kept, and the pack is worked out from the records until they are kept.
+    match conn.as_sqlite() {
+        Some(c) => {
+            super::pack::keep(c, snapshot.id, fy, period)?;
+        }
+        None => e::owe(conn, super::pack::PACK, fy, period)?,
+    }
     let financing = financing::take(conn, fy, period, "close", live.report.thresholds)?;
     Ok(Closed {
         snapshot,
@@ -341,11 +366,12 @@ pub fn close(
 /// discard audited with the snapshot's header. Returns the number of periods reopened and the
 /// snapshots discarded.
 pub fn reopen(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     reason: &str,
 ) -> Result<(usize, Vec<SnapshotInfo>)> {
+    lead_only(conn, "reopen")?;
     let n = locks::reopen_period(conn, fy, period, reason)?;
     let gone = e::delete_snapshots_from(conn, fy, period)?;
     #[derive(Serialize)]
@@ -368,7 +394,7 @@ pub fn reopen(
 /// Takes the snapshots owed by periods closed before snapshots were kept (oldest first, so each
 /// one's "last report" is the one before), from the live figures, audited; in the caller's
 /// transaction. A period reopened since owes nothing.
-pub fn take_owed(conn: &Connection) -> Result<Vec<SnapshotInfo>> {
+pub fn take_owed(conn: &impl Sql) -> Result<Vec<SnapshotInfo>> {
     let mut taken = Vec::new();
     let closed = locks::list_closed(conn)?;
     for (kind, fy, period) in e::owed_snapshots(conn)? {
@@ -390,7 +416,10 @@ pub fn take_owed(conn: &Connection) -> Result<Vec<SnapshotInfo>> {
         // The pack's lines are kept beside the report's snapshot (taken above when owed too);
         // they add no snapshot of their own, so say nothing more.
         if kind == super::pack::PACK && still_closed {
-            super::pack::keep_owed(conn, fy, period)?;
+            let Some(c) = conn.as_sqlite() else {
+                continue;
+            };
+            super::pack::keep_owed(c, fy, period)?;
         }
         if kind == MONITORING || kind == FINANCING || kind == super::pack::PACK {
             e::clear_owed(conn, &kind, fy, period)?;
@@ -400,13 +429,13 @@ pub fn take_owed(conn: &Connection) -> Result<Vec<SnapshotInfo>> {
 }
 
 /// True when some snapshot is owed (cheap: the caller then opens a write transaction).
-pub fn snapshots_owed(conn: &Connection) -> Result<bool> {
+pub fn snapshots_owed(conn: &impl Sql) -> Result<bool> {
     Ok(!e::owed_snapshots(conn)?.is_empty())
 }
 
 /// What a report of `fy` at `p` is read from: `P6 (snapshot of <when>)` when the period has a
 /// snapshot, `P6 (live)` otherwise (the words `report movement` and the TUI show).
-pub fn report_basis(conn: &Connection, fy: FinancialYear, p: Period) -> Result<String> {
+pub fn report_basis(conn: &impl Sql, fy: FinancialYear, p: Period) -> Result<String> {
     Ok(match e::find_snapshot(conn, MONITORING, fy, p)? {
         Some(s) => format!("{} (snapshot of {})", p.label(), s.at),
         None => format!("{} (live)", p.label()),
@@ -424,7 +453,7 @@ struct PhaseName {
 /// Each phase's name by id: as named today, unless a snapshot of `periods` (later ones win)
 /// named it, so a bridge to a closed period names its phases as that report did.
 fn phase_names(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     periods: &[Period],
 ) -> Result<HashMap<i64, PhaseName>> {
@@ -463,7 +492,7 @@ fn phase_names(
 /// live otherwise): per phase (of one programme when given), named as the latest of the two
 /// snapshots named it (as today when neither has it), then totals.
 pub fn movement(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     from: Period,
     to: Period,

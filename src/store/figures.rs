@@ -1,27 +1,24 @@
-//! The queries that feed the monitoring report: per-phase sums aggregated in SQLite over INTEGER
-//! pence (indexed), never by loading actuals into memory.
+//! The queries that feed the monitoring report: per-phase sums aggregated in the database over
+//! integer pence (indexed), never by loading actuals into memory. Shared SQL: they run on either
+//! engine.
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, params};
-
+use super::entities::rows::rows;
 use super::{Result, entities};
 use crate::domain::model::Contract;
-use crate::domain::profile::profiled_to_end_of;
+use crate::domain::profile::{Month, profiled_to_end_of};
 use crate::domain::report::{ContractFigures, PhaseFigures, RagThresholds, Report, build};
 use crate::domain::{FinancialYear, Money, Period};
+use crate::sql_params as params;
+use crate::store::engine::sql::{Params, Sql};
 
 /// Runs a `SELECT key, sum` query into a map (keys repeated across rows are added up).
-fn sums_by_phase(
-    conn: &Connection,
-    sql: &str,
-    p: impl rusqlite::Params,
-) -> Result<HashMap<i64, i64>> {
-    let mut st = conn.prepare_cached(sql)?;
-    let rows = st.query_map(p, |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+fn sums_by_phase(conn: &impl Sql, sql: &str, p: impl Params) -> Result<HashMap<i64, i64>> {
     let mut out = HashMap::new();
-    for r in rows {
-        let (k, v) = r?;
+    for (k, v) in rows(conn, sql, p, |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })? {
         *out.entry(k).or_insert(0) += v;
     }
     Ok(out)
@@ -30,7 +27,7 @@ fn sums_by_phase(
 /// The figures of every phase (of one programme when given) for `fy` as at `period`, sorted by
 /// programme code then phase code, phases without figures included.
 pub fn phase_figures(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme_id: Option<i64>,
@@ -90,49 +87,43 @@ pub fn phase_figures(
     // triggers keep, a few rows per phase whatever the number of actuals.
     let mut actual_in_period: HashMap<i64, i64> = HashMap::new();
     let mut actual_to_date: HashMap<i64, i64> = HashMap::new();
-    {
-        let mut st = conn.prepare_cached(
-            "SELECT phase_id, period, CAST(sum(amount_pence) AS BIGINT) FROM actual_total
-             WHERE fy = ?1 AND period <= ?2 GROUP BY phase_id, period",
-        )?;
-        let rows = st.query_map(params![f, i64::from(period.number())], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, u8>(1)?, r.get::<_, i64>(2)?))
-        })?;
-        for r in rows {
-            let (phase, p, s) = r?;
-            *actual_to_date.entry(phase).or_insert(0) += s;
-            if p == period.number() {
-                *actual_in_period.entry(phase).or_insert(0) += s;
-            }
+    for (phase, p, s) in rows(
+        conn,
+        "SELECT phase_id, period, CAST(sum(amount_pence) AS BIGINT) FROM actual_total
+         WHERE fy = ?1 AND period <= ?2 GROUP BY phase_id, period",
+        params![f, i64::from(period.number())],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, u8>(1)?, r.get::<_, i64>(2)?)),
+    )? {
+        *actual_to_date.entry(phase).or_insert(0) += s;
+        if p == period.number() {
+            *actual_in_period.entry(phase).or_insert(0) += s;
         }
     }
 
     // Forecasts: the latest as-at date on or before the end of P, withdrawn ones ignored; the
     // basis names the as-at's own year when it is earlier than F.
     let mut forecasts: HashMap<i64, (Money, Period, Option<FinancialYear>)> = HashMap::new();
-    {
-        let mut st = conn.prepare_cached(
-            "SELECT phase_id, as_at_date, amount_pence FROM forecast
-             WHERE fy = ?1 AND as_at_date <= ?2 AND withdrawn_on IS NULL
-             ORDER BY phase_id, as_at_date, id",
-        )?;
-        let rows = st.query_map(params![f, end], |r| {
+    for (phase, at, amount) in rows(
+        conn,
+        "SELECT phase_id, as_at_date, amount_pence FROM forecast
+         WHERE fy = ?1 AND as_at_date <= ?2 AND withdrawn_on IS NULL
+         ORDER BY phase_id, as_at_date, id",
+        params![f, end],
+        |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, i64>(2)?,
             ))
-        })?;
-        for r in rows {
-            let (phase, at, amount) = r?;
-            if let Ok(at) = chrono::NaiveDate::parse_from_str(&at, "%Y-%m-%d") {
-                let year = FinancialYear::containing(at);
-                let earlier = (year != fy).then_some(year);
-                forecasts.insert(
-                    phase,
-                    (Money::from_pence(amount), Period::of_date(at), earlier),
-                );
-            }
+        },
+    )? {
+        if let Ok(at) = chrono::NaiveDate::parse_from_str(&at, "%Y-%m-%d") {
+            let year = FinancialYear::containing(at);
+            let earlier = (year != fy).then_some(year);
+            forecasts.insert(
+                phase,
+                (Money::from_pence(amount), Period::of_date(at), earlier),
+            );
         }
     }
 
@@ -168,50 +159,73 @@ pub fn phase_figures(
         .collect())
 }
 
-/// Every contract (of one programme when given), by reference, with what it contributes to its
-/// phase's commitments for `fy` as at `period`: its profile to the end of F and what has been paid
-/// against it to the end of P (every year up to P of F: a date is on or before the end of P
-/// exactly when its (fy, period) is). The one place the report and the committee pack get them.
-pub fn contract_figures(
-    conn: &Connection,
+/// What has been paid against each contract to the end of `period` of `fy` (every year up to P
+/// of F: a date is on or before the end of P exactly when its (fy, period) is).
+fn paid_by_contract(
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
-    programme_id: Option<i64>,
-) -> Result<Vec<(Contract, ContractFigures)>> {
-    let paid_by_contract = sums_by_phase(
+) -> Result<HashMap<i64, i64>> {
+    sums_by_phase(
         conn,
         "SELECT contract_id, CAST(sum(amount_pence) AS BIGINT) FROM actual_total
          WHERE contract_id <> 0 AND (fy < ?1 OR (fy = ?1 AND period <= ?2))
          GROUP BY contract_id",
         params![i64::from(fy.start_year()), i64::from(period.number())],
-    )?;
-    // A year that starts after today: the profile before it belongs to the years before it.
-    let later_year = entities::today()
+    )
+}
+
+/// True for a year that starts after today: the profile before it belongs to the years before.
+fn later_year(fy: FinancialYear) -> bool {
+    entities::today()
         .map(|today| fy.start() > today)
-        .unwrap_or(false);
+        .unwrap_or(false)
+}
+
+/// A contract's contribution to its phase's commitments for `fy`.
+fn figures_of(
+    profile: &[(Month, Money)],
+    paid: i64,
+    fy: FinancialYear,
+    later_year: bool,
+) -> ContractFigures {
+    ContractFigures {
+        profiled_to_end_of_fy: profiled_to_end_of(profile, fy),
+        paid_to_date: Money::from_pence(paid),
+        profiled_before_fy: later_year.then(|| profiled_to_end_of(profile, fy.prev())),
+    }
+}
+
+/// Every contract (of one programme when given), by reference, with what it contributes to its
+/// phase's commitments for `fy` as at `period`: its profile to the end of F and what has been paid
+/// against it to the end of P. The one place the report and the committee pack get them.
+pub fn contract_figures(
+    conn: &impl Sql,
+    fy: FinancialYear,
+    period: Period,
+    programme_id: Option<i64>,
+) -> Result<Vec<(Contract, ContractFigures)>> {
+    let paid_by_contract = paid_by_contract(conn, fy, period)?;
+    let later_year = later_year(fy);
     let mut out = Vec::new();
     for c in entities::list_contracts(conn, programme_id, None)? {
         let profile = entities::contract_profile(conn, &c)?;
         let paid = paid_by_contract.get(&c.id).copied().unwrap_or(0);
-        let figures = ContractFigures {
-            profiled_to_end_of_fy: profiled_to_end_of(&profile, fy),
-            paid_to_date: Money::from_pence(paid),
-            profiled_before_fy: later_year.then(|| profiled_to_end_of(&profile, fy.prev())),
-        };
+        let figures = figures_of(&profile, paid, fy, later_year);
         out.push((c, figures));
     }
     Ok(out)
 }
 
 /// The RAG thresholds saved in the database, or the defaults (+5 % red, 10 % underspend amber).
-pub fn rag_thresholds(conn: &impl crate::store::engine::sql::Sql) -> Result<RagThresholds> {
+pub fn rag_thresholds(conn: &impl Sql) -> Result<RagThresholds> {
     let mut t = RagThresholds::default();
-    let rows: Vec<(String, String)> = conn.query_map(
+    for (k, v) in rows(
+        conn,
         "SELECT key, value FROM setting WHERE key IN ('rag.red_overspend_pct', 'rag.amber_underspend_pct')",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    for (k, v) in rows {
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+    )? {
         if let Ok(d) = v.parse() {
             if k == "rag.red_overspend_pct" {
                 t.red_overspend_pct = d;
@@ -225,7 +239,7 @@ pub fn rag_thresholds(conn: &impl crate::store::engine::sql::Sql) -> Result<RagT
 
 /// The monitoring report for `fy` as at `period`.
 pub fn report(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme_id: Option<i64>,
@@ -237,26 +251,25 @@ pub fn report(
 /// Financial years that have any allocation, change, actual, forecast or contract month. The
 /// actuals' years come from their running totals (a few thousand rows), never from a scan of the
 /// actuals themselves (seconds at ten million).
-pub fn years_with_figures(conn: &Connection) -> Result<Vec<FinancialYear>> {
-    let mut st = conn.prepare(
+pub fn years_with_figures(conn: &impl Sql) -> Result<Vec<FinancialYear>> {
+    let years = rows(
+        conn,
         "SELECT fy FROM allocation_profile UNION SELECT to_fy FROM budget_change WHERE to_fy IS NOT NULL
          UNION SELECT from_fy FROM budget_change WHERE from_fy IS NOT NULL
          UNION SELECT fy FROM actual_total UNION SELECT fy FROM forecast ORDER BY 1",
+        [],
+        |r| r.get::<_, i32>(0),
     )?;
-    let rows = st.query_map([], |r| r.get::<_, i32>(0))?;
-    let mut out = Vec::new();
-    for r in rows {
-        if let Ok(fy) = FinancialYear::new(r?) {
-            out.push(fy);
-        }
-    }
-    Ok(out)
+    Ok(years
+        .into_iter()
+        .filter_map(|y| FinancialYear::new(y).ok())
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::store::open_in_memory;
+    use rusqlite::Connection;
 
     /// (fy, phase, period, contract or 0, sum of pence, count of actuals).
     type Total = (i64, i64, i64, i64, i64, i64);

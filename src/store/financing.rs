@@ -6,9 +6,11 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::sql_params as params;
+use crate::store::engine::sql::{Optional, Sql};
+use crate::store::entities::rows::rows;
 
-use super::{Result, audit, current_user, figures, now_stamp};
+use super::{Result, audit, figures, now_stamp};
 use crate::domain::financing::{
     ApprovedLine, FinancingOrder, FinancingRow, FinancingStatement, FundingSource, PhaseFinancing,
     RowKind, financing_statement,
@@ -21,7 +23,7 @@ use crate::store::entities::{self as e, RowIds, SnapshotInfo, iso};
 pub const ORDER_KEY: &str = "financing.order";
 
 /// The order of application saved in the database, or the default (grants first, borrowing last).
-pub fn financing_order(conn: &Connection) -> Result<FinancingOrder> {
+pub fn financing_order(conn: &impl Sql) -> Result<FinancingOrder> {
     let v: Option<String> = conn
         .query_row(
             "SELECT value FROM setting WHERE key = ?1",
@@ -35,26 +37,27 @@ pub fn financing_order(conn: &Connection) -> Result<FinancingOrder> {
 
 /// Approved lines and projected funding of every phase with funding in `fy`.
 fn funding_of_year(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
 ) -> Result<HashMap<i64, (Vec<ApprovedLine>, Money)>> {
-    let mut st = conn.prepare_cached(
+    let lines = rows(
+        conn,
         "SELECT phase_id, id, source, amount_pence, status, spend_by FROM funding
          WHERE fy = ?1 AND status <> 'withdrawn' ORDER BY phase_id, id",
+        [i64::from(fy.start_year())],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        },
     )?;
-    let rows = st.query_map([i64::from(fy.start_year())], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, Option<String>>(5)?,
-        ))
-    })?;
     let mut out: HashMap<i64, (Vec<ApprovedLine>, Money)> = HashMap::new();
-    for r in rows {
-        let (phase, id, source, pence, status, spend_by) = r?;
+    for (phase, id, source, pence, status, spend_by) in lines {
         let entry = out.entry(phase).or_default();
         if status == "projected" {
             entry.1 += Money::from_pence(pence);
@@ -81,7 +84,7 @@ fn funding_of_year(
 /// What the statement needs of every phase (of one programme when given) for `fy` as at
 /// `period`, sorted by programme code then phase code.
 pub fn phase_financing(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme_id: Option<i64>,
@@ -91,7 +94,7 @@ pub fn phase_financing(
 }
 
 fn financing_of(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     programme_id: Option<i64>,
     figures: Vec<crate::domain::report::PhaseFigures>,
@@ -126,7 +129,7 @@ fn financing_of(
 /// The financing statement for `fy` as at `period` (of one programme when given), in the order of
 /// application saved in the database.
 pub fn statement(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme_id: Option<i64>,
@@ -142,7 +145,7 @@ pub fn statement(
 
 /// [`statement`] of every programme from the phase figures of `fy` `period` already read.
 pub fn statement_of(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     figures: Vec<crate::domain::report::PhaseFigures>,
@@ -159,29 +162,28 @@ pub fn statement_of(
 /// Financial years of approved grants and contributions whose spend-by date falls between `from`
 /// and `to` (inclusive): the years whose statements the spend-by alert needs.
 pub fn years_with_spend_by_between(
-    conn: &Connection,
+    conn: &impl Sql,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<Vec<FinancialYear>> {
-    let mut st = conn.prepare_cached(
+    let years = rows(
+        conn,
         "SELECT DISTINCT fy FROM funding WHERE status = 'approved' AND source IN ('grant', 's106', 'cil')
          AND spend_by BETWEEN ?1 AND ?2 ORDER BY fy",
+        params![iso(from), iso(to)],
+        |r| r.get::<_, i32>(0),
     )?;
-    let rows = st.query_map(params![iso(from), iso(to)], |r| r.get::<_, i32>(0))?;
-    let mut out = Vec::new();
-    for r in rows {
-        if let Ok(fy) = FinancialYear::new(r?) {
-            out.push(fy);
-        }
-    }
-    Ok(out)
+    Ok(years
+        .into_iter()
+        .filter_map(|y| FinancialYear::new(y).ok())
+        .collect())
 }
 
 /// Takes the financing snapshot of `fy` `period` (every programme, as `report financing` prints
 /// it) from the live figures, audited, in the caller's transaction; `thresholds` are those of the
 /// report snapshot taken beside it.
 pub fn take(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     source: &str,
@@ -196,7 +198,7 @@ pub fn take(
     )?;
     let taking = e::Taking {
         source,
-        who: &current_user(),
+        who: &super::current_user_on(conn)?,
         at: &now_stamp(),
     };
     let info = e::insert_financing_snapshot(conn, taking, thresholds, &s, &ids)?;
@@ -240,7 +242,7 @@ fn narrow(s: FinancingStatement, ids: &[RowIds], programme_id: i64) -> Financing
 /// The financing statement of `fy` as at `period` (of one programme when given): the snapshot
 /// taken when the period was closed, otherwise live. Also says which snapshot it is, if any.
 pub fn report(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme_id: Option<i64>,

@@ -7,10 +7,14 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::common::{collect, conv_err, date_col, iso, money_col, opt_date_col};
-use super::snapshot::rag_from_label;
 use crate::domain::pack::{BenefitLine, ContractLine, MilestoneLine, OptionLine, PackLines};
 use crate::domain::{FinancialYear, Period};
 use crate::store::Result;
+
+/// A stored RAG label (`snapshot`'s reader, for this file's SQLite rows).
+fn rag_from_label(i: usize, s: &str) -> rusqlite::Result<crate::domain::report::Rag> {
+    super::snapshot::rag_from_label(i, s).map_err(|e| conv_err(i, e))
+}
 
 /// True when the pack's lines were kept with monitoring snapshot `snapshot_id`.
 pub fn pack_lines_kept(conn: &Connection, snapshot_id: i64) -> Result<bool> {

@@ -5,16 +5,17 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::common::{collect, conv_err, fy_col, money_col, period_col};
+use super::rows::{bad_col, fy_at, money_at, period_at, rows as collect};
 use crate::domain::cabinet::{AfterRag, CabinetReport};
 use crate::domain::model::ChangeKind;
 use crate::domain::movement::{BudgetLine, LineSource};
 use crate::domain::report::{ForecastBasis, Rag, RagThresholds, Report, ReportRow, RowKind};
 use crate::domain::{FinancialYear, Money, Period};
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbResult, Optional, Row, Sql};
 use crate::store::{Result, StoreError};
 
 /// The kind of the monthly monitoring report's snapshots.
@@ -53,17 +54,17 @@ const INFO_SELECT: &str = "SELECT s.id, s.kind, s.fy, s.period, s.rag_red_pct, s
       + (SELECT count(*) FROM snapshot_financing_row r WHERE r.snapshot_id = s.id)
     FROM snapshot s";
 
-fn decimal_col(r: &Row, i: usize) -> rusqlite::Result<Decimal> {
+fn decimal_col(r: &Row<'_>, i: usize) -> DbResult<Decimal> {
     let s: String = r.get(i)?;
-    s.parse().map_err(|e| conv_err(i, e))
+    s.parse().map_err(|e| bad_col(i, e))
 }
 
-fn info_row(r: &Row) -> rusqlite::Result<SnapshotInfo> {
+fn info_row(r: &Row<'_>) -> DbResult<SnapshotInfo> {
     Ok(SnapshotInfo {
         id: r.get(0)?,
         kind: r.get(1)?,
-        fy: fy_col(r, 2)?,
-        period: period_col(r, 3)?,
+        fy: fy_at(r, 2)?,
+        period: period_at(r, 3)?,
         thresholds: RagThresholds {
             red_overspend_pct: decimal_col(r, 4)?,
             amber_underspend_pct: decimal_col(r, 5)?,
@@ -87,7 +88,7 @@ pub(super) fn row_kind_word(k: RowKind) -> &'static str {
 /// The programme and phase ids of report rows given as (kind, programme code, phase code), as
 /// named today (none for a grand total; no phase for a programme total).
 pub fn row_ids<'a>(
-    conn: &Connection,
+    conn: &impl Sql,
     rows: impl Iterator<Item = (RowKind, &'a str, &'a str)>,
 ) -> Result<Vec<RowIds>> {
     let phases: HashMap<(String, String), i64> = super::list_phases(conn, None)?
@@ -115,7 +116,7 @@ pub fn row_ids<'a>(
 }
 
 /// A stored row kind (`phase`, `programme total`, `grand total`).
-pub(super) fn row_kind_col(r: &Row, i: usize) -> rusqlite::Result<RowKind> {
+pub(super) fn row_kind_col(r: &Row<'_>, i: usize) -> DbResult<RowKind> {
     let kind: String = r.get(i)?;
     Ok(match kind.as_str() {
         "phase" => RowKind::Phase,
@@ -126,7 +127,7 @@ pub(super) fn row_kind_col(r: &Row, i: usize) -> rusqlite::Result<RowKind> {
 
 /// Stores a snapshot's header (of any kind) and returns its id.
 pub(super) fn insert_header(
-    conn: &Connection,
+    conn: &impl Sql,
     kind: &str,
     (fy, period): (FinancialYear, Period),
     thresholds: RagThresholds,
@@ -154,7 +155,7 @@ pub(super) fn insert_header(
 /// Stores a monitoring snapshot: the header, every row with its ids, and the budget lines.
 #[allow(clippy::too_many_arguments)]
 pub fn insert_snapshot(
-    conn: &Connection,
+    conn: &impl Sql,
     source: &str,
     who: &str,
     at: &str,
@@ -173,7 +174,7 @@ pub fn insert_snapshot(
         at,
     )?;
     {
-        let mut st = conn.prepare_cached(
+        let sql =
             "INSERT INTO snapshot_report_row(snapshot_id, seq, row_kind, programme_id, phase_id,
                programme_code, programme_name, phase_code, phase_name, original_pence,
                approved_changes_pence, revised_pence, pending_pence, actual_in_period_pence,
@@ -181,78 +182,74 @@ pub fn insert_snapshot(
                forecast_basis, variance_pence, variance_pct, spent_pct, rag, last_revised_pence,
                budget_movement_pence, last_forecast_pence, forecast_movement_pence, commentary)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-               ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
-        )?;
+               ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)";
         let none = AfterRag::default();
         for (seq, row) in r.rows.iter().enumerate() {
             let a = report.after_rag.get(seq).unwrap_or(&none);
             let rid = ids.get(seq).copied().unwrap_or_default();
             let p = |m: Option<Money>| m.map(Money::pence);
-            st.execute(params![
-                id,
-                seq as i64,
-                row_kind_word(row.kind),
-                rid.programme_id,
-                rid.phase_id,
-                row.programme_code,
-                row.programme_name,
-                row.phase_code,
-                row.phase_name,
-                row.original.pence(),
-                row.approved_changes.pence(),
-                row.revised.pence(),
-                row.pending.pence(),
-                row.actual_in_period.pence(),
-                row.actual_to_date.pence(),
-                row.commitments.pence(),
-                row.headroom.pence(),
-                row.forecast.pence(),
-                row.basis.label(),
-                row.variance.pence(),
-                row.variance_pct.map(|d| d.to_string()),
-                row.spent_pct.map(|d| d.to_string()),
-                row.rag.label(),
-                p(a.last_revised),
-                p(a.budget_movement),
-                p(a.last_forecast),
-                p(a.forecast_movement),
-                a.commentary,
-            ])?;
+            conn.execute(
+                sql,
+                params![
+                    id,
+                    seq as i64,
+                    row_kind_word(row.kind),
+                    rid.programme_id,
+                    rid.phase_id,
+                    row.programme_code,
+                    row.programme_name,
+                    row.phase_code,
+                    row.phase_name,
+                    row.original.pence(),
+                    row.approved_changes.pence(),
+                    row.revised.pence(),
+                    row.pending.pence(),
+                    row.actual_in_period.pence(),
+                    row.actual_to_date.pence(),
+                    row.commitments.pence(),
+                    row.headroom.pence(),
+                    row.forecast.pence(),
+                    row.basis.label(),
+                    row.variance.pence(),
+                    row.variance_pct.map(|d| d.to_string()),
+                    row.spent_pct.map(|d| d.to_string()),
+                    row.rag.label(),
+                    p(a.last_revised),
+                    p(a.budget_movement),
+                    p(a.last_forecast),
+                    p(a.forecast_movement),
+                    a.commentary,
+                ],
+            )?;
         }
     }
     {
-        let mut st = conn.prepare_cached(
-            "INSERT INTO snapshot_budget_line(snapshot_id, phase_id, source, record_id, change_kind, amount_pence)
+        let sql = "INSERT INTO snapshot_budget_line(snapshot_id, phase_id, source, record_id, change_kind, amount_pence)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (snapshot_id, phase_id, source, record_id)
-             DO UPDATE SET amount_pence = snapshot_budget_line.amount_pence + excluded.amount_pence",
-        )?;
+             DO UPDATE SET amount_pence = snapshot_budget_line.amount_pence + excluded.amount_pence";
         for l in lines {
             let (source, kind) = match l.source {
                 LineSource::Allocation => ("allocation", None),
                 LineSource::Change(k) => ("change", Some(k.as_str())),
             };
-            st.execute(params![
-                id,
-                l.phase_id,
-                source,
-                l.record_id,
-                kind,
-                l.amount.pence()
-            ])?;
+            conn.execute(
+                sql,
+                params![id, l.phase_id, source, l.record_id, kind, l.amount.pence()],
+            )?;
         }
     }
     get_snapshot(conn, id)
 }
 
 /// One snapshot's header by id.
-pub fn get_snapshot(conn: &Connection, id: i64) -> Result<SnapshotInfo> {
+pub fn get_snapshot(conn: &impl Sql, id: i64) -> Result<SnapshotInfo> {
     Ok(conn.query_row(&format!("{INFO_SELECT} WHERE s.id = ?1"), [id], info_row)?)
 }
 
 /// The snapshot of `kind` for `fy` `period`, if one is held.
 pub fn find_snapshot(
-    conn: &Connection,
+    conn: &impl Sql,
     kind: &str,
     fy: FinancialYear,
     period: Period,
@@ -269,7 +266,7 @@ pub fn find_snapshot(
 
 /// The latest snapshot of `kind` in `fy` before `period` (the "last report").
 pub fn last_snapshot_before(
-    conn: &Connection,
+    conn: &impl Sql,
     kind: &str,
     fy: FinancialYear,
     period: Period,
@@ -286,7 +283,7 @@ pub fn last_snapshot_before(
 }
 
 /// Every snapshot held, by year and period; the report's before the financing statement's.
-pub fn list_snapshots(conn: &Connection) -> Result<Vec<SnapshotInfo>> {
+pub fn list_snapshots(conn: &impl Sql) -> Result<Vec<SnapshotInfo>> {
     collect(
         conn,
         &format!(
@@ -299,7 +296,7 @@ pub fn list_snapshots(conn: &Connection) -> Result<Vec<SnapshotInfo>> {
 
 /// Deletes every snapshot (of any kind) of `fy` `period` or later, returning their headers.
 pub fn delete_snapshots_from(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
 ) -> Result<Vec<SnapshotInfo>> {
@@ -321,7 +318,7 @@ pub fn delete_snapshots_from(
     Ok(gone)
 }
 
-fn basis_from_label(i: usize, s: &str) -> rusqlite::Result<ForecastBasis> {
+fn basis_from_label(i: usize, s: &str) -> DbResult<ForecastBasis> {
     match s {
         "" => Ok(ForecastBasis::Total),
         "derived" => Ok(ForecastBasis::Derived),
@@ -336,7 +333,7 @@ fn basis_from_label(i: usize, s: &str) -> rusqlite::Result<ForecastBasis> {
                 None => Period::parse(rest).ok().map(ForecastBasis::Entered),
             })
             .ok_or_else(|| {
-                conv_err(
+                bad_col(
                     i,
                     StoreError::Refused(format!("'{s}' is not a forecast basis")),
                 )
@@ -344,26 +341,26 @@ fn basis_from_label(i: usize, s: &str) -> rusqlite::Result<ForecastBasis> {
     }
 }
 
-pub(super) fn rag_from_label(i: usize, s: &str) -> rusqlite::Result<Rag> {
+pub(super) fn rag_from_label(i: usize, s: &str) -> DbResult<Rag> {
     [Rag::Red, Rag::Amber, Rag::Green]
         .into_iter()
         .find(|r| r.label() == s)
-        .ok_or_else(|| conv_err(i, StoreError::Refused(format!("'{s}' is not a RAG"))))
+        .ok_or_else(|| bad_col(i, StoreError::Refused(format!("'{s}' is not a RAG"))))
 }
 
-fn pct_col(r: &Row, i: usize) -> rusqlite::Result<Option<Decimal>> {
+fn pct_col(r: &Row<'_>, i: usize) -> DbResult<Option<Decimal>> {
     let s: Option<String> = r.get(i)?;
-    s.map(|s| s.parse().map_err(|e| conv_err(i, e))).transpose()
+    s.map(|s| s.parse().map_err(|e| bad_col(i, e))).transpose()
 }
 
-fn opt_money(r: &Row, i: usize) -> rusqlite::Result<Option<Money>> {
+fn opt_money(r: &Row<'_>, i: usize) -> DbResult<Option<Money>> {
     Ok(r.get::<_, Option<i64>>(i)?.map(Money::from_pence))
 }
 
 /// A monitoring snapshot's rows, as stored: the report with its columns after RAG, and each row's
 /// programme and phase ids.
 pub fn snapshot_report(
-    conn: &Connection,
+    conn: &impl Sql,
     info: &SnapshotInfo,
 ) -> Result<(CabinetReport, Vec<RowIds>)> {
     let rows = collect(
@@ -386,17 +383,17 @@ pub fn snapshot_report(
                 programme_name: r.get(4)?,
                 phase_code: r.get(5)?,
                 phase_name: r.get(6)?,
-                original: money_col(r, 7)?,
-                approved_changes: money_col(r, 8)?,
-                revised: money_col(r, 9)?,
-                pending: money_col(r, 10)?,
-                actual_in_period: money_col(r, 11)?,
-                actual_to_date: money_col(r, 12)?,
-                commitments: money_col(r, 13)?,
-                headroom: money_col(r, 14)?,
-                forecast: money_col(r, 15)?,
+                original: money_at(r, 7)?,
+                approved_changes: money_at(r, 8)?,
+                revised: money_at(r, 9)?,
+                pending: money_at(r, 10)?,
+                actual_in_period: money_at(r, 11)?,
+                actual_to_date: money_at(r, 12)?,
+                commitments: money_at(r, 13)?,
+                headroom: money_at(r, 14)?,
+                forecast: money_at(r, 15)?,
                 basis: basis_from_label(16, &basis)?,
-                variance: money_col(r, 17)?,
+                variance: money_at(r, 17)?,
                 variance_pct: pct_col(r, 18)?,
                 spent_pct: pct_col(r, 19)?,
                 rag: rag_from_label(20, &rag)?,
@@ -432,22 +429,22 @@ pub fn snapshot_report(
 }
 
 /// A budget line from (phase id, change kind or NULL for an allocation, record id, pence).
-fn line_row(r: &Row) -> rusqlite::Result<BudgetLine> {
+fn line_row(r: &Row<'_>) -> DbResult<BudgetLine> {
     let kind: Option<String> = r.get(1)?;
     let source = match kind {
         None => LineSource::Allocation,
-        Some(k) => LineSource::Change(ChangeKind::parse(&k).map_err(|e| conv_err(1, e))?),
+        Some(k) => LineSource::Change(ChangeKind::parse(&k).map_err(|e| bad_col(1, e))?),
     };
     Ok(BudgetLine {
         phase_id: r.get(0)?,
         source,
         record_id: r.get(2)?,
-        amount: money_col(r, 3)?,
+        amount: money_at(r, 3)?,
     })
 }
 
 /// The budget lines of a snapshot.
-pub fn snapshot_lines(conn: &Connection, snapshot_id: i64) -> Result<Vec<BudgetLine>> {
+pub fn snapshot_lines(conn: &impl Sql, snapshot_id: i64) -> Result<Vec<BudgetLine>> {
     collect(
         conn,
         "SELECT phase_id, change_kind, record_id, amount_pence FROM snapshot_budget_line
@@ -462,7 +459,7 @@ pub fn snapshot_lines(conn: &Connection, snapshot_id: i64) -> Result<Vec<BudgetL
 /// not count yet), and each side in the year of each approved
 /// change effective on or before the end of the period (exactly what the report adds up).
 pub fn live_budget_lines(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
 ) -> Result<Vec<BudgetLine>> {
@@ -486,17 +483,26 @@ pub fn live_budget_lines(
 }
 
 /// Snapshots owed by periods closed before snapshots were kept, oldest first.
-pub fn owed_snapshots(conn: &Connection) -> Result<Vec<(String, FinancialYear, Period)>> {
+pub fn owed_snapshots(conn: &impl Sql) -> Result<Vec<(String, FinancialYear, Period)>> {
     collect(
         conn,
         "SELECT kind, fy, period FROM snapshot_owed ORDER BY kind, fy, period",
         [],
-        |r| Ok((r.get(0)?, fy_col(r, 1)?, period_col(r, 2)?)),
+        |r| Ok((r.get(0)?, fy_at(r, 1)?, period_at(r, 2)?)),
     )
 }
 
+/// Records a snapshot of `kind` as owed by `fy` `period`.
+pub fn owe(conn: &impl Sql, kind: &str, fy: FinancialYear, period: Period) -> Result<()> {
+    conn.execute(
+        "INSERT INTO snapshot_owed(kind, fy, period) VALUES (?1, ?2, ?3)",
+        params![kind, i64::from(fy.start_year()), i64::from(period.number())],
+    )?;
+    Ok(())
+}
+
 /// Clears one owed snapshot.
-pub fn clear_owed(conn: &Connection, kind: &str, fy: FinancialYear, period: Period) -> Result<()> {
+pub fn clear_owed(conn: &impl Sql, kind: &str, fy: FinancialYear, period: Period) -> Result<()> {
     conn.execute(
         "DELETE FROM snapshot_owed WHERE kind = ?1 AND fy = ?2 AND period = ?3",
         params![kind, i64::from(fy.start_year()), i64::from(period.number())],

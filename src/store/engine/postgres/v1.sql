@@ -1238,6 +1238,43 @@ CREATE TRIGGER contract_closed BEFORE INSERT ON contract
 CREATE TRIGGER allocation_closed BEFORE INSERT ON allocation
     FOR EACH ROW EXECUTE FUNCTION outturn_guard_closed('first_fy', 'an allocation for a year');
 
+-- Variance comments: a comment for a closed period is kept as the close left it (comment.rs's
+-- ensure_open): no comment added, edited or removed for a period that ends on or before the lock
+-- date, named as SQLite names it ("a comment for 2017-18 P7 dated 31/10/2017 ...").
+CREATE FUNCTION outturn_guard_closed_comment() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    v_lock TEXT := outturn_lock_date();
+    v_fy BIGINT;
+    v_period BIGINT;
+    v_end TEXT;
+    i INT;
+BEGIN
+    IF v_lock IS NOT NULL THEN
+        FOR i IN 1..2 LOOP
+            CONTINUE WHEN (i = 1 AND TG_OP = 'INSERT') OR (i = 2 AND TG_OP = 'DELETE');
+            IF i = 1 THEN
+                v_fy := OLD.fy; v_period := OLD.period;
+            ELSE
+                v_fy := NEW.fy; v_period := NEW.period;
+            END IF;
+            v_end := to_char(make_date((v_fy + CASE WHEN v_period >= 10 THEN 1 ELSE 0 END)::int,
+                                       ((v_period + 2) % 12 + 1)::int, 1)
+                             + interval '1 month' - interval '1 day', 'YYYY-MM-DD');
+            IF v_end <= v_lock THEN
+                PERFORM outturn_refuse_closed(
+                    format('a comment for %s-%s P%s', v_fy, lpad(((v_fy + 1) % 100)::text, 2, '0'),
+                           v_period),
+                    v_end);
+            END IF;
+        END LOOP;
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+CREATE TRIGGER variance_comment_closed BEFORE INSERT OR UPDATE OR DELETE ON variance_comment
+    FOR EACH ROW EXECUTE FUNCTION outturn_guard_closed_comment();
+
 -- Actuals: one check per statement over its rows (an import of a million lines runs it once),
 -- after the rows are in and before the statement ends; the earliest locked date is named.
 CREATE FUNCTION outturn_guard_closed_actual() RETURNS trigger
