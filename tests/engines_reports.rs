@@ -436,3 +436,48 @@ fn the_progress_report_reads_the_same_on_both_engines() {
         ])
     );
 }
+
+#[test]
+fn the_financing_statement_reads_the_same_on_both_engines() {
+    let transcript = same_on_both(|b| {
+        books_with_figures(b);
+        let mut t = String::new();
+        t += &b.ok(&[
+            "funding", "add", "--phase", "DTP/PH1", "--fy", "2026-27", "--source", "grant",
+            "--amount", "400000", "--status", "approved",
+        ]);
+        t += &b.ok(&["report", "financing", "--fy", "2026-27", "--period", "7"]);
+        t += &b.ok(&[
+            "report",
+            "financing",
+            "--fy",
+            "2026-27",
+            "--period",
+            "7",
+            "--csv",
+            "-",
+        ]);
+        t
+    });
+    // Hand-worked (DOMAIN.md, financing): PH1's £450,000.00 to date is met from its only approved
+    // line first in the order, the grant of £400,000.00, leaving £50,000.00 unfunded; its gap is
+    // £1,000,000.00 - £400,000.00 = £600,000.00. PH2 has no funding: its £50,000.00 is unfunded and
+    // its gap is its whole £200,000.00. Totals: gap £800,000.00, unfunded £100,000.00.
+    assert_eq!(
+        transcript,
+        lines(&[
+            "Added funding line 1: £400,000.00 grant (approved) for DTP/PH1 2026-27.",
+            "Financing 2026-27 as at P7 (October): actual to date 01/04/2026 to 31/10/2026 met from approved funding in the order grant,s106,cil,capital receipts,revenue,reserves,other,borrowing.",
+            "Programme  Phase            Phase name  Financial year  Period  Revised budget  Grant approved  S106 approved  CIL approved  Capital receipts approved  Revenue approved  Reserves approved  Other approved  Borrowing approved  Total funding  Funding gap  Grant applied  S106 applied  CIL applied  Capital receipts applied  Revenue applied  Reserves applied  Other applied  Borrowing applied  Unfunded to date",
+            "DTP        PH1              Network     2026-27         P7       £1,000,000.00     £400,000.00          £0.00         £0.00                      £0.00             £0.00              £0.00           £0.00               £0.00    £400,000.00  £600,000.00    £400,000.00         £0.00        £0.00                     £0.00            £0.00             £0.00          £0.00              £0.00        £50,000.00",
+            "DTP        PH2              Laptops     2026-27         P7         £200,000.00           £0.00          £0.00         £0.00                      £0.00             £0.00              £0.00           £0.00               £0.00          £0.00  £200,000.00          £0.00         £0.00        £0.00                     £0.00            £0.00             £0.00          £0.00              £0.00        £50,000.00",
+            "DTP        Programme total              2026-27         P7       £1,200,000.00     £400,000.00          £0.00         £0.00                      £0.00             £0.00              £0.00           £0.00               £0.00    £400,000.00  £800,000.00    £400,000.00         £0.00        £0.00                     £0.00            £0.00             £0.00          £0.00              £0.00       £100,000.00",
+            "           Grand total                  2026-27         P7       £1,200,000.00     £400,000.00          £0.00         £0.00                      £0.00             £0.00              £0.00           £0.00               £0.00    £400,000.00  £800,000.00    £400,000.00         £0.00        £0.00                     £0.00            £0.00             £0.00          £0.00              £0.00       £100,000.00",
+            "Programme,Phase,Phase name,Financial year,Period,Revised budget,Grant approved,S106 approved,CIL approved,Capital receipts approved,Revenue approved,Reserves approved,Other approved,Borrowing approved,Total funding,Funding gap,Grant applied,S106 applied,CIL applied,Capital receipts applied,Revenue applied,Reserves applied,Other applied,Borrowing applied,Unfunded to date",
+            "DTP,PH1,Network,2026-27,P7,1000000.00,400000.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,400000.00,600000.00,400000.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,50000.00",
+            "DTP,PH2,Laptops,2026-27,P7,200000.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,200000.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,50000.00",
+            "DTP,Programme total,,2026-27,P7,1200000.00,400000.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,400000.00,800000.00,400000.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,100000.00",
+            ",Grand total,,2026-27,P7,1200000.00,400000.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,400000.00,800000.00,400000.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,100000.00",
+        ])
+    );
+}

@@ -309,11 +309,15 @@ pub fn shared(books: &mut impl crate::ops::Store, c: &FundingCmd) -> anyhow::Res
 
 /// `outturn report financing`.
 pub fn report(db: &Path, a: &FinancingArgs) -> anyhow::Result<ExitCode> {
+    let conn = open(db)?;
+    report_shared(&conn, a)
+}
+
+/// `outturn report financing` on books on either engine.
+pub fn report_shared(books: &impl crate::ops::Sql, a: &FinancingArgs) -> anyhow::Result<ExitCode> {
     let fy = fy_arg("--fy", &a.fy)?;
     let period = period_arg("--period", &a.period)?;
-    let conn = open(db)?;
-    let read = crate::ops::report::financing(&conn, fy, period, a.programme.as_deref())?;
-    drop(conn);
+    let read = crate::ops::report::financing(books, fy, period, a.programme.as_deref())?;
     let (statement, snapshot) = (read.report, read.snapshot);
     let frozen = snapshot
         .as_ref()

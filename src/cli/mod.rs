@@ -263,7 +263,7 @@ fn runs_on_a_server(command: &Command) -> bool {
         ),
         Command::Audit(a) => a.cmd.is_none(),
         Command::Summary { .. } | Command::Period(_) | Command::Check(_) => true,
-        Command::Report(a) => !matches!(a.other, Some(report::OtherReport::Financing(_))),
+        Command::Report(_) => true,
         _ => false,
     }
 }

@@ -239,9 +239,7 @@ pub fn shared(books: &mut impl crate::ops::Store, a: &ReportArgs) -> anyhow::Res
         Some(OtherReport::Progress(p)) => {
             return super::progress::shared(books, p, write_file_atomically);
         }
-        Some(OtherReport::Financing(_)) => {
-            return Err(super::server::not_here("report financing"));
-        }
+        Some(OtherReport::Financing(f)) => return super::funding::report_shared(books, f),
         None => {}
     }
     let (when, red, amber) = asked(a)?;
