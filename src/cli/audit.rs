@@ -49,7 +49,12 @@ pub enum AuditCmd {
 /// `outturn audit seal`.
 fn seal(db: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     let books = open(db)?;
-    let Some(seal) = ops::books::seal(&books)? else {
+    seal_of(&books, out)
+}
+
+/// `outturn audit seal` on books on either engine.
+pub fn seal_of(books: &impl ops::Sql, out: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let Some(seal) = ops::books::seal(books)? else {
         return Err(UserError("the audit log is empty: there is nothing to seal".into()).into());
     };
     let text = format!("{}\n", serde_json::to_string_pretty(&seal)?);

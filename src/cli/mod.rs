@@ -261,7 +261,7 @@ fn runs_on_a_server(command: &Command) -> bool {
             c,
             import::ImportCmd::Profile(_) | import::ImportCmd::Codes(_)
         ),
-        Command::Audit(a) => a.cmd.is_none(),
+        Command::Audit(_) => true,
         Command::Summary { .. } | Command::Period(_) | Command::Check(_) => true,
         Command::Report(_) => true,
         _ => false,
@@ -286,7 +286,10 @@ fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Resu
         Command::Benefit(c) => benefit::shared(books, c),
         Command::Milestone(c) => milestone::shared(books, c),
         Command::Import(c) => import::shared(books, c),
-        Command::Audit(a) => audit::list(books, a),
+        Command::Audit(a) => match &a.cmd {
+            Some(audit::AuditCmd::Seal { out }) => audit::seal_of(books, out.as_deref()),
+            None => audit::list(books, a),
+        },
         Command::Summary { fy, programme } => {
             summary::shared(books, fy.as_deref(), programme.as_deref())
         }

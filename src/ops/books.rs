@@ -148,28 +148,20 @@ pub fn restore(file: &Path, target: &Path, force: bool) -> store::Result<BackupS
 
 /// Checks the books (integrity, references, the budget rules, the schema, the audit chain and
 /// the replay of the audit log) and, given a `seal`, that the log up to it is the one sealed.
-/// On a PostgreSQL server the checks of SQLite's own file are not run (the report names them),
-/// and a seal is not checked yet (refused before anything is read).
+/// On a PostgreSQL server the checks of SQLite's own file are not run (the report names them).
 pub fn check(books: &impl crate::ops::Sql, seal: Option<&Seal>) -> store::Result<CheckReport> {
-    let file = match (seal, books.as_sqlite()) {
-        (Some(_), None) => {
-            return Err(StoreError::Refused(
-                "check --seal does not run on books on a PostgreSQL server yet: check the seal on a copy in a SQLite file (`outturn copy`)".into(),
-            ));
-        }
-        (_, file) => file,
-    };
     let mut report = store_check::run(books)?;
-    if let (Some(seal), Some(file)) = (seal, file) {
+    if let Some(seal) = seal {
         report.checks += 1;
-        report.findings.extend(audit::verify_seal(file, seal)?);
+        report.findings.extend(audit::verify_seal(books, seal)?);
     }
     Ok(report)
 }
 
-/// The seal of the audit log as it stands (None when the log is empty).
-pub fn seal(books: &impl Handle) -> store::Result<Option<Seal>> {
-    audit::seal(books.books())
+/// The seal of the audit log as it stands (None when the log is empty): on a server, the
+/// council's log.
+pub fn seal(books: &impl crate::ops::Sql) -> store::Result<Option<Seal>> {
+    audit::seal(books)
 }
 
 /// The login the audit log records on books in a file: the officer's login on this machine.

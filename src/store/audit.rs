@@ -355,11 +355,11 @@ pub struct Seal {
 }
 
 /// The seal of the log as it stands (None when it is empty).
-pub fn seal(conn: &Connection) -> Result<Option<Seal>> {
+pub fn seal(conn: &impl Sql) -> Result<Option<Seal>> {
     let head: Option<(i64, String, String)> = conn
         .query_row(
             "SELECT id, hash, at FROM audit ORDER BY id DESC LIMIT 1",
-            [],
+            sql_params![],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
@@ -377,7 +377,7 @@ pub fn seal(conn: &Connection) -> Result<Option<Seal>> {
 /// Findings when the log no longer holds what `seal` recorded: the sealed event gone or with
 /// another hash, or fewer events up to it. With [`verify_chain`] clean, the log up to the seal
 /// is then exactly the one sealed.
-pub fn verify_seal(conn: &Connection, seal: &Seal) -> Result<Vec<String>> {
+pub fn verify_seal(conn: &impl Sql, seal: &Seal) -> Result<Vec<String>> {
     let held: Option<String> = conn
         .query_row("SELECT hash FROM audit WHERE id = ?1", [seal.id], |r| {
             r.get(0)
