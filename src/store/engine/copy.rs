@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::pg::{Holds, PgBooks};
+use super::pg::PgBooks;
 use super::sql::{Sql, Value};
 use crate::store::{Books, Result, StoreError};
 
@@ -208,9 +208,6 @@ pub fn file_to_server(from: &Path, to: &mut PgBooks) -> Result<Copied> {
 /// The file is made whole beside `to` and moved into place: a failed copy leaves nothing.
 pub fn server_to_file(from: &mut PgBooks, to: &Path) -> Result<Copied> {
     from.ensure_books()?;
-    if let Holds::Other(_) = from.holds()? {
-        from.ensure_books()?;
-    }
     if to.exists() {
         return Err(refused(format!(
             "{} already exists: a copy goes into a new file",
