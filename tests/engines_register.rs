@@ -930,37 +930,26 @@ fn of_two_competing_reductions_one_is_refused_on_both_engines() {
             "--amount",
             "1000",
         ]);
-        let reduce = || {
-            common::bin()
-                .env("OUTTURN_TODAY", "2026-12-05")
-                .arg("--db")
-                .arg(b.locator())
-                .args([
-                    "change",
-                    "add",
-                    "--kind",
-                    "reduction",
-                    "--phase",
-                    "SCH/P1",
-                    "--fy",
-                    "2026-27",
-                    "--amount",
-                    "700",
-                    "--effective",
-                    "2026-11-01",
-                    "--status",
-                    "approved",
-                ])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        };
-        let (one, two) = (reduce(), reduce());
-        let mut outcomes: Vec<(Option<i32>, String)> = [one, two]
+        let reduce: &[&str] = &[
+            "change",
+            "add",
+            "--kind",
+            "reduction",
+            "--phase",
+            "SCH/P1",
+            "--fy",
+            "2026-27",
+            "--amount",
+            "700",
+            "--effective",
+            "2026-11-01",
+            "--status",
+            "approved",
+        ];
+        let mut outcomes: Vec<(Option<i32>, String)> = b
+            .at_once(&[reduce, reduce])
             .into_iter()
-            .map(|c| {
-                let o = c.wait_with_output().unwrap();
+            .map(|o| {
                 let said = if o.status.success() {
                     o.stdout
                 } else {

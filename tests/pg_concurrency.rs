@@ -6,34 +6,18 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
-
 use common::engines::Books;
-
-fn spawn(b: &Books, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_outturn"))
-        .env_remove("OUTTURN_DB")
-        .env("OUTTURN_USER", "test-officer")
-        .env("OUTTURN_TODAY", "2026-12-05")
-        .arg("--db")
-        .arg(b.locator())
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
 
 /// Runs the steps at once; returns each one's (exit status, stderr), in the order given.
 fn at_once(b: &Books, steps: &[Vec<String>]) -> Vec<(i32, String)> {
-    let children: Vec<Child> = steps
+    let steps: Vec<Vec<&str>> = steps
         .iter()
-        .map(|s| spawn(b, &s.iter().map(String::as_str).collect::<Vec<_>>()))
+        .map(|s| s.iter().map(String::as_str).collect())
         .collect();
-    children
+    let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
+    b.at_once(&steps)
         .into_iter()
-        .map(|c| {
-            let o = c.wait_with_output().unwrap();
+        .map(|o| {
             (
                 o.status.code().unwrap_or(-1),
                 String::from_utf8(o.stderr).unwrap(),

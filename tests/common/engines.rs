@@ -69,6 +69,30 @@ impl Books {
             .expect("run outturn")
     }
 
+    /// Starts outturn on these books in a process of its own (with its own connection), as
+    /// [`Books::run`] runs it, without waiting.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        super::bin()
+            .env("OUTTURN_TODAY", "2026-12-05")
+            .arg("--db")
+            .arg(self.locator())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start outturn")
+    }
+
+    /// Runs the steps at the same moment, each in a process of its own; returns what each
+    /// printed, in the order given.
+    pub fn at_once(&self, steps: &[&[&str]]) -> Vec<Output> {
+        let children: Vec<_> = steps.iter().map(|s| self.spawn(s)).collect();
+        children
+            .into_iter()
+            .map(|c| c.wait_with_output().expect("wait for outturn"))
+            .collect()
+    }
+
     /// Runs a step that must succeed; returns what it printed, with the officer's login written
     /// as `<login>` (the only thing that differs between the engines' outputs).
     pub fn ok(&self, args: &[&str]) -> String {
