@@ -28,7 +28,8 @@ pub struct TableShape {
     pub columns: Vec<String>,
 }
 
-fn quote(ident: &str) -> String {
+/// A name quoted for SQL (`"name"`, inner quotes doubled): the same on both engines.
+pub(crate) fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 

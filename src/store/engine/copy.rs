@@ -10,6 +10,7 @@ use std::path::Path;
 
 use super::pg::PgBooks;
 use super::sql::{Sql, Value};
+use crate::store::capture::quote;
 use crate::store::{Books, Result, StoreError};
 
 /// Tables not copied as rows: the audit log (copied event by event) and the running totals
@@ -92,10 +93,6 @@ fn sqlite_tables(conn: &rusqlite::Connection) -> Result<Vec<(String, Vec<String>
             (t, cols)
         })
         .collect())
-}
-
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
 /// Every row of `table` (these columns, by the first column), as values.
