@@ -399,6 +399,40 @@ pub fn with_bulk_settings<T, E: From<StoreError>>(
     out
 }
 
+/// Runs a load `f` (`when` it is larger than the ledger it joins) with SQLite's rollback journal in
+/// place of its write-ahead log, when this connection is the only one open on the file, and
+/// puts the write-ahead log back afterwards. A load into a mostly new file writes its pages into
+/// the file once, as `sqlite3`'s own `.import` does; through the log it writes each page twice
+/// (the log, then the checkpoint that copies the log into the file), which measured a sixth of
+/// a 1,000,000-line import. The rollback journal is as safe against a crash or a power cut (at
+/// `synchronous = FULL`); while it is in use, other processes wait (their busy timeout) instead
+/// of reading beside the load. When another connection is open, or the switch fails, the load
+/// runs in the log as usual: the switch only ever changes the speed.
+pub fn with_rollback_journal<T, E: From<StoreError>>(
+    conn: &mut Connection,
+    when: bool,
+    f: impl FnOnce(&mut Connection) -> std::result::Result<T, E>,
+) -> std::result::Result<T, E> {
+    let journal = |conn: &Connection, mode: &str| -> Result<String> {
+        Ok(conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0))?)
+    };
+    if !when {
+        return f(conn);
+    }
+    // Never wait for the switch: someone reading now keeps the log.
+    conn.busy_timeout(std::time::Duration::ZERO)
+        .map_err(StoreError::from)?;
+    let switched = journal(conn, "DELETE").is_ok_and(|m| m.eq_ignore_ascii_case("delete"));
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(StoreError::from)?;
+    let out = f(conn);
+    if switched {
+        // Back to the log (waiting, as any writer does, for a reader that came meanwhile).
+        journal(conn, "WAL")?;
+    }
+    out
+}
+
 /// `PRAGMA temp_store = FILE`.
 const TEMP_STORE_FILE: i64 = 1;
 
@@ -496,6 +530,44 @@ pub fn resume_actual_totals(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_load_alone_on_the_file_uses_the_rollback_journal_and_puts_the_log_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.db");
+        let mut conn = crate::store::open(&path).unwrap();
+        let mode = |c: &Connection| -> String {
+            c.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(mode(&conn), "wal");
+        for (when, fail, inside) in [
+            (true, false, "delete"),
+            (true, true, "delete"),
+            (false, false, "wal"),
+        ] {
+            let got: std::result::Result<String, StoreError> =
+                with_rollback_journal(&mut conn, when, |c| {
+                    let m = mode(c);
+                    if fail {
+                        Err(StoreError::Refused("no".into()))
+                    } else {
+                        Ok(m)
+                    }
+                });
+            match got {
+                Ok(m) => assert_eq!(m, inside),
+                Err(e) => assert!(fail, "{e}"),
+            }
+            assert_eq!(mode(&conn), "wal");
+        }
+        // Another connection open on the file: the load stays in the log, and nothing fails.
+        let other = crate::store::open(&path).unwrap();
+        let m: std::result::Result<String, StoreError> =
+            with_rollback_journal(&mut conn, true, |c| Ok(mode(c)));
+        assert_eq!(m.unwrap(), "wal");
+        assert_eq!((mode(&conn), mode(&other)), ("wal".into(), "wal".into()));
+    }
 
     #[test]
     fn a_large_load_sorts_in_files_and_restores_the_settings_and_the_audit_capture() {

@@ -555,195 +555,203 @@ fn import_actuals_tuned(
     let (scan, read_count, file_rows) = (&file.scan, &file.read_count, file.rows);
     // Past this many rows (estimated) SQLite's sorts and temporary tables go to files.
     let large = scan.len / BYTES_PER_ROW_ESTIMATE >= LARGE_ROWS;
-    batches::with_bulk_settings(conn, large, |conn| {
-        let tx = conn.books_mut().begin()?;
-        batch::refuse_reimport(&tx, &scan.sha256)?;
-        // The batch's audit event carries the count and SHA-256 of its rows, not every row image.
-        store::capture::pause(&tx, "actual")?;
-        let lock = Lock::read(&tx)?;
-        let lookups = ActualLookups::new(&tx)?.with_codes(&tx, profile)?;
-        let held_through = batches::last_actual_id(&tx)?;
-        // A file with more rows than the ledger holds loads faster into the bare table with
-        // the indexes built afterwards (same SQL, same transaction).
-        let estimated_rows = scan.len / BYTES_PER_ROW_ESTIMATE;
-        let bulk = estimated_rows >= tuning.bulk_min_rows
-            && estimated_rows as i64 >= batches::actual_count(&tx)?;
-        let dropped = if bulk {
-            batches::drop_actual_indexes(&tx)?
-        } else {
-            Vec::new()
-        };
-        // Likewise the running totals: one grouped pass at the end instead of an upsert per row.
-        let totals_trigger = if bulk {
-            batches::suspend_actual_totals(&tx)?
-        } else {
-            None
-        };
-        let batch_id =
-            batches::insert_batch(&tx, BatchKind::Actuals, &file.file_name, &scan.sha256)?;
-        if let Some(p) = profile {
-            store::profiles::set_batch_profile(&tx, batch_id, &p.name)?;
-        }
-        // (actual id, line) of every row written, in id order, to name the line of a duplicate
-        // or a warning: in a temporary file, not in memory.
-        let noted = Noted {
-            written: LineLog::new()?,
-            // The batch's audit digest, built as its rows are written rather than read back.
-            digest: ActualDigest::new(&tx)?,
-            // The references written, for the warning on a reference also on another date or amount.
-            // Sized for the file's rows and the ledger before it (ids are at least as many).
-            refs: e::RefFilter::for_references(
-                estimated_rows.saturating_add(u64::try_from(held_through).unwrap_or(0)),
-            ),
-            latest: None,
-        };
-        let sum_totals = totals_trigger.is_some();
-        // Three threads in a pipeline of chunks: one reads and checks the file, this one (which
-        // holds the transaction) inserts the checked rows, and a third notes what was written
-        // (lines, audit digest, references, tallies), then hands the emptied chunk back to the
-        // first. At most four chunks are held at once.
-        let (problems, lookups, mut noted, mut tally, totals) = std::thread::scope(|scope| {
-            let (send, receive) = mpsc::sync_channel::<Pending>(1);
-            let (to_note, written) = mpsc::sync_channel::<Pending>(0);
-            let (give_back, spare) = mpsc::channel::<Pending>();
-            let (idx, lock) = (&file.idx, &lock);
-            let checker = scope.spawn(move || {
-                check_ledger(
-                    file_rows,
-                    idx,
-                    rules,
-                    lookups,
-                    lock,
-                    tuning.chunk_rows,
-                    &mut |chunk| {
-                        send.send(chunk).ok()?;
-                        Some(spare.try_recv().unwrap_or_default())
-                    },
-                )
-            });
-            let noter = scope.spawn(move || {
-                let mut noted = noted;
-                let mut tally: Tally<i64> = Tally::new();
-                let mut totals: batches::ActualTotals = std::collections::HashMap::new();
-                for mut chunk in written {
-                    let sums = sum_totals.then_some(&mut totals);
-                    chunk.note(batch_id, &mut noted, &mut tally, sums)?;
-                    // The checker may have finished; then the chunk is simply dropped.
-                    let _ = give_back.send(chunk);
-                }
-                Ok::<_, ImportError>((noted, tally, totals))
-            });
-            loop {
-                match receive.recv_timeout(PROGRESS_TICK) {
-                    Ok(mut chunk) => {
-                        chunk.write(&tx, batch_id)?;
-                        // When the noter has stopped, its error is reported below.
-                        if to_note.send(chunk).is_err() {
-                            break;
-                        }
-                    }
-                    Err(mpsc::RecvTimeoutError::Timeout) => {}
-                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                }
-                progress(read_count.load(Ordering::Relaxed), scan.len);
-            }
-            drop(to_note);
-            drop(receive);
-            let stopped = |what: &str| ImportError::Io {
-                path: path.display().to_string(),
-                source: std::io::Error::other(format!("the thread {what} stopped unexpectedly")),
+    // A load larger than the ledger it joins writes its pages once (see the function).
+    let rollback = large
+        && i64::try_from(scan.len / BYTES_PER_ROW_ESTIMATE).unwrap_or(i64::MAX)
+            >= batches::last_actual_id(conn)?;
+    batches::with_rollback_journal(conn, rollback, |conn| {
+        batches::with_bulk_settings(conn, large, |conn| {
+            let tx = conn.books_mut().begin()?;
+            batch::refuse_reimport(&tx, &scan.sha256)?;
+            // The batch's audit event carries the count and SHA-256 of its rows, not every row image.
+            store::capture::pause(&tx, "actual")?;
+            let lock = Lock::read(&tx)?;
+            let lookups = ActualLookups::new(&tx)?.with_codes(&tx, profile)?;
+            let held_through = batches::last_actual_id(&tx)?;
+            // A file with more rows than the ledger holds loads faster into the bare table with
+            // the indexes built afterwards (same SQL, same transaction).
+            let estimated_rows = scan.len / BYTES_PER_ROW_ESTIMATE;
+            let bulk = estimated_rows >= tuning.bulk_min_rows
+                && estimated_rows as i64 >= batches::actual_count(&tx)?;
+            let dropped = if bulk {
+                batches::drop_actual_indexes(&tx)?
+            } else {
+                Vec::new()
             };
-            let (noted, tally, totals) = noter
-                .join()
-                .map_err(|_| stopped("noting the rows written"))??;
-            let (problems, lookups) =
-                checker.join().map_err(|_| stopped("checking the file"))??;
-            Ok::<_, ImportError>((problems, lookups, noted, tally, totals))
-        })?;
-        progress(scan.len, scan.len);
-        problems.into_result()?;
-        if tally.rows == 0 {
-            return Err(ImportError::no_rows(&file.file_name));
-        }
-        batches::recreate_indexes(&tx, &dropped)?;
-        if let Some(trigger) = &totals_trigger {
-            batches::resume_actual_totals(&tx, trigger, &totals)?;
-        }
-        let skipped = if held_through > 0 {
-            super::actual_duplicates::duplicates(
-                &tx,
-                batch_id,
-                held_through,
-                opts.skip_duplicates,
-                &mut noted.written,
-                &mut tally,
-                &|phase| lookups.label(phase),
-            )?
-        } else {
-            0
-        };
-        // Every row was already in the ledger: no batch of no rows is kept.
-        if tally.rows == 0 {
-            return Err(ImportError::Header {
-                message: format!(
-                    "every row of {} is already in the ledger ({} left out by \
-                     --skip-duplicates): nothing was imported",
-                    file.file_name,
-                    crate::domain::text::counted(skipped, "row")
+            // Likewise the running totals: one grouped pass at the end instead of an upsert per row.
+            let totals_trigger = if bulk {
+                batches::suspend_actual_totals(&tx)?
+            } else {
+                None
+            };
+            let batch_id =
+                batches::insert_batch(&tx, BatchKind::Actuals, &file.file_name, &scan.sha256)?;
+            if let Some(p) = profile {
+                store::profiles::set_batch_profile(&tx, batch_id, &p.name)?;
+            }
+            // (actual id, line) of every row written, in id order, to name the line of a duplicate
+            // or a warning: in a temporary file, not in memory.
+            let noted = Noted {
+                written: LineLog::new()?,
+                // The batch's audit digest, built as its rows are written rather than read back.
+                digest: ActualDigest::new(&tx)?,
+                // The references written, for the warning on a reference also on another date or amount.
+                // Sized for the file's rows and the ledger before it (ids are at least as many).
+                refs: e::RefFilter::for_references(
+                    estimated_rows.saturating_add(u64::try_from(held_through).unwrap_or(0)),
                 ),
-            });
-        }
-        let today = e::today().unwrap_or_else(|_| chrono::Local::now().date_naive());
-        // The references of the batch that may be held more than once: the ledger before it
-        // is noted too, then only the candidates are looked at exactly.
-        noted.refs.note_ledger(&tx, held_through)?;
-        e::start_warn_ids(&tx)?;
-        let refs = &noted.refs;
-        // With no reference met twice (the usual case), the rows need not be read again.
-        if refs.any_again() {
-            noted.written.each_hash(&mut |id, hash| {
-                if hash != 0 && refs.may_repeat(hash) {
-                    e::add_warn_id(&tx, id)?;
+                latest: None,
+            };
+            let sum_totals = totals_trigger.is_some();
+            // Three threads in a pipeline of chunks: one reads and checks the file, this one (which
+            // holds the transaction) inserts the checked rows, and a third notes what was written
+            // (lines, audit digest, references, tallies), then hands the emptied chunk back to the
+            // first. At most four chunks are held at once.
+            let (problems, lookups, mut noted, mut tally, totals) = std::thread::scope(|scope| {
+                let (send, receive) = mpsc::sync_channel::<Pending>(1);
+                let (to_note, written) = mpsc::sync_channel::<Pending>(0);
+                let (give_back, spare) = mpsc::channel::<Pending>();
+                let (idx, lock) = (&file.idx, &lock);
+                let checker = scope.spawn(move || {
+                    check_ledger(
+                        file_rows,
+                        idx,
+                        rules,
+                        lookups,
+                        lock,
+                        tuning.chunk_rows,
+                        &mut |chunk| {
+                            send.send(chunk).ok()?;
+                            Some(spare.try_recv().unwrap_or_default())
+                        },
+                    )
+                });
+                let noter = scope.spawn(move || {
+                    let mut noted = noted;
+                    let mut tally: Tally<i64> = Tally::new();
+                    let mut totals: batches::ActualTotals = std::collections::HashMap::new();
+                    for mut chunk in written {
+                        let sums = sum_totals.then_some(&mut totals);
+                        chunk.note(batch_id, &mut noted, &mut tally, sums)?;
+                        // The checker may have finished; then the chunk is simply dropped.
+                        let _ = give_back.send(chunk);
+                    }
+                    Ok::<_, ImportError>((noted, tally, totals))
+                });
+                loop {
+                    match receive.recv_timeout(PROGRESS_TICK) {
+                        Ok(mut chunk) => {
+                            chunk.write(&tx, batch_id)?;
+                            // When the noter has stopped, its error is reported below.
+                            if to_note.send(chunk).is_err() {
+                                break;
+                            }
+                        }
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
+                        Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    }
+                    progress(read_count.load(Ordering::Relaxed), scan.len);
                 }
-                Ok(())
+                drop(to_note);
+                drop(receive);
+                let stopped = |what: &str| ImportError::Io {
+                    path: path.display().to_string(),
+                    source: std::io::Error::other(format!(
+                        "the thread {what} stopped unexpectedly"
+                    )),
+                };
+                let (noted, tally, totals) = noter
+                    .join()
+                    .map_err(|_| stopped("noting the rows written"))??;
+                let (problems, lookups) =
+                    checker.join().map_err(|_| stopped("checking the file"))??;
+                Ok::<_, ImportError>((problems, lookups, noted, tally, totals))
             })?;
-        }
-        let scope = e::WarnScope::Prepared {
-            batch: batch_id,
-            held_through,
-            latest: noted.latest,
-        };
-        let mut by_id = e::actual_warnings(&tx, scope, today)?;
-        // Lines are looked up in id order; a row's own warnings keep their order (stable sorts).
-        by_id.sort_by_key(|(id, _)| *id);
-        let mut look = noted.written.lookup()?;
-        let mut by_line = Vec::with_capacity(by_id.len());
-        for (id, w) in by_id {
-            by_line.push((look.line_of(id)?, w));
-        }
-        by_line.sort_by_key(|(line, _)| *line);
-        let warnings = by_line
-            .into_iter()
-            .map(|(line, w)| format!("line {line}: {w}"))
-            .collect();
-        let outcome = ImportOutcome {
-            skipped_duplicates: skipped,
-            warnings,
-            ..tally.outcome(
-                |id| lookups.label(*id),
-                file.file_name.clone(),
-                file.encoding.name(),
-                file.detected,
-            )
-        };
-        store::capture::resume(&tx, "actual")?;
-        // Rows left out as duplicates were deleted after they were hashed: read the batch back.
-        let digest = if skipped == 0 {
-            noted.digest.finish(batch_id)
-        } else {
-            None
-        };
-        batch::finish_digested(tx, batch_id, outcome, opts.dry_run, digest)
+            progress(scan.len, scan.len);
+            problems.into_result()?;
+            if tally.rows == 0 {
+                return Err(ImportError::no_rows(&file.file_name));
+            }
+            batches::recreate_indexes(&tx, &dropped)?;
+            if let Some(trigger) = &totals_trigger {
+                batches::resume_actual_totals(&tx, trigger, &totals)?;
+            }
+            let skipped = if held_through > 0 {
+                super::actual_duplicates::duplicates(
+                    &tx,
+                    batch_id,
+                    held_through,
+                    opts.skip_duplicates,
+                    &mut noted.written,
+                    &mut tally,
+                    &|phase| lookups.label(phase),
+                )?
+            } else {
+                0
+            };
+            // Every row was already in the ledger: no batch of no rows is kept.
+            if tally.rows == 0 {
+                return Err(ImportError::Header {
+                    message: format!(
+                        "every row of {} is already in the ledger ({} left out by \
+                     --skip-duplicates): nothing was imported",
+                        file.file_name,
+                        crate::domain::text::counted(skipped, "row")
+                    ),
+                });
+            }
+            let today = e::today().unwrap_or_else(|_| chrono::Local::now().date_naive());
+            // The references of the batch that may be held more than once: the ledger before it
+            // is noted too, then only the candidates are looked at exactly.
+            noted.refs.note_ledger(&tx, held_through)?;
+            e::start_warn_ids(&tx)?;
+            let refs = &noted.refs;
+            // With no reference met twice (the usual case), the rows need not be read again.
+            if refs.any_again() {
+                noted.written.each_hash(&mut |id, hash| {
+                    if hash != 0 && refs.may_repeat(hash) {
+                        e::add_warn_id(&tx, id)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            let scope = e::WarnScope::Prepared {
+                batch: batch_id,
+                held_through,
+                latest: noted.latest,
+            };
+            let mut by_id = e::actual_warnings(&tx, scope, today)?;
+            // Lines are looked up in id order; a row's own warnings keep their order (stable sorts).
+            by_id.sort_by_key(|(id, _)| *id);
+            let mut look = noted.written.lookup()?;
+            let mut by_line = Vec::with_capacity(by_id.len());
+            for (id, w) in by_id {
+                by_line.push((look.line_of(id)?, w));
+            }
+            by_line.sort_by_key(|(line, _)| *line);
+            let warnings = by_line
+                .into_iter()
+                .map(|(line, w)| format!("line {line}: {w}"))
+                .collect();
+            let outcome = ImportOutcome {
+                skipped_duplicates: skipped,
+                warnings,
+                ..tally.outcome(
+                    |id| lookups.label(*id),
+                    file.file_name.clone(),
+                    file.encoding.name(),
+                    file.detected,
+                )
+            };
+            store::capture::resume(&tx, "actual")?;
+            // Rows left out as duplicates were deleted after they were hashed: read the batch back.
+            let digest = if skipped == 0 {
+                noted.digest.finish(batch_id)
+            } else {
+                None
+            };
+            batch::finish_digested(tx, batch_id, outcome, opts.dry_run, digest)
+        })
     })
 }
 
