@@ -14,7 +14,6 @@ use super::output::{
 };
 use crate::domain::calendar::uk_date;
 use crate::domain::model::Actual;
-use crate::ops::Books;
 use crate::ops::actual as ops;
 use crate::ops::types::ActualEdit;
 
@@ -118,7 +117,11 @@ impl Listing for Actual {
 
 /// Runs `outturn actual …` on the database at `db`.
 pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
+    shared(&mut open(db)?, c)
+}
+
+/// Runs `outturn actual …` on books on either engine.
+pub fn shared(conn: &mut impl crate::ops::Store, c: &ActualCmd) -> anyhow::Result<ExitCode> {
     match c {
         ActualCmd::Add {
             date,
@@ -146,7 +149,7 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
                 today,
                 strict: *strict,
             };
-            let ops::Added { id, warnings } = ops::add(&mut conn, &a, Some(checks))?;
+            let ops::Added { id, warnings } = ops::add(conn, &a, Some(checks))?;
             for w in &warnings {
                 eprintln!(
                     "warning: actual {id} {}",
@@ -183,7 +186,7 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
             // Streamed: `--limit` in the millions never holds the rows in memory.
             stream_list(format.format, |each| {
                 let mut failed = None;
-                ops::each(&conn, &query, &mut |a| match each(a) {
+                ops::each(&*conn, &query, &mut |a| match each(a) {
                     Ok(()) => true,
                     Err(err) => {
                         failed = Some(err);
@@ -194,16 +197,16 @@ pub fn run(db: &Path, c: &ActualCmd) -> anyhow::Result<ExitCode> {
             })?;
         }
         ActualCmd::Delete { id } => {
-            ops::delete(&mut conn, *id, None)?;
+            ops::delete(conn, *id, None)?;
             say!("Deleted actual {id}.");
         }
-        ActualCmd::Edit(a) => edit_actual(&mut conn, a)?,
+        ActualCmd::Edit(a) => edit_actual(conn, a)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `outturn actual edit`.
-fn edit_actual(conn: &mut Books, a: &ActualEditArgs) -> anyhow::Result<()> {
+fn edit_actual(conn: &mut impl crate::ops::Store, a: &ActualEditArgs) -> anyhow::Result<()> {
     let e = ActualEdit {
         amount: a
             .amount

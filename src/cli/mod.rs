@@ -253,6 +253,7 @@ fn runs_on_a_server(command: &Command) -> bool {
         | Command::Config(_)
         | Command::Comment(_) => true,
         Command::Contract(_)
+        | Command::Actual(_)
         | Command::Forecast(_)
         | Command::Funding(_)
         | Command::Benefit(_)
@@ -281,6 +282,7 @@ fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Resu
         Command::Config(c) => config::shared(books, c),
         Command::Comment(c) => cabinet::comment_shared(books, c),
         Command::Contract(c) => contract::shared(books, c),
+        Command::Actual(c) => actual::shared(books, c),
         Command::Forecast(c) => forecast::shared(books, c),
         Command::Funding(c) => funding::shared(books, c),
         Command::Benefit(c) => benefit::shared(books, c),

@@ -10,8 +10,10 @@ use super::register::{named, opt_programme, phase_id};
 use crate::domain::model::Actual;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::error::Field;
+use crate::store::engine::Store;
+use crate::store::engine::sql::Sql;
 use crate::store::entities::{self as e, ActualEdit, ActualFilter};
-use crate::store::{self, Books, Handle, HandleMut, StoreError, edit};
+use crate::store::{self, StoreError, edit};
 
 /// `PROG/PHASE` as a form gives it: the programme and the phase code (no programme when there is
 /// no `/`).
@@ -61,18 +63,16 @@ pub struct Added {
 /// Adds an actual, checked as `checks` says (not at all when None), in its own audited
 /// transaction.
 pub fn add(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     actual: &NewActual,
     checks: Option<Checks>,
 ) -> store::Result<Added> {
-    books
-        .books_mut()
-        .write(|tx| add_in(tx.books(), actual, checks))
+    books.write_step(|tx| add_in(tx, actual, checks))
 }
 
 /// [`add`] inside a transaction already open.
 pub(crate) fn add_in(
-    tx: &Books,
+    tx: &impl Sql,
     actual: &NewActual,
     checks: Option<Checks>,
 ) -> store::Result<Added> {
@@ -86,34 +86,29 @@ pub(crate) fn add_in(
                 .map_err(|err| named(err, Field::Contract))
         })
         .transpose()?;
-    let id = e::add_actual(
-        tx,
-        &e::NewActual {
-            phase_id,
-            contract_id,
-            date: actual.date,
-            supplier: actual.supplier.clone(),
-            description: actual.description.clone(),
-            reference: actual.reference.clone(),
-            amount: actual.amount,
-        },
-    )?;
-    let Some(checks) = checks else {
-        return Ok(Added {
-            id,
-            warnings: Vec::new(),
-        });
+    let new = e::NewActual {
+        phase_id,
+        contract_id,
+        date: actual.date,
+        supplier: actual.supplier.clone(),
+        description: actual.description.clone(),
+        reference: actual.reference.clone(),
+        amount: actual.amount,
     };
-    let warnings: Vec<String> = e::actual_warnings(tx, e::WarnScope::Actual(id), checks.today)?
-        .into_iter()
-        .map(|(_, w)| w)
-        .collect();
-    if checks.strict && !warnings.is_empty() {
+    // Checked and warned about before it is written: one refused under --strict leaves
+    // nothing behind.
+    e::check_new_actual(tx, &new)?;
+    let warnings = match checks {
+        Some(c) => e::new_actual_warnings(tx, &new, c.today)?,
+        None => Vec::new(),
+    };
+    if checks.is_some_and(|c| c.strict) && !warnings.is_empty() {
         return Err(StoreError::Refused(format!(
             "refused under --strict: the actual {}",
             warnings.join("; and ")
         )));
     }
+    let id = e::add_actual(tx, &new)?;
     Ok(Added { id, warnings })
 }
 
@@ -129,19 +124,17 @@ pub struct Edited {
 /// Changes actual `id` (refused when it is no longer at `expected_version`, when given), in its
 /// own audited transaction.
 pub fn edit(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected_version: Option<i64>,
     change: &ActualEdit,
 ) -> store::Result<Edited> {
-    books
-        .books_mut()
-        .write(|tx| edit_in(tx.books(), id, expected_version, change))
+    books.write_step(|tx| edit_in(tx, id, expected_version, change))
 }
 
 /// [`edit`] inside a transaction already open.
 pub(crate) fn edit_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     change: &ActualEdit,
@@ -159,18 +152,16 @@ pub(crate) fn edit_in(
 /// Deletes actual `id` (refused when it is no longer at `expected_version`, when given), in its
 /// own audited transaction. Returns the actual as it was.
 pub fn delete(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     id: i64,
     expected_version: Option<i64>,
 ) -> store::Result<Actual> {
-    books
-        .books_mut()
-        .write(|tx| delete_in(tx.books(), id, expected_version))
+    books.write_step(|tx| delete_in(tx, id, expected_version))
 }
 
 /// [`delete`] inside a transaction already open.
 pub(crate) fn delete_in(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
 ) -> store::Result<Actual> {
@@ -197,11 +188,10 @@ pub struct ActualQuery {
 /// Hands the actuals `query` selects to `each`, by date, one at a time (never all held), until
 /// `each` says stop (returns false).
 pub fn each(
-    books: &impl Handle,
+    books: &impl Sql,
     query: &ActualQuery,
     each: &mut dyn FnMut(Actual) -> bool,
 ) -> store::Result<()> {
-    let books = books.books();
     let filter = ActualFilter {
         programme_id: opt_programme(books, query.programme.as_deref())?,
         phase_id: query
@@ -220,6 +210,7 @@ pub fn each(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Books;
 
     fn demo() -> Books {
         let mut books = Books::in_memory().unwrap();

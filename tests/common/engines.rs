@@ -107,6 +107,23 @@ impl Books {
             .replace(&self.login(), "<login>")
     }
 
+    /// Runs a step that must succeed with warnings; returns what it warned (standard error)
+    /// then what it printed, with the login written as `<login>`.
+    pub fn warned(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(
+            o.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let (err, out) = (
+            String::from_utf8(o.stderr).unwrap(),
+            String::from_utf8(o.stdout).unwrap(),
+        );
+        assert!(!err.is_empty(), "{args:?} warned nothing: {out}");
+        (err + &out).replace(&self.login(), "<login>")
+    }
+
     /// Runs a step that must be refused (exit status 2); returns the message.
     pub fn refused(&self, args: &[&str]) -> String {
         let o = self.run(args);

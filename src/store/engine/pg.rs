@@ -336,6 +336,12 @@ impl Sql for PgBooks {
     {
         self.conn.query_map(sql, params, f)
     }
+    fn query_each<F>(&self, sql: &str, params: impl Params, f: F) -> DbResult<()>
+    where
+        F: FnMut(&Row<'_>) -> DbResult<bool>,
+    {
+        self.conn.query_each(sql, params, f)
+    }
     fn execute_batch(&self, sql: &str) -> DbResult<()> {
         self.conn.execute_batch(sql)
     }

@@ -454,6 +454,11 @@ pub trait Sql {
     fn query_map<T, F>(&self, sql: &str, params: impl Params, f: F) -> DbResult<Vec<T>>
     where
         F: FnMut(&Row<'_>) -> DbResult<T>;
+    /// Runs a query and hands each row to `f` as it is read, holding none (a listing of
+    /// millions of rows runs in constant memory), until `f` returns false.
+    fn query_each<F>(&self, sql: &str, params: impl Params, f: F) -> DbResult<()>
+    where
+        F: FnMut(&Row<'_>) -> DbResult<bool>;
     /// Runs statements with no parameters, separated by `;`.
     fn execute_batch(&self, sql: &str) -> DbResult<()>;
     /// SQLite's connection, for what only SQLite does (PRAGMAs, TEMP triggers, the backup API).
@@ -509,6 +514,21 @@ impl Sql for rusqlite::Connection {
         Ok(out)
     }
 
+    fn query_each<F>(&self, sql: &str, params: impl Params, mut f: F) -> DbResult<()>
+    where
+        F: FnMut(&Row<'_>) -> DbResult<bool>,
+    {
+        let values = sqlite_values(params);
+        let mut st = self.prepare_cached(sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(values.iter()))?;
+        while let Some(r) = rows.next()? {
+            if !f(&Row::Sqlite(r))? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     fn execute_batch(&self, sql: &str) -> DbResult<()> {
         Ok(rusqlite::Connection::execute_batch(self, sql)?)
     }
@@ -539,6 +559,12 @@ macro_rules! sql_through_sqlite {
                 F: FnMut(&Row<'_>) -> DbResult<T>,
             {
                 Sql::query_map(self as &rusqlite::Connection, sql, params, f)
+            }
+            fn query_each<F>(&self, sql: &str, params: impl Params, f: F) -> DbResult<()>
+            where
+                F: FnMut(&Row<'_>) -> DbResult<bool>,
+            {
+                Sql::query_each(self as &rusqlite::Connection, sql, params, f)
             }
             fn execute_batch(&self, sql: &str) -> DbResult<()> {
                 Sql::execute_batch(self as &rusqlite::Connection, sql)
@@ -665,6 +691,25 @@ impl Sql for PgConn {
             .iter()
             .map(|r| f(&Row::Postgres(r)))
             .collect()
+    }
+
+    fn query_each<F>(&self, sql: &str, params: impl Params, mut f: F) -> DbResult<()>
+    where
+        F: FnMut(&Row<'_>) -> DbResult<bool>,
+    {
+        use postgres::fallible_iterator::FallibleIterator;
+        let st = self.statement(sql)?;
+        let values = params.values();
+        let mut client = self.client.borrow_mut();
+        let mut rows = client
+            .query_raw(&st, values.iter().map(|v| v as &dyn PgToSql))
+            .map_err(|e| self.noted(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.noted(e))? {
+            if !f(&Row::Postgres(&r))? {
+                break;
+            }
+        }
+        Ok(())
     }
 
     fn execute_batch(&self, sql: &str) -> DbResult<()> {

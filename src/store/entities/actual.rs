@@ -2,15 +2,18 @@
 //! uses, reading, listing and deleting.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::Connection;
 use serde::Serialize;
 
-use super::common::{IsoDate, date_col, fy_col, money_col, not_found, period_col, within};
+use super::common::{IsoDate, not_found, within};
 use super::contract::get_contract;
 use super::phase::get_phase;
+use super::rows::{date_at, fy_at, money_at, period_at};
 use crate::domain::model::Actual;
 use crate::domain::text::MAX_TEXT;
 use crate::domain::{FinancialYear, Money, Period};
+use crate::sql_params as params;
+use crate::store::engine::sql::{DbError, DbResult, Engine, Optional, Row, Sql};
 use crate::store::{Result, StoreError, audit, locks};
 
 /// An actual to add.
@@ -26,7 +29,7 @@ pub struct NewActual {
 }
 
 /// Checks an actual against its contract's phase.
-pub fn check_actual_contract(conn: &Connection, a: &NewActual) -> Result<()> {
+pub fn check_actual_contract(conn: &impl Sql, a: &NewActual) -> Result<()> {
     if let Some(cid) = a.contract_id {
         let phase: i64 =
             conn.query_row("SELECT phase_id FROM contract WHERE id = ?1", [cid], |r| {
@@ -125,12 +128,33 @@ pub fn check_actual_text(supplier: &str, description: &str, reference: &str) -> 
     within("--reference", reference, MAX_TEXT)
 }
 
-/// Adds one actual (entered by hand).
-pub fn add_actual(conn: &Connection, a: &NewActual) -> Result<i64> {
+/// Refuses an actual that cannot be added: a text too long, a date in a closed period, a
+/// contract of another phase.
+pub fn check_new_actual(conn: &impl Sql, a: &NewActual) -> Result<()> {
     check_actual_text(a.supplier.as_str(), &a.description, &a.reference)?;
     locks::ensure_open(conn, "an actual", a.date)?;
-    check_actual_contract(conn, a)?;
-    let id = insert_actual_row(conn, a, None)?;
+    check_actual_contract(conn, a)
+}
+
+/// Adds one actual (entered by hand).
+pub fn add_actual(conn: &impl Sql, a: &NewActual) -> Result<i64> {
+    check_new_actual(conn, a)?;
+    let id: i64 = conn.query_row(
+        "INSERT INTO actual(phase_id, contract_id, date, fy, period, supplier, description, reference, amount_pence, batch_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL) RETURNING id",
+        params![
+            a.phase_id,
+            a.contract_id,
+            IsoDate::new(a.date).as_str(),
+            FinancialYear::containing(a.date).start_year(),
+            Period::of_date(a.date).number(),
+            a.supplier.as_str(),
+            a.description.as_str(),
+            a.reference.as_str(),
+            a.amount.pence()
+        ],
+        |r| r.get(0),
+    )?;
     let after = get_actual(conn, id)?;
     audit::record(conn, "add", "actual", Some(id), None::<&()>, Some(&after))?;
     Ok(id)
@@ -140,33 +164,42 @@ pub(crate) const ACTUAL_SELECT: &str = "SELECT a.id, pr.code, ph.code, c.referen
     FROM actual a JOIN phase ph ON ph.id = a.phase_id JOIN programme pr ON pr.id = ph.programme_id
     LEFT JOIN contract c ON c.id = a.contract_id";
 
-pub(crate) fn actual_row(r: &Row) -> rusqlite::Result<Actual> {
+/// An actual read from a row of [`ACTUAL_SELECT`], on either engine.
+pub(crate) fn actual_at(r: &Row<'_>) -> DbResult<Actual> {
     Ok(Actual {
         id: r.get(0)?,
         programme_code: r.get(1)?,
         phase_code: r.get(2)?,
         contract_reference: r.get(3)?,
-        date: date_col(r, 4)?,
-        fy: fy_col(r, 5)?,
-        period: period_col(r, 6)?,
+        date: date_at(r, 4)?,
+        fy: fy_at(r, 5)?,
+        period: period_at(r, 6)?,
         supplier: r.get(7)?,
         description: r.get(8)?,
         reference: r.get(9)?,
-        amount: money_col(r, 10)?,
+        amount: money_at(r, 10)?,
         batch_id: r.get(11)?,
         version: r.get(12)?,
     })
 }
 
+/// [`actual_at`] through SQLite's own row (the TUI's paging, which only SQLite runs).
+pub(crate) fn actual_row(r: &rusqlite::Row) -> rusqlite::Result<Actual> {
+    actual_at(&Row::Sqlite(r)).map_err(|e| match e {
+        DbError::Sqlite(e) => e,
+        other => rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            Box::new(other),
+        ),
+    })
+}
+
 /// One actual by id.
-pub fn get_actual(conn: &Connection, id: i64) -> Result<Actual> {
-    conn.query_row(
-        &format!("{ACTUAL_SELECT} WHERE a.id = ?1"),
-        [id],
-        actual_row,
-    )
-    .optional()?
-    .ok_or_else(|| not_found("id", "actual", &id.to_string(), String::new()))
+pub fn get_actual(conn: &impl Sql, id: i64) -> Result<Actual> {
+    conn.query_row(&format!("{ACTUAL_SELECT} WHERE a.id = ?1"), [id], actual_at)
+        .optional()?
+        .ok_or_else(|| not_found("id", "actual", &id.to_string(), String::new()))
 }
 
 /// Which actuals to list.
@@ -224,40 +257,51 @@ pub fn list_actuals(
 /// Like [`list_actuals`], but hands each actual to `each` as it is read, holding none of them: a
 /// listing of millions of rows runs in constant memory. `each` returns false to stop.
 pub fn each_actual(
-    conn: &Connection,
+    conn: &impl Sql,
     f: &ActualFilter,
     offset: u64,
     limit: u64,
     each: &mut dyn FnMut(Actual) -> bool,
 ) -> Result<()> {
     crate::store::browse::check_search(f)?;
-    let mut st = conn.prepare_cached(&format!(
-        "{ACTUAL_SELECT} WHERE (?1 IS NULL OR ph.programme_id = ?1) AND (?2 IS NULL OR a.phase_id = ?2)
-         AND (?3 IS NULL OR a.fy = ?3) AND (?4 IS NULL OR a.period = ?4)
-         AND (?5 IS NULL OR a.supplier LIKE '%' || ?5 || '%' ESCAPE '\\')
-         AND (?6 IS NULL OR a.description LIKE '%' || ?6 || '%' ESCAPE '\\' OR a.reference LIKE '%' || ?6 || '%' ESCAPE '\\')
-         ORDER BY a.date, a.id LIMIT ?7 OFFSET ?8"
-    ))?;
-    let mut rows = st.query(params![
-        f.programme_id,
-        f.phase_id,
-        f.fy.map(|y| y.start_year()),
-        f.period.map(|p| p.number()),
-        f.supplier.as_deref().map(super::common::like_text),
-        f.text.as_deref().map(super::common::like_text),
-        i64::try_from(limit).unwrap_or(i64::MAX),
-        i64::try_from(offset).unwrap_or(i64::MAX)
-    ])?;
-    while let Some(r) = rows.next()? {
-        if !each(actual_row(r)?) {
-            break;
-        }
-    }
+    // "Contains, ignoring case" as SQLite's LIKE reads it: ASCII letters only, on both engines
+    // (PostgreSQL's LIKE minds case; `lower` in the "C" collation folds ASCII alone).
+    let contains = |column: &str, n: u8| match conn.engine() {
+        Engine::Sqlite => format!("{column} LIKE '%' || ?{n} || '%' ESCAPE '\\'"),
+        Engine::Postgres => format!(
+            "lower({column} COLLATE \"C\") LIKE '%' || lower(?{n} COLLATE \"C\") || '%' ESCAPE '\\'"
+        ),
+    };
+    let sql = format!(
+        "{ACTUAL_SELECT} WHERE (CAST(?1 AS BIGINT) IS NULL OR ph.programme_id = ?1)
+         AND (CAST(?2 AS BIGINT) IS NULL OR a.phase_id = ?2)
+         AND (CAST(?3 AS BIGINT) IS NULL OR a.fy = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR a.period = ?4)
+         AND (CAST(?5 AS TEXT) IS NULL OR {})
+         AND (CAST(?6 AS TEXT) IS NULL OR {} OR {})
+         ORDER BY a.date, a.id LIMIT ?7 OFFSET ?8",
+        contains("a.supplier", 5),
+        contains("a.description", 6),
+        contains("a.reference", 6)
+    );
+    conn.query_each(
+        &sql,
+        params![
+            f.programme_id,
+            f.phase_id,
+            f.fy.map(|y| y.start_year()),
+            f.period.map(|p| p.number()),
+            f.supplier.as_deref().map(super::common::like_text),
+            f.text.as_deref().map(super::common::like_text),
+            i64::try_from(limit).unwrap_or(i64::MAX),
+            i64::try_from(offset).unwrap_or(i64::MAX)
+        ],
+        |r| Ok(each(actual_at(r)?)),
+    )?;
     Ok(())
 }
 
 /// Deletes one actual (refused in a closed period or if changed since read).
-pub fn delete_actual(conn: &Connection, id: i64, expected_version: Option<i64>) -> Result<()> {
+pub fn delete_actual(conn: &impl Sql, id: i64, expected_version: Option<i64>) -> Result<()> {
     let before = get_actual(conn, id)?;
     locks::ensure_open(conn, "an actual", before.date)?;
     locks::bump_version(
@@ -304,7 +348,7 @@ impl ActualEdit {
 /// `None` edits the current row. Refused when the actual's date or its new date lies in a closed
 /// period. Returns the actual as saved.
 pub fn edit_actual(
-    conn: &Connection,
+    conn: &impl Sql,
     id: i64,
     expected_version: Option<i64>,
     edit: &ActualEdit,
@@ -355,7 +399,7 @@ pub fn edit_actual(
          reference = ?7, amount_pence = ?8 WHERE id = ?1",
         params![
             id,
-            new.date.format("%Y-%m-%d").to_string(),
+            IsoDate::new(new.date).as_str(),
             FinancialYear::containing(new.date).start_year(),
             Period::of_date(new.date).number(),
             new.supplier,

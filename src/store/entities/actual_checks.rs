@@ -3,12 +3,14 @@
 //! warning (refused under `--strict`). Run inside the write's transaction, after the rows are in.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 
-use super::common::{collect, date_col, money_col};
+use super::common::iso;
+use super::rows::{date_at, money_at, rows as collect};
 use crate::domain::Money;
 use crate::domain::calendar::uk_date;
+use crate::sql_params as params;
 use crate::store::Result;
+use crate::store::engine::sql::{DbResult, Optional, Row, Sql};
 
 pub use crate::store::today::today;
 
@@ -28,9 +30,11 @@ pub enum WarnScope {
     },
 }
 
-/// The warnings for the actuals in `scope`, each with the actual's id, in id order.
+/// The warnings for the actuals in `scope`, each with the actual's id, in id order. On
+/// PostgreSQL a `Prepared` scope needs no `temp.warn_id`: the references of the rows after
+/// `held_through` are read through the index on references.
 pub fn actual_warnings(
-    conn: &Connection,
+    conn: &impl Sql,
     scope: WarnScope,
     today: NaiveDate,
 ) -> Result<Vec<(i64, String)>> {
@@ -51,41 +55,44 @@ pub fn actual_warnings(
             &format!(
                 "SELECT a.id, a.date FROM actual a WHERE {cond} AND a.date > ?2 ORDER BY a.id"
             ),
-            params![key, today.format("%Y-%m-%d").to_string()],
-            |r| Ok((r.get::<_, i64>(0)?, date_col(r, 1)?)),
+            params![key, iso(today)],
+            |r| Ok((r.get::<_, i64>(0)?, date_at(r, 1)?)),
         )?
     };
     let mut out = late
         .into_iter()
-        .map(|(id, d)| {
-            (
-                id,
-                format!(
-                    "dated {} is after today ({}): is the date right?",
-                    uk_date(d),
-                    uk_date(today)
-                ),
-            )
-        })
+        .map(|(id, d)| (id, late_warning(d, today)))
         .collect::<Vec<_>>();
     // References of the scope held with more than one (date, amount), then the actuals holding
     // them, each found through the index on (non-blank) references: one actual costs a few
     // lookups whatever the ledger's size. For a batch, only the references it may hold more than
     // once are looked at (see `repeated_refs`).
-    let held = match scope {
-        WarnScope::Prepared { held_through, .. } => prepared_references(conn, held_through)?,
-        WarnScope::Actual(_) | WarnScope::Batch(_) => {
-            let refs = match scope {
-                WarnScope::Batch(b) => {
-                    super::repeated_refs::repeated_batch_references(conn, b)?;
+    let sqlite = conn.as_sqlite();
+    let held = match (scope, sqlite) {
+        (WarnScope::Prepared { held_through, .. }, Some(c)) => {
+            prepared_references(c, held_through)?
+        }
+        _ => {
+            let refs = match (scope, sqlite) {
+                (WarnScope::Batch(b), Some(c)) => {
+                    super::repeated_refs::repeated_batch_references(c, b)?;
                     "SELECT reference FROM temp.warn_ref WHERE ?1 IS NOT NULL"
+                }
+                (WarnScope::Batch(_), None) => {
+                    "SELECT DISTINCT a.reference FROM actual a WHERE a.batch_id = ?1 AND a.reference <> ''"
+                }
+                (WarnScope::Prepared { .. }, None) => {
+                    "SELECT DISTINCT a.reference FROM actual a WHERE a.id > ?1 AND a.reference <> ''"
                 }
                 _ => {
                     "SELECT DISTINCT a.reference FROM actual a WHERE a.id = ?1 AND a.reference <> ''"
                 }
             };
             // With no candidate the ledger need not be read.
-            let none = matches!(scope, WarnScope::Batch(_)) && is_empty(conn, "temp.warn_ref")?;
+            let none = match (scope, sqlite) {
+                (WarnScope::Batch(_), Some(c)) => is_empty(c, "temp.warn_ref")?,
+                _ => false,
+            };
             let held = if none {
                 Vec::new()
             } else {
@@ -104,8 +111,8 @@ pub fn actual_warnings(
                     held_row,
                 )?
             };
-            if matches!(scope, WarnScope::Batch(_)) {
-                conn.execute_batch("DROP TABLE temp.warn_ref")?;
+            if let (WarnScope::Batch(_), Some(c)) = (scope, sqlite) {
+                c.execute_batch("DROP TABLE temp.warn_ref")?;
             }
             held
         }
@@ -129,23 +136,65 @@ pub fn actual_warnings(
                 continue;
             };
             let _ = batch;
-            out.push((
-                *id,
-                format!(
-                    "reference '{reference}' is also on actual {other} dated {} for {}: \
-                     another date or amount (a duplicate?)",
-                    uk_date(*d),
-                    m.full()
-                ),
-            ));
+            out.push((*id, reference_warning(reference, *other, *d, *m)));
         }
     }
     out.sort_by_key(|(id, _)| *id);
     Ok(out)
 }
 
+/// The warning on an actual dated `date`, after `today`.
+fn late_warning(date: NaiveDate, today: NaiveDate) -> String {
+    format!(
+        "dated {} is after today ({}): is the date right?",
+        uk_date(date),
+        uk_date(today)
+    )
+}
+
+/// The warning on an actual whose `reference` is also on actual `other`, dated `date` for
+/// `amount`.
+fn reference_warning(reference: &str, other: i64, date: NaiveDate, amount: Money) -> String {
+    format!(
+        "reference '{reference}' is also on actual {other} dated {} for {}: \
+         another date or amount (a duplicate?)",
+        uk_date(date),
+        amount.full()
+    )
+}
+
+/// The warnings an actual `a` would be given, read before it is written (so that one refused
+/// under `--strict` takes nothing, not even an id from PostgreSQL's sequence): its date after
+/// `today`, and the first actual (by id) holding its reference with another date or amount,
+/// the one [`actual_warnings`] names once it is in.
+pub fn new_actual_warnings(
+    conn: &impl Sql,
+    a: &super::NewActual,
+    today: NaiveDate,
+) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    if a.date > today {
+        out.push(late_warning(a.date, today));
+    }
+    if !a.reference.is_empty() {
+        let other = conn
+            .query_row(
+                "SELECT x.id, x.date, x.amount_pence FROM actual x
+                 WHERE x.reference = ?1 AND x.reference <> '' AND (x.date <> ?2 OR x.amount_pence <> ?3)
+                 ORDER BY x.id LIMIT 1",
+                params![a.reference.as_str(), iso(a.date), a.amount.pence()],
+                |r| Ok((r.get::<_, i64>(0)?, date_at(r, 1)?, money_at(r, 2)?)),
+            )
+            .optional()?;
+        if let Some((other, d, m)) = other {
+            out.push(reference_warning(&a.reference, other, d, m));
+        }
+    }
+    Ok(out)
+}
+
 /// True when `table` (a temporary table of candidates) has no row.
-fn is_empty(conn: &Connection, table: &str) -> Result<bool> {
+fn is_empty(conn: &rusqlite::Connection, table: &str) -> Result<bool> {
     let sql = format!("SELECT NOT EXISTS (SELECT 1 FROM {table})");
     Ok(conn.query_row(&sql, [], |r| r.get::<_, bool>(0))?)
 }
@@ -153,12 +202,12 @@ fn is_empty(conn: &Connection, table: &str) -> Result<bool> {
 /// An actual holding a reference: (id, reference, date, amount, batch).
 type Held = (i64, String, NaiveDate, Money, Option<i64>);
 
-fn held_row(r: &rusqlite::Row) -> rusqlite::Result<Held> {
+fn held_row(r: &Row<'_>) -> DbResult<Held> {
     Ok((
         r.get::<_, i64>(0)?,
         r.get::<_, String>(1)?,
-        date_col(r, 2)?,
-        money_col(r, 3)?,
+        date_at(r, 2)?,
+        money_at(r, 3)?,
         r.get::<_, Option<i64>>(4)?,
     ))
 }
@@ -170,7 +219,7 @@ fn held_row(r: &rusqlite::Row) -> rusqlite::Result<Held> {
 /// read: with no candidate, nothing is; never the whole batch nor the whole ledger. The
 /// candidates lead the join (`CROSS JOIN` keeps that order): without statistics on the new
 /// temporary table, SQLite otherwise walked every actual by the reference index to probe them.
-fn prepared_references(conn: &Connection, held_through: i64) -> Result<Vec<Held>> {
+fn prepared_references(conn: &rusqlite::Connection, held_through: i64) -> Result<Vec<Held>> {
     let held = if is_empty(conn, "temp.warn_id")? {
         Vec::new()
     } else {

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row};
 
-use crate::domain::{FinancialYear, Money, Period};
+use crate::domain::Money;
 use crate::store::{Field, Result, StoreError};
 
 /// A date as stored: `YYYY-MM-DD`.
@@ -79,14 +79,6 @@ pub(super) fn conv_err<E: std::error::Error + Send + Sync + 'static>(
     e: E,
 ) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Integer, Box::new(e))
-}
-
-pub(super) fn fy_col(r: &Row, i: usize) -> rusqlite::Result<FinancialYear> {
-    FinancialYear::new(r.get(i)?).map_err(|e| conv_err(i, e))
-}
-
-pub(super) fn period_col(r: &Row, i: usize) -> rusqlite::Result<Period> {
-    Period::new(r.get(i)?).map_err(|e| conv_err(i, e))
 }
 
 pub(super) fn money_col(r: &Row, i: usize) -> rusqlite::Result<Money> {
