@@ -532,20 +532,10 @@ impl Listing for Batch {
     }
 }
 
-/// The `import` subcommands that run on books on either engine (a file or a server): the saved
-/// profiles and the ledger code map. The imports, the batch list and undo are refused here.
+/// The `import` subcommands that run on books on either engine (a file or a server): actuals,
+/// the saved profiles and the ledger code map. The other imports, the batch list and undo are
+/// refused here.
 pub fn shared(books: &mut impl crate::ops::Store, c: &ImportCmd) -> anyhow::Result<ExitCode> {
-    match c {
-        ImportCmd::Profile(c) => run_profile(books, c)?,
-        ImportCmd::Codes(c) => return run_codes(books, c),
-        _ => return Err(super::server::not_here("import")),
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Runs `outturn import …`.
-pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
     match c {
         ImportCmd::Actuals {
             file,
@@ -568,10 +558,8 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 sheet: read_opts.sheet,
             };
             let result = with_progress(file, |p| match &read.profile {
-                Some(name) => {
-                    import::actuals_with_profile(&mut conn, file, name, &opts, *strict, p)
-                }
-                None => import::actuals(&mut conn, file, &opts, *strict, p),
+                Some(name) => import::actuals_with_profile(books, file, name, &opts, *strict, p),
+                None => import::actuals(books, file, &opts, *strict, p),
             });
             return Ok(match result {
                 Ok(ActualsImported::Imported(o)) => {
@@ -589,6 +577,18 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 Err(err) => failed(&err),
             });
         }
+        ImportCmd::Profile(c) => run_profile(books, c)?,
+        ImportCmd::Codes(c) => return run_codes(books, c),
+        _ => return Err(super::server::not_here("import")),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `outturn import …`.
+pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
+    let mut conn = open(db)?;
+    match c {
+        ImportCmd::Actuals { .. } => return shared(&mut conn, c),
         ImportCmd::Budgets {
             file,
             create_missing,

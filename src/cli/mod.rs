@@ -260,7 +260,9 @@ fn runs_on_a_server(command: &Command) -> bool {
         | Command::Milestone(_) => true,
         Command::Import(c) => matches!(
             c,
-            import::ImportCmd::Profile(_) | import::ImportCmd::Codes(_)
+            import::ImportCmd::Actuals { .. }
+                | import::ImportCmd::Profile(_)
+                | import::ImportCmd::Codes(_)
         ),
         Command::Audit(_) => true,
         Command::Summary { .. } | Command::Period(_) | Command::Check(_) => true,

@@ -11,6 +11,7 @@ use crate::io::import::{
     ImportError, ImportOutcome,
 };
 use crate::store::batches::{self, Batch};
+use crate::store::engine::Store;
 use crate::store::ledger_codes::{self, LedgerCode};
 use crate::store::profiles;
 use crate::store::{self, Books, Handle, HandleMut};
@@ -30,7 +31,7 @@ pub enum ActualsImported {
 /// imported only when no row has a warning. `progress` is told (bytes read, file size) as the
 /// file is imported.
 pub fn actuals(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     file: &Path,
     opts: &ActualsOptions,
     strict: bool,
@@ -41,18 +42,31 @@ pub fn actuals(
             dry_run: true,
             ..opts.clone()
         };
-        let o = io_import::import_actuals(books, file, &check, &mut |_, _| {})?;
+        let o = import_actuals(books, file, &check, &mut |_, _| {})?;
         if !o.warnings.is_empty() {
             return Ok(ActualsImported::Warned(o));
         }
     }
-    io_import::import_actuals(books, file, opts, progress).map(ActualsImported::Imported)
+    import_actuals(books, file, opts, progress).map(ActualsImported::Imported)
+}
+
+/// One import of actuals on the books' engine: SQLite's tuned bulk load, or `COPY` on a server.
+fn import_actuals(
+    books: &mut impl Store,
+    file: &Path,
+    opts: &ActualsOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    if let Some(b) = books.sqlite_books() {
+        return io_import::import_actuals(b, file, opts, progress);
+    }
+    io_import::import_actuals_on_server(&*books, file, opts, progress)
 }
 
 /// [`actuals`] read with the saved profile called `profile` (its mapping, header rule,
 /// encoding, date format and amount shape); the batch records the profile's name.
 pub fn actuals_with_profile(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     file: &Path,
     profile: &str,
     opts: &ActualsOptions,
@@ -60,7 +74,7 @@ pub fn actuals_with_profile(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ActualsImported, ImportError> {
     let opts = ActualsOptions {
-        profile: Some(profiles::profile(books.books(), profile)?),
+        profile: Some(profiles::profile(&*books, profile)?),
         ..opts.clone()
     };
     actuals(books, file, &opts, strict, progress)

@@ -9,10 +9,9 @@
 
 use std::fmt::Write as _;
 
-use rusqlite::Connection;
-
 use super::Result;
 use super::capture::{Image, RowDigest, actual_shape};
+use super::engine::sql::Sql;
 use super::entities::ActualFields;
 use super::entities::common::IsoDate;
 use crate::domain::{FinancialYear, Period};
@@ -73,8 +72,12 @@ pub struct ActualDigest {
 
 impl ActualDigest {
     /// A digest for rows inserted into `conn`'s `actual` from now on.
-    pub fn new(conn: &Connection) -> Result<Self> {
-        let usable = actual_shape(conn)?.is_some_and(|s| s.columns == COLUMNS);
+    pub fn new(conn: &impl Sql) -> Result<Self> {
+        // A server's `actual` has these columns by its migration (`v1.sql`).
+        let usable = match conn.as_sqlite() {
+            Some(c) => actual_shape(c)?.is_some_and(|s| s.columns == COLUMNS),
+            None => true,
+        };
         Ok(ActualDigest {
             digest: RowDigest::default(),
             image: String::with_capacity(512),
@@ -142,6 +145,45 @@ impl ActualDigest {
             undone: false,
         })
     }
+}
+
+/// The digest of batch `batch`'s actuals read back from a PostgreSQL server, in id order, each
+/// image written as SQLite's `json_object` writes it (see [`ActualDigest::add`]).
+pub fn read_back(conn: &impl Sql, batch: i64) -> Result<Image> {
+    let mut d = ActualDigest {
+        digest: RowDigest::default(),
+        image: String::with_capacity(512),
+        usable: true,
+        last_id: i64::MIN,
+    };
+    conn.query_each(
+        "SELECT id, phase_id, contract_id, date, supplier, description, reference, amount_pence
+         FROM actual WHERE batch_id = ?1 ORDER BY id",
+        [batch],
+        |r| {
+            let (supplier, description, reference): (String, String, String) =
+                (r.get(4)?, r.get(5)?, r.get(6)?);
+            let a = ActualFields {
+                phase_id: r.get(1)?,
+                contract_id: r.get(2)?,
+                date: crate::store::entities::rows::date_at(r, 3)?,
+                supplier: &supplier,
+                description: &description,
+                reference: &reference,
+                amount_pence: r.get(7)?,
+            };
+            d.add(r.get(0)?, &a, batch);
+            Ok(true)
+        },
+    )?;
+    let (n, sha256) = d.digest.finish();
+    Ok(Image::Batch {
+        t: "actual".into(),
+        batch,
+        n,
+        sha256,
+        undone: false,
+    })
 }
 
 #[cfg(test)]

@@ -122,15 +122,14 @@ fn append_on_server<B: Serialize, A: Serialize>(
     after: Option<&A>,
     extra: Vec<Image>,
 ) -> Result<i64> {
-    if !extra.is_empty() {
-        return Err(super::StoreError::Refused(
-            "a bulk load's digest is not yet recorded on a PostgreSQL server".to_string(),
-        ));
-    }
     let before = before.map(serde_json::to_string).transpose()?;
     let after = after.map(serde_json::to_string).transpose()?;
+    // A bulk load's digest goes after the rows the triggers noted, as on SQLite.
+    let extra = (!extra.is_empty())
+        .then(|| serde_json::to_string(&extra))
+        .transpose()?;
     Ok(conn.query_row(
-        "SELECT outturn_audit_append(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "SELECT outturn_audit_append(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         sql_params![
             super::now_stamp(),
             action,
@@ -138,7 +137,8 @@ fn append_on_server<B: Serialize, A: Serialize>(
             entity_id,
             before,
             after,
-            super::acting_name()
+            super::acting_name(),
+            extra
         ],
         |r| r.get(0),
     )?)

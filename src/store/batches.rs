@@ -4,12 +4,14 @@
 //! module's; this module only reads and writes the tables.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Result, StoreError, audit, current_user, locks, now_stamp};
+use super::engine::sql::{DbResult, Optional, Row, Sql};
+use super::{Result, StoreError, audit, current_user_on, locks, now_stamp};
 use crate::domain::calendar::uk_date;
 use crate::domain::{FinancialYear, Money};
+use crate::sql_params;
 
 /// What a batch loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,7 +61,7 @@ pub struct Batch {
 
 const BATCH_SELECT: &str = "SELECT id, kind, file_name, sha256, rows, total_pence, who, at, undone_at, profile FROM import_batch";
 
-fn batch_row(r: &Row) -> rusqlite::Result<Batch> {
+fn batch_row(r: &Row<'_>) -> DbResult<Batch> {
     Ok(Batch {
         id: r.get(0)?,
         kind: r.get(1)?,
@@ -76,36 +78,36 @@ fn batch_row(r: &Row) -> rusqlite::Result<Batch> {
 
 /// Records a new batch with no rows yet (see [`finish_batch`]); returns its id.
 pub fn insert_batch(
-    conn: &Connection,
+    conn: &impl Sql,
     kind: BatchKind,
     file_name: &str,
     sha256: &str,
 ) -> Result<i64> {
-    conn.execute(
+    Ok(conn.query_row(
         "INSERT INTO import_batch(kind, file_name, sha256, rows, total_pence, who, at)
-         VALUES (?1, ?2, ?3, 0, 0, ?4, ?5)",
-        params![
+         VALUES (?1, ?2, ?3, 0, 0, ?4, ?5) RETURNING id",
+        sql_params![
             kind.as_str(),
             file_name,
             sha256,
-            current_user(),
+            current_user_on(conn)?,
             now_stamp()
         ],
-    )?;
-    Ok(conn.last_insert_rowid())
+        |r| r.get(0),
+    )?)
 }
 
 /// Sets the row count and total of a batch once its rows are in.
-pub fn finish_batch(conn: &Connection, id: i64, rows: u64, total: Money) -> Result<()> {
+pub fn finish_batch(conn: &impl Sql, id: i64, rows: u64, total: Money) -> Result<()> {
     conn.execute(
         "UPDATE import_batch SET rows = ?2, total_pence = ?3 WHERE id = ?1",
-        params![id, rows as i64, total.pence()],
+        sql_params![id, rows as i64, total.pence()],
     )?;
     Ok(())
 }
 
 /// One batch by id.
-pub fn get_batch(conn: &Connection, id: i64) -> Result<Batch> {
+pub fn get_batch(conn: &impl Sql, id: i64) -> Result<Batch> {
     conn.query_row(&format!("{BATCH_SELECT} WHERE id = ?1"), [id], batch_row)
         .optional()?
         .ok_or_else(|| {
@@ -122,7 +124,7 @@ pub fn get_batch(conn: &Connection, id: i64) -> Result<Batch> {
 }
 
 /// The earliest batch (not undone) of a file with this SHA-256, if the file was imported before.
-pub fn active_batch_with_sha(conn: &Connection, sha256: &str) -> Result<Option<Batch>> {
+pub fn active_batch_with_sha(conn: &impl Sql, sha256: &str) -> Result<Option<Batch>> {
     Ok(conn
         .query_row(
             &format!("{BATCH_SELECT} WHERE sha256 = ?1 AND undone_at IS NULL ORDER BY id LIMIT 1"),
@@ -133,10 +135,8 @@ pub fn active_batch_with_sha(conn: &Connection, sha256: &str) -> Result<Option<B
 }
 
 /// Every batch, oldest first.
-pub fn list_batches(conn: &Connection) -> Result<Vec<Batch>> {
-    let mut st = conn.prepare(&format!("{BATCH_SELECT} ORDER BY id"))?;
-    let rows = st.query_map([], batch_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub fn list_batches(conn: &impl Sql) -> Result<Vec<Batch>> {
+    Ok(conn.query_map(&format!("{BATCH_SELECT} ORDER BY id"), [], batch_row)?)
 }
 
 /// Marks an allocation as loaded by a budgets batch (so undoing the batch removes it).
@@ -150,7 +150,7 @@ pub fn set_allocation_batch(conn: &Connection, allocation_id: i64, batch_id: i64
 
 /// The largest actual id so far (0 when there are none): rows of a batch inserted afterwards have
 /// larger ids.
-pub fn last_actual_id(conn: &Connection) -> Result<i64> {
+pub fn last_actual_id(conn: &impl Sql) -> Result<i64> {
     Ok(conn.query_row("SELECT coalesce(max(id), 0) FROM actual", [], |r| r.get(0))?)
 }
 
@@ -176,11 +176,14 @@ pub struct DuplicateActual {
 /// join on the (phase, date) index alone compared every pair of a crowded day). `found` may
 /// delete the row it is given.
 pub fn each_duplicate_of_batch(
-    conn: &Connection,
+    conn: &impl Sql,
     batch_id: i64,
     held_through: i64,
     found: &mut dyn FnMut(DuplicateActual) -> Result<()>,
 ) -> Result<()> {
+    let Some(conn) = conn.as_sqlite() else {
+        return each_duplicate_on_server(conn, batch_id, held_through, found);
+    };
     const COLUMNS: &str = "(id INTEGER PRIMARY KEY, reference TEXT, date TEXT, phase_id INTEGER, amount_pence INTEGER)";
     conn.execute_batch(&format!(
         "DROP TABLE IF EXISTS temp.dup_new; DROP TABLE IF EXISTS temp.dup_old;
@@ -233,11 +236,44 @@ pub fn each_duplicate_of_batch(
     Ok(())
 }
 
+/// [`each_duplicate_of_batch`] on a PostgreSQL server: one join of the batch's rows with the
+/// ledger held before it, which the server plans by its own statistics (an index seek per new
+/// row into a large ledger, a hash join for a large batch).
+fn each_duplicate_on_server(
+    conn: &impl Sql,
+    batch_id: i64,
+    held_through: i64,
+    found: &mut dyn FnMut(DuplicateActual) -> Result<()>,
+) -> Result<()> {
+    let rows = conn.query_map(
+        "SELECT n.id, min(o.id), n.reference, n.date, n.phase_id, n.amount_pence
+         FROM actual n JOIN actual o
+           ON o.phase_id = n.phase_id AND o.date = n.date AND o.reference = n.reference
+          AND o.amount_pence = n.amount_pence AND o.id <= ?2
+         WHERE n.id > ?2 AND n.batch_id = ?1
+         GROUP BY n.id, n.reference, n.date, n.phase_id, n.amount_pence ORDER BY n.id",
+        sql_params![batch_id, held_through],
+        |r| {
+            Ok(DuplicateActual {
+                new_id: r.get(0)?,
+                existing_id: r.get(1)?,
+                reference: r.get(2)?,
+                date: crate::store::entities::rows::date_at(r, 3)?,
+                phase_id: r.get(4)?,
+                amount: Money::from_pence(r.get(5)?),
+            })
+        },
+    )?;
+    for d in rows {
+        found(d)?;
+    }
+    Ok(())
+}
+
 /// Deletes actuals by id (the duplicates skipped from a batch still being written).
-pub fn delete_actual_rows(conn: &Connection, ids: &[i64]) -> Result<()> {
-    let mut st = conn.prepare_cached("DELETE FROM actual WHERE id = ?1")?;
+pub fn delete_actual_rows(conn: &impl Sql, ids: &[i64]) -> Result<()> {
     for id in ids {
-        st.execute([id])?;
+        conn.execute("DELETE FROM actual WHERE id = ?1", [*id])?;
     }
     Ok(())
 }
@@ -451,15 +487,19 @@ fn set_temp_store(conn: &Connection, value: i64) -> Result<()> {
 }
 
 /// How many actuals are held.
-pub fn actual_count(conn: &Connection) -> Result<i64> {
+pub fn actual_count(conn: &impl Sql) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM actual", [], |r| r.get(0))?)
 }
 
 /// Drops the indexes of `actual` inside the caller's transaction, returning the exact SQL that
 /// created them so [`recreate_indexes`] can build them again once a large batch is in: SQLite
 /// builds an index from sorted rows far faster than it maintains one row by row. If the
-/// transaction rolls back, the indexes were never gone.
-pub fn drop_actual_indexes(conn: &Connection) -> Result<Vec<String>> {
+/// transaction rolls back, the indexes were never gone. A PostgreSQL server keeps its indexes
+/// (officers read and write beside the load): nothing is dropped there.
+pub fn drop_actual_indexes(conn: &impl Sql) -> Result<Vec<String>> {
+    let Some(conn) = conn.as_sqlite() else {
+        return Ok(Vec::new());
+    };
     let mut st = conn.prepare(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'actual' AND sql IS NOT NULL ORDER BY name",
     )?;
@@ -473,7 +513,7 @@ pub fn drop_actual_indexes(conn: &Connection) -> Result<Vec<String>> {
 }
 
 /// Recreates indexes dropped by [`drop_actual_indexes`], with the same SQL.
-pub fn recreate_indexes(conn: &Connection, sql: &[String]) -> Result<()> {
+pub fn recreate_indexes(conn: &impl Sql, sql: &[String]) -> Result<()> {
     for s in sql {
         conn.execute_batch(s)?;
     }
@@ -483,7 +523,11 @@ pub fn recreate_indexes(conn: &Connection, sql: &[String]) -> Result<()> {
 /// Suspends the trigger that keeps `actual_total` as rows are inserted (inside the caller's
 /// transaction), returning its SQL. For a large load, [`resume_actual_totals`] then adds the batch's
 /// totals in one grouped pass, far faster than one upsert per row. A rollback restores the trigger.
-pub fn suspend_actual_totals(conn: &Connection) -> Result<Option<String>> {
+/// A PostgreSQL server keeps its totals per statement already: nothing is suspended there.
+pub fn suspend_actual_totals(conn: &impl Sql) -> Result<Option<String>> {
+    let Some(conn) = conn.as_sqlite() else {
+        return Ok(None);
+    };
     let sql: Option<String> = conn
         .query_row(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'actual_total_insert'",
@@ -504,10 +548,13 @@ pub type ActualTotals = std::collections::HashMap<(i32, i64, u8, i64), (i128, i6
 /// Adds a load's running totals to `actual_total` and restores the insert trigger suspended by
 /// [`suspend_actual_totals`].
 pub fn resume_actual_totals(
-    conn: &Connection,
+    conn: &impl Sql,
     trigger_sql: &str,
     totals: &ActualTotals,
 ) -> Result<()> {
+    let Some(conn) = conn.as_sqlite() else {
+        return Ok(());
+    };
     let mut st = conn.prepare(
         "INSERT INTO actual_total(fy, phase_id, period, contract_id, amount_pence, n)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)

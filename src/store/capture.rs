@@ -9,6 +9,7 @@
 //! schema `check` compares stays the one the migrations wrote. A write made by another program
 //! (the sqlite3 shell) has no images in the log, and `check`'s replay finds it.
 
+use crate::store::engine::sql::Sql;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -181,12 +182,29 @@ pub fn install(conn: &Connection) -> Result<()> {
 
 /// Stops noting rows of `table` (a bulk load that records a digest instead); inside the caller's
 /// transaction, so a rollback restores the capture.
-pub fn pause(conn: &Connection, table: &str) -> Result<()> {
+pub fn pause(conn: &impl Sql, table: &str) -> Result<()> {
+    let Some(conn) = conn.as_sqlite() else {
+        // On a server the capture triggers test this setting, local to the transaction.
+        conn.query_row(
+            "SELECT set_config('outturn.capture_paused', ?1, true)",
+            [table],
+            |r| r.get::<_, String>(0),
+        )?;
+        return Ok(());
+    };
     drop_triggers(conn, table)
 }
 
 /// Notes rows of `table` again after [`pause`].
-pub fn resume(conn: &Connection, table: &str) -> Result<()> {
+pub fn resume(conn: &impl Sql, table: &str) -> Result<()> {
+    let Some(conn) = conn.as_sqlite() else {
+        conn.query_row(
+            "SELECT set_config('outturn.capture_paused', '', true)",
+            [],
+            |r| r.get::<_, String>(0),
+        )?;
+        return Ok(());
+    };
     if let Some(t) = tables(conn)?.into_iter().find(|t| t.name == table) {
         drop_triggers(conn, table)?;
         create_triggers(conn, &t)?;
@@ -287,7 +305,10 @@ pub fn actual_shape(conn: &Connection) -> Result<Option<TableShape>> {
 }
 
 /// The digest entry of the actuals of batch `batch` as they stand now.
-pub fn batch_digest(conn: &Connection, batch: i64) -> Result<Image> {
+pub fn batch_digest(conn: &impl Sql, batch: i64) -> Result<Image> {
+    let Some(conn) = conn.as_sqlite() else {
+        return super::actual_digest::read_back(conn, batch);
+    };
     let mut d = RowDigest::default();
     if let Some(shape) = actual_shape(conn)? {
         // engine: SQLite only (json_* images, the `main.` schema name)

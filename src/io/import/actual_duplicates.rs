@@ -6,7 +6,6 @@ use super::lines::LineLog;
 use super::problems::{ImportError, MAX_LISTED, RowProblem};
 use crate::domain::FinancialYear;
 use crate::domain::calendar::uk_date;
-use crate::store::Books;
 use crate::store::batches;
 
 /// Finds the rows of batch `batch_id` that are already in the ledger (actuals up to
@@ -15,7 +14,7 @@ use crate::store::batches;
 /// many. Memory stays flat however many there are: they are streamed in id order, and only the
 /// [`MAX_LISTED`] with the lowest lines are kept.
 pub(super) fn duplicates(
-    tx: &Books,
+    tx: &impl crate::store::engine::sql::Sql,
     batch_id: i64,
     held_through: i64,
     skip_duplicates: bool,

@@ -6,6 +6,7 @@
 
 use crate::domain::text::{MAX_TEXT, check_length};
 use crate::store::HandleMut;
+use crate::store::engine::sql::Sql;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -210,7 +211,7 @@ struct UnknownCode {
 const UNKNOWN_LINES_NAMED: usize = 5;
 
 impl ActualLookups {
-    fn new(conn: &Books) -> Result<Self, StoreError> {
+    fn new(conn: &impl Sql) -> Result<Self, StoreError> {
         Ok(ActualLookups {
             directory: e::Directory::load(conn)?,
             phases: HashMap::new(),
@@ -225,7 +226,7 @@ impl ActualLookups {
     /// Loads the code map for a profile with code columns.
     fn with_codes(
         mut self,
-        conn: &Books,
+        conn: &impl Sql,
         profile: Option<&ImportProfile>,
     ) -> Result<Self, StoreError> {
         if let Some(p) = profile.filter(|p| !p.code_columns.is_empty()) {
@@ -523,13 +524,12 @@ pub fn import_actuals(
     import_actuals_tuned(conn, path, opts, progress, TUNING)
 }
 
-fn import_actuals_tuned(
-    conn: &mut Books,
-    path: &Path,
+/// Opens the file of an import of actuals with its profile's (or the options') mapping, header
+/// rule, encoding and date format.
+fn open_actuals<'a>(
+    path: &'a Path,
     opts: &ActualsOptions,
-    progress: &mut dyn FnMut(u64, u64),
-    tuning: Tuning,
-) -> Result<ImportOutcome, ImportError> {
+) -> Result<OpenedActuals<'a>, ImportError> {
     let profile = opts.profile.as_ref();
     let rules = RowRules::of(profile);
     let mut map = match profile {
@@ -551,50 +551,120 @@ fn import_actuals_tuned(
         dates: rules.date.unwrap_or(DateFormat::DayMonthYearSlash),
         header: profile.map_or(HeaderRule::Skip(0), |p| p.header),
     };
-    let file = open(path, how, &rules.columns(), &map)?;
-    let (scan, read_count, file_rows) = (&file.scan, &file.read_count, file.rows);
+    Ok(OpenedActuals {
+        file: open(path, how, &rules.columns(), &map)?,
+        rules,
+    })
+}
+
+/// A file opened for an import of actuals, with the rules its rows are read by.
+struct OpenedActuals<'a> {
+    file: super::rows::Opened<'a>,
+    rules: RowRules,
+}
+
+fn import_actuals_tuned(
+    conn: &mut Books,
+    path: &Path,
+    opts: &ActualsOptions,
+    progress: &mut dyn FnMut(u64, u64),
+    tuning: Tuning,
+) -> Result<ImportOutcome, ImportError> {
+    let opened = open_actuals(path, opts)?;
+    let scan = &opened.file.scan;
     // Past this many rows (estimated) SQLite's sorts and temporary tables go to files.
     let large = scan.len / BYTES_PER_ROW_ESTIMATE >= LARGE_ROWS;
     // A load larger than the ledger it joins writes its pages once (see the function).
     let rollback = large
         && i64::try_from(scan.len / BYTES_PER_ROW_ESTIMATE).unwrap_or(i64::MAX)
-            >= batches::last_actual_id(conn)?;
+            >= batches::last_actual_id(&**conn)?;
     batches::with_rollback_journal(conn, rollback, |conn| {
         batches::with_bulk_settings(conn, large, |conn| {
             let tx = conn.books_mut().begin()?;
-            batch::refuse_reimport(&tx, &scan.sha256)?;
+            let (outcome, batch_id, digest) = load(&tx, path, opts, opened, progress, tuning)?;
+            batch::finish_digested(tx, batch_id, outcome, opts.dry_run, digest)
+        })
+    })
+}
+
+/// [`import_actuals`] into books on a PostgreSQL server: the same reading, checks, messages and
+/// outcome, in one SERIALIZABLE transaction; the rows go by `COPY`, and the server's statement
+/// triggers check closed periods and keep the running totals once per chunk.
+pub fn import_actuals_on_server(
+    books: &impl Sql,
+    path: &Path,
+    opts: &ActualsOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    let opened = open_actuals(path, opts)?;
+    books
+        .execute_batch("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        .map_err(StoreError::from)?;
+    let done = load(books, path, opts, opened, progress, TUNING).and_then(
+        |(mut outcome, batch_id, digest)| {
+            batch::finish_in(books, batch_id, &mut outcome, opts.dry_run, digest)?;
+            Ok(outcome)
+        },
+    );
+    let end = if done.is_ok() && !opts.dry_run {
+        "COMMIT"
+    } else {
+        "ROLLBACK"
+    };
+    let ended = books.execute_batch(end).map_err(StoreError::from);
+    let outcome = done?;
+    ended?;
+    Ok(outcome)
+}
+
+/// Reads, checks and writes the rows of `opened` inside the open transaction `tx`, on either
+/// engine; gives the outcome, the batch's id and its audit digest (None: read it back).
+fn load(
+    tx: &impl Sql,
+    path: &Path,
+    opts: &ActualsOptions,
+    opened: OpenedActuals<'_>,
+    progress: &mut dyn FnMut(u64, u64),
+    tuning: Tuning,
+) -> Result<(ImportOutcome, i64, Option<crate::store::capture::Image>), ImportError> {
+    let OpenedActuals { file, rules } = opened;
+    let profile = opts.profile.as_ref();
+    let (scan, read_count, file_rows) = (&file.scan, &file.read_count, file.rows);
+    {
+        {
+            batch::refuse_reimport(tx, &scan.sha256)?;
             // The batch's audit event carries the count and SHA-256 of its rows, not every row image.
-            store::capture::pause(&tx, "actual")?;
-            let lock = Lock::read(&tx)?;
-            let lookups = ActualLookups::new(&tx)?.with_codes(&tx, profile)?;
-            let held_through = batches::last_actual_id(&tx)?;
+            store::capture::pause(tx, "actual")?;
+            let lock = Lock::read(tx)?;
+            let lookups = ActualLookups::new(tx)?.with_codes(tx, profile)?;
+            let held_through = batches::last_actual_id(tx)?;
             // A file with more rows than the ledger holds loads faster into the bare table with
             // the indexes built afterwards (same SQL, same transaction).
             let estimated_rows = scan.len / BYTES_PER_ROW_ESTIMATE;
             let bulk = estimated_rows >= tuning.bulk_min_rows
-                && estimated_rows as i64 >= batches::actual_count(&tx)?;
+                && estimated_rows as i64 >= batches::actual_count(tx)?;
             let dropped = if bulk {
-                batches::drop_actual_indexes(&tx)?
+                batches::drop_actual_indexes(tx)?
             } else {
                 Vec::new()
             };
             // Likewise the running totals: one grouped pass at the end instead of an upsert per row.
             let totals_trigger = if bulk {
-                batches::suspend_actual_totals(&tx)?
+                batches::suspend_actual_totals(tx)?
             } else {
                 None
             };
             let batch_id =
-                batches::insert_batch(&tx, BatchKind::Actuals, &file.file_name, &scan.sha256)?;
+                batches::insert_batch(tx, BatchKind::Actuals, &file.file_name, &scan.sha256)?;
             if let Some(p) = profile {
-                store::profiles::set_batch_profile(&tx, batch_id, &p.name)?;
+                store::profiles::set_batch_profile(tx, batch_id, &p.name)?;
             }
             // (actual id, line) of every row written, in id order, to name the line of a duplicate
             // or a warning: in a temporary file, not in memory.
             let noted = Noted {
                 written: LineLog::new()?,
                 // The batch's audit digest, built as its rows are written rather than read back.
-                digest: ActualDigest::new(&tx)?,
+                digest: ActualDigest::new(tx)?,
                 // The references written, for the warning on a reference also on another date or amount.
                 // Sized for the file's rows and the ledger before it (ids are at least as many).
                 refs: e::RefFilter::for_references(
@@ -641,7 +711,7 @@ fn import_actuals_tuned(
                 loop {
                     match receive.recv_timeout(PROGRESS_TICK) {
                         Ok(mut chunk) => {
-                            chunk.write(&tx, batch_id)?;
+                            chunk.write(tx, batch_id)?;
                             // When the noter has stopped, its error is reported below.
                             if to_note.send(chunk).is_err() {
                                 break;
@@ -672,13 +742,13 @@ fn import_actuals_tuned(
             if tally.rows == 0 {
                 return Err(ImportError::no_rows(&file.file_name));
             }
-            batches::recreate_indexes(&tx, &dropped)?;
+            batches::recreate_indexes(tx, &dropped)?;
             if let Some(trigger) = &totals_trigger {
-                batches::resume_actual_totals(&tx, trigger, &totals)?;
+                batches::resume_actual_totals(tx, trigger, &totals)?;
             }
             let skipped = if held_through > 0 {
                 super::actual_duplicates::duplicates(
-                    &tx,
+                    tx,
                     batch_id,
                     held_through,
                     opts.skip_duplicates,
@@ -703,14 +773,14 @@ fn import_actuals_tuned(
             let today = e::today().unwrap_or_else(|_| chrono::Local::now().date_naive());
             // The references of the batch that may be held more than once: the ledger before it
             // is noted too, then only the candidates are looked at exactly.
-            noted.refs.note_ledger(&tx, held_through)?;
-            e::start_warn_ids(&tx)?;
+            noted.refs.note_ledger(tx, held_through)?;
+            e::start_warn_ids(tx)?;
             let refs = &noted.refs;
             // With no reference met twice (the usual case), the rows need not be read again.
             if refs.any_again() {
                 noted.written.each_hash(&mut |id, hash| {
                     if hash != 0 && refs.may_repeat(hash) {
-                        e::add_warn_id(&tx, id)?;
+                        e::add_warn_id(tx, id)?;
                     }
                     Ok(())
                 })?;
@@ -720,7 +790,7 @@ fn import_actuals_tuned(
                 held_through,
                 latest: noted.latest,
             };
-            let mut by_id = e::actual_warnings(&tx, scope, today)?;
+            let mut by_id = e::actual_warnings(tx, scope, today)?;
             // Lines are looked up in id order; a row's own warnings keep their order (stable sorts).
             by_id.sort_by_key(|(id, _)| *id);
             let mut look = noted.written.lookup()?;
@@ -743,16 +813,16 @@ fn import_actuals_tuned(
                     file.detected,
                 )
             };
-            store::capture::resume(&tx, "actual")?;
+            store::capture::resume(tx, "actual")?;
             // Rows left out as duplicates were deleted after they were hashed: read the batch back.
             let digest = if skipped == 0 {
                 noted.digest.finish(batch_id)
             } else {
                 None
             };
-            batch::finish_digested(tx, batch_id, outcome, opts.dry_run, digest)
-        })
-    })
+            Ok((outcome, batch_id, digest))
+        }
+    }
 }
 
 #[cfg(test)]

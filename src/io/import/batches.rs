@@ -5,9 +5,10 @@
 
 use crate::store::Handle;
 use crate::store::HandleMut;
+use crate::store::engine::sql::Sql;
 use std::collections::HashMap;
 
-use crate::store::{Books, Tx};
+use crate::store::Tx;
 use serde::Serialize;
 
 use super::problems::ImportError;
@@ -139,7 +140,7 @@ struct FyPhaseLine<'a> {
 }
 
 fn record_batch(
-    conn: &Books,
+    conn: &impl Sql,
     batch_id: i64,
     outcome: &ImportOutcome,
     digest: Option<Image>,
@@ -202,18 +203,30 @@ pub(super) fn finish_digested(
     dry_run: bool,
     digest: Option<Image>,
 ) -> Result<ImportOutcome, ImportError> {
-    batches::finish_batch(&tx, batch_id, outcome.rows, outcome.total)?;
-    record_batch(&tx, batch_id, &outcome, digest)?;
+    finish_in(&tx, batch_id, &mut outcome, dry_run, digest)?;
     if !dry_run {
         tx.commit()?;
     }
-    outcome.batch_id = (!dry_run).then_some(batch_id);
-    outcome.dry_run = dry_run;
     Ok(outcome)
 }
 
+/// [`finish_digested`] inside a transaction the caller commits (or, for a dry run, rolls back).
+pub(super) fn finish_in(
+    tx: &impl Sql,
+    batch_id: i64,
+    outcome: &mut ImportOutcome,
+    dry_run: bool,
+    digest: Option<Image>,
+) -> Result<(), ImportError> {
+    batches::finish_batch(tx, batch_id, outcome.rows, outcome.total)?;
+    record_batch(tx, batch_id, outcome, digest)?;
+    outcome.batch_id = (!dry_run).then_some(batch_id);
+    outcome.dry_run = dry_run;
+    Ok(())
+}
+
 /// Refuses a file whose bytes were imported before (and not undone).
-pub(super) fn refuse_reimport(conn: &Books, sha256: &str) -> Result<(), ImportError> {
+pub(super) fn refuse_reimport(conn: &impl Sql, sha256: &str) -> Result<(), ImportError> {
     match batches::active_batch_with_sha(conn, sha256)? {
         Some(batch) => Err(ImportError::AlreadyImported {
             batch: Box::new(batch),

@@ -38,7 +38,7 @@ mod sheet;
 mod source;
 mod whole;
 
-pub use actuals::{ActualsOptions, import_actuals};
+pub use actuals::{ActualsOptions, import_actuals, import_actuals_on_server};
 pub use batches::{ImportOutcome, list_batches, undo_batch};
 pub use benefits::{BenefitsOptions, import_benefits};
 pub use budgets::{BudgetsOptions, import_budgets};

@@ -1,7 +1,7 @@
 //! Checked ledger rows waiting to be written, in chunks that bound the memory held, and writing
 //! a chunk in (phase, date) order while summing what it wrote.
 
-use crate::store::Books;
+use crate::store::engine::sql::Sql;
 use chrono::NaiveDate;
 
 use super::batches::Tally;
@@ -94,14 +94,12 @@ impl Pending {
     /// Inserts the held rows in their order (see [`Pending::sort`]), keeping their ids for
     /// [`Pending::note`]. Only the insert runs here, on the thread that holds the transaction;
     /// what is noted of each row is done on another.
-    pub(super) fn write(&mut self, conn: &Books, batch_id: i64) -> Result<(), ImportError> {
-        self.ids.clear();
-        let mut inserter = e::ActualInserter::new(conn)?;
-        for r in &self.rows {
-            let id = inserter.insert(&self.fields(r), Some(batch_id))?;
-            self.ids.push(id);
-        }
-        Ok(())
+    pub(super) fn write(&mut self, conn: &impl Sql, batch_id: i64) -> Result<(), ImportError> {
+        let mut ids = std::mem::take(&mut self.ids);
+        let rows = self.rows.iter().map(|r| self.fields(r));
+        let written = e::write_actual_rows(conn, self.rows.len(), rows, batch_id, &mut ids);
+        self.ids = ids;
+        Ok(written?)
     }
 
     /// The columns of held row `r`, as written.

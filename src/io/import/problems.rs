@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
 
-use crate::store::Books;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -183,7 +182,7 @@ pub(super) struct Lock {
 }
 
 impl Lock {
-    pub(super) fn read(conn: &Books) -> Result<Lock, StoreError> {
+    pub(super) fn read(conn: &impl crate::store::engine::sql::Sql) -> Result<Lock, StoreError> {
         let through = locks::locked_through(conn)?;
         let label = locks::list_closed(conn)?
             .last()

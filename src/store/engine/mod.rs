@@ -8,6 +8,7 @@ pub mod pg;
 pub mod pg_connect;
 pub mod pg_dump;
 pub mod pg_error;
+pub mod pg_load;
 pub mod pgpass;
 pub mod sql;
 
@@ -25,6 +26,13 @@ pub trait Store: sql::Sql {
 
     /// Runs `step` in one write transaction.
     fn write_step<T>(&mut self, step: impl FnMut(&Self::Tx<'_>) -> Result<T>) -> Result<T>;
+
+    /// A SQLite file's books, for the bulk load that tunes SQLite itself around its one
+    /// transaction (its journal, indexes and totals); None on a server, whose bulk load is
+    /// `COPY` inside a transaction of its own.
+    fn sqlite_books(&mut self) -> Option<&mut crate::store::Books> {
+        None
+    }
 }
 
 impl Store for crate::store::Books {
@@ -32,6 +40,10 @@ impl Store for crate::store::Books {
 
     fn write_step<T>(&mut self, mut step: impl FnMut(&Self::Tx<'_>) -> Result<T>) -> Result<T> {
         self.write(|tx| step(tx))
+    }
+
+    fn sqlite_books(&mut self) -> Option<&mut crate::store::Books> {
+        Some(self)
     }
 }
 

@@ -612,7 +612,7 @@ impl PgConn {
         self.retry.set(false);
     }
 
-    fn noted(&self, e: postgres::Error) -> DbError {
+    pub(crate) fn noted(&self, e: postgres::Error) -> DbError {
         if let Some(code) = e.code()
             && (*code == postgres::error::SqlState::T_R_SERIALIZATION_FAILURE
                 || *code == postgres::error::SqlState::T_R_DEADLOCK_DETECTED)

@@ -121,6 +121,33 @@ impl<'c> ActualInserter<'c> {
     }
 }
 
+/// Writes the `n` actuals `rows` of batch `batch_id` as they are (no checks: an import's bulk
+/// path), putting their ids in `ids`, in the same order and increasing: on SQLite one insert
+/// each through one prepared statement; on PostgreSQL ids taken from the sequence, then one
+/// `COPY`.
+pub fn write_actual_rows<'a>(
+    conn: &impl Sql,
+    n: usize,
+    rows: impl Iterator<Item = ActualFields<'a>>,
+    batch_id: i64,
+    ids: &mut Vec<i64>,
+) -> Result<()> {
+    ids.clear();
+    if let Some(pg) = conn.as_pg() {
+        use crate::store::engine::pg_load;
+        pg_load::take_actual_ids(pg, n, ids)?;
+        return pg_load::copy_actuals(pg, ids.iter().copied().zip(rows), batch_id);
+    }
+    let Some(sqlite) = conn.as_sqlite() else {
+        return Ok(());
+    };
+    let mut inserter = ActualInserter::new(sqlite)?;
+    for a in rows {
+        ids.push(inserter.insert(&a, Some(batch_id))?);
+    }
+    Ok(())
+}
+
 /// Refuses an actual's supplier, description or reference longer than `MAX_TEXT` characters.
 pub fn check_actual_text(supplier: &str, description: &str, reference: &str) -> Result<()> {
     within("--supplier", supplier, MAX_TEXT)?;

@@ -16,6 +16,7 @@ use std::hash::{BuildHasher, Hasher};
 use rusqlite::Connection;
 
 use crate::store::Result;
+use crate::store::engine::sql::Sql;
 
 /// The most bits in the filter of references met: 2^28 (32 MiB).
 const SEEN_BITS: u64 = 1 << 28;
@@ -133,7 +134,11 @@ impl RefFilter {
     }
 
     /// Notes the non-empty references of the actuals with ids up to `through`.
-    pub fn note_ledger(&mut self, conn: &Connection, through: i64) -> Result<()> {
+    pub fn note_ledger(&mut self, conn: &impl Sql, through: i64) -> Result<()> {
+        // A PostgreSQL server finds the repeated references through its index instead.
+        let Some(conn) = conn.as_sqlite() else {
+            return Ok(());
+        };
         let mut st =
             conn.prepare("SELECT reference FROM main.actual WHERE id <= ?1 AND reference <> ''")?;
         let mut rows = st.query([through])?;
@@ -173,7 +178,10 @@ fn start_warn_refs(conn: &Connection) -> Result<()> {
 
 /// Creates `temp.warn_id` empty, for the ids of an import's rows whose references may be held
 /// more than once (read by [`WarnScope::Prepared`](super::WarnScope::Prepared)).
-pub fn start_warn_ids(conn: &Connection) -> Result<()> {
+pub fn start_warn_ids(conn: &impl Sql) -> Result<()> {
+    let Some(conn) = conn.as_sqlite() else {
+        return Ok(());
+    };
     conn.execute_batch(
         "DROP TABLE IF EXISTS temp.warn_id;
          CREATE TEMP TABLE warn_id(id INTEGER PRIMARY KEY);",
@@ -182,7 +190,10 @@ pub fn start_warn_ids(conn: &Connection) -> Result<()> {
 }
 
 /// Adds actual `id` to `temp.warn_id`: its reference may be held more than once.
-pub fn add_warn_id(conn: &Connection, id: i64) -> Result<()> {
+pub fn add_warn_id(conn: &impl Sql, id: i64) -> Result<()> {
+    let Some(conn) = conn.as_sqlite() else {
+        return Ok(());
+    };
     conn.prepare_cached("INSERT OR IGNORE INTO temp.warn_id(id) VALUES (?1)")?
         .execute([id])?;
     Ok(())

@@ -1,0 +1,127 @@
+//! A bulk load of actuals into PostgreSQL: ids taken from the table's own sequence (so that an
+//! import knows each row's id as it writes it, for its lines, its audit digest and its
+//! warnings, as on SQLite), then the rows sent by `COPY ... FROM STDIN`, which the server's
+//! statement-level triggers check and total once per chunk, not once per row.
+
+use std::io::Write;
+
+use super::sql::{PgConn, Sql};
+use crate::domain::{FinancialYear, Period};
+use crate::store::entities::ActualFields;
+use crate::store::entities::common::IsoDate;
+use crate::store::{Result, StoreError};
+
+/// Takes `n` new ids for actuals from their sequence into `ids`, in increasing order. Other
+/// officers writing at once take others: each id is this load's alone.
+pub fn take_actual_ids(conn: &PgConn, n: usize, ids: &mut Vec<i64>) -> Result<()> {
+    ids.clear();
+    if n == 0 {
+        return Ok(());
+    }
+    let mut got = conn.query_map(
+        "SELECT nextval(pg_get_serial_sequence('actual', 'id')) FROM generate_series(1, ?1)",
+        [i64::try_from(n).unwrap_or(i64::MAX)],
+        |r| r.get::<_, i64>(0),
+    )?;
+    got.sort_unstable();
+    ids.extend(got);
+    Ok(())
+}
+
+/// Sends `rows` (each with its id) as actuals of batch `batch_id` in one `COPY`.
+pub fn copy_actuals<'a>(
+    conn: &PgConn,
+    rows: impl Iterator<Item = (i64, ActualFields<'a>)>,
+    batch_id: i64,
+) -> Result<()> {
+    let mut text = String::with_capacity(1 << 20);
+    for (id, a) in rows {
+        use std::fmt::Write as _;
+        let _ = write!(text, "{id}\t{}\t", a.phase_id);
+        match a.contract_id {
+            Some(c) => {
+                let _ = write!(text, "{c}");
+            }
+            None => text.push_str("\\N"),
+        }
+        let _ = write!(
+            text,
+            "\t{}\t{}\t{}\t",
+            IsoDate::new(a.date).as_str(),
+            FinancialYear::containing(a.date).start_year(),
+            Period::of_date(a.date).number()
+        );
+        for (i, t) in [a.supplier, a.description, a.reference]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                text.push('\t');
+            }
+            copy_text(&mut text, t);
+        }
+        let _ = writeln!(text, "\t{}\t{batch_id}", a.amount_pence);
+    }
+    // Row-level security refuses COPY into `actual` itself: the rows go into a temporary table
+    // of this transaction, then into `actual` by one INSERT (its statement triggers run once).
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS outturn_actual_load (
+             id BIGINT, phase_id BIGINT, contract_id BIGINT, date TEXT COLLATE \"C\", fy BIGINT,
+             period BIGINT, supplier TEXT COLLATE \"C\", description TEXT COLLATE \"C\",
+             reference TEXT COLLATE \"C\", amount_pence BIGINT, batch_id BIGINT
+         ) ON COMMIT DROP",
+    )?;
+    {
+        let mut client = conn.client();
+        let mut writer = client
+            .copy_in("COPY pg_temp.outturn_actual_load FROM STDIN")
+            .map_err(|e| StoreError::from(conn.noted(e)))?;
+        writer
+            .write_all(text.as_bytes())
+            .map_err(|e| StoreError::Server(format!("sending actuals to the server: {e}")))?;
+        writer
+            .finish()
+            .map_err(|e| StoreError::from(conn.noted(e)))?;
+    }
+    conn.execute_batch(
+        "INSERT INTO actual (id, phase_id, contract_id, date, fy, period, supplier, description,
+                             reference, amount_pence, batch_id)
+         SELECT id, phase_id, contract_id, date, fy, period, supplier, description, reference,
+                amount_pence, batch_id FROM pg_temp.outturn_actual_load;
+         TRUNCATE pg_temp.outturn_actual_load",
+    )?;
+    Ok(())
+}
+
+/// Appends `t` as a field of COPY's text format: a backslash, tab, newline or carriage return
+/// escaped, everything else as it is.
+fn copy_text(out: &mut String, t: &str) {
+    if !t.contains(['\\', '\t', '\n', '\r']) {
+        out.push_str(t);
+        return;
+    }
+    for c in t.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::copy_text;
+
+    #[test]
+    fn copy_text_escapes_only_what_the_format_reads() {
+        let mut s = String::new();
+        copy_text(&mut s, "Café\\Bar\tno\nmore\r£");
+        assert_eq!(s, "Café\\\\Bar\\tno\\nmore\\r£");
+        let mut plain = String::new();
+        copy_text(&mut plain, "Acme Ltd");
+        assert_eq!(plain, "Acme Ltd");
+    }
+}
