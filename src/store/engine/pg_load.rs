@@ -18,17 +18,36 @@ pub fn take_actual_ids(conn: &PgConn, n: usize, ids: &mut Vec<i64>) -> Result<()
     if n == 0 {
         return Ok(());
     }
-    let mut got = conn.query_map(
-        "SELECT nextval(pg_get_serial_sequence('actual', 'id')) FROM generate_series(1, ?1)",
-        [i64::try_from(n).unwrap_or(i64::MAX)],
-        |r| r.get::<_, i64>(0),
+    // The sequence is named once, not looked up for each id, and the ids come back as one
+    // array: a row per id cost 3.5 µs each in the client, seven times the server's nextval.
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    let seq: String = conn.query_row(
+        "SELECT pg_get_serial_sequence('actual', 'id')",
+        [],
+        |r| r.get(0),
     )?;
+    // A constant sequence: `nextval(expr)` opened the sequence anew for every id (8x slower).
+    let sql = format!(
+        "SELECT array_agg(v) FROM (SELECT nextval('{}'::regclass) AS v
+                                   FROM generate_series(1, $1::bigint)) ids",
+        seq.replace('\'', "''")
+    );
+    let row = conn
+        .client()
+        .query_one(sql.as_str(), &[&n])
+        .map_err(|e| StoreError::from(conn.noted(e)))?;
+    let mut got: Vec<i64> = row
+        .try_get::<_, Option<Vec<i64>>>(0)
+        .map_err(|e| StoreError::from(conn.noted(e)))?
+        .unwrap_or_default();
     got.sort_unstable();
     ids.extend(got);
     Ok(())
 }
 
-/// Sends `rows` (each with its id) as actuals of batch `batch_id` in one `COPY`.
+/// Sends `rows` (each with its id) as actuals of batch `batch_id` in one `COPY`. The council
+/// is looked up once for the statement (`(SELECT outturn_org())`), not once a row as the
+/// column's default would (that took 1.8 s of a 131,072-row chunk).
 pub fn copy_actuals<'a>(
     conn: &PgConn,
     rows: impl Iterator<Item = (i64, ActualFields<'a>)>,
@@ -85,9 +104,9 @@ pub fn copy_actuals<'a>(
     }
     conn.execute_batch(
         "INSERT INTO actual (id, phase_id, contract_id, date, fy, period, supplier, description,
-                             reference, amount_pence, batch_id)
+                             reference, amount_pence, batch_id, org_id)
          SELECT id, phase_id, contract_id, date, fy, period, supplier, description, reference,
-                amount_pence, batch_id FROM pg_temp.outturn_actual_load;
+                amount_pence, batch_id, (SELECT outturn_org()) FROM pg_temp.outturn_actual_load;
          TRUNCATE pg_temp.outturn_actual_load",
     )?;
     Ok(())

@@ -81,8 +81,18 @@ pub fn actual_warnings(
                 (WarnScope::Batch(_), None) => {
                     "SELECT DISTINCT a.reference FROM actual a WHERE a.batch_id = ?1 AND a.reference <> ''"
                 }
+                // The batch's references held twice in the batch, or (with a ledger before
+                // it) also held before it: only those can be held with another date or amount.
+                (WarnScope::Prepared { held_through, .. }, None) if held_through > 0 => {
+                    "SELECT a.reference FROM actual a WHERE a.id > ?1 AND a.reference <> ''
+                     GROUP BY a.reference HAVING count(*) > 1
+                     UNION
+                     SELECT DISTINCT a.reference FROM actual a WHERE a.id > ?1 AND a.reference <> ''
+                       AND EXISTS (SELECT 1 FROM actual o WHERE o.reference = a.reference AND o.id <= ?1)"
+                }
                 (WarnScope::Prepared { .. }, None) => {
-                    "SELECT DISTINCT a.reference FROM actual a WHERE a.id > ?1 AND a.reference <> ''"
+                    "SELECT a.reference FROM actual a WHERE a.id > ?1 AND a.reference <> ''
+                     GROUP BY a.reference HAVING count(*) > 1"
                 }
                 _ => {
                     "SELECT DISTINCT a.reference FROM actual a WHERE a.id = ?1 AND a.reference <> ''"
