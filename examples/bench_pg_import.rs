@@ -101,7 +101,10 @@ fn main() -> anyhow::Result<()> {
                 "ALTER DATABASE {} SET log_min_duration_statement = 20",
                 db.name
             ))?;
-            println!("  statements over 20 ms: {}/log", db.cluster.dir.as_ref().unwrap().display());
+            println!(
+                "  statements over 20 ms: {}/log",
+                db.cluster.dir.as_ref().unwrap().display()
+            );
         }
         let mut cmd = if gnu_time {
             let mut c = Command::new("/usr/bin/time");
@@ -115,7 +118,10 @@ fn main() -> anyhow::Result<()> {
         println!("  run {run}: outturn {:.2} s", took.as_secs_f64());
         if std::env::var_os("BENCH_PG_LOG").is_some() {
             let log = db.cluster.dir.as_ref().unwrap().join("log");
-            for l in std::fs::read_to_string(log)?.lines().filter(|l| l.contains("duration")) {
+            for l in std::fs::read_to_string(log)?
+                .lines()
+                .filter(|l| l.contains("duration"))
+            {
                 println!("    {}", l.chars().take(300).collect::<String>());
             }
         }
@@ -158,7 +164,10 @@ fn main() -> anyhow::Result<()> {
         o.as_secs_f64() / t.as_secs_f64()
     );
     if let Some(p) = peaks.iter().max() {
-        println!("peak resident memory of the import: {:.0} MB", *p as f64 / 1024.0);
+        println!(
+            "peak resident memory of the import: {:.0} MB",
+            *p as f64 / 1024.0
+        );
     }
     Ok(())
 }

@@ -472,8 +472,8 @@ fn a_connection_string_is_never_a_path() {
                 format!("the connection string {hidden} holds a password"),
             ),
             (
-                vec!["import", "list"],
-                format!("import list: the books at {hidden} are on a PostgreSQL server"),
+                vec!["pack", "--xlsx", "p.xlsx"],
+                format!("pack: the books at {hidden} are on a PostgreSQL server"),
             ),
             (
                 vec![],

@@ -174,12 +174,12 @@ fn commands_not_yet_on_a_server_say_so() {
     };
     let (_, lead) = db.create_org("Anytown");
     let conninfo = db.at(&lead);
-    let (code, out, err) = outturn(&conninfo, &["import", "list"]);
+    let (code, out, err) = outturn(&conninfo, &["pack", "--xlsx", "p.xlsx"]);
     assert_eq!((code, out.as_str()), (2, ""));
     assert_eq!(
         err,
         format!(
-            "outturn: import list: the books at {conninfo} are on a PostgreSQL server, where import list does not run yet (docs/postgres.md lists what does); keep the books in a SQLite file (--db FILE) for it\n"
+            "outturn: pack: the books at {conninfo} are on a PostgreSQL server, where pack does not run yet (docs/postgres.md lists what does); keep the books in a SQLite file (--db FILE) for it\n"
         )
     );
 }

@@ -470,13 +470,13 @@ fn print_outcome(o: &ImportOutcome, what: &str) {
     }
     if o.created_phases > 0 {
         say!(
-            "{} {} phases.",
+            "{} {}.",
             if o.batch_id.is_some() {
                 "Created"
             } else {
                 "Would create"
             },
-            count(o.created_phases)
+            crate::domain::text::counted(o.created_phases, "phase")
         );
     }
     let mut t = Table::new(&["FY", "Phase", "Rows", "Total"]);
@@ -532,9 +532,7 @@ impl Listing for Batch {
     }
 }
 
-/// The `import` subcommands that run on books on either engine (a file or a server): actuals,
-/// the saved profiles and the ledger code map. The other imports, the batch list and undo are
-/// refused here.
+/// Runs `outturn import …` on books on either engine (a file or a server).
 pub fn shared(books: &mut impl crate::ops::Store, c: &ImportCmd) -> anyhow::Result<ExitCode> {
     match c {
         ImportCmd::Actuals {
@@ -577,18 +575,6 @@ pub fn shared(books: &mut impl crate::ops::Store, c: &ImportCmd) -> anyhow::Resu
                 Err(err) => failed(&err),
             });
         }
-        ImportCmd::Profile(c) => run_profile(books, c)?,
-        ImportCmd::Codes(c) => return run_codes(books, c),
-        _ => return Err(super::server::not_here("import")),
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Runs `outturn import …`.
-pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
-    let mut conn = open(db)?;
-    match c {
-        ImportCmd::Actuals { .. } => return shared(&mut conn, c),
         ImportCmd::Budgets {
             file,
             create_missing,
@@ -610,7 +596,7 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
             };
             let profile = read.profile.as_deref();
             return Ok(run_import(file, "budget line", |p| {
-                import::budgets_with_profile(&mut conn, file, &opts, profile, p)
+                import::budgets_with_profile(books, file, &opts, profile, p)
             }));
         }
         ImportCmd::Benefits {
@@ -624,7 +610,7 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
                 Err(err) => return Ok(failed(&err)),
             };
             return Ok(run_import(file, "benefit target", |p| {
-                import::benefits(&mut conn, file, &opts, p)
+                import::benefits(books, file, &opts, p)
             }));
         }
         ImportCmd::Funding {
@@ -639,24 +625,28 @@ pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
             };
             let profile = read.profile.as_deref();
             return Ok(run_import(file, "funding line", |p| {
-                import::funding_with_profile(&mut conn, file, &opts, profile, p)
+                import::funding_with_profile(books, file, &opts, profile, p)
             }));
         }
-        ImportCmd::Profile(_) | ImportCmd::Codes(_) => return shared(&mut conn, c),
-        ImportCmd::List(f) => print_list(&import::list(&conn)?, f.format)?,
-        ImportCmd::Undo { batch } => {
-            match import::undo(&mut conn, *batch).map_err(ImportError::from) {
-                Ok(b) => say!(
-                    "Undid batch {} ({}, {}): removed {}, total {}.",
-                    b.id,
-                    b.kind,
-                    b.file_name,
-                    crate::domain::text::counted(b.rows, "row"),
-                    b.total.full()
-                ),
-                Err(err) => return Ok(failed(&err)),
-            }
-        }
+        ImportCmd::List(f) => print_list(&import::list(&*books)?, f.format)?,
+        ImportCmd::Undo { batch } => match import::undo(books, *batch).map_err(ImportError::from) {
+            Ok(b) => say!(
+                "Undid batch {} ({}, {}): removed {}, total {}.",
+                b.id,
+                b.kind,
+                b.file_name,
+                crate::domain::text::counted(b.rows, "row"),
+                b.total.full()
+            ),
+            Err(err) => return Ok(failed(&err)),
+        },
+        ImportCmd::Profile(c) => run_profile(books, c)?,
+        ImportCmd::Codes(c) => return run_codes(books, c),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `outturn import …` on the database at `db`.
+pub fn run(db: &Path, c: &ImportCmd) -> anyhow::Result<ExitCode> {
+    shared(&mut open(db)?, c)
 }

@@ -267,12 +267,7 @@ fn runs_on_a_server(command: &Command) -> bool {
         | Command::Funding(_)
         | Command::Benefit(_)
         | Command::Milestone(_) => true,
-        Command::Import(c) => matches!(
-            c,
-            import::ImportCmd::Actuals { .. }
-                | import::ImportCmd::Profile(_)
-                | import::ImportCmd::Codes(_)
-        ),
+        Command::Import(_) => true,
         Command::Audit(_) => true,
         Command::Summary { .. } | Command::Period(_) | Command::Check(_) => true,
         Command::Report(_) => true,

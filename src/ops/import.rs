@@ -10,11 +10,11 @@ use crate::io::import::{
     self as io_import, ActualsOptions, BenefitsOptions, BudgetsOptions, FundingOptions,
     ImportError, ImportOutcome,
 };
+use crate::store;
 use crate::store::batches::{self, Batch};
 use crate::store::engine::Store;
 use crate::store::ledger_codes::{self, LedgerCode};
 use crate::store::profiles;
-use crate::store::{self, Books, Handle, HandleMut};
 
 /// What an import of actuals did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,7 +168,7 @@ pub fn delete_code(
 /// Imports budget lines from `file` (one allocation per row for one financial year): all rows
 /// or none; phases not there yet are created when the options ask.
 pub fn budgets(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     file: &Path,
     opts: &BudgetsOptions,
     progress: &mut dyn FnMut(u64, u64),
@@ -179,7 +179,7 @@ pub fn budgets(
 /// [`budgets`] read with the saved profile called `profile`, when one is named (its column
 /// renames, header rule and encoding); the batch records the profile's name.
 pub fn budgets_with_profile(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     file: &Path,
     opts: &BudgetsOptions,
     profile: Option<&str>,
@@ -193,15 +193,13 @@ pub fn budgets_with_profile(
 }
 
 /// The saved profile called `name`, if one is named.
-fn saved(books: &impl Handle, name: Option<&str>) -> Result<Option<ImportProfile>, ImportError> {
-    Ok(name
-        .map(|n| profiles::profile(books.books(), n))
-        .transpose()?)
+fn saved(books: &impl Store, name: Option<&str>) -> Result<Option<ImportProfile>, ImportError> {
+    Ok(name.map(|n| profiles::profile(books, n)).transpose()?)
 }
 
 /// Imports benefit targets from `file` (one row per benefit and year): all rows or none.
 pub fn benefits(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     file: &Path,
     opts: &BenefitsOptions,
     progress: &mut dyn FnMut(u64, u64),
@@ -211,7 +209,7 @@ pub fn benefits(
 
 /// Imports funding lines from `file` (one per row): all rows or none.
 pub fn funding(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     file: &Path,
     opts: &FundingOptions,
     progress: &mut dyn FnMut(u64, u64),
@@ -222,7 +220,7 @@ pub fn funding(
 /// [`funding`] read with the saved profile called `profile`, when one is named (its column
 /// renames, header rule and encoding); the batch records the profile's name.
 pub fn funding_with_profile(
-    books: &mut impl HandleMut,
+    books: &mut impl Store,
     file: &Path,
     opts: &FundingOptions,
     profile: Option<&str>,
@@ -236,17 +234,17 @@ pub fn funding_with_profile(
 }
 
 /// Every import batch, oldest first.
-pub fn list(books: &impl Handle) -> store::Result<Vec<Batch>> {
-    batches::list_batches(books.books())
+pub fn list(books: &impl crate::store::engine::sql::Sql) -> store::Result<Vec<Batch>> {
+    batches::list_batches(books)
 }
 
 /// Undoes import batch `id` in its own audited transaction: its rows removed, the batch kept as
 /// undone. Refused when it was undone already or any of its rows lies in a closed period.
-pub fn undo(books: &mut impl HandleMut, id: i64) -> store::Result<Batch> {
-    books.books_mut().write(|tx| undo_in(tx.books(), id))
+pub fn undo(books: &mut impl Store, id: i64) -> store::Result<Batch> {
+    books.write_step(|tx| undo_in(tx, id))
 }
 
 /// [`undo`] inside a transaction already open.
-pub(crate) fn undo_in(tx: &Books, id: i64) -> store::Result<Batch> {
+pub(crate) fn undo_in(tx: &impl crate::store::engine::sql::Sql, id: i64) -> store::Result<Batch> {
     batches::undo(tx, id)
 }

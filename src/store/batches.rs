@@ -140,10 +140,10 @@ pub fn list_batches(conn: &impl Sql) -> Result<Vec<Batch>> {
 }
 
 /// Marks an allocation as loaded by a budgets batch (so undoing the batch removes it).
-pub fn set_allocation_batch(conn: &Connection, allocation_id: i64, batch_id: i64) -> Result<()> {
+pub fn set_allocation_batch(conn: &impl Sql, allocation_id: i64, batch_id: i64) -> Result<()> {
     conn.execute(
         "UPDATE allocation SET batch_id = ?2 WHERE id = ?1",
-        params![allocation_id, batch_id],
+        sql_params![allocation_id, batch_id],
     )?;
     Ok(())
 }
@@ -291,7 +291,7 @@ struct Undone<'a> {
 /// Undoes a batch inside the caller's transaction: removes its actuals or allocations, marks it
 /// undone and records one audit event. Refused when it is already undone or when any of its rows
 /// lies in a closed period (a funding line: for a year whose financing is finalised).
-pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
+pub fn undo(conn: &impl Sql, id: i64) -> Result<Batch> {
     let before = get_batch(conn, id)?;
     if let Some(at) = &before.undone_at {
         return Err(StoreError::Refused(format!(
@@ -302,12 +302,11 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
     let funding = before.kind == BatchKind::Funding.as_str();
     if funding {
         // Funding lines are not locked by closed periods, only by a year's finalised financing.
-        let years: Vec<i32> = {
-            let mut st =
-                conn.prepare("SELECT DISTINCT fy FROM funding WHERE batch_id = ?1 ORDER BY fy")?;
-            st.query_map([id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let years: Vec<i32> = conn.query_map(
+            "SELECT DISTINCT fy FROM funding WHERE batch_id = ?1 ORDER BY fy",
+            [id],
+            |r| r.get(0),
+        )?;
         for y in years {
             if let Ok(fy) = FinancialYear::new(y) {
                 super::financing_final::ensure_not_final(conn, fy)?;
@@ -320,13 +319,13 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
         let (locked, first): (i64, Option<String>) = if before.kind == BatchKind::Actuals.as_str() {
             conn.query_row(
                 "SELECT count(*), min(date) FROM actual WHERE batch_id = ?1 AND date <= ?2",
-                params![id, lock.format("%Y-%m-%d").to_string()],
+                sql_params![id, lock.format("%Y-%m-%d").to_string()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?
         } else if before.kind == BatchKind::Funding.as_str() {
             conn.query_row(
                 "SELECT count(*), min(fy) FROM funding WHERE batch_id = ?1 AND fy <= ?2",
-                params![id, FinancialYear::containing(lock).start_year()],
+                sql_params![id, FinancialYear::containing(lock).start_year()],
                 |r| {
                     Ok((
                         r.get(0)?,
@@ -337,7 +336,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
         } else {
             conn.query_row(
                 "SELECT count(*), min(first_fy) FROM allocation WHERE batch_id = ?1 AND first_fy <= ?2",
-                params![id, FinancialYear::containing(lock).start_year()],
+                sql_params![id, FinancialYear::containing(lock).start_year()],
                 |r| Ok((r.get(0)?, r.get::<_, Option<i32>>(1)?.map(|y| y.to_string()))),
             )?
         };
@@ -369,7 +368,7 @@ pub fn undo(conn: &Connection, id: i64) -> Result<Batch> {
     let funding_removed = conn.execute("DELETE FROM funding WHERE batch_id = ?1", [id])?;
     conn.execute(
         "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
-        params![id, now_stamp()],
+        sql_params![id, now_stamp()],
     )?;
     if allocations_removed > 0 {
         // Its budgets may be what an approved reduction or virement drew on.

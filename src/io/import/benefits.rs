@@ -3,16 +3,14 @@
 //! description are one benefit with a target per year; they must give the same kind and owner and
 //! each year once. Programmes and phases must exist. All rows or none, one batch, undoable.
 
-use crate::store::HandleMut;
+use crate::store::engine::sql::Sql;
 use std::collections::HashMap;
 use std::path::Path;
-
-use crate::store::Books;
 
 use super::batches::{ImportOutcome, Tally};
 use super::problems::{ImportError, Lock, Problems, look_up_once};
 use super::rows::{Cells, require_cells};
-use super::whole::{RowImporter, WholeFile, import_whole};
+use super::whole::{RowImporter, WholeFile, import_whole_any};
 use crate::domain::benefit::BenefitKind;
 use crate::domain::calendar::uk_date;
 use crate::domain::text::{MAX_TEXT, check_length};
@@ -71,7 +69,11 @@ struct Lookups {
 }
 
 impl Lookups {
-    fn programme(&mut self, conn: &Books, code: &str) -> Result<Result<i64, String>, StoreError> {
+    fn programme(
+        &mut self,
+        conn: &impl Sql,
+        code: &str,
+    ) -> Result<Result<i64, String>, StoreError> {
         look_up_once(&mut self.programmes, code, || {
             e::programme_id(conn, code).map_err(message).transpose_err()
         })
@@ -79,7 +81,7 @@ impl Lookups {
 
     fn phase(
         &mut self,
-        conn: &Books,
+        conn: &impl Sql,
         programme: &str,
         code: &str,
     ) -> Result<Result<i64, String>, StoreError> {
@@ -125,7 +127,7 @@ struct Row {
 fn parse_row(
     cells: &Cells,
     line: u64,
-    conn: &Books,
+    conn: &impl Sql,
     lookups: &mut Lookups,
     lock: &Lock,
     problems: &mut Problems,
@@ -286,7 +288,7 @@ impl RowImporter for BenefitImporter {
         &mut self,
         cells: &Cells,
         line: u64,
-        conn: &Books,
+        conn: &impl Sql,
         lock: &Lock,
         problems: &mut Problems,
     ) -> Result<Option<Row>, StoreError> {
@@ -299,7 +301,7 @@ impl RowImporter for BenefitImporter {
 
     fn write(
         &mut self,
-        conn: &Books,
+        conn: &impl Sql,
         batch_id: i64,
         _file_name: &str,
         benefits: &[Gathered],
@@ -325,17 +327,16 @@ impl RowImporter for BenefitImporter {
 
 /// Imports benefits and their targets: all rows or none, as one batch of kind `benefits`.
 pub fn import_benefits(
-    conn: &mut impl HandleMut,
+    conn: &mut impl crate::store::engine::Store,
     path: &Path,
     opts: &BenefitsOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
-    let conn = conn.books_mut();
     let how = WholeFile {
         path,
         columns: COLUMNS,
         options: opts,
         kind: BatchKind::Benefits,
     };
-    import_whole(conn, &how, &mut BenefitImporter::default(), progress)
+    import_whole_any(conn, &how, &mut BenefitImporter::default(), progress)
 }

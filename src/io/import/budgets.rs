@@ -2,17 +2,15 @@
 //! and decisions looked up once each), and the import itself: one allocation per row for one
 //! financial year, phases created with `--create-missing` (never programmes), all rows or none.
 
-use crate::store::HandleMut;
+use crate::store::engine::sql::Sql;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-
-use crate::store::Books;
 
 use super::batches::{ImportOutcome, Tally};
 use super::header::MappedOptions;
 use super::problems::{ImportError, Lock, Problems, look_up_once};
 use super::rows::{Cells, require_cells};
-use super::whole::{RowImporter, WholeFile, import_whole};
+use super::whole::{RowImporter, WholeFile, import_whole_any};
 use crate::domain::calendar::uk_date;
 use crate::domain::ledger::ImportProfile;
 use crate::domain::model::{AllocationStatus, DeliveryStatus};
@@ -106,7 +104,7 @@ fn not_found_message(err: StoreError) -> Result<String, StoreError> {
 impl BudgetLookups {
     pub(super) fn programme(
         &mut self,
-        conn: &Books,
+        conn: &impl Sql,
         code: &str,
     ) -> Result<Result<i64, String>, StoreError> {
         look_up_once(&mut self.programmes, code, || {
@@ -122,7 +120,7 @@ impl BudgetLookups {
 
     pub(super) fn phase(
         &mut self,
-        conn: &Books,
+        conn: &impl Sql,
         programme: &str,
         programme_id: i64,
         code: &str,
@@ -139,7 +137,7 @@ impl BudgetLookups {
 
     fn decision(
         &mut self,
-        conn: &Books,
+        conn: &impl Sql,
         reference: &str,
     ) -> Result<Result<i64, String>, StoreError> {
         look_up_once(&mut self.decisions, reference, || {
@@ -185,7 +183,7 @@ impl BudgetLookups {
     /// Reads an optional `Decision` cell: the id of the decision it names, or a problem.
     pub(super) fn read_decision(
         &mut self,
-        conn: &Books,
+        conn: &impl Sql,
         text: &str,
         line: u64,
         ok: &mut bool,
@@ -210,7 +208,7 @@ impl BudgetLookups {
 fn parse_budget(
     cells: &Cells,
     line: u64,
-    conn: &Books,
+    conn: &impl Sql,
     lookups: &mut BudgetLookups,
     lock: &Lock,
     create_missing: bool,
@@ -351,7 +349,7 @@ fn parse_budget(
 /// of the row's phase, and its whole amount the row's amount in the row's year. Dated the decision's
 /// date.
 fn approve_line(
-    tx: &Books,
+    tx: &impl Sql,
     id: i64,
     decision: i64,
     phase_id: i64,
@@ -402,7 +400,7 @@ impl RowImporter for BudgetImporter {
         &mut self,
         cells: &Cells,
         line: u64,
-        conn: &Books,
+        conn: &impl Sql,
         lock: &Lock,
         problems: &mut Problems,
     ) -> Result<Option<BudgetRow>, StoreError> {
@@ -424,7 +422,7 @@ impl RowImporter for BudgetImporter {
 
     fn write(
         &mut self,
-        tx: &Books,
+        tx: &impl Sql,
         batch_id: i64,
         file_name: &str,
         rows: &[BudgetRow],
@@ -497,12 +495,11 @@ impl RowImporter for BudgetImporter {
 /// Imports budget lines (one allocation per row, for one FY): all rows or none. Phases that do
 /// not exist are created with `create_missing`; programmes never are.
 pub fn import_budgets(
-    conn: &mut impl HandleMut,
+    conn: &mut impl crate::store::engine::Store,
     path: &Path,
     opts: &BudgetsOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
-    let conn = conn.books_mut();
     let options = MappedOptions {
         map: opts.map.clone(),
         dry_run: opts.dry_run,
@@ -521,5 +518,5 @@ pub fn import_budgets(
         create_missing: opts.create_missing,
         new_phases: BTreeMap::new(),
     };
-    import_whole(conn, &how, &mut importer, progress)
+    import_whole_any(conn, &how, &mut importer, progress)
 }

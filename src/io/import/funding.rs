@@ -2,16 +2,14 @@
 //! and decisions looked up once each, as for budgets), and the import itself: one funding line per
 //! row, all rows or none, one batch that `import undo` removes whole.
 
-use crate::store::HandleMut;
+use crate::store::engine::sql::Sql;
 use std::path::Path;
-
-use crate::store::Books;
 
 use super::batches::{ImportOutcome, Tally};
 use super::budgets::{BudgetLookups, read_fy};
 use super::problems::{ImportError, Lock, Problems};
 use super::rows::{Cells, require_cells};
-use super::whole::{RowImporter, WholeFile, import_whole};
+use super::whole::{RowImporter, WholeFile, import_whole_any};
 use crate::domain::Money;
 use crate::domain::calendar::parse_date;
 use crate::domain::financing::FundingSource;
@@ -65,7 +63,7 @@ struct FundingRow {
 fn parse_funding(
     cells: &Cells,
     line: u64,
-    conn: &Books,
+    conn: &impl Sql,
     lookups: &mut BudgetLookups,
     problems: &mut Problems,
 ) -> Result<Option<FundingRow>, StoreError> {
@@ -190,7 +188,7 @@ impl RowImporter for FundingImporter {
         &mut self,
         cells: &Cells,
         line: u64,
-        conn: &Books,
+        conn: &impl Sql,
         _: &Lock,
         problems: &mut Problems,
     ) -> Result<Option<FundingRow>, StoreError> {
@@ -203,7 +201,7 @@ impl RowImporter for FundingImporter {
 
     fn write(
         &mut self,
-        conn: &Books,
+        conn: &impl Sql,
         batch_id: i64,
         file_name: &str,
         rows: &[FundingRow],
@@ -233,17 +231,16 @@ impl RowImporter for FundingImporter {
 
 /// Imports funding lines (one per row, for one FY): all rows or none.
 pub fn import_funding(
-    conn: &mut impl HandleMut,
+    conn: &mut impl crate::store::engine::Store,
     path: &Path,
     opts: &FundingOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
-    let conn = conn.books_mut();
     let how = WholeFile {
         path,
         columns: FUNDING_COLUMNS,
         options: opts,
         kind: BatchKind::Funding,
     };
-    import_whole(conn, &how, &mut FundingImporter::default(), progress)
+    import_whole_any(conn, &how, &mut FundingImporter::default(), progress)
 }

@@ -3,6 +3,7 @@
 //! one batch in one transaction and finish it (one audit event, the commit). What a kind of row
 //! means is its [`RowImporter`]; this file only runs the steps they share.
 
+use crate::store::engine::sql::Sql;
 use std::path::Path;
 
 use crate::store::Books;
@@ -26,7 +27,7 @@ pub(super) trait RowImporter {
         &mut self,
         cells: &Cells,
         line: u64,
-        conn: &Books,
+        conn: &impl Sql,
         lock: &Lock,
         problems: &mut Problems,
     ) -> Result<Option<Self::Row>, StoreError>;
@@ -36,7 +37,7 @@ pub(super) trait RowImporter {
     /// store refuses for a user's reason is recorded in `problems`.
     fn write(
         &mut self,
-        conn: &Books,
+        conn: &impl Sql,
         batch_id: i64,
         file_name: &str,
         items: &[Self::Item],
@@ -59,13 +60,62 @@ pub(super) struct WholeFile<'a> {
     pub(super) kind: BatchKind,
 }
 
-/// Imports a file with `importer`: all rows or none.
-pub(super) fn import_whole<I: RowImporter>(
+/// Imports a file with `importer` into books on either engine: all rows or none.
+pub(super) fn import_whole_any<I: RowImporter>(
+    books: &mut impl crate::store::engine::Store,
+    how: &WholeFile,
+    importer: &mut I,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    if let Some(b) = books.sqlite_books() {
+        return import_whole(b, how, importer, progress);
+    }
+    import_whole_on_server(&*books, how, importer, progress)
+}
+
+/// Imports a file with `importer` into a SQLite file's books: all rows or none.
+fn import_whole<I: RowImporter>(
     conn: &mut Books,
     how: &WholeFile,
     importer: &mut I,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
+    let mut file = open_whole(how)?;
+    let tx = conn.begin()?;
+    let (outcome, batch_id) = load(&tx, how, &mut file, importer, progress)?;
+    batch::finish(tx, batch_id, outcome, how.options.dry_run)
+}
+
+/// [`import_whole`] into books on a PostgreSQL server, in one SERIALIZABLE transaction.
+fn import_whole_on_server<I: RowImporter>(
+    books: &impl Sql,
+    how: &WholeFile,
+    importer: &mut I,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    let mut file = open_whole(how)?;
+    let dry_run = how.options.dry_run;
+    books
+        .execute_batch("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        .map_err(StoreError::from)?;
+    let done =
+        load(books, how, &mut file, importer, progress).and_then(|(mut outcome, batch_id)| {
+            batch::finish_in(books, batch_id, &mut outcome, dry_run, None)?;
+            Ok(outcome)
+        });
+    let end = if done.is_ok() && !dry_run {
+        "COMMIT"
+    } else {
+        "ROLLBACK"
+    };
+    let ended = books.execute_batch(end).map_err(StoreError::from);
+    let outcome = done?;
+    ended?;
+    Ok(outcome)
+}
+
+/// Opens the file as `how` says, with its profile's mapping, encoding and header rule.
+fn open_whole<'a>(how: &WholeFile<'a>) -> Result<super::rows::Opened<'a>, ImportError> {
     let opts = how.options;
     let profile = opts.profile.as_ref();
     let map = match profile {
@@ -83,15 +133,26 @@ pub(super) fn import_whole<I: RowImporter>(
         header: profile.map_or(HeaderRule::Skip(0), |p| p.header),
         ..Reading::default()
     };
-    let mut file = open(how.path, reading, how.columns, map)?;
-    let tx = conn.begin()?;
-    batch::refuse_reimport(&tx, &file.scan.sha256)?;
-    let lock = Lock::read(&tx)?;
+    open(how.path, reading, how.columns, map)
+}
+
+/// Reads, checks and writes the rows of `file` inside the open transaction `tx`, on either
+/// engine; gives the outcome and the batch's id (the caller finishes and commits it).
+fn load<I: RowImporter>(
+    tx: &impl Sql,
+    how: &WholeFile,
+    file: &mut super::rows::Opened<'_>,
+    importer: &mut I,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(ImportOutcome, i64), ImportError> {
+    let profile = how.options.profile.as_ref();
+    batch::refuse_reimport(tx, &file.scan.sha256)?;
+    let lock = Lock::read(tx)?;
     let mut problems = Problems::default();
     let mut rows = Vec::new();
     while let Some(line) = file.rows.next(&mut problems, progress)? {
         let cells = Cells::new(&file.rows.record, &file.idx);
-        rows.extend(importer.parse(&cells, line, &tx, &lock, &mut problems)?);
+        rows.extend(importer.parse(&cells, line, tx, &lock, &mut problems)?);
     }
     progress(file.scan.len, file.scan.len);
     let items = importer.gather(rows, &mut problems);
@@ -99,15 +160,15 @@ pub(super) fn import_whole<I: RowImporter>(
     if items.is_empty() {
         return Err(ImportError::no_rows(&file.file_name));
     }
-    let file_name = file.file_name;
-    let batch_id = batches::insert_batch(&tx, how.kind, &file_name, &file.scan.sha256)?;
+    let file_name = file.file_name.clone();
+    let batch_id = batches::insert_batch(tx, how.kind, &file_name, &file.scan.sha256)?;
     if let Some(p) = profile {
-        crate::store::profiles::set_batch_profile(&tx, batch_id, &p.name)?;
+        crate::store::profiles::set_batch_profile(tx, batch_id, &p.name)?;
     }
     let mut tally: Tally<String> = Tally::new();
     let mut store_problems = Problems::default();
     importer.write(
-        &tx,
+        tx,
         batch_id,
         &file_name,
         &items,
@@ -121,5 +182,5 @@ pub(super) fn import_whole<I: RowImporter>(
         file.encoding.name(),
         file.detected,
     ));
-    batch::finish(tx, batch_id, outcome, opts.dry_run)
+    Ok((outcome, batch_id))
 }
