@@ -497,3 +497,174 @@ fn the_financing_statement_reads_the_same_on_both_engines() {
         ])
     );
 }
+
+/// Every cell of every sheet of the workbook at `path`, a line a row (cells joined by `|`),
+/// under each sheet's name, with the login written `<login>` and time stamps `<at>`.
+fn workbook_text(b: &Books, path: &std::path::Path) -> String {
+    use calamine::{Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(path).unwrap();
+    let mut out = String::new();
+    for name in wb.sheet_names().to_vec() {
+        out.push_str(&format!("## {name}\n"));
+        let range = wb.worksheet_range(&name).unwrap();
+        for row in range.rows() {
+            let cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+            out.push_str(&cells.join("|"));
+            out.push('\n');
+        }
+    }
+    without_stamps(&out.replace(&b.login(), "<login>"))
+}
+
+/// The committee pack of a closed period on each engine: the contract C-1 (£300,000.00 on PH1,
+/// from 01/04/2026 for 12 months) and the milestone of PH2 are kept at the close of P7 with the
+/// report. Afterwards the contract is varied to £360,000.00 from 2027-01 and PH2 is renamed: the
+/// P7 pack, cell for cell, is the pack as it was at the close, on both engines; the P8 pack
+/// (open) shows the variation. By hand: PH1's commitments are C-1's £300,000.00 (nothing paid
+/// against it), so its headroom is £1,000,000.00 - £450,000.00 - £300,000.00 = £250,000.00; the
+/// milestone due 30/09/2026 (Excel day 46295), not done by 31/10/2026, has slipped 31 days.
+#[test]
+fn a_closed_periods_pack_is_frozen_on_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let transcript = same_on_both(|b| {
+        books_with_figures(b);
+        b.ok(&[
+            "decision",
+            "add",
+            "--reference",
+            "CAB-1",
+            "--body",
+            "Cabinet",
+            "--date",
+            "01/03/2026",
+        ]);
+        b.ok(&[
+            "contract",
+            "add",
+            "--reference",
+            "C-1",
+            "--title",
+            "Core network",
+            "--supplier",
+            "Cabling Ltd",
+            "--phase",
+            "DTP/PH1",
+            "--value",
+            "300,000",
+            "--start",
+            "01/04/2026",
+            "--term",
+            "12",
+            "--award-decision",
+            "CAB-1",
+        ]);
+        b.ok(&[
+            "milestone",
+            "add",
+            "--phase",
+            "DTP/PH2",
+            "--name",
+            "Laptops issued",
+            "--baseline",
+            "30/09/2026",
+        ]);
+        seed(
+            b,
+            "INSERT INTO variance_comment(phase_id, fy, period, text, who, at)
+               SELECT id, 2026, 7, 'Extra cabinets needed', 'someone', '2026-11-02T09:00:00Z'
+               FROM phase WHERE code = 'PH1';",
+        );
+        b.ok(&["period", "close", "2026-27", "P7"]);
+        let file = |n: &str| dir.path().join(format!("{}-{n}.xlsx", b.login()));
+        b.ok(&[
+            "pack",
+            "--fy",
+            "2026-27",
+            "--period",
+            "P7",
+            "--xlsx",
+            file("at-close").to_str().unwrap(),
+        ]);
+        b.ok(&[
+            "contract",
+            "vary",
+            "C-1",
+            "--value",
+            "360,000",
+            "--effective",
+            "2027-01",
+        ]);
+        seed(
+            b,
+            "UPDATE phase SET name = 'Laptops and docks' WHERE code = 'PH2';",
+        );
+        b.ok(&[
+            "pack",
+            "--fy",
+            "2026-27",
+            "--period",
+            "P7",
+            "--xlsx",
+            file("later").to_str().unwrap(),
+        ]);
+        b.ok(&[
+            "pack",
+            "--fy",
+            "2026-27",
+            "--period",
+            "P8",
+            "--xlsx",
+            file("p8").to_str().unwrap(),
+        ]);
+        let at_close = workbook_text(b, &file("at-close"));
+        assert_eq!(
+            workbook_text(b, &file("later")),
+            at_close,
+            "the P7 pack changed"
+        );
+        let p8 = workbook_text(b, &file("p8"));
+        let contracts = |t: &str| {
+            t.lines()
+                .skip_while(|l| !l.starts_with("## Contracts"))
+                .take(3)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        format!("{at_close}\n{}\n", contracts(&p8))
+    });
+    let expected = concat!(
+        "## Summary\n",
+        "Programme|Programme name|Phases|Red|Amber|Green|Contracts|Original budget|Approved changes|Revised budget|Pending approval|Actual in period|Actual to date|Commitments|Headroom|Forecast outturn|Variance|Variance %|Spent %|RAG|Revised budget at last report|Budget movement|Forecast at last report|Forecast movement|Commentary\n",
+        "DTP|Digital transformation|2|1|0|1|1|1200000|0|1200000|0|150000|500000|300000|400000|1390000|190000|15.8|41.7|Red|||||\n",
+        "Grand total||2|1|0|1|1|1200000|0|1200000|0|150000|500000|300000|400000|1390000|190000|15.8|41.7|Red|||||\n",
+        "## Monitoring\n",
+        "Programme|Phase|Phase name|Financial year|Period|Original budget|Approved changes|Revised budget|Pending approval|Actual in period|Actual to date|Commitments|Headroom|Forecast outturn|Forecast basis|Variance|Variance %|Spent %|RAG|Revised budget at last report|Budget movement|Forecast at last report|Forecast movement|Commentary\n",
+        "DTP|PH1|Network|2026-27|P7|1000000|0|1000000|0|150000|450000|300000|250000|1200000|entered P7|200000|20|45|Red|||||Extra cabinets needed\n",
+        "DTP|PH2|Laptops|2026-27|P7|200000|0|200000|0|0|50000|0|150000|190000|entered P7|-10000|-5|25|Green|||||\n",
+        "DTP|Programme total||2026-27|P7|1200000|0|1200000|0|150000|500000|300000|400000|1390000||190000|15.8|41.7|Red|||||\n",
+        "|Grand total||2026-27|P7|1200000|0|1200000|0|150000|500000|300000|400000|1390000||190000|15.8|41.7|Red|||||\n",
+        "## Movement\n",
+        "Programme|Phase|Phase name|Financial year|From|To|Revised budget at from|New approvals|Additions|Reductions|Reprofiles in|Reprofiles out|Virements in|Virements out|Revised budget at to|Budget movement\n",
+        "No earlier report this year: no period of 2026-27 before P7 is closed, so there is no movement to show|||||||||||||||\n",
+        "## Financing\n",
+        "Programme|Phase|Phase name|Financial year|Period|Revised budget|Grant approved|S106 approved|CIL approved|Capital receipts approved|Revenue approved|Reserves approved|Other approved|Borrowing approved|Total funding|Funding gap|Grant applied|S106 applied|CIL applied|Capital receipts applied|Revenue applied|Reserves applied|Other applied|Borrowing applied|Unfunded to date\n",
+        "DTP|PH1|Network|2026-27|P7|1000000|0|0|0|0|0|0|0|0|0|1000000|0|0|0|0|0|0|0|0|450000\n",
+        "DTP|PH2|Laptops|2026-27|P7|200000|0|0|0|0|0|0|0|0|0|200000|0|0|0|0|0|0|0|0|50000\n",
+        "DTP|Programme total||2026-27|P7|1200000|0|0|0|0|0|0|0|0|0|1200000|0|0|0|0|0|0|0|0|500000\n",
+        "|Grand total||2026-27|P7|1200000|0|0|0|0|0|0|0|0|0|1200000|0|0|0|0|0|0|0|0|500000\n",
+        "## Contracts\n",
+        "Programme|Phase|Reference|Title|Supplier|Value|Paid to date|Committed in year|Start|Term (months)|End|Framework|Framework end|Award decision|Option (months)|Option estimate|Option decision due|Option exercised|Exercised value\n",
+        "DTP|PH1|C-1|Core network|Cabling Ltd|300000|0|300000|46113|12|46477|||CAB-1|||||\n",
+        "Grand total|||||300000|0|300000|||||||||||\n",
+        "## Benefits\n",
+        "ID|Programme|Phase|Description|Kind|Owner|Financial year|As at|Target|Entered|Realised to date|Further forecast|Expected|Variance|RAG\n",
+        "## Milestones\n",
+        "ID|Programme|Phase|Phase name|Milestone|Baseline|Forecast|Actual|Status|Slippage days|RAG\n",
+        "1|DTP|PH2|Laptops|Laptops issued|46295|||planned|31|Amber\n",
+        "\n",
+        "## Contracts\n",
+        "Programme|Phase|Reference|Title|Supplier|Value|Paid to date|Committed in year|Start|Term (months)|End|Framework|Framework end|Award decision|Option (months)|Option estimate|Option decision due|Option exercised|Exercised value\n",
+        "DTP|PH1|C-1|Core network|Cabling Ltd|360000|0|360000|46113|12|46477|||CAB-1|||||\n",
+    );
+    assert_eq!(transcript, expected);
+}

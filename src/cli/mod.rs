@@ -252,27 +252,30 @@ pub fn db_path(cli: &Cli) -> PathBuf {
 
 /// True for a command whose handler runs on books on either engine ([`shared`]).
 fn runs_on_a_server(command: &Command) -> bool {
-    match command {
+    matches!(
+        command,
         Command::Programme(_)
-        | Command::Phase(_)
-        | Command::Decision(_)
-        | Command::Framework(_)
-        | Command::Allocation(_)
-        | Command::Change(_)
-        | Command::Config(_)
-        | Command::Comment(_) => true,
-        Command::Contract(_)
-        | Command::Actual(_)
-        | Command::Forecast(_)
-        | Command::Funding(_)
-        | Command::Benefit(_)
-        | Command::Milestone(_) => true,
-        Command::Import(_) => true,
-        Command::Audit(_) => true,
-        Command::Summary { .. } | Command::Period(_) | Command::Check(_) => true,
-        Command::Report(_) => true,
-        _ => false,
-    }
+            | Command::Phase(_)
+            | Command::Decision(_)
+            | Command::Framework(_)
+            | Command::Allocation(_)
+            | Command::Change(_)
+            | Command::Config(_)
+            | Command::Comment(_)
+            | Command::Contract(_)
+            | Command::Actual(_)
+            | Command::Forecast(_)
+            | Command::Funding(_)
+            | Command::Benefit(_)
+            | Command::Milestone(_)
+            | Command::Import(_)
+            | Command::Audit(_)
+            | Command::Summary { .. }
+            | Command::Period(_)
+            | Command::Check(_)
+            | Command::Report(_)
+            | Command::Pack(_)
+    )
 }
 
 /// Runs a command on books on either engine: a PostgreSQL server's here (a file's books reach
@@ -304,6 +307,7 @@ fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Resu
         Command::Period(c) => period::shared(books, c),
         Command::Check(a) => check::shared(books, a),
         Command::Report(a) => report::shared(books, a),
+        Command::Pack(a) => pack::shared(&*books, a),
         other => Err(server::not_here(other.name())),
     }
 }

@@ -37,8 +37,25 @@ pub struct PackArgs {
     pub xlsx: PathBuf,
 }
 
-/// `outturn pack`.
+/// `outturn pack` on the database at `db` (closed before the workbook is written).
 pub fn run(db: &Path, a: &PackArgs) -> anyhow::Result<ExitCode> {
+    let (fy, period) = when(a)?;
+    let data = {
+        let conn = open(db)?;
+        crate::ops::pack::gather(&conn, fy, period, a.programme.as_deref())?
+    };
+    write(a, fy, period, data)
+}
+
+/// `outturn pack` on books on either engine.
+pub fn shared(books: &impl crate::ops::Sql, a: &PackArgs) -> anyhow::Result<ExitCode> {
+    let (fy, period) = when(a)?;
+    let data = crate::ops::pack::gather(books, fy, period, a.programme.as_deref())?;
+    write(a, fy, period, data)
+}
+
+/// The year and period the pack is as at; refuses `-` onto a terminal before anything is read.
+fn when(a: &PackArgs) -> anyhow::Result<(crate::domain::FinancialYear, crate::domain::Period)> {
     let (fy, period) = resolve_when(a.fy.as_deref(), a.period.as_deref(), a.month.as_deref())?;
     if a.xlsx.as_os_str() == "-" && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         return Err(crate::error::UserError(
@@ -48,8 +65,16 @@ pub fn run(db: &Path, a: &PackArgs) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
-    let conn = open(db)?;
-    let data = crate::ops::pack::gather(&conn, fy, period, a.programme.as_deref())?;
+    Ok((fy, period))
+}
+
+/// Writes the pack of `data` where `--xlsx` says.
+fn write(
+    a: &PackArgs,
+    fy: crate::domain::FinancialYear,
+    period: crate::domain::Period,
+    data: crate::ops::pack::PackData,
+) -> anyhow::Result<ExitCode> {
     let pack = match write_pack(data) {
         Ok(pack) => pack,
         // Excel's row limit is the user's to avoid (a narrower pack): exit 2, one line.
@@ -58,7 +83,6 @@ pub fn run(db: &Path, a: &PackArgs) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
-    drop(conn);
     if a.xlsx.as_os_str() == "-" {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();

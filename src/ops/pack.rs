@@ -12,9 +12,10 @@ use crate::domain::report::RowKind;
 use crate::domain::{FinancialYear, Period};
 use crate::error::Field;
 use crate::io::workbook::{MAX_ROWS, TooManyRows, benefits, contracts, milestones};
+use crate::store::engine::sql::Sql;
 use crate::store::entities as e;
 use crate::store::pack::LineCounts;
-use crate::store::{self, Books, Handle, StoreError, cabinet, financing};
+use crate::store::{self, StoreError, cabinet, financing};
 
 /// Everything a committee pack shows, for a year as at a period. For a closed period every part
 /// is what was kept at its close (the report, the financing statement, the contracts, benefits
@@ -37,12 +38,11 @@ pub struct PackData {
 
 /// The pack's data for `fy` as at `period`, of one programme (code) when given.
 pub fn gather(
-    books: &impl Handle,
+    books: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme: Option<&str>,
 ) -> store::Result<PackData> {
-    let books = books.books();
     let programme = match programme {
         Some(code) => {
             let id = programme_id(books, code, Field::Programme)?;
@@ -81,7 +81,7 @@ fn refuse_too_long(c: &LineCounts) -> store::Result<()> {
 
 /// [`gather`] for a programme already found (its id and name).
 pub(crate) fn gather_for(
-    books: &Books,
+    books: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme: Option<(i64, String)>,

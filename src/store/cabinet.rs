@@ -345,15 +345,8 @@ pub fn close(
         });
     }
     let snapshot = take(conn, fy, period, "close", &live)?;
-    // The pack's contracts, benefits and milestones, kept with the report (schema v13). On a
-    // server the pack's readers are not shared yet: its lines are owed, as for a period closed
-    // before they were kept, and the pack is worked out from the records until they are kept.
-    match conn.as_sqlite() {
-        Some(c) => {
-            super::pack::keep(c, snapshot.id, fy, period)?;
-        }
-        None => e::owe(conn, super::pack::PACK, fy, period)?,
-    }
+    // The pack's contracts, benefits and milestones, kept with the report (schema v13).
+    super::pack::keep(conn, snapshot.id, fy, period)?;
     let financing = financing::take(conn, fy, period, "close", live.report.thresholds)?;
     Ok(Closed {
         snapshot,
@@ -416,10 +409,7 @@ pub fn take_owed(conn: &impl Sql) -> Result<Vec<SnapshotInfo>> {
         // The pack's lines are kept beside the report's snapshot (taken above when owed too);
         // they add no snapshot of their own, so say nothing more.
         if kind == super::pack::PACK && still_closed {
-            let Some(c) = conn.as_sqlite() else {
-                continue;
-            };
-            super::pack::keep_owed(c, fy, period)?;
+            super::pack::keep_owed(conn, fy, period)?;
         }
         if kind == MONITORING || kind == FINANCING || kind == super::pack::PACK {
             e::clear_owed(conn, &kind, fy, period)?;

@@ -7,8 +7,10 @@
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
 use serde::Serialize;
+
+use crate::sql_params;
+use crate::store::engine::sql::{Params, Sql};
 
 use super::entities::{self as e, MONITORING};
 use super::{Result, audit, figures};
@@ -24,7 +26,7 @@ type WithProgramme<T> = Vec<(Option<i64>, T)>;
 
 /// The lines of every programme (or of one), each with its programme's id.
 fn live_with_ids(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme_id: Option<i64>,
@@ -75,7 +77,7 @@ fn live_with_ids(
 
 /// The lines worked out from the records as they stand, of one programme when given.
 pub fn live(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme_id: Option<i64>,
@@ -91,7 +93,7 @@ pub fn live(
 /// The pack's lines of `fy` as at `period` (of one programme when given): as kept at the close
 /// when the period is closed and they were kept, worked out live otherwise.
 pub fn lines(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme_id: Option<i64>,
@@ -115,12 +117,7 @@ pub struct Kept {
 
 /// Keeps the lines of every programme for `fy` `period` with its monitoring snapshot
 /// `snapshot_id`, in the caller's transaction (the snapshot's own audit event covers them).
-pub fn keep(
-    conn: &Connection,
-    snapshot_id: i64,
-    fy: FinancialYear,
-    period: Period,
-) -> Result<Kept> {
+pub fn keep(conn: &impl Sql, snapshot_id: i64, fy: FinancialYear, period: Period) -> Result<Kept> {
     let (c, b, m) = live_with_ids(conn, fy, period, None)?;
     e::insert_pack_lines(conn, snapshot_id, &c, &b, &m)?;
     Ok(Kept {
@@ -134,7 +131,7 @@ pub fn keep(
 /// Keeps the lines owed by a period closed before they were kept (schema v13) with its
 /// monitoring snapshot, from the records as they stand now, audited; in the caller's
 /// transaction. Nothing when the period has no monitoring snapshot or already has its lines.
-pub fn keep_owed(conn: &Connection, fy: FinancialYear, period: Period) -> Result<Option<Kept>> {
+pub fn keep_owed(conn: &impl Sql, fy: FinancialYear, period: Period) -> Result<Option<Kept>> {
     let Some(info) = e::find_snapshot(conn, MONITORING, fy, period)? else {
         return Ok(None);
     };
@@ -168,19 +165,20 @@ pub struct LineCounts {
 
 /// The [`LineCounts`] of `fy` as at `period`.
 pub fn line_counts(
-    conn: &Connection,
+    conn: &impl Sql,
     fy: FinancialYear,
     period: Period,
     programme_id: Option<i64>,
 ) -> Result<LineCounts> {
-    let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<usize> {
-        let n: i64 = conn.query_row(sql, p, |r| r.get(0))?;
-        Ok(usize::try_from(n).unwrap_or(0))
-    };
+    let count =
+        |sql: &str, p: &dyn Fn() -> Vec<crate::store::engine::sql::Value>| -> Result<usize> {
+            let n: i64 = conn.query_row(sql, p(), |r| r.get(0))?;
+            Ok(usize::try_from(n).unwrap_or(0))
+        };
     if let Some(info) = e::find_snapshot(conn, MONITORING, fy, period)?
         && e::pack_lines_kept(conn, info.id)?
     {
-        let p: [&dyn rusqlite::ToSql; 2] = [&info.id, &programme_id];
+        let p = || sql_params![info.id, programme_id].values();
         let rows = |table: &str| {
             count(
                 &format!(
@@ -201,7 +199,7 @@ pub fn line_counts(
             milestones: rows("snapshot_milestone_row")?,
         });
     }
-    let p: [&dyn rusqlite::ToSql; 1] = [&programme_id];
+    let p = || sql_params![programme_id].values();
     let (y, n) = (i64::from(fy.start_year()), i64::from(period.number()));
     Ok(LineCounts {
         contracts: count(
@@ -223,7 +221,7 @@ pub fn line_counts(
                             WHERE t.benefit_id = b.id AND t.fy = ?2 AND t.amount_pence <> 0)
                     OR EXISTS (SELECT 1 FROM benefit_realisation r
                                WHERE r.benefit_id = b.id AND r.fy = ?2 AND r.as_at_period <= ?3))",
-            &[&programme_id, &y, &n],
+            &|| sql_params![programme_id, y, n].values(),
         )?,
         milestones: count(
             "SELECT count(*) FROM milestone m JOIN phase ph ON ph.id = m.phase_id

@@ -56,6 +56,10 @@ impl Store for rusqlite::Connection {
         tx.commit()?;
         Ok(out)
     }
+
+    fn sqlite_books(&mut self) -> Option<&mut crate::store::Books> {
+        Some(crate::store::HandleMut::books_mut(self))
+    }
 }
 
 impl Store for pg::PgBooks {

@@ -2,9 +2,7 @@
 //! `Vec`, and the not-found and required-field errors.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, Row};
 
-use crate::domain::Money;
 use crate::store::{Field, Result, StoreError};
 
 /// A date as stored: `YYYY-MM-DD`.
@@ -55,45 +53,6 @@ impl IsoDate {
             None => std::str::from_utf8(&self.buf).unwrap_or_default(),
         }
     }
-}
-
-/// Column `i`'s stored date text as a date.
-fn parse_date_col(i: usize, s: &str) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-pub(super) fn date_col(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
-    let s: String = r.get(i)?;
-    parse_date_col(i, &s)
-}
-
-pub(super) fn opt_date_col(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    let s: Option<String> = r.get(i)?;
-    s.map(|s| parse_date_col(i, &s)).transpose()
-}
-
-pub(super) fn conv_err<E: std::error::Error + Send + Sync + 'static>(
-    i: usize,
-    e: E,
-) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Integer, Box::new(e))
-}
-
-pub(super) fn money_col(r: &Row, i: usize) -> rusqlite::Result<Money> {
-    Ok(Money::from_pence(r.get(i)?))
-}
-
-pub(crate) fn collect<T>(
-    conn: &Connection,
-    sql: &str,
-    p: impl rusqlite::Params,
-    f: impl FnMut(&Row) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    let mut st = conn.prepare_cached(sql)?;
-    let rows = st.query_map(p, f)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(super) fn not_found(field: &str, what: &'static str, value: &str, hint: String) -> StoreError {
