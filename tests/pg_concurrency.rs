@@ -170,3 +170,80 @@ fn of_two_approvals_that_each_fit_one_is_refused() {
     let list = b.ok(&["change", "list", "--format", "csv"]);
     assert_eq!(list.matches(",approved").count(), 2, "{list}");
 }
+
+/// An import of 30,000 ledger lines while four processes each add an actual at the same moment
+/// (the same officer's login, in processes of their own) and then a programme: everything
+/// commits. The adds wait for the import (it holds the council's write locks for its length) and
+/// then run again; the import is never the step stopped. Afterwards the ledger holds the 30,000
+/// imported rows (£0.01 to £300.00, £4,500,150.00 in all: n(n+1)/2 pence for n = 30,000) and the
+/// four added, £1.00 each.
+#[test]
+fn an_import_and_officers_writing_at_once_all_commit() {
+    let Some(b) = Books::postgres() else {
+        return;
+    };
+    b.ok(&["programme", "add", "--code", "DTP", "--name", "Digital"]);
+    b.ok(&[
+        "phase",
+        "add",
+        "--programme",
+        "DTP",
+        "--code",
+        "P1",
+        "--name",
+        "Cloud",
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledger.csv");
+    let mut csv = String::from("Date,Phase,Supplier,Description,Reference,Amount\n");
+    for i in 1..=30_000u32 {
+        csv.push_str(&format!(
+            "{:02}/05/2026,DTP/P1,Supplier {},Work,INV-{i},{}.{:02}\n",
+            1 + i % 28,
+            i % 50,
+            i / 100,
+            i % 100
+        ));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let import = b.spawn(&["import", "actuals", file.to_str().unwrap()]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let steps: Vec<Vec<String>> = (0..4)
+        .map(|i| {
+            strings(&[
+                "actual",
+                "add",
+                "--phase",
+                "DTP/P1",
+                "--date",
+                "02/06/2026",
+                "--amount",
+                "1",
+                "--reference",
+                &format!("BY-HAND-{i}"),
+            ])
+        })
+        .collect();
+    let outcomes = at_once(&b, &steps);
+    let imported = import.wait_with_output().unwrap();
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    for (code, err) in &outcomes {
+        assert_eq!(*code, 0, "{err}");
+    }
+    let listed = b.ok(&["actual", "list", "--limit", "100000", "--format", "csv"]);
+    let rows: Vec<&str> = listed.lines().skip(1).collect();
+    assert_eq!(rows.len(), 30_004);
+    let pence: i64 = rows
+        .iter()
+        .map(|r| {
+            let amount = r.rsplit(',').next().unwrap();
+            let (pounds, p) = amount.split_once('.').unwrap();
+            pounds.parse::<i64>().unwrap() * 100 + p.parse::<i64>().unwrap()
+        })
+        .sum();
+    assert_eq!(pence, 450_015_000 + 400);
+}

@@ -597,24 +597,11 @@ pub fn import_actuals_on_server(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
     let opened = open_actuals(path, opts)?;
-    books
-        .execute_batch("BEGIN ISOLATION LEVEL SERIALIZABLE")
-        .map_err(StoreError::from)?;
-    let done = load(books, path, opts, opened, progress, TUNING).and_then(
-        |(mut outcome, batch_id, digest)| {
-            batch::finish_in(books, batch_id, &mut outcome, opts.dry_run, digest)?;
-            Ok(outcome)
-        },
-    );
-    let end = if done.is_ok() && !opts.dry_run {
-        "COMMIT"
-    } else {
-        "ROLLBACK"
-    };
-    let ended = books.execute_batch(end).map_err(StoreError::from);
-    let outcome = done?;
-    ended?;
-    Ok(outcome)
+    crate::store::engine::pg_load::bulk_transaction(books, !opts.dry_run, || {
+        let (mut outcome, batch_id, digest) = load(books, path, opts, opened, progress, TUNING)?;
+        batch::finish_in(books, batch_id, &mut outcome, opts.dry_run, digest)?;
+        Ok(outcome)
+    })
 }
 
 /// Reads, checks and writes the rows of `opened` inside the open transaction `tx`, on either

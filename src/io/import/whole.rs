@@ -95,23 +95,11 @@ fn import_whole_on_server<I: RowImporter>(
 ) -> Result<ImportOutcome, ImportError> {
     let mut file = open_whole(how)?;
     let dry_run = how.options.dry_run;
-    books
-        .execute_batch("BEGIN ISOLATION LEVEL SERIALIZABLE")
-        .map_err(StoreError::from)?;
-    let done =
-        load(books, how, &mut file, importer, progress).and_then(|(mut outcome, batch_id)| {
-            batch::finish_in(books, batch_id, &mut outcome, dry_run, None)?;
-            Ok(outcome)
-        });
-    let end = if done.is_ok() && !dry_run {
-        "COMMIT"
-    } else {
-        "ROLLBACK"
-    };
-    let ended = books.execute_batch(end).map_err(StoreError::from);
-    let outcome = done?;
-    ended?;
-    Ok(outcome)
+    crate::store::engine::pg_load::bulk_transaction(books, !dry_run, || {
+        let (mut outcome, batch_id) = load(books, how, &mut file, importer, progress)?;
+        batch::finish_in(books, batch_id, &mut outcome, dry_run, None)?;
+        Ok(outcome)
+    })
 }
 
 /// Opens the file as `how` says, with its profile's mapping, encoding and header rule.

@@ -1,4 +1,4 @@
-//! A bulk load of actuals into PostgreSQL: ids taken from the table's own sequence (so that an
+//! A bulk load into PostgreSQL: its transaction and locks ([`bulk_transaction`]); for actuals, ids taken from the table's own sequence (so that an
 //! import knows each row's id as it writes it, for its lines, its audit digest and its
 //! warnings, as on SQLite), then the rows sent by `COPY ... FROM STDIN`, which the server's
 //! statement-level triggers check and total once per chunk, not once per row.
@@ -10,6 +10,48 @@ use crate::domain::{FinancialYear, Period};
 use crate::store::entities::ActualFields;
 use crate::store::entities::common::IsoDate;
 use crate::store::{Result, StoreError};
+
+/// Runs a bulk load `load` (an import) in one SERIALIZABLE transaction on a server, committed
+/// when it succeeds and `commit` is true (false: a dry run, rolled back), rolled back otherwise.
+///
+/// For its whole length it holds the council's two write locks, taken before the transaction's
+/// snapshot: the lock on the lock date, shared (a close waits for the load, as for any write in
+/// flight), then the lock on the audit log. Every other step of the council appends its audit
+/// event under that lock at its end, so it waits for the load and then, having read the books
+/// before the load committed, runs again (`PgBooks::write`); the load itself, long as it is,
+/// never meets a change committed after its snapshot, and is never the one stopped. Taken in the
+/// order every step takes them (the lock date, then the log), so no two wait for each other.
+pub fn bulk_transaction<T, E: From<StoreError>>(
+    conn: &impl Sql,
+    commit: bool,
+    load: impl FnOnce() -> std::result::Result<T, E>,
+) -> std::result::Result<T, E> {
+    conn.execute_batch(
+        "SELECT pg_advisory_lock_shared(42, o::int), pg_advisory_lock(43, o::int)
+         FROM (SELECT outturn_org() AS o) x",
+    )
+    .map_err(StoreError::from)?;
+    let begun = conn
+        .execute_batch("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        .map_err(StoreError::from);
+    let done = begun.map_err(E::from).and_then(|()| load());
+    let end = if done.is_ok() && commit {
+        "COMMIT"
+    } else {
+        "ROLLBACK"
+    };
+    let ended = conn.execute_batch(end).map_err(StoreError::from);
+    let unlocked = conn
+        .execute_batch(
+            "SELECT pg_advisory_unlock(43, o::int), pg_advisory_unlock_shared(42, o::int)
+             FROM (SELECT outturn_org() AS o) x",
+        )
+        .map_err(StoreError::from);
+    let out = done?;
+    ended?;
+    unlocked?;
+    Ok(out)
+}
 
 /// Takes `n` new ids for actuals from their sequence into `ids`, in increasing order. Other
 /// officers writing at once take others: each id is this load's alone.
