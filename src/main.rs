@@ -42,7 +42,7 @@ fn run() -> (ExitCode, bool) {
     };
     let result = match &cli.command {
         Some(command) => cli::run(&cli, command),
-        None => cli::tui::open(&cli::db_path(&cli)),
+        None => cli::open_tui(&cli),
     };
     match result {
         Ok(code) => (code, false),

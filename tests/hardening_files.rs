@@ -453,8 +453,7 @@ fn control_characters_are_escaped_in_tables_and_errors_kept_in_csv_and_json() {
 #[test]
 fn a_connection_string_is_never_a_path() {
     // A connection string names a server (issue 25): never a folder and a SQLite file. `init`
-    // refuses a password written into it; the TUI, which does not run on a server yet, says
-    // so. Each shows the string with its password hidden, and nothing is created.
+    // refuses a password written into it, as the TUI on a server does. Each shows the string with its password hidden, and nothing is created.
     let dir = tempfile::tempdir().unwrap();
     for (given, hidden) in [
         (
@@ -473,7 +472,7 @@ fn a_connection_string_is_never_a_path() {
             ),
             (
                 vec![],
-                format!("'{hidden}' is a PostgreSQL connection string"),
+                format!("the connection string {hidden} holds a password"),
             ),
         ] {
             let o = common::bin()

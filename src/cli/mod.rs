@@ -312,6 +312,20 @@ fn shared(books: &mut impl crate::ops::Store, command: &Command) -> anyhow::Resu
     }
 }
 
+/// Opens the TUI on the books `--db` names: a file's, or a server's.
+pub fn open_tui(cli: &Cli) -> anyhow::Result<ExitCode> {
+    if let Some(db) = cli.db.as_deref()
+        && let Some((conninfo, shown)) = crate::ops::server::conninfo(db)
+    {
+        return tui::on_server(&server::Server {
+            conninfo: &conninfo,
+            shown: &shown,
+            plain_tcp: cli.plain_tcp,
+        });
+    }
+    tui::open(&db_path(cli))
+}
+
 /// Runs the command line. `None` for the command (the TUI) is handled by `main`.
 pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
     if let Command::Copy { from, to } = command {

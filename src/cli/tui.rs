@@ -52,6 +52,14 @@ pub fn open(path: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The TUI on a council's books on a PostgreSQL server: other officers' changes show as they
+/// commit (`LISTEN`/`NOTIFY`), as another process's do on a file.
+pub fn on_server(at: &super::server::Server<'_>) -> anyhow::Result<ExitCode> {
+    let books = super::server::connect(at)?;
+    crate::tui::run(books, today()?, here())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `outturn demo`: the TUI on a fresh demo database in a temporary folder, removed on exit.
 pub fn demo() -> anyhow::Result<ExitCode> {
     let dir = tempfile::Builder::new()

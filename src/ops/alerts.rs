@@ -3,6 +3,7 @@
 //! financing (gaps, grants to spend by a date soon), most serious first. The rules are the
 //! domain's (`domain::alerts`); this reads what they look at.
 
+use crate::store::engine::sql::Sql;
 use chrono::NaiveDate;
 
 use crate::domain::alerts::{
@@ -12,13 +13,13 @@ use crate::domain::cabinet::AfterRag;
 use crate::domain::financing::FinancingStatement;
 use crate::domain::report::Report;
 use crate::store::entities as e;
-use crate::store::{self, Books, financing, settings};
+use crate::store::{self, financing, settings};
 
 /// The alerts on `today` of `report` (with its columns after RAG) and `statement`, the
 /// financing of the same year and period, with the financing alerts of any other year whose
 /// grants are to be spent within [`SPEND_BY_DAYS`]; most serious first.
 pub(crate) fn of_report(
-    conn: &Books,
+    conn: &impl Sql,
     today: NaiveDate,
     report: &Report,
     after_rag: &[AfterRag],

@@ -3,7 +3,7 @@
 //! editing or deleting an actual, entering a forecast over an earlier one, closing or reopening a
 //! period, and an import (undone as a batch).
 
-use crate::store::Books;
+use crate::store::engine::sql::Sql;
 
 use super::step::{Step, UndoStep};
 
@@ -20,13 +20,13 @@ use crate::store::{self, StoreError, locks};
 pub use funding::{funding_field, load_financing};
 
 /// Reads `PROG/PHASE` or `PHASE`.
-pub fn resolve_phase(conn: &Books, text: &str) -> store::Result<i64> {
+pub fn resolve_phase(conn: &impl Sql, text: &str) -> store::Result<i64> {
     let (prog, code) = super::actual::split_phase(text);
     Ok(e::phase_ref(conn, prog, code)?.id)
 }
 
 /// Applies `op`; returns the status message and the step that undoes it, when there is one.
-pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>)> {
+pub fn apply(conn: &impl Sql, op: &Step) -> store::Result<(String, Option<UndoStep>)> {
     if let Some(out) = life::apply(conn, op) {
         return out;
     }
@@ -259,7 +259,7 @@ pub fn apply(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>
 }
 
 /// The writes of the month's routine: forecasts, closing and reopening periods, undoing imports.
-fn apply_month(conn: &Books, op: &Step) -> store::Result<(String, Option<UndoStep>)> {
+fn apply_month(conn: &impl Sql, op: &Step) -> store::Result<(String, Option<UndoStep>)> {
     match op {
         Step::SetForecast {
             phase,

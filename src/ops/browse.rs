@@ -17,8 +17,9 @@ use crate::store::audit::{self, AuditEvent, AuditFilter};
 use crate::store::batches::{self, Batch};
 use crate::store::browse::{self, PageRequest};
 use crate::store::browse_reload::{self, AuditMark};
+use crate::store::engine::sql::Sql;
 use crate::store::entities::{self as e, ActualFilter, ActualOrder};
-use crate::store::{self, Books, Handle, StoreError};
+use crate::store::{self, StoreError};
 
 /// Rows read per page of actuals (at least twice the tallest list that shows them).
 pub const PAGE: u64 = 256;
@@ -59,12 +60,12 @@ pub fn by_id_list(filter: &ActualFilter) -> bool {
 /// The page `request` of the actuals `filter` selects, sitting at `start`; `count` recounts the
 /// total first (and, in an order read through the ids, reads the ids again).
 pub fn actuals_page(
-    books: &impl Handle,
+    books: &impl Sql,
     filter: ActualFilter,
     (request, start): (PageRequest, StartAt),
     count: bool,
 ) -> store::Result<ActualsPage> {
-    let conn = books.books();
+    let conn = books;
     if count && by_id_list(&filter) {
         let top = match (request, start) {
             (PageRequest::First, _) => 0,
@@ -108,7 +109,7 @@ pub fn actuals_page(
 
 /// The actuals `ids` (a slice of a list's ids starting at absolute index `start`).
 pub fn actuals_by_ids(
-    books: &impl Handle,
+    books: &impl Sql,
     filter: ActualFilter,
     start: u64,
     ids: &[i64],
@@ -117,7 +118,7 @@ pub fn actuals_by_ids(
         filter,
         total: None,
         start,
-        rows: browse::actuals_by_ids(books.books(), ids)?,
+        rows: browse::actuals_by_ids(books, ids)?,
         ids: None,
     })
 }
@@ -126,7 +127,7 @@ pub fn actuals_by_ids(
 /// shows actual `keep` at the foot of a list `height` rows tall, or (without it) the page from
 /// index `top` (clamped to the last page), with the count and total.
 fn sorted(
-    conn: &Books,
+    conn: &impl Sql,
     filter: ActualFilter,
     keep: Option<i64>,
     top: u64,
@@ -143,12 +144,12 @@ fn sorted(
 /// actuals changed since their audit mark (when the log says which, and the mended list counts
 /// what the filter selects now), else read again; then the page from index `top`.
 pub fn reload_sorted(
-    books: &impl Handle,
+    books: &impl Sql,
     filter: ActualFilter,
     (mut ids, mark): IdList,
     top: u64,
 ) -> store::Result<ActualsPage> {
-    let conn = books.books();
+    let conn = books;
     if let Some((changed, now)) = browse_reload::actuals_changed_since(conn, &mark)?
         && browse_reload::mend_sorted_ids(conn, &filter, &mut ids, &changed)?
     {
@@ -163,7 +164,7 @@ pub fn reload_sorted(
 /// The page of `ids` that shows actual `keep` at the foot of a list `height` rows tall, or
 /// (without it) the page from index `top` (clamped to the last page), with the count and total.
 fn page_of(
-    conn: &Books,
+    conn: &impl Sql,
     filter: ActualFilter,
     (ids, mark): IdList,
     sum: Money,
@@ -192,12 +193,12 @@ fn page_of(
 /// from it are read by key (never a large OFFSET, which would sort everything before the row); in
 /// another order through the ids, read once here.
 pub fn sort(
-    books: &impl Handle,
+    books: &impl Sql,
     filter: ActualFilter,
     keep: Option<i64>,
     height: u64,
 ) -> store::Result<ActualsPage> {
-    let conn = books.books();
+    let conn = books;
     if by_id_list(&filter) {
         return sorted(conn, filter, keep, 0, height);
     }
@@ -242,30 +243,30 @@ pub fn sort(
 /// Hands every actual the filter selects to `each`, in the filter's order, one row at a time
 /// (an export of a million rows in constant memory). Stops at the first error of `each`.
 pub fn each_actual<E: From<StoreError>>(
-    books: &impl Handle,
+    books: &impl Sql,
     filter: &ActualFilter,
     each: &mut dyn FnMut(Actual) -> Result<(), E>,
 ) -> Result<(), E> {
-    browse::each_actual_sorted(books.books(), filter, each)
+    browse::each_actual_sorted(books, filter, each)
 }
 
 /// The id of the contract with reference `reference` (refused, naming it, when there is none).
-pub fn contract_id(books: &impl Handle, reference: &str) -> store::Result<i64> {
-    Ok(e::contract_ref(books.books(), reference)?.0)
+pub fn contract_id(books: &impl Sql, reference: &str) -> store::Result<i64> {
+    Ok(e::contract_ref(books, reference)?.0)
 }
 
 /// The audit log's events the filter selects, newest first.
-pub fn audit_events(books: &impl Handle, filter: &AuditFilter) -> store::Result<Vec<AuditEvent>> {
-    audit::list(books.books(), filter)
+pub fn audit_events(books: &impl Sql, filter: &AuditFilter) -> store::Result<Vec<AuditEvent>> {
+    audit::list(books, filter)
 }
 
 /// The import batches, oldest first.
-pub fn import_batches(books: &impl Handle) -> store::Result<Vec<Batch>> {
-    batches::list_batches(books.books())
+pub fn import_batches(books: &impl Sql) -> store::Result<Vec<Batch>> {
+    batches::list_batches(books)
 }
 
 /// A number that moves whenever another connection commits a change to the books (not when this
 /// one does): compare two to know whether what is shown may be out of date.
-pub fn data_version(books: &impl Handle) -> store::Result<i64> {
-    store::data_version(books.books())
+pub fn data_version(books: &impl Sql) -> store::Result<i64> {
+    store::changes_seen(books)
 }

@@ -4,6 +4,7 @@
 //! report an export writes. Reads only: nothing here writes, and nothing here knows how a screen
 //! draws what it is given (that is the TUI's).
 
+use crate::store::engine::sql::Sql;
 use chrono::NaiveDate;
 
 use crate::domain::alerts::Alert;
@@ -19,7 +20,7 @@ use crate::domain::report::{Report, ReportRow, RowKind};
 use crate::domain::{FinancialYear, Money, Period};
 use crate::store::browse::{self, PageRequest};
 use crate::store::entities::{self as e, ActualFilter};
-use crate::store::{self, Handle, cabinet, figures, financing, locks};
+use crate::store::{self, cabinet, figures, financing, locks};
 
 /// What the dashboard and the Report screen are asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,8 +59,8 @@ pub struct Dashboard {
 }
 
 /// The figures the dashboard and the Report screen show (see [`FiguresRequest`]).
-pub fn figures(books: &impl Handle, ask: &FiguresRequest) -> store::Result<Dashboard> {
-    let conn = books.books();
+pub fn figures(books: &impl Sql, ask: &FiguresRequest) -> store::Result<Dashboard> {
+    let conn = books;
     let today = ask.today;
     let years = if ask.chart || ask.fy.is_none() {
         figures::years_with_figures(conn)?
@@ -132,8 +133,8 @@ fn open_on(
 }
 
 /// The programmes and every phase, for the tree.
-pub fn tree(books: &impl Handle) -> store::Result<(Vec<Programme>, Vec<Phase>)> {
-    let conn = books.books();
+pub fn tree(books: &impl Sql) -> store::Result<(Vec<Programme>, Vec<Phase>)> {
+    let conn = books;
     Ok((e::list_programmes(conn)?, e::list_phases(conn, None)?))
 }
 
@@ -167,13 +168,13 @@ pub struct PhaseDetail {
 /// it already (else it is read). Open milestones are measured to `today`, as every screen shows
 /// them (DOMAIN.md, "Milestone").
 pub fn phase_detail(
-    books: &impl Handle,
+    books: &impl Sql,
     phase_id: i64,
     (fy, period): (FinancialYear, Period),
     known_row: Option<ReportRow>,
     today: chrono::NaiveDate,
 ) -> store::Result<PhaseDetail> {
-    let conn = books.books();
+    let conn = books;
     let phase = e::get_phase(conn, phase_id)?;
     let row = match known_row {
         Some(r) => Some(r),
@@ -241,8 +242,8 @@ pub struct DecisionRegister {
 }
 
 /// The decisions with the allocations, budget changes and contracts they may have approved.
-pub fn decision_register(books: &impl Handle) -> store::Result<DecisionRegister> {
-    let conn = books.books();
+pub fn decision_register(books: &impl Sql) -> store::Result<DecisionRegister> {
+    let conn = books;
     Ok(DecisionRegister {
         decisions: e::list_decisions(conn)?,
         allocations: e::list_allocations(conn, None, None)?,
@@ -264,12 +265,12 @@ pub struct BudgetYear {
 /// The budget of `fy`, its financing as at `period` (None: the period to show on `today`; the
 /// snapshot for a closed period, as `report financing` prints it).
 pub fn budget_year(
-    books: &impl Handle,
+    books: &impl Sql,
     today: NaiveDate,
     fy: FinancialYear,
     period: Option<Period>,
 ) -> store::Result<BudgetYear> {
-    let conn = books.books();
+    let conn = books;
     let (funding, financing) = super::load_financing(conn, today, fy, period)?;
     Ok(BudgetYear {
         allocations: e::list_allocations(conn, None, Some(fy))?,
@@ -280,8 +281,8 @@ pub fn budget_year(
 }
 
 /// The frameworks.
-pub fn frameworks(books: &impl Handle) -> store::Result<Vec<Framework>> {
-    e::list_frameworks(books.books())
+pub fn frameworks(books: &impl Sql) -> store::Result<Vec<Framework>> {
+    e::list_frameworks(books)
 }
 
 /// A contract with what has been paid against it and what is still committed.
@@ -298,8 +299,8 @@ pub struct ContractPosition {
 
 /// Every contract with what was paid against it up to `today` (an invoice dated later is not
 /// paid yet, so it still counts as outstanding).
-pub fn contracts(books: &impl Handle, today: NaiveDate) -> store::Result<Vec<ContractPosition>> {
-    let conn = books.books();
+pub fn contracts(books: &impl Sql, today: NaiveDate) -> store::Result<Vec<ContractPosition>> {
+    let conn = books;
     let frameworks = e::framework_ends(conn)?;
     let paid = browse::paid_by_contract(conn, Some(today))?;
     let mut out = Vec::new();

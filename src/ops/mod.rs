@@ -86,9 +86,9 @@ pub struct Outcome {
 }
 
 /// Carries out `step` in one audited transaction: all of it, or nothing.
-pub fn apply(books: &mut impl HandleMut, step: &Step) -> store::Result<Outcome> {
-    books.books_mut().write(|tx| {
-        let (message, undo) = apply::apply(tx.books(), step)?;
+pub fn apply(books: &mut impl Store, step: &Step) -> store::Result<Outcome> {
+    books.write_step(|tx| {
+        let (message, undo) = apply::apply(tx, step)?;
         Ok(Outcome { message, undo })
     })
 }

@@ -4,8 +4,9 @@
 
 use crate::domain::movement::MovementRow;
 use crate::domain::{FinancialYear, Period};
+use crate::store::engine::sql::Sql;
 use crate::store::entities as e;
-use crate::store::{self, Handle, cabinet};
+use crate::store::{self, cabinet};
 
 /// A bridge of a year's revised budget from one report to a later one.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,12 +28,12 @@ pub struct Movement {
 /// before `to`), from the last report: the latest closed period of the year before `to`, else
 /// the period before `to`.
 pub fn bridge(
-    books: &impl Handle,
+    books: &impl Sql,
     fy: FinancialYear,
     from: Option<Period>,
     to: Period,
 ) -> store::Result<Movement> {
-    let conn = books.books();
+    let conn = books;
     let from = match from.filter(|p| *p < to) {
         Some(p) => Some(p),
         None => e::last_snapshot_before(conn, e::MONITORING, fy, to)?

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
+use super::engine::sql::{Engine, Param, Sql, Value};
 use chrono::NaiveDate;
-use rusqlite::{Connection, ToSql};
 
 use super::Result;
-use super::entities::{ACTUAL_SELECT, ActualFilter, ActualOrder, ActualSort, actual_row, iso};
+use super::entities::{ACTUAL_SELECT, ActualFilter, ActualOrder, ActualSort, actual_at, iso};
 use crate::domain::model::Actual;
 use crate::domain::{Money, Period};
 
@@ -37,6 +37,11 @@ pub enum PageRequest {
     },
 }
 
+/// A parameter's value.
+pub(super) fn v(x: impl Param) -> Value {
+    x.value()
+}
+
 /// Refuses a search text longer than the longest text it searches (it can match nothing, and
 /// SQLite would fail on its pattern), naming its option.
 pub(crate) fn check_search(f: &ActualFilter) -> Result<()> {
@@ -52,24 +57,24 @@ pub(crate) fn check_search(f: &ActualFilter) -> Result<()> {
 /// The WHERE clause (on `actual a`) for a filter, and its parameters. A search text longer than
 /// the longest text it searches can match nothing and is refused, naming its option (SQLite
 /// would fail on the pattern with a raw "LIKE or GLOB pattern too complex").
-pub(super) fn filter_sql(f: &ActualFilter) -> Result<(String, Vec<Box<dyn ToSql>>)> {
+pub(super) fn filter_sql(f: &ActualFilter, engine: Engine) -> Result<(String, Vec<Value>)> {
     check_search(f)?;
     let mut conds: Vec<String> = vec!["1 = 1".into()];
-    let mut params: Vec<Box<dyn ToSql>> = Vec::new();
-    let mut push = |cond: &str, v: Box<dyn ToSql>, conds: &mut Vec<String>| {
+    let mut params: Vec<Value> = Vec::new();
+    let mut push = |cond: &str, v: Value, conds: &mut Vec<String>| {
         params.push(v);
         conds.push(cond.replace('?', &format!("?{}", params.len())));
     };
     if let Some(p) = f.programme_id {
         push(
             "a.phase_id IN (SELECT id FROM phase WHERE programme_id = ?)",
-            Box::new(p),
+            v(p),
             &mut conds,
         );
     }
     if let Some(p) = f.phase_id {
         // With the year's date range below, the (phase_id, date) index narrows best.
-        push("a.phase_id = ?", Box::new(p), &mut conds);
+        push("a.phase_id = ?", v(p), &mut conds);
     }
     if let Some(fy) = f.fy {
         // Bounding the date lets SQLite seek on the date index instead of scanning to the year.
@@ -81,88 +86,91 @@ pub(super) fn filter_sql(f: &ActualFilter) -> Result<(String, Vec<Box<dyn ToSql>
             (Some(p), None) => (fy.period_start(p), fy.period_end(p)),
             (None, None) => (fy.start(), fy.end()),
         };
-        push("a.date >= ?", Box::new(iso(start)), &mut conds);
-        push("a.date <= ?", Box::new(iso(end)), &mut conds);
+        push("a.date >= ?", v(iso(start)), &mut conds);
+        push("a.date <= ?", v(iso(end)), &mut conds);
     }
     if let Some(c) = f.contract_id {
-        push("a.contract_id = ?", Box::new(c), &mut conds);
+        push("a.contract_id = ?", v(c), &mut conds);
     }
+    use super::entities::common::{contains, like_text};
     if let Some(s) = f.supplier.as_ref().filter(|s| !s.is_empty()) {
         push(
-            "a.supplier LIKE '%' || ? || '%' ESCAPE '\\'",
-            Box::new(super::entities::common::like_text(s)),
+            &contains(engine, "a.supplier", ""),
+            v(like_text(s)),
             &mut conds,
         );
     }
     if let Some(t) = f.text.as_ref().filter(|s| !s.is_empty()) {
-        params.push(Box::new(super::entities::common::like_text(t)));
-        let n = params.len();
+        params.push(v(like_text(t)));
+        let n = params.len().to_string();
         conds.push(format!(
-            "(a.description LIKE '%' || ?{n} || '%' ESCAPE '\\' OR a.reference LIKE '%' || ?{n} || '%' ESCAPE '\\')"
+            "({} OR {})",
+            contains(engine, "a.description", &n),
+            contains(engine, "a.reference", &n)
         ));
     }
     Ok((conds.join(" AND "), params))
 }
 
 /// How many actuals match the filter.
-pub fn count_actuals(conn: &Connection, f: &ActualFilter) -> Result<u64> {
+pub fn count_actuals(conn: &impl Sql, f: &ActualFilter) -> Result<u64> {
     Ok(sum_actuals(conn, f)?.0)
 }
 
 /// How many actuals match the filter and their total. A filter of year, periods, programme, phase
 /// and contract reads the running totals kept per (year, phase, period, contract): a few thousand
 /// rows whatever the size of the ledger. A supplier or text filter sums the matching actuals.
-pub fn sum_actuals(conn: &Connection, f: &ActualFilter) -> Result<(u64, Money)> {
+pub fn sum_actuals(conn: &impl Sql, f: &ActualFilter) -> Result<(u64, Money)> {
     let by_text = f.supplier.as_ref().is_some_and(|s| !s.is_empty())
         || f.text.as_ref().is_some_and(|s| !s.is_empty());
     let (sql, params) = if by_text {
-        let (cond, params) = filter_sql(f)?;
+        let (cond, params) = filter_sql(f, conn.engine())?;
         (
-            format!("SELECT count(*), coalesce(sum(a.amount_pence), 0) FROM actual a WHERE {cond}"),
+            format!(
+                "SELECT count(*), CAST(coalesce(sum(a.amount_pence), 0) AS BIGINT) FROM actual a WHERE {cond}"
+            ),
             params,
         )
     } else {
         totals_sql(f)
     };
-    let mut st = conn.prepare_cached(&sql)?;
-    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let (n, pence): (i64, i64) = st.query_row(refs.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (n, pence): (i64, i64) = conn.query_row(&sql, params, |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok((n.max(0) as u64, Money::from_pence(pence)))
 }
 
 /// The count and sum over the running totals `actual_total t` for a filter without text.
-pub(super) fn totals_sql(f: &ActualFilter) -> (String, Vec<Box<dyn ToSql>>) {
+pub(super) fn totals_sql(f: &ActualFilter) -> (String, Vec<Value>) {
     let mut conds: Vec<String> = vec!["1 = 1".into()];
-    let mut params: Vec<Box<dyn ToSql>> = Vec::new();
-    let mut push = |cond: &str, v: Box<dyn ToSql>| {
+    let mut params: Vec<Value> = Vec::new();
+    let mut push = |cond: &str, v: Value| {
         params.push(v);
         conds.push(cond.replace('?', &format!("?{}", params.len())));
     };
     if let Some(p) = f.programme_id {
         push(
             "t.phase_id IN (SELECT id FROM phase WHERE programme_id = ?)",
-            Box::new(p),
+            v(p),
         );
     }
     if let Some(p) = f.phase_id {
-        push("t.phase_id = ?", Box::new(p));
+        push("t.phase_id = ?", v(p));
     }
     if let Some(c) = f.contract_id {
-        push("t.contract_id = ?", Box::new(c));
+        push("t.contract_id = ?", v(c));
     }
     if let Some(fy) = f.fy {
-        push("t.fy = ?", Box::new(fy.start_year()));
+        push("t.fy = ?", v(fy.start_year()));
         let (first, last) = match (f.period, f.to_period) {
             (first, Some(last)) => (first.unwrap_or(Period::FIRST), last),
             (Some(p), None) => (p, p),
             (None, None) => (Period::FIRST, Period::LAST),
         };
-        push("t.period >= ?", Box::new(first.number()));
-        push("t.period <= ?", Box::new(last.number()));
+        push("t.period >= ?", v(first.number()));
+        push("t.period <= ?", v(last.number()));
     }
     (
         format!(
-            "SELECT coalesce(sum(t.n), 0), coalesce(sum(t.amount_pence), 0) FROM actual_total t WHERE {}",
+            "SELECT CAST(coalesce(sum(t.n), 0) AS BIGINT), CAST(coalesce(sum(t.amount_pence), 0) AS BIGINT) FROM actual_total t WHERE {}",
             conds.join(" AND ")
         ),
         params,
@@ -189,12 +197,12 @@ fn order_by(sort: ActualSort, reverse: bool) -> String {
 /// date order, else by the row's amount or supplier (read from the row by its id) and id, so a
 /// page costs the same wherever it is in the list.
 pub fn actuals_page(
-    conn: &Connection,
+    conn: &impl Sql,
     f: &ActualFilter,
     req: PageRequest,
     limit: u64,
 ) -> Result<Vec<Actual>> {
-    let (mut cond, mut params) = filter_sql(f)?;
+    let (mut cond, mut params) = filter_sql(f, conn.engine())?;
     let descending = matches!(req, PageRequest::Last | PageRequest::Before { .. });
     // Reading towards smaller keys: a descending order read forwards, or backwards.
     let smaller = f.sort.desc != descending;
@@ -202,21 +210,21 @@ pub fn actuals_page(
         PageRequest::After { date, id } | PageRequest::Before { date, id } => {
             let op = if smaller { "<" } else { ">" };
             let key = if f.sort.by == ActualOrder::Date {
-                params.push(Box::new(iso(date)));
+                params.push(v(iso(date)));
                 // The date alone bounds the index range too, ahead of the filter's year: SQLite
                 // seeks on the first bound it meets and not on a row value (it would scan from
                 // the start of the year to the key).
                 cond = format!("a.date {op}= ?{} AND {cond}", params.len());
                 format!("?{}", params.len())
             } else {
-                params.push(Box::new(id));
+                params.push(v(id));
                 format!(
                     "(SELECT {} FROM actual WHERE id = ?{})",
                     order_column(f.sort).trim_start_matches("a."),
                     params.len()
                 )
             };
-            params.push(Box::new(id));
+            params.push(v(id));
             let n = params.len();
             cond.push_str(&format!(
                 " AND ({}, a.id) {op} ({key}, ?{n})",
@@ -225,10 +233,10 @@ pub fn actuals_page(
         }
         PageRequest::First | PageRequest::Last | PageRequest::Offset(_) => {}
     }
-    params.push(Box::new(limit as i64));
+    params.push(v(limit as i64));
     let offset = match req {
         PageRequest::Offset(n) => {
-            params.push(Box::new(n as i64));
+            params.push(v(n as i64));
             format!(" OFFSET ?{}", params.len())
         }
         _ => String::new(),
@@ -238,10 +246,7 @@ pub fn actuals_page(
         "{ACTUAL_SELECT} WHERE {cond} ORDER BY {order} LIMIT ?{}{offset}",
         params.len() - usize::from(!offset.is_empty())
     );
-    let mut st = conn.prepare_cached(&sql)?;
-    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let rows = st.query_map(refs.as_slice(), actual_row)?;
-    let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = conn.query_map(&sql, params, actual_at)?;
     if descending {
         out.reverse();
     }
@@ -250,9 +255,9 @@ pub fn actuals_page(
 
 /// Where actual `id` stands in the filter's order (0 for the first), or None when the filter
 /// does not select it.
-pub fn position_of(conn: &Connection, f: &ActualFilter, id: i64) -> Result<Option<u64>> {
-    let (cond, mut params) = filter_sql(f)?;
-    params.push(Box::new(id));
+pub fn position_of(conn: &impl Sql, f: &ActualFilter, id: i64) -> Result<Option<u64>> {
+    let (cond, mut params) = filter_sql(f, conn.engine())?;
+    params.push(v(id));
     let n = params.len();
     let col = order_column(f.sort);
     let op = if f.sort.desc { ">" } else { "<" };
@@ -262,38 +267,30 @@ pub fn position_of(conn: &Connection, f: &ActualFilter, id: i64) -> Result<Optio
          (SELECT {bare}, id FROM actual WHERE id = ?{n})), \
          EXISTS (SELECT 1 FROM actual a WHERE {cond} AND a.id = ?{n})"
     );
-    let mut st = conn.prepare_cached(&sql)?;
-    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     let (before, found): (i64, bool) =
-        st.query_row(refs.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        conn.query_row(&sql, params, |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(found.then_some(before.max(0) as u64))
 }
 
 /// The ids of every actual the filter selects, in the filter's order (then id): one sorted scan,
 /// 8 bytes a row kept. The TUI keeps them for an order with no index (amount, supplier) and reads
 /// each page by id ([`actuals_by_ids`]) instead of sorting the rows again for every page.
-pub fn sorted_ids(conn: &Connection, f: &ActualFilter) -> Result<Vec<i64>> {
-    let (cond, params) = filter_sql(f)?;
+pub fn sorted_ids(conn: &impl Sql, f: &ActualFilter) -> Result<Vec<i64>> {
+    let (cond, params) = filter_sql(f, conn.engine())?;
     let sql = format!(
         "SELECT a.id FROM actual a WHERE {cond} ORDER BY {}",
         order_by(f.sort, false)
     );
-    let mut st = conn.prepare_cached(&sql)?;
-    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let rows = st.query_map(refs.as_slice(), |r| r.get::<_, i64>(0))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    Ok(conn.query_map(&sql, params, |r| r.get::<_, i64>(0))?)
 }
 
 /// The actuals with these ids, in the order given (one primary-key lookup each); an id no longer
 /// in the database (deleted since the ids were read) is left out.
-pub fn actuals_by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Actual>> {
-    let mut st = conn.prepare_cached(&format!("{ACTUAL_SELECT} WHERE a.id = ?1"))?;
+pub fn actuals_by_ids(conn: &impl Sql, ids: &[i64]) -> Result<Vec<Actual>> {
+    let sql = format!("{ACTUAL_SELECT} WHERE a.id = ?1");
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        let mut rows = st.query_map([id], actual_row)?;
-        if let Some(a) = rows.next() {
-            out.push(a?);
-        }
+        out.extend(conn.query_map(&sql, [*id], actual_at)?);
     }
     Ok(out)
 }
@@ -301,44 +298,48 @@ pub fn actuals_by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Actual>> {
 /// Hands every actual the filter selects to `each`, in the filter's order, one row at a time
 /// (the TUI's export: a million rows in constant memory). Stops at the first error of `each`.
 pub fn each_actual_sorted<E: From<super::StoreError>>(
-    conn: &Connection,
+    conn: &impl Sql,
     f: &ActualFilter,
     each: &mut dyn FnMut(Actual) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
-    let (cond, params) = filter_sql(f)?;
+    let (cond, params) = filter_sql(f, conn.engine())?;
     let sql = format!(
         "{ACTUAL_SELECT} WHERE {cond} ORDER BY {}",
         order_by(f.sort, false)
     );
-    let mut st = conn.prepare(&sql).map_err(super::StoreError::from)?;
-    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let mut rows = st.query(refs.as_slice()).map_err(super::StoreError::from)?;
-    while let Some(r) = rows.next().map_err(super::StoreError::from)? {
-        each(actual_row(r).map_err(super::StoreError::from)?)?;
-    }
-    Ok(())
+    // Each row handed on as it is read; `each`'s own failure stops the reading and is returned.
+    let mut failed = None;
+    conn.query_each(&sql, params, |r| {
+        let a = actual_at(r)?;
+        match each(a) {
+            Ok(()) => Ok(true),
+            Err(e) => {
+                failed = Some(e);
+                Ok(false)
+            }
+        }
+    })
+    .map_err(super::StoreError::from)?;
+    failed.map_or(Ok(()), Err)
 }
 
 /// What has been paid against each contract, by contract id: every actual linked to it dated on
 /// or before `through` (every actual when `None`).
 pub fn paid_by_contract(
-    conn: &Connection,
+    conn: &impl Sql,
     through: Option<NaiveDate>,
 ) -> Result<HashMap<i64, Money>> {
-    let mut st = conn.prepare_cached(
-        "SELECT contract_id, sum(amount_pence) FROM actual
-         WHERE contract_id IS NOT NULL AND (?1 IS NULL OR date <= ?1) GROUP BY contract_id",
+    let through = through.map(iso);
+    let rows = conn.query_map(
+        "SELECT contract_id, CAST(sum(amount_pence) AS BIGINT) FROM actual
+         WHERE contract_id IS NOT NULL AND (CAST(?1 AS TEXT) IS NULL OR date <= ?1) GROUP BY contract_id",
+        [through],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
     )?;
-    let through = through.map(|d| d.format("%Y-%m-%d").to_string());
-    let rows = st.query_map([through], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-    })?;
-    let mut out = HashMap::new();
-    for r in rows {
-        let (id, pence) = r?;
-        out.insert(id, Money::from_pence(pence));
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|(id, pence)| (id, Money::from_pence(pence)))
+        .collect())
 }
 
 #[cfg(test)]
@@ -347,6 +348,7 @@ mod tests {
     use crate::domain::FinancialYear;
     use crate::store::entities::{NewActual, NewPhase, NewProgramme, add_phase, add_programme};
     use crate::store::{entities, open_in_memory};
+    use rusqlite::Connection;
 
     /// Ten actuals, one a month from April 2022: £1, £2, ... £10 on the 15th.
     fn ten() -> (Connection, i64) {

@@ -5,11 +5,11 @@
 //! records every change in the same transaction), so that the list is mended instead of read
 //! again.
 
+use super::engine::sql::{Optional, Sql};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, ToSql};
 
 use super::Result;
-use super::browse::{filter_sql, order_column, totals_sql};
+use super::browse::{filter_sql, order_column, totals_sql, v};
 use super::entities::{ActualFilter, ActualOrder, ActualSort, iso};
 use crate::domain::{FinancialYear, Period};
 
@@ -19,7 +19,7 @@ use crate::domain::{FinancialYear, Period};
 /// the period, the totals to its end less the rows from the key on): half a period's index range
 /// at most, never the year's. With one: the matching rows before the key, counted.
 pub fn count_before_date(
-    conn: &Connection,
+    conn: &impl Sql,
     f: &ActualFilter,
     date: NaiveDate,
     id: i64,
@@ -32,23 +32,21 @@ pub fn count_before_date(
     let mut whole = 0i64;
     if !by_text {
         let (sql, mut tp) = totals_sql(f);
-        tp.push(Box::new(fy.start_year()));
-        tp.push(Box::new(period.number()));
+        tp.push(v(fy.start_year()));
+        tp.push(v(period.number()));
         let (a, b) = (tp.len() - 1, tp.len());
         let op = if late { "<=" } else { "<" };
         let sql = format!("{sql} AND (t.fy < ?{a} OR (t.fy = ?{a} AND t.period {op} ?{b}))");
-        let mut st = conn.prepare_cached(&sql)?;
-        let refs: Vec<&dyn ToSql> = tp.iter().map(|p| p.as_ref()).collect();
-        whole = st.query_row(refs.as_slice(), |r| r.get(0))?;
+        whole = conn.query_row(&sql, tp, |r| r.get(0))?;
     }
-    let (cond, mut params) = filter_sql(f)?;
-    params.push(Box::new(iso(date)));
+    let (cond, mut params) = filter_sql(f, conn.engine())?;
+    params.push(v(iso(date)));
     let d = params.len();
-    params.push(Box::new(id));
+    params.push(v(id));
     let i = params.len();
     // The bounds of the range first: SQLite seeks the date index on the first bound it meets.
     let range = if late {
-        params.push(Box::new(iso(last)));
+        params.push(v(iso(last)));
         format!(
             "a.date >= ?{d} AND a.date <= ?{} AND (a.date, a.id) >= (?{d}, ?{i})",
             params.len()
@@ -56,16 +54,14 @@ pub fn count_before_date(
     } else if by_text {
         format!("a.date <= ?{d} AND (a.date, a.id) < (?{d}, ?{i})")
     } else {
-        params.push(Box::new(iso(first)));
+        params.push(v(iso(first)));
         format!(
             "a.date >= ?{} AND a.date <= ?{d} AND (a.date, a.id) < (?{d}, ?{i})",
             params.len()
         )
     };
     let sql = format!("SELECT count(*) FROM actual a WHERE {range} AND {cond}");
-    let mut st = conn.prepare_cached(&sql)?;
-    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let rows: i64 = st.query_row(refs.as_slice(), |r| r.get(0))?;
+    let rows: i64 = conn.query_row(&sql, params, |r| r.get(0))?;
     let before = if late { whole - rows } else { whole + rows };
     Ok(before.max(0) as u64)
 }
@@ -75,10 +71,13 @@ pub fn count_before_date(
 pub type AuditMark = (i64, String);
 
 /// The audit log's last event now.
-pub fn audit_mark(conn: &Connection) -> Result<AuditMark> {
+pub fn audit_mark(conn: &impl Sql) -> Result<AuditMark> {
     Ok(conn
-        .prepare_cached("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?
         .unwrap_or((0, String::new())))
 }
@@ -109,14 +108,15 @@ const MEND_AT_MOST: i64 = 1000;
 /// event after it may have changed actuals in bulk or moved a phase (an import or its undo, a
 /// phase, programme or contract record, anything not known to leave actuals alone).
 pub fn actuals_changed_since(
-    conn: &Connection,
+    conn: &impl Sql,
     mark: &AuditMark,
 ) -> Result<Option<(Vec<i64>, AuditMark)>> {
     let now = audit_mark(conn)?;
     if mark.0 > 0 {
         let hash: Option<String> = conn
-            .prepare_cached("SELECT hash FROM audit WHERE id = ?1")?
-            .query_row([mark.0], |r| r.get(0))
+            .query_row("SELECT hash FROM audit WHERE id = ?1", [mark.0], |r| {
+                r.get(0)
+            })
             .optional()?;
         if hash.as_deref() != Some(mark.1.as_str()) {
             return Ok(None);
@@ -125,14 +125,14 @@ pub fn actuals_changed_since(
     if now.0 < mark.0 || now.0 - mark.0 > MEND_AT_MOST {
         return Ok(None);
     }
-    let mut st =
-        conn.prepare_cached("SELECT entity, entity_id FROM audit WHERE id > ?1 AND id <= ?2")?;
-    let rows = st.query_map([mark.0, now.0], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?))
-    })?;
+    let rows = conn.query_map(
+        "SELECT entity, entity_id FROM audit WHERE id > ?1 AND id <= ?2",
+        [mark.0, now.0],
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)),
+    )?;
     let mut ids = Vec::new();
     for r in rows {
-        match r? {
+        match r {
             (entity, Some(id)) if entity == "actual" => ids.push(id),
             (entity, _) if LEAVE_ACTUALS.contains(&entity.as_str()) => {}
             _ => return Ok(None),
@@ -153,32 +153,32 @@ pub enum SortKey {
 }
 
 /// The sort key of actual `id` in `sort` (None when it is gone).
-pub fn sort_key(conn: &Connection, sort: ActualSort, id: i64) -> Result<Option<SortKey>> {
+pub fn sort_key(conn: &impl Sql, sort: ActualSort, id: i64) -> Result<Option<SortKey>> {
     let col = order_column(sort).trim_start_matches("a.");
-    let mut st = conn.prepare_cached(&format!("SELECT {col} FROM actual WHERE id = ?1"))?;
-    Ok(st
-        .query_row([id], |r| {
-            Ok(match sort.by {
-                ActualOrder::Supplier => SortKey::Text(r.get(0)?),
-                ActualOrder::Amount | ActualOrder::Date => SortKey::Amount(r.get(0)?),
-            })
-        })
+    Ok(conn
+        .query_row(
+            &format!("SELECT {col} FROM actual WHERE id = ?1"),
+            [id],
+            |r| {
+                Ok(match sort.by {
+                    ActualOrder::Supplier => SortKey::Text(r.get(0)?),
+                    ActualOrder::Amount | ActualOrder::Date => SortKey::Amount(r.get(0)?),
+                })
+            },
+        )
         .optional()?)
 }
 
 /// Which of `ids` the filter selects now (in the database and matching it).
-pub fn selected(conn: &Connection, f: &ActualFilter, ids: &[i64]) -> Result<Vec<i64>> {
-    let (cond, mut params) = filter_sql(f)?;
-    params.push(Box::new(0i64));
+pub fn selected(conn: &impl Sql, f: &ActualFilter, ids: &[i64]) -> Result<Vec<i64>> {
+    let (cond, mut params) = filter_sql(f, conn.engine())?;
+    params.push(v(0i64));
     let n = params.len();
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT EXISTS (SELECT 1 FROM actual a WHERE {cond} AND a.id = ?{n})"
-    ))?;
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM actual a WHERE {cond} AND a.id = ?{n})");
     let mut out = Vec::new();
     for id in ids {
-        params[n - 1] = Box::new(*id);
-        let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-        if st.query_row(refs.as_slice(), |r| r.get::<_, bool>(0))? {
+        params[n - 1] = v(*id);
+        if conn.query_row(&sql, params.clone(), |r| r.get::<_, bool>(0))? {
             out.push(*id);
         }
     }
@@ -191,7 +191,7 @@ pub fn selected(conn: &Connection, f: &ActualFilter, ids: &[i64]) -> Result<Vec<
 /// order and a binary search finds each place (about 23 lookups by id in two million). False
 /// when a row of the list is gone all the same (the list must be read again).
 pub fn mend_sorted_ids(
-    conn: &Connection,
+    conn: &impl Sql,
     f: &ActualFilter,
     ids: &mut Vec<i64>,
     changed: &[i64],
@@ -233,6 +233,7 @@ mod tests {
     use crate::store::browse::{count_actuals, sorted_ids};
     use crate::store::entities::{self as e, ActualEdit, NewActual};
     use crate::store::open_in_memory;
+    use rusqlite::Connection;
 
     /// 2022-23's actuals by amount and by supplier, each ascending and descending.
     fn sorted_2022_filters() -> Vec<ActualFilter> {

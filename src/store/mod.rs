@@ -540,6 +540,17 @@ pub fn data_version(conn: &Connection) -> Result<i64> {
     Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
 }
 
+/// A number that changes when another officer commits a change to these books, on either
+/// engine: SQLite's [`data_version`], or on a server the count of changes heard by `LISTEN`
+/// (`engine::pg_listen`), which begins with the first call.
+pub fn changes_seen(conn: &impl engine::sql::Sql) -> Result<i64> {
+    match (conn.as_sqlite(), conn.as_pg()) {
+        (Some(c), _) => data_version(c),
+        (None, Some(pg)) => Ok(pg.changes_heard()?),
+        (None, None) => Ok(0),
+    }
+}
+
 /// True when the database holds any programme, framework or actual.
 pub fn holds_data(conn: &Connection) -> Result<bool> {
     let n: i64 = conn.query_row(

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use crate::ops::{Books, HandleMut};
 use chrono::NaiveDate;
 
 use super::action::{Action, Effect, Loaded, WriteOp};
@@ -30,12 +29,11 @@ fn failed(title: &str, err: impl std::fmt::Display) -> Action {
 
 /// Runs one effect.
 pub fn run(
-    conn: &mut impl HandleMut,
+    conn: &mut impl crate::ops::Store,
     today: NaiveDate,
     effect: Effect,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Action {
-    let conn = conn.books_mut();
     let r = match effect {
         Effect::LoadFigures { fy, period, chart } => load_figures(conn, today, fy, period, chart)
             .map(|f| Action::Loaded(Loaded::Figures(Box::new(f)))),
@@ -197,7 +195,7 @@ fn actuals(applied: bool) -> impl Fn(ActualsPage) -> Action {
 /// Imports a ledger CSV or workbook (all rows or none), read with the saved `profile` if one is
 /// named, reporting progress as (bytes read, file size).
 fn import(
-    conn: &mut Books,
+    conn: &mut impl crate::ops::Store,
     path: &Path,
     profile: Option<&str>,
     progress: &mut dyn FnMut(u64, u64),
@@ -227,7 +225,7 @@ fn import(
 }
 
 fn load_figures(
-    conn: &Books,
+    conn: &impl crate::ops::Sql,
     today: NaiveDate,
     fy: Option<FinancialYear>,
     period: Option<Period>,
@@ -266,12 +264,12 @@ fn load_figures(
     })
 }
 
-fn load_tree(conn: &Books) -> Result<Tree, StoreError> {
+fn load_tree(conn: &impl crate::ops::Sql) -> Result<Tree, StoreError> {
     let (programmes, phases) = dashboard::tree(conn)?;
     Ok(Tree { programmes, phases })
 }
 
-fn load_register(conn: &Books) -> Result<Register, StoreError> {
+fn load_register(conn: &impl crate::ops::Sql) -> Result<Register, StoreError> {
     let DecisionRegister {
         decisions,
         allocations,
@@ -350,7 +348,7 @@ fn load_register(conn: &Books) -> Result<Register, StoreError> {
     })
 }
 
-fn write(conn: &mut Books, op: WriteOp, undoing: bool) -> Action {
+fn write(conn: &mut impl crate::ops::Store, op: WriteOp, undoing: bool) -> Action {
     match crate::ops::apply(conn, &op) {
         Ok(crate::ops::Outcome { message, undo }) => Action::Wrote {
             message: if undoing {

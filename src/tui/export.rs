@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::ops::{Books, Handle};
+use crate::ops::Sql;
 
 use super::action::{Action, Effect, ExportWhat};
 use super::sort::{Sort, sort_report};
@@ -45,8 +45,7 @@ fn absolute(path: &Path) -> PathBuf {
 /// Runs an export: refuses what is not a regular file (a folder, a device, a read-only file),
 /// asks before replacing an existing file (unless `replace`), and writes through a temporary
 /// file renamed into place, so a failure never leaves half a file.
-pub fn run(conn: &impl Handle, path: PathBuf, what: ExportWhat, replace: bool) -> Action {
-    let conn = conn.books();
+pub fn run(conn: &impl Sql, path: PathBuf, what: ExportWhat, replace: bool) -> Action {
     let refused = |err: String| Action::FormRejected {
         field: 0,
         message: err,
@@ -95,12 +94,11 @@ pub fn is_workbook(path: &Path) -> bool {
 /// Writes the report CSV (or, for a `.xlsx` path, the committee pack) over `path` (replacing
 /// it): what `outturn report --csv` writes. Returns the report's rows.
 pub fn export(
-    conn: &impl Handle,
+    conn: &impl Sql,
     path: &Path,
     fy: FinancialYear,
     period: Period,
 ) -> anyhow::Result<usize> {
-    let conn = conn.books();
     let out = OutputFile::check("export", path, true)?;
     write_report(conn, &out, path, fy, period, None).map(|(rows, _)| rows)
 }
@@ -110,7 +108,7 @@ pub fn export(
 /// report's rows and what was written, in words ("3 rows", "the 2022-23 P4 committee pack
 /// (sheets ...)").
 fn write_report(
-    conn: &Books,
+    conn: &impl crate::ops::Sql,
     out: &OutputFile,
     path: &Path,
     fy: FinancialYear,
@@ -152,7 +150,11 @@ fn write_report(
 }
 
 /// Every actual the filter selects, in its order, a chunk at a time (constant memory).
-fn write_actuals(conn: &Books, out: &OutputFile, filter: &ActualFilter) -> anyhow::Result<usize> {
+fn write_actuals(
+    conn: &impl crate::ops::Sql,
+    out: &OutputFile,
+    filter: &ActualFilter,
+) -> anyhow::Result<usize> {
     let mut rows = 0usize;
     out.write_with(|file| {
         let mut w = std::io::BufWriter::new(file);

@@ -1,7 +1,8 @@
-//! Noticing what other processes change: the loop polls SQLite's data version on its tick (a
-//! pragma, microseconds) and, when it moved, asks the app to reload what is on screen.
+//! Noticing what other processes change: the loop polls, on its tick, SQLite's data version (a
+//! pragma, microseconds) or, on a server, what `LISTEN` has heard (no round trip), and when it
+//! moved asks the app to reload what is on screen.
 
-use crate::ops::Handle;
+use crate::ops::Sql;
 use crate::ops::browse::data_version;
 use crate::ops::types::StoreError;
 
@@ -13,14 +14,14 @@ pub struct Watch {
 
 impl Watch {
     /// Starts watching `conn` from now.
-    pub fn new(conn: &impl Handle) -> Result<Watch, StoreError> {
+    pub fn new(conn: &impl Sql) -> Result<Watch, StoreError> {
         Ok(Watch {
             seen: data_version(conn)?,
         })
     }
 
     /// True (once) when another connection committed a change since the last call.
-    pub fn changed(&mut self, conn: &impl Handle) -> Result<bool, StoreError> {
+    pub fn changed(&mut self, conn: &impl Sql) -> Result<bool, StoreError> {
         let now = data_version(conn)?;
         let moved = now != self.seen;
         self.seen = now;

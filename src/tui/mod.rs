@@ -34,7 +34,7 @@ pub use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::ops::{Books, HandleMut};
+use crate::ops::Store;
 use chrono::NaiveDate;
 use crossterm::event::{self, Event};
 
@@ -44,8 +44,7 @@ use ui::Theme;
 
 /// Applies an action and runs every effect it leads to, feeding results back, until none remain.
 /// The loop, the tests and the benchmark all drive the app through this.
-pub fn handle(app: &mut App, conn: &mut impl HandleMut, action: Action) {
-    let conn = conn.books_mut();
+pub fn handle(app: &mut App, conn: &mut impl Store, action: Action) {
     handle_with(app, conn, action, &mut |_| {});
 }
 
@@ -59,11 +58,10 @@ const PROGRESS_REDRAW: Duration = Duration::from_millis(100);
 /// every 100 ms), so the gauge moves while the import runs on this thread.
 pub fn handle_with(
     app: &mut App,
-    conn: &mut impl HandleMut,
+    conn: &mut impl Store,
     action: Action,
     redraw: &mut dyn FnMut(&App),
 ) {
-    let conn = conn.books_mut();
     let mut queue = VecDeque::from([action]);
     while let Some(a) = queue.pop_front() {
         let effects = app.update(a);
@@ -145,7 +143,7 @@ const STOP_SIGNALS: &[std::ffi::c_int] = &[
 ];
 
 /// Runs the TUI on an open database until the officer quits.
-pub fn run(mut conn: Books, today: NaiveDate, export_dir: PathBuf) -> anyhow::Result<()> {
+pub fn run(mut conn: impl Store, today: NaiveDate, export_dir: PathBuf) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(crate::error::UserError(

@@ -11,7 +11,6 @@ use super::{
 };
 use crate::domain::report::RowKind;
 use crate::domain::{FinancialYear, Period};
-use crate::ops::Handle;
 use crate::ops::pack::PackData;
 use crate::store::StoreError;
 
@@ -98,16 +97,11 @@ pub fn write_pack(data: PackData) -> Result<Pack, PackError> {
 /// The pack for `fy` as at `period`, of one programme when given (its id and name): its data
 /// gathered as `ops::pack::gather` gathers it, then written.
 pub fn committee_pack(
-    conn: &impl Handle,
+    conn: &impl crate::store::engine::sql::Sql,
     fy: FinancialYear,
     period: Period,
     programme: Option<(i64, &str)>,
 ) -> Result<Pack, PackError> {
     let programme = programme.map(|(id, name)| (id, name.to_string()));
-    write_pack(crate::ops::pack::gather_for(
-        conn.books(),
-        fy,
-        period,
-        programme,
-    )?)
+    write_pack(crate::ops::pack::gather_for(conn, fy, period, programme)?)
 }

@@ -3,6 +3,7 @@
 //! (`ops::funding`), each one audited transaction (the caller's). None has an undo here: a
 //! withdrawal is asked about first, and an edit or an addition is changed back with `e` or `w`.
 
+use crate::store::engine::sql::Sql;
 use chrono::NaiveDate;
 
 use crate::domain::FinancialYear;
@@ -13,13 +14,13 @@ use crate::error::Field;
 use crate::ops::actual::split_phase;
 use crate::ops::step::{FundingLine, Step, UndoStep};
 use crate::ops::{funding, report};
-use crate::store::{self, Books};
+use crate::store;
 
 /// The funding lines of `fy` (every programme, withdrawn ones too) and its financing statement as
 /// at `period` (the period to show of `fy` on `today` when None): the snapshot for a closed
 /// period, as `report financing` prints it.
 pub fn load_financing(
-    conn: &Books,
+    conn: &impl Sql,
     today: NaiveDate,
     fy: FinancialYear,
     period: Option<Period>,
@@ -54,7 +55,10 @@ pub fn funding_field(add: bool, field: &Field) -> usize {
 }
 
 /// Applies a funding write; None when `op` is not one.
-pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Option<UndoStep>)>> {
+pub(super) fn apply(
+    conn: &impl Sql,
+    op: &Step,
+) -> Option<store::Result<(String, Option<UndoStep>)>> {
     Some(match op {
         Step::AddFunding(l) => add(conn, l),
         Step::EditFunding { id, version, line } => edit(conn, *id, *version, line),
@@ -76,7 +80,7 @@ pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Op
     })
 }
 
-fn add(conn: &Books, l: &FundingLine) -> store::Result<(String, Option<UndoStep>)> {
+fn add(conn: &impl Sql, l: &FundingLine) -> store::Result<(String, Option<UndoStep>)> {
     let (programme, phase) = split_phase(&l.phase);
     let added = funding::add_in(
         conn,
@@ -113,7 +117,7 @@ fn add(conn: &Books, l: &FundingLine) -> store::Result<(String, Option<UndoStep>
 }
 
 fn edit(
-    conn: &Books,
+    conn: &impl Sql,
     id: i64,
     version: i64,
     l: &FundingLine,

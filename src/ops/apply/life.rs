@@ -4,7 +4,7 @@
 //! amendment and a comment changed have an undo (the values as read, put back); an approval or a
 //! withdrawal cannot be reversed by the store.
 
-use crate::store::Books;
+use crate::store::engine::sql::Sql;
 
 use crate::domain::calendar::uk_date;
 use crate::ops::register::Which;
@@ -14,7 +14,10 @@ use crate::store::entities as e;
 use crate::store::{self};
 
 /// Applies a lifecycle write; None when `op` is not one.
-pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Option<UndoStep>)>> {
+pub(super) fn apply(
+    conn: &impl Sql,
+    op: &Step,
+) -> Option<store::Result<(String, Option<UndoStep>)>> {
     Some(match op {
         Step::ApproveAllocation { id, decision, date } => approve(conn, *id, decision, *date),
         Step::WithdrawAllocation { id, reason, date } => {
@@ -119,7 +122,7 @@ pub(super) fn apply(conn: &Books, op: &Step) -> Option<store::Result<(String, Op
 }
 
 fn approve(
-    conn: &Books,
+    conn: &impl Sql,
     id: i64,
     decision: &str,
     date: Option<chrono::NaiveDate>,
@@ -150,7 +153,7 @@ fn approve(
 }
 
 fn amend(
-    conn: &Books,
+    conn: &impl Sql,
     id: i64,
     version: i64,
     amount: crate::domain::Money,
@@ -191,7 +194,7 @@ fn amend(
 
 /// The standing forecast of a phase for a year: the latest as-at of those not withdrawn.
 fn withdraw_forecast(
-    conn: &Books,
+    conn: &impl Sql,
     phase: &str,
     fy: crate::domain::FinancialYear,
     reason: &str,
@@ -214,7 +217,7 @@ fn withdraw_forecast(
 /// Adds the comment, or edits the one the phase has for the year and period (undone by editing
 /// it back; a new comment cannot be removed here).
 fn set_comment(
-    conn: &Books,
+    conn: &impl Sql,
     phase: &str,
     fy: crate::domain::FinancialYear,
     period: crate::domain::Period,

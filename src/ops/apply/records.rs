@@ -5,7 +5,7 @@
 //! safe: an add by deleting the record (the store refuses while anything refers to it), a delete
 //! by adding the same values back, an edit by editing back to the values as read.
 
-use crate::store::Books;
+use crate::store::engine::sql::Sql;
 
 use crate::domain::benefit::BenefitStatus;
 use crate::domain::milestone::MilestoneStatus;
@@ -44,7 +44,7 @@ fn phase_parts(text: &str) -> (Option<String>, String) {
 }
 
 /// Applies `op`. A record someone else deleted since it was read is said to be gone.
-pub(super) fn apply(conn: &Books, op: &RecordOp) -> Out {
+pub(super) fn apply(conn: &impl Sql, op: &RecordOp) -> Out {
     apply_op(conn, op).map_err(|err| match (err, op) {
         (err, RecordOp::Edit { id, values, .. } | RecordOp::Delete { id, values, .. })
             if err.is_missing_row() =>
@@ -58,7 +58,7 @@ pub(super) fn apply(conn: &Books, op: &RecordOp) -> Out {
     })
 }
 
-fn apply_op(conn: &Books, op: &RecordOp) -> Out {
+fn apply_op(conn: &impl Sql, op: &RecordOp) -> Out {
     match op {
         RecordOp::Add(values) => add(conn, values),
         RecordOp::Edit {
@@ -162,7 +162,7 @@ fn apply_op(conn: &Books, op: &RecordOp) -> Out {
     }
 }
 
-fn add(conn: &Books, values: &Values) -> Out {
+fn add(conn: &impl Sql, values: &Values) -> Out {
     let id = match values {
         Values::Programme(v) => register::add_programme_in(
             conn,
@@ -286,7 +286,7 @@ fn add(conn: &Books, values: &Values) -> Out {
     Ok((format!("Added {kind} {name} (id {id}){tail}"), undo))
 }
 
-fn edit(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
+fn edit(conn: &impl Sql, id: i64, version: Option<i64>, values: &Values) -> Out {
     let (before, after_version) = match values {
         Values::Programme(v) => {
             let before = programme_values(conn, id)?;
@@ -402,7 +402,7 @@ fn edit(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
 
 /// A milestone's status is set only when it changes (setting it reopens a completed one); a
 /// completed milestone reopened by mistake is undone by completing it again on its date.
-fn edit_milestone(conn: &Books, id: i64, version: Option<i64>, v: &MilestoneValues) -> Out {
+fn edit_milestone(conn: &impl Sql, id: i64, version: Option<i64>, v: &MilestoneValues) -> Out {
     let before = e::get_milestone(conn, id)?;
     let after = milestone::edit_in(
         conn,
@@ -447,7 +447,7 @@ fn edit_milestone(conn: &Books, id: i64, version: Option<i64>, v: &MilestoneValu
     ))
 }
 
-fn delete(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
+fn delete(conn: &impl Sql, id: i64, version: Option<i64>, values: &Values) -> Out {
     // The values as they are now (what an undo adds back).
     let (now, tail) = match values {
         Values::Programme(_) => {
@@ -503,7 +503,7 @@ fn delete(conn: &Books, id: i64, version: Option<i64>, values: &Values) -> Out {
     ))
 }
 
-fn programme_values(conn: &Books, id: i64) -> store::Result<ProgrammeValues> {
+fn programme_values(conn: &impl Sql, id: i64) -> store::Result<ProgrammeValues> {
     let p = e::list_programmes(conn)?
         .into_iter()
         .find(|p| p.id == id)
@@ -536,7 +536,7 @@ pub fn phase_values(p: &crate::domain::model::Phase) -> PhaseValues {
     }
 }
 
-fn decision_values(conn: &Books, id: i64) -> store::Result<DecisionValues> {
+fn decision_values(conn: &impl Sql, id: i64) -> store::Result<DecisionValues> {
     let d = e::list_decisions(conn)?
         .into_iter()
         .find(|d| d.id == id)
@@ -555,7 +555,7 @@ fn decision_values(conn: &Books, id: i64) -> store::Result<DecisionValues> {
     })
 }
 
-fn framework_values(conn: &Books, id: i64) -> store::Result<FrameworkValues> {
+fn framework_values(conn: &impl Sql, id: i64) -> store::Result<FrameworkValues> {
     let f = e::list_frameworks(conn)?
         .into_iter()
         .find(|f| f.id == id)
@@ -568,7 +568,7 @@ fn framework_values(conn: &Books, id: i64) -> store::Result<FrameworkValues> {
     })
 }
 
-fn contract_values(conn: &Books, c: &Contract) -> store::Result<ContractValues> {
+fn contract_values(conn: &impl Sql, c: &Contract) -> store::Result<ContractValues> {
     Ok(ContractValues {
         reference: c.reference.clone(),
         title: c.title.clone(),

@@ -8,6 +8,7 @@ pub mod pg;
 pub mod pg_connect;
 pub mod pg_dump;
 pub mod pg_error;
+pub mod pg_listen;
 pub mod pg_load;
 pub mod pgpass;
 pub mod sql;

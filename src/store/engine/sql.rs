@@ -589,6 +589,9 @@ pub struct PgConn {
     /// Set when a statement of the open transaction failed because another transaction
     /// committed a conflicting change first: the transaction can be run again.
     retry: std::cell::Cell<bool>,
+    /// What `LISTEN` has heard (see `pg_listen`): this connection's server process and how many
+    /// changes others committed; None until it listens.
+    pub(super) heard: std::cell::Cell<Option<(u32, i64)>>,
 }
 
 impl PgConn {
@@ -598,6 +601,7 @@ impl PgConn {
             client: RefCell::new(client),
             prepared: RefCell::new(HashMap::new()),
             retry: std::cell::Cell::new(false),
+            heard: std::cell::Cell::new(None),
         }
     }
 

@@ -13,7 +13,7 @@ use crate::domain::model::Actual;
 use crate::domain::text::MAX_TEXT;
 use crate::domain::{FinancialYear, Money, Period};
 use crate::sql_params as params;
-use crate::store::engine::sql::{DbError, DbResult, Engine, Optional, Row, Sql};
+use crate::store::engine::sql::{DbResult, Optional, Row, Sql};
 use crate::store::{Result, StoreError, audit, locks};
 
 /// An actual to add.
@@ -210,18 +210,6 @@ pub(crate) fn actual_at(r: &Row<'_>) -> DbResult<Actual> {
     })
 }
 
-/// [`actual_at`] through SQLite's own row (the TUI's paging, which only SQLite runs).
-pub(crate) fn actual_row(r: &rusqlite::Row) -> rusqlite::Result<Actual> {
-    actual_at(&Row::Sqlite(r)).map_err(|e| match e {
-        DbError::Sqlite(e) => e,
-        other => rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            Box::new(other),
-        ),
-    })
-}
-
 /// One actual by id.
 pub fn get_actual(conn: &impl Sql, id: i64) -> Result<Actual> {
     conn.query_row(&format!("{ACTUAL_SELECT} WHERE a.id = ?1"), [id], actual_at)
@@ -291,14 +279,8 @@ pub fn each_actual(
     each: &mut dyn FnMut(Actual) -> bool,
 ) -> Result<()> {
     crate::store::browse::check_search(f)?;
-    // "Contains, ignoring case" as SQLite's LIKE reads it: ASCII letters only, on both engines
-    // (PostgreSQL's LIKE minds case; `lower` in the "C" collation folds ASCII alone).
-    let contains = |column: &str, n: u8| match conn.engine() {
-        Engine::Sqlite => format!("{column} LIKE '%' || ?{n} || '%' ESCAPE '\\'"),
-        Engine::Postgres => format!(
-            "lower({column} COLLATE \"C\") LIKE '%' || lower(?{n} COLLATE \"C\") || '%' ESCAPE '\\'"
-        ),
-    };
+    let contains =
+        |column: &str, n: u8| super::common::contains(conn.engine(), column, &n.to_string());
     let sql = format!(
         "{ACTUAL_SELECT} WHERE (CAST(?1 AS BIGINT) IS NULL OR ph.programme_id = ?1)
          AND (CAST(?2 AS BIGINT) IS NULL OR a.phase_id = ?2)

@@ -86,6 +86,20 @@ pub(crate) fn within(field: &str, v: &str, max: usize) -> Result<()> {
     crate::domain::text::check_length(v.trim(), max).map_err(|m| StoreError::invalid(field, m))
 }
 
+/// "`column` contains parameter `?n`" (`n` empty: the next bare `?`), ignoring case as SQLite's
+/// LIKE does, ASCII letters only, on both engines: PostgreSQL's LIKE minds case, and `lower` in
+/// the "C" collation folds ASCII alone. The parameter is the text made by [`like_text`].
+pub(crate) fn contains(engine: crate::store::engine::sql::Engine, column: &str, n: &str) -> String {
+    match engine {
+        crate::store::engine::sql::Engine::Sqlite => {
+            format!("{column} LIKE '%' || ?{n} || '%' ESCAPE '\\'")
+        }
+        crate::store::engine::sql::Engine::Postgres => format!(
+            "lower({column} COLLATE \"C\") LIKE '%' || lower(CAST(?{n} AS TEXT) COLLATE \"C\") || '%' ESCAPE '\\'"
+        ),
+    }
+}
+
 /// Text to find inside a column with `LIKE '%' || ? || '%' ESCAPE '\'`: `%`, `_` and `\` are
 /// matched as themselves, never as wildcards.
 pub(crate) fn like_text(s: &str) -> String {
