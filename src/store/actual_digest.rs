@@ -147,6 +147,15 @@ impl ActualDigest {
     }
 }
 
+/// The digest of batch `batch`'s actuals read back, on either engine: SQLite's own JSON images
+/// ([`batch_digest`](super::capture::batch_digest)), or a server's rows imaged as it writes them.
+pub fn batch_digest_of(conn: &impl Sql, batch: i64) -> Result<Image> {
+    match conn.as_sqlite() {
+        Some(c) => super::capture::batch_digest(c, batch),
+        None => read_back(conn, batch),
+    }
+}
+
 /// The digest of batch `batch`'s actuals read back from a PostgreSQL server, in id order, each
 /// image written as SQLite's `json_object` writes it (see [`ActualDigest::add`]).
 pub fn read_back(conn: &impl Sql, batch: i64) -> Result<Image> {

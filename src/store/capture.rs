@@ -305,10 +305,7 @@ pub fn actual_shape(conn: &Connection) -> Result<Option<TableShape>> {
 }
 
 /// The digest entry of the actuals of batch `batch` as they stand now.
-pub fn batch_digest(conn: &impl Sql, batch: i64) -> Result<Image> {
-    let Some(conn) = conn.as_sqlite() else {
-        return super::actual_digest::read_back(conn, batch);
-    };
+pub fn batch_digest(conn: &Connection, batch: i64) -> Result<Image> {
     let mut d = RowDigest::default();
     if let Some(shape) = actual_shape(conn)? {
         // engine: SQLite only (json_* images, the `main.` schema name)

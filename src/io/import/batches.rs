@@ -167,7 +167,7 @@ fn record_batch(
     let digest = match digest {
         Some(d) => vec![d],
         None if batch.kind == batches::BatchKind::Actuals.as_str() => {
-            vec![store::capture::batch_digest(conn, batch_id)?]
+            vec![store::actual_digest::batch_digest_of(conn, batch_id)?]
         }
         None => Vec::new(),
     };

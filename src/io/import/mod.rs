@@ -22,6 +22,7 @@
 //! and `benefits`. This file only names the public API.
 
 mod actual_duplicates;
+mod actual_lookups;
 mod actuals;
 mod batches;
 mod benefits;
