@@ -173,11 +173,7 @@ fn actuals_by_hand_read_the_same_on_both_engines() {
 #[test]
 fn ledger_imports_read_the_same_on_both_engines() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let p = dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    };
+    let write = |name: &str, text: &str| steps::file_in(&dir, name, text);
     let first = write(
         "first.csv",
         "Date,Phase,Supplier,Description,Reference,Amount\n\

@@ -21,11 +21,7 @@ use steps::{dtp, ok, refused, timeless};
 #[test]
 fn budgets_funding_and_benefits_imports_read_the_same_on_both_engines() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let p = dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    };
+    let write = |name: &str, text: &str| steps::file_in(&dir, name, text);
     let budgets = write(
         "budgets.csv",
         "Programme,Phase,Phase name,Financial year,Amount,Decision\n\

@@ -44,6 +44,13 @@ pub fn timeless(msg: &str) -> String {
     out
 }
 
+/// Writes `text` to the file `name` in `dir`; gives its path, as a command line takes it.
+pub fn file_in(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
 /// Fresh books with programme DTP, its phase P1 (Cloud migration) and decision CAB-1.
 pub fn dtp(b: &Books) {
     b.ok(&["programme", "add", "--code", "DTP", "--name", "Digital"]);
