@@ -167,9 +167,9 @@ fn actuals_by_hand_read_the_same_on_both_engines() {
 /// the bytes it was imported from before. `again.csv` repeats INV-1 on line 3 (actual 1):
 /// refused, naming it. Actual is £310.25 in 2026-27. `bad.csv` has a date in
 /// the wrong format on line 3 and a phase that does not exist on line 4: refused, naming both,
-/// and nothing is written. The batches, the actuals and the audit log then read the same. On the
-/// server, each batch's audit digest matches its rows: its books copied to a file pass `check`,
-/// which replays the digests.
+/// and nothing is written. The batches, the actuals and the audit log then read the same, and
+/// `check`, which replays the log (each batch's digest against its rows), passes on both; the
+/// server's books copied to a file pass it there too.
 #[test]
 fn ledger_imports_read_the_same_on_both_engines() {
     let dir = tempfile::tempdir().unwrap();
@@ -213,6 +213,9 @@ fn ledger_imports_read_the_same_on_both_engines() {
         t += &ok(b, &["actual", "list", "--format", "csv"]);
         t += &ok(b, &["summary", "--fy", "2026-27"]);
         t += &steps::timeless(&audit_of(b, "import_batch", true));
+        // The log replayed (each batch's count and SHA-256 against its rows) finds nothing.
+        let checked = b.ok(&["check"]);
+        assert!(checked.ends_with(" checks passed\n"), "{checked}");
         t
     });
     let expected = concat!(

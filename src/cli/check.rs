@@ -60,7 +60,7 @@ fn check(books: &mut impl ops::Store, seal: Option<&Seal>) -> anyhow::Result<Exi
     let report = ops::books::check(books, seal)?;
     if !report.not_run.is_empty() {
         say!(
-            "not run on a PostgreSQL server: {} (the server keeps its own pages and foreign keys; the schema and the replay of the audit log are checked on books in a SQLite file only, for now)",
+            "not run on a PostgreSQL server: {} (the server keeps its own pages, foreign keys and schema)",
             report.not_run.join(", ")
         );
     }

@@ -9,8 +9,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::engine::sql::Sql;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use serde_json::Value;
 
 use super::Result;
@@ -227,32 +227,100 @@ fn json_differs(a: &str, b: &str) -> bool {
 }
 
 /// Replays the log's row images from its last baseline.
-fn replay(conn: &Connection) -> Result<Replayed> {
-    let mut st = conn.prepare("SELECT id, action, images FROM audit ORDER BY id")?;
-    let mut rows = st.query([])?;
+fn replay(conn: &impl Sql) -> Result<Replayed> {
     let mut state = Replayed::default();
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let action: String = r.get(1)?;
-        let images: Option<String> = r.get(2)?;
-        // A baseline starts the books afresh (no lock in force before it: it writes the closed
-        // periods and the rows they lock together).
-        if action == "baseline" {
-            let findings = std::mem::take(&mut state.findings);
-            state = Replayed {
-                findings,
-                ..Default::default()
+    conn.query_each(
+        "SELECT id, action, images FROM audit ORDER BY id",
+        [],
+        |r| {
+            let id: i64 = r.get(0)?;
+            let action: String = r.get(1)?;
+            let images: Option<String> = r.get(2)?;
+            // A baseline starts the books afresh (no lock in force before it: it writes the
+            // closed periods and the rows they lock together).
+            if action == "baseline" {
+                let findings = std::mem::take(&mut state.findings);
+                state = Replayed {
+                    findings,
+                    ..Default::default()
+                };
+            }
+            let Some(images) = images else {
+                return Ok(true);
             };
-        }
-        let Some(images) = images else { continue };
-        match serde_json::from_str::<Vec<Image>>(&images) {
-            Ok(list) => state.apply(id, list),
-            Err(e) => state.findings.push(format!(
-                "audit: event {id}: its row images cannot be read ({e})"
-            )),
-        }
-    }
+            match serde_json::from_str::<Vec<Image>>(&images) {
+                Ok(list) => state.apply(id, list),
+                Err(e) => state.findings.push(format!(
+                    "audit: event {id}: its row images cannot be read ({e})"
+                )),
+            }
+            Ok(true)
+        },
+    )?;
     Ok(state)
+}
+
+/// Each replayed table's name and the query of its rows as (key, image) in key order (for
+/// `actual`, also batch and id, in id order): SQLite's JSON functions on a file; on a server the
+/// functions its migration made per table, which write the same key and image text.
+fn table_queries(conn: &impl Sql) -> Result<Vec<(String, String)>> {
+    if let Some(c) = conn.as_sqlite() {
+        return Ok(capture::tables(c)?
+            .into_iter()
+            .map(|t| {
+                let sql = if t.name == "actual" {
+                    // engine: SQLite only (json_* images from capture, the `main.` schema name)
+                    format!(
+                        "SELECT {}, {}, batch_id, id FROM main.actual ORDER BY id",
+                        t.key_sql(""),
+                        t.image_sql("")
+                    )
+                } else {
+                    t.select_sql()
+                };
+                (t.name, sql)
+            })
+            .collect());
+    }
+    let names: Vec<String> = conn.query_map(
+        "SELECT t FROM outturn_replayed_tables() AS t ORDER BY t COLLATE \"C\"",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut out = Vec::new();
+    for name in names {
+        let key: Vec<String> = conn.query_map(
+            "SELECT a.attname::text FROM pg_index i
+               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])
+              WHERE i.indrelid = to_regclass('public.' || quote_ident(?1)) AND i.indisprimary
+                AND a.attname <> 'org_id'
+              ORDER BY array_position(i.indkey::int2[], a.attnum)",
+            [name.as_str()],
+            |r| r.get(0),
+        )?;
+        let q = capture::quote(&name);
+        let functions = |what: &str| capture::quote(&format!("outturn_{what}_{name}"));
+        let order = if name == "actual" {
+            "x.id".to_string()
+        } else {
+            key.iter()
+                .map(|k| format!("x.{}", capture::quote(k)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let extra = if name == "actual" {
+            ", x.batch_id, x.id"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {}(x), {}(x){extra} FROM {q} x ORDER BY {order}",
+            functions("key"),
+            functions("image")
+        );
+        out.push((name, sql));
+    }
+    Ok(out)
 }
 
 /// Collects a table's findings, listing up to [`MAX_LINES`].
@@ -283,7 +351,7 @@ impl Lines<'_> {
 }
 
 /// Replays the audit log and compares every table of the books with it.
-pub fn compare(conn: &Connection) -> Result<Vec<String>> {
+pub fn compare(conn: &impl Sql) -> Result<Vec<String>> {
     let mut state = replay(conn)?;
     let mut out = std::mem::take(&mut state.findings);
     // Images of batch rows as loaded, for rows edited since: (id -> (batch, image)).
@@ -296,33 +364,20 @@ pub fn compare(conn: &Connection) -> Result<Vec<String>> {
         }
     }
     let mut digests: BTreeMap<i64, RowDigest> = BTreeMap::new();
-    let tables = capture::tables(conn)?;
     let mut seen_tables = HashSet::new();
-    for t in &tables {
-        seen_tables.insert(t.name.clone());
-        let actual = t.name == "actual";
-        let sql = if actual {
-            // engine: SQLite only (json_* images from capture, the `main.` schema name)
-            format!(
-                "SELECT {}, {}, batch_id, id FROM main.actual ORDER BY id",
-                t.key_sql(""),
-                t.image_sql("")
-            )
-        } else {
-            t.select_sql()
-        };
+    for (name, sql) in table_queries(conn)? {
+        seen_tables.insert(name.clone());
+        let actual = name == "actual";
         let mut lines = Lines {
-            table: &t.name,
+            table: &name,
             out: Vec::new(),
             more: 0,
         };
         let mut seen: HashSet<String> = HashSet::new();
-        let mut st = conn.prepare(&sql)?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
+        conn.query_each(&sql, [], |r| {
             let key: String = r.get(0)?;
             let image: String = r.get(1)?;
-            let slot = (t.name.clone(), key);
+            let slot = (name.clone(), key);
             if actual {
                 let id: i64 = r.get(3)?;
                 feed_originals(&mut originals, &mut digests, Some(id));
@@ -334,7 +389,7 @@ pub fn compare(conn: &Connection) -> Result<Vec<String>> {
                         ));
                     }
                     seen.insert(slot.1);
-                    continue;
+                    return Ok(true);
                 }
                 let batch: Option<i64> = r.get(2)?;
                 let live = batch
@@ -349,14 +404,14 @@ pub fn compare(conn: &Connection) -> Result<Vec<String>> {
                         "actual {id}: is not in the audit log (written outside Outturn)"
                     ));
                 }
-                continue;
+                return Ok(true);
             }
             match state.rows.get(&slot) {
                 Some(logged) => {
                     if logged != &image && json_differs(logged, &image) {
                         lines.push(format!(
                             "{} {}: differs from the audit log: {}",
-                            t.name,
+                            name,
                             key_label(&slot.1),
                             differences(&image, logged)
                         ));
@@ -364,26 +419,27 @@ pub fn compare(conn: &Connection) -> Result<Vec<String>> {
                 }
                 None => lines.push(format!(
                     "{} {}: is not in the audit log (written outside Outturn)",
-                    t.name,
+                    name,
                     key_label(&slot.1)
                 )),
             }
             seen.insert(slot.1);
-        }
+            Ok(true)
+        })?;
         if actual {
             feed_originals(&mut originals, &mut digests, None);
         }
         let mut missing: Vec<&String> = state
             .rows
             .keys()
-            .filter(|(table, k)| table == &t.name && !seen.contains(k))
+            .filter(|(table, k)| table == &name && !seen.contains(k))
             .map(|(_, k)| k)
             .collect();
         missing.sort();
         for k in missing {
             lines.push(format!(
                 "{} {}: is in the audit log but not in the table (deleted outside Outturn)",
-                t.name,
+                name,
                 key_label(k)
             ));
         }
