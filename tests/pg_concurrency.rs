@@ -247,3 +247,64 @@ fn an_import_and_officers_writing_at_once_all_commit() {
         .sum();
     assert_eq!(pence, 450_015_000 + 400);
 }
+
+/// An import killed part-way (SIGKILL, the process gone mid-transaction) leaves nothing: no
+/// batch, no actual, no audit event; the write locks it held go with its connection, so the next
+/// officer's step commits at once.
+#[test]
+fn an_import_killed_part_way_leaves_nothing_and_holds_nothing() {
+    let Some(b) = Books::postgres() else {
+        return;
+    };
+    b.ok(&["programme", "add", "--code", "DTP", "--name", "Digital"]);
+    b.ok(&[
+        "phase",
+        "add",
+        "--programme",
+        "DTP",
+        "--code",
+        "P1",
+        "--name",
+        "Cloud",
+    ]);
+    let events = b.ok(&["audit", "--format", "csv"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledger.csv");
+    let mut csv = String::from("Date,Phase,Supplier,Description,Reference,Amount\n");
+    for i in 1..=400_000u32 {
+        csv.push_str(&format!(
+            "{:02}/05/2026,DTP/P1,Supplier {},Work,INV-{i},1.00\n",
+            1 + i % 28,
+            i % 50
+        ));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let mut import = b.spawn(&["import", "actuals", file.to_str().unwrap()]);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        import.try_wait().unwrap().is_none(),
+        "the import ended too soon to kill"
+    );
+    import.kill().unwrap();
+    import.wait().unwrap();
+    let started = std::time::Instant::now();
+    b.ok(&[
+        "actual",
+        "add",
+        "--phase",
+        "DTP/P1",
+        "--date",
+        "02/06/2026",
+        "--amount",
+        "1",
+    ]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let listed = b.ok(&["actual", "list", "--format", "csv"]);
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    assert_eq!(
+        b.ok(&["import", "list", "--format", "csv"]).lines().count(),
+        1
+    );
+    let after = b.ok(&["audit", "--format", "csv"]);
+    assert_eq!(after.lines().count(), events.lines().count() + 1);
+}
