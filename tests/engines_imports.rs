@@ -87,3 +87,51 @@ fn budgets_funding_and_benefits_imports_read_the_same_on_both_engines() {
     );
     assert_eq!(t, expected);
 }
+
+/// `gen` with `--create-programmes` on each engine (a URL is never a path: on a server the
+/// programmes go to the server), then the generated budgets and actuals imported: the same
+/// batches, rows and totals, and the same summary, on both.
+#[test]
+fn generated_files_import_the_same_on_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = same_on_both(|b| {
+        let on_server = matches!(b.place, common::engines::Place::Server { .. });
+        let out = dir.path().join(if on_server { "server" } else { "file" });
+        let out = out.to_str().unwrap();
+        let mut t = ok(
+            b,
+            &[
+                "gen",
+                "--actuals",
+                "400",
+                "--phases",
+                "3",
+                "--out",
+                out,
+                "--create-programmes",
+            ],
+        )
+        .replace(out, "<dir>")
+        .replace(&b.locator().replace(&b.login(), "<login>"), "<books>");
+        t += &ok(
+            b,
+            &[
+                "import",
+                "budgets",
+                &format!("{out}/budgets.csv"),
+                "--create-missing",
+            ],
+        );
+        t += &ok(b, &["import", "actuals", &format!("{out}/actuals.csv")]);
+        t += &ok(b, &["summary"]);
+        t
+    });
+    assert!(
+        t.contains("Created 1 programme in <books> (0 already there)."),
+        "{t}"
+    );
+    assert!(
+        t.contains("Imported 400 rows from actuals.csv as batch 2"),
+        "{t}"
+    );
+}

@@ -38,8 +38,39 @@ pub const MAX_PHASES: u32 = 10_000;
 /// The most actual lines `gen` writes (about 10 GB of CSV).
 pub const MAX_ACTUALS: u64 = 100_000_000;
 
-/// Runs `outturn gen`.
+/// Runs `outturn gen`, creating the programmes in the database file at `db` when asked.
 pub fn run(db: &Path, a: &GenArgs) -> anyhow::Result<ExitCode> {
+    let shown = db.display().to_string();
+    write_files(
+        a,
+        |programmes| {
+            let mut books = open(db)?;
+            Ok(ops::generate::create_programmes(&mut books, programmes)?)
+        },
+        &shown,
+    )
+}
+
+/// Runs `outturn gen` with books on a PostgreSQL server, where the programmes are created when
+/// asked (connecting only then).
+pub fn on_server(at: &super::server::Server<'_>, a: &GenArgs) -> anyhow::Result<ExitCode> {
+    write_files(
+        a,
+        |programmes| {
+            let mut books = super::server::connect(at)?;
+            Ok(ops::generate::create_programmes(&mut books, programmes)?)
+        },
+        at.shown,
+    )
+}
+
+/// Writes the files; with `--create-programmes`, creates the programmes they name through
+/// `create` (which gives how many were new), in the books shown as `shown`.
+fn write_files(
+    a: &GenArgs,
+    create: impl FnOnce(&[crate::io::synthetic::GenProgramme]) -> anyhow::Result<usize>,
+    shown: &str,
+) -> anyhow::Result<ExitCode> {
     if a.phases == 0 || a.phases > MAX_PHASES {
         return Err(UserError(format!(
             "--phases: '{}': generate from 1 to {MAX_PHASES} phases",
@@ -76,11 +107,10 @@ pub fn run(db: &Path, a: &GenArgs) -> anyhow::Result<ExitCode> {
     );
     let codes: Vec<&str> = summary.programmes.iter().map(|p| p.code.as_str()).collect();
     if a.create_programmes {
-        let mut books = open(db)?;
-        let n = ops::generate::create_programmes(&mut books, &summary.programmes)?;
+        let n = create(&summary.programmes)?;
         say!(
-            "Created {n} programmes in {} ({} already there).",
-            db.display(),
+            "Created {} in {shown} ({} already there).",
+            crate::domain::text::counted(n as u64, "programme"),
             summary.programmes.len() - n
         );
     } else {

@@ -349,7 +349,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<ExitCode> {
             Command::Backup { file, force } => server::backup(&at, file, *force),
             Command::Restore { file, .. } => server::restore(&at, file),
             Command::Demo => tui::demo(),
-            Command::Gen(a) => generate::run(&db_path(cli), a),
+            Command::Gen(a) => generate::on_server(&at, a),
             other if runs_on_a_server(other) => {
                 let mut books = server::connect(&at)?;
                 shared(&mut books, other)

@@ -4,7 +4,6 @@
 //! and bracketed amounts, quoted text with commas and quotes, non-ASCII supplier names).
 //! It writes files and can create the programmes the files name; it never writes actuals itself.
 
-use crate::store::Handle;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -209,8 +208,10 @@ pub fn generate(dir: &Path, opts: GenOptions) -> std::io::Result<GenSummary> {
 
 /// Creates the generated programmes that do not exist yet (inside the caller's transaction);
 /// returns how many were created. Their phases come from `import budgets --create-missing`.
-pub fn create_programmes(conn: &impl Handle, programmes: &[GenProgramme]) -> store::Result<usize> {
-    let conn = conn.books();
+pub fn create_programmes(
+    conn: &impl crate::store::engine::sql::Sql,
+    programmes: &[GenProgramme],
+) -> store::Result<usize> {
     let mut created = 0;
     for p in programmes {
         if e::programme_id(conn, &p.code).is_ok() {
