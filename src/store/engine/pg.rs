@@ -285,11 +285,12 @@ impl PgBooks {
 impl PgBooks {
     /// Runs `step` in one SERIALIZABLE transaction, committed when it succeeds and rolled back,
     /// leaving nothing half-written, when it fails. When another officer's transaction
-    /// committed a conflicting change first, the step runs again (up to five times), so two
+    /// committed a conflicting change first, the step runs again (up to ten times, each after a
+    /// growing wait spread by [`backoff`]), so two
     /// writers never both pass a rule that holds for each alone (two reductions of 700
     /// against 1,000); past that, the conflict is reported and nothing is written.
     pub fn write<T>(&mut self, mut step: impl FnMut(&PgConn) -> Result<T>) -> Result<T> {
-        const ATTEMPTS: usize = 5;
+        const ATTEMPTS: usize = 10;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -311,10 +312,24 @@ impl PgBooks {
                     if !(self.conn.must_retry() && attempt < ATTEMPTS) {
                         return Err(e);
                     }
+                    // Officers who collided wait different, growing times before trying again,
+                    // so that they do not collide again at once.
+                    std::thread::sleep(backoff(attempt));
                 }
             }
         }
     }
+}
+
+/// How long a step waits before its `attempt`+1-th try: 4 ms doubled each time (to 1 s), plus
+/// up to as much again chosen by the clock and the process, so that officers' retries spread.
+fn backoff(attempt: usize) -> std::time::Duration {
+    let base = 4u64 << attempt.min(8);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_nanos()));
+    let spread = (nanos ^ u64::from(std::process::id()).wrapping_mul(2_654_435_761)) % base;
+    std::time::Duration::from_millis(base + spread)
 }
 
 impl Sql for PgBooks {
