@@ -308,3 +308,47 @@ fn an_import_killed_part_way_leaves_nothing_and_holds_nothing() {
     let after = b.ok(&["audit", "--format", "csv"]);
     assert_eq!(after.lines().count(), events.lines().count() + 1);
 }
+
+/// Ten officers' processes add an actual to the same phase and period at the same moment: each
+/// insert updates the same running total, so their transactions collide, and each that loses
+/// runs again after a growing, spread wait. All ten commit: £10.00 in all, ten rows.
+#[test]
+fn ten_officers_adding_to_one_phase_at_once_all_commit() {
+    let Some(b) = Books::postgres() else {
+        return;
+    };
+    b.ok(&["programme", "add", "--code", "DTP", "--name", "Digital"]);
+    b.ok(&[
+        "phase",
+        "add",
+        "--programme",
+        "DTP",
+        "--code",
+        "P1",
+        "--name",
+        "Cloud",
+    ]);
+    let steps: Vec<Vec<String>> = (0..10)
+        .map(|i| {
+            strings(&[
+                "actual",
+                "add",
+                "--phase",
+                "DTP/P1",
+                "--date",
+                "02/06/2026",
+                "--amount",
+                "1",
+                "--reference",
+                &format!("AT-ONCE-{i}"),
+            ])
+        })
+        .collect();
+    for (code, err) in at_once(&b, &steps) {
+        assert_eq!(code, 0, "{err}");
+    }
+    let listed = b.ok(&["actual", "list", "--format", "csv"]);
+    assert_eq!(listed.lines().count(), 11, "{listed}");
+    let summary = b.ok(&["summary", "--fy", "2026-27"]);
+    assert!(summary.contains("£10.00"), "{summary}");
+}
