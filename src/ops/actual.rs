@@ -108,7 +108,7 @@ pub(crate) fn add_in(
             warnings.join("; and ")
         )));
     }
-    let id = e::add_actual(tx, &new)?;
+    let id = e::record_new_actual(tx, &new)?;
     Ok(Added { id, warnings })
 }
 

@@ -50,21 +50,26 @@ pub fn check_actual_contract(conn: &impl Sql, a: &NewActual) -> Result<()> {
     Ok(())
 }
 
-/// Inserts an actual row (no audit, no checks): the bulk path for imports, which audit the batch.
-pub fn insert_actual_row(conn: &Connection, a: &NewActual, batch_id: Option<i64>) -> Result<i64> {
-    insert_actual_fields(
-        conn,
-        &ActualFields {
-            phase_id: a.phase_id,
-            contract_id: a.contract_id,
-            date: a.date,
-            supplier: &a.supplier,
-            description: &a.description,
-            reference: &a.reference,
-            amount_pence: a.amount.pence(),
-        },
-        batch_id,
-    )
+/// Inserts an actual row (no audit, no checks), on either engine; returns its id. An actual added
+/// by hand goes through [`add_actual`]; an import's rows through [`write_actual_rows`].
+pub fn insert_actual_row(conn: &impl Sql, a: &NewActual, batch_id: Option<i64>) -> Result<i64> {
+    Ok(conn.query_row(
+        "INSERT INTO actual(phase_id, contract_id, date, fy, period, supplier, description, reference, amount_pence, batch_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+        params![
+            a.phase_id,
+            a.contract_id,
+            IsoDate::new(a.date).as_str(),
+            FinancialYear::containing(a.date).start_year(),
+            Period::of_date(a.date).number(),
+            a.supplier.as_str(),
+            a.description.as_str(),
+            a.reference.as_str(),
+            a.amount.pence(),
+            batch_id
+        ],
+        |r| r.get(0),
+    )?)
 }
 
 /// An actual to insert, borrowing its text (an import keeps the text of many rows in one buffer).
@@ -76,15 +81,6 @@ pub struct ActualFields<'a> {
     pub description: &'a str,
     pub reference: &'a str,
     pub amount_pence: i64,
-}
-
-/// Inserts one actual as given, with no checks (see [`insert_actual_row`]); returns its id.
-pub fn insert_actual_fields(
-    conn: &Connection,
-    a: &ActualFields,
-    batch_id: Option<i64>,
-) -> Result<i64> {
-    ActualInserter::new(conn)?.insert(a, batch_id)
 }
 
 /// Inserts actuals one after another through one prepared statement (an import's bulk path).
@@ -163,25 +159,16 @@ pub fn check_new_actual(conn: &impl Sql, a: &NewActual) -> Result<()> {
     check_actual_contract(conn, a)
 }
 
-/// Adds one actual (entered by hand).
+/// Adds one actual (entered by hand): checked, then written and audited.
 pub fn add_actual(conn: &impl Sql, a: &NewActual) -> Result<i64> {
     check_new_actual(conn, a)?;
-    let id: i64 = conn.query_row(
-        "INSERT INTO actual(phase_id, contract_id, date, fy, period, supplier, description, reference, amount_pence, batch_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL) RETURNING id",
-        params![
-            a.phase_id,
-            a.contract_id,
-            IsoDate::new(a.date).as_str(),
-            FinancialYear::containing(a.date).start_year(),
-            Period::of_date(a.date).number(),
-            a.supplier.as_str(),
-            a.description.as_str(),
-            a.reference.as_str(),
-            a.amount.pence()
-        ],
-        |r| r.get(0),
-    )?;
+    record_new_actual(conn, a)
+}
+
+/// Writes and audits an actual already checked by [`check_new_actual`] (in the same
+/// transaction); returns its id.
+pub fn record_new_actual(conn: &impl Sql, a: &NewActual) -> Result<i64> {
+    let id = insert_actual_row(conn, a, None)?;
     let after = get_actual(conn, id)?;
     audit::record(conn, "add", "actual", Some(id), None::<&()>, Some(&after))?;
     Ok(id)
