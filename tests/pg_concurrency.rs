@@ -26,6 +26,41 @@ fn at_once(b: &Books, steps: &[Vec<String>]) -> Vec<(i32, String)> {
         .collect()
 }
 
+/// Fresh books on the server with programme DTP and its phase P1, or None when the PostgreSQL
+/// half is skipped.
+fn books_with_one_phase() -> Option<Books> {
+    let b = Books::postgres()?;
+    b.ok(&["programme", "add", "--code", "DTP", "--name", "Digital"]);
+    b.ok(&[
+        "phase",
+        "add",
+        "--programme",
+        "DTP",
+        "--code",
+        "P1",
+        "--name",
+        "Cloud",
+    ]);
+    Some(b)
+}
+
+/// A ledger file in `dir` of `n` lines for DTP/P1 in May 2026 (line i: reference INV-i, the
+/// amount `amount(i)`).
+fn ledger(dir: &tempfile::TempDir, n: u32, amount: impl Fn(u32) -> String) -> std::path::PathBuf {
+    let file = dir.path().join("ledger.csv");
+    let mut csv = String::from("Date,Phase,Supplier,Description,Reference,Amount\n");
+    for i in 1..=n {
+        csv.push_str(&format!(
+            "{:02}/05/2026,DTP/P1,Supplier {},Work,INV-{i},{}\n",
+            1 + i % 28,
+            i % 50,
+            amount(i)
+        ));
+    }
+    std::fs::write(&file, csv).unwrap();
+    file
+}
+
 fn strings(args: &[&str]) -> Vec<String> {
     args.iter().map(|s| s.to_string()).collect()
 }
@@ -172,40 +207,17 @@ fn of_two_approvals_that_each_fit_one_is_refused() {
 }
 
 /// An import of 30,000 ledger lines while four processes each add an actual at the same moment
-/// (the same officer's login, in processes of their own) and then a programme: everything
-/// commits. The adds wait for the import (it holds the council's write locks for its length) and
+/// (the same officer's login, in processes of their own): everything commits. The adds wait for the import (it holds the council's write locks for its length) and
 /// then run again; the import is never the step stopped. Afterwards the ledger holds the 30,000
 /// imported rows (£0.01 to £300.00, £4,500,150.00 in all: n(n+1)/2 pence for n = 30,000) and the
 /// four added, £1.00 each.
 #[test]
 fn an_import_and_officers_writing_at_once_all_commit() {
-    let Some(b) = Books::postgres() else {
+    let Some(b) = books_with_one_phase() else {
         return;
     };
-    b.ok(&["programme", "add", "--code", "DTP", "--name", "Digital"]);
-    b.ok(&[
-        "phase",
-        "add",
-        "--programme",
-        "DTP",
-        "--code",
-        "P1",
-        "--name",
-        "Cloud",
-    ]);
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("ledger.csv");
-    let mut csv = String::from("Date,Phase,Supplier,Description,Reference,Amount\n");
-    for i in 1..=30_000u32 {
-        csv.push_str(&format!(
-            "{:02}/05/2026,DTP/P1,Supplier {},Work,INV-{i},{}.{:02}\n",
-            1 + i % 28,
-            i % 50,
-            i / 100,
-            i % 100
-        ));
-    }
-    std::fs::write(&file, csv).unwrap();
+    let file = ledger(&dir, 30_000, |i| format!("{}.{:02}", i / 100, i % 100));
     let import = b.spawn(&["import", "actuals", file.to_str().unwrap()]);
     std::thread::sleep(std::time::Duration::from_millis(300));
     let steps: Vec<Vec<String>> = (0..4)
@@ -253,32 +265,12 @@ fn an_import_and_officers_writing_at_once_all_commit() {
 /// officer's step commits at once.
 #[test]
 fn an_import_killed_part_way_leaves_nothing_and_holds_nothing() {
-    let Some(b) = Books::postgres() else {
+    let Some(b) = books_with_one_phase() else {
         return;
     };
-    b.ok(&["programme", "add", "--code", "DTP", "--name", "Digital"]);
-    b.ok(&[
-        "phase",
-        "add",
-        "--programme",
-        "DTP",
-        "--code",
-        "P1",
-        "--name",
-        "Cloud",
-    ]);
     let events = b.ok(&["audit", "--format", "csv"]);
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("ledger.csv");
-    let mut csv = String::from("Date,Phase,Supplier,Description,Reference,Amount\n");
-    for i in 1..=400_000u32 {
-        csv.push_str(&format!(
-            "{:02}/05/2026,DTP/P1,Supplier {},Work,INV-{i},1.00\n",
-            1 + i % 28,
-            i % 50
-        ));
-    }
-    std::fs::write(&file, csv).unwrap();
+    let file = ledger(&dir, 400_000, |_| "1.00".to_string());
     let mut import = b.spawn(&["import", "actuals", file.to_str().unwrap()]);
     std::thread::sleep(std::time::Duration::from_millis(1500));
     assert!(
@@ -314,20 +306,9 @@ fn an_import_killed_part_way_leaves_nothing_and_holds_nothing() {
 /// runs again after a growing, spread wait. All ten commit: £10.00 in all, ten rows.
 #[test]
 fn ten_officers_adding_to_one_phase_at_once_all_commit() {
-    let Some(b) = Books::postgres() else {
+    let Some(b) = books_with_one_phase() else {
         return;
     };
-    b.ok(&["programme", "add", "--code", "DTP", "--name", "Digital"]);
-    b.ok(&[
-        "phase",
-        "add",
-        "--programme",
-        "DTP",
-        "--code",
-        "P1",
-        "--name",
-        "Cloud",
-    ]);
     let steps: Vec<Vec<String>> = (0..10)
         .map(|i| {
             strings(&[
