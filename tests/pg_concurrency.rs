@@ -61,6 +61,26 @@ fn ledger(dir: &tempfile::TempDir, n: u32, amount: impl Fn(u32) -> String) -> st
     file
 }
 
+/// `n` steps each adding £1.00 to DTP/P1 on 02/06/2026, with references `prefix-0` onwards.
+fn adds_of_one_pound(n: usize, prefix: &str) -> Vec<Vec<String>> {
+    (0..n)
+        .map(|i| {
+            strings(&[
+                "actual",
+                "add",
+                "--phase",
+                "DTP/P1",
+                "--date",
+                "02/06/2026",
+                "--amount",
+                "1",
+                "--reference",
+                &format!("{prefix}-{i}"),
+            ])
+        })
+        .collect()
+}
+
 fn strings(args: &[&str]) -> Vec<String> {
     args.iter().map(|s| s.to_string()).collect()
 }
@@ -220,22 +240,7 @@ fn an_import_and_officers_writing_at_once_all_commit() {
     let file = ledger(&dir, 30_000, |i| format!("{}.{:02}", i / 100, i % 100));
     let import = b.spawn(&["import", "actuals", file.to_str().unwrap()]);
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let steps: Vec<Vec<String>> = (0..4)
-        .map(|i| {
-            strings(&[
-                "actual",
-                "add",
-                "--phase",
-                "DTP/P1",
-                "--date",
-                "02/06/2026",
-                "--amount",
-                "1",
-                "--reference",
-                &format!("BY-HAND-{i}"),
-            ])
-        })
-        .collect();
+    let steps = adds_of_one_pound(4, "BY-HAND");
     let outcomes = at_once(&b, &steps);
     let imported = import.wait_with_output().unwrap();
     assert!(
@@ -309,22 +314,7 @@ fn ten_officers_adding_to_one_phase_at_once_all_commit() {
     let Some(b) = books_with_one_phase() else {
         return;
     };
-    let steps: Vec<Vec<String>> = (0..10)
-        .map(|i| {
-            strings(&[
-                "actual",
-                "add",
-                "--phase",
-                "DTP/P1",
-                "--date",
-                "02/06/2026",
-                "--amount",
-                "1",
-                "--reference",
-                &format!("AT-ONCE-{i}"),
-            ])
-        })
-        .collect();
+    let steps = adds_of_one_pound(10, "AT-ONCE");
     for (code, err) in at_once(&b, &steps) {
         assert_eq!(code, 0, "{err}");
     }
