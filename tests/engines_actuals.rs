@@ -268,3 +268,34 @@ fn ledger_imports_read_the_same_on_both_engines() {
         assert!(said.contains("ok"), "{said}");
     }
 }
+
+/// A first import, into a ledger holding no actuals, whose file holds reference INV-1 twice
+/// (£100.00 on 10/04/2026, line 2; £120.00 on 20/05/2026, line 4): both lines are warned of,
+/// each naming the other's actual (written in date order: line 2 as actual 1, line 3 as 2,
+/// line 4 as 3), and all three rows (£470.25) are imported, on both engines. On a server only
+/// the rows whose references the import met twice are read back for it.
+#[test]
+fn a_first_import_warns_of_a_reference_its_file_holds_twice_on_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let twice = steps::file_in(
+        &dir,
+        "twice.csv",
+        "Date,Phase,Supplier,Description,Reference,Amount\n\
+         10/04/2026,DTP/P1,Acme Ltd,Hosting,INV-1,100.00\n\
+         12/05/2026,DTP/P1,Acme Ltd,Hosting,INV-2,250.25\n\
+         20/05/2026,DTP/P1,Acme Ltd,Hosting,INV-1,120.00\n",
+    );
+    let t = same_on_both(|b| {
+        dtp(b);
+        b.warned(&["import", "actuals", &twice])
+    });
+    let expected = concat!(
+        "warning: line 2: reference 'INV-1' is also on actual 3 dated 20/05/2026 for £120.00: another date or amount (a duplicate?)\n",
+        "warning: line 4: reference 'INV-1' is also on actual 1 dated 10/04/2026 for £100.00: another date or amount (a duplicate?)\n",
+        "Imported 3 rows from twice.csv as batch 1: total £470.25.\n",
+        "FY       Phase   Rows    Total\n",
+        "2026-27  DTP/P1     3  £470.25\n",
+        "Total               3  £470.25\n",
+    );
+    assert_eq!(t, expected);
+}

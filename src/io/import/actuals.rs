@@ -51,6 +51,8 @@ const TUNING: Tuning = Tuning {
 const LARGE_ROWS: u64 = 100_000;
 
 /// How often in time progress is reported while actuals are checked on one thread and written on another.
+/// The ids of rows whose references may repeat are sent in groups of at most this many.
+const WARN_IDS_AT_ONCE: usize = 65_536;
 const PROGRESS_TICK: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Options for [`import_actuals`].
@@ -579,13 +581,20 @@ fn load(
             e::start_warn_ids(tx)?;
             let refs = &noted.refs;
             // With no reference met twice (the usual case), the rows need not be read again.
+            // Their ids go to the database a few thousand at a time (one statement on a server).
             if refs.any_again() {
+                let mut ids = Vec::new();
                 noted.written.each_hash(&mut |id, hash| {
                     if hash != 0 && refs.may_repeat(hash) {
-                        e::add_warn_id(tx, id)?;
+                        ids.push(id);
+                        if ids.len() >= WARN_IDS_AT_ONCE {
+                            e::add_warn_ids(tx, &ids)?;
+                            ids.clear();
+                        }
                     }
                     Ok(())
                 })?;
+                e::add_warn_ids(tx, &ids)?;
             }
             let scope = e::WarnScope::Prepared {
                 batch: batch_id,

@@ -58,5 +58,5 @@ pub use phase::*;
 pub use programme::*;
 pub use records::*;
 pub use refs::*;
-pub use repeated_refs::{RefFilter, add_warn_id, start_warn_ids};
+pub use repeated_refs::{RefFilter, add_warn_ids, start_warn_ids};
 pub use snapshot::*;

@@ -176,26 +176,43 @@ fn start_warn_refs(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Creates `temp.warn_id` empty, for the ids of an import's rows whose references may be held
-/// more than once (read by [`WarnScope::Prepared`](super::WarnScope::Prepared)).
+/// Creates the table `warn_id` empty (a temporary table of the connection), for the ids of an
+/// import's rows whose references may be held more than once (read by
+/// [`WarnScope::Prepared`](super::WarnScope::Prepared)).
 pub fn start_warn_ids(conn: &impl Sql) -> Result<()> {
-    let Some(conn) = conn.as_sqlite() else {
-        return Ok(());
-    };
-    conn.execute_batch(
-        "DROP TABLE IF EXISTS temp.warn_id;
-         CREATE TEMP TABLE warn_id(id INTEGER PRIMARY KEY);",
-    )?;
+    if let Some(conn) = conn.as_sqlite() {
+        conn.execute_batch(
+            "DROP TABLE IF EXISTS temp.warn_id;
+             CREATE TEMP TABLE warn_id(id INTEGER PRIMARY KEY);",
+        )?;
+    } else {
+        conn.execute_batch(
+            "DROP TABLE IF EXISTS pg_temp.warn_id;
+             CREATE TEMP TABLE warn_id(id BIGINT PRIMARY KEY) ON COMMIT DROP;",
+        )?;
+    }
     Ok(())
 }
 
-/// Adds actual `id` to `temp.warn_id`: its reference may be held more than once.
-pub fn add_warn_id(conn: &impl Sql, id: i64) -> Result<()> {
+/// Adds the actuals `ids` to `warn_id`: their references may be held more than once. On a
+/// server, in one statement.
+pub fn add_warn_ids(conn: &impl Sql, ids: &[i64]) -> Result<()> {
+    if let Some(pg) = conn.as_pg() {
+        pg.client()
+            .execute(
+                "INSERT INTO pg_temp.warn_id SELECT DISTINCT unnest($1::bigint[])",
+                &[&ids],
+            )
+            .map_err(|e| crate::store::StoreError::from(pg.noted(e)))?;
+        return Ok(());
+    }
     let Some(conn) = conn.as_sqlite() else {
         return Ok(());
     };
-    conn.prepare_cached("INSERT OR IGNORE INTO temp.warn_id(id) VALUES (?1)")?
-        .execute([id])?;
+    let mut st = conn.prepare_cached("INSERT OR IGNORE INTO temp.warn_id(id) VALUES (?1)")?;
+    for id in ids {
+        st.execute([id])?;
+    }
     Ok(())
 }
 
