@@ -17,7 +17,8 @@ use crate::store::Result;
 
 /// Books an operation can write, on either engine: each step runs in one transaction, committed
 /// when it succeeds and rolled back, leaving nothing half-written, when it fails. On a server the
-/// transaction is SERIALIZABLE and a step that lost a race with another officer's runs again
+/// transaction is SERIALIZABLE, steps of one council take turns, and a step that lost a race
+/// with a change written outside Outturn runs again
 /// ([`pg::PgBooks::write`]), so a step must do nothing outside the books it could not do twice.
 pub trait Store: sql::Sql {
     /// The open transaction a step is given.

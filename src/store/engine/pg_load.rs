@@ -11,28 +11,33 @@ use crate::store::entities::ActualFields;
 use crate::store::entities::common::IsoDate;
 use crate::store::{Result, StoreError};
 
-/// Runs a bulk load `load` (an import) in one SERIALIZABLE transaction on a server, committed
+/// Runs a bulk load `load` (an import) in one REPEATABLE READ transaction on a server, committed
 /// when it succeeds and `commit` is true (false: a dry run, rolled back), rolled back otherwise.
 ///
 /// For its whole length it holds the council's two write locks, taken before the transaction's
-/// snapshot: the lock on the lock date, shared (a close waits for the load, as for any write in
-/// flight), then the lock on the audit log. Every other step of the council appends its audit
-/// event under that lock at its end, so it waits for the load and then, having read the books
-/// before the load committed, runs again (`PgBooks::write`); the load itself, long as it is,
-/// never meets a change committed after its snapshot, and is never the one stopped. Taken in the
-/// order every step takes them (the lock date, then the log), so no two wait for each other.
+/// snapshot: the write lock every step holds while it runs (`PgBooks::write`; each step's audit
+/// event is appended under it), then the lock on the lock date, shared (a close, which takes it
+/// alone, waits for the load, as for any write in flight). Officers' steps wait for the load and
+/// then take their turns with its rows in view; the load itself, long as it is, never meets a
+/// change committed after its snapshot, and is never the one stopped. Taken in the order every
+/// step takes them (the write lock, then the lock date), so no two wait for each other.
+///
+/// The locks, not the isolation level, keep the load apart from other writers: SERIALIZABLE
+/// would add nothing, and its predicate locks on a million rows read and written ran the
+/// server out of shared memory ("increase max_pred_locks_per_transaction") when officers were
+/// writing during the load.
 pub fn bulk_transaction<T, E: From<StoreError>>(
     conn: &impl Sql,
     commit: bool,
     load: impl FnOnce() -> std::result::Result<T, E>,
 ) -> std::result::Result<T, E> {
     conn.execute_batch(
-        "SELECT pg_advisory_lock_shared(42, o::int), pg_advisory_lock(43, o::int)
+        "SELECT pg_advisory_lock(43, o::int), pg_advisory_lock_shared(42, o::int)
          FROM (SELECT outturn_org() AS o) x",
     )
     .map_err(StoreError::from)?;
     let begun = conn
-        .execute_batch("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        .execute_batch("BEGIN ISOLATION LEVEL REPEATABLE READ")
         .map_err(StoreError::from);
     let done = begun.map_err(E::from).and_then(|()| load());
     let end = if done.is_ok() && commit {
@@ -43,7 +48,7 @@ pub fn bulk_transaction<T, E: From<StoreError>>(
     let ended = conn.execute_batch(end).map_err(StoreError::from);
     let unlocked = conn
         .execute_batch(
-            "SELECT pg_advisory_unlock(43, o::int), pg_advisory_unlock_shared(42, o::int)
+            "SELECT pg_advisory_unlock_shared(42, o::int), pg_advisory_unlock(43, o::int)
              FROM (SELECT outturn_org() AS o) x",
         )
         .map_err(StoreError::from);

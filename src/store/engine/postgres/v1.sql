@@ -1045,12 +1045,21 @@ BEGIN
         v_prev := repeat('0', 64);
     END IF;
     v_id := v_last + 1;
+    -- A step whose snapshot is older than another step's event (it waited for the lock while
+    -- that step, an import say, committed) would take that event's id: a conflict, reported as
+    -- one (serialization_failure, raised by ON CONFLICT for a row its snapshot cannot see), so
+    -- the step runs again with the other's rows in view.
     INSERT INTO audit(id, at, who, action, entity, entity_id, before, after, prev_hash, hash,
                       as_name, images, org_id)
     VALUES (v_id, v_at, v_who, p_action, p_entity, p_entity_id, p_before, p_after, v_prev,
             outturn_event_hash(v_prev, v_id, v_at, v_who, p_action, p_entity, p_entity_id,
                                p_before, p_after, p_as_name, v_images),
-            p_as_name, v_images, v_org);
+            p_as_name, v_images, v_org)
+    ON CONFLICT (org_id, id) DO NOTHING;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'serialization_failure',
+            MESSAGE = 'another step appended to the audit log first';
+    END IF;
     PERFORM pg_notify('outturn_org_' || v_org, v_id::text);
     RETURN v_id;
 END
