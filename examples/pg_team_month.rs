@@ -106,33 +106,25 @@ fn main() -> anyhow::Result<()> {
         let lead = &lead;
         runs.push(s.spawn(move || {
             std::thread::sleep(std::time::Duration::from_millis(500));
-            [
-                vec![
-                    "period",
-                    "close",
-                    "2022-23",
-                    "P1",
-                    "--allow-missing-comments",
-                ],
-                vec![
-                    "period",
-                    "reopen",
-                    "2022-23",
-                    "P1",
-                    "--reason",
-                    "late invoice",
-                ],
-                vec![
-                    "period",
-                    "close",
-                    "2022-23",
-                    "P1",
-                    "--allow-missing-comments",
-                ],
-            ]
-            .iter()
-            .map(|args| (args[..2].join(" "), run(lead, args)))
-            .collect()
+            let close = [
+                "period",
+                "close",
+                "2022-23",
+                "P1",
+                "--allow-missing-comments",
+            ];
+            let reopen = [
+                "period",
+                "reopen",
+                "2022-23",
+                "P1",
+                "--reason",
+                "late invoice",
+            ];
+            [&close[..], &reopen[..], &close[..]]
+                .iter()
+                .map(|args| (args[..2].join(" "), run(lead, args)))
+                .collect()
         }));
         runs.into_iter()
             .flat_map(|r| r.join().expect("a step's thread"))
