@@ -95,53 +95,20 @@ fn sqlite_tables(conn: &rusqlite::Connection) -> Result<Vec<(String, Vec<String>
         .collect())
 }
 
-/// Every row of `table` (these columns, by the first column), as values.
-fn rows_of(conn: &impl Sql, table: &str, cols: &[String]) -> Result<Vec<Vec<Value>>> {
+/// The query reading every row of `table` (these columns, by the first column).
+fn select_all(table: &str, cols: &[String]) -> String {
     let list = cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ");
-    let n = cols.len();
-    Ok(conn.query_map(
-        &format!("SELECT {list} FROM {} ORDER BY 1", quote(table)),
-        crate::sql_params![],
-        |r| (0..n).map(|i| r.get::<_, Value>(i)).collect(),
-    )?)
+    format!("SELECT {list} FROM {} ORDER BY 1", quote(table))
 }
 
-/// Inserts `rows` into `table` (these columns).
-fn insert(conn: &impl Sql, table: &str, cols: &[String], rows: &[Vec<Value>]) -> Result<()> {
+/// The statement inserting one row into `table` (these columns).
+fn insert_sql(table: &str, cols: &[String]) -> String {
     let list = cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ");
     let marks = (1..=cols.len())
         .map(|i| format!("?{i}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = format!("INSERT INTO {} ({list}) VALUES ({marks})", quote(table));
-    for row in rows {
-        conn.execute(&sql, row.clone())?;
-    }
-    Ok(())
-}
-
-/// The rows of each table, read from the source: (table, columns, rows).
-type TableRows = Vec<(String, Vec<String>, Vec<Vec<Value>>)>;
-
-/// Every table's rows, read from `conn`.
-fn read_all(conn: &impl Sql, tables: &[(String, Vec<String>)]) -> Result<TableRows> {
-    tables
-        .iter()
-        .map(|(t, cols)| Ok((t.clone(), cols.clone(), rows_of(conn, t, cols)?)))
-        .collect()
-}
-
-/// Inserts every table's rows, in order; what was copied (with `events` audit events).
-fn insert_all(conn: &impl Sql, tables: &TableRows, events: usize) -> Result<Copied> {
-    let mut copied = Copied {
-        rows: BTreeMap::new(),
-        events,
-    };
-    for (t, cols, rows) in tables {
-        insert(conn, t, cols, rows)?;
-        copied.rows.insert(t.clone(), rows.len());
-    }
-    Ok(copied)
+    format!("INSERT INTO {} ({list}) VALUES ({marks})", quote(table))
 }
 
 /// One audit event as stored, in column order.
@@ -187,9 +154,28 @@ pub fn file_to_server(from: &Path, to: &mut PgBooks) -> Result<Copied> {
     };
     let tables = sqlite_tables(sqlite)?;
     let events = events_of(&source)?;
-    let rows_by_table = read_all(&source, &tables)?;
     to.write(|tx| {
-        let copied = insert_all(tx, &rows_by_table, events.len())?;
+        // The rows are the file's, written by the events copied below: none is noted again.
+        let names = tables.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>();
+        crate::store::capture::pause(tx, &names.join(","))?;
+        let mut copied = Copied {
+            rows: BTreeMap::new(),
+            events: events.len(),
+        };
+        for (t, cols) in &tables {
+            // Each table in one COPY, streamed from the file as it is read.
+            let n = super::pg_load::copy_rows_in(tx, t, cols, |push| {
+                source.query_each(&select_all(t, cols), crate::sql_params![], |r| {
+                    let row = (0..cols.len())
+                        .map(|i| r.get::<_, Value>(i))
+                        .collect::<super::sql::DbResult<Vec<_>>>()?;
+                    push(&row);
+                    Ok(true)
+                })?;
+                Ok(())
+            })?;
+            copied.rows.insert(t.clone(), n);
+        }
         for e in &events {
             tx.execute(
                 "SELECT outturn_audit_import(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -218,14 +204,44 @@ pub fn server_to_file(from: &mut PgBooks, to: &Path) -> Result<Copied> {
             return Err(refused("the destination is not a SQLite file".to_string()));
         };
         let tables = sqlite_tables(sqlite)?;
+        // The server's books read in one snapshot: a step committed meanwhile is in all of
+        // them or in none.
+        from.execute_batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
         let events = events_of(from)?;
-        let rows_by_table = read_all(from, &tables)?;
+        let source = &*from;
         let copied = dest.write(|tx| {
-            let copied = insert_all(tx, &rows_by_table, events.len())?;
+            let mut copied = Copied {
+                rows: BTreeMap::new(),
+                events: events.len(),
+            };
+            // Each table streamed from the server into the file as it is read, not held.
+            // The rows are the server's, written by the events copied below: none is noted
+            // again (each table's capture paused while it is filled).
+            for (t, cols) in tables.iter() {
+                let sql = insert_sql(t, cols);
+                let mut n = 0;
+                crate::store::capture::pause(tx, t)?;
+                source.query_each(&select_all(t, cols), crate::sql_params![], |r| {
+                    let row = (0..cols.len())
+                        .map(|i| r.get::<_, Value>(i))
+                        .collect::<super::sql::DbResult<Vec<_>>>()?;
+                    tx.execute(&sql, row)?;
+                    n += 1;
+                    Ok(true)
+                })?;
+                crate::store::capture::resume(tx, t)?;
+                copied.rows.insert(t.clone(), n);
+            }
             let cols: Vec<String> = EVENT_COLUMNS.split(", ").map(str::to_string).collect();
-            insert(tx, "audit", &cols, &events)?;
+            let sql = insert_sql("audit", &cols);
+            for e in &events {
+                tx.execute(&sql, e.clone())?;
+            }
             Ok(copied)
-        })?;
+        });
+        let ended = from.execute_batch("COMMIT");
+        let copied = copied?;
+        ended?;
         let findings = crate::store::audit::verify_chain(&dest)?;
         if let Some(first) = findings.first() {
             return Err(refused(format!(
