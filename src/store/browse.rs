@@ -8,7 +8,9 @@ use super::engine::sql::{Engine, Param, Sql, Value};
 use chrono::NaiveDate;
 
 use super::Result;
-use super::entities::{ACTUAL_SELECT, ActualFilter, ActualOrder, ActualSort, actual_at, iso};
+use super::entities::{
+    ACTUAL_SELECT, ActualFilter, ActualOrder, ActualSort, actual_at, actual_select_over, iso,
+};
 use crate::domain::model::Actual;
 use crate::domain::{Money, Period};
 
@@ -242,10 +244,11 @@ pub fn actuals_page(
         _ => String::new(),
     };
     let order = order_by(f.sort, descending);
-    let sql = format!(
-        "{ACTUAL_SELECT} WHERE {cond} ORDER BY {order} LIMIT ?{}{offset}",
+    let page = format!(
+        "SELECT * FROM actual a WHERE {cond} ORDER BY {order} LIMIT ?{}{offset}",
         params.len() - usize::from(!offset.is_empty())
     );
+    let sql = format!("{} ORDER BY {order}", actual_select_over(&page));
     let mut out = conn.query_map(&sql, params, actual_at)?;
     if descending {
         out.reverse();
@@ -346,6 +349,15 @@ pub fn paid_by_contract(
 mod tests {
     use super::*;
     use crate::domain::FinancialYear;
+
+    #[test]
+    fn a_page_is_picked_from_actual_alone_then_joined() {
+        let sql = actual_select_over("SELECT * FROM actual a LIMIT 5");
+        assert!(
+            sql.contains("FROM (SELECT * FROM actual a LIMIT 5) a JOIN phase ph"),
+            "{sql}"
+        );
+    }
     use crate::store::entities::{NewActual, NewPhase, NewProgramme, add_phase, add_programme};
     use crate::store::{entities, open_in_memory};
     use rusqlite::Connection;

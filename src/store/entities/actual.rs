@@ -178,6 +178,15 @@ pub(crate) const ACTUAL_SELECT: &str = "SELECT a.id, pr.code, ph.code, c.referen
     FROM actual a JOIN phase ph ON ph.id = a.phase_id JOIN programme pr ON pr.id = ph.programme_id
     LEFT JOIN contract c ON c.id = a.contract_id";
 
+/// [`ACTUAL_SELECT`] over the rows of `page` (a query of `actual a` that picks one page)
+/// instead of the whole table: the page is chosen from `actual` alone, through its indexes, and
+/// only its rows are joined to their phase, programme and contract. A server's planner, which
+/// cannot tell how many rows each council's row-level security lets through, otherwise joined
+/// and sorted a whole year (351,136 rows, 0.3 s a page in the TUI) to show one page.
+pub(crate) fn actual_select_over(page: &str) -> String {
+    ACTUAL_SELECT.replacen("FROM actual a ", &format!("FROM ({page}) a "), 1)
+}
+
 /// An actual read from a row of [`ACTUAL_SELECT`], on either engine.
 pub(crate) fn actual_at(r: &Row<'_>) -> DbResult<Actual> {
     Ok(Actual {
@@ -268,8 +277,9 @@ pub fn each_actual(
     crate::store::browse::check_search(f)?;
     let contains =
         |column: &str, n: u8| super::common::contains(conn.engine(), column, &n.to_string());
-    let sql = format!(
-        "{ACTUAL_SELECT} WHERE (CAST(?1 AS BIGINT) IS NULL OR ph.programme_id = ?1)
+    let page = format!(
+        "SELECT * FROM actual a
+         WHERE (CAST(?1 AS BIGINT) IS NULL OR a.phase_id IN (SELECT id FROM phase WHERE programme_id = ?1))
          AND (CAST(?2 AS BIGINT) IS NULL OR a.phase_id = ?2)
          AND (CAST(?3 AS BIGINT) IS NULL OR a.fy = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR a.period = ?4)
          AND (CAST(?5 AS TEXT) IS NULL OR {})
@@ -279,6 +289,7 @@ pub fn each_actual(
         contains("a.description", 6),
         contains("a.reference", 6)
     );
+    let sql = format!("{} ORDER BY a.date, a.id", actual_select_over(&page));
     conn.query_each(
         &sql,
         params![
