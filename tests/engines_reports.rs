@@ -5,6 +5,8 @@
 //! transcripts are written by hand from DOMAIN.md's rules.
 
 mod common;
+#[path = "engines_steps/mod.rs"]
+mod steps;
 
 use common::engines::{Books, Place, same_on_both};
 use common::pg;
@@ -530,16 +532,7 @@ fn a_closed_periods_pack_is_frozen_on_both_engines() {
     let dir = tempfile::tempdir().unwrap();
     let transcript = same_on_both(|b| {
         books_with_figures(b);
-        b.ok(&[
-            "decision",
-            "add",
-            "--reference",
-            "CAB-1",
-            "--body",
-            "Cabinet",
-            "--date",
-            "01/03/2026",
-        ]);
+        steps::cab1(b);
         b.ok(&[
             "contract",
             "add",
@@ -578,15 +571,13 @@ fn a_closed_periods_pack_is_frozen_on_both_engines() {
         );
         b.ok(&["period", "close", "2026-27", "P7"]);
         let file = |n: &str| dir.path().join(format!("{}-{n}.xlsx", b.login()));
-        b.ok(&[
-            "pack",
-            "--fy",
-            "2026-27",
-            "--period",
-            "P7",
-            "--xlsx",
-            file("at-close").to_str().unwrap(),
-        ]);
+        let pack = |period: &str, name: &str| {
+            let path = file(name).display().to_string();
+            b.ok(&[
+                "pack", "--fy", "2026-27", "--period", period, "--xlsx", &path,
+            ])
+        };
+        pack("P7", "at-close");
         b.ok(&[
             "contract",
             "vary",
@@ -600,24 +591,8 @@ fn a_closed_periods_pack_is_frozen_on_both_engines() {
             b,
             "UPDATE phase SET name = 'Laptops and docks' WHERE code = 'PH2';",
         );
-        b.ok(&[
-            "pack",
-            "--fy",
-            "2026-27",
-            "--period",
-            "P7",
-            "--xlsx",
-            file("later").to_str().unwrap(),
-        ]);
-        b.ok(&[
-            "pack",
-            "--fy",
-            "2026-27",
-            "--period",
-            "P8",
-            "--xlsx",
-            file("p8").to_str().unwrap(),
-        ]);
+        pack("P7", "later");
+        pack("P8", "p8");
         let at_close = workbook_text(b, &file("at-close"));
         assert_eq!(
             workbook_text(b, &file("later")),

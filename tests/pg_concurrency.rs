@@ -322,16 +322,8 @@ fn an_import_killed_part_way_leaves_nothing_and_holds_nothing() {
     import.kill().unwrap();
     import.wait().unwrap();
     let started = std::time::Instant::now();
-    b.ok(&[
-        "actual",
-        "add",
-        "--phase",
-        "DTP/P1",
-        "--date",
-        "02/06/2026",
-        "--amount",
-        "1",
-    ]);
+    let add = &adds_of_one_pound(1, "AFTER")[0];
+    b.ok(&add.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     let listed = b.ok(&["actual", "list", "--format", "csv"]);
     assert_eq!(listed.lines().count(), 2, "{listed}");

@@ -64,6 +64,11 @@ pub fn dtp(b: &Books) {
         "--name",
         "Cloud migration",
     ]);
+    cab1(b);
+}
+
+/// Adds decision CAB-1 (Cabinet, 01/03/2026).
+pub fn cab1(b: &Books) {
     b.ok(&[
         "decision",
         "add",

@@ -169,7 +169,7 @@ pub fn copy_rows_in(
     cols: &[String],
     rows: impl FnOnce(&mut dyn FnMut(&[Value])) -> Result<()>,
 ) -> Result<usize> {
-    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    use crate::store::capture::quote;
     let list = cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ");
     conn.execute_batch(&format!(
         "DROP TABLE IF EXISTS pg_temp.outturn_copy_in;
@@ -202,14 +202,12 @@ pub fn copy_rows_in(
                 text.clear();
             }
         })?;
+        let sending =
+            |e: std::io::Error| StoreError::Server(format!("sending {table} to the server: {e}"));
         if let Some(e) = failed {
-            return Err(StoreError::Server(format!(
-                "sending {table} to the server: {e}"
-            )));
+            return Err(sending(e));
         }
-        writer
-            .write_all(text.as_bytes())
-            .map_err(|e| StoreError::Server(format!("sending {table} to the server: {e}")))?;
+        writer.write_all(text.as_bytes()).map_err(sending)?;
         writer
             .finish()
             .map_err(|e| StoreError::from(conn.noted(e)))?;
